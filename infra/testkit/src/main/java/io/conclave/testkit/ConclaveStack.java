@@ -1,0 +1,74 @@
+package io.conclave.testkit;
+
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.ConclaveTopics;
+import io.conclave.kafka.TopicProvisioner;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * A real broker and a real registry, started together and stopped together. Each test class takes its own
+ * {@link #isolated(String) topic namespace}, so classes sharing one stack cannot see each other's records.
+ */
+public final class ConclaveStack implements AutoCloseable {
+  private static final AtomicInteger namespaces = new AtomicInteger();
+
+  private final EmbeddedKafka kafka;
+  private final RegistryServer registry;
+
+  private ConclaveStack(EmbeddedKafka kafka, RegistryServer registry) {
+    this.kafka = kafka;
+    this.registry = registry;
+  }
+
+  /** Starts broker and registry; the registry's output goes to {@code logDir/registry.log}. */
+  public static ConclaveStack start(Path logDir) {
+    EmbeddedKafka kafka = EmbeddedKafka.start();
+    try {
+      return new ConclaveStack(kafka, RegistryServer.start(logDir.resolve("registry.log")));
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public String registryUrl() {
+    return registry.url();
+  }
+
+  /**
+   * Settings for a fresh namespace of topics ({@code <name>-<n>.tasks}, ...), provisioned and ready;
+   * consumer groups derive from the prefix too.
+   */
+  public ConclaveSettings isolated(String name) {
+    String prefix = name.replaceAll("[^a-zA-Z0-9._-]", "-") + "-" + namespaces.incrementAndGet();
+    ConclaveSettings settings = ConclaveSettings.from(Map.of(), Map.of())
+        .withEndpoints(bootstrapServers(), registryUrl())
+        .withTopicPrefix(prefix);
+    provision(settings);
+    return settings;
+  }
+
+  public TopicProvisioner.Report provision(ConclaveSettings settings) {
+    try (Admin admin = admin()) {
+      return new TopicProvisioner(admin).ensureOrThrow(ConclaveTopics.declarations(settings));
+    }
+  }
+
+  public Admin admin() {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+  }
+
+  @Override
+  public void close() {
+    registry.close();
+    kafka.close();
+  }
+}

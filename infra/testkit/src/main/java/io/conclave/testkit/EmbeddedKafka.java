@@ -1,0 +1,90 @@
+package io.conclave.testkit;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka (KRaft, combined controller and broker) in this JVM, on a free loopback port.
+ * Production metadata version and features (the test kit's default is an unstable testing version).
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+  private final KafkaClusterTestKit cluster;
+
+  private EmbeddedKafka(KafkaClusterTestKit cluster) {
+    this.cluster = cluster;
+  }
+
+  /** Broker settings for one node and fast group handover; {@code overrides} win. */
+  public static Map<String, String> defaultBrokerConfig() {
+    Map<String, String> c = new HashMap<>();
+    c.put("offsets.topic.num.partitions", "1");
+    c.put("offsets.topic.replication.factor", "1");
+    c.put("transaction.state.log.num.partitions", "1");
+    c.put("transaction.state.log.replication.factor", "1");
+    c.put("transaction.state.log.min.isr", "1");
+    c.put("group.initial.rebalance.delay.ms", "0");
+    // let clients choose sub-second session timeouts for fast failover
+    c.put("group.min.session.timeout.ms", "100");
+    c.put("group.consumer.min.session.timeout.ms", "100");
+    c.put("group.consumer.min.heartbeat.interval.ms", "50");
+    c.put("auto.create.topics.enable", "false");
+    c.put("log.cleaner.backoff.ms", "1000");
+    return c;
+  }
+
+  public static EmbeddedKafka start() {
+    return start(Map.of());
+  }
+
+  public static EmbeddedKafka start(Map<String, String> overrides) {
+    long t0 = System.nanoTime();
+    Map<String, Short> features = new HashMap<>();
+    for (Feature f : Feature.PRODUCTION_FEATURES) {
+      features.put(f.featureName(), f.latestProduction());
+    }
+    BootstrapMetadata metadata =
+        BootstrapMetadata.fromVersions(MetadataVersion.latestProduction(), features, "conclave-embedded");
+    try {
+      TestKitNodes nodes = new TestKitNodes.Builder(metadata)
+          .setCombined(true)
+          .setNumBrokerNodes(1)
+          .setNumControllerNodes(1)
+          .build();
+      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+      Map<String, String> config = defaultBrokerConfig();
+      config.putAll(overrides);
+      config.forEach(builder::setConfigProp);
+      KafkaClusterTestKit cluster = builder.build();
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      EmbeddedKafka kafka = new EmbeddedKafka(cluster);
+      log.info("Kafka broker ready at {} in {} ms", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+      return kafka;
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start the embedded Kafka broker: " + e.getMessage(), e);
+    }
+  }
+
+  public String bootstrapServers() {
+    return cluster.bootstrapServers();
+  }
+
+  @Override
+  public void close() {
+    try {
+      cluster.close();
+    } catch (Exception e) {
+      log.warn("embedded Kafka did not close cleanly: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.conclave.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Client settings Conclave's processes share; every map is a fresh copy the caller may extend. */
+public final class ClientConfigs {
+  private ClientConfigs() {}
+
+  /** A consumer of raw bytes that sees only committed transactions and commits nothing by itself. */
+  public static Map<String, Object> consumer(String bootstrapServers, String groupId) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    if (groupId != null) {
+      c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    }
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    // a member that dies is replaced within seconds, not the 45 s default
+    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000);
+    c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1500);
+    return c;
+  }
+
+  /** An idempotent producer of raw bytes that waits for all in-sync replicas. */
+  public static Map<String, Object> producer(String bootstrapServers) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    return p;
+  }
+
+  /** A transactional producer; the id is stable per owned partition so a new owner fences the previous one. */
+  public static Map<String, Object> transactionalProducer(String bootstrapServers, String transactionalId) {
+    Map<String, Object> p = producer(bootstrapServers);
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    // an owner that dies mid-transaction blocks read_committed readers until this passes (or a new owner fences it)
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+    return p;
+  }
+}

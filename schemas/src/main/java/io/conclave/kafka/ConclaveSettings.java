@@ -1,0 +1,99 @@
+package io.conclave.kafka;
+
+import io.conclave.schemas.RegistrySettings;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where Conclave's Kafka cluster and schema registry are, and how its topics are laid out. Read from the
+ * environment ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code CONCLAVE_REGISTRY_URL}, ...) with system properties
+ * ({@code -Dconclave.kafka.bootstrap-servers=...}) taking precedence.
+ *
+ * @param agentTypes the agent types whose command and compensation topics are provisioned
+ * @param partitions partitions of each partitioned topic (shards of conclave.tasks, parallelism of commands)
+ * @param replicationFactor replication of every topic; {@code min.insync.replicas} is one less (at least 1)
+ */
+public record ConclaveSettings(String bootstrapServers, RegistrySettings registry, TopicNames topics,
+                               List<String> agentTypes, int partitions, short replicationFactor) {
+  public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:19092";
+  public static final String DEFAULT_REGISTRY = "http://127.0.0.1:18081/apis/registry/v2";
+  public static final List<String> DEFAULT_AGENT_TYPES = List.of("research", "analysis", "write");
+
+  public ConclaveSettings {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(topics, "topics");
+    agentTypes = List.copyOf(agentTypes);
+    agentTypes.forEach(topics::commands); // validates each name
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
+    }
+    if (replicationFactor < 1) {
+      throw new IllegalArgumentException("replication factor must be >= 1, was " + replicationFactor);
+    }
+  }
+
+  /** Settings from the process environment and system properties. */
+  public static ConclaveSettings fromEnvironment() {
+    return from(System.getenv(), System.getProperties());
+  }
+
+  /** Settings from the given environment and properties; a property wins over its environment variable. */
+  public static ConclaveSettings from(Map<String, String> env, Map<Object, Object> props) {
+    Lookup l = new Lookup(env, props);
+    return new ConclaveSettings(
+        l.get("conclave.kafka.bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP),
+        new RegistrySettings(l.get("conclave.registry.url", "CONCLAVE_REGISTRY_URL", DEFAULT_REGISTRY),
+            Boolean.parseBoolean(l.get("conclave.registry.auto-register", "CONCLAVE_REGISTRY_AUTO_REGISTER", "true"))),
+        new TopicNames(l.get("conclave.topic-prefix", "CONCLAVE_TOPIC_PREFIX", "conclave")),
+        Arrays.stream(l.get("conclave.agent-types", "CONCLAVE_AGENT_TYPES", String.join(",", DEFAULT_AGENT_TYPES))
+            .split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+        l.integer("conclave.partitions", "CONCLAVE_PARTITIONS", 3),
+        (short) l.integer("conclave.replication-factor", "CONCLAVE_REPLICATION_FACTOR", 1));
+  }
+
+  /** The same settings against another cluster and registry. */
+  public ConclaveSettings withEndpoints(String bootstrapServers, String registryUrl) {
+    return new ConclaveSettings(bootstrapServers, new RegistrySettings(registryUrl, registry.autoRegister()), topics,
+        agentTypes, partitions, replicationFactor);
+  }
+
+  public ConclaveSettings withTopicPrefix(String prefix) {
+    return new ConclaveSettings(bootstrapServers, registry, new TopicNames(prefix), agentTypes, partitions,
+        replicationFactor);
+  }
+
+  /** These settings as system properties, to hand to a child process. */
+  public List<String> asSystemProperties() {
+    return List.of(
+        "-Dconclave.kafka.bootstrap-servers=" + bootstrapServers,
+        "-Dconclave.registry.url=" + registry.url(),
+        "-Dconclave.registry.auto-register=" + registry.autoRegister(),
+        "-Dconclave.topic-prefix=" + topics.prefix(),
+        "-Dconclave.agent-types=" + String.join(",", agentTypes),
+        "-Dconclave.partitions=" + partitions,
+        "-Dconclave.replication-factor=" + replicationFactor);
+  }
+
+  private record Lookup(Map<String, String> env, Map<Object, Object> props) {
+    String get(String property, String variable, String fallback) {
+      Object p = props.get(property);
+      if (p != null && !p.toString().isBlank()) {
+        return p.toString().trim();
+      }
+      String e = env.get(variable);
+      return e != null && !e.isBlank() ? e.trim() : fallback;
+    }
+
+    int integer(String property, String variable, int fallback) {
+      String raw = get(property, variable, Integer.toString(fallback));
+      try {
+        return Integer.parseInt(raw);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(property + " / " + variable + " must be a whole number, was '" + raw + "'");
+      }
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.conclave.kafka;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The names of Conclave's topics. Names are configuration: every topic is {@code <prefix>.<name>}, so several
+ * Conclave installations (or test runs) can share one cluster.
+ */
+public record TopicNames(String prefix) {
+  private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]+");
+
+  public TopicNames {
+    Objects.requireNonNull(prefix, "prefix");
+    if (!LEGAL.matcher(prefix).matches()) {
+      throw new IllegalArgumentException("topic prefix may only contain letters, digits, '.', '_' and '-': " + prefix);
+    }
+  }
+
+  public static TopicNames defaults() {
+    return new TopicNames("conclave");
+  }
+
+  public String tasks() {
+    return prefix + ".tasks";
+  }
+
+  public String decisions() {
+    return prefix + ".decisions";
+  }
+
+  public String snapshots() {
+    return prefix + ".snapshots";
+  }
+
+  public String sagaEvents() {
+    return prefix + ".saga-events";
+  }
+
+  public String knowledge() {
+    return prefix + ".knowledge";
+  }
+
+  public String agentHealth() {
+    return prefix + ".agent-health";
+  }
+
+  public String leadership() {
+    return prefix + ".leadership";
+  }
+
+  public String deadLetters() {
+    return prefix + ".dead-letters";
+  }
+
+  public String commands(String agentType) {
+    return prefix + ".commands." + agentType(agentType);
+  }
+
+  public String compensations(String agentType) {
+    return prefix + ".compensations." + agentType(agentType);
+  }
+
+  private static String agentType(String agentType) {
+    if (agentType == null || !LEGAL.matcher(agentType).matches()) {
+      throw new IllegalArgumentException("agent type may only contain letters, digits, '.', '_' and '-': " + agentType);
+    }
+    return agentType;
+  }
+}

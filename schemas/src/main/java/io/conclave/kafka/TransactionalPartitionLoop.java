@@ -1,0 +1,312 @@
+package io.conclave.kafka;
+
+import io.conclave.core.DeadLetter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consume-process-produce with exactly-once effects on Kafka, one partition at a time.
+ *
+ * <p>Each partition this member owns gets its own transactional producer whose {@code transactional.id} is bound to
+ * the partition ({@code <prefix>-<partition>}): when ownership moves, the new owner's {@code initTransactions()}
+ * aborts whatever the previous owner left open and fences it, so a paused or partitioned ex-owner can commit
+ * nothing more. A poll's records of one partition are handled in one transaction that also commits the consumer
+ * offset ({@code sendOffsetsToTransaction} with the group metadata).
+ *
+ * <p>A record whose value cannot be read, or whose handling throws {@link PoisonRecordException} or
+ * {@link IllegalArgumentException}, is written to the dead-letter topic in the same transaction and the loop
+ * carries on. Any other failure aborts the transaction; the handler's state for the partition is rebuilt from
+ * Kafka ({@link Handler#onRevoked} then {@link Handler#onAssigned}) and the records are handled again.
+ *
+ * @param <V> the value type of the consumed topic
+ */
+public final class TransactionalPartitionLoop<V> implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TransactionalPartitionLoop.class);
+  private static final Duration RETRY_BACKOFF = Duration.ofMillis(500);
+
+  /** What to do with the records of owned partitions. Called on the loop's thread only. */
+  public interface Handler<V> {
+    /**
+     * This member now owns {@code partition}; records below {@code committedOffset} were handled by an earlier
+     * owner. Rebuild whatever state the partition needs from Kafka and return records to write first (in their own
+     * transaction), e.g. an announcement of leadership.
+     */
+    List<ProducerRecord<byte[], byte[]>> onAssigned(int partition, long committedOffset);
+
+    /** Handle one record whose value was read; the returned records are written in the same transaction. */
+    List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> record, V value);
+
+    /** This member no longer owns {@code partition} (revoked, lost, or fenced): forget its state. */
+    void onRevoked(int partition);
+  }
+
+  /** Identity and wiring of a loop. */
+  public record Options(String name, String bootstrapServers, String topic, String groupId,
+                        String transactionalIdPrefix, String deadLetterTopic, Map<String, Object> consumerOverrides) {
+    public Options {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+      Objects.requireNonNull(topic, "topic");
+      Objects.requireNonNull(groupId, "groupId");
+      Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
+      Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+      consumerOverrides = Map.copyOf(consumerOverrides);
+    }
+  }
+
+  private final Options options;
+  private final Deserializer<V> valueReader;
+  private final Serializer<DeadLetter> deadLetterWriter;
+  private final Handler<V> handler;
+  private final Clock clock;
+  private final Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory;
+  private final Consumer<byte[], byte[]> consumer;
+  private final Map<Integer, Producer<byte[], byte[]>> producers = new HashMap<>();
+  private final Thread thread;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean running = true;
+
+  public TransactionalPartitionLoop(Options options, Deserializer<V> valueReader,
+                                    Serializer<DeadLetter> deadLetterWriter, Handler<V> handler, Clock clock) {
+    this.options = options;
+    this.valueReader = valueReader;
+    this.deadLetterWriter = deadLetterWriter;
+    this.handler = handler;
+    this.clock = clock;
+    this.producerFactory = KafkaProducer::new;
+    Map<String, Object> consumerConfig = ClientConfigs.consumer(options.bootstrapServers(), options.groupId());
+    consumerConfig.putAll(options.consumerOverrides());
+    this.consumer = new KafkaConsumer<>(consumerConfig);
+    this.thread = new Thread(this::run, options.name());
+  }
+
+  /** Starts polling on a thread of its own. */
+  public TransactionalPartitionLoop<V> start() {
+    thread.start();
+    return this;
+  }
+
+  /** The partitions this member owns right now (for status pages and tests). */
+  public synchronized List<Integer> ownedPartitions() {
+    return List.copyOf(producers.keySet());
+  }
+
+  private void run() {
+    try {
+      consumer.subscribe(List.of(options.topic()), new Rebalance());
+      while (running) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        for (TopicPartition tp : records.partitions()) {
+          Producer<byte[], byte[]> producer = producer(tp.partition());
+          if (producer != null) {
+            handleBatch(tp, records.records(tp), producer);
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        log.error("{}: unexpected wakeup", options.name(), e);
+      }
+    } catch (RuntimeException e) {
+      log.error("{}: stopped by an unexpected error", options.name(), e);
+    } finally {
+      releaseAll();
+      consumer.close(); // leaves the group at once, so the next owner takes over without waiting for a timeout
+      stopped.countDown();
+    }
+  }
+
+  private void handleBatch(TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> batch,
+                           Producer<byte[], byte[]> producer) {
+    try {
+      producer.beginTransaction();
+      for (ConsumerRecord<byte[], byte[]> record : batch) {
+        for (ProducerRecord<byte[], byte[]> out : handleOne(record)) {
+          producer.send(out);
+        }
+      }
+      long next = batch.get(batch.size() - 1).offset() + 1;
+      producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(next)), consumer.groupMetadata());
+      producer.commitTransaction();
+    } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
+             | CommitFailedException e) {
+      log.warn("{}: fenced on partition {} ({}); another member owns it now, stepping down", options.name(),
+          tp.partition(), e.getClass().getSimpleName());
+      release(tp.partition(), false);
+      consumer.pause(List.of(tp)); // until the rebalance takes it away or gives it back
+    } catch (KafkaException | IllegalStateException e) {
+      log.warn("{}: transaction on partition {} aborted ({}); handling its records again", options.name(),
+          tp.partition(), e.toString());
+      abortQuietly(producer);
+      rewind(tp);
+      sleep(RETRY_BACKOFF);
+    }
+  }
+
+  private List<ProducerRecord<byte[], byte[]>> handleOne(ConsumerRecord<byte[], byte[]> record) {
+    V value;
+    try {
+      value = valueReader.deserialize(record.topic(), record.headers(), record.value());
+      if (value == null) {
+        throw new PoisonRecordException("record has no value");
+      }
+    } catch (KafkaException | IllegalArgumentException | NullPointerException e) {
+      return List.of(deadLetter(record, e));
+    }
+    try {
+      return handler.handle(record, value);
+    } catch (PoisonRecordException | IllegalArgumentException e) {
+      return List.of(deadLetter(record, e));
+    }
+  }
+
+  private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, Exception e) {
+    Throwable cause = e.getCause() != null && e instanceof KafkaException ? e.getCause() : e;
+    String message = e.getMessage() + (cause != e ? ": " + cause.getMessage() : "");
+    log.warn("{}: record {}-{}@{} sent to {}: {}", options.name(), record.topic(), record.partition(),
+        record.offset(), options.deadLetterTopic(), message);
+    DeadLetter letter = new DeadLetter(record.topic(), record.partition(), record.offset(),
+        cause.getClass().getName(), message, record.key(), record.value(), clock.instant());
+    return new ProducerRecord<>(options.deadLetterTopic(), null, record.key(),
+        deadLetterWriter.serialize(options.deadLetterTopic(), letter));
+  }
+
+  /** Back to the last committed offset, with the handler's state rebuilt from Kafka as for a new owner. */
+  private void rewind(TopicPartition tp) {
+    handler.onRevoked(tp.partition());
+    long committed = committedOffset(tp);
+    consumer.seek(tp, committed);
+    handler.onAssigned(tp.partition(), committed);
+  }
+
+  private long committedOffset(TopicPartition tp) {
+    OffsetAndMetadata committed = consumer.committed(java.util.Set.of(tp)).get(tp);
+    if (committed != null) {
+      return committed.offset();
+    }
+    return consumer.beginningOffsets(List.of(tp)).get(tp);
+  }
+
+  private synchronized Producer<byte[], byte[]> producer(int partition) {
+    return producers.get(partition);
+  }
+
+  private void acquire(TopicPartition tp) {
+    int partition = tp.partition();
+    String txId = options.transactionalIdPrefix() + "-" + partition;
+    Producer<byte[], byte[]> producer =
+        producerFactory.apply(ClientConfigs.transactionalProducer(options.bootstrapServers(), txId));
+    producer.initTransactions(); // fences the previous owner and aborts its open transaction
+    long committed = committedOffset(tp);
+    List<ProducerRecord<byte[], byte[]>> first = handler.onAssigned(partition, committed);
+    if (!first.isEmpty()) {
+      producer.beginTransaction();
+      first.forEach(producer::send);
+      producer.commitTransaction();
+    }
+    synchronized (this) {
+      producers.put(partition, producer);
+    }
+    consumer.resume(List.of(tp));
+  }
+
+  private void release(int partition, boolean graceful) {
+    Producer<byte[], byte[]> producer;
+    synchronized (this) {
+      producer = producers.remove(partition);
+    }
+    if (producer != null) {
+      handler.onRevoked(partition);
+      producer.close(graceful ? Duration.ofSeconds(5) : Duration.ZERO);
+    }
+  }
+
+  private void releaseAll() {
+    for (int partition : ownedPartitions()) {
+      release(partition, true);
+    }
+  }
+
+  private static void abortQuietly(Producer<byte[], byte[]> producer) {
+    try {
+      producer.abortTransaction();
+    } catch (KafkaException | IllegalStateException e) {
+      log.debug("abort failed: {}", e.toString());
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops polling, releases every partition (closing its producer) and leaves the group. */
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      if (Thread.currentThread() != thread && thread.isAlive() && !stopped.await(30, TimeUnit.SECONDS)) {
+        log.warn("{}: did not stop within 30 s", options.name());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      partitions.forEach(tp -> release(tp.partition(), true));
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      partitions.forEach(tp -> release(tp.partition(), false));
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      List<Integer> taken = new ArrayList<>();
+      for (TopicPartition tp : partitions) {
+        acquire(tp);
+        taken.add(tp.partition());
+      }
+      if (!taken.isEmpty()) {
+        log.info("{}: now owns partitions {} of {}", options.name(), taken, options.topic());
+      }
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package io.conclave.schemas;
+
+import io.conclave.core.CompensateCommand;
+import io.conclave.core.DeadLetter;
+import io.conclave.core.Decision;
+import io.conclave.core.DecisionKey;
+import io.conclave.core.LeaderElected;
+import io.conclave.core.LeaderStamp;
+import io.conclave.core.RoutingSlip;
+import io.conclave.core.SagaEvent;
+import io.conclave.core.SagaStep;
+import io.conclave.core.StepCommand;
+import io.conclave.core.TaskSubmission;
+import io.conclave.schemas.avro.SagaEventKind;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The only place where generated Avro classes meet the domain records. Reading validates: an Avro record that
+ * decodes but breaks a domain rule (a blank prompt, a cursor past the plan) throws IllegalArgumentException,
+ * which consumers treat like any unreadable record.
+ */
+final class AvroMapping {
+  private AvroMapping() {}
+
+  static io.conclave.schemas.avro.TaskSubmitted toAvro(TaskSubmission t) {
+    return new io.conclave.schemas.avro.TaskSubmitted(t.taskId(), t.prompt(), t.submittedAt());
+  }
+
+  static TaskSubmission fromAvro(io.conclave.schemas.avro.TaskSubmitted a) {
+    return new TaskSubmission(a.getTaskId(), a.getPrompt(), a.getSubmittedAt());
+  }
+
+  static io.conclave.schemas.avro.SagaStep toAvro(SagaStep s) {
+    return new io.conclave.schemas.avro.SagaStep(s.agentType(), s.action(), s.input(), s.compensation());
+  }
+
+  static SagaStep fromAvro(io.conclave.schemas.avro.SagaStep a) {
+    return new SagaStep(a.getAgentType(), a.getAction(), a.getInput(), a.getCompensation());
+  }
+
+  static List<io.conclave.schemas.avro.SagaStep> stepsToAvro(List<SagaStep> steps) {
+    return steps.stream().map(AvroMapping::toAvro).toList();
+  }
+
+  static List<SagaStep> stepsFromAvro(List<io.conclave.schemas.avro.SagaStep> steps) {
+    return steps.stream().map(AvroMapping::fromAvro).toList();
+  }
+
+  static io.conclave.schemas.avro.RoutingSlip toAvro(RoutingSlip s) {
+    return new io.conclave.schemas.avro.RoutingSlip(s.sagaId(), s.taskId(), stepsToAvro(s.steps()), s.cursor());
+  }
+
+  static RoutingSlip fromAvro(io.conclave.schemas.avro.RoutingSlip a) {
+    return new RoutingSlip(a.getSagaId(), a.getTaskId(), stepsFromAvro(a.getSteps()), a.getCursor());
+  }
+
+  static io.conclave.schemas.avro.LeaderStamp toAvro(LeaderStamp s) {
+    return new io.conclave.schemas.avro.LeaderStamp(s.shard(), s.epoch());
+  }
+
+  static LeaderStamp fromAvro(io.conclave.schemas.avro.LeaderStamp a) {
+    return new LeaderStamp(a.getShard(), a.getEpoch());
+  }
+
+  static io.conclave.schemas.avro.StepCommand toAvro(StepCommand c) {
+    return new io.conclave.schemas.avro.StepCommand(toAvro(c.slip()), c.input(), c.attempt(), toAvro(c.origin()),
+        c.issuedAt());
+  }
+
+  static StepCommand fromAvro(io.conclave.schemas.avro.StepCommand a) {
+    return new StepCommand(fromAvro(a.getSlip()), a.getInput(), a.getAttempt(), fromAvro(a.getOrigin()),
+        a.getIssuedAt());
+  }
+
+  static io.conclave.schemas.avro.CompensateCommand toAvro(CompensateCommand c) {
+    return new io.conclave.schemas.avro.CompensateCommand(toAvro(c.slip()), c.stepIndex(), c.reason(), c.attempt(),
+        toAvro(c.origin()), c.issuedAt());
+  }
+
+  static CompensateCommand fromAvro(io.conclave.schemas.avro.CompensateCommand a) {
+    return new CompensateCommand(fromAvro(a.getSlip()), a.getStepIndex(), a.getReason(), a.getAttempt(),
+        fromAvro(a.getOrigin()), a.getIssuedAt());
+  }
+
+  static io.conclave.schemas.avro.SagaEvent toAvro(SagaEvent e) {
+    var b = io.conclave.schemas.avro.SagaEvent.newBuilder()
+        .setSagaId(e.sagaId()).setTaskId(e.taskId()).setSeq(e.seq()).setAt(e.at());
+    if (e instanceof SagaEvent.Started s) {
+      b.setKind(SagaEventKind.STARTED).setPlan(stepsToAvro(s.plan())).setLeader(toAvro(s.leader()));
+    } else if (e instanceof SagaEvent.StepCompleted s) {
+      b.setKind(SagaEventKind.STEP_COMPLETED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
+          .setOutput(s.output());
+    } else if (e instanceof SagaEvent.StepFailed s) {
+      b.setKind(SagaEventKind.STEP_FAILED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
+          .setError(s.error());
+    } else if (e instanceof SagaEvent.Compensated s) {
+      b.setKind(SagaEventKind.COMPENSATED).setStepIndex(s.stepIndex()).setAgentType(s.agentType());
+    } else if (e instanceof SagaEvent.Completed) {
+      b.setKind(SagaEventKind.COMPLETED);
+    } else if (e instanceof SagaEvent.Aborted s) {
+      b.setKind(SagaEventKind.ABORTED).setError(s.reason());
+    } else {
+      throw new IllegalStateException("unmapped saga event " + e.getClass());
+    }
+    return b.build();
+  }
+
+  static SagaEvent fromAvro(io.conclave.schemas.avro.SagaEvent a) {
+    String saga = a.getSagaId();
+    String task = a.getTaskId();
+    long seq = a.getSeq();
+    switch (a.getKind()) {
+      case STARTED:
+        return new SagaEvent.Started(saga, task, seq, stepsFromAvro(required(a.getPlan(), "plan")),
+            fromAvro(required(a.getLeader(), "leader")), a.getAt());
+      case STEP_COMPLETED:
+        return new SagaEvent.StepCompleted(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
+            required(a.getAgentType(), "agentType"), required(a.getOutput(), "output"), a.getAt());
+      case STEP_FAILED:
+        return new SagaEvent.StepFailed(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
+            required(a.getAgentType(), "agentType"), required(a.getError(), "error"), a.getAt());
+      case COMPENSATED:
+        return new SagaEvent.Compensated(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
+            required(a.getAgentType(), "agentType"), a.getAt());
+      case COMPLETED:
+        return new SagaEvent.Completed(saga, task, seq, a.getAt());
+      case ABORTED:
+        return new SagaEvent.Aborted(saga, task, seq, required(a.getError(), "error"), a.getAt());
+      default:
+        throw new IllegalArgumentException("unknown saga event kind " + a.getKind());
+    }
+  }
+
+  static io.conclave.schemas.avro.DecisionKey toAvro(DecisionKey k) {
+    return new io.conclave.schemas.avro.DecisionKey(k.agentId(), k.sequence());
+  }
+
+  static DecisionKey fromAvro(io.conclave.schemas.avro.DecisionKey a) {
+    return new DecisionKey(a.getAgentId(), a.getSequence());
+  }
+
+  static io.conclave.schemas.avro.DecisionRecorded toAvro(Decision d) {
+    return new io.conclave.schemas.avro.DecisionRecorded(d.agentId(), d.sequence(), d.sagaId().orElse(null),
+        d.stepIndex().orElse(null), d.kind(), d.payload(), d.at(), d.leaderEpoch().orElse(null));
+  }
+
+  static Decision fromAvro(io.conclave.schemas.avro.DecisionRecorded a) {
+    return new Decision(new DecisionKey(a.getAgentId(), a.getSequence()), Optional.ofNullable(a.getSagaId()),
+        Optional.ofNullable(a.getStepIndex()), a.getKind(), a.getPayload(), a.getAt(),
+        Optional.ofNullable(a.getLeaderEpoch()));
+  }
+
+  static io.conclave.schemas.avro.LeaderElected toAvro(LeaderElected l) {
+    return new io.conclave.schemas.avro.LeaderElected(l.shard(), l.epoch(), l.memberId(), l.host(), l.at());
+  }
+
+  static LeaderElected fromAvro(io.conclave.schemas.avro.LeaderElected a) {
+    return new LeaderElected(a.getShard(), a.getEpoch(), a.getMemberId(), a.getHost(), a.getAt());
+  }
+
+  static io.conclave.schemas.avro.DeadLetter toAvro(DeadLetter d) {
+    return new io.conclave.schemas.avro.DeadLetter(d.sourceTopic(), d.sourcePartition(), d.sourceOffset(),
+        d.errorClass(), d.errorMessage(), wrap(d.key()), wrap(d.value()), d.at());
+  }
+
+  static DeadLetter fromAvro(io.conclave.schemas.avro.DeadLetter a) {
+    return new DeadLetter(a.getSourceTopic(), a.getSourcePartition(), a.getSourceOffset(), a.getErrorClass(),
+        a.getErrorMessage(), unwrap(a.getKey()), unwrap(a.getValue()), a.getAt());
+  }
+
+  private static ByteBuffer wrap(byte[] bytes) {
+    return bytes == null ? null : ByteBuffer.wrap(bytes);
+  }
+
+  private static byte[] unwrap(ByteBuffer buffer) {
+    if (buffer == null) {
+      return null;
+    }
+    byte[] out = new byte[buffer.remaining()];
+    buffer.duplicate().get(out);
+    return out;
+  }
+
+  private static <T> T required(T value, String field) {
+    if (value == null) {
+      throw new IllegalArgumentException(field + " is required for this kind of saga event");
+    }
+    return value;
+  }
+}
