@@ -1,0 +1,15 @@
+package io.conclave.worker;
+
+import io.conclave.core.SagaStep;
+
+/**
+ * One step for an agent to run.
+ *
+ * @param input the previous step's output, or the task's prompt for the first step
+ */
+public record StepRequest(String sagaId, String taskId, int stepIndex, SagaStep step, String input, int attempt) {
+  /** Identical for every delivery of the same step attempt: the key for effects outside Kafka. */
+  public String idempotencyKey() {
+    return sagaId + "/" + stepIndex + "/" + attempt;
+  }
+}

@@ -1,0 +1,69 @@
+package io.conclave.coordinator;
+
+import io.conclave.core.TaskSubmission;
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.ServiceRunner;
+import io.conclave.kafka.TransactionalPartitionLoop;
+import io.conclave.schemas.ConclaveSerdes;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A coordinator process: a member of the coordinator consumer group on {@code conclave.tasks}. Each partition it
+ * owns is a shard it leads; the other members stand by and take the shard over when this one leaves or dies.
+ */
+public final class Coordinator implements AutoCloseable {
+  private final TransactionalPartitionLoop<TaskSubmission> loop;
+
+  public Coordinator(ConclaveSettings settings, Planner planner, Clock clock) {
+    ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
+    String prefix = settings.topics().prefix();
+    String memberId = "coordinator-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    var handler = new CoordinatorHandler(settings, serdes, planner, clock, memberId, hostName());
+    var options = new TransactionalPartitionLoop.Options("coordinator", settings.bootstrapServers(),
+        settings.topics().tasks(), groupId(settings), prefix + "-coordinator-shard", settings.topics().deadLetters(),
+        Map.of());
+    this.loop = new TransactionalPartitionLoop<>(options, serdes.taskSubmission().deserializer(),
+        serdes.deadLetter().serializer(), handler, clock);
+  }
+
+  /** The coordinator consumer group of an installation. */
+  public static String groupId(ConclaveSettings settings) {
+    return settings.topics().prefix() + "-coordinator";
+  }
+
+  public Coordinator start() {
+    loop.start();
+    return this;
+  }
+
+  /** The shards this coordinator leads right now. */
+  public List<Integer> ledShards() {
+    return loop.ownedPartitions();
+  }
+
+  @Override
+  public void close() {
+    loop.close();
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  public static void main(String[] args) {
+    ConclaveSettings settings = ConclaveSettings.fromEnvironment();
+    Planner planner = new ResilientPlanner(new OfflinePlanner(), Duration.ofSeconds(30), 3);
+    Coordinator coordinator = new Coordinator(settings, planner, Clock.systemUTC()).start();
+    ServiceRunner.runUntilStopped("coordinator", coordinator);
+  }
+}

@@ -1,0 +1,148 @@
+package io.conclave.coordinator;
+
+import io.conclave.core.DecisionKey;
+import io.conclave.core.LeaderElected;
+import io.conclave.core.LeaderStamp;
+import io.conclave.core.TaskSubmission;
+import io.conclave.kafka.ConclaveRecords;
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.DecisionSequences;
+import io.conclave.kafka.PoisonRecordException;
+import io.conclave.kafka.TopicScan;
+import io.conclave.kafka.TransactionalPartitionLoop;
+import io.conclave.schemas.ConclaveSerdes;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shard leader's work on {@code conclave.tasks}: owning partition p makes this member the leader of shard p.
+ * Everything it needs is rebuilt from Kafka when it takes a shard over (which tasks were already started, the
+ * leader epoch, where its decision log ends), so a new leader continues exactly where the last one committed.
+ */
+final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<TaskSubmission> {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorHandler.class);
+
+  private final ConclaveSettings settings;
+  private final ConclaveRecords records;
+  private final DecisionSequences sequences;
+  private final Deserializer<LeaderElected> leadershipReader;
+  private final Planner planner;
+  private final Clock clock;
+  private final String memberId;
+  private final String host;
+  private final Map<Integer, Shard> shards = new HashMap<>();
+
+  /** What the leader of one shard knows; derived from Kafka, never the source of truth. */
+  private static final class Shard {
+    final LeaderStamp stamp;
+    final String agentId;
+    final Set<String> startedTasks;
+    long nextSequence;
+
+    Shard(LeaderStamp stamp, String agentId, Set<String> startedTasks, long nextSequence) {
+      this.stamp = stamp;
+      this.agentId = agentId;
+      this.startedTasks = startedTasks;
+      this.nextSequence = nextSequence;
+    }
+  }
+
+  CoordinatorHandler(ConclaveSettings settings, ConclaveSerdes serdes, Planner planner, Clock clock, String memberId,
+                     String host) {
+    this.settings = settings;
+    this.records = new ConclaveRecords(settings, serdes);
+    this.sequences = new DecisionSequences(settings, serdes);
+    this.leadershipReader = serdes.leaderElected().deserializer();
+    this.planner = planner;
+    this.clock = clock;
+    this.memberId = memberId;
+    this.host = host;
+  }
+
+  /** The planner's agent id on a shard: its decisions form one ordered log per shard. */
+  static String plannerAgentId(int shard) {
+    return "planner-" + shard;
+  }
+
+  @Override
+  public List<ProducerRecord<byte[], byte[]>> onAssigned(int shard, long committedOffset) {
+    long epoch = lastEpoch(shard) + 1;
+    String agentId = plannerAgentId(shard);
+    Shard state = new Shard(new LeaderStamp(shard, epoch), agentId, startedTasks(shard, committedOffset),
+        sequences.next(agentId));
+    shards.put(shard, state);
+    log.info("leader of shard {} with epoch {} ({} tasks already started)", shard, epoch, state.startedTasks.size());
+    return List.of(records.leaderElected(new LeaderElected(shard, epoch, memberId, host, clock.instant())));
+  }
+
+  @Override
+  public List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> record, TaskSubmission task) {
+    Shard shard = shards.get(record.partition());
+    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    if (!task.taskId().equals(key)) {
+      throw new PoisonRecordException("record key '" + key + "' is not the task id '" + task.taskId() + "'");
+    }
+    if (!shard.startedTasks.add(task.taskId())) {
+      log.info("task {} submitted again; its saga already exists, ignoring", task.taskId());
+      return List.of();
+    }
+    var start = TaskIntake.start(task, planner.plan(task), shard.stamp,
+        new DecisionKey(shard.agentId, shard.nextSequence++), clock.instant());
+    log.info("task {} planned as {} (shard {}, epoch {})", task.taskId(), start.started().sagaId(),
+        shard.stamp.shard(), shard.stamp.epoch());
+    return List.of(records.sagaEvent(start.started()), records.decision(start.decision()),
+        records.stepCommand(start.firstCommand()));
+  }
+
+  @Override
+  public void onRevoked(int shard) {
+    if (shards.remove(shard) != null) {
+      log.info("no longer leader of shard {}", shard);
+    }
+  }
+
+  /**
+   * Tasks of the shard below the committed offset were handled by earlier leaders. A task resubmitted later has a
+   * later record with the same key, so compaction never removes a task id from the handled range.
+   */
+  private Set<String> startedTasks(int shard, long committedOffset) {
+    Set<String> ids = new HashSet<>();
+    TopicScan.scan(settings.bootstrapServers(), new TopicPartition(settings.topics().tasks(), shard), 0,
+        committedOffset, r -> {
+          if (r.key() != null) {
+            ids.add(new String(r.key(), StandardCharsets.UTF_8));
+          }
+        });
+    return ids;
+  }
+
+  private long lastEpoch(int shard) {
+    String topic = settings.topics().leadership();
+    long[] last = {0};
+    TopicScan.scan(settings.bootstrapServers(), new TopicPartition(topic, 0), 0, -1, r -> {
+      if (r.value() == null) {
+        return;
+      }
+      try {
+        LeaderElected e = leadershipReader.deserialize(topic, r.value());
+        if (e.shard() == shard) {
+          last[0] = Math.max(last[0], e.epoch());
+        }
+      } catch (RuntimeException e) {
+        log.warn("unreadable leadership record at offset {}: {}", r.offset(), e.toString());
+      }
+    });
+    return last[0];
+  }
+}

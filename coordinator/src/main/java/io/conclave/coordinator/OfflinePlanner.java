@@ -1,0 +1,19 @@
+package io.conclave.coordinator;
+
+import io.conclave.core.SagaStep;
+import io.conclave.core.TaskSubmission;
+import java.util.List;
+
+/**
+ * The deterministic planner used when no model is configured: every task becomes research, then analysis, then
+ * writing. The same task always gives the same plan, so replays and tests are reproducible.
+ */
+public final class OfflinePlanner implements Planner {
+  @Override
+  public List<SagaStep> plan(TaskSubmission task) {
+    return List.of(
+        new SagaStep("research", "gather", "find sources for: " + task.prompt(), "discard"),
+        new SagaStep("analysis", "analyze", "weigh the sources", "retract"),
+        new SagaStep("write", "draft", "write the answer", "unpublish"));
+  }
+}

@@ -1,0 +1,15 @@
+package io.conclave.coordinator;
+
+import io.conclave.core.SagaStep;
+import io.conclave.core.TaskSubmission;
+import java.util.List;
+
+/** Turns a task into the ordered steps of its saga. Implementations may call a model; they must not write to Kafka. */
+@FunctionalInterface
+public interface Planner {
+  /**
+   * @return at least one step
+   * @throws IllegalArgumentException if the task can never be planned (it is dead-lettered, not retried)
+   */
+  List<SagaStep> plan(TaskSubmission task);
+}

@@ -1,0 +1,87 @@
+package io.conclave.kafka;
+
+import io.conclave.core.CompensateCommand;
+import io.conclave.core.Decision;
+import io.conclave.core.DecisionKey;
+import io.conclave.core.LeaderElected;
+import io.conclave.core.SagaEvent;
+import io.conclave.core.StepCommand;
+import io.conclave.core.TaskSubmission;
+import io.conclave.schemas.ConclaveSerdes;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Builds the records Conclave writes, each on its topic with its key and partition as DESIGN.md lays them out.
+ * Serializers are made once; instances are thread-safe.
+ */
+public final class ConclaveRecords {
+  private final ConclaveSettings settings;
+  private final Serializer<TaskSubmission> tasks;
+  private final Serializer<SagaEvent> sagaEvents;
+  private final Serializer<Decision> decisions;
+  private final Serializer<DecisionKey> decisionKeys;
+  private final Serializer<StepCommand> commands;
+  private final Serializer<CompensateCommand> compensations;
+  private final Serializer<LeaderElected> leadership;
+
+  public ConclaveRecords(ConclaveSettings settings, ConclaveSerdes serdes) {
+    this.settings = settings;
+    this.tasks = serdes.taskSubmission().serializer();
+    this.sagaEvents = serdes.sagaEvent().serializer();
+    this.decisions = serdes.decision().serializer();
+    this.decisionKeys = serdes.decisionKey().serializer();
+    this.commands = serdes.stepCommand().serializer();
+    this.compensations = serdes.compensateCommand().serializer();
+    this.leadership = serdes.leaderElected().serializer();
+  }
+
+  /** Key of a saga event: {@code sagaId#seq}, unique per event so compaction keeps the whole history. */
+  public static String sagaEventKey(String sagaId, long seq) {
+    return sagaId + "#" + seq;
+  }
+
+  public ProducerRecord<byte[], byte[]> task(TaskSubmission task) {
+    String topic = settings.topics().tasks();
+    return new ProducerRecord<>(topic, utf8(task.taskId()), tasks.serialize(topic, task));
+  }
+
+  /** Partitioned by sagaId, so a saga's events stay in order. */
+  public ProducerRecord<byte[], byte[]> sagaEvent(SagaEvent event) {
+    String topic = settings.topics().sagaEvents();
+    return new ProducerRecord<>(topic, Partitioning.of(event.sagaId(), settings.partitions()),
+        utf8(sagaEventKey(event.sagaId(), event.seq())), sagaEvents.serialize(topic, event));
+  }
+
+  /** Partitioned by agentId, so an agent's decisions stay in order. */
+  public ProducerRecord<byte[], byte[]> decision(Decision decision) {
+    String topic = settings.topics().decisions();
+    return new ProducerRecord<>(topic, decisionPartition(decision.agentId()),
+        decisionKeys.serialize(topic, decision.key()), decisions.serialize(topic, decision));
+  }
+
+  public int decisionPartition(String agentId) {
+    return Partitioning.of(agentId, settings.partitions());
+  }
+
+  /** On the command topic of the agent type of the slip's current step, keyed by sagaId. */
+  public ProducerRecord<byte[], byte[]> stepCommand(StepCommand command) {
+    String topic = settings.topics().commands(command.step().agentType());
+    return new ProducerRecord<>(topic, utf8(command.slip().sagaId()), commands.serialize(topic, command));
+  }
+
+  public ProducerRecord<byte[], byte[]> compensateCommand(CompensateCommand command) {
+    String topic = settings.topics().compensations(command.slip().steps().get(command.stepIndex()).agentType());
+    return new ProducerRecord<>(topic, utf8(command.slip().sagaId()), compensations.serialize(topic, command));
+  }
+
+  public ProducerRecord<byte[], byte[]> leaderElected(LeaderElected elected) {
+    String topic = settings.topics().leadership();
+    return new ProducerRecord<>(topic, utf8(Integer.toString(elected.shard())), leadership.serialize(topic, elected));
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,55 @@
+package io.conclave.kafka;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a service's process alive until it is told to stop: SIGTERM/SIGINT (shutdown hook), or the death of the
+ * launcher that started it ({@code -Dconclave.parent-pid}), so that a crashed launcher leaves no orphans.
+ */
+public final class ServiceRunner {
+  private static final Logger log = LoggerFactory.getLogger(ServiceRunner.class);
+
+  private ServiceRunner() {}
+
+  public static void runUntilStopped(String name, AutoCloseable service) {
+    CountDownLatch done = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      close(name, service);
+      done.countDown();
+    }, name + "-shutdown"));
+    String parent = System.getProperty("conclave.parent-pid");
+    if (parent != null) {
+      var watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, name + "-parent-watch");
+        t.setDaemon(true);
+        return t;
+      });
+      long pid = Long.parseLong(parent);
+      watcher.scheduleAtFixedRate(() -> {
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          return;
+        }
+        log.warn("{}: launcher {} is gone, stopping", name, pid);
+        System.exit(0);
+      }, 1, 1, TimeUnit.SECONDS);
+    }
+    try {
+      done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void close(String name, AutoCloseable service) {
+    try {
+      service.close();
+      log.info("{} stopped", name);
+    } catch (Exception e) {
+      log.warn("{} did not stop cleanly: {}", name, e.toString());
+    }
+  }
+}
