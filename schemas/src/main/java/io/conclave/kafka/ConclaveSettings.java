@@ -20,6 +20,10 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
   public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:19092";
   public static final String DEFAULT_REGISTRY = "http://127.0.0.1:18081/apis/registry/v2";
   public static final List<String> DEFAULT_AGENT_TYPES = List.of("research", "analysis", "write");
+  /** The system properties (or other configuration keys) these settings are read from. */
+  public static final List<String> PROPERTY_KEYS = List.of("conclave.kafka.bootstrap-servers", "conclave.registry.url",
+      "conclave.registry.auto-register", "conclave.topic-prefix", "conclave.agent-types", "conclave.partitions",
+      "conclave.replication-factor");
 
   public ConclaveSettings {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -51,7 +55,15 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
         Arrays.stream(l.get("conclave.agent-types", "CONCLAVE_AGENT_TYPES", String.join(",", DEFAULT_AGENT_TYPES))
             .split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
         l.integer("conclave.partitions", "CONCLAVE_PARTITIONS", 3),
-        (short) l.integer("conclave.replication-factor", "CONCLAVE_REPLICATION_FACTOR", 1));
+        replicationFactor(l.integer("conclave.replication-factor", "CONCLAVE_REPLICATION_FACTOR", 1)));
+  }
+
+  private static short replicationFactor(int value) {
+    if (value < 1 || value > Short.MAX_VALUE) {
+      throw new IllegalArgumentException("conclave.replication-factor / CONCLAVE_REPLICATION_FACTOR must be between 1 and "
+          + Short.MAX_VALUE + ", was " + value);
+    }
+    return (short) value;
   }
 
   /** The same settings against another cluster and registry. */

@@ -21,27 +21,35 @@ public final class ServiceRunner {
       close(name, service);
       done.countDown();
     }, name + "-shutdown"));
-    String parent = System.getProperty("conclave.parent-pid");
-    if (parent != null) {
-      var watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, name + "-parent-watch");
-        t.setDaemon(true);
-        return t;
-      });
-      long pid = Long.parseLong(parent);
-      watcher.scheduleAtFixedRate(() -> {
-        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-          return;
-        }
-        log.warn("{}: launcher {} is gone, stopping", name, pid);
-        System.exit(0);
-      }, 1, 1, TimeUnit.SECONDS);
-    }
+    exitWithLauncher(name);
     try {
       done.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * If this process was started by a launcher ({@code -Dconclave.parent-pid}), exit when that launcher is gone
+   * (the shutdown hooks still run).
+   */
+  public static void exitWithLauncher(String name) {
+    String parent = System.getProperty("conclave.parent-pid");
+    if (parent == null) {
+      return;
+    }
+    long pid = Long.parseLong(parent);
+    var watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name + "-launcher-watch");
+      t.setDaemon(true);
+      return t;
+    });
+    watcher.scheduleAtFixedRate(() -> {
+      if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        log.warn("{}: launcher {} is gone, stopping", name, pid);
+        System.exit(0);
+      }
+    }, 1, 1, TimeUnit.SECONDS);
   }
 
   private static void close(String name, AutoCloseable service) {

@@ -1,5 +1,6 @@
 package io.conclave.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Makes the cluster hold the declared topics. Idempotent: a topic that exists as declared is left alone; one that
@@ -21,6 +23,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * altered (changing either silently would lose data or reorder keys).
  */
 public final class TopicProvisioner {
+  private static final Duration RACE_WINDOW = Duration.ofSeconds(10);
+
   private final Admin admin;
 
   public TopicProvisioner(Admin admin) {
@@ -59,8 +63,9 @@ public final class TopicProvisioner {
     try {
       Set<String> existing = admin.listTopics().names().get();
       List<TopicDeclaration> missing = declared.stream().filter(d -> !existing.contains(d.name())).toList();
-      List<TopicDeclaration> present = declared.stream().filter(d -> existing.contains(d.name())).toList();
       List<String> created = create(missing);
+      // everything not created by this run exists: it was listed, or someone else created it meanwhile
+      List<TopicDeclaration> present = declared.stream().filter(d -> !created.contains(d.name())).toList();
       List<String> problems = new ArrayList<>(check(present));
       List<String> unchanged = present.stream().map(TopicDeclaration::name).toList();
       return new Report(created, unchanged, problems);
@@ -86,7 +91,7 @@ public final class TopicProvisioner {
         entry.getValue().get();
         created.add(entry.getKey());
       } catch (ExecutionException e) {
-        // another provisioner won the race: it will be checked on the next run like any existing topic
+        // another provisioner won the race (or the listing lagged): the topic is checked like any existing one
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
         }
@@ -95,7 +100,25 @@ public final class TopicProvisioner {
     return created;
   }
 
+  /**
+   * Metadata of a topic created a moment ago may not have reached the broker that answers yet: retry a short while
+   * on "unknown topic".
+   */
   private List<String> check(List<TopicDeclaration> present) throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + RACE_WINDOW.toNanos();
+    while (true) {
+      try {
+        return checkOnce(present);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private List<String> checkOnce(List<TopicDeclaration> present) throws InterruptedException, ExecutionException {
     if (present.isEmpty()) {
       return List.of();
     }

@@ -115,7 +115,7 @@ class ConclaveSettingsTest {
         .hasMessage("partitions must be >= 1, was 0");
     assertThatThrownBy(() -> ConclaveSettings.from(Map.of(), Map.of("conclave.replication-factor", "0")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("replication factor must be >= 1, was 0");
+        .hasMessageContaining("CONCLAVE_REPLICATION_FACTOR must be between 1 and 32767, was 0");
   }
 
   @Test

@@ -41,7 +41,7 @@ public final class ConclaveStackExtension implements BeforeAllCallback, Paramete
         .stack();
   }
 
-  private record Closing(ConclaveStack stack) implements ExtensionContext.Store.CloseableResource {
+  private record Closing(ConclaveStack stack) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     @Override
     public void close() {
       stack.close();

@@ -1,0 +1,54 @@
+package io.conclave.launcher;
+
+import io.conclave.coordinator.Coordinator;
+import io.conclave.coordinator.OfflinePlanner;
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.worker.Agent;
+import io.conclave.worker.AgentWorker;
+import io.conclave.worker.OfflineAgent;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Coordinator, workers and projections of one Conclave installation, all in this JVM, against a real stack. */
+final class InProcessConclave implements AutoCloseable {
+  private final List<AutoCloseable> parts = new ArrayList<>();
+  private final EmbeddedServer projections;
+
+  InProcessConclave(ConclaveSettings settings, int workers) throws Exception {
+    parts.add(new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start());
+    for (int i = 0; i < workers; i++) {
+      List<Agent> agents = settings.agentTypes().stream().<Agent>map(OfflineAgent::new).toList();
+      parts.add(new AgentWorker(settings, agents, Clock.systemUTC()).start());
+    }
+    projections = startProjections(settings);
+    parts.add(projections);
+  }
+
+  static EmbeddedServer startProjections(ConclaveSettings settings) throws Exception {
+    Map<String, Object> props = new HashMap<>();
+    props.put("micronaut.server.port", -1);
+    props.put("conclave.kafka.bootstrap-servers", settings.bootstrapServers());
+    props.put("conclave.registry.url", settings.registry().url());
+    props.put("conclave.topic-prefix", settings.topics().prefix());
+    props.put("conclave.state-dir", Files.createTempDirectory("conclave-streams").toString());
+    return ApplicationContext.run(EmbeddedServer.class, props);
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + projections.getPort();
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      parts.get(i).close();
+    }
+  }
+}

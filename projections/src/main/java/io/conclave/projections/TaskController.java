@@ -1,0 +1,49 @@
+package io.conclave.projections;
+
+import io.conclave.core.TaskSubmission;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.net.URI;
+import java.time.Clock;
+import java.util.UUID;
+
+/** Submit tasks and follow them. */
+@Controller("/tasks")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class TaskController {
+  private final TaskWriter tasks;
+  private final ProjectionQueries queries;
+  private final Clock clock = Clock.systemUTC();
+
+  TaskController(TaskWriter tasks, ProjectionQueries queries) {
+    this.tasks = tasks;
+    this.queries = queries;
+  }
+
+  /**
+   * Puts the task on conclave.tasks and answers 202 once every in-sync replica has it. Submitting a task id again
+   * is harmless: the task's saga is started once.
+   */
+  @Post
+  HttpResponse<TaskAccepted> submit(@Body TaskRequest request) {
+    String taskId = request.taskId() == null ? UUID.randomUUID().toString() : request.taskId();
+    if (request.prompt() == null) {
+      throw new IllegalArgumentException("prompt is required");
+    }
+    TaskSubmission task = new TaskSubmission(taskId, request.prompt(), clock.instant());
+    tasks.write(task);
+    String location = "/tasks/" + taskId;
+    return HttpResponse.accepted(URI.create(location)).body(new TaskAccepted(taskId, location));
+  }
+
+  /** The task's saga: status and every step's state and result. */
+  @Get("/{taskId}")
+  TaskView get(String taskId) {
+    return queries.task(taskId).orElseThrow(() -> new NotFoundException("no task with id '" + taskId + "'"));
+  }
+}
