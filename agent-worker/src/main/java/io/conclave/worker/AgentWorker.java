@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A worker process: for each agent it hosts, a member of that agent type's consumer group on
@@ -47,6 +48,12 @@ public final class AgentWorker implements AutoCloseable {
     return this;
   }
 
+  /** Completes exceptionally as soon as one agent type's loop broke down. */
+  public CompletableFuture<Object> failed() {
+    return CompletableFuture.anyOf(loops.stream().map(TransactionalPartitionLoop::done)
+        .toArray(CompletableFuture[]::new));
+  }
+
   @Override
   public void close() {
     loops.forEach(TransactionalPartitionLoop::close);
@@ -64,6 +71,6 @@ public final class AgentWorker implements AutoCloseable {
         : Arrays.stream(types.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     List<Agent> agents = hosted.stream().<Agent>map(OfflineAgent::new).toList();
     AgentWorker worker = new AgentWorker(settings, agents, Clock.systemUTC()).start();
-    ServiceRunner.runUntilStopped("worker " + hosted, worker);
+    ServiceRunner.runUntilStopped("worker " + hosted, worker, worker.failed());
   }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A coordinator process: a member of the coordinator consumer group on {@code conclave.tasks}. Each partition it
@@ -47,6 +48,11 @@ public final class Coordinator implements AutoCloseable {
     return loop.ownedPartitions();
   }
 
+  /** Completes when the coordinator stopped; exceptionally if it broke down. */
+  public CompletableFuture<Void> done() {
+    return loop.done();
+  }
+
   @Override
   public void close() {
     loop.close();
@@ -64,6 +70,6 @@ public final class Coordinator implements AutoCloseable {
     ConclaveSettings settings = ConclaveSettings.fromEnvironment();
     Planner planner = new ResilientPlanner(new OfflinePlanner(), Duration.ofSeconds(30), 3);
     Coordinator coordinator = new Coordinator(settings, planner, Clock.systemUTC()).start();
-    ServiceRunner.runUntilStopped("coordinator", coordinator);
+    ServiceRunner.runUntilStopped("coordinator", coordinator, coordinator.done());
   }
 }

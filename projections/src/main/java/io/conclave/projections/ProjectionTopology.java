@@ -10,16 +10,16 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The projections' Kafka Streams topology:
  * <ul>
  *   <li>{@value #SUBMISSIONS}: taskId -> the submitted task (from conclave.tasks);</li>
- *   <li>{@value #SAGAS}: taskId -> the fold of its saga's events (conclave.saga-events, regrouped by task);</li>
+ *   <li>{@value #SAGAS}: taskId -> the fold of its saga's events (conclave.saga-events);</li>
  *   <li>{@value #DECISIONS}: (agentId, sequence) -> decision, in sequence order per agent (conclave.decisions).</li>
  * </ul>
  */
@@ -43,13 +43,11 @@ public final class ProjectionTopology {
 
     KStream<String, SagaEvent> sagaEvents =
         builder.stream(topics.sagaEvents(), Consumed.with(Serdes.String(), serdes.sagaEvents()));
-    sagaEvents
-        .groupBy((key, event) -> event.taskId(), Grouped.with("saga-events-by-task", Serdes.String(),
-            serdes.sagaEvents()))
-        .aggregate(() -> null,
-            (taskId, event, view) -> (view == null ? TaskView.empty(taskId) : view).apply(event),
-            Materialized.<String, TaskView, KeyValueStore<Bytes, byte[]>>as(SAGAS)
-                .withKeySerde(Serdes.String()).withValueSerde(serdes.taskViews()));
+    // A saga's events share one partition (partitioned by sagaId, one saga per task), so the fold by task id runs
+    // where the events are: no repartition topic, no extra hop.
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGAS), Serdes.String(),
+        serdes.taskViews()));
+    sagaEvents.process(SagaFold::new, SAGAS);
 
     builder.stream(topics.decisions(), Consumed.with(serdes.decisionKeys(), serdes.decisions()))
         .mapValues(DecisionView::of)

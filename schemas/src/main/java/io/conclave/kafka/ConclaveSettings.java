@@ -77,6 +77,15 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
         replicationFactor);
   }
 
+  public ConclaveSettings withAutoRegister(boolean autoRegister) {
+    return new ConclaveSettings(bootstrapServers, new RegistrySettings(registry.url(), autoRegister), topics,
+        agentTypes, partitions, replicationFactor);
+  }
+
+  public ConclaveSettings withPartitions(int count) {
+    return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, count, replicationFactor);
+  }
+
   /** These settings as system properties, to hand to a child process. */
   public List<String> asSystemProperties() {
     return List.of(

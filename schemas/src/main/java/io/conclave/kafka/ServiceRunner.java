@@ -1,5 +1,6 @@
 package io.conclave.kafka;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,17 @@ public final class ServiceRunner {
 
   private ServiceRunner() {}
 
-  public static void runUntilStopped(String name, AutoCloseable service) {
+  /**
+   * Blocks until the process is told to stop, then closes {@code service}. If {@code failed} completes
+   * exceptionally (the service broke down), the process exits with status 1 so that its supervisor restarts it.
+   */
+  public static void runUntilStopped(String name, AutoCloseable service, CompletableFuture<?> failed) {
+    failed.whenComplete((ok, e) -> {
+      if (e != null) {
+        log.error("{} failed ({}); exiting so that it is restarted", name, e.toString());
+        System.exit(1);
+      }
+    });
     CountDownLatch done = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       close(name, service);

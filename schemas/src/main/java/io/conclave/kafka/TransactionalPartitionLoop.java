@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -52,6 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransactionalPartitionLoop.class);
   private static final Duration RETRY_BACKOFF = Duration.ofMillis(500);
+  private static final int ACQUIRE_ATTEMPTS = 5;
 
   /** What to do with the records of owned partitions. Called on the loop's thread only. */
   public interface Handler<V> {
@@ -93,6 +95,7 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   private final Map<Integer, Producer<byte[], byte[]>> producers = new HashMap<>();
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
   private volatile boolean running = true;
 
   public TransactionalPartitionLoop(Options options, Deserializer<V> valueReader,
@@ -120,7 +123,16 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     return List.copyOf(producers.keySet());
   }
 
+  /**
+   * Completes when the loop has stopped: normally after {@link #close()}, exceptionally if an unexpected error
+   * stopped it (a process should then exit so that its supervisor restarts it).
+   */
+  public CompletableFuture<Void> done() {
+    return done;
+  }
+
   private void run() {
+    RuntimeException failure = null;
     try {
       consumer.subscribe(List.of(options.topic()), new Rebalance());
       while (running) {
@@ -138,10 +150,16 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       log.error("{}: stopped by an unexpected error", options.name(), e);
+      failure = e;
     } finally {
       releaseAll();
       consumer.close(); // leaves the group at once, so the next owner takes over without waiting for a timeout
       stopped.countDown();
+      if (failure == null) {
+        done.complete(null);
+      } else {
+        done.completeExceptionally(failure);
+      }
     }
   }
 
@@ -220,11 +238,32 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     return producers.get(partition);
   }
 
+  /** Takes a partition over, retrying a while: a transient broker or registry error must not cost the shard. */
   private void acquire(TopicPartition tp) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        acquireOnce(tp);
+        return;
+      } catch (KafkaException | IllegalStateException e) {
+        release(tp.partition(), false);
+        if (attempt == ACQUIRE_ATTEMPTS) {
+          throw e;
+        }
+        log.warn("{}: taking over partition {} failed ({}), attempt {} of {}", options.name(), tp.partition(),
+            e.toString(), attempt, ACQUIRE_ATTEMPTS);
+        sleep(RETRY_BACKOFF.multipliedBy(attempt));
+      }
+    }
+  }
+
+  private void acquireOnce(TopicPartition tp) {
     int partition = tp.partition();
     String txId = options.transactionalIdPrefix() + "-" + partition;
     Producer<byte[], byte[]> producer =
         producerFactory.apply(ClientConfigs.transactionalProducer(options.bootstrapServers(), txId));
+    synchronized (this) {
+      producers.put(partition, producer);
+    }
     producer.initTransactions(); // fences the previous owner and aborts its open transaction
     long committed = committedOffset(tp);
     List<ProducerRecord<byte[], byte[]>> first = handler.onAssigned(partition, committed);
@@ -232,9 +271,6 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       producer.beginTransaction();
       first.forEach(producer::send);
       producer.commitTransaction();
-    }
-    synchronized (this) {
-      producers.put(partition, producer);
     }
     consumer.resume(List.of(tp));
   }

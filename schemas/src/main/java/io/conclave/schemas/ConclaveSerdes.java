@@ -12,10 +12,13 @@ import io.conclave.core.LeaderElected;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.StepCommand;
 import io.conclave.core.TaskSubmission;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
@@ -75,19 +78,35 @@ public final class ConclaveSerdes {
     return value(AvroMapping::toAvro, AvroMapping::fromAvro);
   }
 
-  private <D, A extends SpecificRecord> Serde<D> value(Function<D, A> toAvro, Function<A, D> fromAvro) {
-    return serde(false, toAvro, fromAvro);
+  /**
+   * Reads any registry-encoded Avro payload (key or value) of any topic as JSON text, whatever its schema: for
+   * tools that print records (replay, tail). Returns {@code null} for {@code null}.
+   */
+  public Deserializer<String> anyAsJson(boolean isKey) {
+    Map<String, Object> config = new HashMap<>(config());
+    config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, false);
+    AvroKafkaDeserializer<GenericRecord> generic = new AvroKafkaDeserializer<>();
+    generic.configure(config, isKey);
+    return (topic, bytes) -> bytes == null ? null : generic.deserialize(topic, bytes).toString();
   }
 
-  private <D, A extends SpecificRecord> Serde<D> serde(boolean isKey, Function<D, A> toAvro,
-                                                       Function<A, D> fromAvro) {
-    Map<String, Object> config = Map.of(
+  private Map<String, Object> config() {
+    return Map.of(
         SerdeConfig.REGISTRY_URL, registry.url(),
         SerdeConfig.AUTO_REGISTER_ARTIFACT, registry.autoRegister(),
         SerdeConfig.AUTO_REGISTER_ARTIFACT_IF_EXISTS, "RETURN_OR_UPDATE",
         SerdeConfig.FIND_LATEST_ARTIFACT, !registry.autoRegister(),
         SerdeConfig.ENABLE_HEADERS, false,
         AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
+  }
+
+  private <D, A extends SpecificRecord> Serde<D> value(Function<D, A> toAvro, Function<A, D> fromAvro) {
+    return serde(false, toAvro, fromAvro);
+  }
+
+  private <D, A extends SpecificRecord> Serde<D> serde(boolean isKey, Function<D, A> toAvro,
+                                                       Function<A, D> fromAvro) {
+    Map<String, Object> config = config();
     AvroKafkaSerializer<A> serializer = new AvroKafkaSerializer<>();
     serializer.configure(config, isKey);
     AvroKafkaDeserializer<A> deserializer = new AvroKafkaDeserializer<>();

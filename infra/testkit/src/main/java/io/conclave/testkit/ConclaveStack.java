@@ -3,6 +3,7 @@ package io.conclave.testkit;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.ConclaveTopics;
 import io.conclave.kafka.TopicProvisioner;
+import io.conclave.schemas.SchemaCatalog;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,8 +45,8 @@ public final class ConclaveStack implements AutoCloseable {
   }
 
   /**
-   * Settings for a fresh namespace of topics ({@code <name>-<n>.tasks}, ...), provisioned and ready;
-   * consumer groups derive from the prefix too.
+   * Settings for a fresh namespace of topics ({@code <name>-<n>.tasks}, ...), provisioned, with every schema
+   * registered; consumer groups derive from the prefix too.
    */
   public ConclaveSettings isolated(String name) {
     String prefix = name.replaceAll("[^a-zA-Z0-9._-]", "-") + "-" + namespaces.incrementAndGet();
@@ -53,6 +54,7 @@ public final class ConclaveStack implements AutoCloseable {
         .withEndpoints(bootstrapServers(), registryUrl())
         .withTopicPrefix(prefix);
     provision(settings);
+    SchemaCatalog.registerAll(settings);
     return settings;
   }
 

@@ -1,5 +1,7 @@
 package io.conclave.testkit;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -54,12 +56,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     BootstrapMetadata metadata =
         BootstrapMetadata.fromVersions(MetadataVersion.latestProduction(), features, "conclave-embedded");
     try {
+      // our own directory: the test kit's default one is deleted by a JVM shutdown hook that can run while the
+      // broker is still stopping, which makes it halt the JVM ("all log dirs have failed")
+      Path baseDir = Files.createTempDirectory("conclave-kafka");
       TestKitNodes nodes = new TestKitNodes.Builder(metadata)
+          .setBaseDirectory(baseDir)
           .setCombined(true)
           .setNumBrokerNodes(1)
           .setNumControllerNodes(1)
           .build();
-      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
       Map<String, String> config = defaultBrokerConfig();
       config.putAll(overrides);
       config.forEach(builder::setConfigProp);

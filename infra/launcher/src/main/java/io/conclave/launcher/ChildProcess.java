@@ -1,0 +1,86 @@
+package io.conclave.launcher;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Conclave service run as a separate JVM with this JVM's class path. Its output is copied to ours, each line
+ * prefixed with the service's name. The child exits by itself if this JVM dies ({@code -Dconclave.parent-pid}).
+ */
+final class ChildProcess {
+  private final String name;
+  private final Process process;
+
+  private ChildProcess(String name, Process process) {
+    this.name = name;
+    this.process = process;
+  }
+
+  static ChildProcess start(String name, String mainClass, List<String> systemProperties, PrintStream out) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-Dconclave.parent-pid=" + ProcessHandle.current().pid());
+    cmd.addAll(systemProperties);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(mainClass);
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      Thread pump = new Thread(() -> copy(name, p, out), name + "-output");
+      pump.setDaemon(true);
+      pump.start();
+      return new ChildProcess(name, p);
+    } catch (IOException e) {
+      throw new IllegalStateException("could not start " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void copy(String name, Process p, PrintStream out) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        out.println("[" + name + "] " + line);
+      }
+    } catch (IOException e) {
+      // the process is gone
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Asks the process to stop (SIGTERM); does not wait. */
+  void requestStop() {
+    process.destroy();
+  }
+
+  /** Waits for the process to end, killing it if it has not stopped in time. */
+  void awaitStop(long seconds) {
+    try {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.conclave.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code conclave}: the all-in-one dev launcher and the command-line tools. Every command finds Kafka and the
+ * registry through {@code KAFKA_BOOTSTRAP_SERVERS} / {@code CONCLAVE_REGISTRY_URL}, a running {@code conclave dev}
+ * in the current directory, or the defaults.
+ */
+@Command(name = "conclave", mixinStandardHelpOptions = true, version = "conclave 0.1.0",
+    description = "Coordination backbone for multi-agent AI systems on Apache Kafka.",
+    subcommands = {DevCommand.class, TaskCommand.class, DecisionsCommand.class, ReplayCommand.class,
+        TopicsCommand.class, CommandLine.HelpCommand.class})
+public final class ConclaveCli implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new ConclaveCli())
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          cmd.getErr().println("conclave: " + e.getMessage());
+          return 1;
+        })
+        .execute(args);
+    System.exit(code);
+  }
+}

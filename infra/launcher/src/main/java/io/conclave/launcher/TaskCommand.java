@@ -1,0 +1,46 @@
+package io.conclave.launcher;
+
+import io.conclave.core.TaskSubmission;
+import io.conclave.kafka.ClientConfigs;
+import io.conclave.kafka.ConclaveRecords;
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.schemas.ConclaveSerdes;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code conclave task submit}: put a task on conclave.tasks, as any Kafka producer could. */
+@Command(name = "task", description = "Submit tasks.", mixinStandardHelpOptions = true,
+    subcommands = TaskCommand.Submit.class)
+final class TaskCommand {
+  @Command(name = "submit", mixinStandardHelpOptions = true,
+      description = "Produce a TaskSubmitted event to the tasks topic; prints the task id.")
+  static final class Submit implements Callable<Integer> {
+    @Option(names = "--id", description = "task id (the idempotency key); a new UUID by default")
+    String id;
+
+    @Parameters(arity = "1..*", paramLabel = "PROMPT", description = "what the agents should do")
+    List<String> prompt;
+
+    @Override
+    public Integer call() throws Exception {
+      ConclaveSettings settings = Endpoints.resolve();
+      var task = new TaskSubmission(id == null ? UUID.randomUUID().toString() : id, String.join(" ", prompt),
+          Clock.systemUTC().instant());
+      var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
+      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+        RecordMetadata written = producer.send(records.task(task)).get(30, TimeUnit.SECONDS);
+        System.out.println(task.taskId());
+        System.err.printf("submitted to %s-%d@%d%n", written.topic(), written.partition(), written.offset());
+      }
+      return 0;
+    }
+  }
+}

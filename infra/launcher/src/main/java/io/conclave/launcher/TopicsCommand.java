@@ -1,0 +1,42 @@
+package io.conclave.launcher;
+
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.ConclaveTopics;
+import io.conclave.kafka.TopicProvisioner;
+import io.conclave.schemas.SchemaCatalog;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+
+/** {@code conclave topics create}: make the cluster hold Conclave's topics. */
+@Command(name = "topics", description = "Manage Conclave's topics.", mixinStandardHelpOptions = true,
+    subcommands = {TopicsCommand.Create.class, TopicsCommand.RegisterSchemas.class})
+final class TopicsCommand {
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = "Create missing topics; report (exit 2) topics that exist with the wrong cleanup policy.")
+  static final class Create implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      ConclaveSettings settings = Endpoints.resolve();
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+        TopicProvisioner.Report report = new TopicProvisioner(admin).ensure(ConclaveTopics.declarations(settings));
+        report.created().forEach(t -> System.out.println("created   " + t));
+        report.unchanged().forEach(t -> System.out.println("unchanged " + t));
+        report.problems().forEach(p -> System.err.println("problem   " + p));
+        return report.ok() ? 0 : 2;
+      }
+    }
+  }
+
+  @Command(name = "register-schemas", mixinStandardHelpOptions = true,
+      description = "Register every topic's Avro schema in the registry (as a deploy does before the services start).")
+  static final class RegisterSchemas implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      SchemaCatalog.registerAll(Endpoints.resolve()).forEach(a -> System.out.println("registered " + a));
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,377 @@
+package io.conclave.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.conclave.core.DeadLetter;
+import io.conclave.core.TaskSubmission;
+import io.conclave.kafka.ClientConfigs;
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.Partitioning;
+import io.conclave.schemas.ConclaveSerdes;
+import io.conclave.testkit.ConclaveStack;
+import io.conclave.testkit.ConclaveStackExtension;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What Conclave does with input it cannot use, on a real broker and registry: malformed and invalid HTTP requests
+ * are answered 4xx with a JSON message that says what is wrong (never 500), unknown ids are 404, projections that are
+ * not ready are 503 with Retry-After, and records on conclave.tasks that cannot be read or break a domain rule go
+ * to the dead-letter topic while the coordinator carries on with the records after them.
+ */
+@ExtendWith(ConclaveStackExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputIT {
+  private static final ObjectMapper json = new ObjectMapper();
+
+  private ConclaveSettings settings;
+  private ConclaveSerdes serdes;
+  private InProcessConclave conclave;
+  private Http http;
+
+  @BeforeAll
+  void start(ConclaveStack stack) throws Exception {
+    settings = stack.isolated("bad-input");
+    serdes = new ConclaveSerdes(settings.registry());
+    conclave = new InProcessConclave(settings, 1);
+    http = new Http(conclave.baseUrl());
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (conclave != null) {
+      conclave.close();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // POST /tasks
+
+  @Test
+  void malformedJsonIsABadRequestThatSaysTheJsonIsInvalid() throws Exception {
+    // When
+    HttpResponse<String> r = http.postJson("/tasks", "{\"prompt\": \"x\"");
+
+    // Then
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertJsonContentType(r);
+    assertThat(allMessages(r)).as(r.body()).anySatisfy(m -> assertThat(m).containsIgnoringCase("invalid json"));
+  }
+
+  @Test
+  void anEmptyBodyIsABadRequest() {
+    // When
+    HttpResponse<String> r = http.postJson("/tasks", "");
+
+    // Then
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+  }
+
+  @Test
+  void aMissingPromptIsABadRequestNamingPrompt() throws Exception {
+    for (String body : List.of("{}", "{\"taskId\":\"t-x\"}")) {
+      // When
+      HttpResponse<String> r = http.postJson("/tasks", body);
+
+      // Then
+      assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(400);
+      assertJsonContentType(r);
+      assertThat(message(r)).as(body).contains("prompt");
+    }
+  }
+
+  @Test
+  void aBlankPromptIsABadRequest() throws Exception {
+    // When
+    HttpResponse<String> r = http.postJson("/tasks", "{\"prompt\":\"   \"}");
+
+    // Then
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertJsonContentType(r);
+    assertThat(message(r)).isEqualTo("prompt must not be blank");
+  }
+
+  @Test
+  void aTaskIdThatIsNotASafeKeyIsABadRequestNamingTaskId() throws Exception {
+    for (String taskId : List.of("../etc/passwd", "a b", "", "x".repeat(TaskSubmission.MAX_ID_LENGTH + 1))) {
+      // When
+      HttpResponse<String> r = http.postJson("/tasks",
+          json.writeValueAsString(new java.util.LinkedHashMap<>(java.util.Map.of("taskId", taskId, "prompt", "x"))));
+
+      // Then
+      assertThat(r.statusCode()).as("taskId '" + taskId + "' -> " + r.body()).isEqualTo(400);
+      assertJsonContentType(r);
+      assertThat(message(r)).as(taskId).contains("taskId");
+    }
+  }
+
+  @Test
+  void aPromptOfTheWrongJsonTypeIsAClientError() throws Exception {
+    for (String body : List.of("{\"prompt\": 42}", "{\"prompt\": [\"a\"]}", "{\"prompt\": {\"text\": \"a\"}}",
+        "{\"taskId\": 7, \"prompt\": \"x\"}", "[]", "\"just a string\"")) {
+      // When
+      HttpResponse<String> r = http.postJson("/tasks", body);
+
+      // Then
+      assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(400);
+      assertJsonContentType(r);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // GET
+
+  @Test
+  void anUnknownTaskIsNotFoundNamingItsId() throws Exception {
+    // When
+    HttpResponse<String> r = getOnceReady("/tasks/unknown-id");
+
+    // Then
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+    assertJsonContentType(r);
+    assertThat(message(r)).contains("unknown-id");
+  }
+
+  @Test
+  void anAgentWithoutDecisionsIsNotFound() throws Exception {
+    // When
+    HttpResponse<String> r = getOnceReady("/agents/nobody/decisions");
+
+    // Then
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+    assertJsonContentType(r);
+    assertThat(message(r)).contains("nobody");
+  }
+
+  @Test
+  void aDecisionRangeThatEndsBeforeItStartsIsABadRequest() throws Exception {
+    // When
+    HttpResponse<String> r = http.get("/agents/x/decisions?from=5&to=2");
+
+    // Then
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertJsonContentType(r);
+    assertThat(message(r)).contains("from").contains("to");
+  }
+
+  @Test
+  void aNegativeOrNonNumericDecisionBoundIsABadRequest() {
+    for (String query : List.of("from=-1", "from=abc", "to=1.5")) {
+      // When
+      HttpResponse<String> r = http.get("/agents/x/decisions?" + query);
+
+      // Then
+      assertThat(r.statusCode()).as(query + " -> " + r.body()).isEqualTo(400);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // dead letters
+
+  @Test
+  void anUnreadableTaskRecordIsDeadLetteredAndTheShardCarriesOn() throws Exception {
+    // Given: garbage on conclave.tasks
+    byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
+    RecordMetadata poison = produceRaw(new ProducerRecord<>(settings.topics().tasks(), utf8("poison-1"), garbage));
+    assertThat(poison.partition()).isEqualTo(Partitioning.of("poison-1", settings.partitions()));
+
+    // When: a valid task behind it on the same shard
+    String taskId = idOnPartition("after-poison", poison.partition());
+    HttpResponse<String> accepted =
+        http.postJson("/tasks", "{\"taskId\":\"" + taskId + "\",\"prompt\":\"Survive the poison\"}");
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+
+    // Then
+    DeadLetter letter = awaitDeadLetter(d -> d.sourceTopic().equals(settings.topics().tasks())
+        && d.sourcePartition() == poison.partition() && d.sourceOffset() == poison.offset());
+    assertThat(letter.errorClass()).isNotBlank();
+    assertThat(letter.errorMessage()).isNotBlank();
+    assertThat(letter.key()).isEqualTo(utf8("poison-1"));
+    assertThat(letter.value()).isEqualTo(garbage);
+    assertThat(letter.at()).isBefore(Instant.now().plusSeconds(1));
+
+    JsonNode task = awaitStatus(taskId, "COMPLETED");
+    assertThat(task.get("prompt").asText()).isEqualTo("Survive the poison");
+  }
+
+  @Test
+  void aTaskRecordWhoseKeyIsNotItsTaskIdIsDeadLettered() throws Exception {
+    // Given: a readable TaskSubmission, keyed by something other than its task id
+    String topic = settings.topics().tasks();
+    TaskSubmission task = new TaskSubmission("keyed-wrong", "Wrong key", Instant.now());
+    byte[] value = serdes.taskSubmission().serializer().serialize(topic, task);
+
+    // When
+    RecordMetadata wrong = produceRaw(new ProducerRecord<>(topic, utf8("other-key"), value));
+
+    // Then
+    DeadLetter letter = awaitDeadLetter(d -> d.sourceTopic().equals(topic)
+        && d.sourcePartition() == wrong.partition() && d.sourceOffset() == wrong.offset());
+    assertThat(letter.errorClass()).isNotBlank();
+    assertThat(letter.errorMessage()).contains("key").contains("other-key").contains("keyed-wrong");
+    assertThat(letter.key()).isEqualTo(utf8("other-key"));
+    assertThat(letter.value()).isEqualTo(value);
+
+    // and no saga was started for it: a valid task on the same shard completes, the wrongly keyed one never starts
+    String next = idOnPartition("after-wrong-key", wrong.partition());
+    assertThat(http.postJson("/tasks", "{\"taskId\":\"" + next + "\",\"prompt\":\"Carry on\"}").statusCode())
+        .isEqualTo(202);
+    awaitStatus(next, "COMPLETED");
+    HttpResponse<String> wrongTask = http.get("/tasks/keyed-wrong");
+    if (wrongTask.statusCode() == 200) {
+      assertThat(json.readTree(wrongTask.body()).path("sagaId").isMissingNode()
+          || json.readTree(wrongTask.body()).path("sagaId").isNull()).as(wrongTask.body()).isTrue();
+    } else {
+      assertThat(wrongTask.statusCode()).as(wrongTask.body()).isEqualTo(404);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // projections not ready
+
+  @Test
+  void projectionsWhoseTopicsDoNotExistAnswerServiceUnavailableWithRetryAfter() throws Exception {
+    // Given: a projections server for an installation whose topics were never provisioned
+    ConclaveSettings nowhere = settings.withTopicPrefix("nothing-here-" + UUID.randomUUID().toString().substring(0, 8));
+    try (EmbeddedServer server = InProcessConclave.startProjections(nowhere)) {
+      Http other = new Http("http://127.0.0.1:" + server.getPort());
+
+      // When: asked right away, and again once Streams has had time to find out that its topics are missing
+      List<HttpResponse<String>> answers = new ArrayList<>();
+      answers.add(other.get("/tasks/anything"));
+      Thread.sleep(8_000);
+      answers.add(other.get("/tasks/anything"));
+      answers.add(other.get("/agents/anyone/decisions"));
+
+      // Then
+      for (HttpResponse<String> r : answers) {
+        assertThat(r.statusCode()).as(r.uri() + " -> " + r.body()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).as(r.uri().toString()).isPresent();
+        assertJsonContentType(r);
+        assertThat(message(r)).as(r.uri().toString()).isNotBlank();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private RecordMetadata produceRaw(ProducerRecord<byte[], byte[]> record) throws Exception {
+    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+      return producer.send(record).get();
+    }
+  }
+
+  /** A fresh task id that Kafka's default partitioner puts on {@code partition}. */
+  private String idOnPartition(String stem, int partition) {
+    for (int i = 0; ; i++) {
+      String id = stem + "-" + i;
+      if (Partitioning.of(id, settings.partitions()) == partition) {
+        return id;
+      }
+    }
+  }
+
+  /** Reads the dead-letter topic (read_committed, from the beginning) until a letter matches. */
+  private DeadLetter awaitDeadLetter(Predicate<DeadLetter> wanted) {
+    String topic = settings.topics().deadLetters();
+    Deserializer<DeadLetter> reader = serdes.deadLetter().deserializer();
+    List<DeadLetter> seen = new ArrayList<>();
+    try (var consumer = new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.bootstrapServers(), null))) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      DeadLetter[] found = new DeadLetter[1];
+      try {
+        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+            .until(() -> {
+              for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                DeadLetter d = reader.deserialize(topic, r.value());
+                seen.add(d);
+                if (found[0] == null && wanted.test(d)) {
+                  found[0] = d;
+                }
+              }
+              return found[0] != null;
+            });
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError("no matching dead letter within 60 s; the topic held " + seen, e);
+      }
+      return found[0];
+    }
+  }
+
+  private JsonNode awaitStatus(String taskId, String status) {
+    JsonNode[] last = new JsonNode[1];
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        .alias("task " + taskId + " reaching " + status)
+        .until(() -> {
+          HttpResponse<String> r = http.get("/tasks/" + taskId);
+          if (r.statusCode() != 200) {
+            return false;
+          }
+          last[0] = json.readTree(r.body());
+          return status.equals(last[0].path("status").asText());
+        });
+    return last[0];
+  }
+
+  /** The answer to a query once the projections have started (they answer 503 until then). */
+  private HttpResponse<String> getOnceReady(String path) {
+    List<HttpResponse<String>> last = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      HttpResponse<String> r = http.get(path);
+      last.clear();
+      last.add(r);
+      return r.statusCode() != 503;
+    });
+    return last.get(0);
+  }
+
+  private static void assertJsonContentType(HttpResponse<String> r) {
+    Optional<String> type = r.headers().firstValue("Content-Type");
+    assertThat(type).as("Content-Type of " + r.uri() + " -> " + r.body()).hasValueSatisfying(
+        t -> assertThat(t).startsWith("application/json"));
+  }
+
+  /** The {@code message} of a Conclave {@code ApiError} body. */
+  private static String message(HttpResponse<String> r) throws IOException {
+    JsonNode body = json.readTree(r.body());
+    assertThat(body.path("message").isTextual()).as("a message in " + r.body()).isTrue();
+    return body.get("message").asText();
+  }
+
+  /** Every {@code message} anywhere in the body: Micronaut's own errors nest theirs under _embedded.errors. */
+  private static List<String> allMessages(HttpResponse<String> r) throws IOException {
+    return json.readTree(r.body()).findValuesAsText("message");
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,65 @@
+package io.conclave.schemas;
+
+import io.apicurio.registry.rest.client.RegistryClient;
+import io.apicurio.registry.rest.client.RegistryClientFactory;
+import io.apicurio.registry.rest.v2.beans.IfExists;
+import io.apicurio.registry.types.ArtifactType;
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.TopicNames;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+
+/**
+ * Which schema each of Conclave's topics carries, and its registration in the registry under the artifact the
+ * serdes look up ({@code <topic>-value}, {@code <topic>-key}). Registering ahead of the services is how schemas
+ * reach the registry outside development, and it keeps concurrent first writes of many processes from racing to
+ * register the same artifact.
+ */
+public final class SchemaCatalog {
+  private static final String GROUP = "default";
+
+  private SchemaCatalog() {}
+
+  /** One registry artifact: a topic's key or value schema. */
+  public record Entry(String artifactId, Schema schema) {}
+
+  public static List<Entry> entries(ConclaveSettings settings) {
+    TopicNames t = settings.topics();
+    List<Entry> all = new ArrayList<>();
+    all.add(value(t.tasks(), io.conclave.schemas.avro.TaskSubmitted.getClassSchema()));
+    all.add(new Entry(t.decisions() + "-key", io.conclave.schemas.avro.DecisionKey.getClassSchema()));
+    all.add(value(t.decisions(), io.conclave.schemas.avro.DecisionRecorded.getClassSchema()));
+    all.add(value(t.sagaEvents(), io.conclave.schemas.avro.SagaEvent.getClassSchema()));
+    all.add(value(t.leadership(), io.conclave.schemas.avro.LeaderElected.getClassSchema()));
+    all.add(value(t.deadLetters(), io.conclave.schemas.avro.DeadLetter.getClassSchema()));
+    for (String type : settings.agentTypes()) {
+      all.add(value(t.commands(type), io.conclave.schemas.avro.StepCommand.getClassSchema()));
+      all.add(value(t.compensations(type), io.conclave.schemas.avro.CompensateCommand.getClassSchema()));
+    }
+    return List.copyOf(all);
+  }
+
+  /** Registers every entry (one at a time); an artifact that already has this schema is left as it is. */
+  public static List<String> registerAll(ConclaveSettings settings) {
+    List<String> registered = new ArrayList<>();
+    try (RegistryClient client = RegistryClientFactory.create(settings.registry().url())) {
+      for (Entry e : entries(settings)) {
+        byte[] content = e.schema().toString().getBytes(StandardCharsets.UTF_8);
+        client.createArtifact(GROUP, e.artifactId(), null, ArtifactType.AVRO, IfExists.RETURN_OR_UPDATE, false,
+            new ByteArrayInputStream(content));
+        registered.add(e.artifactId());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("could not close the registry client: " + e.getMessage(), e);
+    }
+    return registered;
+  }
+
+  private static Entry value(String topic, Schema schema) {
+    return new Entry(topic + "-value", schema);
+  }
+}
