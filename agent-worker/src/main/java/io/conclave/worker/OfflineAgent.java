@@ -1,5 +1,6 @@
 package io.conclave.worker;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +25,7 @@ public final class OfflineAgent implements Agent {
 
   @Override
   public StepResult act(StepRequest request) {
-    String digest = digest(request.step().action() + "\n" + request.step().input() + "\n" + request.input());
+    String digest = digest(request.step().action(), request.step().input(), request.input());
     String output = type + "." + request.step().action() + "[" + digest + "]: " + request.step().input()
         + " <- " + abbreviate(request.input());
     return new StepResult.Completed(output,
@@ -35,10 +36,16 @@ public final class OfflineAgent implements Agent {
     return s.length() <= 80 ? s : s.substring(0, 77) + "...";
   }
 
-  private static String digest(String s) {
+  /** Digest of the parts, each length-prefixed so that no two different splits of the same text collide. */
+  private static String digest(String... parts) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(hash, 0, 4);
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (String part : parts) {
+        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+        sha.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        sha.update(bytes);
+      }
+      return HexFormat.of().formatHex(sha.digest(), 0, 4);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

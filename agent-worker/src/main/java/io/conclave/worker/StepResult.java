@@ -24,6 +24,9 @@ public sealed interface StepResult {
   record DecisionDraft(String kind, String payload) {
     public DecisionDraft {
       Objects.requireNonNull(kind, "kind");
+      if (kind.isBlank()) {
+        throw new IllegalArgumentException("a decision's kind must not be blank");
+      }
       Objects.requireNonNull(payload, "payload");
     }
   }

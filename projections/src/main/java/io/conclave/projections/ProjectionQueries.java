@@ -39,7 +39,7 @@ class ProjectionQueries {
       List<DecisionView> out = new ArrayList<>();
       try (var it = store.prefixScan(agentId, prefix)) {
         it.forEachRemaining(kv -> {
-          if (kv.key.sequence() >= from && kv.key.sequence() <= to) {
+          if (kv.key.agentId().equals(agentId) && kv.key.sequence() >= from && kv.key.sequence() <= to) {
             out.add(kv.value);
           }
         });

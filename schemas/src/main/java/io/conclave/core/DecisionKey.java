@@ -1,9 +1,12 @@
 package io.conclave.core;
 
-/** Identity of one decision: the agent and its position in that agent's log (0, 1, 2, ... without gaps). */
+/**
+ * Identity of one decision: the agent and its position in that agent's log (0, 1, 2, ... without gaps).
+ * Agent ids are restricted like task ids (letters, digits, '-', '_', '.').
+ */
 public record DecisionKey(String agentId, long sequence) {
   public DecisionKey {
-    Require.text(agentId, "agentId");
+    Require.id(agentId, "agentId");
     Require.notNegative(sequence, "sequence");
   }
 }

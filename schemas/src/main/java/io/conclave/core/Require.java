@@ -14,6 +14,28 @@ final class Require {
     return value;
   }
 
+  /** The longest id accepted: ids are Kafka keys, appear in URLs and order state-store keys. */
+  static final int MAX_ID_LENGTH = 128;
+
+  /**
+   * An identifier: 1 to {@value #MAX_ID_LENGTH} ASCII letters, digits, '-', '_' or '.', so it is safe in a URL path,
+   * a topic or group name, and as a key prefix (no separator byte can occur inside it).
+   */
+  static String id(String value, String field) {
+    text(value, field);
+    if (value.length() > MAX_ID_LENGTH) {
+      throw new IllegalArgumentException(field + " must be at most " + MAX_ID_LENGTH + " characters");
+    }
+    if (!value.chars().allMatch(Require::idChar)) {
+      throw new IllegalArgumentException(field + " may only contain letters, digits, '-', '_' and '.'");
+    }
+    return value;
+  }
+
+  private static boolean idChar(int c) {
+    return c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.');
+  }
+
   static <T> T present(T value, String field) {
     return Objects.requireNonNull(value, () -> field + " is required");
   }

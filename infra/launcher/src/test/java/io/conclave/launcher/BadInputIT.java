@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.assertj.core.api.SoftAssertions;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,16 +132,20 @@ class BadInputIT {
   }
 
   @Test
-  void aPromptOfTheWrongJsonTypeIsAClientError() throws Exception {
-    for (String body : List.of("{\"prompt\": 42}", "{\"prompt\": [\"a\"]}", "{\"prompt\": {\"text\": \"a\"}}",
-        "{\"taskId\": 7, \"prompt\": \"x\"}", "[]", "\"just a string\"")) {
+  void aFieldOfTheWrongJsonTypeIsABadRequest() {
+    // every case is tried and reported, so that one failure does not hide the others
+    SoftAssertions softly = new SoftAssertions();
+    for (String body : List.of("{\"prompt\": 42}", "{\"prompt\": true}", "{\"prompt\": [\"a\"]}",
+        "{\"prompt\": {\"text\": \"a\"}}", "{\"taskId\": 7, \"prompt\": \"x\"}", "[]", "\"just a string\"")) {
       // When
       HttpResponse<String> r = http.postJson("/tasks", body);
 
       // Then
-      assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(400);
-      assertJsonContentType(r);
+      softly.assertThat(r.statusCode()).as(body + " -> " + r.body() + acceptedAs(r)).isEqualTo(400);
+      softly.assertThat(r.headers().firstValue("Content-Type")).as("Content-Type of " + body)
+          .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
     }
+    softly.assertAll();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -264,17 +269,22 @@ class BadInputIT {
       // When: asked right away, and again once Streams has had time to find out that its topics are missing
       List<HttpResponse<String>> answers = new ArrayList<>();
       answers.add(other.get("/tasks/anything"));
-      Thread.sleep(8_000);
+      Thread.sleep(3_000);
       answers.add(other.get("/tasks/anything"));
       answers.add(other.get("/agents/anyone/decisions"));
 
-      // Then
+      // Then: every answer is reported, so that the first failure does not hide the others
+      SoftAssertions softly = new SoftAssertions();
       for (HttpResponse<String> r : answers) {
-        assertThat(r.statusCode()).as(r.uri() + " -> " + r.body()).isEqualTo(503);
-        assertThat(r.headers().firstValue("Retry-After")).as(r.uri().toString()).isPresent();
-        assertJsonContentType(r);
-        assertThat(message(r)).as(r.uri().toString()).isNotBlank();
+        String what = "GET " + r.uri().getPath() + " -> " + r.statusCode() + " " + r.headers().map() + " " + r.body();
+        softly.assertThat(r.statusCode()).as(what).isEqualTo(503);
+        softly.assertThat(r.headers().firstValue("Retry-After")).as(what).isPresent();
+        softly.assertThat(r.headers().firstValue("Content-Type")).as(what)
+            .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        softly.assertThat(json.readTree(r.body()).path("status").asInt()).as(what).isEqualTo(503);
+        softly.assertThat(json.readTree(r.body()).path("message").asText()).as(what).isNotBlank();
       }
+      softly.assertAll();
     }
   }
 
@@ -339,6 +349,27 @@ class BadInputIT {
           return status.equals(last[0].path("status").asText());
         });
     return last[0];
+  }
+
+  /** For a 202 answer: the prompt the accepted task was stored with, as the projections show it. */
+  private String acceptedAs(HttpResponse<String> r) {
+    if (r.statusCode() != 202) {
+      return "";
+    }
+    try {
+      String taskId = json.readTree(r.body()).path("taskId").asText();
+      String[] prompt = new String[1];
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        HttpResponse<String> view = http.get("/tasks/" + taskId);
+        if (view.statusCode() == 200) {
+          prompt[0] = json.readTree(view.body()).path("prompt").asText();
+        }
+        return prompt[0] != null;
+      });
+      return " (task '" + taskId + "' stored with prompt '" + prompt[0] + "')";
+    } catch (IOException | RuntimeException e) {
+      return " (task view not found: " + e + ")";
+    }
   }
 
   /** The answer to a query once the projections have started (they answer 503 until then). */

@@ -1,0 +1,56 @@
+package io.conclave.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conclave.core.SagaStep;
+import io.conclave.core.TaskSubmission;
+import java.time.Instant;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** The offline planner must give the same plan for the same task, so that replays and tests are reproducible. */
+class OfflinePlannerTest {
+  private static final Instant AT = Instant.parse("2024-05-01T10:00:00Z");
+  private final Planner planner = new OfflinePlanner();
+
+  @Example
+  void everyTaskBecomesResearchThenAnalysisThenWritingWithCompensations() {
+    // given
+    var task = new TaskSubmission("task-1", "compare llamas and alpacas", AT);
+
+    // when
+    List<SagaStep> plan = planner.plan(task);
+
+    // then
+    assertThat(plan).containsExactly(
+        new SagaStep("research", "gather", "find sources for: compare llamas and alpacas", "discard"),
+        new SagaStep("analysis", "analyze", "weigh the sources", "retract"),
+        new SagaStep("write", "draft", "write the answer", "unpublish"));
+  }
+
+  @Property
+  void thePlanIsAFunctionOfTheTask(@ForAll("prompts") String prompt) {
+    // given
+    var task = new TaskSubmission("task-1", prompt, AT);
+
+    // when
+    List<SagaStep> first = planner.plan(task);
+    List<SagaStep> second = new OfflinePlanner().plan(new TaskSubmission("task-1", prompt, AT));
+
+    // then
+    assertThat(second).isEqualTo(first);
+    assertThat(first).extracting(SagaStep::agentType).containsExactly("research", "analysis", "write");
+    assertThat(first).extracting(SagaStep::compensation).allSatisfy(c -> assertThat(c).isNotBlank());
+    assertThat(first.get(0).input()).isEqualTo("find sources for: " + prompt);
+  }
+
+  @Provide
+  Arbitrary<String> prompts() {
+    return Arbitraries.strings().ofMinLength(1).ofMaxLength(200).filter(s -> !s.isBlank());
+  }
+}

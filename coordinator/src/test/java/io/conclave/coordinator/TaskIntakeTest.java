@@ -1,0 +1,146 @@
+package io.conclave.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conclave.core.DecisionKey;
+import io.conclave.core.LeaderStamp;
+import io.conclave.core.RoutingSlip;
+import io.conclave.core.SagaEvent;
+import io.conclave.core.SagaStep;
+import io.conclave.core.TaskSubmission;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+/** {@link TaskIntake#start} is a pure decider: what a shard leader writes when it starts a task's saga. */
+class TaskIntakeTest {
+  private static final Instant SUBMITTED_AT = Instant.parse("2024-05-01T10:00:00Z");
+  private static final Instant NOW = Instant.parse("2024-05-01T10:00:02Z");
+  private static final TaskSubmission TASK = new TaskSubmission("task-42", "why are llamas fluffy?", SUBMITTED_AT);
+  private static final LeaderStamp LEADER = new LeaderStamp(3, 7);
+  private static final DecisionKey KEY = new DecisionKey("planner-3", 11);
+
+  @Example
+  void theSagaIdFollowsFromTheTaskId() {
+    // when / then
+    assertThat(TaskIntake.sagaIdOf("task-42")).isEqualTo("saga-task-42");
+  }
+
+  @Example
+  void startedIsTheFirstEventOfTheSagaWithThePlanAndTheLeaderStamp() {
+    // given
+    List<SagaStep> plan = new OfflinePlanner().plan(TASK);
+
+    // when
+    TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, KEY, NOW);
+
+    // then
+    assertThat(start.started()).isEqualTo(
+        new SagaEvent.Started("saga-task-42", "task-42", SagaEvent.Seq.started(), plan, LEADER, NOW));
+    assertThat(start.started().seq()).isZero();
+  }
+
+  @Example
+  void thePlanIsRecordedAsTheLeadersDecision() {
+    // given
+    List<SagaStep> plan = new OfflinePlanner().plan(TASK);
+
+    // when
+    TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, KEY, NOW);
+
+    // then
+    var decision = start.decision();
+    assertThat(decision.key()).isEqualTo(KEY);
+    assertThat(decision.kind()).isEqualTo(TaskIntake.PLAN_DECISION).isEqualTo("PLAN");
+    assertThat(decision.sagaId()).contains("saga-task-42");
+    assertThat(decision.stepIndex()).isEmpty();
+    assertThat(decision.leaderEpoch()).contains(7L);
+    assertThat(decision.payload()).isEqualTo("research.gather -> analysis.analyze -> write.draft");
+    assertThat(decision.at()).isEqualTo(NOW);
+  }
+
+  @Example
+  void theFirstCommandRunsTheFirstStepOnThePrompt() {
+    // given
+    List<SagaStep> plan = new OfflinePlanner().plan(TASK);
+
+    // when
+    TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, KEY, NOW);
+
+    // then
+    var first = start.firstCommand();
+    assertThat(first.slip()).isEqualTo(RoutingSlip.start("saga-task-42", "task-42", plan));
+    assertThat(first.slip().cursor()).isZero();
+    assertThat(first.step()).isEqualTo(plan.get(0));
+    assertThat(first.input()).isEqualTo("why are llamas fluffy?");
+    assertThat(first.attempt()).isZero();
+    assertThat(first.origin()).isEqualTo(LEADER);
+    assertThat(first.issuedAt()).isEqualTo(NOW);
+  }
+
+  @Example
+  void aOneStepPlanIsDescribedWithoutArrows() {
+    // given
+    List<SagaStep> plan = List.of(new SagaStep("write", "draft", "", "unpublish"));
+
+    // when
+    TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, KEY, NOW);
+
+    // then
+    assertThat(start.decision().payload()).isEqualTo("write.draft");
+    assertThat(start.firstCommand().slip().isLastStep()).isTrue();
+  }
+
+  @Property(tries = 300)
+  void startIsDeterministic(@ForAll("taskIds") String taskId, @ForAll("prompts") String prompt,
+                            @ForAll("plans") List<SagaStep> plan,
+                            @ForAll @IntRange(min = 0, max = 63) int shard,
+                            @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long epoch,
+                            @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long sequence) {
+    // given
+    var task = new TaskSubmission(taskId, prompt, SUBMITTED_AT);
+    var leader = new LeaderStamp(shard, epoch);
+    var key = new DecisionKey("planner-" + shard, sequence);
+
+    // when
+    TaskIntake.SagaStart once = TaskIntake.start(task, plan, leader, key, NOW);
+    TaskIntake.SagaStart again = TaskIntake.start(
+        new TaskSubmission(taskId, prompt, SUBMITTED_AT), List.copyOf(plan), new LeaderStamp(shard, epoch),
+        new DecisionKey("planner-" + shard, sequence), NOW);
+
+    // then
+    assertThat(again).isEqualTo(once);
+    assertThat(once.started().sagaId()).isEqualTo("saga-" + taskId);
+    assertThat(once.decision().sagaId()).isEqualTo(Optional.of("saga-" + taskId));
+    assertThat(once.firstCommand().slip().sagaId()).isEqualTo("saga-" + taskId);
+    assertThat(once.firstCommand().input()).isEqualTo(prompt);
+  }
+
+  @Provide
+  Arbitrary<String> taskIds() {
+    return Arbitraries.strings().alpha().numeric().withChars('-', '_', '.')
+        .ofMinLength(1).ofMaxLength(TaskSubmission.MAX_ID_LENGTH);
+  }
+
+  @Provide
+  Arbitrary<String> prompts() {
+    return Arbitraries.strings().ofMinLength(1).ofMaxLength(200).filter(s -> !s.isBlank());
+  }
+
+  @Provide
+  Arbitrary<List<SagaStep>> plans() {
+    Arbitrary<String> words = Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(10);
+    Arbitrary<SagaStep> steps = Combinators.combine(words, words, Arbitraries.strings().ofMaxLength(30), words)
+        .as(SagaStep::new);
+    return steps.list().ofMinSize(1).ofMaxSize(6);
+  }
+}

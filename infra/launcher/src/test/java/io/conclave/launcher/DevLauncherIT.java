@@ -1,0 +1,104 @@
+package io.conclave.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code conclave dev} as a user runs it: one launcher process that starts a real broker and registry, provisions
+ * the topics and starts coordinator, worker and projections as separate processes; a task goes through; stopping
+ * the launcher leaves nothing running.
+ */
+class DevLauncherIT {
+  private static final Pattern PID = Pattern.compile("^\\s+(\\S+)\\s+pid (\\d+)$");
+
+  @Test
+  void runsATaskThroughSeparateProcessesAndStopsEverything() throws Exception {
+    // Given
+    Path workDir = Files.createTempDirectory("conclave-dev");
+    int port = freePort();
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        "-Dconclave.repo.root=" + System.getProperty("conclave.repo.root", ""),
+        "-cp", System.getProperty("java.class.path"), ConclaveCli.class.getName(),
+        "dev", "--workers", "1", "--coordinators", "1", "--http-port", Integer.toString(port));
+    Process launcher = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
+    List<String> output = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> read(launcher, output));
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      // When
+      await().atMost(Duration.ofMinutes(3)).until(
+          () -> output.contains("Conclave is running. Ctrl-C stops everything.") || !launcher.isAlive());
+      assertThat(launcher.isAlive()).as(String.join("\n", output)).isTrue();
+      List<Long> children = childPids(output);
+      assertThat(children).hasSize(3); // coordinator, worker, projections
+      assertThat(Files.readString(workDir.resolve(".conclave/endpoints.properties")))
+          .contains("conclave.http.url=http\\://127.0.0.1\\:" + port);
+
+      Http http = new Http("http://127.0.0.1:" + port);
+      assertThat(http.postJson("/tasks", "{\"taskId\":\"dev-1\",\"prompt\":\"Plan a trip\"}").statusCode())
+          .isEqualTo(202);
+      ObjectMapper json = new ObjectMapper();
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+        var r = http.get("/tasks/dev-1");
+        return r.statusCode() == 200 && "COMPLETED".equals(json.readTree(r.body()).get("status").asText());
+      });
+
+      // Then: SIGTERM to the launcher stops every process it started
+      launcher.destroy();
+      assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as(String.join("\n", output)).isTrue();
+      await().atMost(Duration.ofSeconds(30)).until(() -> children.stream()
+          .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+      assertThat(output).contains("conclave: stopped");
+      assertThat(workDir.resolve(".conclave/endpoints.properties")).doesNotExist();
+    } finally {
+      launcher.destroyForcibly();
+    }
+  }
+
+  private static List<Long> childPids(List<String> output) {
+    List<Long> pids = new ArrayList<>();
+    for (String line : output) {
+      Matcher m = PID.matcher(line);
+      if (m.matches()) {
+        pids.add(Long.parseLong(m.group(2)));
+      }
+    }
+    return pids;
+  }
+
+  private static void read(Process p, List<String> into) {
+    try (var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        into.add(line);
+      }
+    } catch (IOException e) {
+      // process ended
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
