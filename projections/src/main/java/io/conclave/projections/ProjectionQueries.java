@@ -56,6 +56,9 @@ class ProjectionQueries {
       return query.apply(store);
     } catch (InvalidStateStoreException e) {
       throw new ProjectionUnavailableException("the projections are starting or rebalancing; retry shortly", e);
+    } catch (IllegalStateException e) {
+      // KafkaStreams.store() in PENDING_ERROR / ERROR: this instance cannot answer until it is restarted
+      throw new ProjectionUnavailableException("the projections are not running: " + e.getMessage(), e);
     }
   }
 }

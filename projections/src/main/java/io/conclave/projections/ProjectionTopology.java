@@ -37,7 +37,8 @@ public final class ProjectionTopology {
   /** Adds the projections to {@code builder}; returns the saga-event stream (micronaut-kafka wants a stream bean). */
   public static KStream<String, SagaEvent> build(StreamsBuilder builder, TopicNames topics, TopologySerdes serdes) {
     builder.stream(topics.tasks(), Consumed.with(Serdes.String(), serdes.tasks()))
-        .mapValues(t -> TaskView.submitted(t.taskId(), t.prompt(), t.submittedAt()))
+        // a tombstone (erasure) stays null and deletes the entry
+        .mapValues(t -> t == null ? null : TaskView.submitted(t.taskId(), t.prompt(), t.submittedAt()))
         .toTable(Materialized.<String, TaskView, KeyValueStore<Bytes, byte[]>>as(SUBMISSIONS)
             .withKeySerde(Serdes.String()).withValueSerde(serdes.taskViews()));
 
@@ -50,7 +51,7 @@ public final class ProjectionTopology {
     sagaEvents.process(SagaFold::new, SAGAS);
 
     builder.stream(topics.decisions(), Consumed.with(serdes.decisionKeys(), serdes.decisions()))
-        .mapValues(DecisionView::of)
+        .mapValues(d -> d == null ? null : DecisionView.of(d))
         .toTable(Materialized.<DecisionKey, DecisionView, KeyValueStore<Bytes, byte[]>>as(DECISIONS)
             .withKeySerde(new DecisionKeyOrder()).withValueSerde(serdes.decisionViews()));
     return sagaEvents;

@@ -6,6 +6,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.URI;
@@ -30,11 +31,9 @@ class TaskController {
    * is harmless: the task's saga is started once.
    */
   @Post
-  HttpResponse<TaskAccepted> submit(@Body TaskRequest request) {
+  HttpResponse<TaskAccepted> submit(@Body JsonNode body) {
+    TaskRequest request = TaskRequest.parse(body);
     String taskId = request.taskId() == null ? UUID.randomUUID().toString() : request.taskId();
-    if (request.prompt() == null) {
-      throw new IllegalArgumentException("prompt is required");
-    }
     TaskSubmission task = new TaskSubmission(taskId, request.prompt(), clock.instant());
     tasks.write(task);
     String location = "/tasks/" + taskId;

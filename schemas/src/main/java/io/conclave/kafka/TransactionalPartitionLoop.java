@@ -45,8 +45,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A record whose value cannot be read, or whose handling throws {@link PoisonRecordException} or
  * {@link IllegalArgumentException}, is written to the dead-letter topic in the same transaction and the loop
- * carries on. Any other failure aborts the transaction; the handler's state for the partition is rebuilt from
- * Kafka ({@link Handler#onRevoked} then {@link Handler#onAssigned}) and the records are handled again.
+ * carries on; a tombstone (null value) is a deletion on a compacted topic and is skipped. Any other failure aborts
+ * the transaction and the member takes the partition over again as a new owner would (a fresh producer, the
+ * handler's state rebuilt from Kafka by {@link Handler#onRevoked} then {@link Handler#onAssigned}, back to the
+ * committed offset), so the records are handled again. A member that cannot take a partition over after a few
+ * attempts stops ({@link #done()} completes exceptionally).
  *
  * @param <V> the value type of the consumed topic
  */
@@ -182,22 +185,31 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       release(tp.partition(), false);
       consumer.pause(List.of(tp)); // until the rebalance takes it away or gives it back
     } catch (KafkaException | IllegalStateException e) {
-      log.warn("{}: transaction on partition {} aborted ({}); handling its records again", options.name(),
+      log.warn("{}: transaction on partition {} aborted ({}); taking the partition over again", options.name(),
           tp.partition(), e.toString());
       abortQuietly(producer);
-      rewind(tp);
       sleep(RETRY_BACKOFF);
+      // as a new owner would: fresh producer, state rebuilt from Kafka, back to the committed offset
+      release(tp.partition(), false);
+      acquire(tp);
     }
   }
 
   private List<ProducerRecord<byte[], byte[]>> handleOne(ConsumerRecord<byte[], byte[]> record) {
+    if (record.value() == null) {
+      // a tombstone deletes a key of a compacted topic; it is not something to handle
+      log.debug("{}: tombstone at {}-{}@{} skipped", options.name(), record.topic(), record.partition(),
+          record.offset());
+      return List.of();
+    }
     V value;
     try {
       value = valueReader.deserialize(record.topic(), record.headers(), record.value());
       if (value == null) {
         throw new PoisonRecordException("record has no value");
       }
-    } catch (KafkaException | IllegalArgumentException | NullPointerException e) {
+    } catch (RuntimeException e) {
+      // whatever the deserializer throws for these bytes, it will throw again: the record is poison
       return List.of(deadLetter(record, e));
     }
     try {
@@ -207,7 +219,7 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     }
   }
 
-  private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, Exception e) {
+  private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, RuntimeException e) {
     Throwable cause = e.getCause() != null && e instanceof KafkaException ? e.getCause() : e;
     String message = e.getMessage() + (cause != e ? ": " + cause.getMessage() : "");
     log.warn("{}: record {}-{}@{} sent to {}: {}", options.name(), record.topic(), record.partition(),
@@ -216,14 +228,6 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
         cause.getClass().getName(), message, record.key(), record.value(), clock.instant());
     return new ProducerRecord<>(options.deadLetterTopic(), null, record.key(),
         deadLetterWriter.serialize(options.deadLetterTopic(), letter));
-  }
-
-  /** Back to the last committed offset, with the handler's state rebuilt from Kafka as for a new owner. */
-  private void rewind(TopicPartition tp) {
-    handler.onRevoked(tp.partition());
-    long committed = committedOffset(tp);
-    consumer.seek(tp, committed);
-    handler.onAssigned(tp.partition(), committed);
   }
 
   private long committedOffset(TopicPartition tp) {
@@ -266,6 +270,7 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     }
     producer.initTransactions(); // fences the previous owner and aborts its open transaction
     long committed = committedOffset(tp);
+    consumer.seek(tp, committed);
     List<ProducerRecord<byte[], byte[]>> first = handler.onAssigned(partition, committed);
     if (!first.isEmpty()) {
       producer.beginTransaction();

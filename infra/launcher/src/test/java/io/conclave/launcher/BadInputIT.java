@@ -256,6 +256,33 @@ class BadInputIT {
     }
   }
 
+  @Test
+  void aTombstoneOnTheTasksTopicIsSkippedAndTheShardCarriesOn(ConclaveStack stack) throws Exception {
+    // Given: an installation of its own, so that whatever the tombstone does cannot spill into the other tests
+    ConclaveSettings own = stack.isolated("bad-input-tombstone");
+    try (InProcessConclave installation = new InProcessConclave(own, 1)) {
+      Http ownHttp = new Http(installation.baseUrl());
+      String topic = own.topics().tasks();
+
+      // When: a tombstone (null value) for some key, then a valid task behind it on the same shard
+      RecordMetadata tombstone;
+      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(own.bootstrapServers()))) {
+        tombstone = producer.send(new ProducerRecord<>(topic, utf8("erased-1"), null)).get();
+      }
+      String taskId = "after-tombstone-0";
+      for (int i = 1; Partitioning.of(taskId, own.partitions()) != tombstone.partition(); i++) {
+        taskId = "after-tombstone-" + i;
+      }
+      HttpResponse<String> accepted =
+          ownHttp.postJson("/tasks", "{\"taskId\":\"" + taskId + "\",\"prompt\":\"Outlive the tombstone\"}");
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+
+      // Then: a tombstone erases a key of the compacted topic; coordinator and projections go on
+      awaitStatus(ownHttp, taskId, "COMPLETED");
+      assertThat(ownHttp.get("/tasks/erased-1").statusCode()).isEqualTo(404);
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // projections not ready
 
@@ -308,6 +335,10 @@ class BadInputIT {
 
   /** Reads the dead-letter topic (read_committed, from the beginning) until a letter matches. */
   private DeadLetter awaitDeadLetter(Predicate<DeadLetter> wanted) {
+    return awaitDeadLetter(settings, wanted);
+  }
+
+  private DeadLetter awaitDeadLetter(ConclaveSettings settings, Predicate<DeadLetter> wanted) {
     String topic = settings.topics().deadLetters();
     Deserializer<DeadLetter> reader = serdes.deadLetter().deserializer();
     List<DeadLetter> seen = new ArrayList<>();
@@ -337,6 +368,10 @@ class BadInputIT {
   }
 
   private JsonNode awaitStatus(String taskId, String status) {
+    return awaitStatus(http, taskId, status);
+  }
+
+  private static JsonNode awaitStatus(Http http, String taskId, String status) {
     JsonNode[] last = new JsonNode[1];
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
         .alias("task " + taskId + " reaching " + status)
