@@ -113,8 +113,10 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
   }
 
   /**
-   * Tasks of the shard below the committed offset were handled by earlier leaders. A task resubmitted later has a
-   * later record with the same key, so compaction never removes a task id from the handled range.
+   * Tasks of the shard below the committed offset were handled by earlier leaders. Compaction cannot take a
+   * handled task id out of that range while a resubmission of it waits to be handled: the tasks topic's
+   * {@code min.compaction.lag.ms} ({@link io.conclave.kafka.ConclaveTopics#TASKS_MIN_COMPACTION_LAG_MS}) keeps the
+   * first record until the resubmission is a week old, far longer than any leader lags.
    */
   private Set<String> startedTasks(int shard, long committedOffset) {
     Set<String> ids = new HashSet<>();

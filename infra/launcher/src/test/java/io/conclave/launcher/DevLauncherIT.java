@@ -63,8 +63,9 @@ class DevLauncherIT {
       });
 
       // Then: SIGTERM to the launcher stops every process it started
-      launcher.destroy();
+      launcher.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
       assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as(String.join("\n", output)).isTrue();
+      reader.join(10_000); // the last lines may still be in the pipe
       await().atMost(Duration.ofSeconds(30)).until(() -> children.stream()
           .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
       assertThat(output).contains("conclave: stopped");
