@@ -220,7 +220,7 @@ class BadInputIT {
     assertThat(letter.value()).isEqualTo(garbage);
     assertThat(letter.at()).isBefore(Instant.now().plusSeconds(1));
 
-    JsonNode task = awaitStatus(taskId, "COMPLETED");
+    JsonNode task = http.awaitTaskStatus(taskId, "COMPLETED");
     assertThat(task.get("prompt").asText()).isEqualTo("Survive the poison");
   }
 
@@ -246,7 +246,7 @@ class BadInputIT {
     String next = idOnPartition("after-wrong-key", wrong.partition());
     assertThat(http.postJson("/tasks", "{\"taskId\":\"" + next + "\",\"prompt\":\"Carry on\"}").statusCode())
         .isEqualTo(202);
-    awaitStatus(next, "COMPLETED");
+    http.awaitTaskStatus(next, "COMPLETED");
     HttpResponse<String> wrongTask = http.get("/tasks/keyed-wrong");
     if (wrongTask.statusCode() == 200) {
       assertThat(json.readTree(wrongTask.body()).path("sagaId").isMissingNode()
@@ -278,7 +278,7 @@ class BadInputIT {
       assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
 
       // Then: a tombstone erases a key of the compacted topic; coordinator and projections go on
-      awaitStatus(ownHttp, taskId, "COMPLETED");
+      ownHttp.awaitTaskStatus(taskId, "COMPLETED");
       assertThat(ownHttp.get("/tasks/erased-1").statusCode()).isEqualTo(404);
     }
   }
@@ -365,25 +365,6 @@ class BadInputIT {
       }
       return found[0];
     }
-  }
-
-  private JsonNode awaitStatus(String taskId, String status) {
-    return awaitStatus(http, taskId, status);
-  }
-
-  private static JsonNode awaitStatus(Http http, String taskId, String status) {
-    JsonNode[] last = new JsonNode[1];
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-        .alias("task " + taskId + " reaching " + status)
-        .until(() -> {
-          HttpResponse<String> r = http.get("/tasks/" + taskId);
-          if (r.statusCode() != 200) {
-            return false;
-          }
-          last[0] = json.readTree(r.body());
-          return status.equals(last[0].path("status").asText());
-        });
-    return last[0];
   }
 
   /** For a 202 answer: the prompt the accepted task was stored with, as the projections show it. */

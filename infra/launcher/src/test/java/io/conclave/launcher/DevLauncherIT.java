@@ -3,7 +3,6 @@ package io.conclave.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -56,11 +55,7 @@ class DevLauncherIT {
       Http http = new Http("http://127.0.0.1:" + port);
       assertThat(http.postJson("/tasks", "{\"taskId\":\"dev-1\",\"prompt\":\"Plan a trip\"}").statusCode())
           .isEqualTo(202);
-      ObjectMapper json = new ObjectMapper();
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
-        var r = http.get("/tasks/dev-1");
-        return r.statusCode() == 200 && "COMPLETED".equals(json.readTree(r.body()).get("status").asText());
-      });
+      http.awaitTaskStatus("dev-1", "COMPLETED");
 
       // Then: SIGTERM to the launcher stops every process it started
       launcher.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output

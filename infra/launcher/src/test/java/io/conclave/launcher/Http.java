@@ -1,5 +1,9 @@
 package io.conclave.launcher;
 
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,11 +14,29 @@ import java.time.Duration;
 
 /** A small blocking HTTP client for tests. */
 final class Http {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
   Http(String base) {
     this.base = base;
+  }
+
+  /** Polls {@code GET /tasks/{id}} until the task has {@code status}; returns the task's JSON. */
+  JsonNode awaitTaskStatus(String taskId, String status) {
+    JsonNode[] last = new JsonNode[1];
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        .alias("task " + taskId + " reaching " + status)
+        .until(() -> {
+          HttpResponse<String> r = get("/tasks/" + taskId);
+          if (r.statusCode() != 200) {
+            return false;
+          }
+          last[0] = JSON.readTree(r.body());
+          return status.equals(last[0].path("status").asText());
+        });
+    return last[0];
   }
 
   HttpResponse<String> get(String path) {

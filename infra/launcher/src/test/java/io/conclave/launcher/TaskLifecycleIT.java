@@ -61,7 +61,7 @@ class TaskLifecycleIT {
     // Then
     assertThat(accepted.statusCode()).isEqualTo(202);
     assertThat(json.readTree(accepted.body()).get("taskId").asText()).isEqualTo("task-1");
-    JsonNode task = awaitStatus("task-1", "COMPLETED");
+    JsonNode task = http.awaitTaskStatus("task-1", "COMPLETED");
     assertThat(task.get("sagaId").asText()).isEqualTo("saga-task-1");
     assertThat(task.get("prompt").asText()).isEqualTo("Why is the sky blue?");
     JsonNode steps = task.get("steps");
@@ -104,7 +104,7 @@ class TaskLifecycleIT {
     // Given
     String body = "{\"taskId\":\"task-twice\",\"prompt\":\"Count the moons of Mars\"}";
     assertThat(http.postJson("/tasks", body).statusCode()).isEqualTo(202);
-    awaitStatus("task-twice", "COMPLETED");
+    http.awaitTaskStatus("task-twice", "COMPLETED");
 
     // When
     assertThat(http.postJson("/tasks", body).statusCode()).isEqualTo(202);
@@ -125,19 +125,6 @@ class TaskLifecycleIT {
     assertThat(events).filteredOn(e -> e instanceof SagaEvent.Started).hasSize(1);
     assertThat(events).filteredOn(e -> e instanceof SagaEvent.StepCompleted).hasSize(3);
     assertThat(events).filteredOn(e -> e instanceof SagaEvent.Completed).hasSize(1);
-  }
-
-  private JsonNode awaitStatus(String taskId, String status) {
-    JsonNode[] last = new JsonNode[1];
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      HttpResponse<String> r = http.get("/tasks/" + taskId);
-      if (r.statusCode() != 200) {
-        return false;
-      }
-      last[0] = json.readTree(r.body());
-      return status.equals(last[0].get("status").asText());
-    });
-    return last[0];
   }
 
   private JsonNode decisionsOf(String agentId) throws Exception {
