@@ -9,10 +9,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * A coordinator process: a member of the coordinator consumer group on {@code conclave.tasks}. Each partition it
@@ -28,9 +30,16 @@ public final class Coordinator implements AutoCloseable {
     var handler = new CoordinatorHandler(settings, serdes, planner, clock, memberId, hostName());
     var options = new TransactionalPartitionLoop.Options("coordinator", settings.bootstrapServers(),
         settings.topics().tasks(), groupId(settings), prefix + "-coordinator-shard", settings.topics().deadLetters(),
-        Map.of());
+        consumerConfig(settings));
     this.loop = new TransactionalPartitionLoop<>(options, serdes.taskSubmission().deserializer(),
         serdes.deadLetter().serializer(), handler, clock);
+  }
+
+  private static Map<String, Object> consumerConfig(ConclaveSettings settings) {
+    Map<String, Object> config = new HashMap<>(settings.groups().consumerConfig());
+    // each task may wait on a planner call: keep a poll's work well inside max.poll.interval.ms
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+    return config;
   }
 
   /** The coordinator consumer group of an installation. */

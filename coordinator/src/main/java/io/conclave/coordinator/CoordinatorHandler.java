@@ -41,6 +41,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
   private final Clock clock;
   private final String memberId;
   private final String host;
+  private final Leadership leadership = new Leadership();
   private final Map<Integer, Shard> shards = new HashMap<>();
 
   /** What the leader of one shard knows; derived from Kafka, never the source of truth. */
@@ -77,7 +78,8 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
 
   @Override
   public List<ProducerRecord<byte[], byte[]>> onAssigned(int shard, long committedOffset) {
-    long epoch = lastEpoch(shard) + 1;
+    // the loop has already fenced the previous leader (initTransactions), so the published epoch is final
+    long epoch = leadership.onAssigned(shard, lastEpoch(shard), clock.instant()).epoch();
     String agentId = plannerAgentId(shard);
     Shard state = new Shard(new LeaderStamp(shard, epoch), agentId, startedTasks(shard, committedOffset),
         sequences.next(agentId));
@@ -107,8 +109,17 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
 
   @Override
   public void onRevoked(int shard) {
+    leadership.onRevoked(shard);
     if (shards.remove(shard) != null) {
       log.info("no longer leader of shard {}", shard);
+    }
+  }
+
+  @Override
+  public void onLost(int shard) {
+    leadership.onLost(shard);
+    if (shards.remove(shard) != null) {
+      log.info("lost the leadership of shard {}", shard);
     }
   }
 

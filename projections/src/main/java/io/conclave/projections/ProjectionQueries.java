@@ -4,6 +4,7 @@ import io.conclave.core.DecisionKey;
 import io.micronaut.configuration.kafka.streams.InteractiveQueryService;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -44,6 +45,18 @@ class ProjectionQueries {
           }
         });
       }
+      return out;
+    });
+  }
+
+  /** Every shard's latest announced leader, by shard. */
+  List<LeaderView> leaders() {
+    return this.<String, LeaderView, List<LeaderView>>read(ProjectionTopology.LEADERS, store -> {
+      List<LeaderView> out = new ArrayList<>();
+      try (var it = store.all()) {
+        it.forEachRemaining(kv -> out.add(kv.value));
+      }
+      out.sort(Comparator.comparingInt(LeaderView::shard));
       return out;
     });
   }

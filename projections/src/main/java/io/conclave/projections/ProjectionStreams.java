@@ -18,8 +18,8 @@ class ProjectionStreams {
   KStream<String, SagaEvent> projections(@Named("default") ConfiguredStreamBuilder builder, ConclaveSettings settings,
                                          ConclaveSerdes serdes, JsonMapper json) {
     var topologySerdes = new ProjectionTopology.TopologySerdes(serdes.taskSubmission(), serdes.sagaEvent(),
-        serdes.decisionKey(), serdes.decision(), new JsonSerde<>(json, TaskView.class),
-        new JsonSerde<>(json, DecisionView.class));
+        serdes.decisionKey(), serdes.decision(), serdes.leaderElected(), new JsonSerde<>(json, TaskView.class),
+        new JsonSerde<>(json, DecisionView.class), new JsonSerde<>(json, LeaderView.class));
     return ProjectionTopology.build(builder, settings.topics(), topologySerdes);
   }
 }

@@ -2,6 +2,7 @@ package io.conclave.projections;
 
 import io.conclave.core.Decision;
 import io.conclave.core.DecisionKey;
+import io.conclave.core.LeaderElected;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.TopicNames;
@@ -20,19 +21,22 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>{@value #SUBMISSIONS}: taskId -> the submitted task (from conclave.tasks);</li>
  *   <li>{@value #SAGAS}: taskId -> the fold of its saga's events (conclave.saga-events);</li>
- *   <li>{@value #DECISIONS}: (agentId, sequence) -> decision, in sequence order per agent (conclave.decisions).</li>
+ *   <li>{@value #DECISIONS}: (agentId, sequence) -> decision, in sequence order per agent (conclave.decisions);</li>
+ *   <li>{@value #LEADERS}: shard -> its latest announced leader (conclave.leadership).</li>
  * </ul>
  */
 public final class ProjectionTopology {
   public static final String SUBMISSIONS = "task-submissions";
   public static final String SAGAS = "task-sagas";
   public static final String DECISIONS = "agent-decisions";
+  public static final String LEADERS = "shard-leaders";
 
   private ProjectionTopology() {}
 
   /** The serdes the topology reads and stores with. */
   public record TopologySerdes(Serde<TaskSubmission> tasks, Serde<SagaEvent> sagaEvents, Serde<DecisionKey> decisionKeys,
-                        Serde<Decision> decisions, Serde<TaskView> taskViews, Serde<DecisionView> decisionViews) {}
+                        Serde<Decision> decisions, Serde<LeaderElected> leaders, Serde<TaskView> taskViews,
+                        Serde<DecisionView> decisionViews, Serde<LeaderView> leaderViews) {}
 
   /** Adds the projections to {@code builder}; returns the saga-event stream (micronaut-kafka wants a stream bean). */
   public static KStream<String, SagaEvent> build(StreamsBuilder builder, TopicNames topics, TopologySerdes serdes) {
@@ -54,6 +58,11 @@ public final class ProjectionTopology {
         .mapValues(d -> d == null ? null : DecisionView.of(d))
         .toTable(Materialized.<DecisionKey, DecisionView, KeyValueStore<Bytes, byte[]>>as(DECISIONS)
             .withKeySerde(new DecisionKeyOrder()).withValueSerde(serdes.decisionViews()));
+
+    builder.stream(topics.leadership(), Consumed.with(Serdes.String(), serdes.leaders()))
+        .mapValues(e -> e == null ? null : LeaderView.of(e))
+        .toTable(Materialized.<String, LeaderView, KeyValueStore<Bytes, byte[]>>as(LEADERS)
+            .withKeySerde(Serdes.String()).withValueSerde(serdes.leaderViews()));
     return sagaEvents;
   }
 }

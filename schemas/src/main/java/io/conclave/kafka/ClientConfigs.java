@@ -11,7 +11,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class ClientConfigs {
   private ClientConfigs() {}
 
-  /** A consumer of raw bytes that sees only committed transactions and commits nothing by itself. */
+  /**
+   * A consumer of raw bytes that sees only committed transactions and commits nothing by itself. Group members add
+   * their {@link GroupTimings}.
+   */
   public static Map<String, Object> consumer(String bootstrapServers, String groupId) {
     Map<String, Object> c = new HashMap<>();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -23,9 +26,6 @@ public final class ClientConfigs {
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    // a member that dies is replaced within seconds, not the 45 s default
-    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000);
-    c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1500);
     return c;
   }
 

@@ -1,6 +1,7 @@
 package io.conclave.kafka;
 
 import io.conclave.schemas.RegistrySettings;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,21 +15,25 @@ import java.util.Objects;
  * @param agentTypes the agent types whose command and compensation topics are provisioned
  * @param partitions partitions of each partitioned topic (shards of conclave.tasks, parallelism of commands)
  * @param replicationFactor replication of every topic; {@code min.insync.replicas} is one less (at least 1)
+ * @param groups     failure detection of the coordinator and worker groups ({@code conclave.group.*-ms})
  */
 public record ConclaveSettings(String bootstrapServers, RegistrySettings registry, TopicNames topics,
-                               List<String> agentTypes, int partitions, short replicationFactor) {
+                               List<String> agentTypes, int partitions, short replicationFactor,
+                               GroupTimings groups) {
   public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:19092";
   public static final String DEFAULT_REGISTRY = "http://127.0.0.1:18081/apis/registry/v2";
   public static final List<String> DEFAULT_AGENT_TYPES = List.of("research", "analysis", "write");
   /** The system properties (or other configuration keys) these settings are read from. */
   public static final List<String> PROPERTY_KEYS = List.of("conclave.kafka.bootstrap-servers", "conclave.registry.url",
       "conclave.registry.auto-register", "conclave.topic-prefix", "conclave.agent-types", "conclave.partitions",
-      "conclave.replication-factor");
+      "conclave.replication-factor", "conclave.group.session-timeout-ms", "conclave.group.heartbeat-interval-ms",
+      "conclave.group.max-poll-interval-ms");
 
   public ConclaveSettings {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(topics, "topics");
+    Objects.requireNonNull(groups, "groups");
     agentTypes = List.copyOf(agentTypes);
     agentTypes.forEach(topics::commands); // validates each name
     if (partitions < 1) {
@@ -55,7 +60,14 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
         Arrays.stream(l.get("conclave.agent-types", "CONCLAVE_AGENT_TYPES", String.join(",", DEFAULT_AGENT_TYPES))
             .split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
         l.integer("conclave.partitions", "CONCLAVE_PARTITIONS", 3),
-        replicationFactor(l.integer("conclave.replication-factor", "CONCLAVE_REPLICATION_FACTOR", 1)));
+        replicationFactor(l.integer("conclave.replication-factor", "CONCLAVE_REPLICATION_FACTOR", 1)),
+        new GroupTimings(
+            Duration.ofMillis(l.integer("conclave.group.session-timeout-ms", "CONCLAVE_GROUP_SESSION_TIMEOUT_MS",
+                (int) GroupTimings.defaults().sessionTimeout().toMillis())),
+            Duration.ofMillis(l.integer("conclave.group.heartbeat-interval-ms", "CONCLAVE_GROUP_HEARTBEAT_INTERVAL_MS",
+                (int) GroupTimings.defaults().heartbeat().toMillis())),
+            Duration.ofMillis(l.integer("conclave.group.max-poll-interval-ms", "CONCLAVE_GROUP_MAX_POLL_INTERVAL_MS",
+                (int) GroupTimings.defaults().maxPollInterval().toMillis()))));
   }
 
   private static short replicationFactor(int value) {
@@ -69,21 +81,25 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
   /** The same settings against another cluster and registry. */
   public ConclaveSettings withEndpoints(String bootstrapServers, String registryUrl) {
     return new ConclaveSettings(bootstrapServers, new RegistrySettings(registryUrl, registry.autoRegister()), topics,
-        agentTypes, partitions, replicationFactor);
+        agentTypes, partitions, replicationFactor, groups);
   }
 
   public ConclaveSettings withTopicPrefix(String prefix) {
     return new ConclaveSettings(bootstrapServers, registry, new TopicNames(prefix), agentTypes, partitions,
-        replicationFactor);
+        replicationFactor, groups);
   }
 
   public ConclaveSettings withAutoRegister(boolean autoRegister) {
     return new ConclaveSettings(bootstrapServers, new RegistrySettings(registry.url(), autoRegister), topics,
-        agentTypes, partitions, replicationFactor);
+        agentTypes, partitions, replicationFactor, groups);
+  }
+
+  public ConclaveSettings withGroups(GroupTimings timings) {
+    return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, partitions, replicationFactor, timings);
   }
 
   public ConclaveSettings withPartitions(int count) {
-    return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, count, replicationFactor);
+    return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, count, replicationFactor, groups);
   }
 
   /** These settings as system properties, to hand to a child process. */
@@ -95,7 +111,10 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
         "-Dconclave.topic-prefix=" + topics.prefix(),
         "-Dconclave.agent-types=" + String.join(",", agentTypes),
         "-Dconclave.partitions=" + partitions,
-        "-Dconclave.replication-factor=" + replicationFactor);
+        "-Dconclave.replication-factor=" + replicationFactor,
+        "-Dconclave.group.session-timeout-ms=" + groups.sessionTimeout().toMillis(),
+        "-Dconclave.group.heartbeat-interval-ms=" + groups.heartbeat().toMillis(),
+        "-Dconclave.group.max-poll-interval-ms=" + groups.maxPollInterval().toMillis());
   }
 
   private record Lookup(Map<String, String> env, Map<Object, Object> props) {

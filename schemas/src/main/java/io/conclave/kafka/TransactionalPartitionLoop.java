@@ -70,8 +70,16 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     /** Handle one record whose value was read; the returned records are written in the same transaction. */
     List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> record, V value);
 
-    /** This member no longer owns {@code partition} (revoked, lost, or fenced): forget its state. */
+    /** This member gave {@code partition} up in an orderly rebalance: forget its state. */
     void onRevoked(int partition);
+
+    /**
+     * This member lost {@code partition} without handing it over (its session expired, or a newer owner fenced it):
+     * forget its state; another member may already own it.
+     */
+    default void onLost(int partition) {
+      onRevoked(partition);
+    }
   }
 
   /** Identity and wiring of a loop. */
@@ -286,7 +294,11 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       producer = producers.remove(partition);
     }
     if (producer != null) {
-      handler.onRevoked(partition);
+      if (graceful) {
+        handler.onRevoked(partition);
+      } else {
+        handler.onLost(partition);
+      }
       producer.close(graceful ? Duration.ofSeconds(5) : Duration.ZERO);
     }
   }

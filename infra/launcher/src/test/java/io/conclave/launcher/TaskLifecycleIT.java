@@ -127,6 +127,23 @@ class TaskLifecycleIT {
     assertThat(events).filteredOn(e -> e instanceof SagaEvent.Completed).hasSize(1);
   }
 
+  @Test
+  void everyShardHasALeaderWithAnEpochAndAStartTime() throws Exception {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      HttpResponse<String> r = http.get("/leaders");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonNode leaders = json.readTree(r.body());
+      assertThat(leaders).hasSize(settings.partitions());
+      for (int shard = 0; shard < settings.partitions(); shard++) {
+        JsonNode leader = leaders.get(shard);
+        assertThat(leader.get("shard").asInt()).isEqualTo(shard);
+        assertThat(leader.get("epoch").asLong()).isPositive();
+        assertThat(leader.get("memberId").asText()).startsWith("coordinator-");
+        assertThat(leader.get("since").asText()).isNotBlank();
+      }
+    });
+  }
+
   private JsonNode decisionsOf(String agentId) throws Exception {
     HttpResponse<String> r = http.get("/agents/" + agentId + "/decisions");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
