@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -32,7 +31,8 @@ public final class AgentWorker implements AutoCloseable {
           clock);
       var options = new TransactionalPartitionLoop.Options("worker-" + agent.type(), settings.bootstrapServers(),
           settings.topics().commands(agent.type()), groupId(settings, agent.type()),
-          settings.topics().prefix() + "-worker-" + agent.type(), settings.topics().deadLetters(), Map.of());
+          settings.topics().prefix() + "-worker-" + agent.type(), settings.topics().deadLetters(),
+          settings.groups().consumerConfig());
       loops.add(new TransactionalPartitionLoop<>(options, serdes.stepCommand().deserializer(),
           serdes.deadLetter().serializer(), handler, clock));
     }
