@@ -22,12 +22,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  */
 public final class Coordinator implements AutoCloseable {
   private final TransactionalPartitionLoop<TaskSubmission> loop;
+  private final CoordinatorHandler handler;
 
   public Coordinator(ConclaveSettings settings, Planner planner, Clock clock) {
     ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
     String prefix = settings.topics().prefix();
     String memberId = "coordinator-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    var handler = new CoordinatorHandler(settings, serdes, planner, clock, memberId, hostName());
+    this.handler = new CoordinatorHandler(settings, serdes, planner, clock, memberId, hostName());
     var options = new TransactionalPartitionLoop.Options("coordinator", settings.bootstrapServers(),
         settings.topics().tasks(), groupId(settings), prefix + "-coordinator-shard", settings.topics().deadLetters(),
         consumerConfig(settings));
@@ -50,6 +51,11 @@ public final class Coordinator implements AutoCloseable {
   public Coordinator start() {
     loop.start();
     return this;
+  }
+
+  /** The shards this coordinator leads right now, with the epoch of each. */
+  public List<ShardRole.Leader> leaders() {
+    return handler.led();
   }
 
   /** The shards this coordinator leads right now. */

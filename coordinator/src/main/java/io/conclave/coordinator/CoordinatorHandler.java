@@ -42,6 +42,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
   private final String memberId;
   private final String host;
   private final Leadership leadership = new Leadership();
+  private volatile List<ShardRole.Leader> led = List.of();
   private final Map<Integer, Shard> shards = new HashMap<>();
 
   /** What the leader of one shard knows; derived from Kafka, never the source of truth. */
@@ -71,6 +72,11 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
     this.host = host;
   }
 
+  /** The shards this member leads, with their epochs (safe to read from any thread). */
+  List<ShardRole.Leader> led() {
+    return led;
+  }
+
   /** The planner's agent id on a shard: its decisions form one ordered log per shard. */
   static String plannerAgentId(int shard) {
     return "planner-" + shard;
@@ -80,6 +86,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
   public List<ProducerRecord<byte[], byte[]>> onAssigned(int shard, long committedOffset) {
     // the loop has already fenced the previous leader (initTransactions), so the published epoch is final
     long epoch = leadership.onAssigned(shard, lastEpoch(shard), clock.instant()).epoch();
+    led = leadership.led();
     String agentId = plannerAgentId(shard);
     Shard state = new Shard(new LeaderStamp(shard, epoch), agentId, startedTasks(shard, committedOffset),
         sequences.next(agentId));
@@ -110,6 +117,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
   @Override
   public void onRevoked(int shard) {
     leadership.onRevoked(shard);
+    led = leadership.led();
     if (shards.remove(shard) != null) {
       log.info("no longer leader of shard {}", shard);
     }
@@ -118,6 +126,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
   @Override
   public void onLost(int shard) {
     leadership.onLost(shard);
+    led = leadership.led();
     if (shards.remove(shard) != null) {
       log.info("lost the leadership of shard {}", shard);
     }
