@@ -21,11 +21,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AgentWorker implements AutoCloseable {
   private final List<TransactionalPartitionLoop<StepCommand>> loops = new ArrayList<>();
+  private final DecisionSequences sequences;
 
   public AgentWorker(ConclaveSettings settings, List<Agent> agents, Clock clock) {
     ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
     ConclaveRecords records = new ConclaveRecords(settings, serdes);
-    DecisionSequences sequences = new DecisionSequences(settings, serdes);
+    this.sequences = new DecisionSequences(settings, serdes);
     for (Agent agent : agents) {
       var handler = new WorkerHandler(agent, CallPolicies.standard(Duration.ofSeconds(60), 2), records, sequences,
           clock);
@@ -57,6 +58,7 @@ public final class AgentWorker implements AutoCloseable {
   @Override
   public void close() {
     loops.forEach(TransactionalPartitionLoop::close);
+    sequences.close();
   }
 
   /**

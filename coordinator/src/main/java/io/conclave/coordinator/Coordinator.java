@@ -49,6 +49,7 @@ public final class Coordinator implements AutoCloseable {
   }
 
   public Coordinator start() {
+    handler.warmUp();
     loop.start();
     return this;
   }
@@ -71,6 +72,7 @@ public final class Coordinator implements AutoCloseable {
   @Override
   public void close() {
     loop.close();
+    handler.close();
   }
 
   private static String hostName() {

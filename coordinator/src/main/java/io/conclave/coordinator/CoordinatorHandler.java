@@ -30,13 +30,14 @@ import org.slf4j.LoggerFactory;
  * Everything it needs is rebuilt from Kafka when it takes a shard over (which tasks were already started, the
  * leader epoch, where its decision log ends), so a new leader continues exactly where the last one committed.
  */
-final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<TaskSubmission> {
+final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<TaskSubmission>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorHandler.class);
 
   private final ConclaveSettings settings;
   private final ConclaveRecords records;
   private final DecisionSequences sequences;
   private final Deserializer<LeaderElected> leadershipReader;
+  private final TopicScan scan;
   private final Planner planner;
   private final Clock clock;
   private final String memberId;
@@ -66,10 +67,25 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
     this.records = new ConclaveRecords(settings, serdes);
     this.sequences = new DecisionSequences(settings, serdes);
     this.leadershipReader = serdes.leaderElected().deserializer();
+    this.scan = new TopicScan(settings.bootstrapServers());
     this.planner = planner;
     this.clock = clock;
     this.memberId = memberId;
     this.host = host;
+  }
+
+  /**
+   * Connects the state readers and resolves the leadership schema before this member is assigned anything, so that
+   * a take-over does not wait for a cold client or the registry.
+   */
+  void warmUp() {
+    lastEpoch(0);
+  }
+
+  @Override
+  public void close() {
+    scan.close();
+    sequences.close();
   }
 
   /** The shards this member leads, with their epochs (safe to read from any thread). */
@@ -140,19 +156,18 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
    */
   private Set<String> startedTasks(int shard, long committedOffset) {
     Set<String> ids = new HashSet<>();
-    TopicScan.scan(settings.bootstrapServers(), new TopicPartition(settings.topics().tasks(), shard), 0,
-        committedOffset, r -> {
-          if (r.key() != null) {
-            ids.add(new String(r.key(), StandardCharsets.UTF_8));
-          }
-        });
+    scan.scan(new TopicPartition(settings.topics().tasks(), shard), 0, committedOffset, r -> {
+      if (r.key() != null) {
+        ids.add(new String(r.key(), StandardCharsets.UTF_8));
+      }
+    });
     return ids;
   }
 
   private long lastEpoch(int shard) {
     String topic = settings.topics().leadership();
     long[] last = {0};
-    TopicScan.scan(settings.bootstrapServers(), new TopicPartition(topic, 0), 0, -1, r -> {
+    scan.scan(new TopicPartition(topic, 0), 0, -1, r -> {
       if (r.value() == null) {
         return;
       }

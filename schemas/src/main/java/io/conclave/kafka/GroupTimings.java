@@ -17,7 +17,8 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
  *
  * @param sessionTimeout  a member that stops heartbeating (crash, kill -9, partition) loses its partitions after
  *                        this; default 1 s
- * @param heartbeat       heartbeat interval, at most a third of the session timeout; default 250 ms
+ * @param heartbeat       heartbeat interval, at most a third of the session timeout; default 100 ms. A member
+ *                        learns of a rebalance with its next heartbeat, so this bounds a graceful handover
  * @param maxPollInterval a member whose processing thread is stuck this long (while its heartbeats go on) leaves
  *                        the group; default 60 s
  */
@@ -33,7 +34,7 @@ public record GroupTimings(Duration sessionTimeout, Duration heartbeat, Duration
   }
 
   public static GroupTimings defaults() {
-    return new GroupTimings(Duration.ofMillis(1000), Duration.ofMillis(250), Duration.ofSeconds(60));
+    return new GroupTimings(Duration.ofMillis(1000), Duration.ofMillis(100), Duration.ofSeconds(60));
   }
 
   public GroupTimings withMaxPollInterval(Duration interval) {

@@ -4,26 +4,42 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Reads one partition from an offset up to a bound with a throw-away consumer outside any group (read_committed).
- * Used to rebuild state when a member takes a partition over: the log is the state.
+ * Reads partitions from an offset up to a bound, outside any consumer group (read_committed). Used to rebuild state
+ * when a member takes a partition over: the log is the state. An instance keeps its consumer (connections and
+ * metadata) between scans, so a take-over does not pay for a new client; it is not thread-safe.
  */
-public final class TopicScan {
-  private static final Duration POLL = Duration.ofMillis(200);
+public final class TopicScan implements AutoCloseable {
+  private static final Duration POLL = Duration.ofMillis(100);
 
-  private TopicScan() {}
+  private final KafkaConsumer<byte[], byte[]> consumer;
 
-  /** Every committed record of {@code tp} in [{@code from}, {@code until}); {@code until < 0} means the current end. */
+  public TopicScan(String bootstrapServers) {
+    Map<String, Object> config = ClientConfigs.consumer(bootstrapServers, null);
+    // a fetch parked at the end of a partition would hold up the next request on the connection (the broker answers
+    // one request per connection at a time): a scan wants answers, not long polls
+    config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+    this.consumer = new KafkaConsumer<>(config);
+  }
+
+  /** A one-off scan with a consumer of its own. */
   public static void scan(String bootstrapServers, TopicPartition tp, long from, long until,
                           Consumer<ConsumerRecord<byte[], byte[]>> visitor) {
-    Map<String, Object> config = ClientConfigs.consumer(bootstrapServers, null);
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-      List<TopicPartition> one = List.of(tp);
-      consumer.assign(one);
+    try (TopicScan scan = new TopicScan(bootstrapServers)) {
+      scan.scan(tp, from, until, visitor);
+    }
+  }
+
+  /** Every committed record of {@code tp} in [{@code from}, {@code until}); {@code until < 0} means the current end. */
+  public void scan(TopicPartition tp, long from, long until, Consumer<ConsumerRecord<byte[], byte[]>> visitor) {
+    List<TopicPartition> one = List.of(tp);
+    consumer.assign(one);
+    try {
       long end = until >= 0 ? until : consumer.endOffsets(one).get(tp);
       long start = Math.max(from, consumer.beginningOffsets(one).get(tp));
       if (start >= end) {
@@ -38,6 +54,13 @@ public final class TopicScan {
           visitor.accept(r);
         }
       }
+    } finally {
+      consumer.assign(List.of());
     }
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
   }
 }

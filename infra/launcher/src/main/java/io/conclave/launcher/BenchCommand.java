@@ -1,0 +1,12 @@
+package io.conclave.launcher;
+
+import picocli.CommandLine.Command;
+
+/**
+ * {@code conclave bench ...}: measurements of Conclave on this machine, with a real embedded broker and registry.
+ * Never part of the test suite.
+ */
+@Command(name = "bench", description = "Benchmarks (real broker and registry, embedded).",
+    mixinStandardHelpOptions = true, subcommands = FailoverBench.class)
+final class BenchCommand {
+}
