@@ -14,7 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -103,7 +102,6 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   private final Serializer<DeadLetter> deadLetterWriter;
   private final Handler<V> handler;
   private final Clock clock;
-  private final Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory;
   private final Consumer<byte[], byte[]> consumer;
   private final Map<Integer, Producer<byte[], byte[]>> producers = new HashMap<>();
   private final Thread thread;
@@ -118,7 +116,6 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     this.deadLetterWriter = deadLetterWriter;
     this.handler = handler;
     this.clock = clock;
-    this.producerFactory = KafkaProducer::new;
     Map<String, Object> consumerConfig = ClientConfigs.consumer(options.bootstrapServers(), options.groupId());
     consumerConfig.putAll(options.consumerOverrides());
     this.consumer = new KafkaConsumer<>(consumerConfig);
@@ -258,7 +255,7 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     long t0 = System.nanoTime();
     String warmId = options.transactionalIdPrefix() + "-warmup-" + UUID.randomUUID();
     try (Producer<byte[], byte[]> p =
-             producerFactory.apply(ClientConfigs.transactionalProducer(options.bootstrapServers(), warmId))) {
+             new KafkaProducer<>(ClientConfigs.transactionalProducer(options.bootstrapServers(), warmId))) {
       p.initTransactions();
       p.beginTransaction();
       p.commitTransaction();
@@ -297,7 +294,7 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     int partition = tp.partition();
     String txId = options.transactionalIdPrefix() + "-" + partition;
     Producer<byte[], byte[]> producer =
-        producerFactory.apply(ClientConfigs.transactionalProducer(options.bootstrapServers(), txId));
+        new KafkaProducer<>(ClientConfigs.transactionalProducer(options.bootstrapServers(), txId));
     synchronized (this) {
       producers.put(partition, producer);
     }
