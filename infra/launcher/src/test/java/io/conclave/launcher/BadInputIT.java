@@ -220,8 +220,10 @@ class BadInputIT {
     assertThat(letter.value()).isEqualTo(garbage);
     assertThat(letter.at()).isBefore(Instant.now().plusSeconds(1));
 
-    JsonNode task = http.awaitTaskStatus(taskId, "COMPLETED");
-    assertThat(task.get("prompt").asText()).isEqualTo("Survive the poison");
+    http.awaitTaskStatus(taskId, "COMPLETED");
+    String id = taskId;
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        json.readTree(http.get("/tasks/" + id).body()).path("prompt").asText()).isEqualTo("Survive the poison"));
   }
 
   @Test
