@@ -24,6 +24,11 @@ final class ChildProcess {
   }
 
   static ChildProcess start(String name, String mainClass, List<String> systemProperties, PrintStream out) {
+    return start(name, mainClass, systemProperties, List.of(), out);
+  }
+
+  static ChildProcess start(String name, String mainClass, List<String> systemProperties, List<String> args,
+                            PrintStream out) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
@@ -33,6 +38,7 @@ final class ChildProcess {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(mainClass);
+    cmd.addAll(args);
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       Thread pump = new Thread(() -> copy(name, p, out), name + "-output");

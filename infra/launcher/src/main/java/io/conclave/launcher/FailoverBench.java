@@ -10,18 +10,25 @@ import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaCatalog;
 import io.conclave.testkit.EmbeddedKafka;
 import io.conclave.testkit.RegistryServer;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import picocli.CommandLine.Command;
@@ -64,104 +71,151 @@ final class FailoverBench implements Callable<Integer> {
       out.printf("settings: group.protocol=classic, assignor=cooperative-sticky, session.timeout.ms=%d, "
           + "heartbeat.interval.ms=%d, broker group.initial.rebalance.delay.ms=0%n",
           g.sessionTimeout().toMillis(), g.heartbeat().toMillis());
-      var run = new Run(settings);
+      Members conclave = new ConclaveMembers(settings);
+      Members raw = new RawMembers(settings);
       List<Long> graceful = new ArrayList<>();
       List<Long> killed = new ArrayList<>();
+      List<Long> rawGraceful = new ArrayList<>();
+      List<Long> rawKilled = new ArrayList<>();
       try {
-        run.leader = run.startCoordinator();
-        run.awaitLeaderOtherThan(null);
+        conclave.begin();
+        raw.begin();
         for (int i = 0; i < trials; i++) {
-          graceful.add(run.trial(false));
-          killed.add(run.trial(true));
-          out.printf("trial %2d: graceful %5d ms   kill -9 %5d ms%n", i + 1, graceful.get(i), killed.get(i));
+          graceful.add(conclave.trial(false));
+          killed.add(conclave.trial(true));
+          rawGraceful.add(raw.trial(false));
+          rawKilled.add(raw.trial(true));
+          out.printf("trial %2d: conclave graceful %5d ms, kill -9 %5d ms | raw Kafka graceful %5d ms, kill -9 %5d ms%n",
+              i + 1, graceful.get(i), killed.get(i), rawGraceful.get(i), rawKilled.get(i));
         }
       } finally {
-        run.stopAll();
+        conclave.stopAll();
+        raw.stopAll();
       }
       out.println();
-      out.printf("%-10s %8s %8s %8s%n", "mode", "median", "min", "max");
-      print("graceful", graceful);
-      print("kill -9", killed);
+      out.printf("%-10s %-9s %8s %8s %8s %14s%n", "mode", "", "median", "min", "max", "median ratio");
+      print("graceful", graceful, rawGraceful);
+      print("kill -9", killed, rawKilled);
+      out.println("conclave = until the new leader has fenced the old one, rebuilt the shard's state and announced "
+          + "itself; raw Kafka = until a bare consumer is assigned the partition (same group settings)");
       out.printf("targets: graceful <= 300 ms, kill -9 <= 1500 ms%n");
     }
     return 0;
   }
 
-  private void print(String mode, List<Long> ms) {
-    List<Long> sorted = new ArrayList<>(ms);
-    Collections.sort(sorted);
-    long median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
-        : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-    out.printf("%-10s %6d ms %5d ms %5d ms%n", mode, median, sorted.get(0), sorted.get(sorted.size() - 1));
+  private void print(String mode, List<Long> conclave, List<Long> raw) {
+    long median = median(conclave);
+    long rawMedian = median(raw);
+    out.printf("%-10s %-9s %5d ms %5d ms %5d ms %14s%n", mode, "conclave", median, Collections.min(conclave),
+        Collections.max(conclave), String.format("%.2f x raw", (double) median / Math.max(1, rawMedian)));
+    out.printf("%-10s %-9s %5d ms %5d ms %5d ms%n", "", "raw Kafka", rawMedian, Collections.min(raw),
+        Collections.max(raw));
   }
 
-  /** The coordinator processes of a run and what they announced. */
-  private final class Run {
-    private final ConclaveSettings settings;
-    private final Deserializer<LeaderElected> reader;
-    private final List<ChildProcess> all = new ArrayList<>();
-    private final PrintStream quiet = Boolean.getBoolean("conclave.bench.verbose") ? System.out
-        : new PrintStream(java.io.OutputStream.nullOutputStream());
+  private static long median(List<Long> ms) {
+    List<Long> sorted = new ArrayList<>(ms);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /**
+   * Group members of one kind. A trial starts a fresh standby, waits until it has joined, stops the leader
+   * (SIGTERM, or SIGKILL as kill -9 does) and times the standby's take-over.
+   */
+  private abstract class Members {
+    final ConclaveSettings settings;
+    final List<ChildProcess> all = new ArrayList<>();
     ChildProcess leader;
 
-    Run(ConclaveSettings settings) {
+    Members(ConclaveSettings settings) {
       this.settings = settings;
-      this.reader = new ConclaveSerdes(settings.registry()).leaderElected().deserializer();
     }
 
-    ChildProcess startCoordinator() {
-      ChildProcess c = ChildProcess.start("coordinator", "io.conclave.coordinator.Coordinator",
-          settings.withAutoRegister(false).asSystemProperties(), quiet);
-      all.add(c);
-      return c;
+    abstract String group();
+
+    abstract ChildProcess start();
+
+    /** Epoch millis at which {@code standby} took the partition over (waits for it). */
+    abstract long takeOverAt(ChildProcess standby) throws InterruptedException;
+
+    void begin() throws InterruptedException {
+      leader = start();
+      takeOverAt(leader);
     }
 
-    /** One failover: a new standby joins, the leader is stopped, the standby's announcement is timed. */
     long trial(boolean kill) throws InterruptedException {
-      LeaderElected before = latest().orElseThrow();
-      ChildProcess standby = startCoordinator();
+      ChildProcess standby = start();
       awaitMembers(2);
       long stoppedAt = System.currentTimeMillis();
-      if (kill) {
-        ProcessHandle.of(leader.pid()).ifPresent(ProcessHandle::destroyForcibly);
-      } else {
-        ProcessHandle.of(leader.pid()).ifPresent(ProcessHandle::destroy);
-      }
-      LeaderElected after = awaitLeaderOtherThan(before);
+      ProcessHandle.of(leader.pid()).ifPresent(kill ? ProcessHandle::destroyForcibly : ProcessHandle::destroy);
+      long tookOver = takeOverAt(standby);
       leader.awaitStop(30);
       leader = standby;
-      return after.at().toEpochMilli() - stoppedAt;
-    }
-
-    LeaderElected awaitLeaderOtherThan(LeaderElected previous) throws InterruptedException {
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (System.nanoTime() < deadline) {
-        Optional<LeaderElected> now = latest();
-        if (now.isPresent() && (previous == null || now.get().epoch() > previous.epoch())) {
-          return now.get();
-        }
-        Thread.sleep(20);
-      }
-      throw new IllegalStateException("no new leader within " + WAIT);
+      return tookOver - stoppedAt;
     }
 
     private void awaitMembers(int count) throws InterruptedException {
-      String group = settings.topics().prefix() + "-coordinator";
       long deadline = System.nanoTime() + WAIT.toNanos();
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
         while (System.nanoTime() < deadline) {
           try {
-            var d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-            if (d.members().size() >= count && d.groupState() == org.apache.kafka.common.GroupState.STABLE) {
+            var d = admin.describeConsumerGroups(List.of(group())).all().get().get(group());
+            if (d.members().size() >= count && d.groupState() == GroupState.STABLE) {
               return;
             }
-          } catch (java.util.concurrent.ExecutionException e) {
-            // group not there yet
+          } catch (ExecutionException e) {
+            // the group is not there yet
           }
           Thread.sleep(50);
         }
       }
-      throw new IllegalStateException("the standby did not join the group within " + WAIT);
+      throw new IllegalStateException("the standby did not join " + group() + " within " + WAIT);
+    }
+
+    void stopAll() {
+      all.forEach(ChildProcess::requestStop);
+      all.forEach(c -> c.awaitStop(20));
+    }
+  }
+
+  /** Coordinator processes: a take-over is the standby's LeaderElected. */
+  private final class ConclaveMembers extends Members {
+    private final Deserializer<LeaderElected> reader;
+    private final PrintStream output = Boolean.getBoolean("conclave.bench.verbose") ? System.out
+        : new PrintStream(OutputStream.nullOutputStream());
+    private long lastEpoch;
+
+    ConclaveMembers(ConclaveSettings settings) {
+      super(settings);
+      this.reader = new ConclaveSerdes(settings.registry()).leaderElected().deserializer();
+    }
+
+    @Override
+    String group() {
+      return settings.topics().prefix() + "-coordinator";
+    }
+
+    @Override
+    ChildProcess start() {
+      ChildProcess c = ChildProcess.start("coordinator", "io.conclave.coordinator.Coordinator",
+          settings.withAutoRegister(false).asSystemProperties(), output);
+      all.add(c);
+      return c;
+    }
+
+    @Override
+    long takeOverAt(ChildProcess standby) throws InterruptedException {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (System.nanoTime() < deadline) {
+        Optional<LeaderElected> now = latest();
+        if (now.isPresent() && now.get().epoch() > lastEpoch) {
+          lastEpoch = now.get().epoch();
+          return now.get().at().toEpochMilli();
+        }
+        Thread.sleep(20);
+      }
+      throw new IllegalStateException("no new leader within " + WAIT);
     }
 
     private Optional<LeaderElected> latest() {
@@ -171,10 +225,49 @@ final class FailoverBench implements Callable<Integer> {
           r -> last[0] = reader.deserialize(topic, r.value()));
       return Optional.ofNullable(last[0]);
     }
+  }
 
-    void stopAll() {
-      all.forEach(ChildProcess::requestStop);
-      all.forEach(c -> c.awaitStop(20));
+  /** Bare consumers ({@link RawGroupMember}): a take-over is the standby's partition assignment. */
+  private final class RawMembers extends Members {
+    private final Map<ChildProcess, BlockingQueue<String>> lines = new HashMap<>();
+
+    RawMembers(ConclaveSettings settings) {
+      super(settings);
+    }
+
+    @Override
+    String group() {
+      return settings.topics().prefix() + "-raw";
+    }
+
+    @Override
+    ChildProcess start() {
+      BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+      PrintStream capture = new PrintStream(OutputStream.nullOutputStream()) {
+        @Override
+        public void println(String line) {
+          queue.add(line);
+        }
+      };
+      List<String> props = new ArrayList<>(settings.asSystemProperties());
+      ChildProcess c = ChildProcess.start("raw", RawGroupMember.class.getName(), props,
+          List.of(settings.topics().tasks(), group()), capture);
+      lines.put(c, queue);
+      all.add(c);
+      return c;
+    }
+
+    @Override
+    long takeOverAt(ChildProcess standby) throws InterruptedException {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      BlockingQueue<String> queue = lines.get(standby);
+      while (System.nanoTime() < deadline) {
+        String line = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (line != null && line.startsWith("[raw] ASSIGNED ")) {
+          return Long.parseLong(line.substring("[raw] ASSIGNED ".length()).trim());
+        }
+      }
+      throw new IllegalStateException("the raw standby was not assigned within " + WAIT);
     }
   }
 }
