@@ -2,18 +2,13 @@ package io.conclave.launcher;
 
 import io.conclave.core.LeaderElected;
 import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.ConclaveTopics;
 import io.conclave.kafka.GroupTimings;
-import io.conclave.kafka.TopicProvisioner;
 import io.conclave.kafka.TopicScan;
 import io.conclave.schemas.ConclaveSerdes;
-import io.conclave.schemas.SchemaCatalog;
-import io.conclave.testkit.EmbeddedKafka;
-import io.conclave.testkit.RegistryServer;
+import io.conclave.testkit.ConclaveStack;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,17 +50,11 @@ final class FailoverBench implements Callable<Integer> {
     if (trials < 1) {
       throw new IllegalArgumentException("--trials must be at least 1");
     }
-    Path runDir = Files.createTempDirectory("conclave-bench");
-    try (EmbeddedKafka kafka = EmbeddedKafka.start();
-         RegistryServer registry = RegistryServer.start(runDir.resolve("registry.log"))) {
-      ConclaveSettings settings = ConclaveSettings.fromEnvironment()
-          .withEndpoints(kafka.bootstrapServers(), registry.url())
+    try (ConclaveStack stack = ConclaveStack.start(Files.createTempDirectory("conclave-bench"))) {
+      ConclaveSettings settings = stack.prepare(ConclaveSettings.fromEnvironment()
+          .withEndpoints(stack.bootstrapServers(), stack.registryUrl())
           .withTopicPrefix("bench-failover")
-          .withPartitions(1);
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-        new TopicProvisioner(admin).ensureOrThrow(ConclaveTopics.declarations(settings));
-      }
-      SchemaCatalog.registerAll(settings);
+          .withPartitions(1));
       GroupTimings g = settings.groups();
       out.printf("failover of 1 shard between coordinator processes, %d trials per mode%n", trials);
       out.printf("settings: group.protocol=classic, assignor=cooperative-sticky, session.timeout.ms=%d, "

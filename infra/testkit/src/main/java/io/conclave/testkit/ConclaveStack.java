@@ -53,6 +53,11 @@ public final class ConclaveStack implements AutoCloseable {
     ConclaveSettings settings = ConclaveSettings.from(Map.of(), Map.of())
         .withEndpoints(bootstrapServers(), registryUrl())
         .withTopicPrefix(prefix);
+    return prepare(settings);
+  }
+
+  /** Provisions the topics of {@code settings} and registers their schemas; returns the settings. */
+  public ConclaveSettings prepare(ConclaveSettings settings) {
     provision(settings);
     SchemaCatalog.registerAll(settings);
     return settings;
