@@ -148,6 +148,7 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       consumer.subscribe(List.of(options.topic()), new Rebalance());
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        reconcile();
         for (TopicPartition tp : records.partitions()) {
           Producer<byte[], byte[]> producer = producer(tp.partition());
           if (producer != null) {
@@ -188,10 +189,14 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       producer.commitTransaction();
     } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
              | CommitFailedException e) {
-      log.warn("{}: fenced on partition {} ({}); another member owns it now, stepping down", options.name(),
+      // fenced by a newer owner, or the group moved on while we worked: what we wrote is aborted either way
+      log.warn("{}: fenced on partition {} ({}); stepping down until the group says who owns it", options.name(),
           tp.partition(), e.getClass().getSimpleName());
+      if (e instanceof CommitFailedException) {
+        abortQuietly(producer);
+      }
       release(tp.partition(), false);
-      consumer.pause(List.of(tp)); // until the rebalance takes it away or gives it back
+      consumer.pause(List.of(tp)); // reconcile() takes it over again if the group still gives it to us
     } catch (KafkaException | IllegalStateException e) {
       log.warn("{}: transaction on partition {} aborted ({}); taking the partition over again", options.name(),
           tp.partition(), e.toString());
@@ -244,6 +249,21 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       return committed.offset();
     }
     return consumer.beginningOffsets(List.of(tp)).get(tp);
+  }
+
+  /**
+   * Takes over every partition the group assigns to this member but that it has stepped down from. A cooperative
+   * rebalance can fail a commit (the generation moved) and still leave the partition here, with no new assignment
+   * callback for it.
+   */
+  private void reconcile() {
+    for (TopicPartition tp : consumer.assignment()) {
+      if (producer(tp.partition()) == null) {
+        log.info("{}: partition {} is still ours after stepping down; taking it over again", options.name(),
+            tp.partition());
+        acquire(tp);
+      }
+    }
   }
 
   /**

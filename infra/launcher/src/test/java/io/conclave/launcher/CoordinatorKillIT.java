@@ -1,0 +1,152 @@
+package io.conclave.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.conclave.core.Decision;
+import io.conclave.core.LeaderElected;
+import io.conclave.core.SagaEvent;
+import io.conclave.core.TaskSubmission;
+import io.conclave.kafka.ClientConfigs;
+import io.conclave.kafka.ConclaveRecords;
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.TopicScan;
+import io.conclave.schemas.ConclaveSerdes;
+import io.conclave.testkit.ConclaveStack;
+import io.conclave.testkit.ConclaveStackExtension;
+import io.conclave.worker.Agent;
+import io.conclave.worker.AgentWorker;
+import io.conclave.worker.OfflineAgent;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Three coordinator processes share the shards; the leader of shard 0 is killed (SIGKILL, as kill -9) while tasks
+ * flow. Another process takes the shard over with a larger epoch and every task completes exactly once.
+ */
+@ExtendWith(ConclaveStackExtension.class)
+class CoordinatorKillIT {
+  private static final int TASKS = 60;
+
+  @Test
+  void killingAShardLeaderLosesNoTaskAndStartsNoSagaTwice(ConclaveStack stack) throws Exception {
+    // Given
+    ConclaveSettings settings = stack.isolated("kill");
+    List<ChildProcess> coordinators = new ArrayList<>();
+    PrintStream out = System.out;
+    List<Agent> agents = settings.agentTypes().stream().<Agent>map(OfflineAgent::new).toList();
+    try (AgentWorker worker = new AgentWorker(settings, agents, Clock.systemUTC()).start()) {
+      for (int i = 1; i <= 3; i++) {
+        coordinators.add(ChildProcess.start("coordinator-" + i, "io.conclave.coordinator.Coordinator",
+            settings.withAutoRegister(false).asSystemProperties(), out));
+      }
+      await().atMost(Duration.ofSeconds(90)).until(() -> latestLeaders(settings).size() == settings.partitions());
+
+      // When: tasks flow; a third of the way in, the leader of shard 0 is killed
+      var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
+      LeaderElected killed = null;
+      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+        for (int i = 0; i < TASKS; i++) {
+          producer.send(records.task(new TaskSubmission("t-" + i, "task number " + i, Clock.systemUTC().instant())))
+              .get(30, TimeUnit.SECONDS);
+          if (i == TASKS / 3) {
+            killed = latestLeaders(settings).get(0);
+            long pid = pidOf(killed.memberId());
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+          }
+          Thread.sleep(30); // a steady flow, not a burst
+        }
+      }
+
+      // Then: shard 0 has a new leader with a larger epoch, in another process
+      LeaderElected dead = killed;
+      await().atMost(Duration.ofSeconds(60)).until(() -> latestLeaders(settings).get(0).epoch() > dead.epoch());
+      LeaderElected successor = latestLeaders(settings).get(0);
+      assertThat(pidOf(successor.memberId())).isNotEqualTo(pidOf(dead.memberId()));
+      out.printf("shard 0: leader %s (epoch %d) killed; %s took over with epoch %d%n", dead.memberId(), dead.epoch(),
+          successor.memberId(), successor.epoch());
+
+      // ... and every task's saga started exactly once and completed
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+          .until(() -> sagaEvents(settings).stream().filter(e -> e instanceof SagaEvent.Completed).count() >= TASKS);
+      List<SagaEvent> events = sagaEvents(settings);
+      for (int i = 0; i < TASKS; i++) {
+        String sagaId = "saga-t-" + i;
+        List<SagaEvent> mine = events.stream().filter(e -> e.sagaId().equals(sagaId)).toList();
+        assertThat(mine).as(sagaId).filteredOn(e -> e instanceof SagaEvent.Started).hasSize(1);
+        assertThat(mine).as(sagaId).filteredOn(e -> e instanceof SagaEvent.StepCompleted).hasSize(3);
+        assertThat(mine).as(sagaId).filteredOn(e -> e instanceof SagaEvent.Completed).hasSize(1);
+      }
+      // ... and each planner's decision log has no gap, no repeat, and epochs that never go back
+      for (int shard = 0; shard < settings.partitions(); shard++) {
+        List<Decision> plans = decisionsOf(settings, "planner-" + shard);
+        for (int n = 0; n < plans.size(); n++) {
+          assertThat(plans.get(n).sequence()).isEqualTo(n);
+        }
+        assertThat(plans.stream().map(d -> d.leaderEpoch().orElseThrow()).toList()).isSorted();
+      }
+    } finally {
+      coordinators.forEach(ChildProcess::requestStop);
+      coordinators.forEach(c -> c.awaitStop(20));
+    }
+  }
+
+  private static long pidOf(String memberId) {
+    return Long.parseLong(memberId.split("-")[1]); // coordinator-<pid>-<random>
+  }
+
+  /** The latest LeaderElected of each shard, by shard. */
+  private static List<LeaderElected> latestLeaders(ConclaveSettings settings) {
+    String topic = settings.topics().leadership();
+    var reader = new ConclaveSerdes(settings.registry()).leaderElected().deserializer();
+    Map<Integer, LeaderElected> latest = new HashMap<>();
+    TopicScan.scan(settings.bootstrapServers(), new TopicPartition(topic, 0), 0, -1, r -> {
+      LeaderElected e = reader.deserialize(topic, r.value());
+      latest.merge(e.shard(), e, (a, b) -> b.epoch() > a.epoch() ? b : a);
+    });
+    List<LeaderElected> out = new ArrayList<>();
+    for (int shard = 0; shard < settings.partitions() && latest.containsKey(shard); shard++) {
+      out.add(latest.get(shard));
+    }
+    return out;
+  }
+
+  private static List<SagaEvent> sagaEvents(ConclaveSettings settings) {
+    String topic = settings.topics().sagaEvents();
+    var reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
+    List<SagaEvent> out = new ArrayList<>();
+    try (TopicScan scan = new TopicScan(settings.bootstrapServers())) {
+      for (int p = 0; p < settings.partitions(); p++) {
+        scan.scan(new TopicPartition(topic, p), 0, -1, r -> out.add(reader.deserialize(topic, r.value())));
+      }
+    }
+    return out;
+  }
+
+  private static List<Decision> decisionsOf(ConclaveSettings settings, String agentId) {
+    String topic = settings.topics().decisions();
+    var reader = new ConclaveSerdes(settings.registry()).decision().deserializer();
+    List<Decision> out = new ArrayList<>();
+    try (TopicScan scan = new TopicScan(settings.bootstrapServers())) {
+      for (int p = 0; p < settings.partitions(); p++) {
+        scan.scan(new TopicPartition(topic, p), 0, -1, r -> {
+          Decision d = reader.deserialize(topic, r.value());
+          if (d.agentId().equals(agentId)) {
+            out.add(d);
+          }
+        });
+      }
+    }
+    return out;
+  }
+}
