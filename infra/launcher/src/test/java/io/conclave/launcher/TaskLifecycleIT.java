@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class TaskLifecycleIT {
     JsonNode task = http.awaitTaskStatus("task-1", "COMPLETED");
     assertThat(task.get("sagaId").asText()).isEqualTo("saga-task-1");
     // the submission and the saga are separate projections: the prompt joins the view once both have caught up
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+    eventually(() -> assertThat(
         json.readTree(http.get("/tasks/task-1").body()).path("prompt").asText()).isEqualTo("Why is the sky blue?"));
     JsonNode steps = task.get("steps");
     assertThat(steps).hasSize(3);
@@ -78,27 +79,33 @@ class TaskLifecycleIT {
     // each step works on the previous step's output
     assertThat(steps.get(1).get("output").asText()).contains(steps.get(0).get("output").asText().substring(0, 20));
 
+    // the decision logs are a projection of their own: they show the decisions once it has caught up
     int shard = Partitioning.of("task-1", settings.partitions());
-    JsonNode plan = decisionsOf("planner-" + shard);
-    assertThat(plan).anySatisfy(d -> {
+    eventually(() -> assertThat(decisionsOf("planner-" + shard)).anySatisfy(d -> {
       assertThat(d.get("kind").asText()).isEqualTo("PLAN");
       assertThat(d.get("sagaId").asText()).isEqualTo("saga-task-1");
       assertThat(d.get("payload").asText()).isEqualTo("research.gather -> analysis.analyze -> write.draft");
       assertThat(d.get("leaderEpoch").asLong()).isPositive();
-    });
+    }));
     int commandPartition = Partitioning.of("saga-task-1", settings.partitions());
     for (int i = 0; i < 3; i++) {
       String agentId = types.get(i) + "-" + commandPartition;
-      JsonNode decisions = decisionsOf(agentId);
-      assertSequential(decisions);
       int step = i;
-      assertThat(decisions).anySatisfy(d -> {
-        assertThat(d.get("sagaId").asText()).isEqualTo("saga-task-1");
-        assertThat(d.get("stepIndex").asInt()).isEqualTo(step);
-        assertThat(d.get("kind").asText()).isEqualTo("STEP_RESULT");
-        assertThat(d.get("payload").asText()).isEqualTo(steps.get(step).get("output").asText());
+      eventually(() -> {
+        JsonNode decisions = decisionsOf(agentId);
+        assertSequential(decisions);
+        assertThat(decisions).anySatisfy(d -> {
+          assertThat(d.get("sagaId").asText()).isEqualTo("saga-task-1");
+          assertThat(d.get("stepIndex").asInt()).isEqualTo(step);
+          assertThat(d.get("kind").asText()).isEqualTo("STEP_RESULT");
+          assertThat(d.get("payload").asText()).isEqualTo(steps.get(step).get("output").asText());
+        });
       });
     }
+  }
+
+  private static void eventually(ThrowingRunnable assertion) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(assertion);
   }
 
   @Test
