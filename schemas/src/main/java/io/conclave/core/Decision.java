@@ -10,9 +10,11 @@ import java.util.Optional;
  * @param stepIndex   the saga step it was taken in, if any
  * @param kind        what was decided, e.g. {@code PLAN} or {@code STEP_RESULT}
  * @param leaderEpoch the epoch of the shard leader that decided, for decisions of a leader
+ * @param model       the model whose answer this decision records, when a model answered (schema v2; absent in
+ *                    decisions written before)
  */
 public record Decision(DecisionKey key, Optional<String> sagaId, Optional<Integer> stepIndex, String kind,
-                       String payload, Instant at, Optional<Long> leaderEpoch) {
+                       String payload, Instant at, Optional<Long> leaderEpoch, Optional<String> model) {
   public Decision {
     Require.present(key, "key");
     Require.present(sagaId, "sagaId");
@@ -21,6 +23,13 @@ public record Decision(DecisionKey key, Optional<String> sagaId, Optional<Intege
     Require.present(payload, "payload");
     Require.present(at, "at");
     Require.present(leaderEpoch, "leaderEpoch");
+    Require.present(model, "model");
+  }
+
+  /** A decision no model answered. */
+  public Decision(DecisionKey key, Optional<String> sagaId, Optional<Integer> stepIndex, String kind, String payload,
+                  Instant at, Optional<Long> leaderEpoch) {
+    this(key, sagaId, stepIndex, kind, payload, at, leaderEpoch, Optional.empty());
   }
 
   public String agentId() {

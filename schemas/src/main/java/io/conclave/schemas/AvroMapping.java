@@ -143,13 +143,14 @@ final class AvroMapping {
 
   static io.conclave.schemas.avro.DecisionRecorded toAvro(Decision d) {
     return new io.conclave.schemas.avro.DecisionRecorded(d.agentId(), d.sequence(), d.sagaId().orElse(null),
-        d.stepIndex().orElse(null), d.kind(), d.payload(), d.at(), d.leaderEpoch().orElse(null));
+        d.stepIndex().orElse(null), d.kind(), d.payload(), d.at(), d.leaderEpoch().orElse(null),
+        d.model().orElse(null));
   }
 
   static Decision fromAvro(io.conclave.schemas.avro.DecisionRecorded a) {
     return new Decision(new DecisionKey(a.getAgentId(), a.getSequence()), Optional.ofNullable(a.getSagaId()),
         Optional.ofNullable(a.getStepIndex()), a.getKind(), a.getPayload(), a.getAt(),
-        Optional.ofNullable(a.getLeaderEpoch()));
+        Optional.ofNullable(a.getLeaderEpoch()), Optional.ofNullable(a.getModel()));
   }
 
   static io.conclave.schemas.avro.LeaderElected toAvro(LeaderElected l) {

@@ -3,7 +3,9 @@ package io.conclave.schemas;
 import io.apicurio.registry.rest.client.RegistryClient;
 import io.apicurio.registry.rest.client.RegistryClientFactory;
 import io.apicurio.registry.rest.v2.beans.IfExists;
+import io.apicurio.registry.rest.v2.beans.Rule;
 import io.apicurio.registry.types.ArtifactType;
+import io.apicurio.registry.types.RuleType;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.TopicNames;
 import java.io.ByteArrayInputStream;
@@ -43,7 +45,16 @@ public final class SchemaCatalog {
     return List.copyOf(all);
   }
 
-  /** Registers every entry (one at a time); an artifact that already has this schema is left as it is. */
+  /** The compatibility rule every artifact gets: a new schema must read the data written with the previous one. */
+  public static final String COMPATIBILITY = "BACKWARD";
+
+  /**
+   * Registers every entry (one at a time); an artifact that already has this schema is left as it is. Each artifact
+   * carries a {@value #COMPATIBILITY} compatibility rule from its first version on, so a later schema that old
+   * readers' data would break is refused by the registry.
+   *
+   * @throws io.apicurio.registry.rest.client.exception.RuleViolationException if a schema breaks the rule
+   */
   public static List<String> registerAll(ConclaveSettings settings) {
     List<String> registered = new ArrayList<>();
     try (RegistryClient client = RegistryClientFactory.create(settings.registry().url())) {
@@ -51,6 +62,9 @@ public final class SchemaCatalog {
         byte[] content = e.schema().toString().getBytes(StandardCharsets.UTF_8);
         client.createArtifact(GROUP, e.artifactId(), null, ArtifactType.AVRO, IfExists.RETURN_OR_UPDATE, false,
             new ByteArrayInputStream(content));
+        if (!client.listArtifactRules(GROUP, e.artifactId()).contains(RuleType.COMPATIBILITY)) {
+          client.createArtifactRule(GROUP, e.artifactId(), new Rule(COMPATIBILITY, RuleType.COMPATIBILITY));
+        }
         registered.add(e.artifactId());
       }
     } catch (IOException e) {
