@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code conclave decisions tail}: the decision log, as JSON lines. */
 @Command(name = "decisions", description = "Read the agents' decision log.", mixinStandardHelpOptions = true,
-    subcommands = DecisionsCommand.Tail.class)
+    subcommands = {DecisionsCommand.Tail.class, DecisionsCommand.Erase.class})
 final class DecisionsCommand {
   @Command(name = "tail", mixinStandardHelpOptions = true,
       description = "Print recorded decisions (all agents, or one) from the beginning; --follow waits for more.")
@@ -40,6 +40,20 @@ final class DecisionsCommand {
           return false;
         }
       });
+    }
+  }
+
+  @Command(name = "erase", mixinStandardHelpOptions = true,
+      description = "Erase one agent's decisions: a tombstone for each of its keys (see README, Erasure).")
+  static final class Erase implements Callable<Integer> {
+    @Option(names = "--agent", required = true, description = "the agent to erase, e.g. research-0")
+    String agent;
+
+    @Override
+    public Integer call() throws Exception {
+      int erased = DecisionErasure.erase(Endpoints.resolve(), agent);
+      System.out.println("erased " + erased + " decisions of " + agent);
+      return 0;
     }
   }
 }

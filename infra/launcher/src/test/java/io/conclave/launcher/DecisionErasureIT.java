@@ -1,0 +1,66 @@
+package io.conclave.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.conclave.core.DecisionKey;
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.Partitioning;
+import io.conclave.kafka.TopicScan;
+import io.conclave.schemas.ConclaveSerdes;
+import io.conclave.testkit.ConclaveStack;
+import io.conclave.testkit.ConclaveStackExtension;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Erasing an agent tombstones every decision key it wrote; the audit trail no longer shows it, others stay. */
+@ExtendWith(ConclaveStackExtension.class)
+class DecisionErasureIT {
+  @Test
+  void anErasedAgentsDecisionsAreTombstonedAndGoneFromTheProjection(ConclaveStack stack) throws Exception {
+    // Given: two tasks ran, so research and analysis agents have decisions
+    ConclaveSettings settings = stack.isolated("erasure");
+    try (InProcessConclave conclave = new InProcessConclave(settings, 1)) {
+      Http http = new Http(conclave.baseUrl());
+      for (String id : new String[] {"erase-1", "erase-2"}) {
+        assertThat(http.postJson("/tasks", "{\"taskId\":\"" + id + "\",\"prompt\":\"Forget me\"}").statusCode())
+            .isEqualTo(202);
+        http.awaitTaskStatus(id, "COMPLETED");
+      }
+      String research = "research-" + Partitioning.of("saga-erase-1", settings.partitions());
+      String analysis = "analysis-" + Partitioning.of("saga-erase-1", settings.partitions());
+      await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/agents/" + research + "/decisions").statusCode()
+          == 200 && http.get("/agents/" + analysis + "/decisions").statusCode() == 200);
+
+      // When
+      int erased = DecisionErasure.erase(settings, research);
+
+      // Then: every key of the agent ends in a tombstone; the audit trail forgets it; other agents are untouched
+      assertThat(erased).isPositive();
+      Map<Long, Boolean> liveByKey = latestByKey(settings, research);
+      assertThat(liveByKey).hasSize(erased).doesNotContainValue(true);
+      await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/agents/" + research + "/decisions").statusCode()
+          == 404);
+      assertThat(http.get("/agents/" + analysis + "/decisions").statusCode()).isEqualTo(200);
+    }
+  }
+
+  /** For each sequence of the agent: whether its latest record has a value (false = tombstone). */
+  private static Map<Long, Boolean> latestByKey(ConclaveSettings settings, String agentId) {
+    String topic = settings.topics().decisions();
+    var keys = new ConclaveSerdes(settings.registry()).decisionKey().deserializer();
+    Map<Long, Boolean> latest = new HashMap<>();
+    TopicScan.scan(settings.bootstrapServers(),
+        new TopicPartition(topic, Partitioning.of(agentId, settings.partitions())), 0, -1, r -> {
+          DecisionKey key = keys.deserialize(topic, r.key());
+          if (key.agentId().equals(agentId)) {
+            latest.put(key.sequence(), r.value() != null);
+          }
+        });
+    return latest;
+  }
+}
