@@ -3,6 +3,7 @@ package io.conclave.coordinator;
 import io.conclave.core.DecisionKey;
 import io.conclave.core.LeaderElected;
 import io.conclave.core.LeaderStamp;
+import io.conclave.core.SagaEvent;
 import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
@@ -37,6 +38,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
   private final ConclaveRecords records;
   private final DecisionSequences sequences;
   private final Deserializer<LeaderElected> leadershipReader;
+  private final Deserializer<SagaEvent> sagaReader;
   private final TopicScan scan;
   private final Planner planner;
   private final Clock clock;
@@ -67,6 +69,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
     this.records = new ConclaveRecords(settings, serdes);
     this.sequences = new DecisionSequences(settings, serdes);
     this.leadershipReader = serdes.leaderElected().deserializer();
+    this.sagaReader = serdes.sagaEvent().deserializer();
     this.scan = new TopicScan(settings.bootstrapServers());
     this.planner = planner;
     this.clock = clock;
@@ -104,7 +107,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
     long epoch = leadership.onAssigned(shard, lastEpoch(shard), clock.instant()).epoch();
     led = leadership.led();
     String agentId = plannerAgentId(shard);
-    Shard state = new Shard(new LeaderStamp(shard, epoch), agentId, startedTasks(shard, committedOffset),
+    Shard state = new Shard(new LeaderStamp(shard, epoch), agentId, startedTasks(shard),
         sequences.next(agentId));
     shards.put(shard, state);
     log.info("leader of shard {} with epoch {} ({} tasks already started)", shard, epoch, state.startedTasks.size());
@@ -149,16 +152,17 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
   }
 
   /**
-   * Tasks of the shard below the committed offset were handled by earlier leaders. Compaction cannot take a
-   * handled task id out of that range while a resubmission of it waits to be handled: the tasks topic's
-   * {@code min.compaction.lag.ms} ({@link io.conclave.kafka.ConclaveTopics#TASKS_MIN_COMPACTION_LAG_MS}) keeps the
-   * first record until the resubmission is a week old, far longer than any leader lags.
+   * The tasks of the shard whose saga has started: the SagaStarted events in the shard's partition of
+   * conclave.saga-events. They are written in the transaction that commits the task's offset, so they are exactly
+   * the tasks earlier leaders handled; and they do not depend on the committed offset, so a replay of the tasks topic
+   * (a group reset) starts no saga twice.
    */
-  private Set<String> startedTasks(int shard, long committedOffset) {
+  private Set<String> startedTasks(int shard) {
+    String topic = settings.topics().sagaEvents();
     Set<String> ids = new HashSet<>();
-    scan.scan(new TopicPartition(settings.topics().tasks(), shard), 0, committedOffset, r -> {
-      if (r.key() != null) {
-        ids.add(new String(r.key(), StandardCharsets.UTF_8));
+    scan.scan(new TopicPartition(topic, shard), 0, -1, r -> {
+      if (r.value() != null && sagaReader.deserialize(topic, r.value()) instanceof SagaEvent.Started s) {
+        ids.add(s.taskId());
       }
     });
     return ids;

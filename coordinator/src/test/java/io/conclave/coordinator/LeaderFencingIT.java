@@ -91,13 +91,13 @@ class LeaderFencingIT {
     String topic = settings.topics().sagaEvents();
     var reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
     List<SagaEvent.Started> out = new ArrayList<>();
-    TopicScan.scan(settings.bootstrapServers(),
-        new TopicPartition(topic, Partitioning.of(sagaId, settings.partitions())), 0, -1, r -> {
-          SagaEvent e = reader.deserialize(topic, r.value());
-          if (e instanceof SagaEvent.Started s && s.sagaId().equals(sagaId)) {
-            out.add(s);
-          }
-        });
+    int partition = Partitioning.of(sagaId.substring("saga-".length()), settings.partitions()); // the task's shard
+    TopicScan.scan(settings.bootstrapServers(), new TopicPartition(topic, partition), 0, -1, r -> {
+      SagaEvent e = reader.deserialize(topic, r.value());
+      if (e instanceof SagaEvent.Started s && s.sagaId().equals(sagaId)) {
+        out.add(s);
+      }
+    });
     return out;
   }
 

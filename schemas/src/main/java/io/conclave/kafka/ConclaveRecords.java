@@ -47,10 +47,13 @@ public final class ConclaveRecords {
     return new ProducerRecord<>(topic, utf8(task.taskId()), tasks.serialize(topic, task));
   }
 
-  /** Partitioned by sagaId, so a saga's events stay in order. */
+  /**
+   * Partitioned by task id, i.e. by the task's shard: a saga's events stay in order, and the leader of shard p finds
+   * every saga started on it in partition p.
+   */
   public ProducerRecord<byte[], byte[]> sagaEvent(SagaEvent event) {
     String topic = settings.topics().sagaEvents();
-    return new ProducerRecord<>(topic, Partitioning.of(event.sagaId(), settings.partitions()),
+    return new ProducerRecord<>(topic, Partitioning.of(event.taskId(), settings.partitions()),
         utf8(sagaEventKey(event.sagaId(), event.seq())), sagaEvents.serialize(topic, event));
   }
 

@@ -1,28 +1,21 @@
 package io.conclave.kafka;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The one declarative list of Conclave's topics (see DESIGN.md, "Topics"). */
 public final class ConclaveTopics {
-  /**
-   * A resubmitted task id supersedes its first record only once the resubmission is a week old: until then a shard
-   * leader that takes over still finds the first record below its committed offset and knows the task was started.
-   */
-  public static final long TASKS_MIN_COMPACTION_LAG_MS = 7L * 24 * 60 * 60 * 1000;
-
   private ConclaveTopics() {}
 
   public static List<TopicDeclaration> declarations(ConclaveSettings s) {
     TopicNames t = s.topics();
     int n = s.partitions();
     List<TopicDeclaration> all = new ArrayList<>();
-    all.add(withConfig(compact(s, t.tasks(), n), "min.compaction.lag.ms", Long.toString(TASKS_MIN_COMPACTION_LAG_MS)));
+    all.add(compact(s, t.tasks(), n));
     all.add(compact(s, t.decisions(), n));
     all.add(compact(s, t.snapshots(), n));
-    all.add(compact(s, t.sagaEvents(), n));
+    all.add(compact(s, t.sagaEvents(), n)); // as many partitions as tasks: saga events live in their task's shard
     all.add(delete(s, t.knowledge(), n));
     all.add(compact(s, t.agentHealth(), 1));
     all.add(compact(s, t.leadership(), 1));
@@ -32,12 +25,6 @@ public final class ConclaveTopics {
       all.add(delete(s, t.compensations(type), n));
     }
     return List.copyOf(all);
-  }
-
-  private static TopicDeclaration withConfig(TopicDeclaration d, String key, String value) {
-    Map<String, String> configs = new HashMap<>(d.configs());
-    configs.put(key, value);
-    return new TopicDeclaration(d.name(), d.partitions(), d.replicationFactor(), configs);
   }
 
   private static TopicDeclaration compact(ConclaveSettings s, String name, int partitions) {

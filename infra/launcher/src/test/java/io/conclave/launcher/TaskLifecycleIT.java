@@ -171,7 +171,8 @@ class TaskLifecycleIT {
     String topic = settings.topics().sagaEvents();
     List<SagaEvent> out = new ArrayList<>();
     try (var consumer = new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.bootstrapServers(), null))) {
-      TopicPartition tp = new TopicPartition(topic, Partitioning.of(sagaId, settings.partitions()));
+      int shard = Partitioning.of(sagaId.substring("saga-".length()), settings.partitions()); // the task's shard
+      TopicPartition tp = new TopicPartition(topic, shard);
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
       long end = consumer.endOffsets(List.of(tp)).get(tp);
