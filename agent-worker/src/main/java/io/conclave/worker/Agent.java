@@ -1,22 +1,36 @@
 package io.conclave.worker;
 
+import io.conclave.core.StateFold;
+
 /**
- * What an agent author implements: one step of a saga, given its input. An agent does not touch Kafka; Conclave
- * records what it returns (its decisions, the step's output) and routes the saga on, exactly once.
+ * What an agent author implements: one step of a saga, given its input, its own state and its event log. An agent
+ * does not touch Kafka; Conclave writes the decisions it appends and routes the saga on, exactly once.
  *
- * <p>{@link #act} may be called again for the same step after a crash (the {@link StepRequest#idempotencyKey()} is
- * the same), so an effect outside Kafka must be keyed by it.
+ * <p>An agent's state is not stored: it is the {@linkplain #fold() fold} of the agent's decisions. Conclave rebuilds
+ * it whenever the agent instance moves to another worker (from its latest snapshot plus the decisions after it),
+ * answers {@code GET /agents/{id}/state} with it, and re-drives the agent over a recorded saga with it.
+ *
+ * <p>{@link #act} may be called again for the same step after a crash or a transient failure (the
+ * {@link StepRequest#idempotencyKey()} is the same); appends of an attempt that did not complete are discarded. An
+ * effect outside Kafka goes through {@link AgentContext#sideEffect} and should be keyed by the idempotency key.
+ * Implementations are called from one thread per agent instance.
+ *
+ * @param <S> the agent's state type
  */
-public interface Agent {
+public interface Agent<S> {
   /** The agent type this agent serves; it names the command topic it consumes. */
   String type();
 
+  /** How the agent's state follows from its decisions. Agents without state of their own can use {@code Tally.FOLD}. */
+  StateFold<S> fold();
+
   /**
-   * Runs one step.
+   * Runs one step. Decisions go to {@code context.log()}; model calls through {@code context.llm()} are recorded
+   * there too.
    *
    * @return {@link StepResult.Completed} with the output for the next step, or {@link StepResult.Failed}
    * @throws IllegalArgumentException if the request can never succeed (the command is dead-lettered)
    * @throws RuntimeException for a transient failure (the call is retried with backoff)
    */
-  StepResult act(StepRequest request);
+  StepResult act(StepRequest request, AgentContext<S> context);
 }

@@ -1,9 +1,9 @@
 package io.conclave.worker;
 
 import io.conclave.core.StepCommand;
+import io.conclave.kafka.AgentLogs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.DecisionSequences;
 import io.conclave.kafka.ServiceRunner;
 import io.conclave.kafka.TransactionalPartitionLoop;
 import io.conclave.resilience.CallPolicies;
@@ -21,15 +21,19 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AgentWorker implements AutoCloseable {
   private final List<TransactionalPartitionLoop<StepCommand>> loops = new ArrayList<>();
-  private final DecisionSequences sequences;
+  private final List<AgentLogs> logs = new ArrayList<>();
+  private final ConclaveSerdes serdes;
 
-  public AgentWorker(ConclaveSettings settings, List<Agent> agents, Clock clock) {
-    ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
+  /** A worker whose agents ask the {@linkplain OfflineModel offline model}. */
+  public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents, Clock clock) {
+    this(settings, agents, OfflineModel.instant(), clock);
+  }
+
+  public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents, LlmClient model, Clock clock) {
+    this.serdes = new ConclaveSerdes(settings.registry());
     ConclaveRecords records = new ConclaveRecords(settings, serdes);
-    this.sequences = new DecisionSequences(settings, serdes);
-    for (Agent agent : agents) {
-      var handler = new WorkerHandler(agent, CallPolicies.standard(Duration.ofSeconds(60), 2), records, sequences,
-          clock);
+    for (Agent<?> agent : agents) {
+      var handler = handler(agent, records, model, clock, settings);
       var options = new TransactionalPartitionLoop.Options("worker-" + agent.type(), settings.bootstrapServers(),
           settings.topics().commands(agent.type()), groupId(settings, agent.type()),
           settings.topics().prefix() + "-worker-" + agent.type(), settings.topics().deadLetters(),
@@ -37,6 +41,15 @@ public final class AgentWorker implements AutoCloseable {
       loops.add(new TransactionalPartitionLoop<>(options, serdes.stepCommand().deserializer(),
           serdes.deadLetter().serializer(), handler, clock));
     }
+  }
+
+  private <S> WorkerHandler<S> handler(Agent<S> agent, ConclaveRecords records, LlmClient model, Clock clock,
+                                       ConclaveSettings settings) {
+    // a log reader per agent type: the types' take-overs rebuild state in parallel, on their loops' threads
+    AgentLogs reader = new AgentLogs(settings, serdes);
+    logs.add(reader);
+    return new WorkerHandler<>(agent, CallPolicies.standard(Duration.ofSeconds(60), 2), records, reader, model, clock,
+        settings.snapshotEvery());
   }
 
   /** The consumer group of an agent type: its members share the type's command partitions. */
@@ -58,12 +71,14 @@ public final class AgentWorker implements AutoCloseable {
   @Override
   public void close() {
     loops.forEach(TransactionalPartitionLoop::close);
-    sequences.close();
+    logs.forEach(AgentLogs::close);
   }
 
   /**
-   * Runs the offline agents of the types in {@code -Dconclave.worker.agent-types} (or {@code CONCLAVE_WORKER_AGENT_TYPES},
-   * or the first argument; default: every configured type).
+   * Runs the agents of the types in {@code -Dconclave.worker.agent-types} (or {@code CONCLAVE_WORKER_AGENT_TYPES},
+   * or the first argument; default: every configured type), as the {@link AgentProvider}s on the class path supply
+   * them (the offline agent for any type no other provider supplies). They ask the offline model, which takes
+   * {@code -Dconclave.offline.latency-ms} (or {@code CONCLAVE_OFFLINE_LATENCY_MS}, default 0) per answer.
    */
   public static void main(String[] args) {
     ConclaveSettings settings = ConclaveSettings.fromEnvironment();
@@ -71,8 +86,18 @@ public final class AgentWorker implements AutoCloseable {
         System.getenv().getOrDefault("CONCLAVE_WORKER_AGENT_TYPES", args.length > 0 ? args[0] : ""));
     List<String> hosted = types.isBlank() ? settings.agentTypes()
         : Arrays.stream(types.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    List<Agent> agents = hosted.stream().<Agent>map(OfflineAgent::new).toList();
-    AgentWorker worker = new AgentWorker(settings, agents, Clock.systemUTC()).start();
+    Agents available = Agents.fromClassPath();
+    List<Agent<?>> agents = hosted.stream().<Agent<?>>map(available::forType).toList();
+    String latency = System.getProperty("conclave.offline.latency-ms",
+        System.getenv().getOrDefault("CONCLAVE_OFFLINE_LATENCY_MS", "0"));
+    LlmClient model;
+    try {
+      model = new OfflineModel(Duration.ofMillis(Long.parseLong(latency.trim())));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("conclave.offline.latency-ms / CONCLAVE_OFFLINE_LATENCY_MS must be a whole "
+          + "number of milliseconds, was '" + latency + "'");
+    }
+    AgentWorker worker = new AgentWorker(settings, agents, model, Clock.systemUTC()).start();
     ServiceRunner.runUntilStopped("worker " + hosted, worker, worker.failed());
   }
 }

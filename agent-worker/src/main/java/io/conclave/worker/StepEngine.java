@@ -1,7 +1,6 @@
 package io.conclave.worker;
 
 import io.conclave.core.Decision;
-import io.conclave.core.DecisionKey;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.StepCommand;
 import java.time.Instant;
@@ -27,21 +26,16 @@ public final class StepEngine {
   }
 
   /**
-   * @param agentId  the agent whose log gets the decisions
-   * @param firstSeq the sequence number of its first new decision
+   * @param decisions the decisions the step appended to the agent's log (for a failed step, ending with its
+   *                  {@value #FAILURE_DECISION})
    */
-  public static Transition after(StepCommand command, StepResult result, String agentId, long firstSeq, Instant now) {
+  public static Transition after(StepCommand command, StepResult result, List<Decision> decisions, Instant now) {
     var slip = command.slip();
     int index = slip.cursor();
     String agentType = command.step().agentType();
-    List<Decision> decisions = new ArrayList<>();
     List<SagaEvent> events = new ArrayList<>();
     Optional<StepCommand> next = Optional.empty();
     if (result instanceof StepResult.Completed done) {
-      long seq = firstSeq;
-      for (var draft : done.decisions()) {
-        decisions.add(decision(command, agentId, seq++, draft.kind(), draft.payload(), now));
-      }
       events.add(new SagaEvent.StepCompleted(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(index), index,
           agentType, done.output(), now));
       var advanced = slip.advance();
@@ -51,18 +45,11 @@ public final class StepEngine {
         events.add(new SagaEvent.Completed(slip.sagaId(), slip.taskId(), SagaEvent.Seq.end(slip.steps().size()), now));
       }
     } else if (result instanceof StepResult.Failed failed) {
-      decisions.add(decision(command, agentId, firstSeq, FAILURE_DECISION, failed.reason(), now));
       events.add(new SagaEvent.StepFailed(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(index), index, agentType,
           failed.reason(), now));
       events.add(new SagaEvent.Aborted(slip.sagaId(), slip.taskId(), SagaEvent.Seq.end(slip.steps().size()),
           "step " + index + " (" + agentType + ") failed: " + failed.reason(), now));
     }
     return new Transition(decisions, events, next);
-  }
-
-  private static Decision decision(StepCommand command, String agentId, long seq, String kind, String payload,
-                                   Instant now) {
-    return new Decision(new DecisionKey(agentId, seq), Optional.of(command.slip().sagaId()),
-        Optional.of(command.slip().cursor()), kind, payload, now, Optional.empty());
   }
 }

@@ -1,10 +1,12 @@
 package io.conclave.worker;
 
-import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
+import io.conclave.core.AgentIds;
+import io.conclave.core.AgentJournal;
+import io.conclave.core.FoldedLog;
 import io.conclave.core.StepCommand;
+import io.conclave.kafka.AgentLogs;
 import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.DecisionSequences;
 import io.conclave.kafka.PoisonRecordException;
 import io.conclave.kafka.TransactionalPartitionLoop;
 import java.time.Clock;
@@ -12,41 +14,52 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the steps on one partition of an agent type's command topic. The partition is the agent instance: its
- * decisions form the log of agent {@code <type>-<partition>}, continued by whichever worker owns the partition.
+ * Runs the steps on the partitions of an agent type's command topic. A partition is an agent instance: its decisions
+ * form the log of agent {@code <type>-<partition>}, continued by whichever worker owns the partition. Taking a
+ * partition over rebuilds the agent's state from its log (latest snapshot plus the decisions after it); every
+ * {@code snapshotEvery} decisions, once they have committed, a snapshot of the state is written.
  */
-final class WorkerHandler implements TransactionalPartitionLoop.Handler<StepCommand> {
+final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<StepCommand> {
   private static final Logger log = LoggerFactory.getLogger(WorkerHandler.class);
 
-  private final Agent agent;
+  private final Agent<S> agent;
   private final FailsafeExecutor<StepResult> policies;
   private final ConclaveRecords records;
-  private final DecisionSequences sequences;
+  private final AgentLogs logs;
+  private final LlmClient model;
   private final Clock clock;
-  private final Map<Integer, long[]> nextSequence = new HashMap<>();
+  private final int snapshotEvery;
+  private final Map<Integer, AgentJournal<S>> journals = new HashMap<>();
 
-  WorkerHandler(Agent agent, FailsafeExecutor<StepResult> policies, ConclaveRecords records,
-                DecisionSequences sequences, Clock clock) {
+  WorkerHandler(Agent<S> agent, FailsafeExecutor<StepResult> policies, ConclaveRecords records, AgentLogs logs,
+                LlmClient model, Clock clock, int snapshotEvery) {
     this.agent = agent;
     this.policies = policies;
     this.records = records;
-    this.sequences = sequences;
+    this.logs = logs;
+    this.model = model;
     this.clock = clock;
-  }
-
-  static String agentId(String agentType, int partition) {
-    return agentType + "-" + partition;
+    this.snapshotEvery = snapshotEvery;
   }
 
   @Override
   public List<ProducerRecord<byte[], byte[]>> onAssigned(int partition, long committedOffset) {
-    nextSequence.put(partition, new long[] {sequences.next(agentId(agent.type(), partition))});
+    String agentId = AgentIds.of(agent.type(), partition);
+    FoldedLog<S> folded = logs.current(agentId, agent.fold());
+    if (folded.gaps() > 0) {
+      log.warn("{}: its log misses {} sequence numbers", agentId, folded.gaps());
+    }
+    log.info("{}: state rebuilt at sequence {} ({} decisions folded{})", agentId, folded.nextSequence(),
+        folded.folded(), folded.snapshot().map(s -> " after the snapshot at sequence " + s.nextSequence()).orElse(""));
+    journals.put(partition, new AgentJournal<>(agentId, agent.fold(), folded, snapshotEvery));
     return List.of();
   }
 
@@ -56,16 +69,16 @@ final class WorkerHandler implements TransactionalPartitionLoop.Handler<StepComm
       throw new PoisonRecordException("command for agent type '" + command.step().agentType()
           + "' on the topic of '" + agent.type() + "'");
     }
+    AgentJournal<S> journal = journals.get(record.partition());
     var slip = command.slip();
     var request = new StepRequest(slip.sagaId(), slip.taskId(), slip.cursor(), command.step(), command.input(),
         command.attempt());
-    StepResult result = run(request);
-    long[] seq = nextSequence.get(record.partition());
-    var transition = StepEngine.after(command, result, agentId(agent.type(), record.partition()), seq[0],
-        clock.instant());
-    seq[0] += transition.decisions().size();
-    log.info("{} step {} of {}: {}", agent.type(), slip.cursor(), slip.sagaId(),
-        result instanceof StepResult.Completed ? "completed" : "failed");
+    var origin = new AgentJournal.Origin(Optional.of(slip.sagaId()), Optional.of(slip.cursor()), clock.instant(),
+        Optional.empty());
+    StepRunner.Ran ran = StepRunner.run(agent, journal, request, origin, policies, model);
+    var transition = StepEngine.after(command, ran.result(), ran.decisions(), origin.at());
+    log.info("{} step {} of {}: {}", journal.agentId(), slip.cursor(), slip.sagaId(),
+        ran.result() instanceof StepResult.Completed ? "completed" : "failed");
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
     transition.decisions().forEach(d -> out.add(records.decision(d)));
     transition.events().forEach(e -> out.add(records.sagaEvent(e)));
@@ -73,20 +86,14 @@ final class WorkerHandler implements TransactionalPartitionLoop.Handler<StepComm
     return out;
   }
 
-  private StepResult run(StepRequest request) {
-    try {
-      return policies.get(() -> agent.act(request));
-    } catch (IllegalArgumentException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      // retries are spent: the step fails and the saga stops instead of blocking the partition
-      Throwable cause = e instanceof FailsafeException && e.getCause() != null ? e.getCause() : e;
-      return new StepResult.Failed(cause.getClass().getSimpleName() + ": " + cause.getMessage());
-    }
+  @Override
+  public List<ProducerRecord<byte[], byte[]>> onCommitted(int partition, List<RecordMetadata> written) {
+    AgentJournal<S> journal = journals.get(partition);
+    return journal == null ? List.of() : records.snapshotIfDue(journal, written, clock.instant());
   }
 
   @Override
   public void onRevoked(int partition) {
-    nextSequence.remove(partition);
+    journals.remove(partition);
   }
 }

@@ -2,7 +2,13 @@ package io.conclave.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.conclave.core.AgentJournal;
+import io.conclave.core.Decision;
+import io.conclave.core.FoldedLog;
 import io.conclave.core.SagaStep;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -11,18 +17,34 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** The offline agent answers without a network, the same request always with the same output. */
+/**
+ * The offline agent answers without a network; the same history and request always give the same output, and its
+ * output shows the state its log folds to.
+ */
 class OfflineAgentTest {
+  private static final Instant NOW = Instant.parse("2024-05-01T10:00:00Z");
   private static final SagaStep GATHER = new SagaStep("research", "gather", "find sources for: llamas", "discard");
-  private final Agent agent = new OfflineAgent("research");
 
   private static StepRequest request(String input) {
     return new StepRequest("saga-t1", "t1", 0, GATHER, input, 0);
   }
 
-  private static String output(StepResult result) {
+  /** A fresh research agent with an empty log. */
+  private static AgentJournal<OfflineAgent.Memory> newJournal() {
+    return new AgentJournal<>("research-0", OfflineAgent.FOLD,
+        new FoldedLog<>(OfflineAgent.Memory.EMPTY, 0, 0, 0, Optional.empty(), 0), 0);
+  }
+
+  /** Runs one step of {@code agent} on {@code journal}; returns the decisions it recorded. */
+  private static List<Decision> step(OfflineAgent agent, AgentJournal<OfflineAgent.Memory> journal, String input) {
+    var draft = journal.begin(new AgentJournal.Origin(Optional.of("saga-t1"), Optional.of(0), NOW, Optional.empty()));
+    StepResult result = agent.act(request(input), StepContext.live(draft, OfflineModel.instant()));
     assertThat(result).isInstanceOf(StepResult.Completed.class);
-    return ((StepResult.Completed) result).output();
+    return journal.accept(draft);
+  }
+
+  private static String output(List<Decision> decisions) {
+    return decisions.get(decisions.size() - 1).payload();
   }
 
   private static String digest(String output) {
@@ -31,29 +53,51 @@ class OfflineAgentTest {
 
   @Example
   void servesTheTypeItWasCreatedFor() {
-    // then
-    assertThat(agent.type()).isEqualTo("research");
+    assertThat(new OfflineAgent("research").type()).isEqualTo("research");
   }
 
   @Example
-  void theOutputNamesTypeAndActionThenADigestThenTheStepInputAndTheInput() {
+  void theOutputNamesTypeActionAndStepNumberThenADigestThenTheStepInputAndTheInput() {
     // when
-    String out = output(agent.act(request("why are llamas fluffy?")));
+    String out = output(step(new OfflineAgent("research"), newJournal(), "why are llamas fluffy?"));
 
     // then
-    assertThat(out).startsWith("research.gather[");
+    assertThat(out).startsWith("research.gather#1[");
     assertThat(digest(out)).matches("[0-9a-f]{8}");
     assertThat(out).endsWith("]: find sources for: llamas <- why are llamas fluffy?");
   }
 
   @Example
-  void theResultIsAlsoRecordedAsTheStepsDecision() {
+  void theModelCallAndTheResultAreRecordedInTheLog() {
     // when
-    var result = (StepResult.Completed) agent.act(request("why are llamas fluffy?"));
+    List<Decision> decisions = step(new OfflineAgent("research"), newJournal(), "why are llamas fluffy?");
 
     // then
-    assertThat(result.decisions())
-        .containsExactly(new StepResult.DecisionDraft(StepEngine.RESULT_DECISION, result.output()));
+    assertThat(decisions).extracting(Decision::kind).containsExactly(ModelCall.KIND, StepEngine.RESULT_DECISION);
+    assertThat(decisions).extracting(Decision::sequence).containsExactly(0L, 1L);
+    ModelCall call = ModelCall.of(decisions.get(0));
+    assertThat(call.model()).isEqualTo(OfflineModel.NAME);
+    assertThat(call.prompt()).contains("find sources for: llamas").contains("why are llamas fluffy?");
+    assertThat(call.answer()).isEqualTo(OfflineModel.instant().complete(call.prompt()));
+    assertThat(decisions.get(0).model()).contains(OfflineModel.NAME);
+  }
+
+  @Example
+  void theStepNumberAndTheMemoryFollowTheLog() {
+    // given
+    var agent = new OfflineAgent("research");
+    var journal = newJournal();
+    String first = output(step(agent, journal, "one"));
+
+    // when
+    String second = output(step(agent, journal, "two"));
+
+    // then
+    assertThat(second).startsWith("research.gather#2[");
+    OfflineAgent.Memory memory = journal.state();
+    assertThat(memory.steps()).isEqualTo(2);
+    assertThat(memory.modelCalls()).isEqualTo(2);
+    assertThat(memory.chain()).isEqualTo(Digests.of(Digests.of("", first), second));
   }
 
   @Example
@@ -62,8 +106,8 @@ class OfflineAgentTest {
     String common = "x".repeat(100);
 
     // when
-    String a = output(agent.act(request(common + "a")));
-    String b = output(agent.act(request(common + "b")));
+    String a = output(step(new OfflineAgent("research"), newJournal(), common + "a"));
+    String b = output(step(new OfflineAgent("research"), newJournal(), common + "b"));
 
     // then
     assertThat(a).endsWith("...").isNotEqualTo(b);
@@ -71,14 +115,20 @@ class OfflineAgentTest {
   }
 
   @Property
-  void theSameRequestGivesTheSameOutput(@ForAll("inputs") String input) {
+  void theSameHistoryAndRequestGiveTheSameDecisions(@ForAll("inputs") String earlier, @ForAll("inputs") String input) {
+    // given: two agents with the same history
+    var journalA = newJournal();
+    var journalB = newJournal();
+    step(new OfflineAgent("research"), journalA, earlier);
+    step(new OfflineAgent("research"), journalB, earlier);
+
     // when
-    StepResult first = agent.act(request(input));
-    StepResult second = new OfflineAgent("research").act(request(input));
+    List<Decision> a = step(new OfflineAgent("research"), journalA, input);
+    List<Decision> b = step(new OfflineAgent("research"), journalB, input);
 
     // then
-    assertThat(second).isEqualTo(first);
-    assertThat(output(first)).startsWith("research.gather[");
+    assertThat(b).isEqualTo(a);
+    assertThat(journalB.state()).isEqualTo(journalA.state());
   }
 
   @Property
@@ -86,33 +136,24 @@ class OfflineAgentTest {
     Assume.that(!a.equals(b));
 
     // when
-    String outA = output(agent.act(request(a)));
-    String outB = output(agent.act(request(b)));
+    String outA = output(step(new OfflineAgent("research"), newJournal(), a));
+    String outB = output(step(new OfflineAgent("research"), newJournal(), b));
 
     // then
     assertThat(digest(outA)).isNotEqualTo(digest(outB));
   }
 
   @Property
-  void theOutputStartsWithTypeDotAction(@ForAll("words") String type, @ForAll("words") String action,
-                                        @ForAll("inputs") String input) {
+  void theMemoryEncodingRoundTrips(@ForAll("inputs") String chain, @ForAll long steps, @ForAll long calls) {
     // given
-    var step = new SagaStep(type, action, "", "undo");
+    var memory = new OfflineAgent.Memory(steps, calls, chain);
 
-    // when
-    String out = output(new OfflineAgent(type).act(new StepRequest("saga-t1", "t1", 0, step, input, 0)));
-
-    // then
-    assertThat(out).startsWith(type + "." + action + "[");
+    // when / then
+    assertThat(OfflineAgent.FOLD.decode(OfflineAgent.FOLD.encode(memory))).isEqualTo(memory);
   }
 
   @Provide
   Arbitrary<String> inputs() {
     return Arbitraries.strings().ofMaxLength(300);
-  }
-
-  @Provide
-  Arbitrary<String> words() {
-    return Arbitraries.strings().alpha().numeric().withChars('-', '_').ofMinLength(1).ofMaxLength(20);
   }
 }

@@ -2,15 +2,22 @@ package io.conclave.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeExecutor;
+import dev.failsafe.RetryPolicy;
+import io.conclave.core.AgentJournal;
 import io.conclave.core.Decision;
+import io.conclave.core.FoldedLog;
 import io.conclave.core.LeaderStamp;
 import io.conclave.core.RoutingSlip;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaStep;
 import io.conclave.core.StepCommand;
+import io.conclave.core.Tally;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import net.jqwik.api.Arbitraries;
@@ -23,45 +30,57 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
 /**
- * Laws of {@link StepEngine#after}: an agent's decisions are numbered without gaps, and a saga's events are numbered
- * by {@link SagaEvent.Seq} (the compacted saga-events topic keys them by (sagaId, seq)).
+ * Laws of a worker's step ({@link StepRunner} then {@link StepEngine#after}): an agent's decisions are numbered
+ * without gaps, whatever attempts failed on the way, and a saga's events are numbered by {@link SagaEvent.Seq} (the
+ * compacted saga-events topic keys them by (sagaId, seq)).
  */
 class StepEnginePropertiesTest {
   private static final Instant NOW = Instant.parse("2024-05-01T10:00:00Z");
   private static final LeaderStamp ORIGIN = new LeaderStamp(0, 1);
-  private static final String AGENT = "agent-0";
+  private static final String AGENT = "scripted-0";
 
-  /** One step to run: a slip of 1..10 steps, a cursor on it, and what the agent answered. */
-  record Scenario(int stepCount, int cursor, StepResult result) {}
+  /** One step to run: a slip of 1..10 steps, a cursor on it, and what the agent does. */
+  record Scenario(int stepCount, int cursor, int decisions, int transientFailures, StepResult result) {}
 
   @Property
-  void decisionSequencesRunFromFirstSeqWithoutGaps(@ForAll("scenarios") Scenario s,
-                                                   @ForAll @LongRange(min = 0, max = 1L << 40) long firstSeq) {
+  void decisionSequencesRunFromTheLogsEndWithoutGaps(@ForAll("scenarios") Scenario s,
+                                                     @ForAll @LongRange(min = 0, max = 1L << 40) long firstSeq) {
     // given
     StepCommand command = commandAt(s.stepCount(), s.cursor());
+    AgentJournal<Tally> journal = journalAt(firstSeq);
 
     // when
-    var transition = StepEngine.after(command, s.result(), AGENT, firstSeq, NOW);
+    var ran = run(command, journal, new ScriptedAgent(s.decisions(), s.transientFailures(), s.result()));
 
-    // then
-    int k = s.result() instanceof StepResult.Completed c ? c.decisions().size() : 1;
-    assertThat(transition.decisions()).extracting(Decision::sequence)
+    // then: only the attempt that answered counts; a failed step ends with its failure decision
+    boolean failed = ran.result() instanceof StepResult.Failed;
+    boolean answered = s.transientFailures() <= MAX_RETRIES;
+    int k = (answered ? s.decisions() : 0) + (failed ? 1 : 0);
+    assertThat(ran.decisions()).extracting(Decision::sequence)
         .containsExactlyElementsOf(LongStream.range(firstSeq, firstSeq + k).boxed().toList());
-    assertThat(transition.decisions()).allSatisfy(d -> {
+    assertThat(journal.nextSequence()).isEqualTo(firstSeq + k);
+    assertThat(ran.decisions()).allSatisfy(d -> {
       assertThat(d.agentId()).isEqualTo(AGENT);
       assertThat(d.sagaId()).contains(command.slip().sagaId());
       assertThat(d.stepIndex()).contains(s.cursor());
     });
+    // no decision of an attempt that threw survives: the agent's own decisions are all the last call's
+    String lastCall = "call " + (s.transientFailures() + 1) + " #";
+    assertThat(ran.decisions()).filteredOn(d -> !d.kind().equals(StepEngine.FAILURE_DECISION))
+        .allSatisfy(d -> assertThat(d.payload()).startsWith(lastCall));
+    if (failed) {
+      assertThat(ran.decisions().get(ran.decisions().size() - 1).kind()).isEqualTo(StepEngine.FAILURE_DECISION);
+    }
   }
 
   @Property
-  void sagaEventSeqsAreUniqueAndFollowTheSagaNumbering(@ForAll("scenarios") Scenario s,
-                                                       @ForAll @LongRange(min = 0, max = 1L << 40) long firstSeq) {
+  void sagaEventSeqsAreUniqueAndFollowTheSagaNumbering(@ForAll("scenarios") Scenario s) {
     // given
     StepCommand command = commandAt(s.stepCount(), s.cursor());
+    var ran = run(command, journalAt(0), new ScriptedAgent(s.decisions(), s.transientFailures(), s.result()));
 
     // when
-    var transition = StepEngine.after(command, s.result(), AGENT, firstSeq, NOW);
+    var transition = StepEngine.after(command, ran.result(), ran.decisions(), NOW);
 
     // then
     List<SagaEvent> events = transition.events();
@@ -70,7 +89,7 @@ class StepEnginePropertiesTest {
     assertThat(events.get(0)).isInstanceOfAny(SagaEvent.StepCompleted.class, SagaEvent.StepFailed.class);
     assertThat(events.get(0).seq()).isEqualTo(SagaEvent.Seq.step(s.cursor()));
     boolean last = s.cursor() == s.stepCount() - 1;
-    if (s.result() instanceof StepResult.Failed) {
+    if (ran.result() instanceof StepResult.Failed) {
       assertThat(events).hasSize(2);
       assertThat(events.get(1)).isInstanceOf(SagaEvent.Aborted.class);
       assertThat(transition.next()).isEmpty();
@@ -90,31 +109,50 @@ class StepEnginePropertiesTest {
   @Property
   void aWholeSagaRunNumbersEveryEventOnceAndEveryDecisionWithoutGaps(
       @ForAll @IntRange(min = 1, max = 10) int stepCount, @ForAll @IntRange(min = 0, max = 10) int failAt,
-      @ForAll @IntRange(min = 0, max = 5) int draftsPerStep, @ForAll @LongRange(min = 0, max = 1000) long firstSeq) {
+      @ForAll @IntRange(min = 0, max = 5) int decisionsPerStep, @ForAll @LongRange(min = 0, max = 1000) long firstSeq) {
     // given: a saga whose step failAt fails (none fails when failAt >= stepCount), all steps served by one agent
     StepCommand command = commandAt(stepCount, 0);
-    long seq = firstSeq;
+    AgentJournal<Tally> journal = journalAt(firstSeq);
     List<SagaEvent> events = new ArrayList<>();
     List<Long> decisionSeqs = new ArrayList<>();
 
     // when: every transition's next command is run in turn
     while (command != null) {
       int cursor = command.slip().cursor();
-      StepResult result = cursor == failAt ? new StepResult.Failed("step " + cursor + " failed") : completed(
-          "out-" + cursor, draftsPerStep);
-      var transition = StepEngine.after(command, result, AGENT, seq, NOW);
+      StepResult result = cursor == failAt ? new StepResult.Failed("step " + cursor + " failed")
+          : new StepResult.Completed("out-" + cursor);
+      var ran = run(command, journal, new ScriptedAgent(decisionsPerStep, 0, result));
+      var transition = StepEngine.after(command, ran.result(), ran.decisions(), NOW);
       transition.decisions().forEach(d -> decisionSeqs.add(d.sequence()));
       events.addAll(transition.events());
-      seq += transition.decisions().size();
       command = transition.next().orElse(null);
     }
 
     // then
-    assertThat(decisionSeqs).containsExactlyElementsOf(LongStream.range(firstSeq, seq).boxed().toList());
+    assertThat(decisionSeqs).containsExactlyElementsOf(LongStream.range(firstSeq, journal.nextSequence()).boxed()
+        .toList());
     assertThat(events).extracting(SagaEvent::seq).doesNotHaveDuplicates().isSorted();
     assertThat(events).allSatisfy(e -> assertThat(e.seq()).isEqualTo(expectedSeq(e, stepCount)));
     SagaEvent end = events.get(events.size() - 1);
     assertThat(end).isInstanceOf(failAt < stepCount ? SagaEvent.Aborted.class : SagaEvent.Completed.class);
+  }
+
+  private static final int MAX_RETRIES = 2;
+
+  private static StepRunner.Ran run(StepCommand command, AgentJournal<Tally> journal, ScriptedAgent agent) {
+    // the production policies' shape (retry transient failures, never an IllegalArgumentException), without delays
+    FailsafeExecutor<StepResult> policies = Failsafe.with(RetryPolicy.<StepResult>builder()
+        .handle(RuntimeException.class).abortOn(IllegalArgumentException.class).withMaxRetries(MAX_RETRIES).build());
+    var slip = command.slip();
+    var request = new StepRequest(slip.sagaId(), slip.taskId(), slip.cursor(), command.step(), command.input(), 0);
+    var origin = new AgentJournal.Origin(Optional.of(slip.sagaId()), Optional.of(slip.cursor()), NOW,
+        Optional.empty());
+    return StepRunner.run(agent, journal, request, origin, policies, OfflineModel.instant());
+  }
+
+  private static AgentJournal<Tally> journalAt(long nextSequence) {
+    return new AgentJournal<>(AGENT, Tally.FOLD, new FoldedLog<>(Tally.EMPTY, nextSequence, 0, 0, Optional.empty(), 0),
+        0);
   }
 
   private static long expectedSeq(SagaEvent e, int stepCount) {
@@ -136,20 +174,14 @@ class StepEnginePropertiesTest {
     return new StepCommand(new RoutingSlip("saga-t1", "t1", steps, cursor), "prompt", 0, ORIGIN, NOW);
   }
 
-  private static StepResult.Completed completed(String output, int drafts) {
-    List<StepResult.DecisionDraft> ds = IntStream.range(0, drafts)
-        .mapToObj(i -> new StepResult.DecisionDraft(i == 0 ? StepEngine.RESULT_DECISION : "NOTE", output + "#" + i))
-        .toList();
-    return new StepResult.Completed(output, ds);
-  }
-
   @Provide
   Arbitrary<Scenario> scenarios() {
     Arbitrary<StepResult> results = Arbitraries.oneOf(
-        Arbitraries.integers().between(0, 5).map(n -> completed("out", n)),
+        Arbitraries.strings().alpha().ofMaxLength(20).map(StepResult.Completed::new),
         Arbitraries.strings().alpha().ofMaxLength(20).map(StepResult.Failed::new));
     return Arbitraries.integers().between(1, 10).flatMap(n ->
-        Combinators.combine(Arbitraries.integers().between(0, n - 1), results)
-            .as((cursor, result) -> new Scenario(n, cursor, result)));
+        Combinators.combine(Arbitraries.integers().between(0, n - 1), Arbitraries.integers().between(0, 5),
+                Arbitraries.integers().between(0, MAX_RETRIES + 1), results)
+            .as((cursor, decisions, failures, result) -> new Scenario(n, cursor, decisions, failures, result)));
   }
 }

@@ -30,32 +30,18 @@ class StepEngineTest {
         ISSUED);
   }
 
-  @Test
-  void aCompletedStepRecordsOneDecisionPerDraftWithConsecutiveSequences() {
-    // given
-    var result = new StepResult.Completed("sources: a, b", List.of(
-        new StepResult.DecisionDraft(StepEngine.RESULT_DECISION, "sources: a, b"),
-        new StepResult.DecisionDraft("NOTE", "b looks stronger")));
-
-    // when
-    var transition = StepEngine.after(commandAt(0, 0), result, AGENT, 17, NOW);
-
-    // then
-    assertThat(transition.decisions()).containsExactly(
-        new Decision(new DecisionKey(AGENT, 17), Optional.of("saga-t1"), Optional.of(0), "STEP_RESULT",
-            "sources: a, b", NOW, Optional.empty()),
-        new Decision(new DecisionKey(AGENT, 18), Optional.of("saga-t1"), Optional.of(0), "NOTE",
-            "b looks stronger", NOW, Optional.empty()));
+  private static Decision decision(long seq, String kind) {
+    return new Decision(new DecisionKey(AGENT, seq), Optional.of("saga-t1"), Optional.of(0), kind, "p", NOW,
+        Optional.empty());
   }
 
   @Test
   void aCompletedStepThatIsNotTheLastEmitsStepCompletedAndTheNextCommand() {
     // given: the step ran on its third attempt
-    var result = new StepResult.Completed("sources: a, b",
-        List.of(new StepResult.DecisionDraft(StepEngine.RESULT_DECISION, "sources: a, b")));
+    var result = new StepResult.Completed("sources: a, b");
 
     // when
-    var transition = StepEngine.after(commandAt(0, 2), result, AGENT, 17, NOW);
+    var transition = StepEngine.after(commandAt(0, 2), result, List.of(decision(17, "STEP_RESULT")), NOW);
 
     // then
     assertThat(transition.events()).containsExactly(
@@ -73,11 +59,10 @@ class StepEngineTest {
   @Test
   void theLastCompletedStepCompletesTheSagaAndIssuesNoCommand() {
     // given
-    var result = new StepResult.Completed("the answer",
-        List.of(new StepResult.DecisionDraft(StepEngine.RESULT_DECISION, "the answer")));
+    var result = new StepResult.Completed("the answer");
 
     // when
-    var transition = StepEngine.after(commandAt(2, 0), result, AGENT, 4, NOW);
+    var transition = StepEngine.after(commandAt(2, 0), result, List.of(decision(4, "STEP_RESULT")), NOW);
 
     // then
     assertThat(transition.events()).containsExactly(
@@ -85,13 +70,13 @@ class StepEngineTest {
         new SagaEvent.Completed("saga-t1", "t1", 4, NOW));
     assertThat(transition.events().get(1).seq()).isEqualTo(THREE_STEPS.size() + 1L);
     assertThat(transition.next()).isEmpty();
-    assertThat(transition.decisions()).extracting(Decision::sequence).containsExactly(4L);
+    assertThat(transition.decisions()).extracting(Decision::sequence).as("written as recorded").containsExactly(4L);
   }
 
   @Test
-  void aCompletedStepWithoutDraftsRecordsNoDecision() {
+  void aCompletedStepWithoutDecisionsStillCompletes() {
     // when
-    var transition = StepEngine.after(commandAt(1, 0), new StepResult.Completed("weighed", List.of()), AGENT, 5, NOW);
+    var transition = StepEngine.after(commandAt(1, 0), new StepResult.Completed("weighed"), List.of(), NOW);
 
     // then
     assertThat(transition.decisions()).isEmpty();
@@ -104,15 +89,13 @@ class StepEngineTest {
   void aFailedStepRecordsTheFailureAndAbortsTheSaga() {
     // given
     var result = new StepResult.Failed("no sources to weigh");
+    Decision failure = decision(8, StepEngine.FAILURE_DECISION);
 
     // when
-    var transition = StepEngine.after(commandAt(1, 0), result, AGENT, 8, NOW);
+    var transition = StepEngine.after(commandAt(1, 0), result, List.of(failure), NOW);
 
     // then
-    assertThat(transition.decisions()).containsExactly(
-        new Decision(new DecisionKey(AGENT, 8), Optional.of("saga-t1"), Optional.of(1), StepEngine.FAILURE_DECISION,
-            "no sources to weigh", NOW, Optional.empty()));
-    assertThat(transition.decisions().get(0).kind()).isEqualTo("STEP_FAILED");
+    assertThat(transition.decisions()).containsExactly(failure);
     assertThat(transition.events()).hasSize(2);
     assertThat(transition.events().get(0)).isEqualTo(
         new SagaEvent.StepFailed("saga-t1", "t1", 2, 1, "analysis", "no sources to weigh", NOW));
@@ -129,7 +112,7 @@ class StepEngineTest {
   @Test
   void aTransitionsListsCannotBeChanged() {
     // given
-    var transition = StepEngine.after(commandAt(0, 0), new StepResult.Completed("x", List.of()), AGENT, 0, NOW);
+    var transition = StepEngine.after(commandAt(0, 0), new StepResult.Completed("x"), List.of(decision(0, "X")), NOW);
 
     // when / then
     assertThat(transition.decisions()).isUnmodifiable();

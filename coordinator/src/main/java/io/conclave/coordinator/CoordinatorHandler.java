@@ -1,13 +1,16 @@
 package io.conclave.coordinator;
 
-import io.conclave.core.DecisionKey;
+import io.conclave.core.AgentIds;
+import io.conclave.core.AgentJournal;
+import io.conclave.core.FoldedLog;
 import io.conclave.core.LeaderElected;
 import io.conclave.core.LeaderStamp;
 import io.conclave.core.SagaEvent;
+import io.conclave.core.Tally;
 import io.conclave.core.TaskSubmission;
+import io.conclave.kafka.AgentLogs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.DecisionSequences;
 import io.conclave.kafka.PoisonRecordException;
 import io.conclave.kafka.TopicScan;
 import io.conclave.kafka.TransactionalPartitionLoop;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -36,7 +40,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
 
   private final ConclaveSettings settings;
   private final ConclaveRecords records;
-  private final DecisionSequences sequences;
+  private final AgentLogs logs;
   private final Deserializer<LeaderElected> leadershipReader;
   private final Deserializer<SagaEvent> sagaReader;
   private final TopicScan scan;
@@ -48,26 +52,17 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
   private volatile List<ShardRole.Leader> led = List.of();
   private final Map<Integer, Shard> shards = new HashMap<>();
 
-  /** What the leader of one shard knows; derived from Kafka, never the source of truth. */
-  private static final class Shard {
-    final LeaderStamp stamp;
-    final String agentId;
-    final Set<String> startedTasks;
-    long nextSequence;
-
-    Shard(LeaderStamp stamp, String agentId, Set<String> startedTasks, long nextSequence) {
-      this.stamp = stamp;
-      this.agentId = agentId;
-      this.startedTasks = startedTasks;
-      this.nextSequence = nextSequence;
-    }
-  }
+  /**
+   * What the leader of one shard knows; derived from Kafka, never the source of truth. The planner's state is the
+   * tally of its decisions: what matters of its log is where it ends.
+   */
+  private record Shard(LeaderStamp stamp, AgentJournal<Tally> planner, Set<String> startedTasks) {}
 
   CoordinatorHandler(ConclaveSettings settings, ConclaveSerdes serdes, Planner planner, Clock clock, String memberId,
                      String host) {
     this.settings = settings;
     this.records = new ConclaveRecords(settings, serdes);
-    this.sequences = new DecisionSequences(settings, serdes);
+    this.logs = new AgentLogs(settings, serdes);
     this.leadershipReader = serdes.leaderElected().deserializer();
     this.sagaReader = serdes.sagaEvent().deserializer();
     this.scan = new TopicScan(settings.bootstrapServers());
@@ -88,7 +83,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
   @Override
   public void close() {
     scan.close();
-    sequences.close();
+    logs.close();
   }
 
   /** The shards this member leads, with their epochs (safe to read from any thread). */
@@ -98,7 +93,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
 
   /** The planner's agent id on a shard: its decisions form one ordered log per shard. */
   static String plannerAgentId(int shard) {
-    return "planner-" + shard;
+    return AgentIds.of("planner", shard);
   }
 
   @Override
@@ -107,8 +102,9 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
     long epoch = leadership.onAssigned(shard, lastEpoch(shard), clock.instant()).epoch();
     led = leadership.led();
     String agentId = plannerAgentId(shard);
-    Shard state = new Shard(new LeaderStamp(shard, epoch), agentId, startedTasks(shard),
-        sequences.next(agentId));
+    FoldedLog<Tally> planner = logs.current(agentId, Tally.FOLD);
+    Shard state = new Shard(new LeaderStamp(shard, epoch),
+        new AgentJournal<>(agentId, Tally.FOLD, planner, settings.snapshotEvery()), startedTasks(shard));
     shards.put(shard, state);
     log.info("leader of shard {} with epoch {} ({} tasks already started)", shard, epoch, state.startedTasks.size());
     return List.of(records.leaderElected(new LeaderElected(shard, epoch, memberId, host, clock.instant())));
@@ -121,16 +117,21 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
     if (!task.taskId().equals(key)) {
       throw new PoisonRecordException("record key '" + key + "' is not the task id '" + task.taskId() + "'");
     }
-    if (!shard.startedTasks.add(task.taskId())) {
+    if (!shard.startedTasks().add(task.taskId())) {
       log.info("task {} submitted again; its saga already exists, ignoring", task.taskId());
       return List.of();
     }
-    var start = TaskIntake.start(task, planner.plan(task), shard.stamp,
-        new DecisionKey(shard.agentId, shard.nextSequence++), clock.instant());
+    var start = TaskIntake.start(task, planner.plan(task), shard.stamp(), shard.planner(), clock.instant());
     log.info("task {} planned as {} (shard {}, epoch {})", task.taskId(), start.started().sagaId(),
-        shard.stamp.shard(), shard.stamp.epoch());
+        shard.stamp().shard(), shard.stamp().epoch());
     return List.of(records.sagaEvent(start.started()), records.decision(start.decision()),
         records.stepCommand(start.firstCommand()));
+  }
+
+  @Override
+  public List<ProducerRecord<byte[], byte[]>> onCommitted(int shard, List<RecordMetadata> written) {
+    Shard state = shards.get(shard);
+    return state == null ? List.of() : records.snapshotIfDue(state.planner(), written, clock.instant());
   }
 
   @Override

@@ -2,11 +2,14 @@ package io.conclave.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.conclave.core.AgentJournal;
 import io.conclave.core.DecisionKey;
+import io.conclave.core.FoldedLog;
 import io.conclave.core.LeaderStamp;
 import io.conclave.core.RoutingSlip;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaStep;
+import io.conclave.core.Tally;
 import io.conclave.core.TaskSubmission;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +32,11 @@ class TaskIntakeTest {
   private static final LeaderStamp LEADER = new LeaderStamp(3, 7);
   private static final DecisionKey KEY = new DecisionKey("planner-3", 11);
 
+  /** The planner of a shard whose log ends at {@code next}. */
+  private static AgentJournal<Tally> planner(String agentId, long next) {
+    return new AgentJournal<>(agentId, Tally.FOLD, new FoldedLog<>(Tally.EMPTY, next, 0, 0, Optional.empty(), 0), 0);
+  }
+
   @Example
   void theSagaIdFollowsFromTheTaskId() {
     // when / then
@@ -41,7 +49,7 @@ class TaskIntakeTest {
     List<SagaStep> plan = new OfflinePlanner().plan(TASK);
 
     // when
-    TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, KEY, NOW);
+    TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, planner(KEY.agentId(), KEY.sequence()), NOW);
 
     // then
     assertThat(start.started()).isEqualTo(
@@ -55,7 +63,7 @@ class TaskIntakeTest {
     List<SagaStep> plan = new OfflinePlanner().plan(TASK);
 
     // when
-    TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, KEY, NOW);
+    TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, planner(KEY.agentId(), KEY.sequence()), NOW);
 
     // then
     var decision = start.decision();
@@ -74,7 +82,7 @@ class TaskIntakeTest {
     List<SagaStep> plan = new OfflinePlanner().plan(TASK);
 
     // when
-    TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, KEY, NOW);
+    TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, planner(KEY.agentId(), KEY.sequence()), NOW);
 
     // then
     var first = start.firstCommand();
@@ -93,7 +101,7 @@ class TaskIntakeTest {
     List<SagaStep> plan = List.of(new SagaStep("write", "draft", "", "unpublish"));
 
     // when
-    TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, KEY, NOW);
+    TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, planner(KEY.agentId(), KEY.sequence()), NOW);
 
     // then
     assertThat(start.decision().payload()).isEqualTo("write.draft");
@@ -105,17 +113,16 @@ class TaskIntakeTest {
                             @ForAll("plans") List<SagaStep> plan,
                             @ForAll @IntRange(min = 0, max = 63) int shard,
                             @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long epoch,
-                            @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long sequence) {
+                            @ForAll @LongRange(min = 0, max = Long.MAX_VALUE - 1) long sequence) {
     // given
     var task = new TaskSubmission(taskId, prompt, SUBMITTED_AT);
     var leader = new LeaderStamp(shard, epoch);
-    var key = new DecisionKey("planner-" + shard, sequence);
 
     // when
-    TaskIntake.SagaStart once = TaskIntake.start(task, plan, leader, key, NOW);
+    TaskIntake.SagaStart once = TaskIntake.start(task, plan, leader, planner("planner-" + shard, sequence), NOW);
     TaskIntake.SagaStart again = TaskIntake.start(
         new TaskSubmission(taskId, prompt, SUBMITTED_AT), List.copyOf(plan), new LeaderStamp(shard, epoch),
-        new DecisionKey("planner-" + shard, sequence), NOW);
+        planner("planner-" + shard, sequence), NOW);
 
     // then
     assertThat(again).isEqualTo(once);
@@ -123,6 +130,23 @@ class TaskIntakeTest {
     assertThat(once.decision().sagaId()).isEqualTo(Optional.of("saga-" + taskId));
     assertThat(once.firstCommand().slip().sagaId()).isEqualTo("saga-" + taskId);
     assertThat(once.firstCommand().input()).isEqualTo(prompt);
+    assertThat(once.decision().key()).isEqualTo(new DecisionKey("planner-" + shard, sequence));
+  }
+
+  @Example
+  void thePlanIsThePlannersNextDecisionAndCountsInItsState() {
+    // given
+    var planner = planner("planner-3", 11);
+
+    // when
+    TaskIntake.start(TASK, new OfflinePlanner().plan(TASK), LEADER, planner, NOW);
+    TaskIntake.SagaStart second = TaskIntake.start(new TaskSubmission("task-43", "and alpacas?", SUBMITTED_AT),
+        new OfflinePlanner().plan(TASK), LEADER, planner, NOW);
+
+    // then
+    assertThat(second.decision().key()).isEqualTo(new DecisionKey("planner-3", 12));
+    assertThat(planner.nextSequence()).isEqualTo(13);
+    assertThat(planner.state().count(TaskIntake.PLAN_DECISION)).isEqualTo(2);
   }
 
   @Provide

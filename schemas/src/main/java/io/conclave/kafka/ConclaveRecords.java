@@ -1,15 +1,21 @@
 package io.conclave.kafka;
 
+import io.conclave.core.AgentJournal;
+import io.conclave.core.AgentSnapshot;
 import io.conclave.core.CompensateCommand;
 import io.conclave.core.Decision;
 import io.conclave.core.DecisionKey;
 import io.conclave.core.LeaderElected;
+import io.conclave.core.RedrivenStep;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.StepCommand;
 import io.conclave.core.TaskSubmission;
 import io.conclave.schemas.ConclaveSerdes;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -25,6 +31,8 @@ public final class ConclaveRecords {
   private final Serializer<StepCommand> commands;
   private final Serializer<CompensateCommand> compensations;
   private final Serializer<LeaderElected> leadership;
+  private final Serializer<AgentSnapshot> snapshots;
+  private final Serializer<RedrivenStep> shadow;
 
   public ConclaveRecords(ConclaveSettings settings, ConclaveSerdes serdes) {
     this.settings = settings;
@@ -35,6 +43,8 @@ public final class ConclaveRecords {
     this.commands = serdes.stepCommand().serializer();
     this.compensations = serdes.compensateCommand().serializer();
     this.leadership = serdes.leaderElected().serializer();
+    this.snapshots = serdes.agentSnapshot().serializer();
+    this.shadow = serdes.redrivenStep().serializer();
   }
 
   /** Key of a saga event: {@code sagaId#seq}, unique per event so compaction keeps the whole history. */
@@ -68,6 +78,13 @@ public final class ConclaveRecords {
     return Partitioning.of(agentId, settings.partitions());
   }
 
+  /** Keyed by agentId, in the same partition as the agent's decisions; compaction keeps the latest per agent. */
+  public ProducerRecord<byte[], byte[]> snapshot(AgentSnapshot snapshot) {
+    String topic = settings.topics().snapshots();
+    return new ProducerRecord<>(topic, decisionPartition(snapshot.agentId()), utf8(snapshot.agentId()),
+        snapshots.serialize(topic, snapshot));
+  }
+
   /** On the command topic of the agent type of the slip's current step, keyed by sagaId. */
   public ProducerRecord<byte[], byte[]> stepCommand(StepCommand command) {
     String topic = settings.topics().commands(command.step().agentType());
@@ -77,6 +94,31 @@ public final class ConclaveRecords {
   public ProducerRecord<byte[], byte[]> compensateCommand(CompensateCommand command) {
     String topic = settings.topics().compensations(command.slip().steps().get(command.stepIndex()).agentType());
     return new ProducerRecord<>(topic, utf8(command.slip().sagaId()), compensations.serialize(topic, command));
+  }
+
+  /**
+   * The snapshot of {@code journal}'s agent, if one is due, once a transaction that wrote its decisions committed.
+   * {@code written} says where that transaction's records landed; every decision in it must be the agent's (one
+   * journal per owned partition), so the last decision written is the latest of the agent's log.
+   */
+  public List<ProducerRecord<byte[], byte[]>> snapshotIfDue(AgentJournal<?> journal, List<RecordMetadata> written,
+                                                            Instant now) {
+    long last = -1;
+    for (RecordMetadata m : written) {
+      if (m.topic().equals(settings.topics().decisions())) {
+        last = m.offset();
+      }
+    }
+    if (last < 0) {
+      return List.of();
+    }
+    return journal.committed(last, now).map(this::snapshot).map(List::of).orElse(List.of());
+  }
+
+  /** On the shadow topic, keyed by sagaId: a re-run's output never reaches the real topics. */
+  public ProducerRecord<byte[], byte[]> redrivenStep(RedrivenStep step) {
+    String topic = settings.topics().shadow();
+    return new ProducerRecord<>(topic, utf8(step.sagaId()), shadow.serialize(topic, step));
   }
 
   public ProducerRecord<byte[], byte[]> leaderElected(LeaderElected elected) {

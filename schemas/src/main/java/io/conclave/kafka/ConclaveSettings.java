@@ -16,18 +16,21 @@ import java.util.Objects;
  * @param partitions partitions of each partitioned topic (shards of conclave.tasks, parallelism of commands)
  * @param replicationFactor replication of every topic; {@code min.insync.replicas} is one less (at least 1)
  * @param groups     failure detection of the coordinator and worker groups ({@code conclave.group.*-ms})
+ * @param snapshotEvery decisions of an agent between two snapshots of its state ({@code conclave.snapshot.every});
+ *                   0 takes none
  */
 public record ConclaveSettings(String bootstrapServers, RegistrySettings registry, TopicNames topics,
                                List<String> agentTypes, int partitions, short replicationFactor,
-                               GroupTimings groups) {
+                               GroupTimings groups, int snapshotEvery) {
   public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:19092";
   public static final String DEFAULT_REGISTRY = "http://127.0.0.1:18081/apis/registry/v2";
   public static final List<String> DEFAULT_AGENT_TYPES = List.of("research", "analysis", "write");
+  public static final int DEFAULT_SNAPSHOT_EVERY = 1000;
   /** The system properties (or other configuration keys) these settings are read from. */
   public static final List<String> PROPERTY_KEYS = List.of("conclave.kafka.bootstrap-servers", "conclave.registry.url",
       "conclave.registry.auto-register", "conclave.topic-prefix", "conclave.agent-types", "conclave.partitions",
       "conclave.replication-factor", "conclave.group.session-timeout-ms", "conclave.group.heartbeat-interval-ms",
-      "conclave.group.max-poll-interval-ms");
+      "conclave.group.max-poll-interval-ms", "conclave.snapshot.every");
 
   public ConclaveSettings {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -41,6 +44,10 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
     }
     if (replicationFactor < 1) {
       throw new IllegalArgumentException("replication factor must be >= 1, was " + replicationFactor);
+    }
+    if (snapshotEvery < 0) {
+      throw new IllegalArgumentException("conclave.snapshot.every / CONCLAVE_SNAPSHOT_EVERY must be >= 0 (0: no "
+          + "snapshots), was " + snapshotEvery);
     }
   }
 
@@ -67,7 +74,8 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
             Duration.ofMillis(l.integer("conclave.group.heartbeat-interval-ms", "CONCLAVE_GROUP_HEARTBEAT_INTERVAL_MS",
                 (int) GroupTimings.defaults().heartbeat().toMillis())),
             Duration.ofMillis(l.integer("conclave.group.max-poll-interval-ms", "CONCLAVE_GROUP_MAX_POLL_INTERVAL_MS",
-                (int) GroupTimings.defaults().maxPollInterval().toMillis()))));
+                (int) GroupTimings.defaults().maxPollInterval().toMillis()))),
+        l.integer("conclave.snapshot.every", "CONCLAVE_SNAPSHOT_EVERY", DEFAULT_SNAPSHOT_EVERY));
   }
 
   private static short replicationFactor(int value) {
@@ -81,25 +89,33 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
   /** The same settings against another cluster and registry. */
   public ConclaveSettings withEndpoints(String bootstrapServers, String registryUrl) {
     return new ConclaveSettings(bootstrapServers, new RegistrySettings(registryUrl, registry.autoRegister()), topics,
-        agentTypes, partitions, replicationFactor, groups);
+        agentTypes, partitions, replicationFactor, groups, snapshotEvery);
   }
 
   public ConclaveSettings withTopicPrefix(String prefix) {
     return new ConclaveSettings(bootstrapServers, registry, new TopicNames(prefix), agentTypes, partitions,
-        replicationFactor, groups);
+        replicationFactor, groups, snapshotEvery);
   }
 
   public ConclaveSettings withAutoRegister(boolean autoRegister) {
     return new ConclaveSettings(bootstrapServers, new RegistrySettings(registry.url(), autoRegister), topics,
-        agentTypes, partitions, replicationFactor, groups);
+        agentTypes, partitions, replicationFactor, groups, snapshotEvery);
   }
 
   public ConclaveSettings withGroups(GroupTimings timings) {
-    return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, partitions, replicationFactor, timings);
+    return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, partitions, replicationFactor, timings,
+        snapshotEvery);
   }
 
   public ConclaveSettings withPartitions(int count) {
-    return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, count, replicationFactor, groups);
+    return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, count, replicationFactor, groups,
+        snapshotEvery);
+  }
+
+  /** The same settings with a snapshot of each agent's state every {@code decisions} decisions (0: none). */
+  public ConclaveSettings withSnapshotEvery(int decisions) {
+    return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, partitions, replicationFactor, groups,
+        decisions);
   }
 
   /** These settings as system properties, to hand to a child process. */
@@ -114,7 +130,8 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
         "-Dconclave.replication-factor=" + replicationFactor,
         "-Dconclave.group.session-timeout-ms=" + groups.sessionTimeout().toMillis(),
         "-Dconclave.group.heartbeat-interval-ms=" + groups.heartbeat().toMillis(),
-        "-Dconclave.group.max-poll-interval-ms=" + groups.maxPollInterval().toMillis());
+        "-Dconclave.group.max-poll-interval-ms=" + groups.maxPollInterval().toMillis(),
+        "-Dconclave.snapshot.every=" + snapshotEvery);
   }
 
   private record Lookup(Map<String, String> env, Map<Object, Object> props) {

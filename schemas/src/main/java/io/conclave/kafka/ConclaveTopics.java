@@ -20,6 +20,7 @@ public final class ConclaveTopics {
     all.add(compact(s, t.agentHealth(), 1));
     all.add(compact(s, t.leadership(), 1));
     all.add(delete(s, t.deadLetters(), 1));
+    all.add(delete(s, t.shadow(), n));
     for (String type : s.agentTypes()) {
       all.add(delete(s, t.commands(type), n));
       all.add(delete(s, t.compensations(type), n));

@@ -49,6 +49,11 @@ public record TopicNames(String prefix) {
     return prefix + ".leadership";
   }
 
+  /** Where re-driven steps go: their outputs, never the real topics. */
+  public String shadow() {
+    return prefix + ".shadow";
+  }
+
   public String deadLetters() {
     return prefix + ".dead-letters";
   }

@@ -1,12 +1,14 @@
 package io.conclave.kafka;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -57,6 +59,25 @@ public final class TopicScan implements AutoCloseable {
     } finally {
       consumer.assign(List.of());
     }
+  }
+
+  /** The offset after the last record of {@code tp} (for read_committed: after the last stable one). */
+  public long endOffset(TopicPartition tp) {
+    return consumer.endOffsets(List.of(tp)).get(tp);
+  }
+
+  /** The offset of the first record of {@code tp} still in the log. */
+  public long beginningOffset(TopicPartition tp) {
+    return consumer.beginningOffsets(List.of(tp)).get(tp);
+  }
+
+  /**
+   * The offset of the first record of {@code tp} stamped later than {@code time}, or the end offset if there is
+   * none: the records below it are the partition as it was at {@code time}.
+   */
+  public long firstOffsetAfter(TopicPartition tp, Instant time) {
+    OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(tp, time.toEpochMilli() + 1)).get(tp);
+    return found == null ? endOffset(tp) : found.offset();
   }
 
   @Override

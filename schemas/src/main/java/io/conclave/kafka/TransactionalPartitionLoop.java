@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -24,6 +26,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -70,6 +73,15 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
 
     /** Handle one record whose value was read; the returned records are written in the same transaction. */
     List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> record, V value);
+
+    /**
+     * The records returned for a batch of {@code partition} have committed; {@code written} says where each landed,
+     * in the order they were returned. Returns records derived from that (such as snapshots, which must know the
+     * offsets their state covers); they are written at once, in a transaction of their own.
+     */
+    default List<ProducerRecord<byte[], byte[]>> onCommitted(int partition, List<RecordMetadata> written) {
+      return List.of();
+    }
 
     /** This member gave {@code partition} up in an orderly rebalance: forget its state. */
     void onRevoked(int partition);
@@ -179,14 +191,21 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
                            Producer<byte[], byte[]> producer) {
     try {
       producer.beginTransaction();
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> record : batch) {
         for (ProducerRecord<byte[], byte[]> out : handleOne(record)) {
-          producer.send(out);
+          sent.add(producer.send(out));
         }
       }
       long next = batch.get(batch.size() - 1).offset() + 1;
       producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(next)), consumer.groupMetadata());
       producer.commitTransaction();
+      List<ProducerRecord<byte[], byte[]>> derived = handler.onCommitted(tp.partition(), landed(sent));
+      if (!derived.isEmpty()) {
+        producer.beginTransaction();
+        derived.forEach(producer::send);
+        producer.commitTransaction();
+      }
     } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
              | CommitFailedException e) {
       // fenced by a newer owner, or the group moved on while we worked: what we wrote is aborted either way
@@ -206,6 +225,22 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       release(tp.partition(), false);
       acquire(tp);
     }
+  }
+
+  /** Where the sends of a committed transaction landed; a commit returns only once every send is done. */
+  private static List<RecordMetadata> landed(List<Future<RecordMetadata>> sent) {
+    List<RecordMetadata> out = new ArrayList<>(sent.size());
+    for (Future<RecordMetadata> f : sent) {
+      try {
+        out.add(f.get());
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a send of a committed transaction failed: " + e.getCause(), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+    return out;
   }
 
   private List<ProducerRecord<byte[], byte[]>> handleOne(ConsumerRecord<byte[], byte[]> record) {

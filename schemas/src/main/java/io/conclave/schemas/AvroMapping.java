@@ -1,11 +1,13 @@
 package io.conclave.schemas;
 
+import io.conclave.core.AgentSnapshot;
 import io.conclave.core.CompensateCommand;
 import io.conclave.core.DeadLetter;
 import io.conclave.core.Decision;
 import io.conclave.core.DecisionKey;
 import io.conclave.core.LeaderElected;
 import io.conclave.core.LeaderStamp;
+import io.conclave.core.RedrivenStep;
 import io.conclave.core.RoutingSlip;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaStep;
@@ -151,6 +153,30 @@ final class AvroMapping {
     return new Decision(new DecisionKey(a.getAgentId(), a.getSequence()), Optional.ofNullable(a.getSagaId()),
         Optional.ofNullable(a.getStepIndex()), a.getKind(), a.getPayload(), a.getAt(),
         Optional.ofNullable(a.getLeaderEpoch()), Optional.ofNullable(a.getModel()));
+  }
+
+  static io.conclave.schemas.avro.AgentSnapshot toAvro(AgentSnapshot s) {
+    return new io.conclave.schemas.avro.AgentSnapshot(s.agentId(), s.nextSequence(), s.decisionsOffset(), s.fold(),
+        s.state(), s.at());
+  }
+
+  static AgentSnapshot fromAvro(io.conclave.schemas.avro.AgentSnapshot a) {
+    return new AgentSnapshot(a.getAgentId(), a.getNextSequence(), a.getDecisionsOffset(), a.getFold(), a.getState(),
+        a.getAt());
+  }
+
+  static io.conclave.schemas.avro.RedrivenStep toAvro(RedrivenStep r) {
+    return new io.conclave.schemas.avro.RedrivenStep(r.redriveId(), r.sagaId(), r.stepIndex(), r.agentId(),
+        io.conclave.schemas.avro.RedriveOutcome.valueOf(r.outcome().name()), r.recordedOutput().orElse(null),
+        r.redrivenOutput().orElse(null), r.error().orElse(null), r.decisions(), r.modelCalls(),
+        r.promptMismatches(), r.skippedEffects(), r.at());
+  }
+
+  static RedrivenStep fromAvro(io.conclave.schemas.avro.RedrivenStep a) {
+    return new RedrivenStep(a.getRedriveId(), a.getSagaId(), a.getStepIndex(), a.getAgentId(),
+        RedrivenStep.Outcome.valueOf(a.getOutcome().name()), Optional.ofNullable(a.getRecordedOutput()),
+        Optional.ofNullable(a.getRedrivenOutput()), Optional.ofNullable(a.getError()), a.getDecisions(),
+        a.getModelCalls(), a.getPromptMismatches(), a.getSkippedEffects(), a.getAt());
   }
 
   static io.conclave.schemas.avro.LeaderElected toAvro(LeaderElected l) {

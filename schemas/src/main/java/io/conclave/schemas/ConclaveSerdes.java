@@ -4,11 +4,13 @@ import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.conclave.core.AgentSnapshot;
 import io.conclave.core.CompensateCommand;
 import io.conclave.core.DeadLetter;
 import io.conclave.core.Decision;
 import io.conclave.core.DecisionKey;
 import io.conclave.core.LeaderElected;
+import io.conclave.core.RedrivenStep;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.StepCommand;
 import io.conclave.core.TaskSubmission;
@@ -68,6 +70,14 @@ public final class ConclaveSerdes {
 
   public Serde<DecisionKey> decisionKey() {
     return serde(true, AvroMapping::toAvro, AvroMapping::fromAvro);
+  }
+
+  public Serde<AgentSnapshot> agentSnapshot() {
+    return value(AvroMapping::toAvro, AvroMapping::fromAvro);
+  }
+
+  public Serde<RedrivenStep> redrivenStep() {
+    return value(AvroMapping::toAvro, AvroMapping::fromAvro);
   }
 
   public Serde<LeaderElected> leaderElected() {

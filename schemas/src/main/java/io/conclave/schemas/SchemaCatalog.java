@@ -35,8 +35,10 @@ public final class SchemaCatalog {
     all.add(value(t.tasks(), io.conclave.schemas.avro.TaskSubmitted.getClassSchema()));
     all.add(new Entry(t.decisions() + "-key", io.conclave.schemas.avro.DecisionKey.getClassSchema()));
     all.add(value(t.decisions(), io.conclave.schemas.avro.DecisionRecorded.getClassSchema()));
+    all.add(value(t.snapshots(), io.conclave.schemas.avro.AgentSnapshot.getClassSchema()));
     all.add(value(t.sagaEvents(), io.conclave.schemas.avro.SagaEvent.getClassSchema()));
     all.add(value(t.leadership(), io.conclave.schemas.avro.LeaderElected.getClassSchema()));
+    all.add(value(t.shadow(), io.conclave.schemas.avro.RedrivenStep.getClassSchema()));
     all.add(value(t.deadLetters(), io.conclave.schemas.avro.DeadLetter.getClassSchema()));
     for (String type : settings.agentTypes()) {
       all.add(value(t.commands(type), io.conclave.schemas.avro.StepCommand.getClassSchema()));

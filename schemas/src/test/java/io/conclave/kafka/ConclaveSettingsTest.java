@@ -158,7 +158,7 @@ class ConclaveSettingsTest {
   void systemPropertiesForAChildProcessReadBackToTheSameSettings() {
     // given
     ConclaveSettings s = ConclaveSettings.from(Map.of("CONCLAVE_AGENT_TYPES", "x,y", "CONCLAVE_PARTITIONS", "7",
-        "CONCLAVE_REGISTRY_AUTO_REGISTER", "false"), Map.of());
+        "CONCLAVE_REGISTRY_AUTO_REGISTER", "false", "CONCLAVE_SNAPSHOT_EVERY", "25"), Map.of());
 
     // when
     Map<Object, Object> props = new java.util.HashMap<>();
@@ -171,5 +171,21 @@ class ConclaveSettingsTest {
     // then
     assertThat(ConclaveSettings.from(Map.of(), props)).isEqualTo(s);
     assertThat(s.agentTypes()).isEqualTo(List.of("x", "y"));
+    assertThat(s.snapshotEvery()).isEqualTo(25);
+  }
+
+  @Test
+  void anAgentsStateIsSnapshotEveryThousandDecisionsUnlessConfigured() {
+    // when
+    ConclaveSettings defaults = ConclaveSettings.from(Map.of(), Map.of());
+    ConclaveSettings none = ConclaveSettings.from(Map.of("CONCLAVE_SNAPSHOT_EVERY", "0"), Map.of());
+
+    // then
+    assertThat(defaults.snapshotEvery()).isEqualTo(1000);
+    assertThat(none.snapshotEvery()).isZero();
+    assertThat(defaults.withSnapshotEvery(7).snapshotEvery()).isEqualTo(7);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ConclaveSettings.from(Map.of(), Map.of("conclave.snapshot.every", "-1")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("conclave.snapshot.every");
   }
 }

@@ -26,7 +26,7 @@ class ConclaveTopicsTest {
   void streamTopicsDeleteOldRecords() {
     // then
     assertThat(List.of("t.commands.research", "t.commands.write", "t.compensations.research",
-        "t.compensations.write", "t.knowledge", "t.dead-letters"))
+        "t.compensations.write", "t.knowledge", "t.dead-letters", "t.shadow"))
         .allSatisfy(name -> assertThat(byName.get(name).cleanupPolicy()).as(name).isEqualTo("delete"));
   }
 
@@ -36,7 +36,7 @@ class ConclaveTopicsTest {
     List<String> names = ConclaveTopics.declarations(settings).stream().map(TopicDeclaration::name).toList();
 
     // then
-    assertThat(names).doesNotHaveDuplicates().hasSize(8 + 2 * 2);
+    assertThat(names).doesNotHaveDuplicates().hasSize(9 + 2 * 2);
     assertThat(names.stream().filter(n -> n.startsWith("t.commands."))).containsExactlyInAnyOrder(
         "t.commands.research", "t.commands.write");
     assertThat(names.stream().filter(n -> n.startsWith("t.compensations."))).containsExactlyInAnyOrder(
@@ -55,7 +55,7 @@ class ConclaveTopicsTest {
     for (String type : ConclaveSettings.DEFAULT_AGENT_TYPES) {
       assertThat(names).containsOnlyOnce("conclave.commands." + type, "conclave.compensations." + type);
     }
-    assertThat(names).hasSize(8 + 2 * ConclaveSettings.DEFAULT_AGENT_TYPES.size());
+    assertThat(names).hasSize(9 + 2 * ConclaveSettings.DEFAULT_AGENT_TYPES.size());
   }
 
   @Test

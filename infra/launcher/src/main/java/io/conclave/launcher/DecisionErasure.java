@@ -21,8 +21,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Erases one agent from the decision log: a tombstone for every key (agentId, sequence) it wrote. The projections
- * drop the decisions at once; compaction removes the records, and later the tombstones, from the topic.
+ * Erases one agent from the decision log: a tombstone for every key (agentId, sequence) it wrote, and one for its
+ * snapshot (a snapshot holds the state its decisions folded to). The projections drop the decisions at once;
+ * compaction removes the records, and later the tombstones, from the topics.
  */
 final class DecisionErasure {
   private DecisionErasure() {}
@@ -48,6 +49,8 @@ final class DecisionErasure {
       for (byte[] key : found.values()) {
         sent.add(producer.send(new ProducerRecord<>(topic, partition, key, null)));
       }
+      sent.add(producer.send(new ProducerRecord<>(settings.topics().snapshots(), partition,
+          agentId.getBytes(java.nio.charset.StandardCharsets.UTF_8), null)));
       for (Future<RecordMetadata> s : sent) {
         s.get(30, TimeUnit.SECONDS); // an erasure is not reported done while a tombstone may be missing
       }

@@ -44,7 +44,7 @@ class CoordinatorKillIT {
     ConclaveSettings settings = stack.isolated("kill");
     List<ChildProcess> coordinators = new ArrayList<>();
     PrintStream out = System.out;
-    List<Agent> agents = settings.agentTypes().stream().<Agent>map(OfflineAgent::new).toList();
+    List<Agent<?>> agents = settings.agentTypes().stream().<Agent<?>>map(OfflineAgent::new).toList();
     try (AgentWorker worker = new AgentWorker(settings, agents, Clock.systemUTC()).start()) {
       for (int i = 1; i <= 3; i++) {
         coordinators.add(ChildProcess.start("coordinator-" + i, "io.conclave.coordinator.Coordinator",

@@ -24,7 +24,7 @@ final class InProcessConclave implements AutoCloseable {
   InProcessConclave(ConclaveSettings settings, int workers) throws Exception {
     parts.add(new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start());
     for (int i = 0; i < workers; i++) {
-      List<Agent> agents = settings.agentTypes().stream().<Agent>map(OfflineAgent::new).toList();
+      List<Agent<?>> agents = settings.agentTypes().stream().<Agent<?>>map(OfflineAgent::new).toList();
       parts.add(new AgentWorker(settings, agents, Clock.systemUTC()).start());
     }
     projections = startProjections(settings);

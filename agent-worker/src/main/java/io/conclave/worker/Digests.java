@@ -1,0 +1,30 @@
+package io.conclave.worker;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Short, stable digests of text for the offline agent and model. */
+final class Digests {
+  private Digests() {}
+
+  /**
+   * The first 4 bytes of the SHA-256 of the parts, in hex. Each part is length-prefixed, so no two different splits
+   * of the same text collide.
+   */
+  static String of(String... parts) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (String part : parts) {
+        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+        sha.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        sha.update(bytes);
+      }
+      return HexFormat.of().formatHex(sha.digest(), 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

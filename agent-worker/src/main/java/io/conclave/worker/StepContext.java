@@ -1,0 +1,78 @@
+package io.conclave.worker;
+
+import io.conclave.core.AgentJournal;
+import io.conclave.core.EventLog;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The context of one attempt of a step: its draft of the agent's log, the model (whose calls it records in the
+ * draft), and whether side effects run (live) or are only noted (re-drive).
+ */
+final class StepContext<S> implements AgentContext<S> {
+  private final AgentJournal.Draft<S> draft;
+  private final LlmClient recorded;
+  private final boolean effectsOn;
+  private final List<String> skippedEffects = new ArrayList<>();
+
+  private StepContext(AgentJournal.Draft<S> draft, LlmClient model, boolean effectsOn) {
+    this.draft = Objects.requireNonNull(draft, "draft");
+    this.effectsOn = effectsOn;
+    this.recorded = new LlmClient() {
+      @Override
+      public String model() {
+        return model.model();
+      }
+
+      @Override
+      public String complete(String prompt) {
+        String name = model.model();
+        String answer = Objects.requireNonNull(model.complete(prompt), () -> name + " answered null");
+        draft.append(ModelCall.KIND, new ModelCall(name, prompt, answer).payload(), Optional.of(name));
+        return answer;
+      }
+    };
+  }
+
+  /** A step run for real: effects happen. */
+  static <S> StepContext<S> live(AgentJournal.Draft<S> draft, LlmClient model) {
+    return new StepContext<>(draft, model, true);
+  }
+
+  /** A step re-driven over a recording: effects are noted, not performed. */
+  static <S> StepContext<S> redrive(AgentJournal.Draft<S> draft, LlmClient recordedAnswers) {
+    return new StepContext<>(draft, recordedAnswers, false);
+  }
+
+  @Override
+  public EventLog<S> log() {
+    return draft;
+  }
+
+  @Override
+  public LlmClient llm() {
+    return recorded;
+  }
+
+  @Override
+  public void sideEffect(String name, Runnable effect) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(effect, "effect");
+    if (effectsOn) {
+      effect.run();
+    } else {
+      skippedEffects.add(name);
+    }
+  }
+
+  AgentJournal.Draft<S> draft() {
+    return draft;
+  }
+
+  /** The effects a re-drive did not perform, in order. */
+  List<String> skippedEffects() {
+    return List.copyOf(skippedEffects);
+  }
+}

@@ -1,0 +1,163 @@
+package io.conclave.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The live log of one agent instance on the process that owns it: the agent's state, the sequence of its next
+ * decision, and when the next snapshot is due. Pure: it decides what to write, the caller writes it.
+ *
+ * <p>A step works on a {@link Draft}: its appends are folded into the draft's state only, so an attempt that throws
+ * (and is retried) leaves nothing behind. {@link #accept} makes a draft's decisions the agent's; they go out in the
+ * current transaction. If that transaction aborts, the owner rebuilds the journal from Kafka, which holds only what
+ * committed. After a commit, {@link #committed} says where the agent's latest decision landed and returns a
+ * snapshot every {@code snapshotEvery} decisions.
+ *
+ * <p>Not thread-safe: one owner thread.
+ */
+public final class AgentJournal<S> {
+  private final String agentId;
+  private final StateFold<S> fold;
+  private final int snapshotEvery;
+  private S state;
+  private long nextSequence;
+  private long sinceSnapshot;
+
+  /** Where a step's decisions come from: the saga step they were taken in, when, and under which leader epoch. */
+  public record Origin(Optional<String> sagaId, Optional<Integer> stepIndex, Instant at, Optional<Long> leaderEpoch) {
+    public Origin {
+      Require.present(sagaId, "sagaId");
+      Require.present(stepIndex, "stepIndex");
+      Require.present(at, "at");
+      Require.present(leaderEpoch, "leaderEpoch");
+    }
+  }
+
+  /**
+   * Continues the log {@code from} was folded from.
+   *
+   * @param snapshotEvery decisions between two snapshots; 0 for none
+   */
+  public AgentJournal(String agentId, StateFold<S> fold, FoldedLog<S> from, int snapshotEvery) {
+    if (snapshotEvery < 0) {
+      throw new IllegalArgumentException("snapshotEvery must be >= 0, was " + snapshotEvery);
+    }
+    this.agentId = Require.id(agentId, "agentId");
+    this.fold = Objects.requireNonNull(fold, "fold");
+    this.snapshotEvery = snapshotEvery;
+    this.state = from.state();
+    this.nextSequence = from.nextSequence();
+    // a long tail read at take-over counts toward the next snapshot, so the next take-over reads less
+    this.sinceSnapshot = from.folded();
+  }
+
+  public String agentId() {
+    return agentId;
+  }
+
+  public StateFold<S> fold() {
+    return fold;
+  }
+
+  public S state() {
+    return state;
+  }
+
+  public long nextSequence() {
+    return nextSequence;
+  }
+
+  /** A draft for one step's decisions, starting from the journal's current state. */
+  public Draft<S> begin(Origin origin) {
+    return new Draft<>(agentId, fold, origin, state, nextSequence);
+  }
+
+  /**
+   * Makes the draft's decisions the agent's and returns them, to be written in the current transaction.
+   *
+   * @throws IllegalStateException if the journal moved on since the draft began (drafts are accepted one at a time)
+   */
+  public List<Decision> accept(Draft<S> draft) {
+    if (draft.base != nextSequence) {
+      throw new IllegalStateException("draft of " + agentId + " began at sequence " + draft.base
+          + " but the log is at " + nextSequence);
+    }
+    state = draft.state;
+    nextSequence = draft.next;
+    sinceSnapshot += draft.decisions.size();
+    return List.copyOf(draft.decisions);
+  }
+
+  /**
+   * Everything accepted so far has committed; the latest decision is at {@code lastOffset} of the agent's partition.
+   *
+   * @return a snapshot of the state to write, when one is due
+   */
+  public Optional<AgentSnapshot> committed(long lastOffset, Instant now) {
+    if (snapshotEvery == 0 || sinceSnapshot < snapshotEvery) {
+      return Optional.empty();
+    }
+    sinceSnapshot = 0;
+    return Optional.of(new AgentSnapshot(agentId, nextSequence, lastOffset + 1, fold.id(), fold.encode(state), now));
+  }
+
+  /**
+   * The decisions of one step, folded into a state of their own until the journal accepts them. Not thread-safe.
+   */
+  public static final class Draft<S> implements EventLog<S> {
+    private final String agentId;
+    private final StateFold<S> fold;
+    private final Origin origin;
+    private final long base;
+    private final List<Decision> decisions = new ArrayList<>();
+    private S state;
+    private long next;
+
+    Draft(String agentId, StateFold<S> fold, Origin origin, S state, long next) {
+      this.agentId = agentId;
+      this.fold = fold;
+      this.origin = Objects.requireNonNull(origin, "origin");
+      this.state = state;
+      this.base = next;
+      this.next = next;
+    }
+
+    @Override
+    public String agentId() {
+      return agentId;
+    }
+
+    @Override
+    public S state() {
+      return state;
+    }
+
+    @Override
+    public long nextSequence() {
+      return next;
+    }
+
+    @Override
+    public Decision append(String kind, String payload) {
+      return append(kind, payload, Optional.empty());
+    }
+
+    /** Records a decision that states a model's answer; {@code model} names the model. */
+    public Decision append(String kind, String payload, Optional<String> model) {
+      Decision d = new Decision(new DecisionKey(agentId, next), origin.sagaId(), origin.stepIndex(), kind, payload,
+          origin.at(), origin.leaderEpoch(), model);
+      state = Objects.requireNonNull(fold.apply(state, d), () -> fold.id() + " returned a null state");
+      next++;
+      decisions.add(d);
+      return d;
+    }
+
+    /** The decisions appended so far, in order. */
+    public List<Decision> decisions() {
+      return List.copyOf(decisions);
+    }
+  }
+}

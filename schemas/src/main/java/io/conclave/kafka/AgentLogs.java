@@ -1,0 +1,196 @@
+package io.conclave.kafka;
+
+import io.conclave.core.AgentSnapshot;
+import io.conclave.core.Decision;
+import io.conclave.core.DecisionKey;
+import io.conclave.core.FoldedLog;
+import io.conclave.core.LogFolder;
+import io.conclave.core.StateFold;
+import io.conclave.schemas.ConclaveSerdes;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads agents' event logs back from Kafka: an agent's state is the fold of its decisions in its partition of
+ * conclave.decisions, started from its latest snapshot in conclave.snapshots when there is a usable one. Used when a
+ * process takes an agent over (the state and the next sequence number), for time travel (the state as of an offset
+ * or a time), and by the tools. Reads read_committed only. Thread-safe (one read at a time); keeps its consumer.
+ */
+public final class AgentLogs implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AgentLogs.class);
+  /** Records read per step when looking for the latest snapshot backwards from the end; doubles each step. */
+  private static final int FIRST_WINDOW = 256;
+
+  private final ConclaveSettings settings;
+  private final Deserializer<DecisionKey> keys;
+  private final Deserializer<Decision> decisions;
+  private final Deserializer<AgentSnapshot> snapshots;
+  private final TopicScan scan;
+
+  /** How far into the log a fold reads. */
+  public sealed interface Bound {
+    /** To the end of the log: the agent's current state. */
+    record End() implements Bound {}
+
+    /** Up to and including offset {@code offset} of the agent's partition. */
+    record AtOffset(long offset) implements Bound {
+      public AtOffset {
+        if (offset < 0) {
+          throw new IllegalArgumentException("an offset is >= 0, was " + offset);
+        }
+      }
+    }
+
+    /** Every record stamped at or before {@code time} (the partition as it was then). */
+    record AtTime(Instant time) implements Bound {
+      public AtTime {
+        Objects.requireNonNull(time, "time");
+      }
+    }
+  }
+
+  public AgentLogs(ConclaveSettings settings, ConclaveSerdes serdes) {
+    this.settings = settings;
+    this.keys = serdes.decisionKey().deserializer();
+    this.decisions = serdes.decision().deserializer();
+    this.snapshots = serdes.agentSnapshot().deserializer();
+    this.scan = new TopicScan(settings.bootstrapServers());
+  }
+
+  /** The agent's current state, from its latest usable snapshot and the decisions after it. */
+  public <S> FoldedLog<S> current(String agentId, StateFold<S> fold) {
+    return fold(agentId, fold, new Bound.End(), true);
+  }
+
+  /**
+   * The agent's state as of {@code bound}.
+   *
+   * @param useSnapshots false to fold every decision from the first one (to check snapshots, or to measure)
+   */
+  public synchronized <S> FoldedLog<S> fold(String agentId, StateFold<S> fold, Bound bound, boolean useSnapshots) {
+    TopicPartition tp = decisionsPartition(agentId);
+    long until = until(tp, bound);
+    LogFolder<S> folder = LogFolder.fromStart(agentId, fold);
+    long from = 0;
+    if (useSnapshots) {
+      Optional<AgentSnapshot> snapshot = latestSnapshot(agentId, until);
+      if (snapshot.isPresent() && snapshot.get().fold().equals(fold.id())) {
+        try {
+          folder = LogFolder.fromSnapshot(agentId, fold, snapshot.get());
+          from = snapshot.get().decisionsOffset();
+        } catch (IllegalArgumentException e) {
+          log.warn("snapshot of {} unusable ({}); folding its whole log", agentId, e.getMessage());
+        }
+      } else if (snapshot.isPresent()) {
+        log.info("snapshot of {} was made by fold {}, not {}; folding its whole log", agentId,
+            snapshot.get().fold(), fold.id());
+      }
+    }
+    LogFolder<S> f = folder;
+    String topic = tp.topic();
+    scan.scan(tp, from, until, r -> {
+      DecisionKey key = readKey(r);
+      if (key != null && key.agentId().equals(agentId)) {
+        f.accept(key, r.value() == null ? null : decisions.deserialize(topic, r.value()));
+      }
+    });
+    return f.result(until);
+  }
+
+  /**
+   * The agent's decisions with offsets in [{@code from}, {@code until}) of its partition, in order, each with its
+   * offset (tombstones left out).
+   */
+  public synchronized List<Logged> decisions(String agentId, long from, long until) {
+    TopicPartition tp = decisionsPartition(agentId);
+    List<Logged> out = new ArrayList<>();
+    scan.scan(tp, from, until, r -> {
+      DecisionKey key = readKey(r);
+      if (key != null && key.agentId().equals(agentId) && r.value() != null) {
+        out.add(new Logged(r.offset(), decisions.deserialize(tp.topic(), r.value())));
+      }
+    });
+    return out;
+  }
+
+  /** A decision and its offset in the agent's partition of conclave.decisions. */
+  public record Logged(long offset, Decision decision) {}
+
+  /** The partition of conclave.decisions (and of conclave.snapshots) that holds the agent's log. */
+  public TopicPartition decisionsPartition(String agentId) {
+    return new TopicPartition(settings.topics().decisions(), Partitioning.of(agentId, settings.partitions()));
+  }
+
+  /**
+   * The agent's latest snapshot that covers nothing at or above {@code maxDecisionsOffset}; empty if there is none,
+   * or if the agent's log was erased after it. Reads conclave.snapshots backwards from its end in growing windows,
+   * so the usual case (a recent snapshot) reads a few records whatever the topic's size.
+   */
+  public synchronized Optional<AgentSnapshot> latestSnapshot(String agentId, long maxDecisionsOffset) {
+    String topic = settings.topics().snapshots();
+    TopicPartition tp = new TopicPartition(topic, Partitioning.of(agentId, settings.partitions()));
+    byte[] key = agentId.getBytes(StandardCharsets.UTF_8);
+    long begin = scan.beginningOffset(tp);
+    long hi = scan.endOffset(tp);
+    for (long window = FIRST_WINDOW; hi > begin; window *= 2) {
+      long lo = Math.max(begin, hi - window);
+      List<ConsumerRecord<byte[], byte[]>> mine = new ArrayList<>();
+      scan.scan(tp, lo, hi, r -> {
+        if (Arrays.equals(key, r.key())) {
+          mine.add(r);
+        }
+      });
+      for (int i = mine.size() - 1; i >= 0; i--) {
+        byte[] value = mine.get(i).value();
+        if (value == null) {
+          return Optional.empty(); // erased: nothing older belongs to the log as it is now
+        }
+        try {
+          AgentSnapshot s = snapshots.deserialize(topic, value);
+          if (s.decisionsOffset() <= maxDecisionsOffset) {
+            return Optional.of(s);
+          }
+        } catch (RuntimeException e) {
+          log.warn("unreadable snapshot of {} at {}@{}: {}", agentId, tp, mine.get(i).offset(), e.toString());
+        }
+      }
+      hi = lo;
+    }
+    return Optional.empty();
+  }
+
+  private long until(TopicPartition tp, Bound bound) {
+    long end = scan.endOffset(tp);
+    if (bound instanceof Bound.AtOffset at) {
+      return Math.min(end, at.offset() + 1);
+    }
+    if (bound instanceof Bound.AtTime at) {
+      return scan.firstOffsetAfter(tp, at.time());
+    }
+    return end;
+  }
+
+  private DecisionKey readKey(ConsumerRecord<byte[], byte[]> r) {
+    try {
+      return keys.deserialize(r.topic(), r.key());
+    } catch (RuntimeException e) {
+      log.warn("unreadable decision key at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+      return null;
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    scan.close();
+  }
+}
