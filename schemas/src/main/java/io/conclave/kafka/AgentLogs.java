@@ -108,8 +108,8 @@ public final class AgentLogs implements AutoCloseable {
   }
 
   /**
-   * The agent's decisions with offsets in [{@code from}, {@code until}) of its partition, in order, each with its
-   * offset (tombstones left out).
+   * The agent's decisions with offsets in [{@code from}, {@code until}) of its partition ({@code until < 0}: to the
+   * end), in order, each with its offset (tombstones left out).
    */
   public synchronized List<Logged> decisions(String agentId, long from, long until) {
     TopicPartition tp = decisionsPartition(agentId);

@@ -6,6 +6,7 @@ import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.Partitioning;
 import io.conclave.kafka.TopicScan;
 import io.conclave.schemas.ConclaveSerdes;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +51,7 @@ final class DecisionErasure {
         sent.add(producer.send(new ProducerRecord<>(topic, partition, key, null)));
       }
       sent.add(producer.send(new ProducerRecord<>(settings.topics().snapshots(), partition,
-          agentId.getBytes(java.nio.charset.StandardCharsets.UTF_8), null)));
+          agentId.getBytes(StandardCharsets.UTF_8), null)));
       for (Future<RecordMetadata> s : sent) {
         s.get(30, TimeUnit.SECONDS); // an erasure is not reported done while a tombstone may be missing
       }
