@@ -51,6 +51,11 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<StepC
   }
 
   @Override
+  public void warmUp() {
+    logs.current(AgentIds.of(agent.type(), 0), agent.fold());
+  }
+
+  @Override
   public List<ProducerRecord<byte[], byte[]>> onAssigned(int partition, long committedOffset) {
     String agentId = AgentIds.of(agent.type(), partition);
     FoldedLog<S> folded = logs.current(agentId, agent.fold());

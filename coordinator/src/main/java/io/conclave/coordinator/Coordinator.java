@@ -49,7 +49,6 @@ public final class Coordinator implements AutoCloseable {
   }
 
   public Coordinator start() {
-    handler.warmUp();
     loop.start();
     return this;
   }

@@ -73,11 +73,13 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
   }
 
   /**
-   * Connects the state readers and resolves the leadership schema before this member is assigned anything, so that
-   * a take-over does not wait for a cold client or the registry.
+   * Connects the state readers and resolves the schemas before this member is assigned anything, so that a take-over
+   * does not wait for a cold client or the registry.
    */
-  void warmUp() {
+  @Override
+  public void warmUp() {
     lastEpoch(0);
+    logs.current(plannerAgentId(0), Tally.FOLD);
   }
 
   @Override

@@ -65,12 +65,12 @@ public final class TopicScan implements AutoCloseable {
 
   /** The offset after the last record of {@code tp} (for read_committed: after the last stable one). */
   public long endOffset(TopicPartition tp) {
-    return consumer.endOffsets(List.of(tp)).get(tp);
+    return assigned(tp, () -> consumer.endOffsets(List.of(tp)).get(tp));
   }
 
   /** The offset of the first record of {@code tp} still in the log. */
   public long beginningOffset(TopicPartition tp) {
-    return consumer.beginningOffsets(List.of(tp)).get(tp);
+    return assigned(tp, () -> consumer.beginningOffsets(List.of(tp)).get(tp));
   }
 
   /**
@@ -78,8 +78,20 @@ public final class TopicScan implements AutoCloseable {
    * none: the records below it are the partition as it was at {@code time}.
    */
   public long firstOffsetAfter(TopicPartition tp, Instant time) {
-    OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(tp, time.toEpochMilli() + 1)).get(tp);
-    return found == null ? endOffset(tp) : found.offset();
+    return assigned(tp, () -> {
+      OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(tp, time.toEpochMilli() + 1)).get(tp);
+      return found == null ? consumer.endOffsets(List.of(tp)).get(tp) : found.offset();
+    });
+  }
+
+  /** Offset look-ups of a partition the consumer is not assigned make it warn when their answer comes back. */
+  private long assigned(TopicPartition tp, java.util.function.LongSupplier lookUp) {
+    consumer.assign(List.of(tp));
+    try {
+      return lookUp.getAsLong();
+    } finally {
+      consumer.assign(List.of());
+    }
   }
 
   @Override

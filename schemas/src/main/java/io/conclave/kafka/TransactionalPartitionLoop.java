@@ -83,6 +83,13 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       return List.of();
     }
 
+    /**
+     * Called once on the loop's thread before it joins the group: read whatever a take-over reads, so that the first
+     * take-over does not pay for cold code, connections and registry look-ups.
+     */
+    default void warmUp() {
+    }
+
     /** This member gave {@code partition} up in an orderly rebalance: forget its state. */
     void onRevoked(int partition);
 
@@ -302,8 +309,8 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   }
 
   /**
-   * Runs once through what a take-over does (a transactional producer's initialisation, an offset look-up) before
-   * joining the group, so that the first take-over does not pay for cold code and connections. The warm-up producer
+   * Runs once through what a take-over does (a transactional producer's initialisation, an offset look-up, the
+   * handler's {@link Handler#warmUp}) before joining the group, so that the first take-over does not pay for cold code and connections. The warm-up producer
    * has a transactional id of its own and fences nobody.
    */
   private void warmUp() {
@@ -316,7 +323,9 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       p.commitTransaction();
       consumer.committed(Set.copyOf(consumer.partitionsFor(options.topic()).stream()
           .map(i -> new TopicPartition(i.topic(), i.partition())).toList()));
-    } catch (KafkaException e) {
+      handler.warmUp();
+    } catch (RuntimeException e) {
+      // a warm-up only saves time: whatever failed here, the take-over does again and reports
       log.warn("{}: warm-up failed ({}); going on", options.name(), e.toString());
     }
     log.debug("{}: warmed up in {} ms", options.name(), (System.nanoTime() - t0) / 1_000_000);

@@ -73,6 +73,16 @@ final class ChildProcess {
     return process.isAlive();
   }
 
+  /** Kills the process at once (SIGKILL, as kill -9): no shutdown hook, no orderly leave; waits until it is gone. */
+  void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Asks the process to stop (SIGTERM); does not wait. */
   void requestStop() {
     process.destroy();

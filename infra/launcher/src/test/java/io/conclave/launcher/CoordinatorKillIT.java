@@ -82,8 +82,9 @@ class CoordinatorKillIT {
 
       // ... and every task's saga started exactly once and completed
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-          .until(() -> sagaEvents(settings).stream().filter(e -> e instanceof SagaEvent.Completed).count() >= TASKS);
-      List<SagaEvent> events = sagaEvents(settings);
+          .until(() -> RecordedLogs.sagaEvents(settings).stream()
+              .filter(e -> e instanceof SagaEvent.Completed).count() >= TASKS);
+      List<SagaEvent> events = RecordedLogs.sagaEvents(settings);
       for (int i = 0; i < TASKS; i++) {
         String sagaId = "saga-t-" + i;
         List<SagaEvent> mine = events.stream().filter(e -> e.sagaId().equals(sagaId)).toList();
@@ -93,7 +94,8 @@ class CoordinatorKillIT {
       }
       // ... and each planner's decision log has no gap, no repeat, and epochs that never go back
       for (int shard = 0; shard < settings.partitions(); shard++) {
-        List<Decision> plans = decisionsOf(settings, "planner-" + shard);
+        List<Decision> plans = RecordedLogs.decisionsOf(settings, "planner-" + shard).stream()
+            .map(RecordedLogs.Logged::decision).toList();
         for (int n = 0; n < plans.size(); n++) {
           assertThat(plans.get(n).sequence()).isEqualTo(n);
         }
@@ -121,35 +123,6 @@ class CoordinatorKillIT {
     List<LeaderElected> out = new ArrayList<>();
     for (int shard = 0; shard < settings.partitions() && latest.containsKey(shard); shard++) {
       out.add(latest.get(shard));
-    }
-    return out;
-  }
-
-  private static List<SagaEvent> sagaEvents(ConclaveSettings settings) {
-    String topic = settings.topics().sagaEvents();
-    var reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
-    List<SagaEvent> out = new ArrayList<>();
-    try (TopicScan scan = new TopicScan(settings.bootstrapServers())) {
-      for (int p = 0; p < settings.partitions(); p++) {
-        scan.scan(new TopicPartition(topic, p), 0, -1, r -> out.add(reader.deserialize(topic, r.value())));
-      }
-    }
-    return out;
-  }
-
-  private static List<Decision> decisionsOf(ConclaveSettings settings, String agentId) {
-    String topic = settings.topics().decisions();
-    var reader = new ConclaveSerdes(settings.registry()).decision().deserializer();
-    List<Decision> out = new ArrayList<>();
-    try (TopicScan scan = new TopicScan(settings.bootstrapServers())) {
-      for (int p = 0; p < settings.partitions(); p++) {
-        scan.scan(new TopicPartition(topic, p), 0, -1, r -> {
-          Decision d = reader.deserialize(topic, r.value());
-          if (d.agentId().equals(agentId)) {
-            out.add(d);
-          }
-        });
-      }
     }
     return out;
   }
