@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<TaskSubmission>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorHandler.class);
+  /** The agent type of the shards' planners; its state is the tally of its decisions ({@link PlannerFold}). */
+  static final String PLANNER_TYPE = "planner";
 
   private final ConclaveSettings settings;
   private final ConclaveRecords records;
@@ -95,7 +97,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
 
   /** The planner's agent id on a shard: its decisions form one ordered log per shard. */
   static String plannerAgentId(int shard) {
-    return AgentIds.of("planner", shard);
+    return AgentIds.of(PLANNER_TYPE, shard);
   }
 
   @Override

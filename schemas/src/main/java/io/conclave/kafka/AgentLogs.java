@@ -51,7 +51,10 @@ public final class AgentLogs implements AutoCloseable {
       }
     }
 
-    /** Every record stamped at or before {@code time} (the partition as it was then). */
+    /**
+     * Every decision of the agent stamped at or before {@code time}: the log as it was then. (An agent's decisions
+     * are written by one owner at a time, so their timestamps grow with their offsets.)
+     */
     record AtTime(Instant time) implements Bound {
       public AtTime {
         Objects.requireNonNull(time, "time");
@@ -79,11 +82,15 @@ public final class AgentLogs implements AutoCloseable {
    */
   public synchronized <S> FoldedLog<S> fold(String agentId, StateFold<S> fold, Bound bound, boolean useSnapshots) {
     TopicPartition tp = decisionsPartition(agentId);
-    long until = until(tp, bound);
+    long end = scan.endOffset(tp);
+    long until = bound instanceof Bound.AtOffset at ? Math.min(end, at.offset() + 1) : end;
+    // a snapshot is taken once its decisions committed: one taken by then covers only decisions stamped by then
+    Instant latest = bound instanceof Bound.AtTime at ? at.time() : Instant.MAX;
+    long latestMillis = bound instanceof Bound.AtTime at ? at.time().toEpochMilli() : Long.MAX_VALUE;
     LogFolder<S> folder = LogFolder.fromStart(agentId, fold);
     long from = 0;
     if (useSnapshots) {
-      Optional<AgentSnapshot> snapshot = latestSnapshot(agentId, until);
+      Optional<AgentSnapshot> snapshot = latestSnapshot(agentId, until, latest);
       if (snapshot.isPresent() && snapshot.get().fold().equals(fold.id())) {
         try {
           folder = LogFolder.fromSnapshot(agentId, fold, snapshot.get());
@@ -97,14 +104,21 @@ public final class AgentLogs implements AutoCloseable {
       }
     }
     LogFolder<S> f = folder;
+    long[] stop = {until};
     String topic = tp.topic();
-    scan.scan(tp, from, until, r -> {
+    scan.scanWhile(tp, from, until, r -> {
       DecisionKey key = readKey(r);
-      if (key != null && key.agentId().equals(agentId)) {
-        f.accept(key, r.value() == null ? null : decisions.deserialize(topic, r.value()));
+      if (key == null || !key.agentId().equals(agentId)) {
+        return true;
       }
+      if (r.timestamp() > latestMillis) {
+        stop[0] = r.offset();
+        return false;
+      }
+      f.accept(key, r.value() == null ? null : decisions.deserialize(topic, r.value()));
+      return true;
     });
-    return f.result(until);
+    return f.result(stop[0]);
   }
 
   /**
@@ -132,11 +146,13 @@ public final class AgentLogs implements AutoCloseable {
   }
 
   /**
-   * The agent's latest snapshot that covers nothing at or above {@code maxDecisionsOffset}; empty if there is none,
-   * or if the agent's log was erased after it. Reads conclave.snapshots backwards from its end in growing windows,
-   * so the usual case (a recent snapshot) reads a few records whatever the topic's size.
+   * The agent's latest snapshot that covers nothing at or above {@code maxDecisionsOffset} and was taken at or
+   * before {@code takenBy}; empty if there is none, or if the agent's log was erased after it. Reads
+   * conclave.snapshots backwards from its end in growing windows, so the usual case (a recent snapshot) reads a few
+   * records whatever the topic's size.
    */
-  public synchronized Optional<AgentSnapshot> latestSnapshot(String agentId, long maxDecisionsOffset) {
+  public synchronized Optional<AgentSnapshot> latestSnapshot(String agentId, long maxDecisionsOffset,
+                                                             Instant takenBy) {
     String topic = settings.topics().snapshots();
     TopicPartition tp = new TopicPartition(topic, Partitioning.of(agentId, settings.partitions()));
     byte[] key = agentId.getBytes(StandardCharsets.UTF_8);
@@ -157,7 +173,7 @@ public final class AgentLogs implements AutoCloseable {
         }
         try {
           AgentSnapshot s = snapshots.deserialize(topic, value);
-          if (s.decisionsOffset() <= maxDecisionsOffset) {
+          if (s.decisionsOffset() <= maxDecisionsOffset && !s.at().isAfter(takenBy)) {
             return Optional.of(s);
           }
         } catch (RuntimeException e) {
@@ -167,17 +183,6 @@ public final class AgentLogs implements AutoCloseable {
       hi = lo;
     }
     return Optional.empty();
-  }
-
-  private long until(TopicPartition tp, Bound bound) {
-    long end = scan.endOffset(tp);
-    if (bound instanceof Bound.AtOffset at) {
-      return Math.min(end, at.offset() + 1);
-    }
-    if (bound instanceof Bound.AtTime at) {
-      return scan.firstOffsetAfter(tp, at.time());
-    }
-    return end;
   }
 
   private DecisionKey readKey(ConsumerRecord<byte[], byte[]> r) {

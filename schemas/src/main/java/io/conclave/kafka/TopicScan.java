@@ -1,14 +1,13 @@
 package io.conclave.kafka;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -41,6 +40,17 @@ public final class TopicScan implements AutoCloseable {
 
   /** Every committed record of {@code tp} in [{@code from}, {@code until}); {@code until < 0} means the current end. */
   public void scan(TopicPartition tp, long from, long until, Consumer<ConsumerRecord<byte[], byte[]>> visitor) {
+    scanWhile(tp, from, until, r -> {
+      visitor.accept(r);
+      return true;
+    });
+  }
+
+  /**
+   * The committed records of {@code tp} in [{@code from}, {@code until}) up to the first one {@code visitor} answers
+   * false for; {@code until < 0} means the current end.
+   */
+  public void scanWhile(TopicPartition tp, long from, long until, Predicate<ConsumerRecord<byte[], byte[]>> visitor) {
     List<TopicPartition> one = List.of(tp);
     consumer.assign(one);
     try {
@@ -52,10 +62,9 @@ public final class TopicScan implements AutoCloseable {
       consumer.seek(tp, start);
       while (consumer.position(tp) < end) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
-          if (r.offset() >= end) {
+          if (r.offset() >= end || !visitor.test(r)) {
             return;
           }
-          visitor.accept(r);
         }
       }
     } finally {
@@ -71,17 +80,6 @@ public final class TopicScan implements AutoCloseable {
   /** The offset of the first record of {@code tp} still in the log. */
   public long beginningOffset(TopicPartition tp) {
     return assigned(tp, () -> consumer.beginningOffsets(List.of(tp)).get(tp));
-  }
-
-  /**
-   * The offset of the first record of {@code tp} stamped later than {@code time}, or the end offset if there is
-   * none: the records below it are the partition as it was at {@code time}.
-   */
-  public long firstOffsetAfter(TopicPartition tp, Instant time) {
-    return assigned(tp, () -> {
-      OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(tp, time.toEpochMilli() + 1)).get(tp);
-      return found == null ? consumer.endOffsets(List.of(tp)).get(tp) : found.offset();
-    });
   }
 
   /** Offset look-ups of a partition the consumer is not assigned make it warn when their answer comes back. */

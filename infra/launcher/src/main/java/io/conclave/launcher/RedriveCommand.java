@@ -11,6 +11,7 @@ import io.conclave.worker.Agents;
 import io.conclave.worker.Redrive;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +45,7 @@ final class RedriveCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ConclaveSettings settings = Endpoints.resolve();
     List<RedrivenStep> steps = redrive(settings, saga, Optional.ofNullable(agentType), Agents.fromClassPath(),
-        "redrive-" + UUID.randomUUID().toString().substring(0, 8), Clock.systemUTC(), System.out);
+        "redrive-" + UUID.randomUUID().toString().substring(0, 8), Clock.tickMillis(ZoneOffset.UTC), System.out);
     long same = steps.stream().filter(s -> s.outcome() == RedrivenStep.Outcome.SAME).count();
     System.out.printf("%d of %d steps as recorded; reports on %s%n", same, steps.size(), settings.topics().shadow());
     return 0;
