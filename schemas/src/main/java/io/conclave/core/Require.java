@@ -26,8 +26,10 @@ final class Require {
     if (value.length() > MAX_ID_LENGTH) {
       throw new IllegalArgumentException(field + " must be at most " + MAX_ID_LENGTH + " characters");
     }
-    if (!value.chars().allMatch(Require::idChar)) {
-      throw new IllegalArgumentException(field + " may only contain letters, digits, '-', '_' and '.'");
+    for (int i = 0; i < value.length(); i++) {
+      if (!idChar(value.charAt(i))) {
+        throw new IllegalArgumentException(field + " may only contain letters, digits, '-', '_' and '.'");
+      }
     }
     return value;
   }

@@ -107,7 +107,8 @@ public final class ConclaveSerdes {
         SerdeConfig.AUTO_REGISTER_ARTIFACT_IF_EXISTS, "RETURN_OR_UPDATE",
         SerdeConfig.FIND_LATEST_ARTIFACT, !registry.autoRegister(),
         SerdeConfig.ENABLE_HEADERS, false,
-        AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
+        AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, true,
+        AvroKafkaSerdeConfig.AVRO_DATUM_PROVIDER, ReaderCachingDatumProvider.class.getName());
   }
 
   private <D, A extends SpecificRecord> Serde<D> value(Function<D, A> toAvro, Function<A, D> fromAvro) {
