@@ -150,6 +150,7 @@ public final class ProjectionRuntime implements AutoCloseable {
         current = launch(oldState);
         throw e;
       }
+      log.info("reset {} to {} on {}; deleted {}", applicationId(), from, inputTopics, outcome.deletedTopics());
       delete(oldState);
       current = launch(freshStateDir());
       return new Rebuilt(applicationId(), from, outcome);

@@ -13,8 +13,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The broker side of rebuilding a Kafka Streams application from a point of its input, what Kafka's
@@ -26,7 +24,6 @@ import org.slf4j.LoggerFactory;
  * <p>Stateless; the {@link Admin} client is the caller's.
  */
 public final class StreamsReset {
-  private static final Logger log = LoggerFactory.getLogger(StreamsReset.class);
   private static final Duration POLL = Duration.ofMillis(100);
 
   private StreamsReset() {}
@@ -70,7 +67,6 @@ public final class StreamsReset {
       }
       awaitGone(admin, internal, deletionTimeout);
     }
-    log.info("reset {} to {} on {}; deleted {}", applicationId, to, inputTopics, internal);
     return new Outcome(offsets, internal);
   }
 
