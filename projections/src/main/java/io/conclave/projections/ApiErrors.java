@@ -29,6 +29,7 @@ class ApiErrors {
 
   @Error(global = true, exception = GroupActiveException.class)
   HttpResponse<ApiError> groupActive(HttpRequest<?> request, GroupActiveException e) {
+    log.info("{} {} refused: {}", request.getMethod(), request.getPath(), e.getMessage());
     return HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(new ApiError(409, e.getMessage()));
   }
 

@@ -54,6 +54,8 @@ public final class ProjectionRuntime implements AutoCloseable {
   private final ReentrantLock lifecycle = new ReentrantLock();
   /** The running instance; null while stopped or rebuilding. */
   private volatile Instance current;
+  /** Set once by {@link #close()}: nothing starts after it. Guarded by {@link #lifecycle}. */
+  private boolean closed;
 
   private record Instance(KafkaStreams streams, Path stateDir) {}
 
@@ -131,6 +133,9 @@ public final class ProjectionRuntime implements AutoCloseable {
       throw new RebuildInProgressException("a rebuild of " + applicationId() + " is already running; wait for it");
     }
     try {
+      if (closed) {
+        throw new ProjectionUnavailableException("the projections are shutting down", null);
+      }
       Instance old = current;
       current = null;
       log.info("rebuilding {} from {}: stopping this instance", applicationId(), from);
@@ -139,8 +144,6 @@ public final class ProjectionRuntime implements AutoCloseable {
       try {
         outcome = resetOnceSettled(from);
       } catch (GroupActiveException e) {
-        log.info("rebuild of {} refused: {} other instance(s) still in the group; restarting unchanged",
-            applicationId(), e.members());
         current = launch(oldState);
         throw new GroupActiveException(e.group(), e.members(), "other projections instances are still members of group "
             + e.group() + " (" + e.members() + "): stop them, then rebuild; this instance restarted unchanged");
@@ -189,10 +192,10 @@ public final class ProjectionRuntime implements AutoCloseable {
 
   /** Closes the instance, leaving the group; returns its state directory. */
   private static Path stop(Instance instance) {
-    boolean closed = instance.streams().close(
+    boolean done = instance.streams().close(
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(CLOSE_TIMEOUT));
-    if (!closed) {
+    if (!done) {
       log.warn("the projections did not close within {} s", CLOSE_TIMEOUT.toSeconds());
     }
     return instance.stateDir();
@@ -223,6 +226,7 @@ public final class ProjectionRuntime implements AutoCloseable {
   public void close() {
     lifecycle.lock();
     try {
+      closed = true;
       Instance instance = current;
       current = null;
       if (instance != null) {
