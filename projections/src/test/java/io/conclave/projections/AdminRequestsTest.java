@@ -83,6 +83,8 @@ class AdminRequestsTest {
     assertBad(() -> RecordsQuery.parse("x", null, null, null), "fromOffset must be a whole number, was 'x'");
     assertBad(() -> RecordsQuery.parse("-3", null, null, null), "fromOffset must be >= 0, was -3");
     assertBad(() -> RecordsQuery.parse(null, "now", null, null), "fromTime must be an ISO-8601 instant");
+    assertBad(() -> RecordsQuery.parse(null, "1969-12-31T23:59:59Z", null, null), "the time must be at or after 1970");
+    assertBad(() -> RecordsQuery.parse(null, "+1000000000-01-01T00:00:00Z", null, null), "the time is too far");
     assertBad(() -> RecordsQuery.parse(null, null, "-1", null), "partition must be >= 0, was -1");
     assertBad(() -> RecordsQuery.parse(null, null, "99999999999", null), "partition must be >= 0");
     assertBad(() -> RecordsQuery.parse(null, null, null, "0"), "max must be >= 1, was 0");

@@ -44,10 +44,21 @@ public sealed interface LogPosition permits LogPosition.Offset, LogPosition.Time
     }
   }
 
-  /** The first record at or after {@code time}, by record timestamp; non-null. */
+  /**
+   * The first record at or after {@code time}, by record timestamp; non-null, not before 1970 (Kafka reads negative
+   * timestamps as codes: -1 is "the end") and within the range of epoch milliseconds.
+   */
   record Time(Instant time) implements LogPosition {
     public Time {
       Objects.requireNonNull(time, "time");
+      if (time.isBefore(Instant.EPOCH)) {
+        throw new IllegalArgumentException("the time must be at or after " + Instant.EPOCH + ", was " + time);
+      }
+      try {
+        time.toEpochMilli();
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException("the time is too far in the future: " + time);
+      }
     }
 
     @Override

@@ -37,5 +37,10 @@ class LogPositionTest {
     assertThatThrownBy(() -> new LogPosition.Offset(-1))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("the offset must be >= 0, was -1");
     assertThatThrownBy(() -> new LogPosition.Time(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new LogPosition.Time(Instant.EPOCH.minusMillis(1)))
+        .as("-1 would mean the end to Kafka").isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the time must be at or after 1970-01-01T00:00:00Z, was 1969-12-31T23:59:59.999Z");
+    assertThatThrownBy(() -> new LogPosition.Time(Instant.MAX))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("the time is too far in the future");
   }
 }
