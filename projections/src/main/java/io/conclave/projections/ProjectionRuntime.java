@@ -106,7 +106,8 @@ public final class ProjectionRuntime implements AutoCloseable {
     }
     try {
       return instance.streams().store(StoreQueryParameters.fromNameAndType(name, type));
-    } catch (InvalidStateStoreException e) {
+    } catch (InvalidStateStoreException | IllegalStateException e) {
+      // IllegalStateException: store() in PENDING_ERROR / ERROR (e.g. an input topic is missing)
       KafkaStreams.State state = instance.streams().state();
       if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
         throw new ProjectionUnavailableException("the projections are not running (" + state
