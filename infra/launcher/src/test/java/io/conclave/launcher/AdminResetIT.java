@@ -22,6 +22,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +83,8 @@ class AdminResetIT {
         assertThat(committedOnTasks(admin)).isEqualTo(2);
       }
 
-      // When: stopped
+      // When: stopped (and the group has taken note)
+      awaitEmpty(admin, group);
       HttpResponse<String> done = http.postJson(reset, "{\"topic\": \"tasks\", \"toOffset\": 0}");
 
       // Then: every partition is back at 0
@@ -152,8 +154,11 @@ class AdminResetIT {
     assertThat(refused.exitCode()).isEqualTo(1);
     assertThat(refused.err()).contains("conclave: group " + applicationId + " is active");
 
-    // When: stopped
+    // When: stopped (and the group has taken note)
     projections.close();
+    try (Admin admin = stack.admin()) {
+      awaitEmpty(admin, applicationId);
+    }
     Cli.Result done = Cli.run(settings, "projections", "rebuild", "--from-offset", "0");
 
     // Then: each input partition back at 0, the changelogs deleted
@@ -174,6 +179,13 @@ class AdminResetIT {
     startProjections();
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
         .until(() -> http.get("/tasks/r-1").statusCode() == 200 && http.get("/tasks/r-2").statusCode() == 200);
+  }
+
+  private static void awaitEmpty(Admin admin, String group) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      var description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+      return description.members().isEmpty() && description.groupState() == GroupState.EMPTY;
+    });
   }
 
   private void startProjections() throws Exception {
