@@ -2,14 +2,20 @@ package io.conclave.projections;
 
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.RecordJson;
 import io.conclave.schemas.ConclaveSerdes;
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.env.Environment;
+import io.micronaut.core.naming.conventions.StringConvention;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
-/** Conclave's settings and serdes, from Micronaut configuration. */
+/** Conclave's settings, serdes and Kafka clients, from Micronaut configuration. */
 @Factory
 class ConclaveBeans {
   @Singleton
@@ -29,5 +35,30 @@ class ConclaveBeans {
   @Singleton
   ConclaveRecords records(ConclaveSettings settings, ConclaveSerdes serdes) {
     return new ConclaveRecords(settings, serdes);
+  }
+
+  /** The projections' Kafka Streams settings: {@code conclave.streams.*} and {@code conclave.state-dir}. */
+  @Singleton
+  StreamsSettings streamsSettings(Environment environment, ConclaveSettings settings) {
+    String stateRoot = environment.getProperty("conclave.state-dir", String.class)
+        .orElse(System.getProperty("java.io.tmpdir") + "/conclave-streams");
+    return StreamsSettings.of(environment.getProperties("conclave.streams", StringConvention.RAW),
+        ProjectionTopology.applicationId(settings.topics()), settings.bootstrapServers(), Path.of(stateRoot));
+  }
+
+  /** For the admin endpoints and rebuilds; a call that Kafka does not answer fails after 15 s. */
+  @Singleton
+  @Bean(preDestroy = "close")
+  Admin admin(ConclaveSettings settings) {
+    return Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+        AdminClientConfig.CLIENT_ID_CONFIG, settings.topics().prefix() + "-projections-admin",
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000));
+  }
+
+  @Singleton
+  RecordJson recordJson(ConclaveSerdes serdes) {
+    return new RecordJson(serdes);
   }
 }

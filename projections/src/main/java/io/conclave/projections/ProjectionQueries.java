@@ -1,7 +1,6 @@
 package io.conclave.projections;
 
 import io.conclave.core.DecisionKey;
-import io.micronaut.configuration.kafka.streams.InteractiveQueryService;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,10 +15,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /** Reads the projection stores of this instance. */
 @Singleton
 class ProjectionQueries {
-  private final InteractiveQueryService queries;
+  private final ProjectionRuntime runtime;
 
-  ProjectionQueries(InteractiveQueryService queries) {
-    this.queries = queries;
+  ProjectionQueries(ProjectionRuntime runtime) {
+    this.runtime = runtime;
   }
 
   /** The task's saga view, completed with its submission; empty if the task is unknown. */
@@ -62,16 +61,12 @@ class ProjectionQueries {
   }
 
   private <K, V, R> R read(String storeName, Function<ReadOnlyKeyValueStore<K, V>, R> query) {
+    ReadOnlyKeyValueStore<K, V> store = runtime.store(storeName, QueryableStoreTypes.<K, V>keyValueStore());
     try {
-      ReadOnlyKeyValueStore<K, V> store = queries
-          .<ReadOnlyKeyValueStore<K, V>>getQueryableStore(storeName, QueryableStoreTypes.keyValueStore())
-          .orElseThrow(() -> new ProjectionUnavailableException("the " + storeName + " projection is not ready", null));
       return query.apply(store);
     } catch (InvalidStateStoreException e) {
-      throw new ProjectionUnavailableException("the projections are starting or rebalancing; retry shortly", e);
-    } catch (IllegalStateException e) {
-      // KafkaStreams.store() in PENDING_ERROR / ERROR: this instance cannot answer until it is restarted
-      throw new ProjectionUnavailableException("the projections are not running: " + e.getMessage(), e);
+      // the instance closed or lost the partition while the query ran
+      throw new ProjectionUnavailableException("the projections are rebalancing or rebuilding; retry shortly", e);
     }
   }
 }

@@ -6,10 +6,12 @@ import io.conclave.core.LeaderElected;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.TopicNames;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
@@ -38,8 +40,19 @@ public final class ProjectionTopology {
                         Serde<Decision> decisions, Serde<LeaderElected> leaders, Serde<TaskView> taskViews,
                         Serde<DecisionView> decisionViews, Serde<LeaderView> leaderViews) {}
 
-  /** Adds the projections to {@code builder}; returns the saga-event stream (micronaut-kafka wants a stream bean). */
-  public static KStream<String, SagaEvent> build(StreamsBuilder builder, TopicNames topics, TopologySerdes serdes) {
+  /** The Kafka Streams application id (and consumer group) of the projections, unless configured otherwise. */
+  public static String applicationId(TopicNames topics) {
+    return topics.prefix() + "-projections";
+  }
+
+  /** The topics the projections read: a rebuild moves the application's offsets on these. */
+  public static List<String> inputTopics(TopicNames topics) {
+    return List.of(topics.tasks(), topics.sagaEvents(), topics.decisions(), topics.leadership());
+  }
+
+  /** The projections' topology. */
+  public static Topology build(TopicNames topics, TopologySerdes serdes) {
+    StreamsBuilder builder = new StreamsBuilder();
     builder.stream(topics.tasks(), Consumed.with(Serdes.String(), serdes.tasks()))
         // a tombstone (erasure) stays null and deletes the entry
         .mapValues(t -> t == null ? null : TaskView.submitted(t.taskId(), t.prompt(), t.submittedAt()))
@@ -63,6 +76,6 @@ public final class ProjectionTopology {
         .mapValues(e -> e == null ? null : LeaderView.of(e))
         .toTable(Materialized.<String, LeaderView, KeyValueStore<Bytes, byte[]>>as(LEADERS)
             .withKeySerde(Serdes.String()).withValueSerde(serdes.leaderViews()));
-    return sagaEvents;
+    return builder.build();
   }
 }

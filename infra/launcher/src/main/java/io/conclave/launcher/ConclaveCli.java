@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "conclave", mixinStandardHelpOptions = true, version = "conclave 0.1.0",
     description = "Coordination backbone for multi-agent AI systems on Apache Kafka.",
     subcommands = {DevCommand.class, TaskCommand.class, DecisionsCommand.class, ReplayCommand.class,
-        TopicsCommand.class, GroupsCommand.class, RedriveCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        TopicsCommand.class, GroupsCommand.class, ProjectionsCommand.class, RedriveCommand.class,
+        BenchCommand.class, CommandLine.HelpCommand.class})
 public final class ConclaveCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

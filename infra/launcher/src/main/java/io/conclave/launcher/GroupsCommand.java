@@ -1,6 +1,9 @@
 package io.conclave.launcher;
 
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.GroupReset;
+import io.conclave.kafka.LogPosition;
+import io.conclave.kafka.ShortTopicNames;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -8,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,6 +20,25 @@ import picocli.CommandLine.Option;
 @Command(name = "groups", description = "Manage Conclave's consumer groups.", mixinStandardHelpOptions = true,
     subcommands = GroupsCommand.Reset.class)
 final class GroupsCommand {
+  /** The position an offset option or else an ISO-8601 time option names (picocli makes sure one is set). */
+  static LogPosition position(Long offset, String time, String timeOption) {
+    if (offset != null) {
+      return new LogPosition.Offset(offset);
+    }
+    try {
+      return new LogPosition.Time(Instant.parse(time));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(timeOption + " must be an ISO-8601 instant such as 2026-11-24T10:00:00Z");
+    }
+  }
+
+  /** Prints {@code topic-partition -> offset} lines, sorted. */
+  static void printOffsets(Map<TopicPartition, Long> offsets) {
+    Map<String, Long> byPartition = new TreeMap<>();
+    offsets.forEach((tp, offset) -> byPartition.put(tp.toString(), offset));
+    byPartition.forEach((tp, offset) -> System.out.println(tp + " -> " + offset));
+  }
+
   @Command(name = "reset", mixinStandardHelpOptions = true,
       description = "Reset a group's offsets on a topic to an offset or a timestamp; refused while the group is active.")
   static final class Reset implements Callable<Integer> {
@@ -38,21 +61,9 @@ final class GroupsCommand {
     @Override
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
-      GroupReset.Target target;
-      if (to.offset != null) {
-        target = new GroupReset.Target.ToOffset(to.offset);
-      } else {
-        try {
-          target = new GroupReset.Target.ToTime(Instant.parse(to.time));
-        } catch (DateTimeParseException e) {
-          throw new IllegalArgumentException("--to-time must be an ISO-8601 instant such as 2026-11-24T10:00:00Z");
-        }
-      }
+      LogPosition target = position(to.offset, to.time, "--to-time");
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
-        var moved = GroupReset.reset(admin, group, ReplayCommand.resolveTopic(settings, topic), target);
-        Map<String, Long> byPartition = new TreeMap<>();
-        moved.forEach((tp, offset) -> byPartition.put(tp.toString(), offset));
-        byPartition.forEach((tp, offset) -> System.out.println(tp + " -> " + offset));
+        printOffsets(GroupReset.reset(admin, group, ShortTopicNames.resolve(settings.topics(), topic), target));
       }
       return 0;
     }

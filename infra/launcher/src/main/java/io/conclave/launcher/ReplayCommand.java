@@ -1,21 +1,17 @@
 package io.conclave.launcher;
 
-import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.LogPosition;
+import io.conclave.kafka.RecordJson;
+import io.conclave.kafka.ShortTopicNames;
+import io.conclave.kafka.TopicReplay;
 import io.conclave.schemas.ConclaveSerdes;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,66 +61,25 @@ final class ReplayCommand implements Callable<Integer> {
             + start.time);
       }
     }
-    String name = resolveTopic(settings, topic);
+    String name = ShortTopicNames.resolve(settings.topics(), topic);
     long offset = start.offset == null ? 0 : start.offset;
     return read(settings, name, partition, offset, from, max, follow, r -> true);
   }
 
-  static String resolveTopic(ConclaveSettings settings, String topic) {
-    String prefix = settings.topics().prefix() + ".";
-    return topic.startsWith(prefix) ? topic : prefix + topic;
-  }
-
-  /** Reads and prints; returns the exit code. */
+  /** Reads with {@link TopicReplay} and prints each record as a JSON line; returns the exit code. */
   static int read(ConclaveSettings settings, String topic, Integer partition, long fromOffset, Instant fromTime,
                   Long max, boolean follow, Predicate<ConsumerRecord<byte[], byte[]>> filter) {
     if (fromOffset < 0) {
       throw new IllegalArgumentException("--from-offset must be >= 0, was " + fromOffset);
     }
-    var printer = new RecordPrinter(new ConclaveSerdes(settings.registry()), System.out);
-    try (var consumer = new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.bootstrapServers(), null))) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-      if (infos == null || infos.isEmpty()) {
-        throw new IllegalArgumentException("no topic named " + topic);
-      }
-      List<TopicPartition> tps = infos.stream().map(i -> new TopicPartition(topic, i.partition()))
-          .filter(tp -> partition == null || tp.partition() == partition).toList();
-      if (tps.isEmpty()) {
-        throw new IllegalArgumentException(topic + " has no partition " + partition);
-      }
-      consumer.assign(tps);
-      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-      seek(consumer, tps, fromOffset, fromTime, end);
-      long printed = 0;
-      while (true) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
-          if (filter.test(r)) {
-            printer.print(r);
-            if (max != null && ++printed >= max) {
-              return 0;
-            }
-          }
-        }
-        if (!follow && tps.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
-          return 0;
-        }
-      }
+    if (max != null && max < 1) {
+      throw new IllegalArgumentException("--max must be >= 1, was " + max);
     }
-  }
-
-  private static void seek(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> tps, long fromOffset,
-                           Instant fromTime, Map<TopicPartition, Long> end) {
-    if (fromTime == null) {
-      Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps);
-      tps.forEach(tp -> consumer.seek(tp, Math.min(Math.max(fromOffset, begin.get(tp)), end.get(tp))));
-      return;
-    }
-    Map<TopicPartition, Long> query = new HashMap<>();
-    tps.forEach(tp -> query.put(tp, fromTime.toEpochMilli()));
-    Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
-    tps.forEach(tp -> {
-      OffsetAndTimestamp at = found.get(tp);
-      consumer.seek(tp, at == null ? end.get(tp) : at.offset());
-    });
+    LogPosition from = fromTime == null ? new LogPosition.Offset(fromOffset) : new LogPosition.Time(fromTime);
+    var request = new TopicReplay.Request(topic, partition == null ? OptionalInt.empty() : OptionalInt.of(partition),
+        from, max == null ? Long.MAX_VALUE : max, follow);
+    var json = new RecordJson(new ConclaveSerdes(settings.registry()));
+    TopicReplay.read(settings.bootstrapServers(), request, filter, r -> System.out.println(json.toJson(r).toString()));
+    return 0;
   }
 }

@@ -11,6 +11,9 @@ import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.GroupActiveException;
+import io.conclave.kafka.GroupReset;
+import io.conclave.kafka.LogPosition;
 import io.conclave.kafka.TopicScan;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
@@ -46,8 +49,8 @@ class GroupResetIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> startedSagas(settings).size() == 3);
 
         // When / then: the group is active, so the reset is refused and nothing moves
-        assertThatThrownBy(() -> GroupReset.reset(admin, group, tasks, new GroupReset.Target.ToOffset(0)))
-            .isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> GroupReset.reset(admin, group, tasks, LogPosition.beginning()))
+            .isInstanceOf(GroupActiveException.class)
             .hasMessageContaining("is active");
       }
       Map<TopicPartition, OffsetAndMetadata> before =
@@ -55,7 +58,7 @@ class GroupResetIT {
       assertThat(before.values()).anyMatch(o -> o.offset() > 0);
 
       // When: stopped, the group is reset to the beginning and a coordinator replays every task
-      Map<TopicPartition, Long> moved = GroupReset.reset(admin, group, tasks, new GroupReset.Target.ToOffset(0));
+      Map<TopicPartition, Long> moved = GroupReset.reset(admin, group, tasks, LogPosition.beginning());
       assertThat(moved.values()).containsOnly(0L);
       assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values())
           .allMatch(o -> o.offset() == 0);

@@ -1,10 +1,9 @@
-package io.conclave.launcher;
+package io.conclave.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conclave.schemas.ConclaveSerdes;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -12,24 +11,30 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Prints records as one JSON object per line: topic, partition, offset, timestamp, key and value. Avro payloads
- * are decoded with their registered schema; anything else is shown as text (or base64 if it is not text).
+ * A raw record as one JSON object: {@code topic}, {@code partition}, {@code offset}, {@code timestamp} (ISO-8601),
+ * {@code key} and {@code value}. Avro payloads are decoded with their registered schema; anything else is shown as
+ * text, or as {@code {"base64": ...}} if it is not text; a null key or value (a tombstone) is JSON null.
+ *
+ * <p>Thread-safe: the registry deserializers cache schemas for concurrent use.
  */
-final class RecordPrinter {
+public final class RecordJson {
   private static final ObjectMapper json = new ObjectMapper();
 
   private final Deserializer<String> keys;
   private final Deserializer<String> values;
-  private final PrintStream out;
 
-  RecordPrinter(ConclaveSerdes serdes, PrintStream out) {
-    this.keys = serdes.anyAsJson(true);
-    this.values = serdes.anyAsJson(false);
-    this.out = out;
+  public RecordJson(ConclaveSerdes serdes) {
+    this(serdes.anyAsJson(true), serdes.anyAsJson(false));
+  }
+
+  /** With the given decoders of registry-framed payloads (Avro as JSON text). */
+  RecordJson(Deserializer<String> keys, Deserializer<String> values) {
+    this.keys = keys;
+    this.values = values;
   }
 
   /** The record as a JSON object. */
-  ObjectNode toJson(ConsumerRecord<byte[], byte[]> r) {
+  public ObjectNode toJson(ConsumerRecord<byte[], byte[]> r) {
     ObjectNode line = json.createObjectNode();
     line.put("topic", r.topic());
     line.put("partition", r.partition());
@@ -38,10 +43,6 @@ final class RecordPrinter {
     line.set("key", decode(keys, r.topic(), r.key()));
     line.set("value", decode(values, r.topic(), r.value()));
     return line;
-  }
-
-  void print(ConsumerRecord<byte[], byte[]> r) {
-    out.println(toJson(r).toString());
   }
 
   private static JsonNode decode(Deserializer<String> avro, String topic, byte[] bytes) {

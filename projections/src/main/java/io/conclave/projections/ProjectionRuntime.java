@@ -1,0 +1,240 @@
+package io.conclave.projections;
+
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.GroupActiveException;
+import io.conclave.kafka.LogPosition;
+import io.conclave.kafka.StreamsReset;
+import io.conclave.schemas.ConclaveSerdes;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.json.JsonMapper;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The projections' Kafka Streams instance. Conclave owns its life cycle, rather than a framework, so that a rebuild
+ * can stop it, reset its input and start it again: it starts with the application, closes with it (leaving the
+ * group, so the other instances take its partitions at once), and each start keeps its local state in a fresh
+ * directory below {@link StreamsSettings#stateRoot()}.
+ *
+ * <p>Thread-safe: queries may run on any thread while a rebuild runs; they then answer
+ * {@link ProjectionUnavailableException}. One rebuild at a time.
+ */
+@Context
+public final class ProjectionRuntime implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProjectionRuntime.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration DELETION_TIMEOUT = Duration.ofSeconds(30);
+  // after this instance left, the group may take a moment to settle (a member leaving starts a rebalance)
+  private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
+
+  private final StreamsSettings settings;
+  private final Supplier<Topology> topology;
+  private final List<String> inputTopics;
+  private final Admin admin;
+  private final ReentrantLock lifecycle = new ReentrantLock();
+  /** The running instance; null while stopped or rebuilding. */
+  private volatile Instance current;
+  /** Set once by {@link #close()}: nothing starts after it. Guarded by {@link #lifecycle}. */
+  private boolean closed;
+
+  private record Instance(KafkaStreams streams, Path stateDir) {}
+
+  /**
+   * What a rebuild did.
+   *
+   * @param applicationId the rebuilt application
+   * @param from          where its input was reset to
+   * @param outcome       the offsets per input topic-partition and the internal topics deleted
+   */
+  public record Rebuilt(String applicationId, LogPosition from, StreamsReset.Outcome outcome) {}
+
+  ProjectionRuntime(StreamsSettings settings, ConclaveSettings conclave, ConclaveSerdes serdes, JsonMapper json,
+                    Admin admin) {
+    var topologySerdes = new ProjectionTopology.TopologySerdes(serdes.taskSubmission(), serdes.sagaEvent(),
+        serdes.decisionKey(), serdes.decision(), serdes.leaderElected(), new JsonSerde<>(json, TaskView.class),
+        new JsonSerde<>(json, DecisionView.class), new JsonSerde<>(json, LeaderView.class));
+    this.settings = settings;
+    this.topology = () -> ProjectionTopology.build(conclave.topics(), topologySerdes);
+    this.inputTopics = ProjectionTopology.inputTopics(conclave.topics());
+    this.admin = admin;
+  }
+
+  @PostConstruct
+  void start() {
+    lifecycle.lock();
+    try {
+      current = launch(freshStateDir());
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  /** The application id, which is also its consumer group. */
+  public String applicationId() {
+    return settings.applicationId();
+  }
+
+  /**
+   * A read-only view of a store of this instance.
+   *
+   * @throws ProjectionUnavailableException while Kafka Streams starts, rebalances or rebuilds, or has failed
+   */
+  public <T> T store(String name, QueryableStoreType<T> type) {
+    Instance instance = current;
+    if (instance == null) {
+      throw new ProjectionUnavailableException("the projections are being rebuilt; retry shortly", null);
+    }
+    try {
+      return instance.streams().store(StoreQueryParameters.fromNameAndType(name, type));
+    } catch (InvalidStateStoreException | IllegalStateException e) {
+      // IllegalStateException: store() in PENDING_ERROR / ERROR (e.g. an input topic is missing)
+      KafkaStreams.State state = instance.streams().state();
+      if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
+        throw new ProjectionUnavailableException("the projections are not running (" + state
+            + "): this instance cannot answer until it is restarted or rebuilt", e);
+      }
+      throw new ProjectionUnavailableException("the projections are starting or rebalancing; retry shortly", e);
+    }
+  }
+
+  /**
+   * Rebuilds the projections from {@code from} of their input topics: closes this instance (leaving the group),
+   * resets the application ({@link StreamsReset}) and starts a new instance with empty local state, which refills
+   * the stores from there. Queries answer {@link ProjectionUnavailableException} meanwhile. Returns once the new
+   * instance is started, not once it has caught up.
+   *
+   * @throws GroupActiveException        if other instances are still members of the group; this instance is then
+   *                                     started again unchanged
+   * @throws RebuildInProgressException  if a rebuild is already running
+   * @throws ExecutionException          if Kafka failed (this instance is started again unchanged; the reset may
+   *                                     have happened in part, so retry the rebuild)
+   */
+  public Rebuilt rebuild(LogPosition from) throws InterruptedException, ExecutionException {
+    if (!lifecycle.tryLock()) {
+      throw new RebuildInProgressException("a rebuild of " + applicationId() + " is already running; wait for it");
+    }
+    try {
+      if (closed) {
+        throw new ProjectionUnavailableException("the projections are shutting down", null);
+      }
+      Instance old = current;
+      current = null;
+      log.info("rebuilding {} from {}: stopping this instance", applicationId(), from);
+      Path oldState = old == null ? freshStateDir() : stop(old);
+      StreamsReset.Outcome outcome;
+      try {
+        outcome = resetOnceSettled(from);
+      } catch (GroupActiveException e) {
+        current = launch(oldState);
+        throw new GroupActiveException(e.group(), e.members(), "other projections instances are still members of group "
+            + e.group() + " (" + e.members() + "): stop them, then rebuild; this instance restarted unchanged");
+      } catch (InterruptedException | ExecutionException | RuntimeException e) {
+        // the reset may have happened in part; only a successful rebuild makes the stores consistent again
+        log.warn("rebuild of {} failed, restarting unchanged; retry the rebuild: {}", applicationId(), e.toString());
+        current = launch(oldState);
+        throw e;
+      }
+      log.info("reset {} to {} on {}; deleted {}", applicationId(), from, inputTopics, outcome.deletedTopics());
+      delete(oldState);
+      current = launch(freshStateDir());
+      return new Rebuilt(applicationId(), from, outcome);
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  private StreamsReset.Outcome resetOnceSettled(LogPosition from) throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        return StreamsReset.reset(admin, applicationId(), inputTopics, from, DELETION_TIMEOUT);
+      } catch (GroupActiveException e) {
+        // no member but not yet empty: this instance's departure is still being processed
+        if (e.members() > 0 || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  private Instance launch(Path stateDir) {
+    KafkaStreams streams = new KafkaStreams(topology.get(), settings.forInstance(stateDir));
+    streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.RUNNING && before == KafkaStreams.State.REBALANCING
+          || now == KafkaStreams.State.ERROR) {
+        log.info("projections {} are {}", applicationId(), now);
+      }
+    });
+    streams.start();
+    log.info("projections {} started (state in {})", applicationId(), stateDir);
+    return new Instance(streams, stateDir);
+  }
+
+  /** Closes the instance, leaving the group; returns its state directory. */
+  private static Path stop(Instance instance) {
+    boolean done = instance.streams().close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(CLOSE_TIMEOUT));
+    if (!done) {
+      log.warn("the projections did not close within {} s", CLOSE_TIMEOUT.toSeconds());
+    }
+    return instance.stateDir();
+  }
+
+  private Path freshStateDir() {
+    try {
+      Files.createDirectories(settings.stateRoot());
+      return Files.createTempDirectory(settings.stateRoot(), "projections-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a state directory below " + settings.stateRoot(), e);
+    }
+  }
+
+  private static void delete(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> tree = Files.walk(dir)) {
+      tree.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      log.warn("could not delete the old state directory {}: {}", dir, e.toString());
+    }
+  }
+
+  @PreDestroy
+  @Override
+  public void close() {
+    lifecycle.lock();
+    try {
+      closed = true;
+      Instance instance = current;
+      current = null;
+      if (instance != null) {
+        delete(stop(instance));
+      }
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+}

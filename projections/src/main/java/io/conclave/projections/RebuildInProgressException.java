@@ -1,0 +1,8 @@
+package io.conclave.projections;
+
+/** A rebuild was asked for while this instance was already rebuilding. */
+public final class RebuildInProgressException extends RuntimeException {
+  public RebuildInProgressException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,63 @@
+package io.conclave.projections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.conclave.kafka.ConclaveSettings;
+import io.micronaut.context.ApplicationContext;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** The projections' Kafka Streams settings, from application.yml and Conclave's settings. */
+class StreamsSettingsTest {
+  @Test
+  void applicationYmlKeepsEveryStreamsSettingAndTheStateGoesBelowTheStateDir() {
+    // given: the service's configuration, without starting anything
+    try (ApplicationContext context = ApplicationContext.builder()
+        .properties(Map.of("conclave.topic-prefix", "acme", "conclave.state-dir", "/var/conclave"))
+        .build()) {
+      var environment = context.getEnvironment().start();
+      var settings = ConclaveSettings.from(Map.of(), Map.of("conclave.topic-prefix", "acme",
+          "conclave.kafka.bootstrap-servers", "kafka:9092"));
+
+      // when
+      StreamsSettings streams = new ConclaveBeans().streamsSettings(environment, settings);
+      Properties p = streams.forInstance(Path.of("/var/conclave/projections-1"));
+
+      // then
+      assertThat(streams.applicationId()).isEqualTo("acme-projections");
+      assertThat(streams.stateRoot()).isEqualTo(Path.of("/var/conclave"));
+      assertThat(p).containsEntry("application.id", "acme-projections")
+          .containsEntry("bootstrap.servers", "kafka:9092")
+          .containsEntry("state.dir", "/var/conclave/projections-1")
+          .containsEntry("processing.guarantee", "exactly_once_v2")
+          .containsEntry("commit.interval.ms", "100")
+          .containsEntry("num.stream.threads", "1")
+          .containsEntry("statestore.cache.max.bytes", "0")
+          .containsEntry("replication.factor", "1")
+          .containsEntry("session.timeout.ms", "6000")
+          .containsEntry("heartbeat.interval.ms", "1000")
+          .containsEntry("deserialization.exception.handler",
+              "org.apache.kafka.streams.errors.LogAndContinueExceptionHandler")
+          .containsEntry("processing.exception.handler",
+              "org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler")
+          .containsEntry("processing.exception.handler.global.enabled", "true");
+    }
+  }
+
+  @Test
+  void aConfiguredApplicationIdWinsAndTheOwnedKeysCannotBeSet() {
+    // when
+    var streams = StreamsSettings.of(Map.of("application.id", "mine", "num.stream.threads", 2), "acme-projections",
+        "kafka:9092", Path.of("/tmp"));
+
+    // then
+    assertThat(streams.applicationId()).isEqualTo("mine");
+    assertThat(streams.properties()).isEqualTo(Map.of("num.stream.threads", "2"));
+    assertThatThrownBy(() -> StreamsSettings.of(Map.of("state.dir", "/x"), "a", "k:1", Path.of("/tmp")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("conclave.streams.state.dir is not a setting: the projections use conclave.state-dir");
+  }
+}

@@ -1,0 +1,131 @@
+package io.conclave.kafka;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Re-reads a topic from a {@link LogPosition}, outside any consumer group and read_committed (records of aborted
+ * transactions are never seen): what {@code conclave replay} prints and {@code GET /admin/topics/{topic}/records}
+ * answers. Without {@link Request#follow() follow} a replay stops at the end the partitions had when it started.
+ *
+ * <p>Each {@link #read} has its own consumer; calls are independent and may run concurrently.
+ */
+public final class TopicReplay {
+  private static final Duration POLL = Duration.ofMillis(300);
+  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
+
+  private TopicReplay() {}
+
+  /**
+   * What to read: immutable.
+   *
+   * @param topic     the full topic name
+   * @param partition only this partition, or every partition if empty
+   * @param from      where to start in each partition read
+   * @param max       stop after this many records delivered (>= 1; {@link Long#MAX_VALUE}: no limit)
+   * @param follow    keep waiting for new records instead of stopping at the end
+   */
+  public record Request(String topic, OptionalInt partition, LogPosition from, long max, boolean follow) {
+    public Request {
+      Objects.requireNonNull(topic, "topic");
+      Objects.requireNonNull(partition, "partition");
+      Objects.requireNonNull(from, "from");
+      if (partition.isPresent() && partition.getAsInt() < 0) {
+        throw new IllegalArgumentException("the partition must be >= 0, was " + partition.getAsInt());
+      }
+      if (max < 1) {
+        throw new IllegalArgumentException("max must be >= 1, was " + max);
+      }
+    }
+
+    /** Every partition of {@code topic} from {@code from} to its current end, no limit. */
+    public static Request of(String topic, LogPosition from) {
+      return new Request(topic, OptionalInt.empty(), from, Long.MAX_VALUE, false);
+    }
+
+    public Request withPartition(int p) {
+      return new Request(topic, OptionalInt.of(p), from, max, follow);
+    }
+
+    public Request withMax(long n) {
+      return new Request(topic, partition, from, n, follow);
+    }
+
+    public Request withFollow(boolean f) {
+      return new Request(topic, partition, from, max, f);
+    }
+  }
+
+  /**
+   * Delivers to {@code sink} each record that passes {@code filter}, in each partition's order (partitions
+   * interleave), until the end or {@code max}.
+   *
+   * @return how many records were delivered
+   * @throws UnknownTopicException    if there is no such topic
+   * @throws IllegalArgumentException if the topic has no such partition
+   */
+  public static long read(String bootstrapServers, Request request, Predicate<ConsumerRecord<byte[], byte[]>> filter,
+                          Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+    Map<String, Object> config = ClientConfigs.consumer(bootstrapServers, null);
+    // asking for a topic's partitions must never create it
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    try (var consumer = new KafkaConsumer<byte[], byte[]>(config)) {
+      String topic = request.topic();
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+      if (infos == null || infos.isEmpty()) {
+        throw new UnknownTopicException(topic);
+      }
+      List<TopicPartition> tps = infos.stream().map(i -> new TopicPartition(topic, i.partition()))
+          .filter(tp -> request.partition().isEmpty() || tp.partition() == request.partition().getAsInt())
+          .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+      if (tps.isEmpty()) {
+        throw new IllegalArgumentException(topic + " has no partition " + request.partition().getAsInt());
+      }
+      consumer.assign(tps);
+      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+      seek(consumer, tps, request.from(), end);
+      long delivered = 0;
+      while (true) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+          if (filter.test(r)) {
+            sink.accept(r);
+            if (++delivered >= request.max()) {
+              return delivered;
+            }
+          }
+        }
+        if (!request.follow() && tps.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
+          return delivered;
+        }
+      }
+    }
+  }
+
+  private static void seek(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> tps, LogPosition from,
+                           Map<TopicPartition, Long> end) {
+    Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps);
+    Map<TopicPartition, OffsetAndTimestamp> atTime = Map.of();
+    if (from instanceof LogPosition.Time t) {
+      Map<TopicPartition, Long> query = new HashMap<>();
+      tps.forEach(tp -> query.put(tp, t.time().toEpochMilli()));
+      atTime = consumer.offsetsForTimes(query);
+    }
+    for (TopicPartition tp : tps) {
+      OffsetAndTimestamp found = atTime.get(tp);
+      consumer.seek(tp, from.in(begin.get(tp), end.get(tp), found == null ? null : found.offset()));
+    }
+  }
+}
