@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,27 @@ class RedriveTest {
   private static final SagaStep GATHER = new SagaStep("research", "gather", "find sources", "discard");
   private static final FoldedLog<OfflineAgent.Memory> EMPTY_LOG =
       new FoldedLog<>(OfflineAgent.Memory.EMPTY, 0, 0, 0, Optional.empty(), 0);
+
+  /** A research agent with the offline agent's state, acting as {@code act} says: another version of it. */
+  private static Agent<OfflineAgent.Memory> researchAgent(
+      BiFunction<StepRequest, AgentContext<OfflineAgent.Memory>, StepResult> act) {
+    return new Agent<>() {
+      @Override
+      public String type() {
+        return "research";
+      }
+
+      @Override
+      public StateFold<OfflineAgent.Memory> fold() {
+        return OfflineAgent.FOLD;
+      }
+
+      @Override
+      public StepResult act(StepRequest request, AgentContext<OfflineAgent.Memory> context) {
+        return act.apply(request, context);
+      }
+    };
+  }
 
   /** Runs the offline agent live for two steps and returns the recording of the second one. */
   private static Redrive.RecordedStep recordSecondStep(List<Decision> log) {
@@ -91,26 +113,13 @@ class RedriveTest {
     // given
     List<Decision> log = new ArrayList<>();
     Redrive.RecordedStep recorded = recordSecondStep(log);
-    Agent<OfflineAgent.Memory> v2 = new Agent<>() {
-      @Override
-      public String type() {
-        return "research";
-      }
-
-      @Override
-      public StateFold<OfflineAgent.Memory> fold() {
-        return OfflineAgent.FOLD;
-      }
-
-      @Override
-      public StepResult act(StepRequest request, AgentContext<OfflineAgent.Memory> context) {
-        String answer = context.llm().complete("v2 asks differently: " + request.input());
-        context.sideEffect("email the user", () -> {
-          throw new AssertionError("a side effect ran during a re-drive");
-        });
-        return new StepResult.Completed("v2 says " + answer);
-      }
-    };
+    Agent<OfflineAgent.Memory> v2 = researchAgent((request, context) -> {
+      String answer = context.llm().complete("v2 asks differently: " + request.input());
+      context.sideEffect("email the user", () -> {
+        throw new AssertionError("a side effect ran during a re-drive");
+      });
+      return new StepResult.Completed("v2 says " + answer);
+    });
 
     // when
     RedrivenStep redriven = Redrive.step(v2, recorded, before(log), "r2", NOW);
@@ -129,24 +138,11 @@ class RedriveTest {
     // given
     List<Decision> log = new ArrayList<>();
     Redrive.RecordedStep recorded = recordSecondStep(log);
-    Agent<OfflineAgent.Memory> greedy = new Agent<>() {
-      @Override
-      public String type() {
-        return "research";
-      }
-
-      @Override
-      public StateFold<OfflineAgent.Memory> fold() {
-        return OfflineAgent.FOLD;
-      }
-
-      @Override
-      public StepResult act(StepRequest request, AgentContext<OfflineAgent.Memory> context) {
-        context.llm().complete("first");
-        context.llm().complete("second");
-        return new StepResult.Completed("done");
-      }
-    };
+    Agent<OfflineAgent.Memory> greedy = researchAgent((request, context) -> {
+      context.llm().complete("first");
+      context.llm().complete("second");
+      return new StepResult.Completed("done");
+    });
 
     // when
     RedrivenStep redriven = Redrive.step(greedy, recorded, before(log), "r3", NOW);

@@ -1,7 +1,6 @@
 package io.conclave.projections;
 
 import io.micronaut.json.tree.JsonNode;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,33 +15,11 @@ record TaskRequest(String taskId, String prompt) {
   private static final Set<String> FIELDS = Set.of("taskId", "prompt");
 
   static TaskRequest parse(JsonNode body) {
-    if (body == null || !body.isObject()) {
-      throw new IllegalArgumentException("the body must be a JSON object such as {\"prompt\": \"...\"}");
+    StrictJson.requireObject(body, FIELDS, "{\"prompt\": \"...\"}");
+    String prompt = StrictJson.optionalString(body, "prompt");
+    if (prompt == null) {
+      throw new IllegalArgumentException("prompt is required");
     }
-    for (Map.Entry<String, JsonNode> field : body.entries()) {
-      if (!FIELDS.contains(field.getKey())) {
-        throw new IllegalArgumentException("unknown field '" + field.getKey() + "'; a task has taskId and prompt");
-      }
-    }
-    return new TaskRequest(optionalString(body, "taskId"), requiredString(body, "prompt"));
-  }
-
-  private static String requiredString(JsonNode body, String field) {
-    String value = optionalString(body, field);
-    if (value == null) {
-      throw new IllegalArgumentException(field + " is required");
-    }
-    return value;
-  }
-
-  private static String optionalString(JsonNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isString()) {
-      throw new IllegalArgumentException(field + " must be a JSON string");
-    }
-    return value.getStringValue();
+    return new TaskRequest(StrictJson.optionalString(body, "taskId"), prompt);
   }
 }

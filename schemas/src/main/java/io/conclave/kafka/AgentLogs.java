@@ -7,6 +7,7 @@ import io.conclave.core.FoldedLog;
 import io.conclave.core.LogFolder;
 import io.conclave.core.StateFold;
 import io.conclave.schemas.ConclaveSerdes;
+import io.conclave.schemas.DecisionKeyFilter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,7 @@ public final class AgentLogs implements AutoCloseable {
 
   private final ConclaveSettings settings;
   private final Deserializer<DecisionKey> keys;
+  private final Serializer<DecisionKey> keyWriter;
   private final Deserializer<Decision> decisions;
   private final Deserializer<AgentSnapshot> snapshots;
   private final TopicScan scan;
@@ -65,6 +68,7 @@ public final class AgentLogs implements AutoCloseable {
   public AgentLogs(ConclaveSettings settings, ConclaveSerdes serdes) {
     this.settings = settings;
     this.keys = serdes.decisionKey().deserializer();
+    this.keyWriter = serdes.decisionKey().serializer();
     this.decisions = serdes.decision().deserializer();
     this.snapshots = serdes.agentSnapshot().deserializer();
     this.scan = new TopicScan(settings.bootstrapServers());
@@ -106,9 +110,10 @@ public final class AgentLogs implements AutoCloseable {
     LogFolder<S> f = folder;
     long[] stop = {until};
     String topic = tp.topic();
+    DecisionKeyFilter mine = DecisionKeyFilter.forAgent(agentId, keyWriter, topic);
     scan.scanWhile(tp, from, until, r -> {
-      DecisionKey key = readKey(r);
-      if (key == null || !key.agentId().equals(agentId)) {
+      DecisionKey key = readKey(r, mine);
+      if (key == null) {
         return true;
       }
       if (r.timestamp() > latestMillis) {
@@ -128,9 +133,10 @@ public final class AgentLogs implements AutoCloseable {
   public synchronized List<Logged> decisions(String agentId, long from, long until) {
     TopicPartition tp = decisionsPartition(agentId);
     List<Logged> out = new ArrayList<>();
+    DecisionKeyFilter mine = DecisionKeyFilter.forAgent(agentId, keyWriter, tp.topic());
     scan.scan(tp, from, until, r -> {
-      DecisionKey key = readKey(r);
-      if (key != null && key.agentId().equals(agentId) && r.value() != null) {
+      DecisionKey key = readKey(r, mine);
+      if (key != null && r.value() != null) {
         out.add(new Logged(r.offset(), decisions.deserialize(tp.topic(), r.value())));
       }
     });
@@ -185,9 +191,15 @@ public final class AgentLogs implements AutoCloseable {
     return Optional.empty();
   }
 
-  private DecisionKey readKey(ConsumerRecord<byte[], byte[]> r) {
+  /** The record's key if it is the agent's, else null; most keys are told apart by their bytes alone. */
+  private DecisionKey readKey(ConsumerRecord<byte[], byte[]> r, DecisionKeyFilter mine) {
     try {
-      return keys.deserialize(r.topic(), r.key());
+      DecisionKeyFilter.Match match = mine.match(r.key());
+      if (match == DecisionKeyFilter.Match.OTHER) {
+        return null;
+      }
+      DecisionKey key = match == DecisionKeyFilter.Match.MINE ? mine.key(r.key()) : keys.deserialize(r.topic(), r.key());
+      return key.agentId().equals(mine.agentId()) ? key : null;
     } catch (RuntimeException e) {
       log.warn("unreadable decision key at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
       return null;

@@ -53,8 +53,11 @@ import picocli.CommandLine.Option;
     description = "Decision append and replay rates against raw Kafka, and rebuild time with and without snapshots.")
 final class EventLogBench implements Callable<Integer> {
   private static final String PAYLOAD = "x".repeat(200);
-  /** The long log of the rebuild is written in bigger transactions: only its reading is measured. */
-  private static final int REBUILD_BATCH = 1000;
+  /**
+   * The long log of the rebuild is written in bigger transactions (only its reading is measured), of a size that
+   * leaves a tail after the latest snapshot, as a live agent's log has.
+   */
+  private static final int REBUILD_BATCH = 700;
 
   @Option(names = "--events", defaultValue = "100000",
       description = "decisions appended and replayed per repetition (default: ${DEFAULT-VALUE})")
@@ -168,19 +171,12 @@ final class EventLogBench implements Callable<Integer> {
   }
 
   private void print(String what, String unit, List<Double> conclave, List<Double> raw, String target) {
-    double median = median(conclave);
-    double rawMedian = median(raw);
+    double median = Medians.of(conclave);
+    double rawMedian = Medians.of(raw);
     out.printf("%-8s %-9s %,14.0f %,14.0f %,14.0f %12.2f   %s (%s)%n", what, "conclave", median,
         Collections.min(conclave), Collections.max(conclave), median / rawMedian, target, unit);
     out.printf("%-8s %-9s %,14.0f %,14.0f %,14.0f%n", "", "raw Kafka", rawMedian, Collections.min(raw),
         Collections.max(raw));
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** Records per second of a piece of work that returns how many records it handled. */

@@ -93,19 +93,12 @@ final class FailoverBench implements Callable<Integer> {
   }
 
   private void print(String mode, List<Long> conclave, List<Long> raw) {
-    long median = median(conclave);
-    long rawMedian = median(raw);
+    long median = Math.round(Medians.of(conclave));
+    long rawMedian = Math.round(Medians.of(raw));
     out.printf("%-10s %-9s %5d ms %5d ms %5d ms %14s%n", mode, "conclave", median, Collections.min(conclave),
         Collections.max(conclave), String.format("%.2f x raw", (double) median / Math.max(1, rawMedian)));
     out.printf("%-10s %-9s %5d ms %5d ms %5d ms%n", "", "raw Kafka", rawMedian, Collections.min(raw),
         Collections.max(raw));
-  }
-
-  private static long median(List<Long> ms) {
-    List<Long> sorted = new ArrayList<>(ms);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /**

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.conclave.core.Decision;
 import io.conclave.core.LeaderElected;
-import io.conclave.core.SagaEvent;
 import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
@@ -81,17 +80,7 @@ class CoordinatorKillIT {
           successor.memberId(), successor.epoch());
 
       // ... and every task's saga started exactly once and completed
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-          .until(() -> RecordedLogs.sagaEvents(settings).stream()
-              .filter(e -> e instanceof SagaEvent.Completed).count() >= TASKS);
-      List<SagaEvent> events = RecordedLogs.sagaEvents(settings);
-      for (int i = 0; i < TASKS; i++) {
-        String sagaId = "saga-t-" + i;
-        List<SagaEvent> mine = events.stream().filter(e -> e.sagaId().equals(sagaId)).toList();
-        assertThat(mine).as(sagaId).filteredOn(e -> e instanceof SagaEvent.Started).hasSize(1);
-        assertThat(mine).as(sagaId).filteredOn(e -> e instanceof SagaEvent.StepCompleted).hasSize(3);
-        assertThat(mine).as(sagaId).filteredOn(e -> e instanceof SagaEvent.Completed).hasSize(1);
-      }
+      RecordedLogs.assertEverySagaRanOnce(settings, "t-", TASKS);
       // ... and each planner's decision log has no gap, no repeat, and epochs that never go back
       for (int shard = 0; shard < settings.partitions(); shard++) {
         List<Decision> plans = RecordedLogs.decisionsOf(settings, "planner-" + shard).stream()

@@ -1,11 +1,15 @@
 package io.conclave.launcher;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.conclave.core.Decision;
 import io.conclave.core.SagaEvent;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.Partitioning;
 import io.conclave.kafka.TopicScan;
 import io.conclave.schemas.ConclaveSerdes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +33,23 @@ final class RecordedLogs {
       }
     }
     return out;
+  }
+
+  /**
+   * Waits until the sagas of the tasks {@code <taskPrefix>0 .. <taskPrefix>(tasks-1)} have completed, then checks
+   * that each started once, completed each of its three steps once, and completed once.
+   */
+  static void assertEverySagaRanOnce(ConclaveSettings settings, String taskPrefix, int tasks) {
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
+        sagaEvents(settings).stream().filter(e -> e instanceof SagaEvent.Completed).count() >= tasks);
+    List<SagaEvent> events = sagaEvents(settings);
+    for (int i = 0; i < tasks; i++) {
+      String sagaId = "saga-" + taskPrefix + i;
+      List<SagaEvent> mine = events.stream().filter(e -> e.sagaId().equals(sagaId)).toList();
+      assertThat(mine).as(sagaId).filteredOn(e -> e instanceof SagaEvent.Started).hasSize(1);
+      assertThat(mine).as(sagaId).filteredOn(e -> e instanceof SagaEvent.StepCompleted).hasSize(3);
+      assertThat(mine).as(sagaId).filteredOn(e -> e instanceof SagaEvent.Completed).hasSize(1);
+    }
   }
 
   /** The agent's decisions in the order of its partition of conclave.decisions. */

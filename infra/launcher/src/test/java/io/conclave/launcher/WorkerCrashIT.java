@@ -76,15 +76,7 @@ class WorkerCrashIT {
       workers.add(ChildProcess.start("worker-2", "io.conclave.worker.AgentWorker", props, System.out));
 
       // Then: every saga completes, each step once
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
-          RecordedLogs.sagaEvents(settings).stream().filter(e -> e instanceof SagaEvent.Completed).count() >= TASKS);
-      List<SagaEvent> events = RecordedLogs.sagaEvents(settings);
-      for (int i = 0; i < TASKS; i++) {
-        String sagaId = "saga-c-" + i;
-        List<SagaEvent> mine = events.stream().filter(e -> e.sagaId().equals(sagaId)).toList();
-        assertThat(mine).as(sagaId).filteredOn(e -> e instanceof SagaEvent.StepCompleted).hasSize(3);
-        assertThat(mine).as(sagaId).filteredOn(e -> e instanceof SagaEvent.Completed).hasSize(1);
-      }
+      RecordedLogs.assertEverySagaRanOnce(settings, "c-", TASKS);
 
       // ... the killed transaction was really cut: its records are in the log, aborted, seen by no reader
       assertThat(records(settings, workerOnly, "read_uncommitted"))
