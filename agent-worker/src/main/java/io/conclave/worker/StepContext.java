@@ -13,14 +13,14 @@ import java.util.Optional;
  */
 final class StepContext<S> implements AgentContext<S> {
   private final AgentJournal.Draft<S> draft;
-  private final LlmClient recorded;
+  private final LlmClient recordingModel;
   private final boolean effectsOn;
   private final List<String> skippedEffects = new ArrayList<>();
 
   private StepContext(AgentJournal.Draft<S> draft, LlmClient model, boolean effectsOn) {
     this.draft = Objects.requireNonNull(draft, "draft");
     this.effectsOn = effectsOn;
-    this.recorded = new LlmClient() {
+    this.recordingModel = new LlmClient() {
       @Override
       public String model() {
         return model.model();
@@ -53,7 +53,7 @@ final class StepContext<S> implements AgentContext<S> {
 
   @Override
   public LlmClient llm() {
-    return recorded;
+    return recordingModel;
   }
 
   @Override

@@ -198,7 +198,8 @@ public final class AgentLogs implements AutoCloseable {
       if (match == DecisionKeyFilter.Match.OTHER) {
         return null;
       }
-      DecisionKey key = match == DecisionKeyFilter.Match.MINE ? mine.key(r.key()) : keys.deserialize(r.topic(), r.key());
+      DecisionKey key = match == DecisionKeyFilter.Match.MINE ? mine.key(r.key())
+          : keys.deserialize(r.topic(), r.key());
       return key.agentId().equals(mine.agentId()) ? key : null;
     } catch (RuntimeException e) {
       log.warn("unreadable decision key at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -83,7 +84,7 @@ public final class TopicScan implements AutoCloseable {
   }
 
   /** Offset look-ups of a partition the consumer is not assigned make it warn when their answer comes back. */
-  private long assigned(TopicPartition tp, java.util.function.LongSupplier lookUp) {
+  private long assigned(TopicPartition tp, LongSupplier lookUp) {
     consumer.assign(List.of(tp));
     try {
       return lookUp.getAsLong();

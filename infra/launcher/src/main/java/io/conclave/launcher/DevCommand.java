@@ -150,7 +150,8 @@ final class DevCommand implements Callable<Integer> {
     boolean ownRegistry = embedded.stream().anyMatch(e -> e instanceof RegistryServer);
     out.println();
     out.println("Conclave is running. Ctrl-C stops everything.");
-    out.printf("  HTTP API         %s   (POST /tasks, GET /tasks/{id}, GET /agents/{id}/decisions, GET /agents/{id}/state)%n", http);
+    out.printf("  HTTP API         %s   (POST /tasks, GET /tasks/{id}, GET /agents/{id}/decisions, "
+        + "GET /agents/{id}/state)%n", http);
     out.printf("  Kafka            %s%s%n", bootstrap, ownKafka ? "   (embedded)" : "");
     out.printf("  Schema registry  %s%s%n", registry, ownRegistry ? "   (embedded)" : "");
     out.printf("  Topics           %s.*   (%d partitions)%n", settings.topics().prefix(), settings.partitions());
