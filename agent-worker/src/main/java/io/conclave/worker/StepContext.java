@@ -67,10 +67,6 @@ final class StepContext<S> implements AgentContext<S> {
     }
   }
 
-  AgentJournal.Draft<S> draft() {
-    return draft;
-  }
-
   /** The effects a re-drive did not perform, in order. */
   List<String> skippedEffects() {
     return List.copyOf(skippedEffects);

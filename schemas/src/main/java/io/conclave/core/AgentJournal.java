@@ -58,10 +58,6 @@ public final class AgentJournal<S> {
     return agentId;
   }
 
-  public StateFold<S> fold() {
-    return fold;
-  }
-
   public S state() {
     return state;
   }

@@ -61,6 +61,11 @@ public final class AgentLogs implements AutoCloseable {
     record AtTime(Instant time) implements Bound {
       public AtTime {
         Objects.requireNonNull(time, "time");
+        try {
+          time.toEpochMilli(); // record timestamps are epoch milliseconds
+        } catch (ArithmeticException e) {
+          throw new IllegalArgumentException("a time must be within epoch milliseconds, was " + time);
+        }
       }
     }
   }
@@ -87,7 +92,8 @@ public final class AgentLogs implements AutoCloseable {
   public synchronized <S> FoldedLog<S> fold(String agentId, StateFold<S> fold, Bound bound, boolean useSnapshots) {
     TopicPartition tp = decisionsPartition(agentId);
     long end = scan.endOffset(tp);
-    long until = bound instanceof Bound.AtOffset at ? Math.min(end, at.offset() + 1) : end;
+    // an offset at or past the end is the end (offset + 1 would overflow at Long.MAX_VALUE)
+    long until = bound instanceof Bound.AtOffset at && at.offset() < end ? at.offset() + 1 : end;
     // a snapshot is taken once its decisions committed: one taken by then covers only decisions stamped by then
     Instant latest = bound instanceof Bound.AtTime at ? at.time() : Instant.MAX;
     long latestMillis = bound instanceof Bound.AtTime at ? at.time().toEpochMilli() : Long.MAX_VALUE;

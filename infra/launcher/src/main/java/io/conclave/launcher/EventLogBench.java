@@ -2,6 +2,7 @@ package io.conclave.launcher;
 
 import io.conclave.core.AgentJournal;
 import io.conclave.core.Decision;
+import io.conclave.core.DecisionKey;
 import io.conclave.core.FoldedLog;
 import io.conclave.core.Tally;
 import io.conclave.kafka.AgentLogs;
@@ -241,9 +242,8 @@ final class EventLogBench implements Callable<Integer> {
     }
 
     private ProducerRecord<byte[], byte[]> sample() {
-      return records.decision(new Decision(new io.conclave.core.DecisionKey(journal.agentId(),
-          journal.nextSequence()), Optional.empty(), Optional.empty(), "STEP_RESULT", PAYLOAD, clock.instant(),
-          Optional.empty()));
+      return records.decision(new Decision(new DecisionKey(journal.agentId(), journal.nextSequence()),
+          Optional.empty(), Optional.empty(), "STEP_RESULT", PAYLOAD, clock.instant(), Optional.empty()));
     }
 
     void append(int n) throws ExecutionException, InterruptedException {

@@ -133,8 +133,10 @@ class AgentHistoryIT {
     }
     assertThat(snapshotUsed).as("some answers started from a snapshot").isTrue();
 
-    // ... and now is the end of the log
+    // ... and now is the end of the log, as is any offset past it
     JsonNode now = state("/agents/" + agentId + "/state");
+    assertThat(state("/agents/" + agentId + "/state?atOffset=" + Long.MAX_VALUE).get("state"))
+        .isEqualTo(now.get("state"));
     assertThat(now.get("state").toString())
         .isEqualTo(foldToJson(OfflineAgent.FOLD, log.stream().map(RecordedLogs.Logged::decision).toList()));
     assertThat(now.get("state").get("steps").asLong())
@@ -179,6 +181,8 @@ class AgentHistoryIT {
     assertThat(http.get("/agents/research-0/state?atOffset=-1").statusCode()).isEqualTo(400);
     assertThat(http.get("/agents/research-0/state?atOffset=abc").body()).contains("atOffset");
     assertThat(http.get("/agents/research-0/state?at=yesterday").body()).contains("ISO-8601");
+    assertThat(http.get("/agents/research-0/state?at=%2B1000000000-12-31T23:59:59Z").body())
+        .contains("epoch milliseconds");
     assertThat(http.get("/agents/research-0/state?at=2026-01-01T00:00:00Z&atOffset=3").statusCode()).isEqualTo(400);
     HttpResponse<String> noInstance = http.get("/agents/research/state");
     assertThat(noInstance.statusCode()).isEqualTo(400);
