@@ -17,15 +17,20 @@ public sealed interface SagaEvent {
 
   Instant at();
 
-  /** The leader of {@code leader.shard()} planned the saga. */
-  record Started(String sagaId, String taskId, long seq, List<SagaStep> plan, LeaderStamp leader, Instant at)
-      implements SagaEvent {
+  /** The leader of {@code leader.shard()} planned the saga and dispatched its first stage. */
+  record Started(String sagaId, String taskId, long seq, List<SagaStep> plan, String prompt, LeaderStamp leader,
+                 Instant at) implements SagaEvent {
     public Started {
       Require.text(sagaId, "sagaId");
       Require.text(taskId, "taskId");
       plan = List.copyOf(Require.present(plan, "plan"));
+      Require.present(prompt, "prompt");
       Require.present(leader, "leader");
       Require.present(at, "at");
+    }
+
+    public Started(String sagaId, String taskId, long seq, List<SagaStep> plan, LeaderStamp leader, Instant at) {
+      this(sagaId, taskId, seq, plan, "", leader, at);
     }
   }
 
@@ -72,6 +77,10 @@ public sealed interface SagaEvent {
     }
   }
 
+  /**
+   * The saga ended without completing: a step failed, and every compensation due has run (or was parked, see
+   * {@link CompensationParked}).
+   */
   record Aborted(String sagaId, String taskId, long seq, String reason, Instant at) implements SagaEvent {
     public Aborted {
       Require.text(sagaId, "sagaId");
@@ -81,9 +90,123 @@ public sealed interface SagaEvent {
     }
   }
 
+  /** Approval step {@code stepIndex} was dispatched: it waits for a human's decision. */
+  record ApprovalRequested(String sagaId, String taskId, int stepIndex, Instant at) implements SagaEvent {
+    public ApprovalRequested {
+      Require.text(sagaId, "sagaId");
+      Require.text(taskId, "taskId");
+      Require.notNegative(stepIndex, "stepIndex");
+      Require.present(at, "at");
+    }
+
+    @Override
+    public long seq() {
+      return Seq.approvalRequested(stepIndex);
+    }
+  }
+
+  /**
+   * A human decided approval step {@code stepIndex} ({@code POST /sagas/{id}/approvals/{step}}). The shard leader
+   * acts on the first decision for a step that is waiting, and ignores the others.
+   */
+  record ApprovalDecided(String sagaId, String taskId, int stepIndex, boolean approved, String actor, String comment,
+                         Instant at) implements SagaEvent {
+    public ApprovalDecided {
+      Require.text(sagaId, "sagaId");
+      Require.text(taskId, "taskId");
+      Require.notNegative(stepIndex, "stepIndex");
+      Require.present(actor, "actor");
+      Require.present(comment, "comment");
+      Require.present(at, "at");
+    }
+
+    @Override
+    public long seq() {
+      return Seq.approvalDecided(stepIndex);
+    }
+  }
+
+  /**
+   * The shard leader joined the parallel stage that starts at step {@code stepIndex}: every branch had an outcome,
+   * and the saga went on (the next stage dispatched, or compensation started) in the same transaction.
+   */
+  record Joined(String sagaId, String taskId, int stepIndex, Instant at) implements SagaEvent {
+    public Joined {
+      Require.text(sagaId, "sagaId");
+      Require.text(taskId, "taskId");
+      Require.notNegative(stepIndex, "stepIndex");
+      Require.present(at, "at");
+    }
+
+    @Override
+    public long seq() {
+      return Seq.joined(stepIndex);
+    }
+  }
+
+  /** Attempt {@code attempt} to compensate step {@code stepIndex} failed; the shard leader retries it later. */
+  record CompensationFailed(String sagaId, String taskId, int stepIndex, String agentType, int attempt, String error,
+                            Instant at) implements SagaEvent {
+    public CompensationFailed {
+      Require.text(sagaId, "sagaId");
+      Require.text(taskId, "taskId");
+      Require.notNegative(stepIndex, "stepIndex");
+      Require.text(agentType, "agentType");
+      Require.notNegative(attempt, "attempt");
+      Require.present(error, "error");
+      Require.present(at, "at");
+    }
+
+    @Override
+    public long seq() {
+      return Seq.compensationFailed(stepIndex, attempt);
+    }
+  }
+
+  /** The shard leader sent attempt {@code attempt} of step {@code stepIndex}'s compensation. */
+  record CompensationRetried(String sagaId, String taskId, int stepIndex, String agentType, int attempt, Instant at)
+      implements SagaEvent {
+    public CompensationRetried {
+      Require.text(sagaId, "sagaId");
+      Require.text(taskId, "taskId");
+      Require.notNegative(stepIndex, "stepIndex");
+      Require.text(agentType, "agentType");
+      Require.notNegative(attempt, "attempt");
+      Require.present(at, "at");
+    }
+
+    @Override
+    public long seq() {
+      return Seq.compensationRetried(stepIndex, attempt);
+    }
+  }
+
+  /**
+   * The compensation of step {@code stepIndex} failed {@code attempts} times and was parked on the dead-letter topic
+   * for an operator: this event is the alert. The saga goes on undoing the steps before it and ends FAILED.
+   */
+  record CompensationParked(String sagaId, String taskId, int stepIndex, String agentType, int attempts, String error,
+                            Instant at) implements SagaEvent {
+    public CompensationParked {
+      Require.text(sagaId, "sagaId");
+      Require.text(taskId, "taskId");
+      Require.notNegative(stepIndex, "stepIndex");
+      Require.text(agentType, "agentType");
+      Require.notNegative(attempts, "attempts");
+      Require.present(error, "error");
+      Require.present(at, "at");
+    }
+
+    @Override
+    public long seq() {
+      return Seq.parked(stepIndex);
+    }
+  }
+
   /**
    * The numbering of a saga of {@code n} steps: started 0; step i completed or failed i + 1; completed or
-   * aborted n + 1; step i compensated n + 2 + (n - 1 - i), i.e. in the reverse order compensations run.
+   * aborted n + 1; step i compensated n + 2 + (n - 1 - i), i.e. in the reverse order compensations run; approvals,
+   * joins and compensation retries in ranges of their own above those.
    */
   final class Seq {
     private Seq() {}
@@ -102,6 +225,31 @@ public sealed interface SagaEvent {
 
     public static long compensated(int stepCount, int stepIndex) {
       return stepCount + 2L + (stepCount - 1L - stepIndex);
+    }
+
+    // the events below have numbers of their own, above any of the ones before (a saga has at most 1000 steps)
+    public static long approvalRequested(int stepIndex) {
+      return 10_000L + stepIndex;
+    }
+
+    public static long approvalDecided(int stepIndex) {
+      return 20_000L + stepIndex;
+    }
+
+    public static long joined(int stepIndex) {
+      return 30_000L + stepIndex;
+    }
+
+    public static long parked(int stepIndex) {
+      return 40_000L + stepIndex;
+    }
+
+    public static long compensationFailed(int stepIndex, int attempt) {
+      return 1_000_000L + stepIndex * 1_000L + attempt;
+    }
+
+    public static long compensationRetried(int stepIndex, int attempt) {
+      return 2_000_000L + stepIndex * 1_000L + attempt;
     }
   }
 }

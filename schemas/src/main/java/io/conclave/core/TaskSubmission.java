@@ -1,12 +1,17 @@
 package io.conclave.core;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A task a client asked Conclave to carry out. The {@code taskId} is the idempotency key:
  * submitting the same id again does not start a second saga.
+ *
+ * @param plan the saga to run, when the client defined it ({@link SagaDefinition}); otherwise the shard leader's
+ *             planner plans it
  */
-public record TaskSubmission(String taskId, String prompt, Instant submittedAt) {
+public record TaskSubmission(String taskId, String prompt, Instant submittedAt, Optional<List<SagaStep>> plan) {
   /** The longest task id accepted. */
   public static final int MAX_ID_LENGTH = Require.MAX_ID_LENGTH;
 
@@ -14,5 +19,10 @@ public record TaskSubmission(String taskId, String prompt, Instant submittedAt) 
     Require.id(taskId, "taskId");
     Require.text(prompt, "prompt");
     Require.present(submittedAt, "submittedAt");
+    plan = Require.present(plan, "plan").map(p -> new SagaDefinition(p).steps());
+  }
+
+  public TaskSubmission(String taskId, String prompt, Instant submittedAt) {
+    this(taskId, prompt, submittedAt, Optional.empty());
   }
 }

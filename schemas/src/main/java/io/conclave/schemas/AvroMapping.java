@@ -12,10 +12,16 @@ import io.conclave.core.RoutingSlip;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaStep;
 import io.conclave.core.StepCommand;
+import io.conclave.core.StepPolicy;
 import io.conclave.core.TaskSubmission;
 import io.conclave.schemas.avro.SagaEventKind;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,19 +33,24 @@ final class AvroMapping {
   private AvroMapping() {}
 
   static io.conclave.schemas.avro.TaskSubmitted toAvro(TaskSubmission t) {
-    return new io.conclave.schemas.avro.TaskSubmitted(t.taskId(), t.prompt(), t.submittedAt());
+    return new io.conclave.schemas.avro.TaskSubmitted(t.taskId(), t.prompt(), t.submittedAt(),
+        t.plan().map(AvroMapping::stepsToAvro).orElse(null));
   }
 
   static TaskSubmission fromAvro(io.conclave.schemas.avro.TaskSubmitted a) {
-    return new TaskSubmission(a.getTaskId(), a.getPrompt(), a.getSubmittedAt());
+    return new TaskSubmission(a.getTaskId(), a.getPrompt(), a.getSubmittedAt(),
+        Optional.ofNullable(a.getPlan()).map(AvroMapping::stepsFromAvro));
   }
 
   static io.conclave.schemas.avro.SagaStep toAvro(SagaStep s) {
-    return new io.conclave.schemas.avro.SagaStep(s.agentType(), s.action(), s.input(), s.compensation());
+    StepPolicy p = s.policy();
+    return new io.conclave.schemas.avro.SagaStep(s.agentType(), s.action(), s.input(), s.compensation(), s.parallel(),
+        p.timeout().toMillis(), p.maxAttempts(), p.backoff().toMillis());
   }
 
   static SagaStep fromAvro(io.conclave.schemas.avro.SagaStep a) {
-    return new SagaStep(a.getAgentType(), a.getAction(), a.getInput(), a.getCompensation());
+    return new SagaStep(a.getAgentType(), a.getAction(), a.getInput(), a.getCompensation(), a.getParallel(),
+        new StepPolicy(Duration.ofMillis(a.getTimeoutMs()), a.getMaxAttempts(), Duration.ofMillis(a.getBackoffMs())));
   }
 
   static List<io.conclave.schemas.avro.SagaStep> stepsToAvro(List<SagaStep> steps) {
@@ -51,11 +62,13 @@ final class AvroMapping {
   }
 
   static io.conclave.schemas.avro.RoutingSlip toAvro(RoutingSlip s) {
-    return new io.conclave.schemas.avro.RoutingSlip(s.sagaId(), s.taskId(), stepsToAvro(s.steps()), s.cursor());
+    return new io.conclave.schemas.avro.RoutingSlip(s.sagaId(), s.taskId(), stepsToAvro(s.steps()), s.cursor(),
+        s.prompt(), byIndex(s.outputs(), s.steps().size()), byIndex(s.failures(), s.steps().size()));
   }
 
   static RoutingSlip fromAvro(io.conclave.schemas.avro.RoutingSlip a) {
-    return new RoutingSlip(a.getSagaId(), a.getTaskId(), stepsFromAvro(a.getSteps()), a.getCursor());
+    return new RoutingSlip(a.getSagaId(), a.getTaskId(), a.getPrompt(), stepsFromAvro(a.getSteps()), a.getCursor(),
+        fromIndex(a.getOutputs()), fromIndex(a.getFailures()));
   }
 
   static io.conclave.schemas.avro.LeaderStamp toAvro(LeaderStamp s) {
@@ -68,29 +81,30 @@ final class AvroMapping {
 
   static io.conclave.schemas.avro.StepCommand toAvro(StepCommand c) {
     return new io.conclave.schemas.avro.StepCommand(toAvro(c.slip()), c.input(), c.attempt(), toAvro(c.origin()),
-        c.issuedAt());
+        c.issuedAt(), c.deadline().orElse(null));
   }
 
   static StepCommand fromAvro(io.conclave.schemas.avro.StepCommand a) {
     return new StepCommand(fromAvro(a.getSlip()), a.getInput(), a.getAttempt(), fromAvro(a.getOrigin()),
-        a.getIssuedAt());
+        a.getIssuedAt(), Optional.ofNullable(a.getDeadline()));
   }
 
   static io.conclave.schemas.avro.CompensateCommand toAvro(CompensateCommand c) {
     return new io.conclave.schemas.avro.CompensateCommand(toAvro(c.slip()), c.stepIndex(), c.reason(), c.attempt(),
-        toAvro(c.origin()), c.issuedAt());
+        toAvro(c.origin()), c.issuedAt(), c.remaining());
   }
 
   static CompensateCommand fromAvro(io.conclave.schemas.avro.CompensateCommand a) {
-    return new CompensateCommand(fromAvro(a.getSlip()), a.getStepIndex(), a.getReason(), a.getAttempt(),
-        fromAvro(a.getOrigin()), a.getIssuedAt());
+    return new CompensateCommand(fromAvro(a.getSlip()), a.getStepIndex(), a.getRemaining(), a.getReason(),
+        a.getAttempt(), fromAvro(a.getOrigin()), a.getIssuedAt());
   }
 
   static io.conclave.schemas.avro.SagaEvent toAvro(SagaEvent e) {
     var b = io.conclave.schemas.avro.SagaEvent.newBuilder()
         .setSagaId(e.sagaId()).setTaskId(e.taskId()).setSeq(e.seq()).setAt(e.at());
     if (e instanceof SagaEvent.Started s) {
-      b.setKind(SagaEventKind.STARTED).setPlan(stepsToAvro(s.plan())).setLeader(toAvro(s.leader()));
+      b.setKind(SagaEventKind.STARTED).setPlan(stepsToAvro(s.plan())).setLeader(toAvro(s.leader()))
+          .setPrompt(s.prompt());
     } else if (e instanceof SagaEvent.StepCompleted s) {
       b.setKind(SagaEventKind.STEP_COMPLETED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
           .setOutput(s.output());
@@ -103,6 +117,22 @@ final class AvroMapping {
       b.setKind(SagaEventKind.COMPLETED);
     } else if (e instanceof SagaEvent.Aborted s) {
       b.setKind(SagaEventKind.ABORTED).setError(s.reason());
+    } else if (e instanceof SagaEvent.ApprovalRequested s) {
+      b.setKind(SagaEventKind.APPROVAL_REQUESTED).setStepIndex(s.stepIndex());
+    } else if (e instanceof SagaEvent.ApprovalDecided s) {
+      b.setKind(SagaEventKind.APPROVAL_DECIDED).setStepIndex(s.stepIndex()).setApproved(s.approved())
+          .setActor(s.actor()).setOutput(s.comment());
+    } else if (e instanceof SagaEvent.Joined s) {
+      b.setKind(SagaEventKind.JOINED).setStepIndex(s.stepIndex());
+    } else if (e instanceof SagaEvent.CompensationFailed s) {
+      b.setKind(SagaEventKind.COMPENSATION_FAILED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
+          .setAttempt(s.attempt()).setError(s.error());
+    } else if (e instanceof SagaEvent.CompensationRetried s) {
+      b.setKind(SagaEventKind.COMPENSATION_RETRIED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
+          .setAttempt(s.attempt());
+    } else if (e instanceof SagaEvent.CompensationParked s) {
+      b.setKind(SagaEventKind.COMPENSATION_PARKED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
+          .setAttempt(s.attempts()).setError(s.error());
     } else {
       throw new IllegalStateException("unmapped saga event " + e.getClass());
     }
@@ -116,7 +146,7 @@ final class AvroMapping {
     switch (a.getKind()) {
       case STARTED:
         return new SagaEvent.Started(saga, task, seq, stepsFromAvro(required(a.getPlan(), "plan")),
-            fromAvro(required(a.getLeader(), "leader")), a.getAt());
+            a.getPrompt() == null ? "" : a.getPrompt(), fromAvro(required(a.getLeader(), "leader")), a.getAt());
       case STEP_COMPLETED:
         return new SagaEvent.StepCompleted(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
             required(a.getAgentType(), "agentType"), required(a.getOutput(), "output"), a.getAt());
@@ -130,6 +160,25 @@ final class AvroMapping {
         return new SagaEvent.Completed(saga, task, seq, a.getAt());
       case ABORTED:
         return new SagaEvent.Aborted(saga, task, seq, required(a.getError(), "error"), a.getAt());
+      case APPROVAL_REQUESTED:
+        return new SagaEvent.ApprovalRequested(saga, task, required(a.getStepIndex(), "stepIndex"), a.getAt());
+      case APPROVAL_DECIDED:
+        return new SagaEvent.ApprovalDecided(saga, task, required(a.getStepIndex(), "stepIndex"),
+            required(a.getApproved(), "approved"), required(a.getActor(), "actor"),
+            a.getOutput() == null ? "" : a.getOutput(), a.getAt());
+      case JOINED:
+        return new SagaEvent.Joined(saga, task, required(a.getStepIndex(), "stepIndex"), a.getAt());
+      case COMPENSATION_FAILED:
+        return new SagaEvent.CompensationFailed(saga, task, required(a.getStepIndex(), "stepIndex"),
+            required(a.getAgentType(), "agentType"), required(a.getAttempt(), "attempt"),
+            required(a.getError(), "error"), a.getAt());
+      case COMPENSATION_RETRIED:
+        return new SagaEvent.CompensationRetried(saga, task, required(a.getStepIndex(), "stepIndex"),
+            required(a.getAgentType(), "agentType"), required(a.getAttempt(), "attempt"), a.getAt());
+      case COMPENSATION_PARKED:
+        return new SagaEvent.CompensationParked(saga, task, required(a.getStepIndex(), "stepIndex"),
+            required(a.getAgentType(), "agentType"), required(a.getAttempt(), "attempt"),
+            required(a.getError(), "error"), a.getAt());
       default:
         throw new IllegalArgumentException("unknown saga event kind " + a.getKind());
     }
@@ -195,6 +244,26 @@ final class AvroMapping {
   static DeadLetter fromAvro(io.conclave.schemas.avro.DeadLetter a) {
     return new DeadLetter(a.getSourceTopic(), a.getSourcePartition(), a.getSourceOffset(), a.getErrorClass(),
         a.getErrorMessage(), unwrap(a.getKey()), unwrap(a.getValue()), a.getAt());
+  }
+
+  /** An index-aligned list of {@code values}' entries, null where a step has none. */
+  private static List<String> byIndex(Map<Integer, String> values, int size) {
+    if (values.isEmpty()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>(Collections.nCopies(size, null));
+    values.forEach(out::set);
+    return out;
+  }
+
+  private static Map<Integer, String> fromIndex(List<String> values) {
+    Map<Integer, String> out = new HashMap<>();
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) != null) {
+        out.put(i, values.get(i));
+      }
+    }
+    return out;
   }
 
   private static ByteBuffer wrap(byte[] bytes) {

@@ -1,0 +1,37 @@
+package io.conclave.core;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A saga as data: its steps in order, consecutive {@linkplain SagaStep#parallel() parallel} steps forming one stage.
+ * Build one with {@link Saga}, or read one from JSON or YAML with {@link SagaDefinitions}.
+ */
+public record SagaDefinition(List<SagaStep> steps) {
+  private static final Pattern TYPE = Pattern.compile("[a-zA-Z0-9._-]+");
+
+  public SagaDefinition {
+    steps = List.copyOf(Require.present(steps, "steps"));
+    if (steps.isEmpty()) {
+      throw new IllegalArgumentException("a saga needs at least one step");
+    }
+    if (steps.size() > RoutingSlip.MAX_STEPS) {
+      throw new IllegalArgumentException("a saga has at most " + RoutingSlip.MAX_STEPS + " steps, this one "
+          + steps.size());
+    }
+    for (int i = 0; i < steps.size(); i++) {
+      SagaStep s = steps.get(i);
+      if (i == 0 && s.parallel()) {
+        throw new IllegalArgumentException("step 0 cannot run in parallel with a step before it: there is none");
+      }
+      if (!TYPE.matcher(s.agentType()).matches()) {
+        throw new IllegalArgumentException("step " + i + ": agent type '" + s.agentType()
+            + "' may only contain letters, digits, '.', '_' and '-'");
+      }
+      if (s.isApproval() && s.hasCompensation()) {
+        throw new IllegalArgumentException("step " + i + ": an approval has nothing to compensate");
+      }
+      InputMapping.check(s.input(), i, steps.size());
+    }
+  }
+}

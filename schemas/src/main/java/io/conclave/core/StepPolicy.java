@@ -1,0 +1,52 @@
+package io.conclave.core;
+
+import java.time.Duration;
+
+/**
+ * How long a saga step may take and how often it is tried.
+ *
+ * @param timeout     the step's deadline, counted from its dispatch: a step that has not completed by then fails and
+ *                    the saga compensates. {@link Duration#ZERO} sets no deadline
+ * @param maxAttempts how many times the worker runs the step before it fails (and, for its compensation, how many
+ *                    times the compensation is tried before it is parked on the dead-letter topic)
+ * @param backoff     the wait before the second attempt; it doubles for each further one, with jitter
+ */
+public record StepPolicy(Duration timeout, int maxAttempts, Duration backoff) {
+  /** No deadline, three attempts, 100 ms backoff. */
+  public static final StepPolicy DEFAULT = new StepPolicy(Duration.ZERO, 3, Duration.ofMillis(100));
+  /** The most attempts a policy may ask for. */
+  public static final int MAX_ATTEMPTS = 100;
+
+  public StepPolicy {
+    Require.present(timeout, "timeout");
+    Require.present(backoff, "backoff");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+    }
+    if (backoff.isNegative()) {
+      throw new IllegalArgumentException("backoff must not be negative, was " + backoff);
+    }
+    if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
+      throw new IllegalArgumentException("maxAttempts must be between 1 and " + MAX_ATTEMPTS + ", was " + maxAttempts);
+    }
+  }
+
+  public boolean hasDeadline() {
+    return !timeout.isZero();
+  }
+
+  public StepPolicy withTimeout(Duration t) {
+    return new StepPolicy(t, maxAttempts, backoff);
+  }
+
+  public StepPolicy withRetries(int attempts, Duration wait) {
+    return new StepPolicy(timeout, attempts, wait);
+  }
+
+  /** The wait before attempt {@code attempt + 1}, after {@code attempt} failed ones (no jitter; capped at a minute). */
+  public Duration backoffAfter(int attempt) {
+    Duration base = backoff.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : backoff;
+    Duration d = base.multipliedBy(1L << Math.min(Math.max(attempt - 1, 0), 20));
+    return d.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : d;
+  }
+}
