@@ -33,4 +33,21 @@ public interface Agent<S> {
    * @throws RuntimeException for a transient failure (the call is retried with backoff)
    */
   StepResult act(StepRequest request, AgentContext<S> context);
+
+  /**
+   * Undoes a step of this agent type ({@code request.step().compensation()} names the action), after a later step
+   * of the saga failed, its deadline passed or an approval was rejected. Compensations of a saga run one after the
+   * other, latest step first. Like {@link #act}, it may run again after a crash (same idempotency key).
+   *
+   * <p>The default records that there was nothing to undo: override it when {@link #act} has effects.
+   *
+   * @return {@link StepResult.Completed} once undone; {@link StepResult.Failed} (or a RuntimeException) makes the
+   *     shard leader try again with backoff and, after the step's attempts, park the compensation on the
+   *     dead-letter topic
+   */
+  default StepResult compensate(CompensationRequest request, AgentContext<S> context) {
+    context.log().append(StepEngine.COMPENSATION_DECISION, request.step().compensation() + " of step "
+        + request.stepIndex() + ": nothing to undo");
+    return new StepResult.Completed("nothing to undo");
+  }
 }

@@ -1,26 +1,27 @@
 package io.conclave.worker;
 
-import io.conclave.core.StepCommand;
 import io.conclave.kafka.AgentLogs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.ServiceRunner;
 import io.conclave.kafka.TransactionalPartitionLoop;
-import io.conclave.resilience.CallPolicies;
 import io.conclave.schemas.ConclaveSerdes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * A worker process: for each agent it hosts, a member of that agent type's consumer group on
- * {@code conclave.commands.<type>}. Start more processes to share the partitions of busy types.
+ * {@code conclave.commands.<type>} and {@code conclave.compensations.<type>}. Start more processes to share the
+ * partitions of busy types.
  */
 public final class AgentWorker implements AutoCloseable {
-  private final List<TransactionalPartitionLoop<StepCommand>> loops = new ArrayList<>();
+  private final List<TransactionalPartitionLoop<Object>> loops = new ArrayList<>();
   private final List<AgentLogs> logs = new ArrayList<>();
   private final ConclaveSerdes serdes;
 
@@ -34,11 +35,14 @@ public final class AgentWorker implements AutoCloseable {
     ConclaveRecords records = new ConclaveRecords(settings, serdes);
     for (Agent<?> agent : agents) {
       var handler = handler(agent, records, model, clock, settings);
+      String commands = settings.topics().commands(agent.type());
+      String compensations = settings.topics().compensations(agent.type());
       var options = new TransactionalPartitionLoop.Options("worker-" + agent.type(), settings.bootstrapServers(),
-          settings.topics().commands(agent.type()), groupId(settings, agent.type()),
+          List.of(commands, compensations), groupId(settings, agent.type()),
           settings.topics().prefix() + "-worker-" + agent.type(), settings.topics().deadLetters(),
           settings.groups().consumerConfig());
-      loops.add(new TransactionalPartitionLoop<>(options, serdes.stepCommand().deserializer(),
+      loops.add(new TransactionalPartitionLoop<>(options, Map.<String, Deserializer<?>>of(commands,
+          serdes.stepCommand().deserializer(), compensations, serdes.compensateCommand().deserializer()),
           serdes.deadLetter().serializer(), handler, clock));
     }
   }
@@ -48,8 +52,7 @@ public final class AgentWorker implements AutoCloseable {
     // a log reader per agent type: the types' take-overs rebuild state in parallel, on their loops' threads
     AgentLogs reader = new AgentLogs(settings, serdes);
     logs.add(reader);
-    return new WorkerHandler<>(agent, CallPolicies.standard(Duration.ofSeconds(60), 2), records, reader, model, clock,
-        settings.snapshotEvery());
+    return new WorkerHandler<>(agent, records, reader, model, clock, settings.snapshotEvery());
   }
 
   /** The consumer group of an agent type: its members share the type's command partitions. */

@@ -1,27 +1,34 @@
 package io.conclave.worker;
 
+import io.conclave.core.CompensateCommand;
 import io.conclave.core.Decision;
-import io.conclave.core.SagaEvent;
+import io.conclave.core.SagaDecider;
+import io.conclave.core.SagaMoves;
 import io.conclave.core.StepCommand;
+import io.conclave.core.StepOutcome;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
-/** What a worker writes after running a step: its decisions, the saga's events, the next command. Pure. */
+/**
+ * What a worker writes after running a step or a compensation: the agent's decisions and the saga's moves
+ * ({@link SagaDecider} decides them with what the command's routing slip knows). Pure.
+ */
 public final class StepEngine {
   /** The decision kind of a step's result. */
   public static final String RESULT_DECISION = "STEP_RESULT";
   /** The decision kind recorded when a step failed. */
   public static final String FAILURE_DECISION = "STEP_FAILED";
+  /** The decision kind of an undone step. */
+  public static final String COMPENSATION_DECISION = "COMPENSATED";
+  /** The decision kind recorded when an attempt to undo a step failed. */
+  public static final String COMPENSATION_FAILURE_DECISION = "COMPENSATION_FAILED";
 
   private StepEngine() {}
 
-  /** Everything written for one step, in one transaction. */
-  public record Transition(List<Decision> decisions, List<SagaEvent> events, Optional<StepCommand> next) {
+  /** Everything written for one step or compensation, in one transaction. */
+  public record Transition(List<Decision> decisions, SagaMoves moves) {
     public Transition {
       decisions = List.copyOf(decisions);
-      events = List.copyOf(events);
     }
   }
 
@@ -30,26 +37,18 @@ public final class StepEngine {
    *                  {@value #FAILURE_DECISION})
    */
   public static Transition after(StepCommand command, StepResult result, List<Decision> decisions, Instant now) {
-    var slip = command.slip();
-    int index = slip.cursor();
-    String agentType = command.step().agentType();
-    List<SagaEvent> events = new ArrayList<>();
-    Optional<StepCommand> next = Optional.empty();
-    if (result instanceof StepResult.Completed done) {
-      events.add(new SagaEvent.StepCompleted(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(index), index,
-          agentType, done.output(), now));
-      var advanced = slip.advance();
-      if (advanced.isPresent()) {
-        next = Optional.of(new StepCommand(advanced.get(), done.output(), 0, command.origin(), now));
-      } else {
-        events.add(new SagaEvent.Completed(slip.sagaId(), slip.taskId(), SagaEvent.Seq.end(slip.steps().size()), now));
-      }
-    } else if (result instanceof StepResult.Failed failed) {
-      events.add(new SagaEvent.StepFailed(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(index), index, agentType,
-          failed.reason(), now));
-      events.add(new SagaEvent.Aborted(slip.sagaId(), slip.taskId(), SagaEvent.Seq.end(slip.steps().size()),
-          "step " + index + " (" + agentType + ") failed: " + failed.reason(), now));
-    }
-    return new Transition(decisions, events, next);
+    int index = command.stepIndex();
+    StepOutcome outcome = result instanceof StepResult.Completed done ? new StepOutcome.Completed(index, done.output())
+        : new StepOutcome.Failed(index, ((StepResult.Failed) result).reason());
+    var decision = SagaDecider.decide(command.slip(), outcome);
+    return new Transition(decisions, SagaMoves.after(decision, outcome, true, false, command.origin(), now));
+  }
+
+  /** After a compensation: the next one (or the saga's end), or the failure the shard leader retries. */
+  public static Transition afterCompensation(CompensateCommand command, StepResult result, List<Decision> decisions,
+                                             Instant now) {
+    SagaMoves moves = result instanceof StepResult.Failed failed
+        ? SagaMoves.compensationFailed(command, failed.reason(), now) : SagaMoves.compensated(command, now);
+    return new Transition(decisions, moves);
   }
 }

@@ -1,15 +1,19 @@
 package io.conclave.worker;
 
-import dev.failsafe.FailsafeExecutor;
 import io.conclave.core.AgentIds;
 import io.conclave.core.AgentJournal;
+import io.conclave.core.CompensateCommand;
 import io.conclave.core.FoldedLog;
+import io.conclave.core.InputMapping;
 import io.conclave.core.StepCommand;
 import io.conclave.kafka.AgentLogs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.PoisonRecordException;
 import io.conclave.kafka.TransactionalPartitionLoop;
+import io.conclave.resilience.CallPolicies;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,16 +26,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the steps on the partitions of an agent type's command topic. A partition is an agent instance: its decisions
- * form the log of agent {@code <type>-<partition>}, continued by whichever worker owns the partition. Taking a
- * partition over rebuilds the agent's state from its log (latest snapshot plus the decisions after it); every
- * {@code snapshotEvery} decisions, once they have committed, a snapshot of the state is written.
+ * Runs the steps and compensations of one agent type. Partition p of the type's command topic and of its
+ * compensation topic is agent instance {@code <type>-<p>}: its decisions form one log, continued by whichever worker
+ * owns the partition (the loop gives both topics' partition p to the same member). Taking a partition over rebuilds
+ * the agent's state from its log (latest snapshot plus the decisions after it); every {@code snapshotEvery}
+ * decisions, once they have committed, a snapshot of the state is written.
+ *
+ * <p>A step whose deadline passed before it started is not run; one that ends after its deadline keeps its decisions
+ * but reports nothing to the saga: past the deadline, the shard leader decides (it fails the step and compensates).
  */
-final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<StepCommand> {
+final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Object> {
   private static final Logger log = LoggerFactory.getLogger(WorkerHandler.class);
+  /** The longest an attempt of a step or compensation may run when its deadline does not say otherwise. */
+  static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(60);
 
   private final Agent<S> agent;
-  private final FailsafeExecutor<StepResult> policies;
   private final ConclaveRecords records;
   private final AgentLogs logs;
   private final LlmClient model;
@@ -39,10 +48,9 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<StepC
   private final int snapshotEvery;
   private final Map<Integer, AgentJournal<S>> journals = new HashMap<>();
 
-  WorkerHandler(Agent<S> agent, FailsafeExecutor<StepResult> policies, ConclaveRecords records, AgentLogs logs,
-                LlmClient model, Clock clock, int snapshotEvery) {
+  WorkerHandler(Agent<S> agent, ConclaveRecords records, AgentLogs logs, LlmClient model, Clock clock,
+                int snapshotEvery) {
     this.agent = agent;
-    this.policies = policies;
     this.records = records;
     this.logs = logs;
     this.model = model;
@@ -56,7 +64,7 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<StepC
   }
 
   @Override
-  public List<ProducerRecord<byte[], byte[]>> onAssigned(int partition, long committedOffset) {
+  public List<ProducerRecord<byte[], byte[]>> onAssigned(int partition, Map<String, Long> committed) {
     String agentId = AgentIds.of(agent.type(), partition);
     FoldedLog<S> folded = logs.current(agentId, agent.fold());
     if (folded.gaps() > 0) {
@@ -69,26 +77,87 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<StepC
   }
 
   @Override
-  public List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> record, StepCommand command) {
-    if (!command.step().agentType().equals(agent.type())) {
-      throw new PoisonRecordException("command for agent type '" + command.step().agentType()
-          + "' on the topic of '" + agent.type() + "'");
+  public List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> record, Object value) {
+    if (value instanceof StepCommand command) {
+      return step(record, command);
     }
+    if (value instanceof CompensateCommand command) {
+      return compensate(record, command);
+    }
+    throw new PoisonRecordException("not a command: " + value.getClass().getName());
+  }
+
+  private List<ProducerRecord<byte[], byte[]>> step(ConsumerRecord<byte[], byte[]> record, StepCommand command) {
+    checkType(command.step().agentType());
     AgentJournal<S> journal = journals.get(record.partition());
     var slip = command.slip();
-    var request = new StepRequest(slip.sagaId(), slip.taskId(), slip.cursor(), command.step(), command.input(),
+    Instant start = clock.instant();
+    if (command.isLate(start)) {
+      log.info("{}: step {} of {} arrived after its deadline ({}); not run, the shard leader compensates",
+          journal.agentId(), slip.cursor(), slip.sagaId(), command.deadline().get());
+      return List.of();
+    }
+    var step = command.step().withInput(InputMapping.render(slip, slip.cursor()));
+    var request = new StepRequest(slip.sagaId(), slip.taskId(), slip.cursor(), step, command.input(),
         command.attempt());
-    var origin = new AgentJournal.Origin(Optional.of(slip.sagaId()), Optional.of(slip.cursor()), clock.instant(),
+    var origin = new AgentJournal.Origin(Optional.of(slip.sagaId()), Optional.of(slip.cursor()), start,
         Optional.empty());
+    Duration attemptTimeout = command.deadline().map(d -> Duration.between(start, d)).filter(d -> d.compareTo(
+        ATTEMPT_TIMEOUT) < 0).orElse(ATTEMPT_TIMEOUT);
+    var policies = CallPolicies.<StepResult>forStep(attemptTimeout, step.policy().maxAttempts(),
+        step.policy().backoff());
     StepRunner.Ran ran = StepRunner.run(agent, journal, request, origin, policies, model);
-    var transition = StepEngine.after(command, ran.result(), ran.decisions(), origin.at());
+    Instant end = clock.instant();
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+    ran.decisions().forEach(d -> out.add(records.decision(d)));
+    if (command.isLate(end)) {
+      log.info("{}: step {} of {} ended after its deadline; its decisions are kept, the shard leader decides the saga",
+          journal.agentId(), slip.cursor(), slip.sagaId());
+      return out;
+    }
+    var transition = StepEngine.after(command, ran.result(), ran.decisions(), end);
     log.info("{} step {} of {}: {}", journal.agentId(), slip.cursor(), slip.sagaId(),
         ran.result() instanceof StepResult.Completed ? "completed" : "failed");
+    out.addAll(records.moves(transition.moves(), source(record), end));
+    return out;
+  }
+
+  private List<ProducerRecord<byte[], byte[]>> compensate(ConsumerRecord<byte[], byte[]> record,
+                                                          CompensateCommand command) {
+    checkType(command.step().agentType());
+    AgentJournal<S> journal = journals.get(record.partition());
+    var slip = command.slip();
+    int index = command.stepIndex();
+    var request = new CompensationRequest(slip.sagaId(), slip.taskId(), index, command.step(),
+        slip.outputs().getOrDefault(index, ""), command.reason(), command.attempt());
+    Instant start = clock.instant();
+    var origin = new AgentJournal.Origin(Optional.of(slip.sagaId()), Optional.of(index), start, Optional.empty());
+    // one attempt here: the shard leader retries a failed compensation with backoff, without holding this thread
+    var policies = CallPolicies.<StepResult>forStep(ATTEMPT_TIMEOUT, 1, Duration.ZERO);
+    StepRunner.Ran ran = StepRunner.compensate(agent, journal, request, origin, policies, model);
+    Instant end = clock.instant();
+    var transition = StepEngine.afterCompensation(command, ran.result(), ran.decisions(), end);
+    if (ran.result() instanceof StepResult.Failed failed) {
+      log.warn("{}: compensation {} of step {} of {} (attempt {}) failed: {}", journal.agentId(),
+          command.step().compensation(), index, slip.sagaId(), command.attempt(), failed.reason());
+    } else {
+      log.info("{}: step {} of {} compensated ({})", journal.agentId(), index, slip.sagaId(),
+          command.step().compensation());
+    }
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
     transition.decisions().forEach(d -> out.add(records.decision(d)));
-    transition.events().forEach(e -> out.add(records.sagaEvent(e)));
-    transition.next().ifPresent(c -> out.add(records.stepCommand(c)));
+    out.addAll(records.moves(transition.moves(), source(record), end));
     return out;
+  }
+
+  private void checkType(String type) {
+    if (!type.equals(agent.type())) {
+      throw new PoisonRecordException("command for agent type '" + type + "' on the topic of '" + agent.type() + "'");
+    }
+  }
+
+  private static ConclaveRecords.RecordSource source(ConsumerRecord<?, ?> record) {
+    return new ConclaveRecords.RecordSource(record.topic(), record.partition(), record.offset());
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
 import io.conclave.core.AgentJournal;
+import io.conclave.core.CompensateCommand;
 import io.conclave.core.Decision;
 import io.conclave.core.FoldedLog;
 import io.conclave.core.LeaderStamp;
@@ -83,23 +84,29 @@ class StepEnginePropertiesTest {
     var transition = StepEngine.after(command, ran.result(), ran.decisions(), NOW);
 
     // then
-    List<SagaEvent> events = transition.events();
+    List<SagaEvent> events = transition.moves().events();
     assertThat(events).extracting(SagaEvent::seq).doesNotHaveDuplicates();
     assertThat(events).allSatisfy(e -> assertThat(e.seq()).isEqualTo(expectedSeq(e, s.stepCount())));
     assertThat(events.get(0)).isInstanceOfAny(SagaEvent.StepCompleted.class, SagaEvent.StepFailed.class);
     assertThat(events.get(0).seq()).isEqualTo(SagaEvent.Seq.step(s.cursor()));
     boolean last = s.cursor() == s.stepCount() - 1;
     if (ran.result() instanceof StepResult.Failed) {
-      assertThat(events).hasSize(2);
-      assertThat(events.get(1)).isInstanceOf(SagaEvent.Aborted.class);
-      assertThat(transition.next()).isEmpty();
+      // the failed step and every one before it are undone, latest first, one after the other
+      assertThat(events).hasSize(1);
+      assertThat(transition.moves().commands()).isEmpty();
+      assertThat(transition.moves().compensations()).singleElement().satisfies(c -> {
+        assertThat(c.stepIndex()).isEqualTo(s.cursor());
+        assertThat(c.remaining()).containsExactlyElementsOf(
+            IntStream.iterate(s.cursor() - 1, i -> i >= 0, i -> i - 1).boxed().toList());
+        assertThat(c.origin()).isEqualTo(ORIGIN);
+      });
     } else if (last) {
       assertThat(events).hasSize(2);
       assertThat(events.get(1)).isInstanceOf(SagaEvent.Completed.class);
-      assertThat(transition.next()).isEmpty();
+      assertThat(transition.moves().commands()).isEmpty();
     } else {
       assertThat(events).hasSize(1);
-      assertThat(transition.next()).hasValueSatisfying(next -> {
+      assertThat(transition.moves().commands()).singleElement().satisfies(next -> {
         assertThat(next.slip().cursor()).isEqualTo(s.cursor() + 1);
         assertThat(next.origin()).isEqualTo(ORIGIN);
       });
@@ -116,7 +123,8 @@ class StepEnginePropertiesTest {
     List<SagaEvent> events = new ArrayList<>();
     List<Long> decisionSeqs = new ArrayList<>();
 
-    // when: every transition's next command is run in turn
+    // when: every transition's next command (then every compensation) is run in turn
+    CompensateCommand undo = null;
     while (command != null) {
       int cursor = command.slip().cursor();
       StepResult result = cursor == failAt ? new StepResult.Failed("step " + cursor + " failed")
@@ -124,14 +132,24 @@ class StepEnginePropertiesTest {
       var ran = run(command, journal, new ScriptedAgent(decisionsPerStep, 0, result));
       var transition = StepEngine.after(command, ran.result(), ran.decisions(), NOW);
       transition.decisions().forEach(d -> decisionSeqs.add(d.sequence()));
-      events.addAll(transition.events());
-      command = transition.next().orElse(null);
+      events.addAll(transition.moves().events());
+      command = transition.moves().commands().stream().findFirst().orElse(null);
+      undo = transition.moves().compensations().stream().findFirst().orElse(undo);
+    }
+    List<Integer> undone = new ArrayList<>();
+    while (undo != null) {
+      undone.add(undo.stepIndex());
+      var transition = StepEngine.afterCompensation(undo, new StepResult.Completed("undone"), List.of(), NOW);
+      events.addAll(transition.moves().events());
+      undo = transition.moves().compensations().stream().findFirst().orElse(null);
     }
 
     // then
     assertThat(decisionSeqs).containsExactlyElementsOf(LongStream.range(firstSeq, journal.nextSequence()).boxed()
         .toList());
-    assertThat(events).extracting(SagaEvent::seq).doesNotHaveDuplicates().isSorted();
+    assertThat(events).extracting(SagaEvent::seq).doesNotHaveDuplicates();
+    assertThat(undone).as("compensated latest first").containsExactlyElementsOf(failAt < stepCount
+        ? IntStream.iterate(failAt, i -> i >= 0, i -> i - 1).boxed().toList() : List.of());
     assertThat(events).allSatisfy(e -> assertThat(e.seq()).isEqualTo(expectedSeq(e, stepCount)));
     SagaEvent end = events.get(events.size() - 1);
     assertThat(end).isInstanceOf(failAt < stepCount ? SagaEvent.Aborted.class : SagaEvent.Completed.class);
@@ -164,6 +182,9 @@ class StepEnginePropertiesTest {
     }
     if (e instanceof SagaEvent.Completed || e instanceof SagaEvent.Aborted) {
       return SagaEvent.Seq.end(stepCount);
+    }
+    if (e instanceof SagaEvent.Compensated c) {
+      return SagaEvent.Seq.compensated(stepCount, c.stepIndex());
     }
     throw new AssertionError("the step engine does not write " + e);
   }

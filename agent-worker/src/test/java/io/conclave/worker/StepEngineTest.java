@@ -2,6 +2,7 @@ package io.conclave.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.conclave.core.CompensateCommand;
 import io.conclave.core.Decision;
 import io.conclave.core.DecisionKey;
 import io.conclave.core.LeaderStamp;
@@ -11,6 +12,7 @@ import io.conclave.core.SagaStep;
 import io.conclave.core.StepCommand;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -44,11 +46,12 @@ class StepEngineTest {
     var transition = StepEngine.after(commandAt(0, 2), result, List.of(decision(17, "STEP_RESULT")), NOW);
 
     // then
-    assertThat(transition.events()).containsExactly(
+    assertThat(transition.moves().events()).containsExactly(
         new SagaEvent.StepCompleted("saga-t1", "t1", 1, 0, "research", "sources: a, b", NOW));
-    assertThat(transition.next()).isPresent();
-    StepCommand next = transition.next().orElseThrow();
-    assertThat(next.slip()).isEqualTo(new RoutingSlip("saga-t1", "t1", THREE_STEPS, 1));
+    assertThat(transition.moves().commands()).hasSize(1);
+    StepCommand next = transition.moves().commands().get(0);
+    assertThat(next.slip()).isEqualTo(new RoutingSlip("saga-t1", "t1", "", THREE_STEPS, 1, Map.of(0, "sources: a, b"),
+        Map.of()));
     assertThat(next.step()).isEqualTo(THREE_STEPS.get(1));
     assertThat(next.input()).as("the output feeds the next step").isEqualTo("sources: a, b");
     assertThat(next.origin()).as("the leader stamp travels with the saga").isEqualTo(ORIGIN);
@@ -65,11 +68,11 @@ class StepEngineTest {
     var transition = StepEngine.after(commandAt(2, 0), result, List.of(decision(4, "STEP_RESULT")), NOW);
 
     // then
-    assertThat(transition.events()).containsExactly(
+    assertThat(transition.moves().events()).containsExactly(
         new SagaEvent.StepCompleted("saga-t1", "t1", 3, 2, "write", "the answer", NOW),
         new SagaEvent.Completed("saga-t1", "t1", 4, NOW));
-    assertThat(transition.events().get(1).seq()).isEqualTo(THREE_STEPS.size() + 1L);
-    assertThat(transition.next()).isEmpty();
+    assertThat(transition.moves().events().get(1).seq()).isEqualTo(THREE_STEPS.size() + 1L);
+    assertThat(transition.moves().commands()).isEmpty();
     assertThat(transition.decisions()).extracting(Decision::sequence).as("written as recorded").containsExactly(4L);
   }
 
@@ -80,13 +83,13 @@ class StepEngineTest {
 
     // then
     assertThat(transition.decisions()).isEmpty();
-    assertThat(transition.events()).containsExactly(
+    assertThat(transition.moves().events()).containsExactly(
         new SagaEvent.StepCompleted("saga-t1", "t1", 2, 1, "analysis", "weighed", NOW));
-    assertThat(transition.next()).map(StepCommand::input).contains("weighed");
+    assertThat(transition.moves().commands()).extracting(StepCommand::input).containsExactly("weighed");
   }
 
   @Test
-  void aFailedStepRecordsTheFailureAndAbortsTheSaga() {
+  void aFailedStepRecordsTheFailureAndCompensatesItselfThenTheStepsBefore() {
     // given
     var result = new StepResult.Failed("no sources to weigh");
     Decision failure = decision(8, StepEngine.FAILURE_DECISION);
@@ -96,17 +99,47 @@ class StepEngineTest {
 
     // then
     assertThat(transition.decisions()).containsExactly(failure);
-    assertThat(transition.events()).hasSize(2);
-    assertThat(transition.events().get(0)).isEqualTo(
+    assertThat(transition.moves().events()).containsExactly(
         new SagaEvent.StepFailed("saga-t1", "t1", 2, 1, "analysis", "no sources to weigh", NOW));
-    assertThat(transition.events().get(1)).isInstanceOfSatisfying(SagaEvent.Aborted.class, aborted -> {
-      assertThat(aborted.sagaId()).isEqualTo("saga-t1");
-      assertThat(aborted.taskId()).isEqualTo("t1");
-      assertThat(aborted.seq()).isEqualTo(SagaEvent.Seq.end(3)).isEqualTo(4);
-      assertThat(aborted.reason()).contains("step 1").contains("analysis").contains("no sources to weigh");
-      assertThat(aborted.at()).isEqualTo(NOW);
+    assertThat(transition.moves().commands()).isEmpty();
+    assertThat(transition.moves().compensations()).singleElement().satisfies(c -> {
+      assertThat(c.stepIndex()).as("the failed step may have half-happened").isEqualTo(1);
+      assertThat(c.remaining()).containsExactly(0);
+      assertThat(c.reason()).contains("step 1").contains("analysis").contains("no sources to weigh");
+      assertThat(c.attempt()).isEqualTo(1);
+      assertThat(c.origin()).isEqualTo(ORIGIN);
     });
-    assertThat(transition.next()).isEmpty();
+  }
+
+  @Test
+  void theLastCompensationEndsTheSaga() {
+    // given
+    var undo = new CompensateCommand(new RoutingSlip("saga-t1", "t1", THREE_STEPS, 0), 0, List.of(), "step 1 failed",
+        1, ORIGIN, ISSUED);
+
+    // when
+    var transition = StepEngine.afterCompensation(undo, new StepResult.Completed("discarded"), List.of(), NOW);
+
+    // then
+    assertThat(transition.moves().events()).containsExactly(
+        new SagaEvent.Compensated("saga-t1", "t1", SagaEvent.Seq.compensated(3, 0), 0, "research", NOW),
+        new SagaEvent.Aborted("saga-t1", "t1", SagaEvent.Seq.end(3), "step 1 failed", NOW));
+    assertThat(transition.moves().compensations()).isEmpty();
+  }
+
+  @Test
+  void aFailedCompensationIsReportedForTheLeaderToRetry() {
+    // given
+    var undo = new CompensateCommand(new RoutingSlip("saga-t1", "t1", THREE_STEPS, 0), 1, List.of(0), "boom", 2,
+        ORIGIN, ISSUED);
+
+    // when
+    var transition = StepEngine.afterCompensation(undo, new StepResult.Failed("still locked"), List.of(), NOW);
+
+    // then
+    assertThat(transition.moves().events()).containsExactly(
+        new SagaEvent.CompensationFailed("saga-t1", "t1", 1, "analysis", 2, "still locked", NOW));
+    assertThat(transition.moves().compensations()).isEmpty();
   }
 
   @Test
@@ -116,6 +149,7 @@ class StepEngineTest {
 
     // when / then
     assertThat(transition.decisions()).isUnmodifiable();
-    assertThat(transition.events()).isUnmodifiable();
+    assertThat(transition.moves().events()).isUnmodifiable();
+    assertThat(transition.moves().commands()).isUnmodifiable();
   }
 }

@@ -1,6 +1,5 @@
 package io.conclave.coordinator;
 
-import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.ServiceRunner;
 import io.conclave.kafka.TransactionalPartitionLoop;
@@ -15,13 +14,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * A coordinator process: a member of the coordinator consumer group on {@code conclave.tasks}. Each partition it
- * owns is a shard it leads; the other members stand by and take the shard over when this one leaves or dies.
+ * A coordinator process: a member of the coordinator consumer group on {@code conclave.tasks} and
+ * {@code conclave.saga-events}. Each partition it owns (of both) is a shard it leads; the other members stand by and
+ * take the shard over when this one leaves or dies.
  */
 public final class Coordinator implements AutoCloseable {
-  private final TransactionalPartitionLoop<TaskSubmission> loop;
+  private final TransactionalPartitionLoop<Object> loop;
   private final CoordinatorHandler handler;
 
   public Coordinator(ConclaveSettings settings, Planner planner, Clock clock) {
@@ -29,10 +30,13 @@ public final class Coordinator implements AutoCloseable {
     String prefix = settings.topics().prefix();
     String memberId = "coordinator-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     this.handler = new CoordinatorHandler(settings, serdes, planner, clock, memberId, hostName());
+    String tasks = settings.topics().tasks();
+    String sagaEvents = settings.topics().sagaEvents();
     var options = new TransactionalPartitionLoop.Options("coordinator", settings.bootstrapServers(),
-        settings.topics().tasks(), groupId(settings), prefix + "-coordinator-shard", settings.topics().deadLetters(),
+        List.of(tasks, sagaEvents), groupId(settings), prefix + "-coordinator-shard", settings.topics().deadLetters(),
         consumerConfig(settings));
-    this.loop = new TransactionalPartitionLoop<>(options, serdes.taskSubmission().deserializer(),
+    this.loop = new TransactionalPartitionLoop<>(options, Map.<String, Deserializer<?>>of(tasks,
+        serdes.taskSubmission().deserializer(), sagaEvents, serdes.sagaEvent().deserializer()),
         serdes.deadLetter().serializer(), handler, clock);
   }
 

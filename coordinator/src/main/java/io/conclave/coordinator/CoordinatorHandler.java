@@ -17,11 +17,12 @@ import io.conclave.kafka.TransactionalPartitionLoop;
 import io.conclave.schemas.ConclaveSerdes;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import io.conclave.core.SagaStep;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -31,11 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shard leader's work on {@code conclave.tasks}: owning partition p makes this member the leader of shard p.
- * Everything it needs is rebuilt from Kafka when it takes a shard over (which tasks were already started, the
+ * The shard leader's work on {@code conclave.tasks} and {@code conclave.saga-events}: owning partition p (of both)
+ * makes this member the leader of shard p. It starts the sagas of the shard's tasks and watches them
+ * ({@link SagaWatch}). Everything it needs is rebuilt from Kafka when it takes a shard over (the shard's sagas, the
  * leader epoch, where its decision log ends), so a new leader continues exactly where the last one committed.
  */
-final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<TaskSubmission>, AutoCloseable {
+final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Object>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorHandler.class);
   /** The agent type of the shards' planners; its state is the tally of its decisions ({@link PlannerFold}). */
   static final String PLANNER_TYPE = "planner";
@@ -58,7 +60,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
    * What the leader of one shard knows; derived from Kafka, never the source of truth. The planner's state is the
    * tally of its decisions: what matters of its log is where it ends.
    */
-  private record Shard(LeaderStamp stamp, AgentJournal<Tally> planner, Set<String> startedTasks) {}
+  private record Shard(LeaderStamp stamp, AgentJournal<Tally> planner, SagaWatch sagas) {}
 
   CoordinatorHandler(ConclaveSettings settings, ConclaveSerdes serdes, Planner planner, Clock clock, String memberId,
                      String host) {
@@ -101,35 +103,64 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
   }
 
   @Override
-  public List<ProducerRecord<byte[], byte[]>> onAssigned(int shard, long committedOffset) {
+  public List<ProducerRecord<byte[], byte[]>> onAssigned(int shard, Map<String, Long> committed) {
     // the loop has already fenced the previous leader (initTransactions), so the published epoch is final
     long epoch = leadership.onAssigned(shard, lastEpoch(shard), clock.instant()).epoch();
     led = leadership.led();
     String agentId = plannerAgentId(shard);
     FoldedLog<Tally> planner = logs.current(agentId, Tally.FOLD);
-    Shard state = new Shard(new LeaderStamp(shard, epoch),
-        new AgentJournal<>(agentId, Tally.FOLD, planner, settings.snapshotEvery()), startedTasks(shard));
+    LeaderStamp stamp = new LeaderStamp(shard, epoch);
+    Shard state = new Shard(stamp, new AgentJournal<>(agentId, Tally.FOLD, planner, settings.snapshotEvery()),
+        sagas(stamp, committed.getOrDefault(settings.topics().sagaEvents(), 0L)));
     shards.put(shard, state);
-    log.info("leader of shard {} with epoch {} ({} tasks already started)", shard, epoch, state.startedTasks.size());
+    log.info("leader of shard {} with epoch {} ({} sagas started, {} running)", shard, epoch, state.sagas().started(),
+        state.sagas().running());
     return List.of(records.leaderElected(new LeaderElected(shard, epoch, memberId, host, clock.instant())));
   }
 
   @Override
-  public List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> record, TaskSubmission task) {
+  public List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> record, Object value) {
     Shard shard = shards.get(record.partition());
+    if (value instanceof SagaEvent event) {
+      return shard.sagas().onEvent(event, source(record), clock.instant());
+    }
+    if (!(value instanceof TaskSubmission task)) {
+      throw new PoisonRecordException("not a task: " + value.getClass().getName());
+    }
     String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     if (!task.taskId().equals(key)) {
       throw new PoisonRecordException("record key '" + key + "' is not the task id '" + task.taskId() + "'");
     }
-    if (!shard.startedTasks().add(task.taskId())) {
+    if (shard.sagas().isStarted(task.taskId())) {
       log.info("task {} submitted again; its saga already exists, ignoring", task.taskId());
       return List.of();
     }
-    var start = TaskIntake.start(task, planner.plan(task), shard.stamp(), shard.planner(), clock.instant());
+    List<SagaStep> plan = task.plan().orElseGet(() -> planner.plan(task));
+    List<String> unknown = plan.stream().filter(s -> !s.isApproval()).map(SagaStep::agentType)
+        .filter(t -> !settings.agentTypes().contains(t)).distinct().toList();
+    if (!unknown.isEmpty()) {
+      throw new PoisonRecordException("task " + task.taskId() + " names agent types without topics " + unknown
+          + "; this installation has " + settings.agentTypes() + " (conclave.agent-types)");
+    }
+    Instant now = clock.instant();
+    var start = TaskIntake.start(task, plan, shard.stamp(), shard.planner(), now);
     log.info("task {} planned as {} (shard {}, epoch {})", task.taskId(), start.started().sagaId(),
         shard.stamp().shard(), shard.stamp().epoch());
-    return List.of(records.sagaEvent(start.started()), records.decision(start.decision()),
-        records.stepCommand(start.firstCommand()));
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+    out.add(records.decision(start.decision()));
+    out.addAll(records.moves(start.moves(), source(record), now));
+    start.moves().events().forEach(e -> shard.sagas().replay(e, source(record)));
+    return out;
+  }
+
+  @Override
+  public List<ProducerRecord<byte[], byte[]>> tick(int shard) {
+    Shard state = shards.get(shard);
+    return state == null ? List.of() : state.sagas().tick(clock.instant());
+  }
+
+  private static ConclaveRecords.RecordSource source(ConsumerRecord<?, ?> record) {
+    return new ConclaveRecords.RecordSource(record.topic(), record.partition(), record.offset());
   }
 
   @Override
@@ -157,20 +188,29 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Tas
   }
 
   /**
-   * The tasks of the shard whose saga has started: the SagaStarted events in the shard's partition of
-   * conclave.saga-events. They are written in the transaction that commits the task's offset, so they are exactly
-   * the tasks earlier leaders handled; and they do not depend on the committed offset, so a replay of the tasks topic
-   * (a group reset) starts no saga twice.
+   * The shard's sagas: the fold of its partition of conclave.saga-events up to {@code until}, where this leader's
+   * consumption continues. SagaStarted events are written in the transaction that commits the task's offset, so they
+   * are exactly the tasks earlier leaders handled; and they do not depend on the tasks' committed offset, so a replay
+   * of the tasks topic (a group reset) starts no saga twice.
    */
-  private Set<String> startedTasks(int shard) {
+  private SagaWatch sagas(LeaderStamp stamp, long until) {
     String topic = settings.topics().sagaEvents();
-    Set<String> ids = new HashSet<>();
-    scan.scan(new TopicPartition(topic, shard), 0, -1, r -> {
-      if (r.value() != null && sagaReader.deserialize(topic, r.value()) instanceof SagaEvent.Started s) {
-        ids.add(s.taskId());
+    var watch = new SagaWatch(stamp, settings.deadlineGrace(), records,
+        new ConclaveRecords.RecordSource(topic, stamp.shard(), 0));
+    scan.scan(new TopicPartition(topic, stamp.shard()), 0, until, r -> {
+      if (r.value() == null) {
+        return;
+      }
+      try {
+        watch.replay(sagaReader.deserialize(topic, r.value()),
+            new ConclaveRecords.RecordSource(topic, r.partition(), r.offset()));
+      } catch (RuntimeException e) {
+        // the loop dead-lettered it when it was consumed
+        log.debug("unreadable saga event at offset {}: {}", r.offset(), e.toString());
       }
     });
-    return ids;
+    watch.afterRebuild(clock.instant());
+    return watch;
   }
 
   private long lastEpoch(int shard) {

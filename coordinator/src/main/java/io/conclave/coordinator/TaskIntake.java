@@ -6,7 +6,7 @@ import io.conclave.core.LeaderStamp;
 import io.conclave.core.RoutingSlip;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaStep;
-import io.conclave.core.StepCommand;
+import io.conclave.core.SagaMoves;
 import io.conclave.core.TaskSubmission;
 import java.time.Instant;
 import java.util.List;
@@ -19,8 +19,15 @@ public final class TaskIntake {
 
   private TaskIntake() {}
 
-  /** The saga, the leader's decision and the first command, written together in one transaction. */
-  public record SagaStart(SagaEvent.Started started, Decision decision, StepCommand firstCommand) {}
+  /**
+   * The saga's start ({@link SagaEvent.Started} and the dispatch of its first stage) and the leader's decision,
+   * written together in one transaction.
+   */
+  public record SagaStart(SagaMoves moves, Decision decision) {
+    public SagaEvent.Started started() {
+      return (SagaEvent.Started) moves.events().get(0);
+    }
+  }
 
   /** One saga per task: its id follows from the task id, so a repeated start is recognisable downstream too. */
   public static String sagaIdOf(String taskId) {
@@ -34,11 +41,9 @@ public final class TaskIntake {
   public static SagaStart start(TaskSubmission task, List<SagaStep> plan, LeaderStamp leader,
                                 AgentJournal<?> journal, Instant now) {
     String sagaId = sagaIdOf(task.taskId());
-    RoutingSlip slip = RoutingSlip.start(sagaId, task.taskId(), plan);
-    var started = new SagaEvent.Started(sagaId, task.taskId(), SagaEvent.Seq.started(), plan, leader, now);
-    Decision planned = plan(journal, sagaId, describe(plan), leader, now);
-    var first = new StepCommand(slip, task.prompt(), 0, leader, now);
-    return new SagaStart(started, planned, first);
+    RoutingSlip slip = RoutingSlip.start(sagaId, task.taskId(), task.prompt(), plan);
+    Decision planned = plan(journal, sagaId, describe(slip), leader, now);
+    return new SagaStart(SagaMoves.start(slip, leader, now), planned);
   }
 
   private static <S> Decision plan(AgentJournal<S> journal, String sagaId, String plan, LeaderStamp leader,
@@ -49,13 +54,19 @@ public final class TaskIntake {
     return journal.accept(draft).get(0);
   }
 
-  private static String describe(List<SagaStep> plan) {
+  /** {@code a.x -> (b.y | c.z) -> d.w}: stages in order, parallel steps in parentheses. */
+  private static String describe(RoutingSlip slip) {
     StringBuilder sb = new StringBuilder();
-    for (SagaStep s : plan) {
+    for (List<Integer> stage : slip.stages()) {
       if (sb.length() > 0) {
         sb.append(" -> ");
       }
-      sb.append(s.agentType()).append('.').append(s.action());
+      StringBuilder names = new StringBuilder();
+      for (int i : stage) {
+        SagaStep s = slip.steps().get(i);
+        names.append(names.length() > 0 ? " | " : "").append(s.agentType()).append('.').append(s.action());
+      }
+      sb.append(stage.size() > 1 ? "(" + names + ")" : names);
     }
     return sb.toString();
   }

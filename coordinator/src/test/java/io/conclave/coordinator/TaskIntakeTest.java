@@ -7,6 +7,7 @@ import io.conclave.core.DecisionKey;
 import io.conclave.core.FoldedLog;
 import io.conclave.core.LeaderStamp;
 import io.conclave.core.RoutingSlip;
+import io.conclave.core.Saga;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaStep;
 import io.conclave.core.Tally;
@@ -53,7 +54,8 @@ class TaskIntakeTest {
 
     // then
     assertThat(start.started()).isEqualTo(
-        new SagaEvent.Started("saga-task-42", "task-42", SagaEvent.Seq.started(), plan, LEADER, NOW));
+        new SagaEvent.Started("saga-task-42", "task-42", SagaEvent.Seq.started(), plan, "why are llamas fluffy?",
+            LEADER, NOW));
     assertThat(start.started().seq()).isZero();
   }
 
@@ -85,14 +87,45 @@ class TaskIntakeTest {
     TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, planner(KEY.agentId(), KEY.sequence()), NOW);
 
     // then
-    var first = start.firstCommand();
-    assertThat(first.slip()).isEqualTo(RoutingSlip.start("saga-task-42", "task-42", plan));
+    assertThat(start.moves().commands()).hasSize(1);
+    var first = start.moves().commands().get(0);
+    assertThat(first.slip()).isEqualTo(RoutingSlip.start("saga-task-42", "task-42", "why are llamas fluffy?", plan));
     assertThat(first.slip().cursor()).isZero();
     assertThat(first.step()).isEqualTo(plan.get(0));
     assertThat(first.input()).isEqualTo("why are llamas fluffy?");
     assertThat(first.attempt()).isZero();
     assertThat(first.origin()).isEqualTo(LEADER);
     assertThat(first.issuedAt()).isEqualTo(NOW);
+  }
+
+  @Example
+  void aParallelStageIsDispatchedAtOnceAndDescribedInParentheses() {
+    // given
+    List<SagaStep> plan = Saga.step("research", "gather", "discard")
+        .parallel(Saga.branch("analysis", "analyze", "retract"), Saga.branch("write", "outline", "drop"))
+        .approval("sign-off").build().steps();
+
+    // when
+    TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, planner(KEY.agentId(), KEY.sequence()), NOW);
+
+    // then
+    assertThat(start.decision().payload())
+        .isEqualTo("research.gather -> (analysis.analyze | write.outline) -> approval.sign-off");
+    assertThat(start.moves().commands()).extracting(c -> c.slip().cursor()).containsExactly(0);
+  }
+
+  @Example
+  void aSagaThatStartsWithAnApprovalWaitsForIt() {
+    // given
+    List<SagaStep> plan = Saga.approval("go-ahead").step("write", "draft", "unpublish").build().steps();
+
+    // when
+    TaskIntake.SagaStart start = TaskIntake.start(TASK, plan, LEADER, planner(KEY.agentId(), KEY.sequence()), NOW);
+
+    // then
+    assertThat(start.moves().commands()).isEmpty();
+    assertThat(start.moves().events()).hasSize(2).element(1)
+        .isEqualTo(new SagaEvent.ApprovalRequested("saga-task-42", "task-42", 0, NOW));
   }
 
   @Example
@@ -105,7 +138,7 @@ class TaskIntakeTest {
 
     // then
     assertThat(start.decision().payload()).isEqualTo("write.draft");
-    assertThat(start.firstCommand().slip().isLastStep()).isTrue();
+    assertThat(start.moves().commands().get(0).slip().isLastStep()).isTrue();
   }
 
   @Property(tries = 300)
@@ -128,8 +161,8 @@ class TaskIntakeTest {
     assertThat(again).isEqualTo(once);
     assertThat(once.started().sagaId()).isEqualTo("saga-" + taskId);
     assertThat(once.decision().sagaId()).isEqualTo(Optional.of("saga-" + taskId));
-    assertThat(once.firstCommand().slip().sagaId()).isEqualTo("saga-" + taskId);
-    assertThat(once.firstCommand().input()).isEqualTo(prompt);
+    assertThat(once.moves().commands().get(0).slip().sagaId()).isEqualTo("saga-" + taskId);
+    assertThat(once.moves().commands().get(0).input()).isEqualTo(prompt);
     assertThat(once.decision().key()).isEqualTo(new DecisionKey("planner-" + shard, sequence));
   }
 

@@ -48,13 +48,15 @@ public final class SagaDecider {
   }
 
   /**
-   * The steps to undo when the stage ending at {@code lastIndex} failed: every step up to it that completed or failed
-   * and has a compensation, latest first.
+   * The steps to undo when the stage ending at {@code lastIndex} failed: every step of the earlier stages (a stage
+   * starts only once the one before it completed, so they all did, whether or not the slip carries their outputs)
+   * and every step of the failed stage that completed or failed, if it has a compensation; latest first.
    */
   public static List<Integer> compensationOrder(RoutingSlip slip, int lastIndex) {
+    int stageStart = slip.stageSteps(lastIndex).get(0);
     List<Integer> order = new ArrayList<>();
     for (int i = lastIndex; i >= 0; i--) {
-      if (slip.isSettled(i) && slip.steps().get(i).hasCompensation()) {
+      if ((i < stageStart || slip.isSettled(i)) && slip.steps().get(i).hasCompensation()) {
         order.add(i);
       }
     }

@@ -3,16 +3,19 @@ package io.conclave.kafka;
 import io.conclave.core.AgentJournal;
 import io.conclave.core.AgentSnapshot;
 import io.conclave.core.CompensateCommand;
+import io.conclave.core.DeadLetter;
 import io.conclave.core.Decision;
 import io.conclave.core.DecisionKey;
 import io.conclave.core.LeaderElected;
 import io.conclave.core.RedrivenStep;
 import io.conclave.core.SagaEvent;
+import io.conclave.core.SagaMoves;
 import io.conclave.core.StepCommand;
 import io.conclave.core.TaskSubmission;
 import io.conclave.schemas.ConclaveSerdes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -33,6 +36,7 @@ public final class ConclaveRecords {
   private final Serializer<LeaderElected> leadership;
   private final Serializer<AgentSnapshot> snapshots;
   private final Serializer<RedrivenStep> shadow;
+  private final Serializer<DeadLetter> deadLetters;
 
   public ConclaveRecords(ConclaveSettings settings, ConclaveSerdes serdes) {
     this.settings = settings;
@@ -45,6 +49,7 @@ public final class ConclaveRecords {
     this.leadership = serdes.leaderElected().serializer();
     this.snapshots = serdes.agentSnapshot().serializer();
     this.shadow = serdes.redrivenStep().serializer();
+    this.deadLetters = serdes.deadLetter().serializer();
   }
 
   /** Key of a saga event: {@code sagaId#seq}, unique per event so compaction keeps the whole history. */
@@ -114,6 +119,30 @@ public final class ConclaveRecords {
     }
     return journal.committed(last, now).map(this::snapshot).map(List::of).orElse(List.of());
   }
+
+  /**
+   * The records of {@code moves}, in order: saga events, step commands, compensation commands, and a dead letter for
+   * each parked compensation (citing the record that led to parking it, {@code source}).
+   */
+  public List<ProducerRecord<byte[], byte[]>> moves(SagaMoves moves, RecordSource source, Instant now) {
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+    moves.events().forEach(e -> out.add(sagaEvent(e)));
+    moves.commands().forEach(c -> out.add(stepCommand(c)));
+    moves.compensations().forEach(c -> out.add(compensateCommand(c)));
+    for (CompensateCommand parked : moves.parked()) {
+      String topic = settings.topics().deadLetters();
+      String from = settings.topics().compensations(parked.step().agentType());
+      DeadLetter letter = new DeadLetter(source.topic(), source.partition(), source.offset(),
+          SagaEvent.CompensationParked.class.getName(), "compensation of step " + parked.stepIndex() + " of "
+          + parked.slip().sagaId() + " failed " + parked.attempt() + " times; parked. Re-send it to " + from
+          + " once fixed", utf8(parked.slip().sagaId()), compensations.serialize(from, parked), now);
+      out.add(new ProducerRecord<>(topic, utf8(parked.slip().sagaId()), deadLetters.serialize(topic, letter)));
+    }
+    return out;
+  }
+
+  /** Where a record was read from. */
+  public record RecordSource(String topic, int partition, long offset) {}
 
   /** On the shadow topic, keyed by sagaId: a re-run's output never reaches the real topics. */
   public ProducerRecord<byte[], byte[]> redrivenStep(RedrivenStep step) {

@@ -18,19 +18,23 @@ import java.util.Objects;
  * @param groups     failure detection of the coordinator and worker groups ({@code conclave.group.*-ms})
  * @param snapshotEvery decisions of an agent between two snapshots of its state ({@code conclave.snapshot.every});
  *                   0 takes none
+ * @param deadlineGrace how long past a saga step's deadline the shard leader waits for the worker's report before
+ *                   it fails the step itself ({@code conclave.saga.deadline-grace-ms}, default 2000): more than a
+ *                   worker may take between its deadline check and its commit, and than the clocks' skew
  */
 public record ConclaveSettings(String bootstrapServers, RegistrySettings registry, TopicNames topics,
                                List<String> agentTypes, int partitions, short replicationFactor,
-                               GroupTimings groups, int snapshotEvery) {
+                               GroupTimings groups, int snapshotEvery, Duration deadlineGrace) {
   public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:19092";
   public static final String DEFAULT_REGISTRY = "http://127.0.0.1:18081/apis/registry/v2";
   public static final List<String> DEFAULT_AGENT_TYPES = List.of("research", "analysis", "write");
   public static final int DEFAULT_SNAPSHOT_EVERY = 1000;
+  public static final int DEFAULT_DEADLINE_GRACE_MS = 2000;
   /** The system properties (or other configuration keys) these settings are read from. */
   public static final List<String> PROPERTY_KEYS = List.of("conclave.kafka.bootstrap-servers", "conclave.registry.url",
       "conclave.registry.auto-register", "conclave.topic-prefix", "conclave.agent-types", "conclave.partitions",
       "conclave.replication-factor", "conclave.group.session-timeout-ms", "conclave.group.heartbeat-interval-ms",
-      "conclave.group.max-poll-interval-ms", "conclave.snapshot.every");
+      "conclave.group.max-poll-interval-ms", "conclave.snapshot.every", "conclave.saga.deadline-grace-ms");
 
   public ConclaveSettings {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -48,6 +52,11 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
     if (snapshotEvery < 0) {
       throw new IllegalArgumentException("conclave.snapshot.every / CONCLAVE_SNAPSHOT_EVERY must be >= 0 (0: no "
           + "snapshots), was " + snapshotEvery);
+    }
+    Objects.requireNonNull(deadlineGrace, "deadlineGrace");
+    if (deadlineGrace.isNegative()) {
+      throw new IllegalArgumentException("conclave.saga.deadline-grace-ms / CONCLAVE_SAGA_DEADLINE_GRACE_MS must be "
+          + ">= 0, was " + deadlineGrace.toMillis());
     }
   }
 
@@ -75,7 +84,9 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
                 (int) GroupTimings.defaults().heartbeat().toMillis())),
             Duration.ofMillis(l.integer("conclave.group.max-poll-interval-ms", "CONCLAVE_GROUP_MAX_POLL_INTERVAL_MS",
                 (int) GroupTimings.defaults().maxPollInterval().toMillis()))),
-        l.integer("conclave.snapshot.every", "CONCLAVE_SNAPSHOT_EVERY", DEFAULT_SNAPSHOT_EVERY));
+        l.integer("conclave.snapshot.every", "CONCLAVE_SNAPSHOT_EVERY", DEFAULT_SNAPSHOT_EVERY),
+        Duration.ofMillis(l.integer("conclave.saga.deadline-grace-ms", "CONCLAVE_SAGA_DEADLINE_GRACE_MS",
+            DEFAULT_DEADLINE_GRACE_MS)));
   }
 
   private static short replicationFactor(int value) {
@@ -89,33 +100,39 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
   /** The same settings against another cluster and registry. */
   public ConclaveSettings withEndpoints(String bootstrapServers, String registryUrl) {
     return new ConclaveSettings(bootstrapServers, new RegistrySettings(registryUrl, registry.autoRegister()), topics,
-        agentTypes, partitions, replicationFactor, groups, snapshotEvery);
+        agentTypes, partitions, replicationFactor, groups, snapshotEvery, deadlineGrace);
   }
 
   public ConclaveSettings withTopicPrefix(String prefix) {
     return new ConclaveSettings(bootstrapServers, registry, new TopicNames(prefix), agentTypes, partitions,
-        replicationFactor, groups, snapshotEvery);
+        replicationFactor, groups, snapshotEvery, deadlineGrace);
   }
 
   public ConclaveSettings withAutoRegister(boolean autoRegister) {
     return new ConclaveSettings(bootstrapServers, new RegistrySettings(registry.url(), autoRegister), topics,
-        agentTypes, partitions, replicationFactor, groups, snapshotEvery);
+        agentTypes, partitions, replicationFactor, groups, snapshotEvery, deadlineGrace);
   }
 
   public ConclaveSettings withGroups(GroupTimings timings) {
     return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, partitions, replicationFactor, timings,
-        snapshotEvery);
+        snapshotEvery, deadlineGrace);
   }
 
   public ConclaveSettings withPartitions(int count) {
     return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, count, replicationFactor, groups,
-        snapshotEvery);
+        snapshotEvery, deadlineGrace);
   }
 
   /** The same settings with a snapshot of each agent's state every {@code decisions} decisions (0: none). */
   public ConclaveSettings withSnapshotEvery(int decisions) {
     return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, partitions, replicationFactor, groups,
-        decisions);
+        decisions, deadlineGrace);
+  }
+
+  /** The same settings with another deadline grace for saga steps. */
+  public ConclaveSettings withDeadlineGrace(Duration grace) {
+    return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, partitions, replicationFactor, groups,
+        snapshotEvery, grace);
   }
 
   /** These settings as system properties, to hand to a child process. */
@@ -131,7 +148,8 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
         "-Dconclave.group.session-timeout-ms=" + groups.sessionTimeout().toMillis(),
         "-Dconclave.group.heartbeat-interval-ms=" + groups.heartbeat().toMillis(),
         "-Dconclave.group.max-poll-interval-ms=" + groups.maxPollInterval().toMillis(),
-        "-Dconclave.snapshot.every=" + snapshotEvery);
+        "-Dconclave.snapshot.every=" + snapshotEvery,
+        "-Dconclave.saga.deadline-grace-ms=" + deadlineGrace.toMillis());
   }
 
   private record Lookup(Map<String, String> env, Map<Object, Object> props) {

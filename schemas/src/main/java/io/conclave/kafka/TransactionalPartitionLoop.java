@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -18,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -41,11 +44,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Consume-process-produce with exactly-once effects on Kafka, one partition at a time.
  *
- * <p>Each partition this member owns gets its own transactional producer whose {@code transactional.id} is bound to
- * the partition ({@code <prefix>-<partition>}): when ownership moves, the new owner's {@code initTransactions()}
- * aborts whatever the previous owner left open and fences it, so a paused or partitioned ex-owner can commit
- * nothing more. A poll's records of one partition are handled in one transaction that also commits the consumer
- * offset ({@code sendOffsetsToTransaction} with the group metadata).
+ * <p>The loop consumes one topic, or several with the same number of partitions: then partition p of each is one
+ * unit of ownership, always owned by the same member ({@link CoPartitionedAssignor}). Each partition this member owns
+ * gets its own transactional producer whose {@code transactional.id} is bound to the partition
+ * ({@code <prefix>-<partition>}): when ownership moves, the new owner's {@code initTransactions()} aborts whatever the
+ * previous owner left open and fences it, so a paused or partitioned ex-owner can commit nothing more. A poll's
+ * records of one partition are handled in one transaction that also commits the consumer offsets
+ * ({@code sendOffsetsToTransaction} with the group metadata). Between polls the handler may {@link Handler#tick} to
+ * write what is due by the clock, in a transaction of the partition's producer.
  *
  * <p>A record whose value cannot be read, or whose handling throws {@link PoisonRecordException} or
  * {@link IllegalArgumentException}, is written to the dead-letter topic in the same transaction and the loop
@@ -65,14 +71,22 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   /** What to do with the records of owned partitions. Called on the loop's thread only. */
   public interface Handler<V> {
     /**
-     * This member now owns {@code partition}; records below {@code committedOffset} were handled by an earlier
-     * owner. Rebuild whatever state the partition needs from Kafka and return records to write first (in their own
-     * transaction), e.g. an announcement of leadership.
+     * This member now owns {@code partition} (of every topic of the loop); records below {@code committed.get(topic)}
+     * were handled by an earlier owner. Rebuild whatever state the partition needs from Kafka and return records to
+     * write first (in their own transaction), e.g. an announcement of leadership.
      */
-    List<ProducerRecord<byte[], byte[]>> onAssigned(int partition, long committedOffset);
+    List<ProducerRecord<byte[], byte[]>> onAssigned(int partition, Map<String, Long> committed);
 
     /** Handle one record whose value was read; the returned records are written in the same transaction. */
     List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> record, V value);
+
+    /**
+     * Called for each owned partition between polls (at least every {@value #TICK_MS} ms): records due by the clock
+     * rather than by a record (a deadline passed), written at once in a transaction of the partition's producer.
+     */
+    default List<ProducerRecord<byte[], byte[]>> tick(int partition) {
+      return List.of();
+    }
 
     /**
      * The records returned for a batch of {@code partition} have committed; {@code written} says where each landed,
@@ -102,13 +116,16 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     }
   }
 
-  /** Identity and wiring of a loop. */
-  public record Options(String name, String bootstrapServers, String topic, String groupId,
+  /** Identity and wiring of a loop; {@code topics} must have the same number of partitions. */
+  public record Options(String name, String bootstrapServers, List<String> topics, String groupId,
                         String transactionalIdPrefix, String deadLetterTopic, Map<String, Object> consumerOverrides) {
     public Options {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-      Objects.requireNonNull(topic, "topic");
+      topics = List.copyOf(topics);
+      if (topics.isEmpty()) {
+        throw new IllegalArgumentException("a loop consumes at least one topic");
+      }
       Objects.requireNonNull(groupId, "groupId");
       Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
       Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
@@ -116,8 +133,11 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     }
   }
 
+  /** How long a poll waits for records at most: the ticks' period when nothing arrives. */
+  public static final int TICK_MS = 100;
+
   private final Options options;
-  private final Deserializer<V> valueReader;
+  private final Map<String, Deserializer<? extends V>> valueReaders;
   private final Serializer<DeadLetter> deadLetterWriter;
   private final Handler<V> handler;
   private final Clock clock;
@@ -128,15 +148,29 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private volatile boolean running = true;
 
+  /** A loop over one topic. */
   public TransactionalPartitionLoop(Options options, Deserializer<V> valueReader,
                                     Serializer<DeadLetter> deadLetterWriter, Handler<V> handler, Clock clock) {
+    this(options, Map.of(options.topics().get(0), valueReader), deadLetterWriter, handler, clock);
+  }
+
+  /** A loop over {@code valueReaders}' topics, which must be the options' topics. */
+  public TransactionalPartitionLoop(Options options, Map<String, Deserializer<? extends V>> valueReaders,
+                                    Serializer<DeadLetter> deadLetterWriter, Handler<V> handler, Clock clock) {
+    if (!valueReaders.keySet().equals(Set.copyOf(options.topics()))) {
+      throw new IllegalArgumentException("a reader for each of " + options.topics() + " is needed, got "
+          + valueReaders.keySet());
+    }
     this.options = options;
-    this.valueReader = valueReader;
+    this.valueReaders = Map.copyOf(valueReaders);
     this.deadLetterWriter = deadLetterWriter;
     this.handler = handler;
     this.clock = clock;
     Map<String, Object> consumerConfig = ClientConfigs.consumer(options.bootstrapServers(), options.groupId());
     consumerConfig.putAll(options.consumerOverrides());
+    if (options.topics().size() > 1) {
+      consumerConfig.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CoPartitionedAssignor.class.getName());
+    }
     this.consumer = new KafkaConsumer<>(consumerConfig);
     this.thread = new Thread(this::run, options.name());
   }
@@ -164,14 +198,24 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     RuntimeException failure = null;
     try {
       warmUp();
-      consumer.subscribe(List.of(options.topic()), new Rebalance());
+      consumer.subscribe(options.topics(), new Rebalance());
       while (running) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(TICK_MS));
         reconcile();
+        Map<Integer, List<TopicPartition>> byPartition = new TreeMap<>();
         for (TopicPartition tp : records.partitions()) {
-          Producer<byte[], byte[]> producer = producer(tp.partition());
+          byPartition.computeIfAbsent(tp.partition(), p -> new ArrayList<>()).add(tp);
+        }
+        byPartition.forEach((partition, tps) -> {
+          Producer<byte[], byte[]> producer = producer(partition);
           if (producer != null) {
-            handleBatch(tp, records.records(tp), producer);
+            transact(partition, producer, () -> handleBatch(tps, records, producer));
+          }
+        });
+        for (int partition : ownedPartitions()) {
+          Producer<byte[], byte[]> producer = producer(partition);
+          if (producer != null) {
+            transact(partition, producer, () -> tick(partition, producer));
           }
         }
       }
@@ -194,44 +238,76 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     }
   }
 
-  private void handleBatch(TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> batch,
+  /** The records of one partition (of each topic) in a poll: handled in one transaction with their offsets. */
+  private void handleBatch(List<TopicPartition> tps, ConsumerRecords<byte[], byte[]> records,
                            Producer<byte[], byte[]> producer) {
-    try {
-      producer.beginTransaction();
-      List<Future<RecordMetadata>> sent = new ArrayList<>();
+    producer.beginTransaction();
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition tp : tps) {
+      List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
       for (ConsumerRecord<byte[], byte[]> record : batch) {
         for (ProducerRecord<byte[], byte[]> out : handleOne(record)) {
           sent.add(producer.send(out));
         }
       }
-      long next = batch.get(batch.size() - 1).offset() + 1;
-      producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(next)), consumer.groupMetadata());
+      offsets.put(tp, new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1));
+    }
+    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+    producer.commitTransaction();
+    writeDerived(tps.get(0).partition(), sent, producer);
+  }
+
+  private void tick(int partition, Producer<byte[], byte[]> producer) {
+    List<ProducerRecord<byte[], byte[]>> due = handler.tick(partition);
+    if (due.isEmpty()) {
+      return;
+    }
+    producer.beginTransaction();
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    due.forEach(r -> sent.add(producer.send(r)));
+    producer.commitTransaction();
+    writeDerived(partition, sent, producer);
+  }
+
+  private void writeDerived(int partition, List<Future<RecordMetadata>> sent, Producer<byte[], byte[]> producer) {
+    List<ProducerRecord<byte[], byte[]>> derived = handler.onCommitted(partition, landed(sent));
+    if (!derived.isEmpty()) {
+      producer.beginTransaction();
+      derived.forEach(producer::send);
       producer.commitTransaction();
-      List<ProducerRecord<byte[], byte[]>> derived = handler.onCommitted(tp.partition(), landed(sent));
-      if (!derived.isEmpty()) {
-        producer.beginTransaction();
-        derived.forEach(producer::send);
-        producer.commitTransaction();
-      }
+    }
+  }
+
+  /** Runs one transaction of {@code partition}'s producer; a failure makes the member step down or take over anew. */
+  private void transact(int partition, Producer<byte[], byte[]> producer, Runnable work) {
+    try {
+      work.run();
     } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
              | CommitFailedException e) {
       // fenced by a newer owner, or the group moved on while we worked: what we wrote is aborted either way
       log.warn("{}: fenced on partition {} ({}); stepping down until the group says who owns it", options.name(),
-          tp.partition(), e.getClass().getSimpleName());
+          partition, e.getClass().getSimpleName());
       if (e instanceof CommitFailedException) {
         abortQuietly(producer);
       }
-      release(tp.partition(), false);
-      consumer.pause(List.of(tp)); // reconcile() takes it over again if the group still gives it to us
+      release(partition, false);
+      // reconcile() takes it over again if the group still gives it to us
+      consumer.pause(topicPartitions(partition).stream().filter(consumer.assignment()::contains).toList());
     } catch (KafkaException | IllegalStateException e) {
       log.warn("{}: transaction on partition {} aborted ({}); taking the partition over again", options.name(),
-          tp.partition(), e.toString());
+          partition, e.toString());
       abortQuietly(producer);
       sleep(RETRY_BACKOFF);
-      // as a new owner would: fresh producer, state rebuilt from Kafka, back to the committed offset
-      release(tp.partition(), false);
-      acquire(tp);
+      // as a new owner would: fresh producer, state rebuilt from Kafka, back to the committed offsets
+      release(partition, false);
+      acquire(partition);
     }
+  }
+
+  /** Partition {@code partition} of each of the loop's topics. */
+  private List<TopicPartition> topicPartitions(int partition) {
+    return options.topics().stream().map(t -> new TopicPartition(t, partition)).toList();
   }
 
   /** Where the sends of a committed transaction landed; a commit returns only once every send is done. */
@@ -259,7 +335,7 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     }
     V value;
     try {
-      value = valueReader.deserialize(record.topic(), record.headers(), record.value());
+      value = valueReaders.get(record.topic()).deserialize(record.topic(), record.headers(), record.value());
       if (value == null) {
         throw new PoisonRecordException("record has no value");
       }
@@ -285,12 +361,18 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
         deadLetterWriter.serialize(options.deadLetterTopic(), letter));
   }
 
-  private long committedOffset(TopicPartition tp) {
-    OffsetAndMetadata committed = consumer.committed(Set.of(tp)).get(tp);
-    if (committed != null) {
-      return committed.offset();
+  private Map<String, Long> committedOffsets(List<TopicPartition> tps) {
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(tps));
+    Map<TopicPartition, Long> beginnings = null;
+    Map<String, Long> out = new HashMap<>();
+    for (TopicPartition tp : tps) {
+      OffsetAndMetadata c = committed.get(tp);
+      if (c == null && beginnings == null) {
+        beginnings = consumer.beginningOffsets(tps);
+      }
+      out.put(tp.topic(), c != null ? c.offset() : beginnings.get(tp));
     }
-    return consumer.beginningOffsets(List.of(tp)).get(tp);
+    return out;
   }
 
   /**
@@ -299,11 +381,13 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
    * callback for it.
    */
   private void reconcile() {
-    for (TopicPartition tp : consumer.assignment()) {
-      if (producer(tp.partition()) == null) {
+    Set<Integer> partitions = new TreeSet<>();
+    consumer.assignment().forEach(tp -> partitions.add(tp.partition()));
+    for (int partition : partitions) {
+      if (producer(partition) == null) {
         log.info("{}: partition {} is still ours after stepping down; taking it over again", options.name(),
-            tp.partition());
-        acquire(tp);
+            partition);
+        acquire(partition);
       }
     }
   }
@@ -321,7 +405,7 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       p.initTransactions();
       p.beginTransaction();
       p.commitTransaction();
-      consumer.committed(Set.copyOf(consumer.partitionsFor(options.topic()).stream()
+      consumer.committed(Set.copyOf(consumer.partitionsFor(options.topics().get(0)).stream()
           .map(i -> new TopicPartition(i.topic(), i.partition())).toList()));
       handler.warmUp();
     } catch (RuntimeException e) {
@@ -336,26 +420,25 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   }
 
   /** Takes a partition over, retrying a while: a transient broker or registry error must not cost the shard. */
-  private void acquire(TopicPartition tp) {
+  private void acquire(int partition) {
     for (int attempt = 1; ; attempt++) {
       try {
-        acquireOnce(tp);
+        acquireOnce(partition);
         return;
       } catch (KafkaException | IllegalStateException e) {
-        release(tp.partition(), false);
+        release(partition, false);
         if (attempt == ACQUIRE_ATTEMPTS) {
           throw e;
         }
-        log.warn("{}: taking over partition {} failed ({}), attempt {} of {}", options.name(), tp.partition(),
+        log.warn("{}: taking over partition {} failed ({}), attempt {} of {}", options.name(), partition,
             e.toString(), attempt, ACQUIRE_ATTEMPTS);
         sleep(RETRY_BACKOFF.multipliedBy(attempt));
       }
     }
   }
 
-  private void acquireOnce(TopicPartition tp) {
+  private void acquireOnce(int partition) {
     long t0 = System.nanoTime();
-    int partition = tp.partition();
     String txId = options.transactionalIdPrefix() + "-" + partition;
     Producer<byte[], byte[]> producer =
         new KafkaProducer<>(ClientConfigs.transactionalProducer(options.bootstrapServers(), txId));
@@ -364,8 +447,9 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     }
     producer.initTransactions(); // fences the previous owner and aborts its open transaction
     long t1 = System.nanoTime();
-    long committed = committedOffset(tp);
-    consumer.seek(tp, committed);
+    List<TopicPartition> tps = topicPartitions(partition);
+    Map<String, Long> committed = committedOffsets(tps);
+    tps.forEach(tp -> consumer.seek(tp, committed.get(tp.topic())));
     List<ProducerRecord<byte[], byte[]>> first = handler.onAssigned(partition, committed);
     long t2 = System.nanoTime();
     if (!first.isEmpty()) {
@@ -373,9 +457,9 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       first.forEach(producer::send);
       producer.commitTransaction();
     }
-    consumer.resume(List.of(tp));
+    consumer.resume(tps);
     log.info("{}: took over partition {} of {} in {} ms (fence {} ms, state {} ms, announce {} ms)", options.name(),
-        partition, options.topic(), (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000,
+        partition, String.join(", ", options.topics()), (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000,
         (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
   }
 
@@ -433,24 +517,32 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      partitions.forEach(tp -> release(tp.partition(), true));
+      numbers(partitions).forEach(p -> release(p, true));
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      partitions.forEach(tp -> release(tp.partition(), false));
+      numbers(partitions).forEach(p -> release(p, false));
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       List<Integer> taken = new ArrayList<>();
-      for (TopicPartition tp : partitions) {
-        acquire(tp);
-        taken.add(tp.partition());
+      for (int partition : numbers(partitions)) {
+        if (producer(partition) == null) {
+          acquire(partition);
+          taken.add(partition);
+        }
       }
       if (!taken.isEmpty()) {
-        log.info("{}: now owns partitions {} of {}", options.name(), taken, options.topic());
+        log.info("{}: now owns partitions {} of {}", options.name(), taken, String.join(", ", options.topics()));
       }
+    }
+
+    private Set<Integer> numbers(Collection<TopicPartition> partitions) {
+      Set<Integer> out = new TreeSet<>();
+      partitions.forEach(tp -> out.add(tp.partition()));
+      return out;
     }
   }
 }

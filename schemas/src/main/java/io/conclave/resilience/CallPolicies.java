@@ -24,4 +24,20 @@ public final class CallPolicies {
         .build();
     return Failsafe.with(retry, Timeout.<T>of(callTimeout));
   }
+
+  /**
+   * The policies of one saga step: {@code maxAttempts} attempts with exponential backoff from {@code backoff} (with
+   * jitter), each bounded by {@code attemptTimeout}, after which the agent's thread is interrupted.
+   */
+  public static <T> FailsafeExecutor<T> forStep(Duration attemptTimeout, int maxAttempts, Duration backoff) {
+    Duration first = backoff.isZero() ? Duration.ofMillis(1) : backoff;
+    RetryPolicy<T> retry = RetryPolicy.<T>builder()
+        .handle(RuntimeException.class)
+        .abortOn(IllegalArgumentException.class)
+        .withBackoff(first, first.multipliedBy(32))
+        .withJitter(0.2)
+        .withMaxAttempts(maxAttempts)
+        .build();
+    return Failsafe.with(retry, Timeout.<T>builder(attemptTimeout).withInterrupt().build());
+  }
 }

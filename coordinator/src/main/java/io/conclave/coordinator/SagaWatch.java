@@ -1,0 +1,157 @@
+package io.conclave.coordinator;
+
+import io.conclave.core.LeaderStamp;
+import io.conclave.core.SagaEvent;
+import io.conclave.core.SagaMoves;
+import io.conclave.core.SagaState;
+import io.conclave.core.SagaSupervisor;
+import io.conclave.kafka.ConclaveRecords;
+import io.conclave.kafka.ConclaveRecords.RecordSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sagas of one shard as its leader sees them: the fold of the shard's partition of conclave.saga-events. The
+ * leader acts where workers cannot ({@link SagaSupervisor}): it joins parallel stages, carries out approvals, fails
+ * steps whose deadline passed and retries or parks failed compensations. Derived from Kafka and rebuilt on take-over;
+ * finished sagas are forgotten but for their task id. Not thread-safe: the shard's loop thread owns it.
+ */
+final class SagaWatch {
+  private static final Logger log = LoggerFactory.getLogger(SagaWatch.class);
+  /** A saga decides one thing per move; more than this in a row means a bug, not a saga. */
+  private static final int MAX_MOVES = 100;
+
+  private final LeaderStamp leader;
+  private final Duration grace;
+  private final ConclaveRecords records;
+  private final RecordSource origin;
+  private final Map<String, SagaState> running = new HashMap<>();
+  private final Set<String> startedTasks = new HashSet<>();
+  private final Map<String, RecordSource> lastSeen = new HashMap<>();
+  private final PriorityQueue<Check> checks = new PriorityQueue<>();
+
+  private record Check(Instant at, String sagaId) implements Comparable<Check> {
+    @Override
+    public int compareTo(Check o) {
+      return at.compareTo(o.at);
+    }
+  }
+
+  /** @param origin where this shard's saga events are (the source named by parked compensations' dead letters) */
+  SagaWatch(LeaderStamp leader, Duration grace, ConclaveRecords records, RecordSource origin) {
+    this.leader = leader;
+    this.grace = grace;
+    this.records = records;
+    this.origin = origin;
+  }
+
+  /** Whether {@code taskId}'s saga was started on this shard. */
+  boolean isStarted(String taskId) {
+    return startedTasks.contains(taskId);
+  }
+
+  int running() {
+    return running.size();
+  }
+
+  int started() {
+    return startedTasks.size();
+  }
+
+  /** Folds an event read while rebuilding; {@link #afterRebuild} then looks at every saga once. */
+  void replay(SagaEvent event, RecordSource source) {
+    fold(event, source);
+  }
+
+  void afterRebuild(Instant now) {
+    running.keySet().forEach(id -> checks.add(new Check(now, id)));
+  }
+
+  /** Folds an event of the shard's saga events and returns what the leader writes because of it. */
+  List<ProducerRecord<byte[], byte[]>> onEvent(SagaEvent event, RecordSource source, Instant now) {
+    fold(event, source);
+    return act(event.sagaId(), now);
+  }
+
+  /** What is due by the clock: deadlines passed, compensations to retry. */
+  List<ProducerRecord<byte[], byte[]>> tick(Instant now) {
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+    while (!checks.isEmpty() && !checks.peek().at().isAfter(now)) {
+      out.addAll(act(checks.poll().sagaId(), now));
+    }
+    return out;
+  }
+
+  private List<ProducerRecord<byte[], byte[]>> act(String sagaId, Instant now) {
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+    for (int i = 0; i < MAX_MOVES; i++) {
+      SagaState saga = running.get(sagaId);
+      if (saga == null) {
+        return out;
+      }
+      SagaMoves moves = SagaSupervisor.due(saga, now, grace, leader);
+      if (moves.isEmpty()) {
+        return out;
+      }
+      describe(saga, moves);
+      out.addAll(records.moves(moves, lastSeen.getOrDefault(sagaId, origin), now));
+      // folded at once: the leader must not decide the same thing again before its events come back to it
+      moves.events().forEach(e -> fold(e, lastSeen.getOrDefault(sagaId, origin)));
+    }
+    throw new IllegalStateException("saga " + sagaId + " kept deciding: " + running.get(sagaId));
+  }
+
+  private void fold(SagaEvent event, RecordSource source) {
+    String sagaId = event.sagaId();
+    SagaState saga = running.get(sagaId);
+    if (event instanceof SagaEvent.Started s) {
+      if (saga == null && !startedTasks.add(s.taskId())) {
+        return; // a finished saga's start, read again
+      }
+      saga = saga == null ? SagaState.empty(sagaId, s.taskId()) : saga;
+    }
+    if (saga == null) {
+      return; // an event of a saga that finished (a late worker's) or started before the log's beginning
+    }
+    saga = saga.apply(event);
+    lastSeen.put(sagaId, source);
+    if (saga.status().isFinished()) {
+      running.remove(sagaId);
+      lastSeen.remove(sagaId);
+      return;
+    }
+    running.put(sagaId, saga);
+    Instant next = SagaSupervisor.nextCheck(saga, grace);
+    if (next != null) {
+      checks.add(new Check(next, sagaId));
+    }
+  }
+
+  private static void describe(SagaState saga, SagaMoves moves) {
+    for (SagaEvent e : moves.events()) {
+      if (e instanceof SagaEvent.Joined j) {
+        log.info("saga {}: joined the parallel stage at step {}", saga.sagaId(), j.stepIndex());
+      } else if (e instanceof SagaEvent.StepFailed f) {
+        log.info("saga {}: step {} failed ({}); compensating", saga.sagaId(), f.stepIndex(), f.error());
+      } else if (e instanceof SagaEvent.StepCompleted c) {
+        log.info("saga {}: approval step {} {}", saga.sagaId(), c.stepIndex(), c.output());
+      } else if (e instanceof SagaEvent.CompensationRetried r) {
+        log.info("saga {}: retrying the compensation of step {} (attempt {})", saga.sagaId(), r.stepIndex(),
+            r.attempt());
+      } else if (e instanceof SagaEvent.CompensationParked p) {
+        log.warn("saga {}: ALERT compensation of step {} ({}) failed {} times and is parked on the dead-letter topic: "
+            + "{}", saga.sagaId(), p.stepIndex(), p.agentType(), p.attempts(), p.error());
+      }
+    }
+  }
+}
