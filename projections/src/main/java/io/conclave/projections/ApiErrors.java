@@ -33,8 +33,9 @@ class ApiErrors {
     return HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(new ApiError(409, e.getMessage()));
   }
 
-  @Error(global = true, exception = RebuildInProgressException.class)
-  HttpResponse<ApiError> rebuilding(HttpRequest<?> request, RebuildInProgressException e) {
+  /** Also a rebuild asked for while one runs ({@link RebuildInProgressException}). */
+  @Error(global = true, exception = ConflictException.class)
+  HttpResponse<ApiError> conflict(HttpRequest<?> request, ConflictException e) {
     return HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(new ApiError(409, e.getMessage()));
   }
 

@@ -8,7 +8,10 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** State-store serde for the projections' own view records (JSON; they never leave this service's stores). */
+/**
+ * State-store serde for the projections' own view records and the core records they keep, such as
+ * {@code SagaState} (JSON; they never leave this service's stores).
+ */
 final class JsonSerde<T> implements Serde<T> {
   private final JsonMapper json;
   private final Argument<T> type;

@@ -1,6 +1,7 @@
 package io.conclave.projections;
 
 import io.conclave.core.DecisionKey;
+import io.conclave.core.SagaState;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,15 +22,32 @@ class ProjectionQueries {
     this.runtime = runtime;
   }
 
-  /** The task's saga view, completed with its submission; empty if the task is unknown. */
+  /** The task with its saga, as far as known; empty if the task is unknown. */
   Optional<TaskView> task(String taskId) {
-    TaskView saga = this.<String, TaskView, TaskView>read(ProjectionTopology.SAGAS, s -> s.get(taskId));
     TaskView submission =
         this.<String, TaskView, TaskView>read(ProjectionTopology.SUBMISSIONS, s -> s.get(taskId));
-    if (saga == null) {
-      return Optional.ofNullable(submission);
-    }
-    return Optional.of(submission == null ? saga : saga.withSubmission(submission));
+    return saga(taskId).map(saga -> TaskView.of(saga, submission)).or(() -> Optional.ofNullable(submission));
+  }
+
+  /** The state of task {@code taskId}'s saga; empty if no event of it was seen. */
+  Optional<SagaState> saga(String taskId) {
+    return Optional.ofNullable(this.<String, SagaState, SagaState>read(ProjectionTopology.SAGAS, s -> s.get(taskId)));
+  }
+
+  /** The first {@code query.limit()} sagas of this instance's store that match {@code query}, by task id. */
+  List<SagaSummary> sagas(SagaQuery query) {
+    return this.<String, SagaState, List<SagaSummary>>read(ProjectionTopology.SAGAS, store -> {
+      List<SagaSummary> out = new ArrayList<>();
+      try (var it = store.all()) {
+        while (it.hasNext() && out.size() < query.limit()) {
+          SagaState saga = it.next().value;
+          if (query.matches(saga)) {
+            out.add(SagaSummary.of(saga));
+          }
+        }
+      }
+      return out;
+    });
   }
 
   /** The agent's decisions with sequence in [from, to], in sequence order. */

@@ -1,5 +1,6 @@
 package io.conclave.projections;
 
+import io.conclave.core.SagaState;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.GroupActiveException;
 import io.conclave.kafka.LogPosition;
@@ -72,7 +73,8 @@ public final class ProjectionRuntime implements AutoCloseable {
                     Admin admin) {
     var topologySerdes = new ProjectionTopology.TopologySerdes(serdes.taskSubmission(), serdes.sagaEvent(),
         serdes.decisionKey(), serdes.decision(), serdes.leaderElected(), new JsonSerde<>(json, TaskView.class),
-        new JsonSerde<>(json, DecisionView.class), new JsonSerde<>(json, LeaderView.class));
+        new JsonSerde<>(json, SagaState.class), new JsonSerde<>(json, DecisionView.class),
+        new JsonSerde<>(json, LeaderView.class));
     this.settings = settings;
     this.topology = () -> ProjectionTopology.build(conclave.topics(), topologySerdes);
     this.inputTopics = ProjectionTopology.inputTopics(conclave.topics());

@@ -4,6 +4,7 @@ import io.conclave.core.Decision;
 import io.conclave.core.DecisionKey;
 import io.conclave.core.LeaderElected;
 import io.conclave.core.SagaEvent;
+import io.conclave.core.SagaState;
 import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.TopicNames;
 import java.util.List;
@@ -22,7 +23,8 @@ import org.apache.kafka.streams.state.Stores;
  * The projections' Kafka Streams topology:
  * <ul>
  *   <li>{@value #SUBMISSIONS}: taskId -> the submitted task (from conclave.tasks);</li>
- *   <li>{@value #SAGAS}: taskId -> the fold of its saga's events (conclave.saga-events);</li>
+ *   <li>{@value #SAGAS}: taskId -> its saga's {@link SagaState}, the fold of the saga's events
+ *       (conclave.saga-events);</li>
  *   <li>{@value #DECISIONS}: (agentId, sequence) -> decision, in sequence order per agent (conclave.decisions);</li>
  *   <li>{@value #LEADERS}: shard -> its latest announced leader (conclave.leadership).</li>
  * </ul>
@@ -38,7 +40,8 @@ public final class ProjectionTopology {
   /** The serdes the topology reads and stores with. */
   public record TopologySerdes(Serde<TaskSubmission> tasks, Serde<SagaEvent> sagaEvents, Serde<DecisionKey> decisionKeys,
                         Serde<Decision> decisions, Serde<LeaderElected> leaders, Serde<TaskView> taskViews,
-                        Serde<DecisionView> decisionViews, Serde<LeaderView> leaderViews) {}
+                        Serde<SagaState> sagaStates, Serde<DecisionView> decisionViews,
+                        Serde<LeaderView> leaderViews) {}
 
   /** The Kafka Streams application id (and consumer group) of the projections, unless configured otherwise. */
   public static String applicationId(TopicNames topics) {
@@ -64,7 +67,7 @@ public final class ProjectionTopology {
     // A saga's events share one partition (partitioned by sagaId, one saga per task), so the fold by task id runs
     // where the events are: no repartition topic, no extra hop.
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGAS), Serdes.String(),
-        serdes.taskViews()));
+        serdes.sagaStates()));
     sagaEvents.process(SagaFold::new, SAGAS);
 
     builder.stream(topics.decisions(), Consumed.with(serdes.decisionKeys(), serdes.decisions()))

@@ -1,18 +1,22 @@
 package io.conclave.projections;
 
 import io.conclave.core.SagaEvent;
+import io.conclave.core.SagaState;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Folds each saga event into its task's view in the {@value ProjectionTopology#SAGAS} store. */
+/**
+ * Folds each saga event into its task's {@link SagaState} ({@link SagaState#apply}) in the
+ * {@value ProjectionTopology#SAGAS} store.
+ */
 final class SagaFold implements Processor<String, SagaEvent, Void, Void> {
-  private KeyValueStore<String, TaskView> views;
+  private KeyValueStore<String, SagaState> states;
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
-    views = context.getStateStore(ProjectionTopology.SAGAS);
+    states = context.getStateStore(ProjectionTopology.SAGAS);
   }
 
   @Override
@@ -21,7 +25,16 @@ final class SagaFold implements Processor<String, SagaEvent, Void, Void> {
     if (event == null) {
       return;
     }
-    TaskView view = views.get(event.taskId());
-    views.put(event.taskId(), (view == null ? TaskView.empty(event.taskId()) : view).apply(event));
+    SagaState before = states.get(event.taskId());
+    SagaState after = apply(before, event);
+    // a redelivered event changes nothing: spare the changelog a copy
+    if (!after.equals(before)) {
+      states.put(event.taskId(), after);
+    }
+  }
+
+  /** {@code state} with {@code event} folded in; a null state is a saga of which nothing is known yet. */
+  static SagaState apply(SagaState state, SagaEvent event) {
+    return (state == null ? SagaState.empty(event.sagaId(), event.taskId()) : state).apply(event);
   }
 }

@@ -5,8 +5,12 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Strict reading of small JSON request bodies: no coercion (a number is not a string), no unknown fields, so a
@@ -21,33 +25,56 @@ final class StrictJson {
       throw new IllegalArgumentException("the body must be a JSON object such as " + example);
     }
     for (Map.Entry<String, JsonNode> field : body.entries()) {
-      if (!fields.contains(field.getKey())) {
-        throw new IllegalArgumentException("unknown field '" + field.getKey() + "'; expected " + String.join(", ",
-            fields.stream().sorted().toList()));
-      }
+      requireKnown(field.getKey(), fields);
     }
+  }
+
+  /** Checks that {@code field} is one of {@code fields}. */
+  static void requireKnown(Object field, Set<String> fields) {
+    if (!fields.contains(String.valueOf(field))) {
+      throw new IllegalArgumentException("unknown field '" + field + "'; expected " + String.join(", ",
+          fields.stream().sorted().toList()));
+    }
+  }
+
+  /** {@code node} as the plain maps, lists, strings, numbers, booleans and nulls a JSON or YAML parser makes. */
+  static Object plain(JsonNode node) {
+    if (node.isObject()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      node.entries().forEach(e -> map.put(e.getKey(), plain(e.getValue())));
+      return map;
+    }
+    if (node.isArray()) {
+      List<Object> list = new ArrayList<>();
+      node.values().forEach(v -> list.add(plain(v)));
+      return list;
+    }
+    if (node.isString()) {
+      return node.getStringValue();
+    }
+    if (node.isNumber()) {
+      return node.getNumberValue();
+    }
+    return node.isBoolean() ? node.getBooleanValue() : null;
   }
 
   /** The field's string, or null if it is absent or JSON null. */
   static String optionalString(JsonNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isString()) {
-      throw new IllegalArgumentException(field + " must be a JSON string");
-    }
-    return value.getStringValue();
+    JsonNode value = optional(body, field, JsonNode::isString, "string");
+    return value == null ? null : value.getStringValue();
+  }
+
+  /** The field's boolean, or null if it is absent or JSON null. */
+  static Boolean optionalBoolean(JsonNode body, String field) {
+    JsonNode value = optional(body, field, JsonNode::isBoolean, "boolean (true or false)");
+    return value == null ? null : value.getBooleanValue();
   }
 
   /** The field's whole number >= 0, or null if it is absent or JSON null. */
   static Long optionalOffset(JsonNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
+    JsonNode value = optional(body, field, JsonNode::isNumber, "number");
+    if (value == null) {
       return null;
-    }
-    if (!value.isNumber()) {
-      throw new IllegalArgumentException(field + " must be a JSON number");
     }
     long offset;
     try {
@@ -56,6 +83,18 @@ final class StrictJson {
       throw new IllegalArgumentException(field + " must be a whole number, was " + value.getNumberValue());
     }
     return offset(field, offset);
+  }
+
+  /** The field's value, or null if it is absent or JSON null; one of another JSON type is refused. */
+  private static JsonNode optional(JsonNode body, String field, Predicate<JsonNode> isType, String type) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!isType.test(value)) {
+      throw new IllegalArgumentException(field + " must be a JSON " + type);
+    }
+    return value;
   }
 
   /** The field's ISO-8601 instant, or null if it is absent or JSON null. */

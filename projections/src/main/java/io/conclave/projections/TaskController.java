@@ -11,18 +11,18 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.URI;
 import java.time.Clock;
-import java.util.UUID;
+import java.util.Optional;
 
 /** Submit tasks and follow them. */
 @Controller("/tasks")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class TaskController {
-  private final TaskWriter tasks;
+  private final ConclaveWriter writer;
   private final ProjectionQueries queries;
   private final Clock clock = Clock.systemUTC();
 
-  TaskController(TaskWriter tasks, ProjectionQueries queries) {
-    this.tasks = tasks;
+  TaskController(ConclaveWriter writer, ProjectionQueries queries) {
+    this.writer = writer;
     this.queries = queries;
   }
 
@@ -32,12 +32,10 @@ class TaskController {
    */
   @Post
   HttpResponse<TaskAccepted> submit(@Body JsonNode body) {
-    TaskRequest request = TaskRequest.parse(body);
-    String taskId = request.taskId() == null ? UUID.randomUUID().toString() : request.taskId();
-    TaskSubmission task = new TaskSubmission(taskId, request.prompt(), clock.instant());
-    tasks.write(task);
-    String location = "/tasks/" + taskId;
-    return HttpResponse.accepted(URI.create(location)).body(new TaskAccepted(taskId, location));
+    TaskSubmission task = TaskRequest.parse(body).submission(clock.instant(), Optional.empty());
+    writer.write(task);
+    String location = "/tasks/" + task.taskId();
+    return HttpResponse.accepted(URI.create(location)).body(new TaskAccepted(task.taskId(), location));
   }
 
   /** The task's saga: status and every step's state and result. */

@@ -1,7 +1,13 @@
 package io.conclave.projections;
 
+import io.conclave.core.SagaStep;
+import io.conclave.core.TaskSubmission;
 import io.micronaut.json.tree.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Body of {@code POST /tasks}, read strictly: an object with a string {@code prompt} and an optional string
@@ -21,5 +27,15 @@ record TaskRequest(String taskId, String prompt) {
       throw new IllegalArgumentException("prompt is required");
     }
     return new TaskRequest(StrictJson.optionalString(body, "taskId"), prompt);
+  }
+
+  /**
+   * The task to write: this one, submitted {@code now}, under a fresh id if it has none.
+   *
+   * @param plan the client's saga, or empty to have the shard leader plan one
+   * @throws IllegalArgumentException if the task id or prompt is not acceptable (naming which)
+   */
+  TaskSubmission submission(Instant now, Optional<List<SagaStep>> plan) {
+    return new TaskSubmission(taskId == null ? UUID.randomUUID().toString() : taskId, prompt, now, plan);
   }
 }

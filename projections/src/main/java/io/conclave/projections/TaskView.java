@@ -1,18 +1,19 @@
 package io.conclave.projections;
 
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaStep;
+import io.conclave.core.LeaderStamp;
+import io.conclave.core.SagaState;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A task's saga as the projections see it: its status and every step's state. {@link #apply} folds one saga
- * event in; applying an event twice changes nothing, so at-least-once delivery is safe.
+ * A task as {@code GET /tasks/{id}} shows it: its submission and its saga's status and steps, derived from the saga's
+ * {@link SagaState} ({@link #of}).
  *
- * @param status SUBMITTED (no saga yet), RUNNING, COMPLETED or ABORTED
+ * @param status {@value #SUBMITTED} (no saga yet), or the saga's {@link SagaState.Status}: RUNNING,
+ *               AWAITING_APPROVAL, COMPENSATING, COMPLETED, COMPENSATED or FAILED (a compensation was parked)
+ * @param error  why the saga compensates or ended without completing
  */
 @Serdeable
 public record TaskView(String taskId, @Nullable String sagaId, String status, @Nullable String prompt,
@@ -20,9 +21,6 @@ public record TaskView(String taskId, @Nullable String sagaId, String status, @N
                        @Nullable Instant submittedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
                        @Nullable String error) {
   public static final String SUBMITTED = "SUBMITTED";
-  public static final String RUNNING = "RUNNING";
-  public static final String COMPLETED = "COMPLETED";
-  public static final String ABORTED = "ABORTED";
 
   public TaskView {
     steps = steps == null ? List.of() : List.copyOf(steps); // JSON omits an empty list
@@ -33,58 +31,18 @@ public record TaskView(String taskId, @Nullable String sagaId, String status, @N
     return new TaskView(taskId, null, SUBMITTED, prompt, List.of(), null, null, submittedAt, null, null, null);
   }
 
-  /** The view before any event: used as the initial value of the fold. */
-  public static TaskView empty(String taskId) {
-    return new TaskView(taskId, null, SUBMITTED, null, List.of(), null, null, null, null, null, null);
-  }
-
-  public TaskView apply(SagaEvent event) {
-    if (event instanceof SagaEvent.Started s) {
-      List<StepView> planned = new ArrayList<>();
-      for (int i = 0; i < s.plan().size(); i++) {
-        SagaStep step = s.plan().get(i);
-        planned.add(new StepView(i, step.agentType(), step.action(), StepView.PENDING, null, null, null));
-      }
-      // a replayed Started must not wipe the progress of later events
-      List<StepView> kept = steps.isEmpty() ? planned : steps;
-      String st = status.equals(SUBMITTED) ? RUNNING : status;
-      return new TaskView(taskId, s.sagaId(), st, prompt, kept, s.leader().shard(), s.leader().epoch(), submittedAt,
-          s.at(), finishedAt, error);
-    }
-    if (event instanceof SagaEvent.StepCompleted s) {
-      return withStep(s.stepIndex(), StepView.COMPLETED, s.output(), null, s.at());
-    }
-    if (event instanceof SagaEvent.StepFailed s) {
-      return withStep(s.stepIndex(), StepView.FAILED, null, s.error(), s.at());
-    }
-    if (event instanceof SagaEvent.Compensated s) {
-      return withStep(s.stepIndex(), StepView.COMPENSATED, null, null, s.at());
-    }
-    if (event instanceof SagaEvent.Completed s) {
-      return new TaskView(taskId, sagaId, COMPLETED, prompt, steps, shard, leaderEpoch, submittedAt, startedAt,
-          s.at(), error);
-    }
-    if (event instanceof SagaEvent.Aborted s) {
-      return new TaskView(taskId, sagaId, ABORTED, prompt, steps, shard, leaderEpoch, submittedAt, startedAt, s.at(),
-          s.reason());
-    }
-    return this;
-  }
-
-  private TaskView withStep(int index, String stepStatus, String output, String stepError, Instant at) {
-    List<StepView> next = new ArrayList<>(steps);
-    if (index < next.size()) {
-      StepView old = next.get(index);
-      next.set(index, new StepView(index, old.agentType(), old.action(), stepStatus,
-          output != null ? output : old.output(), stepError != null ? stepError : old.error(), at));
-    }
-    return new TaskView(taskId, sagaId, status, prompt, next, shard, leaderEpoch, submittedAt, startedAt, finishedAt,
-        error);
-  }
-
-  /** The same saga view, with what is known of the submission. */
-  public TaskView withSubmission(TaskView submission) {
-    return new TaskView(taskId, sagaId, status, submission.prompt(), steps, shard, leaderEpoch,
-        submission.submittedAt(), startedAt, finishedAt, error);
+  /**
+   * The task of {@code saga}, with what is known of its submission.
+   *
+   * @param submission the task's {@link #submitted} view, or null if it is not known here (erased, or not read yet)
+   */
+  public static TaskView of(SagaState saga, @Nullable TaskView submission) {
+    LeaderStamp leader = saga.leader();
+    // the submission has the prompt even when the saga's start did not carry it
+    String prompt = submission != null ? submission.prompt() : saga.prompt().isEmpty() ? null : saga.prompt();
+    return new TaskView(saga.taskId(), saga.sagaId(), saga.status().name(), prompt,
+        saga.steps().stream().map(StepView::of).toList(), leader == null ? null : leader.shard(),
+        leader == null ? null : leader.epoch(), submission == null ? null : submission.submittedAt(),
+        saga.startedAt(), saga.endedAt(), saga.reason());
   }
 }

@@ -2,11 +2,33 @@ package io.conclave.projections;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.conclave.core.SagaEvent;
+import io.conclave.core.SagaState;
+import io.conclave.core.TaskSubmission;
+import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.TopicNames;
+import io.conclave.projections.SagaHistories.Script;
+import io.conclave.projections.SagaHistories.Undo;
+import io.micronaut.serde.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProjectionTopologyTest {
   private final TopicNames topics = new TopicNames("acme");
@@ -14,7 +36,7 @@ class ProjectionTopologyTest {
   @Test
   void theInputTopicsAreExactlyTheTopicsTheTopologyReads() {
     // given: the serdes play no part in the wiring
-    var serdes = new ProjectionTopology.TopologySerdes(null, null, null, null, null, null, null, null);
+    var serdes = new ProjectionTopology.TopologySerdes(null, null, null, null, null, null, null, null, null);
 
     // when
     TopologyDescription description = ProjectionTopology.build(topics, serdes).describe();
@@ -30,5 +52,79 @@ class ProjectionTopologyTest {
     assertThat(ProjectionTopology.inputTopics(topics))
         .containsExactly("acme.tasks", "acme.saga-events", "acme.decisions", "acme.leadership");
     assertThat(ProjectionTopology.applicationId(topics)).isEqualTo("acme-projections");
+  }
+
+  @Test
+  void theSagaStoreHoldsTheFoldOfEachTasksSagaEventsInJsonAndRedeliveryWritesNothing(@TempDir Path stateDir) {
+    // given: a saga whose last step fails and whose compensations are retried and parked
+    Script script = new Script("task-7", 3, Set.of(1), 2, Map.of(2, Undo.RETRIED_THEN_DONE, 0, Undo.PARKED));
+    List<SagaEvent> events = script.events();
+    var json = ObjectMapper.getDefault();
+    var serdes = new ProjectionTopology.TopologySerdes(new ByReference<>(), new ByReference<>(), new ByReference<>(),
+        new ByReference<>(), new ByReference<>(), new JsonSerde<>(json, TaskView.class),
+        new JsonSerde<>(json, SagaState.class), new JsonSerde<>(json, DecisionView.class),
+        new JsonSerde<>(json, LeaderView.class));
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, ProjectionTopology.applicationId(topics));
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+
+    try (var driver = new TopologyTestDriver(ProjectionTopology.build(topics, serdes), props)) {
+      TestInputTopic<String, SagaEvent> in = driver.createInputTopic(topics.sagaEvents(),
+          Serdes.String().serializer(), serdes.sagaEvents().serializer());
+      TestInputTopic<String, TaskSubmission> tasks = driver.createInputTopic(topics.tasks(),
+          Serdes.String().serializer(), serdes.tasks().serializer());
+      var changelog = driver.createOutputTopic(ProjectionTopology.applicationId(topics) + "-"
+          + ProjectionTopology.SAGAS + "-changelog", Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+
+      // when
+      tasks.pipeInput(script.taskId(), new TaskSubmission(script.taskId(), SagaHistories.PROMPT, SagaHistories.T0));
+      events.forEach(e -> in.pipeInput(ConclaveRecords.sagaEventKey(e.sagaId(), e.seq()), e));
+      int written = changelog.readValuesToList().size();
+      events.forEach(e -> in.pipeInput(ConclaveRecords.sagaEventKey(e.sagaId(), e.seq()), e));
+
+      // then
+      KeyValueStore<String, SagaState> sagas = driver.getKeyValueStore(ProjectionTopology.SAGAS);
+      KeyValueStore<String, TaskView> submissions = driver.getKeyValueStore(ProjectionTopology.SUBMISSIONS);
+      assertThat(sagas.get(script.taskId())).isEqualTo(SagaHistories.fold(events));
+      assertThat(sagas.get(script.taskId()).status()).isEqualTo(SagaState.Status.FAILED);
+      assertThat(written).as("one state per event that changed it").isEqualTo(changes(events));
+      assertThat(changelog.isEmpty()).as("redelivered events change nothing, so nothing is written").isTrue();
+      assertThat(TaskView.of(sagas.get(script.taskId()), submissions.get(script.taskId())).submittedAt())
+          .isEqualTo(SagaHistories.T0);
+    }
+  }
+
+  /** How many of {@code events} change the state they are folded into. */
+  private static int changes(List<SagaEvent> events) {
+    int changes = 0;
+    SagaState state = null;
+    for (SagaEvent e : events) {
+      SagaState next = SagaFold.apply(state, e);
+      changes += next.equals(state) ? 0 : 1;
+      state = next;
+    }
+    return changes;
+  }
+
+  /** Hands values across a topic by reference (an index into this serde's list): the wire format is not tested. */
+  private static final class ByReference<T> implements Serde<T> {
+    private final List<T> values = new ArrayList<>();
+
+    @Override
+    public Serializer<T> serializer() {
+      return (topic, value) -> {
+        if (value == null) {
+          return null;
+        }
+        values.add(value);
+        return ByteBuffer.allocate(4).putInt(values.size() - 1).array();
+      };
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+      return (topic, bytes) -> bytes == null ? null : values.get(ByteBuffer.wrap(bytes).getInt());
+    }
   }
 }

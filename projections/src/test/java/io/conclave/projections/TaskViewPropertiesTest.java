@@ -4,6 +4,8 @@ import static io.conclave.projections.SagaHistories.fold;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conclave.core.SagaEvent;
+import io.conclave.core.SagaState;
+import io.conclave.projections.SagaHistories.Script;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -13,7 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Laws of the saga fold {@link TaskView#apply} over generated histories.
+ * Laws of the projection's saga fold ({@link SagaFold#apply}, i.e. {@link SagaState#apply}) and of the task view
+ * derived from it, over generated histories.
  *
  * <p>Written as seeded JUnit parameterized tests, not jqwik properties: the projections module has no jqwik test
  * dependency (see projections/pom.xml). Each case is generated from its seed, shown in the test name, so a failure
@@ -26,72 +29,76 @@ class TaskViewPropertiesTest {
     return LongStream.range(0, TRIES).boxed();
   }
 
-  private static String taskOf(List<SagaEvent> events) {
-    return events.get(0).taskId();
-  }
-
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void aSagaWhoseStepsAllCompletedFoldsToCompletedWithEveryOutput(long seed) {
     // given
-    int stepCount = 1 + new Random(seed).nextInt(10);
-    List<SagaEvent> events = SagaHistories.completed("task-" + seed, stepCount);
+    Random random = new Random(seed);
+    Script script = SagaHistories.randomScript(random);
+    script = new Script(script.taskId(), script.stepCount(), script.approvals(), -1, script.undo());
 
     // when
-    TaskView view = fold("task-" + seed, events);
+    TaskView view = TaskView.of(fold(script.events()), null);
 
     // then
-    assertThat(view.status()).isEqualTo(TaskView.COMPLETED);
-    assertThat(view.steps()).hasSize(stepCount);
-    for (int i = 0; i < stepCount; i++) {
-      assertThat(view.steps().get(i).status()).isEqualTo(StepView.COMPLETED);
-      assertThat(view.steps().get(i).output()).isEqualTo("out " + i);
+    assertThat(view.status()).isEqualTo("COMPLETED");
+    assertThat(view.error()).isNull();
+    assertThat(view.steps()).hasSize(script.stepCount());
+    for (int i = 0; i < script.stepCount(); i++) {
+      assertThat(view.steps().get(i).status()).isEqualTo("COMPLETED");
+      assertThat(view.steps().get(i).output()).isEqualTo(script.approvals().contains(i) ? "approved by alice"
+          : "out " + i);
     }
   }
 
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
-  void anAbortedSagaFoldsToAbortedWithTheReasonAsError(long seed) {
+  void aFailedSagaUndoesEveryStepUpToTheFailureLatestFirstAndEndsCompensatedOrFailed(long seed) {
     // given
     Random random = new Random(seed);
-    int stepCount = 1 + random.nextInt(10);
-    int failAt = random.nextInt(stepCount);
-    List<SagaEvent> events = SagaHistories.history("task-" + seed, stepCount, failAt);
-    var aborted = (SagaEvent.Aborted) events.stream().filter(SagaEvent.Aborted.class::isInstance).findFirst()
-        .orElseThrow();
+    Script script = SagaHistories.randomScript(random);
+    int failAt = random.nextInt(script.stepCount());
+    script = new Script(script.taskId(), script.stepCount(), script.approvals(), failAt, script.undo());
 
     // when
-    TaskView view = fold("task-" + seed, events);
+    SagaState saga = fold(script.events());
+    TaskView view = TaskView.of(saga, null);
 
     // then
-    assertThat(view.status()).isEqualTo(TaskView.ABORTED);
-    assertThat(view.error()).isEqualTo(aborted.reason());
-    assertThat(view.steps().get(failAt).status()).isEqualTo(StepView.FAILED);
-    assertThat(view.steps().subList(0, failAt)).allSatisfy(s -> assertThat(s.status()).isEqualTo(StepView.COMPENSATED));
+    assertThat(saga.status()).isEqualTo(script.outcome());
+    assertThat(view.status()).isEqualTo(script.outcome().name());
+    assertThat(saga.compensationOrder()).isEqualTo(script.compensationOrder());
+    assertThat(view.error()).as("the reason names the failed step").contains("step " + failAt + " ");
+    assertThat(view.steps().get(failAt).status()).isEqualTo("FAILED");
+    for (int j : script.compensationOrder()) {
+      assertThat(saga.steps().get(j).compensation()).isIn(SagaState.CompensationStatus.DONE,
+          SagaState.CompensationStatus.PARKED);
+    }
+    assertThat(view.steps().subList(failAt + 1, script.stepCount()))
+        .allSatisfy(s -> assertThat(s.status()).isEqualTo("PENDING"));
   }
 
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void applyingAnyEventTwiceEqualsApplyingItOnce(long seed) {
     // given: every state the fold goes through, and every event of the history
-    Random random = new Random(seed);
-    List<SagaEvent> events = SagaHistories.random(random);
-    List<TaskView> states = new ArrayList<>();
-    TaskView view = TaskView.empty(taskOf(events));
-    states.add(view);
+    List<SagaEvent> events = SagaHistories.random(new Random(seed));
+    List<SagaState> states = new ArrayList<>();
+    SagaState state = null;
+    states.add(state);
     for (SagaEvent e : events) {
-      view = view.apply(e);
-      states.add(view);
+      state = SagaFold.apply(state, e);
+      states.add(state);
     }
 
-    for (TaskView state : states) {
+    for (SagaState before : states) {
       for (SagaEvent e : events) {
         // when
-        TaskView once = state.apply(e);
-        TaskView twice = once.apply(e);
+        SagaState once = SagaFold.apply(before, e);
+        SagaState twice = SagaFold.apply(once, e);
 
         // then
-        assertThat(twice).as("%s applied twice to %s", e, state).isEqualTo(once);
+        assertThat(twice).as("%s applied twice to %s", e, before).isEqualTo(once);
       }
     }
   }
@@ -108,7 +115,7 @@ class TaskViewPropertiesTest {
     });
 
     // when / then
-    assertThat(fold(taskOf(events), doubled)).isEqualTo(fold(taskOf(events), events));
+    assertThat(fold(doubled)).isEqualTo(fold(events));
   }
 
   @ParameterizedTest(name = "seed {0}")
@@ -123,6 +130,6 @@ class TaskViewPropertiesTest {
     delivered.addAll(events.subList(i, events.size()));
 
     // when / then
-    assertThat(fold(taskOf(events), delivered)).isEqualTo(fold(taskOf(events), events));
+    assertThat(fold(delivered)).isEqualTo(fold(events));
   }
 }

@@ -129,7 +129,12 @@ public final class SagaDefinitions {
   private static StepPolicy policy(Map<?, ?> node, String path) {
     StepPolicy p = StepPolicy.DEFAULT;
     if (node.get("timeout") != null) {
-      p = p.withTimeout(duration(node.get("timeout"), path + ".timeout"));
+      Duration timeout = duration(node.get("timeout"), path + ".timeout");
+      try {
+        p = p.withTimeout(timeout);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(path + "." + e.getMessage(), e);
+      }
     }
     if (node.get("retry") != null) {
       Map<?, ?> retry = map(node.get("retry"), path + ".retry");

@@ -12,19 +12,26 @@ import java.time.Duration;
  * @param backoff     the wait before the second attempt; it doubles for each further one, with jitter
  */
 public record StepPolicy(Duration timeout, int maxAttempts, Duration backoff) {
-  /** No deadline, three attempts, 100 ms backoff. */
-  public static final StepPolicy DEFAULT = new StepPolicy(Duration.ZERO, 3, Duration.ofMillis(100));
   /** The most attempts a policy may ask for. */
   public static final int MAX_ATTEMPTS = 100;
+  /** The longest timeout: deadlines are instants, and one far beyond any saga's life would overflow them. */
+  public static final Duration MAX_TIMEOUT = Duration.ofDays(365);
+  /** The longest backoff: {@link #backoffAfter} doubles it, which must not overflow (the wait is capped anyway). */
+  public static final Duration MAX_BACKOFF = Duration.ofHours(1);
+  // after the bounds above: the constructor checks against them
+  /** No deadline, three attempts, 100 ms backoff. */
+  public static final StepPolicy DEFAULT = new StepPolicy(Duration.ZERO, 3, Duration.ofMillis(100));
 
   public StepPolicy {
     Require.present(timeout, "timeout");
     Require.present(backoff, "backoff");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+    if (timeout.isNegative() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+      throw new IllegalArgumentException("timeout must be between 0 and " + MAX_TIMEOUT.toDays() + " days, was "
+          + timeout);
     }
-    if (backoff.isNegative()) {
-      throw new IllegalArgumentException("backoff must not be negative, was " + backoff);
+    if (backoff.isNegative() || backoff.compareTo(MAX_BACKOFF) > 0) {
+      throw new IllegalArgumentException("backoff must be between 0 and " + MAX_BACKOFF.toHours() + " hour, was "
+          + backoff);
     }
     if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
       throw new IllegalArgumentException("maxAttempts must be between 1 and " + MAX_ATTEMPTS + ", was " + maxAttempts);

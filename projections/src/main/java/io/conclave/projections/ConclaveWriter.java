@@ -1,5 +1,6 @@
 package io.conclave.projections;
 
+import io.conclave.core.SagaEvent;
 import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
@@ -10,20 +11,25 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 
-/** Writes submitted tasks to conclave.tasks; a write returns once every in-sync replica has the record. */
+/**
+ * Writes what clients hand the HTTP API to Kafka: submitted tasks (conclave.tasks) and approval decisions
+ * (conclave.saga-events). A write returns once every in-sync replica has the record.
+ */
 @Singleton
-class TaskWriter implements AutoCloseable {
+class ConclaveWriter implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final ConclaveRecords records;
 
-  TaskWriter(ConclaveSettings settings, ConclaveRecords records) {
+  ConclaveWriter(ConclaveSettings settings, ConclaveRecords records) {
     Map<String, Object> config = ClientConfigs.producer(settings.bootstrapServers());
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.topics().prefix() + "-projections-tasks");
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.topics().prefix() + "-projections-writer");
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
@@ -33,14 +39,32 @@ class TaskWriter implements AutoCloseable {
 
   /** @throws SubmissionFailedException if the task is not durably written: nothing was accepted */
   void write(TaskSubmission task) {
+    write(() -> records.task(task), "task");
+  }
+
+  /** @throws SubmissionFailedException if the event is not durably written: nothing was accepted */
+  void write(SagaEvent event) {
+    write(() -> records.sagaEvent(event), "saga event");
+  }
+
+  /** {@code record} is made here: its serialization asks the schema registry, which may be unreachable too. */
+  private void write(Supplier<ProducerRecord<byte[], byte[]>> record, String what) {
+    ProducerRecord<byte[], byte[]> encoded;
     try {
-      producer.send(records.task(task)).get(20, TimeUnit.SECONDS);
+      encoded = record.get();
+    } catch (RuntimeException e) {
+      throw new SubmissionFailedException("the " + what + " could not be encoded (is the schema registry reachable?), "
+          + "send it again: " + e, e);
+    }
+    try {
+      producer.send(encoded).get(20, TimeUnit.SECONDS);
     } catch (KafkaException | ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-      throw new SubmissionFailedException("the task was not accepted, submit it again: " + cause.getMessage(), cause);
+      throw new SubmissionFailedException("the " + what + " was not accepted, send it again: " + cause.getMessage(),
+          cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SubmissionFailedException("interrupted before the task was written", e);
+      throw new SubmissionFailedException("interrupted before the " + what + " was written", e);
     }
   }
 

@@ -1,0 +1,102 @@
+package io.conclave.projections;
+
+import io.conclave.core.SagaIds;
+import io.conclave.core.SagaState;
+import io.conclave.core.TaskSubmission;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Sagas: start a task with a saga of the client's own, follow sagas, and decide their approval steps. Reads answer
+ * from this instance's projection of conclave.saga-events (503 + {@code Retry-After} while it starts or rebalances).
+ */
+@Controller("/sagas")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class SagaController {
+  private final ConclaveWriter writer;
+  private final ProjectionQueries queries;
+  private final Clock clock = Clock.systemUTC();
+
+  SagaController(ConclaveWriter writer, ProjectionQueries queries) {
+    this.writer = writer;
+    this.queries = queries;
+  }
+
+  /**
+   * Puts a task whose saga the client defined on conclave.tasks ({@link SagaRequest}, JSON); 202 once every in-sync
+   * replica has it. Submitting a task id again is harmless: the task's saga is started once.
+   */
+  @Post(consumes = MediaType.APPLICATION_JSON)
+  HttpResponse<SagaAccepted> start(@Body JsonNode body) {
+    return start(SagaRequest.fromJson(body));
+  }
+
+  /** As {@link #start(JsonNode)}, the body in YAML. */
+  @Post(consumes = {"application/yaml", "application/x-yaml", "text/yaml"})
+  HttpResponse<SagaAccepted> startYaml(@Body String body) {
+    return start(SagaRequest.fromYaml(body));
+  }
+
+  private HttpResponse<SagaAccepted> start(SagaRequest request) {
+    TaskSubmission task = request.task().submission(clock.instant(), Optional.of(request.saga().steps()));
+    writer.write(task);
+    String sagaId = SagaIds.of(task.taskId());
+    String location = location(sagaId);
+    return HttpResponse.accepted(URI.create(location)).body(new SagaAccepted(task.taskId(), sagaId, location));
+  }
+
+  /** The saga: status, plan, every step's state, the compensations, timings. */
+  @Get("/{sagaId}")
+  SagaView get(String sagaId) {
+    return SagaView.of(find(sagaId));
+  }
+
+  /**
+   * Sagas of this instance's partitions, by task id: {@code status} one of {@link SagaState.Status} in any case
+   * (default: all), at most {@code limit} (default 100, at most 1000).
+   */
+  @Get
+  List<SagaSummary> list(@Nullable @QueryValue String status, @Nullable @QueryValue String limit) {
+    return queries.sagas(SagaQuery.parse(status, limit));
+  }
+
+  /**
+   * Decides approval step {@code step}: {@code {"approved": true|false, "actor"?: "...", "comment"?: "..."}}.
+   * Checked against the projected state ({@link ApprovalRequest#decide}: 400 if the step is not an approval, 409 if
+   * it is not awaiting one or was decided), then written as an {@code ApprovalDecided} event; 202 once every in-sync
+   * replica has it. The projection may be a moment behind: the shard leader is the final arbiter, and carries out
+   * only the first decision for a step that still waits; it ignores any other.
+   */
+  @Post("/{sagaId}/approvals/{step}")
+  HttpResponse<ApprovalAccepted> decide(String sagaId, String step, @Body JsonNode body) {
+    int index = ApprovalRequest.step(step);
+    ApprovalRequest request = ApprovalRequest.parse(body);
+    writer.write(request.decide(find(sagaId), index, clock.instant()));
+    String location = location(sagaId);
+    return HttpResponse.accepted(URI.create(location))
+        .body(new ApprovalAccepted(sagaId, index, request.approved(), location));
+  }
+
+  /** @throws IllegalArgumentException if the id is malformed; @throws NotFoundException if the saga is unknown */
+  private SagaState find(String sagaId) {
+    String taskId = SagaIds.taskIdOf(sagaId);
+    return queries.saga(taskId).orElseThrow(() -> new NotFoundException("no saga with id '" + sagaId + "'"));
+  }
+
+  private static String location(String sagaId) {
+    return "/sagas/" + sagaId;
+  }
+}
