@@ -51,6 +51,7 @@ class SagaIT {
   private KafkaProducer<byte[], byte[]> producer;
   private Path ledger;
   private final List<AutoCloseable> parts = new ArrayList<>();
+  private Coordinator coordinator;
 
   @BeforeAll
   void start(ConclaveStack stack) throws Exception {
@@ -59,7 +60,7 @@ class SagaIT {
     producer = new KafkaProducer<>(ClientConfigs.producer(settings.bootstrapServers()));
     ledger = Files.createTempFile("effects", ".ledger");
     System.setProperty(EffectLedger.PROPERTY, ledger.toString());
-    parts.add(new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start());
+    coordinator = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
     List<Agent<?>> agents = settings.agentTypes().stream().<Agent<?>>map(ScriptedAgents.Scripted::new).toList();
     parts.add(new AgentWorker(settings, agents, Clock.systemUTC()).start());
   }
@@ -77,6 +78,7 @@ class SagaIT {
     for (int i = parts.size() - 1; i >= 0; i--) {
       parts.get(i).close();
     }
+    coordinator.close();
     producer.close();
     System.clearProperty(EffectLedger.PROPERTY);
   }
@@ -224,6 +226,28 @@ class SagaIT {
       assertThat(parked.stepIndex()).isZero();
       assertThat(parked.slip().sagaId()).isEqualTo(saga.sagaId());
     });
+  }
+
+  @Test
+  void aNewShardLeaderCarriesOnASagaThatWaitsForApproval() throws Exception {
+    // given: a saga waits for approval under the current leader
+    String sagaId = submit("handover", Saga.step("fx-research", "ok-gather", "undo").approval("sign-off")
+        .step("fx-write", "ok-publish", "undo").build());
+    awaitState(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
+
+    // when: another coordinator takes the shards over (it rebuilds the shard's sagas from their events) and then the
+    // approval comes
+    Coordinator next = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
+    coordinator.close();
+    coordinator = next;
+    await().atMost(Duration.ofSeconds(30)).until(() -> next.ledShards().size() == settings.partitions());
+    decide(sagaId, 1, true);
+
+    // then: the new leader carried it out, once
+    SagaState saga = awaitEnd(sagaId);
+    assertThat(saga.status()).isEqualTo(SagaState.Status.COMPLETED);
+    assertThat(eventsOf(sagaId)).filteredOn(e -> e instanceof SagaEvent.StepCompleted c && c.stepIndex() == 1)
+        .hasSize(1);
   }
 
   private SagaState run(String name, SagaDefinition saga) throws Exception {
