@@ -17,6 +17,7 @@ import io.conclave.kafka.TransactionalPartitionLoop;
 import io.conclave.schemas.ConclaveSerdes;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import io.conclave.core.SagaDefinition;
 import io.conclave.core.SagaStep;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -136,8 +137,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
       return List.of();
     }
     List<SagaStep> plan = task.plan().orElseGet(() -> planner.plan(task));
-    List<String> unknown = plan.stream().filter(s -> !s.isApproval()).map(SagaStep::agentType)
-        .filter(t -> !settings.agentTypes().contains(t)).distinct().toList();
+    List<String> unknown = SagaDefinition.unknownAgentTypes(plan, settings.agentTypes());
     if (!unknown.isEmpty()) {
       throw new PoisonRecordException("task " + task.taskId() + " names agent types without topics " + unknown
           + "; this installation has " + settings.agentTypes() + " (conclave.agent-types)");

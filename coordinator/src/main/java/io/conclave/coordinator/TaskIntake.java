@@ -5,6 +5,7 @@ import io.conclave.core.Decision;
 import io.conclave.core.LeaderStamp;
 import io.conclave.core.RoutingSlip;
 import io.conclave.core.SagaEvent;
+import io.conclave.core.SagaIds;
 import io.conclave.core.SagaStep;
 import io.conclave.core.SagaMoves;
 import io.conclave.core.TaskSubmission;
@@ -31,7 +32,7 @@ public final class TaskIntake {
 
   /** One saga per task: its id follows from the task id, so a repeated start is recognisable downstream too. */
   public static String sagaIdOf(String taskId) {
-    return "saga-" + taskId;
+    return SagaIds.of(taskId);
   }
 
   /**

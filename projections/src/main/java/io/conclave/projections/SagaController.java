@@ -1,8 +1,10 @@
 package io.conclave.projections;
 
+import io.conclave.core.SagaDefinition;
 import io.conclave.core.SagaIds;
 import io.conclave.core.SagaState;
 import io.conclave.core.TaskSubmission;
+import io.conclave.kafka.ConclaveSettings;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -28,11 +30,13 @@ import java.util.Optional;
 class SagaController {
   private final ConclaveWriter writer;
   private final ProjectionQueries queries;
+  private final List<String> agentTypes;
   private final Clock clock = Clock.systemUTC();
 
-  SagaController(ConclaveWriter writer, ProjectionQueries queries) {
+  SagaController(ConclaveWriter writer, ProjectionQueries queries, ConclaveSettings settings) {
     this.writer = writer;
     this.queries = queries;
+    this.agentTypes = settings.agentTypes();
   }
 
   /**
@@ -51,6 +55,11 @@ class SagaController {
   }
 
   private HttpResponse<SagaAccepted> start(SagaRequest request) {
+    List<String> unknown = SagaDefinition.unknownAgentTypes(request.saga().steps(), agentTypes);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("the saga names agent types " + unknown + " that this installation has no "
+          + "topics for; it has " + agentTypes + " (conclave.agent-types), and approvals");
+    }
     TaskSubmission task = request.task().submission(clock.instant(), Optional.of(request.saga().steps()));
     writer.write(task);
     String sagaId = SagaIds.of(task.taskId());

@@ -1,5 +1,6 @@
 package io.conclave.core;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -33,5 +34,11 @@ public record SagaDefinition(List<SagaStep> steps) {
       }
       InputMapping.check(s.input(), i, steps.size());
     }
+  }
+
+  /** The agent types the steps name that are not in {@code known} (approvals need no agent), in plan order. */
+  public static List<String> unknownAgentTypes(List<SagaStep> steps, Collection<String> known) {
+    return steps.stream().filter(s -> !s.isApproval()).map(SagaStep::agentType).filter(t -> !known.contains(t))
+        .distinct().toList();
   }
 }

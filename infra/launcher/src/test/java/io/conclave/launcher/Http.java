@@ -44,8 +44,12 @@ final class Http {
   }
 
   HttpResponse<String> postJson(String path, String json) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+    return post(path, "application/json", json);
+  }
+
+  HttpResponse<String> post(String path, String contentType, String body) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) {

@@ -36,6 +36,7 @@ final class InProcessConclave implements AutoCloseable {
     props.put("conclave.kafka.bootstrap-servers", settings.bootstrapServers());
     props.put("conclave.registry.url", settings.registry().url());
     props.put("conclave.topic-prefix", settings.topics().prefix());
+    props.put("conclave.agent-types", String.join(",", settings.agentTypes()));
     props.put("conclave.state-dir", Files.createTempDirectory("conclave-streams").toString());
     return ApplicationContext.run(EmbeddedServer.class, props);
   }

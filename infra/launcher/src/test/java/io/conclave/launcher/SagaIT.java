@@ -3,6 +3,8 @@ package io.conclave.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.OfflinePlanner;
 import io.conclave.core.DeadLetter;
@@ -20,6 +22,7 @@ import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import io.conclave.worker.Agent;
 import io.conclave.worker.AgentWorker;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,12 +49,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ConclaveStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SagaIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private ConclaveSettings settings;
   private ConclaveRecords records;
   private KafkaProducer<byte[], byte[]> producer;
   private Path ledger;
   private final List<AutoCloseable> parts = new ArrayList<>();
   private Coordinator coordinator;
+  private Http http;
 
   @BeforeAll
   void start(ConclaveStack stack) throws Exception {
@@ -63,6 +68,9 @@ class SagaIT {
     coordinator = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
     List<Agent<?>> agents = settings.agentTypes().stream().<Agent<?>>map(ScriptedAgents.Scripted::new).toList();
     parts.add(new AgentWorker(settings, agents, Clock.systemUTC()).start());
+    var projections = InProcessConclave.startProjections(settings);
+    parts.add(projections);
+    http = new Http("http://127.0.0.1:" + projections.getPort());
   }
 
   /** Settings for the scripted agent types, with a short deadline grace; not yet provisioned. */
@@ -114,6 +122,49 @@ class SagaIT {
     assertThat(effectsOf(saga.sagaId())).containsExactly("fx-research.ok-gather step 0",
         "fx-analysis.ok-analyze step 1", "fx-write.fail-draft step 2", "fx-write.undo-unpublish undo of step 2",
         "fx-analysis.undo-retract undo of step 1", "fx-research.undo-discard undo of step 0");
+
+    // and the projections show it
+    JsonNode view = awaitView(saga.sagaId(), "COMPENSATED");
+    assertThat(view.path("compensations").findValuesAsText("step")).containsExactly("2", "1", "0");
+    assertThat(view.path("steps").get(2).path("status").asText()).isEqualTo("FAILED");
+    assertThat(view.path("steps").get(0).path("compensation").path("status").asText()).isEqualTo("DONE");
+    assertThat(view.path("reason").asText()).contains("scripted failure");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        JSON.readTree(http.get("/sagas?status=compensated").body()).findValuesAsText("sagaId"))
+        .contains(saga.sagaId()));
+  }
+
+  @Test
+  void aSagaDefinedInYamlOverHttpRunsAndIsFollowedThere() throws Exception {
+    // when
+    HttpResponse<String> accepted = http.post("/sagas", "application/yaml", """
+        taskId: yaml-1
+        prompt: why is the sky blue?
+        steps:
+          - {agentType: fx-research, action: ok-gather, compensation: undo, input: "sources for: ${prompt}"}
+          - parallel:
+              - {agentType: fx-analysis, action: ok-analyze, compensation: undo}
+              - {agentType: fx-write, action: ok-outline, compensation: undo}
+          - {agentType: fx-write, action: ok-draft, compensation: undo, timeout: 30s, retry: {maxAttempts: 2}}
+        """);
+
+    // then
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    assertThat(JSON.readTree(accepted.body()).path("location").asText()).isEqualTo("/sagas/saga-yaml-1");
+    JsonNode view = awaitView("saga-yaml-1", "COMPLETED");
+    assertThat(view.path("steps")).hasSize(4).allSatisfy(s -> assertThat(s.path("status").asText())
+        .isEqualTo("COMPLETED"));
+    assertThat(view.path("steps").get(0).path("output").asText()).contains("sources for: why is the sky blue?");
+    assertThat(view.path("steps").get(3).path("deadline").asText()).isNotBlank();
+    assertThat(view.path("durationMs").asLong()).isNotNegative();
+  }
+
+  @Test
+  void aSagaNamingAnAgentTypeWithoutTopicsIsRefusedWithA400() {
+    HttpResponse<String> refused = http.postJson("/sagas",
+        "{\"prompt\": \"p\", \"steps\": [{\"agentType\": \"fx-nobody\", \"action\": \"a\", \"compensation\": \"u\"}]}");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+    assertThat(refused.body()).contains("fx-nobody").contains("conclave.agent-types");
   }
 
   @Test
@@ -123,12 +174,19 @@ class SagaIT {
         .step("fx-write", "ok-publish", "undo").build());
     awaitState(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
 
-    // when
-    decide(sagaId, 1, true);
+    awaitView(sagaId, "AWAITING_APPROVAL");
+
+    // when: approved over HTTP
+    HttpResponse<String> approved = http.postJson("/sagas/" + sagaId + "/approvals/1",
+        "{\"approved\": true, \"actor\": \"editor\", \"comment\": \"looks right\"}");
 
     // then
+    assertThat(approved.statusCode()).as(approved.body()).isEqualTo(202);
     SagaState saga = awaitEnd(sagaId);
     assertThat(saga.status()).isEqualTo(SagaState.Status.COMPLETED);
+    awaitView(sagaId, "COMPLETED");
+    HttpResponse<String> again = http.postJson("/sagas/" + sagaId + "/approvals/1", "{\"approved\": false}");
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
     assertThat(saga.steps().get(1).output()).isEqualTo("approved by editor: looks right");
     assertThat(saga.steps().get(2).output()).as("the approval's text is not the next step's input")
         .endsWith("<- " + saga.steps().get(0).output());
@@ -248,6 +306,17 @@ class SagaIT {
     assertThat(saga.status()).isEqualTo(SagaState.Status.COMPLETED);
     assertThat(eventsOf(sagaId)).filteredOn(e -> e instanceof SagaEvent.StepCompleted c && c.stepIndex() == 1)
         .hasSize(1);
+  }
+
+  private JsonNode awaitView(String sagaId, String status) {
+    JsonNode[] last = new JsonNode[1];
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      HttpResponse<String> r = http.get("/sagas/" + sagaId);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      last[0] = JSON.readTree(r.body());
+      assertThat(last[0].path("status").asText()).isEqualTo(status);
+    });
+    return last[0];
   }
 
   private SagaState run(String name, SagaDefinition saga) throws Exception {
