@@ -43,7 +43,11 @@ public final class SagaSupervisor {
     for (StepState step : saga.steps()) {
       StepOutcome outcome = outcomeDue(saga, step, now, grace);
       if (outcome != null) {
-        return SagaMoves.after(SagaDecider.decide(slip, outcome), outcome, true, false, leader, now);
+        SagaDecision decision = SagaDecider.decide(slip, outcome);
+        // settling the last open branch of a parallel stage is its join: without the Joined event the fold would
+        // not move the stage on, and the join above would decide (dispatch or compensate) a second time
+        boolean join = slip.stageSteps(step.index()).size() > 1 && !(decision instanceof SagaDecision.Await);
+        return SagaMoves.after(decision, outcome, true, join, leader, now);
       }
     }
     for (StepState step : saga.steps()) {
