@@ -108,10 +108,17 @@ public final class SagaDefinitions {
       }
     }
     if (s.policy().hasDeadline()) {
-      n.put("timeout", s.policy().timeout().toMillis() + "ms");
+      n.put("timeout", text(s.policy().timeout()));
     }
-    n.put("retry", Map.of("maxAttempts", s.policy().maxAttempts(), "backoff", s.policy().backoff().toMillis() + "ms"));
+    n.put("retry", Map.of("maxAttempts", s.policy().maxAttempts(), "backoff", text(s.policy().backoff())));
     return n;
+  }
+
+  /** {@code d} as {@link #duration} reads it back exactly. */
+  private static String text(Duration d) {
+    // "Nms" holds neither a part of a millisecond nor more than the 9 digits the short form reads
+    boolean shortForm = d.getNano() % 1_000_000 == 0 && d.compareTo(Duration.ofMillis(999_999_999)) <= 0;
+    return shortForm ? d.toMillis() + "ms" : d.toString();
   }
 
   private static SagaStep step(Map<?, ?> node, String path) {
