@@ -147,6 +147,11 @@ public final class SagaDefinitions {
         if (!(a instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
           throw new IllegalArgumentException(path + ".retry.maxAttempts must be a whole number, was " + describe(a));
         }
+        // checked before intValue(), which would wrap a long such as 4294967298 around to a valid 2
+        if (n.doubleValue() < 1 || n.doubleValue() > StepPolicy.MAX_ATTEMPTS) {
+          throw new IllegalArgumentException(path + ".retry: maxAttempts must be between 1 and "
+              + StepPolicy.MAX_ATTEMPTS + ", was " + describe(a));
+        }
         attempts = n.intValue();
       }
       Duration backoff = retry.get("backoff") == null ? p.backoff()
