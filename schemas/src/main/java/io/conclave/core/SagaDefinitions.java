@@ -49,6 +49,7 @@ public final class SagaDefinitions {
     }
     List<?> entries = list(stepsNode, "steps");
     List<SagaStep> steps = new ArrayList<>();
+    List<String> paths = new ArrayList<>(); // where each step is in the tree: ${steps.N} counts branches too
     for (int i = 0; i < entries.size(); i++) {
       String path = "steps[" + i + "]";
       Map<?, ?> entry = map(entries.get(i), path);
@@ -61,9 +62,18 @@ public final class SagaDefinitions {
         for (int b = 0; b < branches.size(); b++) {
           SagaStep branch = step(map(branches.get(b), path + ".parallel[" + b + "]"), path + ".parallel[" + b + "]");
           steps.add(b == 0 ? branch : branch.inParallel());
+          paths.add(path + ".parallel[" + b + "]");
         }
       } else {
         steps.add(step(entry, path));
+        paths.add(path);
+      }
+    }
+    for (int i = 0; i < steps.size(); i++) {
+      try {
+        SagaDefinition.checkStep(steps, i);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(paths.get(i) + ": " + e.getMessage(), e);
       }
     }
     try {
