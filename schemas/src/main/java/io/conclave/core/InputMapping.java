@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  */
 public final class InputMapping {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\$|\\$\\{([a-z]+)(?:\\.(\\d{1,4}))?}");
+  // anything in ${...}: a typo such as ${Previous} or ${steps.x} must be reported, not left in the text
+  private static final Pattern CANDIDATE = Pattern.compile("\\$\\$|\\$\\{[^}]*}");
 
   private InputMapping() {}
 
@@ -34,19 +36,19 @@ public final class InputMapping {
    * @throws IllegalArgumentException naming the step and the placeholder that is wrong
    */
   static void check(String template, int index, int size) {
-    Matcher m = PLACEHOLDER.matcher(template);
-    while (m.find()) {
-      if (m.group().equals("$$")) {
+    Matcher c = CANDIDATE.matcher(template);
+    while (c.find()) {
+      if (c.group().equals("$$")) {
         continue;
       }
-      String name = m.group(1);
-      boolean ok = switch (name) {
+      Matcher m = PLACEHOLDER.matcher(c.group());
+      boolean ok = m.matches() && switch (m.group(1)) {
         case "prompt", "previous" -> m.group(2) == null;
         case "steps" -> m.group(2) != null && Integer.parseInt(m.group(2)) < index;
         default -> false;
       };
       if (!ok) {
-        throw new IllegalArgumentException("step " + index + ": input placeholder '" + m.group()
+        throw new IllegalArgumentException("step " + index + ": input placeholder '" + c.group()
             + "' is not ${prompt}, ${previous} or ${steps.N} with N an earlier step (N < " + index + ")");
       }
     }

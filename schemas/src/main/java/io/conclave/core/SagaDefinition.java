@@ -21,18 +21,7 @@ public record SagaDefinition(List<SagaStep> steps) {
           + steps.size());
     }
     for (int i = 0; i < steps.size(); i++) {
-      SagaStep s = steps.get(i);
-      if (i == 0 && s.parallel()) {
-        throw new IllegalArgumentException("step 0 cannot run in parallel with a step before it: there is none");
-      }
-      if (!TYPE.matcher(s.agentType()).matches()) {
-        throw new IllegalArgumentException("step " + i + ": agent type '" + s.agentType()
-            + "' may only contain letters, digits, '.', '_' and '-'");
-      }
-      if (s.isApproval() && s.hasCompensation()) {
-        throw new IllegalArgumentException("step " + i + ": an approval has nothing to compensate");
-      }
-      InputMapping.check(s.input(), i, steps.size());
+      checkStep(steps, i);
     }
   }
 
@@ -40,5 +29,21 @@ public record SagaDefinition(List<SagaStep> steps) {
   public static List<String> unknownAgentTypes(List<SagaStep> steps, Collection<String> known) {
     return steps.stream().filter(s -> !s.isApproval()).map(SagaStep::agentType).filter(t -> !known.contains(t))
         .distinct().toList();
+  }
+
+  /** Checks step {@code i} of {@code steps}; {@link SagaDefinitions} calls it to name the step's place in a tree. */
+  static void checkStep(List<SagaStep> steps, int i) {
+    SagaStep s = steps.get(i);
+    if (i == 0 && s.parallel()) {
+      throw new IllegalArgumentException("step 0 cannot run in parallel with a step before it: there is none");
+    }
+    if (!TYPE.matcher(s.agentType()).matches()) {
+      throw new IllegalArgumentException("step " + i + ": agent type '" + s.agentType()
+          + "' may only contain letters, digits, '.', '_' and '-'");
+    }
+    if (s.isApproval() && s.hasCompensation()) {
+      throw new IllegalArgumentException("step " + i + ": an approval has nothing to compensate");
+    }
+    InputMapping.check(s.input(), i, steps.size());
   }
 }

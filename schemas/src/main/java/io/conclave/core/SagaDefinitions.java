@@ -49,6 +49,7 @@ public final class SagaDefinitions {
     }
     List<?> entries = list(stepsNode, "steps");
     List<SagaStep> steps = new ArrayList<>();
+    List<String> paths = new ArrayList<>(); // where each step is in the tree: ${steps.N} counts branches too
     for (int i = 0; i < entries.size(); i++) {
       String path = "steps[" + i + "]";
       Map<?, ?> entry = map(entries.get(i), path);
@@ -61,9 +62,18 @@ public final class SagaDefinitions {
         for (int b = 0; b < branches.size(); b++) {
           SagaStep branch = step(map(branches.get(b), path + ".parallel[" + b + "]"), path + ".parallel[" + b + "]");
           steps.add(b == 0 ? branch : branch.inParallel());
+          paths.add(path + ".parallel[" + b + "]");
         }
       } else {
         steps.add(step(entry, path));
+        paths.add(path);
+      }
+    }
+    for (int i = 0; i < steps.size(); i++) {
+      try {
+        SagaDefinition.checkStep(steps, i);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(paths.get(i) + ": " + e.getMessage(), e);
       }
     }
     try {
@@ -108,10 +118,17 @@ public final class SagaDefinitions {
       }
     }
     if (s.policy().hasDeadline()) {
-      n.put("timeout", s.policy().timeout().toMillis() + "ms");
+      n.put("timeout", text(s.policy().timeout()));
     }
-    n.put("retry", Map.of("maxAttempts", s.policy().maxAttempts(), "backoff", s.policy().backoff().toMillis() + "ms"));
+    n.put("retry", Map.of("maxAttempts", s.policy().maxAttempts(), "backoff", text(s.policy().backoff())));
     return n;
+  }
+
+  /** {@code d} as {@link #duration} reads it back exactly. */
+  private static String text(Duration d) {
+    // "Nms" holds neither a part of a millisecond nor more than the 9 digits the short form reads
+    boolean shortForm = d.getNano() % 1_000_000 == 0 && d.compareTo(Duration.ofMillis(999_999_999)) <= 0;
+    return shortForm ? d.toMillis() + "ms" : d.toString();
   }
 
   private static SagaStep step(Map<?, ?> node, String path) {
@@ -144,6 +161,11 @@ public final class SagaDefinitions {
         Object a = retry.get("maxAttempts");
         if (!(a instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
           throw new IllegalArgumentException(path + ".retry.maxAttempts must be a whole number, was " + describe(a));
+        }
+        // checked before intValue(), which would wrap a long such as 4294967298 around to a valid 2
+        if (n.doubleValue() < 1 || n.doubleValue() > StepPolicy.MAX_ATTEMPTS) {
+          throw new IllegalArgumentException(path + ".retry: maxAttempts must be between 1 and "
+              + StepPolicy.MAX_ATTEMPTS + ", was " + describe(a));
         }
         attempts = n.intValue();
       }

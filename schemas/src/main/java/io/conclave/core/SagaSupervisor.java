@@ -43,7 +43,11 @@ public final class SagaSupervisor {
     for (StepState step : saga.steps()) {
       StepOutcome outcome = outcomeDue(saga, step, now, grace);
       if (outcome != null) {
-        return SagaMoves.after(SagaDecider.decide(slip, outcome), outcome, true, false, leader, now);
+        SagaDecision decision = SagaDecider.decide(slip, outcome);
+        // settling the last open branch of a parallel stage is its join: without the Joined event the fold would
+        // not move the stage on, and the join above would decide (dispatch or compensate) a second time
+        boolean join = slip.stageSteps(step.index()).size() > 1 && !(decision instanceof SagaDecision.Await);
+        return SagaMoves.after(decision, outcome, true, join, leader, now);
       }
     }
     for (StepState step : saga.steps()) {
@@ -63,7 +67,10 @@ public final class SagaSupervisor {
     return SagaMoves.none();
   }
 
-  /** When the leader next has to look at {@code saga} though no event arrives; null if never. */
+  /**
+   * When the leader next has to look at {@code saga} though no event arrives: the first instant at which
+   * {@link #due} fails a step for its deadline or retries a compensation; null if never.
+   */
   public static Instant nextCheck(SagaState saga, Duration grace) {
     if (!saga.isStarted() || saga.status().isFinished()) {
       return null;
@@ -73,7 +80,8 @@ public final class SagaSupervisor {
       Instant t = null;
       if (step.deadline() != null && (step.status() == StepStatus.RUNNING
           || step.status() == StepStatus.AWAITING_APPROVAL)) {
-        t = step.status() == StepStatus.RUNNING ? step.deadline().plus(grace) : step.deadline();
+        // due fails a step only once its deadline (plus grace) is strictly past: the first instant after it
+        t = (step.status() == StepStatus.RUNNING ? step.deadline().plus(grace) : step.deadline()).plusNanos(1);
       } else if (step.compensation() == CompensationStatus.FAILED) {
         t = step.compensationAt().plus(saga.plan().get(step.index()).policy().backoffAfter(step.compensationAttempt()));
       }
