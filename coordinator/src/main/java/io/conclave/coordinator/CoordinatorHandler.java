@@ -112,7 +112,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
     FoldedLog<Tally> planner = logs.current(agentId, Tally.FOLD);
     LeaderStamp stamp = new LeaderStamp(shard, epoch);
     Shard state = new Shard(stamp, new AgentJournal<>(agentId, Tally.FOLD, planner, settings.snapshotEvery()),
-        sagas(stamp, committed.getOrDefault(settings.topics().sagaEvents(), 0L)));
+        sagas(stamp));
     shards.put(shard, state);
     log.info("leader of shard {} with epoch {} ({} sagas started, {} running)", shard, epoch, state.sagas().started(),
         state.sagas().running());
@@ -188,16 +188,18 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
   }
 
   /**
-   * The shard's sagas: the fold of its partition of conclave.saga-events up to {@code until}, where this leader's
-   * consumption continues. SagaStarted events are written in the transaction that commits the task's offset, so they
+   * The shard's sagas: the fold of its whole partition of conclave.saga-events. To its end, not just to the committed
+   * offset: what the last leader wrote for an event (a join, a step it failed) lies after the event, past the offset
+   * it committed with it, and deciding on less would decide it again. The events from the committed offset on are
+   * then consumed once more, which changes nothing (the fold is idempotent). SagaStarted events are written in the transaction that commits the task's offset, so they
    * are exactly the tasks earlier leaders handled; and they do not depend on the tasks' committed offset, so a replay
    * of the tasks topic (a group reset) starts no saga twice.
    */
-  private SagaWatch sagas(LeaderStamp stamp, long until) {
+  private SagaWatch sagas(LeaderStamp stamp) {
     String topic = settings.topics().sagaEvents();
     var watch = new SagaWatch(stamp, settings.deadlineGrace(), records,
         new ConclaveRecords.RecordSource(topic, stamp.shard(), 0));
-    scan.scan(new TopicPartition(topic, stamp.shard()), 0, until, r -> {
+    scan.scan(new TopicPartition(topic, stamp.shard()), 0, -1, r -> {
       if (r.value() == null) {
         return;
       }

@@ -63,7 +63,8 @@ public final class SagaDecider {
     return order;
   }
 
-  private static String reason(RoutingSlip slip, List<Integer> failed) {
+  /** Why the saga compensates: each failed step with its agent type, action and error. */
+  static String reason(RoutingSlip slip, List<Integer> failed) {
     StringBuilder sb = new StringBuilder();
     for (int i : failed) {
       if (sb.length() > 0) {

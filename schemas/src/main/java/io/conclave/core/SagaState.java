@@ -118,12 +118,18 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
     }
     var m = new Mutable(this);
     if (event instanceof SagaEvent.Completed c) {
-      m.endedAt = m.endedAt == null ? c.at() : m.endedAt;
+      if (m.endedAt != null) {
+        return this; // the first end wins
+      }
+      m.endedAt = c.at();
       m.status = Status.COMPLETED;
       return m.build();
     }
     if (event instanceof SagaEvent.Aborted a) {
-      m.endedAt = m.endedAt == null ? a.at() : m.endedAt;
+      if (m.endedAt != null) {
+        return this;
+      }
+      m.endedAt = a.at();
       m.reason = m.reason == null ? a.reason() : m.reason;
       m.status = m.steps.stream().anyMatch(s -> s.compensation() == CompensationStatus.PARKED) ? Status.FAILED
           : Status.COMPENSATED;
@@ -143,8 +149,9 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       initial.add(new StepState(i, step.agentType(), step.action(), step.parallel(), StepStatus.PENDING, null, null,
           null, null, null, null, CompensationStatus.NONE, 0, null, null));
     }
-    var m = new Mutable(new SagaState(sagaId, taskId, s.prompt(), s.plan(), s.leader(), Status.RUNNING, initial,
-        List.of(), List.of(), reason, s.at(), endedAt));
+    // a start read after the end (a rebuild from an offset) keeps the end's status
+    var m = new Mutable(new SagaState(sagaId, taskId, s.prompt(), s.plan(), s.leader(),
+        endedAt == null ? Status.RUNNING : status, initial, List.of(), List.of(), reason, s.at(), endedAt));
     m.dispatch(m.slip().stageSteps(0), s.at());
     return m.build();
   }
@@ -250,8 +257,7 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       }
       order = SagaDecider.compensationOrder(slip, last);
       if (reason == null) {
-        reason = stage.stream().filter(slip.failures()::containsKey).map(i -> "step " + i + " failed: "
-            + slip.failures().get(i)).reduce((a, b) -> a + "; " + b).orElse("a step failed");
+        reason = SagaDecider.reason(slip, stage.stream().filter(slip.failures()::containsKey).toList());
       }
       for (int i = 0; i < order.size(); i++) {
         StepState s = step(order.get(i));

@@ -65,7 +65,8 @@ class SagaDefinitionsTest {
         Tuple.of(3, Arbitraries.just(Duration.ZERO)),
         Tuple.of(5, Arbitraries.longs().between(1, 30L * 24 * 3600 * 1000).map(Duration::ofMillis)),
         Tuple.of(1, Arbitraries.longs().between(1, 10_000_000_000L).map(Duration::ofNanos)));
-    Arbitrary<StepPolicy> policy = Combinators.combine(duration, Arbitraries.integers().between(1, 100), duration)
+    Arbitrary<Duration> backoff = duration.map(d -> d.compareTo(StepPolicy.MAX_BACKOFF) > 0 ? StepPolicy.MAX_BACKOFF : d);
+    Arbitrary<StepPolicy> policy = Combinators.combine(duration, Arbitraries.integers().between(1, 100), backoff)
         .as(StepPolicy::new);
     Arbitrary<String> agentType = Arbitraries.strings().withChars("abcxyz019._-").ofMinLength(1).ofMaxLength(10)
         .filter(s -> !s.equals(SagaStep.APPROVAL));
