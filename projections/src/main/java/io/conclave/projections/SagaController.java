@@ -19,7 +19,6 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Sagas: start a task with a saga of the client's own, follow sagas, and decide their approval steps. Reads answer
@@ -60,7 +59,7 @@ class SagaController {
       throw new IllegalArgumentException("the saga names agent types " + unknown + " that this installation has no "
           + "topics for; it has " + agentTypes + " (conclave.agent-types), and approvals");
     }
-    TaskSubmission task = request.task().submission(clock.instant(), Optional.of(request.saga().steps()));
+    TaskSubmission task = request.submission(clock.instant());
     writer.write(task);
     String sagaId = SagaIds.of(task.taskId());
     String location = location(sagaId);

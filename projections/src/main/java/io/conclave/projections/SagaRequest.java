@@ -2,9 +2,12 @@ package io.conclave.projections;
 
 import io.conclave.core.SagaDefinition;
 import io.conclave.core.SagaDefinitions;
+import io.conclave.core.TaskSubmission;
 import io.micronaut.json.tree.JsonNode;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -18,7 +21,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param task the task to run the saga for
  * @param saga the client's saga
  */
-record SagaRequest(TaskRequest task, SagaDefinition saga) {
+public record SagaRequest(TaskRequest task, SagaDefinition saga) {
   private static final Set<String> FIELDS = Set.of("taskId", "prompt", "steps");
   private static final String EXAMPLE = "{\"prompt\": \"...\", \"steps\": [{\"agentType\": \"research\", "
       + "\"action\": \"gather\", \"compensation\": \"discard\"}]}";
@@ -36,7 +39,7 @@ record SagaRequest(TaskRequest task, SagaDefinition saga) {
    *
    * @throws IllegalArgumentException naming what is wrong
    */
-  static SagaRequest fromYaml(String body) {
+  public static SagaRequest fromYaml(String body) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setAllowRecursiveKeys(false);
@@ -50,6 +53,11 @@ record SagaRequest(TaskRequest task, SagaDefinition saga) {
       throw new IllegalArgumentException("the body is not valid YAML: " + e.getMessage(), e);
     }
     return fromTree(tree);
+  }
+
+  /** The task to submit: a new id unless the request names one, the saga as its plan. */
+  public TaskSubmission submission(Instant now) {
+    return task.submission(now, Optional.of(saga.steps()));
   }
 
   private static SagaRequest fromTree(Object tree) {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "conclave", mixinStandardHelpOptions = true, version = "conclave 0.1.0",
     description = "Coordination backbone for multi-agent AI systems on Apache Kafka.",
-    subcommands = {DevCommand.class, TaskCommand.class, DecisionsCommand.class, ReplayCommand.class,
+    subcommands = {DevCommand.class, TaskCommand.class, SagaCommand.class, DecisionsCommand.class, ReplayCommand.class,
         TopicsCommand.class, GroupsCommand.class, ProjectionsCommand.class, RedriveCommand.class,
         BenchCommand.class, CommandLine.HelpCommand.class})
 public final class ConclaveCli implements Runnable {

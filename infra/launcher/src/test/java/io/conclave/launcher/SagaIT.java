@@ -160,6 +160,41 @@ class SagaIT {
   }
 
   @Test
+  void theCliStartsShowsAndApprovesASaga() throws Exception {
+    // given
+    Path file = Files.createTempFile("saga", ".yaml");
+    Files.writeString(file, """
+        taskId: cli-1
+        prompt: from the command line
+        steps:
+          - {agentType: fx-research, action: ok-gather, compensation: undo}
+          - {approval: sign-off}
+          - {agentType: fx-write, action: ok-publish, compensation: undo}
+        """);
+
+    // when
+    Cli.Result started = Cli.run(settings, "saga", "start", file.toString());
+
+    // then
+    assertThat(started.exitCode()).as(started.err()).isZero();
+    assertThat(started.out()).containsExactly("saga-cli-1");
+    awaitState("saga-cli-1", s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
+    Cli.Result shown = Cli.run(settings, "saga", "show", "saga-cli-1");
+    assertThat(shown.out().get(0)).contains("saga-cli-1").contains("AWAITING_APPROVAL");
+    assertThat(shown.out()).anySatisfy(l -> assertThat(l).contains("approval.sign-off").contains("AWAITING_APPROVAL"));
+
+    // when
+    Cli.Result approved = Cli.run(settings, "saga", "approve", "saga-cli-1", "1", "--actor", "ops");
+
+    // then
+    assertThat(approved.exitCode()).as(approved.err()).isZero();
+    assertThat(awaitEnd("saga-cli-1").steps().get(1).output()).isEqualTo("approved by ops");
+    Cli.Result again = Cli.run(settings, "saga", "approve", "saga-cli-1", "1");
+    assertThat(again.exitCode()).isEqualTo(2);
+    assertThat(again.err()).contains("does not wait for a decision: it is COMPLETED");
+  }
+
+  @Test
   void aSagaNamingAnAgentTypeWithoutTopicsIsRefusedWithA400() {
     HttpResponse<String> refused = http.postJson("/sagas",
         "{\"prompt\": \"p\", \"steps\": [{\"agentType\": \"fx-nobody\", \"action\": \"a\", \"compensation\": \"u\"}]}");
