@@ -8,20 +8,16 @@ import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.Partitioning;
-import io.conclave.kafka.TopicScan;
 import io.conclave.projections.SagaRequest;
 import io.conclave.schemas.ConclaveSerdes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -125,25 +121,10 @@ final class SagaCommand {
 
   /** The saga as the fold of its events (read_committed) in its task's shard. */
   static SagaState fold(ConclaveSettings settings, String sagaId) {
-    String taskId = SagaIds.taskIdOf(sagaId);
-    String topic = settings.topics().sagaEvents();
-    var reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
-    List<SagaEvent> events = new ArrayList<>();
-    var tp = new TopicPartition(topic, Partitioning.of(taskId, settings.partitions()));
-    try (TopicScan scan = new TopicScan(settings.bootstrapServers())) {
-      scan.scan(tp, 0, -1, r -> {
-        if (r.value() != null) {
-          SagaEvent e = reader.deserialize(topic, r.value());
-          if (e.sagaId().equals(sagaId)) {
-            events.add(e);
-          }
-        }
-      });
+    SagaIds.taskIdOf(sagaId); // a saga id, not a task id
+    try (var recording = new SagaRecording(settings, new ConclaveSerdes(settings.registry()))) {
+      return recording.state(sagaId);
     }
-    if (events.isEmpty()) {
-      throw new IllegalArgumentException("no saga " + sagaId + " in " + tp);
-    }
-    return SagaState.of(events);
   }
 
   private static void write(ConclaveSettings settings, ProducerRecord<byte[], byte[]> record) throws Exception {

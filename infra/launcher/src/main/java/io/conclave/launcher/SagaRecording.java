@@ -1,10 +1,11 @@
 package io.conclave.launcher;
 
-import io.conclave.coordinator.TaskIntake;
 import io.conclave.core.AgentIds;
 import io.conclave.core.FoldedLog;
 import io.conclave.core.LogFolder;
 import io.conclave.core.SagaEvent;
+import io.conclave.core.SagaIds;
+import io.conclave.core.SagaState;
 import io.conclave.core.SagaStep;
 import io.conclave.core.StateFold;
 import io.conclave.core.TaskSubmission;
@@ -18,9 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -52,15 +51,30 @@ final class SagaRecording implements AutoCloseable {
    * @throws IllegalArgumentException if no such saga was started
    */
   Saga saga(String sagaOrTaskId) {
-    String prefix = TaskIntake.sagaIdOf("");
-    String taskId = sagaOrTaskId.startsWith(prefix) ? sagaOrTaskId.substring(prefix.length()) : sagaOrTaskId;
-    String sagaId = TaskIntake.sagaIdOf(taskId);
+    SagaState state = state(sagaOrTaskId);
+    List<Ran> ran = new ArrayList<>();
+    for (SagaState.StepState step : state.steps()) {
+      if (step.status() == SagaState.StepStatus.COMPLETED) {
+        ran.add(new Ran(step.index(), Optional.of(step.output()), Optional.empty()));
+      } else if (step.status() == SagaState.StepStatus.FAILED) {
+        ran.add(new Ran(step.index(), Optional.empty(), Optional.of(step.error())));
+      }
+    }
+    return new Saga(state.sagaId(), state.taskId(), state.plan(), List.copyOf(ran));
+  }
+
+  /**
+   * The saga as the fold of its events, which are in its task's shard.
+   *
+   * @param sagaOrTaskId a saga id ({@code saga-<task>}) or the task id
+   * @throws IllegalArgumentException if no such saga was started
+   */
+  SagaState state(String sagaOrTaskId) {
+    String taskId = sagaOrTaskId.startsWith(SagaIds.of("")) ? SagaIds.taskIdOf(sagaOrTaskId) : sagaOrTaskId;
+    String sagaId = SagaIds.of(taskId);
     String topic = settings.topics().sagaEvents();
     var reader = serdes.sagaEvent().deserializer();
-    List<SagaStep> plan = null;
-    Map<Integer, Ran> ran = new TreeMap<>();
     List<SagaEvent> events = new ArrayList<>();
-    // a saga's events are in its task's shard
     scan.scan(new TopicPartition(topic, Partitioning.of(taskId, settings.partitions())), 0, -1, r -> {
       if (r.value() != null) {
         SagaEvent e = reader.deserialize(topic, r.value());
@@ -69,19 +83,11 @@ final class SagaRecording implements AutoCloseable {
         }
       }
     });
-    for (SagaEvent e : events) {
-      if (e instanceof SagaEvent.Started s) {
-        plan = s.plan();
-      } else if (e instanceof SagaEvent.StepCompleted c) {
-        ran.put(c.stepIndex(), new Ran(c.stepIndex(), Optional.of(c.output()), Optional.empty()));
-      } else if (e instanceof SagaEvent.StepFailed f) {
-        ran.put(f.stepIndex(), new Ran(f.stepIndex(), Optional.empty(), Optional.of(f.error())));
-      }
-    }
-    if (plan == null) {
+    SagaState state = events.isEmpty() ? null : SagaState.of(events);
+    if (state == null || !state.isStarted()) {
       throw new IllegalArgumentException("no saga " + sagaId + " was started (looked in " + topic + ")");
     }
-    return new Saga(sagaId, taskId, plan, List.copyOf(ran.values()));
+    return state;
   }
 
   /** The task's prompt: the input of the saga's first step. */
