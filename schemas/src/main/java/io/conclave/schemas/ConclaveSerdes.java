@@ -14,6 +14,7 @@ import io.conclave.core.RedrivenStep;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.StepCommand;
 import io.conclave.core.TaskSubmission;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -100,9 +101,17 @@ public final class ConclaveSerdes {
     return (topic, bytes) -> bytes == null ? null : generic.deserialize(topic, bytes).toString();
   }
 
+  /**
+   * A process writes with the schemas its code was built with, so what the registry answered for them stays true:
+   * the client asks again once a day instead of every 30 s (the default), which put a registration round trip on the
+   * loop threads, inside transactions, twice a minute per serializer.
+   */
+  private static final long SCHEMA_CACHE_MS = Duration.ofDays(1).toMillis();
+
   private Map<String, Object> config() {
     return Map.of(
         SerdeConfig.REGISTRY_URL, registry.url(),
+        SerdeConfig.CHECK_PERIOD_MS, SCHEMA_CACHE_MS,
         SerdeConfig.AUTO_REGISTER_ARTIFACT, registry.autoRegister(),
         SerdeConfig.AUTO_REGISTER_ARTIFACT_IF_EXISTS, "RETURN_OR_UPDATE",
         SerdeConfig.FIND_LATEST_ARTIFACT, !registry.autoRegister(),
