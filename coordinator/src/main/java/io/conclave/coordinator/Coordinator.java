@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -34,7 +35,8 @@ public final class Coordinator implements AutoCloseable {
     String sagaEvents = settings.topics().sagaEvents();
     var options = new TransactionalPartitionLoop.Options("coordinator", settings.bootstrapServers(),
         List.of(tasks, sagaEvents), groupId(settings), prefix + "-coordinator-shard", settings.topics().deadLetters(),
-        consumerConfig(settings));
+        // a take-over folds the shard's saga events from the start: reading one that calls for nothing costs nothing
+        consumerConfig(settings), Set.of(sagaEvents));
     this.loop = new TransactionalPartitionLoop<>(options, Map.<String, Deserializer<?>>of(tasks,
         serdes.taskSubmission().deserializer(), sagaEvents, serdes.sagaEvent().deserializer()),
         serdes.deadLetter().serializer(), handler, clock);

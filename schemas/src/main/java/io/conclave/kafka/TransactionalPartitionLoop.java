@@ -116,10 +116,23 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     }
   }
 
-  /** Identity and wiring of a loop; {@code topics} must have the same number of partitions. */
+  /**
+   * Identity and wiring of a loop; {@code topics} must have the same number of partitions.
+   *
+   * @param followedTopics topics the handler folds from the start of the partition whenever it takes a partition over
+   *                       (so it does not need their committed offsets): a batch of only these records whose handling
+   *                       writes nothing costs no transaction; their offsets are committed with the next one that does
+   */
   public record Options(String name, String bootstrapServers, List<String> topics, String groupId,
-                        String transactionalIdPrefix, String deadLetterTopic, Map<String, Object> consumerOverrides) {
+                        String transactionalIdPrefix, String deadLetterTopic, Map<String, Object> consumerOverrides,
+                        Set<String> followedTopics) {
+    public Options(String name, String bootstrapServers, List<String> topics, String groupId,
+                   String transactionalIdPrefix, String deadLetterTopic, Map<String, Object> consumerOverrides) {
+      this(name, bootstrapServers, topics, groupId, transactionalIdPrefix, deadLetterTopic, consumerOverrides, Set.of());
+    }
+
     public Options {
+      followedTopics = Set.copyOf(followedTopics);
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(bootstrapServers, "bootstrapServers");
       topics = List.copyOf(topics);
@@ -143,6 +156,8 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   private final Clock clock;
   private final Consumer<byte[], byte[]> consumer;
   private final Map<Integer, Producer<byte[], byte[]>> producers = new HashMap<>();
+  /** Offsets of followed topics handled without a transaction; the loop's thread only. */
+  private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -238,24 +253,42 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     }
   }
 
-  /** The records of one partition (of each topic) in a poll: handled in one transaction with their offsets. */
+  /**
+   * The records of one partition (of each topic) in a poll: handled in one transaction with their offsets, unless
+   * they are all of followed topics and wrote nothing (their offsets then wait for the next transaction).
+   */
   private void handleBatch(List<TopicPartition> tps, ConsumerRecords<byte[], byte[]> records,
                            Producer<byte[], byte[]> producer) {
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+    for (TopicPartition tp : tps) {
+      for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+        out.addAll(handleOne(record));
+      }
+      pending.put(tp, new OffsetAndMetadata(records.records(tp).get(records.records(tp).size() - 1).offset() + 1));
+    }
+    if (out.isEmpty() && tps.stream().allMatch(tp -> options.followedTopics().contains(tp.topic()))) {
+      return;
+    }
     producer.beginTransaction();
     List<Future<RecordMetadata>> sent = new ArrayList<>();
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : tps) {
-      List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
-      for (ConsumerRecord<byte[], byte[]> record : batch) {
-        for (ProducerRecord<byte[], byte[]> out : handleOne(record)) {
-          sent.add(producer.send(out));
-        }
-      }
-      offsets.put(tp, new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1));
-    }
-    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+    out.forEach(r -> sent.add(producer.send(r)));
+    int partition = tps.get(0).partition();
+    producer.sendOffsetsToTransaction(pendingOffsets(partition), consumer.groupMetadata());
     producer.commitTransaction();
-    writeDerived(tps.get(0).partition(), sent, producer);
+    options.topics().forEach(t -> pending.remove(new TopicPartition(t, partition)));
+    writeDerived(partition, sent, producer);
+  }
+
+  /** The offsets of {@code partition} handled but not yet committed. */
+  private Map<TopicPartition, OffsetAndMetadata> pendingOffsets(int partition) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (String topic : options.topics()) {
+      OffsetAndMetadata o = pending.get(new TopicPartition(topic, partition));
+      if (o != null) {
+        offsets.put(new TopicPartition(topic, partition), o);
+      }
+    }
+    return offsets;
   }
 
   private void tick(int partition, Producer<byte[], byte[]> producer) {
@@ -266,7 +299,12 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     producer.beginTransaction();
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     due.forEach(r -> sent.add(producer.send(r)));
+    Map<TopicPartition, OffsetAndMetadata> offsets = pendingOffsets(partition);
+    if (!offsets.isEmpty()) {
+      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+    }
     producer.commitTransaction();
+    options.topics().forEach(t -> pending.remove(new TopicPartition(t, partition)));
     writeDerived(partition, sent, producer);
   }
 
@@ -468,6 +506,8 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     synchronized (this) {
       producer = producers.remove(partition);
     }
+    // the next owner starts from the committed offsets, and the handler's fold from the start of the partition
+    topicPartitions(partition).forEach(pending::remove);
     if (producer != null) {
       if (graceful) {
         handler.onRevoked(partition);
