@@ -9,7 +9,8 @@ import java.time.Duration;
  *                    the saga compensates. {@link Duration#ZERO} sets no deadline
  * @param maxAttempts how many times the worker runs the step before it fails (and, for its compensation, how many
  *                    times the compensation is tried before it is parked on the dead-letter topic)
- * @param backoff     the wait before the second attempt; it doubles for each further one, with jitter
+ * @param backoff     the wait before the second attempt; it doubles for each further one (the worker adds jitter to
+ *                    a step's retries; the shard leader waits {@link #backoffAfter} between compensation attempts)
  */
 public record StepPolicy(Duration timeout, int maxAttempts, Duration backoff) {
   /** The most attempts a policy may ask for. */
@@ -50,7 +51,11 @@ public record StepPolicy(Duration timeout, int maxAttempts, Duration backoff) {
     return new StepPolicy(timeout, attempts, wait);
   }
 
-  /** The wait before attempt {@code attempt + 1}, after {@code attempt} failed ones (no jitter; capped at a minute). */
+  /**
+   * The shard leader's wait before attempt {@code attempt + 1} of a compensation, after {@code attempt} failed ones:
+   * the backoff (at least 100 ms, so that a failing compensation cannot spin) doubled per failed attempt, at most a
+   * minute. No jitter: one leader retries each compensation, there is no herd to spread.
+   */
   public Duration backoffAfter(int attempt) {
     Duration base = backoff.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : backoff;
     Duration d = base.multipliedBy(1L << Math.min(Math.max(attempt - 1, 0), 20));
