@@ -60,7 +60,7 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
 
   @Override
   public void warmUp() {
-    logs.current(AgentIds.of(agent.type(), 0), agent.fold());
+    logs.warmUp(AgentIds.of(agent.type(), 0), agent.fold());
   }
 
   @Override

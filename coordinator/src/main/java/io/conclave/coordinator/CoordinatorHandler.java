@@ -83,8 +83,8 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
    */
   @Override
   public void warmUp() {
-    lastEpoch(0);
-    logs.current(plannerAgentId(0), Tally.FOLD);
+    scan.unsettled(() -> lastEpoch(0));
+    logs.warmUp(plannerAgentId(0), Tally.FOLD);
   }
 
   @Override

@@ -80,6 +80,11 @@ public final class AgentLogs implements AutoCloseable {
   }
 
   /** The agent's current state, from its latest usable snapshot and the decisions after it. */
+  /** Reads the agent's current state without waiting for open transactions ({@link TopicScan#unsettled}). */
+  public synchronized void warmUp(String agentId, StateFold<?> fold) {
+    scan.unsettled(() -> current(agentId, fold));
+  }
+
   public <S> FoldedLog<S> current(String agentId, StateFold<S> fold) {
     return fold(agentId, fold, new Bound.End(), true);
   }

@@ -1,6 +1,7 @@
 package io.conclave.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -19,7 +20,16 @@ import org.apache.kafka.common.TopicPartition;
 public final class TopicScan implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(100);
 
+  /**
+   * Longer than a transaction of a dead producer that nobody fences may stay open: the producers'
+   * transaction.timeout.ms (30 s) plus the broker's check for timed-out transactions (every 10 s by default).
+   */
+  private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(45);
+
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private boolean settle = true;
+  /** Only asks where partitions end, counting records of open transactions. */
+  private final KafkaConsumer<byte[], byte[]> written;
 
   public TopicScan(String bootstrapServers) {
     Map<String, Object> config = ClientConfigs.consumer(bootstrapServers, null);
@@ -29,6 +39,9 @@ public final class TopicScan implements AutoCloseable {
     // an unreachable cluster must fail a read (a take-over retries it, an HTTP query answers 503), not hang it
     config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     this.consumer = new KafkaConsumer<>(config);
+    Map<String, Object> uncommitted = new HashMap<>(config);
+    uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    this.written = new KafkaConsumer<>(uncommitted);
   }
 
   /** A one-off scan with a consumer of its own. */
@@ -39,7 +52,14 @@ public final class TopicScan implements AutoCloseable {
     }
   }
 
-  /** Every committed record of {@code tp} in [{@code from}, {@code until}); {@code until < 0} means the current end. */
+  /**
+   * Every committed record of {@code tp} in [{@code from}, {@code until}); {@code until < 0} means everything
+   * written so far: the scan then waits for the transactions open at its start to end, so that no committed record
+   * written before it is missed (the last stable offset stops at the first record of the oldest open transaction,
+   * however many records committed after it).
+   *
+   * @throws IllegalStateException if a transaction stays open longer than any producer may keep one
+   */
   public void scan(TopicPartition tp, long from, long until, Consumer<ConsumerRecord<byte[], byte[]>> visitor) {
     scanWhile(tp, from, until, r -> {
       visitor.accept(r);
@@ -55,17 +75,22 @@ public final class TopicScan implements AutoCloseable {
     List<TopicPartition> one = List.of(tp);
     consumer.assign(one);
     try {
-      long end = until >= 0 ? until : consumer.endOffsets(one).get(tp);
+      long end = until >= 0 ? until : endOffset(tp);
       long start = Math.max(from, consumer.beginningOffsets(one).get(tp));
       if (start >= end) {
         return;
       }
       consumer.seek(tp, start);
+      long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
       while (consumer.position(tp) < end) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
           if (r.offset() >= end || !visitor.test(r)) {
             return;
           }
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException(tp + " has had a transaction open before offset " + end + " for more than "
+              + SETTLE_TIMEOUT.toSeconds() + " s; its committed records cannot all be read yet");
         }
       }
     } finally {
@@ -73,9 +98,37 @@ public final class TopicScan implements AutoCloseable {
     }
   }
 
-  /** The offset after the last record of {@code tp} (for read_committed: after the last stable one). */
+  /** The offset after the last record written to {@code tp}, committed or not. */
+  private long writtenEnd(TopicPartition tp) {
+    written.assign(List.of(tp));
+    try {
+      return written.endOffsets(List.of(tp)).get(tp);
+    } finally {
+      written.assign(List.of());
+    }
+  }
+
+  /**
+   * The offset after the last record written to {@code tp}, committed or not: a scan up to it waits for the
+   * transactions open now to end, and then holds every committed record written before this call. Inside
+   * {@link #unsettled}, the last stable offset instead.
+   */
   public long endOffset(TopicPartition tp) {
-    return assigned(tp, () -> consumer.endOffsets(List.of(tp)).get(tp));
+    return settle ? writtenEnd(tp) : assigned(tp, () -> consumer.endOffsets(List.of(tp)).get(tp));
+  }
+
+  /**
+   * Runs {@code reads} with the ends at the last stable offsets, so that they wait for no open transaction and may
+   * miss what commits after one: for a warm-up, which reads to warm up, not to know. A member warms up before it
+   * joins its group, so before it can fence anyone whose transaction a settled read would wait for.
+   */
+  public void unsettled(Runnable reads) {
+    settle = false;
+    try {
+      reads.run();
+    } finally {
+      settle = true;
+    }
   }
 
   /** The offset of the first record of {@code tp} still in the log. */
@@ -96,5 +149,6 @@ public final class TopicScan implements AutoCloseable {
   @Override
   public void close() {
     consumer.close();
+    written.close();
   }
 }

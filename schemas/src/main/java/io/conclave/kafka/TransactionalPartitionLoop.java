@@ -259,19 +259,28 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
    */
   private void handleBatch(List<TopicPartition> tps, ConsumerRecords<byte[], byte[]> records,
                            Producer<byte[], byte[]> producer) {
-    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+    // records are sent as they are handled (the transaction begins with the first), so that the broker has them
+    // by the time the batch is done
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    boolean begun = false;
     for (TopicPartition tp : tps) {
       for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
-        out.addAll(handleOne(record));
+        for (ProducerRecord<byte[], byte[]> out : handleOne(record)) {
+          if (!begun) {
+            producer.beginTransaction();
+            begun = true;
+          }
+          sent.add(producer.send(out));
+        }
       }
       pending.put(tp, new OffsetAndMetadata(records.records(tp).get(records.records(tp).size() - 1).offset() + 1));
     }
-    if (out.isEmpty() && tps.stream().allMatch(tp -> options.followedTopics().contains(tp.topic()))) {
+    if (!begun && tps.stream().allMatch(tp -> options.followedTopics().contains(tp.topic()))) {
       return;
     }
-    producer.beginTransaction();
-    List<Future<RecordMetadata>> sent = new ArrayList<>();
-    out.forEach(r -> sent.add(producer.send(r)));
+    if (!begun) {
+      producer.beginTransaction();
+    }
     int partition = tps.get(0).partition();
     producer.sendOffsetsToTransaction(pendingOffsets(partition), consumer.groupMetadata());
     producer.commitTransaction();
@@ -477,13 +486,10 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
 
   private void acquireOnce(int partition) {
     long t0 = System.nanoTime();
-    String txId = options.transactionalIdPrefix() + "-" + partition;
-    Producer<byte[], byte[]> producer =
-        new KafkaProducer<>(ClientConfigs.transactionalProducer(options.bootstrapServers(), txId));
-    synchronized (this) {
-      producers.put(partition, producer);
+    Producer<byte[], byte[]> producer = producer(partition);
+    if (producer == null) {
+      producer = fence(partition);
     }
-    producer.initTransactions(); // fences the previous owner and aborts its open transaction
     long t1 = System.nanoTime();
     List<TopicPartition> tps = topicPartitions(partition);
     Map<String, Long> committed = committedOffsets(tps);
@@ -499,6 +505,23 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     log.info("{}: took over partition {} of {} in {} ms (fence {} ms, state {} ms, announce {} ms)", options.name(),
         partition, String.join(", ", options.topics()), (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000,
         (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+  }
+
+  /**
+   * Becomes the only writer of {@code partition}: its producer's {@code initTransactions()} fences the previous owner
+   * and aborts its open transaction. The state a take-over reads is complete only once no fenced owner holds a
+   * transaction open in it (read_committed readers stop at the oldest open transaction), so a member fences every
+   * partition it is given before it rebuilds any.
+   */
+  private Producer<byte[], byte[]> fence(int partition) {
+    String txId = options.transactionalIdPrefix() + "-" + partition;
+    Producer<byte[], byte[]> producer =
+        new KafkaProducer<>(ClientConfigs.transactionalProducer(options.bootstrapServers(), txId));
+    synchronized (this) {
+      producers.put(partition, producer);
+    }
+    producer.initTransactions();
+    return producer;
   }
 
   private void release(int partition, boolean graceful) {
@@ -567,13 +590,15 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      List<Integer> taken = new ArrayList<>();
-      for (int partition : numbers(partitions)) {
-        if (producer(partition) == null) {
-          acquire(partition);
-          taken.add(partition);
+      List<Integer> taken = numbers(partitions).stream().filter(p -> producer(p) == null).toList();
+      for (int partition : taken) {
+        try {
+          fence(partition);
+        } catch (KafkaException | IllegalStateException e) {
+          release(partition, false); // acquire() below tries again
         }
       }
+      taken.forEach(TransactionalPartitionLoop.this::acquire);
       if (!taken.isEmpty()) {
         log.info("{}: now owns partitions {} of {}", options.name(), taken, String.join(", ", options.topics()));
       }
