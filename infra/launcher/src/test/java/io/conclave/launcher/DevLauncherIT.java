@@ -47,6 +47,8 @@ class DevLauncherIT {
       await().atMost(Duration.ofMinutes(3)).until(
           () -> output.contains("Conclave is running. Ctrl-C stops everything.") || !launcher.isAlive());
       assertThat(launcher.isAlive()).as(String.join("\n", output)).isTrue();
+      // the processes are listed after that line: the reader may not have reached them yet
+      await().atMost(Duration.ofSeconds(10)).until(() -> childPids(output).size() >= 3);
       List<Long> children = childPids(output);
       assertThat(children).hasSize(3); // coordinator, worker, projections
       assertThat(Files.readString(workDir.resolve(".conclave/endpoints.properties")))
