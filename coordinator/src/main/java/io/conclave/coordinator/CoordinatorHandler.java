@@ -106,7 +106,12 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
   @Override
   public List<ProducerRecord<byte[], byte[]>> onAssigned(int shard, Map<String, Long> committed) {
     // the loop has already fenced the previous leader (initTransactions), so the published epoch is final
-    long epoch = leadership.onAssigned(shard, lastEpoch(shard), clock.instant()).epoch();
+    // the shard's announcements were all written under its transactional id, just fenced: none of them is open, so
+    // the stable end holds them unless another shard's announcement is open across ours (a window of milliseconds;
+    // the fencing itself is the producer's, the epoch only stamps what a leader wrote)
+    long[] last = {0};
+    scan.unsettled(() -> last[0] = lastEpoch(shard));
+    long epoch = leadership.onAssigned(shard, last[0], clock.instant()).epoch();
     led = leadership.led();
     String agentId = plannerAgentId(shard);
     FoldedLog<Tally> planner = logs.current(agentId, Tally.FOLD);

@@ -11,6 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads partitions from an offset up to a bound, outside any consumer group (read_committed). Used to rebuild state
@@ -18,6 +20,7 @@ import org.apache.kafka.common.TopicPartition;
  * metadata) between scans, so a take-over does not pay for a new client; it is not thread-safe.
  */
 public final class TopicScan implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TopicScan.class);
   private static final Duration POLL = Duration.ofMillis(100);
 
   /**
@@ -73,20 +76,27 @@ public final class TopicScan implements AutoCloseable {
    */
   public void scanWhile(TopicPartition tp, long from, long until, Predicate<ConsumerRecord<byte[], byte[]>> visitor) {
     List<TopicPartition> one = List.of(tp);
+    long end = until >= 0 ? until : endOffset(tp); // before the assignment: endOffset assigns and unassigns
     consumer.assign(one);
     try {
-      long end = until >= 0 ? until : endOffset(tp);
       long start = Math.max(from, consumer.beginningOffsets(one).get(tp));
       if (start >= end) {
         return;
       }
       consumer.seek(tp, start);
-      long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+      long t0 = System.nanoTime();
+      boolean slowReported = false;
+      long deadline = t0 + SETTLE_TIMEOUT.toNanos();
       while (consumer.position(tp) < end) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
           if (r.offset() >= end || !visitor.test(r)) {
             return;
           }
+        }
+        if (System.nanoTime() - t0 > 200_000_000L && !slowReported) {
+          slowReported = true;
+          log.info("reading {} up to offset {}: waiting for a transaction open before it (at {} now)", tp, end,
+              consumer.position(tp));
         }
         if (System.nanoTime() - deadline > 0) {
           throw new IllegalStateException(tp + " has had a transaction open before offset " + end + " for more than "
@@ -114,7 +124,8 @@ public final class TopicScan implements AutoCloseable {
    * {@link #unsettled}, the last stable offset instead.
    */
   public long endOffset(TopicPartition tp) {
-    return settle ? writtenEnd(tp) : assigned(tp, () -> consumer.endOffsets(List.of(tp)).get(tp));
+    long written = writtenEnd(tp); // asked in a warm-up too, so that a take-over finds that client warm
+    return settle ? written : assigned(tp, () -> consumer.endOffsets(List.of(tp)).get(tp));
   }
 
   /**
