@@ -1,0 +1,100 @@
+package io.conclave.crdt;
+
+import static io.conclave.crdt.Histories.START;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.conclave.crdt.Histories.Delivery;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * {@link LwwRegister}: the {@link CrdtContract} laws; the write with the greatest (hlc, replica) stamp wins whatever
+ * the order of the merges, equal clocks going to the greater replica id; writes one after another keep the last.
+ */
+class LwwRegisterTest extends CrdtContract<LwwRegister> {
+
+  @Override
+  LwwRegister empty() {
+    return LwwRegister.EMPTY;
+  }
+
+  @Override
+  LwwRegister update(Histories.Replica<LwwRegister> replica, Random random) {
+    return random.nextInt(4) == 0 ? replica.view.clear(replica.clock.now(), replica.id)
+        : replica.view.set("draft " + random.nextInt(5), replica.clock.now(), replica.id);
+  }
+
+  @Property(tries = 300)
+  void theWriteWithTheGreatestStampWinsInAnyOrder(@ForAll Random random, @ForAll @IntRange(max = 40) int steps,
+                                                  @ForAll Delivery delivery) {
+    // given
+    List<LwwRegister> writes = history(random, steps, delivery).deltas();
+    LwwRegister greatest = writes.stream().max(Comparator.comparing(w -> w.stamp().orElseThrow()))
+        .orElse(LwwRegister.EMPTY);
+
+    // when / then (equal clocks, decided by replica id, are common)
+    Statistics.label("two writes with equal clocks")
+        .collect(writes.stream().map(w -> w.stamp().orElseThrow().hlc()).distinct().count() < writes.size());
+    Statistics.label("two writes with equal clocks").coverage(c -> c.check(true).percentage(p -> p > 20));
+    assertThat(Histories.fold(LwwRegister.EMPTY, Histories.redelivered(writes, random))).isEqualTo(greatest);
+  }
+
+  @Property(tries = 300)
+  void writesOneAfterAnotherKeepTheLast(@ForAll Random random, @ForAll @IntRange(max = 40) int steps) {
+    // given: replicas that see (and show their clocks) every write before they write
+    AtomicReference<Optional<String>> last = new AtomicReference<>(Optional.empty());
+    var history = Histories.run(LwwRegister.EMPTY, steps, Delivery.ALL, random, (replica, r) -> {
+      LwwRegister write = update(replica, r);
+      last.set(write.value());
+      return write;
+    });
+
+    // then: however skewed their physical clocks
+    assertThat(Histories.fold(LwwRegister.EMPTY, history.deltas()).value()).isEqualTo(last.get());
+  }
+
+  @Example
+  void equalClocksGoToTheGreaterReplicaId() {
+    Hlc now = new Hlc(START, 0);
+    LwwRegister alpha = LwwRegister.EMPTY.set("from alpha", now, "alpha-0");
+    LwwRegister beta = LwwRegister.EMPTY.set("from beta", now, "beta-1");
+
+    assertThat(alpha.merge(beta)).isEqualTo(beta);
+    assertThat(beta.merge(alpha)).isEqualTo(beta);
+    assertThat(beta.replicas()).containsExactly("beta-1");
+  }
+
+  @Example
+  void aWriteThatWouldLoseToTheOneItReplacesIsRejected() {
+    LwwRegister view = LwwRegister.EMPTY.set("draft 1", new Hlc(START, 3), "beta-1");
+
+    assertThatThrownBy(() -> view.set("draft 2", new Hlc(START, 3), "alpha-0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a write stamped " + START + ".3@alpha-0 would lose to the write stamped " + START
+            + ".3@beta-1 it replaces; update the clock with the state's stamps before writing");
+    assertThat(view.clear(new Hlc(START, 3), "gamma-2").value()).isEmpty();
+  }
+
+  @Example
+  void aClockShownTheStateWritesAfterIt() {
+    // given: a view holding a write from a replica whose clock runs an hour ahead
+    LwwRegister view = LwwRegister.EMPTY.set("from the future", new Hlc(START + 3_600_000, 0), "beta-1");
+    HybridClock clock = new HybridClock(new ManualClock(START));
+
+    // when
+    view.stamp().ifPresent(s -> clock.update(s.hlc()));
+    LwwRegister write = view.set("now", clock.now(), "alpha-0");
+
+    // then
+    assertThat(view.merge(write).value()).contains("now");
+  }
+}
