@@ -16,10 +16,10 @@ class ArchitectureTest {
       .that().resideOutsideOfPackages("io.conclave.schemas..")
       .should().dependOnClassesThat().resideInAPackage("io.conclave.schemas.avro..");
 
-  /** The domain records are plain Java: no Kafka, no Micronaut, no Avro. */
+  /** The domain records and the CRDTs are plain Java: no Kafka, no Micronaut, no Avro. */
   @ArchTest
   static final ArchRule domainIsPlainJava = noClasses()
-      .that().resideInAPackage("io.conclave.core..")
+      .that().resideInAnyPackage("io.conclave.core..", "io.conclave.crdt..")
       .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.micronaut..", "org.apache.avro..",
           "io.apicurio..");
 
