@@ -95,7 +95,8 @@ public final class TopicScan implements AutoCloseable {
         }
         if (System.nanoTime() - t0 > 200_000_000L && !slowReported) {
           slowReported = true;
-          log.info("reading {} up to offset {}: waiting for a transaction open before it (at {} now)", tp, end,
+          // usually the consumer stepping over the last commit marker, not a transaction: not an operator's event
+          log.debug("reading {} up to offset {}: waiting for a transaction open before it (at {} now)", tp, end,
               consumer.position(tp));
         }
         if (System.nanoTime() - deadline > 0) {
