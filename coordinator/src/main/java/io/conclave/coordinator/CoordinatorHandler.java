@@ -142,11 +142,8 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
       return List.of();
     }
     List<SagaStep> plan = task.plan().orElseGet(() -> planner.plan(task));
-    List<String> unknown = SagaDefinition.unknownAgentTypes(plan, settings.agentTypes());
-    if (!unknown.isEmpty()) {
-      throw new PoisonRecordException("task " + task.taskId() + " names agent types without topics " + unknown
-          + "; this installation has " + settings.agentTypes() + " (conclave.agent-types)");
-    }
+    // an IllegalArgumentException sends the task to the dead-letter topic with this message
+    SagaDefinition.requireKnownAgentTypes(plan, settings.agentTypes());
     Instant now = clock.instant();
     var start = TaskIntake.start(task, plan, shard.stamp(), shard.planner(), now);
     log.info("task {} planned as {} (shard {}, epoch {})", task.taskId(), start.started().sagaId(),

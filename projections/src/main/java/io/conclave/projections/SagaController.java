@@ -54,11 +54,7 @@ class SagaController {
   }
 
   private HttpResponse<SagaAccepted> start(SagaRequest request) {
-    List<String> unknown = SagaDefinition.unknownAgentTypes(request.saga().steps(), agentTypes);
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("the saga names agent types " + unknown + " that this installation has no "
-          + "topics for; it has " + agentTypes + " (conclave.agent-types), and approvals");
-    }
+    SagaDefinition.requireKnownAgentTypes(request.saga().steps(), agentTypes);
     TaskSubmission task = request.submission(clock.instant());
     writer.write(task);
     String sagaId = SagaIds.of(task.taskId());

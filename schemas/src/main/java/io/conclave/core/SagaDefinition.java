@@ -25,10 +25,19 @@ public record SagaDefinition(List<SagaStep> steps) {
     }
   }
 
-  /** The agent types the steps name that are not in {@code known} (approvals need no agent), in plan order. */
-  public static List<String> unknownAgentTypes(List<SagaStep> steps, Collection<String> known) {
-    return steps.stream().filter(s -> !s.isApproval()).map(SagaStep::agentType).filter(t -> !known.contains(t))
-        .distinct().toList();
+  /**
+   * Checks that every step names one of the {@code known} agent types (approvals need no agent): a command for a type
+   * without topics could never be written.
+   *
+   * @throws IllegalArgumentException naming the unknown types and the known ones
+   */
+  public static void requireKnownAgentTypes(List<SagaStep> steps, Collection<String> known) {
+    List<String> unknown = steps.stream().filter(s -> !s.isApproval()).map(SagaStep::agentType)
+        .filter(t -> !known.contains(t)).distinct().toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("the saga names agent types " + unknown + " that this installation has no "
+          + "topics for; it has " + known + " (conclave.agent-types), and approvals");
+    }
   }
 
   /** Checks step {@code i} of {@code steps}; {@link SagaDefinitions} calls it to name the step's place in a tree. */

@@ -41,11 +41,7 @@ final class SagaCommand {
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
       SagaRequest request = SagaRequest.fromYaml(Files.readString(file));
-      List<String> unknown = SagaDefinition.unknownAgentTypes(request.saga().steps(), settings.agentTypes());
-      if (!unknown.isEmpty()) {
-        throw new IllegalArgumentException("the saga names agent types " + unknown + " that this installation has no "
-            + "topics for; it has " + settings.agentTypes() + " (conclave.agent-types), and approvals");
-      }
+      SagaDefinition.requireKnownAgentTypes(request.saga().steps(), settings.agentTypes());
       TaskSubmission task = request.submission(Clock.systemUTC().instant());
       write(settings, new ConclaveRecords(settings, new ConclaveSerdes(settings.registry())).task(task));
       System.out.println(SagaIds.of(task.taskId()));
