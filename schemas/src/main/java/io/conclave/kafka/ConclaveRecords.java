@@ -6,6 +6,7 @@ import io.conclave.core.CompensateCommand;
 import io.conclave.core.DeadLetter;
 import io.conclave.core.Decision;
 import io.conclave.core.DecisionKey;
+import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.LeaderElected;
 import io.conclave.core.RedrivenStep;
 import io.conclave.core.SagaEvent;
@@ -37,6 +38,7 @@ public final class ConclaveRecords {
   private final Serializer<AgentSnapshot> snapshots;
   private final Serializer<RedrivenStep> shadow;
   private final Serializer<DeadLetter> deadLetters;
+  private final Serializer<KnowledgeDelta> knowledge;
 
   public ConclaveRecords(ConclaveSettings settings, ConclaveSerdes serdes) {
     this.settings = settings;
@@ -50,6 +52,7 @@ public final class ConclaveRecords {
     this.snapshots = serdes.agentSnapshot().serializer();
     this.shadow = serdes.redrivenStep().serializer();
     this.deadLetters = serdes.deadLetter().serializer();
+    this.knowledge = serdes.knowledgeDelta().serializer();
   }
 
   /** Key of a saga event: {@code sagaId#seq}, unique per event so compaction keeps the whole history. */
@@ -88,6 +91,16 @@ public final class ConclaveRecords {
     String topic = settings.topics().snapshots();
     return new ProducerRecord<>(topic, decisionPartition(snapshot.agentId()), utf8(snapshot.agentId()),
         snapshots.serialize(topic, snapshot));
+  }
+
+  /**
+   * Keyed by knowledge key with the default partitioner, as Kafka Streams partitions a string key: the projections
+   * merge a key's deltas in the partition's task without repartitioning. The record's time is the update's.
+   */
+  public ProducerRecord<byte[], byte[]> knowledge(KnowledgeDelta delta) {
+    String topic = settings.topics().knowledge();
+    return new ProducerRecord<>(topic, null, delta.at().toEpochMilli(), utf8(delta.key()),
+        knowledge.serialize(topic, delta));
   }
 
   /** On the command topic of the agent type of the slip's current step, keyed by sagaId. */

@@ -5,6 +5,7 @@ import io.conclave.core.CompensateCommand;
 import io.conclave.core.DeadLetter;
 import io.conclave.core.Decision;
 import io.conclave.core.DecisionKey;
+import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.LeaderElected;
 import io.conclave.core.LeaderStamp;
 import io.conclave.core.RedrivenStep;
@@ -14,6 +15,22 @@ import io.conclave.core.SagaStep;
 import io.conclave.core.StepCommand;
 import io.conclave.core.StepPolicy;
 import io.conclave.core.TaskSubmission;
+import io.conclave.crdt.CausalContext;
+import io.conclave.crdt.Crdt;
+import io.conclave.crdt.Dot;
+import io.conclave.crdt.GCounter;
+import io.conclave.crdt.Hlc;
+import io.conclave.crdt.LwwMap;
+import io.conclave.crdt.LwwRegister;
+import io.conclave.crdt.OrSet;
+import io.conclave.crdt.PNCounter;
+import io.conclave.crdt.Stamp;
+import io.conclave.schemas.avro.GCounterState;
+import io.conclave.schemas.avro.LwwMapState;
+import io.conclave.schemas.avro.LwwRegisterState;
+import io.conclave.schemas.avro.LwwStamp;
+import io.conclave.schemas.avro.OrSetState;
+import io.conclave.schemas.avro.PNCounterState;
 import io.conclave.schemas.avro.SagaEventKind;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -23,6 +40,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The only place where generated Avro classes meet the domain records. Reading validates: an Avro record that
@@ -244,6 +264,73 @@ final class AvroMapping {
   static DeadLetter fromAvro(io.conclave.schemas.avro.DeadLetter a) {
     return new DeadLetter(a.getSourceTopic(), a.getSourcePartition(), a.getSourceOffset(), a.getErrorClass(),
         a.getErrorMessage(), unwrap(a.getKey()), unwrap(a.getValue()), a.getAt());
+  }
+
+  static io.conclave.schemas.avro.CrdtDelta toAvro(KnowledgeDelta d) {
+    return new io.conclave.schemas.avro.CrdtDelta(d.key(), d.replica(), d.sequence(), d.sagaId().orElse(null), d.at(),
+        crdtToAvro(d.delta()));
+  }
+
+  static KnowledgeDelta fromAvro(io.conclave.schemas.avro.CrdtDelta a) {
+    return new KnowledgeDelta(a.getKey(), a.getReplica(), a.getSequence(), Optional.ofNullable(a.getSagaId()),
+        a.getAt(), crdtFromAvro(a.getDelta()));
+  }
+
+  private static Object crdtToAvro(Crdt crdt) {
+    if (crdt instanceof GCounter g) {
+      return new GCounterState(new TreeMap<>(g.counts()));
+    } else if (crdt instanceof PNCounter p) {
+      return new PNCounterState(new TreeMap<>(p.increments().counts()), new TreeMap<>(p.decrements().counts()));
+    } else if (crdt instanceof OrSet s) {
+      Map<String, List<io.conclave.schemas.avro.Dot>> entries = new TreeMap<>();
+      s.entries().forEach((element, dots) -> entries.put(element, dotsToAvro(dots)));
+      return new OrSetState(entries, new TreeMap<>(s.seen().versions()), dotsToAvro(s.seen().cloud()));
+    } else if (crdt instanceof LwwRegister r) {
+      return registerToAvro(r);
+    } else {
+      Map<String, LwwRegisterState> entries = new TreeMap<>();
+      ((LwwMap) crdt).entries().forEach((key, register) -> entries.put(key, registerToAvro(register)));
+      return new LwwMapState(entries);
+    }
+  }
+
+  private static Crdt crdtFromAvro(Object state) {
+    if (state instanceof GCounterState g) {
+      return new GCounter(g.getCounts());
+    } else if (state instanceof PNCounterState p) {
+      return new PNCounter(new GCounter(p.getIncrements()), new GCounter(p.getDecrements()));
+    } else if (state instanceof OrSetState s) {
+      Map<String, Set<Dot>> entries = new HashMap<>();
+      s.getEntries().forEach((element, dots) -> entries.put(element, dotsFromAvro(dots)));
+      return new OrSet(entries, new CausalContext(s.getSeenVersions(), dotsFromAvro(s.getSeenCloud())));
+    } else if (state instanceof LwwRegisterState r) {
+      return registerFromAvro(r);
+    } else if (state instanceof LwwMapState m) {
+      Map<String, LwwRegister> entries = new HashMap<>();
+      m.getEntries().forEach((key, register) -> entries.put(key, registerFromAvro(register)));
+      return new LwwMap(entries);
+    }
+    throw new IllegalArgumentException("not a CRDT state: " + (state == null ? "null" : state.getClass().getName()));
+  }
+
+  private static List<io.conclave.schemas.avro.Dot> dotsToAvro(Set<Dot> dots) {
+    return new TreeSet<>(dots).stream().map(d -> new io.conclave.schemas.avro.Dot(d.replica(), d.counter())).toList();
+  }
+
+  private static Set<Dot> dotsFromAvro(List<io.conclave.schemas.avro.Dot> dots) {
+    Set<Dot> out = new TreeSet<>();
+    dots.forEach(d -> out.add(new Dot(d.getReplica(), d.getCounter())));
+    return out;
+  }
+
+  private static LwwRegisterState registerToAvro(LwwRegister r) {
+    return new LwwRegisterState(r.value().orElse(null), r.stamp()
+        .map(s -> new LwwStamp(s.hlc().millis(), s.hlc().counter(), s.replica())).orElse(null));
+  }
+
+  private static LwwRegister registerFromAvro(LwwRegisterState r) {
+    return new LwwRegister(Optional.ofNullable(r.getValue()), Optional.ofNullable(r.getStamp())
+        .map(s -> new Stamp(new Hlc(s.getMillis(), s.getCounter()), s.getReplica())));
   }
 
   /** An index-aligned list of {@code values}' entries, null where a step has none. */

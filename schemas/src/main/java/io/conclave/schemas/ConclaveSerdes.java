@@ -9,6 +9,7 @@ import io.conclave.core.CompensateCommand;
 import io.conclave.core.DeadLetter;
 import io.conclave.core.Decision;
 import io.conclave.core.DecisionKey;
+import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.LeaderElected;
 import io.conclave.core.RedrivenStep;
 import io.conclave.core.SagaEvent;
@@ -82,6 +83,10 @@ public final class ConclaveSerdes {
   }
 
   public Serde<LeaderElected> leaderElected() {
+    return value(AvroMapping::toAvro, AvroMapping::fromAvro);
+  }
+
+  public Serde<KnowledgeDelta> knowledgeDelta() {
     return value(AvroMapping::toAvro, AvroMapping::fromAvro);
   }
 
