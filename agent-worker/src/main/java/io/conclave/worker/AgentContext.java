@@ -18,6 +18,12 @@ public interface AgentContext<S> {
   LlmClient llm();
 
   /**
+   * Knowledge shared with every agent: counters, sets, registers and maps that merge without coordination. Updates
+   * are written with the step, exactly once; an attempt that fails leaves none.
+   */
+  Knowledge knowledge();
+
+  /**
    * Performs an effect outside Kafka (an e-mail, a booking). It runs when the agent runs live; when the agent is
    * re-driven over a recorded saga it does not run, and the re-drive reports it as skipped. A step may run again
    * after a crash, so an effect that must not repeat should be keyed by {@link StepRequest#idempotencyKey()}.

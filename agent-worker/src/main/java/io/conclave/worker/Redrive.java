@@ -5,7 +5,10 @@ import io.conclave.core.Decision;
 import io.conclave.core.FoldedLog;
 import io.conclave.core.RedrivenStep;
 import io.conclave.core.SagaStep;
+import io.conclave.crdt.HybridClock;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -56,7 +59,7 @@ public final class Redrive {
         Optional.of(recorded.stepIndex()), now, Optional.empty()));
     var answers = new RecordedAnswers(recorded.decisions().stream()
         .filter(d -> ModelCall.KIND.equals(d.kind())).map(ModelCall::of).toList());
-    var context = StepContext.redrive(draft, answers);
+    var context = StepContext.redrive(draft, answers, new HybridClock(Clock.fixed(now, ZoneOffset.UTC)));
     var request = new StepRequest(recorded.sagaId(), recorded.taskId(), recorded.stepIndex(), recorded.step(),
         recorded.input(), 0);
     StepResult result = null;

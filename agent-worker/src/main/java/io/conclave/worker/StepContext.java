@@ -2,6 +2,7 @@ package io.conclave.worker;
 
 import io.conclave.core.AgentJournal;
 import io.conclave.core.EventLog;
+import io.conclave.crdt.HybridClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,11 +16,13 @@ final class StepContext<S> implements AgentContext<S> {
   private final AgentJournal.Draft<S> draft;
   private final LlmClient recordingModel;
   private final boolean effectsOn;
+  private final Knowledge knowledge;
   private final List<String> skippedEffects = new ArrayList<>();
 
-  private StepContext(AgentJournal.Draft<S> draft, LlmClient model, boolean effectsOn) {
+  private StepContext(AgentJournal.Draft<S> draft, LlmClient model, HybridClock clock, boolean effectsOn) {
     this.draft = Objects.requireNonNull(draft, "draft");
     this.effectsOn = effectsOn;
+    this.knowledge = new DraftKnowledge(draft, clock);
     this.recordingModel = new LlmClient() {
       @Override
       public String model() {
@@ -36,14 +39,18 @@ final class StepContext<S> implements AgentContext<S> {
     };
   }
 
-  /** A step run for real: effects happen. */
-  static <S> StepContext<S> live(AgentJournal.Draft<S> draft, LlmClient model) {
-    return new StepContext<>(draft, model, true);
+  /**
+   * A step run for real: effects happen.
+   *
+   * @param clock the worker's clock for the stamps of knowledge writes
+   */
+  static <S> StepContext<S> live(AgentJournal.Draft<S> draft, LlmClient model, HybridClock clock) {
+    return new StepContext<>(draft, model, clock, true);
   }
 
-  /** A step re-driven over a recording: effects are noted, not performed. */
-  static <S> StepContext<S> redrive(AgentJournal.Draft<S> draft, LlmClient recordedAnswers) {
-    return new StepContext<>(draft, recordedAnswers, false);
+  /** A step re-driven over a recording: effects are noted, not performed; knowledge updates stay in the draft. */
+  static <S> StepContext<S> redrive(AgentJournal.Draft<S> draft, LlmClient recordedAnswers, HybridClock clock) {
+    return new StepContext<>(draft, recordedAnswers, clock, false);
   }
 
   @Override
@@ -54,6 +61,11 @@ final class StepContext<S> implements AgentContext<S> {
   @Override
   public LlmClient llm() {
     return recordingModel;
+  }
+
+  @Override
+  public Knowledge knowledge() {
+    return knowledge;
   }
 
   @Override

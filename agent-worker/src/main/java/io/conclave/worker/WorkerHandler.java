@@ -3,9 +3,12 @@ package io.conclave.worker;
 import io.conclave.core.AgentIds;
 import io.conclave.core.AgentJournal;
 import io.conclave.core.CompensateCommand;
+import io.conclave.core.Decision;
 import io.conclave.core.FoldedLog;
 import io.conclave.core.InputMapping;
+import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.StepCommand;
+import io.conclave.crdt.HybridClock;
 import io.conclave.kafka.AgentLogs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.PoisonRecordException;
@@ -45,6 +48,8 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
   private final AgentLogs logs;
   private final LlmClient model;
   private final Clock clock;
+  /** Stamps the knowledge writes of every agent instance this worker runs. */
+  private final HybridClock knowledgeClock;
   private final int snapshotEvery;
   private final Map<Integer, AgentJournal<S>> journals = new HashMap<>();
 
@@ -55,6 +60,7 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
     this.logs = logs;
     this.model = model;
     this.clock = clock;
+    this.knowledgeClock = new HybridClock(clock);
     this.snapshotEvery = snapshotEvery;
   }
 
@@ -106,10 +112,9 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
         ATTEMPT_TIMEOUT) < 0).orElse(ATTEMPT_TIMEOUT);
     var policies = CallPolicies.<StepResult>forStep(attemptTimeout, step.policy().maxAttempts(),
         step.policy().backoff());
-    StepRunner.Ran ran = StepRunner.run(agent, journal, request, origin, policies, model);
+    StepRunner.Ran ran = StepRunner.run(agent, journal, request, origin, policies, model, knowledgeClock);
     Instant end = clock.instant();
-    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-    ran.decisions().forEach(d -> out.add(records.decision(d)));
+    List<ProducerRecord<byte[], byte[]>> out = decisionRecords(ran.decisions());
     if (command.isLate(end)) {
       log.info("{}: step {} of {} ended after its deadline; its decisions are kept, the shard leader decides the saga",
           journal.agentId(), slip.cursor(), slip.sagaId());
@@ -134,7 +139,8 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
     var origin = new AgentJournal.Origin(Optional.of(slip.sagaId()), Optional.of(index), start, Optional.empty());
     // one attempt here: the shard leader retries a failed compensation with backoff, without holding this thread
     var policies = CallPolicies.<StepResult>forStep(ATTEMPT_TIMEOUT, 1, Duration.ZERO);
-    StepRunner.Ran ran = StepRunner.compensate(agent, journal, request, origin, policies, model);
+    StepRunner.Ran ran = StepRunner.compensate(agent, journal, request, origin, policies, model,
+        knowledgeClock);
     Instant end = clock.instant();
     var transition = StepEngine.afterCompensation(command, ran.result(), ran.decisions(), end);
     if (ran.result() instanceof StepResult.Failed failed) {
@@ -144,9 +150,20 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
       log.info("{}: step {} of {} compensated ({})", journal.agentId(), index, slip.sagaId(),
           command.step().compensation());
     }
-    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-    transition.decisions().forEach(d -> out.add(records.decision(d)));
+    List<ProducerRecord<byte[], byte[]>> out = decisionRecords(transition.decisions());
     out.addAll(records.moves(transition.moves(), source(record), end));
+    return out;
+  }
+
+  /** The decisions for the agent's log, and each knowledge update among them for conclave.knowledge too. */
+  private List<ProducerRecord<byte[], byte[]>> decisionRecords(List<Decision> decisions) {
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+    for (Decision d : decisions) {
+      out.add(records.decision(d));
+      if (d.kind().equals(KnowledgeDelta.DECISION)) {
+        out.add(records.knowledge(KnowledgeDelta.of(d)));
+      }
+    }
     return out;
   }
 

@@ -38,7 +38,8 @@ class OfflineAgentTest {
   /** Runs one step of {@code agent} on {@code journal}; returns the decisions it recorded. */
   private static List<Decision> step(OfflineAgent agent, AgentJournal<OfflineAgent.Memory> journal, String input) {
     var draft = journal.begin(new AgentJournal.Origin(Optional.of("saga-t1"), Optional.of(0), NOW, Optional.empty()));
-    StepResult result = agent.act(request(input), StepContext.live(draft, OfflineModel.instant()));
+    StepResult result = agent.act(request(input), StepContext.live(draft, OfflineModel.instant(),
+        new io.conclave.crdt.HybridClock(java.time.Clock.systemUTC())));
     assertThat(result).isInstanceOf(StepResult.Completed.class);
     return journal.accept(draft);
   }

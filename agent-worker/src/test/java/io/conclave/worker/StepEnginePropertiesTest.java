@@ -165,7 +165,8 @@ class StepEnginePropertiesTest {
     var request = new StepRequest(slip.sagaId(), slip.taskId(), slip.cursor(), command.step(), command.input(), 0);
     var origin = new AgentJournal.Origin(Optional.of(slip.sagaId()), Optional.of(slip.cursor()), NOW,
         Optional.empty());
-    return StepRunner.run(agent, journal, request, origin, policies, OfflineModel.instant());
+    return StepRunner.run(agent, journal, request, origin, policies, OfflineModel.instant(),
+        new io.conclave.crdt.HybridClock(java.time.Clock.systemUTC()));
   }
 
   private static AgentJournal<Tally> journalAt(long nextSequence) {

@@ -23,6 +23,7 @@ public final class AgentJournal<S> {
   private final StateFold<S> fold;
   private final int snapshotEvery;
   private S state;
+  private ReplicaKnowledge knowledge;
   private long nextSequence;
   private long sinceSnapshot;
 
@@ -49,6 +50,7 @@ public final class AgentJournal<S> {
     this.fold = Objects.requireNonNull(fold, "fold");
     this.snapshotEvery = snapshotEvery;
     this.state = from.state();
+    this.knowledge = from.knowledge();
     this.nextSequence = from.nextSequence();
     // a long tail read at take-over counts toward the next snapshot, so the next take-over reads less
     this.sinceSnapshot = from.folded();
@@ -66,9 +68,14 @@ public final class AgentJournal<S> {
     return nextSequence;
   }
 
+  /** The agent's own knowledge updates so far. */
+  public ReplicaKnowledge knowledge() {
+    return knowledge;
+  }
+
   /** A draft for one step's decisions, starting from the journal's current state. */
   public Draft<S> begin(Origin origin) {
-    return new Draft<>(agentId, fold, origin, state, nextSequence);
+    return new Draft<>(agentId, fold, origin, state, knowledge, nextSequence);
   }
 
   /**
@@ -82,6 +89,7 @@ public final class AgentJournal<S> {
           + " but the log is at " + nextSequence);
     }
     state = draft.state;
+    knowledge = draft.knowledge;
     nextSequence = draft.next;
     sinceSnapshot += draft.decisions.size();
     return List.copyOf(draft.decisions);
@@ -97,7 +105,8 @@ public final class AgentJournal<S> {
       return Optional.empty();
     }
     sinceSnapshot = 0;
-    return Optional.of(new AgentSnapshot(agentId, nextSequence, lastOffset + 1, fold.id(), fold.encode(state), now));
+    return Optional.of(new AgentSnapshot(agentId, nextSequence, lastOffset + 1, fold.id(), fold.encode(state), now,
+        knowledge));
   }
 
   /**
@@ -110,13 +119,15 @@ public final class AgentJournal<S> {
     private final long base;
     private final List<Decision> decisions = new ArrayList<>();
     private S state;
+    private ReplicaKnowledge knowledge;
     private long next;
 
-    Draft(String agentId, StateFold<S> fold, Origin origin, S state, long next) {
+    Draft(String agentId, StateFold<S> fold, Origin origin, S state, ReplicaKnowledge knowledge, long next) {
       this.agentId = agentId;
       this.fold = fold;
       this.origin = Objects.requireNonNull(origin, "origin");
       this.state = state;
+      this.knowledge = knowledge;
       this.base = next;
       this.next = next;
     }
@@ -141,11 +152,40 @@ public final class AgentJournal<S> {
       return append(kind, payload, Optional.empty());
     }
 
-    /** Records a decision that states a model's answer; {@code model} names the model. */
+    /**
+     * Records a decision that states a model's answer; {@code model} names the model.
+     *
+     * @throws IllegalArgumentException for the kind {@value KnowledgeDelta#DECISION}, which only {@link #update}
+     *     writes
+     */
     public Decision append(String kind, String payload, Optional<String> model) {
+      if (KnowledgeDelta.DECISION.equals(kind)) {
+        throw new IllegalArgumentException("decisions of kind " + kind + " are knowledge updates: use update()");
+      }
+      return record(kind, payload, model);
+    }
+
+    /** The agent's own knowledge updates, including this draft's. */
+    public ReplicaKnowledge knowledge() {
+      return knowledge;
+    }
+
+    /**
+     * Records a knowledge update: a {@value KnowledgeDelta#DECISION} decision, folded into the agent's state like any
+     * decision and merged into {@link #knowledge()}.
+     *
+     * @throws IllegalArgumentException if the key is invalid or {@code delta} is of another type than the key's state
+     */
+    public Decision update(String key, io.conclave.crdt.Crdt delta) {
+      knowledge.get(KnowledgeDelta.key(key)).ifPresent(current -> current.merge(delta));
+      return record(KnowledgeDelta.DECISION, KnowledgeDelta.payload(key, delta), Optional.empty());
+    }
+
+    private Decision record(String kind, String payload, Optional<String> model) {
       Decision d = new Decision(new DecisionKey(agentId, next), origin.sagaId(), origin.stepIndex(), kind, payload,
           origin.at(), origin.leaderEpoch(), model);
       state = Objects.requireNonNull(fold.apply(state, d), () -> fold.id() + " returned a null state");
+      knowledge = knowledge.apply(d);
       next++;
       decisions.add(d);
       return d;

@@ -11,9 +11,11 @@ import java.time.Instant;
  *                        folded into {@code state}, none at or above it
  * @param fold            the {@link StateFold#id()} that made the state
  * @param state           the state, as that fold {@linkplain StateFold#encode encodes} it
+ * @param knowledge       the agent's own knowledge updates up to the same point (schema v2; empty in older snapshots,
+ *                        which predate knowledge)
  */
 public record AgentSnapshot(String agentId, long nextSequence, long decisionsOffset, String fold, String state,
-                            Instant at) {
+                            Instant at, ReplicaKnowledge knowledge) {
   public AgentSnapshot {
     Require.id(agentId, "agentId");
     Require.notNegative(nextSequence, "nextSequence");
@@ -21,5 +23,11 @@ public record AgentSnapshot(String agentId, long nextSequence, long decisionsOff
     Require.text(fold, "fold");
     Require.present(state, "state");
     Require.present(at, "at");
+    Require.present(knowledge, "knowledge");
+  }
+
+  /** A snapshot of an agent that updated no knowledge. */
+  public AgentSnapshot(String agentId, long nextSequence, long decisionsOffset, String fold, String state, Instant at) {
+    this(agentId, nextSequence, decisionsOffset, fold, state, at, ReplicaKnowledge.EMPTY);
   }
 }

@@ -18,21 +18,24 @@ public final class LogFolder<S> {
   private final StateFold<S> fold;
   private final Optional<AgentSnapshot> snapshot;
   private S state;
+  private ReplicaKnowledge knowledge;
   private long nextSequence;
   private long folded;
   private long gaps;
 
-  private LogFolder(String agentId, StateFold<S> fold, Optional<AgentSnapshot> snapshot, S state, long nextSequence) {
+  private LogFolder(String agentId, StateFold<S> fold, Optional<AgentSnapshot> snapshot, S state,
+                    ReplicaKnowledge knowledge, long nextSequence) {
     this.agentId = agentId;
     this.fold = fold;
     this.snapshot = snapshot;
     this.state = state;
+    this.knowledge = knowledge;
     this.nextSequence = nextSequence;
   }
 
   /** A fold from the agent's first decision. */
   public static <S> LogFolder<S> fromStart(String agentId, StateFold<S> fold) {
-    return new LogFolder<>(agentId, fold, Optional.empty(), fold.initial(), 0);
+    return new LogFolder<>(agentId, fold, Optional.empty(), fold.initial(), ReplicaKnowledge.EMPTY, 0);
   }
 
   /**
@@ -47,7 +50,7 @@ public final class LogFolder<S> {
     if (!snapshot.fold().equals(fold.id())) {
       throw new IllegalArgumentException("snapshot made by fold " + snapshot.fold() + ", not " + fold.id());
     }
-    return new LogFolder<>(agentId, fold, Optional.of(snapshot), fold.decode(snapshot.state()),
+    return new LogFolder<>(agentId, fold, Optional.of(snapshot), fold.decode(snapshot.state()), snapshot.knowledge(),
         snapshot.nextSequence());
   }
 
@@ -58,6 +61,7 @@ public final class LogFolder<S> {
     }
     if (decision == null) {
       state = fold.initial();
+      knowledge = ReplicaKnowledge.EMPTY;
       nextSequence = 0;
       return;
     }
@@ -68,12 +72,13 @@ public final class LogFolder<S> {
       gaps += key.sequence() - nextSequence;
     }
     state = fold.apply(state, decision);
+    knowledge = knowledge.apply(decision);
     nextSequence = key.sequence() + 1;
     folded++;
   }
 
   /** The fold so far, the log having been read up to {@code readUntil} (exclusive). */
   public FoldedLog<S> result(long readUntil) {
-    return new FoldedLog<>(state, nextSequence, readUntil, folded, snapshot, gaps);
+    return new FoldedLog<>(state, nextSequence, readUntil, folded, snapshot, gaps, knowledge);
   }
 }

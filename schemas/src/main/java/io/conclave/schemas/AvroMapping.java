@@ -9,6 +9,7 @@ import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.LeaderElected;
 import io.conclave.core.LeaderStamp;
 import io.conclave.core.RedrivenStep;
+import io.conclave.core.ReplicaKnowledge;
 import io.conclave.core.RoutingSlip;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaStep;
@@ -226,12 +227,12 @@ final class AvroMapping {
 
   static io.conclave.schemas.avro.AgentSnapshot toAvro(AgentSnapshot s) {
     return new io.conclave.schemas.avro.AgentSnapshot(s.agentId(), s.nextSequence(), s.decisionsOffset(), s.fold(),
-        s.state(), s.at());
+        s.state(), s.at(), s.knowledge().encode());
   }
 
   static AgentSnapshot fromAvro(io.conclave.schemas.avro.AgentSnapshot a) {
     return new AgentSnapshot(a.getAgentId(), a.getNextSequence(), a.getDecisionsOffset(), a.getFold(), a.getState(),
-        a.getAt());
+        a.getAt(), ReplicaKnowledge.decode(a.getKnowledge()));
   }
 
   static io.conclave.schemas.avro.RedrivenStep toAvro(RedrivenStep r) {

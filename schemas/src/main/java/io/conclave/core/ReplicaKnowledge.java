@@ -1,0 +1,88 @@
+package io.conclave.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conclave.crdt.Crdt;
+import io.conclave.crdt.CrdtJson;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What one agent instance (a replica of the shared knowledge) knows of each knowledge key it updated: the merge of
+ * its own {@value KnowledgeDelta#DECISION} decisions. A replica makes its next delta from this view (its next OR-Set
+ * tag, its own count, a stamp after the one it saw), so the view is part of the agent's log: folded with the agent's
+ * state, kept in its snapshots, rebuilt wherever the instance moves. Other replicas' updates are not in it; the
+ * projections merge everyone's. Immutable.
+ *
+ * @param byKey each key's state, in key order
+ */
+public record ReplicaKnowledge(Map<String, Crdt> byKey) {
+  public static final ReplicaKnowledge EMPTY = new ReplicaKnowledge(Map.of());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public ReplicaKnowledge {
+    Map<String, Crdt> sorted = new TreeMap<>();
+    Require.present(byKey, "byKey").forEach((key, crdt) -> sorted.put(KnowledgeDelta.key(key),
+        Require.present(crdt, "state of " + key)));
+    byKey = Collections.unmodifiableMap(sorted);
+  }
+
+  /** The key's state in this view, if this replica updated it. */
+  public Optional<Crdt> get(String key) {
+    return Optional.ofNullable(byKey.get(key));
+  }
+
+  /**
+   * The view after a decision of the agent: a {@value KnowledgeDelta#DECISION} decision merges its delta; any other
+   * decision changes nothing.
+   *
+   * @throws IllegalArgumentException if the decision is not a well-formed update, or its delta is of another type
+   *     than the key's state
+   */
+  public ReplicaKnowledge apply(Decision decision) {
+    if (!decision.kind().equals(KnowledgeDelta.DECISION)) {
+      return this;
+    }
+    KnowledgeDelta delta = KnowledgeDelta.of(decision);
+    Map<String, Crdt> next = new TreeMap<>(byKey);
+    next.merge(delta.key(), delta.delta(), Crdt::merge);
+    return new ReplicaKnowledge(next);
+  }
+
+  /** The view as JSON text: {@code {key: <CrdtJson state>, ...}}. */
+  public String encode() {
+    ObjectNode node = JSON.createObjectNode();
+    try {
+      for (var e : byKey.entrySet()) {
+        node.set(e.getKey(), JSON.readTree(CrdtJson.encode(e.getValue())));
+      }
+      return JSON.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("CrdtJson always writes JSON", e);
+    }
+  }
+
+  /**
+   * The view {@link #encode} wrote.
+   *
+   * @throws IllegalArgumentException if the text is not such a view
+   */
+  public static ReplicaKnowledge decode(String json) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(Require.present(json, "json"));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("a replica's knowledge must be a JSON object: " + e.getOriginalMessage(), e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("a replica's knowledge must be a JSON object of knowledge keys");
+    }
+    Map<String, Crdt> byKey = new TreeMap<>();
+    node.fields().forEachRemaining(e -> byKey.put(e.getKey(), CrdtJson.decode(e.getValue().toString())));
+    return new ReplicaKnowledge(byKey);
+  }
+}
