@@ -1,5 +1,6 @@
 package io.conclave.worker;
 
+import io.conclave.crdt.HybridClock;
 import io.conclave.kafka.AgentLogs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
@@ -24,6 +25,8 @@ public final class AgentWorker implements AutoCloseable {
   private final List<TransactionalPartitionLoop<Object>> loops = new ArrayList<>();
   private final List<AgentLogs> logs = new ArrayList<>();
   private final ConclaveSerdes serdes;
+  private final KnowledgeFeed feed;
+  private final KnowledgeAccess knowledge;
 
   /** A worker whose agents ask the {@linkplain OfflineModel offline model}. */
   public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents, Clock clock) {
@@ -32,6 +35,8 @@ public final class AgentWorker implements AutoCloseable {
 
   public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents, LlmClient model, Clock clock) {
     this.serdes = new ConclaveSerdes(settings.registry());
+    this.feed = new KnowledgeFeed(settings, serdes);
+    this.knowledge = new KnowledgeAccess(new HybridClock(clock), feed);
     ConclaveRecords records = new ConclaveRecords(settings, serdes);
     for (Agent<?> agent : agents) {
       var handler = handler(agent, records, model, clock, settings);
@@ -52,7 +57,7 @@ public final class AgentWorker implements AutoCloseable {
     // a log reader per agent type: the types' take-overs rebuild state in parallel, on their loops' threads
     AgentLogs reader = new AgentLogs(settings, serdes);
     logs.add(reader);
-    return new WorkerHandler<>(agent, records, reader, model, clock, settings.snapshotEvery());
+    return new WorkerHandler<>(agent, records, reader, model, clock, knowledge, settings.snapshotEvery());
   }
 
   /** The consumer group of an agent type: its members share the type's command partitions. */
@@ -61,6 +66,7 @@ public final class AgentWorker implements AutoCloseable {
   }
 
   public AgentWorker start() {
+    feed.start();
     loops.forEach(TransactionalPartitionLoop::start);
     return this;
   }
@@ -75,6 +81,7 @@ public final class AgentWorker implements AutoCloseable {
   public void close() {
     loops.forEach(TransactionalPartitionLoop::close);
     logs.forEach(AgentLogs::close);
+    feed.close();
   }
 
   /**

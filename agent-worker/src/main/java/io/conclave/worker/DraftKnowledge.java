@@ -1,10 +1,10 @@
 package io.conclave.worker;
 
 import io.conclave.core.AgentJournal;
+import io.conclave.core.KnowledgeDelta;
 import io.conclave.crdt.Crdt;
 import io.conclave.crdt.GCounter;
 import io.conclave.crdt.Hlc;
-import io.conclave.crdt.HybridClock;
 import io.conclave.crdt.KnowledgeType;
 import io.conclave.crdt.LwwMap;
 import io.conclave.crdt.LwwRegister;
@@ -16,17 +16,18 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * {@link Knowledge} on a step's draft: each update is a delta made from the agent instance's own view of the key
- * (its count, its next set tag, a stamp after every write it has seen), recorded in the draft as a knowledge
- * decision. The agent instance id is the replica id.
+ * {@link Knowledge} on a step's draft: each update is a delta made from the agent instance's view of the key (its own
+ * updates, which its log keeps, merged with what the worker observed of the others': its count, its next set tag, the
+ * tags a remove removes, a stamp after every write it has seen), recorded in the draft as a knowledge decision. The
+ * agent instance id is the replica id.
  */
 final class DraftKnowledge implements Knowledge {
   private final AgentJournal.Draft<?> draft;
-  private final HybridClock clock;
+  private final KnowledgeAccess access;
 
-  DraftKnowledge(AgentJournal.Draft<?> draft, HybridClock clock) {
+  DraftKnowledge(AgentJournal.Draft<?> draft, KnowledgeAccess access) {
     this.draft = Objects.requireNonNull(draft, "draft");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.access = Objects.requireNonNull(access, "access");
   }
 
   private String replica() {
@@ -84,8 +85,14 @@ final class DraftKnowledge implements Knowledge {
   }
 
   @Override
-  public Optional<Crdt> local(String key) {
-    return draft.knowledge().get(key);
+  public Optional<Crdt> get(String key) {
+    Optional<Crdt> own = draft.knowledge().get(KnowledgeDelta.key(key));
+    Optional<Crdt> observed = access.observed().apply(key)
+        .filter(o -> own.isEmpty() || o.type() == own.get().type());
+    if (own.isEmpty() || observed.isEmpty()) {
+      return own.isPresent() ? own : observed;
+    }
+    return Optional.of(own.get().merge(observed.get()));
   }
 
   private void update(String key, Crdt delta) {
@@ -98,7 +105,7 @@ final class DraftKnowledge implements Knowledge {
    * @throws IllegalArgumentException if the key holds knowledge of another type
    */
   private Crdt current(String key, KnowledgeType first, KnowledgeType... alsoAccepted) {
-    Crdt current = draft.knowledge().get(io.conclave.core.KnowledgeDelta.key(key)).orElse(first.empty());
+    Crdt current = get(key).orElse(first.empty());
     if (current.type() != first && Stream.of(alsoAccepted).noneMatch(t -> t == current.type())) {
       throw new IllegalArgumentException("knowledge key '" + key + "' holds a " + current.type()
           + ", so it cannot take an update of type " + first);
@@ -114,6 +121,6 @@ final class DraftKnowledge implements Knowledge {
     Stream<LwwRegister> registers = seen instanceof LwwMap map ? map.entries().values().stream()
         : Stream.of((LwwRegister) seen);
     return registers.map(LwwRegister::stamp).flatMap(Optional::stream).map(Stamp::hlc).max(Hlc::compareTo)
-        .map(clock::update).orElseGet(clock::now);
+        .map(access.clock()::update).orElseGet(access.clock()::now);
   }
 }

@@ -36,7 +36,7 @@ public interface Knowledge {
   /** Adds an element to a set (add-wins: an add concurrent with a remove of the element survives it). */
   void addToSet(String key, String element);
 
-  /** Removes an element from a set: the adds of it this agent instance has seen; a concurrent add elsewhere wins. */
+  /** Removes an element from a set: the adds of it {@link #get} shows; an add it has not seen yet wins. */
   void removeFromSet(String key, String element);
 
   /** Sets a register; the latest write wins (hybrid logical clock, ties broken by agent instance id). */
@@ -52,8 +52,10 @@ public interface Knowledge {
   void remove(String key, String field);
 
   /**
-   * What this agent instance knows of the key: the merge of its own updates, this step's included. Other instances'
-   * updates are not in it.
+   * What this agent instance knows of the key: its own updates, this step's included, merged with every other
+   * instance's that this worker has read from conclave.knowledge so far (which may lag a little). Empty for a key
+   * nobody has updated yet, as far as it knows. The value is {@code GCounter.value()}, {@code OrSet.value()} and so
+   * on; a remove and a write are made against this view.
    */
-  Optional<Crdt> local(String key);
+  Optional<Crdt> get(String key);
 }

@@ -5,7 +5,6 @@ import io.conclave.core.Decision;
 import io.conclave.core.FoldedLog;
 import io.conclave.core.RedrivenStep;
 import io.conclave.core.SagaStep;
-import io.conclave.crdt.HybridClock;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -59,7 +58,8 @@ public final class Redrive {
         Optional.of(recorded.stepIndex()), now, Optional.empty()));
     var answers = new RecordedAnswers(recorded.decisions().stream()
         .filter(d -> ModelCall.KIND.equals(d.kind())).map(ModelCall::of).toList());
-    var context = StepContext.redrive(draft, answers, new HybridClock(Clock.fixed(now, ZoneOffset.UTC)));
+    var context = StepContext.redrive(draft, answers,
+        KnowledgeAccess.ownOnly(Clock.fixed(now, ZoneOffset.UTC)));
     var request = new StepRequest(recorded.sagaId(), recorded.taskId(), recorded.stepIndex(), recorded.step(),
         recorded.input(), 0);
     StepResult result = null;

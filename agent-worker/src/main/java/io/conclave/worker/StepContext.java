@@ -2,7 +2,6 @@ package io.conclave.worker;
 
 import io.conclave.core.AgentJournal;
 import io.conclave.core.EventLog;
-import io.conclave.crdt.HybridClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,10 +18,10 @@ final class StepContext<S> implements AgentContext<S> {
   private final Knowledge knowledge;
   private final List<String> skippedEffects = new ArrayList<>();
 
-  private StepContext(AgentJournal.Draft<S> draft, LlmClient model, HybridClock clock, boolean effectsOn) {
+  private StepContext(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess knowledge, boolean effectsOn) {
     this.draft = Objects.requireNonNull(draft, "draft");
     this.effectsOn = effectsOn;
-    this.knowledge = new DraftKnowledge(draft, clock);
+    this.knowledge = new DraftKnowledge(draft, knowledge);
     this.recordingModel = new LlmClient() {
       @Override
       public String model() {
@@ -42,15 +41,16 @@ final class StepContext<S> implements AgentContext<S> {
   /**
    * A step run for real: effects happen.
    *
-   * @param clock the worker's clock for the stamps of knowledge writes
+   * @param knowledge the worker's clock and observed knowledge
    */
-  static <S> StepContext<S> live(AgentJournal.Draft<S> draft, LlmClient model, HybridClock clock) {
-    return new StepContext<>(draft, model, clock, true);
+  static <S> StepContext<S> live(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess knowledge) {
+    return new StepContext<>(draft, model, knowledge, true);
   }
 
   /** A step re-driven over a recording: effects are noted, not performed; knowledge updates stay in the draft. */
-  static <S> StepContext<S> redrive(AgentJournal.Draft<S> draft, LlmClient recordedAnswers, HybridClock clock) {
-    return new StepContext<>(draft, recordedAnswers, clock, false);
+  static <S> StepContext<S> redrive(AgentJournal.Draft<S> draft, LlmClient recordedAnswers,
+                                    KnowledgeAccess knowledge) {
+    return new StepContext<>(draft, recordedAnswers, knowledge, false);
   }
 
   @Override

@@ -4,7 +4,6 @@ import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
 import io.conclave.core.AgentJournal;
 import io.conclave.core.Decision;
-import io.conclave.crdt.HybridClock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -23,15 +22,15 @@ final class StepRunner {
 
   /** A saga step: {@link Agent#act}, failing with {@value StepEngine#FAILURE_DECISION}. */
   static <S> Ran run(Agent<S> agent, AgentJournal<S> journal, StepRequest request, AgentJournal.Origin origin,
-                     FailsafeExecutor<StepResult> policies, LlmClient model, HybridClock clock) {
-    return run(journal, origin, policies, model, clock, StepEngine.FAILURE_DECISION, ctx -> agent.act(request, ctx));
+                     FailsafeExecutor<StepResult> policies, LlmClient model, KnowledgeAccess knowledge) {
+    return run(journal, origin, policies, model, knowledge, StepEngine.FAILURE_DECISION, ctx -> agent.act(request, ctx));
   }
 
   /** A compensation: {@link Agent#compensate}, failing with {@value StepEngine#COMPENSATION_FAILURE_DECISION}. */
   static <S> Ran compensate(Agent<S> agent, AgentJournal<S> journal, CompensationRequest request,
                             AgentJournal.Origin origin, FailsafeExecutor<StepResult> policies, LlmClient model,
-                            HybridClock clock) {
-    return run(journal, origin, policies, model, clock, StepEngine.COMPENSATION_FAILURE_DECISION,
+                            KnowledgeAccess knowledge) {
+    return run(journal, origin, policies, model, knowledge, StepEngine.COMPENSATION_FAILURE_DECISION,
         ctx -> agent.compensate(request, ctx));
   }
 
@@ -39,14 +38,14 @@ final class StepRunner {
    * @throws IllegalArgumentException if the agent says the request can never succeed (nothing is accepted)
    */
   private static <S> Ran run(AgentJournal<S> journal, AgentJournal.Origin origin, FailsafeExecutor<StepResult> policies,
-                             LlmClient model, HybridClock clock, String failureKind, Function<AgentContext<S>, StepResult> call) {
+                             LlmClient model, KnowledgeAccess knowledge, String failureKind, Function<AgentContext<S>, StepResult> call) {
     AtomicReference<AgentJournal.Draft<S>> attempt = new AtomicReference<>();
     StepResult result;
     try {
       result = policies.get(() -> {
         AgentJournal.Draft<S> draft = journal.begin(origin);
         attempt.set(draft);
-        return call.apply(StepContext.live(draft, model, clock));
+        return call.apply(StepContext.live(draft, model, knowledge));
       });
     } catch (IllegalArgumentException e) {
       throw e;

@@ -8,7 +8,6 @@ import io.conclave.core.FoldedLog;
 import io.conclave.core.InputMapping;
 import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.StepCommand;
-import io.conclave.crdt.HybridClock;
 import io.conclave.kafka.AgentLogs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.PoisonRecordException;
@@ -48,19 +47,18 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
   private final AgentLogs logs;
   private final LlmClient model;
   private final Clock clock;
-  /** Stamps the knowledge writes of every agent instance this worker runs. */
-  private final HybridClock knowledgeClock;
+  private final KnowledgeAccess knowledge;
   private final int snapshotEvery;
   private final Map<Integer, AgentJournal<S>> journals = new HashMap<>();
 
   WorkerHandler(Agent<S> agent, ConclaveRecords records, AgentLogs logs, LlmClient model, Clock clock,
-                int snapshotEvery) {
+                KnowledgeAccess knowledge, int snapshotEvery) {
     this.agent = agent;
     this.records = records;
     this.logs = logs;
     this.model = model;
     this.clock = clock;
-    this.knowledgeClock = new HybridClock(clock);
+    this.knowledge = knowledge;
     this.snapshotEvery = snapshotEvery;
   }
 
@@ -112,7 +110,7 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
         ATTEMPT_TIMEOUT) < 0).orElse(ATTEMPT_TIMEOUT);
     var policies = CallPolicies.<StepResult>forStep(attemptTimeout, step.policy().maxAttempts(),
         step.policy().backoff());
-    StepRunner.Ran ran = StepRunner.run(agent, journal, request, origin, policies, model, knowledgeClock);
+    StepRunner.Ran ran = StepRunner.run(agent, journal, request, origin, policies, model, knowledge);
     Instant end = clock.instant();
     List<ProducerRecord<byte[], byte[]>> out = decisionRecords(ran.decisions());
     if (command.isLate(end)) {
@@ -140,7 +138,7 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
     // one attempt here: the shard leader retries a failed compensation with backoff, without holding this thread
     var policies = CallPolicies.<StepResult>forStep(ATTEMPT_TIMEOUT, 1, Duration.ZERO);
     StepRunner.Ran ran = StepRunner.compensate(agent, journal, request, origin, policies, model,
-        knowledgeClock);
+        knowledge);
     Instant end = clock.instant();
     var transition = StepEngine.afterCompensation(command, ran.result(), ran.decisions(), end);
     if (ran.result() instanceof StepResult.Failed failed) {

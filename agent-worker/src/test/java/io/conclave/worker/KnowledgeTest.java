@@ -15,6 +15,7 @@ import io.conclave.core.SagaStep;
 import io.conclave.core.Tally;
 import io.conclave.crdt.Crdt;
 import io.conclave.crdt.GCounter;
+import io.conclave.crdt.Hlc;
 import io.conclave.crdt.HybridClock;
 import io.conclave.crdt.LwwMap;
 import io.conclave.crdt.LwwRegister;
@@ -47,8 +48,8 @@ class KnowledgeTest {
   /** The agent instance's whole log so far, as a worker would have written it. */
   private final List<Decision> log = new ArrayList<>();
 
-  private static HybridClock clockAt(Instant t) {
-    return new HybridClock(Clock.fixed(t, ZoneOffset.UTC));
+  private static KnowledgeAccess clockAt(Instant t) {
+    return KnowledgeAccess.ownOnly(Clock.fixed(t, ZoneOffset.UTC));
   }
 
   private static AgentJournal<Tally> fresh() {
@@ -64,7 +65,7 @@ class KnowledgeTest {
   }
 
   /** Runs one step whose agent does {@code work} with the knowledge API, under retries; keeps what it recorded. */
-  private StepResult step(AgentJournal<Tally> journal, HybridClock clock, Consumer<Knowledge> work) {
+  private StepResult step(AgentJournal<Tally> journal, KnowledgeAccess clock, Consumer<Knowledge> work) {
     Agent<Tally> agent = new Agent<>() {
       @Override
       public String type() {
@@ -175,6 +176,31 @@ class KnowledgeTest {
       log.clear();
       log.addAll(before);
     }
+  }
+
+  @Test
+  void readsRemovesAndWritesSeeWhatTheWorkerObservedOfOtherInstances() {
+    // another instance counted 4, added "kafka" and wrote the summary with a clock an hour ahead of this worker's
+    Hlc ahead = new Hlc(NOW.plusSeconds(3600).toEpochMilli(), 0);
+    Map<String, Crdt> others = Map.of("found", GCounter.EMPTY.increment("write-1", 4),
+        "topics", OrSet.EMPTY.add("write-1", "kafka"), "summary", LwwRegister.EMPTY.set("theirs", ahead, "write-1"));
+    var access = new KnowledgeAccess(new HybridClock(Clock.fixed(NOW, ZoneOffset.UTC)),
+        key -> Optional.ofNullable(others.get(key)));
+    long[] seen = new long[1];
+
+    step(fresh(), access, k -> {
+      seen[0] = ((GCounter) k.get("found").orElseThrow()).value();
+      k.increment("found");
+      k.removeFromSet("topics", "kafka");
+      k.put("summary", "mine");
+    });
+
+    Map<String, Crdt> merged = merged();
+    others.forEach((key, state) -> merged.merge(key, state, Crdt::merge));
+    assertThat(seen[0]).isEqualTo(4);
+    assertThat(((GCounter) merged.get("found")).value()).isEqualTo(5);
+    assertThat(((OrSet) merged.get("topics")).value()).as("the observed add is removed").isEmpty();
+    assertThat(((LwwRegister) merged.get("summary")).value()).as("written after the write it saw").contains("mine");
   }
 
   @Test

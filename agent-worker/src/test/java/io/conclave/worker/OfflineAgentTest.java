@@ -39,7 +39,7 @@ class OfflineAgentTest {
   private static List<Decision> step(OfflineAgent agent, AgentJournal<OfflineAgent.Memory> journal, String input) {
     var draft = journal.begin(new AgentJournal.Origin(Optional.of("saga-t1"), Optional.of(0), NOW, Optional.empty()));
     StepResult result = agent.act(request(input), StepContext.live(draft, OfflineModel.instant(),
-        new io.conclave.crdt.HybridClock(java.time.Clock.systemUTC())));
+        KnowledgeAccess.ownOnly(java.time.Clock.systemUTC())));
     assertThat(result).isInstanceOf(StepResult.Completed.class);
     return journal.accept(draft);
   }

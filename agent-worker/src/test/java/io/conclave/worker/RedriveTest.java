@@ -55,7 +55,7 @@ class RedriveTest {
           Optional.empty()));
       output = ((StepResult.Completed) agent.act(new StepRequest("saga-" + i, "t" + i, 0, GATHER, "question " + i, 0),
           StepContext.live(draft, new OfflineModel(java.time.Duration.ZERO),
-              new io.conclave.crdt.HybridClock(java.time.Clock.systemUTC())))).output();
+              KnowledgeAccess.ownOnly(java.time.Clock.systemUTC())))).output();
       log.addAll(journal.accept(draft));
     }
     List<Decision> second = log.stream().filter(d -> d.sagaId().equals(Optional.of("saga-1"))).toList();

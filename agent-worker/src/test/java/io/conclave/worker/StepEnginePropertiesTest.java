@@ -166,7 +166,7 @@ class StepEnginePropertiesTest {
     var origin = new AgentJournal.Origin(Optional.of(slip.sagaId()), Optional.of(slip.cursor()), NOW,
         Optional.empty());
     return StepRunner.run(agent, journal, request, origin, policies, OfflineModel.instant(),
-        new io.conclave.crdt.HybridClock(java.time.Clock.systemUTC()));
+        KnowledgeAccess.ownOnly(java.time.Clock.systemUTC()));
   }
 
   private static AgentJournal<Tally> journalAt(long nextSequence) {

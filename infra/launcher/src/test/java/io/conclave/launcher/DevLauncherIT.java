@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +30,7 @@ class DevLauncherIT {
   void runsATaskThroughSeparateProcessesAndStopsEverything() throws Exception {
     // Given
     Path workDir = Files.createTempDirectory("conclave-dev");
-    int port = freePort();
+    int port = Http.freePort();
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
         "-Dconclave.repo.root=" + System.getProperty("conclave.repo.root", ""),
         "-cp", System.getProperty("java.class.path"), ConclaveCli.class.getName(),
@@ -91,12 +89,6 @@ class DevLauncherIT {
       }
     } catch (IOException e) {
       // process ended
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 }

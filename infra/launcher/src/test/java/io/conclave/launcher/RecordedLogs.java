@@ -52,6 +52,23 @@ final class RecordedLogs {
     }
   }
 
+  /** Every decision of every agent, partition after partition. */
+  static List<Decision> allDecisions(ConclaveSettings settings) {
+    String topic = settings.topics().decisions();
+    var reader = new ConclaveSerdes(settings.registry()).decision().deserializer();
+    List<Decision> out = new ArrayList<>();
+    try (TopicScan scan = new TopicScan(settings.bootstrapServers())) {
+      for (int p = 0; p < settings.partitions(); p++) {
+        scan.scan(new TopicPartition(topic, p), 0, -1, r -> {
+          if (r.value() != null) {
+            out.add(reader.deserialize(topic, r.value()));
+          }
+        });
+      }
+    }
+    return out;
+  }
+
   /** The agent's decisions in the order of its partition of conclave.decisions. */
   static List<Logged> decisionsOf(ConclaveSettings settings, String agentId) {
     String topic = settings.topics().decisions();

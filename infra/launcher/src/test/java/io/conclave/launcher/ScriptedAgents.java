@@ -15,10 +15,16 @@ import java.util.Optional;
  * Test agents for the agent types starting with {@value #PREFIX}, whose behaviour the saga's plan scripts by action
  * name: {@code ok...} completes, {@code fail...} fails, {@code sleep-<ms>...} sleeps that long first; a compensation
  * named {@code undo-fails...} always fails, any other undoes. Every step and compensation is an effect on the
- * {@link EffectLedger}, keyed by its idempotency key.
+ * {@link EffectLedger}, keyed by its idempotency key. A step named {@code learn...} also updates shared knowledge
+ * ({@link #learn}) and completes.
  */
 public final class ScriptedAgents implements AgentProvider {
   static final String PREFIX = "fx-";
+  static final String STEPS = "shared.steps";
+  static final String BALANCE = "shared.balance";
+  static final String SAGAS = "shared.sagas";
+  static final String LATEST = "shared.latest";
+  static final String BY_TYPE = "shared.by-type";
 
   @Override
   public Optional<Agent<?>> agent(String agentType) {
@@ -55,6 +61,9 @@ public final class ScriptedAgents implements AgentProvider {
           throw new IllegalStateException("interrupted while sleeping: the step's attempt timed out");
         }
       }
+      if (action.startsWith("learn")) {
+        learn(request, context.knowledge());
+      }
       if (action.startsWith("fail")) {
         context.log().append(StepEngine.FAILURE_DECISION + "_SCRIPTED", what);
         return new StepResult.Failed("scripted failure of " + what);
@@ -62,6 +71,19 @@ public final class ScriptedAgents implements AgentProvider {
       String output = type + "." + action + " done [input: " + request.step().input() + "] <- " + request.input();
       context.log().append(StepEngine.RESULT_DECISION, output);
       return new StepResult.Completed(output);
+    }
+
+    /**
+     * The knowledge every {@code learn} step updates: the steps run ({@value #STEPS}, a grow-only counter), a balance
+     * that the first step of a saga raises by 2 and the others lower by 1 ({@value #BALANCE}), the sagas seen
+     * ({@value #SAGAS}, a set), the latest saga (a register) and each agent type's latest saga (a map).
+     */
+    private void learn(StepRequest request, io.conclave.worker.Knowledge knowledge) {
+      knowledge.increment(STEPS);
+      knowledge.add(BALANCE, request.stepIndex() == 0 ? 2 : -1);
+      knowledge.addToSet(SAGAS, request.sagaId());
+      knowledge.put(LATEST, request.sagaId());
+      knowledge.put(BY_TYPE, type, request.sagaId());
     }
 
     @Override
