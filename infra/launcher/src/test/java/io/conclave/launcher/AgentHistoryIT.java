@@ -30,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
@@ -265,21 +264,10 @@ class AgentHistoryIT {
   }
 
   private List<RedrivenStep> shadow(String redriveId) {
-    String topic = settings.topics().shadow();
-    var reader = new ConclaveSerdes(settings.registry()).redrivenStep().deserializer();
-    List<RedrivenStep> out = new ArrayList<>();
-    try (TopicScan scan = new TopicScan(settings.bootstrapServers())) {
-      for (int p = 0; p < settings.partitions(); p++) {
-        scan.scan(new TopicPartition(topic, p), 0, -1, r -> {
-          RedrivenStep s = reader.deserialize(topic, r.value());
-          if (s.redriveId().equals(redriveId)) {
-            out.add(s);
-          }
-        });
-      }
-    }
-    return out;
+    return RecordedLogs.all(settings, settings.topics().shadow(), new ConclaveSerdes(settings.registry())
+        .redrivenStep().deserializer()).stream().filter(s -> s.redriveId().equals(redriveId)).toList();
   }
+
 
   private long countCommands() {
     long n = 0;

@@ -14,13 +14,11 @@ import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.GroupActiveException;
 import io.conclave.kafka.GroupReset;
 import io.conclave.kafka.LogPosition;
-import io.conclave.kafka.TopicScan;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -88,18 +86,8 @@ class GroupResetIT {
   }
 
   private static List<String> startedSagas(ConclaveSettings settings) {
-    String topic = settings.topics().sagaEvents();
-    var reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
-    List<String> started = new ArrayList<>();
-    try (TopicScan scan = new TopicScan(settings.bootstrapServers())) {
-      for (int p = 0; p < settings.partitions(); p++) {
-        scan.scan(new TopicPartition(topic, p), 0, -1, r -> {
-          if (reader.deserialize(topic, r.value()) instanceof SagaEvent.Started s) {
-            started.add(s.sagaId());
-          }
-        });
-      }
-    }
-    return started;
+    return RecordedLogs.sagaEvents(settings).stream().filter(e -> e instanceof SagaEvent.Started)
+        .map(SagaEvent::sagaId).toList();
   }
+
 }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /** What the topics hold, read back read_committed for the tests' checks. */
 final class RecordedLogs {
@@ -24,12 +25,20 @@ final class RecordedLogs {
 
   /** Every saga event of every shard. */
   static List<SagaEvent> sagaEvents(ConclaveSettings settings) {
-    String topic = settings.topics().sagaEvents();
-    var reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
-    List<SagaEvent> out = new ArrayList<>();
+    return all(settings, settings.topics().sagaEvents(), new ConclaveSerdes(settings.registry()).sagaEvent()
+        .deserializer());
+  }
+
+  /** Every record of a partitioned topic (tombstones left out), partition after partition. */
+  static <T> List<T> all(ConclaveSettings settings, String topic, Deserializer<T> reader) {
+    List<T> out = new ArrayList<>();
     try (TopicScan scan = new TopicScan(settings.bootstrapServers())) {
       for (int p = 0; p < settings.partitions(); p++) {
-        scan.scan(new TopicPartition(topic, p), 0, -1, r -> out.add(reader.deserialize(topic, r.value())));
+        scan.scan(new TopicPartition(topic, p), 0, -1, r -> {
+          if (r.value() != null) {
+            out.add(reader.deserialize(topic, r.value()));
+          }
+        });
       }
     }
     return out;
@@ -54,19 +63,8 @@ final class RecordedLogs {
 
   /** Every decision of every agent, partition after partition. */
   static List<Decision> allDecisions(ConclaveSettings settings) {
-    String topic = settings.topics().decisions();
-    var reader = new ConclaveSerdes(settings.registry()).decision().deserializer();
-    List<Decision> out = new ArrayList<>();
-    try (TopicScan scan = new TopicScan(settings.bootstrapServers())) {
-      for (int p = 0; p < settings.partitions(); p++) {
-        scan.scan(new TopicPartition(topic, p), 0, -1, r -> {
-          if (r.value() != null) {
-            out.add(reader.deserialize(topic, r.value()));
-          }
-        });
-      }
-    }
-    return out;
+    return all(settings, settings.topics().decisions(), new ConclaveSerdes(settings.registry()).decision()
+        .deserializer());
   }
 
   /** The agent's decisions in the order of its partition of conclave.decisions. */
