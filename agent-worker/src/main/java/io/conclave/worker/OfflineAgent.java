@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * <p>Its state ({@link Memory}) counts its steps and model calls and chains a digest over its results, so that
  * its output ({@code <type>.<action>#<n>[<digest>]: <step input> <- <input>}, n being the agent's n-th step) shows
- * that the agent works on the state its log folds to, across crashes and moves.
+ * that the agent works on the state its log folds to, across crashes and moves. Each step also counts itself in
+ * the shared knowledge key {@code steps.<type>}.
  */
 public final class OfflineAgent implements Agent<OfflineAgent.Memory> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,6 +102,7 @@ public final class OfflineAgent implements Agent<OfflineAgent.Memory> {
     String output = type + "." + request.step().action() + "#" + n + "["
         + Digests.of(request.step().action(), request.step().input(), request.input(), answer) + "]: "
         + request.step().input() + " <- " + abbreviate(request.input());
+    context.knowledge().increment("steps." + type);
     context.log().append(StepEngine.RESULT_DECISION, output);
     return new StepResult.Completed(output);
   }

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.conclave.core.AgentJournal;
 import io.conclave.core.Decision;
 import io.conclave.core.FoldedLog;
+import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.SagaStep;
+import io.conclave.crdt.GCounter;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -74,8 +77,12 @@ class OfflineAgentTest {
     List<Decision> decisions = step(new OfflineAgent("research"), newJournal(), "why are llamas fluffy?");
 
     // then
-    assertThat(decisions).extracting(Decision::kind).containsExactly(ModelCall.KIND, StepEngine.RESULT_DECISION);
-    assertThat(decisions).extracting(Decision::sequence).containsExactly(0L, 1L);
+    assertThat(decisions).extracting(Decision::kind)
+        .containsExactly(ModelCall.KIND, KnowledgeDelta.DECISION, StepEngine.RESULT_DECISION);
+    assertThat(decisions).extracting(Decision::sequence).containsExactly(0L, 1L, 2L);
+    assertThat(KnowledgeDelta.of(decisions.get(1)).delta()).as("the step counted in steps.research")
+        .isEqualTo(new GCounter(Map.of("research-0", 1L)));
+    assertThat(KnowledgeDelta.of(decisions.get(1)).key()).isEqualTo("steps.research");
     ModelCall call = ModelCall.of(decisions.get(0));
     assertThat(call.model()).isEqualTo(OfflineModel.NAME);
     assertThat(call.prompt()).contains("find sources for: llamas").contains("why are llamas fluffy?");
