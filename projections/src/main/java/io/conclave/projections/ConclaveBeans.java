@@ -10,6 +10,7 @@ import io.micronaut.context.env.Environment;
 import io.micronaut.core.naming.conventions.StringConvention;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,6 +45,16 @@ class ConclaveBeans {
         .orElse(System.getProperty("java.io.tmpdir") + "/conclave-streams");
     return StreamsSettings.of(environment.getProperties("conclave.streams", StringConvention.RAW),
         ProjectionTopology.applicationId(settings.topics()), settings.bootstrapServers(), Path.of(stateRoot));
+  }
+
+  /** {@code conclave.knowledge.history-retention} and {@code conclave.knowledge.forward-timeout}. */
+  @Singleton
+  KnowledgeSettings knowledgeSettings(Environment environment) {
+    KnowledgeSettings defaults = KnowledgeSettings.defaults();
+    return new KnowledgeSettings(
+        environment.getProperty("conclave.knowledge.history-retention", Duration.class)
+            .orElse(defaults.historyRetention()),
+        environment.getProperty("conclave.knowledge.forward-timeout", Duration.class).orElse(defaults.forwardTimeout()));
   }
 
   /** For the admin endpoints and rebuilds; a call that Kafka does not answer fails after 15 s. */

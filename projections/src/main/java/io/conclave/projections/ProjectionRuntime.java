@@ -70,13 +70,13 @@ public final class ProjectionRuntime implements AutoCloseable {
   public record Rebuilt(String applicationId, LogPosition from, StreamsReset.Outcome outcome) {}
 
   ProjectionRuntime(StreamsSettings settings, ConclaveSettings conclave, ConclaveSerdes serdes, JsonMapper json,
-                    Admin admin) {
+                    Admin admin, KnowledgeSettings knowledge) {
     var topologySerdes = new ProjectionTopology.TopologySerdes(serdes.taskSubmission(), serdes.sagaEvent(),
         serdes.decisionKey(), serdes.decision(), serdes.leaderElected(), new JsonSerde<>(json, TaskView.class),
         new JsonSerde<>(json, SagaState.class), new JsonSerde<>(json, DecisionView.class),
-        new JsonSerde<>(json, LeaderView.class));
+        new JsonSerde<>(json, LeaderView.class), serdes.knowledgeDelta(), serdes.deadLetter());
     this.settings = settings;
-    this.topology = () -> ProjectionTopology.build(conclave.topics(), topologySerdes);
+    this.topology = () -> ProjectionTopology.build(conclave.topics(), topologySerdes, knowledge.historyRetention());
     this.inputTopics = ProjectionTopology.inputTopics(conclave.topics());
     this.admin = admin;
   }
