@@ -61,7 +61,8 @@ class ApiErrors {
 
   @Error(global = true, exception = ProjectionUnavailableException.class)
   HttpResponse<ApiError> notReady(HttpRequest<?> request, ProjectionUnavailableException e) {
-    return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1")
+    return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header("Retry-After", Long.toString(e.retryAfterSeconds()))
         .body(new ApiError(503, e.getMessage()));
   }
 

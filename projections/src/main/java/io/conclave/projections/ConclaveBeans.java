@@ -9,7 +9,10 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.env.Environment;
 import io.micronaut.core.naming.conventions.StringConvention;
 import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,6 +47,38 @@ class ConclaveBeans {
         .orElse(System.getProperty("java.io.tmpdir") + "/conclave-streams");
     return StreamsSettings.of(environment.getProperties("conclave.streams", StringConvention.RAW),
         ProjectionTopology.applicationId(settings.topics()), settings.bootstrapServers(), Path.of(stateRoot));
+  }
+
+  /** {@code conclave.knowledge.history-retention} and {@code conclave.knowledge.forward-timeout}. */
+  @Singleton
+  KnowledgeSettings knowledgeSettings(Environment environment) {
+    KnowledgeSettings defaults = KnowledgeSettings.defaults();
+    return new KnowledgeSettings(
+        environment.getProperty("conclave.knowledge.history-retention", Duration.class)
+            .orElse(defaults.historyRetention()),
+        environment.getProperty("conclave.knowledge.forward-timeout", Duration.class).orElse(defaults.forwardTimeout()));
+  }
+
+  /**
+   * Where the other projections instances reach this one: {@code conclave.http.advertised-host} and
+   * {@code conclave.http.advertised-port}, by default the HTTP server's host and bound port ({@link AdvertisedAddress}).
+   */
+  @Singleton
+  AdvertisedAddress advertisedAddress(Environment environment) {
+    return AdvertisedAddress.of(
+        environment.getProperty("conclave.http.advertised-host", String.class).orElse(null),
+        environment.getProperty("conclave.http.advertised-port", Integer.class).orElse(null),
+        environment.getProperty("micronaut.server.host", String.class).orElse(null),
+        ConclaveBeans::localHostName);
+  }
+
+  private static String localHostName() {
+    try {
+      return InetAddress.getLocalHost().getCanonicalHostName();
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("the HTTP server binds every interface and this machine's name is unknown ("
+          + e.getMessage() + "): set conclave.http.advertised-host to the address other instances reach it at", e);
+    }
   }
 
   /** For the admin endpoints and rebuilds; a call that Kafka does not answer fails after 15 s. */

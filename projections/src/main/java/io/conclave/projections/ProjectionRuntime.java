@@ -7,41 +7,59 @@ import io.conclave.kafka.LogPosition;
 import io.conclave.kafka.StreamsReset;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.json.JsonMapper;
-import jakarta.annotation.PostConstruct;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The projections' Kafka Streams instance. Conclave owns its life cycle, rather than a framework, so that a rebuild
- * can stop it, reset its input and start it again: it starts with the application, closes with it (leaving the
- * group, so the other instances take its partitions at once), and each start keeps its local state in a fresh
- * directory below {@link StreamsSettings#stateRoot()}.
+ * can stop it, reset its input and start it again: it starts once the HTTP server has started, closes with the
+ * application (leaving the group, so the other instances take its partitions at once), and each start keeps its local
+ * state in a fresh directory below {@link StreamsSettings#stateRoot()}.
+ *
+ * <p>It starts after the HTTP server because Kafka Streams publishes this instance's HTTP address to the group
+ * ({@code application.server}, see {@link AdvertisedAddress}) for the others to forward queries to, and the port is
+ * known only once the server has bound it (a random one, {@code micronaut.server.port: -1}, is picked then). Without an
+ * HTTP server it does not start.
  *
  * <p>Thread-safe: queries may run on any thread while a rebuild runs; they then answer
  * {@link ProjectionUnavailableException}. One rebuild at a time.
  */
 @Context
-public final class ProjectionRuntime implements AutoCloseable {
+public final class ProjectionRuntime implements AutoCloseable, ApplicationEventListener<ServerStartupEvent> {
   private static final Logger log = LoggerFactory.getLogger(ProjectionRuntime.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DELETION_TIMEOUT = Duration.ofSeconds(30);
@@ -49,12 +67,17 @@ public final class ProjectionRuntime implements AutoCloseable {
   private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
 
   private final StreamsSettings settings;
+  private final AdvertisedAddress address;
   private final Supplier<Topology> topology;
   private final List<String> inputTopics;
   private final Admin admin;
   private final ReentrantLock lifecycle = new ReentrantLock();
   /** The running instance; null while stopped or rebuilding. */
   private volatile Instance current;
+  /** This instance's HTTP address, given to Kafka Streams; null until the HTTP server has started. */
+  private volatile HostInfo self;
+  /** Why {@link #current} is null, for the answers meanwhile. */
+  private volatile String notRunning = "the projections are starting; retry shortly";
   /** Set once by {@link #close()}: nothing starts after it. Guarded by {@link #lifecycle}. */
   private boolean closed;
 
@@ -70,21 +93,27 @@ public final class ProjectionRuntime implements AutoCloseable {
   public record Rebuilt(String applicationId, LogPosition from, StreamsReset.Outcome outcome) {}
 
   ProjectionRuntime(StreamsSettings settings, ConclaveSettings conclave, ConclaveSerdes serdes, JsonMapper json,
-                    Admin admin) {
+                    Admin admin, KnowledgeSettings knowledge, AdvertisedAddress address) {
     var topologySerdes = new ProjectionTopology.TopologySerdes(serdes.taskSubmission(), serdes.sagaEvent(),
         serdes.decisionKey(), serdes.decision(), serdes.leaderElected(), new JsonSerde<>(json, TaskView.class),
         new JsonSerde<>(json, SagaState.class), new JsonSerde<>(json, DecisionView.class),
-        new JsonSerde<>(json, LeaderView.class));
+        new JsonSerde<>(json, LeaderView.class), serdes.knowledgeDelta(), serdes.deadLetter());
     this.settings = settings;
-    this.topology = () -> ProjectionTopology.build(conclave.topics(), topologySerdes);
+    this.address = address;
+    this.topology = () -> ProjectionTopology.build(conclave.topics(), topologySerdes, knowledge.historyRetention());
     this.inputTopics = ProjectionTopology.inputTopics(conclave.topics());
     this.admin = admin;
   }
 
-  @PostConstruct
-  void start() {
+  /** Starts Kafka Streams once the HTTP server listens, with its address (see the class comment). */
+  @Override
+  public void onApplicationEvent(ServerStartupEvent event) {
     lifecycle.lock();
     try {
+      if (closed || current != null) {
+        return;
+      }
+      self = address.at(event.getSource().getPort());
       current = launch(freshStateDir());
     } finally {
       lifecycle.unlock();
@@ -96,20 +125,83 @@ public final class ProjectionRuntime implements AutoCloseable {
     return settings.applicationId();
   }
 
+  /** This instance's HTTP address as the group knows it ({@code application.server}); empty until it started. */
+  public Optional<HostInfo> self() {
+    return Optional.ofNullable(self);
+  }
+
   /**
-   * A read-only view of a store of this instance.
+   * A read-only view of a store of this instance, over the partitions it holds (active ones).
    *
    * @throws ProjectionUnavailableException while Kafka Streams starts, rebalances or rebuilds, or has failed
    */
   public <T> T store(String name, QueryableStoreType<T> type) {
+    return ask(streams -> streams.store(StoreQueryParameters.fromNameAndType(name, type)));
+  }
+
+  /**
+   * A read-only view of one partition of a store of this instance.
+   *
+   * @throws ProjectionUnavailableException if this instance does not hold the partition now (active), or while Kafka
+   *     Streams starts, rebalances or rebuilds, or has failed
+   */
+  public <T> T store(String name, QueryableStoreType<T> type, int partition) {
+    return ask(streams -> streams.store(StoreQueryParameters.fromNameAndType(name, type).withPartition(partition)));
+  }
+
+  /**
+   * Runs an interactive query (IQv2) on this instance's stores; the caller checks the result of each partition.
+   *
+   * @throws ProjectionUnavailableException while Kafka Streams starts or rebuilds, or has failed
+   */
+  public <R> StateQueryResult<R> query(StateQueryRequest<R> request) {
+    return ask(streams -> streams.query(request));
+  }
+
+  /**
+   * Which instance holds {@code key} of {@code store} (the active one, by its {@code application.server}), and in
+   * which partition; {@link KeyQueryMetadata#NOT_AVAILABLE} while the group does not know (rebalancing).
+   *
+   * @throws ProjectionUnavailableException while Kafka Streams starts or rebuilds, or has failed
+   */
+  public <K> KeyQueryMetadata keyMetadata(String store, K key, Serializer<K> keySerializer) {
+    return ask(streams -> streams.queryMetadataForKey(store, key, keySerializer));
+  }
+
+  /**
+   * Every instance of the application that holds partitions of {@code store}, as this instance last learnt from the
+   * group.
+   *
+   * @throws ProjectionUnavailableException while Kafka Streams starts or rebuilds, or has failed
+   */
+  public Collection<StreamsMetadata> storeMetadata(String store) {
+    return ask(streams -> streams.streamsMetadataForStore(store));
+  }
+
+  /**
+   * The input partitions of the tasks this instance runs as active now (running or restoring).
+   *
+   * @throws ProjectionUnavailableException while Kafka Streams starts or rebuilds
+   */
+  public Set<TopicPartition> localActivePartitions() {
+    return ask(streams -> {
+      Set<TopicPartition> out = new HashSet<>();
+      streams.metadataForLocalThreads()
+          .forEach(thread -> thread.activeTasks().forEach(task -> out.addAll(task.topicPartitions())));
+      return out;
+    });
+  }
+
+  /** Calls the running Kafka Streams instance, turning "not now" into {@link ProjectionUnavailableException}. */
+  private <R> R ask(Function<KafkaStreams, R> call) {
     Instance instance = current;
     if (instance == null) {
-      throw new ProjectionUnavailableException("the projections are being rebuilt; retry shortly", null);
+      throw new ProjectionUnavailableException(notRunning, null);
     }
     try {
-      return instance.streams().store(StoreQueryParameters.fromNameAndType(name, type));
+      return call.apply(instance.streams());
     } catch (InvalidStateStoreException | IllegalStateException e) {
-      // IllegalStateException: store() in PENDING_ERROR / ERROR (e.g. an input topic is missing)
+      // IllegalStateException: a call in PENDING_ERROR / ERROR (e.g. an input topic is missing)
       KafkaStreams.State state = instance.streams().state();
       if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
         throw new ProjectionUnavailableException("the projections are not running (" + state
@@ -139,7 +231,11 @@ public final class ProjectionRuntime implements AutoCloseable {
       if (closed) {
         throw new ProjectionUnavailableException("the projections are shutting down", null);
       }
+      if (self == null) {
+        throw new ProjectionUnavailableException(notRunning, null);
+      }
       Instance old = current;
+      notRunning = "the projections are being rebuilt; retry shortly";
       current = null;
       log.info("rebuilding {} from {}: stopping this instance", applicationId(), from);
       Path oldState = old == null ? freshStateDir() : stop(old);
@@ -181,7 +277,7 @@ public final class ProjectionRuntime implements AutoCloseable {
   }
 
   private Instance launch(Path stateDir) {
-    KafkaStreams streams = new KafkaStreams(topology.get(), settings.forInstance(stateDir));
+    KafkaStreams streams = new KafkaStreams(topology.get(), settings.forInstance(stateDir, self));
     streams.setStateListener((now, before) -> {
       if (now == KafkaStreams.State.RUNNING && before == KafkaStreams.State.REBALANCING
           || now == KafkaStreams.State.ERROR) {
@@ -189,7 +285,8 @@ public final class ProjectionRuntime implements AutoCloseable {
       }
     });
     streams.start();
-    log.info("projections {} started (state in {})", applicationId(), stateDir);
+    log.info("projections {} started at {} (state in {})", applicationId(), AdvertisedAddress.endpoint(self),
+        stateDir);
     return new Instance(streams, stateDir);
   }
 
@@ -230,6 +327,7 @@ public final class ProjectionRuntime implements AutoCloseable {
     lifecycle.lock();
     try {
       closed = true;
+      notRunning = "the projections are shutting down";
       Instance instance = current;
       current = null;
       if (instance != null) {

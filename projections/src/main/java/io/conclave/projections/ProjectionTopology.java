@@ -1,12 +1,15 @@
 package io.conclave.projections;
 
+import io.conclave.core.DeadLetter;
 import io.conclave.core.Decision;
 import io.conclave.core.DecisionKey;
+import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.LeaderElected;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaState;
 import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.TopicNames;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -26,7 +29,10 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #SAGAS}: taskId -> its saga's {@link SagaState}, the fold of the saga's events
  *       (conclave.saga-events);</li>
  *   <li>{@value #DECISIONS}: (agentId, sequence) -> decision, in sequence order per agent (conclave.decisions);</li>
- *   <li>{@value #LEADERS}: shard -> its latest announced leader (conclave.leadership).</li>
+ *   <li>{@value #LEADERS}: shard -> its latest announced leader (conclave.leadership);</li>
+ *   <li>{@value KnowledgeTopology#STORE} and {@value KnowledgeTopology#HISTORY}: knowledge key -> the merge of its
+ *       CRDT deltas, now and as of any time within the history retention (conclave.knowledge; see
+ *       {@link KnowledgeTopology}).</li>
  * </ul>
  */
 public final class ProjectionTopology {
@@ -37,11 +43,12 @@ public final class ProjectionTopology {
 
   private ProjectionTopology() {}
 
-  /** The serdes the topology reads and stores with. */
+  /** The serdes the topology reads, stores and writes with. */
   public record TopologySerdes(Serde<TaskSubmission> tasks, Serde<SagaEvent> sagaEvents, Serde<DecisionKey> decisionKeys,
                         Serde<Decision> decisions, Serde<LeaderElected> leaders, Serde<TaskView> taskViews,
                         Serde<SagaState> sagaStates, Serde<DecisionView> decisionViews,
-                        Serde<LeaderView> leaderViews) {}
+                        Serde<LeaderView> leaderViews, Serde<KnowledgeDelta> knowledgeDeltas,
+                        Serde<DeadLetter> deadLetters) {}
 
   /** The Kafka Streams application id (and consumer group) of the projections, unless configured otherwise. */
   public static String applicationId(TopicNames topics) {
@@ -50,11 +57,15 @@ public final class ProjectionTopology {
 
   /** The topics the projections read: a rebuild moves the application's offsets on these. */
   public static List<String> inputTopics(TopicNames topics) {
-    return List.of(topics.tasks(), topics.sagaEvents(), topics.decisions(), topics.leadership());
+    return List.of(topics.tasks(), topics.sagaEvents(), topics.decisions(), topics.leadership(), topics.knowledge());
   }
 
-  /** The projections' topology. */
-  public static Topology build(TopicNames topics, TopologySerdes serdes) {
+  /**
+   * The projections' topology.
+   *
+   * @param knowledgeHistoryRetention how long the knowledge history keeps versions behind the newest delta
+   */
+  public static Topology build(TopicNames topics, TopologySerdes serdes, Duration knowledgeHistoryRetention) {
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(topics.tasks(), Consumed.with(Serdes.String(), serdes.tasks()))
         // a tombstone (erasure) stays null and deletes the entry
@@ -79,6 +90,9 @@ public final class ProjectionTopology {
         .mapValues(e -> e == null ? null : LeaderView.of(e))
         .toTable(Materialized.<String, LeaderView, KeyValueStore<Bytes, byte[]>>as(LEADERS)
             .withKeySerde(Serdes.String()).withValueSerde(serdes.leaderViews()));
+
+    KnowledgeTopology.addTo(builder, topics, serdes.knowledgeDeltas(), serdes.deadLetters(),
+        knowledgeHistoryRetention);
     return builder.build();
   }
 }

@@ -6,10 +6,12 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * How the projections' Kafka Streams instances are configured: the {@code conclave.streams.*} settings (any
- * {@link StreamsConfig} key) plus the cluster, the application id and a state directory per start. Immutable.
+ * {@link StreamsConfig} key) plus the cluster, the application id, and per start a state directory and the instance's
+ * HTTP address ({@code application.server}, which the other instances forward queries to). Immutable.
  *
  * @param applicationId    the application id, which is also the consumer group and the prefix of the internal topics
  * @param bootstrapServers the Kafka cluster
@@ -22,10 +24,15 @@ record StreamsSettings(String applicationId, String bootstrapServers, Path state
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(stateRoot, "stateRoot");
     properties = Map.copyOf(properties);
-    for (String owned : new String[] {StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, StreamsConfig.STATE_DIR_CONFIG}) {
-      if (properties.containsKey(owned)) {
-        throw new IllegalArgumentException("conclave.streams." + owned + " is not a setting: the projections use "
-            + (owned.equals(StreamsConfig.STATE_DIR_CONFIG) ? "conclave.state-dir" : "conclave.kafka.bootstrap-servers"));
+    Map<String, String> owned = Map.of(
+        StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "conclave.kafka.bootstrap-servers",
+        StreamsConfig.STATE_DIR_CONFIG, "conclave.state-dir",
+        StreamsConfig.APPLICATION_SERVER_CONFIG,
+        "the HTTP server's address (conclave.http.advertised-host and conclave.http.advertised-port)");
+    for (var key : new TreeMap<>(owned).entrySet()) {
+      if (properties.containsKey(key.getKey())) {
+        throw new IllegalArgumentException("conclave.streams." + key.getKey() + " is not a setting: the projections use "
+            + key.getValue());
       }
     }
   }
@@ -47,13 +54,17 @@ record StreamsSettings(String applicationId, String bootstrapServers, Path state
         stateRoot, properties);
   }
 
-  /** The properties of one Kafka Streams instance keeping its state in {@code stateDir}. */
-  Properties forInstance(Path stateDir) {
+  /**
+   * The properties of one Kafka Streams instance keeping its state in {@code stateDir} and answering queries at
+   * {@code self} (host:port of its HTTP API).
+   */
+  Properties forInstance(Path stateDir, HostInfo self) {
     Properties p = new Properties();
     p.putAll(properties);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, AdvertisedAddress.endpoint(self));
     return p;
   }
 }

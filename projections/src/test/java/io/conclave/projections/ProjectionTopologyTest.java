@@ -10,18 +10,13 @@ import io.conclave.kafka.TopicNames;
 import io.conclave.projections.SagaHistories.Script;
 import io.conclave.projections.SagaHistories.Undo;
 import io.micronaut.serde.ObjectMapper;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyDescription;
@@ -36,10 +31,11 @@ class ProjectionTopologyTest {
   @Test
   void theInputTopicsAreExactlyTheTopicsTheTopologyReads() {
     // given: the serdes play no part in the wiring
-    var serdes = new ProjectionTopology.TopologySerdes(null, null, null, null, null, null, null, null, null);
+    var serdes = new ProjectionTopology.TopologySerdes(null, null, null, null, null, null, null, null, null, null, null);
 
     // when
-    TopologyDescription description = ProjectionTopology.build(topics, serdes).describe();
+    TopologyDescription description =
+        ProjectionTopology.build(topics, serdes, KnowledgeTopology.DEFAULT_HISTORY_RETENTION).describe();
 
     // then
     Set<String> read = new HashSet<>();
@@ -50,7 +46,7 @@ class ProjectionTopologyTest {
     }));
     assertThat(read).containsExactlyInAnyOrderElementsOf(ProjectionTopology.inputTopics(topics));
     assertThat(ProjectionTopology.inputTopics(topics))
-        .containsExactly("acme.tasks", "acme.saga-events", "acme.decisions", "acme.leadership");
+        .containsExactly("acme.tasks", "acme.saga-events", "acme.decisions", "acme.leadership", "acme.knowledge");
     assertThat(ProjectionTopology.applicationId(topics)).isEqualTo("acme-projections");
   }
 
@@ -63,13 +59,14 @@ class ProjectionTopologyTest {
     var serdes = new ProjectionTopology.TopologySerdes(new ByReference<>(), new ByReference<>(), new ByReference<>(),
         new ByReference<>(), new ByReference<>(), new JsonSerde<>(json, TaskView.class),
         new JsonSerde<>(json, SagaState.class), new JsonSerde<>(json, DecisionView.class),
-        new JsonSerde<>(json, LeaderView.class));
+        new JsonSerde<>(json, LeaderView.class), new ByReference<>(), new ByReference<>());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, ProjectionTopology.applicationId(topics));
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
 
-    try (var driver = new TopologyTestDriver(ProjectionTopology.build(topics, serdes), props)) {
+    try (var driver = new TopologyTestDriver(
+        ProjectionTopology.build(topics, serdes, KnowledgeTopology.DEFAULT_HISTORY_RETENTION), props)) {
       TestInputTopic<String, SagaEvent> in = driver.createInputTopic(topics.sagaEvents(),
           Serdes.String().serializer(), serdes.sagaEvents().serializer());
       TestInputTopic<String, TaskSubmission> tasks = driver.createInputTopic(topics.tasks(),
@@ -105,26 +102,5 @@ class ProjectionTopologyTest {
       state = next;
     }
     return changes;
-  }
-
-  /** Hands values across a topic by reference (an index into this serde's list): the wire format is not tested. */
-  private static final class ByReference<T> implements Serde<T> {
-    private final List<T> values = new ArrayList<>();
-
-    @Override
-    public Serializer<T> serializer() {
-      return (topic, value) -> {
-        if (value == null) {
-          return null;
-        }
-        values.add(value);
-        return ByteBuffer.allocate(4).putInt(values.size() - 1).array();
-      };
-    }
-
-    @Override
-    public Deserializer<T> deserializer() {
-      return (topic, bytes) -> bytes == null ? null : values.get(ByteBuffer.wrap(bytes).getInt());
-    }
   }
 }

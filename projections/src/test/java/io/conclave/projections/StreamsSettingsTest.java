@@ -8,6 +8,7 @@ import io.micronaut.context.ApplicationContext;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 
 /** The projections' Kafka Streams settings, from application.yml and Conclave's settings. */
@@ -24,7 +25,7 @@ class StreamsSettingsTest {
 
       // when
       StreamsSettings streams = new ConclaveBeans().streamsSettings(environment, settings);
-      Properties p = streams.forInstance(Path.of("/var/conclave/projections-1"));
+      Properties p = streams.forInstance(Path.of("/var/conclave/projections-1"), new HostInfo("projections-1", 8081));
 
       // then
       assertThat(streams.applicationId()).isEqualTo("acme-projections");
@@ -32,6 +33,7 @@ class StreamsSettingsTest {
       assertThat(p).containsEntry("application.id", "acme-projections")
           .containsEntry("bootstrap.servers", "kafka:9092")
           .containsEntry("state.dir", "/var/conclave/projections-1")
+          .containsEntry("application.server", "projections-1:8081")
           .containsEntry("processing.guarantee", "exactly_once_v2")
           .containsEntry("commit.interval.ms", "100")
           .containsEntry("num.stream.threads", "1")
@@ -59,5 +61,8 @@ class StreamsSettingsTest {
     assertThatThrownBy(() -> StreamsSettings.of(Map.of("state.dir", "/x"), "a", "k:1", Path.of("/tmp")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("conclave.streams.state.dir is not a setting: the projections use conclave.state-dir");
+    assertThatThrownBy(() -> StreamsSettings.of(Map.of("application.server", "h:1"), "a", "k:1", Path.of("/tmp")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("conclave.http.advertised-host");
   }
 }

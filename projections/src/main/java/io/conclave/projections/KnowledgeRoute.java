@@ -1,0 +1,45 @@
+package io.conclave.projections;
+
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Where a query for one knowledge key is answered: here, by the instance holding the key's partition, or nowhere for
+ * now. Immutable.
+ */
+sealed interface KnowledgeRoute {
+  /** This instance holds the key's partition (active): answer from the local store. */
+  record Local(int partition) implements KnowledgeRoute {}
+
+  /** Another instance holds it: forward the request there, marked as forwarded. */
+  record Forward(HostInfo owner, int partition) implements KnowledgeRoute {}
+
+  /** No instance can answer for the key now: 503, retry. */
+  record Unavailable(String reason) implements KnowledgeRoute {}
+
+  /**
+   * The route of a query for {@code key}.
+   *
+   * @param metadata  where Kafka Streams says the key's partition is
+   * @param self      this instance's address, as the group knows it
+   * @param forwarded whether the query was forwarded by another instance, which thought this one holds the key: it
+   *                  is then answered here or not at all, never forwarded again (the instances' metadata disagree
+   *                  only while the group rebalances, and a second hop could go round in circles)
+   */
+  static KnowledgeRoute of(String key, KeyQueryMetadata metadata, HostInfo self, boolean forwarded) {
+    if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)
+        || metadata.activeHost() == null || HostInfo.unavailable().equals(metadata.activeHost())) {
+      return new Unavailable("no projections instance holds the partition of knowledge key '" + key
+          + "' now (the group is rebalancing); retry shortly");
+    }
+    if (metadata.activeHost().equals(self)) {
+      return new Local(metadata.partition());
+    }
+    if (forwarded) {
+      return new Unavailable("this instance (" + AdvertisedAddress.endpoint(self) + ") no longer holds partition "
+          + metadata.partition() + " of knowledge key '" + key + "'; " + AdvertisedAddress.endpoint(metadata.activeHost())
+          + " does now (the group is rebalancing); retry shortly");
+    }
+    return new Forward(metadata.activeHost(), metadata.partition());
+  }
+}
