@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 final class ProjectionsCommand {
   @Command(name = "rebuild", mixinStandardHelpOptions = true,
       description = {"Rebuild the projections from an offset or a timestamp of their input topics (tasks, saga-events, "
-          + "decisions, leadership): moves their application's offsets there and deletes its internal topics; the "
+          + "decisions, leadership, knowledge): moves their application's offsets there and deletes its internal topics; the "
           + "projections rebuild their stores when they start (each start has empty local state).",
           "Refused while a projections instance runs: stop them first, or ask a running one with "
               + "POST /admin/projections/rebuild."})

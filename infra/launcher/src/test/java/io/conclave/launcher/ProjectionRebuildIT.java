@@ -91,7 +91,8 @@ class ProjectionRebuildIT {
     assertThat(offsets.values()).containsOnly(0L);
     assertThat(body.get("deletedTopics")).extracting(JsonNode::asText).containsExactlyInAnyOrder(
         applicationId + "-agent-decisions-changelog", applicationId + "-shard-leaders-changelog",
-        applicationId + "-task-sagas-changelog", applicationId + "-task-submissions-changelog");
+        applicationId + "-task-sagas-changelog", applicationId + "-task-submissions-changelog",
+        applicationId + "-knowledge-changelog", applicationId + "-knowledge-history-changelog");
     eventually(() -> assertThat(get("/tasks/a-1")).isEqualTo(taskBefore));
     eventually(() -> assertThat(get("/agents/" + planner + "/decisions")).isEqualTo(decisionsBefore));
     http.awaitTaskStatus("a-2", "COMPLETED");

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * restarted instance converges too.
  */
 @ExtendWith(ConclaveStackExtension.class)
-class KnowledgeIT {
+class KnowledgeConvergenceIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> KEYS = List.of(ScriptedAgents.STEPS, ScriptedAgents.BALANCE,
       ScriptedAgents.SAGAS, ScriptedAgents.LATEST, ScriptedAgents.BY_TYPE);
