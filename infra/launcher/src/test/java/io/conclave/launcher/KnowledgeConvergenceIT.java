@@ -174,9 +174,10 @@ class KnowledgeConvergenceIT {
     return merged;
   }
 
-  /** Waits until the instance answers every key with exactly the expected state. */
+  /** Waits until the instance (which may still be starting) answers every key with exactly the expected state. */
   private static void awaitKnowledge(Http http, Map<String, Crdt> expected) {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> IntStream.range(0,
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+        .ignoreExceptionsInstanceOf(UncheckedIOException.class).until(() -> IntStream.range(0,
         KEYS.size()).allMatch(i -> {
           HttpResponse<String> r = http.get("/knowledge/" + KEYS.get(i));
           try {
