@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +42,8 @@ final class HttpKnowledgePeers implements KnowledgePeers {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Duration timeout;
+  /** Peers whose last request failed to reach them: an outage is logged when it starts and when it ends. */
+  private final Set<HostInfo> unreachable = ConcurrentHashMap.newKeySet();
   private final ExecutorService executor;
   private final HttpClient client;
 
@@ -69,6 +72,7 @@ final class HttpKnowledgePeers implements KnowledgePeers {
       Thread.currentThread().interrupt();
       throw new ProjectionUnavailableException("interrupted while asking " + AdvertisedAddress.endpoint(owner), e);
     }
+    reached(owner);
     return entry(owner, key, response.statusCode(), response.body(), response.headers().firstValue("Retry-After"));
   }
 
@@ -83,6 +87,7 @@ final class HttpKnowledgePeers implements KnowledgePeers {
                 ? error.getCause() : error;
             throw unreachable(peer, uri, cause);
           }
+          reached(peer);
           return page(peer, response.statusCode(), response.body(), response.headers().firstValue("Retry-After"),
               response.headers().firstValue(PARTITIONS));
         });
@@ -101,9 +106,18 @@ final class HttpKnowledgePeers implements KnowledgePeers {
     return key.chars().allMatch(c -> c == '.') ? key.replace(".", "%2E") : key;
   }
 
-  private static ProjectionUnavailableException unreachable(HostInfo peer, URI uri, Throwable e) {
-    log.warn("projections instance {} did not answer GET {}: {}", AdvertisedAddress.endpoint(peer), uri.getRawPath()
-        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()), e.toString());
+  private void reached(HostInfo peer) {
+    if (unreachable.remove(peer)) {
+      log.info("projections instance {} answers again", AdvertisedAddress.endpoint(peer));
+    }
+  }
+
+  private ProjectionUnavailableException unreachable(HostInfo peer, URI uri, Throwable e) {
+    if (unreachable.add(peer)) {
+      log.warn("projections instance {} did not answer GET {}: {}; queries it holds answer 503 until it does",
+          AdvertisedAddress.endpoint(peer), uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?"
+              + uri.getRawQuery()), e.toString());
+    }
     return new ProjectionUnavailableException("the projections instance holding the data, "
         + AdvertisedAddress.endpoint(peer) + ", cannot be reached (" + e.getClass().getSimpleName() + "); retry shortly",
         e, RETRY_UNREACHABLE);

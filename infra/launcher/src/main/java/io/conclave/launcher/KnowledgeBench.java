@@ -111,7 +111,7 @@ final class KnowledgeBench implements Callable<Integer> {
 
   private void print(String what, List<Double> rates, double rawMedian) {
     double median = Medians.of(rates);
-    out.printf("%-22s %,14.0f %,14.0f %,14.0f %12.2f%n", what, median, Collections.min(rates), Collections.max(rates),
+    out.printf("%-22s %,14.0f %,14.0f %,14.0f %12.4f%n", what, median, Collections.min(rates), Collections.max(rates),
         median / rawMedian);
   }
 
