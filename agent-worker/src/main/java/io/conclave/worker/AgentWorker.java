@@ -4,6 +4,7 @@ import io.conclave.crdt.HybridClock;
 import io.conclave.kafka.AgentLogs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.EnvironmentLookup;
 import io.conclave.kafka.ServiceRunner;
 import io.conclave.kafka.TransactionalPartitionLoop;
 import io.conclave.schemas.ConclaveSerdes;
@@ -87,8 +88,8 @@ public final class AgentWorker implements AutoCloseable {
   /**
    * Runs the agents of the types in {@code -Dconclave.worker.agent-types} (or {@code CONCLAVE_WORKER_AGENT_TYPES},
    * or the first argument; default: every configured type), as the {@link AgentProvider}s on the class path supply
-   * them (the offline agent for any type no other provider supplies). They ask the offline model, which takes
-   * {@code -Dconclave.offline.latency-ms} (or {@code CONCLAVE_OFFLINE_LATENCY_MS}, default 0) per answer.
+   * them (the offline agent for any type no other provider supplies). They ask the model {@link Models} configures:
+   * the offline model unless {@code conclave.llm.base-url} names an OpenAI-compatible server.
    */
   public static void main(String[] args) {
     ConclaveSettings settings = ConclaveSettings.fromEnvironment();
@@ -98,15 +99,7 @@ public final class AgentWorker implements AutoCloseable {
         : Arrays.stream(types.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     Agents available = Agents.fromClassPath();
     List<Agent<?>> agents = hosted.stream().<Agent<?>>map(available::forType).toList();
-    String latency = System.getProperty("conclave.offline.latency-ms",
-        System.getenv().getOrDefault("CONCLAVE_OFFLINE_LATENCY_MS", "0"));
-    LlmClient model;
-    try {
-      model = new OfflineModel(Duration.ofMillis(Long.parseLong(latency.trim())));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("conclave.offline.latency-ms / CONCLAVE_OFFLINE_LATENCY_MS must be a whole "
-          + "number of milliseconds, was '" + latency + "'");
-    }
+    LlmClient model = Models.fromEnvironment(EnvironmentLookup.ofProcess(), Clock.systemUTC());
     AgentWorker worker = new AgentWorker(settings, agents, model, Clock.systemUTC()).start();
     ServiceRunner.runUntilStopped("worker " + hosted, worker, worker.failed());
   }

@@ -14,4 +14,12 @@ public interface LlmClient {
    * @throws RuntimeException for a transient failure (the step is retried)
    */
   String complete(String prompt);
+
+  /** An answer and the model that gave it (another than {@link #model()} when a fallback answered). */
+  record Answer(String model, String text) {}
+
+  /** The answer to {@code prompt} with the name of the model that gave it; as {@link #complete} otherwise. */
+  default Answer answer(String prompt) {
+    return new Answer(model(), complete(prompt));
+  }
 }

@@ -30,10 +30,11 @@ final class StepContext<S> implements AgentContext<S> {
 
       @Override
       public String complete(String prompt) {
-        String name = model.model();
-        String answer = Objects.requireNonNull(model.complete(prompt), () -> name + " answered null");
-        draft.append(ModelCall.KIND, new ModelCall(name, prompt, answer).payload(), Optional.of(name));
-        return answer;
+        Answer answer = model.answer(prompt);
+        String text = Objects.requireNonNull(answer.text(), () -> answer.model() + " answered null");
+        draft.append(ModelCall.KIND, new ModelCall(answer.model(), prompt, text).payload(),
+            Optional.of(answer.model()));
+        return text;
       }
     };
   }

@@ -67,7 +67,7 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
 
   /** Settings from the given environment and properties; a property wins over its environment variable. */
   public static ConclaveSettings from(Map<String, String> env, Map<Object, Object> props) {
-    Lookup l = new Lookup(env, props);
+    EnvironmentLookup l = new EnvironmentLookup(env, props);
     return new ConclaveSettings(
         l.get("conclave.kafka.bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP),
         new RegistrySettings(l.get("conclave.registry.url", "CONCLAVE_REGISTRY_URL", DEFAULT_REGISTRY),
@@ -150,25 +150,5 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
         "-Dconclave.group.max-poll-interval-ms=" + groups.maxPollInterval().toMillis(),
         "-Dconclave.snapshot.every=" + snapshotEvery,
         "-Dconclave.saga.deadline-grace-ms=" + deadlineGrace.toMillis());
-  }
-
-  private record Lookup(Map<String, String> env, Map<Object, Object> props) {
-    String get(String property, String variable, String fallback) {
-      Object p = props.get(property);
-      if (p != null && !p.toString().isBlank()) {
-        return p.toString().trim();
-      }
-      String e = env.get(variable);
-      return e != null && !e.isBlank() ? e.trim() : fallback;
-    }
-
-    int integer(String property, String variable, int fallback) {
-      String raw = get(property, variable, Integer.toString(fallback));
-      try {
-        return Integer.parseInt(raw);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(property + " / " + variable + " must be a whole number, was '" + raw + "'");
-      }
-    }
   }
 }

@@ -27,13 +27,17 @@ public final class CallPolicies {
 
   /**
    * The policies of one saga step: {@code maxAttempts} attempts with exponential backoff from {@code backoff} (with
-   * jitter), each bounded by {@code attemptTimeout}, after which the agent's thread is interrupted.
+   * jitter), each bounded by {@code attemptTimeout}, after which the agent's thread is interrupted. A
+   * {@link CallFailure} (a model's pipeline gave up) is not retried: the step fails and its saga compensates.
    */
   public static <T> FailsafeExecutor<T> forStep(Duration attemptTimeout, int maxAttempts, Duration backoff) {
     Duration first = backoff.isZero() ? Duration.ofMillis(1) : backoff;
     RetryPolicy<T> retry = RetryPolicy.<T>builder()
         .handle(RuntimeException.class)
         .abortOn(IllegalArgumentException.class)
+        // a protected call (a model behind its CallPipeline) has had its own retries, or its breaker is open: trying
+        // the whole step again would multiply the calls to a service already failing
+        .abortOn(failure -> failure instanceof CallFailure)
         .withBackoff(first, first.multipliedBy(32))
         .withJitter(0.2)
         .withMaxAttempts(maxAttempts)

@@ -1,0 +1,52 @@
+package io.conclave.worker;
+
+import io.conclave.resilience.CallFailure;
+import io.conclave.resilience.CallPipeline;
+import io.conclave.resilience.CallRejectedException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A model behind its {@link CallPipeline} (timeout, retries of retryable failures, circuit breaker, bulkhead, rate
+ * limit), with an optional fallback model that answers when the pipeline gives up on the primary for a reason of the
+ * primary's (unavailable, rate-limited, nonsense; not a refusal of the request itself). Without a fallback the
+ * failure goes to the step, which fails, and its saga compensates. Build one per model endpoint and share it between
+ * agent types, so its breaker sees every call. Thread-safe.
+ */
+public final class ResilientModel implements LlmClient {
+  private final LlmClient primary;
+  private final CallPipeline pipeline;
+  private final Optional<LlmClient> fallback;
+
+  public ResilientModel(LlmClient primary, CallPipeline pipeline, Optional<LlmClient> fallback) {
+    this.primary = Objects.requireNonNull(primary, "primary");
+    this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+    this.fallback = Objects.requireNonNull(fallback, "fallback");
+  }
+
+  @Override
+  public String model() {
+    return primary.model();
+  }
+
+  public CallPipeline pipeline() {
+    return pipeline;
+  }
+
+  @Override
+  public String complete(String prompt) {
+    return answer(prompt).text();
+  }
+
+  @Override
+  public Answer answer(String prompt) {
+    try {
+      return new Answer(primary.model(), pipeline.call(() -> primary.complete(prompt)));
+    } catch (RuntimeException e) {
+      if (fallback.isEmpty() || !(e instanceof CallFailure) || e instanceof CallRejectedException) {
+        throw e;
+      }
+      return fallback.get().answer(prompt);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.conclave.resilience;
+
+import dev.failsafe.Bulkhead;
+import dev.failsafe.BulkheadFullException;
+import dev.failsafe.CircuitBreaker;
+import dev.failsafe.CircuitBreakerOpenException;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.FailsafeExecutor;
+import dev.failsafe.Policy;
+import dev.failsafe.RateLimitExceededException;
+import dev.failsafe.RateLimiter;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.Timeout;
+import dev.failsafe.TimeoutExceededException;
+import dev.failsafe.function.CheckedSupplier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The Failsafe pipeline of one downstream (a model endpoint, an agent type), built once and shared by every caller
+ * of it, so that its circuit breaker, bulkhead and rate limiter see all of its calls. Outer to inner: retry (only
+ * {@linkplain CallFailure#retryable() retryable} failures and timeouts, honouring {@code Retry-After}), circuit
+ * breaker (a client's own mistakes, {@link CallRejectedException}, do not count against the service), rate limiter,
+ * bulkhead, timeout (interrupting the call). What it throws is a {@link CallFailure}: Failsafe's own refusals become
+ * {@link ServiceUnavailableException}s that say which protection refused the call. Thread-safe.
+ */
+public final class CallPipeline {
+  /** Hears a pipeline's circuit breaker change state; called on the thread of the call that changed it. */
+  @FunctionalInterface
+  public interface BreakerListener {
+    void changed(String pipeline, CircuitBreaker.State from, CircuitBreaker.State to);
+  }
+
+  private final String name;
+  private final CallPolicy policy;
+  private final CircuitBreaker<Object> breaker;
+  private final FailsafeExecutor<Object> executor;
+
+  /**
+   * @param name     what the pipeline protects, e.g. {@code model:gpt-4o-mini} or {@code agent:research}
+   * @param listener hears every transition of the breaker
+   */
+  public CallPipeline(String name, CallPolicy policy, BreakerListener listener) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(listener, "listener");
+    RetryPolicy<Object> retry = RetryPolicy.builder()
+        .handleIf(CallPipeline::retryable)
+        .abortIf((result, failure) -> failure instanceof CallFailure f
+            && f.retryAfter().filter(wait -> wait.compareTo(policy.maxRetryAfter()) > 0).isPresent())
+        .withDelayFn(ctx -> policy.delayAfter(ctx.getLastException(), ctx.getAttemptCount(),
+            0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()))
+        .withMaxAttempts(policy.maxAttempts())
+        .build();
+    this.breaker = CircuitBreaker.builder()
+        .handleIf(failure -> !(failure instanceof CallRejectedException))
+        .withFailureThreshold(policy.breakerFailures(), policy.breakerWindow())
+        .withDelay(policy.breakerDelay())
+        .withSuccessThreshold(policy.breakerProbes())
+        .onOpen(e -> listener.changed(name, e.getPreviousState(), CircuitBreaker.State.OPEN))
+        .onHalfOpen(e -> listener.changed(name, e.getPreviousState(), CircuitBreaker.State.HALF_OPEN))
+        .onClose(e -> listener.changed(name, e.getPreviousState(), CircuitBreaker.State.CLOSED))
+        .build();
+    List<Policy<Object>> policies = new ArrayList<>(List.of(retry, breaker));
+    if (policy.ratePerSecond() > 0) {
+      policies.add(RateLimiter.smoothBuilder(policy.ratePerSecond(), Duration.ofSeconds(1))
+          .withMaxWaitTime(policy.maxWait()).build());
+    }
+    policies.add(Bulkhead.builder(policy.maxConcurrent()).withMaxWaitTime(policy.maxWait()).build());
+    policies.add(Timeout.builder(policy.timeout()).withInterrupt().build());
+    this.executor = Failsafe.with(policies);
+  }
+
+  private static boolean retryable(Throwable failure) {
+    return failure instanceof CallFailure f ? f.retryable() : failure instanceof TimeoutExceededException;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public CallPolicy policy() {
+    return policy;
+  }
+
+  /** The breaker, for its state and, in tests and operations, Failsafe's controls ({@code open()}, ...). */
+  public CircuitBreaker<Object> breaker() {
+    return breaker;
+  }
+
+  /**
+   * Runs {@code call} through the pipeline.
+   *
+   * @throws CallRejectedException       if the service refused the call itself (not retried)
+   * @throws MalformedAnswerException    if it answered nonsense (not retried)
+   * @throws ServiceUnavailableException or {@link RateLimitedException} once the attempts are spent, or when the
+   *                                     breaker is open, the bulkhead full, the rate limit reached
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T call(CheckedSupplier<T> call) {
+    try {
+      return (T) executor.get(call::get);
+    } catch (CircuitBreakerOpenException e) {
+      throw new ServiceUnavailableException(name + ": circuit breaker open after repeated failures; not called "
+          + "(half-open in at most " + policy.breakerDelay() + ")", e, Optional.of(policy.breakerDelay()));
+    } catch (BulkheadFullException e) {
+      throw new ServiceUnavailableException(name + ": " + policy.maxConcurrent() + " calls already running; none "
+          + "ended within " + policy.maxWait(), e);
+    } catch (RateLimitExceededException e) {
+      throw new ServiceUnavailableException(name + ": rate limit of " + policy.ratePerSecond() + " calls a second "
+          + "reached", e);
+    } catch (TimeoutExceededException e) {
+      throw new ServiceUnavailableException(name + ": no answer within " + policy.timeout() + " (attempts: "
+          + policy.maxAttempts() + ")", e);
+    } catch (FailsafeException e) {
+      // a checked exception of the call, e.g. an IOException the call did not classify
+      throw new ServiceUnavailableException(name + ": " + e.getCause(), e.getCause());
+    }
+  }
+}

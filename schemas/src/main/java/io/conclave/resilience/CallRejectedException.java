@@ -1,0 +1,24 @@
+package io.conclave.resilience;
+
+/**
+ * The service refused the call itself (HTTP 4xx other than 408 and 429: a bad request, bad credentials, an unknown
+ * model): the same call will fail again. An {@link IllegalArgumentException}, so step policies do not retry it.
+ */
+public final class CallRejectedException extends IllegalArgumentException implements CallFailure {
+  private final int status;
+
+  public CallRejectedException(int status, String message) {
+    super(message);
+    this.status = status;
+  }
+
+  /** The HTTP status of the refusal. */
+  public int status() {
+    return status;
+  }
+
+  @Override
+  public boolean retryable() {
+    return false;
+  }
+}
