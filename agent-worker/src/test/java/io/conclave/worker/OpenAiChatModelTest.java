@@ -10,7 +10,8 @@ import io.conclave.resilience.CallRejectedException;
 import io.conclave.resilience.MalformedAnswerException;
 import io.conclave.resilience.RateLimitedException;
 import io.conclave.resilience.ServiceUnavailableException;
-import io.conclave.worker.FakeLlmServer.Reply;
+import io.conclave.testkit.FakeModelServer;
+import io.conclave.testkit.FakeModelServer.Reply;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
@@ -26,11 +27,11 @@ import org.junit.jupiter.api.Test;
 /** The OpenAI-compatible client against a real HTTP server on loopback: what it sends, and how it classifies. */
 class OpenAiChatModelTest {
   private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-  private final FakeLlmServer server;
+  private final FakeModelServer server;
   private final OpenAiChatModel model;
 
   OpenAiChatModelTest() throws Exception {
-    server = new FakeLlmServer();
+    server = new FakeModelServer();
     model = new OpenAiChatModel(server.baseUrl(), "gpt-test", Optional.of("sk-secret"), Duration.ofSeconds(2),
         Clock.fixed(NOW, ZoneOffset.UTC));
   }

@@ -18,7 +18,8 @@ import io.conclave.resilience.CallRejectedException;
 import io.conclave.resilience.MalformedAnswerException;
 import io.conclave.resilience.RateLimitedException;
 import io.conclave.resilience.ServiceUnavailableException;
-import io.conclave.worker.FakeLlmServer.Reply;
+import io.conclave.testkit.FakeModelServer;
+import io.conclave.testkit.FakeModelServer.Reply;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,11 +42,11 @@ class ResilientModelTest {
   private static final CallPolicy POLICY = new CallPolicy(Duration.ofSeconds(5), 3, Duration.ofMillis(1),
       Duration.ofMillis(5), Duration.ofSeconds(1), 5, 10, Duration.ofMinutes(1), 1, 4, 0, Duration.ZERO);
 
-  private final FakeLlmServer server;
+  private final FakeModelServer server;
   private final List<String> transitions = new CopyOnWriteArrayList<>();
 
   ResilientModelTest() throws Exception {
-    server = new FakeLlmServer();
+    server = new FakeModelServer();
   }
 
   @AfterEach

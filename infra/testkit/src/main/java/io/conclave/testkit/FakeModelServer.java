@@ -1,4 +1,4 @@
-package io.conclave.worker;
+package io.conclave.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -19,55 +19,59 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An OpenAI-compatible chat-completions server on loopback (real HTTP) that answers what the test scripts: answers,
- * errors with headers, malformed bodies, and hangs until released. Unscripted requests get an answer.
+ * An OpenAI-compatible chat-completions server on loopback (real HTTP, {@code POST /v1/chat/completions}) that
+ * answers what the test scripts, in order: answers, errors with headers, malformed bodies, and hangs until released.
+ * Unscripted requests get the answer "unscripted". Thread-safe; for tests.
  */
-final class FakeLlmServer implements AutoCloseable {
+public final class FakeModelServer implements AutoCloseable {
   /** One scripted reply: status, body, headers, and a latch the reply waits for first (a hang until released). */
-  record Reply(int status, String body, Map<String, String> headers, CountDownLatch hold) {
-    static Reply answer(String text) {
+  public record Reply(int status, String body, Map<String, String> headers, CountDownLatch hold) {
+    public static Reply answer(String text) {
       return new Reply(200, "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
           + text + "\"}}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2}}", Map.of(), null);
     }
 
-    static Reply error(int status, String message) {
+    public static Reply error(int status, String message) {
       return new Reply(status, "{\"error\":{\"message\":\"" + message + "\"}}", Map.of(), null);
     }
 
-    static Reply raw(int status, String body, Map<String, String> headers) {
+    public static Reply raw(int status, String body, Map<String, String> headers) {
       return new Reply(status, body, headers, null);
     }
 
-    static Reply hang(CountDownLatch release) {
+    public static Reply hang(CountDownLatch release) {
       return new Reply(200, answer("late").body(), Map.of(), release);
     }
   }
 
   /** What the server received. */
-  record Request(String body, String authorization) {}
+  public record Request(String body, String authorization) {}
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
   private final List<Request> received = new CopyOnWriteArrayList<>();
 
-  FakeLlmServer() throws IOException {
+  public FakeModelServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/v1/chat/completions", this::handle);
     server.setExecutor(executor);
     server.start();
   }
 
-  URI baseUrl() {
+  /** The base URL a client is configured with, e.g. {@code http://127.0.0.1:34567/v1}. */
+  public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
   }
 
-  FakeLlmServer then(Reply... replies) {
+  /** Adds replies to the script, answered in order. */
+  public FakeModelServer then(Reply... replies) {
     script.addAll(List.of(replies));
     return this;
   }
 
-  List<Request> received() {
+  /** Every request received so far, in order. */
+  public List<Request> received() {
     return List.copyOf(received);
   }
 
