@@ -9,7 +9,6 @@ import io.conclave.kafka.ServiceRunner;
 import io.conclave.kafka.TransactionalPartitionLoop;
 import io.conclave.schemas.ConclaveSerdes;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +27,7 @@ public final class AgentWorker implements AutoCloseable {
   private final ConclaveSerdes serdes;
   private final KnowledgeFeed feed;
   private final KnowledgeAccess knowledge;
+  private final List<AutoCloseable> alsoClosed = new ArrayList<>();
 
   /** A worker whose agents ask the {@linkplain OfflineModel offline model}. */
   public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents, Clock clock) {
@@ -61,6 +61,23 @@ public final class AgentWorker implements AutoCloseable {
     return new WorkerHandler<>(agent, records, reader, model, clock, knowledge, settings.snapshotEvery());
   }
 
+  /**
+   * A worker whose agents ask the model its settings configure ({@link Models}), with that model's circuit breaker
+   * reported on conclave.agent-health.
+   */
+  public static AgentWorker fromEnvironment(ConclaveSettings settings, List<? extends Agent<?>> agents,
+                                            EnvironmentLookup env, Clock clock) {
+    var reporter = new HealthReporter(settings.bootstrapServers(), new ConclaveRecords(settings,
+        new ConclaveSerdes(settings.registry())), agents.stream().map(Agent::type).toList(), clock);
+    LlmClient model = Models.fromEnvironment(env, clock, reporter);
+    AgentWorker worker = new AgentWorker(settings, agents, model, clock);
+    worker.alsoClosed.add(reporter);
+    if (model instanceof ResilientModel resilient) {
+      reporter.registered(resilient.pipeline().name());
+    }
+    return worker;
+  }
+
   /** The consumer group of an agent type: its members share the type's command partitions. */
   public static String groupId(ConclaveSettings settings, String agentType) {
     return settings.topics().prefix() + "-worker-" + agentType;
@@ -83,6 +100,13 @@ public final class AgentWorker implements AutoCloseable {
     loops.forEach(TransactionalPartitionLoop::close);
     logs.forEach(AgentLogs::close);
     feed.close();
+    for (AutoCloseable c : alsoClosed) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // closing: nothing left to do about it
+      }
+    }
   }
 
   /**
@@ -99,8 +123,7 @@ public final class AgentWorker implements AutoCloseable {
         : Arrays.stream(types.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     Agents available = Agents.fromClassPath();
     List<Agent<?>> agents = hosted.stream().<Agent<?>>map(available::forType).toList();
-    LlmClient model = Models.fromEnvironment(EnvironmentLookup.ofProcess(), Clock.systemUTC());
-    AgentWorker worker = new AgentWorker(settings, agents, model, Clock.systemUTC()).start();
+    AgentWorker worker = fromEnvironment(settings, agents, EnvironmentLookup.ofProcess(), Clock.systemUTC()).start();
     ServiceRunner.runUntilStopped("worker " + hosted, worker, worker.failed());
   }
 }

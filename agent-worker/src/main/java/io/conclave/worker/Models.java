@@ -24,7 +24,8 @@ public final class Models {
 
   private Models() {}
 
-  public static LlmClient fromEnvironment(EnvironmentLookup env, Clock clock) {
+  /** @param breakers hears the transitions of the model's circuit breaker */
+  public static LlmClient fromEnvironment(EnvironmentLookup env, Clock clock, CallPipeline.BreakerListener breakers) {
     OfflineModel offline = new OfflineModel(env.millis("conclave.offline.latency-ms", "CONCLAVE_OFFLINE_LATENCY_MS",
         Duration.ZERO));
     String baseUrl = env.get("conclave.llm.base-url", "CONCLAVE_LLM_BASE_URL", "");
@@ -59,16 +60,8 @@ public final class Models {
         name, baseUrl, policy.timeout(), policy.maxAttempts(), policy.breakerFailures(), policy.breakerWindow(),
         policy.breakerDelay(), policy.maxConcurrent(),
         policy.ratePerSecond() > 0 ? ", " + policy.ratePerSecond() + "/s" : "", fallback);
-    return new ResilientModel(model, new CallPipeline("model:" + name, policy, Models::logTransition),
+    return new ResilientModel(model, new CallPipeline("model:" + name, policy, breakers),
         fallback.equals("offline") ? Optional.of(offline) : Optional.empty());
   }
 
-  private static void logTransition(String pipeline, dev.failsafe.CircuitBreaker.State from,
-                                    dev.failsafe.CircuitBreaker.State to) {
-    if (to == dev.failsafe.CircuitBreaker.State.OPEN) {
-      log.warn("{}: circuit breaker {} -> OPEN: calls fail fast until it half-opens", pipeline, from);
-    } else {
-      log.info("{}: circuit breaker {} -> {}", pipeline, from, to);
-    }
-  }
 }

@@ -2,6 +2,7 @@ package io.conclave.kafka;
 
 import io.conclave.core.AgentJournal;
 import io.conclave.core.AgentSnapshot;
+import io.conclave.core.BreakerStateChanged;
 import io.conclave.core.CompensateCommand;
 import io.conclave.core.DeadLetter;
 import io.conclave.core.Decision;
@@ -39,6 +40,7 @@ public final class ConclaveRecords {
   private final Serializer<RedrivenStep> shadow;
   private final Serializer<DeadLetter> deadLetters;
   private final Serializer<KnowledgeDelta> knowledge;
+  private final Serializer<BreakerStateChanged> health;
 
   public ConclaveRecords(ConclaveSettings settings, ConclaveSerdes serdes) {
     this.settings = settings;
@@ -53,6 +55,7 @@ public final class ConclaveRecords {
     this.shadow = serdes.redrivenStep().serializer();
     this.deadLetters = serdes.deadLetter().serializer();
     this.knowledge = serdes.knowledgeDelta().serializer();
+    this.health = serdes.breakerStateChanged().serializer();
   }
 
   /** Key of a saga event: {@code sagaId#seq}, unique per event so compaction keeps the whole history. */
@@ -101,6 +104,12 @@ public final class ConclaveRecords {
     String topic = settings.topics().knowledge();
     return new ProducerRecord<>(topic, null, delta.at().toEpochMilli(), utf8(delta.key()),
         knowledge.serialize(topic, delta));
+  }
+
+  /** Keyed by worker and breaker: compaction keeps each breaker's latest state. */
+  public ProducerRecord<byte[], byte[]> breakerStateChanged(BreakerStateChanged changed) {
+    String topic = settings.topics().agentHealth();
+    return new ProducerRecord<>(topic, utf8(changed.key()), health.serialize(topic, changed));
   }
 
   /** On the command topic of the agent type of the slip's current step, keyed by sagaId. */

@@ -6,6 +6,9 @@ import java.util.Map;
 
 /** The one declarative list of Conclave's topics (see DESIGN.md, "Topics"). */
 public final class ConclaveTopics {
+  /** conclave.agent-health is small: one partition, read whole by {@code GET /breakers}. */
+  public static final int AGENT_HEALTH_PARTITIONS = 1;
+
   private ConclaveTopics() {}
 
   public static List<TopicDeclaration> declarations(ConclaveSettings s) {
@@ -17,7 +20,7 @@ public final class ConclaveTopics {
     all.add(compact(s, t.snapshots(), n));
     all.add(compact(s, t.sagaEvents(), n)); // as many partitions as tasks: saga events live in their task's shard
     all.add(delete(s, t.knowledge(), n));
-    all.add(compact(s, t.agentHealth(), 1));
+    all.add(compact(s, t.agentHealth(), AGENT_HEALTH_PARTITIONS));
     all.add(compact(s, t.leadership(), 1));
     all.add(delete(s, t.deadLetters(), 1));
     all.add(delete(s, t.shadow(), n));

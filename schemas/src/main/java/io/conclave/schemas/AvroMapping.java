@@ -1,6 +1,7 @@
 package io.conclave.schemas;
 
 import io.conclave.core.AgentSnapshot;
+import io.conclave.core.BreakerStateChanged;
 import io.conclave.core.CompensateCommand;
 import io.conclave.core.DeadLetter;
 import io.conclave.core.Decision;
@@ -255,6 +256,18 @@ final class AvroMapping {
 
   static LeaderElected fromAvro(io.conclave.schemas.avro.LeaderElected a) {
     return new LeaderElected(a.getShard(), a.getEpoch(), a.getMemberId(), a.getHost(), a.getAt());
+  }
+
+  static io.conclave.schemas.avro.BreakerStateChanged toAvro(BreakerStateChanged b) {
+    return new io.conclave.schemas.avro.BreakerStateChanged(b.breaker(), b.worker(), b.agentTypes(),
+        io.conclave.schemas.avro.BreakerState.valueOf(b.from().name()),
+        io.conclave.schemas.avro.BreakerState.valueOf(b.to().name()), b.at());
+  }
+
+  static BreakerStateChanged fromAvro(io.conclave.schemas.avro.BreakerStateChanged a) {
+    return new BreakerStateChanged(a.getBreaker(), a.getWorker(), a.getAgentTypes(),
+        BreakerStateChanged.State.valueOf(a.getFrom().name()), BreakerStateChanged.State.valueOf(a.getTo().name()),
+        a.getAt());
   }
 
   static io.conclave.schemas.avro.DeadLetter toAvro(DeadLetter d) {

@@ -5,6 +5,7 @@ import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.conclave.core.AgentSnapshot;
+import io.conclave.core.BreakerStateChanged;
 import io.conclave.core.CompensateCommand;
 import io.conclave.core.DeadLetter;
 import io.conclave.core.Decision;
@@ -87,6 +88,10 @@ public final class ConclaveSerdes {
   }
 
   public Serde<KnowledgeDelta> knowledgeDelta() {
+    return value(AvroMapping::toAvro, AvroMapping::fromAvro);
+  }
+
+  public Serde<BreakerStateChanged> breakerStateChanged() {
     return value(AvroMapping::toAvro, AvroMapping::fromAvro);
   }
 

@@ -39,6 +39,7 @@ public final class SchemaCatalog {
     all.add(value(t.sagaEvents(), io.conclave.schemas.avro.SagaEvent.getClassSchema()));
     all.add(value(t.leadership(), io.conclave.schemas.avro.LeaderElected.getClassSchema()));
     all.add(value(t.shadow(), io.conclave.schemas.avro.RedrivenStep.getClassSchema()));
+    all.add(value(t.agentHealth(), io.conclave.schemas.avro.BreakerStateChanged.getClassSchema()));
     all.add(value(t.knowledge(), io.conclave.schemas.avro.CrdtDelta.getClassSchema()));
     all.add(value(t.deadLetters(), io.conclave.schemas.avro.DeadLetter.getClassSchema()));
     for (String type : settings.agentTypes()) {

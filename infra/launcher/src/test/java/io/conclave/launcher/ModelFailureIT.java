@@ -3,6 +3,8 @@ package io.conclave.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.OfflinePlanner;
 import io.conclave.core.Saga;
@@ -17,6 +19,9 @@ import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import io.conclave.testkit.FakeModelServer;
 import io.conclave.testkit.FakeModelServer.Reply;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,10 +37,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A worker process whose agents ask a real (fake) OpenAI-compatible model server over HTTP: the first two steps get
  * answers, the third step's model answers 500 until the model's pipeline gives up; the step fails once (the step is
  * not retried on top of the model's retries) and the saga compensates, latest first (the failed step too, which
- * may have half-happened).
+ * may have half-happened). The model's circuit breaker opens, and the projections show it.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class ModelFailureIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @Test
   void aStepWhoseModelFailsHardCompensatesTheSaga(ConclaveStack stack) throws Exception {
     ConclaveSettings settings = stack.prepare(ConclaveSettings.from(Map.of(), Map.of())
@@ -50,8 +57,15 @@ class ModelFailureIT {
           Reply.error(503, "still down"));
       List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
       props.addAll(List.of("-Dconclave.llm.base-url=" + model.baseUrl(), "-Dconclave.llm.model=fake-gpt",
-          "-Dconclave.llm.api-key=sk-test", "-Dconclave.llm.max-attempts=2", "-Dconclave.llm.backoff-ms=10"));
+          "-Dconclave.llm.api-key=sk-test", "-Dconclave.llm.max-attempts=2", "-Dconclave.llm.backoff-ms=10",
+          "-Dconclave.llm.breaker-failures=2", "-Dconclave.llm.breaker-window=2"));
       workers.add(ChildProcess.start("worker", "io.conclave.worker.AgentWorker", props, System.out));
+      int port = Http.freePort();
+      List<String> projectionProps = new ArrayList<>(props);
+      projectionProps.add("-Dconclave.http.port=" + port);
+      projectionProps.add("-Dconclave.state-dir=" + Files.createTempDirectory("model-failure"));
+      workers.add(ChildProcess.start("projections", "io.conclave.projections.ProjectionsApplication", projectionProps,
+          System.out));
 
       var plan = Saga.step("research", "gather", "discard").step("analysis", "analyze", "retract")
           .step("write", "draft", "unpublish").build().steps();
@@ -71,6 +85,22 @@ class ModelFailureIT {
       // two steps answered, then the third step's two attempts: the step itself was not tried again
       assertThat(model.received()).hasSize(4);
       assertThat(model.received()).allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer sk-test"));
+
+      // and the model's breaker (2 failures of the last 2 calls) opened, which GET /breakers shows
+      Http http = new Http("http://127.0.0.1:" + port);
+      JsonNode[] breakers = new JsonNode[1];
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .ignoreExceptionsInstanceOf(UncheckedIOException.class).until(() -> {
+            HttpResponse<String> r = http.get("/breakers?state=open");
+            breakers[0] = r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+            return breakers[0] != null && breakers[0].size() == 1;
+          });
+      JsonNode open = breakers[0].get(0);
+      assertThat(open.path("breaker").asText()).isEqualTo("model:fake-gpt");
+      assertThat(open.path("state").asText()).isEqualTo("OPEN");
+      assertThat(open.path("agentTypes")).extracting(JsonNode::asText)
+          .containsExactlyInAnyOrderElementsOf(settings.agentTypes());
+      assertThat(http.get("/breakers?state=sideways").statusCode()).isEqualTo(400);
     } finally {
       workers.forEach(ChildProcess::kill);
     }

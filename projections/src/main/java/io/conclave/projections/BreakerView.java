@@ -1,0 +1,17 @@
+package io.conclave.projections;
+
+import io.micronaut.serde.annotation.Serdeable;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One circuit breaker of one worker process, as it last reported.
+ *
+ * @param breaker    what it protects, e.g. {@code model:gpt-4o-mini}
+ * @param worker     the worker process ({@code host-pid})
+ * @param agentTypes the agent types whose calls go through it
+ * @param state      CLOSED, OPEN or HALF_OPEN
+ * @param since      when it reached that state (or the worker started, for a breaker that never changed)
+ */
+@Serdeable
+public record BreakerView(String breaker, String worker, List<String> agentTypes, String state, Instant since) {}
