@@ -35,9 +35,15 @@ public final class AgentWorker implements AutoCloseable {
   }
 
   public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents, LlmClient model, Clock clock) {
+    this(settings, agents, model, CallLedger.FREE, clock);
+  }
+
+  /** @param ledger the prices and budgets of the agents' model calls */
+  public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents, LlmClient model, CallLedger ledger,
+                     Clock clock) {
     this.serdes = new ConclaveSerdes(settings.registry());
     this.feed = new KnowledgeFeed(settings, serdes);
-    this.knowledge = new KnowledgeAccess(new HybridClock(clock), feed);
+    this.knowledge = new KnowledgeAccess(new HybridClock(clock), feed, ledger);
     ConclaveRecords records = new ConclaveRecords(settings, serdes);
     for (Agent<?> agent : agents) {
       var handler = handler(agent, records, model, clock, settings);
@@ -70,7 +76,7 @@ public final class AgentWorker implements AutoCloseable {
     var reporter = new HealthReporter(settings.bootstrapServers(), new ConclaveRecords(settings,
         new ConclaveSerdes(settings.registry())), agents.stream().map(Agent::type).toList(), clock);
     LlmClient model = Models.fromEnvironment(env, clock, reporter);
-    AgentWorker worker = new AgentWorker(settings, agents, model, clock);
+    AgentWorker worker = new AgentWorker(settings, agents, model, Models.ledger(env, model.model()), clock);
     worker.alsoClosed.add(reporter);
     if (model instanceof ResilientModel resilient) {
       reporter.registered(resilient.pipeline().name());

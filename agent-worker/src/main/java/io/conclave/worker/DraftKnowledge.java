@@ -96,7 +96,10 @@ final class DraftKnowledge implements Knowledge {
   }
 
   private void update(String key, Crdt delta) {
-    draft.update(key, delta);
+    // adding 0, removing what is not there: nothing to record
+    if (!delta.equals(delta.type().empty())) {
+      draft.update(key, delta);
+    }
   }
 
   /**

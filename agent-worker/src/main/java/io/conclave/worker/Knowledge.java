@@ -10,7 +10,7 @@ import java.util.Optional;
  * with the step, or not at all if the attempt fails. The projections merge every agent's deltas; read the merged
  * knowledge with {@code GET /knowledge/{key}}.
  *
- * <p>A key names one piece of knowledge (1 to 128 letters, digits, '-', '_' or '.'; {@code project.alpha.sources}) and
+ * <p>A key names one piece of knowledge (1 to 200 letters, digits, '-', '_' or '.'; {@code project.alpha.sources}) and
  * keeps the type of its first update: a counter, a set, a register or a map. An update of another type is refused
  * here if this agent instance used the key as another type, and dead-lettered by the projections if another instance
  * did.

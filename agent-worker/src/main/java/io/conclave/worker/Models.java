@@ -24,6 +24,18 @@ public final class Models {
 
   private Models() {}
 
+  /**
+   * The call ledger's rules: {@code conclave.llm.price.input-per-million} and {@code output-per-million} (micro-units
+   * of currency per million tokens of {@code model}, default 0) and {@code conclave.llm.budget.saga-tokens} (0: none).
+   */
+  public static CallLedger ledger(EnvironmentLookup env, String model) {
+    var price = new CallLedger.Price(
+        env.integer("conclave.llm.price.input-per-million", "CONCLAVE_LLM_PRICE_INPUT_PER_MILLION", 0),
+        env.integer("conclave.llm.price.output-per-million", "CONCLAVE_LLM_PRICE_OUTPUT_PER_MILLION", 0));
+    return new CallLedger(java.util.Map.of(model, price),
+        env.integer("conclave.llm.budget.saga-tokens", "CONCLAVE_LLM_BUDGET_SAGA_TOKENS", 0));
+  }
+
   /** @param breakers hears the transitions of the model's circuit breaker */
   public static LlmClient fromEnvironment(EnvironmentLookup env, Clock clock, CallPipeline.BreakerListener breakers) {
     OfflineModel offline = new OfflineModel(env.millis("conclave.offline.latency-ms", "CONCLAVE_OFFLINE_LATENCY_MS",

@@ -76,6 +76,12 @@ public final class OpenAiChatModel implements LlmClient {
 
   @Override
   public String complete(String prompt) {
+    return answer(prompt).text();
+  }
+
+  /** The answer with the usage the server reported ({@code usage.prompt_tokens}, {@code completion_tokens}). */
+  @Override
+  public Answer answer(String prompt) {
     Objects.requireNonNull(prompt, "prompt");
     HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(requestTimeout)
         .header("Content-Type", "application/json").header("Accept", "application/json")
@@ -90,7 +96,7 @@ public final class OpenAiChatModel implements LlmClient {
       Thread.currentThread().interrupt();
       throw new ServiceUnavailableException(model + ": the call was interrupted (its time ran out)", e);
     }
-    return answer(response.statusCode(), response.body(), response.headers().firstValue("Retry-After"));
+    return answer(prompt, response.statusCode(), response.body(), response.headers().firstValue("Retry-After"));
   }
 
   private String body(String prompt) {
@@ -99,10 +105,10 @@ public final class OpenAiChatModel implements LlmClient {
     return body.toString();
   }
 
-  /** What an answer of the API means: the answer's text, or the failure it is. */
-  String answer(int status, String body, Optional<String> retryAfter) {
+  /** What an answer of the API means: the answer and its usage, or the failure it is. */
+  Answer answer(String prompt, int status, String body, Optional<String> retryAfter) {
     if (status == 200) {
-      return text(body);
+      return parse(prompt, body);
     }
     String what = model + " at " + endpoint + " answered " + status + ": " + error(body);
     if (status == 429) {
@@ -114,19 +120,27 @@ public final class OpenAiChatModel implements LlmClient {
     throw new CallRejectedException(status, what);
   }
 
-  private String text(String body) {
-    JsonNode content;
+  private Answer parse(String prompt, String body) {
+    JsonNode root;
     try {
-      content = JSON.readTree(body).path("choices").path(0).path("message").path("content");
+      root = JSON.readTree(body);
     } catch (JsonProcessingException e) {
       throw new MalformedAnswerException(model + " answered 200 with a body that is not JSON: "
           + abbreviate(body), e);
     }
-    if (!content.isTextual()) {
+    JsonNode content = root == null ? null : root.path("choices").path(0).path("message").path("content");
+    if (content == null || !content.isTextual()) {
       throw new MalformedAnswerException(model + " answered 200 without choices[0].message.content: "
           + abbreviate(body), null);
     }
-    return content.asText();
+    String text = content.asText();
+    JsonNode usage = root.path("usage");
+    if (usage.path("prompt_tokens").canConvertToLong() && usage.path("completion_tokens").canConvertToLong()
+        && usage.path("prompt_tokens").asLong() >= 0 && usage.path("completion_tokens").asLong() >= 0) {
+      return new Answer(model, text, new Usage(usage.path("prompt_tokens").asLong(),
+          usage.path("completion_tokens").asLong(), false));
+    }
+    return new Answer(model, text, Usage.estimate(prompt, text));
   }
 
   /** The API's error message ({@code {"error": {"message": ...}}}) or the start of the body. */

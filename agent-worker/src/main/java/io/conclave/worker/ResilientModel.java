@@ -41,7 +41,7 @@ public final class ResilientModel implements LlmClient {
   @Override
   public Answer answer(String prompt) {
     try {
-      return new Answer(primary.model(), pipeline.call(() -> primary.complete(prompt)));
+      return pipeline.call(() -> primary.answer(prompt));
     } catch (RuntimeException e) {
       if (fallback.isEmpty() || !(e instanceof CallFailure) || e instanceof CallRejectedException) {
         throw e;

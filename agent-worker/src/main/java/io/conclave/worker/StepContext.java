@@ -18,10 +18,10 @@ final class StepContext<S> implements AgentContext<S> {
   private final Knowledge knowledge;
   private final List<String> skippedEffects = new ArrayList<>();
 
-  private StepContext(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess knowledge, boolean effectsOn) {
+  private StepContext(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess access, boolean effectsOn) {
     this.draft = Objects.requireNonNull(draft, "draft");
     this.effectsOn = effectsOn;
-    this.knowledge = new DraftKnowledge(draft, knowledge);
+    this.knowledge = new DraftKnowledge(draft, access);
     this.recordingModel = new LlmClient() {
       @Override
       public String model() {
@@ -30,10 +30,16 @@ final class StepContext<S> implements AgentContext<S> {
 
       @Override
       public String complete(String prompt) {
+        Optional<String> sagaId = draft.origin().sagaId();
+        access.ledger().checkBudget(sagaId, StepContext.this.knowledge);
+        long start = System.nanoTime();
         Answer answer = model.answer(prompt);
+        long latencyMs = (System.nanoTime() - start) / 1_000_000;
         String text = Objects.requireNonNull(answer.text(), () -> answer.model() + " answered null");
-        draft.append(ModelCall.KIND, new ModelCall(answer.model(), prompt, text).payload(),
-            Optional.of(answer.model()));
+        var call = new ModelCall(answer.model(), prompt, text, answer.usage(),
+            access.ledger().costMicros(answer.model(), answer.usage()), latencyMs);
+        draft.append(ModelCall.KIND, call.payload(), Optional.of(answer.model()));
+        access.ledger().record(call, draft.agentId(), sagaId, StepContext.this.knowledge);
         return text;
       }
     };

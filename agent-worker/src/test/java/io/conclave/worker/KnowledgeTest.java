@@ -185,7 +185,7 @@ class KnowledgeTest {
     Map<String, Crdt> others = Map.of("found", GCounter.EMPTY.increment("write-1", 4),
         "topics", OrSet.EMPTY.add("write-1", "kafka"), "summary", LwwRegister.EMPTY.set("theirs", ahead, "write-1"));
     var access = new KnowledgeAccess(new HybridClock(Clock.fixed(NOW, ZoneOffset.UTC)),
-        key -> Optional.ofNullable(others.get(key)));
+        key -> Optional.ofNullable(others.get(key)), CallLedger.FREE);
     long[] seen = new long[1];
 
     step(fresh(), access, k -> {

@@ -8,6 +8,7 @@ import io.conclave.core.FoldedLog;
 import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.SagaStep;
 import io.conclave.crdt.GCounter;
+import io.conclave.crdt.PNCounter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -77,12 +78,15 @@ class OfflineAgentTest {
     List<Decision> decisions = step(new OfflineAgent("research"), newJournal(), "why are llamas fluffy?");
 
     // then
-    assertThat(decisions).extracting(Decision::kind)
-        .containsExactly(ModelCall.KIND, KnowledgeDelta.DECISION, StepEngine.RESULT_DECISION);
-    assertThat(decisions).extracting(Decision::sequence).containsExactly(0L, 1L, 2L);
-    assertThat(KnowledgeDelta.of(decisions.get(1)).delta()).as("the step counted in steps.research")
-        .isEqualTo(new GCounter(Map.of("research-0", 1L)));
-    assertThat(KnowledgeDelta.of(decisions.get(1)).key()).isEqualTo("steps.research");
+    assertThat(decisions).extracting(Decision::kind).containsExactly(ModelCall.KIND, KnowledgeDelta.DECISION,
+        KnowledgeDelta.DECISION, KnowledgeDelta.DECISION, StepEngine.RESULT_DECISION);
+    assertThat(decisions).extracting(Decision::sequence).containsExactly(0L, 1L, 2L, 3L, 4L);
+    // the call's tokens in the ledger (the agent instance's and the saga's), then the step counted in steps.research
+    long tokens = ModelCall.of(decisions.get(0)).usage().total();
+    assertThat(decisions.subList(1, 4)).extracting(d -> KnowledgeDelta.of(d).key())
+        .containsExactly("ledger.agent.research-0.tokens", "ledger.saga.saga-t1.tokens", "steps.research");
+    assertThat(KnowledgeDelta.of(decisions.get(1)).delta()).isEqualTo(PNCounter.EMPTY.increment("research-0", tokens));
+    assertThat(KnowledgeDelta.of(decisions.get(3)).delta()).isEqualTo(new GCounter(Map.of("research-0", 1L)));
     ModelCall call = ModelCall.of(decisions.get(0));
     assertThat(call.model()).isEqualTo(OfflineModel.NAME);
     assertThat(call.prompt()).contains("find sources for: llamas").contains("why are llamas fluffy?");

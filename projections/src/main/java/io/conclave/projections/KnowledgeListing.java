@@ -1,14 +1,16 @@
 package io.conclave.projections;
 
+import io.conclave.core.KnowledgeDelta;
+
 /**
  * Query of {@code GET /knowledge}: the keys starting with {@code prefix} (default: every key; letters, digits, '-',
- * '_' and '.', at most 128), at most {@code limit} of them (default {@value #DEFAULT_LIMIT}, 1 to
+ * '_' and '.', at most {@value KnowledgeDelta#MAX_KEY_LENGTH}), at most {@code limit} of them (default {@value #DEFAULT_LIMIT}, 1 to
  * {@value #MAX_LIMIT}). Immutable.
  */
 record KnowledgeListing(String prefix, int limit) {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
-  private static final int MAX_KEY_LENGTH = 128;
+  private static final int MAX_KEY_LENGTH = KnowledgeDelta.MAX_KEY_LENGTH;
 
   KnowledgeListing {
     checkPrefix(prefix);

@@ -62,7 +62,7 @@ class KnowledgeRequestsTest {
     assertThatThrownBy(() -> KnowledgeListing.parse("team/", null))
         .hasMessage("prefix may only contain letters, digits, '-', '_' and '.', as keys do; was 'team/'");
     assertThatThrownBy(() -> KnowledgeListing.parse("é", null)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> KnowledgeListing.parse("x".repeat(129), null))
-        .hasMessage("prefix must be at most 128 characters, as keys are");
+    assertThatThrownBy(() -> KnowledgeListing.parse("x".repeat(201), null))
+        .hasMessage("prefix must be at most 200 characters, as keys are");
   }
 }

@@ -165,6 +165,11 @@ public final class AgentJournal<S> {
       return record(kind, payload, model);
     }
 
+    /** Where the draft's decisions come from: the saga step, when. */
+    public Origin origin() {
+      return origin;
+    }
+
     /** The agent's own knowledge updates, including this draft's. */
     public ReplicaKnowledge knowledge() {
       return knowledge;

@@ -15,7 +15,7 @@ import java.util.Optional;
  * own log (so the replica's view of what it contributed is rebuilt with its state) and as a record of
  * conclave.knowledge keyed by {@link #key()}, which the projections merge.
  *
- * @param key      the knowledge key: 1 to 128 letters, digits, '-', '_' or '.'
+ * @param key      the knowledge key: 1 to {@value #MAX_KEY_LENGTH} letters, digits, '-', '_' or '.'
  * @param replica  the agent instance, e.g. {@code research-0}
  * @param sequence the sequence of the decision that records the update in the replica's log
  * @param sagaId   the saga whose step made the update, if any
@@ -26,6 +26,8 @@ public record KnowledgeDelta(String key, String replica, long sequence, Optional
                              Crdt delta) {
   /** The decision kind that records a knowledge update in the agent's log. */
   public static final String DECISION = "KNOWLEDGE";
+  /** The longest knowledge key: room for an identifier (up to 128) with a prefix and a suffix. */
+  public static final int MAX_KEY_LENGTH = 200;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public KnowledgeDelta {
@@ -43,7 +45,7 @@ public record KnowledgeDelta(String key, String replica, long sequence, Optional
    * @throws IllegalArgumentException saying what is wrong with it
    */
   public static String key(String key) {
-    return Require.id(key, "knowledge key");
+    return Require.id(key, "knowledge key", MAX_KEY_LENGTH);
   }
 
   /** The payload of the {@value #DECISION} decision of an update: {@code {"key": ..., "delta": <CrdtJson>}}. */

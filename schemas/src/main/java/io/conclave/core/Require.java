@@ -22,9 +22,14 @@ final class Require {
    * a topic or group name, and as a key prefix (no separator byte can occur inside it).
    */
   static String id(String value, String field) {
+    return id(value, field, MAX_ID_LENGTH);
+  }
+
+  /** An identifier of at most {@code maxLength} characters, of the characters {@link #id(String, String)} allows. */
+  static String id(String value, String field, int maxLength) {
     text(value, field);
-    if (value.length() > MAX_ID_LENGTH) {
-      throw new IllegalArgumentException(field + " must be at most " + MAX_ID_LENGTH + " characters");
+    if (value.length() > maxLength) {
+      throw new IllegalArgumentException(field + " must be at most " + maxLength + " characters");
     }
     for (int i = 0; i < value.length(); i++) {
       if (!idChar(value.charAt(i))) {

@@ -9,7 +9,7 @@ import java.util.Optional;
  * fails the step at once (its saga compensates).
  */
 public sealed interface CallFailure
-    permits RetryableCallException, CallRejectedException, MalformedAnswerException {
+    permits RetryableCallException, CallRejectedException, MalformedAnswerException, BudgetExceededException {
   /** Whether the same call may succeed if tried again later. */
   boolean retryable();
 

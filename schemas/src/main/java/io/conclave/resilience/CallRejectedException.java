@@ -2,9 +2,9 @@ package io.conclave.resilience;
 
 /**
  * The service refused the call itself (HTTP 4xx other than 408 and 429: a bad request, bad credentials, an unknown
- * model): the same call will fail again. An {@link IllegalArgumentException}, so step policies do not retry it.
+ * model, a prompt over the context length): the same call will fail again. Not retried; the step fails.
  */
-public final class CallRejectedException extends IllegalArgumentException implements CallFailure {
+public final class CallRejectedException extends RuntimeException implements CallFailure {
   private final int status;
 
   public CallRejectedException(int status, String message) {

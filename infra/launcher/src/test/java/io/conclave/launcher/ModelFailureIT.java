@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A worker process whose agents ask a real (fake) OpenAI-compatible model server over HTTP: the first two steps get
  * answers, the third step's model answers 500 until the model's pipeline gives up; the step fails once (the step is
  * not retried on top of the model's retries) and the saga compensates, latest first (the failed step too, which
- * may have half-happened). The model's circuit breaker opens, and the projections show it.
+ * may have half-happened). The model's circuit breaker opens, and the projections show it and the saga's ledger.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class ModelFailureIT {
@@ -101,6 +101,12 @@ class ModelFailureIT {
       assertThat(open.path("agentTypes")).extracting(JsonNode::asText)
           .containsExactlyInAnyOrderElementsOf(settings.agentTypes());
       assertThat(http.get("/breakers?state=sideways").statusCode()).isEqualTo(400);
+
+      // the two answered calls are in the saga's ledger: 5 + 2 tokens each, as the server reported them
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        HttpResponse<String> r = http.get("/knowledge/ledger.saga.saga-m-1.tokens");
+        return r.statusCode() == 200 && JSON.readTree(r.body()).path("value").asLong() == 14;
+      });
     } finally {
       workers.forEach(ChildProcess::kill);
     }
