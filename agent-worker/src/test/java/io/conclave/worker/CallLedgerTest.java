@@ -7,7 +7,6 @@ import io.conclave.core.Decision;
 import io.conclave.core.FoldedLog;
 import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.SagaStep;
-import io.conclave.core.StateFold;
 import io.conclave.core.Tally;
 import io.conclave.crdt.Crdt;
 import io.conclave.crdt.HybridClock;
@@ -47,29 +46,13 @@ class CallLedgerTest {
     }
   }
 
-  private static final Agent<Tally> ASKER = new Agent<>() {
-    @Override
-    public String type() {
-      return "research";
-    }
-
-    @Override
-    public StateFold<Tally> fold() {
-      return Tally.FOLD;
-    }
-
-    @Override
-    public StepResult act(StepRequest request, AgentContext<Tally> context) {
-      return new StepResult.Completed(context.llm().complete(request.input()));
-    }
-  };
 
   private static StepRunner.Ran step(LlmClient model, CallLedger ledger, Map<String, Crdt> observed) {
     var journal = new AgentJournal<>("research-0", Tally.FOLD,
         new FoldedLog<>(Tally.EMPTY, 0, 0, 0, Optional.empty(), 0), 0);
     var access = new KnowledgeAccess(new HybridClock(Clock.systemUTC()), key -> Optional.ofNullable(observed.get(key)),
         ledger);
-    return StepRunner.run(ASKER, journal, new StepRequest("saga-1", "t1", 0,
+    return StepRunner.run(AskingAgent.INSTANCE, journal, new StepRequest("saga-1", "t1", 0,
             new SagaStep("research", "gather", "x", "discard"), "q", 0),
         new AgentJournal.Origin(Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty()),
         CallPolicies.forStep(Duration.ofSeconds(5), 3, Duration.ofMillis(1)), model, access);

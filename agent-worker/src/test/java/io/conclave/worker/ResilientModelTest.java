@@ -9,7 +9,6 @@ import io.conclave.core.AgentJournal;
 import io.conclave.core.Decision;
 import io.conclave.core.FoldedLog;
 import io.conclave.core.SagaStep;
-import io.conclave.core.StateFold;
 import io.conclave.core.Tally;
 import io.conclave.resilience.CallPipeline;
 import io.conclave.resilience.CallPolicies;
@@ -202,27 +201,11 @@ class ResilientModelTest {
   void aStepWhoseModelFailsHardFailsOnceWithoutRetryingTheStep() {
     server.then(Reply.error(500, "a"), Reply.error(500, "b"), Reply.error(500, "c"), Reply.answer("too late"));
     var model = model(POLICY, Optional.empty());
-    Agent<Tally> asker = new Agent<>() {
-      @Override
-      public String type() {
-        return "research";
-      }
-
-      @Override
-      public StateFold<Tally> fold() {
-        return Tally.FOLD;
-      }
-
-      @Override
-      public StepResult act(StepRequest request, AgentContext<Tally> context) {
-        return new StepResult.Completed(context.llm().complete(request.input()));
-      }
-    };
     var journal = new AgentJournal<>("research-0", Tally.FOLD,
         new FoldedLog<>(Tally.EMPTY, 0, 0, 0, Optional.empty(), 0), 0);
     var origin = new AgentJournal.Origin(Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty());
 
-    StepRunner.Ran ran = StepRunner.run(asker, journal, new StepRequest("saga-1", "t1", 0,
+    StepRunner.Ran ran = StepRunner.run(AskingAgent.INSTANCE, journal, new StepRequest("saga-1", "t1", 0,
             new SagaStep("research", "gather", "x", "discard"), "q", 0), origin,
         CallPolicies.forStep(Duration.ofSeconds(30), 3, Duration.ofMillis(1)), model,
         KnowledgeAccess.ownOnly(Clock.systemUTC()));
