@@ -64,7 +64,8 @@ public final class AgentWorker implements AutoCloseable {
     // a log reader per agent type: the types' take-overs rebuild state in parallel, on their loops' threads
     AgentLogs reader = new AgentLogs(settings, serdes);
     logs.add(reader);
-    return new WorkerHandler<>(agent, records, reader, model, clock, knowledge, settings.snapshotEvery());
+    return new WorkerHandler<>(agent, records, reader, model, clock, knowledge, settings.snapshotEvery(),
+        settings.topics().commands(agent.type()));
   }
 
   /**

@@ -33,6 +33,14 @@ public final class ResilientModel implements LlmClient {
     return pipeline;
   }
 
+  /**
+   * Whether a call now would fail at once: the primary's breaker refuses calls and no fallback would answer. A worker
+   * holds its commands meanwhile, so that they wait in Kafka rather than fail their sagas.
+   */
+  public boolean unavailable() {
+    return fallback.isEmpty() && pipeline.refusing();
+  }
+
   @Override
   public String complete(String prompt) {
     return answer(prompt).text();

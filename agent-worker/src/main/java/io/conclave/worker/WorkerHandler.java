@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -48,17 +49,19 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
   private final LlmClient model;
   private final Clock clock;
   private final KnowledgeAccess knowledge;
+  private final String commandTopic;
   private final int snapshotEvery;
   private final Map<Integer, AgentJournal<S>> journals = new HashMap<>();
 
   WorkerHandler(Agent<S> agent, ConclaveRecords records, AgentLogs logs, LlmClient model, Clock clock,
-                KnowledgeAccess knowledge, int snapshotEvery) {
+                KnowledgeAccess knowledge, int snapshotEvery, String commandTopic) {
     this.agent = agent;
     this.records = records;
     this.logs = logs;
     this.model = model;
     this.clock = clock;
     this.knowledge = knowledge;
+    this.commandTopic = commandTopic;
     this.snapshotEvery = snapshotEvery;
   }
 
@@ -78,6 +81,16 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
         folded.folded(), folded.snapshot().map(s -> " after the snapshot at sequence " + s.nextSequence()).orElse(""));
     journals.put(partition, new AgentJournal<>(agentId, agent.fold(), folded, snapshotEvery));
     return List.of();
+  }
+
+  /**
+   * The agent type's commands wait while the model is unavailable (its breaker open, no fallback): a step started now
+   * would only fail and compensate its saga. Compensations go on; a step's deadline still applies (the shard leader
+   * fails a step whose command waited past it).
+   */
+  @Override
+  public Set<String> held() {
+    return model instanceof ResilientModel resilient && resilient.unavailable() ? Set.of(commandTopic) : Set.of();
   }
 
   @Override

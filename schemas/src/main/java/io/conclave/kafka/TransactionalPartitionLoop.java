@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -104,6 +105,15 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     default void warmUp() {
     }
 
+    /**
+     * The topics whose records must wait for now, asked between polls: their owned partitions are paused (nothing is
+     * read or committed from them) until the handler no longer names them. E.g. an agent type's commands while the
+     * model its steps ask has its circuit breaker open, so that they wait in Kafka instead of failing.
+     */
+    default Set<String> held() {
+      return Set.of();
+    }
+
     /** This member gave {@code partition} up in an orderly rebalance: forget its state. */
     void onRevoked(int partition);
 
@@ -161,6 +171,8 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CompletableFuture<Void> done = new CompletableFuture<>();
+  /** Owned partitions paused because the handler holds their topic; touched by the loop's thread only. */
+  private final Set<TopicPartition> heldPaused = new HashSet<>();
   private volatile boolean running = true;
 
   /** A loop over one topic. */
@@ -217,6 +229,7 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(TICK_MS));
         reconcile();
+        hold();
         Map<Integer, List<TopicPartition>> byPartition = new TreeMap<>();
         for (TopicPartition tp : records.partitions()) {
           byPartition.computeIfAbsent(tp.partition(), p -> new ArrayList<>()).add(tp);
@@ -353,6 +366,42 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   }
 
   /** Partition {@code partition} of each of the loop's topics. */
+  /** Pauses the owned partitions of the topics the handler holds, and resumes those it no longer holds. */
+  private void hold() {
+    Set<String> held = handler.held();
+    if (held.isEmpty() && heldPaused.isEmpty()) {
+      return;
+    }
+    Set<TopicPartition> assigned = consumer.assignment();
+    heldPaused.retainAll(assigned);
+    List<TopicPartition> pause = new ArrayList<>();
+    List<TopicPartition> resume = new ArrayList<>();
+    for (int partition : ownedPartitions()) {
+      for (TopicPartition tp : topicPartitions(partition)) {
+        if (!assigned.contains(tp)) {
+          continue;
+        }
+        if (held.contains(tp.topic())) {
+          // a take-over resumes what it acquires: pause again whatever is still held
+          heldPaused.add(tp);
+          if (!consumer.paused().contains(tp)) {
+            pause.add(tp);
+          }
+        } else if (heldPaused.remove(tp)) {
+          resume.add(tp);
+        }
+      }
+    }
+    if (!pause.isEmpty()) {
+      consumer.pause(pause);
+      log.info("{}: holding {} (their records wait)", options.name(), pause);
+    }
+    if (!resume.isEmpty()) {
+      consumer.resume(resume);
+      log.info("{}: reading {} again", options.name(), resume);
+    }
+  }
+
   private List<TopicPartition> topicPartitions(int partition) {
     return options.topics().stream().map(t -> new TopicPartition(t, partition)).toList();
   }

@@ -93,6 +93,11 @@ public final class CallPipeline {
     return breaker;
   }
 
+  /** Whether the breaker is open and still refusing calls (its delay has not passed): a call now would fail at once. */
+  public boolean refusing() {
+    return breaker.isOpen() && breaker.getRemainingDelay().toNanos() > 0;
+  }
+
   /**
    * Runs {@code call} through the pipeline.
    *

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.OfflinePlanner;
+import io.conclave.core.BreakerStateChanged;
 import io.conclave.core.Saga;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaState;
@@ -14,6 +15,7 @@ import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.ConclaveTopics;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
@@ -37,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A worker process whose agents ask a real (fake) OpenAI-compatible model server over HTTP: the first two steps get
  * answers, the third step's model answers 500 until the model's pipeline gives up; the step fails once (the step is
  * not retried on top of the model's retries) and the saga compensates, latest first (the failed step too, which
- * may have half-happened). The model's circuit breaker opens, and the projections show it and the saga's ledger.
+ * may have half-happened). The model's circuit breaker opens, and the projections show it and the saga's ledger; a
+ * saga submitted while it is open waits and completes once it lets calls through again.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class ModelFailureIT {
@@ -58,7 +61,8 @@ class ModelFailureIT {
       List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
       props.addAll(List.of("-Dconclave.llm.base-url=" + model.baseUrl(), "-Dconclave.llm.model=fake-gpt",
           "-Dconclave.llm.api-key=sk-test", "-Dconclave.llm.max-attempts=2", "-Dconclave.llm.backoff-ms=10",
-          "-Dconclave.llm.breaker-failures=2", "-Dconclave.llm.breaker-window=2"));
+          "-Dconclave.llm.breaker-failures=2", "-Dconclave.llm.breaker-window=2",
+          "-Dconclave.llm.breaker-delay-ms=10000"));
       workers.add(ChildProcess.start("worker", "io.conclave.worker.AgentWorker", props, System.out));
       int port = Http.freePort();
       List<String> projectionProps = new ArrayList<>(props);
@@ -74,7 +78,12 @@ class ModelFailureIT {
 
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
           RecordedLogs.sagaEvents(settings).stream().anyMatch(e -> e instanceof SagaEvent.Aborted));
-      List<SagaEvent> events = RecordedLogs.sagaEvents(settings);
+      // a saga submitted while the breaker is open (it opened with the third step's failures, for 10 s) waits: its
+      // commands are held instead of failing; it completes once the breaker lets a call through again
+      producer.send(records.task(new TaskSubmission("m-2", "And the sunset?", Clock.systemUTC().instant(),
+          Optional.of(plan)))).get();
+      List<SagaEvent> events = RecordedLogs.sagaEvents(settings).stream()
+          .filter(e -> e.sagaId().equals("saga-m-1")).toList();
       SagaState saga = SagaState.of(events);
       assertThat(saga.status()).isEqualTo(SagaState.Status.COMPENSATED);
       assertThat(events).filteredOn(e -> e instanceof SagaEvent.StepFailed).singleElement()
@@ -86,21 +95,36 @@ class ModelFailureIT {
       assertThat(model.received()).hasSize(4);
       assertThat(model.received()).allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer sk-test"));
 
-      // and the model's breaker (2 failures of the last 2 calls) opened, which GET /breakers shows
+      // the model's breaker (2 failures of the last 2 calls) opened: on conclave.agent-health, and GET /breakers shows
+      // its latest state
+      List<BreakerStateChanged> health = health(settings);
+      assertThat(health).extracting(b -> b.from() + "->" + b.to()).startsWith("CLOSED->CLOSED", "CLOSED->OPEN");
       Http http = new Http("http://127.0.0.1:" + port);
       JsonNode[] breakers = new JsonNode[1];
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
           .ignoreExceptionsInstanceOf(UncheckedIOException.class).until(() -> {
-            HttpResponse<String> r = http.get("/breakers?state=open");
+            HttpResponse<String> r = http.get("/breakers");
             breakers[0] = r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
             return breakers[0] != null && breakers[0].size() == 1;
           });
-      JsonNode open = breakers[0].get(0);
-      assertThat(open.path("breaker").asText()).isEqualTo("model:fake-gpt");
-      assertThat(open.path("state").asText()).isEqualTo("OPEN");
-      assertThat(open.path("agentTypes")).extracting(JsonNode::asText)
+      JsonNode breaker = breakers[0].get(0);
+      assertThat(breaker.path("breaker").asText()).isEqualTo("model:fake-gpt");
+      assertThat(breaker.path("state").asText()).isIn("OPEN", "HALF_OPEN", "CLOSED");
+      assertThat(breaker.path("agentTypes")).extracting(JsonNode::asText)
           .containsExactlyInAnyOrderElementsOf(settings.agentTypes());
       assertThat(http.get("/breakers?state=sideways").statusCode()).isEqualTo(400);
+
+      // the saga submitted while the breaker was open
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+          RecordedLogs.sagaEvents(settings).stream().anyMatch(e -> e.sagaId().equals("saga-m-2")
+              && (e instanceof SagaEvent.Completed || e instanceof SagaEvent.Aborted)));
+      List<SagaEvent> second = RecordedLogs.sagaEvents(settings).stream()
+          .filter(e -> e.sagaId().equals("saga-m-2")).toList();
+      assertThat(SagaState.of(second).status()).isEqualTo(SagaState.Status.COMPLETED);
+      assertThat(second).noneMatch(e -> e instanceof SagaEvent.StepFailed);
+
+      assertThat(health(settings)).extracting(b -> b.from() + "->" + b.to())
+          .containsSubsequence("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
 
       // the two answered calls are in the saga's ledger: 5 + 2 tokens each, as the server reported them
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -110,5 +134,10 @@ class ModelFailureIT {
     } finally {
       workers.forEach(ChildProcess::kill);
     }
+  }
+
+  private static List<BreakerStateChanged> health(ConclaveSettings settings) {
+    return RecordedLogs.all(settings, settings.topics().agentHealth(), ConclaveTopics.AGENT_HEALTH_PARTITIONS,
+        new ConclaveSerdes(settings.registry()).breakerStateChanged().deserializer());
   }
 }

@@ -31,9 +31,14 @@ final class RecordedLogs {
 
   /** Every record of a partitioned topic (tombstones left out), partition after partition. */
   static <T> List<T> all(ConclaveSettings settings, String topic, Deserializer<T> reader) {
+    return all(settings, topic, settings.partitions(), reader);
+  }
+
+  /** Every record of a topic of {@code partitions} partitions (tombstones left out), partition after partition. */
+  static <T> List<T> all(ConclaveSettings settings, String topic, int partitions, Deserializer<T> reader) {
     List<T> out = new ArrayList<>();
     try (TopicScan scan = new TopicScan(settings.bootstrapServers())) {
-      for (int p = 0; p < settings.partitions(); p++) {
+      for (int p = 0; p < partitions; p++) {
         scan.scan(new TopicPartition(topic, p), 0, -1, r -> {
           if (r.value() != null) {
             out.add(reader.deserialize(topic, r.value()));
