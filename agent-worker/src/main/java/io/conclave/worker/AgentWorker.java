@@ -70,15 +70,22 @@ public final class AgentWorker implements AutoCloseable {
 
   /**
    * A worker whose agents ask the model its settings configure ({@link Models}), with that model's circuit breaker
-   * reported on conclave.agent-health.
+   * reported on conclave.agent-health, and its metrics served on {@code conclave.worker.metrics-port} if set
+   * ({@link WorkerMetrics}).
    */
   public static AgentWorker fromEnvironment(ConclaveSettings settings, List<? extends Agent<?>> agents,
                                             EnvironmentLookup env, Clock clock) {
     var reporter = new HealthReporter(settings.bootstrapServers(), new ConclaveRecords(settings,
         new ConclaveSerdes(settings.registry())), agents.stream().map(Agent::type).toList(), clock);
-    LlmClient model = Models.fromEnvironment(env, clock, reporter);
+    var metrics = new WorkerMetrics();
+    LlmClient model = Models.fromEnvironment(env, clock, reporter, metrics);
     AgentWorker worker = new AgentWorker(settings, agents, model, Models.ledger(env, model.model()), clock);
     worker.alsoClosed.add(reporter);
+    worker.alsoClosed.add(metrics);
+    int port = env.integer("conclave.worker.metrics-port", "CONCLAVE_WORKER_METRICS_PORT", -1);
+    if (port >= 0) {
+      metrics.serve(port);
+    }
     if (model instanceof ResilientModel resilient) {
       reporter.registered(resilient.pipeline().name());
     }

@@ -36,8 +36,12 @@ public final class Models {
         env.integer("conclave.llm.budget.saga-tokens", "CONCLAVE_LLM_BUDGET_SAGA_TOKENS", 0));
   }
 
-  /** @param breakers hears the transitions of the model's circuit breaker */
-  public static LlmClient fromEnvironment(EnvironmentLookup env, Clock clock, CallPipeline.BreakerListener breakers) {
+  /**
+   * @param breakers hears the transitions of the model's circuit breaker
+   * @param metrics  where the model's calls and breaker state are measured
+   */
+  public static LlmClient fromEnvironment(EnvironmentLookup env, Clock clock, CallPipeline.BreakerListener breakers,
+                                          WorkerMetrics metrics) {
     OfflineModel offline = new OfflineModel(env.millis("conclave.offline.latency-ms", "CONCLAVE_OFFLINE_LATENCY_MS",
         Duration.ZERO));
     String baseUrl = env.get("conclave.llm.base-url", "CONCLAVE_LLM_BASE_URL", "");
@@ -72,8 +76,10 @@ public final class Models {
         name, baseUrl, policy.timeout(), policy.maxAttempts(), policy.breakerFailures(), policy.breakerWindow(),
         policy.breakerDelay(), policy.maxConcurrent(),
         policy.ratePerSecond() > 0 ? ", " + policy.ratePerSecond() + "/s" : "", fallback);
-    return new ResilientModel(model, new CallPipeline("model:" + name, policy, breakers),
-        fallback.equals("offline") ? Optional.of(offline) : Optional.empty());
+    var pipeline = new CallPipeline("model:" + name, policy, breakers);
+    metrics.watch(pipeline);
+    return new ResilientModel(model, pipeline, fallback.equals("offline") ? Optional.of(offline) : Optional.empty(),
+        metrics.registry());
   }
 
 }

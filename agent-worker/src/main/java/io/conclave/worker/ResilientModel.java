@@ -3,8 +3,12 @@ package io.conclave.worker;
 import io.conclave.resilience.CallFailure;
 import io.conclave.resilience.CallPipeline;
 import io.conclave.resilience.CallRejectedException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A model behind its {@link CallPipeline} (timeout, retries of retryable failures, circuit breaker, bulkhead, rate
@@ -17,11 +21,22 @@ public final class ResilientModel implements LlmClient {
   private final LlmClient primary;
   private final CallPipeline pipeline;
   private final Optional<LlmClient> fallback;
+  private final MeterRegistry metrics;
 
   public ResilientModel(LlmClient primary, CallPipeline pipeline, Optional<LlmClient> fallback) {
+    this(primary, pipeline, fallback, new CompositeMeterRegistry());
+  }
+
+  /**
+   * @param metrics where each call is timed as {@code conclave.model.calls}, tagged with the model and its outcome
+   *                ({@code answered}, {@code fallback}, or the failure's class)
+   */
+  public ResilientModel(LlmClient primary, CallPipeline pipeline, Optional<LlmClient> fallback,
+                        MeterRegistry metrics) {
     this.primary = Objects.requireNonNull(primary, "primary");
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.fallback = Objects.requireNonNull(fallback, "fallback");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   @Override
@@ -48,13 +63,21 @@ public final class ResilientModel implements LlmClient {
 
   @Override
   public Answer answer(String prompt) {
+    long start = System.nanoTime();
+    String outcome = "answered";
     try {
       return pipeline.call(() -> primary.answer(prompt));
     } catch (RuntimeException e) {
       if (fallback.isEmpty() || !(e instanceof CallFailure) || e instanceof CallRejectedException) {
+        outcome = e.getClass().getSimpleName();
         throw e;
       }
+      outcome = "fallback";
       return fallback.get().answer(prompt);
+    } finally {
+      Timer.builder("conclave.model.calls").description("model calls through their pipeline, retries included")
+          .tag("model", primary.model()).tag("outcome", outcome).publishPercentileHistogram()
+          .register(metrics).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
   }
 }

@@ -217,4 +217,28 @@ class ResilientModelTest {
     assertThat(server.received()).hasSize(3);
     assertThat(ran.decisions()).extracting(Decision::kind).containsExactly(StepEngine.FAILURE_DECISION);
   }
+
+  @Test
+  void callsAndTheBreakerAreMeasuredAndServedForPrometheus() throws Exception {
+    server.then(Reply.answer("yes"), Reply.error(400, "no"));
+    try (var metrics = new WorkerMetrics()) {
+      var pipeline = new CallPipeline("model:gpt-test", POLICY, (name, from, to) -> { });
+      metrics.watch(pipeline);
+      var model = new ResilientModel(new OpenAiChatModel(server.baseUrl(), "gpt-test", Optional.empty(),
+          Duration.ofSeconds(5), Clock.systemUTC()), pipeline, Optional.empty(), metrics.registry());
+      model.complete("q");
+      assertThatThrownBy(() -> model.complete("q")).isInstanceOf(CallRejectedException.class);
+      int port = metrics.serve(0);
+
+      String scraped = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+
+      assertThat(scraped)
+          .contains("conclave_model_calls_seconds_count{model=\"gpt-test\",outcome=\"answered\"} 1")
+          .contains("conclave_model_calls_seconds_count{model=\"gpt-test\",outcome=\"CallRejectedException\"} 1")
+          .contains("conclave_model_calls_seconds_bucket{")
+          .contains("conclave_breaker_state{breaker=\"model:gpt-test\"} 0");
+    }
+  }
 }

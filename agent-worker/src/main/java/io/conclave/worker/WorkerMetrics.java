@@ -1,0 +1,75 @@
+package io.conclave.worker;
+
+import com.sun.net.httpserver.HttpServer;
+import io.conclave.resilience.CallPipeline;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker's metrics (Micrometer), served in Prometheus's text format at {@code GET /metrics} on
+ * {@code conclave.worker.metrics-port} when it is set: model calls by model and outcome with their latency histogram
+ * ({@code conclave_model_calls_seconds}), each breaker's state ({@code conclave_breaker_state}: 0 closed, 1 half-open,
+ * 2 open), and the JVM's own. Thread-safe.
+ */
+public final class WorkerMetrics implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WorkerMetrics.class);
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private HttpServer server;
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The metrics as Prometheus scrapes them. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Reports the state of {@code pipeline}'s breaker. */
+  public void watch(CallPipeline pipeline) {
+    Gauge.builder("conclave.breaker.state", pipeline, p -> switch (p.breaker().getState()) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    }).description("0 closed, 1 half-open, 2 open").tag("breaker", pipeline.name()).register(registry);
+  }
+
+  /** Serves {@code GET /metrics} on {@code port} (0: any free port); returns the port. */
+  public synchronized int serve(int port) {
+    try {
+      server = HttpServer.create(new InetSocketAddress(port), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve metrics on port " + port, e);
+    }
+    server.createContext("/metrics", exchange -> {
+      byte[] body = scrape().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.start();
+    int bound = server.getAddress().getPort();
+    log.info("metrics at http://0.0.0.0:{}/metrics", bound);
+    return bound;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (server != null) {
+      server.stop(0);
+    }
+    registry.close();
+  }
+}
