@@ -6,8 +6,10 @@ import io.conclave.resilience.CallRejectedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +24,7 @@ public final class ResilientModel implements LlmClient {
   private final CallPipeline pipeline;
   private final Optional<LlmClient> fallback;
   private final MeterRegistry metrics;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   public ResilientModel(LlmClient primary, CallPipeline pipeline, Optional<LlmClient> fallback) {
     this(primary, pipeline, fallback, new CompositeMeterRegistry());
@@ -75,9 +78,10 @@ public final class ResilientModel implements LlmClient {
       outcome = "fallback";
       return fallback.get().answer(prompt);
     } finally {
-      Timer.builder("conclave.model.calls").description("model calls through their pipeline, retries included")
-          .tag("model", primary.model()).tag("outcome", outcome).publishPercentileHistogram()
-          .register(metrics).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      timers.computeIfAbsent(outcome, o -> Timer.builder("conclave.model.calls")
+          .description("model calls through their pipeline, retries included").tag("model", primary.model())
+          .tag("outcome", o).publishPercentileHistogram().register(metrics))
+          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
   }
 }
