@@ -8,6 +8,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", description = "Benchmarks (real broker and registry, embedded).",
     mixinStandardHelpOptions = true, subcommands = {FailoverBench.class, EventLogBench.class, SagaBench.class,
-        KnowledgeBench.class, PipelineBench.class})
+        KnowledgeBench.class, PipelineBench.class, ScaleBench.class})
 final class BenchCommand {
 }
