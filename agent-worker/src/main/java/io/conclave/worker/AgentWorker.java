@@ -65,7 +65,7 @@ public final class AgentWorker implements AutoCloseable {
     AgentLogs reader = new AgentLogs(settings, serdes);
     logs.add(reader);
     return new WorkerHandler<>(agent, records, reader, model, clock, knowledge, settings.snapshotEvery(),
-        settings.topics().commands(agent.type()));
+        settings.topics().commands(agent.type()), settings.groups().stepBudget());
   }
 
   /**

@@ -50,11 +50,12 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
   private final Clock clock;
   private final KnowledgeAccess knowledge;
   private final String commandTopic;
+  private final Duration stepBudget;
   private final int snapshotEvery;
   private final Map<Integer, AgentJournal<S>> journals = new HashMap<>();
 
   WorkerHandler(Agent<S> agent, ConclaveRecords records, AgentLogs logs, LlmClient model, Clock clock,
-                KnowledgeAccess knowledge, int snapshotEvery, String commandTopic) {
+                KnowledgeAccess knowledge, int snapshotEvery, String commandTopic, Duration stepBudget) {
     this.agent = agent;
     this.records = records;
     this.logs = logs;
@@ -62,6 +63,7 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
     this.clock = clock;
     this.knowledge = knowledge;
     this.commandTopic = commandTopic;
+    this.stepBudget = stepBudget;
     this.snapshotEvery = snapshotEvery;
   }
 
@@ -119,8 +121,8 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
         command.attempt());
     var origin = new AgentJournal.Origin(Optional.of(slip.sagaId()), Optional.of(slip.cursor()), start,
         Optional.empty());
-    Duration attemptTimeout = command.deadline().map(d -> Duration.between(start, d)).filter(d -> d.compareTo(
-        ATTEMPT_TIMEOUT) < 0).orElse(ATTEMPT_TIMEOUT);
+    Duration attemptTimeout = attemptTimeout(command.deadline().map(d -> Duration.between(start, d)),
+        step.policy().maxAttempts(), stepBudget);
     var policies = CallPolicies.<StepResult>forStep(attemptTimeout, step.policy().maxAttempts(),
         step.policy().backoff());
     StepRunner.Ran ran = StepRunner.run(agent, journal, request, origin, policies, model, knowledge);
@@ -149,7 +151,8 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
     Instant start = clock.instant();
     var origin = new AgentJournal.Origin(Optional.of(slip.sagaId()), Optional.of(index), start, Optional.empty());
     // one attempt here: the shard leader retries a failed compensation with backoff, without holding this thread
-    var policies = CallPolicies.<StepResult>forStep(ATTEMPT_TIMEOUT, 1, Duration.ZERO);
+    var policies = CallPolicies.<StepResult>forStep(attemptTimeout(Optional.empty(), 1, stepBudget), 1,
+        Duration.ZERO);
     StepRunner.Ran ran = StepRunner.compensate(agent, journal, request, origin, policies, model,
         knowledge);
     Instant end = clock.instant();
@@ -176,6 +179,23 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
       }
     }
     return out;
+  }
+
+  /**
+   * How long one attempt of a step may run: until the step's deadline, at most {@link #ATTEMPT_TIMEOUT}, and short
+   * enough that all its attempts (with room for their backoffs) fit in {@code stepBudget}, the share of
+   * {@code max.poll.interval.ms} one record may take: a hung model then fails the step instead of making the worker
+   * leave its group.
+   */
+  static Duration attemptTimeout(Optional<Duration> untilDeadline, int maxAttempts, Duration stepBudget) {
+    Duration timeout = stepBudget.dividedBy(maxAttempts + 1L);
+    if (timeout.compareTo(ATTEMPT_TIMEOUT) > 0) {
+      timeout = ATTEMPT_TIMEOUT;
+    }
+    if (untilDeadline.isPresent() && untilDeadline.get().compareTo(timeout) < 0) {
+      timeout = untilDeadline.get();
+    }
+    return timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout;
   }
 
   private void checkType(String type) {

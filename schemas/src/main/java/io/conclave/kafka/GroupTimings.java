@@ -20,7 +20,9 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
  * @param heartbeat       heartbeat interval, at most a third of the session timeout; default 100 ms. A member
  *                        learns of a rebalance with its next heartbeat, so this bounds a graceful handover
  * @param maxPollInterval a member whose processing thread is stuck this long (while its heartbeats go on) leaves
- *                        the group; default 60 s
+ *                        the group; default 5 min. A member spends at most a third of it on one poll's records
+ *                        ({@link #batchBudget()}) and a step at most another third ({@link #stepBudget()}), so a
+ *                        slow or hung call never makes it leave
  */
 public record GroupTimings(Duration sessionTimeout, Duration heartbeat, Duration maxPollInterval) {
   public GroupTimings {
@@ -34,7 +36,20 @@ public record GroupTimings(Duration sessionTimeout, Duration heartbeat, Duration
   }
 
   public static GroupTimings defaults() {
-    return new GroupTimings(Duration.ofMillis(1000), Duration.ofMillis(100), Duration.ofSeconds(60));
+    return new GroupTimings(Duration.ofMillis(1000), Duration.ofMillis(100), Duration.ofMinutes(5));
+  }
+
+  /**
+   * How long a member may spend on one poll's records: past it, it starts no further record, commits what it has done
+   * and reads the rest again. A third of the max poll interval.
+   */
+  public Duration batchBudget() {
+    return maxPollInterval.dividedBy(3);
+  }
+
+  /** The longest one record's handling (a saga step, all its attempts) may take: a third of the max poll interval. */
+  public Duration stepBudget() {
+    return maxPollInterval.dividedBy(3);
   }
 
   public GroupTimings withMaxPollInterval(Duration interval) {

@@ -171,6 +171,8 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CompletableFuture<Void> done = new CompletableFuture<>();
+  /** How long one poll's records may take before the rest waits for the next poll: a third of the poll interval. */
+  private final long batchBudgetNanos;
   /** Owned partitions paused because the handler holds their topic; touched by the loop's thread only. */
   private final Set<TopicPartition> heldPaused = new HashSet<>();
   private volatile boolean running = true;
@@ -199,6 +201,9 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       consumerConfig.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CoPartitionedAssignor.class.getName());
     }
     this.consumer = new KafkaConsumer<>(consumerConfig);
+    // Kafka's own default when the options do not say
+    Object interval = consumerConfig.getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 300_000);
+    this.batchBudgetNanos = Duration.ofMillis(Long.parseLong(interval.toString())).dividedBy(3).toNanos();
     this.thread = new Thread(this::run, options.name());
   }
 
@@ -276,8 +281,16 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     // by the time the batch is done
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     boolean begun = false;
+    long start = System.nanoTime();
+    int handled = 0;
     for (TopicPartition tp : tps) {
-      for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+      List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+      long next = -1; // the first record not handled, when the batch stops early
+      for (ConsumerRecord<byte[], byte[]> record : list) {
+        if (handled > 0 && System.nanoTime() - start >= batchBudgetNanos) {
+          next = record.offset();
+          break;
+        }
         for (ProducerRecord<byte[], byte[]> out : handleOne(record)) {
           if (!begun) {
             producer.beginTransaction();
@@ -285,8 +298,18 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
           }
           sent.add(producer.send(out));
         }
+        handled++;
+        pending.put(tp, new OffsetAndMetadata(record.offset() + 1));
       }
-      pending.put(tp, new OffsetAndMetadata(records.records(tp).get(records.records(tp).size() - 1).offset() + 1));
+      if (next >= 0) {
+        // the batch has taken its share of max.poll.interval.ms: commit what is done, read the rest again
+        int at = tps.indexOf(tp);
+        consumer.seek(tp, next);
+        tps.subList(at + 1, tps.size()).forEach(rest -> consumer.seek(rest, records.records(rest).get(0).offset()));
+        log.info("{}: partition {} handled {} records in {} ms, its share of the poll interval; the rest is read "
+            + "again", options.name(), tp.partition(), handled, (System.nanoTime() - start) / 1_000_000);
+        break;
+      }
     }
     if (!begun && tps.stream().allMatch(tp -> options.followedTopics().contains(tp.topic()))) {
       return;
