@@ -18,10 +18,18 @@ import java.util.Optional;
  * @param prices          per model name, micro-units of currency per million input and output tokens; a model not
  *                        in the table costs nothing
  * @param sagaTokenBudget the tokens a saga may spend; 0 for no budget
+ * @param recordBodies    whether a call's prompt and answer are recorded as they are (needed to re-drive a saga over
+ *                        its recording) or only as their SHA-256 ({@code sha256:<hex>}), for prompts that must not be
+ *                        kept
  */
-public record CallLedger(Map<String, Price> prices, long sagaTokenBudget) {
-  /** No prices, no budget. */
+public record CallLedger(Map<String, Price> prices, long sagaTokenBudget, boolean recordBodies) {
+  /** No prices, no budget, bodies recorded. */
   public static final CallLedger FREE = new CallLedger(Map.of(), 0);
+
+  /** A ledger that records bodies. */
+  public CallLedger(Map<String, Price> prices, long sagaTokenBudget) {
+    this(prices, sagaTokenBudget, true);
+  }
 
   /** Micro-units of currency per million tokens. */
   public record Price(long inputPerMillion, long outputPerMillion) {
@@ -48,6 +56,11 @@ public record CallLedger(Map<String, Price> prices, long sagaTokenBudget) {
     long millionths = Math.addExact(Math.multiplyExact(usage.inputTokens(), price.inputPerMillion()),
         Math.multiplyExact(usage.outputTokens(), price.outputPerMillion()));
     return (millionths + 999_999) / 1_000_000;
+  }
+
+  /** A prompt or an answer as the ledger records it: itself, or its SHA-256. */
+  String recorded(String text) {
+    return recordBodies ? text : "sha256:" + Digests.sha256(text);
   }
 
   static String agentTokens(String agentId) {

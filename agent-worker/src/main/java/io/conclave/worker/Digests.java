@@ -27,4 +27,14 @@ final class Digests {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
   }
+
+  /** The whole SHA-256 of {@code text} (UTF-8), in hex. */
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
 }

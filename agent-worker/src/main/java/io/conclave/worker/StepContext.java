@@ -36,7 +36,8 @@ final class StepContext<S> implements AgentContext<S> {
         Answer answer = model.answer(prompt);
         long latencyMs = (System.nanoTime() - start) / 1_000_000;
         String text = Objects.requireNonNull(answer.text(), () -> answer.model() + " answered null");
-        var call = new ModelCall(answer.model(), prompt, text, answer.usage(),
+        var call = new ModelCall(answer.model(), access.ledger().recorded(prompt), access.ledger().recorded(text),
+            answer.usage(),
             access.ledger().costMicros(answer.model(), answer.usage()), latencyMs);
         draft.append(ModelCall.KIND, call.payload(), Optional.of(answer.model()));
         access.ledger().record(call, draft.agentId(), sagaId, StepContext.this.knowledge);

@@ -108,4 +108,16 @@ class CallLedgerTest {
     assertThat(counters(ran)).doesNotContainKey("ledger.saga.saga-1.cost-micros")
         .containsEntry("ledger.saga.saga-1.tokens", 1200L);
   }
+
+  @Test
+  void withoutBodiesOnlyTheHashesOfThePromptAndAnswerAreKept() {
+    StepRunner.Ran ran = step(new MeteredModel(), new CallLedger(Map.of(), 0, false), Map.of());
+
+    Decision recorded = ran.decisions().get(0);
+    ModelCall call = ModelCall.of(recorded);
+    assertThat(call.prompt()).isEqualTo("sha256:" + Digests.sha256("q")).hasSize(7 + 64);
+    assertThat(call.answer()).isEqualTo("sha256:" + Digests.sha256("answer to q"));
+    assertThat(recorded.payload()).doesNotContain("answer to q");
+    assertThat(call.usage().total()).isEqualTo(1200);
+  }
 }
