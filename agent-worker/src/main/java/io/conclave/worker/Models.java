@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * ({@code CONCLAVE_LLM_BASE_URL}) the {@linkplain OfflineModel offline model}, so Conclave runs with no network;
  * with it, an {@link OpenAiChatModel} ({@code conclave.llm.model}, {@code conclave.llm.api-key}) behind its
  * {@link CallPipeline} (settings {@code conclave.llm.timeout-ms}, {@code max-attempts}, {@code backoff-ms},
- * {@code breaker-failures}, {@code breaker-window}, {@code breaker-delay-ms}, {@code max-concurrent},
+ * {@code breaker-failures}, {@code breaker-window}, {@code breaker-delay-ms}, {@code breaker-period-ms} (a
+ * time-based breaker: that many failures within the period, of at least {@code breaker-window} calls), {@code max-concurrent},
  * {@code rate-per-second}), falling back to the offline model if {@code conclave.llm.fallback} is {@code offline}
  * (default {@code none}: the step fails and its saga compensates).
  */
@@ -66,7 +67,8 @@ public final class Models {
         env.millis("conclave.llm.breaker-delay-ms", "CONCLAVE_LLM_BREAKER_DELAY_MS", d.breakerDelay()),
         d.breakerProbes(),
         env.integer("conclave.llm.max-concurrent", "CONCLAVE_LLM_MAX_CONCURRENT", d.maxConcurrent()),
-        env.integer("conclave.llm.rate-per-second", "CONCLAVE_LLM_RATE_PER_SECOND", d.ratePerSecond()), timeout);
+        env.integer("conclave.llm.rate-per-second", "CONCLAVE_LLM_RATE_PER_SECOND", d.ratePerSecond()), timeout,
+        env.millis("conclave.llm.breaker-period-ms", "CONCLAVE_LLM_BREAKER_PERIOD_MS", d.breakerPeriod()));
     String fallback = env.get("conclave.llm.fallback", "CONCLAVE_LLM_FALLBACK", "none");
     if (!fallback.equals("none") && !fallback.equals("offline")) {
       throw new IllegalArgumentException("conclave.llm.fallback / CONCLAVE_LLM_FALLBACK must be none or offline, was '"

@@ -139,6 +139,19 @@ class ResilientModelTest {
   }
 
   @Test
+  void aTimeBasedBreakerOpensOnceItsPeriodHasSeenEnoughCallsAndFailures() {
+    server.then(Reply.error(500, "a"), Reply.error(500, "b"), Reply.error(500, "c"));
+    // 2 failures within a minute, counted once the minute has seen at least 3 calls
+    var model = model(withBreaker(2, 3).withBreakerPeriod(Duration.ofMinutes(1)), Optional.empty());
+
+    assertThatThrownBy(() -> model.complete("q")).isInstanceOf(ServiceUnavailableException.class);
+    assertThatThrownBy(() -> model.complete("q")).isInstanceOf(ServiceUnavailableException.class);
+    assertThat(model.pipeline().breaker().isClosed()).as("2 failures, but only 2 calls").isTrue();
+    assertThatThrownBy(() -> model.complete("q")).isInstanceOf(ServiceUnavailableException.class);
+    assertThat(model.pipeline().breaker().isOpen()).isTrue();
+  }
+
+  @Test
   void aClientErrorDoesNotCountAgainstTheService() {
     server.then(Reply.error(400, "a"), Reply.error(400, "b"), Reply.error(400, "c"));
     var model = model(withBreaker(2, 2), Optional.empty());

@@ -57,9 +57,15 @@ public final class CallPipeline {
             0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()))
         .withMaxAttempts(policy.maxAttempts())
         .build();
-    this.breaker = CircuitBreaker.builder()
-        .handleIf(failure -> !(failure instanceof CallRejectedException))
-        .withFailureThreshold(policy.breakerFailures(), policy.breakerWindow())
+    var breakerBuilder = CircuitBreaker.builder()
+        .handleIf(failure -> !(failure instanceof CallRejectedException));
+    if (policy.breakerPeriod().isZero()) {
+      breakerBuilder.withFailureThreshold(policy.breakerFailures(), policy.breakerWindow());
+    } else {
+      // time-based: this many failures within the period, once the period has seen at least breakerWindow calls
+      breakerBuilder.withFailureThreshold(policy.breakerFailures(), policy.breakerWindow(), policy.breakerPeriod());
+    }
+    this.breaker = breakerBuilder
         .withDelay(policy.breakerDelay())
         .withSuccessThreshold(policy.breakerProbes())
         .onOpen(e -> listener.changed(name, e.getPreviousState(), CircuitBreaker.State.OPEN))
