@@ -8,6 +8,8 @@ import io.conclave.kafka.StreamsReset;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.event.ApplicationEventListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
@@ -71,6 +73,7 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
   private final Supplier<Topology> topology;
   private final List<String> inputTopics;
   private final Admin admin;
+  private final MeterRegistry meters;
   private final ReentrantLock lifecycle = new ReentrantLock();
   /** The running instance; null while stopped or rebuilding. */
   private volatile Instance current;
@@ -81,7 +84,7 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
   /** Set once by {@link #close()}: nothing starts after it. Guarded by {@link #lifecycle}. */
   private boolean closed;
 
-  private record Instance(KafkaStreams streams, Path stateDir) {}
+  private record Instance(KafkaStreams streams, Path stateDir, KafkaStreamsMetrics metrics) {}
 
   /**
    * What a rebuild did.
@@ -93,7 +96,7 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
   public record Rebuilt(String applicationId, LogPosition from, StreamsReset.Outcome outcome) {}
 
   ProjectionRuntime(StreamsSettings settings, ConclaveSettings conclave, ConclaveSerdes serdes, JsonMapper json,
-                    Admin admin, KnowledgeSettings knowledge, AdvertisedAddress address) {
+                    Admin admin, KnowledgeSettings knowledge, AdvertisedAddress address, MeterRegistry meters) {
     var topologySerdes = new ProjectionTopology.TopologySerdes(serdes.taskSubmission(), serdes.sagaEvent(),
         serdes.decisionKey(), serdes.decision(), serdes.leaderElected(), new JsonSerde<>(json, TaskView.class),
         new JsonSerde<>(json, SagaState.class), new JsonSerde<>(json, DecisionView.class),
@@ -103,6 +106,7 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
     this.topology = () -> ProjectionTopology.build(conclave.topics(), topologySerdes, knowledge.historyRetention());
     this.inputTopics = ProjectionTopology.inputTopics(conclave.topics());
     this.admin = admin;
+    this.meters = meters;
   }
 
   /** Starts Kafka Streams once the HTTP server listens, with its address (see the class comment). */
@@ -284,14 +288,18 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
         log.info("projections {} are {}", applicationId(), now);
       }
     });
+    // Kafka Streams' own metrics (process rates, lag, state stores) on /prometheus, tagged by client
+    KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+    metrics.bindTo(meters);
     streams.start();
     log.info("projections {} started at {} (state in {})", applicationId(), AdvertisedAddress.endpoint(self),
         stateDir);
-    return new Instance(streams, stateDir);
+    return new Instance(streams, stateDir, metrics);
   }
 
   /** Closes the instance, leaving the group; returns its state directory. */
   private static Path stop(Instance instance) {
+    instance.metrics().close();
     boolean done = instance.streams().close(
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(CLOSE_TIMEOUT));

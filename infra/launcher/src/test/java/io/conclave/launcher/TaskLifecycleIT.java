@@ -64,6 +64,10 @@ class TaskLifecycleIT {
     assertThat(json.readTree(accepted.body()).get("taskId").asText()).isEqualTo("task-1");
     JsonNode task = http.awaitTaskStatus("task-1", "COMPLETED");
     assertThat(task.get("sagaId").asText()).isEqualTo("saga-task-1");
+    // the projections' metrics for Prometheus: the HTTP requests just made and Kafka Streams'
+    HttpResponse<String> metrics = http.get("/prometheus");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("http_server_requests_seconds_count").contains("kafka_stream_");
     // the submission and the saga are separate projections: the prompt joins the view once both have caught up
     eventually(() -> assertThat(
         json.readTree(http.get("/tasks/task-1").body()).path("prompt").asText()).isEqualTo("Why is the sky blue?"));
