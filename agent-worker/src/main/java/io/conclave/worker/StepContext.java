@@ -18,7 +18,8 @@ final class StepContext<S> implements AgentContext<S> {
   private final Knowledge knowledge;
   private final List<String> skippedEffects = new ArrayList<>();
 
-  private StepContext(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess access, boolean effectsOn) {
+  private StepContext(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess access, boolean effectsOn,
+                      List<FailedModelCall> failedCalls) {
     this.draft = Objects.requireNonNull(draft, "draft");
     this.effectsOn = effectsOn;
     this.knowledge = new DraftKnowledge(draft, access);
@@ -33,7 +34,14 @@ final class StepContext<S> implements AgentContext<S> {
         Optional<String> sagaId = draft.origin().sagaId();
         access.ledger().checkBudget(sagaId, StepContext.this.knowledge);
         long start = System.nanoTime();
-        Answer answer = model.answer(prompt);
+        Answer answer;
+        try {
+          answer = model.answer(prompt);
+        } catch (RuntimeException e) {
+          failedCalls.add(new FailedModelCall(model.model(), access.ledger().recorded(prompt),
+              e.getClass().getSimpleName() + ": " + e.getMessage(), (System.nanoTime() - start) / 1_000_000));
+          throw e;
+        }
         long latencyMs = (System.nanoTime() - start) / 1_000_000;
         String text = Objects.requireNonNull(answer.text(), () -> answer.model() + " answered null");
         var call = new ModelCall(answer.model(), access.ledger().recorded(prompt), access.ledger().recorded(text),
@@ -52,13 +60,19 @@ final class StepContext<S> implements AgentContext<S> {
    * @param knowledge the worker's clock and observed knowledge
    */
   static <S> StepContext<S> live(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess knowledge) {
-    return new StepContext<>(draft, model, knowledge, true);
+    return live(draft, model, knowledge, new ArrayList<>());
+  }
+
+  /** As {@link #live(AgentJournal.Draft, LlmClient, KnowledgeAccess)}, adding the calls that fail to {@code failedCalls}. */
+  static <S> StepContext<S> live(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess knowledge,
+                                 List<FailedModelCall> failedCalls) {
+    return new StepContext<>(draft, model, knowledge, true, failedCalls);
   }
 
   /** A step re-driven over a recording: effects are noted, not performed; knowledge updates stay in the draft. */
   static <S> StepContext<S> redrive(AgentJournal.Draft<S> draft, LlmClient recordedAnswers,
                                     KnowledgeAccess knowledge) {
-    return new StepContext<>(draft, recordedAnswers, knowledge, false);
+    return new StepContext<>(draft, recordedAnswers, knowledge, false, new ArrayList<>());
   }
 
   @Override

@@ -5,6 +5,8 @@ import dev.failsafe.FailsafeExecutor;
 import io.conclave.core.AgentJournal;
 import io.conclave.core.Decision;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -40,12 +42,14 @@ final class StepRunner {
   private static <S> Ran run(AgentJournal<S> journal, AgentJournal.Origin origin, FailsafeExecutor<StepResult> policies,
                              LlmClient model, KnowledgeAccess knowledge, String failureKind, Function<AgentContext<S>, StepResult> call) {
     AtomicReference<AgentJournal.Draft<S>> attempt = new AtomicReference<>();
+    // the model calls that failed, in every attempt: the ledger keeps them whatever the step's outcome
+    List<FailedModelCall> failedCalls = new CopyOnWriteArrayList<>();
     StepResult result;
     try {
       result = policies.get(() -> {
         AgentJournal.Draft<S> draft = journal.begin(origin);
         attempt.set(draft);
-        return call.apply(StepContext.live(draft, model, knowledge));
+        return call.apply(StepContext.live(draft, model, knowledge, failedCalls));
       });
     } catch (IllegalArgumentException e) {
       throw e;
@@ -57,6 +61,9 @@ final class StepRunner {
       attempt.set(journal.begin(origin));
     }
     AgentJournal.Draft<S> draft = attempt.get();
+    for (FailedModelCall failedCall : failedCalls) {
+      draft.append(FailedModelCall.KIND, failedCall.payload(), Optional.of(failedCall.model()));
+    }
     if (result instanceof StepResult.Failed failed) {
       draft.append(failureKind, failed.reason());
     }

@@ -228,7 +228,13 @@ class ResilientModelTest {
     assertThat(((StepResult.Failed) ran.result()).reason()).contains("ServiceUnavailableException")
         .contains("answered 500: c");
     assertThat(server.received()).hasSize(3);
-    assertThat(ran.decisions()).extracting(Decision::kind).containsExactly(StepEngine.FAILURE_DECISION);
+    // the ledger keeps the failed call (the model's pipeline gave up on it once), then the step's failure
+    assertThat(ran.decisions()).extracting(Decision::kind)
+        .containsExactly(FailedModelCall.KIND, StepEngine.FAILURE_DECISION);
+    FailedModelCall failed = FailedModelCall.of(ran.decisions().get(0));
+    assertThat(failed.model()).isEqualTo("gpt-test");
+    assertThat(failed.prompt()).isEqualTo("q");
+    assertThat(failed.error()).startsWith("ServiceUnavailableException: ").contains("answered 500: c");
   }
 
   @Test

@@ -94,6 +94,12 @@ class ModelFailureIT {
       // two steps answered, then the third step's two attempts: the step itself was not tried again
       assertThat(model.received()).hasSize(4);
       assertThat(model.received()).allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer sk-test"));
+      // the failed call is in the ledger too: in the log of the agent whose step failed, with the step's failure
+      assertThat(RecordedLogs.allDecisions(settings)).filteredOn(d -> d.kind().equals("LLM_CALL_FAILED"))
+          .singleElement().satisfies(d -> {
+            assertThat(d.agentId()).startsWith("write-");
+            assertThat(d.payload()).contains("answered 503: still down");
+          });
 
       // the model's breaker (2 failures of the last 2 calls) opened: on conclave.agent-health, and GET /breakers shows
       // its latest state
