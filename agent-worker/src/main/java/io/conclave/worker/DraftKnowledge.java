@@ -110,8 +110,7 @@ final class DraftKnowledge implements Knowledge {
   private Crdt current(String key, KnowledgeType first, KnowledgeType... alsoAccepted) {
     Crdt current = get(key).orElse(first.empty());
     if (current.type() != first && Stream.of(alsoAccepted).noneMatch(t -> t == current.type())) {
-      throw new IllegalArgumentException("knowledge key '" + key + "' holds a " + current.type()
-          + ", so it cannot take an update of type " + first);
+      throw KnowledgeDelta.typeConflict(key, current.type(), first);
     }
     return current;
   }

@@ -62,12 +62,12 @@ final class KnowledgeJson {
     ObjectNode node = JSON.createObjectNode();
     node.put("key", entry.key());
     node.put("type", crdt.type().id());
-    node.set("value", tree(CrdtJson.encodeValue(crdt)));
+    node.set("value", CrdtJson.valueTree(crdt));
     ArrayNode replicas = node.putArray("replicas");
     new TreeSet<>(crdt.replicas()).forEach(replicas::add);
     node.put("updatedAt", entry.state().updatedAt().toString());
     node.put("deltas", entry.state().deltas());
-    node.set("state", tree(CrdtJson.encode(crdt)));
+    node.set("state", CrdtJson.tree(crdt));
     return node;
   }
 
@@ -119,7 +119,7 @@ final class KnowledgeJson {
     if (!state.isObject()) {
       throw new IllegalArgumentException(path + ".state must be an object");
     }
-    Crdt crdt = CrdtJson.decode(state.toString());
+    Crdt crdt = CrdtJson.decode(state);
     if (crdt.type() != KnowledgeType.of(type.textValue())) {
       throw new IllegalArgumentException(path + ": type " + type.textValue() + " but the state is a " + crdt.type());
     }

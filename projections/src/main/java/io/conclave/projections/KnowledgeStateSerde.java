@@ -81,7 +81,7 @@ final class KnowledgeStateSerde implements Serde<KnowledgeState> {
           + updatedAt.textValue(), e);
     }
     try {
-      return new KnowledgeState(CrdtJson.decode(crdt.toString()), at, deltas.longValue());
+      return new KnowledgeState(CrdtJson.decode(crdt), at, deltas.longValue());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("malformed knowledge state: " + e.getMessage(), e);
     }

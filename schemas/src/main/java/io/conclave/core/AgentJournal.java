@@ -182,7 +182,10 @@ public final class AgentJournal<S> {
      * @throws IllegalArgumentException if the key is invalid or {@code delta} is of another type than the key's state
      */
     public Decision update(String key, io.conclave.crdt.Crdt delta) {
-      knowledge.get(KnowledgeDelta.key(key)).ifPresent(current -> current.merge(delta));
+      // checked before the fold sees the decision: a rejected update must leave the draft as it was
+      knowledge.get(KnowledgeDelta.key(key)).filter(current -> current.type() != delta.type()).ifPresent(current -> {
+        throw KnowledgeDelta.typeConflict(key, current.type(), delta.type());
+      });
       return record(KnowledgeDelta.DECISION, KnowledgeDelta.payload(key, delta), Optional.empty());
     }
 

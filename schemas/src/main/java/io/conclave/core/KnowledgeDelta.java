@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conclave.crdt.Crdt;
 import io.conclave.crdt.CrdtJson;
+import io.conclave.crdt.KnowledgeType;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -48,15 +49,17 @@ public record KnowledgeDelta(String key, String replica, long sequence, Optional
     return Require.id(key, "knowledge key", MAX_KEY_LENGTH);
   }
 
+  /** The error of an update of type {@code wanted} to a key that holds a {@code held}. */
+  public static IllegalArgumentException typeConflict(String key, KnowledgeType held, KnowledgeType wanted) {
+    return new IllegalArgumentException("knowledge key '" + key + "' holds a " + held
+        + ", so it cannot take an update of type " + wanted);
+  }
+
   /** The payload of the {@value #DECISION} decision of an update: {@code {"key": ..., "delta": <CrdtJson>}}. */
   public static String payload(String key, Crdt delta) {
     ObjectNode node = JSON.createObjectNode().put("key", key(key));
-    try {
-      node.set("delta", JSON.readTree(CrdtJson.encode(delta)));
-      return JSON.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("CrdtJson always writes JSON", e);
-    }
+    node.set("delta", CrdtJson.tree(delta));
+    return node.toString();
   }
 
   /**
@@ -79,6 +82,6 @@ public record KnowledgeDelta(String key, String replica, long sequence, Optional
           + " must be {\"key\": <text>, \"delta\": <CRDT>}");
     }
     return new KnowledgeDelta(node.get("key").asText(), decision.agentId(), decision.sequence(), decision.sagaId(),
-        decision.at(), CrdtJson.decode(node.get("delta").toString()));
+        decision.at(), CrdtJson.decode(node.get("delta")));
   }
 }

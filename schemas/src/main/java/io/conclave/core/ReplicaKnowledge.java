@@ -56,14 +56,8 @@ public record ReplicaKnowledge(Map<String, Crdt> byKey) {
   /** The view as JSON text: {@code {key: <CrdtJson state>, ...}}. */
   public String encode() {
     ObjectNode node = JSON.createObjectNode();
-    try {
-      for (var e : byKey.entrySet()) {
-        node.set(e.getKey(), JSON.readTree(CrdtJson.encode(e.getValue())));
-      }
-      return JSON.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("CrdtJson always writes JSON", e);
-    }
+    byKey.forEach((key, crdt) -> node.set(key, CrdtJson.tree(crdt)));
+    return node.toString();
   }
 
   /**
@@ -82,7 +76,7 @@ public record ReplicaKnowledge(Map<String, Crdt> byKey) {
       throw new IllegalArgumentException("a replica's knowledge must be a JSON object of knowledge keys");
     }
     Map<String, Crdt> byKey = new TreeMap<>();
-    node.fields().forEachRemaining(e -> byKey.put(e.getKey(), CrdtJson.decode(e.getValue().toString())));
+    node.fields().forEachRemaining(e -> byKey.put(e.getKey(), CrdtJson.decode(e.getValue())));
     return new ReplicaKnowledge(byKey);
   }
 }

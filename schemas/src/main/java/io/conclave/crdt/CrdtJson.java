@@ -45,6 +45,11 @@ public final class CrdtJson {
 
   /** The state as JSON text. */
   public static String encode(Crdt crdt) {
+    return text(tree(crdt));
+  }
+
+  /** The state as a JSON tree, for a document that embeds it (no detour through text). */
+  public static ObjectNode tree(Crdt crdt) {
     Checks.present(crdt, "crdt");
     ObjectNode node = NODES.objectNode().put("type", crdt.type().id());
     if (crdt instanceof GCounter g) {
@@ -64,7 +69,7 @@ public final class CrdtJson {
       ObjectNode entries = node.putObject("entries");
       ((LwwMap) crdt).entries().forEach((key, register) -> write(entries.putObject(key), register));
     }
-    return text(node);
+    return node;
   }
 
   /**
@@ -72,6 +77,11 @@ public final class CrdtJson {
    * string (or {@code null} if it has none) for the register and an object of strings for the map.
    */
   public static String encodeValue(Crdt crdt) {
+    return text(valueTree(crdt));
+  }
+
+  /** The value alone as a JSON tree, as {@link #encodeValue} writes it. */
+  public static JsonNode valueTree(Crdt crdt) {
     Checks.present(crdt, "crdt");
     JsonNode value;
     if (crdt instanceof GCounter g) {
@@ -89,7 +99,7 @@ public final class CrdtJson {
       ((LwwMap) crdt).value().forEach(map::put);
       value = map;
     }
-    return text(value);
+    return value;
   }
 
   /**
@@ -108,6 +118,17 @@ public final class CrdtJson {
     if (root == null || root.isMissingNode()) {
       throw new IllegalArgumentException("malformed CRDT: no JSON in the text");
     }
+    return decode(root);
+  }
+
+  /**
+   * The state {@link #tree} made, from a JSON tree a document embeds. Strict as {@link #decode(String)}, except that
+   * duplicate fields are the concern of whoever parsed the document.
+   *
+   * @throws IllegalArgumentException if the tree is not a state, saying what is wrong and where
+   */
+  public static Crdt decode(JsonNode root) {
+    Checks.present(root, "root");
     KnowledgeType type = null;
     try {
       type = KnowledgeType.of(text(field(object(root, "$"), "type", "$"), "$.type"));
