@@ -11,15 +11,20 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import jakarta.annotation.PreDestroy;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The circuit breakers of the worker processes, each as it last reported on conclave.agent-health (a small compacted
@@ -28,15 +33,24 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 @Controller("/breakers")
 @ExecuteOn(TaskExecutors.BLOCKING)
-class BreakerController {
+class BreakerController implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BreakerController.class);
+
   private final String topic;
-  private final String bootstrapServers;
+  /** One reader kept between requests (its connections and metadata), used by one request at a time. */
+  private final TopicScan scan;
   private final Deserializer<BreakerStateChanged> reader;
 
   BreakerController(ConclaveSettings settings, ConclaveSerdes serdes) {
     this.topic = settings.topics().agentHealth();
-    this.bootstrapServers = settings.bootstrapServers();
+    this.scan = new TopicScan(settings.bootstrapServers());
     this.reader = serdes.breakerStateChanged().deserializer();
+  }
+
+  @PreDestroy
+  @Override
+  public void close() {
+    scan.close();
   }
 
   /**
@@ -47,19 +61,28 @@ class BreakerController {
   List<BreakerView> breakers(@Nullable @QueryValue String state) {
     String wanted = state == null ? null : state(state);
     Map<String, BreakerStateChanged> latest = new TreeMap<>();
-    try (TopicScan scan = new TopicScan(bootstrapServers)) {
+    synchronized (scan) {
       for (int p = 0; p < ConclaveTopics.AGENT_HEALTH_PARTITIONS; p++) {
-        scan.scan(new TopicPartition(topic, p), 0, -1, r -> {
-          if (r.value() != null) {
-            BreakerStateChanged changed = reader.deserialize(topic, r.value());
-            latest.put(changed.key(), changed);
-          }
-        });
+        scan.scan(new TopicPartition(topic, p), 0, -1, r -> read(r).ifPresent(b -> latest.put(b.key(), b)));
       }
     }
     return latest.values().stream().filter(b -> wanted == null || b.to().name().equals(wanted))
         .sorted(Comparator.comparing(BreakerStateChanged::breaker).thenComparing(BreakerStateChanged::worker))
         .map(b -> new BreakerView(b.breaker(), b.worker(), b.agentTypes(), b.to().name(), b.at())).toList();
+  }
+
+  /** A report, or nothing for a record that is not one (logged: the rest of the topic still answers). */
+  private Optional<BreakerStateChanged> read(ConsumerRecord<byte[], byte[]> record) {
+    if (record.value() == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(reader.deserialize(topic, record.value()));
+    } catch (RuntimeException e) {
+      log.warn("{}-{}@{} is not a breaker report, left out of GET /breakers: {}", record.topic(), record.partition(),
+          record.offset(), e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private static String state(String state) {
