@@ -4,10 +4,8 @@ import dev.failsafe.CircuitBreaker;
 import io.conclave.core.BreakerStateChanged;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
+import io.conclave.kafka.ProcessIds;
 import io.conclave.resilience.CallPipeline;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -34,21 +32,10 @@ final class HealthReporter implements CallPipeline.BreakerListener, AutoCloseabl
 
   HealthReporter(String bootstrapServers, ConclaveRecords records, List<String> agentTypes, Clock clock) {
     this.records = Objects.requireNonNull(records, "records");
-    this.worker = workerId();
+    this.worker = ProcessIds.processId();
     this.agentTypes = List.copyOf(agentTypes);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.producer = new KafkaProducer<>(ClientConfigs.producer(bootstrapServers));
-  }
-
-  /** This process: {@code host-pid}. */
-  static String workerId() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "unknown-host";
-    }
-    return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
   }
 
   String worker() {

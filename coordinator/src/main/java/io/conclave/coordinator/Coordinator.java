@@ -1,11 +1,10 @@
 package io.conclave.coordinator;
 
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.ProcessIds;
 import io.conclave.kafka.ServiceRunner;
 import io.conclave.kafka.TransactionalPartitionLoop;
 import io.conclave.schemas.ConclaveSerdes;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,7 +29,7 @@ public final class Coordinator implements AutoCloseable {
     ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
     String prefix = settings.topics().prefix();
     String memberId = "coordinator-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    this.handler = new CoordinatorHandler(settings, serdes, planner, clock, memberId, hostName());
+    this.handler = new CoordinatorHandler(settings, serdes, planner, clock, memberId, ProcessIds.hostName());
     String tasks = settings.topics().tasks();
     String sagaEvents = settings.topics().sagaEvents();
     var options = new TransactionalPartitionLoop.Options("coordinator", settings.bootstrapServers(),
@@ -78,14 +77,6 @@ public final class Coordinator implements AutoCloseable {
   public void close() {
     loop.close();
     handler.close();
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "localhost";
-    }
   }
 
   public static void main(String[] args) {
