@@ -27,15 +27,15 @@ public final class Models {
 
   /**
    * The call ledger's rules: {@code conclave.llm.price.input-per-million} and {@code output-per-million} (micro-units
-   * of currency per million tokens of {@code model}, default 0), {@code conclave.llm.budget.saga-tokens} (0: none) and
-   * {@code conclave.llm.record-bodies} ({@code true}; {@code false} records prompts and answers as SHA-256 only).
+   * of currency per million tokens of {@code model}, default 0) and {@code conclave.llm.record-bodies} ({@code true};
+   * {@code false} records prompts and answers as SHA-256 only). Budgets are the shard leaders' settings
+   * ({@code ConclaveSettings.budgets()}): a step's allowance comes with its command.
    */
   public static CallLedger ledger(EnvironmentLookup env, String model) {
     var price = new CallLedger.Price(
         env.integer("conclave.llm.price.input-per-million", "CONCLAVE_LLM_PRICE_INPUT_PER_MILLION", 0),
         env.integer("conclave.llm.price.output-per-million", "CONCLAVE_LLM_PRICE_OUTPUT_PER_MILLION", 0));
     return new CallLedger(java.util.Map.of(model, price),
-        env.integer("conclave.llm.budget.saga-tokens", "CONCLAVE_LLM_BUDGET_SAGA_TOKENS", 0),
         Boolean.parseBoolean(env.get("conclave.llm.record-bodies", "CONCLAVE_LLM_RECORD_BODIES", "true")));
   }
 

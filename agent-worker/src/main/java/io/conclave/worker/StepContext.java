@@ -19,7 +19,7 @@ final class StepContext<S> implements AgentContext<S> {
   private final List<String> skippedEffects = new ArrayList<>();
 
   private StepContext(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess access, boolean effectsOn,
-                      List<FailedModelCall> failedCalls) {
+                      StepSpending spending) {
     this.draft = Objects.requireNonNull(draft, "draft");
     this.effectsOn = effectsOn;
     this.knowledge = new DraftKnowledge(draft, access);
@@ -31,48 +31,53 @@ final class StepContext<S> implements AgentContext<S> {
 
       @Override
       public String complete(String prompt) {
-        Optional<String> sagaId = draft.origin().sagaId();
-        access.ledger().checkBudget(sagaId, StepContext.this.knowledge);
+        spending.beforeCall(prompt);
         long start = System.nanoTime();
         Answer answer;
         try {
           answer = model.answer(prompt);
         } catch (RuntimeException e) {
-          failedCalls.add(new FailedModelCall(model.model(), access.ledger().recorded(prompt),
+          spending.failed(new FailedModelCall(model.model(), access.ledger().recorded(prompt),
               e.getClass().getSimpleName() + ": " + e.getMessage(), (System.nanoTime() - start) / 1_000_000));
           throw e;
         }
         long latencyMs = (System.nanoTime() - start) / 1_000_000;
         String text = Objects.requireNonNull(answer.text(), () -> answer.model() + " answered null");
         var call = new ModelCall(answer.model(), access.ledger().recorded(prompt), access.ledger().recorded(text),
-            answer.usage(),
-            access.ledger().costMicros(answer.model(), answer.usage()), latencyMs);
-        draft.append(ModelCall.KIND, call.payload(), Optional.of(answer.model()));
-        access.ledger().record(call, draft.agentId(), sagaId, StepContext.this.knowledge);
+            answer.usage(), access.ledger().costMicros(answer.model(), answer.usage()), latencyMs);
+        record(draft, call, StepContext.this.knowledge, access.ledger(), spending.tenant());
+        spending.answered(draft, call);
         return text;
       }
     };
   }
 
+  /** Records an answered call in {@code draft}: the ledger entry, and its tokens and cost on the ledger's counters. */
+  static void record(AgentJournal.Draft<?> draft, ModelCall call, Knowledge knowledge, CallLedger ledger,
+                     String tenant) {
+    draft.append(ModelCall.KIND, call.payload(), Optional.of(call.model()));
+    ledger.record(call, draft.agentId(), draft.origin().sagaId(), tenant, knowledge);
+  }
+
   /**
-   * A step run for real: effects happen.
+   * A step run for real, without a token limit: effects happen.
    *
    * @param knowledge the worker's clock and observed knowledge
    */
   static <S> StepContext<S> live(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess knowledge) {
-    return live(draft, model, knowledge, new ArrayList<>());
+    return live(draft, model, knowledge, StepSpending.unlimited());
   }
 
-  /** As {@link #live(AgentJournal.Draft, LlmClient, KnowledgeAccess)}, adding the calls that fail to {@code failedCalls}. */
+  /** An attempt of a step run for real, its model calls counted and limited by {@code spending}. */
   static <S> StepContext<S> live(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess knowledge,
-                                 List<FailedModelCall> failedCalls) {
-    return new StepContext<>(draft, model, knowledge, true, failedCalls);
+                                 StepSpending spending) {
+    return new StepContext<>(draft, model, knowledge, true, spending);
   }
 
   /** A step re-driven over a recording: effects are noted, not performed; knowledge updates stay in the draft. */
   static <S> StepContext<S> redrive(AgentJournal.Draft<S> draft, LlmClient recordedAnswers,
                                     KnowledgeAccess knowledge) {
-    return new StepContext<>(draft, recordedAnswers, knowledge, false, new ArrayList<>());
+    return new StepContext<>(draft, recordedAnswers, knowledge, false, StepSpending.unlimited());
   }
 
   @Override

@@ -6,7 +6,6 @@ import io.conclave.core.AgentJournal;
 import io.conclave.core.Decision;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -19,20 +18,33 @@ import java.util.function.Function;
 final class StepRunner {
   private StepRunner() {}
 
-  /** The result and the decisions it added to the agent's log. */
-  record Ran(StepResult result, List<Decision> decisions) {}
+  /**
+   * The result, the decisions it added to the agent's log, and the tokens its model calls spent (every attempt's).
+   */
+  record Ran(StepResult result, List<Decision> decisions, long tokens) {}
 
-  /** A saga step: {@link Agent#act}, failing with {@value StepEngine#FAILURE_DECISION}. */
+  /** A saga step without a token limit. */
   static <S> Ran run(Agent<S> agent, AgentJournal<S> journal, StepRequest request, AgentJournal.Origin origin,
                      FailsafeExecutor<StepResult> policies, LlmClient model, KnowledgeAccess knowledge) {
-    return run(journal, origin, policies, model, knowledge, StepEngine.FAILURE_DECISION, ctx -> agent.act(request, ctx));
+    return run(agent, journal, request, origin, policies, model, knowledge, StepSpending.unlimited());
+  }
+
+  /**
+   * A saga step: {@link Agent#act}, failing with {@value StepEngine#FAILURE_DECISION}; its model calls are counted and
+   * limited by {@code spending}.
+   */
+  static <S> Ran run(Agent<S> agent, AgentJournal<S> journal, StepRequest request, AgentJournal.Origin origin,
+                     FailsafeExecutor<StepResult> policies, LlmClient model, KnowledgeAccess knowledge,
+                     StepSpending spending) {
+    return run(journal, origin, policies, model, knowledge, spending, StepEngine.FAILURE_DECISION,
+        ctx -> agent.act(request, ctx));
   }
 
   /** A compensation: {@link Agent#compensate}, failing with {@value StepEngine#COMPENSATION_FAILURE_DECISION}. */
   static <S> Ran compensate(Agent<S> agent, AgentJournal<S> journal, CompensationRequest request,
                             AgentJournal.Origin origin, FailsafeExecutor<StepResult> policies, LlmClient model,
-                            KnowledgeAccess knowledge) {
-    return run(journal, origin, policies, model, knowledge, StepEngine.COMPENSATION_FAILURE_DECISION,
+                            KnowledgeAccess knowledge, StepSpending spending) {
+    return run(journal, origin, policies, model, knowledge, spending, StepEngine.COMPENSATION_FAILURE_DECISION,
         ctx -> agent.compensate(request, ctx));
   }
 
@@ -40,16 +52,15 @@ final class StepRunner {
    * @throws IllegalArgumentException if the agent says the request can never succeed (nothing is accepted)
    */
   private static <S> Ran run(AgentJournal<S> journal, AgentJournal.Origin origin, FailsafeExecutor<StepResult> policies,
-                             LlmClient model, KnowledgeAccess knowledge, String failureKind, Function<AgentContext<S>, StepResult> call) {
+                             LlmClient model, KnowledgeAccess knowledge, StepSpending spending, String failureKind,
+                             Function<AgentContext<S>, StepResult> call) {
     AtomicReference<AgentJournal.Draft<S>> attempt = new AtomicReference<>();
-    // the model calls that failed, in every attempt: the ledger keeps them whatever the step's outcome
-    List<FailedModelCall> failedCalls = new CopyOnWriteArrayList<>();
     StepResult result;
     try {
       result = policies.get(() -> {
         AgentJournal.Draft<S> draft = journal.begin(origin);
         attempt.set(draft);
-        return call.apply(StepContext.live(draft, model, knowledge, failedCalls));
+        return call.apply(StepContext.live(draft, model, knowledge, spending));
       });
     } catch (IllegalArgumentException e) {
       throw e;
@@ -61,12 +72,20 @@ final class StepRunner {
       attempt.set(journal.begin(origin));
     }
     AgentJournal.Draft<S> draft = attempt.get();
-    for (FailedModelCall failedCall : failedCalls) {
+    // the ledger keeps every call, whichever attempt made it and whatever the step's outcome
+    List<ModelCall> discarded = spending.answeredOutside(draft);
+    if (!discarded.isEmpty()) {
+      var ledgerKnowledge = new DraftKnowledge(draft, knowledge);
+      for (ModelCall answered : discarded) {
+        StepContext.record(draft, answered, ledgerKnowledge, knowledge.ledger(), spending.tenant());
+      }
+    }
+    for (FailedModelCall failedCall : spending.failedCalls()) {
       draft.append(FailedModelCall.KIND, failedCall.payload(), Optional.of(failedCall.model()));
     }
     if (result instanceof StepResult.Failed failed) {
       draft.append(failureKind, failed.reason());
     }
-    return new Ran(result, journal.accept(draft));
+    return new Ran(result, journal.accept(draft), spending.tokens());
   }
 }

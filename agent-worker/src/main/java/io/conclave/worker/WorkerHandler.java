@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -125,7 +126,9 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
         step.policy().maxAttempts(), stepBudget);
     var policies = CallPolicies.<StepResult>forStep(attemptTimeout, step.policy().maxAttempts(),
         step.policy().backoff());
-    StepRunner.Ran ran = StepRunner.run(agent, journal, request, origin, policies, model, knowledge);
+    var spending = new StepSpending(slip.spending().tenant(), slip.tokenAllowance(slip.cursor()),
+        "step " + slip.cursor() + " of " + slip.sagaId());
+    StepRunner.Ran ran = StepRunner.run(agent, journal, request, origin, policies, model, knowledge, spending);
     Instant end = clock.instant();
     List<ProducerRecord<byte[], byte[]>> out = decisionRecords(ran.decisions());
     if (command.isLate(end)) {
@@ -133,7 +136,7 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
           journal.agentId(), slip.cursor(), slip.sagaId());
       return out;
     }
-    var transition = StepEngine.after(command, ran.result(), ran.decisions(), end);
+    var transition = StepEngine.after(command, ran.result(), ran.decisions(), ran.tokens(), end);
     log.info("{} step {} of {}: {}", journal.agentId(), slip.cursor(), slip.sagaId(),
         ran.result() instanceof StepResult.Completed ? "completed" : "failed");
     out.addAll(records.moves(transition.moves(), source(record), end));
@@ -153,8 +156,10 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
     // one attempt here: the shard leader retries a failed compensation with backoff, without holding this thread
     var policies = CallPolicies.<StepResult>forStep(attemptTimeout(Optional.empty(), 1, stepBudget), 1,
         Duration.ZERO);
-    StepRunner.Ran ran = StepRunner.compensate(agent, journal, request, origin, policies, model,
-        knowledge);
+    // undoing a step is never refused for a budget: its calls are charged to the tenant's ledger all the same
+    var spending = new StepSpending(slip.spending().tenant(), OptionalLong.empty(),
+        "the compensation of step " + index + " of " + slip.sagaId());
+    StepRunner.Ran ran = StepRunner.compensate(agent, journal, request, origin, policies, model, knowledge, spending);
     Instant end = clock.instant();
     var transition = StepEngine.afterCompensation(command, ran.result(), ran.decisions(), end);
     if (ran.result() instanceof StepResult.Failed failed) {

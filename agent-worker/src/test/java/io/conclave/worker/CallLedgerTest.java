@@ -8,7 +8,6 @@ import io.conclave.core.FoldedLog;
 import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.SagaStep;
 import io.conclave.core.Tally;
-import io.conclave.crdt.Crdt;
 import io.conclave.crdt.HybridClock;
 import io.conclave.crdt.PNCounter;
 import io.conclave.resilience.CallPolicies;
@@ -16,12 +15,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Every model call is a ledger entry, its tokens and cost are counted as knowledge, and a spent budget stops calls. */
+/**
+ * Every model call is a ledger entry whichever attempt made it, its tokens and cost are counted as knowledge, and a
+ * step stays within the tokens its command allows it.
+ */
 class CallLedgerTest {
   private static final CallLedger.Price GPT = new CallLedger.Price(2_500_000, 10_000_000); // 2.50 and 10.00 a million
 
@@ -47,71 +51,132 @@ class CallLedgerTest {
   }
 
 
-  private static StepRunner.Ran step(LlmClient model, CallLedger ledger, Map<String, Crdt> observed) {
-    var journal = new AgentJournal<>("research-0", Tally.FOLD,
-        new FoldedLog<>(Tally.EMPTY, 0, 0, 0, Optional.empty(), 0), 0);
-    var access = new KnowledgeAccess(new HybridClock(Clock.systemUTC()), key -> Optional.ofNullable(observed.get(key)),
-        ledger);
-    return StepRunner.run(AskingAgent.INSTANCE, journal, new StepRequest("saga-1", "t1", 0,
-            new SagaStep("research", "gather", "x", "discard"), "q", 0),
-        new AgentJournal.Origin(Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty()),
-        CallPolicies.forStep(Duration.ofSeconds(5), 3, Duration.ofMillis(1)), model, access);
+  private static StepRunner.Ran step(LlmClient model, CallLedger ledger, StepSpending spending) {
+    return step(AskingAgent.INSTANCE, model, ledger, spending);
   }
 
+  private static StepRunner.Ran step(Agent<Tally> agent, LlmClient model, CallLedger ledger, StepSpending spending) {
+    var journal = new AgentJournal<>("research-0", Tally.FOLD,
+        new FoldedLog<>(Tally.EMPTY, 0, 0, 0, Optional.empty(), 0), 0);
+    var access = new KnowledgeAccess(new HybridClock(Clock.systemUTC()), key -> Optional.empty(), ledger);
+    return StepRunner.run(agent, journal, new StepRequest("saga-1", "t1", 0,
+            new SagaStep("research", "gather", "x", "discard"), "q", 0),
+        new AgentJournal.Origin(Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty()),
+        CallPolicies.forStep(Duration.ofSeconds(5), 3, Duration.ofMillis(1)), model, access, spending);
+  }
+
+  private static StepSpending allowance(long tokens) {
+    return new StepSpending("acme", OptionalLong.of(tokens), "step 0 of saga-1");
+  }
+
+  /** The counters as the step's deltas leave them: merged, since a delta is the instance's whole entry. */
   private static Map<String, Long> counters(StepRunner.Ran ran) {
-    Map<String, Long> out = new HashMap<>();
+    Map<String, PNCounter> merged = new HashMap<>();
     ran.decisions().stream().filter(d -> d.kind().equals(KnowledgeDelta.DECISION)).map(KnowledgeDelta::of)
-        .forEach(d -> out.merge(d.key(), ((PNCounter) d.delta()).value(), Long::sum));
+        .forEach(d -> merged.merge(d.key(), (PNCounter) d.delta(), PNCounter::merge));
+    Map<String, Long> out = new HashMap<>();
+    merged.forEach((k, v) -> out.put(k, v.value()));
     return out;
   }
 
-  @Test
-  void aCallIsRecordedWithItsTokensCostAndLatencyAndCountedPerAgentAndPerSaga() {
-    var ledger = new CallLedger(Map.of("gpt-test", GPT), 0);
+  private static List<ModelCall> calls(StepRunner.Ran ran) {
+    return ran.decisions().stream().filter(d -> d.kind().equals(ModelCall.KIND)).map(ModelCall::of).toList();
+  }
 
-    StepRunner.Ran ran = step(new MeteredModel(), ledger, Map.of());
+  /** Asks the model, then fails its first attempt: the call was made and paid for all the same. */
+  private static final class AskThenFailOnce implements Agent<Tally> {
+    final AtomicInteger attempts = new AtomicInteger();
+
+    @Override
+    public String type() {
+      return "research";
+    }
+
+    @Override
+    public io.conclave.core.StateFold<Tally> fold() {
+      return Tally.FOLD;
+    }
+
+    @Override
+    public StepResult act(StepRequest request, AgentContext<Tally> context) {
+      String answer = context.llm().complete(request.input());
+      if (attempts.incrementAndGet() == 1) {
+        throw new IllegalStateException("lost the answer");
+      }
+      return new StepResult.Completed(answer);
+    }
+  }
+
+  @Test
+  void aCallIsRecordedWithItsTokensCostAndLatencyAndCountedPerAgentSagaAndTenant() {
+    var ledger = new CallLedger(Map.of("gpt-test", GPT), true);
+
+    StepRunner.Ran ran = step(new MeteredModel(), ledger, allowance(10_000));
 
     Decision recorded = ran.decisions().get(0);
     ModelCall call = ModelCall.of(recorded);
     assertThat(call.usage()).isEqualTo(new LlmClient.Usage(1000, 200, false));
     assertThat(call.costMicros()).isEqualTo(2_500 + 2_000); // 1000 x 2.50/M + 200 x 10.00/M, in millionths
     assertThat(call.latencyMs()).isNotNegative();
+    assertThat(ran.tokens()).isEqualTo(1200);
     assertThat(counters(ran)).containsExactlyInAnyOrderEntriesOf(Map.of(
         "ledger.agent.research-0.tokens", 1200L, "ledger.agent.research-0.cost-micros", 4500L,
-        "ledger.saga.saga-1.tokens", 1200L, "ledger.saga.saga-1.cost-micros", 4500L));
+        "ledger.saga.saga-1.tokens", 1200L, "ledger.saga.saga-1.cost-micros", 4500L,
+        "ledger.tenant.acme.tokens", 1200L, "ledger.tenant.acme.cost-micros", 4500L));
   }
 
   @Test
-  void aSagaThatHasSpentItsBudgetMakesNoMoreCallsAndItsStepFails() {
+  void aStepWithoutAllowanceLeftMakesNoCallAndFails() {
     var model = new MeteredModel();
-    var ledger = new CallLedger(Map.of("gpt-test", GPT), 5_000);
-    // other workers' calls of the saga, as this worker has read them: 5 000 tokens
-    var spent = Map.<String, Crdt>of("ledger.saga.saga-1.tokens", PNCounter.EMPTY.increment("write-0", 5_000));
 
-    StepRunner.Ran ran = step(model, ledger, spent);
+    StepRunner.Ran ran = step(model, CallLedger.FREE, allowance(0));
 
     assertThat(model.calls).hasValue(0);
+    assertThat(ran.tokens()).isZero();
     assertThat(ran.result()).isInstanceOf(StepResult.Failed.class);
-    assertThat(((StepResult.Failed) ran.result()).reason()).isEqualTo("BudgetExceededException: saga-1 has used 5000 "
-        + "tokens, its budget is 5000 (conclave.llm.budget.saga-tokens): no model call made");
+    assertThat(((StepResult.Failed) ran.result()).reason()).isEqualTo("BudgetExceededException: step 0 of saga-1 may "
+        + "spend 0 tokens of its saga's budget (tenant acme); it has spent 0 and the prompt alone is about 1: no model "
+        + "call made");
   }
 
   @Test
-  void underItsBudgetASagaCallsAndUnpricedModelsCostNothing() {
+  void aCallThatTakesTheStepPastItsAllowanceFailsTheStepOnceAndIsRecorded() {
     var model = new MeteredModel();
-    var spent = Map.<String, Crdt>of("ledger.saga.saga-1.tokens", PNCounter.EMPTY.increment("write-0", 4_999));
 
-    StepRunner.Ran ran = step(model, new CallLedger(Map.of(), 5_000), spent);
+    StepRunner.Ran ran = step(model, CallLedger.FREE, allowance(1_199));
 
-    assertThat(model.calls).hasValue(1);
+    assertThat(model.calls).hasValue(1); // not retried: a budget is no transient failure
+    assertThat(ran.result()).isInstanceOf(StepResult.Failed.class);
+    assertThat(((StepResult.Failed) ran.result()).reason()).isEqualTo("BudgetExceededException: step 0 of saga-1 "
+        + "spent 1200 tokens, more than the 1199 it may spend of its saga's budget (tenant acme)");
+    assertThat(calls(ran)).hasSize(1);
+    assertThat(ran.tokens()).isEqualTo(1200);
+    assertThat(counters(ran)).containsEntry("ledger.tenant.acme.tokens", 1200L);
+  }
+
+  @Test
+  void theCallsOfADiscardedAttemptAreKeptCountedAndSpendTheAllowance() {
+    var agent = new AskThenFailOnce();
+
+    StepRunner.Ran ran = step(agent, new MeteredModel(), CallLedger.FREE, allowance(5_000));
+
+    assertThat(agent.attempts).hasValue(2);
     assertThat(ran.result()).isInstanceOf(StepResult.Completed.class);
-    assertThat(counters(ran)).doesNotContainKey("ledger.saga.saga-1.cost-micros")
-        .containsEntry("ledger.saga.saga-1.tokens", 1200L);
+    assertThat(calls(ran)).hasSize(2);
+    assertThat(ran.tokens()).isEqualTo(2400);
+    assertThat(counters(ran)).containsEntry("ledger.saga.saga-1.tokens", 2400L)
+        .containsEntry("ledger.tenant.acme.tokens", 2400L);
+
+    // the same step with room for one call only: the retry's call takes it past its allowance
+    StepRunner.Ran tight = step(new AskThenFailOnce(), new MeteredModel(), CallLedger.FREE, allowance(2_000));
+    assertThat(tight.result()).isInstanceOf(StepResult.Failed.class);
+    assertThat(calls(tight)).hasSize(2);
+    assertThat(tight.tokens()).isEqualTo(2400);
   }
 
   @Test
   void withoutBodiesOnlyTheHashesOfThePromptAndAnswerAreKept() {
-    StepRunner.Ran ran = step(new MeteredModel(), new CallLedger(Map.of(), 0, false), Map.of());
+    StepRunner.Ran ran = step(new MeteredModel(), new CallLedger(Map.of(), false), StepSpending.unlimited());
 
     Decision recorded = ran.decisions().get(0);
     ModelCall call = ModelCall.of(recorded);

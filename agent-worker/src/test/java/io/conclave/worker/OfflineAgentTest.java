@@ -79,14 +79,17 @@ class OfflineAgentTest {
 
     // then
     assertThat(decisions).extracting(Decision::kind).containsExactly(ModelCall.KIND, KnowledgeDelta.DECISION,
-        KnowledgeDelta.DECISION, KnowledgeDelta.DECISION, StepEngine.RESULT_DECISION);
-    assertThat(decisions).extracting(Decision::sequence).containsExactly(0L, 1L, 2L, 3L, 4L);
-    // the call's tokens in the ledger (the agent instance's and the saga's), then the step counted in steps.research
+        KnowledgeDelta.DECISION, KnowledgeDelta.DECISION, KnowledgeDelta.DECISION, StepEngine.RESULT_DECISION);
+    assertThat(decisions).extracting(Decision::sequence).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    // the call's tokens in the ledger (the agent instance's, the saga's and the tenant's), then the step counted in
+    // steps.research
     long tokens = ModelCall.of(decisions.get(0)).usage().total();
-    assertThat(decisions.subList(1, 4)).extracting(d -> KnowledgeDelta.of(d).key())
-        .containsExactly("ledger.agent.research-0.tokens", "ledger.saga.saga-t1.tokens", "steps.research");
+    assertThat(decisions.subList(1, 5)).extracting(d -> KnowledgeDelta.of(d).key())
+        .containsExactly("ledger.agent.research-0.tokens", "ledger.saga.saga-t1.tokens", "ledger.tenant.default.tokens",
+            "steps.research");
     assertThat(KnowledgeDelta.of(decisions.get(1)).delta()).isEqualTo(PNCounter.EMPTY.increment("research-0", tokens));
-    assertThat(KnowledgeDelta.of(decisions.get(3)).delta()).isEqualTo(new GCounter(Map.of("research-0", 1L)));
+    assertThat(KnowledgeDelta.of(decisions.get(3)).delta()).isEqualTo(PNCounter.EMPTY.increment("research-0", tokens));
+    assertThat(KnowledgeDelta.of(decisions.get(4)).delta()).isEqualTo(new GCounter(Map.of("research-0", 1L)));
     ModelCall call = ModelCall.of(decisions.get(0));
     assertThat(call.model()).isEqualTo(OfflineModel.NAME);
     assertThat(call.prompt()).contains("find sources for: llamas").contains("why are llamas fluffy?");

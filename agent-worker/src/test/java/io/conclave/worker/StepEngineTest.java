@@ -7,12 +7,14 @@ import io.conclave.core.Decision;
 import io.conclave.core.DecisionKey;
 import io.conclave.core.LeaderStamp;
 import io.conclave.core.RoutingSlip;
+import io.conclave.core.Spending;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaStep;
 import io.conclave.core.StepCommand;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +45,7 @@ class StepEngineTest {
     var result = new StepResult.Completed("sources: a, b");
 
     // when
-    var transition = StepEngine.after(commandAt(0, 2), result, List.of(decision(17, "STEP_RESULT")), NOW);
+    var transition = StepEngine.after(commandAt(0, 2), result, List.of(decision(17, "STEP_RESULT")), 0, NOW);
 
     // then
     assertThat(transition.moves().events()).containsExactly(
@@ -51,7 +53,7 @@ class StepEngineTest {
     assertThat(transition.moves().commands()).hasSize(1);
     StepCommand next = transition.moves().commands().get(0);
     assertThat(next.slip()).isEqualTo(new RoutingSlip("saga-t1", "t1", "", THREE_STEPS, 1, Map.of(0, "sources: a, b"),
-        Map.of()));
+        Map.of(), new Spending(Spending.DEFAULT_TENANT, OptionalLong.empty(), Map.of(0, 0L))));
     assertThat(next.step()).isEqualTo(THREE_STEPS.get(1));
     assertThat(next.input()).as("the output feeds the next step").isEqualTo("sources: a, b");
     assertThat(next.origin()).as("the leader stamp travels with the saga").isEqualTo(ORIGIN);
@@ -65,7 +67,7 @@ class StepEngineTest {
     var result = new StepResult.Completed("the answer");
 
     // when
-    var transition = StepEngine.after(commandAt(2, 0), result, List.of(decision(4, "STEP_RESULT")), NOW);
+    var transition = StepEngine.after(commandAt(2, 0), result, List.of(decision(4, "STEP_RESULT")), 0, NOW);
 
     // then
     assertThat(transition.moves().events()).containsExactly(
@@ -79,7 +81,7 @@ class StepEngineTest {
   @Test
   void aCompletedStepWithoutDecisionsStillCompletes() {
     // when
-    var transition = StepEngine.after(commandAt(1, 0), new StepResult.Completed("weighed"), List.of(), NOW);
+    var transition = StepEngine.after(commandAt(1, 0), new StepResult.Completed("weighed"), List.of(), 0, NOW);
 
     // then
     assertThat(transition.decisions()).isEmpty();
@@ -95,7 +97,7 @@ class StepEngineTest {
     Decision failure = decision(8, StepEngine.FAILURE_DECISION);
 
     // when
-    var transition = StepEngine.after(commandAt(1, 0), result, List.of(failure), NOW);
+    var transition = StepEngine.after(commandAt(1, 0), result, List.of(failure), 0, NOW);
 
     // then
     assertThat(transition.decisions()).containsExactly(failure);
@@ -145,7 +147,7 @@ class StepEngineTest {
   @Test
   void aTransitionsListsCannotBeChanged() {
     // given
-    var transition = StepEngine.after(commandAt(0, 0), new StepResult.Completed("x"), List.of(decision(0, "X")), NOW);
+    var transition = StepEngine.after(commandAt(0, 0), new StepResult.Completed("x"), List.of(decision(0, "X")), 0, NOW);
 
     // when / then
     assertThat(transition.decisions()).isUnmodifiable();

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A saga's plan and what is known of its progress, travelling with its commands (routing-slip choreography): no
@@ -16,9 +17,10 @@ import java.util.Optional;
  * @param prompt   the task's prompt, for input mappings
  * @param outputs  the output of every step known to have completed, by step index
  * @param failures the reason of every step known to have failed, by step index
+ * @param spending who pays, the saga's token budget, and the tokens each settled step spent
  */
 public record RoutingSlip(String sagaId, String taskId, String prompt, List<SagaStep> steps, int cursor,
-                          Map<Integer, String> outputs, Map<Integer, String> failures) {
+                          Map<Integer, String> outputs, Map<Integer, String> failures, Spending spending) {
   /** The most steps a saga may have. */
   public static final int MAX_STEPS = 1000;
 
@@ -50,6 +52,16 @@ public record RoutingSlip(String sagaId, String taskId, String prompt, List<Saga
     for (int i : failures.keySet()) {
       checkIndex(i, steps.size());
     }
+    Require.present(spending, "spending");
+    for (int i : spending.tokens().keySet()) {
+      checkIndex(i, steps.size());
+    }
+  }
+
+  /** A slip of the default tenant, without a token budget. */
+  public RoutingSlip(String sagaId, String taskId, String prompt, List<SagaStep> steps, int cursor,
+                     Map<Integer, String> outputs, Map<Integer, String> failures) {
+    this(sagaId, taskId, prompt, steps, cursor, outputs, failures, Spending.unlimited(Spending.DEFAULT_TENANT));
   }
 
   public RoutingSlip(String sagaId, String taskId, List<SagaStep> steps, int cursor) {
@@ -59,6 +71,12 @@ public record RoutingSlip(String sagaId, String taskId, String prompt, List<Saga
   /** A slip positioned on its first step, nothing run yet. */
   public static RoutingSlip start(String sagaId, String taskId, String prompt, List<SagaStep> steps) {
     return new RoutingSlip(sagaId, taskId, prompt, steps, 0, Map.of(), Map.of());
+  }
+
+  /** A slip positioned on its first step, nothing run or spent yet, paid for as {@code spending} says. */
+  public static RoutingSlip start(String sagaId, String taskId, String prompt, List<SagaStep> steps,
+                                  Spending spending) {
+    return new RoutingSlip(sagaId, taskId, prompt, steps, 0, Map.of(), Map.of(), spending);
   }
 
   public static RoutingSlip start(String sagaId, String taskId, List<SagaStep> steps) {
@@ -86,25 +104,56 @@ public record RoutingSlip(String sagaId, String taskId, String prompt, List<Saga
 
   /** The same slip positioned on step {@code index}. */
   public RoutingSlip at(int index) {
-    return new RoutingSlip(sagaId, taskId, prompt, steps, index, outputs, failures);
+    return new RoutingSlip(sagaId, taskId, prompt, steps, index, outputs, failures, spending);
   }
 
-  /** The slip once step {@code index} completed with {@code output}. */
+  /** The slip once step {@code index} completed with {@code output}, having spent no tokens. */
   public RoutingSlip completed(int index, String output) {
+    return completed(index, output, 0);
+  }
+
+  /** The slip once step {@code index} completed with {@code output}, having spent {@code tokens}. */
+  public RoutingSlip completed(int index, String output, long tokens) {
     Map<Integer, String> o = new HashMap<>(outputs);
     o.put(index, output);
     Map<Integer, String> f = new HashMap<>(failures);
     f.remove(index);
-    return new RoutingSlip(sagaId, taskId, prompt, steps, cursor, o, f);
+    return new RoutingSlip(sagaId, taskId, prompt, steps, cursor, o, f, spending.withStep(index, tokens));
   }
 
-  /** The slip once step {@code index} failed for {@code reason}. */
+  /** The slip once step {@code index} failed for {@code reason}, having spent no tokens. */
   public RoutingSlip failed(int index, String reason) {
+    return failed(index, reason, 0);
+  }
+
+  /** The slip once step {@code index} failed for {@code reason}, having spent {@code tokens}. */
+  public RoutingSlip failed(int index, String reason, long tokens) {
     Map<Integer, String> o = new HashMap<>(outputs);
     o.remove(index);
     Map<Integer, String> f = new HashMap<>(failures);
     f.put(index, reason);
-    return new RoutingSlip(sagaId, taskId, prompt, steps, cursor, o, f);
+    return new RoutingSlip(sagaId, taskId, prompt, steps, cursor, o, f, spending.withStep(index, tokens));
+  }
+
+  /**
+   * The tokens step {@code index} may spend, or empty if the saga has no budget: what the budget leaves after the
+   * steps of the earlier stages, shared equally by the stage's steps that are not approvals. A step's allowance is a
+   * function of the slip its command carries, and the shares of a parallel stage add up to at most what was left, so
+   * the saga stays within its budget however its steps are spread over workers.
+   */
+  public OptionalLong tokenAllowance(int index) {
+    if (spending.budget().isEmpty()) {
+      return OptionalLong.empty();
+    }
+    List<Integer> stage = stageSteps(index);
+    long earlier = 0;
+    for (var e : spending.tokens().entrySet()) {
+      if (!stage.contains(e.getKey())) {
+        earlier += e.getValue();
+      }
+    }
+    long sharing = Math.max(1, stage.stream().filter(i -> !steps.get(i).isApproval()).count());
+    return OptionalLong.of(Math.max(0, spending.budget().getAsLong() - earlier) / sharing);
   }
 
   public boolean isSettled(int index) {

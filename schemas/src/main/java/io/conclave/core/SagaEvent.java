@@ -17,9 +17,13 @@ public sealed interface SagaEvent {
 
   Instant at();
 
-  /** The leader of {@code leader.shard()} planned the saga and dispatched its first stage. */
+  /**
+   * The leader of {@code leader.shard()} planned the saga and dispatched its first stage.
+   *
+   * @param spending the saga's tenant and the token budget the leader granted it (nothing spent yet)
+   */
   record Started(String sagaId, String taskId, long seq, List<SagaStep> plan, String prompt, LeaderStamp leader,
-                 Instant at) implements SagaEvent {
+                 Instant at, Spending spending) implements SagaEvent {
     public Started {
       Require.text(sagaId, "sagaId");
       Require.text(taskId, "taskId");
@@ -27,6 +31,13 @@ public sealed interface SagaEvent {
       Require.present(prompt, "prompt");
       Require.present(leader, "leader");
       Require.present(at, "at");
+      Require.present(spending, "spending");
+    }
+
+    /** A start of the default tenant's, without a token budget. */
+    public Started(String sagaId, String taskId, long seq, List<SagaStep> plan, String prompt, LeaderStamp leader,
+                   Instant at) {
+      this(sagaId, taskId, seq, plan, prompt, leader, at, Spending.unlimited(Spending.DEFAULT_TENANT));
     }
 
     public Started(String sagaId, String taskId, long seq, List<SagaStep> plan, LeaderStamp leader, Instant at) {
@@ -34,8 +45,9 @@ public sealed interface SagaEvent {
     }
   }
 
+  /** @param tokens what the step's model calls spent, in every attempt */
   record StepCompleted(String sagaId, String taskId, long seq, int stepIndex, String agentType, String output,
-                       Instant at) implements SagaEvent {
+                       Instant at, long tokens) implements SagaEvent {
     public StepCompleted {
       Require.text(sagaId, "sagaId");
       Require.text(taskId, "taskId");
@@ -43,11 +55,18 @@ public sealed interface SagaEvent {
       Require.text(agentType, "agentType");
       Require.present(output, "output");
       Require.present(at, "at");
+      Require.notNegative(tokens, "tokens");
+    }
+
+    public StepCompleted(String sagaId, String taskId, long seq, int stepIndex, String agentType, String output,
+                         Instant at) {
+      this(sagaId, taskId, seq, stepIndex, agentType, output, at, 0);
     }
   }
 
+  /** @param tokens what the step's model calls spent, in every attempt */
   record StepFailed(String sagaId, String taskId, long seq, int stepIndex, String agentType, String error,
-                    Instant at) implements SagaEvent {
+                    Instant at, long tokens) implements SagaEvent {
     public StepFailed {
       Require.text(sagaId, "sagaId");
       Require.text(taskId, "taskId");
@@ -55,6 +74,12 @@ public sealed interface SagaEvent {
       Require.text(agentType, "agentType");
       Require.present(error, "error");
       Require.present(at, "at");
+      Require.notNegative(tokens, "tokens");
+    }
+
+    public StepFailed(String sagaId, String taskId, long seq, int stepIndex, String agentType, String error,
+                      Instant at) {
+      this(sagaId, taskId, seq, stepIndex, agentType, error, at, 0);
     }
   }
 

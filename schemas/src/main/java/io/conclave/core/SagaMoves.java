@@ -32,8 +32,20 @@ public record SagaMoves(List<SagaEvent> events, List<StepCommand> commands, List
   public static SagaMoves start(RoutingSlip slip, LeaderStamp leader, Instant now) {
     var b = new Builder();
     b.events.add(new SagaEvent.Started(slip.sagaId(), slip.taskId(), SagaEvent.Seq.started(), slip.steps(),
-        slip.prompt(), leader, now));
+        slip.prompt(), leader, now, slip.spending()));
     b.dispatch(slip, slip.stageSteps(0), leader, now);
+    return b.build();
+  }
+
+  /**
+   * A saga the shard leader will not run: {@link SagaEvent.Started} and at once {@link SagaEvent.Aborted} with
+   * {@code reason}, nothing dispatched (its tenant's budget is spent).
+   */
+  public static SagaMoves refuse(RoutingSlip slip, LeaderStamp leader, String reason, Instant now) {
+    var b = new Builder();
+    b.events.add(new SagaEvent.Started(slip.sagaId(), slip.taskId(), SagaEvent.Seq.started(), slip.steps(),
+        slip.prompt(), leader, now, slip.spending()));
+    b.events.add(aborted(slip, reason, now));
     return b.build();
   }
 
@@ -53,10 +65,10 @@ public record SagaMoves(List<SagaEvent> events, List<StepCommand> commands, List
     if (writeOutcome) {
       if (outcome instanceof StepOutcome.Completed c) {
         b.events.add(new SagaEvent.StepCompleted(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(i), i,
-            step.agentType(), c.output(), now));
+            step.agentType(), c.output(), now, c.tokens()));
       } else {
         b.events.add(new SagaEvent.StepFailed(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(i), i,
-            step.agentType(), ((StepOutcome.Failed) outcome).reason(), now));
+            step.agentType(), ((StepOutcome.Failed) outcome).reason(), now, outcome.tokens()));
       }
     }
     if (join) {

@@ -16,10 +16,11 @@ import java.util.TreeSet;
  * @param compensationOrder the steps being undone, in order; empty unless the saga compensates
  * @param joined            the first step index of every parallel stage the shard leader has joined
  * @param reason            why the saga compensates or ended without completing; null otherwise
+ * @param spending          the saga's tenant, its token budget and the tokens its settled steps spent
  */
 public record SagaState(String sagaId, String taskId, String prompt, List<SagaStep> plan, LeaderStamp leader,
                         Status status, List<StepState> steps, List<Integer> compensationOrder, List<Integer> joined,
-                        String reason, Instant startedAt, Instant endedAt) {
+                        String reason, Instant startedAt, Instant endedAt, Spending spending) {
   /** Where a saga is. */
   public enum Status { RUNNING, AWAITING_APPROVAL, COMPENSATING, COMPLETED, COMPENSATED, FAILED;
 
@@ -73,12 +74,13 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
     steps = List.copyOf(steps);
     compensationOrder = List.copyOf(compensationOrder);
     joined = List.copyOf(joined);
+    Require.present(spending, "spending");
   }
 
   /** A saga of which nothing is known yet. */
   public static SagaState empty(String sagaId, String taskId) {
     return new SagaState(sagaId, taskId, "", List.of(), null, Status.RUNNING, List.of(), List.of(), List.of(), null,
-        null, null);
+        null, null, Spending.unlimited(Spending.DEFAULT_TENANT));
   }
 
   /** The fold of {@code events}, in order. */
@@ -105,7 +107,7 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
         failures.put(s.index(), s.error());
       }
     }
-    return new RoutingSlip(sagaId, taskId, prompt, plan, 0, outputs, failures);
+    return new RoutingSlip(sagaId, taskId, prompt, plan, 0, outputs, failures, spending);
   }
 
   /** This state with {@code event} folded in. */
@@ -151,7 +153,8 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
     }
     // a start read after the end (a rebuild from an offset) keeps the end's status
     var m = new Mutable(new SagaState(sagaId, taskId, s.prompt(), s.plan(), s.leader(),
-        endedAt == null ? Status.RUNNING : status, initial, List.of(), List.of(), reason, s.at(), endedAt));
+        endedAt == null ? Status.RUNNING : status, initial, List.of(), List.of(), reason, s.at(), endedAt,
+        s.spending()));
     m.dispatch(m.slip().stageSteps(0), s.at());
     return m.build();
   }
@@ -165,6 +168,7 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
     String reason;
     Instant endedAt;
     Status status;
+    Spending spending;
 
     Mutable(SagaState s) {
       base = s;
@@ -174,22 +178,25 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       reason = s.reason;
       endedAt = s.endedAt;
       status = s.status;
+      spending = s.spending;
     }
 
     RoutingSlip slip() {
       return new SagaState(base.sagaId, base.taskId, base.prompt, base.plan, base.leader, status, steps, order,
-          List.copyOf(joined), reason, base.startedAt, endedAt).slip();
+          List.copyOf(joined), reason, base.startedAt, endedAt, spending).slip();
     }
 
     void apply(SagaEvent event) {
       if (event instanceof SagaEvent.StepCompleted c && inPlan(c.stepIndex()) && !step(c.stepIndex()).isSettled()) {
         StepState s = step(c.stepIndex());
         set(s.with(StepStatus.COMPLETED, c.output(), null, s.dispatchedAt(), s.deadline(), c.at()));
+        spending = spending.withStep(c.stepIndex(), c.tokens());
         settledAlone(c.stepIndex(), c.at());
       } else if (event instanceof SagaEvent.StepFailed f && inPlan(f.stepIndex())
           && !step(f.stepIndex()).isSettled()) {
         StepState s = step(f.stepIndex());
         set(s.with(StepStatus.FAILED, null, f.error(), s.dispatchedAt(), s.deadline(), f.at()));
+        spending = spending.withStep(f.stepIndex(), f.tokens());
         settledAlone(f.stepIndex(), f.at());
       } else if (event instanceof SagaEvent.Joined j && inPlan(j.stepIndex()) && !joined.contains(j.stepIndex())) {
         joined.add(j.stepIndex());
@@ -302,7 +309,7 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
         }
       }
       return new SagaState(base.sagaId, base.taskId, base.prompt, base.plan, base.leader, st, steps, order,
-          List.copyOf(joined), reason, base.startedAt, endedAt);
+          List.copyOf(joined), reason, base.startedAt, endedAt, spending);
     }
   }
 }

@@ -12,6 +12,7 @@ import io.conclave.core.LeaderStamp;
 import io.conclave.core.RedrivenStep;
 import io.conclave.core.ReplicaKnowledge;
 import io.conclave.core.RoutingSlip;
+import io.conclave.core.Spending;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaStep;
 import io.conclave.core.StepCommand;
@@ -42,6 +43,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -56,12 +58,12 @@ final class AvroMapping {
 
   static io.conclave.schemas.avro.TaskSubmitted toAvro(TaskSubmission t) {
     return new io.conclave.schemas.avro.TaskSubmitted(t.taskId(), t.prompt(), t.submittedAt(),
-        t.plan().map(AvroMapping::stepsToAvro).orElse(null));
+        t.plan().map(AvroMapping::stepsToAvro).orElse(null), t.tenant());
   }
 
   static TaskSubmission fromAvro(io.conclave.schemas.avro.TaskSubmitted a) {
     return new TaskSubmission(a.getTaskId(), a.getPrompt(), a.getSubmittedAt(),
-        Optional.ofNullable(a.getPlan()).map(AvroMapping::stepsFromAvro));
+        Optional.ofNullable(a.getPlan()).map(AvroMapping::stepsFromAvro), a.getTenant());
   }
 
   static io.conclave.schemas.avro.SagaStep toAvro(SagaStep s) {
@@ -84,13 +86,21 @@ final class AvroMapping {
   }
 
   static io.conclave.schemas.avro.RoutingSlip toAvro(RoutingSlip s) {
+    Spending spending = s.spending();
     return new io.conclave.schemas.avro.RoutingSlip(s.sagaId(), s.taskId(), stepsToAvro(s.steps()), s.cursor(),
-        s.prompt(), byIndex(s.outputs(), s.steps().size()), byIndex(s.failures(), s.steps().size()));
+        s.prompt(), byIndex(s.outputs(), s.steps().size()), byIndex(s.failures(), s.steps().size()),
+        spending.tenant(), spending.budget().isPresent() ? spending.budget().getAsLong() : null,
+        byIndex(spending.tokens(), s.steps().size()));
   }
 
   static RoutingSlip fromAvro(io.conclave.schemas.avro.RoutingSlip a) {
+    var spending = new Spending(a.getTenant(), optionalLong(a.getTokenBudget()), fromIndex(a.getTokens()));
     return new RoutingSlip(a.getSagaId(), a.getTaskId(), a.getPrompt(), stepsFromAvro(a.getSteps()), a.getCursor(),
-        fromIndex(a.getOutputs()), fromIndex(a.getFailures()));
+        fromIndex(a.getOutputs()), fromIndex(a.getFailures()), spending);
+  }
+
+  private static OptionalLong optionalLong(Long value) {
+    return value == null ? OptionalLong.empty() : OptionalLong.of(value);
   }
 
   static io.conclave.schemas.avro.LeaderStamp toAvro(LeaderStamp s) {
@@ -126,13 +136,14 @@ final class AvroMapping {
         .setSagaId(e.sagaId()).setTaskId(e.taskId()).setSeq(e.seq()).setAt(e.at());
     if (e instanceof SagaEvent.Started s) {
       b.setKind(SagaEventKind.STARTED).setPlan(stepsToAvro(s.plan())).setLeader(toAvro(s.leader()))
-          .setPrompt(s.prompt());
+          .setPrompt(s.prompt()).setTenant(s.spending().tenant())
+          .setTokenBudget(s.spending().budget().isPresent() ? s.spending().budget().getAsLong() : null);
     } else if (e instanceof SagaEvent.StepCompleted s) {
       b.setKind(SagaEventKind.STEP_COMPLETED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
-          .setOutput(s.output());
+          .setOutput(s.output()).setTokens(s.tokens());
     } else if (e instanceof SagaEvent.StepFailed s) {
       b.setKind(SagaEventKind.STEP_FAILED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
-          .setError(s.error());
+          .setError(s.error()).setTokens(s.tokens());
     } else if (e instanceof SagaEvent.Compensated s) {
       b.setKind(SagaEventKind.COMPENSATED).setStepIndex(s.stepIndex()).setAgentType(s.agentType());
     } else if (e instanceof SagaEvent.Completed) {
@@ -168,13 +179,17 @@ final class AvroMapping {
     switch (a.getKind()) {
       case STARTED:
         return new SagaEvent.Started(saga, task, seq, stepsFromAvro(required(a.getPlan(), "plan")),
-            a.getPrompt() == null ? "" : a.getPrompt(), fromAvro(required(a.getLeader(), "leader")), a.getAt());
+            a.getPrompt() == null ? "" : a.getPrompt(), fromAvro(required(a.getLeader(), "leader")), a.getAt(),
+            new Spending(a.getTenant() == null ? Spending.DEFAULT_TENANT : a.getTenant(),
+                optionalLong(a.getTokenBudget()), Map.of()));
       case STEP_COMPLETED:
         return new SagaEvent.StepCompleted(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
-            required(a.getAgentType(), "agentType"), required(a.getOutput(), "output"), a.getAt());
+            required(a.getAgentType(), "agentType"), required(a.getOutput(), "output"), a.getAt(),
+            a.getTokens() == null ? 0 : a.getTokens());
       case STEP_FAILED:
         return new SagaEvent.StepFailed(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
-            required(a.getAgentType(), "agentType"), required(a.getError(), "error"), a.getAt());
+            required(a.getAgentType(), "agentType"), required(a.getError(), "error"), a.getAt(),
+            a.getTokens() == null ? 0 : a.getTokens());
       case COMPENSATED:
         return new SagaEvent.Compensated(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
             required(a.getAgentType(), "agentType"), a.getAt());
@@ -348,17 +363,17 @@ final class AvroMapping {
   }
 
   /** An index-aligned list of {@code values}' entries, null where a step has none. */
-  private static List<String> byIndex(Map<Integer, String> values, int size) {
+  private static <T> List<T> byIndex(Map<Integer, T> values, int size) {
     if (values.isEmpty()) {
       return List.of();
     }
-    List<String> out = new ArrayList<>(Collections.nCopies(size, null));
+    List<T> out = new ArrayList<>(Collections.nCopies(size, null));
     values.forEach(out::set);
     return out;
   }
 
-  private static Map<Integer, String> fromIndex(List<String> values) {
-    Map<Integer, String> out = new HashMap<>();
+  private static <T> Map<Integer, T> fromIndex(List<T> values) {
+    Map<Integer, T> out = new HashMap<>();
     for (int i = 0; i < values.size(); i++) {
       if (values.get(i) != null) {
         out.put(i, values.get(i));
