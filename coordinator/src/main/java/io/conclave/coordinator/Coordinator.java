@@ -1,6 +1,7 @@
 package io.conclave.coordinator;
 
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.EnvironmentLookup;
 import io.conclave.kafka.ProcessIds;
 import io.conclave.kafka.ServiceRunner;
 import io.conclave.kafka.TransactionalPartitionLoop;
@@ -25,11 +26,17 @@ public final class Coordinator implements AutoCloseable {
   private final TransactionalPartitionLoop<Object> loop;
   private final CoordinatorHandler handler;
 
+  /** A coordinator that grants no token budgets. */
   public Coordinator(ConclaveSettings settings, Planner planner, Clock clock) {
+    this(settings, planner, TokenBudgets.NONE, clock);
+  }
+
+  /** @param budgets the token budgets its shard leaders grant the sagas they start */
+  public Coordinator(ConclaveSettings settings, Planner planner, TokenBudgets budgets, Clock clock) {
     ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
     String prefix = settings.topics().prefix();
     String memberId = "coordinator-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    this.handler = new CoordinatorHandler(settings, serdes, planner, clock, memberId, ProcessIds.hostName());
+    this.handler = new CoordinatorHandler(settings, serdes, planner, budgets, clock, memberId, ProcessIds.hostName());
     String tasks = settings.topics().tasks();
     String sagaEvents = settings.topics().sagaEvents();
     var options = new TransactionalPartitionLoop.Options("coordinator", settings.bootstrapServers(),
@@ -82,7 +89,8 @@ public final class Coordinator implements AutoCloseable {
   public static void main(String[] args) {
     ConclaveSettings settings = ConclaveSettings.fromEnvironment();
     Planner planner = new ResilientPlanner(new OfflinePlanner(), Duration.ofSeconds(30), 3);
-    Coordinator coordinator = new Coordinator(settings, planner, Clock.systemUTC()).start();
+    Coordinator coordinator = new Coordinator(settings, planner, TokenBudgets.from(EnvironmentLookup.ofProcess()),
+        Clock.systemUTC()).start();
     ServiceRunner.runUntilStopped("coordinator", coordinator, coordinator.done());
   }
 }

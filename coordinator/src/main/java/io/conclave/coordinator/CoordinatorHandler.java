@@ -50,6 +50,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
   private final Deserializer<SagaEvent> sagaReader;
   private final TopicScan scan;
   private final Planner planner;
+  private final TokenBudgets budgets;
   private final Clock clock;
   private final String memberId;
   private final String host;
@@ -63,8 +64,9 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
    */
   private record Shard(LeaderStamp stamp, AgentJournal<Tally> planner, SagaWatch sagas) {}
 
-  CoordinatorHandler(ConclaveSettings settings, ConclaveSerdes serdes, Planner planner, Clock clock, String memberId,
-                     String host) {
+  CoordinatorHandler(ConclaveSettings settings, ConclaveSerdes serdes, Planner planner, TokenBudgets budgets,
+                     Clock clock, String memberId, String host) {
+    this.budgets = budgets;
     this.settings = settings;
     this.records = new ConclaveRecords(settings, serdes);
     this.logs = new AgentLogs(settings, serdes);
@@ -145,9 +147,18 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
     // an IllegalArgumentException sends the task to the dead-letter topic with this message
     SagaDefinition.requireKnownAgentTypes(plan, settings.agentTypes());
     Instant now = clock.instant();
-    var start = TaskIntake.start(task, plan, shard.stamp(), shard.planner(), now);
-    log.info("task {} planned as {} (shard {}, epoch {})", task.taskId(), start.started().sagaId(),
-        shard.stamp().shard(), shard.stamp().epoch());
+    TaskIntake.SagaStart start;
+    TenantEscrow.Grant grant = shard.sagas().grant(task.tenant());
+    if (grant instanceof TenantEscrow.Grant.Refused refused) {
+      start = TaskIntake.refuse(task, plan, shard.stamp(), shard.planner(), refused.reason(), now);
+      log.info("task {} refused: {}", task.taskId(), refused.reason());
+    } else {
+      var granted = (TenantEscrow.Grant.Granted) grant;
+      start = TaskIntake.start(task, plan, shard.stamp(), shard.planner(), granted.spending(), now);
+      log.info("task {} planned as {} (shard {}, epoch {}{})", task.taskId(), start.started().sagaId(),
+          shard.stamp().shard(), shard.stamp().epoch(), granted.spending().budget().isPresent()
+              ? ", tenant " + task.tenant() + ", " + granted.spending().budget().getAsLong() + " tokens" : "");
+    }
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
     out.add(records.decision(start.decision()));
     out.addAll(records.moves(start.moves(), source(record), now));
@@ -200,7 +211,8 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
   private SagaWatch sagas(LeaderStamp stamp) {
     String topic = settings.topics().sagaEvents();
     var watch = new SagaWatch(stamp, settings.deadlineGrace(), records,
-        new ConclaveRecords.RecordSource(topic, stamp.shard(), 0));
+        new ConclaveRecords.RecordSource(topic, stamp.shard(), 0),
+        new TenantEscrow(budgets, stamp.shard(), settings.partitions()));
     scan.scan(new TopicPartition(topic, stamp.shard()), 0, -1, r -> {
       if (r.value() == null) {
         return;

@@ -35,6 +35,7 @@ final class SagaWatch {
   private final Duration grace;
   private final ConclaveRecords records;
   private final RecordSource origin;
+  private final TenantEscrow escrow;
   private final Map<String, SagaState> running = new HashMap<>();
   private final Set<String> startedTasks = new HashSet<>();
   private final Map<String, RecordSource> lastSeen = new HashMap<>();
@@ -47,12 +48,21 @@ final class SagaWatch {
     }
   }
 
-  /** @param origin where this shard's saga events are (the source named by parked compensations' dead letters) */
-  SagaWatch(LeaderStamp leader, Duration grace, ConclaveRecords records, RecordSource origin) {
+  /**
+   * @param origin where this shard's saga events are (the source named by parked compensations' dead letters)
+   * @param escrow the shard's share of the tenants' token budgets, folded from the same events
+   */
+  SagaWatch(LeaderStamp leader, Duration grace, ConclaveRecords records, RecordSource origin, TenantEscrow escrow) {
     this.leader = leader;
     this.grace = grace;
     this.records = records;
     this.origin = origin;
+    this.escrow = escrow;
+  }
+
+  /** The token budget of a new saga of {@code tenant}, or why it may not start. */
+  TenantEscrow.Grant grant(String tenant) {
+    return escrow.grant(tenant);
   }
 
   /** Whether {@code taskId}'s saga was started on this shard. */
@@ -124,6 +134,7 @@ final class SagaWatch {
       return; // an event of a saga that finished (a late worker's) or started before the log's beginning
     }
     saga = saga.apply(event);
+    escrow.update(saga);
     lastSeen.put(sagaId, source);
     if (saga.status().isFinished()) {
       running.remove(sagaId);

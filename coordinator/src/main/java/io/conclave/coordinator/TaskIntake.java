@@ -8,6 +8,7 @@ import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaIds;
 import io.conclave.core.SagaStep;
 import io.conclave.core.SagaMoves;
+import io.conclave.core.Spending;
 import io.conclave.core.TaskSubmission;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.Optional;
 public final class TaskIntake {
   /** The kind of the leader's decision in the log. */
   public static final String PLAN_DECISION = "PLAN";
+  /** The kind of the leader's decision not to run a task's saga. */
+  public static final String REFUSAL_DECISION = "REFUSED";
 
   private TaskIntake() {}
 
@@ -41,17 +44,36 @@ public final class TaskIntake {
    */
   public static SagaStart start(TaskSubmission task, List<SagaStep> plan, LeaderStamp leader,
                                 AgentJournal<?> journal, Instant now) {
+    return start(task, plan, leader, journal, Spending.unlimited(task.tenant()), now);
+  }
+
+  /** As {@link #start(TaskSubmission, List, LeaderStamp, AgentJournal, Instant)}, the saga budgeted by {@code spending}. */
+  public static SagaStart start(TaskSubmission task, List<SagaStep> plan, LeaderStamp leader,
+                                AgentJournal<?> journal, Spending spending, Instant now) {
     String sagaId = sagaIdOf(task.taskId());
-    RoutingSlip slip = RoutingSlip.start(sagaId, task.taskId(), task.prompt(), plan);
-    Decision planned = plan(journal, sagaId, describe(slip), leader, now);
+    RoutingSlip slip = RoutingSlip.start(sagaId, task.taskId(), task.prompt(), plan, spending);
+    Decision planned = decide(journal, sagaId, PLAN_DECISION, describe(slip), leader, now);
     return new SagaStart(SagaMoves.start(slip, leader, now), planned);
   }
 
-  private static <S> Decision plan(AgentJournal<S> journal, String sagaId, String plan, LeaderStamp leader,
-                                   Instant now) {
+  /**
+   * A saga the leader does not run ({@link SagaMoves#refuse}: started and at once aborted for {@code reason}, its
+   * budget 0), with the leader's decision, written together.
+   */
+  public static SagaStart refuse(TaskSubmission task, List<SagaStep> plan, LeaderStamp leader,
+                                 AgentJournal<?> journal, String reason, Instant now) {
+    String sagaId = sagaIdOf(task.taskId());
+    RoutingSlip slip = RoutingSlip.start(sagaId, task.taskId(), task.prompt(), plan,
+        Spending.limited(task.tenant(), 0));
+    Decision refused = decide(journal, sagaId, REFUSAL_DECISION, reason, leader, now);
+    return new SagaStart(SagaMoves.refuse(slip, leader, reason, now), refused);
+  }
+
+  private static <S> Decision decide(AgentJournal<S> journal, String sagaId, String kind, String payload,
+                                     LeaderStamp leader, Instant now) {
     var draft = journal.begin(new AgentJournal.Origin(Optional.of(sagaId), Optional.empty(), now,
         Optional.of(leader.epoch())));
-    draft.append(PLAN_DECISION, plan);
+    draft.append(kind, payload);
     return journal.accept(draft).get(0);
   }
 
