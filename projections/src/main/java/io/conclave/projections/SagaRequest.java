@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param saga the client's saga
  */
 public record SagaRequest(TaskRequest task, SagaDefinition saga) {
-  private static final Set<String> FIELDS = Set.of("taskId", "prompt", "steps");
+  private static final Set<String> FIELDS = Set.of("taskId", "prompt", "tenant", "steps");
   private static final String EXAMPLE = "{\"prompt\": \"...\", \"steps\": [{\"agentType\": \"research\", "
       + "\"action\": \"gather\", \"compensation\": \"discard\"}]}";
   // as micronaut.server.max-request-size (application.yml), which bounds the body before it gets here
@@ -71,7 +71,8 @@ public record SagaRequest(TaskRequest task, SagaDefinition saga) {
     }
     Map<String, Object> saga = new HashMap<>();
     saga.put("steps", root.get("steps"));
-    return new SagaRequest(new TaskRequest(string(root, "taskId"), prompt), SagaDefinitions.fromTree(saga));
+    return new SagaRequest(new TaskRequest(string(root, "taskId"), prompt, string(root, "tenant")),
+        SagaDefinitions.fromTree(saga));
   }
 
   private static String string(Map<?, ?> root, String field) {

@@ -1,6 +1,7 @@
 package io.conclave.projections;
 
 import io.conclave.core.SagaStep;
+import io.conclave.core.Spending;
 import io.conclave.core.TaskSubmission;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Instant;
@@ -10,15 +11,16 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Body of {@code POST /tasks}, read strictly: an object with a string {@code prompt} and an optional string
- * {@code taskId}, nothing else. No coercion (a number is not a prompt) and no unknown fields, so a client's mistake
- * is a 400 that names it instead of a task nobody meant.
+ * Body of {@code POST /tasks}, read strictly: an object with a string {@code prompt}, an optional string
+ * {@code taskId} and an optional string {@code tenant}, nothing else. No coercion (a number is not a prompt) and no
+ * unknown fields, so a client's mistake is a 400 that names it instead of a task nobody meant.
  *
  * @param taskId the idempotency key of the task, or null to have one made
  * @param prompt what the agents should do
+ * @param tenant who the task's model calls are charged to, or null for the default tenant
  */
-record TaskRequest(String taskId, String prompt) {
-  private static final Set<String> FIELDS = Set.of("taskId", "prompt");
+record TaskRequest(String taskId, String prompt, String tenant) {
+  private static final Set<String> FIELDS = Set.of("taskId", "prompt", "tenant");
 
   static TaskRequest parse(JsonNode body) {
     StrictJson.requireObject(body, FIELDS, "{\"prompt\": \"...\"}");
@@ -26,7 +28,8 @@ record TaskRequest(String taskId, String prompt) {
     if (prompt == null) {
       throw new IllegalArgumentException("prompt is required");
     }
-    return new TaskRequest(StrictJson.optionalString(body, "taskId"), prompt);
+    return new TaskRequest(StrictJson.optionalString(body, "taskId"), prompt,
+        StrictJson.optionalString(body, "tenant"));
   }
 
   /**
@@ -36,6 +39,7 @@ record TaskRequest(String taskId, String prompt) {
    * @throws IllegalArgumentException if the task id or prompt is not acceptable (naming which)
    */
   TaskSubmission submission(Instant now, Optional<List<SagaStep>> plan) {
-    return new TaskSubmission(taskId == null ? UUID.randomUUID().toString() : taskId, prompt, now, plan);
+    return new TaskSubmission(taskId == null ? UUID.randomUUID().toString() : taskId, prompt, now, plan,
+        tenant == null ? Spending.DEFAULT_TENANT : tenant);
   }
 }

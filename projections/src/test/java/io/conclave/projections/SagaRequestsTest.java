@@ -63,7 +63,7 @@ class SagaRequestsTest {
     SagaRequest fromYaml = SagaRequest.fromYaml(YAML_BODY);
 
     // then
-    assertThat(fromJson).isEqualTo(new SagaRequest(new TaskRequest("t-1", "Why is the sky blue?"), SAGA));
+    assertThat(fromJson).isEqualTo(new SagaRequest(new TaskRequest("t-1", "Why is the sky blue?", null), SAGA));
     assertThat(fromYaml).isEqualTo(fromJson);
     TaskSubmission task = fromJson.task().submission(NOW, Optional.of(fromJson.saga().steps()));
     assertThat(task.plan()).contains(SAGA.steps());
@@ -120,8 +120,18 @@ class SagaRequestsTest {
   }
 
   @Test
+  void aTaskMayNameItsTenantWhichMustBeASafeId() throws IOException {
+    SagaRequest named = SagaRequest.fromYaml("tenant: acme\nprompt: p\nsteps:\n  - {approval: ok}\n");
+    assertThat(named.submission(NOW).tenant()).isEqualTo("acme");
+    assertThat(TaskRequest.parse(json("{\"prompt\": \"p\"}")).submission(NOW, Optional.empty()).tenant())
+        .isEqualTo("default");
+    assertBad(() -> TaskRequest.parse(json("{\"prompt\": \"p\", \"tenant\": 3}")), "tenant must be");
+    assertBad(() -> new TaskRequest("t", "p", "acme corp").submission(NOW, Optional.empty()), "tenant may only contain");
+  }
+
+  @Test
   void aTaskIdThatIsNotASafeKeyIsRejectedNamingTaskId() {
-    assertBad(() -> new TaskRequest("a b", "p").submission(NOW, Optional.empty()), "taskId ");
+    assertBad(() -> new TaskRequest("a b", "p", null).submission(NOW, Optional.empty()), "taskId ");
   }
 
   @Test

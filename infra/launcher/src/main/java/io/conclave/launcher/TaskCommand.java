@@ -1,5 +1,6 @@
 package io.conclave.launcher;
 
+import io.conclave.core.Spending;
 import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
@@ -7,6 +8,7 @@ import io.conclave.kafka.ConclaveSettings;
 import io.conclave.schemas.ConclaveSerdes;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,9 @@ final class TaskCommand {
     @Option(names = "--id", description = "task id (the idempotency key); a new UUID by default")
     String id;
 
+    @Option(names = "--tenant", description = "who the task's model calls are charged to (default: ${DEFAULT-VALUE})")
+    String tenant = Spending.DEFAULT_TENANT;
+
     @Parameters(arity = "1..*", paramLabel = "PROMPT", description = "what the agents should do")
     List<String> prompt;
 
@@ -33,7 +38,7 @@ final class TaskCommand {
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
       var task = new TaskSubmission(id == null ? UUID.randomUUID().toString() : id, String.join(" ", prompt),
-          Clock.systemUTC().instant());
+          Clock.systemUTC().instant(), Optional.empty(), tenant);
       var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
       try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
         RecordMetadata written = producer.send(records.task(task)).get(30, TimeUnit.SECONDS);
