@@ -10,6 +10,7 @@ import io.conclave.core.LeaderElected;
 import io.conclave.core.LeaderStamp;
 import io.conclave.core.RoutingSlip;
 import io.conclave.core.SagaEvent;
+import io.conclave.core.Spending;
 import io.conclave.core.SagaStep;
 import io.conclave.core.StepCommand;
 import io.conclave.core.TaskSubmission;
@@ -27,6 +28,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalLong;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -92,12 +95,23 @@ class SchemaRegistryIT {
     return Stream.of(
         new Case<>("TaskSubmission", ConclaveSerdes::taskSubmission, TopicNames::tasks, false,
             new TaskSubmission("task-1", "Write about llamas — in 日本語 too", T0)),
+        new Case<>("TaskSubmission of a tenant", ConclaveSerdes::taskSubmission, TopicNames::tasks, false,
+            new TaskSubmission("task-2", "Count the llamas", T0, Optional.empty(), "acme")),
         new Case<>("StepCommand", ConclaveSerdes::stepCommand, t -> t.commands("analysis"), false,
             new StepCommand(SLIP, "output of research", 2, LEADER, T0.plusMillis(1))),
+        new Case<>("StepCommand with a budget", ConclaveSerdes::stepCommand, t -> t.commands("analysis"), false,
+            new StepCommand(new RoutingSlip("saga-1", "task-1", "why?", PLAN, 1, Map.of(0, "sources"), Map.of(),
+                new Spending("acme", OptionalLong.of(5000), Map.of(0, 1234L))), "sources", 0, LEADER, T0)),
         new Case<>("CompensateCommand", ConclaveSerdes::compensateCommand, t -> t.compensations("research"), false,
             new CompensateCommand(SLIP, 0, "analysis failed", 0, LEADER, T0.plusMillis(2))),
         new Case<>("SagaEvent.Started", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents, false,
             new SagaEvent.Started("saga-1", "task-1", SagaEvent.Seq.started(), PLAN, LEADER, T0)),
+        new Case<>("SagaEvent.Started with a budget", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents, false,
+            new SagaEvent.Started("saga-1", "task-1", SagaEvent.Seq.started(), PLAN, "why?", LEADER, T0,
+                Spending.limited("acme", 5000))),
+        new Case<>("SagaEvent.StepCompleted with its tokens", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents, false,
+            new SagaEvent.StepCompleted("saga-1", "task-1", SagaEvent.Seq.step(0), 0, "research", "found 3 llamas",
+                T0.plusMillis(3), 1234)),
         new Case<>("SagaEvent.StepCompleted", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents, false,
             new SagaEvent.StepCompleted("saga-1", "task-1", SagaEvent.Seq.step(0), 0, "research", "found 3 llamas",
                 T0.plusMillis(3))),
