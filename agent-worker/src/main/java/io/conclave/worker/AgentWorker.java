@@ -11,6 +11,7 @@ import io.conclave.schemas.ConclaveSerdes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,14 +39,33 @@ public final class AgentWorker implements AutoCloseable {
     this(settings, agents, model, CallLedger.FREE, clock);
   }
 
-  /** @param ledger the prices and budgets of the agents' model calls */
+  /**
+   * A worker whose agents all ask {@code model}: one client, whatever it protects, shared by every type.
+   *
+   * @param ledger the prices and budgets of the agents' model calls
+   */
   public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents, LlmClient model, CallLedger ledger,
                      Clock clock) {
+    this(settings, agents, everyType(agents, model), ledger, clock);
+  }
+
+  /**
+   * @param models the model each agent type asks (every hosted type needs one): for a model server, each type's own
+   *               {@link ResilientModel}, so that a type whose breaker opens holds only its own commands
+   * @param ledger the prices and budgets of the agents' model calls
+   */
+  public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents,
+                     Map<String, ? extends LlmClient> models, CallLedger ledger, Clock clock) {
     this.serdes = new ConclaveSerdes(settings.registry());
     this.feed = new KnowledgeFeed(settings, serdes);
     this.knowledge = new KnowledgeAccess(new HybridClock(clock), feed, ledger);
     ConclaveRecords records = new ConclaveRecords(settings, serdes);
     for (Agent<?> agent : agents) {
+      LlmClient model = models.get(agent.type());
+      if (model == null) {
+        throw new IllegalArgumentException("no model for agent type " + agent.type() + " (models for "
+            + models.keySet() + ")");
+      }
       var handler = handler(agent, records, model, clock, settings);
       String commands = settings.topics().commands(agent.type());
       String compensations = settings.topics().compensations(agent.type());
@@ -59,6 +79,12 @@ public final class AgentWorker implements AutoCloseable {
     }
   }
 
+  private static Map<String, LlmClient> everyType(List<? extends Agent<?>> agents, LlmClient model) {
+    Map<String, LlmClient> models = new HashMap<>();
+    agents.forEach(agent -> models.put(agent.type(), model));
+    return models;
+  }
+
   private <S> WorkerHandler<S> handler(Agent<S> agent, ConclaveRecords records, LlmClient model, Clock clock,
                                        ConclaveSettings settings) {
     // a log reader per agent type: the types' take-overs rebuild state in parallel, on their loops' threads
@@ -69,26 +95,36 @@ public final class AgentWorker implements AutoCloseable {
   }
 
   /**
-   * A worker whose agents ask the model its settings configure ({@link Models}), with that model's circuit breaker
-   * reported on conclave.agent-health, and its metrics served on {@code conclave.worker.metrics-port} if set
-   * ({@link WorkerMetrics}).
+   * A worker whose agents ask the model its settings configure ({@link Models}): for a model server, one pipeline
+   * per agent type, built here once and shared by the type's agents (partitions). Each type's circuit breaker is
+   * reported on conclave.agent-health (registered CLOSED now; tombstoned when the worker closes), and the metrics
+   * are served on {@code conclave.worker.metrics-port} if set ({@link WorkerMetrics}).
    */
   public static AgentWorker fromEnvironment(ConclaveSettings settings, List<? extends Agent<?>> agents,
                                             EnvironmentLookup env, Clock clock) {
     var reporter = new HealthReporter(settings.bootstrapServers(), new ConclaveRecords(settings,
-        new ConclaveSerdes(settings.registry())), agents.stream().map(Agent::type).toList(), clock);
+        new ConclaveSerdes(settings.registry())), clock);
     var metrics = new WorkerMetrics();
-    LlmClient model = Models.fromEnvironment(env, clock, reporter, metrics);
-    AgentWorker worker = new AgentWorker(settings, agents, model, Models.ledger(env, model.model()), clock);
+    List<String> types = agents.stream().map(Agent::type).distinct().toList();
+    Map<String, LlmClient> models = Models.fromEnvironment(env, clock, types, reporter::listener, metrics);
+    AgentWorker worker = new AgentWorker(settings, agents, models, Models.ledger(env, Models.modelName(env)), clock);
+    // in this order on close: no self half-open is due any more, then the tombstones go, then the metrics stop
+    models.values().stream().distinct().forEach(model -> {
+      if (model instanceof ResilientModel resilient) {
+        worker.alsoClosed.add(resilient.pipeline());
+      }
+    });
     worker.alsoClosed.add(reporter);
     worker.alsoClosed.add(metrics);
     int port = env.integer("conclave.worker.metrics-port", "CONCLAVE_WORKER_METRICS_PORT", -1);
     if (port >= 0) {
       metrics.serve(port);
     }
-    if (model instanceof ResilientModel resilient) {
-      reporter.registered(resilient.pipeline().name());
-    }
+    models.values().forEach(model -> {
+      if (model instanceof ResilientModel resilient) {
+        reporter.registered(resilient.pipeline().name(), resilient.agentType());
+      }
+    });
     return worker;
   }
 

@@ -6,19 +6,26 @@ import io.conclave.resilience.CallPolicy;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The model a worker's agents ask, from its settings. Without {@code conclave.llm.base-url}
  * ({@code CONCLAVE_LLM_BASE_URL}) the {@linkplain OfflineModel offline model}, so Conclave runs with no network;
- * with it, an {@link OpenAiChatModel} ({@code conclave.llm.model}, {@code conclave.llm.api-key}) behind its
- * {@link CallPipeline} (settings {@code conclave.llm.timeout-ms}, {@code max-attempts}, {@code backoff-ms},
- * {@code breaker-failures}, {@code breaker-window}, {@code breaker-delay-ms}, {@code breaker-period-ms} (a
- * time-based breaker: that many failures within the period, of at least {@code breaker-window} calls), {@code max-concurrent},
- * {@code rate-per-second}), falling back to the offline model if {@code conclave.llm.fallback} is {@code offline}
- * (default {@code none}: the step fails and its saga compensates).
+ * with it, an {@link OpenAiChatModel} ({@code conclave.llm.model}, {@code conclave.llm.api-key}), one client per
+ * endpoint, behind one {@link CallPipeline} per agent type the worker hosts. Every type's pipeline has the same
+ * settings, each counted for that type alone: {@code conclave.llm.timeout-ms}, {@code max-attempts},
+ * {@code backoff-ms}, {@code breaker-failures}, {@code breaker-window}, {@code breaker-delay-ms},
+ * {@code breaker-period-ms} (a time-based breaker: that many failures within the period, of at least
+ * {@code breaker-window} calls), {@code max-concurrent}, {@code rate-per-second}. The model falls back to the offline
+ * model if {@code conclave.llm.fallback} is {@code offline} (default {@code none}: the step fails and its saga
+ * compensates).
  */
 public final class Models {
   private static final Logger log = LoggerFactory.getLogger(Models.class);
@@ -39,23 +46,46 @@ public final class Models {
         Boolean.parseBoolean(env.get("conclave.llm.record-bodies", "CONCLAVE_LLM_RECORD_BODIES", "true")));
   }
 
-  /**
-   * @param breakers hears the transitions of the model's circuit breaker
-   * @param metrics  where the model's calls and breaker state are measured
-   */
-  public static LlmClient fromEnvironment(EnvironmentLookup env, Clock clock, CallPipeline.BreakerListener breakers,
-                                          WorkerMetrics metrics) {
-    OfflineModel offline = new OfflineModel(env.millis("conclave.offline.latency-ms", "CONCLAVE_OFFLINE_LATENCY_MS",
-        Duration.ZERO));
-    String baseUrl = env.get("conclave.llm.base-url", "CONCLAVE_LLM_BASE_URL", "");
-    if (baseUrl.isEmpty()) {
-      return offline;
+  /** The name of the model the settings configure: {@code conclave.llm.model}, or the offline model's. */
+  public static String modelName(EnvironmentLookup env) {
+    if (env.get("conclave.llm.base-url", "CONCLAVE_LLM_BASE_URL", "").isEmpty()) {
+      return OfflineModel.NAME;
     }
     String name = env.get("conclave.llm.model", "CONCLAVE_LLM_MODEL", "");
     if (name.isEmpty()) {
       throw new IllegalArgumentException("conclave.llm.base-url is set but conclave.llm.model / CONCLAVE_LLM_MODEL "
           + "is not: name the model to ask");
     }
+    return name;
+  }
+
+  /** The name of {@code agentType}'s breaker for {@code model}: {@code model:<model>/<agentType>}. */
+  public static String breakerName(String model, String agentType) {
+    return "model:" + model + "/" + agentType;
+  }
+
+  /**
+   * The model each of {@code agentTypes} asks, in their order. For a model server, every type gets a pipeline of its
+   * own (breaker, bulkhead, rate limiter, retry, timeout) in front of the one HTTP client of the endpoint: a type
+   * whose prompts make the model fail opens only its own breaker, and the others go on calling. Build them once per
+   * process and share each with all the agents (partitions) of its type.
+   *
+   * @param breakers the listener of each agent type's breaker transitions
+   * @param metrics  where the model's calls and breaker states are measured
+   * @return the model of each agent type; the same offline model for all without a model server
+   */
+  public static Map<String, LlmClient> fromEnvironment(EnvironmentLookup env, Clock clock, List<String> agentTypes,
+                                                       Function<String, CallPipeline.BreakerListener> breakers,
+                                                       WorkerMetrics metrics) {
+    OfflineModel offline = new OfflineModel(env.millis("conclave.offline.latency-ms", "CONCLAVE_OFFLINE_LATENCY_MS",
+        Duration.ZERO));
+    String baseUrl = env.get("conclave.llm.base-url", "CONCLAVE_LLM_BASE_URL", "");
+    Map<String, LlmClient> models = new LinkedHashMap<>();
+    if (baseUrl.isEmpty()) {
+      agentTypes.forEach(type -> models.put(type, offline));
+      return Collections.unmodifiableMap(models);
+    }
+    String name = modelName(env);
     CallPolicy d = CallPolicy.DEFAULTS;
     Duration timeout = env.millis("conclave.llm.timeout-ms", "CONCLAVE_LLM_TIMEOUT_MS", d.timeout());
     CallPolicy policy = new CallPolicy(timeout,
@@ -76,14 +106,17 @@ public final class Models {
     }
     var model = new OpenAiChatModel(URI.create(baseUrl), name,
         Optional.of(env.get("conclave.llm.api-key", "CONCLAVE_LLM_API_KEY", "")), timeout, clock);
-    log.info("agents ask {} at {} (timeout {}, {} attempts, breaker {} of {} for {}, {} at a time{}; fallback {})",
-        name, baseUrl, policy.timeout(), policy.maxAttempts(), policy.breakerFailures(), policy.breakerWindow(),
-        policy.breakerDelay(), policy.maxConcurrent(),
+    log.info("agents ask {} at {} (per agent type {}: timeout {}, {} attempts, breaker {} of {} for {}, {} at a "
+            + "time{}; fallback {})", name, baseUrl, agentTypes, policy.timeout(), policy.maxAttempts(),
+        policy.breakerFailures(), policy.breakerWindow(), policy.breakerDelay(), policy.maxConcurrent(),
         policy.ratePerSecond() > 0 ? ", " + policy.ratePerSecond() + "/s" : "", fallback);
-    var pipeline = new CallPipeline("model:" + name, policy, breakers);
-    metrics.watch(pipeline);
-    return new ResilientModel(model, pipeline, fallback.equals("offline") ? Optional.of(offline) : Optional.empty(),
-        metrics.registry());
+    Optional<LlmClient> fallbackModel = fallback.equals("offline") ? Optional.of(offline) : Optional.empty();
+    for (String type : agentTypes) {
+      var pipeline = new CallPipeline(breakerName(name, type), policy, breakers.apply(type));
+      metrics.watch(pipeline, type);
+      models.put(type, new ResilientModel(model, type, pipeline, fallbackModel, metrics.registry()));
+    }
+    return Collections.unmodifiableMap(models);
   }
 
 }

@@ -13,30 +13,37 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A model behind its {@link CallPipeline} (timeout, retries of retryable failures, circuit breaker, bulkhead, rate
- * limit), with an optional fallback model that answers when the pipeline gives up on the primary for a reason of the
- * primary's (unavailable, rate-limited, nonsense; not a refusal of the request itself). Without a fallback the
- * failure goes to the step, which fails, and its saga compensates. Build one per model endpoint and share it between
- * agent types, so its breaker sees every call. Thread-safe.
+ * A model as one agent type asks it: behind that type's {@link CallPipeline} for the model's endpoint (timeout,
+ * retries of retryable failures, circuit breaker, bulkhead, rate limit), with an optional fallback model that answers
+ * when the pipeline gives up on the primary for a reason of the primary's (unavailable, rate-limited, nonsense; not a
+ * refusal of the request itself). Without a fallback the failure goes to the step, which fails, and its saga
+ * compensates. Build one per model endpoint and per agent type, and share it between the agents (partitions) of that
+ * type in the process: its breaker sees every call of the type, and a type whose prompts make the model fail opens
+ * only its own breaker. Thread-safe.
  */
 public final class ResilientModel implements LlmClient {
   private final LlmClient primary;
+  private final String agentType;
   private final CallPipeline pipeline;
   private final Optional<LlmClient> fallback;
   private final MeterRegistry metrics;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-  public ResilientModel(LlmClient primary, CallPipeline pipeline, Optional<LlmClient> fallback) {
-    this(primary, pipeline, fallback, new CompositeMeterRegistry());
+  /** @param agentType the agent type whose calls go through {@code pipeline} */
+  public ResilientModel(LlmClient primary, String agentType, CallPipeline pipeline, Optional<LlmClient> fallback) {
+    this(primary, agentType, pipeline, fallback, new CompositeMeterRegistry());
   }
 
   /**
-   * @param metrics where each call is timed as {@code conclave.model.calls}, tagged with the model and its outcome
-   *                ({@code answered}, {@code fallback}, or the failure's class)
+   * @param agentType the agent type whose calls go through {@code pipeline}
+   * @param metrics   where each call is timed as {@code conclave.model.calls}, tagged with the model, the agent type
+   *                  ({@code agent_type}) and the call's outcome ({@code answered}, {@code fallback}, or the failure's
+   *                  class)
    */
-  public ResilientModel(LlmClient primary, CallPipeline pipeline, Optional<LlmClient> fallback,
+  public ResilientModel(LlmClient primary, String agentType, CallPipeline pipeline, Optional<LlmClient> fallback,
                         MeterRegistry metrics) {
     this.primary = Objects.requireNonNull(primary, "primary");
+    this.agentType = Objects.requireNonNull(agentType, "agentType");
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.fallback = Objects.requireNonNull(fallback, "fallback");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -47,13 +54,19 @@ public final class ResilientModel implements LlmClient {
     return primary.model();
   }
 
+  /** The agent type whose calls go through this model's pipeline. */
+  public String agentType() {
+    return agentType;
+  }
+
   public CallPipeline pipeline() {
     return pipeline;
   }
 
   /**
-   * Whether a call now would fail at once: the primary's breaker refuses calls and no fallback would answer. A worker
-   * holds its commands meanwhile, so that they wait in Kafka rather than fail their sagas.
+   * Whether a call of this agent type now would fail at once: its breaker refuses calls and no fallback would
+   * answer. A worker holds the type's commands meanwhile, so that they wait in Kafka rather than fail their sagas;
+   * the breaker half-opens by itself once its delay has passed, and the commands are read again.
    */
   public boolean unavailable() {
     return fallback.isEmpty() && pipeline.refusing();
@@ -80,7 +93,7 @@ public final class ResilientModel implements LlmClient {
     } finally {
       timers.computeIfAbsent(outcome, o -> Timer.builder("conclave.model.calls")
           .description("model calls through their pipeline, retries included").tag("model", primary.model())
-          .tag("outcome", o).publishPercentileHistogram().register(metrics))
+          .tag("agent_type", agentType).tag("outcome", o).publishPercentileHistogram().register(metrics))
           .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
   }

@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker's metrics (Micrometer), served in Prometheus's text format at {@code GET /metrics} on
- * {@code conclave.worker.metrics-port} when it is set: model calls by model and outcome with their latency histogram
- * ({@code conclave_model_calls_seconds}), each breaker's state ({@code conclave_breaker_state}: 0 closed, 1 half-open,
- * 2 open), and the JVM's own. Thread-safe.
+ * {@code conclave.worker.metrics-port} when it is set: model calls by model, agent type ({@code agent_type}) and
+ * outcome with their latency histogram ({@code conclave_model_calls_seconds}), each breaker's state
+ * ({@code conclave_breaker_state}, by breaker and agent type: 0 closed, 1 half-open, 2 open; a worker has one breaker
+ * per model endpoint and agent type), and the JVM's own. Thread-safe.
  */
 public final class WorkerMetrics implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerMetrics.class);
@@ -35,13 +36,14 @@ public final class WorkerMetrics implements AutoCloseable {
     return registry.scrape();
   }
 
-  /** Reports the state of {@code pipeline}'s breaker. */
-  public void watch(CallPipeline pipeline) {
+  /** Reports the state of {@code pipeline}'s breaker, the one of {@code agentType}'s calls. */
+  public void watch(CallPipeline pipeline, String agentType) {
     Gauge.builder("conclave.breaker.state", pipeline, p -> switch (p.breaker().getState()) {
       case CLOSED -> 0;
       case HALF_OPEN -> 1;
       case OPEN -> 2;
-    }).description("0 closed, 1 half-open, 2 open").tag("breaker", pipeline.name()).register(registry);
+    }).description("0 closed, 1 half-open, 2 open").tag("breaker", pipeline.name())
+        .tag("agent_type", agentType).register(registry);
   }
 
   /** Serves {@code GET /metrics} on {@code port} (0: any free port); returns the port. */

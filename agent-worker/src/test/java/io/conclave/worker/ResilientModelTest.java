@@ -56,7 +56,7 @@ class ResilientModelTest {
   private ResilientModel model(CallPolicy policy, Optional<LlmClient> fallback) {
     var primary = new OpenAiChatModel(server.baseUrl(), "gpt-test", Optional.empty(), Duration.ofSeconds(5),
         Clock.systemUTC());
-    return new ResilientModel(primary, new CallPipeline("model:gpt-test", policy,
+    return new ResilientModel(primary, "research", new CallPipeline("model:gpt-test/research", policy,
         (name, from, to) -> transitions.add(from + "->" + to)), fallback);
   }
 
@@ -241,10 +241,10 @@ class ResilientModelTest {
   void callsAndTheBreakerAreMeasuredAndServedForPrometheus() throws Exception {
     server.then(Reply.answer("yes"), Reply.error(400, "no"));
     try (var metrics = new WorkerMetrics()) {
-      var pipeline = new CallPipeline("model:gpt-test", POLICY, (name, from, to) -> { });
-      metrics.watch(pipeline);
+      var pipeline = new CallPipeline("model:gpt-test/research", POLICY, (name, from, to) -> { });
+      metrics.watch(pipeline, "research");
       var model = new ResilientModel(new OpenAiChatModel(server.baseUrl(), "gpt-test", Optional.empty(),
-          Duration.ofSeconds(5), Clock.systemUTC()), pipeline, Optional.empty(), metrics.registry());
+          Duration.ofSeconds(5), Clock.systemUTC()), "research", pipeline, Optional.empty(), metrics.registry());
       model.complete("q");
       assertThatThrownBy(() -> model.complete("q")).isInstanceOf(CallRejectedException.class);
       int port = metrics.serve(0);
@@ -254,10 +254,12 @@ class ResilientModelTest {
           java.net.http.HttpResponse.BodyHandlers.ofString()).body();
 
       assertThat(scraped)
-          .contains("conclave_model_calls_seconds_count{model=\"gpt-test\",outcome=\"answered\"} 1")
-          .contains("conclave_model_calls_seconds_count{model=\"gpt-test\",outcome=\"CallRejectedException\"} 1")
+          .contains("conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
+              + "outcome=\"answered\"} 1")
+          .contains("conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
+              + "outcome=\"CallRejectedException\"} 1")
           .contains("conclave_model_calls_seconds_bucket{")
-          .contains("conclave_breaker_state{breaker=\"model:gpt-test\"} 0");
+          .contains("conclave_breaker_state{agent_type=\"research\",breaker=\"model:gpt-test/research\"} 0");
     }
   }
 }

@@ -12,6 +12,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import jakarta.annotation.PreDestroy;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -27,9 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The circuit breakers of the worker processes, each as it last reported on conclave.agent-health (a small compacted
- * topic, read to its end on each request, so the answer is never behind what the workers wrote). A worker that died
- * keeps its last report: look at {@code since}.
+ * The circuit breakers of the worker processes (one per model endpoint and agent type of each worker), each as it
+ * last reported on conclave.agent-health (a small compacted topic, read to its end on each request, so the answer is
+ * never behind what the workers wrote). A worker that stopped cleanly wrote a tombstone for each of its breakers,
+ * which are then left out; one that died keeps its last reports: look at {@code since}.
  */
 @Controller("/breakers")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -63,7 +66,7 @@ class BreakerController implements AutoCloseable {
     Map<String, BreakerStateChanged> latest = new TreeMap<>();
     synchronized (scan) {
       for (int p = 0; p < ConclaveTopics.AGENT_HEALTH_PARTITIONS; p++) {
-        scan.scan(new TopicPartition(topic, p), 0, -1, r -> read(r).ifPresent(b -> latest.put(b.key(), b)));
+        scan.scan(new TopicPartition(topic, p), 0, -1, r -> fold(latest, r, this::read));
       }
     }
     return latest.values().stream().filter(b -> wanted == null || b.to().name().equals(wanted))
@@ -71,11 +74,25 @@ class BreakerController implements AutoCloseable {
         .map(b -> new BreakerView(b.breaker(), b.worker(), b.agentTypes(), b.to().name(), b.at())).toList();
   }
 
+  /**
+   * Folds one record of conclave.agent-health into {@code latest} (by record key, a breaker of a worker): a report
+   * replaces the key's earlier one, a tombstone (null value) removes it, and a record {@code read} finds no report in
+   * leaves it as it was.
+   */
+  static void fold(Map<String, BreakerStateChanged> latest, ConsumerRecord<byte[], byte[]> record,
+                   Function<ConsumerRecord<byte[], byte[]>, Optional<BreakerStateChanged>> read) {
+    if (record.value() == null) {
+      if (record.key() != null) {
+        latest.remove(new String(record.key(), StandardCharsets.UTF_8));
+      }
+      return;
+    }
+    read.apply(record).ifPresent(b -> latest.put(record.key() == null ? b.key()
+        : new String(record.key(), StandardCharsets.UTF_8), b));
+  }
+
   /** A report, or nothing for a record that is not one (logged: the rest of the topic still answers). */
   private Optional<BreakerStateChanged> read(ConsumerRecord<byte[], byte[]> record) {
-    if (record.value() == null) {
-      return Optional.empty();
-    }
     try {
       return Optional.of(reader.deserialize(topic, record.value()));
     } catch (RuntimeException e) {

@@ -112,6 +112,14 @@ public final class ConclaveRecords {
     return new ProducerRecord<>(topic, utf8(changed.key()), health.serialize(topic, changed));
   }
 
+  /**
+   * The tombstone of a breaker whose worker stopped ({@code key}: {@link BreakerStateChanged#key()}): compaction then
+   * drops its reports, and readers forget it.
+   */
+  public ProducerRecord<byte[], byte[]> breakerGone(String key) {
+    return new ProducerRecord<>(settings.topics().agentHealth(), utf8(key), null);
+  }
+
   /** On the command topic of the agent type of the slip's current step, keyed by sagaId. */
   public ProducerRecord<byte[], byte[]> stepCommand(StepCommand command) {
     String topic = settings.topics().commands(command.step().agentType());

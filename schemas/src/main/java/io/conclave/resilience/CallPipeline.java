@@ -19,30 +19,54 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The Failsafe pipeline of one downstream (a model endpoint, an agent type), built once and shared by every caller
- * of it, so that its circuit breaker, bulkhead and rate limiter see all of its calls. Outer to inner: retry (only
+ * The Failsafe pipeline of one downstream as one kind of caller uses it (a worker builds one per model endpoint and
+ * per agent type), built once and shared by every caller of that kind, so that its circuit breaker, bulkhead and rate
+ * limiter see all of their calls, and only theirs. Outer to inner: retry (only
  * {@linkplain CallFailure#retryable() retryable} failures and timeouts, honouring {@code Retry-After}), circuit
  * breaker (a client's own mistakes, {@link CallRejectedException}, do not count against the service), rate limiter,
  * bulkhead, timeout (interrupting the call). What it throws is a {@link CallFailure}: Failsafe's own refusals become
- * {@link ServiceUnavailableException}s that say which protection refused the call. Thread-safe.
+ * {@link ServiceUnavailableException}s that say which protection refused the call.
+ *
+ * <p>An open breaker half-opens by itself once its delay has passed, whether or not a call comes: callers that stop
+ * calling while it is open (a worker holds its commands, a shard leader may stop dispatching to the type) would
+ * otherwise never let a call probe the service again. {@link #close()} stops that. Thread-safe.
  */
-public final class CallPipeline {
-  /** Hears a pipeline's circuit breaker change state; called on the thread of the call that changed it. */
+public final class CallPipeline implements AutoCloseable {
+  /**
+   * Hears a pipeline's circuit breaker change state; called on the thread of the call that changed it, or on the
+   * pipelines' scheduler thread when an open breaker half-opens by itself.
+   */
   @FunctionalInterface
   public interface BreakerListener {
     void changed(String pipeline, CircuitBreaker.State from, CircuitBreaker.State to);
   }
 
+  /**
+   * Half-opens the open breakers of every pipeline of the process: one daemon thread, whose tasks only move a
+   * breaker's state (and call its listener), so it never holds a process open nor waits for a call.
+   */
+  private static final ScheduledExecutorService HALF_OPENER = halfOpener();
+
   private final String name;
   private final CallPolicy policy;
   private final CircuitBreaker<Object> breaker;
   private final FailsafeExecutor<Object> executor;
+  /** Counts the breaker's openings, so that a half-open scheduled for one opening does not cut a later one short. */
+  private final AtomicLong openings = new AtomicLong();
+  private volatile ScheduledFuture<?> halfOpening;
+  private volatile boolean closed;
 
   /**
-   * @param name     what the pipeline protects, e.g. {@code model:gpt-4o-mini} or {@code agent:research}
+   * @param name     what the pipeline protects, for whom, e.g. {@code model:gpt-4o-mini/research}
    * @param listener hears every transition of the breaker
    */
   public CallPipeline(String name, CallPolicy policy, BreakerListener listener) {
@@ -68,7 +92,10 @@ public final class CallPipeline {
     this.breaker = breakerBuilder
         .withDelay(policy.breakerDelay())
         .withSuccessThreshold(policy.breakerProbes())
-        .onOpen(e -> listener.changed(name, e.getPreviousState(), CircuitBreaker.State.OPEN))
+        .onOpen(e -> {
+          scheduleHalfOpen(openings.incrementAndGet());
+          listener.changed(name, e.getPreviousState(), CircuitBreaker.State.OPEN);
+        })
         .onHalfOpen(e -> listener.changed(name, e.getPreviousState(), CircuitBreaker.State.HALF_OPEN))
         .onClose(e -> listener.changed(name, e.getPreviousState(), CircuitBreaker.State.CLOSED))
         .build();
@@ -80,6 +107,41 @@ public final class CallPipeline {
     policies.add(Bulkhead.builder(policy.maxConcurrent()).withMaxWaitTime(policy.maxWait()).build());
     policies.add(Timeout.builder(policy.timeout()).withInterrupt().build());
     this.executor = Failsafe.with(policies);
+  }
+
+  private static ScheduledExecutorService halfOpener() {
+    var executor = new ScheduledThreadPoolExecutor(1, task -> {
+      Thread thread = Executors.defaultThreadFactory().newThread(task);
+      thread.setName("conclave-breaker-half-opener");
+      thread.setDaemon(true);
+      return thread;
+    });
+    // a closed pipeline's cancelled task goes at once instead of keeping the pipeline reachable until its delay
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+
+  /** Half-opens the breaker once the remaining delay of its {@code opening}-th opening has passed. */
+  private void scheduleHalfOpen(long opening) {
+    if (closed) {
+      return;
+    }
+    long nanos = Math.max(1, breaker.getRemainingDelay().toNanos());
+    halfOpening = HALF_OPENER.schedule(() -> halfOpenIfDue(opening), nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void halfOpenIfDue(long opening) {
+    // a call may have half-opened it already (and closed or reopened it): only the opening this task was for, and
+    // only once its delay has passed. A call reopening it between this check and halfOpen() would let one probe
+    // through early: harmless, and the breaker opens again if the service still fails.
+    if (closed || !breaker.isOpen() || openings.get() != opening) {
+      return;
+    }
+    if (breaker.getRemainingDelay().toNanos() > 0) {
+      scheduleHalfOpen(opening);
+    } else {
+      breaker.halfOpen();
+    }
   }
 
   private static boolean retryable(Throwable failure) {
@@ -97,6 +159,19 @@ public final class CallPipeline {
   /** The breaker, for its state and, in tests and operations, Failsafe's controls ({@code open()}, ...). */
   public CircuitBreaker<Object> breaker() {
     return breaker;
+  }
+
+  /**
+   * Stops half-opening the breaker by itself (the pipeline still admits calls as its breaker allows): for a process
+   * that is shutting down, whose listener must hear nothing more.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    ScheduledFuture<?> pending = halfOpening;
+    if (pending != null) {
+      pending.cancel(false);
+    }
   }
 
   /** Whether the breaker is open and still refusing calls (its delay has not passed): a call now would fail at once. */

@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class PipelineBenchmark {
   private final OfflineModel model = OfflineModel.instant();
-  private final ResilientModel resilient = new ResilientModel(model,
-      new CallPipeline("model:offline", CallPolicy.DEFAULTS, (name, from, to) -> { }), Optional.empty());
+  private final ResilientModel resilient = new ResilientModel(model, "bench",
+      new CallPipeline("model:offline/bench", CallPolicy.DEFAULTS, (name, from, to) -> { }), Optional.empty());
   private int n;
 
   private String prompt() {

@@ -39,8 +39,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A worker process whose agents ask a real (fake) OpenAI-compatible model server over HTTP: the first two steps get
  * answers, the third step's model answers 500 until the model's pipeline gives up; the step fails once (the step is
  * not retried on top of the model's retries) and the saga compensates, latest first (the failed step too, which
- * may have half-happened). The model's circuit breaker opens, and the projections show it and the saga's ledger; a
- * saga submitted while it is open waits and completes once it lets calls through again.
+ * may have half-happened). The third step's agent type's circuit breaker opens, the other types' stay closed (a
+ * pipeline per model and agent type), and the projections show them and the saga's ledger; sagas submitted while it
+ * is open wait and complete once it has half-opened by itself and lets calls through again. A worker that stops
+ * leaves no breaker behind.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class ModelFailureIT {
@@ -78,10 +80,6 @@ class ModelFailureIT {
 
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
           RecordedLogs.sagaEvents(settings).stream().anyMatch(e -> e instanceof SagaEvent.Aborted));
-      // a saga submitted while the breaker is open (it opened with the third step's failures, for 10 s) waits: its
-      // commands are held instead of failing; it completes once the breaker lets a call through again
-      producer.send(records.task(new TaskSubmission("m-2", "And the sunset?", Clock.systemUTC().instant(),
-          Optional.of(plan)))).get();
       List<SagaEvent> events = RecordedLogs.sagaEvents(settings).stream()
           .filter(e -> e.sagaId().equals("saga-m-1")).toList();
       SagaState saga = SagaState.of(events);
@@ -101,41 +99,69 @@ class ModelFailureIT {
             assertThat(d.payload()).contains("answered 503: still down");
           });
 
-      // the model's breaker (2 failures of the last 2 calls) opened: on conclave.agent-health, and GET /breakers shows
-      // its latest state
+      // sagas submitted while write's breaker is open (it opened with the third step's failures, for 10 s; submitted
+      // only now because their research and analysis steps, whose breakers are closed, call the model at once) wait:
+      // their write commands are held instead of failing; they complete once the breaker has half-opened by itself
+      // (no call comes to do it) and its probes (2, the default) have closed it
+      for (String task : List.of("m-2", "m-3")) {
+        producer.send(records.task(new TaskSubmission(task, "And the sunset?", Clock.systemUTC().instant(),
+            Optional.of(plan)))).get();
+      }
+      // write's breaker (2 failures of its last 2 calls) opened: on conclave.agent-health, and GET /breakers shows
+      // its latest state; every type has a breaker of its own, registered CLOSED, with that type alone
       List<BreakerStateChanged> health = health(settings);
-      assertThat(health).extracting(b -> b.from() + "->" + b.to()).startsWith("CLOSED->CLOSED", "CLOSED->OPEN");
+      assertThat(health).filteredOn(b -> b.from() == b.to()).extracting(b -> b.breaker() + " " + b.agentTypes())
+          .containsExactlyInAnyOrderElementsOf(settings.agentTypes().stream()
+              .map(type -> "model:fake-gpt/" + type + " [" + type + "]").toList());
+      assertThat(health).filteredOn(b -> b.breaker().equals("model:fake-gpt/write"))
+          .extracting(b -> b.from() + "->" + b.to()).startsWith("CLOSED->CLOSED", "CLOSED->OPEN");
+      assertThat(health).filteredOn(b -> !b.breaker().equals("model:fake-gpt/write"))
+          .as("the other types' breakers did not move").allMatch(b -> b.to() == BreakerStateChanged.State.CLOSED);
       Http http = new Http("http://127.0.0.1:" + port);
       JsonNode[] breakers = new JsonNode[1];
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
           .ignoreExceptionsInstanceOf(UncheckedIOException.class).until(() -> {
             HttpResponse<String> r = http.get("/breakers");
             breakers[0] = r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
-            return breakers[0] != null && breakers[0].size() == 1;
+            return breakers[0] != null && breakers[0].size() == settings.agentTypes().size();
           });
-      JsonNode breaker = breakers[0].get(0);
-      assertThat(breaker.path("breaker").asText()).isEqualTo("model:fake-gpt");
-      assertThat(breaker.path("state").asText()).isIn("OPEN", "HALF_OPEN", "CLOSED");
-      assertThat(breaker.path("agentTypes")).extracting(JsonNode::asText)
-          .containsExactlyInAnyOrderElementsOf(settings.agentTypes());
+      for (JsonNode breaker : breakers[0]) {
+        String type = breaker.path("breaker").asText().substring("model:fake-gpt/".length());
+        assertThat(settings.agentTypes()).contains(type);
+        assertThat(breaker.path("agentTypes")).extracting(JsonNode::asText).containsExactly(type);
+        assertThat(breaker.path("state").asText()).isIn(type.equals("write")
+            ? List.of("OPEN", "HALF_OPEN", "CLOSED") : List.of("CLOSED"));
+      }
       assertThat(http.get("/breakers?state=sideways").statusCode()).isEqualTo(400);
 
-      // the saga submitted while the breaker was open
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-          RecordedLogs.sagaEvents(settings).stream().anyMatch(e -> e.sagaId().equals("saga-m-2")
-              && (e instanceof SagaEvent.Completed || e instanceof SagaEvent.Aborted)));
-      List<SagaEvent> second = RecordedLogs.sagaEvents(settings).stream()
-          .filter(e -> e.sagaId().equals("saga-m-2")).toList();
-      assertThat(SagaState.of(second).status()).isEqualTo(SagaState.Status.COMPLETED);
-      assertThat(second).noneMatch(e -> e instanceof SagaEvent.StepFailed);
+      // the sagas submitted while the breaker was open
+      for (String sagaId : List.of("saga-m-2", "saga-m-3")) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+            RecordedLogs.sagaEvents(settings).stream().anyMatch(e -> e.sagaId().equals(sagaId)
+                && (e instanceof SagaEvent.Completed || e instanceof SagaEvent.Aborted)));
+        List<SagaEvent> later = RecordedLogs.sagaEvents(settings).stream()
+            .filter(e -> e.sagaId().equals(sagaId)).toList();
+        assertThat(SagaState.of(later).status()).as(sagaId).isEqualTo(SagaState.Status.COMPLETED);
+        assertThat(later).as(sagaId).noneMatch(e -> e instanceof SagaEvent.StepFailed);
+      }
 
-      assertThat(health(settings)).extracting(b -> b.from() + "->" + b.to())
+      assertThat(health(settings)).filteredOn(b -> b.breaker().equals("model:fake-gpt/write"))
+          .extracting(b -> b.from() + "->" + b.to())
           .containsSubsequence("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
 
       // the two answered calls are in the saga's ledger: 5 + 2 tokens each, as the server reported them
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
         HttpResponse<String> r = http.get("/knowledge/ledger.saga.saga-m-1.tokens");
         return r.statusCode() == 200 && JSON.readTree(r.body()).path("value").asLong() == 14;
+      });
+
+      // a worker that stops cleanly tombstones its breakers: GET /breakers forgets them
+      ChildProcess worker = workers.get(0);
+      worker.requestStop();
+      worker.awaitStop(30);
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        HttpResponse<String> r = http.get("/breakers");
+        return r.statusCode() == 200 && JSON.readTree(r.body()).isEmpty();
       });
     } finally {
       workers.forEach(ChildProcess::kill);
