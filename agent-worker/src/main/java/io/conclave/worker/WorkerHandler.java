@@ -138,7 +138,7 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
     }
     var transition = StepEngine.after(command, ran.result(), ran.decisions(), ran.tokens(), end);
     log.info("{} step {} of {}: {}", journal.agentId(), slip.cursor(), slip.sagaId(),
-        ran.result() instanceof StepResult.Completed ? "completed" : "failed");
+        ran.result() instanceof StepResult.Failed failed ? "failed: " + failed.reason() : "completed");
     out.addAll(records.moves(transition.moves(), source(record), end));
     return out;
   }

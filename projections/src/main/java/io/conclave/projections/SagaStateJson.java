@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.conclave.core.LeaderStamp;
 import io.conclave.core.SagaState;
 import io.conclave.core.SagaStep;
+import io.conclave.core.Spending;
 import io.conclave.core.StepPolicy;
 import io.micronaut.serde.annotation.SerdeImport;
 
@@ -18,6 +19,7 @@ import io.micronaut.serde.annotation.SerdeImport;
 @SerdeImport(value = SagaStep.class, mixin = SagaStateJson.EveryField.class)
 @SerdeImport(value = StepPolicy.class, mixin = SagaStateJson.EveryField.class)
 @SerdeImport(value = LeaderStamp.class, mixin = SagaStateJson.EveryField.class)
+@SerdeImport(value = Spending.class, mixin = SagaStateJson.EveryField.class)
 final class SagaStateJson {
   private SagaStateJson() {}
 

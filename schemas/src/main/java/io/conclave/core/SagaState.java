@@ -74,7 +74,8 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
     steps = List.copyOf(steps);
     compensationOrder = List.copyOf(compensationOrder);
     joined = List.copyOf(joined);
-    Require.present(spending, "spending");
+    // a state stored before sagas had budgets (the projections' saga store) reads as the default tenant's, unlimited
+    spending = spending == null ? Spending.unlimited(Spending.DEFAULT_TENANT) : spending;
   }
 
   /** A saga of which nothing is known yet. */
