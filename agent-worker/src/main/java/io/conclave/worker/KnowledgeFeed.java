@@ -2,20 +2,15 @@ package io.conclave.worker;
 
 import io.conclave.core.KnowledgeDelta;
 import io.conclave.crdt.Crdt;
-import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.TopicFollower;
 import io.conclave.schemas.ConclaveSerdes;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,26 +27,20 @@ import org.slf4j.LoggerFactory;
  */
 final class KnowledgeFeed implements Function<String, Optional<Crdt>>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KnowledgeFeed.class);
-  private static final Duration POLL = Duration.ofMillis(200);
 
-  private final String topic;
-  private final KafkaConsumer<byte[], byte[]> consumer;
   private final Deserializer<KnowledgeDelta> reader;
   private final Map<String, Crdt> merged = new ConcurrentHashMap<>();
   private final Set<String> conflicted = ConcurrentHashMap.newKeySet();
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final TopicFollower follower;
 
   KnowledgeFeed(ConclaveSettings settings, ConclaveSerdes serdes) {
-    this.topic = settings.topics().knowledge();
-    this.consumer = new KafkaConsumer<>(ClientConfigs.consumer(settings.bootstrapServers(), null));
     this.reader = serdes.knowledgeDelta().deserializer();
-    this.thread = new Thread(this::run, "knowledge-feed");
-    thread.setDaemon(true);
+    this.follower = new TopicFollower(settings.bootstrapServers(), settings.topics().knowledge(), "knowledge-feed",
+        "steps see only their agent instance's own knowledge", this::merge);
   }
 
   KnowledgeFeed start() {
-    thread.start();
+    follower.start();
     return this;
   }
 
@@ -59,24 +48,6 @@ final class KnowledgeFeed implements Function<String, Optional<Crdt>>, AutoClose
   @Override
   public Optional<Crdt> apply(String key) {
     return Optional.ofNullable(merged.get(key));
-  }
-
-  private void run() {
-    try {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      while (running) {
-        consumer.poll(POLL).forEach(this::merge);
-      }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      log.warn("knowledge feed stopped: {}; steps see only their agent instance's own knowledge", e.toString());
-    } finally {
-      consumer.close(Duration.ZERO);
-    }
   }
 
   private void merge(ConsumerRecord<byte[], byte[]> record) {
@@ -103,16 +74,6 @@ final class KnowledgeFeed implements Function<String, Optional<Crdt>>, AutoClose
 
   @Override
   public void close() {
-    running = false;
-    if (!thread.isAlive()) {
-      consumer.close(Duration.ZERO);
-      return;
-    }
-    consumer.wakeup();
-    try {
-      thread.join(Duration.ofSeconds(5).toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    follower.close();
   }
 }

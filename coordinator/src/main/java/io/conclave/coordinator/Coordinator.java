@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class Coordinator implements AutoCloseable {
   private final TransactionalPartitionLoop<Object> loop;
   private final CoordinatorHandler handler;
+  private final HealthFeed health;
 
   /** A coordinator that grants no token budgets. */
   public Coordinator(ConclaveSettings settings, Planner planner, Clock clock) {
@@ -36,7 +37,9 @@ public final class Coordinator implements AutoCloseable {
     ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
     String prefix = settings.topics().prefix();
     String memberId = "coordinator-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    this.handler = new CoordinatorHandler(settings, serdes, planner, budgets, clock, memberId, ProcessIds.hostName());
+    this.health = new HealthFeed(settings, serdes);
+    this.handler = new CoordinatorHandler(settings, serdes, planner, budgets, health, clock, memberId,
+        ProcessIds.hostName());
     String tasks = settings.topics().tasks();
     String sagaEvents = settings.topics().sagaEvents();
     var options = new TransactionalPartitionLoop.Options("coordinator", settings.bootstrapServers(),
@@ -61,8 +64,14 @@ public final class Coordinator implements AutoCloseable {
   }
 
   public Coordinator start() {
+    health.start();
     loop.start();
     return this;
+  }
+
+  /** Whether this coordinator's shard leaders hold the steps of {@code agentType} (its breakers are all open). */
+  public boolean holds(String agentType) {
+    return health.test(agentType);
   }
 
   /** The shards this coordinator leads right now, with the epoch of each. */
@@ -84,6 +93,7 @@ public final class Coordinator implements AutoCloseable {
   public void close() {
     loop.close();
     handler.close();
+    health.close();
   }
 
   public static void main(String[] args) {

@@ -6,6 +6,7 @@ import io.conclave.core.FoldedLog;
 import io.conclave.core.LeaderElected;
 import io.conclave.core.LeaderStamp;
 import io.conclave.core.SagaEvent;
+import io.conclave.core.SagaMoves;
 import io.conclave.core.Tally;
 import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.AgentLogs;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -51,6 +53,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
   private final TopicScan scan;
   private final Planner planner;
   private final TokenBudgets budgets;
+  private final Predicate<String> unavailable;
   private final Clock clock;
   private final String memberId;
   private final String host;
@@ -64,9 +67,11 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
    */
   private record Shard(LeaderStamp stamp, AgentJournal<Tally> planner, SagaWatch sagas) {}
 
+  /** @param unavailable the agent types whose breakers are all open: their steps wait with the shard leader */
   CoordinatorHandler(ConclaveSettings settings, ConclaveSerdes serdes, Planner planner, TokenBudgets budgets,
-                     Clock clock, String memberId, String host) {
+                     Predicate<String> unavailable, Clock clock, String memberId, String host) {
     this.budgets = budgets;
+    this.unavailable = unavailable;
     this.settings = settings;
     this.records = new ConclaveRecords(settings, serdes);
     this.logs = new AgentLogs(settings, serdes);
@@ -159,10 +164,11 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
           shard.stamp().shard(), shard.stamp().epoch(), granted.spending().budget().isPresent()
               ? ", tenant " + task.tenant() + ", " + granted.spending().budget().getAsLong() + " tokens" : "");
     }
+    SagaMoves moves = shard.sagas().holding(start.moves(), now);
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
     out.add(records.decision(start.decision()));
-    out.addAll(records.moves(start.moves(), source(record), now));
-    start.moves().events().forEach(e -> shard.sagas().replay(e, source(record)));
+    out.addAll(records.moves(moves, source(record), now));
+    moves.events().forEach(e -> shard.sagas().replay(e, source(record)));
     return out;
   }
 
@@ -212,7 +218,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
     String topic = settings.topics().sagaEvents();
     var watch = new SagaWatch(stamp, settings.deadlineGrace(), records,
         new ConclaveRecords.RecordSource(topic, stamp.shard(), 0),
-        new TenantEscrow(budgets, stamp.shard(), settings.partitions()));
+        new TenantEscrow(budgets, stamp.shard(), settings.partitions()), unavailable);
     scan.scan(new TopicPartition(topic, stamp.shard()), 0, -1, r -> {
       if (r.value() == null) {
         return;

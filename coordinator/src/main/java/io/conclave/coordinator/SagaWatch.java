@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,9 @@ final class SagaWatch {
   private final ConclaveRecords records;
   private final RecordSource origin;
   private final TenantEscrow escrow;
+  private final Predicate<String> unavailable;
+  /** The running sagas with a step held for its agent type, and that type. */
+  private final Map<String, Set<String>> held = new HashMap<>();
   private final Map<String, SagaState> running = new HashMap<>();
   private final Set<String> startedTasks = new HashSet<>();
   private final Map<String, RecordSource> lastSeen = new HashMap<>();
@@ -50,14 +55,27 @@ final class SagaWatch {
 
   /**
    * @param origin where this shard's saga events are (the source named by parked compensations' dead letters)
-   * @param escrow the shard's share of the tenants' token budgets, folded from the same events
+   * @param escrow      the shard's share of the tenants' token budgets, folded from the same events
+   * @param unavailable the agent types whose breakers are all open: the leader holds the steps it would send them
    */
-  SagaWatch(LeaderStamp leader, Duration grace, ConclaveRecords records, RecordSource origin, TenantEscrow escrow) {
+  SagaWatch(LeaderStamp leader, Duration grace, ConclaveRecords records, RecordSource origin, TenantEscrow escrow,
+            Predicate<String> unavailable) {
     this.leader = leader;
     this.grace = grace;
     this.records = records;
     this.origin = origin;
     this.escrow = escrow;
+    this.unavailable = unavailable;
+  }
+
+  /** The saga-start moves as the leader writes them: its first steps held if their agent types take no calls. */
+  SagaMoves holding(SagaMoves moves, Instant now) {
+    SagaMoves held = moves.holding(unavailable, now);
+    if (held != moves) {
+      describe(held.events().get(0).sagaId(), held.events().stream()
+          .filter(e -> e instanceof SagaEvent.DispatchHeld).toList());
+    }
+    return held;
   }
 
   /** The token budget of a new saga of {@code tenant}, or why it may not start. */
@@ -93,12 +111,15 @@ final class SagaWatch {
     return act(event.sagaId(), now);
   }
 
-  /** What is due by the clock: deadlines passed, compensations to retry. */
+  /** What is due by the clock (deadlines passed, compensations to retry), and held steps whose types take calls again. */
   List<ProducerRecord<byte[], byte[]>> tick(Instant now) {
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
     while (!checks.isEmpty() && !checks.peek().at().isAfter(now)) {
       out.addAll(act(checks.poll().sagaId(), now));
     }
+    List<String> releasable = held.entrySet().stream()
+        .filter(e -> e.getValue().stream().anyMatch(unavailable.negate())).map(Map.Entry::getKey).toList();
+    releasable.forEach(sagaId -> out.addAll(act(sagaId, now)));
     return out;
   }
 
@@ -109,11 +130,11 @@ final class SagaWatch {
       if (saga == null) {
         return out;
       }
-      SagaMoves moves = SagaSupervisor.due(saga, now, grace, leader);
+      SagaMoves moves = SagaSupervisor.due(saga, now, grace, leader, unavailable);
       if (moves.isEmpty()) {
         return out;
       }
-      describe(saga, moves);
+      describe(sagaId, moves.events());
       out.addAll(records.moves(moves, lastSeen.getOrDefault(sagaId, origin), now));
       // folded at once: the leader must not decide the same thing again before its events come back to it
       moves.events().forEach(e -> fold(e, lastSeen.getOrDefault(sagaId, origin)));
@@ -139,29 +160,42 @@ final class SagaWatch {
     if (saga.status().isFinished()) {
       running.remove(sagaId);
       lastSeen.remove(sagaId);
+      held.remove(sagaId);
       return;
     }
     running.put(sagaId, saga);
+    Set<String> heldTypes = saga.steps().stream().filter(st -> st.status() == SagaState.StepStatus.HELD)
+        .map(SagaState.StepState::agentType).collect(Collectors.toSet());
+    if (heldTypes.isEmpty()) {
+      held.remove(sagaId);
+    } else {
+      held.put(sagaId, heldTypes);
+    }
     Instant next = SagaSupervisor.nextCheck(saga, grace);
     if (next != null) {
       checks.add(new Check(next, sagaId));
     }
   }
 
-  private static void describe(SagaState saga, SagaMoves moves) {
-    for (SagaEvent e : moves.events()) {
+  private static void describe(String sagaId, List<SagaEvent> events) {
+    for (SagaEvent e : events) {
       if (e instanceof SagaEvent.Joined j) {
-        log.info("saga {}: joined the parallel stage at step {}", saga.sagaId(), j.stepIndex());
+        log.info("saga {}: joined the parallel stage at step {}", sagaId, j.stepIndex());
       } else if (e instanceof SagaEvent.StepFailed f) {
-        log.info("saga {}: step {} failed ({}); compensating", saga.sagaId(), f.stepIndex(), f.error());
+        log.info("saga {}: step {} failed ({}); compensating", sagaId, f.stepIndex(), f.error());
       } else if (e instanceof SagaEvent.StepCompleted c) {
-        log.info("saga {}: approval step {} {}", saga.sagaId(), c.stepIndex(), c.output());
+        log.info("saga {}: approval step {} {}", sagaId, c.stepIndex(), c.output());
       } else if (e instanceof SagaEvent.CompensationRetried r) {
-        log.info("saga {}: retrying the compensation of step {} (attempt {})", saga.sagaId(), r.stepIndex(),
+        log.info("saga {}: retrying the compensation of step {} (attempt {})", sagaId, r.stepIndex(),
             r.attempt());
+      } else if (e instanceof SagaEvent.DispatchHeld h) {
+        log.info("saga {}: step {} held: every circuit breaker of {} is open", sagaId, h.stepIndex(),
+            h.agentType());
+      } else if (e instanceof SagaEvent.DispatchReleased r) {
+        log.info("saga {}: step {} released: {} takes calls again", sagaId, r.stepIndex(), r.agentType());
       } else if (e instanceof SagaEvent.CompensationParked p) {
         log.warn("saga {}: ALERT compensation of step {} ({}) failed {} times and is parked on the dead-letter topic: "
-            + "{}", saga.sagaId(), p.stepIndex(), p.agentType(), p.attempts(), p.error());
+            + "{}", sagaId, p.stepIndex(), p.agentType(), p.attempts(), p.error());
       }
     }
   }

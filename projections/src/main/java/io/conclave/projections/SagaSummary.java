@@ -18,7 +18,7 @@ public record SagaSummary(String sagaId, String taskId, String status, @Nullable
                           @Nullable Instant endedAt, @Nullable Integer currentStep, @Nullable Integer failedStep) {
   public static SagaSummary of(SagaState saga) {
     return new SagaSummary(saga.sagaId(), saga.taskId(), saga.status().name(), saga.startedAt(), saga.endedAt(),
-        first(saga, Set.of(StepStatus.RUNNING, StepStatus.AWAITING_APPROVAL)), first(saga, Set.of(StepStatus.FAILED)));
+        first(saga, Set.of(StepStatus.RUNNING, StepStatus.HELD, StepStatus.AWAITING_APPROVAL)), first(saga, Set.of(StepStatus.FAILED)));
   }
 
   private static Integer first(SagaState saga, Set<StepStatus> statuses) {

@@ -152,6 +152,44 @@ public sealed interface SagaEvent {
   }
 
   /**
+   * The shard leader did not send step {@code stepIndex}'s command: every circuit breaker reported for its agent type
+   * was open, so the step would only fail. The step waits with the leader (its deadline still runs) until a breaker
+   * of the type lets calls through again ({@link DispatchReleased}).
+   */
+  record DispatchHeld(String sagaId, String taskId, int stepIndex, String agentType, Instant at)
+      implements SagaEvent {
+    public DispatchHeld {
+      Require.text(sagaId, "sagaId");
+      Require.text(taskId, "taskId");
+      Require.notNegative(stepIndex, "stepIndex");
+      Require.text(agentType, "agentType");
+      Require.present(at, "at");
+    }
+
+    @Override
+    public long seq() {
+      return Seq.dispatchHeld(stepIndex);
+    }
+  }
+
+  /** The shard leader sent the command of a step it held: its agent type takes calls again. */
+  record DispatchReleased(String sagaId, String taskId, int stepIndex, String agentType, Instant at)
+      implements SagaEvent {
+    public DispatchReleased {
+      Require.text(sagaId, "sagaId");
+      Require.text(taskId, "taskId");
+      Require.notNegative(stepIndex, "stepIndex");
+      Require.text(agentType, "agentType");
+      Require.present(at, "at");
+    }
+
+    @Override
+    public long seq() {
+      return Seq.dispatchReleased(stepIndex);
+    }
+  }
+
+  /**
    * The shard leader joined the parallel stage that starts at step {@code stepIndex}: every branch had an outcome,
    * and the saga went on (the next stage dispatched, or compensation started) in the same transaction.
    */
@@ -267,6 +305,14 @@ public sealed interface SagaEvent {
 
     public static long parked(int stepIndex) {
       return 40_000L + stepIndex;
+    }
+
+    public static long dispatchHeld(int stepIndex) {
+      return 50_000L + stepIndex;
+    }
+
+    public static long dispatchReleased(int stepIndex) {
+      return 60_000L + stepIndex;
     }
 
     public static long compensationFailed(int stepIndex, int attempt) {

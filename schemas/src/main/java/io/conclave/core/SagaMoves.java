@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * What to write for a step of a saga's life, in one transaction: saga events, step commands, compensation commands,
@@ -85,6 +86,39 @@ public record SagaMoves(List<SagaEvent> events, List<StepCommand> commands, List
       b.events.add(aborted(slip, a.reason(), now));
     }
     return b.build();
+  }
+
+  /**
+   * These moves as the shard leader writes them while some agent types take no calls: a command for a type that
+   * {@code unavailable} names is not sent, and a {@link SagaEvent.DispatchHeld} records that its step waits.
+   */
+  public SagaMoves holding(Predicate<String> unavailable, Instant now) {
+    if (commands.stream().noneMatch(c -> unavailable.test(c.step().agentType()))) {
+      return this;
+    }
+    List<SagaEvent> held = new ArrayList<>(events);
+    List<StepCommand> sent = new ArrayList<>();
+    for (StepCommand c : commands) {
+      if (unavailable.test(c.step().agentType())) {
+        held.add(new SagaEvent.DispatchHeld(c.slip().sagaId(), c.slip().taskId(), c.stepIndex(), c.step().agentType(),
+            now));
+      } else {
+        sent.add(c);
+      }
+    }
+    return new SagaMoves(held, sent, compensations, parked);
+  }
+
+  /**
+   * The shard leader sends the command of step {@code index}, which it held: {@link SagaEvent.DispatchReleased}
+   * and the command, with the deadline the step got when it was dispatched.
+   */
+  public static SagaMoves release(RoutingSlip slip, int index, Optional<Instant> deadline, LeaderStamp leader,
+                                  Instant now) {
+    var step = slip.steps().get(index);
+    return new SagaMoves(List.of(new SagaEvent.DispatchReleased(slip.sagaId(), slip.taskId(), index,
+        step.agentType(), now)), List.of(new StepCommand(slip.at(index), slip.previousOutput(slip.stageOf(index)), 0,
+        leader, now, deadline)), List.of(), List.of());
   }
 
   /** Step {@code command.stepIndex()} was undone: record it and undo the next step, or end the saga. */

@@ -29,8 +29,11 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
     }
   }
 
-  /** Where a step is. */
-  public enum StepStatus { PENDING, RUNNING, AWAITING_APPROVAL, COMPLETED, FAILED }
+  /**
+   * Where a step is. HELD: dispatched, but its command waits with the shard leader while its agent type's breakers are
+   * all open; its deadline runs as if it were running.
+   */
+  public enum StepStatus { PENDING, RUNNING, HELD, AWAITING_APPROVAL, COMPLETED, FAILED }
 
   /** Where a step's compensation is. */
   public enum CompensationStatus { NONE, PENDING, RUNNING, FAILED, DONE, PARKED }
@@ -199,6 +202,14 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
         set(s.with(StepStatus.FAILED, null, f.error(), s.dispatchedAt(), s.deadline(), f.at()));
         spending = spending.withStep(f.stepIndex(), f.tokens());
         settledAlone(f.stepIndex(), f.at());
+      } else if (event instanceof SagaEvent.DispatchHeld h && inPlan(h.stepIndex())
+          && step(h.stepIndex()).status() == StepStatus.RUNNING) {
+        StepState s = step(h.stepIndex());
+        set(s.with(StepStatus.HELD, null, null, s.dispatchedAt(), s.deadline(), null));
+      } else if (event instanceof SagaEvent.DispatchReleased r && inPlan(r.stepIndex())
+          && step(r.stepIndex()).status() == StepStatus.HELD) {
+        StepState s = step(r.stepIndex());
+        set(s.with(StepStatus.RUNNING, null, null, s.dispatchedAt(), s.deadline(), null));
       } else if (event instanceof SagaEvent.Joined j && inPlan(j.stepIndex()) && !joined.contains(j.stepIndex())) {
         joined.add(j.stepIndex());
         stageSettled(j.stepIndex(), j.at());
@@ -302,7 +313,7 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       if (endedAt == null) {
         if (!order.isEmpty()) {
           st = Status.COMPENSATING;
-        } else if (steps.stream().noneMatch(s -> s.status() == StepStatus.RUNNING)
+        } else if (steps.stream().noneMatch(s -> s.status() == StepStatus.RUNNING || s.status() == StepStatus.HELD)
             && steps.stream().anyMatch(s -> s.status() == StepStatus.AWAITING_APPROVAL)) {
           st = Status.AWAITING_APPROVAL;
         } else {

@@ -6,6 +6,8 @@ import io.conclave.core.SagaState.StepStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * What the shard leader does for a saga of its shard, as a pure function of the saga's state and the time: it joins
@@ -27,6 +29,17 @@ public final class SagaSupervisor {
    *              itself: at least the time a worker may take between its own deadline check and its commit
    */
   public static SagaMoves due(SagaState saga, Instant now, Duration grace, LeaderStamp leader) {
+    return due(saga, now, grace, leader, agentType -> false);
+  }
+
+  /**
+   * As {@link #due(SagaState, Instant, Duration, LeaderStamp)}, while the agent types {@code unavailable} names take
+   * no calls (every breaker reported for them is open): a step the leader would dispatch to one is held instead
+   * ({@link SagaMoves#holding}), a held step whose type takes calls again is released ({@link SagaMoves#release}),
+   * and a held step whose deadline passes fails like a running one.
+   */
+  public static SagaMoves due(SagaState saga, Instant now, Duration grace, LeaderStamp leader,
+                              Predicate<String> unavailable) {
     if (!saga.isStarted() || saga.status().isFinished()) {
       return SagaMoves.none();
     }
@@ -37,7 +50,8 @@ public final class SagaSupervisor {
         int last = stage.get(stage.size() - 1);
         StepOutcome outcome = slip.outputs().containsKey(last) ? new StepOutcome.Completed(last, slip.outputs().get(last))
             : new StepOutcome.Failed(last, slip.failures().get(last));
-        return SagaMoves.after(SagaDecider.decide(slip, outcome), outcome, false, true, leader, now);
+        return SagaMoves.after(SagaDecider.decide(slip, outcome), outcome, false, true, leader, now)
+            .holding(unavailable, now);
       }
     }
     for (StepState step : saga.steps()) {
@@ -47,7 +61,13 @@ public final class SagaSupervisor {
         // settling the last open branch of a parallel stage is its join: without the Joined event the fold would
         // not move the stage on, and the join above would decide (dispatch or compensate) a second time
         boolean join = slip.stageSteps(step.index()).size() > 1 && !(decision instanceof SagaDecision.Await);
-        return SagaMoves.after(decision, outcome, true, join, leader, now);
+        return SagaMoves.after(decision, outcome, true, join, leader, now).holding(unavailable, now);
+      }
+    }
+    for (StepState step : saga.steps()) {
+      if (step.status() == StepStatus.HELD && !unavailable.test(step.agentType())
+          && saga.compensationOrder().isEmpty()) {
+        return SagaMoves.release(slip, step.index(), Optional.ofNullable(step.deadline()), leader, now);
       }
     }
     for (StepState step : saga.steps()) {
@@ -78,7 +98,7 @@ public final class SagaSupervisor {
     Instant next = null;
     for (StepState step : saga.steps()) {
       Instant t = null;
-      if (step.deadline() != null && (step.status() == StepStatus.RUNNING
+      if (step.deadline() != null && (step.status() == StepStatus.RUNNING || step.status() == StepStatus.HELD
           || step.status() == StepStatus.AWAITING_APPROVAL)) {
         // due fails a step only once its deadline (plus grace) is strictly past: the first instant after it
         t = (step.status() == StepStatus.RUNNING ? step.deadline().plus(grace) : step.deadline()).plusNanos(1);
@@ -103,6 +123,11 @@ public final class SagaSupervisor {
       if (step.deadline() != null && now.isAfter(step.deadline())) {
         return new StepOutcome.Failed(step.index(), "no approval within " + timeout(saga, step));
       }
+    }
+    // a held step's command never left the leader: no worker can report it, so no grace
+    if (step.status() == StepStatus.HELD && step.deadline() != null && now.isAfter(step.deadline())) {
+      return new StepOutcome.Failed(step.index(), "deadline of " + timeout(saga, step) + " exceeded while "
+          + step.agentType() + " took no calls (its circuit breakers were open)");
     }
     // a worker reports its own outcome until the deadline; after it (and the grace), the leader decides
     if (step.status() == StepStatus.RUNNING && step.deadline() != null && now.isAfter(step.deadline().plus(grace))) {

@@ -157,6 +157,10 @@ final class AvroMapping {
           .setActor(s.actor()).setOutput(s.comment());
     } else if (e instanceof SagaEvent.Joined s) {
       b.setKind(SagaEventKind.JOINED).setStepIndex(s.stepIndex());
+    } else if (e instanceof SagaEvent.DispatchHeld s) {
+      b.setKind(SagaEventKind.DISPATCH_HELD).setStepIndex(s.stepIndex()).setAgentType(s.agentType());
+    } else if (e instanceof SagaEvent.DispatchReleased s) {
+      b.setKind(SagaEventKind.DISPATCH_RELEASED).setStepIndex(s.stepIndex()).setAgentType(s.agentType());
     } else if (e instanceof SagaEvent.CompensationFailed s) {
       b.setKind(SagaEventKind.COMPENSATION_FAILED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
           .setAttempt(s.attempt()).setError(s.error());
@@ -205,6 +209,12 @@ final class AvroMapping {
             a.getOutput() == null ? "" : a.getOutput(), a.getAt());
       case JOINED:
         return new SagaEvent.Joined(saga, task, required(a.getStepIndex(), "stepIndex"), a.getAt());
+      case DISPATCH_HELD:
+        return new SagaEvent.DispatchHeld(saga, task, required(a.getStepIndex(), "stepIndex"),
+            required(a.getAgentType(), "agentType"), a.getAt());
+      case DISPATCH_RELEASED:
+        return new SagaEvent.DispatchReleased(saga, task, required(a.getStepIndex(), "stepIndex"),
+            required(a.getAgentType(), "agentType"), a.getAt());
       case COMPENSATION_FAILED:
         return new SagaEvent.CompensationFailed(saga, task, required(a.getStepIndex(), "stepIndex"),
             required(a.getAgentType(), "agentType"), required(a.getAttempt(), "attempt"),

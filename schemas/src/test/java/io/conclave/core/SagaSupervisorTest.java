@@ -273,6 +273,79 @@ class SagaSupervisorTest {
     assertThat(SagaSupervisor.due(SagaState.empty("saga-1", "task-1"), T0, GRACE, LEADER).isEmpty()).isTrue();
   }
 
+  @Test
+  void aStepForATypeWhoseBreakersAreAllOpenIsHeldAndSentOnceItTakesCallsAgain() {
+    // given: the saga starts while research takes no calls
+    RoutingSlip slip = RoutingSlip.start("saga-1", "task-1", "the prompt",
+        List.of(RESEARCH.withPolicy(StepPolicy.DEFAULT.withTimeout(Duration.ofSeconds(30))), WRITE));
+    SagaMoves start = SagaMoves.start(slip, LEADER, T0).holding("research"::equals, T0);
+
+    // then: no command; the step is held, its deadline running from the dispatch
+    assertThat(start.commands()).isEmpty();
+    assertThat(start.events()).last().isEqualTo(new SagaEvent.DispatchHeld("saga-1", "task-1", 0, "research", T0));
+    SagaState saga = SagaState.of(start.events());
+    assertThat(saga.steps().get(0).status()).isEqualTo(SagaState.StepStatus.HELD);
+    assertThat(saga.status()).isEqualTo(Status.RUNNING);
+    assertThat(SagaSupervisor.due(saga, T0.plusSeconds(10), GRACE, LEADER, "research"::equals).isEmpty()).isTrue();
+
+    // when: research takes calls again
+    SagaMoves released = SagaSupervisor.due(saga, T0.plusSeconds(10), GRACE, LEADER, type -> false);
+
+    // then: the command goes, with the step's first deadline; the step runs; nothing more is due
+    assertThat(released.events()).containsExactly(
+        new SagaEvent.DispatchReleased("saga-1", "task-1", 0, "research", T0.plusSeconds(10)));
+    assertThat(released.commands()).singleElement().satisfies(c -> {
+      assertThat(c.stepIndex()).isZero();
+      assertThat(c.deadline()).contains(T0.plusSeconds(30));
+      assertThat(c.input()).isEqualTo("the prompt");
+    });
+    saga = fold(saga, released);
+    assertThat(saga.steps().get(0).status()).isEqualTo(SagaState.StepStatus.RUNNING);
+    assertThat(SagaSupervisor.due(saga, T0.plusSeconds(10), GRACE, LEADER, type -> false).isEmpty()).isTrue();
+  }
+
+  @Test
+  void aHeldStepFailsAtItsDeadlineWithoutGraceAndTheSagaCompensates() {
+    // given: research ran; write is held
+    SagaState saga = start(RESEARCH, WRITE.withPolicy(StepPolicy.DEFAULT.withTimeout(Duration.ofSeconds(20))));
+    saga = saga.apply(completed(0, T0)).apply(new SagaEvent.DispatchHeld("saga-1", "task-1", 1, "write", T0));
+    assertThat(SagaSupervisor.nextCheck(saga, GRACE)).isEqualTo(T0.plusSeconds(20).plusNanos(1));
+
+    // when: the deadline passes while write still takes no calls
+    SagaMoves moves = SagaSupervisor.due(saga, T0.plusSeconds(20).plusNanos(1), GRACE, LEADER, "write"::equals);
+
+    // then
+    assertThat(moves.events()).first().isInstanceOfSatisfying(SagaEvent.StepFailed.class, f -> {
+      assertThat(f.stepIndex()).isEqualTo(1);
+      assertThat(f.error()).isEqualTo("deadline of 20 s exceeded while write took no calls (its circuit breakers "
+          + "were open)");
+    });
+    assertThat(moves.commands()).isEmpty();
+    // undone latest first, the failed step included, as for any step that failed (then research)
+    assertThat(moves.compensations()).singleElement().satisfies(c -> {
+      assertThat(c.stepIndex()).isEqualTo(1);
+      assertThat(c.remaining()).containsExactly(0);
+    });
+  }
+
+  @Test
+  void aJoinHoldsTheNextStageOnlyForTheTypesThatTakeNoCalls() {
+    // given: research and analysis in parallel, both done; then write and fact-check in parallel
+    SagaState saga = start(RESEARCH, ANALYSIS.inParallel(), WRITE, CHECK.inParallel());
+    saga = saga.apply(completed(0, T0)).apply(new SagaEvent.StepCompleted("saga-1", "task-1",
+        SagaEvent.Seq.step(1), 1, "analysis", "weighed", T0));
+
+    // when: the leader joins while write takes no calls
+    SagaMoves moves = SagaSupervisor.due(saga, T0, GRACE, LEADER, "write"::equals);
+
+    // then: fact-check goes, write waits
+    assertThat(moves.commands()).extracting(StepCommand::stepIndex).containsExactly(3);
+    assertThat(moves.events()).contains(new SagaEvent.DispatchHeld("saga-1", "task-1", 2, "write", T0));
+    SagaState after = fold(saga, moves);
+    assertThat(after.steps()).extracting(SagaState.StepState::status).containsExactly(SagaState.StepStatus.COMPLETED,
+        SagaState.StepStatus.COMPLETED, SagaState.StepStatus.HELD, SagaState.StepStatus.RUNNING);
+  }
+
   private static SagaState start(SagaStep... plan) {
     return SagaState.of(SagaMoves.start(RoutingSlip.start("saga-1", "task-1", "the prompt", List.of(plan)), LEADER,
         T0).events());

@@ -99,6 +99,12 @@ class ModelFailureIT {
             assertThat(d.payload()).contains("answered 503: still down");
           });
 
+      // a saga whose first step is write, submitted while every breaker of write is open: the shard leader does not
+      // send the step's command; it holds it until write's breaker half-opens, then sends it
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> coordinator.holds("write"));
+      producer.send(records.task(new TaskSubmission("m-4", "Just write", Clock.systemUTC().instant(),
+          Optional.of(Saga.step("write", "draft", "unpublish").build().steps())))).get();
+
       // sagas submitted while write's breaker is open (it opened with the third step's failures, for 10 s; submitted
       // only now because their research and analysis steps, whose breakers are closed, call the model at once) wait:
       // their write commands are held instead of failing; they complete once the breaker has half-opened by itself
@@ -135,7 +141,7 @@ class ModelFailureIT {
       assertThat(http.get("/breakers?state=sideways").statusCode()).isEqualTo(400);
 
       // the sagas submitted while the breaker was open
-      for (String sagaId : List.of("saga-m-2", "saga-m-3")) {
+      for (String sagaId : List.of("saga-m-2", "saga-m-3", "saga-m-4")) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
             RecordedLogs.sagaEvents(settings).stream().anyMatch(e -> e.sagaId().equals(sagaId)
                 && (e instanceof SagaEvent.Completed || e instanceof SagaEvent.Aborted)));
@@ -148,6 +154,10 @@ class ModelFailureIT {
       assertThat(health(settings)).filteredOn(b -> b.breaker().equals("model:fake-gpt/write"))
           .extracting(b -> b.from() + "->" + b.to())
           .containsSubsequence("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+      // the leader held m-4's first step, then sent it: held, released, completed, in that order
+      assertThat(RecordedLogs.sagaEvents(settings)).filteredOn(e -> e.sagaId().equals("saga-m-4"))
+          .extracting(e -> e.getClass().getSimpleName())
+          .containsSubsequence("Started", "DispatchHeld", "DispatchReleased", "StepCompleted", "Completed");
 
       // the two answered calls are in the saga's ledger: 5 + 2 tokens each, as the server reported them
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {

@@ -1,0 +1,83 @@
+package io.conclave.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A daemon thread that reads every partition of a topic from its beginning and then as it grows (committed
+ * transactions only, no consumer group, nothing committed), handing each record to a callback on that thread. For
+ * the views a process keeps of a whole topic: the workers' knowledge, the shard leaders' breakers. If it breaks down
+ * it logs one line saying what the process goes without, and stops.
+ */
+public final class TopicFollower implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TopicFollower.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final String topic;
+  private final String withoutIt;
+  private final Consumer<ConsumerRecord<byte[], byte[]>> onRecord;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  /**
+   * @param name      the thread's name
+   * @param withoutIt what the process goes without if the follower stops, for the log line that says so
+   * @param onRecord  called with each record, tombstones included, in each partition's order
+   */
+  public TopicFollower(String bootstrapServers, String topic, String name, String withoutIt,
+                       Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
+    this.topic = Objects.requireNonNull(topic, "topic");
+    this.withoutIt = Objects.requireNonNull(withoutIt, "withoutIt");
+    this.onRecord = Objects.requireNonNull(onRecord, "onRecord");
+    this.consumer = new KafkaConsumer<>(ClientConfigs.consumer(bootstrapServers, null));
+    this.thread = new Thread(this::run, name);
+    thread.setDaemon(true);
+  }
+
+  public TopicFollower start() {
+    thread.start();
+    return this;
+  }
+
+  private void run() {
+    try {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (running) {
+        consumer.poll(POLL).forEach(onRecord);
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      log.warn("{} stopped reading {}: {}; {}", thread.getName(), topic, e.toString(), withoutIt);
+    } finally {
+      consumer.close(Duration.ZERO);
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (!thread.isAlive()) {
+      consumer.close(Duration.ZERO);
+      return;
+    }
+    consumer.wakeup();
+    try {
+      thread.join(Duration.ofSeconds(5).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
