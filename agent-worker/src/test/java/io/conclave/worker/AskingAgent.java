@@ -2,10 +2,19 @@ package io.conclave.worker;
 
 import io.conclave.core.StateFold;
 import io.conclave.core.Tally;
+import java.util.function.BiFunction;
 
-/** A test agent of type {@code research} whose step asks the model its input and completes with the answer. */
+/** A test agent of type {@code research}, its state the tally of its decisions, whose step is a function. */
 final class AskingAgent implements Agent<Tally> {
-  static final AskingAgent INSTANCE = new AskingAgent();
+  /** Asks the model its input and completes with the answer. */
+  static final AskingAgent INSTANCE = new AskingAgent((request, context) ->
+      new StepResult.Completed(context.llm().complete(request.input())));
+
+  private final BiFunction<StepRequest, AgentContext<Tally>, StepResult> step;
+
+  AskingAgent(BiFunction<StepRequest, AgentContext<Tally>, StepResult> step) {
+    this.step = step;
+  }
 
   @Override
   public String type() {
@@ -19,6 +28,6 @@ final class AskingAgent implements Agent<Tally> {
 
   @Override
   public StepResult act(StepRequest request, AgentContext<Tally> context) {
-    return new StepResult.Completed(context.llm().complete(request.input()));
+    return step.apply(request, context);
   }
 }

@@ -83,28 +83,15 @@ class CallLedgerTest {
     return ran.decisions().stream().filter(d -> d.kind().equals(ModelCall.KIND)).map(ModelCall::of).toList();
   }
 
-  /** Asks the model, then fails its first attempt: the call was made and paid for all the same. */
-  private static final class AskThenFailOnce implements Agent<Tally> {
-    final AtomicInteger attempts = new AtomicInteger();
-
-    @Override
-    public String type() {
-      return "research";
-    }
-
-    @Override
-    public io.conclave.core.StateFold<Tally> fold() {
-      return Tally.FOLD;
-    }
-
-    @Override
-    public StepResult act(StepRequest request, AgentContext<Tally> context) {
+  /** An agent that asks the model, then fails its first attempt: the call was made and paid for all the same. */
+  private static AskingAgent askThenFailOnce(AtomicInteger attempts) {
+    return new AskingAgent((request, context) -> {
       String answer = context.llm().complete(request.input());
       if (attempts.incrementAndGet() == 1) {
         throw new IllegalStateException("lost the answer");
       }
       return new StepResult.Completed(answer);
-    }
+    });
   }
 
   @Test
@@ -156,11 +143,11 @@ class CallLedgerTest {
 
   @Test
   void theCallsOfADiscardedAttemptAreKeptCountedAndSpendTheAllowance() {
-    var agent = new AskThenFailOnce();
+    var attempts = new AtomicInteger();
 
-    StepRunner.Ran ran = step(agent, new MeteredModel(), CallLedger.FREE, allowance(5_000));
+    StepRunner.Ran ran = step(askThenFailOnce(attempts), new MeteredModel(), CallLedger.FREE, allowance(5_000));
 
-    assertThat(agent.attempts).hasValue(2);
+    assertThat(attempts).hasValue(2);
     assertThat(ran.result()).isInstanceOf(StepResult.Completed.class);
     assertThat(calls(ran)).hasSize(2);
     assertThat(ran.tokens()).isEqualTo(2400);
@@ -168,7 +155,8 @@ class CallLedgerTest {
         .containsEntry("ledger.tenant.acme.tokens", 2400L);
 
     // the same step with room for one call only: the retry's call takes it past its allowance
-    StepRunner.Ran tight = step(new AskThenFailOnce(), new MeteredModel(), CallLedger.FREE, allowance(2_000));
+    StepRunner.Ran tight = step(askThenFailOnce(new AtomicInteger()), new MeteredModel(), CallLedger.FREE,
+        allowance(2_000));
     assertThat(tight.result()).isInstanceOf(StepResult.Failed.class);
     assertThat(calls(tight)).hasSize(2);
     assertThat(tight.tokens()).isEqualTo(2400);

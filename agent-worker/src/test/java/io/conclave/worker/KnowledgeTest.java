@@ -66,23 +66,10 @@ class KnowledgeTest {
 
   /** Runs one step whose agent does {@code work} with the knowledge API, under retries; keeps what it recorded. */
   private StepResult step(AgentJournal<Tally> journal, KnowledgeAccess clock, Consumer<Knowledge> work) {
-    Agent<Tally> agent = new Agent<>() {
-      @Override
-      public String type() {
-        return "research";
-      }
-
-      @Override
-      public io.conclave.core.StateFold<Tally> fold() {
-        return Tally.FOLD;
-      }
-
-      @Override
-      public StepResult act(StepRequest request, AgentContext<Tally> context) {
-        work.accept(context.knowledge());
-        return new StepResult.Completed("ok");
-      }
-    };
+    Agent<Tally> agent = new AskingAgent((request, context) -> {
+      work.accept(context.knowledge());
+      return new StepResult.Completed("ok");
+    });
     var policies = Failsafe.with(RetryPolicy.<StepResult>builder().handle(RuntimeException.class)
         .abortOn(IllegalArgumentException.class).withMaxRetries(3).build());
     var ran = StepRunner.run(agent, journal, new StepRequest("saga-1", "t1", 0, STEP, "x", 0), ORIGIN, policies,
