@@ -23,7 +23,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
@@ -52,7 +51,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eventlog", mixinStandardHelpOptions = true,
     description = "Decision append and replay rates against raw Kafka, and rebuild time with and without snapshots.")
-final class EventLogBench implements Callable<Integer> {
+final class EventLogBench implements Benchmark {
+  private final List<BenchFigure> figures = new ArrayList<>();
+
+  @Override
+  public List<BenchFigure> figures() {
+    return figures;
+  }
+
   private static final String PAYLOAD = "x".repeat(200);
   /**
    * The long log of the rebuild is written in bigger transactions (only its reading is measured), of a size that
@@ -138,8 +144,8 @@ final class EventLogBench implements Callable<Integer> {
     }
     out.println();
     out.printf("%-8s %-9s %14s %14s %14s %12s%n", "", "", "median", "min", "max", "median ratio");
-    print("append", "decisions/s", conclaveAppend, rawAppend, "target >= 0.8");
-    print("replay", "decisions/s", conclaveReplay, rawReplay, "target >= 0.7");
+    print("append", "decisions/s", conclaveAppend, rawAppend, 0.8);
+    print("replay", "decisions/s", conclaveReplay, rawReplay, 0.7);
   }
 
   private void rebuild(ConclaveSettings settings) throws Exception {
@@ -162,6 +168,10 @@ final class EventLogBench implements Callable<Integer> {
       if (!whole.state().equals(fromSnapshot.state()) || whole.nextSequence() != fromSnapshot.nextSequence()) {
         throw new IllegalStateException("the two rebuilds disagree: " + whole + " / " + fromSnapshot);
       }
+      figures.add(BenchFigure.alone("eventlog", "rebuild of " + whole.folded() + " decisions from the first", "ms",
+          List.of(wholeMs), Optional.empty()));
+      figures.add(BenchFigure.alone("eventlog", "rebuild from the latest snapshot", "ms", List.of(snapshotMs),
+          Optional.empty()));
       out.printf("written at %,.0f decisions/s (snapshots included)%n", writeRate);
       out.printf("rebuild of %,d decisions without snapshots: %,d ms (%,.0f decisions/s)%n", whole.folded(), wholeMs,
           whole.folded() * 1000.0 / Math.max(1, wholeMs));
@@ -171,7 +181,10 @@ final class EventLogBench implements Callable<Integer> {
     }
   }
 
-  private void print(String what, String unit, List<Double> conclave, List<Double> raw, String target) {
+  private void print(String what, String unit, List<Double> conclave, List<Double> raw, double targetRatio) {
+    String target = "target >= " + targetRatio;
+    figures.add(BenchFigure.compared("eventlog", what, unit, conclave, raw,
+        Optional.of(BenchFigure.Target.ratioAtLeast(targetRatio))));
     double median = Medians.of(conclave);
     double rawMedian = Medians.of(raw);
     out.printf("%-8s %-9s %,14.0f %,14.0f %,14.0f %12.2f   %s (%s)%n", what, "conclave", median,

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +36,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "failover", mixinStandardHelpOptions = true,
     description = "Shard leader failover time between coordinator processes, graceful and kill -9.")
-final class FailoverBench implements Callable<Integer> {
+final class FailoverBench implements Benchmark {
+  private final List<BenchFigure> figures = new ArrayList<>();
+
+  @Override
+  public List<BenchFigure> figures() {
+    return figures;
+  }
+
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @Option(names = "--trials", defaultValue = "10", description = "trials per mode (default: ${DEFAULT-VALUE})")
@@ -83,8 +89,8 @@ final class FailoverBench implements Callable<Integer> {
       }
       out.println();
       out.printf("%-10s %-9s %8s %8s %8s %14s%n", "mode", "", "median", "min", "max", "median ratio");
-      print("graceful", graceful, rawGraceful);
-      print("kill -9", killed, rawKilled);
+      print("graceful", graceful, rawGraceful, 300);
+      print("kill -9", killed, rawKilled, 1500);
       out.println("conclave = until the new leader has fenced the old one, rebuilt the shard's state and announced "
           + "itself; raw Kafka = until a bare consumer is assigned the partition (same group settings)");
       out.printf("targets: graceful <= 300 ms, kill -9 <= 1500 ms%n");
@@ -92,7 +98,9 @@ final class FailoverBench implements Callable<Integer> {
     return 0;
   }
 
-  private void print(String mode, List<Long> conclave, List<Long> raw) {
+  private void print(String mode, List<Long> conclave, List<Long> raw, long targetMs) {
+    figures.add(BenchFigure.compared("failover", "handover, " + mode, "ms", conclave, raw,
+        Optional.of(BenchFigure.Target.atMost(targetMs, "ms"))));
     long median = Math.round(Medians.of(conclave));
     long rawMedian = Math.round(Medians.of(raw));
     out.printf("%-10s %-9s %5d ms %5d ms %5d ms %14s%n", mode, "conclave", median, Collections.min(conclave),

@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -56,7 +55,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "knowledge", mixinStandardHelpOptions = true,
     description = "Knowledge deltas merged per second by the projections' topology against a raw consumer.")
-final class KnowledgeBench implements Callable<Integer> {
+final class KnowledgeBench implements Benchmark {
+  private final List<BenchFigure> figures = new ArrayList<>();
+
+  @Override
+  public List<BenchFigure> figures() {
+    return figures;
+  }
+
   private static final List<String> REPLICAS = List.of("research-0", "research-1", "research-2", "analysis-0",
       "analysis-1", "analysis-2", "write-0", "write-1", "write-2");
   private static final int PER_TRANSACTION = 100;
@@ -105,6 +111,10 @@ final class KnowledgeBench implements Callable<Integer> {
       print("topology (merged)", topology, Medians.of(raw));
       print("raw consumer (bytes)", raw, Medians.of(raw));
       print("raw consumer (Avro)", rawDecoding, Medians.of(raw));
+      figures.add(BenchFigure.compared("knowledge", "merge (vs a raw consumer)", "deltas/s", topology, raw,
+          Optional.empty()));
+      figures.add(BenchFigure.compared("knowledge", "merge (vs a raw consumer decoding Avro)", "deltas/s", topology,
+          rawDecoding, Optional.empty()));
     }
     return 0;
   }

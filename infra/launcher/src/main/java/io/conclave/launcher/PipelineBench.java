@@ -1,9 +1,11 @@
 package io.conclave.launcher;
 
+import java.util.Optional;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -17,7 +19,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = "Overhead of a model's Failsafe pipeline (retry, breaker, bulkhead, timeout) per call, with JMH.")
-final class PipelineBench implements Callable<Integer> {
+final class PipelineBench implements Benchmark {
+  private final List<BenchFigure> figures = new ArrayList<>();
+
+  @Override
+  public List<BenchFigure> figures() {
+    return figures;
+  }
+
   @Option(names = "--iterations", defaultValue = "5", description = "measured iterations of 1 s (default: ${DEFAULT-VALUE})")
   int iterations;
 
@@ -35,6 +44,9 @@ final class PipelineBench implements Callable<Integer> {
         r.getPrimaryResult().getScore()));
     double direct = nanos.get("direct");
     double piped = nanos.get("throughPipeline");
+    // JMH reports the mean over its iterations: one value a side ("raw" is the model asked directly)
+    figures.add(BenchFigure.compared("pipeline", "model call through its pipeline (vs asked directly)", "ns/call",
+        List.of(piped), List.of(direct), Optional.empty()));
     System.out.printf("%npipeline overhead per call: %,.0f ns (direct %,.0f ns/call, through the pipeline %,.0f "
         + "ns/call, ratio %.2f)%n", piped - direct, direct, piped, piped / direct);
     return 0;

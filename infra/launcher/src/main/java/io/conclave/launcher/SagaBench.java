@@ -41,13 +41,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.DoublePredicate;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -84,7 +82,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "saga", mixinStandardHelpOptions = true,
     description = "3-step saga latency (p50/p99/p999) and throughput with no-op agents, against a raw Kafka chain.")
-final class SagaBench implements Callable<Integer> {
+final class SagaBench implements Benchmark {
   private static final String PROMPT = "benchmark task";
   private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -114,20 +112,25 @@ final class SagaBench implements Callable<Integer> {
 
   private final PrintStream out = System.out;
 
-  /** A target of issue 8: on Conclave's median, or on the ratio to raw Kafka. */
-  private record Target(String text, boolean onRatio, DoublePredicate met) {}
-
   /** A figure of the table: a quantile of each repetition's latencies, or the throughput. */
-  private record Figure(String name, String unit, double quantile, Optional<Target> target) {}
+  private record Figure(String name, String unit, double quantile, Optional<BenchFigure.Target> target) {}
 
   private static final List<Figure> LATENCIES = List.of(
-      new Figure("latency p50", "ms", 0.5, Optional.of(new Target("conclave <= 30 ms", false, ms -> ms <= 30))),
-      new Figure("latency p99", "ms", 0.99, Optional.of(new Target("conclave <= 100 ms", false, ms -> ms <= 100))),
+      new Figure("latency p50", "ms", 0.5, Optional.of(BenchFigure.Target.atMost(30, "ms"))),
+      new Figure("latency p99", "ms", 0.99, Optional.of(BenchFigure.Target.atMost(100, "ms"))),
       new Figure("latency p999", "ms", 0.999, Optional.empty()),
       new Figure("latency min", "ms", 0, Optional.empty()),
       new Figure("latency max", "ms", 1, Optional.empty()));
   private static final Figure THROUGHPUT = new Figure("throughput", "sagas/s", Double.NaN,
-      Optional.of(new Target("ratio >= 0.5", true, ratio -> ratio >= 0.5)));
+      Optional.of(BenchFigure.Target.ratioAtLeast(0.5)));
+
+  /** The figures of the last run. */
+  private List<BenchFigure> figures = List.of();
+
+  @Override
+  public List<BenchFigure> figures() {
+    return figures;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -157,7 +160,7 @@ final class SagaBench implements Callable<Integer> {
       out.printf("conclave: coordinator + worker in this JVM, no-op agents %s, 4 transactional hops; raw Kafka: %d "
           + "transactional hops of plain clients; task %d bytes, each hop's record %d bytes (a step command)%n",
           plan.stream().map(SagaStep::agentType).toList(), rawHops, taskBytes, commandBytes);
-      List<Row> rows;
+      List<BenchFigure> rows;
       try (var conclave = new ConclaveChain(settings, records, plan);
            var raw = new RawChain(stack, settings, rawHops, taskBytes, commandBytes);
            var conclaveProbe = new Probe(conclave, settings.bootstrapServers());
@@ -181,6 +184,7 @@ final class SagaBench implements Callable<Integer> {
           }
         }
         rows = rows(conclaveProbe, rawProbe);
+        figures = rows;
       }
       double loadAfter = loadAverage();
       out.println();
@@ -219,21 +223,22 @@ final class SagaBench implements Callable<Integer> {
     }
   }
 
-  private static List<Row> rows(Probe conclave, Probe raw) {
-    List<Row> rows = new ArrayList<>();
+  private static List<BenchFigure> rows(Probe conclave, Probe raw) {
+    List<BenchFigure> rows = new ArrayList<>();
     for (Figure f : LATENCIES) {
-      rows.add(new Row(f, stats(quantiles(conclave.latencies, f.quantile())),
-          stats(quantiles(raw.latencies, f.quantile()))));
+      rows.add(BenchFigure.compared("saga", f.name(), f.unit(), quantiles(conclave.latencies, f.quantile()),
+          quantiles(raw.latencies, f.quantile()), f.target()));
     }
-    rows.add(new Row(THROUGHPUT, stats(conclave.throughputs), stats(raw.throughputs)));
+    rows.add(BenchFigure.compared("saga", THROUGHPUT.name(), THROUGHPUT.unit(), conclave.throughputs,
+        raw.throughputs, THROUGHPUT.target()));
     return rows;
   }
 
-  private void writeJson(Map<String, Object> setup, List<Row> rows) throws IOException {
+  private void writeJson(Map<String, Object> setup, List<BenchFigure> rows) throws IOException {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("benchmark", "saga");
     report.put("setup", setup);
-    report.put("figures", rows.stream().map(Row::asJson).toList());
+    report.put("figures", rows.stream().map(BenchFigure::asJson).toList());
     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report);
     out.println("figures written to " + json);
   }
@@ -269,51 +274,16 @@ final class SagaBench implements Callable<Integer> {
     return sb.toString();
   }
 
-  /** One figure over the repetitions. */
-  private record Stats(double median, double min, double max, List<Double> repetitions) {}
-
-  private static Stats stats(List<Double> values) {
-    return new Stats(Medians.of(values), Collections.min(values), Collections.max(values), values);
-  }
-
-  private record Row(Figure figure, Stats conclave, Stats raw) {
-    double ratio() {
-      return conclave.median() / raw.median();
-    }
-
-    Optional<Boolean> met() {
-      return figure.target().map(t -> t.met().test(t.onRatio() ? ratio() : conclave.median()));
-    }
-
-    String target() {
-      return figure.target().map(t -> t.text() + (met().orElseThrow() ? " (met)" : " (missed)")).orElse("");
-    }
-
-    Map<String, Object> asJson() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("figure", figure.name());
-      m.put("unit", figure.unit());
-      m.put("conclave", conclave);
-      m.put("raw", raw);
-      m.put("ratio", ratio());
-      figure.target().ifPresent(t -> {
-        m.put("target", t.text());
-        m.put("met", met().orElseThrow());
-      });
-      return m;
-    }
-  }
-
-  private void print(List<Row> rows) {
+  private void print(List<BenchFigure> rows) {
     out.printf("%-23s %-9s %10s %10s %10s %8s   %s%n", "median of " + repetitions + " repetitions", "", "median", "min",
         "max", "ratio", "target");
-    for (Row row : rows) {
-      String format = row.figure() == THROUGHPUT ? "%,10.0f" : "%10.1f";
+    for (BenchFigure row : rows) {
+      String format = row.name().equals(THROUGHPUT.name()) ? "%,10.0f" : "%10.1f";
       out.printf("%-23s %-9s " + format + " " + format + " " + format + " %8.2f   %s%n",
-          row.figure().name() + ", " + row.figure().unit(), "conclave", row.conclave().median(), row.conclave().min(),
-          row.conclave().max(), row.ratio(), row.target());
-      out.printf("%-23s %-9s " + format + " " + format + " " + format + "%n", "", "raw Kafka", row.raw().median(),
-          row.raw().min(), row.raw().max());
+          row.name() + ", " + row.unit(), "conclave", row.conclave().median(), row.conclave().min(),
+          row.conclave().max(), row.ratio().orElseThrow(), row.targetText());
+      out.printf("%-23s %-9s " + format + " " + format + " " + format + "%n", "", "raw Kafka",
+          row.raw().orElseThrow().median(), row.raw().orElseThrow().min(), row.raw().orElseThrow().max());
     }
     out.printf("ratio = conclave median / raw Kafka median. Latency: submission until the end is visible to a "
         + "read_committed consumer (conclave: the saga's Completed event; raw Kafka: the record of hop %d)%n", rawHops);

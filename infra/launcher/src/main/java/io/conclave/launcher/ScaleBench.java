@@ -1,7 +1,5 @@
 package io.conclave.launcher;
 
-import io.conclave.coordinator.Coordinator;
-import io.conclave.coordinator.OfflinePlanner;
 import io.conclave.core.Saga;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaStep;
@@ -11,6 +9,7 @@ import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
+import java.util.Collections;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
@@ -40,7 +38,21 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "scale", mixinStandardHelpOptions = true,
     description = "Saga throughput with 1, 2, 4 worker processes and a 50 ms model; scaling efficiency.")
-final class ScaleBench implements Callable<Integer> {
+final class ScaleBench implements Benchmark {
+  /** Issue 8's targets: 4 workers at least 3.5 times as fast as 1; a worker's peak RSS at most 256 MB. */
+  private static final double SPEED_UP_TARGET = 3.5;
+  private static final double RSS_TARGET_MB = 256;
+
+  private final List<BenchFigure> figures = new ArrayList<>();
+  /** Peak resident memory (MB) of each worker process and of the coordinator process, over the runs. */
+  private final List<Double> workerRss = new ArrayList<>();
+  private final List<Double> coordinatorRss = new ArrayList<>();
+
+  @Override
+  public List<BenchFigure> figures() {
+    return figures;
+  }
+
   @Option(names = "--workers", defaultValue = "1,2,4", description = "worker process counts (default: ${DEFAULT-VALUE})")
   String workers;
 
@@ -77,6 +89,25 @@ final class ScaleBench implements Callable<Integer> {
     throughput.forEach((n, rate) -> out.printf("%-8d %,12.1f %10.2f %10.0f%%%n", n, rate, rate / one,
         100 * rate / (n * one)));
     out.println("target (issue 8): 4 workers >= 3.5 x 1 worker");
+    throughput.forEach((n, rate) -> figures.add(BenchFigure.alone("scale", n + " worker process(es)", "sagas/s",
+        List.of(rate), Optional.empty())));
+    throughput.forEach((n, rate) -> {
+      if (n > 1) {
+        figures.add(BenchFigure.alone("scale", "speed-up of " + n + " workers over 1", "x", List.of(rate / one),
+            n == 4 ? Optional.of(BenchFigure.Target.atLeast(SPEED_UP_TARGET, "x")) : Optional.empty()));
+      }
+    });
+    if (!workerRss.isEmpty()) {
+      figures.add(BenchFigure.alone("memory", "peak RSS of a worker process under load", "MB", workerRss,
+          Optional.of(BenchFigure.Target.atMost(RSS_TARGET_MB, "MB"))));
+      out.printf("peak RSS under load: workers %,.0f MB (median; max %,.0f MB), coordinator %,.0f MB%n",
+          Medians.of(workerRss), Collections.max(workerRss), coordinatorRss.isEmpty() ? Double.NaN
+              : Collections.max(coordinatorRss));
+    }
+    if (!coordinatorRss.isEmpty()) {
+      figures.add(BenchFigure.alone("memory", "peak RSS of the coordinator process under load", "MB", coordinatorRss,
+          Optional.empty()));
+    }
     return 0;
   }
 
@@ -90,9 +121,12 @@ final class ScaleBench implements Callable<Integer> {
     List<SagaStep> plan = Saga.step("research", "gather", "discard").step("analysis", "analyze", "retract")
         .step("write", "draft", "unpublish").build().steps();
     List<ChildProcess> processes = new ArrayList<>();
-    try (Coordinator coordinator = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
-         var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()));
+    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()));
          var completions = new Completions(settings)) {
+      // a process of its own, like the workers, so that its memory is its own
+      ChildProcess coordinator = ChildProcess.start("coordinator", "io.conclave.coordinator.Coordinator", props,
+          children);
+      processes.add(coordinator);
       for (int i = 0; i < workerCount; i++) {
         processes.add(ChildProcess.start("worker-" + i, "io.conclave.worker.AgentWorker", props, children));
       }
@@ -102,7 +136,11 @@ final class ScaleBench implements Callable<Integer> {
       long t0 = System.nanoTime();
       submit(producer, records, plan, "run-", sagas);
       completions.await("run-", sagas);
-      return sagas * 1e9 / (System.nanoTime() - t0);
+      double rate = sagas * 1e9 / (System.nanoTime() - t0);
+      PeakMemory.ofProcess(coordinator.pid()).ifPresent(coordinatorRss::add);
+      processes.stream().filter(p -> p != coordinator).forEach(p -> PeakMemory.ofProcess(p.pid())
+          .ifPresent(workerRss::add));
+      return rate;
     } finally {
       processes.forEach(ChildProcess::kill);
     }

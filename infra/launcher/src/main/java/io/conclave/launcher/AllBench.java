@@ -1,0 +1,166 @@
+package io.conclave.launcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code conclave bench all}: every scenario in one run (the event log, sagas, leader failover, the knowledge merge,
+ * the model pipeline, horizontal scale and memory), each starting its own embedded broker and registry and measuring
+ * raw Kafka beside Conclave, then one table of every figure with its ratio and target, and the results as JSON in
+ * {@code bench/results/} (with the commit and the machine) so that runs can be compared.
+ */
+@Command(name = "all", mixinStandardHelpOptions = true,
+    description = "Every benchmark scenario in one run; a table of all figures and a JSON file in bench/results/.")
+final class AllBench implements Callable<Integer> {
+  @Option(names = "--quick", description = "every scenario small: a run of a few minutes, for a smoke test")
+  boolean quick;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "also write the results to FILE")
+  Path json;
+
+  @Option(names = "--results", paramLabel = "DIR", description = "where each run's results are kept (default: "
+      + "bench/results in the repository)")
+  Path results;
+
+  private final PrintStream out = System.out;
+
+  /** One scenario: how to make its command, and its arguments in a full and in a quick run. */
+  private record Scenario(String name, Supplier<Benchmark> command, List<String> full, List<String> small) {}
+
+  // quick: each scenario once or twice over a few records, for a smoke test of the harness, not for the figures
+  private static final List<Scenario> SCENARIOS = List.of(
+      new Scenario("eventlog", EventLogBench::new, List.of(),
+          List.of("--events", "2000", "--repetitions", "2", "--rebuild-events", "10000")),
+      new Scenario("saga", SagaBench::new, List.of(), List.of("--quick", "--repetitions", "2")),
+      new Scenario("failover", FailoverBench::new, List.of(), List.of("--trials", "1")),
+      new Scenario("knowledge", KnowledgeBench::new, List.of(),
+          List.of("--deltas", "2000", "--keys", "100", "--repetitions", "2")),
+      new Scenario("pipeline", PipelineBench::new, List.of(), List.of("--iterations", "1")),
+      new Scenario("scale", ScaleBench::new, List.of(), List.of("--workers", "1,2", "--sagas", "10")));
+
+  /** The scenarios a run goes through, by name. */
+  static List<String> scenarios() {
+    return SCENARIOS.stream().map(Scenario::name).toList();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Instant started = Instant.now();
+    List<BenchFigure> figures = new ArrayList<>();
+    Map<String, Object> failures = new LinkedHashMap<>();
+    for (Scenario s : SCENARIOS) {
+      out.printf("%n=== %s%n", s.name());
+      Benchmark bench = s.command().get();
+      int exit = new CommandLine(bench).execute((quick ? s.small() : s.full()).toArray(String[]::new));
+      if (exit != 0) {
+        failures.put(s.name(), "exit code " + exit);
+      }
+      figures.addAll(bench.figures());
+    }
+    out.printf("%n=== all scenarios%n");
+    print(figures);
+    Map<String, Object> report = report(started, figures, failures);
+    Path dir = results != null ? results : repoRoot().resolve("bench").resolve("results");
+    Files.createDirectories(dir);
+    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
+    Path kept = dir.resolve(stamp + "-" + report.get("commit") + (quick ? "-quick" : "") + ".json");
+    write(kept, report);
+    if (json != null) {
+      write(json, report);
+    }
+    return failures.isEmpty() ? 0 : 1;
+  }
+
+  private void print(List<BenchFigure> figures) {
+    out.printf("%-10s %-52s %14s %14s %14s %8s   %s%n", "scenario", "figure", "conclave", "min", "raw Kafka", "ratio",
+        "target");
+    for (BenchFigure f : figures) {
+      out.printf("%-10s %-52s %14s %14s %14s %8s   %s%n", f.scenario(), f.name() + ", " + f.unit(),
+          number(f.conclave().median()), number(f.conclave().min()),
+          f.raw().map(r -> number(r.median())).orElse("-"), f.ratio().map(r -> String.format("%.2f", r)).orElse("-"),
+          f.targetText());
+    }
+    out.println("conclave and raw Kafka: medians over the repetitions; ratio = conclave / raw Kafka");
+  }
+
+  private static String number(double value) {
+    return Math.abs(value) >= 100 ? String.format("%,.0f", value) : String.format("%.2f", value);
+  }
+
+  private Map<String, Object> report(Instant started, List<BenchFigure> figures, Map<String, Object> failures) {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("startedAt", started.toString());
+    report.put("endedAt", Instant.now().toString());
+    report.put("quick", quick);
+    report.put("commit", commit());
+    report.put("machine", machine());
+    report.put("figures", figures.stream().map(BenchFigure::asJson).toList());
+    report.put("failures", failures);
+    return report;
+  }
+
+  /** Cores, memory and JDK: what the figures depend on beside the code. */
+  static Map<String, Object> machine() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("processors", Runtime.getRuntime().availableProcessors());
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      m.put("memoryBytes", os.getTotalMemorySize());
+    }
+    m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+        + System.getProperty("os.arch"));
+    m.put("loadAverage", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    return m;
+  }
+
+  /** The repository's commit (with "-dirty" for uncommitted changes), or "unknown" outside a git checkout. */
+  private static String commit() {
+    try {
+      String head = git("rev-parse", "--short=12", "HEAD");
+      return git("status", "--porcelain", "--untracked-files=no").isEmpty() ? head : head + "-dirty";
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
+  }
+
+  private static String git(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("git", "-C", repoRoot().toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("git " + String.join(" ", args) + ": " + text);
+    }
+    return text;
+  }
+
+  private static Path repoRoot() {
+    return Path.of(System.getProperty("conclave.repo.root", ".")).toAbsolutePath().normalize();
+  }
+
+  private void write(Path file, Map<String, Object> report) throws IOException {
+    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), report);
+    out.println("results written to " + file);
+  }
+}
