@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  * {@code conclave bench all}: every scenario in one run (the event log, sagas, leader failover, the knowledge merge,
  * the model pipeline, horizontal scale and memory), each starting its own embedded broker and registry and measuring
  * raw Kafka beside Conclave, then one table of every figure with its ratio and target, and the results as JSON in
- * {@code bench/results/} (with the commit and the machine) so that runs can be compared.
+ * {@code bench/results/} (with the commit and the machine) so that runs can be compared, beside a PNG chart of the
+ * saga latency percentiles and the scaling.
  */
 @Command(name = "all", mixinStandardHelpOptions = true,
     description = "Every benchmark scenario in one run; a table of all figures and a JSON file in bench/results/.")
@@ -85,6 +86,10 @@ final class AllBench implements Callable<Integer> {
     write(kept, report);
     if (json != null) {
       write(json, report);
+    }
+    Path png = dir.resolve(kept.getFileName().toString().replaceAll("\\.json$", ".png"));
+    if (BenchChart.write(figures, png)) {
+      out.println("chart written to " + png);
     }
     return failures.isEmpty() ? 0 : 1;
   }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
  * Never part of the test suite.
  */
 @Command(name = "bench", description = "Benchmarks (real broker and registry, embedded).",
-    mixinStandardHelpOptions = true, subcommands = {AllBench.class, FailoverBench.class, EventLogBench.class, SagaBench.class,
-        KnowledgeBench.class, PipelineBench.class, ScaleBench.class})
+    mixinStandardHelpOptions = true, subcommands = {AllBench.class, ChartBench.class, FailoverBench.class,
+        EventLogBench.class, SagaBench.class, KnowledgeBench.class, PipelineBench.class, ScaleBench.class})
 final class BenchCommand {
 }

@@ -1,5 +1,7 @@
 package io.conclave.launcher;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -69,6 +71,25 @@ record BenchFigure(String scenario, String name, String unit, Stats conclave, Op
   /** The target with whether it is met, for a table. */
   String targetText() {
     return target.map(t -> t.text() + met().map(m -> m ? " (met)" : " (missed)").orElse("")).orElse("");
+  }
+
+  /**
+   * A figure as {@link #asJson} wrote it, its target's verdict kept as written (the target's rule is not in the JSON).
+   */
+  static BenchFigure fromJson(JsonNode node) {
+    Optional<Target> target = node.has("target")
+        ? Optional.of(new Target(node.path("target").asText(), false, v -> node.path("met").asBoolean()))
+        : Optional.empty();
+    return new BenchFigure(node.path("scenario").asText(), node.path("figure").asText(), node.path("unit").asText(),
+        stats(node.path("conclave")), node.has("raw") ? Optional.of(stats(node.path("raw"))) : Optional.empty(),
+        target);
+  }
+
+  private static Stats stats(JsonNode node) {
+    List<Double> repetitions = new ArrayList<>();
+    node.path("repetitions").forEach(v -> repetitions.add(v.asDouble()));
+    return new Stats(node.path("median").asDouble(), node.path("min").asDouble(), node.path("max").asDouble(),
+        repetitions);
   }
 
   Map<String, Object> asJson() {

@@ -4,18 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
  * A smoke test of the benchmark harness: {@code conclave bench all --quick} runs every scenario against its own
- * embedded broker and registry, and keeps a well-formed JSON report of its figures. The numbers are not checked:
- * speed goals live in the benchmark's own output.
+ * embedded broker and registry, and keeps a well-formed JSON report of its figures and a chart. The numbers are not
+ * checked: speed goals live in the benchmark's own output.
  */
 class BenchAllIT {
   @Test
@@ -48,5 +50,10 @@ class BenchAllIT {
       assertThat(figure.has("met")).isEqualTo(figure.has("target"));
     }
     assertThat(scenarios).containsAll(AllBench.scenarios()).contains("memory");
+    // and its picture: the latency percentiles and the scaling
+    File png = new File(kept[0].getPath().replaceAll("\\.json$", ".png"));
+    BufferedImage chart = ImageIO.read(png);
+    assertThat(chart).isNotNull();
+    assertThat(chart.getWidth()).isGreaterThan(chart.getHeight());
   }
 }
