@@ -89,7 +89,7 @@ final class AvroMapping {
     Spending spending = s.spending();
     return new io.conclave.schemas.avro.RoutingSlip(s.sagaId(), s.taskId(), stepsToAvro(s.steps()), s.cursor(),
         s.prompt(), byIndex(s.outputs(), s.steps().size()), byIndex(s.failures(), s.steps().size()),
-        spending.tenant(), spending.budget().isPresent() ? spending.budget().getAsLong() : null,
+        spending.tenant(), nullable(spending.budget()),
         byIndex(spending.tokens(), s.steps().size()));
   }
 
@@ -101,6 +101,10 @@ final class AvroMapping {
 
   private static OptionalLong optionalLong(Long value) {
     return value == null ? OptionalLong.empty() : OptionalLong.of(value);
+  }
+
+  private static Long nullable(OptionalLong value) {
+    return value.isPresent() ? value.getAsLong() : null;
   }
 
   static io.conclave.schemas.avro.LeaderStamp toAvro(LeaderStamp s) {
@@ -137,7 +141,7 @@ final class AvroMapping {
     if (e instanceof SagaEvent.Started s) {
       b.setKind(SagaEventKind.STARTED).setPlan(stepsToAvro(s.plan())).setLeader(toAvro(s.leader()))
           .setPrompt(s.prompt()).setTenant(s.spending().tenant())
-          .setTokenBudget(s.spending().budget().isPresent() ? s.spending().budget().getAsLong() : null);
+          .setTokenBudget(nullable(s.spending().budget()));
     } else if (e instanceof SagaEvent.StepCompleted s) {
       b.setKind(SagaEventKind.STEP_COMPLETED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
           .setOutput(s.output()).setTokens(s.tokens());

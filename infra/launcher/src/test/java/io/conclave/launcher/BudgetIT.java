@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -74,20 +73,20 @@ class BudgetIT {
 
       // then: every saga got at most the saga budget; the leaders refused acme's sagas beyond its budget, clearly
       Map<String, SagaState> sagas = sagas(settings);
-      Map<String, Long> ledger = ledgerTokensBySaga(settings);
+      Ledger ledger = Ledger.read(settings);
       for (String id : other) {
         assertThat(sagas.get(id).spending().budget()).hasValue(SAGA_TOKENS);
       }
       List<SagaState> refused = acme.stream().map(sagas::get).filter(s -> reason(s).contains(REFUSED)).toList();
       List<SagaState> granted = acme.stream().map(sagas::get).filter(s -> !reason(s).contains(REFUSED)).toList();
       assertThat(refused).as("the shards' shares of acme's budget held by running sagas").isNotEmpty()
-          .allSatisfy(s -> assertThat(ledger.getOrDefault(s.sagaId(), 0L)).isZero());
+          .allSatisfy(s -> assertThat(ledger.of(s.sagaId())).isZero());
       assertThat(granted).isNotEmpty().allSatisfy(s ->
           assertThat(s.spending().budget().getAsLong()).isBetween(1L, SAGA_TOKENS));
 
       // ... the budget's bookkeeping (the tokens the saga events carry) is the ledger's count
       for (SagaState s : sagas.values()) {
-        assertThat(s.spending().spent()).as(s.sagaId()).isEqualTo(ledger.getOrDefault(s.sagaId(), 0L));
+        assertThat(s.spending().spent()).as(s.sagaId()).isEqualTo(ledger.of(s.sagaId()));
       }
       // ... a saga went past its allowance by at most its last call, and only with that step failing and the saga
       // compensating
@@ -97,12 +96,12 @@ class BudgetIT {
           assertThat(s.status()).as(s.sagaId()).isEqualTo(SagaState.Status.COMPENSATED);
           assertThat(s.reason()).as(s.sagaId()).contains("BudgetExceededException");
         }
-        assertThat(over).as(s.sagaId()).isLessThanOrEqualTo(lastCallTokens(settings, s.sagaId()));
+        assertThat(over).as(s.sagaId()).isLessThanOrEqualTo(ledger.lastCallOutput().getOrDefault(s.sagaId(), 0L));
       }
       // ... and acme's sagas together spent no more than its budget, but for those last calls
       long overshoot = granted.stream().mapToLong(s -> Math.max(0, s.spending().spent()
           - s.spending().budget().getAsLong())).sum();
-      long acmeSpent = acme.stream().mapToLong(id -> ledger.getOrDefault(id, 0L)).sum();
+      long acmeSpent = acme.stream().mapToLong(ledger::of).sum();
       assertThat(acmeSpent).isLessThanOrEqualTo(ACME_TOKENS + overshoot);
       assertThat(granted).as("enough budget for some to complete")
           .anyMatch(s -> s.status() == SagaState.Status.COMPLETED);
@@ -117,12 +116,12 @@ class BudgetIT {
       Map<String, SagaState> after = sagas(settings);
       assertThat(again).as("unspent allowances are granted again")
           .anyMatch(id -> !reason(after.get(id)).contains(REFUSED));
-      Map<String, Long> ledgerAfter = ledgerTokensBySaga(settings);
+      Ledger ledgerAfter = Ledger.read(settings);
       long overshootAfter = after.values().stream().filter(s -> s.spending().tenant().equals("acme"))
           .filter(s -> s.spending().budget().isPresent())
           .mapToLong(s -> Math.max(0, s.spending().spent() - s.spending().budget().getAsLong())).sum();
       long acmeSpentAfter = after.values().stream().filter(s -> s.spending().tenant().equals("acme"))
-          .mapToLong(s -> ledgerAfter.getOrDefault(s.sagaId(), 0L)).sum();
+          .mapToLong(s -> ledgerAfter.of(s.sagaId())).sum();
       assertThat(acmeSpentAfter).isGreaterThan(acmeSpent).isLessThanOrEqualTo(ACME_TOKENS + overshootAfter);
     } finally {
       workers.forEach(ChildProcess::kill);
@@ -160,21 +159,27 @@ class BudgetIT {
     return saga.reason() == null ? "" : saga.reason();
   }
 
-  /** Per saga, the tokens of every model call its agents recorded: the call ledger. */
-  private static Map<String, Long> ledgerTokensBySaga(ConclaveSettings settings) {
-    Map<String, Long> out = new HashMap<>();
-    for (Decision d : RecordedLogs.allDecisions(settings)) {
-      if (d.kind().equals(ModelCall.KIND) && d.sagaId().isPresent()) {
-        out.merge(d.sagaId().get(), ModelCall.of(d).usage().total(), Long::sum);
+  /**
+   * The call ledger as the agents' logs hold it, read once: per saga, the tokens of every model call, and the output
+   * tokens of its latest call (how far past its allowance that call could take it).
+   */
+  private record Ledger(Map<String, Long> tokens, Map<String, Long> lastCallOutput) {
+    static Ledger read(ConclaveSettings settings) {
+      Map<String, Long> tokens = new HashMap<>();
+      Map<String, Decision> last = new HashMap<>();
+      for (Decision d : RecordedLogs.allDecisions(settings)) {
+        if (d.kind().equals(ModelCall.KIND) && d.sagaId().isPresent()) {
+          tokens.merge(d.sagaId().get(), ModelCall.of(d).usage().total(), Long::sum);
+          last.merge(d.sagaId().get(), d, (a, b) -> b.at().isAfter(a.at()) ? b : a);
+        }
       }
+      Map<String, Long> lastOutput = new HashMap<>();
+      last.forEach((saga, d) -> lastOutput.put(saga, ModelCall.of(d).usage().outputTokens()));
+      return new Ledger(tokens, lastOutput);
     }
-    return out;
-  }
 
-  /** The output tokens of the latest model call of a saga: how far past its allowance that call could take it. */
-  private static long lastCallTokens(ConclaveSettings settings, String sagaId) {
-    Predicate<Decision> ofSaga = d -> d.kind().equals(ModelCall.KIND) && d.sagaId().equals(Optional.of(sagaId));
-    return RecordedLogs.allDecisions(settings).stream().filter(ofSaga)
-        .max((a, b) -> a.at().compareTo(b.at())).map(d -> ModelCall.of(d).usage().outputTokens()).orElse(0L);
+    long of(String sagaId) {
+      return tokens.getOrDefault(sagaId, 0L);
+    }
   }
 }
