@@ -1,6 +1,7 @@
 package io.conclave.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.conclave.testkit.ConclaveStack;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -23,8 +24,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code conclave bench all}: every scenario in one run (the event log, sagas, leader failover, the knowledge merge,
- * the model pipeline, horizontal scale and memory), each starting its own embedded broker and registry and measuring
- * raw Kafka beside Conclave, then one table of every figure with its ratio and target, and the results as JSON in
+ * the model pipeline, horizontal scale and memory), each starting its own embedded broker and registry (one shared by
+ * all with {@code --quick}) and measuring raw Kafka beside Conclave, then one table of every figure with its ratio and target, and the results as JSON in
  * {@code bench/results/} (with the commit and the machine) so that runs can be compared, beside a PNG chart of the
  * saga latency percentiles and the scaling.
  */
@@ -55,7 +56,7 @@ final class AllBench implements Callable<Integer> {
       new Scenario("knowledge", KnowledgeBench::new, List.of(),
           List.of("--deltas", "2000", "--keys", "100", "--repetitions", "2")),
       new Scenario("pipeline", PipelineBench::new, List.of(), List.of("--iterations", "1")),
-      new Scenario("scale", ScaleBench::new, List.of(), List.of("--workers", "1,2", "--sagas", "10")));
+      new Scenario("scale", ScaleBench::new, List.of(), List.of("--workers", "1,2", "--sagas", "10", "--repetitions", "1")));
 
   /** The scenarios a run goes through, by name. */
   static List<String> scenarios() {
@@ -67,14 +68,21 @@ final class AllBench implements Callable<Integer> {
     Instant started = Instant.now();
     List<BenchFigure> figures = new ArrayList<>();
     Map<String, Object> failures = new LinkedHashMap<>();
-    for (Scenario s : SCENARIOS) {
-      out.printf("%n=== %s%n", s.name());
-      Benchmark bench = s.command().get();
-      int exit = new CommandLine(bench).execute((quick ? s.small() : s.full()).toArray(String[]::new));
-      if (exit != 0) {
-        failures.put(s.name(), "exit code " + exit);
+    // a quick run's scenarios share one broker and registry, to save their start-up; a full run's each start their
+    // own, so that none measures a broker still busy with the last one's topics (log cleaning, ...)
+    try (ConclaveStack shared = quick ? ConclaveStack.start(Files.createTempDirectory("conclave-bench")) : null) {
+      for (Scenario s : SCENARIOS) {
+        out.printf("%n=== %s%n", s.name());
+        Benchmark bench = s.command().get();
+        if (shared != null && bench instanceof StackBenchmark b) {
+          b.share(shared);
+        }
+        int exit = new CommandLine(bench).execute((quick ? s.small() : s.full()).toArray(String[]::new));
+        if (exit != 0) {
+          failures.put(s.name(), "exit code " + exit);
+        }
+        figures.addAll(bench.figures());
       }
-      figures.addAll(bench.figures());
     }
     out.printf("%n=== all scenarios%n");
     print(figures);

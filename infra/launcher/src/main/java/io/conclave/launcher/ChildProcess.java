@@ -31,9 +31,13 @@ final class ChildProcess {
                             PrintStream out) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
-    cmd.add("-XX:+UseSerialGC");
+    cmd.addAll(jvmOptions(mainClass));
     cmd.add("-Dconclave.parent-pid=" + ProcessHandle.current().pid());
+    // e.g. a flight recording of each child: -Dconclave.child.jvm-options="-XX:StartFlightRecording=filename=/tmp/"
+    String extra = System.getProperty("conclave.child.jvm-options", "").trim();
+    if (!extra.isEmpty()) {
+      cmd.addAll(List.of(extra.split("\\s+")));
+    }
     cmd.addAll(systemProperties);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -48,6 +52,17 @@ final class ChildProcess {
     } catch (IOException e) {
       throw new IllegalStateException("could not start " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The JVM a service runs in. Coordinators and workers keep little in memory (their state is in Kafka) and wait on
+   * Kafka and models rather than on their own code: a small heap, one GC thread, and the C1 compiler only, whose
+   * compilations cost a fraction of C2's CPU and code cache for code that is not what they wait on. The projections
+   * hold Kafka Streams stores and an HTTP server, and get more heap.
+   */
+  static List<String> jvmOptions(String mainClass) {
+    return List.of(mainClass.endsWith(".ProjectionsApplication") ? "-Xmx256m" : "-Xmx128m", "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1");
   }
 
   private static void copy(String name, Process p, PrintStream out) {

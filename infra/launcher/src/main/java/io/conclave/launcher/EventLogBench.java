@@ -51,14 +51,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eventlog", mixinStandardHelpOptions = true,
     description = "Decision append and replay rates against raw Kafka, and rebuild time with and without snapshots.")
-final class EventLogBench implements Benchmark {
-  private final List<BenchFigure> figures = new ArrayList<>();
-
-  @Override
-  public List<BenchFigure> figures() {
-    return figures;
-  }
-
+final class EventLogBench extends StackBenchmark {
   private static final String PAYLOAD = "x".repeat(200);
   /**
    * The long log of the rebuild is written in bigger transactions (only its reading is measured), of a size that
@@ -93,7 +86,7 @@ final class EventLogBench implements Benchmark {
       throw new IllegalArgumentException("--events must be >= --batch >= 1; --repetitions, --rebuild-events and "
           + "--snapshot-every >= 1");
     }
-    try (ConclaveStack stack = ConclaveStack.start(Files.createTempDirectory("conclave-bench"))) {
+    try (ConclaveStack stack = openStack()) {
       ConclaveSettings settings = stack.prepare(ConclaveSettings.fromEnvironment()
           .withEndpoints(stack.bootstrapServers(), stack.registryUrl()).withTopicPrefix("bench-eventlog")
           .withPartitions(1).withSnapshotEvery(snapshotEvery));
@@ -123,10 +116,13 @@ final class EventLogBench implements Benchmark {
       out.printf("record sizes: key %d bytes, value %d bytes (Avro, registry framing)%n", conclave.keySize(),
           conclave.valueSize());
       TopicPartition decisions = logs.decisionsPartition("bench-0");
-      conclave.append(events / 10); // warm-up
-      raw.append(events / 10);
-      logs.fold("bench-0", Tally.FOLD, new AgentLogs.Bound.End(), false);
-      readAll(settings, decisions);
+      // warm-up: a repetition's worth of each, replayed twice, so that the measured ones run compiled code
+      conclave.append(events);
+      raw.append(events);
+      for (int i = 0; i < 2; i++) {
+        logs.fold("bench-0", Tally.FOLD, new AgentLogs.Bound.End(), false);
+        readAll(settings, decisions);
+      }
       for (int r = 1; r <= repetitions; r++) {
         conclaveAppend.add(rate(events, () -> conclave.append(events)));
         rawAppend.add(rate(events, () -> raw.append(events)));

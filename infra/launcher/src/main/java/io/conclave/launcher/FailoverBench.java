@@ -17,12 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import picocli.CommandLine.Command;
@@ -36,14 +32,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "failover", mixinStandardHelpOptions = true,
     description = "Shard leader failover time between coordinator processes, graceful and kill -9.")
-final class FailoverBench implements Benchmark {
-  private final List<BenchFigure> figures = new ArrayList<>();
-
-  @Override
-  public List<BenchFigure> figures() {
-    return figures;
-  }
-
+final class FailoverBench extends StackBenchmark {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @Option(names = "--trials", defaultValue = "10", description = "trials per mode (default: ${DEFAULT-VALUE})")
@@ -56,7 +45,7 @@ final class FailoverBench implements Benchmark {
     if (trials < 1) {
       throw new IllegalArgumentException("--trials must be at least 1");
     }
-    try (ConclaveStack stack = ConclaveStack.start(Files.createTempDirectory("conclave-bench"))) {
+    try (ConclaveStack stack = openStack()) {
       ConclaveSettings settings = stack.prepare(ConclaveSettings.fromEnvironment()
           .withEndpoints(stack.bootstrapServers(), stack.registryUrl())
           .withTopicPrefix("bench-failover")
@@ -146,21 +135,7 @@ final class FailoverBench implements Benchmark {
     }
 
     private void awaitMembers(int count) throws InterruptedException {
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
-        while (System.nanoTime() < deadline) {
-          try {
-            var d = admin.describeConsumerGroups(List.of(group())).all().get().get(group());
-            if (d.members().size() >= count && d.groupState() == GroupState.STABLE) {
-              return;
-            }
-          } catch (ExecutionException e) {
-            // the group is not there yet
-          }
-          Thread.sleep(50);
-        }
-      }
-      throw new IllegalStateException("the standby did not join " + group() + " within " + WAIT);
+      ConsumerGroups.awaitStable(settings.bootstrapServers(), List.of(group()), count, WAIT);
     }
 
     void stopAll() {

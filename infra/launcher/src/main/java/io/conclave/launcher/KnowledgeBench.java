@@ -55,14 +55,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "knowledge", mixinStandardHelpOptions = true,
     description = "Knowledge deltas merged per second by the projections' topology against a raw consumer.")
-final class KnowledgeBench implements Benchmark {
-  private final List<BenchFigure> figures = new ArrayList<>();
-
-  @Override
-  public List<BenchFigure> figures() {
-    return figures;
-  }
-
+final class KnowledgeBench extends StackBenchmark {
   private static final List<String> REPLICAS = List.of("research-0", "research-1", "research-2", "analysis-0",
       "analysis-1", "analysis-2", "write-0", "write-1", "write-2");
   private static final int PER_TRANSACTION = 100;
@@ -86,7 +79,7 @@ final class KnowledgeBench implements Benchmark {
     if (deltas < 1 || keys < 1 || repetitions < 1 || partitions < 1) {
       throw new IllegalArgumentException("--deltas, --keys, --repetitions and --partitions must be >= 1");
     }
-    try (ConclaveStack stack = ConclaveStack.start(Files.createTempDirectory("conclave-bench"))) {
+    try (ConclaveStack stack = openStack()) {
       ConclaveSettings settings = stack.prepare(ConclaveSettings.fromEnvironment()
           .withEndpoints(stack.bootstrapServers(), stack.registryUrl()).withTopicPrefix("bench-knowledge")
           .withPartitions(partitions));

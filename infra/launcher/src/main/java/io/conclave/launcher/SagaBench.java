@@ -82,7 +82,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "saga", mixinStandardHelpOptions = true,
     description = "3-step saga latency (p50/p99/p999) and throughput with no-op agents, against a raw Kafka chain.")
-final class SagaBench implements Benchmark {
+final class SagaBench extends StackBenchmark {
   private static final String PROMPT = "benchmark task";
   private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -124,14 +124,6 @@ final class SagaBench implements Benchmark {
   private static final Figure THROUGHPUT = new Figure("throughput", "sagas/s", Double.NaN,
       Optional.of(BenchFigure.Target.ratioAtLeast(0.5)));
 
-  /** The figures of the last run. */
-  private List<BenchFigure> figures = List.of();
-
-  @Override
-  public List<BenchFigure> figures() {
-    return figures;
-  }
-
   @Override
   public Integer call() throws Exception {
     int n = sagas != null ? sagas : quick ? 50 : 1000;
@@ -146,7 +138,7 @@ final class SagaBench implements Benchmark {
     }
     long t0 = System.nanoTime();
     double loadBefore = loadAverage();
-    try (ConclaveStack stack = ConclaveStack.start(Files.createTempDirectory("conclave-bench"))) {
+    try (ConclaveStack stack = openStack()) {
       ConclaveSettings settings = stack.prepare(ConclaveSettings.fromEnvironment()
           .withEndpoints(stack.bootstrapServers(), stack.registryUrl()).withTopicPrefix("bench-saga"));
       List<SagaStep> plan = plan(settings.agentTypes());
@@ -184,7 +176,7 @@ final class SagaBench implements Benchmark {
           }
         }
         rows = rows(conclaveProbe, rawProbe);
-        figures = rows;
+        figures.addAll(rows);
       }
       double loadAfter = loadAverage();
       out.println();

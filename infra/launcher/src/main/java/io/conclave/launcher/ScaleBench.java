@@ -4,11 +4,13 @@ import io.conclave.core.Saga;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaStep;
 import io.conclave.core.TaskSubmission;
+import io.conclave.coordinator.Coordinator;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
+import io.conclave.worker.AgentWorker;
 import java.util.Collections;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -33,31 +35,33 @@ import picocli.CommandLine.Option;
 /**
  * {@code conclave bench scale}: saga throughput with 1, 2, 4 worker processes whose agents ask a model that takes
  * 50 ms (the offline model's latency), i.e. I/O-bound agents, and the scaling efficiency (throughput with n workers
- * over n times the throughput with one). Each run has fresh topics, a coordinator in this JVM, the worker processes,
- * a warm-up batch, then a batch of sagas submitted at once, timed until the last one's {@code Completed} event.
+ * over n times the throughput with one). Each worker count has fresh topics, a coordinator process and the worker
+ * processes; once their consumer groups have settled, an unmeasured warm-up batch, then {@code --repetitions} batches,
+ * each of sagas submitted at once and timed until the last one's {@code Completed} event.
  */
 @Command(name = "scale", mixinStandardHelpOptions = true,
     description = "Saga throughput with 1, 2, 4 worker processes and a 50 ms model; scaling efficiency.")
-final class ScaleBench implements Benchmark {
+final class ScaleBench extends StackBenchmark {
   /** Issue 8's targets: 4 workers at least 3.5 times as fast as 1; a worker's peak RSS at most 256 MB. */
   private static final double SPEED_UP_TARGET = 3.5;
   private static final double RSS_TARGET_MB = 256;
+  private static final Duration SETTLE = Duration.ofSeconds(60);
 
-  private final List<BenchFigure> figures = new ArrayList<>();
   /** Peak resident memory (MB) of each worker process and of the coordinator process, over the runs. */
   private final List<Double> workerRss = new ArrayList<>();
   private final List<Double> coordinatorRss = new ArrayList<>();
-
-  @Override
-  public List<BenchFigure> figures() {
-    return figures;
-  }
+  /** How busy the machine's cores were (%) in each measured batch, by worker count. */
+  private final Map<Integer, List<Double>> cpuBusy = new LinkedHashMap<>();
 
   @Option(names = "--workers", defaultValue = "1,2,4", description = "worker process counts (default: ${DEFAULT-VALUE})")
   String workers;
 
-  @Option(names = "--sagas", defaultValue = "300", description = "sagas per measured batch (default: ${DEFAULT-VALUE})")
+  @Option(names = "--sagas", defaultValue = "200", description = "sagas per batch (default: ${DEFAULT-VALUE})")
   int sagas;
+
+  @Option(names = "--repetitions", defaultValue = "5",
+      description = "measured batches per worker count, after one warm-up batch (default: ${DEFAULT-VALUE})")
+  int repetitions;
 
   @Option(names = "--latency-ms", defaultValue = "50", description = "the model's time per answer (default: ${DEFAULT-VALUE})")
   int latencyMs;
@@ -72,31 +76,38 @@ final class ScaleBench implements Benchmark {
   @Override
   public Integer call() throws Exception {
     List<Integer> counts = Arrays.stream(workers.split(",")).map(String::trim).map(Integer::parseInt).toList();
-    if (counts.isEmpty() || counts.stream().anyMatch(n -> n < 1) || sagas < 1 || latencyMs < 0 || partitions < 1) {
-      throw new IllegalArgumentException("--workers must list counts >= 1; --sagas, --partitions >= 1");
+    if (counts.isEmpty() || counts.stream().anyMatch(n -> n < 1) || sagas < 1 || repetitions < 1 || latencyMs < 0
+        || partitions < 1) {
+      throw new IllegalArgumentException("--workers must list counts >= 1; --sagas, --repetitions, --partitions >= 1");
     }
-    out.printf("scaling: 3-step sagas of offline agents asking a %d ms model, %d sagas per batch, %d partitions%n",
-        latencyMs, sagas, partitions);
-    Map<Integer, Double> throughput = new LinkedHashMap<>();
-    try (ConclaveStack stack = ConclaveStack.start(Files.createTempDirectory("conclave-bench"))) {
+    out.printf("scaling: 3-step sagas of offline agents asking a %d ms model, %d sagas per batch, 1 warm-up and %d "
+        + "measured batches per worker count, %d partitions%n", latencyMs, sagas, repetitions, partitions);
+    Map<Integer, List<Double>> throughput = new LinkedHashMap<>();
+    try (ConclaveStack stack = openStack()) {
       for (int n : counts) {
         throughput.put(n, run(stack, n));
-        out.printf("%d worker process(es): %,.1f sagas/s%n", n, throughput.get(n));
       }
     }
-    double one = throughput.getOrDefault(1, Double.NaN);
-    out.printf("%n%-8s %12s %10s %11s%n", "workers", "sagas/s", "speed-up", "efficiency");
-    throughput.forEach((n, rate) -> out.printf("%-8d %,12.1f %10.2f %10.0f%%%n", n, rate, rate / one,
-        100 * rate / (n * one)));
-    out.println("target (issue 8): 4 workers >= 3.5 x 1 worker");
-    throughput.forEach((n, rate) -> figures.add(BenchFigure.alone("scale", n + " worker process(es)", "sagas/s",
-        List.of(rate), Optional.empty())));
-    throughput.forEach((n, rate) -> {
+    double one = throughput.containsKey(1) ? Medians.of(throughput.get(1)) : Double.NaN;
+    out.printf("%n%-8s %12s %12s %12s %10s %11s%n", "workers", "sagas/s", "min", "max", "speed-up", "efficiency");
+    throughput.forEach((n, rates) -> {
+      double median = Medians.of(rates);
+      out.printf("%-8d %,12.1f %,12.1f %,12.1f %10.2f %10.0f%%%n", n, median, Collections.min(rates),
+          Collections.max(rates), median / one, 100 * median / (n * one));
+    });
+    out.println("sagas/s: median over the batches; target (issue 8): 4 workers >= 3.5 x 1 worker");
+    throughput.forEach((n, rates) -> figures.add(BenchFigure.alone("scale", n + " worker process(es)", "sagas/s",
+        rates, Optional.empty())));
+    throughput.forEach((n, rates) -> {
       if (n > 1) {
-        figures.add(BenchFigure.alone("scale", "speed-up of " + n + " workers over 1", "x", List.of(rate / one),
+        figures.add(BenchFigure.alone("scale", "speed-up of " + n + " workers over 1", "x",
+            rates.stream().map(rate -> rate / one).toList(),
             n == 4 ? Optional.of(BenchFigure.Target.atLeast(SPEED_UP_TARGET, "x")) : Optional.empty()));
       }
     });
+    // every process of the run shares this machine: cores near 100% busy are what the scaling runs into
+    cpuBusy.forEach((n, busy) -> figures.add(BenchFigure.alone("scale", "machine CPU busy with " + n
+        + " worker process(es)", "%", busy, Optional.empty())));
     if (!workerRss.isEmpty()) {
       figures.add(BenchFigure.alone("memory", "peak RSS of a worker process under load", "MB", workerRss,
           Optional.of(BenchFigure.Target.atMost(RSS_TARGET_MB, "MB"))));
@@ -111,7 +122,8 @@ final class ScaleBench implements Benchmark {
     return 0;
   }
 
-  private double run(ConclaveStack stack, int workerCount) throws Exception {
+  /** The sagas/s of each measured batch with {@code workerCount} worker processes. */
+  private List<Double> run(ConclaveStack stack, int workerCount) throws Exception {
     ConclaveSettings settings = stack.prepare(ConclaveSettings.fromEnvironment()
         .withEndpoints(stack.bootstrapServers(), stack.registryUrl()).withTopicPrefix("bench-scale-" + workerCount)
         .withPartitions(partitions));
@@ -120,6 +132,7 @@ final class ScaleBench implements Benchmark {
     var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
     List<SagaStep> plan = Saga.step("research", "gather", "discard").step("analysis", "analyze", "retract")
         .step("write", "draft", "unpublish").build().steps();
+    List<String> workerGroups = plan.stream().map(step -> AgentWorker.groupId(settings, step.agentType())).toList();
     List<ChildProcess> processes = new ArrayList<>();
     try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()));
          var completions = new Completions(settings)) {
@@ -130,20 +143,43 @@ final class ScaleBench implements Benchmark {
       for (int i = 0; i < workerCount; i++) {
         processes.add(ChildProcess.start("worker-" + i, "io.conclave.worker.AgentWorker", props, children));
       }
-      int warmUp = 2 * partitions;
-      submit(producer, records, plan, "warm-", warmUp);
-      completions.await("warm-", warmUp);
-      long t0 = System.nanoTime();
-      submit(producer, records, plan, "run-", sagas);
-      completions.await("run-", sagas);
-      double rate = sagas * 1e9 / (System.nanoTime() - t0);
+      // a rebalance within a measured batch would time the take-overs, not the workers
+      ConsumerGroups.awaitStable(settings.bootstrapServers(), List.of(Coordinator.groupId(settings)), 1, SETTLE);
+      ConsumerGroups.awaitStable(settings.bootstrapServers(), workerGroups, workerCount, SETTLE);
+      batch(producer, records, plan, completions, "warm-", new ArrayList<>());
+      List<Double> rates = new ArrayList<>();
+      List<Double> busy = new ArrayList<>();
+      for (int r = 1; r <= repetitions; r++) {
+        rates.add(batch(producer, records, plan, completions, "run-" + r + "-", busy));
+      }
+      out.printf("%d worker process(es): %s sagas/s%s%n", workerCount,
+          String.join(", ", rates.stream().map(rate -> String.format("%,.1f", rate)).toList()),
+          busy.isEmpty() ? "" : String.format(" (cores %.0f%% busy)", Medians.of(busy)));
+      if (!busy.isEmpty()) {
+        cpuBusy.put(workerCount, busy);
+      }
       PeakMemory.ofProcess(coordinator.pid()).ifPresent(coordinatorRss::add);
       processes.stream().filter(p -> p != coordinator).forEach(p -> PeakMemory.ofProcess(p.pid())
           .ifPresent(workerRss::add));
-      return rate;
+      return rates;
     } finally {
       processes.forEach(ChildProcess::kill);
     }
+  }
+
+  /**
+   * Submits a batch of sagas at once and returns its sagas/s, until the last one completed; notes how busy the
+   * machine's cores were meanwhile.
+   */
+  private double batch(KafkaProducer<byte[], byte[]> producer, ConclaveRecords records, List<SagaStep> plan,
+                       Completions completions, String prefix, List<Double> cpuBusy) {
+    Optional<CpuTimes> before = CpuTimes.now();
+    long t0 = System.nanoTime();
+    submit(producer, records, plan, prefix, sagas);
+    completions.await(prefix, sagas);
+    double rate = sagas * 1e9 / (System.nanoTime() - t0);
+    before.ifPresent(b -> CpuTimes.now().ifPresent(after -> cpuBusy.add(100 * after.busySince(b))));
+    return rate;
   }
 
   private static void submit(KafkaProducer<byte[], byte[]> producer, ConclaveRecords records, List<SagaStep> plan,

@@ -34,4 +34,16 @@ class BenchFigureTest {
     assertThat(PeakMemory.ofStatus(List.of("Name:\tjava"))).isEmpty();
     assertThat(PeakMemory.ofProcess(ProcessHandle.current().pid())).isPresent();
   }
+
+  @Test
+  void howBusyTheCoresWereIsReadFromProcStat() {
+    CpuTimes before = CpuTimes.parse(List.of("cpu  100 0 50 800 50 0 0 0 0 0", "cpu0 50 0 25 400 25 0 0 0 0 0"))
+        .orElseThrow();
+    CpuTimes after = CpuTimes.parse(List.of("cpu  250 0 100 850 50 0 0 0 0 0")).orElseThrow();
+
+    assertThat(before).isEqualTo(new CpuTimes(150, 850));
+    assertThat(after.busySince(before)).isEqualTo(0.8); // 200 busy ticks of 250
+    assertThat(after.busySince(after)).isZero();
+    assertThat(CpuTimes.parse(List.of("intr 1 2 3"))).isEmpty();
+  }
 }

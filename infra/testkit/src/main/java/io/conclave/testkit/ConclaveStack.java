@@ -19,10 +19,17 @@ public final class ConclaveStack implements AutoCloseable {
 
   private final EmbeddedKafka kafka;
   private final RegistryServer registry;
+  /** Whether closing this stack stops the broker and registry: false for a {@link #shared()} view. */
+  private final boolean owner;
 
   private ConclaveStack(EmbeddedKafka kafka, RegistryServer registry) {
+    this(kafka, registry, true);
+  }
+
+  private ConclaveStack(EmbeddedKafka kafka, RegistryServer registry, boolean owner) {
     this.kafka = kafka;
     this.registry = registry;
+    this.owner = owner;
   }
 
   /** Starts broker and registry; the registry's output goes to {@code logDir/registry.log}. */
@@ -73,9 +80,16 @@ public final class ConclaveStack implements AutoCloseable {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
   }
 
+  /** The same broker and registry, for a user that must not stop them: closing the view leaves them running. */
+  public ConclaveStack shared() {
+    return new ConclaveStack(kafka, registry, false);
+  }
+
   @Override
   public void close() {
-    registry.close();
-    kafka.close();
+    if (owner) {
+      registry.close();
+      kafka.close();
+    }
   }
 }
