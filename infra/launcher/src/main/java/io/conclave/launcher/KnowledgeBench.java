@@ -60,13 +60,13 @@ final class KnowledgeBench extends StackBenchmark {
       "analysis-1", "analysis-2", "write-0", "write-1", "write-2");
   private static final int PER_TRANSACTION = 100;
 
-  @Option(names = "--deltas", defaultValue = "200000", description = "deltas written (default: ${DEFAULT-VALUE})")
+  @Option(names = "--deltas", defaultValue = "100000", description = "deltas written (default: ${DEFAULT-VALUE})")
   int deltas;
 
   @Option(names = "--keys", defaultValue = "1000", description = "knowledge keys, of every type (default: ${DEFAULT-VALUE})")
   int keys;
 
-  @Option(names = "--repetitions", defaultValue = "3", description = "measured repetitions (default: ${DEFAULT-VALUE})")
+  @Option(names = "--repetitions", defaultValue = "5", description = "measured repetitions (default: ${DEFAULT-VALUE})")
   int repetitions;
 
   @Option(names = "--partitions", defaultValue = "3", description = "partitions of the topic (default: ${DEFAULT-VALUE})")
@@ -91,7 +91,10 @@ final class KnowledgeBench extends StackBenchmark {
       List<Double> topology = new ArrayList<>();
       List<Double> raw = new ArrayList<>();
       List<Double> rawDecoding = new ArrayList<>();
-      read(settings, null); // warm-up
+      // warm-up: each side once over the whole topic, unmeasured
+      read(settings, null);
+      read(settings, serdes.knowledgeDelta().deserializer());
+      merge(stack, settings, serdes, 0, expected);
       for (int r = 1; r <= repetitions; r++) {
         raw.add(read(settings, null));
         rawDecoding.add(read(settings, serdes.knowledgeDelta().deserializer()));
