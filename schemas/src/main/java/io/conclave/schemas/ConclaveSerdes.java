@@ -141,6 +141,6 @@ public final class ConclaveSerdes {
     serializer.configure(config, isKey);
     AvroKafkaDeserializer<A> deserializer = new AvroKafkaDeserializer<>();
     deserializer.configure(config, isKey);
-    return new MappedSerde<>(serializer, deserializer, toAvro, fromAvro);
+    return new MappedSerde<>(new SchemaIdCachingSerializer<>(serializer), deserializer, toAvro, fromAvro);
   }
 }
