@@ -33,8 +33,9 @@ final class ChildProcess {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions(mainClass));
     cmd.add("-Dconclave.parent-pid=" + ProcessHandle.current().pid());
-    // e.g. a flight recording of each child: -Dconclave.child.jvm-options="-XX:StartFlightRecording=filename=/tmp/"
-    String extra = System.getProperty("conclave.child.jvm-options", "").trim();
+    // e.g. a flight recording of each child: CONCLAVE_CHILD_JVM_OPTIONS="-XX:StartFlightRecording=settings=profile"
+    String extra = System.getProperty("conclave.child.jvm-options",
+        System.getenv().getOrDefault("CONCLAVE_CHILD_JVM_OPTIONS", "")).trim();
     if (!extra.isEmpty()) {
       cmd.addAll(List.of(extra.split("\\s+")));
     }
