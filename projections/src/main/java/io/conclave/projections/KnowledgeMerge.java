@@ -1,6 +1,7 @@
 package io.conclave.projections;
 
 import io.conclave.core.DeadLetter;
+import io.conclave.kafka.DeadLetters;
 import io.conclave.core.KnowledgeDelta;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -12,7 +13,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -218,13 +218,11 @@ final class KnowledgeMerge implements Processor<byte[], byte[], byte[], DeadLett
   }
 
   private void deadLetter(RecordMetadata source, Record<byte[], byte[]> record, RuntimeException e) {
-    Throwable cause = e.getCause() != null && e instanceof KafkaException ? e.getCause() : e;
-    String message = e.getMessage() + (cause != e && cause.getMessage() != null ? ": " + cause.getMessage() : "");
     long now = context.currentSystemTimeMs();
+    DeadLetter letter = DeadLetters.of(source.topic(), source.partition(), source.offset(), record.key(),
+        record.value(), e, Instant.ofEpochMilli(now));
     log.warn("knowledge record {}-{}@{} sent to {}: {}", source.topic(), source.partition(), source.offset(),
-        deadLetterTopic, message);
-    DeadLetter letter = new DeadLetter(source.topic(), source.partition(), source.offset(), cause.getClass().getName(),
-        message, record.key(), record.value(), Instant.ofEpochMilli(now));
-    context.forward(new Record<>(record.key(), letter, now));
+        deadLetterTopic, letter.errorMessage());
+    context.forward(new Record<>(record.key(), letter, now, DeadLetters.headers(letter)));
   }
 }

@@ -470,14 +470,12 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   }
 
   private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, RuntimeException e) {
-    Throwable cause = e.getCause() != null && e instanceof KafkaException ? e.getCause() : e;
-    String message = e.getMessage() + (cause != e ? ": " + cause.getMessage() : "");
+    DeadLetter letter = DeadLetters.of(record.topic(), record.partition(), record.offset(), record.key(),
+        record.value(), e, clock.instant());
     log.warn("{}: record {}-{}@{} sent to {}: {}", options.name(), record.topic(), record.partition(),
-        record.offset(), options.deadLetterTopic(), message);
-    DeadLetter letter = new DeadLetter(record.topic(), record.partition(), record.offset(),
-        cause.getClass().getName(), message, record.key(), record.value(), clock.instant());
-    return new ProducerRecord<>(options.deadLetterTopic(), null, record.key(),
-        deadLetterWriter.serialize(options.deadLetterTopic(), letter));
+        record.offset(), options.deadLetterTopic(), letter.errorMessage());
+    return new ProducerRecord<>(options.deadLetterTopic(), null, null, record.key(),
+        deadLetterWriter.serialize(options.deadLetterTopic(), letter), DeadLetters.headers(letter));
   }
 
   private Map<String, Long> committedOffsets(List<TopicPartition> tps) {

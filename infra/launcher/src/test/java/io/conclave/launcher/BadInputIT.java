@@ -9,6 +9,7 @@ import io.conclave.core.DeadLetter;
 import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.DeadLetters;
 import io.conclave.kafka.Partitioning;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
@@ -20,7 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -212,13 +216,36 @@ class BadInputIT {
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
 
     // Then
-    DeadLetter letter = awaitDeadLetter(d -> d.sourceTopic().equals(settings.topics().tasks())
-        && d.sourcePartition() == poison.partition() && d.sourceOffset() == poison.offset());
+    Map<String, String> headers = new HashMap<>();
+    DeadLetter letter = awaitDeadLetter(settings, d -> d.sourceTopic().equals(settings.topics().tasks())
+        && d.sourcePartition() == poison.partition() && d.sourceOffset() == poison.offset(), headers);
     assertThat(letter.errorClass()).isNotBlank();
     assertThat(letter.errorMessage()).isNotBlank();
     assertThat(letter.key()).isEqualTo(utf8("poison-1"));
     assertThat(letter.value()).isEqualTo(garbage);
     assertThat(letter.at()).isBefore(Instant.now().plusSeconds(1));
+    assertThat(headers).containsEntry(DeadLetters.SOURCE_TOPIC, settings.topics().tasks())
+        .containsEntry(DeadLetters.SOURCE_PARTITION, Integer.toString(poison.partition()))
+        .containsEntry(DeadLetters.SOURCE_OFFSET, Long.toString(poison.offset()))
+        .containsEntry(DeadLetters.EXCEPTION_CLASS, letter.errorClass())
+        .containsEntry(DeadLetters.EXCEPTION_MESSAGE, letter.errorMessage());
+
+    // and GET /dead-letters lists it, with the poison as it was
+    HttpResponse<String> listed = http.get("/dead-letters?max=1000");
+    assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+    JsonNode view = null;
+    for (JsonNode d : json.readTree(listed.body())) {
+      if (d.path("sourceTopic").asText().equals(settings.topics().tasks())
+          && d.path("sourceOffset").asLong() == poison.offset()
+          && d.path("sourcePartition").asInt() == poison.partition()) {
+        view = d;
+      }
+    }
+    assertThat(view).as(listed.body()).isNotNull();
+    assertThat(view.path("errorClass").asText()).isEqualTo(letter.errorClass());
+    assertThat(view.path("key").asText()).isEqualTo("poison-1");
+    assertThat(Base64.getDecoder().decode(view.path("valueBase64").asText())).isEqualTo(garbage);
+    assertThat(http.get("/dead-letters?max=zero").statusCode()).isEqualTo(400);
 
     http.awaitTaskStatus(taskId, "COMPLETED");
     String id = taskId;
@@ -337,10 +364,12 @@ class BadInputIT {
 
   /** Reads the dead-letter topic (read_committed, from the beginning) until a letter matches. */
   private DeadLetter awaitDeadLetter(Predicate<DeadLetter> wanted) {
-    return awaitDeadLetter(settings, wanted);
+    return awaitDeadLetter(settings, wanted, new HashMap<>());
   }
 
-  private DeadLetter awaitDeadLetter(ConclaveSettings settings, Predicate<DeadLetter> wanted) {
+  /** The first dead letter {@code wanted}; {@code headers} gets its record's headers, as text. */
+  private DeadLetter awaitDeadLetter(ConclaveSettings settings, Predicate<DeadLetter> wanted,
+                                     Map<String, String> headers) {
     String topic = settings.topics().deadLetters();
     Deserializer<DeadLetter> reader = serdes.deadLetter().deserializer();
     List<DeadLetter> seen = new ArrayList<>();
@@ -358,6 +387,7 @@ class BadInputIT {
                 seen.add(d);
                 if (found[0] == null && wanted.test(d)) {
                   found[0] = d;
+                  r.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
                 }
               }
               return found[0] != null;
