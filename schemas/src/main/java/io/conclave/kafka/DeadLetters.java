@@ -19,6 +19,8 @@ public final class DeadLetters {
   public static final String SOURCE_OFFSET = "conclave.dlt.source-offset";
   public static final String EXCEPTION_CLASS = "conclave.dlt.exception-class";
   public static final String EXCEPTION_MESSAGE = "conclave.dlt.exception-message";
+  /** On a re-driven record: the dead letter it was written back from, {@code <topic>-<partition>@<offset>}. */
+  public static final String REDRIVEN_FROM = "conclave.dlt.redriven-from";
 
   private DeadLetters() {
   }

@@ -217,8 +217,10 @@ class BadInputIT {
 
     // Then
     Map<String, String> headers = new HashMap<>();
+    long[] deadLetterOffset = new long[1];
     DeadLetter letter = awaitDeadLetter(settings, d -> d.sourceTopic().equals(settings.topics().tasks())
-        && d.sourcePartition() == poison.partition() && d.sourceOffset() == poison.offset(), headers);
+        && d.sourcePartition() == poison.partition() && d.sourceOffset() == poison.offset(), headers,
+        deadLetterOffset);
     assertThat(letter.errorClass()).isNotBlank();
     assertThat(letter.errorMessage()).isNotBlank();
     assertThat(letter.key()).isEqualTo(utf8("poison-1"));
@@ -245,7 +247,24 @@ class BadInputIT {
     assertThat(view.path("errorClass").asText()).isEqualTo(letter.errorClass());
     assertThat(view.path("key").asText()).isEqualTo("poison-1");
     assertThat(Base64.getDecoder().decode(view.path("valueBase64").asText())).isEqualTo(garbage);
+    assertThat(view.path("offset").asLong()).isEqualTo(deadLetterOffset[0]);
     assertThat(http.get("/dead-letters?max=zero").statusCode()).isEqualTo(400);
+
+    // and a re-drive writes the record back where it came from, where the shard reads it again (still garbage here,
+    // so it is dead-lettered again, from its new offset)
+    Cli.Result redrive = Cli.run(settings, "dead-letters", "redrive", Long.toString(deadLetterOffset[0]));
+    assertThat(redrive.exitCode()).as(redrive.err()).isZero();
+    String printed = String.join("\n", redrive.out());
+    assertThat(printed).contains("to " + settings.topics().tasks() + "-" + poison.partition() + "@");
+    long again = Long.parseLong(printed.substring(printed.lastIndexOf('@') + 1).trim());
+    assertThat(again).isGreaterThan(poison.offset());
+    DeadLetter second = awaitDeadLetter(d -> d.sourceTopic().equals(settings.topics().tasks())
+        && d.sourcePartition() == poison.partition() && d.sourceOffset() == again);
+    assertThat(second.key()).isEqualTo(utf8("poison-1"));
+    assertThat(second.value()).isEqualTo(garbage);
+    Cli.Result missing = Cli.run(settings, "dead-letters", "redrive", "999999");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).contains("no dead letter at " + settings.topics().deadLetters() + "-0@999999");
 
     http.awaitTaskStatus(taskId, "COMPLETED");
     String id = taskId;
@@ -364,12 +383,12 @@ class BadInputIT {
 
   /** Reads the dead-letter topic (read_committed, from the beginning) until a letter matches. */
   private DeadLetter awaitDeadLetter(Predicate<DeadLetter> wanted) {
-    return awaitDeadLetter(settings, wanted, new HashMap<>());
+    return awaitDeadLetter(settings, wanted, new HashMap<>(), new long[1]);
   }
 
-  /** The first dead letter {@code wanted}; {@code headers} gets its record's headers, as text. */
+  /** The first dead letter {@code wanted}; {@code headers} gets its record's headers as text, {@code at} its offset. */
   private DeadLetter awaitDeadLetter(ConclaveSettings settings, Predicate<DeadLetter> wanted,
-                                     Map<String, String> headers) {
+                                     Map<String, String> headers, long[] at) {
     String topic = settings.topics().deadLetters();
     Deserializer<DeadLetter> reader = serdes.deadLetter().deserializer();
     List<DeadLetter> seen = new ArrayList<>();
@@ -387,6 +406,7 @@ class BadInputIT {
                 seen.add(d);
                 if (found[0] == null && wanted.test(d)) {
                   found[0] = d;
+                  at[0] = r.offset();
                   r.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
                 }
               }
