@@ -1,11 +1,9 @@
 package io.conclave.projections;
 
 import io.conclave.core.DeadLetter;
+import io.conclave.kafka.RecordJson;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,7 +12,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * One record of conclave.dead-letters: where it is ({@code partition}, {@code offset}: what a re-drive names), where
  * the failed record came from, what failed, and the failed record's key and value as they were (Base64; the key also
- * as text when it is UTF-8). A dead letter that cannot be read itself has only its place and {@code errorMessage}.
+ * as text when it is printable UTF-8). A dead letter that cannot be read itself has only its place and
+ * {@code errorMessage}.
  */
 @Serdeable
 public record DeadLetterView(int partition, long offset, @Nullable String sourceTopic, @Nullable Integer sourcePartition,
@@ -34,22 +33,11 @@ public record DeadLetterView(int partition, long offset, @Nullable String source
           "tombstone: a dead letter deleted", null, null, null, null);
     }
     return new DeadLetterView(record.partition(), record.offset(), letter.sourceTopic(), letter.sourcePartition(),
-        letter.sourceOffset(), letter.errorClass(), letter.errorMessage(), letter.at(), text(letter.key()),
-        base64(letter.key()), base64(letter.value()));
+        letter.sourceOffset(), letter.errorClass(), letter.errorMessage(), letter.at(),
+        RecordJson.text(letter.key()).orElse(null), base64(letter.key()), base64(letter.value()));
   }
 
   private static String base64(byte[] bytes) {
     return bytes == null ? null : Base64.getEncoder().encodeToString(bytes);
-  }
-
-  private static String text(byte[] bytes) {
-    if (bytes == null) {
-      return null;
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
   }
 }

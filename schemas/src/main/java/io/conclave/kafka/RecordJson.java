@@ -7,6 +7,7 @@ import io.conclave.schemas.ConclaveSerdes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -56,9 +57,17 @@ public final class RecordJson {
         // not a registry payload after all: show it raw
       }
     }
+    return text(bytes).<JsonNode>map(json.getNodeFactory()::textNode)
+        .orElseGet(() -> json.createObjectNode().put("base64", Base64.getEncoder().encodeToString(bytes)));
+  }
+
+  /** The bytes as text, if they are printable UTF-8 (tabs and newlines allowed); empty for null or binary bytes. */
+  public static Optional<String> text(byte[] bytes) {
+    if (bytes == null) {
+      return Optional.empty();
+    }
     String text = new String(bytes, StandardCharsets.UTF_8);
     boolean printable = text.chars().allMatch(c -> c >= 0x20 && c != 0xFFFD || c == '\n' || c == '\t');
-    return printable ? json.getNodeFactory().textNode(text)
-        : json.createObjectNode().put("base64", Base64.getEncoder().encodeToString(bytes));
+    return printable ? Optional.of(text) : Optional.empty();
   }
 }

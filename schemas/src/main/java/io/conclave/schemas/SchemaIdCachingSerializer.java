@@ -55,12 +55,10 @@ final class SchemaIdCachingSerializer<A extends SpecificRecord> implements Seria
     if (prefix == UNCACHEABLE) {
       return headers == null ? registry.serialize(topic, data) : registry.serialize(topic, headers, data);
     }
-    byte[] body = encode(data);
     if (prefix != null) {
-      byte[] out = Arrays.copyOf(prefix, prefix.length + body.length);
-      System.arraycopy(body, 0, out, prefix.length, body.length);
-      return out;
+      return encode(prefix, data);
     }
+    byte[] body = encode(new byte[0], data);
     Headers added = new RecordHeaders();
     byte[] full = registry.serialize(topic, added, data);
     if (headers != null) {
@@ -73,11 +71,13 @@ final class SchemaIdCachingSerializer<A extends SpecificRecord> implements Seria
   }
 
   @SuppressWarnings("unchecked")
-  private byte[] encode(A data) {
+  /** {@code prefix}, then the Avro binary encoding of {@code data}, in one array. */
+  private byte[] encode(byte[] prefix, A data) {
     // the generated class's own model, with its logical-type conversions (timestamps as Instants)
     DatumWriter<Object> writer = writers.computeIfAbsent(data.getClass(),
         type -> (DatumWriter<Object>) new SpecificDatumWriter<>((Class<Object>) type));
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    out.writeBytes(prefix);
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     try {
       writer.write(data, encoder);
