@@ -5,6 +5,7 @@ import io.conclave.crdt.Crdt;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.TopicFollower;
 import io.conclave.schemas.ConclaveSerdes;
+import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,6 +56,7 @@ final class KnowledgeFeed implements Function<String, Optional<Crdt>>, AutoClose
     try {
       delta = reader.deserialize(record.topic(), record.value());
     } catch (RuntimeException e) {
+      SchemaRegistryUnavailableException.rethrowIfIn(e); // read again once the registry answers
       return; // the projections dead-letter it
     }
     merged.compute(delta.key(), (key, current) -> {

@@ -16,6 +16,7 @@ import io.conclave.kafka.PoisonRecordException;
 import io.conclave.kafka.TopicScan;
 import io.conclave.kafka.TransactionalPartitionLoop;
 import io.conclave.schemas.ConclaveSerdes;
+import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import io.conclave.core.SagaDefinition;
@@ -227,6 +228,8 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
         watch.replay(sagaReader.deserialize(topic, r.value()),
             new ConclaveRecords.RecordSource(topic, r.partition(), r.offset()));
       } catch (RuntimeException e) {
+        // a take-over that skipped what it could not read for want of the registry would forget sagas in flight
+        SchemaRegistryUnavailableException.rethrowIfIn(e);
         // the loop dead-lettered it when it was consumed
         log.debug("unreadable saga event at offset {}: {}", r.offset(), e.toString());
       }
@@ -248,6 +251,8 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
           last[0] = Math.max(last[0], e.epoch());
         }
       } catch (RuntimeException e) {
+        // skipping it for want of the registry could announce an epoch already used
+        SchemaRegistryUnavailableException.rethrowIfIn(e);
         log.warn("unreadable leadership record at offset {}: {}", r.offset(), e.toString());
       }
     });

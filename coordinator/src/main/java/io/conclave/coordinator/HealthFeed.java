@@ -5,6 +5,7 @@ import io.conclave.core.BreakerStateChanged;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.TopicFollower;
 import io.conclave.schemas.ConclaveSerdes;
+import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -52,6 +53,7 @@ final class HealthFeed implements Predicate<String>, AutoCloseable {
     try {
       board = board.with(reader.deserialize(record.topic(), record.value()));
     } catch (RuntimeException e) {
+      SchemaRegistryUnavailableException.rethrowIfIn(e); // read again once the registry answers
       log.debug("unreadable breaker report at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
           e.toString());
     }

@@ -2,6 +2,7 @@ package io.conclave.projections;
 
 import io.conclave.kafka.GroupActiveException;
 import io.conclave.kafka.UnknownTopicException;
+import io.conclave.schemas.SchemaRegistryUnavailableException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -37,6 +38,14 @@ class ApiErrors {
   @Error(global = true, exception = ConflictException.class)
   HttpResponse<ApiError> conflict(HttpRequest<?> request, ConflictException e) {
     return HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(new ApiError(409, e.getMessage()));
+  }
+
+  /** The schema registry is away, so nothing could be encoded, let alone written: worth retrying. */
+  @Error(global = true, exception = SchemaRegistryUnavailableException.class)
+  HttpResponse<ApiError> registryUnavailable(HttpRequest<?> request, SchemaRegistryUnavailableException e) {
+    log.warn("{} {}: {}", request.getMethod(), request.getPath(), e.getMessage());
+    return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "2")
+        .body(new ApiError(503, e.getMessage() + "; nothing was written, retry"));
   }
 
   /** Kafka did not answer in time (or not yet): worth retrying. */

@@ -5,6 +5,7 @@ import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.schemas.SchemaRegistryUnavailableException;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.Map;
@@ -53,8 +54,8 @@ class ConclaveWriter implements AutoCloseable {
     try {
       encoded = record.get();
     } catch (RuntimeException e) {
-      throw new SubmissionFailedException("the " + what + " could not be encoded (is the schema registry reachable?), "
-          + "send it again: " + e, e);
+      SchemaRegistryUnavailableException.rethrowIfIn(e);
+      throw new SubmissionFailedException("the " + what + " could not be encoded, send it again: " + e, e);
     }
     try {
       producer.send(encoded).get(20, TimeUnit.SECONDS);

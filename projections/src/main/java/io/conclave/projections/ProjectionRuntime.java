@@ -1,5 +1,7 @@
 package io.conclave.projections;
 
+import static io.conclave.projections.RegistryPatience.patient;
+
 import io.conclave.core.SagaState;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.GroupActiveException;
@@ -97,10 +99,11 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
 
   ProjectionRuntime(StreamsSettings settings, ConclaveSettings conclave, ConclaveSerdes serdes, JsonMapper json,
                     Admin admin, KnowledgeSettings knowledge, AdvertisedAddress address, MeterRegistry meters) {
-    var topologySerdes = new ProjectionTopology.TopologySerdes(serdes.taskSubmission(), serdes.sagaEvent(),
-        serdes.decisionKey(), serdes.decision(), serdes.leaderElected(), new JsonSerde<>(json, TaskView.class),
+    var topologySerdes = new ProjectionTopology.TopologySerdes(patient(serdes.taskSubmission()),
+        patient(serdes.sagaEvent()), patient(serdes.decisionKey()), patient(serdes.decision()),
+        patient(serdes.leaderElected()), new JsonSerde<>(json, TaskView.class),
         new JsonSerde<>(json, SagaState.class), new JsonSerde<>(json, DecisionView.class),
-        new JsonSerde<>(json, LeaderView.class), serdes.knowledgeDelta(), serdes.deadLetter());
+        new JsonSerde<>(json, LeaderView.class), patient(serdes.knowledgeDelta()), patient(serdes.deadLetter()));
     this.settings = settings;
     this.address = address;
     this.topology = () -> ProjectionTopology.build(conclave.topics(), topologySerdes, knowledge.historyRetention());
@@ -288,6 +291,7 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
         log.info("projections {} are {}", applicationId(), now);
       }
     });
+    streams.setUncaughtExceptionHandler(RegistryAwareErrors::uncaught);
     // Kafka Streams' own metrics (process rates, lag, state stores) on /prometheus, tagged by client
     KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(meters);

@@ -42,9 +42,9 @@ class StreamsSettingsTest {
           .containsEntry("session.timeout.ms", "6000")
           .containsEntry("heartbeat.interval.ms", "1000")
           .containsEntry("deserialization.exception.handler",
-              "org.apache.kafka.streams.errors.LogAndContinueExceptionHandler")
+              "io.conclave.projections.RegistryAwareErrors$Deserialization")
           .containsEntry("processing.exception.handler",
-              "org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler")
+              "io.conclave.projections.RegistryAwareErrors$Processing")
           .containsEntry("processing.exception.handler.global.enabled", "true");
     }
   }

@@ -8,6 +8,7 @@ import io.conclave.core.LogFolder;
 import io.conclave.core.StateFold;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.DecisionKeyFilter;
+import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -194,6 +195,7 @@ public final class AgentLogs implements AutoCloseable {
             return Optional.of(s);
           }
         } catch (RuntimeException e) {
+          SchemaRegistryUnavailableException.rethrowIfIn(e);
           log.warn("unreadable snapshot of {} at {}@{}: {}", agentId, tp, mine.get(i).offset(), e.toString());
         }
       }
@@ -213,6 +215,7 @@ public final class AgentLogs implements AutoCloseable {
           : keys.deserialize(r.topic(), r.key());
       return key.agentId().equals(mine.agentId()) ? key : null;
     } catch (RuntimeException e) {
+      SchemaRegistryUnavailableException.rethrowIfIn(e);
       log.warn("unreadable decision key at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
       return null;
     }

@@ -32,7 +32,7 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
   public static final int DEFAULT_DEADLINE_GRACE_MS = 2000;
   /** The system properties (or other configuration keys) these settings are read from. */
   public static final List<String> PROPERTY_KEYS = List.of("conclave.kafka.bootstrap-servers", "conclave.registry.url",
-      "conclave.registry.auto-register", "conclave.topic-prefix", "conclave.agent-types", "conclave.partitions",
+      "conclave.registry.auto-register", "conclave.registry.timeout-ms", "conclave.topic-prefix", "conclave.agent-types", "conclave.partitions",
       "conclave.replication-factor", "conclave.group.session-timeout-ms", "conclave.group.heartbeat-interval-ms",
       "conclave.group.max-poll-interval-ms", "conclave.snapshot.every", "conclave.saga.deadline-grace-ms");
 
@@ -71,7 +71,9 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
     return new ConclaveSettings(
         l.get("conclave.kafka.bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP),
         new RegistrySettings(l.get("conclave.registry.url", "CONCLAVE_REGISTRY_URL", DEFAULT_REGISTRY),
-            Boolean.parseBoolean(l.get("conclave.registry.auto-register", "CONCLAVE_REGISTRY_AUTO_REGISTER", "true"))),
+            Boolean.parseBoolean(l.get("conclave.registry.auto-register", "CONCLAVE_REGISTRY_AUTO_REGISTER", "true")),
+            Duration.ofMillis(l.integer("conclave.registry.timeout-ms", "CONCLAVE_REGISTRY_TIMEOUT_MS",
+                (int) RegistrySettings.DEFAULT_TIMEOUT.toMillis()))),
         new TopicNames(l.get("conclave.topic-prefix", "CONCLAVE_TOPIC_PREFIX", "conclave")),
         Arrays.stream(l.get("conclave.agent-types", "CONCLAVE_AGENT_TYPES", String.join(",", DEFAULT_AGENT_TYPES))
             .split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
@@ -99,7 +101,8 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
 
   /** The same settings against another cluster and registry. */
   public ConclaveSettings withEndpoints(String bootstrapServers, String registryUrl) {
-    return new ConclaveSettings(bootstrapServers, new RegistrySettings(registryUrl, registry.autoRegister()), topics,
+    return new ConclaveSettings(bootstrapServers,
+        new RegistrySettings(registryUrl, registry.autoRegister(), registry.requestTimeout()), topics,
         agentTypes, partitions, replicationFactor, groups, snapshotEvery, deadlineGrace);
   }
 
@@ -109,7 +112,8 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
   }
 
   public ConclaveSettings withAutoRegister(boolean autoRegister) {
-    return new ConclaveSettings(bootstrapServers, new RegistrySettings(registry.url(), autoRegister), topics,
+    return new ConclaveSettings(bootstrapServers,
+        new RegistrySettings(registry.url(), autoRegister, registry.requestTimeout()), topics,
         agentTypes, partitions, replicationFactor, groups, snapshotEvery, deadlineGrace);
   }
 
@@ -141,6 +145,7 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
         "-Dconclave.kafka.bootstrap-servers=" + bootstrapServers,
         "-Dconclave.registry.url=" + registry.url(),
         "-Dconclave.registry.auto-register=" + registry.autoRegister(),
+        "-Dconclave.registry.timeout-ms=" + registry.requestTimeout().toMillis(),
         "-Dconclave.topic-prefix=" + topics.prefix(),
         "-Dconclave.agent-types=" + String.join(",", agentTypes),
         "-Dconclave.partitions=" + partitions,

@@ -1,10 +1,12 @@
 package io.conclave.kafka;
 
+import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -20,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class TopicFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TopicFollower.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(1);
 
   private final String topic;
   private final String withoutIt;
@@ -55,14 +58,37 @@ public final class TopicFollower implements AutoCloseable {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       while (running) {
-        consumer.poll(POLL).forEach(onRecord);
+        deliver(consumer.poll(POLL));
       }
-    } catch (WakeupException e) {
+    } catch (WakeupException | InterruptedException e) {
       // closing
     } catch (RuntimeException e) {
       log.warn("{} stopped reading {}: {}; {}", thread.getName(), topic, e.toString(), withoutIt);
     } finally {
       consumer.close(Duration.ZERO);
+    }
+  }
+
+  /**
+   * Hands {@code records} to the callback. While the schema registry is away, the record it could not read and
+   * those after it are read again after a pause, not skipped: the view would miss them for good.
+   */
+  private void deliver(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+    for (TopicPartition tp : records.partitions()) {
+      for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+        try {
+          onRecord.accept(record);
+        } catch (SchemaRegistryUnavailableException e) {
+          log.warn("{} waits for the schema registry to read {}-{}@{}: {}", thread.getName(), record.topic(),
+              record.partition(), record.offset(), e.getMessage());
+          // this partition from the record on, and the partitions not reached yet, from their first record
+          consumer.seek(tp, record.offset());
+          records.partitions().stream().dropWhile(p -> !p.equals(tp)).skip(1)
+              .forEach(p -> consumer.seek(p, records.records(p).get(0).offset()));
+          Thread.sleep(REGISTRY_BACKOFF.toMillis());
+          return;
+        }
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.conclave.kafka;
 
 import io.conclave.core.DeadLetter;
+import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -459,7 +460,9 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
         throw new PoisonRecordException("record has no value");
       }
     } catch (RuntimeException e) {
-      // whatever the deserializer throws for these bytes, it will throw again: the record is poison
+      // a registry that is away says nothing about the record: the transaction aborts and the record is read again
+      SchemaRegistryUnavailableException.rethrowIfIn(e);
+      // whatever else the deserializer throws for these bytes, it will throw again: the record is poison
       return List.of(deadLetter(record, e));
     }
     try {
@@ -544,12 +547,15 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
         return;
       } catch (KafkaException | IllegalStateException e) {
         release(partition, false);
-        if (attempt == ACQUIRE_ATTEMPTS) {
+        // a take-over needs the registry to read the shard's state; while it is away, giving the partition up would
+        // only hand the same wait to another member, so this one keeps trying
+        boolean registryAway = SchemaRegistryUnavailableException.in(e).isPresent();
+        if ((attempt >= ACQUIRE_ATTEMPTS && !registryAway) || !running) {
           throw e;
         }
-        log.warn("{}: taking over partition {} failed ({}), attempt {} of {}", options.name(), partition,
-            e.toString(), attempt, ACQUIRE_ATTEMPTS);
-        sleep(RETRY_BACKOFF.multipliedBy(attempt));
+        log.warn("{}: taking over partition {} failed ({}), attempt {}{}", options.name(), partition,
+            e.getMessage(), attempt, registryAway ? "; retrying until the registry answers" : " of " + ACQUIRE_ATTEMPTS);
+        sleep(RETRY_BACKOFF.multipliedBy(Math.min(attempt, ACQUIRE_ATTEMPTS)));
       }
     }
   }

@@ -1,5 +1,8 @@
 package io.conclave.schemas;
 
+import io.apicurio.registry.rest.client.RegistryClient;
+import io.apicurio.registry.rest.client.RegistryClientFactory;
+import io.apicurio.registry.resolver.SchemaResolverConfig;
 import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
@@ -42,9 +45,13 @@ public final class ConclaveSerdes {
   }
 
   private final RegistrySettings registry;
+  /** One client for every serde made here, each of its calls bounded by the settings' timeout. */
+  private final RegistryClient client;
 
   public ConclaveSerdes(RegistrySettings registry) {
     this.registry = registry;
+    this.client = BoundedRegistryClient.wrap(RegistryClientFactory.create(registry.url()), registry.url(),
+        registry.requestTimeout());
   }
 
   public RegistrySettings registry() {
@@ -106,7 +113,7 @@ public final class ConclaveSerdes {
   public Deserializer<String> anyAsJson(boolean isKey) {
     Map<String, Object> config = new HashMap<>(config());
     config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, false);
-    AvroKafkaDeserializer<GenericRecord> generic = new AvroKafkaDeserializer<>();
+    AvroKafkaDeserializer<GenericRecord> generic = new AvroKafkaDeserializer<>(client);
     generic.configure(config, isKey);
     return (topic, bytes) -> bytes == null ? null : generic.deserialize(topic, bytes).toString();
   }
@@ -122,6 +129,8 @@ public final class ConclaveSerdes {
     return Map.of(
         SerdeConfig.REGISTRY_URL, registry.url(),
         SerdeConfig.CHECK_PERIOD_MS, SCHEMA_CACHE_MS,
+        // a look-up that fails once the day is over keeps the answer it had: the schemas of this build do not change
+        SchemaResolverConfig.FAULT_TOLERANT_REFRESH, true,
         SerdeConfig.AUTO_REGISTER_ARTIFACT, registry.autoRegister(),
         SerdeConfig.AUTO_REGISTER_ARTIFACT_IF_EXISTS, "RETURN_OR_UPDATE",
         SerdeConfig.FIND_LATEST_ARTIFACT, !registry.autoRegister(),
@@ -137,9 +146,9 @@ public final class ConclaveSerdes {
   private <D, A extends SpecificRecord> Serde<D> serde(boolean isKey, Function<D, A> toAvro,
                                                        Function<A, D> fromAvro) {
     Map<String, Object> config = config();
-    AvroKafkaSerializer<A> serializer = new AvroKafkaSerializer<>();
+    AvroKafkaSerializer<A> serializer = new AvroKafkaSerializer<>(client);
     serializer.configure(config, isKey);
-    AvroKafkaDeserializer<A> deserializer = new AvroKafkaDeserializer<>();
+    AvroKafkaDeserializer<A> deserializer = new AvroKafkaDeserializer<>(client);
     deserializer.configure(config, isKey);
     return new MappedSerde<>(new SchemaIdCachingSerializer<>(serializer), deserializer, toAvro, fromAvro);
   }

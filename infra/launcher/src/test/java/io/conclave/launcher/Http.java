@@ -1,5 +1,6 @@
 package io.conclave.launcher;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,13 +31,12 @@ final class Http {
     JsonNode[] last = new JsonNode[1];
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
         .alias("task " + taskId + " reaching " + status)
-        .until(() -> {
+        .untilAsserted(() -> {
           HttpResponse<String> r = get("/tasks/" + taskId);
-          if (r.statusCode() != 200) {
-            return false;
-          }
+          assertThat(r.statusCode()).as("GET /tasks/%s answered %s", taskId, r.body()).isEqualTo(200);
           last[0] = JSON.readTree(r.body());
-          return status.equals(last[0].path("status").asText());
+          assertThat(last[0].path("status").asText()).as("GET /tasks/%s answered %s", taskId, r.body())
+              .isEqualTo(status);
         });
     return last[0];
   }

@@ -69,6 +69,11 @@ public final class RegistryServer implements AutoCloseable {
     return port;
   }
 
+  /** The registry's process, to pause it (see {@link Signals}) or watch it. */
+  public ProcessHandle process() {
+    return process.toHandle();
+  }
+
   private void awaitReady(Path logFile) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest info = HttpRequest.newBuilder(URI.create(url() + "/system/info")).timeout(Duration.ofSeconds(2)).build();
