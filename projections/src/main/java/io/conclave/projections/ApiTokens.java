@@ -63,7 +63,8 @@ record ApiTokens(List<Token> tokens) {
 
   private static Token token(String entry, int position) {
     String[] parts = entry.split(":", 3);
-    String where = "API token #" + position + (parts.length > 0 && NAME.matcher(parts[0]).matches()
+    // an entry without a ':' may be a bare secret: only a name before a ':' is shown
+    String where = "API token #" + position + (parts.length > 1 && NAME.matcher(parts[0]).matches()
         ? " ('" + parts[0] + "')" : "");
     if (parts.length != 3 || parts[2].isEmpty()) {
       throw new IllegalArgumentException(where + " is not name:role:secret (or name:role:sha256:<hex>)");
