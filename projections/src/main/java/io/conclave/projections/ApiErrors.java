@@ -2,6 +2,7 @@ package io.conclave.projections;
 
 import io.conclave.kafka.GroupActiveException;
 import io.conclave.kafka.UnknownTopicException;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -10,7 +11,8 @@ import io.micronaut.http.annotation.Error;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.authentication.AuthorizationException;
-import io.micronaut.web.router.RouteAttributes;
+import io.micronaut.web.router.Router;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.KafkaException;
@@ -25,9 +27,11 @@ class ApiErrors {
   private static final String BEARER = "Bearer ";
 
   private final ApiTokens tokens;
+  private final BeanProvider<Router> router;
 
-  ApiErrors(ApiTokens tokens) {
+  ApiErrors(ApiTokens tokens, BeanProvider<Router> router) {
     this.tokens = tokens;
+    this.router = router;
   }
 
   /**
@@ -40,8 +44,10 @@ class ApiErrors {
     String what = request.getMethodName() + " " + request.getPath();
     if (e.isForbidden() && e.getAuthentication() != null) {
       Authentication who = e.getAuthentication();
-      List<String> needed = RouteAttributes.getRouteMatch(request)
-          .map(route -> List.of(route.getAnnotationMetadata().stringValues(Secured.class))).orElse(List.of());
+      // the request's own route attribute is this error route by now: the refused route is looked up again
+      List<String> needed = router.get().findAllClosest(request).stream()
+          .flatMap(route -> Arrays.stream(route.getAnnotationMetadata().stringValues(Secured.class)))
+          .distinct().toList();
       return HttpResponse.<ApiError>status(HttpStatus.FORBIDDEN).body(new ApiError(403, what + " needs the role "
           + String.join(" or ", needed) + "; API token '" + who.getName() + "' has " + String.join(", ",
           who.getRoles())));
