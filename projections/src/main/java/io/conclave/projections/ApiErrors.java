@@ -48,9 +48,9 @@ class ApiErrors {
       List<String> needed = router.get().findAllClosest(request).stream()
           .flatMap(route -> Arrays.stream(route.getAnnotationMetadata().stringValues(Secured.class)))
           .distinct().toList();
-      return HttpResponse.<ApiError>status(HttpStatus.FORBIDDEN).body(new ApiError(403, what + " needs the role "
-          + String.join(" or ", needed) + "; API token '" + who.getName() + "' has " + String.join(", ",
-          who.getRoles())));
+      String role = needed.isEmpty() ? "a role it lacks" : "the role " + String.join(" or ", needed);
+      return HttpResponse.<ApiError>status(HttpStatus.FORBIDDEN).body(new ApiError(403, what + " needs " + role
+          + "; API token '" + who.getName() + "' has " + String.join(", ", who.getRoles())));
     }
     return HttpResponse.<ApiError>status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer")
         .body(new ApiError(401, what + " needs an API token: " + unauthenticated(request)));
