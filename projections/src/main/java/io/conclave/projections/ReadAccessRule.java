@@ -44,8 +44,8 @@ final class ReadAccessRule implements SecurityRule<HttpRequest<?>> {
   @Override
   public Publisher<SecurityRuleResult> check(HttpRequest<?> request, @Nullable Authentication authentication) {
     boolean read = request.getMethod() == HttpMethod.GET || request.getMethod() == HttpMethod.HEAD;
-    boolean marked = RouteAttributes.getRouteMatch(request).map(route -> route.getAnnotationMetadata().hasAnnotation(ReadAccess.class))
-        .orElse(false);
+    boolean marked = RouteAttributes.getRouteMatch(request)
+        .map(route -> route.getAnnotationMetadata().hasAnnotation(ReadAccess.class)).orElse(false);
     if (!read || !marked) {
       return Publishers.just(SecurityRuleResult.UNKNOWN);
     }

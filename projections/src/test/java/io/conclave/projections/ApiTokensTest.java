@@ -38,7 +38,8 @@ class ApiTokensTest {
   @Test
   void aTokenMayBeConfiguredAsItsSha256() throws Exception {
     // given: the configuration holds only the hash
-    String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(OPS.getBytes(StandardCharsets.UTF_8)));
+    byte[] digest = MessageDigest.getInstance("SHA-256").digest(OPS.getBytes(StandardCharsets.UTF_8));
+    String hex = HexFormat.of().formatHex(digest);
     ApiTokens tokens = ApiTokens.parse(List.of("ops:admin:sha256:" + hex.toUpperCase()));
 
     // then
@@ -64,7 +65,8 @@ class ApiTokensTest {
     assertBad("ci:writer", "API token #1 ('ci') is not name:role:secret");
     assertBad("ci:writer:", "API token #1 ('ci') is not name:role:secret");
     assertBad(CI, "API token #1 is not name:role:secret");
-    assertBad("ok:admin:" + OPS + ",ci:owner:" + CI, "API token #2 ('ci'): unknown role 'owner' (one of reader, writer, admin)");
+    assertBad("ok:admin:" + OPS + ",ci:owner:" + CI,
+        "API token #2 ('ci'): unknown role 'owner' (one of reader, writer, admin)");
     assertBad("ci:writer:short-secret", "API token #1 ('ci'): the token is shorter than 16 characters");
     assertBad("ci:writer:sha256:abc", "API token #1 ('ci'): after 'sha256:' come the 64 hex digits");
     assertBad("c i:writer:" + CI, "API token #1: the name must be 1 to 64 letters, digits");
