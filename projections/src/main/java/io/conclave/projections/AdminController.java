@@ -13,6 +13,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.security.annotation.Secured;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * records. The same operations as {@code conclave projections rebuild}, {@code conclave groups reset} and
  * {@code conclave replay}, through the same code.
  */
+@Secured(ApiRoles.ADMIN)
 @Controller("/admin")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminController {

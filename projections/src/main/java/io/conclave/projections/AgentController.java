@@ -7,6 +7,7 @@ import io.micronaut.http.annotation.QueryValue;
 import java.util.List;
 
 /** An agent's recorded decisions: its audit trail. */
+@ReadAccess
 @Controller("/agents")
 class AgentController {
   private final ProjectionQueries queries;

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /** An agent's state, now or as it was (time travel). */
+@ReadAccess
 @Controller("/agents")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AgentStateController {

@@ -3,11 +3,19 @@ package io.conclave.projections;
 import io.conclave.kafka.GroupActiveException;
 import io.conclave.kafka.UnknownTopicException;
 import io.conclave.schemas.SchemaRegistryUnavailableException;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Error;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.authentication.AuthorizationException;
+import io.micronaut.web.router.Router;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
@@ -17,6 +25,51 @@ import org.slf4j.LoggerFactory;
 @Controller
 class ApiErrors {
   private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+  private static final String BEARER = "Bearer ";
+
+  private final ApiTokens tokens;
+  private final BeanProvider<Router> router;
+
+  ApiErrors(ApiTokens tokens, BeanProvider<Router> router) {
+    this.tokens = tokens;
+    this.router = router;
+  }
+
+  /**
+   * Micronaut Security refused the request: 401 when it carries no known API token (saying whether the header is
+   * missing, not a bearer token, or the token is unknown), 403 when the token lacks the role the route names in
+   * {@code @Secured}. Expected, so not logged.
+   */
+  @Error(global = true, exception = AuthorizationException.class)
+  HttpResponse<ApiError> refused(HttpRequest<?> request, AuthorizationException e) {
+    String what = request.getMethodName() + " " + request.getPath();
+    if (e.isForbidden() && e.getAuthentication() != null) {
+      Authentication who = e.getAuthentication();
+      // the request's own route attribute is this error route by now: the refused route is looked up again
+      List<String> needed = router.get().findAllClosest(request).stream()
+          .flatMap(route -> Arrays.stream(route.getAnnotationMetadata().stringValues(Secured.class)))
+          .distinct().toList();
+      String role = needed.isEmpty() ? "a role it lacks" : "the role " + String.join(" or ", needed);
+      return HttpResponse.<ApiError>status(HttpStatus.FORBIDDEN).body(new ApiError(403, what + " needs " + role
+          + "; API token '" + who.getName() + "' has " + String.join(", ", who.getRoles())));
+    }
+    return HttpResponse.<ApiError>status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer")
+        .body(new ApiError(401, what + " needs an API token: " + unauthenticated(request)));
+  }
+
+  private String unauthenticated(HttpRequest<?> request) {
+    Optional<String> header = request.getHeaders().getAuthorization();
+    if (tokens.isEmpty()) {
+      return "none is configured on this server (conclave.security.tokens or CONCLAVE_API_TOKENS)";
+    }
+    if (header.isEmpty()) {
+      return "send 'Authorization: Bearer <token>'";
+    }
+    if (!header.get().regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return "the Authorization header is not 'Bearer <token>'";
+    }
+    return "the token sent is not one configured on this server";
+  }
 
   @Error(global = true, exception = IllegalArgumentException.class)
   HttpResponse<ApiError> badRequest(HttpRequest<?> request, IllegalArgumentException e) {

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * never behind what the workers wrote). A worker that stopped cleanly wrote a tombstone for each of its breakers,
  * which are then left out; one that died keeps its last reports: look at {@code since}.
  */
+@ReadAccess
 @Controller("/breakers")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class BreakerController implements AutoCloseable {

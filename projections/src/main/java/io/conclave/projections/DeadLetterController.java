@@ -16,6 +16,7 @@ import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /** The records Conclave's consumers could not handle, read from conclave.dead-letters. */
+@ReadAccess
 @Controller("/dead-letters")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class DeadLetterController {

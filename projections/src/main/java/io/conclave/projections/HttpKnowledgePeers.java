@@ -2,6 +2,7 @@ package io.conclave.projections;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.http.context.ServerRequestContext;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -93,9 +94,16 @@ final class HttpKnowledgePeers implements KnowledgePeers {
         });
   }
 
+  /**
+   * The forwarded request carries the caller's {@code Authorization} header: when reads need a token, the peer checks
+   * the caller's token as this instance did (every instance has the same tokens), and no instance needs one of its own.
+   */
   private HttpRequest request(HostInfo from, URI uri) {
-    return HttpRequest.newBuilder(uri).timeout(timeout).header(FORWARDED, AdvertisedAddress.endpoint(from))
-        .header("Accept", "application/json").GET().build();
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
+        .header(FORWARDED, AdvertisedAddress.endpoint(from)).header("Accept", "application/json").GET();
+    ServerRequestContext.currentRequest().flatMap(caller -> caller.getHeaders().getAuthorization())
+        .ifPresent(authorization -> request.header("Authorization", authorization));
+    return request.build();
   }
 
   /**

@@ -23,6 +23,7 @@ import java.util.Optional;
  * rebalances, a store restores, the owner is unreachable, the projections rebuild) the answer is 503 with
  * {@code Retry-After}, never a stale or partial one.
  */
+@ReadAccess
 @Controller("/knowledge")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class KnowledgeController {

@@ -5,6 +5,7 @@ import io.micronaut.http.annotation.Get;
 import java.util.List;
 
 /** Who leads each shard of conclave.tasks. */
+@ReadAccess
 @Controller("/leaders")
 class LeaderController {
   private final ProjectionQueries queries;

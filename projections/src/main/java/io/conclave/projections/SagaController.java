@@ -14,6 +14,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.tree.JsonNode;
+import io.micronaut.security.annotation.Secured;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.URI;
@@ -42,12 +43,14 @@ class SagaController {
    * Puts a task whose saga the client defined on conclave.tasks ({@link SagaRequest}, JSON); 202 once every in-sync
    * replica has it. Submitting a task id again is harmless: the task's saga is started once.
    */
+  @Secured(ApiRoles.WRITER)
   @Post(consumes = MediaType.APPLICATION_JSON)
   HttpResponse<SagaAccepted> start(@Body JsonNode body) {
     return start(SagaRequest.fromJson(body));
   }
 
   /** As {@link #start(JsonNode)}, the body in YAML. */
+  @Secured(ApiRoles.WRITER)
   @Post(consumes = {"application/yaml", "application/x-yaml", "text/yaml"})
   HttpResponse<SagaAccepted> startYaml(@Body String body) {
     return start(SagaRequest.fromYaml(body));
@@ -63,6 +66,7 @@ class SagaController {
   }
 
   /** The saga: status, plan, every step's state, the compensations, timings. */
+  @ReadAccess
   @Get("/{sagaId}")
   SagaView get(String sagaId) {
     return SagaView.of(find(sagaId));
@@ -72,6 +76,7 @@ class SagaController {
    * Sagas of this instance's partitions, by task id: {@code status} one of {@link SagaState.Status} in any case
    * (default: all), at most {@code limit} (default 100, at most 1000).
    */
+  @ReadAccess
   @Get
   List<SagaSummary> list(@Nullable @QueryValue String status, @Nullable @QueryValue String limit) {
     return queries.sagas(SagaQuery.parse(status, limit));
@@ -84,6 +89,7 @@ class SagaController {
    * replica has it. The projection may be a moment behind: the shard leader is the final arbiter, and carries out
    * only the first decision for a step that still waits; it ignores any other.
    */
+  @Secured(ApiRoles.WRITER)
   @Post("/{sagaId}/approvals/{step}")
   HttpResponse<ApprovalAccepted> decide(String sagaId, String step, @Body JsonNode body) {
     int index = ApprovalRequest.step(step);

@@ -7,6 +7,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.json.tree.JsonNode;
+import io.micronaut.security.annotation.Secured;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.URI;
@@ -30,6 +31,7 @@ class TaskController {
    * Puts the task on conclave.tasks and answers 202 once every in-sync replica has it. Submitting a task id again
    * is harmless: the task's saga is started once.
    */
+  @Secured(ApiRoles.WRITER)
   @Post
   HttpResponse<TaskAccepted> submit(@Body JsonNode body) {
     TaskSubmission task = TaskRequest.parse(body).submission(clock.instant(), Optional.empty());
@@ -39,6 +41,7 @@ class TaskController {
   }
 
   /** The task's saga: status and every step's state and result. */
+  @ReadAccess
   @Get("/{taskId}")
   TaskView get(String taskId) {
     return queries.task(taskId).orElseThrow(() -> new NotFoundException("no task with id '" + taskId + "'"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.conclave.crdt.GCounter;
+import io.micronaut.http.context.ServerRequestContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -16,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +34,7 @@ class HttpKnowledgePeersTest {
   private final HttpKnowledgePeers peers =
       new HttpKnowledgePeers(new KnowledgeSettings(Duration.ofDays(7), Duration.ofSeconds(5)));
   private final List<String> requests = new ArrayList<>();
+  private final List<String> authorizations = new ArrayList<>();
   private HttpServer server;
   private HostInfo owner;
   /** The next answer: status, body, headers. */
@@ -44,6 +48,7 @@ class HttpKnowledgePeersTest {
     server.createContext("/", exchange -> {
       requests.add(exchange.getRequestURI() + " forwarded by "
           + exchange.getRequestHeaders().getFirst(HttpKnowledgePeers.FORWARDED));
+      authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
       exchange.sendResponseHeaders(status, bytes.length);
@@ -131,6 +136,24 @@ class HttpKnowledgePeersTest {
         .hasMessageContaining("is not a list of partitions");
     assertThat(HttpKnowledgePeers.partitionsHeader(Set.of(3, 1, 2))).isEqualTo("1,2,3");
     assertThat(HttpKnowledgePeers.partitionsHeader(Set.of())).isEmpty();
+  }
+
+  @Test
+  void aForwardedRequestCarriesTheCallersAuthorizationHeader() throws Exception {
+    // given: the request being served sends a token, as it must when reads need one
+    answer(200, KnowledgeJson.render(new KnowledgeEntry("team.tokens", STATE)), Map.of());
+    var caller = io.micronaut.http.HttpRequest.GET("/knowledge/team.tokens").bearerAuth("reader-token-0123456789");
+
+    // when
+    Supplier<Optional<KnowledgeState>> get = () -> peers.get(SELF, owner, "team.tokens", Optional.empty());
+    Supplier<CompletableFuture<ServedPage>> page = () -> peers.page(SELF, owner, KnowledgeListing.parse("team.", "9"));
+    ServerRequestContext.with(caller, get);
+    ServerRequestContext.with(caller, page).handle((served, error) -> served).join(); // its body is not a page
+    get.get();
+
+    // then: the peer checks the caller's token; a request served without one forwards none
+    assertThat(authorizations).containsExactly("Bearer reader-token-0123456789", "Bearer reader-token-0123456789",
+        "null");
   }
 
   @Test

@@ -2,16 +2,19 @@ package io.conclave.projections;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.conclave.crdt.GCounter;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.inject.Singleton;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
@@ -36,10 +40,22 @@ class KnowledgeHttpTest {
   private static final KnowledgeState STATE =
       new KnowledgeState(GCounter.EMPTY.increment("alpha-0", 2), Instant.parse("2026-11-24T10:00:00Z"), 2);
   private static EmbeddedServer server;
+  /** Another instance, holding the key "remote": it records the Authorization header of what it is asked. */
+  private static HttpServer peer;
+  private static final List<String> peerAuthorizations = new CopyOnWriteArrayList<>();
   private static final HttpClient client = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start(@TempDir Path state) throws Exception {
+    peer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    peer.createContext("/", exchange -> {
+      peerAuthorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+      byte[] body = KnowledgeJson.render(new KnowledgeEntry("remote", STATE)).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    peer.start();
     Map<String, Object> props = new HashMap<>();
     props.put(ENABLED, "true");
     props.put("micronaut.server.port", -1);
@@ -53,6 +69,9 @@ class KnowledgeHttpTest {
   static void stop() {
     if (server != null) {
       server.getApplicationContext().close();
+    }
+    if (peer != null) {
+      peer.stop(0);
     }
   }
 
@@ -73,6 +92,17 @@ class KnowledgeHttpTest {
     HttpResponse<String> moving = get("/knowledge/moving");
     assertThat(moving.statusCode()).isEqualTo(503);
     assertThat(moving.headers().firstValue("Retry-After")).contains("1");
+  }
+
+  @Test
+  void aQueryForwardedToTheKeysHolderCarriesTheCallersToken() throws Exception {
+    // when: a key another instance holds, asked with a token (which reads need when they are authenticated)
+    HttpResponse<String> answer = client.send(HttpRequest.newBuilder(uri("/knowledge/remote"))
+        .header("Authorization", "Bearer reader-token-0123456789").build(), HttpResponse.BodyHandlers.ofString());
+
+    // then: the holder was asked with the same token, from the thread that served the request
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    assertThat(peerAuthorizations).containsExactly("Bearer reader-token-0123456789");
   }
 
   @Test
@@ -109,6 +139,9 @@ class KnowledgeHttpTest {
 
     @Override
     public KeyQueryMetadata metadataForKey(String key) {
+      if (key.equals("remote")) {
+        return new KeyQueryMetadata(new HostInfo("127.0.0.1", peer.getAddress().getPort()), Set.of(), 0);
+      }
       return key.equals("moving") ? KeyQueryMetadata.NOT_AVAILABLE : new KeyQueryMetadata(SELF, Set.of(), 0);
     }
 

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +30,15 @@ final class ChildProcess {
 
   static ChildProcess start(String name, String mainClass, List<String> systemProperties, List<String> args,
                             PrintStream out) {
+    return start(name, mainClass, systemProperties, args, Map.of(), out);
+  }
+
+  /**
+   * As {@link #start(String, String, List, List, PrintStream)}, with {@code environment} added to this process's
+   * environment: the way to hand a child a secret, which a system property would show to anyone listing processes.
+   */
+  static ChildProcess start(String name, String mainClass, List<String> systemProperties, List<String> args,
+                            Map<String, String> environment, PrintStream out) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions(mainClass));
@@ -45,7 +55,9 @@ final class ChildProcess {
     cmd.add(mainClass);
     cmd.addAll(args);
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+      builder.environment().putAll(environment);
+      Process p = builder.start();
       Thread pump = new Thread(() -> copy(name, p, out), name + "-output");
       pump.setDaemon(true);
       pump.start();

@@ -38,6 +38,9 @@ import picocli.CommandLine.Option;
     description = "Run Conclave all-in-one: broker, registry, topics, coordinator, workers and the HTTP API.")
 final class DevCommand implements Callable<Integer> {
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+  /** The projections' API tokens, as they read them (README "Security"). */
+  static final String API_TOKENS_ENV = "CONCLAVE_API_TOKENS";
+  static final String DEV_TOKEN_NAME = "conclave-dev";
 
   @Option(names = "--workers", defaultValue = "2", description = "agent worker processes (default: ${DEFAULT-VALUE})")
   int workers;
@@ -103,13 +106,15 @@ final class DevCommand implements Callable<Integer> {
     List<String> projectionProps = new ArrayList<>(props);
     projectionProps.add("-Dconclave.http.port=" + port);
     projectionProps.add("-Dconclave.state-dir=" + runDir.toAbsolutePath().resolve("streams"));
+    String token = apiToken();
     ChildProcess projections = ChildProcess.start("projections", "io.conclave.projections.ProjectionsApplication",
-        projectionProps, out);
+        projectionProps, List.of(), Map.of(API_TOKENS_ENV, projectionTokens(System.getenv(API_TOKENS_ENV), token)),
+        out);
     children.add(projections);
 
     String http = "http://127.0.0.1:" + port;
-    awaitHttp(http, projections);
-    Endpoints.write(settings, http);
+    awaitHttp(http, projections, token);
+    Endpoints.write(settings, http, token);
     printSummary(settings, http, bootstrap, registry);
     watchChildren();
     stopped.await();
@@ -123,10 +128,23 @@ final class DevCommand implements Callable<Integer> {
     }
   }
 
-  private void awaitHttp(String base, ChildProcess projections) throws InterruptedException {
+  /** {@code CONCLAVE_API_TOKEN} if set (so that a script keeps its token over restarts), else a new random one. */
+  private static String apiToken() {
+    String configured = System.getenv(Endpoints.API_TOKEN_ENV);
+    return configured != null && !configured.isBlank() ? configured.trim() : Endpoints.newApiToken();
+  }
+
+  /** The projections' tokens: those configured in {@code CONCLAVE_API_TOKENS}, if any, and dev's admin token. */
+  static String projectionTokens(String configured, String devToken) {
+    String own = DEV_TOKEN_NAME + ":admin:" + devToken;
+    return configured == null || configured.isBlank() ? own : configured + "," + own;
+  }
+
+  private void awaitHttp(String base, ChildProcess projections, String token) throws InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    // with the token: the probe is a read, which conclave.security.read-access=authenticated closes too
     HttpRequest probe = HttpRequest.newBuilder(URI.create(base + "/tasks/readiness-probe"))
-        .timeout(Duration.ofSeconds(2)).build();
+        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!projections.isAlive()) {
@@ -155,6 +173,8 @@ final class DevCommand implements Callable<Integer> {
     out.printf("  Kafka            %s%s%n", bootstrap, ownKafka ? "   (embedded)" : "");
     out.printf("  Schema registry  %s%s%n", registry, ownRegistry ? "   (embedded)" : "");
     out.printf("  Topics           %s.*   (%d partitions)%n", settings.topics().prefix(), settings.partitions());
+    out.printf("  API token        in %s   (writes: curl -H \"Authorization: Bearer $(bin/conclave token)\")%n",
+        Endpoints.FILE);
     for (ChildProcess c : children) {
       out.printf("  %-16s pid %d%n", c.name(), c.pid());
     }

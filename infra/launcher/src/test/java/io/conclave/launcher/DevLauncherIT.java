@@ -9,9 +9,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -49,13 +51,30 @@ class DevLauncherIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> childPids(output).size() >= 3);
       List<Long> children = childPids(output);
       assertThat(children).hasSize(3); // coordinator, worker, projections
-      assertThat(Files.readString(workDir.resolve(".conclave/endpoints.properties")))
-          .contains("conclave.http.url=http\\://127.0.0.1\\:" + port);
+      Path endpoints = workDir.resolve(".conclave/endpoints.properties");
+      assertThat(Files.readString(endpoints)).contains("conclave.http.url=http\\://127.0.0.1\\:" + port);
+      // the admin token dev made: in the file, which only its owner reads, and in no output
+      Properties written = new Properties();
+      try (var in = Files.newBufferedReader(endpoints)) {
+        written.load(in);
+      }
+      String token = written.getProperty("conclave.api.token");
+      assertThat(token).hasSizeGreaterThanOrEqualTo(40);
+      assertThat(Files.getPosixFilePermissions(endpoints)).containsExactlyInAnyOrder(
+          PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
-      Http http = new Http("http://127.0.0.1:" + port);
-      assertThat(http.postJson("/tasks", "{\"taskId\":\"dev-1\",\"prompt\":\"Plan a trip\"}").statusCode())
-          .isEqualTo(202);
+      String task = "{\"taskId\":\"dev-1\",\"prompt\":\"Plan a trip\"}";
+      assertThat(new Http("http://127.0.0.1:" + port, null).postJson("/tasks", task).statusCode()).isEqualTo(401);
+      Http http = new Http("http://127.0.0.1:" + port, token);
+      assertThat(http.postJson("/tasks", task).statusCode()).isEqualTo(202);
       http.awaitTaskStatus("dev-1", "COMPLETED");
+      // `conclave token` run in the same directory prints it, for curl
+      Process printed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), ConclaveCli.class.getName(), "token")
+          .directory(workDir.toFile()).start();
+      assertThat(new String(printed.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim())
+          .isEqualTo(token);
+      assertThat(printed.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
       // Then: SIGTERM to the launcher stops every process it started
       launcher.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
@@ -64,6 +83,7 @@ class DevLauncherIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> children.stream()
           .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
       assertThat(output).contains("conclave: stopped");
+      assertThat(output).noneMatch(line -> line.contains(token));
       assertThat(workDir.resolve(".conclave/endpoints.properties")).doesNotExist();
     } finally {
       launcher.destroyForcibly();

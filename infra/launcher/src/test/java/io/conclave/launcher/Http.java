@@ -15,15 +15,32 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A small blocking HTTP client for tests. */
+/**
+ * A small blocking HTTP client for tests. It sends {@code Authorization: Bearer} with {@link #ADMIN_TOKEN} unless made
+ * with another token (or none): the projections the tests start ({@link InProcessConclave#startProjections}) accept the
+ * tokens of {@link #TOKENS}.
+ */
 final class Http {
+  static final String ADMIN_TOKEN = "it-admin-token-0123456789";
+  static final String WRITER_TOKEN = "it-writer-token-0123456789";
+  static final String READER_TOKEN = "it-reader-token-0123456789";
+  /** {@code conclave.security.tokens} of the projections the tests start. */
+  static final String TOKENS = "it-admin:admin:" + ADMIN_TOKEN + ",it-writer:writer:" + WRITER_TOKEN
+      + ",it-reader:reader:" + READER_TOKEN;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String token;
 
   Http(String base) {
+    this(base, ADMIN_TOKEN);
+  }
+
+  /** A client sending {@code token} as its bearer token, or no {@code Authorization} header if it is null. */
+  Http(String base, String token) {
     this.base = base;
+    this.token = token;
   }
 
   /** Polls {@code GET /tasks/{id}} until the task has {@code status}; returns the task's JSON. */
@@ -62,6 +79,9 @@ final class Http {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
     try {
       return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

@@ -31,6 +31,11 @@ final class InProcessConclave implements AutoCloseable {
   }
 
   static EmbeddedServer startProjections(ConclaveSettings settings) throws Exception {
+    return startProjections(settings, Map.of());
+  }
+
+  /** Projections of {@code settings}, with {@code overrides} on top of the tests' configuration. */
+  static EmbeddedServer startProjections(ConclaveSettings settings, Map<String, Object> overrides) throws Exception {
     Map<String, Object> props = new HashMap<>();
     props.put("micronaut.server.port", -1);
     props.put("conclave.kafka.bootstrap-servers", settings.bootstrapServers());
@@ -38,6 +43,8 @@ final class InProcessConclave implements AutoCloseable {
     props.put("conclave.topic-prefix", settings.topics().prefix());
     props.put("conclave.agent-types", String.join(",", settings.agentTypes()));
     props.put("conclave.state-dir", Files.createTempDirectory("conclave-streams").toString());
+    props.put("conclave.security.tokens", Http.TOKENS);
+    props.putAll(overrides);
     return ApplicationContext.run(EmbeddedServer.class, props);
   }
 
