@@ -24,6 +24,8 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -74,6 +76,7 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
   private final AdvertisedAddress address;
   private final Supplier<Topology> topology;
   private final List<String> inputTopics;
+  private final Map<String, Object> deadLetterSettings;
   private final Admin admin;
   private final MeterRegistry meters;
   private final ReentrantLock lifecycle = new ReentrantLock();
@@ -108,6 +111,7 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
     this.address = address;
     this.topology = () -> ProjectionTopology.build(conclave.topics(), topologySerdes, knowledge.historyRetention());
     this.inputTopics = ProjectionTopology.inputTopics(conclave.topics());
+    this.deadLetterSettings = RegistryAwareErrors.deadLetterSettings(conclave);
     this.admin = admin;
     this.meters = meters;
   }
@@ -284,7 +288,9 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
   }
 
   private Instance launch(Path stateDir) {
-    KafkaStreams streams = new KafkaStreams(topology.get(), settings.forInstance(stateDir, self));
+    Properties properties = settings.forInstance(stateDir, self);
+    properties.putAll(deadLetterSettings);
+    KafkaStreams streams = new KafkaStreams(topology.get(), properties);
     streams.setStateListener((now, before) -> {
       if (now == KafkaStreams.State.RUNNING && before == KafkaStreams.State.REBALANCING
           || now == KafkaStreams.State.ERROR) {

@@ -273,6 +273,37 @@ class BadInputIT {
   }
 
   @Test
+  void anUnreadableRecordOnlyTheProjectionsConsumeIsDeadLetteredOnceAndTheyCarryOn() throws Exception {
+    // Given: garbage on the decisions and on the leadership announcements, topics no loop consumes (workers read
+    // their own decisions back when they take a partition over, and skip what they cannot read)
+    byte[] garbage = "not avro either".getBytes(StandardCharsets.UTF_8);
+    RecordMetadata decision = produceRaw(new ProducerRecord<>(settings.topics().decisions(), 0, garbage, garbage));
+    RecordMetadata leadership = produceRaw(new ProducerRecord<>(settings.topics().leadership(), 0, utf8("poison"), garbage));
+
+    // Then: the projections dead-letter each, with where it came from
+    for (RecordMetadata poison : List.of(decision, leadership)) {
+      Map<String, String> headers = new HashMap<>();
+      DeadLetter letter = awaitDeadLetter(settings, d -> d.sourceTopic().equals(poison.topic())
+          && d.sourcePartition() == poison.partition() && d.sourceOffset() == poison.offset(), headers, new long[1]);
+      assertThat(letter.value()).isEqualTo(garbage);
+      assertThat(headers).containsEntry(DeadLetters.SOURCE_TOPIC, poison.topic())
+          .containsEntry(DeadLetters.SOURCE_OFFSET, Long.toString(poison.offset()));
+    }
+
+    // and carry on: a task after them is served, its decisions too, and each poison was dead-lettered once
+    String taskId = idOnPartition("after-projection-poison", 0);
+    assertThat(http.postJson("/tasks", "{\"taskId\":\"" + taskId + "\",\"prompt\":\"Read on\"}").statusCode())
+        .isEqualTo(202);
+    http.awaitTaskStatus(taskId, "COMPLETED");
+    List<DeadLetter> all = RecordedLogs.all(settings, settings.topics().deadLetters(), 1,
+        serdes.deadLetter().deserializer());
+    for (RecordMetadata poison : List.of(decision, leadership)) {
+      assertThat(all).filteredOn(d -> d.sourceTopic().equals(poison.topic())
+          && d.sourcePartition() == poison.partition() && d.sourceOffset() == poison.offset()).hasSize(1);
+    }
+  }
+
+  @Test
   void aTaskRecordWhoseKeyIsNotItsTaskIdIsDeadLettered() throws Exception {
     // Given: a readable TaskSubmission, keyed by something other than its task id
     String topic = settings.topics().tasks();
