@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.conclave.core.LeaderElected;
 import io.conclave.core.Saga;
 import io.conclave.core.SagaEvent;
+import io.conclave.core.SagaState;
 import io.conclave.core.SagaStep;
 import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ClientConfigs;
@@ -47,6 +48,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -133,7 +135,7 @@ class ChaosIT {
         try {
           await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2))
               .until(() -> endedSagas(RecordedLogs.sagaEvents(settings)).keySet().containsAll(acceptedIds));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
           System.out.println("chaos: not every accepted task's saga ended in time; the checker will say which");
         }
         List<SagaEvent> events = RecordedLogs.sagaEvents(settings);
@@ -305,7 +307,7 @@ class ChaosIT {
                                                                 List<SagaEvent> events) {
     Map<String, String> folded = new HashMap<>();
     events.stream().collect(Collectors.groupingBy(SagaEvent::sagaId)).values()
-        .forEach(e -> folded.put(e.get(0).taskId(), io.conclave.core.SagaState.of(e).status().name()));
+        .forEach(e -> folded.put(e.get(0).taskId(), SagaState.of(e).status().name()));
     Http client = new Http(http);
     Map<String, Optional<String>> projected = new HashMap<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -36,14 +36,14 @@ record ChaosSchedule(long seed, List<Fault> faults) {
 
   /**
    * Every kind once, in a seeded order, then seeded kinds for as long as {@code duration} leaves room: the first
-   * fault after a few seconds of load, the others {@link #SPACING} plus up to 3 s apart.
+   * fault once the services have warmed up under load (8 s), the others {@link #SPACING} plus up to 3 s apart.
    */
   static ChaosSchedule of(long seed, Duration duration) {
     Random random = new Random(seed);
     List<Kind> kinds = new ArrayList<>(List.of(Kind.values()));
     Collections.shuffle(kinds, random);
     List<Fault> faults = new ArrayList<>();
-    Duration at = Duration.ofSeconds(4);
+    Duration at = Duration.ofSeconds(8);
     for (int i = 0; i == 0 || at.plus(SPACING).compareTo(duration) <= 0 || i < kinds.size(); i++) {
       Kind kind = i < kinds.size() ? kinds.get(i) : kinds.get(random.nextInt(kinds.size()));
       faults.add(new Fault(at, kind, random.nextInt(1_000)));
