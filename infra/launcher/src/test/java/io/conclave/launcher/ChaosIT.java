@@ -233,9 +233,12 @@ class ChaosIT {
         workers.set(i, ChildProcess.start(target, "io.conclave.worker.AgentWorker", serviceProps, serviceLog));
       }
       case KILL_SHARD_LEADER -> {
-        LeaderElected leader = RecordedLogs.latestLeaders(settings).get(fault.target() % settings.partitions());
-        long pid = CoordinatorKillIT.pidOf(leader.memberId());
-        int i = indexOf(coordinators, pid);
+        // the latest announcement may still be of a process killed a moment ago: wait for a live one of ours
+        int shard = fault.target() % settings.partitions();
+        LeaderElected leader = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+            .until(() -> RecordedLogs.latestLeaders(settings).get(shard),
+                l -> indexOf(coordinators, CoordinatorKillIT.pidOf(l.memberId())) >= 0);
+        int i = indexOf(coordinators, CoordinatorKillIT.pidOf(leader.memberId()));
         target = coordinators.get(i).name() + " (leader of shard " + leader.shard() + ", epoch " + leader.epoch()
             + ")";
         coordinators.get(i).kill();
@@ -272,13 +275,14 @@ class ChaosIT {
     System.out.printf("chaos: %s %s at +%d ms%n", fault.kind(), target, fault.at().toMillis());
   }
 
+  /** Where the live process {@code pid} is in {@code processes}, or -1. */
   private static int indexOf(List<ChildProcess> processes, long pid) {
     for (int i = 0; i < processes.size(); i++) {
-      if (processes.get(i).pid() == pid) {
+      if (processes.get(i).pid() == pid && processes.get(i).isAlive()) {
         return i;
       }
     }
-    throw new IllegalStateException("the leader's process " + pid + " is none of ours");
+    return -1;
   }
 
   private static void signal(String signal, long pid) throws IOException, InterruptedException {
