@@ -40,7 +40,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -191,6 +196,7 @@ class ChaosIT {
     List<SagaStep> failing = Saga.step("research", "gather", "forget").step("analysis", "analyze", "discard")
         .step("fx-check", "fail-check", "undo").build().steps();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    List<CompletableFuture<Void>> answers = new ArrayList<>();
     Map<String, Object> config = ClientConfigs.producer(settings.bootstrapServers());
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
     try (var producer = new KafkaProducer<byte[], byte[]>(config)) {
@@ -202,11 +208,11 @@ class ChaosIT {
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString("{\"taskId\":\"" + id + "\",\"prompt\":\"question " + n
                   + "\"}")).build();
-          client.sendAsync(post, HttpResponse.BodyHandlers.discarding()).thenAccept(r -> {
+          answers.add(client.sendAsync(post, HttpResponse.BodyHandlers.discarding()).thenAccept(r -> {
             if (r.statusCode() == 202) {
               accepted.put(id, Instant.now());
             }
-          }); // a refused connection while the projections restart: not accepted
+          })); // a refused connection while the projections restart: not accepted
         } else {
           Optional<List<SagaStep>> plan = n % 10 == 3 ? Optional.of(failing) : Optional.empty();
           producer.send(records.task(new TaskSubmission(id, "question " + n, Instant.now(), plan)), (md, e) -> {
@@ -219,7 +225,13 @@ class ChaosIT {
       }
       producer.flush();
     }
-    sleep(2_000); // the last HTTP answers
+    try {
+      CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // a request that failed or got no answer: its task is not accepted
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void inject(ChaosSchedule.Fault fault, ConclaveSettings settings, BrokerCluster cluster) throws Exception {
@@ -364,6 +376,10 @@ class ChaosIT {
     result.put("tasksAccepted", history.accepted().size());
     result.put("sagasCompleted", history.sagaEvents().stream().filter(e -> e instanceof SagaEvent.Completed).count());
     result.put("sagasCompensated", history.sagaEvents().stream().filter(e -> e instanceof SagaEvent.Aborted).count());
+    Set<String> unacknowledged = new TreeSet<>();
+    history.sagaEvents().stream().filter(e -> e instanceof SagaEvent.Started).map(SagaEvent::taskId)
+        .filter(t -> !history.accepted().contains(t)).forEach(unacknowledged::add);
+    result.put("sagasOfUnacknowledgedTasks", unacknowledged);
     result.put("faults", faults);
     List<Long> sagaMillis = sagaMillis(ended);
     result.put("sagaMillisMedian", sagaMillis.isEmpty() ? null : Math.round(Medians.of(sagaMillis)));
@@ -373,8 +389,9 @@ class ChaosIT {
     result.put("violationDetails", violations.stream().limit(50).map(Object::toString).toList());
     Files.writeString(dir.resolve("result-" + seed + ".json"), JSON.writeValueAsString(result));
 
-    System.out.printf("chaos: seed %d: %d tasks submitted, %d accepted; faults %s; violations %s (%d in all)%n",
-        seed, submitted.get(), history.accepted().size(), faults, ChaosChecker.counts(violations), violations.size());
+    System.out.printf("chaos: seed %d: %d tasks submitted, %d accepted (and %d sagas of submissions whose ack was "
+        + "lost); faults %s; violations %s (%d in all)%n", seed, submitted.get(), history.accepted().size(),
+        unacknowledged.size(), faults, ChaosChecker.counts(violations), violations.size());
     System.out.printf("chaos:   a task's saga ended %s ms after its acceptance (median; p95 %s ms)%n",
         result.get("sagaMillisMedian"), result.get("sagaMillisP95"));
     for (Map<String, Object> r : recoveries) {
