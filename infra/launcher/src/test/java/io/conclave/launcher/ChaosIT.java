@@ -88,7 +88,7 @@ class ChaosIT {
   record InjectedFault(ChaosSchedule.Kind kind, String target, Instant at) {}
 
   @Test
-  void noAcceptedTaskIsLostOrRunTwiceWhatEverFails() throws Exception {
+  void noAcceptedTaskIsLostOrRunTwiceWhateverFails() throws Exception {
     long seed = Long.getLong("conclave.chaos.seed", System.nanoTime() % 1_000_000);
     Duration duration = Duration.ofSeconds(Long.getLong("conclave.chaos.duration", 60));
     ChaosSchedule schedule = ChaosSchedule.of(seed, duration);
