@@ -49,6 +49,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -71,6 +72,8 @@ class ChaosIT {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   /** The load: a task every so often; every 4th through {@code POST /tasks}, every 10th with a failing step. */
   private static final Duration LOAD_INTERVAL = Duration.ofMillis(200);
+  private static final int THROUGH_HTTP_EVERY = 4;
+  private static final int FAILING_EVERY = 10;
   private static final int WORKERS = 2;
   private static final int COORDINATORS = 2;
 
@@ -203,7 +206,7 @@ class ChaosIT {
       for (int n = 0; loading.get(); n++) {
         String id = "chaos-" + n;
         submitted.incrementAndGet();
-        if (n % 4 == 0) {
+        if (n % THROUGH_HTTP_EVERY == 0) {
           HttpRequest post = HttpRequest.newBuilder(URI.create(http + "/tasks")).timeout(Duration.ofSeconds(20))
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString("{\"taskId\":\"" + id + "\",\"prompt\":\"question " + n
@@ -214,7 +217,7 @@ class ChaosIT {
             }
           })); // a refused connection while the projections restart: not accepted
         } else {
-          Optional<List<SagaStep>> plan = n % 10 == 3 ? Optional.of(failing) : Optional.empty();
+          Optional<List<SagaStep>> plan = n % FAILING_EVERY == 3 ? Optional.of(failing) : Optional.empty();
           producer.send(records.task(new TaskSubmission(id, "question " + n, Instant.now(), plan)), (md, e) -> {
             if (e == null) {
               accepted.put(id, Instant.now());
@@ -380,6 +383,10 @@ class ChaosIT {
     history.sagaEvents().stream().filter(e -> e instanceof SagaEvent.Started).map(SagaEvent::taskId)
         .filter(t -> !history.accepted().contains(t)).forEach(unacknowledged::add);
     result.put("sagasOfUnacknowledgedTasks", unacknowledged);
+    List<Integer> refused = IntStream.range(0, submitted.get())
+        .filter(n -> !history.accepted().contains("chaos-" + n)).boxed().toList();
+    result.put("notAccepted", refused.stream().map(n -> "chaos-" + n).toList());
+    result.put("notAcceptedOverHttp", refused.stream().filter(n -> n % THROUGH_HTTP_EVERY == 0).count());
     result.put("faults", faults);
     List<Long> sagaMillis = sagaMillis(ended);
     result.put("sagaMillisMedian", sagaMillis.isEmpty() ? null : Math.round(Medians.of(sagaMillis)));
