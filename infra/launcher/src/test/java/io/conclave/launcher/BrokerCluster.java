@@ -35,6 +35,8 @@ final class BrokerCluster implements AutoCloseable {
   private final List<Integer> brokerPorts = new ArrayList<>();
   private final List<ChildProcess> brokers = new ArrayList<>();
   private ChildProcess controller;
+  /** Kafka ignores {@code conclave.parent-pid}: the nodes are killed when this JVM exits, however the test ended. */
+  private final Thread reaper = new Thread(this::killAll, "broker-cluster-reaper");
 
   private BrokerCluster(Path dir, int brokerCount, PrintStream log) {
     this.dir = dir;
@@ -48,6 +50,7 @@ final class BrokerCluster implements AutoCloseable {
   /** Formats and starts the controller and the brokers, and waits until every broker has registered. */
   static BrokerCluster start(Path dir, int brokerCount, PrintStream log) {
     BrokerCluster cluster = new BrokerCluster(dir, brokerCount, log);
+    Runtime.getRuntime().addShutdownHook(cluster.reaper);
     try {
       cluster.controller = cluster.launch("controller", cluster.format("controller", cluster.controllerConfig()));
       for (int i = 0; i < brokerCount; i++) {
@@ -189,6 +192,18 @@ final class BrokerCluster implements AutoCloseable {
     if (controller != null) {
       controller.requestStop();
       controller.awaitStop(10);
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException e) {
+      // already shutting down
+    }
+  }
+
+  private void killAll() {
+    brokers.stream().filter(b -> b != null && b.isAlive()).forEach(ChildProcess::kill);
+    if (controller != null && controller.isAlive()) {
+      controller.kill();
     }
   }
 
