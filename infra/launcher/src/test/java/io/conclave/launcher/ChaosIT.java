@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -96,6 +97,7 @@ class ChaosIT {
     Duration duration = Duration.ofSeconds(Long.getLong("conclave.chaos.duration", 60));
     ChaosSchedule schedule = ChaosSchedule.of(seed, duration);
     Path runDir = Path.of("target", "chaos", "run-" + seed).toAbsolutePath();
+    deleteRecursively(runDir); // a seed run again starts from empty brokers and state, not the last run's
     Files.createDirectories(runDir);
     System.out.printf("chaos: seed %d (rerun with -Dconclave.chaos.seed=%d), %d faults over %d s, logs in %s%n", seed,
         seed, schedule.faults().size(), duration.toSeconds(), runDir);
@@ -437,6 +439,17 @@ class ChaosIT {
     Http client = new Http(http);
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
         .until(() -> client.get("/tasks/readiness-probe").statusCode() == 404);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static void sleepUntil(Instant when) {
