@@ -71,10 +71,11 @@ final class ChildProcess {
    * The JVM a service runs in. Coordinators and workers keep little in memory (their state is in Kafka) and wait on
    * Kafka and models rather than on their own code: a small heap, one GC thread, and the C1 compiler only, whose
    * compilations cost a fraction of C2's CPU and code cache for code that is not what they wait on. The projections
-   * hold Kafka Streams stores and an HTTP server, and get more heap.
+   * hold Kafka Streams stores and an HTTP server, and get more heap, as does a Kafka broker ({@code kafka.Kafka}).
    */
   static List<String> jvmOptions(String mainClass) {
-    return List.of(mainClass.endsWith(".ProjectionsApplication") ? "-Xmx256m" : "-Xmx128m", "-XX:+UseSerialGC",
+    boolean large = mainClass.endsWith(".ProjectionsApplication") || mainClass.equals("kafka.Kafka");
+    return List.of(large ? "-Xmx256m" : "-Xmx128m", "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1");
   }
 

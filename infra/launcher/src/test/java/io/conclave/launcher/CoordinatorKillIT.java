@@ -9,7 +9,6 @@ import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.TopicScan;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
@@ -20,12 +19,9 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -49,7 +45,7 @@ class CoordinatorKillIT {
         coordinators.add(ChildProcess.start("coordinator-" + i, "io.conclave.coordinator.Coordinator",
             settings.withAutoRegister(false).asSystemProperties(), out));
       }
-      await().atMost(Duration.ofSeconds(90)).until(() -> latestLeaders(settings).size() == settings.partitions());
+      await().atMost(Duration.ofSeconds(90)).until(() -> RecordedLogs.latestLeaders(settings).size() == settings.partitions());
 
       // When: tasks flow; a third of the way in, the leader of shard 0 is killed
       var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
@@ -59,7 +55,7 @@ class CoordinatorKillIT {
           producer.send(records.task(new TaskSubmission("t-" + i, "task number " + i, Clock.systemUTC().instant())))
               .get(30, TimeUnit.SECONDS);
           if (i == TASKS / 3) {
-            killed = latestLeaders(settings).get(0);
+            killed = RecordedLogs.latestLeaders(settings).get(0);
             long pid = pidOf(killed.memberId());
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
           }
@@ -72,10 +68,10 @@ class CoordinatorKillIT {
       // with a larger epoch is the take-over.)
       LeaderElected dead = killed;
       await().atMost(Duration.ofSeconds(60)).until(() -> {
-        LeaderElected now = latestLeaders(settings).get(0);
+        LeaderElected now = RecordedLogs.latestLeaders(settings).get(0);
         return now.epoch() > dead.epoch() && pidOf(now.memberId()) != pidOf(dead.memberId());
       });
-      LeaderElected successor = latestLeaders(settings).get(0);
+      LeaderElected successor = RecordedLogs.latestLeaders(settings).get(0);
       out.printf("shard 0: leader %s (epoch %d) killed; %s took over with epoch %d%n", dead.memberId(), dead.epoch(),
           successor.memberId(), successor.epoch());
 
@@ -96,23 +92,7 @@ class CoordinatorKillIT {
     }
   }
 
-  private static long pidOf(String memberId) {
+  static long pidOf(String memberId) {
     return Long.parseLong(memberId.split("-")[1]); // coordinator-<pid>-<random>
-  }
-
-  /** The latest LeaderElected of each shard, by shard. */
-  private static List<LeaderElected> latestLeaders(ConclaveSettings settings) {
-    String topic = settings.topics().leadership();
-    var reader = new ConclaveSerdes(settings.registry()).leaderElected().deserializer();
-    Map<Integer, LeaderElected> latest = new HashMap<>();
-    TopicScan.scan(settings.bootstrapServers(), new TopicPartition(topic, 0), 0, -1, r -> {
-      LeaderElected e = reader.deserialize(topic, r.value());
-      latest.merge(e.shard(), e, (a, b) -> b.epoch() > a.epoch() ? b : a);
-    });
-    List<LeaderElected> out = new ArrayList<>();
-    for (int shard = 0; shard < settings.partitions() && latest.containsKey(shard); shard++) {
-      out.add(latest.get(shard));
-    }
-    return out;
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.conclave.core.Decision;
+import io.conclave.core.LeaderElected;
 import io.conclave.core.SagaEvent;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.Partitioning;
@@ -12,7 +13,9 @@ import io.conclave.schemas.ConclaveSerdes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -86,6 +89,25 @@ final class RecordedLogs {
         }
       }
     });
+    return out;
+  }
+
+  /** Every leader announcement, in the order of conclave.leadership (one partition). */
+  static List<LeaderElected> leaderships(ConclaveSettings settings) {
+    return all(settings, settings.topics().leadership(), 1,
+        new ConclaveSerdes(settings.registry()).leaderElected().deserializer());
+  }
+
+  /** The latest LeaderElected of each shard, by shard, as far as every shard has one. */
+  static List<LeaderElected> latestLeaders(ConclaveSettings settings) {
+    Map<Integer, LeaderElected> latest = new HashMap<>();
+    for (LeaderElected e : leaderships(settings)) {
+      latest.merge(e.shard(), e, (a, b) -> b.epoch() > a.epoch() ? b : a);
+    }
+    List<LeaderElected> out = new ArrayList<>();
+    for (int shard = 0; shard < settings.partitions() && latest.containsKey(shard); shard++) {
+      out.add(latest.get(shard));
+    }
     return out;
   }
 }
