@@ -20,6 +20,7 @@ import io.conclave.kafka.TopicProvisioner;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaCatalog;
 import io.conclave.testkit.RegistryServer;
+import io.conclave.testkit.Signals;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -274,11 +275,12 @@ class ChaosIT {
         candidates.addAll(workers);
         ChildProcess paused = candidates.get(fault.target() % candidates.size());
         target = paused.name();
-        signal("STOP", paused.pid());
+        ProcessHandle handle = ProcessHandle.of(paused.pid()).orElseThrow();
+        Signals.pause(handle);
         try {
           Thread.sleep(ChaosSchedule.PAUSE.toMillis());
         } finally {
-          signal("CONT", paused.pid());
+          Signals.resume(handle);
         }
       }
       case RESTART_PROJECTIONS -> {
@@ -300,13 +302,6 @@ class ChaosIT {
       }
     }
     return -1;
-  }
-
-  private static void signal(String signal, long pid) throws IOException, InterruptedException {
-    int rc = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
-    if (rc != 0) {
-      throw new IllegalStateException("kill -" + signal + " " + pid + " exited with " + rc);
-    }
   }
 
   /** When each saga that has ended ended, by task id. */
