@@ -42,7 +42,7 @@ public final class Coordinator implements AutoCloseable {
         ProcessIds.hostName());
     String tasks = settings.topics().tasks();
     String sagaEvents = settings.topics().sagaEvents();
-    var options = new TransactionalPartitionLoop.Options("coordinator", settings.bootstrapServers(),
+    var options = new TransactionalPartitionLoop.Options("coordinator", settings.kafka(),
         List.of(tasks, sagaEvents), groupId(settings), prefix + "-coordinator-shard", settings.topics().deadLetters(),
         // a take-over folds the shard's saga events from the start: reading one that calls for nothing costs nothing
         consumerConfig(settings), Set.of(sagaEvents));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.KafkaAccess;
 import io.micronaut.context.ApplicationContext;
 import java.nio.file.Path;
 import java.util.Map;
@@ -53,15 +54,17 @@ class StreamsSettingsTest {
   void aConfiguredApplicationIdWinsAndTheOwnedKeysCannotBeSet() {
     // when
     var streams = StreamsSettings.of(Map.of("application.id", "mine", "num.stream.threads", 2), "acme-projections",
-        "kafka:9092", Path.of("/tmp"));
+        KafkaAccess.plaintext("kafka:9092"), Path.of("/tmp"));
 
     // then
     assertThat(streams.applicationId()).isEqualTo("mine");
     assertThat(streams.properties()).isEqualTo(Map.of("num.stream.threads", "2"));
-    assertThatThrownBy(() -> StreamsSettings.of(Map.of("state.dir", "/x"), "a", "k:1", Path.of("/tmp")))
+    assertThatThrownBy(() -> StreamsSettings.of(Map.of("state.dir", "/x"), "a", KafkaAccess.plaintext("k:1"),
+        Path.of("/tmp")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("conclave.streams.state.dir is not a setting: the projections use conclave.state-dir");
-    assertThatThrownBy(() -> StreamsSettings.of(Map.of("application.server", "h:1"), "a", "k:1", Path.of("/tmp")))
+    assertThatThrownBy(() -> StreamsSettings.of(Map.of("application.server", "h:1"), "a",
+        KafkaAccess.plaintext("k:1"), Path.of("/tmp")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("conclave.http.advertised-host");
   }

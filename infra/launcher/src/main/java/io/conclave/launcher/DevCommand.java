@@ -1,5 +1,6 @@
 package io.conclave.launcher;
 
+import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.ConclaveTopics;
 import io.conclave.kafka.TopicProvisioner;
@@ -24,7 +25,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -95,16 +95,18 @@ final class DevCommand implements Callable<Integer> {
     // the schemas are registered: the services only look them up, so many processes starting together never race
     List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
     for (int i = 1; i <= coordinators; i++) {
-      children.add(ChildProcess.start("coordinator-" + i, "io.conclave.coordinator.Coordinator", props, out));
+      children.add(ChildProcess.start("coordinator-" + i, "io.conclave.coordinator.Coordinator", props,
+          settings.kafkaSecurity(), List.of(), out));
     }
     for (int i = 1; i <= workers; i++) {
-      children.add(ChildProcess.start("worker-" + i, "io.conclave.worker.AgentWorker", props, out));
+      children.add(ChildProcess.start("worker-" + i, "io.conclave.worker.AgentWorker", props,
+          settings.kafkaSecurity(), List.of(), out));
     }
     List<String> projectionProps = new ArrayList<>(props);
     projectionProps.add("-Dconclave.http.port=" + port);
     projectionProps.add("-Dconclave.state-dir=" + runDir.toAbsolutePath().resolve("streams"));
     ChildProcess projections = ChildProcess.start("projections", "io.conclave.projections.ProjectionsApplication",
-        projectionProps, out);
+        projectionProps, settings.kafkaSecurity(), List.of(), out);
     children.add(projections);
 
     String http = "http://127.0.0.1:" + port;
@@ -117,7 +119,7 @@ final class DevCommand implements Callable<Integer> {
   }
 
   private void provision(ConclaveSettings settings) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+    try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
       var report = new TopicProvisioner(admin).ensureOrThrow(ConclaveTopics.declarations(settings));
       out.printf("topics: %d created, %d already there%n", report.created().size(), report.unchanged().size());
     }

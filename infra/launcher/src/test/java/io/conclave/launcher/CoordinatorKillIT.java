@@ -54,7 +54,7 @@ class CoordinatorKillIT {
       // When: tasks flow; a third of the way in, the leader of shard 0 is killed
       var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
       LeaderElected killed = null;
-      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
         for (int i = 0; i < TASKS; i++) {
           producer.send(records.task(new TaskSubmission("t-" + i, "task number " + i, Clock.systemUTC().instant())))
               .get(30, TimeUnit.SECONDS);
@@ -105,7 +105,7 @@ class CoordinatorKillIT {
     String topic = settings.topics().leadership();
     var reader = new ConclaveSerdes(settings.registry()).leaderElected().deserializer();
     Map<Integer, LeaderElected> latest = new HashMap<>();
-    TopicScan.scan(settings.bootstrapServers(), new TopicPartition(topic, 0), 0, -1, r -> {
+    TopicScan.scan(settings.kafka(), new TopicPartition(topic, 0), 0, -1, r -> {
       LeaderElected e = reader.deserialize(topic, r.value());
       latest.merge(e.shard(), e, (a, b) -> b.epoch() > a.epoch() ? b : a);
     });
