@@ -71,7 +71,7 @@ public final class AgentWorker implements AutoCloseable {
       String compensations = settings.topics().compensations(agent.type());
       var options = new TransactionalPartitionLoop.Options("worker-" + agent.type(), settings.kafka(),
           List.of(commands, compensations), groupId(settings, agent.type()),
-          settings.topics().prefix() + "-worker-" + agent.type(), settings.topics().deadLetters(),
+          settings.topics().workerTransactionalIds(agent.type()), settings.topics().deadLetters(),
           settings.groups().consumerConfig());
       loops.add(new TransactionalPartitionLoop<>(options, Map.<String, Deserializer<?>>of(commands,
           serdes.stepCommand().deserializer(), compensations, serdes.compensateCommand().deserializer()),
@@ -130,7 +130,7 @@ public final class AgentWorker implements AutoCloseable {
 
   /** The consumer group of an agent type: its members share the type's command partitions. */
   public static String groupId(ConclaveSettings settings, String agentType) {
-    return settings.topics().prefix() + "-worker-" + agentType;
+    return settings.topics().workerGroup(agentType);
   }
 
   public AgentWorker start() {
