@@ -38,6 +38,14 @@ final class InProcessConclave implements AutoCloseable {
     props.put("conclave.topic-prefix", settings.topics().prefix());
     props.put("conclave.agent-types", String.join(",", settings.agentTypes()));
     props.put("conclave.state-dir", Files.createTempDirectory("conclave-streams").toString());
+    // the Kafka security as a child would get it, the password included (this is the same process: no command line)
+    for (String arg : settings.kafkaSecurity().asSystemProperties()) {
+      String kv = arg.substring("-D".length());
+      props.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+    }
+    if (settings.kafkaSecurity().password() != null) {
+      props.put("conclave.kafka.sasl.password", settings.kafkaSecurity().password());
+    }
     return ApplicationContext.run(EmbeddedServer.class, props);
   }
 

@@ -71,7 +71,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     Map<String, String> sasl = new HashMap<>();
     sasl.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512,SCRAM-SHA-256");
     sasl.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-    sasl.put("super.users", "User:" + SUPER_USER);
+    // the controller listener stays PLAINTEXT (this node registering with itself, as User:ANONYMOUS); clients only
+    // reach the SASL listener, where nobody is anonymous
+    sasl.put("super.users", "User:" + SUPER_USER + ";User:ANONYMOUS");
     sasl.put("allow.everyone.if.no.acl.found", "false");
     return start(sasl, true);
   }
