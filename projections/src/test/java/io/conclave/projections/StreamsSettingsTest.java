@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.KafkaAccess;
+import io.conclave.kafka.KafkaClientSecurity;
 import io.micronaut.context.ApplicationContext;
 import java.nio.file.Path;
 import java.util.Map;
@@ -67,5 +68,21 @@ class StreamsSettingsTest {
         KafkaAccess.plaintext("k:1"), Path.of("/tmp")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("conclave.http.advertised-host");
+  }
+
+  @Test
+  void theKafkaSecurityGoesToEveryClientOfTheStreamsInstance() {
+    // given
+    var kafka = new KafkaAccess("kafka:9093", KafkaClientSecurity.scram("projections", "secret"));
+
+    // when
+    Properties p = StreamsSettings.of(Map.of(), "acme-projections", kafka, Path.of("/tmp"))
+        .forInstance(Path.of("/tmp/p-1"), new HostInfo("p-1", 8080));
+
+    // then
+    assertThat(p).containsEntry("bootstrap.servers", "kafka:9093").containsEntry("security.protocol", "SASL_PLAINTEXT")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512").containsKey("sasl.jaas.config");
+    assertThatThrownBy(() -> StreamsSettings.of(Map.of("sasl.jaas.config", "x"), "a", kafka, Path.of("/tmp")))
+        .hasMessageContaining("conclave.streams.sasl.jaas.config is not a setting");
   }
 }

@@ -3,6 +3,7 @@ package io.conclave.launcher;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.ConclaveTopics;
+import io.conclave.kafka.KafkaClientSecurity;
 import io.conclave.kafka.TopicProvisioner;
 import io.conclave.schemas.SchemaCatalog;
 import io.conclave.testkit.EmbeddedKafka;
@@ -154,7 +155,11 @@ final class DevCommand implements Callable<Integer> {
     out.println("Conclave is running. Ctrl-C stops everything.");
     out.printf("  HTTP API         %s   (POST /tasks, GET /tasks/{id}, GET /agents/{id}/decisions, "
         + "GET /agents/{id}/state)%n", http);
-    out.printf("  Kafka            %s%s%n", bootstrap, ownKafka ? "   (embedded)" : "");
+    KafkaClientSecurity security = settings.kafkaSecurity();
+    // the protocol and the user, never a password
+    out.printf("  Kafka            %s%s%s%n", bootstrap, ownKafka ? "   (embedded)" : "",
+        security.sasl() ? "   (" + security.protocol() + " as " + security.principal() + ")"
+            : security.protocol().equals("PLAINTEXT") ? "" : "   (" + security.protocol() + ")");
     out.printf("  Schema registry  %s%s%n", registry, ownRegistry ? "   (embedded)" : "");
     out.printf("  Topics           %s.*   (%d partitions)%n", settings.topics().prefix(), settings.partitions());
     for (ChildProcess c : children) {
