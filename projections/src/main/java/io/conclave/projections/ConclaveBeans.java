@@ -28,8 +28,10 @@ class ConclaveBeans {
     for (String key : ConclaveSettings.PROPERTY_KEYS) {
       environment.getProperty(key, String.class).ifPresent(v -> props.put(key, v));
     }
-    environment.getProperties(KafkaClientSecurity.EXTRA_PREFIX.substring(0, KafkaClientSecurity.EXTRA_PREFIX.length() - 1),
-        StringConvention.RAW).forEach((k, v) -> props.put(KafkaClientSecurity.EXTRA_PREFIX + k, v));
+    // the pass-through Kafka client properties (conclave.kafka.client.<key>)
+    String extra = KafkaClientSecurity.EXTRA_PREFIX;
+    environment.getProperties(extra.substring(0, extra.length() - 1), StringConvention.RAW)
+        .forEach((k, v) -> props.put(extra + k, v));
     return ConclaveSettings.from(System.getenv(), props);
   }
 

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  *                   it fails the step itself ({@code conclave.saga.deadline-grace-ms}, default 2000): more than a
  *                   worker may take between its deadline check and its commit, and than the clocks' skew
  */
-public record ConclaveSettings(String bootstrapServers, KafkaClientSecurity kafkaSecurity, RegistrySettings registry, TopicNames topics,
+public record ConclaveSettings(String bootstrapServers, KafkaClientSecurity kafkaSecurity, RegistrySettings registry,
+                               TopicNames topics,
                                List<String> agentTypes, int partitions, short replicationFactor,
                                GroupTimings groups, int snapshotEvery, Duration deadlineGrace) {
   public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:19092";
@@ -110,46 +111,47 @@ public record ConclaveSettings(String bootstrapServers, KafkaClientSecurity kafk
 
   /** The same settings, authenticating to Kafka with {@code security}. */
   public ConclaveSettings withKafkaSecurity(KafkaClientSecurity security) {
-    return new ConclaveSettings(bootstrapServers, security, registry, topics, agentTypes, partitions, replicationFactor,
-        groups, snapshotEvery, deadlineGrace);
+    return new ConclaveSettings(bootstrapServers, security, registry, topics, agentTypes, partitions,
+        replicationFactor, groups, snapshotEvery, deadlineGrace);
   }
 
   /** The same settings against another cluster and registry. */
   public ConclaveSettings withEndpoints(String bootstrapServers, String registryUrl) {
-    return new ConclaveSettings(bootstrapServers, kafkaSecurity, new RegistrySettings(registryUrl, registry.autoRegister()), topics,
-        agentTypes, partitions, replicationFactor, groups, snapshotEvery, deadlineGrace);
+    return new ConclaveSettings(bootstrapServers, kafkaSecurity, new RegistrySettings(registryUrl,
+        registry.autoRegister()), topics, agentTypes, partitions, replicationFactor, groups, snapshotEvery,
+        deadlineGrace);
   }
 
   public ConclaveSettings withTopicPrefix(String prefix) {
-    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, new TopicNames(prefix), agentTypes, partitions,
-        replicationFactor, groups, snapshotEvery, deadlineGrace);
+    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, new TopicNames(prefix), agentTypes,
+        partitions, replicationFactor, groups, snapshotEvery, deadlineGrace);
   }
 
   public ConclaveSettings withAutoRegister(boolean autoRegister) {
-    return new ConclaveSettings(bootstrapServers, kafkaSecurity, new RegistrySettings(registry.url(), autoRegister), topics,
-        agentTypes, partitions, replicationFactor, groups, snapshotEvery, deadlineGrace);
+    return new ConclaveSettings(bootstrapServers, kafkaSecurity, new RegistrySettings(registry.url(), autoRegister),
+        topics, agentTypes, partitions, replicationFactor, groups, snapshotEvery, deadlineGrace);
   }
 
   public ConclaveSettings withGroups(GroupTimings timings) {
-    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, topics, agentTypes, partitions, replicationFactor, timings,
-        snapshotEvery, deadlineGrace);
+    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, topics, agentTypes, partitions,
+        replicationFactor, timings, snapshotEvery, deadlineGrace);
   }
 
   public ConclaveSettings withPartitions(int count) {
-    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, topics, agentTypes, count, replicationFactor, groups,
-        snapshotEvery, deadlineGrace);
+    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, topics, agentTypes, count,
+        replicationFactor, groups, snapshotEvery, deadlineGrace);
   }
 
   /** The same settings with a snapshot of each agent's state every {@code decisions} decisions (0: none). */
   public ConclaveSettings withSnapshotEvery(int decisions) {
-    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, topics, agentTypes, partitions, replicationFactor, groups,
-        decisions, deadlineGrace);
+    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, topics, agentTypes, partitions,
+        replicationFactor, groups, decisions, deadlineGrace);
   }
 
   /** The same settings with another deadline grace for saga steps. */
   public ConclaveSettings withDeadlineGrace(Duration grace) {
-    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, topics, agentTypes, partitions, replicationFactor, groups,
-        snapshotEvery, grace);
+    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, topics, agentTypes, partitions,
+        replicationFactor, groups, snapshotEvery, grace);
   }
 
   /**

@@ -39,7 +39,7 @@ public final class KafkaAcls {
     /** An operator running {@code bin/conclave} (topics, replays, group resets, re-drives, dead letters). */
     record Admin() implements Component {}
 
-    /** The component a CLI name ({@code coordinator}, {@code worker}, {@code projections}, {@code admin}) stands for. */
+    /** The component a CLI name (coordinator, worker, projections, admin) stands for. */
     static Component of(String name, String agentType) {
       return switch (name) {
         case "coordinator" -> new Coordinator();

@@ -48,7 +48,8 @@ class KafkaSecretsTest {
     }
     assertThat(text).contains("username=research").contains("[redacted]");
     assertThat(command).contains("-Dconclave.kafka.sasl.username=research",
-        "-Dconclave.kafka.security-protocol=SASL_SSL", "-Dconclave.kafka.ssl.truststore.location=/etc/conclave/truststore.p12");
+        "-Dconclave.kafka.security-protocol=SASL_SSL",
+        "-Dconclave.kafka.ssl.truststore.location=/etc/conclave/truststore.p12");
   }
 
   @Test

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaSecurityIT {
   private ConclaveStack stack;
-  /** The installation as its administrator (the broker's super user) sees it: topics provisioned, schemas registered. */
+  /** The installation as its administrator (the broker's super user) sees it: topics and schemas in place. */
   private ConclaveSettings admin;
   private final List<AutoCloseable> running = new ArrayList<>();
   private Http http;
