@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Conclave on a broker that takes only SASL/SCRAM and authorizes every request with ACLs: each component runs as its
- * own user with the ACLs {@link KafkaAcls} lists for it, a task runs to completion through all of them, and a
+ * Conclave on a broker that takes only SASL/SCRAM over TLS (SASL_SSL, a certificate made for the test) and authorizes
+ * every request with ACLs: each component runs as its own user with the ACLs {@link KafkaAcls} lists for it, a task runs to completion through all of them, and a
  * research worker's user can neither read another type's commands, nor join its group, nor submit tasks. A wrong
  * password fails authentication with the broker's reason.
  */
@@ -54,7 +54,7 @@ class KafkaSecurityIT {
 
   @BeforeAll
   void start() throws Exception {
-    stack = ConclaveStack.startWithSasl(Path.of("target"));
+    stack = ConclaveStack.startWithSaslSsl(Path.of("target"));
     admin = stack.isolated("secured");
     try (Admin a = stack.admin()) {
       List<UserScramCredentialAlteration> users = new ArrayList<>();
@@ -93,7 +93,13 @@ class KafkaSecurityIT {
   }
 
   private ConclaveSettings as(String user) {
-    return admin.withKafkaSecurity(KafkaClientSecurity.scram(user, password(user)));
+    return as(user, password(user));
+  }
+
+  /** SCRAM-SHA-512 over TLS, trusting the test's certificate as the administrator does. */
+  private ConclaveSettings as(String user, String password) {
+    return admin.withKafkaSecurity(new KafkaClientSecurity("SASL_SSL", "SCRAM-SHA-512", user, password,
+        admin.kafkaSecurity().truststore(), null, Map.of()));
   }
 
   @Test
@@ -136,7 +142,7 @@ class KafkaSecurityIT {
 
   @Test
   void aWrongPasswordFailsAuthenticationAndSaysSo() {
-    ConclaveSettings wrong = admin.withKafkaSecurity(KafkaClientSecurity.scram("research", "not-the-password"));
+    ConclaveSettings wrong = as("research", "not-the-password");
     Map<String, Object> config = ClientConfigs.admin(wrong.kafka(), "wrong-password", 10_000, 5_000);
     try (Admin a = Admin.create(config)) {
       assertThatThrownBy(() -> a.describeCluster().clusterId().get())

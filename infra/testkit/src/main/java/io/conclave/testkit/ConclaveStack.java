@@ -46,6 +46,11 @@ public final class ConclaveStack implements AutoCloseable {
     return start(logDir, EmbeddedKafka.startWithSasl());
   }
 
+  /** As {@link #startWithSasl(Path)}, over TLS (SASL_SSL) with a certificate made for the test. */
+  public static ConclaveStack startWithSaslSsl(Path logDir) {
+    return start(logDir, EmbeddedKafka.startWithSasl(TestCertificates.create(logDir)));
+  }
+
   private static ConclaveStack start(Path logDir, EmbeddedKafka kafka) {
     try {
       return new ConclaveStack(kafka, RegistryServer.start(logDir.resolve("registry.log")));

@@ -57,7 +57,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   public static EmbeddedKafka start(Map<String, String> overrides) {
-    return start(overrides, false);
+    return start(overrides, Map.of(), KafkaClientSecurity.plaintext());
   }
 
   /**
@@ -68,6 +68,14 @@ public final class EmbeddedKafka implements AutoCloseable {
    * never read it (they always set {@code sasl.jaas.config}).
    */
   public static EmbeddedKafka startWithSasl() {
+    return startWithSasl(null);
+  }
+
+  /**
+   * As {@link #startWithSasl()}, over TLS (SASL_SSL) with {@code tls}'s key store when it is not null: clients then
+   * trust its trust store, and check that the broker's certificate names {@code localhost}.
+   */
+  public static EmbeddedKafka startWithSasl(TestCertificates tls) {
     Map<String, String> sasl = new HashMap<>();
     sasl.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512,SCRAM-SHA-256");
     sasl.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
@@ -75,10 +83,28 @@ public final class EmbeddedKafka implements AutoCloseable {
     // reach the SASL listener, where nobody is anonymous
     sasl.put("super.users", "User:" + SUPER_USER + ";User:ANONYMOUS");
     sasl.put("allow.everyone.if.no.acl.found", "false");
-    return start(sasl, true);
+    Map<String, String> node = new HashMap<>();
+    if (tls != null) {
+      // the test kit sets up SASL_PLAINTEXT only; a node's own properties come last, so they turn it into SASL_SSL
+      node.put("listener.security.protocol.map", "EXTERNAL:SASL_SSL,CONTROLLER:PLAINTEXT");
+      node.put("ssl.keystore.location", tls.keystore().toString());
+      node.put("ssl.keystore.password", tls.password());
+      node.put("ssl.key.password", tls.password());
+      node.put("ssl.keystore.type", "PKCS12");
+      node.put("ssl.truststore.location", tls.truststore().toString());
+      node.put("ssl.truststore.password", tls.password());
+      node.put("ssl.truststore.type", "PKCS12");
+    }
+    KafkaClientSecurity admin = tls == null
+        ? new KafkaClientSecurity("SASL_PLAINTEXT", "PLAIN", SUPER_USER, SUPER_USER_PASSWORD, null, null, Map.of())
+        : new KafkaClientSecurity("SASL_SSL", "PLAIN", SUPER_USER, SUPER_USER_PASSWORD,
+            new KafkaClientSecurity.Store(tls.truststore().toString(), tls.password(), "PKCS12"), null, Map.of());
+    return start(sasl, node, admin);
   }
 
-  private static EmbeddedKafka start(Map<String, String> overrides, boolean sasl) {
+  private static EmbeddedKafka start(Map<String, String> overrides, Map<String, String> nodeOverrides,
+                                     KafkaClientSecurity adminSecurity) {
+    boolean sasl = adminSecurity.sasl();
     long t0 = System.nanoTime();
     Map<String, Short> features = new HashMap<>();
     for (Feature f : Feature.PRODUCTION_FEATURES) {
@@ -96,6 +122,7 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setNumBrokerNodes(1)
           .setNumControllerNodes(1)
           .setBrokerSecurityProtocol(sasl ? SecurityProtocol.SASL_PLAINTEXT : SecurityProtocol.PLAINTEXT)
+          .setPerServerProperties(Map.of(0, nodeOverrides))
           .build();
       KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
       Map<String, String> config = defaultBrokerConfig();
@@ -105,9 +132,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
-      EmbeddedKafka kafka = new EmbeddedKafka(cluster, sasl
-          ? new KafkaClientSecurity("SASL_PLAINTEXT", "PLAIN", SUPER_USER, SUPER_USER_PASSWORD, null, null, Map.of())
-          : KafkaClientSecurity.plaintext());
+      EmbeddedKafka kafka = new EmbeddedKafka(cluster, adminSecurity);
       log.info("Kafka broker ready at {} in {} ms", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
       return kafka;
     } catch (Exception e) {
