@@ -43,8 +43,15 @@ final class InProcessConclave implements AutoCloseable {
       String kv = arg.substring("-D".length());
       props.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
     }
-    if (settings.kafkaSecurity().password() != null) {
-      props.put("conclave.kafka.sasl.password", settings.kafkaSecurity().password());
+    var security = settings.kafkaSecurity();
+    if (security.password() != null) {
+      props.put("conclave.kafka.sasl.password", security.password());
+    }
+    if (security.truststore() != null && security.truststore().password() != null) {
+      props.put("conclave.kafka.ssl.truststore.password", security.truststore().password());
+    }
+    if (security.keystore() != null && security.keystore().password() != null) {
+      props.put("conclave.kafka.ssl.keystore.password", security.keystore().password());
     }
     return ApplicationContext.run(EmbeddedServer.class, props);
   }
