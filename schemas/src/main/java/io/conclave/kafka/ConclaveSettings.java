@@ -2,6 +2,7 @@ package io.conclave.kafka;
 
 import io.conclave.schemas.RegistrySettings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -159,7 +160,7 @@ public record ConclaveSettings(String bootstrapServers, KafkaClientSecurity kafk
    * its command line): hand the child {@link KafkaClientSecurity#applySecretsTo its environment} too.
    */
   public List<String> asSystemProperties() {
-    List<String> p = new java.util.ArrayList<>(List.of(
+    List<String> p = new ArrayList<>(List.of(
         "-Dconclave.kafka.bootstrap-servers=" + bootstrapServers,
         "-Dconclave.registry.url=" + registry.url(),
         "-Dconclave.registry.auto-register=" + registry.autoRegister(),

@@ -2,6 +2,7 @@ package io.conclave.kafka;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -140,7 +141,7 @@ public final class KafkaAcls {
   private static String camel(AclOperation op) {
     StringBuilder s = new StringBuilder();
     for (String part : op.name().split("_")) {
-      s.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+      s.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
     }
     return s.toString();
   }

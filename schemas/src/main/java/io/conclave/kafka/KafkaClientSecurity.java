@@ -1,5 +1,6 @@
 package io.conclave.kafka;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -198,7 +199,7 @@ public record KafkaClientSecurity(String protocol, String saslMechanism, String 
 
   /** These settings as system properties for a child process, without any secret (see {@link #secretEnvironment}). */
   public List<String> asSystemProperties() {
-    List<String> p = new java.util.ArrayList<>();
+    List<String> p = new ArrayList<>();
     p.add("-Dconclave.kafka.security-protocol=" + protocol);
     if (sasl()) {
       p.add("-Dconclave.kafka.sasl.mechanism=" + saslMechanism);

@@ -5,6 +5,7 @@ import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.KafkaAcls;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclBinding;
 import picocli.CommandLine.Command;
@@ -50,7 +51,7 @@ final class AclsCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       System.err.println("could not create the ACLs: " + cause.getMessage());
       return 1;
