@@ -69,9 +69,9 @@ public final class AgentWorker implements AutoCloseable {
       var handler = handler(agent, records, model, clock, settings);
       String commands = settings.topics().commands(agent.type());
       String compensations = settings.topics().compensations(agent.type());
-      var options = new TransactionalPartitionLoop.Options("worker-" + agent.type(), settings.bootstrapServers(),
+      var options = new TransactionalPartitionLoop.Options("worker-" + agent.type(), settings.kafka(),
           List.of(commands, compensations), groupId(settings, agent.type()),
-          settings.topics().prefix() + "-worker-" + agent.type(), settings.topics().deadLetters(),
+          settings.topics().workerTransactionalIds(agent.type()), settings.topics().deadLetters(),
           settings.groups().consumerConfig());
       loops.add(new TransactionalPartitionLoop<>(options, Map.<String, Deserializer<?>>of(commands,
           serdes.stepCommand().deserializer(), compensations, serdes.compensateCommand().deserializer()),
@@ -102,7 +102,7 @@ public final class AgentWorker implements AutoCloseable {
    */
   public static AgentWorker fromEnvironment(ConclaveSettings settings, List<? extends Agent<?>> agents,
                                             EnvironmentLookup env, Clock clock) {
-    var reporter = new HealthReporter(settings.bootstrapServers(), new ConclaveRecords(settings,
+    var reporter = new HealthReporter(settings.kafka(), new ConclaveRecords(settings,
         new ConclaveSerdes(settings.registry())), clock);
     var metrics = new WorkerMetrics();
     List<String> types = agents.stream().map(Agent::type).distinct().toList();
@@ -130,7 +130,7 @@ public final class AgentWorker implements AutoCloseable {
 
   /** The consumer group of an agent type: its members share the type's command partitions. */
   public static String groupId(ConclaveSettings settings, String agentType) {
-    return settings.topics().prefix() + "-worker-" + agentType;
+    return settings.topics().workerGroup(agentType);
   }
 
   public AgentWorker start() {

@@ -4,6 +4,7 @@ import dev.failsafe.CircuitBreaker;
 import io.conclave.core.BreakerStateChanged;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
+import io.conclave.kafka.KafkaAccess;
 import io.conclave.kafka.ProcessIds;
 import io.conclave.resilience.CallPipeline;
 import java.time.Clock;
@@ -40,8 +41,8 @@ final class HealthReporter implements AutoCloseable {
   private final Set<String> reported = new LinkedHashSet<>();
   private boolean closed;
 
-  HealthReporter(String bootstrapServers, ConclaveRecords records, Clock clock) {
-    this(new KafkaProducer<>(ClientConfigs.producer(bootstrapServers)), records::breakerStateChanged,
+  HealthReporter(KafkaAccess kafka, ConclaveRecords records, Clock clock) {
+    this(new KafkaProducer<>(ClientConfigs.producer(kafka)), records::breakerStateChanged,
         records::breakerGone, ProcessIds.processId(), clock);
   }
 

@@ -36,7 +36,7 @@ final class KnowledgeFeed implements Function<String, Optional<Crdt>>, AutoClose
 
   KnowledgeFeed(ConclaveSettings settings, ConclaveSerdes serdes) {
     this.reader = serdes.knowledgeDelta().deserializer();
-    this.follower = new TopicFollower(settings.bootstrapServers(), settings.topics().knowledge(), "knowledge-feed",
+    this.follower = new TopicFollower(settings.kafka(), settings.topics().knowledge(), "knowledge-feed",
         "steps see only their agent instance's own knowledge", this::merge);
   }
 

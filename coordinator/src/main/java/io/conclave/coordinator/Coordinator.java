@@ -35,15 +35,14 @@ public final class Coordinator implements AutoCloseable {
   /** @param budgets the token budgets its shard leaders grant the sagas they start */
   public Coordinator(ConclaveSettings settings, Planner planner, TokenBudgets budgets, Clock clock) {
     ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
-    String prefix = settings.topics().prefix();
     String memberId = "coordinator-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     this.health = new HealthFeed(settings, serdes);
     this.handler = new CoordinatorHandler(settings, serdes, planner, budgets, health, clock, memberId,
         ProcessIds.hostName());
     String tasks = settings.topics().tasks();
     String sagaEvents = settings.topics().sagaEvents();
-    var options = new TransactionalPartitionLoop.Options("coordinator", settings.bootstrapServers(),
-        List.of(tasks, sagaEvents), groupId(settings), prefix + "-coordinator-shard", settings.topics().deadLetters(),
+    var options = new TransactionalPartitionLoop.Options("coordinator", settings.kafka(),
+        List.of(tasks, sagaEvents), groupId(settings), settings.topics().coordinatorTransactionalIds(), settings.topics().deadLetters(),
         // a take-over folds the shard's saga events from the start: reading one that calls for nothing costs nothing
         consumerConfig(settings), Set.of(sagaEvents));
     this.loop = new TransactionalPartitionLoop<>(options, Map.<String, Deserializer<?>>of(tasks,
@@ -60,7 +59,7 @@ public final class Coordinator implements AutoCloseable {
 
   /** The coordinator consumer group of an installation. */
   public static String groupId(ConclaveSettings settings) {
-    return settings.topics().prefix() + "-coordinator";
+    return settings.topics().coordinatorGroup();
   }
 
   public Coordinator start() {

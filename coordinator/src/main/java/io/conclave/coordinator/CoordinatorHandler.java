@@ -78,7 +78,7 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
     this.logs = new AgentLogs(settings, serdes);
     this.leadershipReader = serdes.leaderElected().deserializer();
     this.sagaReader = serdes.sagaEvent().deserializer();
-    this.scan = new TopicScan(settings.bootstrapServers());
+    this.scan = new TopicScan(settings.kafka());
     this.planner = planner;
     this.clock = clock;
     this.memberId = memberId;

@@ -28,7 +28,7 @@ final class HealthFeed implements Predicate<String>, AutoCloseable {
 
   HealthFeed(ConclaveSettings settings, ConclaveSerdes serdes) {
     this.reader = serdes.breakerStateChanged().deserializer();
-    this.follower = new TopicFollower(settings.bootstrapServers(), settings.topics().agentHealth(), "health-feed",
+    this.follower = new TopicFollower(settings.kafka(), settings.topics().agentHealth(), "health-feed",
         "shard leaders dispatch to every agent type, open breakers or not", this::read);
   }
 

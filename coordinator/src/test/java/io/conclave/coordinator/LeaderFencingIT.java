@@ -81,7 +81,7 @@ class LeaderFencingIT {
 
   private static void submit(ConclaveSettings settings, TaskSubmission task) throws Exception {
     var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       producer.send(records.task(task)).get(30, TimeUnit.SECONDS);
     }
   }
@@ -92,7 +92,7 @@ class LeaderFencingIT {
     var reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
     List<SagaEvent.Started> out = new ArrayList<>();
     int partition = Partitioning.of(sagaId.substring("saga-".length()), settings.partitions()); // the task's shard
-    TopicScan.scan(settings.bootstrapServers(), new TopicPartition(topic, partition), 0, -1, r -> {
+    TopicScan.scan(settings.kafka(), new TopicPartition(topic, partition), 0, -1, r -> {
       SagaEvent e = reader.deserialize(topic, r.value());
       if (e instanceof SagaEvent.Started s && s.sagaId().equals(sagaId)) {
         out.add(s);
@@ -105,7 +105,7 @@ class LeaderFencingIT {
     String topic = settings.topics().leadership();
     var reader = new ConclaveSerdes(settings.registry()).leaderElected().deserializer();
     List<LeaderElected> out = new ArrayList<>();
-    TopicScan.scan(settings.bootstrapServers(), new TopicPartition(topic, 0), 0, -1, r -> {
+    TopicScan.scan(settings.kafka(), new TopicPartition(topic, 0), 0, -1, r -> {
       LeaderElected e = reader.deserialize(topic, r.value());
       if (e.shard() == shard) {
         out.add(e);

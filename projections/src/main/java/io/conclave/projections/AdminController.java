@@ -102,7 +102,7 @@ class AdminController {
     String name = ShortTopicNames.resolve(settings.topics(), topic);
     var request = new TopicReplay.Request(name, query.partition(), query.from(), query.max(), false);
     ArrayNode out = JsonNodeFactory.instance.arrayNode();
-    TopicReplay.read(settings.bootstrapServers(), request, r -> true, r -> out.add(recordJson.toJson(r)));
+    TopicReplay.read(settings.kafka(), request, r -> true, r -> out.add(recordJson.toJson(r)));
     return HttpResponse.ok(out.toString()).contentType(MediaType.APPLICATION_JSON_TYPE);
   }
 

@@ -47,7 +47,7 @@ class BreakerController implements AutoCloseable {
 
   BreakerController(ConclaveSettings settings, ConclaveSerdes serdes) {
     this.topic = settings.topics().agentHealth();
-    this.scan = new TopicScan(settings.bootstrapServers());
+    this.scan = new TopicScan(settings.kafka());
     this.reader = serdes.breakerStateChanged().deserializer();
   }
 

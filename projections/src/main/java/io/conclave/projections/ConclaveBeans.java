@@ -1,7 +1,9 @@
 package io.conclave.projections;
 
+import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.KafkaClientSecurity;
 import io.conclave.kafka.RecordJson;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.context.annotation.Bean;
@@ -16,7 +18,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /** Conclave's settings, serdes and Kafka clients, from Micronaut configuration. */
 @Factory
@@ -27,6 +28,10 @@ class ConclaveBeans {
     for (String key : ConclaveSettings.PROPERTY_KEYS) {
       environment.getProperty(key, String.class).ifPresent(v -> props.put(key, v));
     }
+    // the pass-through Kafka client properties (conclave.kafka.client.<key>)
+    String extra = KafkaClientSecurity.EXTRA_PREFIX;
+    environment.getProperties(extra.substring(0, extra.length() - 1), StringConvention.RAW)
+        .forEach((k, v) -> props.put(extra + k, v));
     return ConclaveSettings.from(System.getenv(), props);
   }
 
@@ -46,7 +51,7 @@ class ConclaveBeans {
     String stateRoot = environment.getProperty("conclave.state-dir", String.class)
         .orElse(System.getProperty("java.io.tmpdir") + "/conclave-streams");
     return StreamsSettings.of(environment.getProperties("conclave.streams", StringConvention.RAW),
-        ProjectionTopology.applicationId(settings.topics()), settings.bootstrapServers(), Path.of(stateRoot));
+        ProjectionTopology.applicationId(settings.topics()), settings.kafka(), Path.of(stateRoot));
   }
 
   /** {@code conclave.knowledge.history-retention} and {@code conclave.knowledge.forward-timeout}. */
@@ -85,11 +90,8 @@ class ConclaveBeans {
   @Singleton
   @Bean(preDestroy = "close")
   Admin admin(ConclaveSettings settings) {
-    return Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-        AdminClientConfig.CLIENT_ID_CONFIG, settings.topics().prefix() + "-projections-admin",
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000));
+    return Admin.create(ClientConfigs.admin(settings.kafka(), settings.topics().prefix() + "-projections-admin", 15_000,
+        5_000));
   }
 
   @Singleton

@@ -29,7 +29,7 @@ class ConclaveWriter implements AutoCloseable {
   private final ConclaveRecords records;
 
   ConclaveWriter(ConclaveSettings settings, ConclaveRecords records) {
-    Map<String, Object> config = ClientConfigs.producer(settings.bootstrapServers());
+    Map<String, Object> config = ClientConfigs.producer(settings.kafka());
     config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.topics().prefix() + "-projections-writer");
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);

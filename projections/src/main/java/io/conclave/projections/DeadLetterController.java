@@ -40,7 +40,7 @@ class DeadLetterController {
     var request = new TopicReplay.Request(settings.topics().deadLetters(), query.partition(), query.from(),
         query.max(), false);
     List<DeadLetterView> out = new ArrayList<>();
-    TopicReplay.read(settings.bootstrapServers(), request, r -> true, r -> out.add(DeadLetterView.of(r, reader)));
+    TopicReplay.read(settings.kafka(), request, r -> true, r -> out.add(DeadLetterView.of(r, reader)));
     return out;
   }
 }

@@ -52,7 +52,7 @@ public final class ProjectionTopology {
 
   /** The Kafka Streams application id (and consumer group) of the projections, unless configured otherwise. */
   public static String applicationId(TopicNames topics) {
-    return topics.prefix() + "-projections";
+    return topics.projectionsApplicationId();
   }
 
   /** The topics the projections read: a rebuild moves the application's offsets on these. */

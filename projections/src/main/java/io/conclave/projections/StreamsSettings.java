@@ -1,5 +1,6 @@
 package io.conclave.projections;
 
+import io.conclave.kafka.KafkaAccess;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -14,18 +15,20 @@ import org.apache.kafka.streams.state.HostInfo;
  * HTTP address ({@code application.server}, which the other instances forward queries to). Immutable.
  *
  * @param applicationId    the application id, which is also the consumer group and the prefix of the internal topics
- * @param bootstrapServers the Kafka cluster
+ * @param kafka            the Kafka cluster and how to authenticate to it
  * @param stateRoot        each start keeps its local state in a fresh directory below this one
  * @param properties       the other Streams settings, as configured
  */
-record StreamsSettings(String applicationId, String bootstrapServers, Path stateRoot, Map<String, String> properties) {
+record StreamsSettings(String applicationId, KafkaAccess kafka, Path stateRoot, Map<String, String> properties) {
   StreamsSettings {
     Objects.requireNonNull(applicationId, "applicationId");
-    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(stateRoot, "stateRoot");
     properties = Map.copyOf(properties);
     Map<String, String> owned = Map.of(
         StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "conclave.kafka.bootstrap-servers",
+        StreamsConfig.SECURITY_PROTOCOL_CONFIG, "conclave.kafka.security-protocol",
+        "sasl.jaas.config", "conclave.kafka.sasl.username and KAFKA_SASL_PASSWORD",
         StreamsConfig.STATE_DIR_CONFIG, "conclave.state-dir",
         StreamsConfig.APPLICATION_SERVER_CONFIG,
         "the HTTP server's address (conclave.http.advertised-host and conclave.http.advertised-port)");
@@ -41,7 +44,7 @@ record StreamsSettings(String applicationId, String bootstrapServers, Path state
    * From configured {@code conclave.streams.*} values (keys without the prefix); {@code application.id} among them
    * overrides {@code defaultApplicationId}.
    */
-  static StreamsSettings of(Map<String, ?> configured, String defaultApplicationId, String bootstrapServers,
+  static StreamsSettings of(Map<String, ?> configured, String defaultApplicationId, KafkaAccess kafka,
                             Path stateRoot) {
     Map<String, String> properties = new TreeMap<>();
     configured.forEach((key, value) -> {
@@ -50,7 +53,7 @@ record StreamsSettings(String applicationId, String bootstrapServers, Path state
       }
     });
     String applicationId = properties.remove(StreamsConfig.APPLICATION_ID_CONFIG);
-    return new StreamsSettings(applicationId == null ? defaultApplicationId : applicationId, bootstrapServers,
+    return new StreamsSettings(applicationId == null ? defaultApplicationId : applicationId, kafka,
         stateRoot, properties);
   }
 
@@ -61,8 +64,9 @@ record StreamsSettings(String applicationId, String bootstrapServers, Path state
   Properties forInstance(Path stateDir, HostInfo self) {
     Properties p = new Properties();
     p.putAll(properties);
+    // the security applies to every client of the instance (its consumers, producers and admin client)
+    p.putAll(kafka.clientProperties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, AdvertisedAddress.endpoint(self));
     return p;

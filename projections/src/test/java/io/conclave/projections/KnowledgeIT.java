@@ -108,7 +108,7 @@ class KnowledgeIT {
 
   private static void write(ConclaveSettings settings, List<KnowledgeDelta> deltas) throws Exception {
     var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       for (KnowledgeDelta delta : deltas) {
         producer.send(records.knowledge(delta)).get();
       }

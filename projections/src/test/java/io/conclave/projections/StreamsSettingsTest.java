@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.KafkaAccess;
+import io.conclave.kafka.KafkaClientSecurity;
 import io.micronaut.context.ApplicationContext;
 import java.nio.file.Path;
 import java.util.Map;
@@ -53,16 +55,34 @@ class StreamsSettingsTest {
   void aConfiguredApplicationIdWinsAndTheOwnedKeysCannotBeSet() {
     // when
     var streams = StreamsSettings.of(Map.of("application.id", "mine", "num.stream.threads", 2), "acme-projections",
-        "kafka:9092", Path.of("/tmp"));
+        KafkaAccess.plaintext("kafka:9092"), Path.of("/tmp"));
 
     // then
     assertThat(streams.applicationId()).isEqualTo("mine");
     assertThat(streams.properties()).isEqualTo(Map.of("num.stream.threads", "2"));
-    assertThatThrownBy(() -> StreamsSettings.of(Map.of("state.dir", "/x"), "a", "k:1", Path.of("/tmp")))
+    assertThatThrownBy(() -> StreamsSettings.of(Map.of("state.dir", "/x"), "a", KafkaAccess.plaintext("k:1"),
+        Path.of("/tmp")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("conclave.streams.state.dir is not a setting: the projections use conclave.state-dir");
-    assertThatThrownBy(() -> StreamsSettings.of(Map.of("application.server", "h:1"), "a", "k:1", Path.of("/tmp")))
+    assertThatThrownBy(() -> StreamsSettings.of(Map.of("application.server", "h:1"), "a",
+        KafkaAccess.plaintext("k:1"), Path.of("/tmp")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("conclave.http.advertised-host");
+  }
+
+  @Test
+  void theKafkaSecurityGoesToEveryClientOfTheStreamsInstance() {
+    // given
+    var kafka = new KafkaAccess("kafka:9093", KafkaClientSecurity.scram("projections", "secret"));
+
+    // when
+    Properties p = StreamsSettings.of(Map.of(), "acme-projections", kafka, Path.of("/tmp"))
+        .forInstance(Path.of("/tmp/p-1"), new HostInfo("p-1", 8080));
+
+    // then
+    assertThat(p).containsEntry("bootstrap.servers", "kafka:9093").containsEntry("security.protocol", "SASL_PLAINTEXT")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512").containsKey("sasl.jaas.config");
+    assertThatThrownBy(() -> StreamsSettings.of(Map.of("sasl.jaas.config", "x"), "a", kafka, Path.of("/tmp")))
+        .hasMessageContaining("conclave.streams.sasl.jaas.config is not a setting");
   }
 }

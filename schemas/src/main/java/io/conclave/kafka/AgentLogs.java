@@ -77,7 +77,7 @@ public final class AgentLogs implements AutoCloseable {
     this.keyWriter = serdes.decisionKey().serializer();
     this.decisions = serdes.decision().deserializer();
     this.snapshots = serdes.agentSnapshot().deserializer();
-    this.scan = new TopicScan(settings.bootstrapServers());
+    this.scan = new TopicScan(settings.kafka());
   }
 
   /** The agent's current state, from its latest usable snapshot and the decisions after it. */

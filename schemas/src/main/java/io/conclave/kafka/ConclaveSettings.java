@@ -2,16 +2,19 @@ package io.conclave.kafka;
 
 import io.conclave.schemas.RegistrySettings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Where Conclave's Kafka cluster and schema registry are, and how its topics are laid out. Read from the
  * environment ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code CONCLAVE_REGISTRY_URL}, ...) with system properties
  * ({@code -Dconclave.kafka.bootstrap-servers=...}) taking precedence.
  *
+ * @param kafkaSecurity how every Kafka client of the process authenticates and encrypts ({@link KafkaClientSecurity})
  * @param agentTypes the agent types whose command and compensation topics are provisioned
  * @param partitions partitions of each partitioned topic (shards of conclave.tasks, parallelism of commands)
  * @param replicationFactor replication of every topic; {@code min.insync.replicas} is one less (at least 1)
@@ -22,7 +25,8 @@ import java.util.Objects;
  *                   it fails the step itself ({@code conclave.saga.deadline-grace-ms}, default 2000): more than a
  *                   worker may take between its deadline check and its commit, and than the clocks' skew
  */
-public record ConclaveSettings(String bootstrapServers, RegistrySettings registry, TopicNames topics,
+public record ConclaveSettings(String bootstrapServers, KafkaClientSecurity kafkaSecurity, RegistrySettings registry,
+                               TopicNames topics,
                                List<String> agentTypes, int partitions, short replicationFactor,
                                GroupTimings groups, int snapshotEvery, Duration deadlineGrace) {
   public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:19092";
@@ -31,13 +35,17 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
   public static final int DEFAULT_SNAPSHOT_EVERY = 1000;
   public static final int DEFAULT_DEADLINE_GRACE_MS = 2000;
   /** The system properties (or other configuration keys) these settings are read from. */
-  public static final List<String> PROPERTY_KEYS = List.of("conclave.kafka.bootstrap-servers", "conclave.registry.url",
-      "conclave.registry.auto-register", "conclave.registry.timeout-ms", "conclave.topic-prefix", "conclave.agent-types", "conclave.partitions",
+  public static final List<String> PROPERTY_KEYS = Stream.concat(Stream.of(
+      "conclave.kafka.bootstrap-servers", "conclave.registry.url",
+      "conclave.registry.auto-register", "conclave.registry.timeout-ms", "conclave.topic-prefix",
+      "conclave.agent-types", "conclave.partitions",
       "conclave.replication-factor", "conclave.group.session-timeout-ms", "conclave.group.heartbeat-interval-ms",
-      "conclave.group.max-poll-interval-ms", "conclave.snapshot.every", "conclave.saga.deadline-grace-ms");
+      "conclave.group.max-poll-interval-ms", "conclave.snapshot.every", "conclave.saga.deadline-grace-ms"),
+      KafkaClientSecurity.PROPERTY_KEYS.stream()).toList();
 
   public ConclaveSettings {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(kafkaSecurity, "kafkaSecurity");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(groups, "groups");
@@ -70,6 +78,7 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
     EnvironmentLookup l = new EnvironmentLookup(env, props);
     return new ConclaveSettings(
         l.get("conclave.kafka.bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP),
+        KafkaClientSecurity.from(l),
         new RegistrySettings(l.get("conclave.registry.url", "CONCLAVE_REGISTRY_URL", DEFAULT_REGISTRY),
             Boolean.parseBoolean(l.get("conclave.registry.auto-register", "CONCLAVE_REGISTRY_AUTO_REGISTER", "true")),
             Duration.ofMillis(l.integer("conclave.registry.timeout-ms", "CONCLAVE_REGISTRY_TIMEOUT_MS",
@@ -99,49 +108,63 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
     return (short) value;
   }
 
-  /** The same settings against another cluster and registry. */
-  public ConclaveSettings withEndpoints(String bootstrapServers, String registryUrl) {
-    return new ConclaveSettings(bootstrapServers,
-        new RegistrySettings(registryUrl, registry.autoRegister(), registry.requestTimeout()), topics,
-        agentTypes, partitions, replicationFactor, groups, snapshotEvery, deadlineGrace);
+  /** Where the Kafka cluster is and how to authenticate to it: what every Kafka client of the process is built from. */
+  public KafkaAccess kafka() {
+    return new KafkaAccess(bootstrapServers, kafkaSecurity);
   }
 
-  public ConclaveSettings withTopicPrefix(String prefix) {
-    return new ConclaveSettings(bootstrapServers, registry, new TopicNames(prefix), agentTypes, partitions,
+  /** The same settings, authenticating to Kafka with {@code security}. */
+  public ConclaveSettings withKafkaSecurity(KafkaClientSecurity security) {
+    return new ConclaveSettings(bootstrapServers, security, registry, topics, agentTypes, partitions,
         replicationFactor, groups, snapshotEvery, deadlineGrace);
   }
 
+  /** The same settings against another cluster and registry. */
+  public ConclaveSettings withEndpoints(String bootstrapServers, String registryUrl) {
+    return new ConclaveSettings(bootstrapServers, kafkaSecurity, new RegistrySettings(registryUrl,
+        registry.autoRegister(), registry.requestTimeout()), topics, agentTypes, partitions, replicationFactor, groups,
+        snapshotEvery, deadlineGrace);
+  }
+
+  public ConclaveSettings withTopicPrefix(String prefix) {
+    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, new TopicNames(prefix), agentTypes,
+        partitions, replicationFactor, groups, snapshotEvery, deadlineGrace);
+  }
+
   public ConclaveSettings withAutoRegister(boolean autoRegister) {
-    return new ConclaveSettings(bootstrapServers,
-        new RegistrySettings(registry.url(), autoRegister, registry.requestTimeout()), topics,
-        agentTypes, partitions, replicationFactor, groups, snapshotEvery, deadlineGrace);
+    return new ConclaveSettings(bootstrapServers, kafkaSecurity,
+        new RegistrySettings(registry.url(), autoRegister, registry.requestTimeout()), topics, agentTypes, partitions,
+        replicationFactor, groups, snapshotEvery, deadlineGrace);
   }
 
   public ConclaveSettings withGroups(GroupTimings timings) {
-    return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, partitions, replicationFactor, timings,
-        snapshotEvery, deadlineGrace);
+    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, topics, agentTypes, partitions,
+        replicationFactor, timings, snapshotEvery, deadlineGrace);
   }
 
   public ConclaveSettings withPartitions(int count) {
-    return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, count, replicationFactor, groups,
-        snapshotEvery, deadlineGrace);
+    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, topics, agentTypes, count,
+        replicationFactor, groups, snapshotEvery, deadlineGrace);
   }
 
   /** The same settings with a snapshot of each agent's state every {@code decisions} decisions (0: none). */
   public ConclaveSettings withSnapshotEvery(int decisions) {
-    return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, partitions, replicationFactor, groups,
-        decisions, deadlineGrace);
+    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, topics, agentTypes, partitions,
+        replicationFactor, groups, decisions, deadlineGrace);
   }
 
   /** The same settings with another deadline grace for saga steps. */
   public ConclaveSettings withDeadlineGrace(Duration grace) {
-    return new ConclaveSettings(bootstrapServers, registry, topics, agentTypes, partitions, replicationFactor, groups,
-        snapshotEvery, grace);
+    return new ConclaveSettings(bootstrapServers, kafkaSecurity, registry, topics, agentTypes, partitions,
+        replicationFactor, groups, snapshotEvery, grace);
   }
 
-  /** These settings as system properties, to hand to a child process. */
+  /**
+   * These settings as system properties, to hand to a child process; secrets are not among them (they would show on
+   * its command line): hand the child {@link KafkaClientSecurity#applySecretsTo its environment} too.
+   */
   public List<String> asSystemProperties() {
-    return List.of(
+    List<String> p = new ArrayList<>(List.of(
         "-Dconclave.kafka.bootstrap-servers=" + bootstrapServers,
         "-Dconclave.registry.url=" + registry.url(),
         "-Dconclave.registry.auto-register=" + registry.autoRegister(),
@@ -154,6 +177,8 @@ public record ConclaveSettings(String bootstrapServers, RegistrySettings registr
         "-Dconclave.group.heartbeat-interval-ms=" + groups.heartbeat().toMillis(),
         "-Dconclave.group.max-poll-interval-ms=" + groups.maxPollInterval().toMillis(),
         "-Dconclave.snapshot.every=" + snapshotEvery,
-        "-Dconclave.saga.deadline-grace-ms=" + deadlineGrace.toMillis());
+        "-Dconclave.saga.deadline-grace-ms=" + deadlineGrace.toMillis()));
+    p.addAll(kafkaSecurity.asSystemProperties());
+    return List.copyOf(p);
   }
 }

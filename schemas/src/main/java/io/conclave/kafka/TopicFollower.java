@@ -36,12 +36,12 @@ public final class TopicFollower implements AutoCloseable {
    * @param withoutIt what the process goes without if the follower stops, for the log line that says so
    * @param onRecord  called with each record, tombstones included, in each partition's order
    */
-  public TopicFollower(String bootstrapServers, String topic, String name, String withoutIt,
+  public TopicFollower(KafkaAccess kafka, String topic, String name, String withoutIt,
                        Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
     this.topic = Objects.requireNonNull(topic, "topic");
     this.withoutIt = Objects.requireNonNull(withoutIt, "withoutIt");
     this.onRecord = Objects.requireNonNull(onRecord, "onRecord");
-    this.consumer = new KafkaConsumer<>(ClientConfigs.consumer(bootstrapServers, null));
+    this.consumer = new KafkaConsumer<>(ClientConfigs.consumer(kafka, null));
     this.thread = new Thread(this::run, name);
     thread.setDaemon(true);
   }

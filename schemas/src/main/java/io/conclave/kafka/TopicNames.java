@@ -66,6 +66,34 @@ public record TopicNames(String prefix) {
     return prefix + ".compensations." + agentType(agentType);
   }
 
+  /** The coordinators' consumer group. */
+  public String coordinatorGroup() {
+    return prefix + "-coordinator";
+  }
+
+  /** The shard leaders' transactional ids: this, a dash, and the shard (or a warm-up's id). */
+  public String coordinatorTransactionalIds() {
+    return prefix + "-coordinator-shard";
+  }
+
+  /** The consumer group of an agent type's workers. */
+  public String workerGroup(String agentType) {
+    return prefix + "-worker-" + agentType(agentType);
+  }
+
+  /** The transactional ids of an agent type's workers: this, a dash, and the partition (or a warm-up's id). */
+  public String workerTransactionalIds(String agentType) {
+    return prefix + "-worker-" + agentType(agentType);
+  }
+
+  /**
+   * The projections' Kafka Streams application id: their consumer group, and the prefix of their internal topics and
+   * transactional ids.
+   */
+  public String projectionsApplicationId() {
+    return prefix + "-projections";
+  }
+
   private static String agentType(String agentType) {
     if (agentType == null || !LEGAL.matcher(agentType).matches()) {
       throw new IllegalArgumentException("agent type may only contain letters, digits, '.', '_' and '-': " + agentType);

@@ -77,9 +77,9 @@ public final class TopicReplay {
    * @throws UnknownTopicException    if there is no such topic
    * @throws IllegalArgumentException if the topic has no such partition
    */
-  public static long read(String bootstrapServers, Request request, Predicate<ConsumerRecord<byte[], byte[]>> filter,
+  public static long read(KafkaAccess kafka, Request request, Predicate<ConsumerRecord<byte[], byte[]>> filter,
                           Consumer<ConsumerRecord<byte[], byte[]>> sink) {
-    Map<String, Object> config = ClientConfigs.consumer(bootstrapServers, null);
+    Map<String, Object> config = ClientConfigs.consumer(kafka, null);
     // asking for a topic's partitions must never create it
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     try (var consumer = new KafkaConsumer<byte[], byte[]>(config)) {

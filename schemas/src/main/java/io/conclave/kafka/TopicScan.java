@@ -34,8 +34,8 @@ public final class TopicScan implements AutoCloseable {
   /** Only asks where partitions end, counting records of open transactions. */
   private final KafkaConsumer<byte[], byte[]> written;
 
-  public TopicScan(String bootstrapServers) {
-    Map<String, Object> config = ClientConfigs.consumer(bootstrapServers, null);
+  public TopicScan(KafkaAccess kafka) {
+    Map<String, Object> config = ClientConfigs.consumer(kafka, null);
     // a fetch parked at the end of a partition would hold up the next request on the connection (the broker answers
     // one request per connection at a time): a scan wants answers, not long polls
     config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
@@ -48,9 +48,9 @@ public final class TopicScan implements AutoCloseable {
   }
 
   /** A one-off scan with a consumer of its own. */
-  public static void scan(String bootstrapServers, TopicPartition tp, long from, long until,
+  public static void scan(KafkaAccess kafka, TopicPartition tp, long from, long until,
                           Consumer<ConsumerRecord<byte[], byte[]>> visitor) {
-    try (TopicScan scan = new TopicScan(bootstrapServers)) {
+    try (TopicScan scan = new TopicScan(kafka)) {
       scan.scan(tp, from, until, visitor);
     }
   }

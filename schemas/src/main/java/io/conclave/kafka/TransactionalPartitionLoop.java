@@ -134,18 +134,18 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
    *                       (so it does not need their committed offsets): a batch of only these records whose handling
    *                       writes nothing costs no transaction; their offsets are committed with the next one that does
    */
-  public record Options(String name, String bootstrapServers, List<String> topics, String groupId,
+  public record Options(String name, KafkaAccess kafka, List<String> topics, String groupId,
                         String transactionalIdPrefix, String deadLetterTopic, Map<String, Object> consumerOverrides,
                         Set<String> followedTopics) {
-    public Options(String name, String bootstrapServers, List<String> topics, String groupId,
+    public Options(String name, KafkaAccess kafka, List<String> topics, String groupId,
                    String transactionalIdPrefix, String deadLetterTopic, Map<String, Object> consumerOverrides) {
-      this(name, bootstrapServers, topics, groupId, transactionalIdPrefix, deadLetterTopic, consumerOverrides, Set.of());
+      this(name, kafka, topics, groupId, transactionalIdPrefix, deadLetterTopic, consumerOverrides, Set.of());
     }
 
     public Options {
       followedTopics = Set.copyOf(followedTopics);
       Objects.requireNonNull(name, "name");
-      Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+      Objects.requireNonNull(kafka, "kafka");
       topics = List.copyOf(topics);
       if (topics.isEmpty()) {
         throw new IllegalArgumentException("a loop consumes at least one topic");
@@ -196,7 +196,7 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     this.deadLetterWriter = deadLetterWriter;
     this.handler = handler;
     this.clock = clock;
-    Map<String, Object> consumerConfig = ClientConfigs.consumer(options.bootstrapServers(), options.groupId());
+    Map<String, Object> consumerConfig = ClientConfigs.consumer(options.kafka(), options.groupId());
     consumerConfig.putAll(options.consumerOverrides());
     if (options.topics().size() > 1) {
       consumerConfig.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CoPartitionedAssignor.class.getName());
@@ -521,7 +521,7 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     long t0 = System.nanoTime();
     String warmId = options.transactionalIdPrefix() + "-warmup-" + UUID.randomUUID();
     try (Producer<byte[], byte[]> p =
-             new KafkaProducer<>(ClientConfigs.transactionalProducer(options.bootstrapServers(), warmId))) {
+             new KafkaProducer<>(ClientConfigs.transactionalProducer(options.kafka(), warmId))) {
       p.initTransactions();
       p.beginTransaction();
       p.commitTransaction();
@@ -592,7 +592,7 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   private Producer<byte[], byte[]> fence(int partition) {
     String txId = options.transactionalIdPrefix() + "-" + partition;
     Producer<byte[], byte[]> producer =
-        new KafkaProducer<>(ClientConfigs.transactionalProducer(options.bootstrapServers(), txId));
+        new KafkaProducer<>(ClientConfigs.transactionalProducer(options.kafka(), txId));
     synchronized (this) {
       producers.put(partition, producer);
     }

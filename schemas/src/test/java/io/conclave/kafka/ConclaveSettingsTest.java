@@ -188,4 +188,43 @@ class ConclaveSettingsTest {
             () -> ConclaveSettings.from(Map.of(), Map.of("conclave.snapshot.every", "-1")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("conclave.snapshot.every");
   }
+
+  @Test
+  void kafkaSecurityIsPlaintextByDefaultAndScramFromTheEnvironmentBuildsTheJaasConfig() {
+    // when
+    ConclaveSettings plain = ConclaveSettings.from(Map.of(), Map.of());
+    ConclaveSettings scram = ConclaveSettings.from(Map.of("KAFKA_SECURITY_PROTOCOL", "sasl_plaintext",
+        "KAFKA_SASL_USERNAME", "research", "KAFKA_SASL_PASSWORD", "hunter2"),
+        Map.of("conclave.kafka.client.client.dns.lookup", "use_all_dns_ips"));
+
+    // then
+    assertThat(plain.kafka().clientProperties()).containsEntry("security.protocol", "PLAINTEXT")
+        .doesNotContainKey("sasl.jaas.config");
+    assertThat(scram.kafka().clientProperties())
+        .containsEntry("bootstrap.servers", ConclaveSettings.DEFAULT_BOOTSTRAP)
+        .containsEntry("security.protocol", "SASL_PLAINTEXT")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+        .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+            + "username=\"research\" password=\"hunter2\";")
+        .containsEntry("client.dns.lookup", "use_all_dns_ips");
+    assertThat(ClientConfigs.transactionalProducer(scram.kafka(), "t")).containsEntry("security.protocol",
+        "SASL_PLAINTEXT");
+    assertThat(scram.kafkaSecurity().principal()).isEqualTo("User:research");
+    assertThat(scram.toString()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void incompleteOrContradictoryKafkaSecurityIsRefusedWithWhatToSet() {
+    assertThatThrownBy(() -> ConclaveSettings.from(Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+        "KAFKA_SASL_USERNAME", "research"), Map.of()))
+        .hasMessageContaining("needs the password of user 'research'").hasMessageContaining("KAFKA_SASL_PASSWORD");
+    assertThatThrownBy(() -> ConclaveSettings.from(Map.of("KAFKA_SECURITY_PROTOCOL", "KERBEROS"), Map.of()))
+        .hasMessageContaining("must be one of [PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL]");
+    assertThatThrownBy(() -> ConclaveSettings.from(Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+        "KAFKA_SASL_MECHANISM", "GSSAPI", "KAFKA_SASL_USERNAME", "r", "KAFKA_SASL_PASSWORD", "p"), Map.of()))
+        .hasMessageContaining("KAFKA_SASL_MECHANISM must be one of");
+    assertThatThrownBy(() -> ConclaveSettings.from(Map.of(),
+        Map.of("conclave.kafka.client.sasl.jaas.config", "x")))
+        .hasMessageContaining("is not a pass-through property");
+  }
 }

@@ -1,5 +1,7 @@
 package io.conclave.launcher;
 
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.KafkaClientSecurity;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,15 +32,38 @@ final class ChildProcess {
 
   static ChildProcess start(String name, String mainClass, List<String> systemProperties, List<String> args,
                             PrintStream out) {
-    return start(name, mainClass, systemProperties, args, Map.of(), out);
+    return start(name, mainClass, systemProperties, KafkaClientSecurity.plaintext(), args, Map.of(), out);
+  }
+
+  static ChildProcess start(String name, String mainClass, List<String> systemProperties,
+                            KafkaClientSecurity kafkaSecurity, List<String> args, PrintStream out) {
+    return start(name, mainClass, systemProperties, kafkaSecurity, args, Map.of(), out);
   }
 
   /**
-   * As {@link #start(String, String, List, List, PrintStream)}, with {@code environment} added to this process's
-   * environment: the way to hand a child a secret, which a system property would show to anyone listing processes.
+   * Starts a service. {@code systemProperties} hold no secret ({@link ConclaveSettings#asSystemProperties()}): the
+   * secrets of {@code kafkaSecurity}, and {@code environment} (the way to hand a child any other secret), go into the
+   * child's environment, where {@code ps} does not show them, replacing any this JVM's environment holds.
    */
-  static ChildProcess start(String name, String mainClass, List<String> systemProperties, List<String> args,
-                            Map<String, String> environment, PrintStream out) {
+  static ChildProcess start(String name, String mainClass, List<String> systemProperties,
+                            KafkaClientSecurity kafkaSecurity, List<String> args, Map<String, String> environment,
+                            PrintStream out) {
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command(mainClass, systemProperties, args)).redirectErrorStream(true);
+      kafkaSecurity.applySecretsTo(builder.environment());
+      builder.environment().putAll(environment);
+      Process p = builder.start();
+      Thread pump = new Thread(() -> copy(name, p, out), name + "-output");
+      pump.setDaemon(true);
+      pump.start();
+      return new ChildProcess(name, p);
+    } catch (IOException e) {
+      throw new IllegalStateException("could not start " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The command line of a service: the JVM, its options, the system properties, the class path, main and args. */
+  static List<String> command(String mainClass, List<String> systemProperties, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions(mainClass));
@@ -54,17 +79,7 @@ final class ChildProcess {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(mainClass);
     cmd.addAll(args);
-    try {
-      ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
-      builder.environment().putAll(environment);
-      Process p = builder.start();
-      Thread pump = new Thread(() -> copy(name, p, out), name + "-output");
-      pump.setDaemon(true);
-      pump.start();
-      return new ChildProcess(name, p);
-    } catch (IOException e) {
-      throw new IllegalStateException("could not start " + name + ": " + e.getMessage(), e);
-    }
+    return cmd;
   }
 
   /**

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     description = "Coordination backbone for multi-agent AI systems on Apache Kafka.",
     subcommands = {DevCommand.class, TaskCommand.class, SagaCommand.class, DecisionsCommand.class, ReplayCommand.class,
         TopicsCommand.class, GroupsCommand.class, ProjectionsCommand.class, RedriveCommand.class,
-        DeadLettersCommand.class, TokenCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        DeadLettersCommand.class, TokenCommand.class, AclsCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class ConclaveCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

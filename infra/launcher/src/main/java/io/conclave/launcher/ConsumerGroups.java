@@ -1,11 +1,12 @@
 package io.conclave.launcher;
 
+import io.conclave.kafka.ClientConfigs;
+import io.conclave.kafka.KafkaAccess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.GroupState;
 
 /** Waits on consumer groups, so that a benchmark measures members that have settled rather than a rebalance. */
@@ -18,10 +19,10 @@ final class ConsumerGroups {
    *
    * @throws IllegalStateException if one is not within {@code timeout}
    */
-  static void awaitStable(String bootstrapServers, List<String> groups, int members, Duration timeout)
+  static void awaitStable(KafkaAccess kafka, List<String> groups, int members, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    try (Admin admin = Admin.create(ClientConfigs.admin(kafka))) {
       while (System.nanoTime() < deadline) {
         try {
           var described = admin.describeConsumerGroups(groups).all().get();

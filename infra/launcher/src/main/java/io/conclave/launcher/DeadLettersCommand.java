@@ -40,7 +40,7 @@ final class DeadLettersCommand {
       ConclaveSettings settings = Endpoints.resolve();
       TopicPartition at = new TopicPartition(settings.topics().deadLetters(), partition);
       List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-      try (TopicScan scan = new TopicScan(settings.bootstrapServers())) {
+      try (TopicScan scan = new TopicScan(settings.kafka())) {
         // an offset past the end would be waited for
         if (offset >= scan.beginningOffset(at) && offset < scan.endOffset(at)) {
           scan.scan(at, offset, offset + 1, found::add);
@@ -55,7 +55,7 @@ final class DeadLettersCommand {
       ProducerRecord<byte[], byte[]> again = new ProducerRecord<>(letter.sourceTopic(), letter.sourcePartition(),
           letter.key(), letter.value());
       again.headers().add(DeadLetters.REDRIVEN_FROM, (at + "@" + offset).getBytes(StandardCharsets.UTF_8));
-      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
         RecordMetadata written = producer.send(again).get();
         System.out.printf("re-drove %s@%d (%s: %s) to %s-%d@%d%n", at, offset, letter.errorClass(),
             letter.errorMessage(), written.topic(), written.partition(), written.offset());

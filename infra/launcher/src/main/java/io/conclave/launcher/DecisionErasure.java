@@ -35,7 +35,7 @@ final class DecisionErasure {
     int partition = Partitioning.of(agentId, settings.partitions());
     Deserializer<DecisionKey> keys = new ConclaveSerdes(settings.registry()).decisionKey().deserializer();
     Map<Long, byte[]> found = new LinkedHashMap<>();
-    TopicScan.scan(settings.bootstrapServers(), new TopicPartition(topic, partition), 0, -1, r -> {
+    TopicScan.scan(settings.kafka(), new TopicPartition(topic, partition), 0, -1, r -> {
       DecisionKey key = keys.deserialize(topic, r.key());
       if (key.agentId().equals(agentId)) {
         if (r.value() == null) {
@@ -45,7 +45,7 @@ final class DecisionErasure {
         }
       }
     });
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (byte[] key : found.values()) {
         sent.add(producer.send(new ProducerRecord<>(topic, partition, key, null)));

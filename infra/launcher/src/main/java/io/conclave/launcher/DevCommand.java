@@ -1,7 +1,9 @@
 package io.conclave.launcher;
 
+import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.ConclaveTopics;
+import io.conclave.kafka.KafkaClientSecurity;
 import io.conclave.kafka.TopicProvisioner;
 import io.conclave.schemas.SchemaCatalog;
 import io.conclave.testkit.EmbeddedKafka;
@@ -24,7 +26,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -98,18 +99,20 @@ final class DevCommand implements Callable<Integer> {
     // the schemas are registered: the services only look them up, so many processes starting together never race
     List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
     for (int i = 1; i <= coordinators; i++) {
-      children.add(ChildProcess.start("coordinator-" + i, "io.conclave.coordinator.Coordinator", props, out));
+      children.add(ChildProcess.start("coordinator-" + i, "io.conclave.coordinator.Coordinator", props,
+          settings.kafkaSecurity(), List.of(), out));
     }
     for (int i = 1; i <= workers; i++) {
-      children.add(ChildProcess.start("worker-" + i, "io.conclave.worker.AgentWorker", props, out));
+      children.add(ChildProcess.start("worker-" + i, "io.conclave.worker.AgentWorker", props,
+          settings.kafkaSecurity(), List.of(), out));
     }
     List<String> projectionProps = new ArrayList<>(props);
     projectionProps.add("-Dconclave.http.port=" + port);
     projectionProps.add("-Dconclave.state-dir=" + runDir.toAbsolutePath().resolve("streams"));
     String token = apiToken();
     ChildProcess projections = ChildProcess.start("projections", "io.conclave.projections.ProjectionsApplication",
-        projectionProps, List.of(), Map.of(API_TOKENS_ENV, projectionTokens(System.getenv(API_TOKENS_ENV), token)),
-        out);
+        projectionProps, settings.kafkaSecurity(), List.of(),
+        Map.of(API_TOKENS_ENV, projectionTokens(System.getenv(API_TOKENS_ENV), token)), out);
     children.add(projections);
 
     String http = "http://127.0.0.1:" + port;
@@ -122,7 +125,7 @@ final class DevCommand implements Callable<Integer> {
   }
 
   private void provision(ConclaveSettings settings) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+    try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
       var report = new TopicProvisioner(admin).ensureOrThrow(ConclaveTopics.declarations(settings));
       out.printf("topics: %d created, %d already there%n", report.created().size(), report.unchanged().size());
     }
@@ -170,7 +173,11 @@ final class DevCommand implements Callable<Integer> {
     out.println("Conclave is running. Ctrl-C stops everything.");
     out.printf("  HTTP API         %s   (POST /tasks, GET /tasks/{id}, GET /agents/{id}/decisions, "
         + "GET /agents/{id}/state)%n", http);
-    out.printf("  Kafka            %s%s%n", bootstrap, ownKafka ? "   (embedded)" : "");
+    KafkaClientSecurity security = settings.kafkaSecurity();
+    // the protocol and the user, never a password
+    out.printf("  Kafka            %s%s%s%n", bootstrap, ownKafka ? "   (embedded)" : "",
+        security.sasl() ? "   (" + security.protocol() + " as " + security.principal() + ")"
+            : security.protocol().equals("PLAINTEXT") ? "" : "   (" + security.protocol() + ")");
     out.printf("  Schema registry  %s%s%n", registry, ownRegistry ? "   (embedded)" : "");
     out.printf("  Topics           %s.*   (%d partitions)%n", settings.topics().prefix(), settings.partitions());
     out.printf("  API token        in %s   (writes: curl -H \"Authorization: Bearer $(bin/conclave token)\")%n",

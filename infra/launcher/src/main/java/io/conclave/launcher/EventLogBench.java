@@ -219,7 +219,7 @@ final class EventLogBench extends StackBenchmark {
 
   /** Reads a partition from its beginning to its end as bytes; returns the records read. */
   private static long readAll(ConclaveSettings settings, TopicPartition tp) {
-    Map<String, Object> config = ClientConfigs.consumer(settings.bootstrapServers(), null);
+    Map<String, Object> config = ClientConfigs.consumer(settings.kafka(), null);
     config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5); // as the event log's reader
     long n = 0;
     try (var consumer = new KafkaConsumer<byte[], byte[]>(config)) {
@@ -248,7 +248,7 @@ final class EventLogBench extends StackBenchmark {
         this.journal = new AgentJournal<>(agentId, Tally.FOLD, logs.current(agentId, Tally.FOLD),
             settings.snapshotEvery());
       }
-      this.producer = new KafkaProducer<>(ClientConfigs.transactionalProducer(settings.bootstrapServers(),
+      this.producer = new KafkaProducer<>(ClientConfigs.transactionalProducer(settings.kafka(),
           settings.topics().prefix() + "-append-" + agentId));
       producer.initTransactions();
     }
@@ -310,7 +310,7 @@ final class EventLogBench extends StackBenchmark {
       this.topic = topic;
       this.keySize = Math.max(keySize, Long.BYTES);
       this.value = new byte[valueSize];
-      this.producer = new KafkaProducer<>(ClientConfigs.transactionalProducer(settings.bootstrapServers(),
+      this.producer = new KafkaProducer<>(ClientConfigs.transactionalProducer(settings.kafka(),
           topic + "-append"));
       producer.initTransactions();
     }

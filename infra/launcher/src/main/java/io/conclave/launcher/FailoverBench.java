@@ -135,7 +135,7 @@ final class FailoverBench extends StackBenchmark {
     }
 
     private void awaitMembers(int count) throws InterruptedException {
-      ConsumerGroups.awaitStable(settings.bootstrapServers(), List.of(group()), count, WAIT);
+      ConsumerGroups.awaitStable(settings.kafka(), List.of(group()), count, WAIT);
     }
 
     void stopAll() {
@@ -164,7 +164,7 @@ final class FailoverBench extends StackBenchmark {
     @Override
     ChildProcess start() {
       ChildProcess c = ChildProcess.start("coordinator", "io.conclave.coordinator.Coordinator",
-          settings.withAutoRegister(false).asSystemProperties(), output);
+          settings.withAutoRegister(false).asSystemProperties(), settings.kafkaSecurity(), List.of(), output);
       all.add(c);
       return c;
     }
@@ -186,7 +186,7 @@ final class FailoverBench extends StackBenchmark {
     private Optional<LeaderElected> latest() {
       String topic = settings.topics().leadership();
       LeaderElected[] last = {null};
-      TopicScan.scan(settings.bootstrapServers(), new TopicPartition(topic, 0), 0, -1,
+      TopicScan.scan(settings.kafka(), new TopicPartition(topic, 0), 0, -1,
           r -> last[0] = reader.deserialize(topic, r.value()));
       return Optional.ofNullable(last[0]);
     }
@@ -215,7 +215,7 @@ final class FailoverBench extends StackBenchmark {
         }
       };
       List<String> props = new ArrayList<>(settings.asSystemProperties());
-      ChildProcess c = ChildProcess.start("raw", RawGroupMember.class.getName(), props,
+      ChildProcess c = ChildProcess.start("raw", RawGroupMember.class.getName(), props, settings.kafkaSecurity(),
           List.of(settings.topics().tasks(), group()), capture);
       lines.put(c, queue);
       all.add(c);

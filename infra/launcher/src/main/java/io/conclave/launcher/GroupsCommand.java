@@ -1,5 +1,6 @@
 package io.conclave.launcher;
 
+import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.GroupReset;
 import io.conclave.kafka.LogPosition;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -62,7 +62,7 @@ final class GroupsCommand {
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
       LogPosition target = position(to.offset, to.time, "--to-time");
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+      try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
         printOffsets(GroupReset.reset(admin, group, ShortTopicNames.resolve(settings.topics(), topic), target));
       }
       return 0;

@@ -131,7 +131,7 @@ final class KnowledgeBench extends StackBenchmark {
     Random random = new Random(42);
     long t0 = System.nanoTime();
     try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.transactionalProducer(
-        settings.bootstrapServers(), settings.topics().prefix() + "-writer"))) {
+        settings.kafka(), settings.topics().prefix() + "-writer"))) {
       producer.initTransactions();
       for (int done = 0; done < deltas; ) {
         producer.beginTransaction();
@@ -169,7 +169,7 @@ final class KnowledgeBench extends StackBenchmark {
   /** Reads the whole topic once (decoding each value if a reader is given); returns records per second. */
   private double read(ConclaveSettings settings, Deserializer<KnowledgeDelta> reader) {
     String topic = settings.topics().knowledge();
-    Map<String, Object> config = ClientConfigs.consumer(settings.bootstrapServers(), null);
+    Map<String, Object> config = ClientConfigs.consumer(settings.kafka(), null);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000); // as Kafka Streams polls
     long n = 0;
     try (var consumer = new KafkaConsumer<byte[], byte[]>(config)) {
@@ -212,7 +212,7 @@ final class KnowledgeBench extends StackBenchmark {
     Properties props = new Properties();
     // the projections' settings (projections/src/main/resources/application.yml)
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.putAll(settings.kafka().clientProperties());
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
@@ -222,7 +222,7 @@ final class KnowledgeBench extends StackBenchmark {
     String topic = settings.topics().knowledge();
     AtomicLong runningAt = new AtomicLong();
     try (var streams = new KafkaStreams(topology(settings, serdes), props); Admin admin = stack.admin();
-         var probe = new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.bootstrapServers(), null))) {
+         var probe = new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.kafka(), null))) {
       Map<TopicPartition, Long> end = probe.endOffsets(partitions(topic));
       streams.setStateListener((now, before) -> {
         if (now == KafkaStreams.State.RUNNING) {

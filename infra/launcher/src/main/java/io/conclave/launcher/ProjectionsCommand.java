@@ -1,5 +1,6 @@
 package io.conclave.launcher;
 
+import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.LogPosition;
 import io.conclave.kafka.StreamsReset;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,7 +45,7 @@ final class ProjectionsCommand {
       LogPosition position = from.offset == null && from.time == null ? LogPosition.beginning()
           : GroupsCommand.position(from.offset, from.time, "--from-time");
       String application = applicationId != null ? applicationId : ProjectionTopology.applicationId(settings.topics());
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+      try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
         var outcome = StreamsReset.reset(admin, application, ProjectionTopology.inputTopics(settings.topics()), position,
             Duration.ofSeconds(30));
         GroupsCommand.printOffsets(outcome.offsets());

@@ -23,7 +23,7 @@ public final class RawGroupMember {
   public static void main(String[] args) throws InterruptedException {
     ConclaveSettings settings = ConclaveSettings.fromEnvironment();
     String topic = args[0];
-    Map<String, Object> config = ClientConfigs.consumer(settings.bootstrapServers(), args[1]);
+    Map<String, Object> config = ClientConfigs.consumer(settings.kafka(), args[1]);
     config.putAll(settings.groups().consumerConfig());
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config);
     CountDownLatch closed = new CountDownLatch(1);

@@ -58,7 +58,7 @@ final class RedriveCommand implements Callable<Integer> {
     ConclaveRecords records = new ConclaveRecords(settings, serdes);
     List<RedrivenStep> done = new ArrayList<>();
     try (SagaRecording recording = new SagaRecording(settings, serdes);
-         var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+         var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       SagaRecording.Saga saga = recording.saga(sagaOrTaskId);
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       String input = recording.prompt(saga.taskId());

@@ -79,7 +79,7 @@ final class ReplayCommand implements Callable<Integer> {
     var request = new TopicReplay.Request(topic, partition == null ? OptionalInt.empty() : OptionalInt.of(partition),
         from, max == null ? Long.MAX_VALUE : max, follow);
     var json = new RecordJson(new ConclaveSerdes(settings.registry()));
-    TopicReplay.read(settings.bootstrapServers(), request, filter, r -> System.out.println(json.toJson(r).toString()));
+    TopicReplay.read(settings.kafka(), request, filter, r -> System.out.println(json.toJson(r).toString()));
     return 0;
   }
 }

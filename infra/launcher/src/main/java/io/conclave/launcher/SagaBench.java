@@ -14,6 +14,7 @@ import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.KafkaAccess;
 import io.conclave.kafka.TopicDeclaration;
 import io.conclave.kafka.TopicProvisioner;
 import io.conclave.schemas.ConclaveSerdes;
@@ -155,8 +156,8 @@ final class SagaBench extends StackBenchmark {
       List<BenchFigure> rows;
       try (var conclave = new ConclaveChain(settings, records, plan);
            var raw = new RawChain(stack, settings, rawHops, taskBytes, commandBytes);
-           var conclaveProbe = new Probe(conclave, settings.bootstrapServers());
-           var rawProbe = new Probe(raw, settings.bootstrapServers())) {
+           var conclaveProbe = new Probe(conclave, settings.kafka());
+           var rawProbe = new Probe(raw, settings.kafka())) {
         out.printf("stack and both sides up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         warmUp(List.of(conclaveProbe, rawProbe), n, b, perSecond);
         for (int r = 1; r <= repetitions; r++) {
@@ -445,7 +446,7 @@ final class SagaBench extends StackBenchmark {
    */
   private static final class RawHop implements AutoCloseable {
     private final String name;
-    private final String bootstrapServers;
+    private final KafkaAccess kafka;
     private final String in;
     private final String out;
     private final byte[] payload;
@@ -458,11 +459,11 @@ final class SagaBench extends StackBenchmark {
     RawHop(ConclaveSettings settings, String in, String out, String group, Map<String, Object> overrides,
            byte[] payload) {
       this.name = group;
-      this.bootstrapServers = settings.bootstrapServers();
+      this.kafka = settings.kafka();
       this.in = in;
       this.out = out;
       this.payload = payload;
-      Map<String, Object> config = ClientConfigs.consumer(bootstrapServers, group);
+      Map<String, Object> config = ClientConfigs.consumer(kafka, group);
       config.putAll(settings.groups().consumerConfig());
       config.putAll(overrides);
       this.consumer = new KafkaConsumer<>(config);
@@ -481,7 +482,7 @@ final class SagaBench extends StackBenchmark {
           public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             for (TopicPartition tp : partitions) {
               Producer<byte[], byte[]> p = new KafkaProducer<>(
-                  ClientConfigs.transactionalProducer(bootstrapServers, name + "-" + tp.partition()));
+                  ClientConfigs.transactionalProducer(kafka, name + "-" + tp.partition()));
               p.initTransactions();
               producers.put(tp.partition(), p);
             }
@@ -546,10 +547,10 @@ final class SagaBench extends StackBenchmark {
     final List<List<Double>> latencies = new ArrayList<>();
     final List<Double> throughputs = new ArrayList<>();
 
-    Probe(Chain chain, String bootstrapServers) throws InterruptedException {
+    Probe(Chain chain, KafkaAccess kafka) throws InterruptedException {
       this.chain = chain;
-      this.submitter = new KafkaProducer<>(ClientConfigs.producer(bootstrapServers));
-      this.observer = new KafkaConsumer<>(ClientConfigs.consumer(bootstrapServers, null));
+      this.submitter = new KafkaProducer<>(ClientConfigs.producer(kafka));
+      this.observer = new KafkaConsumer<>(ClientConfigs.consumer(kafka, null));
       List<TopicPartition> partitions = partitionsOf(observer, chain.completedTopic());
       observer.assign(partitions);
       observer.seekToEnd(partitions);

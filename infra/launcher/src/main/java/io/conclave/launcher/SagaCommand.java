@@ -124,7 +124,7 @@ final class SagaCommand {
   }
 
   private static void write(ConclaveSettings settings, ProducerRecord<byte[], byte[]> record) throws Exception {
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       producer.send(record).get(30, TimeUnit.SECONDS);
     }
   }

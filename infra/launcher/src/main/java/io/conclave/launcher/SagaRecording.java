@@ -36,7 +36,7 @@ final class SagaRecording implements AutoCloseable {
   SagaRecording(ConclaveSettings settings, ConclaveSerdes serdes) {
     this.settings = settings;
     this.serdes = serdes;
-    this.scan = new TopicScan(settings.bootstrapServers());
+    this.scan = new TopicScan(settings.kafka());
     this.logs = new AgentLogs(settings, serdes);
   }
 

@@ -139,18 +139,19 @@ final class ScaleBench extends StackBenchmark {
         .step("write", "draft", "unpublish").build().steps();
     List<String> workerGroups = plan.stream().map(step -> AgentWorker.groupId(settings, step.agentType())).toList();
     List<ChildProcess> processes = new ArrayList<>();
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()));
+    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()));
          var completions = new Completions(settings)) {
       // a process of its own, like the workers, so that its memory is its own
       ChildProcess coordinator = ChildProcess.start("coordinator", "io.conclave.coordinator.Coordinator", props,
-          children);
+          settings.kafkaSecurity(), List.of(), children);
       processes.add(coordinator);
       for (int i = 0; i < workerCount; i++) {
-        processes.add(ChildProcess.start("worker-" + i, "io.conclave.worker.AgentWorker", props, children));
+        processes.add(ChildProcess.start("worker-" + i, "io.conclave.worker.AgentWorker", props,
+            settings.kafkaSecurity(), List.of(), children));
       }
       // a rebalance within a measured window would time the take-overs, not the workers
-      ConsumerGroups.awaitStable(settings.bootstrapServers(), List.of(Coordinator.groupId(settings)), 1, SETTLE);
-      ConsumerGroups.awaitStable(settings.bootstrapServers(), workerGroups, workerCount, SETTLE);
+      ConsumerGroups.awaitStable(settings.kafka(), List.of(Coordinator.groupId(settings)), 1, SETTLE);
+      ConsumerGroups.awaitStable(settings.kafka(), workerGroups, workerCount, SETTLE);
       var load = new ClosedLoop(producer, records, plan, completions, IN_FLIGHT_PER_PARTITION * partitions);
       load.await(sagas); // warm-up window
       List<Double> rates = new ArrayList<>();
@@ -235,7 +236,7 @@ final class ScaleBench extends StackBenchmark {
 
     Completions(ConclaveSettings settings) {
       this.topic = settings.topics().sagaEvents();
-      this.consumer = new KafkaConsumer<>(ClientConfigs.consumer(settings.bootstrapServers(), null));
+      this.consumer = new KafkaConsumer<>(ClientConfigs.consumer(settings.kafka(), null));
       this.reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
       List<TopicPartition> all = new ArrayList<>();
       for (int p = 0; p < settings.partitions(); p++) {

@@ -40,7 +40,7 @@ final class TaskCommand {
       var task = new TaskSubmission(id == null ? UUID.randomUUID().toString() : id, String.join(" ", prompt),
           Clock.systemUTC().instant(), Optional.empty(), tenant);
       var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
         RecordMetadata written = producer.send(records.task(task)).get(30, TimeUnit.SECONDS);
         System.out.println(task.taskId());
         System.err.printf("submitted to %s-%d@%d%n", written.topic(), written.partition(), written.offset());

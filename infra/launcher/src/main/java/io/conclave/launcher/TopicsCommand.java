@@ -1,5 +1,6 @@
 package io.conclave.launcher;
 
+import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.ConclaveTopics;
 import io.conclave.kafka.TopicProvisioner;
@@ -7,7 +8,6 @@ import io.conclave.schemas.SchemaCatalog;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 
 /** {@code conclave topics create}: make the cluster hold Conclave's topics. */
@@ -20,7 +20,7 @@ final class TopicsCommand {
     @Override
     public Integer call() {
       ConclaveSettings settings = Endpoints.resolve();
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+      try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
         TopicProvisioner.Report report = new TopicProvisioner(admin).ensure(ConclaveTopics.declarations(settings));
         report.created().forEach(t -> System.out.println("created   " + t));
         report.unchanged().forEach(t -> System.out.println("unchanged " + t));

@@ -279,7 +279,7 @@ class AgentHistoryIT {
 
   private long count(String topic) {
     long[] n = {0};
-    try (TopicScan scan = new TopicScan(settings.bootstrapServers())) {
+    try (TopicScan scan = new TopicScan(settings.kafka())) {
       for (int p = 0; p < settings.partitions(); p++) {
         scan.scan(new TopicPartition(topic, p), 0, -1, r -> n[0]++);
       }

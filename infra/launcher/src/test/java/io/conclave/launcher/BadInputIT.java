@@ -345,7 +345,7 @@ class BadInputIT {
 
       // When: a tombstone (null value) for some key, then a valid task behind it on the same shard
       RecordMetadata tombstone;
-      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(own.bootstrapServers()))) {
+      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(own.kafka()))) {
         tombstone = producer.send(new ProducerRecord<>(topic, utf8("erased-1"), null)).get();
       }
       String taskId = "after-tombstone-0";
@@ -397,7 +397,7 @@ class BadInputIT {
   // ---------------------------------------------------------------------------------------------------------------
 
   private RecordMetadata produceRaw(ProducerRecord<byte[], byte[]> record) throws Exception {
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       return producer.send(record).get();
     }
   }
@@ -423,7 +423,7 @@ class BadInputIT {
     String topic = settings.topics().deadLetters();
     Deserializer<DeadLetter> reader = serdes.deadLetter().deserializer();
     List<DeadLetter> seen = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.bootstrapServers(), null))) {
+    try (var consumer = new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.kafka(), null))) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(partitions);

@@ -55,7 +55,7 @@ class BudgetIT {
     var budgets = new TokenBudgets(OptionalLong.of(SAGA_TOKENS), OptionalLong.empty(), Map.of("acme", ACME_TOKENS));
     List<ChildProcess> workers = new ArrayList<>();
     try (Coordinator coordinator = new Coordinator(settings, new OfflinePlanner(), budgets, Clock.systemUTC()).start();
-         var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+         var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       // two worker processes share every agent type; the offline model takes 30 ms an answer, so steps of many sagas
       // run at the same time on both
       List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());

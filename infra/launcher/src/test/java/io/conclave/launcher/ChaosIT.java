@@ -203,7 +203,7 @@ class ChaosIT {
         .step("fx-check", "fail-check", "undo").build().steps();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     List<CompletableFuture<Void>> answers = new ArrayList<>();
-    Map<String, Object> config = ClientConfigs.producer(settings.bootstrapServers());
+    Map<String, Object> config = ClientConfigs.producer(settings.kafka());
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
     try (var producer = new KafkaProducer<byte[], byte[]>(config)) {
       for (int n = 0; loading.get(); n++) {

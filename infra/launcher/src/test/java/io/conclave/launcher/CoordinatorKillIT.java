@@ -50,7 +50,7 @@ class CoordinatorKillIT {
       // When: tasks flow; a third of the way in, the leader of shard 0 is killed
       var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
       LeaderElected killed = null;
-      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
         for (int i = 0; i < TASKS; i++) {
           producer.send(records.task(new TaskSubmission("t-" + i, "task number " + i, Clock.systemUTC().instant())))
               .get(30, TimeUnit.SECONDS);

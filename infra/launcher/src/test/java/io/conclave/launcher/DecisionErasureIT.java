@@ -54,7 +54,7 @@ class DecisionErasureIT {
     String topic = settings.topics().decisions();
     var keys = new ConclaveSerdes(settings.registry()).decisionKey().deserializer();
     Map<Long, Boolean> latest = new HashMap<>();
-    TopicScan.scan(settings.bootstrapServers(),
+    TopicScan.scan(settings.kafka(),
         new TopicPartition(topic, Partitioning.of(agentId, settings.partitions())), 0, -1, r -> {
           DecisionKey key = keys.deserialize(topic, r.key());
           if (key.agentId().equals(agentId)) {

@@ -77,7 +77,7 @@ class GroupResetIT {
 
   private static void submit(ConclaveSettings settings, String... ids) throws Exception {
     var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       for (String id : ids) {
         producer.send(records.task(new TaskSubmission(id, "replay me", Clock.systemUTC().instant())))
             .get(30, TimeUnit.SECONDS);

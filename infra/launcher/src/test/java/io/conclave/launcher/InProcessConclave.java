@@ -43,6 +43,21 @@ final class InProcessConclave implements AutoCloseable {
     props.put("conclave.topic-prefix", settings.topics().prefix());
     props.put("conclave.agent-types", String.join(",", settings.agentTypes()));
     props.put("conclave.state-dir", Files.createTempDirectory("conclave-streams").toString());
+    // the Kafka security as a child would get it, the password included (this is the same process: no command line)
+    for (String arg : settings.kafkaSecurity().asSystemProperties()) {
+      String kv = arg.substring("-D".length());
+      props.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+    }
+    var security = settings.kafkaSecurity();
+    if (security.password() != null) {
+      props.put("conclave.kafka.sasl.password", security.password());
+    }
+    if (security.truststore() != null && security.truststore().password() != null) {
+      props.put("conclave.kafka.ssl.truststore.password", security.truststore().password());
+    }
+    if (security.keystore() != null && security.keystore().password() != null) {
+      props.put("conclave.kafka.ssl.keystore.password", security.keystore().password());
+    }
     props.put("conclave.security.tokens", Http.TOKENS);
     props.putAll(overrides);
     return ApplicationContext.run(EmbeddedServer.class, props);

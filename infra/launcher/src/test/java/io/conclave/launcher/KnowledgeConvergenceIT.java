@@ -65,7 +65,7 @@ class KnowledgeConvergenceIT {
     List<ChildProcess> children = new ArrayList<>();
     int[] ports = {Http.freePort(), Http.freePort()};
     try (Coordinator coordinator = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
-         var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+         var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       for (int i = 0; i < 3; i++) {
         children.add(ChildProcess.start("worker-" + i, "io.conclave.worker.AgentWorker", props, System.out));
       }

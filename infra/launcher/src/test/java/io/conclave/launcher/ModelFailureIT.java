@@ -57,7 +57,7 @@ class ModelFailureIT {
     List<ChildProcess> workers = new ArrayList<>();
     try (FakeModelServer model = new FakeModelServer();
          Coordinator coordinator = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
-         var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+         var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       model.then(Reply.answer("sources"), Reply.answer("analysis"), Reply.error(500, "model crashed"),
           Reply.error(503, "still down"));
       List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());

@@ -51,7 +51,7 @@ class ModelHangIT {
     List<ChildProcess> workers = new ArrayList<>();
     try (FakeModelServer model = new FakeModelServer();
          Coordinator coordinator = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
-         var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+         var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       for (int i = 0; i < 20; i++) {
         model.then(Reply.hang(release));
       }

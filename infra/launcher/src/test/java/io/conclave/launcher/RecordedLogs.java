@@ -40,7 +40,7 @@ final class RecordedLogs {
   /** Every record of a topic of {@code partitions} partitions (tombstones left out), partition after partition. */
   static <T> List<T> all(ConclaveSettings settings, String topic, int partitions, Deserializer<T> reader) {
     List<T> out = new ArrayList<>();
-    try (TopicScan scan = new TopicScan(settings.bootstrapServers())) {
+    try (TopicScan scan = new TopicScan(settings.kafka())) {
       for (int p = 0; p < partitions; p++) {
         scan.scan(new TopicPartition(topic, p), 0, -1, r -> {
           if (r.value() != null) {
@@ -81,7 +81,7 @@ final class RecordedLogs {
     var reader = new ConclaveSerdes(settings.registry()).decision().deserializer();
     List<Logged> out = new ArrayList<>();
     TopicPartition tp = new TopicPartition(topic, Partitioning.of(agentId, settings.partitions()));
-    TopicScan.scan(settings.bootstrapServers(), tp, 0, -1, r -> {
+    TopicScan.scan(settings.kafka(), tp, 0, -1, r -> {
       if (r.value() != null) {
         Decision d = reader.deserialize(topic, r.value());
         if (d.agentId().equals(agentId)) {

@@ -48,7 +48,7 @@ class RegistryOutageIT {
           registry.url());
       SchemaCatalog.registerAll(settings);
       List<AutoCloseable> running = new ArrayList<>();
-      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
         EmbeddedServer warmProjections = InProcessConclave.startProjections(settings);
         running.add(warmProjections);
         Http warm = new Http("http://127.0.0.1:" + warmProjections.getPort());

@@ -64,7 +64,7 @@ class ReplayIT {
     // in the past, one second apart, interleaved across partitions: record i of partition p is at base + 3i + p s
     base = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
     var values = new ConclaveSerdes(settings.registry()).taskSubmission().serializer();
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       for (int i = 0; i < PER_PARTITION; i++) {
         for (int p = 0; p < settings.partitions(); p++) {
           long timestamp = base.plusSeconds(3L * i + p).toEpochMilli();
@@ -150,7 +150,7 @@ class ReplayIT {
     // the same objects as the replay CLI prints, and as RecordJson makes
     var recordJson = new RecordJson(new ConclaveSerdes(settings.registry()));
     List<String> direct = new ArrayList<>();
-    TopicReplay.read(settings.bootstrapServers(), TopicReplay.Request.of(topic, new LogPosition.Offset(1))
+    TopicReplay.read(settings.kafka(), TopicReplay.Request.of(topic, new LogPosition.Offset(1))
         .withPartition(1), r -> true, r -> direct.add(recordJson.toJson(r).toString()));
     List<String> overHttp = new ArrayList<>();
     onePartition.forEach(n -> overHttp.add(n.toString()));
@@ -189,7 +189,7 @@ class ReplayIT {
     List<Written> read = new ArrayList<>();
     var keys = StandardCharsets.UTF_8;
     var values = new ConclaveSerdes(settings.registry()).taskSubmission().deserializer();
-    TopicReplay.read(settings.bootstrapServers(), request, r -> true, r -> read.add(new Written(r.partition(),
+    TopicReplay.read(settings.kafka(), request, r -> true, r -> read.add(new Written(r.partition(),
         r.offset(), r.timestamp(), new String(r.key(), keys), values.deserialize(r.topic(), r.value()).taskId())));
     read.sort(ORDER);
     return read;

@@ -62,7 +62,7 @@ class SagaIT {
   void start(ConclaveStack stack) throws Exception {
     settings = stack.prepare(sagaSettings(stack, "saga"));
     records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-    producer = new KafkaProducer<>(ClientConfigs.producer(settings.bootstrapServers()));
+    producer = new KafkaProducer<>(ClientConfigs.producer(settings.kafka()));
     ledger = Files.createTempFile("effects", ".ledger");
     System.setProperty(EffectLedger.PROPERTY, ledger.toString());
     coordinator = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
@@ -399,7 +399,7 @@ class SagaIT {
     String topic = settings.topics().deadLetters();
     var reader = new ConclaveSerdes(settings.registry()).deadLetter().deserializer();
     List<DeadLetter> out = new ArrayList<>();
-    TopicScan.scan(settings.bootstrapServers(), new TopicPartition(topic, 0), 0, -1,
+    TopicScan.scan(settings.kafka(), new TopicPartition(topic, 0), 0, -1,
         r -> out.add(reader.deserialize(topic, r.value())));
     return out;
   }

@@ -48,7 +48,7 @@ class SagaWorkerKillIT {
     String taskId = "kill-1";
     String sagaId = "saga-" + taskId;
     try (Coordinator coordinator = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
-         var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+         var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       workers.add(ChildProcess.start("worker-1", "io.conclave.worker.AgentWorker", props, System.out));
       var plan = Saga.step("fx-research", "sleep-4000-gather", "undo").step("fx-analysis", "ok-analyze", "undo")
           .step("fx-write", "ok-draft", "undo").build().steps();

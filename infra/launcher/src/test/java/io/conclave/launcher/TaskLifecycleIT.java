@@ -174,7 +174,7 @@ class TaskLifecycleIT {
     var reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
     String topic = settings.topics().sagaEvents();
     List<SagaEvent> out = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.bootstrapServers(), null))) {
+    try (var consumer = new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.kafka(), null))) {
       int shard = Partitioning.of(sagaId.substring("saga-".length()), settings.partitions()); // the task's shard
       TopicPartition tp = new TopicPartition(topic, shard);
       consumer.assign(List.of(tp));

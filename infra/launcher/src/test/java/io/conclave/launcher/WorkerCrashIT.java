@@ -58,7 +58,7 @@ class WorkerCrashIT {
          Admin admin = stack.admin()) {
       workers.add(ChildProcess.start("worker-1", "io.conclave.worker.AgentWorker", props, System.out));
       var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
         for (int i = 0; i < TASKS; i++) {
           producer.send(records.task(new TaskSubmission("c-" + i, "question " + i, Clock.systemUTC().instant())));
         }
@@ -161,7 +161,7 @@ class WorkerCrashIT {
 
   /** Data records in the topics a consumer with this isolation level reads (aborted ones only read_uncommitted). */
   private static long records(ConclaveSettings settings, List<String> topics, String isolation) {
-    Map<String, Object> config = ClientConfigs.consumer(settings.bootstrapServers(), null);
+    Map<String, Object> config = ClientConfigs.consumer(settings.kafka(), null);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
     long n = 0;
     try (var consumer = new KafkaConsumer<byte[], byte[]>(config)) {

@@ -1,14 +1,15 @@
 package io.conclave.testkit;
 
+import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.ConclaveTopics;
+import io.conclave.kafka.KafkaAccess;
 import io.conclave.kafka.TopicProvisioner;
 import io.conclave.schemas.SchemaCatalog;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * A real broker and a real registry, started together and stopped together. Each test class takes its own
@@ -34,7 +35,23 @@ public final class ConclaveStack implements AutoCloseable {
 
   /** Starts broker and registry; the registry's output goes to {@code logDir/registry.log}. */
   public static ConclaveStack start(Path logDir) {
-    EmbeddedKafka kafka = EmbeddedKafka.start();
+    return start(logDir, EmbeddedKafka.start());
+  }
+
+  /**
+   * Starts a broker that takes only SASL and authorizes with ACLs ({@link EmbeddedKafka#startWithSasl()}) and a
+   * registry; the settings of {@link #isolated} are the broker's super user's.
+   */
+  public static ConclaveStack startWithSasl(Path logDir) {
+    return start(logDir, EmbeddedKafka.startWithSasl());
+  }
+
+  /** As {@link #startWithSasl(Path)}, over TLS (SASL_SSL) with a certificate made for the test. */
+  public static ConclaveStack startWithSaslSsl(Path logDir) {
+    return start(logDir, EmbeddedKafka.startWithSasl(TestCertificates.create(logDir)));
+  }
+
+  private static ConclaveStack start(Path logDir, EmbeddedKafka kafka) {
     try {
       return new ConclaveStack(kafka, RegistryServer.start(logDir.resolve("registry.log")));
     } catch (RuntimeException e) {
@@ -45,6 +62,11 @@ public final class ConclaveStack implements AutoCloseable {
 
   public String bootstrapServers() {
     return kafka.bootstrapServers();
+  }
+
+  /** The broker and how an administrator reaches it. */
+  public KafkaAccess kafka() {
+    return kafka.access();
   }
 
   public String registryUrl() {
@@ -59,6 +81,7 @@ public final class ConclaveStack implements AutoCloseable {
     String prefix = name.replaceAll("[^a-zA-Z0-9._-]", "-") + "-" + namespaces.incrementAndGet();
     ConclaveSettings settings = ConclaveSettings.from(Map.of(), Map.of())
         .withEndpoints(bootstrapServers(), registryUrl())
+        .withKafkaSecurity(kafka.access().security())
         .withTopicPrefix(prefix);
     return prepare(settings);
   }
@@ -77,7 +100,7 @@ public final class ConclaveStack implements AutoCloseable {
   }
 
   public Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    return Admin.create(ClientConfigs.admin(kafka()));
   }
 
   /** The same broker and registry, for a user that must not stop them: closing the view leaves them running. */

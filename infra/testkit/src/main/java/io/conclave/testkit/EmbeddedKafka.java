@@ -1,9 +1,12 @@
 package io.conclave.testkit;
 
+import io.conclave.kafka.KafkaAccess;
+import io.conclave.kafka.KafkaClientSecurity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
@@ -19,10 +22,16 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-  private final KafkaClusterTestKit cluster;
+  /** The super user of a {@link #startWithSasl() secured} broker (the test kit's own, authenticated with PLAIN). */
+  public static final String SUPER_USER = "plain-admin";
+  private static final String SUPER_USER_PASSWORD = "plain-admin-secret";
 
-  private EmbeddedKafka(KafkaClusterTestKit cluster) {
+  private final KafkaClusterTestKit cluster;
+  private final KafkaClientSecurity adminSecurity;
+
+  private EmbeddedKafka(KafkaClusterTestKit cluster, KafkaClientSecurity adminSecurity) {
     this.cluster = cluster;
+    this.adminSecurity = adminSecurity;
   }
 
   /** Broker settings for one node and fast group handover; {@code overrides} win. */
@@ -48,6 +57,54 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   public static EmbeddedKafka start(Map<String, String> overrides) {
+    return start(overrides, Map.of(), KafkaClientSecurity.plaintext());
+  }
+
+  /**
+   * A broker whose client listener takes only SASL (SCRAM-SHA-512 and SCRAM-SHA-256 for Conclave's users, PLAIN for
+   * the {@link #SUPER_USER}), and authorizes every request with ACLs (StandardAuthorizer, nothing allowed without
+   * one). {@link #access()} is the super user's; SCRAM users are created through the admin API. The test kit writes
+   * the broker's JAAS file and points this JVM's {@code java.security.auth.login.config} at it; Conclave's clients
+   * never read it (they always set {@code sasl.jaas.config}).
+   */
+  public static EmbeddedKafka startWithSasl() {
+    return startWithSasl(null);
+  }
+
+  /**
+   * As {@link #startWithSasl()}, over TLS (SASL_SSL) with {@code tls}'s key store when it is not null: clients then
+   * trust its trust store, and check that the broker's certificate names {@code localhost}.
+   */
+  public static EmbeddedKafka startWithSasl(TestCertificates tls) {
+    Map<String, String> sasl = new HashMap<>();
+    sasl.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512,SCRAM-SHA-256");
+    sasl.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+    // the controller listener stays PLAINTEXT (this node registering with itself, as User:ANONYMOUS); clients only
+    // reach the SASL listener, where nobody is anonymous
+    sasl.put("super.users", "User:" + SUPER_USER + ";User:ANONYMOUS");
+    sasl.put("allow.everyone.if.no.acl.found", "false");
+    Map<String, String> node = new HashMap<>();
+    if (tls != null) {
+      // the test kit sets up SASL_PLAINTEXT only; a node's own properties come last, so they turn it into SASL_SSL
+      node.put("listener.security.protocol.map", "EXTERNAL:SASL_SSL,CONTROLLER:PLAINTEXT");
+      node.put("ssl.keystore.location", tls.keystore().toString());
+      node.put("ssl.keystore.password", tls.password());
+      node.put("ssl.key.password", tls.password());
+      node.put("ssl.keystore.type", "PKCS12");
+      node.put("ssl.truststore.location", tls.truststore().toString());
+      node.put("ssl.truststore.password", tls.password());
+      node.put("ssl.truststore.type", "PKCS12");
+    }
+    KafkaClientSecurity admin = tls == null
+        ? new KafkaClientSecurity("SASL_PLAINTEXT", "PLAIN", SUPER_USER, SUPER_USER_PASSWORD, null, null, Map.of())
+        : new KafkaClientSecurity("SASL_SSL", "PLAIN", SUPER_USER, SUPER_USER_PASSWORD,
+            new KafkaClientSecurity.Store(tls.truststore().toString(), tls.password(), "PKCS12"), null, Map.of());
+    return start(sasl, node, admin);
+  }
+
+  private static EmbeddedKafka start(Map<String, String> overrides, Map<String, String> nodeOverrides,
+                                     KafkaClientSecurity adminSecurity) {
+    boolean sasl = adminSecurity.sasl();
     long t0 = System.nanoTime();
     Map<String, Short> features = new HashMap<>();
     for (Feature f : Feature.PRODUCTION_FEATURES) {
@@ -64,6 +121,8 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setCombined(true)
           .setNumBrokerNodes(1)
           .setNumControllerNodes(1)
+          .setBrokerSecurityProtocol(sasl ? SecurityProtocol.SASL_PLAINTEXT : SecurityProtocol.PLAINTEXT)
+          .setPerServerProperties(Map.of(0, nodeOverrides))
           .build();
       KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
       Map<String, String> config = defaultBrokerConfig();
@@ -73,7 +132,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
-      EmbeddedKafka kafka = new EmbeddedKafka(cluster);
+      EmbeddedKafka kafka = new EmbeddedKafka(cluster, adminSecurity);
       log.info("Kafka broker ready at {} in {} ms", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
       return kafka;
     } catch (Exception e) {
@@ -83,6 +142,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public String bootstrapServers() {
     return cluster.bootstrapServers();
+  }
+
+  /** How an administrator reaches the broker: plaintext, or the super user of a {@link #startWithSasl() secured} one. */
+  public KafkaAccess access() {
+    return new KafkaAccess(bootstrapServers(), adminSecurity);
   }
 
   @Override

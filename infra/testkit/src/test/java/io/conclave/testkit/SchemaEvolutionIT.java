@@ -108,7 +108,7 @@ class SchemaEvolutionIT {
     }
     byte[] key = new ConclaveSerdes(settings.registry()).decisionKey().serializer()
         .serialize(topic, new DecisionKey("evolving-agent", 0));
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.bootstrapServers()))) {
+    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       producer.send(new ProducerRecord<>(topic, Partitioning.of("evolving-agent", settings.partitions()), key, value))
           .get(30, TimeUnit.SECONDS);
     }
@@ -118,7 +118,7 @@ class SchemaEvolutionIT {
     String topic = settings.topics().decisions();
     var reader = new ConclaveSerdes(settings.registry()).decision().deserializer();
     List<Decision> out = new ArrayList<>();
-    TopicScan.scan(settings.bootstrapServers(),
+    TopicScan.scan(settings.kafka(),
         new TopicPartition(topic, Partitioning.of(agentId, settings.partitions())), 0, -1,
         r -> out.add(reader.deserialize(topic, r.value())));
     return out;

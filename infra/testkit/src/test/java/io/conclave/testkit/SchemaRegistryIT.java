@@ -208,7 +208,7 @@ class SchemaRegistryIT {
       RecordMetadata sentDecision;
       RecordMetadata sentTask;
       try (KafkaProducer<byte[], byte[]> producer =
-               new KafkaProducer<>(ClientConfigs.producer(stack.bootstrapServers()))) {
+               new KafkaProducer<>(ClientConfigs.producer(stack.kafka()))) {
         sentDecision = producer.send(new ProducerRecord<>(decisions, decisionPartition, key, value))
             .get(30, TimeUnit.SECONDS);
         // no explicit partition: the producer's default partitioner picks it from the key bytes
@@ -236,7 +236,7 @@ class SchemaRegistryIT {
   private static ConsumerRecord<byte[], byte[]> readOne(ConclaveStack stack, RecordMetadata sent) {
     TopicPartition tp = new TopicPartition(sent.topic(), sent.partition());
     try (KafkaConsumer<byte[], byte[]> consumer =
-             new KafkaConsumer<>(ClientConfigs.consumer(stack.bootstrapServers(), null))) {
+             new KafkaConsumer<>(ClientConfigs.consumer(stack.kafka(), null))) {
       consumer.assign(List.of(tp));
       consumer.seek(tp, sent.offset());
       long deadline = System.nanoTime() + POLL_LIMIT.toNanos();
