@@ -16,6 +16,7 @@ import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.ConclaveTopics;
+import io.conclave.kafka.KafkaClientSecurity;
 import io.conclave.kafka.TopicProvisioner;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaCatalog;
@@ -81,6 +82,7 @@ class ChaosIT {
 
   private final Map<String, Instant> accepted = new ConcurrentHashMap<>();
   private final AtomicInteger submitted = new AtomicInteger();
+  private final AtomicInteger acceptedOverHttp = new AtomicInteger();
   private final List<InjectedFault> injected = new ArrayList<>();
   private final List<ChildProcess> workers = new ArrayList<>();
   private final List<ChildProcess> coordinators = new ArrayList<>();
@@ -138,8 +140,8 @@ class ChaosIT {
         sleepUntil(start.plus(duration.compareTo(schedule.end()) > 0 ? duration : schedule.end()));
         loading.set(false);
         load.join();
-        System.out.printf("chaos: load stopped: %d tasks submitted, %d accepted; settling%n", submitted.get(),
-            accepted.size());
+        System.out.printf("chaos: load stopped: %d tasks submitted, %d accepted (%d through POST /tasks); settling%n",
+            submitted.get(), accepted.size(), acceptedOverHttp.get());
 
         // Then: once every accepted task's saga has ended (bounded), the invariants hold
         Set<String> acceptedIds = Set.copyOf(accepted.keySet());
@@ -156,6 +158,7 @@ class ChaosIT {
         List<ChaosChecker.Violation> violations = ChaosChecker.check(history);
         report(seed, duration, history, violations, runDir.getParent());
         assertThat(violations).as("violations of the chaos invariants (seed %d)", seed).isEmpty();
+        assertThat(acceptedOverHttp).as("tasks accepted through POST /tasks (seed %d)", seed).hasPositiveValue();
         assertThat(injected).extracting(InjectedFault::kind).containsAll(List.of(ChaosSchedule.Kind.values()));
       } finally {
         stopServices();
@@ -180,7 +183,7 @@ class ChaosIT {
 
   private ChildProcess startProjections() {
     return ChildProcess.start("projections", "io.conclave.projections.ProjectionsApplication", projectionProps,
-        serviceLog);
+        KafkaClientSecurity.plaintext(), List.of(), Map.of("CONCLAVE_API_TOKENS", Http.TOKENS), serviceLog);
   }
 
   private void stopServices() {
@@ -212,11 +215,13 @@ class ChaosIT {
         if (n % THROUGH_HTTP_EVERY == 0) {
           HttpRequest post = HttpRequest.newBuilder(URI.create(http + "/tasks")).timeout(Duration.ofSeconds(20))
               .header("Content-Type", "application/json")
+              .header("Authorization", "Bearer " + Http.WRITER_TOKEN)
               .POST(HttpRequest.BodyPublishers.ofString("{\"taskId\":\"" + id + "\",\"prompt\":\"question " + n
                   + "\"}")).build();
           answers.add(client.sendAsync(post, HttpResponse.BodyHandlers.discarding()).thenAccept(r -> {
             if (r.statusCode() == 202) {
               accepted.put(id, Instant.now());
+              acceptedOverHttp.incrementAndGet();
             }
           })); // a refused connection while the projections restart: not accepted
         } else {
