@@ -10,6 +10,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "conclave", mixinStandardHelpOptions = true, version = "conclave 0.1.0",
     description = "Coordination backbone for multi-agent AI systems on Apache Kafka.",
+    exitCodeListHeading = "%nExit codes (every command):%n",
+    exitCodeList = {"0:done", "1:failed; the reason is on standard error",
+        "2:bad usage: an unknown command or option, a missing or malformed argument"},
     subcommands = {DevCommand.class, TaskCommand.class, SagaCommand.class, DecisionsCommand.class, ReplayCommand.class,
         TopicsCommand.class, GroupsCommand.class, ProjectionsCommand.class, RedriveCommand.class,
         DeadLettersCommand.class, TokenCommand.class, AclsCommand.class, BenchCommand.class,
@@ -26,7 +29,7 @@ public final class ConclaveCli implements Runnable {
   public static void main(String[] args) {
     int code = new CommandLine(new ConclaveCli())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
-          cmd.getErr().println("conclave: " + e.getMessage());
+          cmd.getErr().println("conclave: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
           return 1;
         })
         .execute(args);
