@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     description = "Coordination backbone for multi-agent AI systems on Apache Kafka.",
     exitCodeListHeading = "%nExit codes (every command):%n",
     exitCodeList = {"0:done", "1:failed; the reason is on standard error",
-        "2:bad usage: an unknown command or option, a missing or malformed argument"},
+        "2:refused, nothing changed: bad usage (an unknown command or option, a missing or malformed argument) or "
+            + "a request that cannot be carried out as it stands"},
     subcommands = {DevCommand.class, TaskCommand.class, SagaCommand.class, DecisionsCommand.class, ReplayCommand.class,
         TopicsCommand.class, GroupsCommand.class, ProjectionsCommand.class, RedriveCommand.class,
         DeadLettersCommand.class, TokenCommand.class, AclsCommand.class, BenchCommand.class,

@@ -55,9 +55,16 @@ final class SagaCommand {
     @Parameters(index = "0", paramLabel = "SAGA_ID")
     String sagaId;
 
+    @Option(names = "--json", description = "print the saga as one line of JSON (the fields of GET /sagas/{id})")
+    boolean json;
+
     @Override
     public Integer call() {
       SagaState saga = fold(Endpoints.resolve(), sagaId);
+      if (json) {
+        System.out.println(CliJson.line(saga));
+        return 0;
+      }
       System.out.printf("%s  %s  started %s%s%n", saga.sagaId(), saga.status(), saga.startedAt(),
           saga.endedAt() == null ? "" : ", ended " + saga.endedAt());
       if (saga.reason() != null) {

@@ -34,6 +34,12 @@ final class TaskCommand {
     @Parameters(arity = "1..*", paramLabel = "PROMPT", description = "what the agents should do")
     List<String> prompt;
 
+    @Option(names = "--json", description = "print the task id and where it was written as one line of JSON")
+    boolean json;
+
+    /** What {@code --json} prints. */
+    record Submitted(String taskId, String topic, int partition, long offset) {}
+
     @Override
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
@@ -42,8 +48,13 @@ final class TaskCommand {
       var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
       try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
         RecordMetadata written = producer.send(records.task(task)).get(30, TimeUnit.SECONDS);
-        System.out.println(task.taskId());
-        System.err.printf("submitted to %s-%d@%d%n", written.topic(), written.partition(), written.offset());
+        if (json) {
+          System.out.println(CliJson.line(new Submitted(task.taskId(), written.topic(), written.partition(),
+              written.offset())));
+        } else {
+          System.out.println(task.taskId());
+          System.err.printf("submitted to %s-%d@%d%n", written.topic(), written.partition(), written.offset());
+        }
       }
       return 0;
     }

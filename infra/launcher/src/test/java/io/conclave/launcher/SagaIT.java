@@ -182,6 +182,18 @@ class SagaIT {
     Cli.Result shown = Cli.run(settings, "saga", "show", "saga-cli-1");
     assertThat(shown.out().get(0)).contains("saga-cli-1").contains("AWAITING_APPROVAL");
     assertThat(shown.out()).anySatisfy(l -> assertThat(l).contains("approval.sign-off").contains("AWAITING_APPROVAL"));
+    Cli.Result submitted = Cli.run(settings, "task", "submit", "--id", "cli-json-1", "--json", "a", "prompt");
+    assertThat(submitted.exitCode()).as(submitted.err()).isZero();
+    JsonNode where = new ObjectMapper().readTree(String.join("\n", submitted.out()));
+    assertThat(where.path("taskId").asText()).isEqualTo("cli-json-1");
+    assertThat(where.path("topic").asText()).isEqualTo(settings.topics().tasks());
+    assertThat(where.path("offset").isIntegralNumber()).as(where.toString()).isTrue();
+    Cli.Result json = Cli.run(settings, "saga", "show", "saga-cli-1", "--json");
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    JsonNode shownJson = new ObjectMapper().readTree(String.join("\n", json.out()));
+    assertThat(shownJson.path("sagaId").asText()).isEqualTo("saga-cli-1");
+    assertThat(shownJson.path("status").asText()).isEqualTo("AWAITING_APPROVAL");
+    assertThat(shownJson.path("steps").get(1).path("agentType").asText()).isEqualTo("approval");
 
     // when
     Cli.Result approved = Cli.run(settings, "saga", "approve", "saga-cli-1", "1", "--actor", "ops");

@@ -1,0 +1,44 @@
+package io.conclave.launcher;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalLong;
+
+/**
+ * The {@code --json} answer of a command: one line of JSON on standard output, for scripts. Records are written by
+ * their components; times and durations as ISO-8601 text, as the HTTP API writes them, and an absent number as null.
+ */
+final class CliJson {
+  private static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule()
+      .addSerializer(Instant.class, ToStringSerializer.instance)
+      .addSerializer(Duration.class, ToStringSerializer.instance)
+      .addSerializer(OptionalLong.class, new StdSerializer<>(OptionalLong.class) {
+        @Override
+        public void serialize(OptionalLong value, JsonGenerator out, SerializerProvider provider) throws IOException {
+          if (value.isPresent()) {
+            out.writeNumber(value.getAsLong());
+          } else {
+            out.writeNull();
+          }
+        }
+      }));
+
+  private CliJson() {}
+
+  static String line(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("could not write " + value.getClass().getSimpleName() + " as JSON: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+}
