@@ -10,11 +10,15 @@ import java.util.Objects;
  * @param autoRegister register a schema on first use (development); off in production, where schemas are
  *                     registered ahead of a deploy under the registry's compatibility rules
  * @param requestTimeout how long a call to the registry may take before it counts as unavailable
- *                     ({@code conclave.registry.timeout-ms}, default 3000): a write then fails at once with a clear
+ *                     ({@code conclave.registry.timeout-ms}, default 10000): a write then fails soon with a clear
  *                     error instead of hanging, and a consumer retries instead of waiting on a registry that is away
  */
 public record RegistrySettings(String url, boolean autoRegister, Duration requestTimeout) {
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
+  /**
+   * The time of a first call counts too, class loading of the client included: on a busy two-core machine a cold
+   * CLI took more than 3 s to get its first answer from a registry that was up.
+   */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   public RegistrySettings {
     Objects.requireNonNull(url, "registry url is required");
