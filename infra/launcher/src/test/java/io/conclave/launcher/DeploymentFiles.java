@@ -127,8 +127,18 @@ final class DeploymentFiles {
       String module = conclaveModule(image, where);
       if (module != null) {
         env.forEach((key, v) -> envKey(where, module, key, v));
+        int replication = Integer.parseInt(env.getOrDefault("CONCLAVE_REPLICATION_FACTOR", "1"));
+        if (replication > brokers(all)) {
+          problems.add(where + ": CONCLAVE_REPLICATION_FACTOR " + replication + " with " + brokers(all)
+              + " brokers: its topics could not be created");
+        }
       }
     });
+  }
+
+  private long brokers(Map<String, Object> all) {
+    return all.values().stream().map(s -> composeEnv(map(s, "").get("environment"), ""))
+        .filter(e -> e.getOrDefault("KAFKA_PROCESS_ROLES", "").contains("broker")).count();
   }
 
   private void broker(String where, Map<String, String> env, Map<String, Object> all) {
@@ -139,8 +149,7 @@ final class DeploymentFiles {
       problems.add(where + ": KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS " + min + " refuses Conclave's " + session
           + " ms group sessions");
     }
-    long brokers = all.values().stream().map(s -> composeEnv(map(s, "").get("environment"), ""))
-        .filter(e -> e.getOrDefault("KAFKA_PROCESS_ROLES", "").contains("broker")).count();
+    long brokers = brokers(all);
     int rf = Integer.parseInt(env.getOrDefault("KAFKA_DEFAULT_REPLICATION_FACTOR", "1"));
     int isr = Integer.parseInt(env.getOrDefault("KAFKA_MIN_INSYNC_REPLICAS", "1"));
     if (rf > brokers || isr >= rf && rf > 1) {

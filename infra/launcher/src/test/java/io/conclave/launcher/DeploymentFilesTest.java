@@ -92,17 +92,19 @@ class DeploymentFilesTest {
   }
 
   @Test
-  void anUnknownDependencyAndBrokersRefusingFastSessionsAreNamed() throws IOException {
+  void anUnknownDependencyAndBrokersRefusingConclavesSettingsAreNamed() throws IOException {
     // given
     edit("compose.yaml", s -> s.replace("depends_on: [controller]", "depends_on: [kraft-controller]")
-        .replace("KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS: 100", "KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS: 6000"));
+        .replace("KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS: 100", "KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS: 6000")
+        .replace("CONCLAVE_REPLICATION_FACTOR: 3", "CONCLAVE_REPLICATION_FACTOR: 4"));
 
     // when
     List<String> problems = DeploymentFiles.problems(ROOT, copy);
 
     // then
     assertThat(problems).anySatisfy(p -> assertThat(p).contains("kafka-1: depends_on names no service: kraft-controller"))
-        .anySatisfy(p -> assertThat(p).contains("kafka-3: KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS 6000"));
+        .anySatisfy(p -> assertThat(p).contains("kafka-3: KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS 6000"))
+        .anySatisfy(p -> assertThat(p).contains("service init: CONCLAVE_REPLICATION_FACTOR 4 with 3 brokers"));
   }
 
   /** A copy of deploy/ with one file changed; the change must apply, or the test would pass for nothing. */
