@@ -66,7 +66,10 @@ final class DeploymentFiles {
     this.deploy = deploy;
   }
 
-  /** The problems of the files under {@code deploy} (compose.yaml, k8s/*.yaml, docker/Dockerfile) of the build at {@code root}. */
+  /**
+   * The problems of the files under {@code deploy} (compose.yaml, k8s/*.yaml, docker/Dockerfile) of the build at
+   * {@code root}; empty if they agree with the code.
+   */
   static List<String> problems(Path root, Path deploy) {
     DeploymentFiles check = new DeploymentFiles(root, deploy);
     check.dockerfile();
@@ -93,8 +96,10 @@ final class DeploymentFiles {
       if (service.get("build") instanceof Map<?, ?> build) {
         String where = "compose.yaml service " + name;
         // the Dockerfile copies the repository and builds MODULE in it: the context is the repository's root
-        Path context = root.resolve("deploy").resolve(String.valueOf(build.get("context") == null ? "." : build.get("context"))).normalize();
-        Path dockerfile = context.resolve(String.valueOf(build.get("dockerfile") == null ? "Dockerfile" : build.get("dockerfile"))).normalize();
+        Object contextName = build.get("context") == null ? "." : build.get("context");
+        Object dockerfileName = build.get("dockerfile") == null ? "Dockerfile" : build.get("dockerfile");
+        Path context = root.resolve("deploy").resolve(String.valueOf(contextName)).normalize();
+        Path dockerfile = context.resolve(String.valueOf(dockerfileName)).normalize();
         if (!context.equals(root)) {
           problems.add(where + ": the build context " + build.get("context") + " is not the repository's root");
         } else if (!dockerfile.startsWith(root.resolve("deploy"))
@@ -257,7 +262,8 @@ final class DeploymentFiles {
               + new TreeSet<>(service(module).paths()) + ")");
         }
         if (!ports.contains(get.get("port"))) {
-          problems.add(where + ": " + probe + " asks port " + get.get("port") + ", which the container does not declare");
+          problems.add(where + ": " + probe + " asks port " + get.get("port")
+              + ", which the container does not declare");
         }
       }
     }
@@ -370,7 +376,10 @@ final class DeploymentFiles {
     return new Service(env, properties, paths);
   }
 
-  /** {@code conclave.kafka.x-y} → {@code KAFKA_X_Y}, {@code conclave.x.y-z} → {@code CONCLAVE_X_Y_Z}: the README's table. */
+  /**
+   * {@code conclave.kafka.x-y} → {@code KAFKA_X_Y}, {@code conclave.x.y-z} → {@code CONCLAVE_X_Y_Z}: the spelling
+   * of the README's configuration table.
+   */
   static String environmentName(String property) {
     String name = property.startsWith("conclave.kafka.") ? property.substring("conclave.".length()) : property;
     return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');

@@ -46,7 +46,8 @@ class DeploymentFilesTest {
   @Test
   void aSettingOfAnotherServiceIsNamed() throws IOException {
     // given: the model server is the workers' setting; the coordinator never reads it
-    edit("compose.yaml", s -> s.replace("      JAVA_TOOL_OPTIONS: -Xmx256m\n    depends_on: *after-init\n    # a coordinator",
+    edit("compose.yaml", s -> s.replace(
+        "      JAVA_TOOL_OPTIONS: -Xmx256m\n    depends_on: *after-init\n    # a coordinator",
         "      JAVA_TOOL_OPTIONS: -Xmx256m -Dconclave.no-such=1\n      CONCLAVE_LLM_BASE_URL: http://x\n"
             + "    depends_on: *after-init\n    # a coordinator"));
 
@@ -102,7 +103,8 @@ class DeploymentFilesTest {
     List<String> problems = DeploymentFiles.problems(ROOT, copy);
 
     // then
-    assertThat(problems).anySatisfy(p -> assertThat(p).contains("kafka-1: depends_on names no service: kraft-controller"))
+    assertThat(problems)
+        .anySatisfy(p -> assertThat(p).contains("kafka-1: depends_on names no service: kraft-controller"))
         .anySatisfy(p -> assertThat(p).contains("kafka-3: KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS 6000"))
         .anySatisfy(p -> assertThat(p).contains("service init: CONCLAVE_REPLICATION_FACTOR 4 with 3 brokers"));
   }
