@@ -4,6 +4,7 @@
 
 const FAST_MS = 2000;            // leaders, sagas, the tasks submitted here, the open saga
 const SLOW_EVERY = 5;            // breakers, knowledge and dead letters every 5th refresh: each reads a topic or fans out
+const REQUEST_TIMEOUT_MS = 10000;
 const TOKEN_KEY = 'conclave.token';
 const TASKS_KEY = 'conclave.tasks';
 
@@ -21,7 +22,17 @@ async function api(path, options = {}) {
   if (token()) {
     headers.Authorization = 'Bearer ' + token();
   }
-  const response = await fetch(path, Object.assign({}, options, {headers}));
+  // a request that hangs must not stall the refreshes behind it
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS);
+  let response;
+  try {
+    response = await fetch(path, Object.assign({cache: 'no-store', signal: abort.signal}, options, {headers}));
+  } catch (e) {
+    throw new Error(e.name === 'AbortError' ? 'no answer after ' + REQUEST_TIMEOUT_MS / 1000 + ' s' : e.message);
+  } finally {
+    clearTimeout(timer);
+  }
   const text = await response.text();
   let body = null;
   try {
@@ -90,7 +101,9 @@ async function section(selector, load) {
 }
 
 function statusClass(tr, status) {
-  tr.classList.add('status-' + String(status).toLowerCase().replace(/_/g, '-'));
+  if (/^[A-Z_]+$/.test(String(status))) {
+    tr.classList.add('status-' + String(status).toLowerCase().replace(/_/g, '-'));
+  }
 }
 
 function submittedTasks() {
@@ -120,14 +133,14 @@ async function refreshTasks() {
 
 async function refreshLeaders() {
   const leaders = await api('/leaders');
-  fill('#leaders', leaders, (l) => [l.shard, l.epoch, l.memberId, l.host, time(l.since)],
+  fill('#leaders', leaders || [], (l) => [l.shard, l.epoch, l.memberId, l.host, time(l.since)],
       (tr, l) => { tr.dataset.shard = l.shard; });
 }
 
 async function refreshSagas() {
   const status = $('#saga-status').value;
   const sagas = await api('/sagas' + (status ? '?status=' + encodeURIComponent(status) : ''));
-  fill('#sagas', sagas, (s) => [s.sagaId, s.taskId, s.status, time(s.startedAt), time(s.endedAt), s.currentStep,
+  fill('#sagas', sagas || [], (s) => [s.sagaId, s.taskId, s.status, time(s.startedAt), time(s.endedAt), s.currentStep,
     s.failedStep], (tr, s) => {
     tr.dataset.saga = s.sagaId;
     tr.classList.add('clickable');
@@ -154,11 +167,11 @@ async function refreshSaga() {
     dd.textContent = value === null || value === undefined ? '' : String(value);
     return [dt, dd];
   }));
-  fill('#detail-steps', saga.steps, (s) => [s.index, s.agentType, s.action, s.status, short(s.output), short(s.error),
+  fill('#detail-steps', saga.steps || [], (s) => [s.index, s.agentType, s.action, s.status, short(s.output), short(s.error),
     s.tokens, s.compensation ? s.compensation.action + ' ' + s.compensation.status + ' (attempt '
       + s.compensation.attempt + ')' + (s.compensation.error ? ': ' + short(s.compensation.error, 80) : '') : ''],
   (tr, s) => { tr.dataset.step = s.index; statusClass(tr, s.status); });
-  fill('#detail-compensations', saga.compensations, (c) => [c.step, c.agentType, c.action, c.status]);
+  fill('#detail-compensations', saga.compensations || [], (c) => [c.step, c.agentType, c.action, c.status]);
 }
 
 function showSaga(sagaId) {
@@ -170,35 +183,38 @@ function showSaga(sagaId) {
 
 async function refreshBreakers() {
   const breakers = await api('/breakers');
-  fill('#breakers', breakers, (b) => [b.breaker, (b.agentTypes || []).join(', '), b.worker, b.state, time(b.since)],
+  fill('#breakers', breakers || [], (b) => [b.breaker, (b.agentTypes || []).join(', '), b.worker, b.state, time(b.since)],
       (tr, b) => statusClass(tr, b.state));
 }
 
 async function refreshKnowledge() {
   const listing = await api('/knowledge');
-  fill('#knowledge', listing.entries || [], (k) => [k.key, k.type, short(k.value),
+  fill('#knowledge', (listing && listing.entries) || [], (k) => [k.key, k.type, short(k.value),
     (k.replicas || []).length, time(k.updatedAt)]);
 }
 
 async function refreshDeadLetters() {
   const letters = await api('/dead-letters');
-  fill('#dead-letters', letters, (d) => [d.partition + '@' + d.offset,
+  fill('#dead-letters', letters || [], (d) => [d.partition + '@' + d.offset,
     d.sourceTopic ? d.sourceTopic + '-' + d.sourcePartition + '@' + d.sourceOffset : '', short(d.key, 60),
     short((d.errorClass ? d.errorClass + ': ' : '') + d.errorMessage, 200), time(d.at)]);
 }
 
 async function refresh() {
-  const slow = tick % SLOW_EVERY === 0;
-  tick++;
-  const loads = [section('#tasks', refreshTasks), section('#leaders', refreshLeaders),
-    section('#sagas', refreshSagas), section('#detail-steps', refreshSaga)];
-  if (slow) {
-    loads.push(section('#breakers', refreshBreakers), section('#knowledge', refreshKnowledge),
-        section('#dead-letters', refreshDeadLetters));
+  try {
+    const slow = tick % SLOW_EVERY === 0;
+    tick++;
+    const loads = [section('#tasks', refreshTasks), section('#leaders', refreshLeaders),
+      section('#sagas', refreshSagas), section('#detail-steps', refreshSaga)];
+    if (slow) {
+      loads.push(section('#breakers', refreshBreakers), section('#knowledge', refreshKnowledge),
+          section('#dead-letters', refreshDeadLetters));
+    }
+    await Promise.all(loads);
+    $('#refreshed').textContent = 'refreshed ' + new Date().toLocaleTimeString();
+  } finally {
+    setTimeout(refresh, FAST_MS);
   }
-  await Promise.all(loads);
-  $('#refreshed').textContent = 'refreshed ' + new Date().toLocaleTimeString();
-  setTimeout(refresh, FAST_MS);
 }
 
 async function submit(event) {
