@@ -59,11 +59,14 @@ class DashboardIT {
     Http anonymous = new Http(conclave.baseUrl(), null);
 
     HttpResponse<String> page = anonymous.get("/dashboard/index.html");
+    HttpResponse<String> folder = anonymous.get("/dashboard/");
     HttpResponse<String> script = anonymous.get("/dashboard/dashboard.js");
     HttpResponse<String> write = anonymous.postJson("/tasks", "{\"prompt\":\"no token\"}");
 
     assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
     assertThat(page.body()).contains("<title>Conclave dashboard</title>");
+    assertThat(folder.statusCode()).as(folder.body()).isEqualTo(200);
+    assertThat(folder.body()).isEqualTo(page.body());
     assertThat(script.statusCode()).isEqualTo(200);
     assertThat(script.body()).contains("textContent");
     assertThat(write.statusCode()).isEqualTo(401);
