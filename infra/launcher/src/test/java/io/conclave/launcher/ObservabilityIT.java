@@ -17,7 +17,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.OptionalDouble;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -113,19 +113,19 @@ class ObservabilityIT {
       String body = metrics.body();
       assertThat(value(body, "conclave_sagas{status=\"COMPLETED\"}")).as(body).hasValueSatisfying(
           n -> assertThat(n).isGreaterThanOrEqualTo(1));
-      assertThat(value(body, "conclave_sagas{status=\"FAILED\"}")).as(body).hasValue(0);
+      assertThat(value(body, "conclave_sagas{status=\"FAILED\"}")).as(body).hasValue(0.0);
       assertThat(value(body, "conclave_consumer_lag{group=\"" + coordinator + "\"}")).as(body).hasValueSatisfying(
           n -> assertThat(n).isGreaterThanOrEqualTo(0));
       assertThat(value(body, "conclave_consumer_lag{group=\"" + settings.topics().workerGroup("research") + "\"}"))
           .as(body).isPresent();
-      assertThat(value(body, "conclave_breakers{agent_type=\"research\",state=\"OPEN\"}")).as(body).hasValue(1);
+      assertThat(value(body, "conclave_breakers{agent_type=\"research\",state=\"OPEN\"}")).as(body).hasValue(1.0);
     });
   }
 
   /** The value of one series (name and labels as Prometheus prints them) in a scrape, if present. */
-  private static OptionalDouble value(String scrape, String series) {
+  private static Optional<Double> value(String scrape, String series) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
-    return m.find() ? OptionalDouble.of(Double.parseDouble(m.group(1))) : OptionalDouble.empty();
+    return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
   }
 
   private static JsonNode read(HttpResponse<String> response) {
