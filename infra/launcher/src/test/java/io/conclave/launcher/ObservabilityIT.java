@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,11 +27,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The projections' operations endpoints on a real broker and registry, without a token: {@code GET /health} naming
  * Kafka, Kafka Streams and the schema registry (and 503 naming the registry when it is unreachable), and Conclave's
- * gauges on {@code GET /prometheus} after a task ran.
+ * gauges on {@code GET /prometheus} after a task ran, and the OpenAPI document with its Swagger UI.
  */
 @ExtendWith(ConclaveStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -120,6 +122,21 @@ class ObservabilityIT {
           .as(body).isPresent();
       assertThat(value(body, "conclave_breakers{agent_type=\"research\",state=\"OPEN\"}")).as(body).hasValue(1.0);
     });
+  }
+
+  @Test
+  void theOpenApiDocumentListsTheRoutesAndTheSwaggerUiServesIt() {
+    HttpResponse<String> document = anonymous.get("/swagger/conclave-projections.yml");
+
+    assertThat(document.statusCode()).as(document.body()).isEqualTo(200);
+    Map<String, Object> openApi = new Yaml().load(document.body());
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) openApi.get("paths");
+    assertThat(paths.get("/tasks")).containsKey("post");
+    assertThat(paths.get("/tasks/{taskId}")).containsKey("get");
+    HttpResponse<String> ui = anonymous.get("/swagger-ui/index.html");
+    assertThat(ui.statusCode()).isEqualTo(200);
+    assertThat(ui.body()).contains("swagger-ui").contains("conclave-projections.yml");
   }
 
   /** The value of one series (name and labels as Prometheus prints them) in a scrape, if present. */
