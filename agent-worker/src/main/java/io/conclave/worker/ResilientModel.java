@@ -4,6 +4,7 @@ import io.conclave.resilience.CallFailure;
 import io.conclave.resilience.CallPipeline;
 import io.conclave.resilience.CallRejectedException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.Map;
@@ -38,7 +39,9 @@ public final class ResilientModel implements LlmClient {
    * @param agentType the agent type whose calls go through {@code pipeline}
    * @param metrics   where each call is timed as {@code conclave.model.calls}, tagged with the model, the agent type
    *                  ({@code agent_type}) and the call's outcome ({@code answered}, {@code fallback}, or the failure's
-   *                  class)
+   *                  class), and the tokens of each answer are counted as {@code conclave.model.tokens}, tagged
+   *                  with the model that answered, the agent type and {@code direction} ({@code input} or
+   *                  {@code output}; estimated when the model did not say)
    */
   public ResilientModel(LlmClient primary, String agentType, CallPipeline pipeline, Optional<LlmClient> fallback,
                         MeterRegistry metrics) {
@@ -82,19 +85,33 @@ public final class ResilientModel implements LlmClient {
     long start = System.nanoTime();
     String outcome = "answered";
     try {
-      return pipeline.call(() -> primary.answer(prompt));
+      return counted(pipeline.call(() -> primary.answer(prompt)));
     } catch (RuntimeException e) {
       if (fallback.isEmpty() || !(e instanceof CallFailure) || e instanceof CallRejectedException) {
         outcome = e.getClass().getSimpleName();
         throw e;
       }
       outcome = "fallback";
-      return fallback.get().answer(prompt);
+      return counted(fallback.get().answer(prompt));
     } finally {
       timers.computeIfAbsent(outcome, o -> Timer.builder("conclave.model.calls")
           .description("model calls through their pipeline, retries included").tag("model", primary.model())
           .tag("agent_type", agentType).tag("outcome", o).publishPercentileHistogram().register(metrics))
           .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
+  }
+
+  private Answer counted(Answer answer) {
+    if (answer.usage() != null) {
+      tokens(answer.model(), "input").increment(answer.usage().inputTokens());
+      tokens(answer.model(), "output").increment(answer.usage().outputTokens());
+    }
+    return answer;
+  }
+
+  private Counter tokens(String model, String direction) {
+    // registering again returns the registered counter
+    return Counter.builder("conclave.model.tokens").description("tokens of the models' answers")
+        .tag("model", model).tag("agent_type", agentType).tag("direction", direction).register(metrics);
   }
 }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker's metrics (Micrometer), served in Prometheus's text format at {@code GET /metrics} on
  * {@code conclave.worker.metrics-port} when it is set: model calls by model, agent type ({@code agent_type}) and
- * outcome with their latency histogram ({@code conclave_model_calls_seconds}), each breaker's state
+ * outcome with their latency histogram ({@code conclave_model_calls_seconds}), the tokens of the answers by model,
+ * agent type and direction ({@code conclave_model_tokens_total}), each breaker's state
  * ({@code conclave_breaker_state}, by breaker and agent type: 0 closed, 1 half-open, 2 open; a worker has one breaker
  * per model endpoint and agent type), and the JVM's own. Thread-safe.
  */

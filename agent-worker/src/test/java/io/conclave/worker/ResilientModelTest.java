@@ -259,6 +259,8 @@ class ResilientModelTest {
           .contains("conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
               + "outcome=\"CallRejectedException\"} 1")
           .contains("conclave_model_calls_seconds_bucket{")
+          .containsPattern("conclave_model_tokens_total\\{agent_type=\"research\",direction=\"output\","
+              + "model=\"gpt-test\"} [1-9]")
           .contains("conclave_breaker_state{agent_type=\"research\",breaker=\"model:gpt-test/research\"} 0");
     }
   }

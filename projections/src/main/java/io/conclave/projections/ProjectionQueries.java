@@ -5,7 +5,9 @@ import io.conclave.core.SagaState;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serializer;
@@ -45,6 +47,20 @@ class ProjectionQueries {
             out.add(SagaSummary.of(saga));
           }
         }
+      }
+      return out;
+    });
+  }
+
+  /** How many sagas of this instance's store are in each status (every status, 0 for none). */
+  Map<SagaState.Status, Long> sagaCounts() {
+    return this.<String, SagaState, Map<SagaState.Status, Long>>read(ProjectionTopology.SAGAS, store -> {
+      Map<SagaState.Status, Long> out = new EnumMap<>(SagaState.Status.class);
+      for (SagaState.Status status : SagaState.Status.values()) {
+        out.put(status, 0L);
+      }
+      try (var it = store.all()) {
+        it.forEachRemaining(kv -> out.merge(kv.value.status(), 1L, Long::sum));
       }
       return out;
     });

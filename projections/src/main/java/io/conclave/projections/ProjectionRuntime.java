@@ -203,6 +203,20 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
     });
   }
 
+  /**
+   * The state of this instance's Kafka Streams now, or empty while none runs (starting, rebuilding, shutting down;
+   * {@link #notRunningReason()} says which).
+   */
+  public Optional<KafkaStreams.State> state() {
+    Instance instance = current;
+    return instance == null ? Optional.empty() : Optional.of(instance.streams().state());
+  }
+
+  /** Why no Kafka Streams instance runs, when {@link #state()} is empty. */
+  public String notRunningReason() {
+    return notRunning;
+  }
+
   /** Calls the running Kafka Streams instance, turning "not now" into {@link ProjectionUnavailableException}. */
   private <R> R ask(Function<KafkaStreams, R> call) {
     Instance instance = current;

@@ -2,8 +2,12 @@ package io.conclave.projections;
 
 import io.conclave.kafka.ServiceRunner;
 import io.micronaut.runtime.Micronaut;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.info.Info;
 
 /** The projections service: Kafka Streams views of Conclave's topics and the HTTP API over them. */
+@OpenAPIDefinition(info = @Info(title = "conclave-projections", version = "1",
+    description = "Conclave's HTTP API: tasks, sagas, decisions, knowledge, agents, breakers and administration"))
 public final class ProjectionsApplication {
   private ProjectionsApplication() {}
 
