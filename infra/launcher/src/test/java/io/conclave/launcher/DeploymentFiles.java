@@ -18,9 +18,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Checks the deployment files under {@code deploy/} against the code, since they cannot be run here (no Docker): the
@@ -46,7 +43,6 @@ final class DeploymentFiles {
   private static final Pattern ENV_LITERAL = Pattern.compile("\"((?:CONCLAVE|KAFKA)_[A-Z0-9_]*[A-Z0-9])\"");
   private static final Pattern PROPERTY_LITERAL = Pattern.compile("\"(conclave\\.[a-z0-9.-]*[a-z0-9])\"");
   private static final Pattern SERVED_CONTEXT = Pattern.compile("createContext\\(\"(/[^\"]*)\"");
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-zA-Z0-9_.-]+)");
   private static final Pattern SYSTEM_PROPERTY = Pattern.compile("-D([a-zA-Z0-9_.-]+)=");
   private static final String MICRONAUT_MODULE = "projections";
 
@@ -344,26 +340,18 @@ final class DeploymentFiles {
     Set<String> paths = new TreeSet<>();
     ConclaveSettings.PROPERTY_KEYS.forEach(p -> env.add(environmentName(p)));
     for (String dir : List.of(module, "schemas")) {
-      try (Stream<Path> files = Files.walk(root.resolve(dir).resolve("src/main/java"))) {
-        for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-          String text = read(file);
-          ENV_LITERAL.matcher(text).results().forEach(r -> env.add(r.group(1)));
-          PROPERTY_LITERAL.matcher(text).results().forEach(r -> properties.add(r.group(1)));
-          SERVED_CONTEXT.matcher(text).results().forEach(r -> paths.add(r.group(1)));
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      for (String text : SourceTree.mainSources(root, dir).values()) {
+        ENV_LITERAL.matcher(text).results().forEach(r -> env.add(r.group(1)));
+        PROPERTY_LITERAL.matcher(text).results().forEach(r -> properties.add(r.group(1)));
+        SERVED_CONTEXT.matcher(text).results().forEach(r -> paths.add(r.group(1)));
       }
     }
-    Path config = root.resolve(module).resolve("src/main/resources/application.yml");
-    if (Files.isRegularFile(config)) {
-      String text = read(config);
+    Path config = SourceTree.applicationYml(root, module);
+    if (config != null) {
       Map<String, Object> yml = map(yaml(config).get(0), config.toString());
-      flatten("", yml, properties);
-      PLACEHOLDER.matcher(text).results().forEach(r -> {
-        String name = r.group(1);
-        (name.equals(name.toUpperCase(Locale.ROOT)) ? env : properties).add(name);
-      });
+      properties.addAll(SourceTree.keys(yml));
+      SourceTree.placeholders(read(config)).forEach(name ->
+          (name.equals(name.toUpperCase(Locale.ROOT)) ? env : properties).add(name));
       // Micronaut's management endpoints, when application.yml enables them
       Map<?, ?> endpoints = yml.get("endpoints") instanceof Map<?, ?> e ? e : Map.of();
       if (enabled(endpoints.get("health"))) {
@@ -387,16 +375,6 @@ final class DeploymentFiles {
 
   private static boolean enabled(Object endpoint) {
     return endpoint instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("enabled"));
-  }
-
-  private static void flatten(String prefix, Map<?, ?> yml, Set<String> into) {
-    yml.forEach((k, v) -> {
-      String key = prefix + k;
-      into.add(key);
-      if (v instanceof Map<?, ?> m) {
-        flatten(key + ".", m, into);
-      }
-    });
   }
 
   private static List<String> dependsOn(Object value) {
@@ -445,16 +423,10 @@ final class DeploymentFiles {
   }
 
   private static List<Object> yaml(Path file) {
-    List<Object> docs = new ArrayList<>();
-    new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(read(file)).forEach(docs::add);
-    return docs;
+    return SourceTree.yaml(file);
   }
 
   private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return SourceTree.read(file);
   }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the tests below show that it catches each kind of mistake in a copy of the files.
  */
 class DeploymentFilesTest {
-  private static final Path ROOT = root();
+  private static final Path ROOT = SourceTree.root();
   private static final Path DEPLOY = ROOT.resolve("deploy");
 
   @TempDir
@@ -128,15 +128,5 @@ class DeploymentFilesTest {
     String after = change.apply(before);
     assertThat(after).as("the edit of " + file).isNotEqualTo(before);
     Files.writeString(target, after);
-  }
-
-  /** The repository: the nearest directory up from here with deploy/ and the root pom. */
-  private static Path root() {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("deploy")) && Files.isRegularFile(p.resolve("pom.xml"))) {
-        return p.normalize();
-      }
-    }
-    throw new IllegalStateException("no deploy/ above " + Path.of("").toAbsolutePath());
   }
 }
