@@ -1,6 +1,7 @@
 package io.conclave.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.core.AgentJournal;
 import io.conclave.core.Decision;
@@ -192,6 +193,17 @@ class CallLedgerTest {
     assertThat(costCounted()).isEqualTo(2 * 4500);
     assertThat(counters(ran)).containsEntry("ledger.agent.research-0.cost-micros", 9000L);
     assertThat(stepsTimed("completed")).isEqualTo(1);
+  }
+
+  @Test
+  void aRequestTheAgentRejectsIsTimedAsRejected() {
+    var agent = new AskingAgent((request, context) -> {
+      throw new IllegalArgumentException("never");
+    });
+
+    assertThatThrownBy(() -> step(agent, new MeteredModel(), CallLedger.FREE, allowance(5_000)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("never");
+    assertThat(stepsTimed("rejected")).isEqualTo(1);
   }
 
   @Test
