@@ -8,12 +8,15 @@ import io.conclave.kafka.EnvironmentLookup;
 import io.conclave.kafka.ServiceRunner;
 import io.conclave.kafka.TransactionalPartitionLoop;
 import io.conclave.schemas.ConclaveSerdes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -28,6 +31,7 @@ public final class AgentWorker implements AutoCloseable {
   private final ConclaveSerdes serdes;
   private final KnowledgeFeed feed;
   private final KnowledgeAccess knowledge;
+  private final MeterRegistry metrics;
   private final List<AutoCloseable> alsoClosed = new ArrayList<>();
 
   /** A worker whose agents ask the {@linkplain OfflineModel offline model}. */
@@ -49,13 +53,22 @@ public final class AgentWorker implements AutoCloseable {
     this(settings, agents, everyType(agents, model), ledger, clock);
   }
 
-  /**
-   * @param models the model each agent type asks (every hosted type needs one): for a model server, each type's own
-   *               {@link ResilientModel}, so that a type whose breaker opens holds only its own commands
-   * @param ledger the prices and budgets of the agents' model calls
-   */
+  /** A worker whose steps and model costs are measured nowhere. */
   public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents,
                      Map<String, ? extends LlmClient> models, CallLedger ledger, Clock clock) {
+    this(settings, agents, models, ledger, clock, new CompositeMeterRegistry());
+  }
+
+  /**
+   * @param models  the model each agent type asks (every hosted type needs one): for a model server, each type's own
+   *                {@link ResilientModel}, so that a type whose breaker opens holds only its own commands
+   * @param ledger  the prices and budgets of the agents' model calls
+   * @param metrics where each step and compensation is timed ({@link StepRunner}) and the cost of the model calls
+   *                counted ({@link StepContext})
+   */
+  public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents,
+                     Map<String, ? extends LlmClient> models, CallLedger ledger, Clock clock, MeterRegistry metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.serdes = new ConclaveSerdes(settings.registry());
     this.feed = new KnowledgeFeed(settings, serdes);
     this.knowledge = new KnowledgeAccess(new HybridClock(clock), feed, ledger);
@@ -91,7 +104,7 @@ public final class AgentWorker implements AutoCloseable {
     AgentLogs reader = new AgentLogs(settings, serdes);
     logs.add(reader);
     return new WorkerHandler<>(agent, records, reader, model, clock, knowledge, settings.snapshotEvery(),
-        settings.topics().commands(agent.type()), settings.groups().stepBudget());
+        settings.topics().commands(agent.type()), settings.groups().stepBudget(), metrics);
   }
 
   /**
@@ -107,7 +120,8 @@ public final class AgentWorker implements AutoCloseable {
     var metrics = new WorkerMetrics();
     List<String> types = agents.stream().map(Agent::type).distinct().toList();
     Map<String, LlmClient> models = Models.fromEnvironment(env, clock, types, reporter::listener, metrics);
-    AgentWorker worker = new AgentWorker(settings, agents, models, Models.ledger(env, Models.modelName(env)), clock);
+    AgentWorker worker = new AgentWorker(settings, agents, models, Models.ledger(env, Models.modelName(env)), clock,
+        metrics.registry());
     // in this order on close: no self half-open is due any more, then the tombstones go, then the metrics stop
     models.values().stream().distinct().forEach(model -> {
       if (model instanceof ResilientModel resilient) {

@@ -2,14 +2,19 @@ package io.conclave.worker;
 
 import io.conclave.core.AgentJournal;
 import io.conclave.core.EventLog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.ObjLongConsumer;
 
 /**
  * The context of one attempt of a step: its draft of the agent's log, the model (whose calls it records in the
- * draft), and whether side effects run (live) or are only noted (re-drive).
+ * draft), and whether side effects run (live) or are only noted (re-drive). The cost of each answered call, as the
+ * ledger records it, is counted (live, on the registry given) as {@code conclave.model.cost} (micro-units of currency,
+ * tagged with the model that answered and the agent type, {@code agent_type}).
  */
 final class StepContext<S> implements AgentContext<S> {
   private final AgentJournal.Draft<S> draft;
@@ -19,7 +24,7 @@ final class StepContext<S> implements AgentContext<S> {
   private final List<String> skippedEffects = new ArrayList<>();
 
   private StepContext(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess access, boolean effectsOn,
-                      StepSpending spending) {
+                      StepSpending spending, ObjLongConsumer<String> costs) {
     this.draft = Objects.requireNonNull(draft, "draft");
     this.effectsOn = effectsOn;
     this.knowledge = new DraftKnowledge(draft, access);
@@ -43,8 +48,11 @@ final class StepContext<S> implements AgentContext<S> {
         }
         long latencyMs = (System.nanoTime() - start) / 1_000_000;
         String text = Objects.requireNonNull(answer.text(), () -> answer.model() + " answered null");
+        long costMicros = access.ledger().costMicros(answer.model(), answer.usage());
+        // counted once, here: a call of an attempt that failed afterwards is paid for all the same
+        costs.accept(answer.model(), costMicros);
         var call = new ModelCall(answer.model(), access.ledger().recorded(prompt), access.ledger().recorded(text),
-            answer.usage(), access.ledger().costMicros(answer.model(), answer.usage()), latencyMs);
+            answer.usage(), costMicros, latencyMs);
         record(draft, call, StepContext.this.knowledge, access.ledger(), spending.tenant());
         spending.answered(draft, call);
         return text;
@@ -65,19 +73,28 @@ final class StepContext<S> implements AgentContext<S> {
    * @param knowledge the worker's clock and observed knowledge
    */
   static <S> StepContext<S> live(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess knowledge) {
-    return live(draft, model, knowledge, StepSpending.unlimited());
+    return new StepContext<>(draft, model, knowledge, true, StepSpending.unlimited(), (answeredBy, micros) -> { });
   }
 
-  /** An attempt of a step run for real, its model calls counted and limited by {@code spending}. */
+  /**
+   * An attempt of a step of {@code agentType} run for real, its model calls counted and limited by
+   * {@code spending}, their cost counted on {@code metrics}.
+   */
   static <S> StepContext<S> live(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess knowledge,
-                                 StepSpending spending) {
-    return new StepContext<>(draft, model, knowledge, true, spending);
+                                 StepSpending spending, MeterRegistry metrics, String agentType) {
+    Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(agentType, "agentType");
+    return new StepContext<>(draft, model, knowledge, true, spending, (answeredBy, micros) -> Counter
+        .builder("conclave.model.cost").description("cost of the models' answers, in micro-units of currency")
+        .tag("model", answeredBy).tag("agent_type", agentType).register(metrics).increment(micros));
   }
 
   /** A step re-driven over a recording: effects are noted, not performed; knowledge updates stay in the draft. */
   static <S> StepContext<S> redrive(AgentJournal.Draft<S> draft, LlmClient recordedAnswers,
                                     KnowledgeAccess knowledge) {
-    return new StepContext<>(draft, recordedAnswers, knowledge, false, StepSpending.unlimited());
+    // a re-drive's calls are a recording's, paid for when they were made
+    return new StepContext<>(draft, recordedAnswers, knowledge, false, StepSpending.unlimited(),
+        (answeredBy, micros) -> { });
   }
 
   @Override

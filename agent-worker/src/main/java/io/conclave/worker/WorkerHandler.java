@@ -13,6 +13,7 @@ import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.PoisonRecordException;
 import io.conclave.kafka.TransactionalPartitionLoop;
 import io.conclave.resilience.CallPolicies;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,10 +54,12 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
   private final String commandTopic;
   private final Duration stepBudget;
   private final int snapshotEvery;
+  private final MeterRegistry metrics;
   private final Map<Integer, AgentJournal<S>> journals = new HashMap<>();
 
   WorkerHandler(Agent<S> agent, ConclaveRecords records, AgentLogs logs, LlmClient model, Clock clock,
-                KnowledgeAccess knowledge, int snapshotEvery, String commandTopic, Duration stepBudget) {
+                KnowledgeAccess knowledge, int snapshotEvery, String commandTopic, Duration stepBudget,
+                MeterRegistry metrics) {
     this.agent = agent;
     this.records = records;
     this.logs = logs;
@@ -66,6 +69,7 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
     this.commandTopic = commandTopic;
     this.stepBudget = stepBudget;
     this.snapshotEvery = snapshotEvery;
+    this.metrics = metrics;
   }
 
   @Override
@@ -128,7 +132,8 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
         step.policy().backoff());
     var spending = new StepSpending(slip.spending().tenant(), slip.tokenAllowance(slip.cursor()),
         "step " + slip.cursor() + " of " + slip.sagaId());
-    StepRunner.Ran ran = StepRunner.run(agent, journal, request, origin, policies, model, knowledge, spending);
+    StepRunner.Ran ran = StepRunner.run(agent, journal, request, origin, policies, model, knowledge, spending,
+        metrics);
     Instant end = clock.instant();
     List<ProducerRecord<byte[], byte[]>> out = decisionRecords(ran.decisions());
     if (command.isLate(end)) {
@@ -159,7 +164,8 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
     // undoing a step is never refused for a budget: its calls are charged to the tenant's ledger all the same
     var spending = new StepSpending(slip.spending().tenant(), OptionalLong.empty(),
         "the compensation of step " + index + " of " + slip.sagaId());
-    StepRunner.Ran ran = StepRunner.compensate(agent, journal, request, origin, policies, model, knowledge, spending);
+    StepRunner.Ran ran = StepRunner.compensate(agent, journal, request, origin, policies, model, knowledge, spending,
+        metrics);
     Instant end = clock.instant();
     var transition = StepEngine.afterCompensation(command, ran.result(), ran.decisions(), end);
     if (ran.result() instanceof StepResult.Failed failed) {

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * outcome with their latency histogram ({@code conclave_model_calls_seconds}), the tokens of the answers by model,
  * agent type and direction ({@code conclave_model_tokens_total}), each breaker's state
  * ({@code conclave_breaker_state}, by breaker and agent type: 0 closed, 1 half-open, 2 open; a worker has one breaker
- * per model endpoint and agent type), and the JVM's own. Thread-safe.
+ * per model endpoint and agent type), the cost of the answers in micro-units of currency by model and agent type
+ * ({@code conclave_model_cost_total}, as the call ledger records it), the time of each step and compensation by agent
+ * type, kind and outcome ({@code conclave_step_seconds}), and the JVM's own. Thread-safe.
  */
 public final class WorkerMetrics implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerMetrics.class);

@@ -1,6 +1,7 @@
 package io.conclave.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.core.AgentJournal;
 import io.conclave.core.Decision;
@@ -11,6 +12,7 @@ import io.conclave.core.Tally;
 import io.conclave.crdt.HybridClock;
 import io.conclave.crdt.PNCounter;
 import io.conclave.resilience.CallPolicies;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,18 +53,31 @@ class CallLedgerTest {
   }
 
 
-  private static StepRunner.Ran step(LlmClient model, CallLedger ledger, StepSpending spending) {
+  private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
+  private StepRunner.Ran step(LlmClient model, CallLedger ledger, StepSpending spending) {
     return step(AskingAgent.INSTANCE, model, ledger, spending);
   }
 
-  private static StepRunner.Ran step(Agent<Tally> agent, LlmClient model, CallLedger ledger, StepSpending spending) {
+  private StepRunner.Ran step(Agent<Tally> agent, LlmClient model, CallLedger ledger, StepSpending spending) {
     var journal = new AgentJournal<>("research-0", Tally.FOLD,
         new FoldedLog<>(Tally.EMPTY, 0, 0, 0, Optional.empty(), 0), 0);
     var access = new KnowledgeAccess(new HybridClock(Clock.systemUTC()), key -> Optional.empty(), ledger);
     return StepRunner.run(agent, journal, new StepRequest("saga-1", "t1", 0,
             new SagaStep("research", "gather", "x", "discard"), "q", 0),
         new AgentJournal.Origin(Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty()),
-        CallPolicies.forStep(Duration.ofSeconds(5), 3, Duration.ofMillis(1)), model, access, spending);
+        CallPolicies.forStep(Duration.ofSeconds(5), 3, Duration.ofMillis(1)), model, access, spending, metrics);
+  }
+
+  /** How many steps of the research agent ended with {@code outcome}, as the worker's metrics timed them. */
+  private long stepsTimed(String outcome) {
+    return metrics.get("conclave.step").tags("agent_type", "research", "kind", "step", "outcome", outcome).timer()
+        .count();
+  }
+
+  /** The cost of gpt-test's answers to the research agent, as the worker's metrics counted it. */
+  private double costCounted() {
+    return metrics.get("conclave.model.cost").tags("model", "gpt-test", "agent_type", "research").counter().count();
   }
 
   private static StepSpending allowance(long tokens) {
@@ -110,6 +125,10 @@ class CallLedgerTest {
         "ledger.agent.research-0.tokens", 1200L, "ledger.agent.research-0.cost-micros", 4500L,
         "ledger.saga.saga-1.tokens", 1200L, "ledger.saga.saga-1.cost-micros", 4500L,
         "ledger.tenant.acme.tokens", 1200L, "ledger.tenant.acme.cost-micros", 4500L));
+    // the worker's metrics: the same cost, and the step timed once
+    assertThat(costCounted()).isEqualTo(4500);
+    assertThat(stepsTimed("completed")).isEqualTo(1);
+    assertThat(metrics.find("conclave.step").tag("outcome", "failed").timer()).isNull();
   }
 
   @Test
@@ -124,6 +143,8 @@ class CallLedgerTest {
     assertThat(((StepResult.Failed) ran.result()).reason()).isEqualTo("BudgetExceededException: step 0 of saga-1 may "
         + "spend 0 tokens of its saga's budget (tenant acme); it has spent 0 and the prompt alone is about 1: no model "
         + "call made");
+    assertThat(stepsTimed("failed")).isEqualTo(1);
+    assertThat(metrics.find("conclave.step").tag("outcome", "completed").timer()).isNull();
   }
 
   @Test
@@ -160,6 +181,29 @@ class CallLedgerTest {
     assertThat(tight.result()).isInstanceOf(StepResult.Failed.class);
     assertThat(calls(tight)).hasSize(2);
     assertThat(tight.tokens()).isEqualTo(2400);
+  }
+
+  @Test
+  void theCostOfEveryAnsweredCallIsCountedOnceAndTheStepTimedOnceWhateverItsAttempts() {
+    var ledger = new CallLedger(Map.of("gpt-test", GPT), true);
+
+    StepRunner.Ran ran = step(askThenFailOnce(new AtomicInteger()), new MeteredModel(), ledger, allowance(5_000));
+
+    assertThat(calls(ran)).hasSize(2);
+    assertThat(costCounted()).isEqualTo(2 * 4500);
+    assertThat(counters(ran)).containsEntry("ledger.agent.research-0.cost-micros", 9000L);
+    assertThat(stepsTimed("completed")).isEqualTo(1);
+  }
+
+  @Test
+  void aRequestTheAgentRejectsIsTimedAsRejected() {
+    var agent = new AskingAgent((request, context) -> {
+      throw new IllegalArgumentException("never");
+    });
+
+    assertThatThrownBy(() -> step(agent, new MeteredModel(), CallLedger.FREE, allowance(5_000)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("never");
+    assertThat(stepsTimed("rejected")).isEqualTo(1);
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.conclave.core.Decision;
 import io.conclave.core.FoldedLog;
 import io.conclave.core.SagaStep;
 import io.conclave.core.Tally;
+import io.conclave.crdt.HybridClock;
 import io.conclave.resilience.CallPipeline;
 import io.conclave.resilience.CallPolicies;
 import io.conclave.resilience.CallPolicy;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -262,6 +264,41 @@ class ResilientModelTest {
           .containsPattern("conclave_model_tokens_total\\{agent_type=\"research\",direction=\"output\","
               + "model=\"gpt-test\"} [1-9]")
           .contains("conclave_breaker_state{agent_type=\"research\",breaker=\"model:gpt-test/research\"} 0");
+    }
+  }
+
+  @Test
+  void stepsCompensationsAndTheCostOfTheirCallsAreMeasuredAndServedForPrometheus() {
+    server.then(Reply.answer("found")); // 5 prompt and 2 completion tokens
+    try (var metrics = new WorkerMetrics()) {
+      var pipeline = new CallPipeline("model:gpt-test/research", POLICY, (name, from, to) -> { });
+      var model = new ResilientModel(new OpenAiChatModel(server.baseUrl(), "gpt-test", Optional.empty(),
+          Duration.ofSeconds(5), Clock.systemUTC()), "research", pipeline, Optional.empty(), metrics.registry());
+      // 1.00 a million input tokens, 3.00 a million output tokens: 5 + 6 micro-units
+      var ledger = new CallLedger(Map.of("gpt-test", new CallLedger.Price(1_000_000, 3_000_000)), true);
+      var knowledge = new KnowledgeAccess(new HybridClock(Clock.systemUTC()),
+          key -> Optional.empty(), ledger);
+      var journal = new AgentJournal<>("research-0", Tally.FOLD,
+          new FoldedLog<>(Tally.EMPTY, 0, 0, 0, Optional.empty(), 0), 0);
+      var origin = new AgentJournal.Origin(Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty());
+      var step = new SagaStep("research", "gather", "x", "discard");
+      var policies = CallPolicies.<StepResult>forStep(Duration.ofSeconds(30), 1, Duration.ofMillis(1));
+
+      StepRunner.Ran ran = StepRunner.run(AskingAgent.INSTANCE, journal, new StepRequest("saga-1", "t1", 0, step,
+          "q", 0), origin, policies, model, knowledge, new StepSpending("acme", OptionalLong.empty(),
+          "step 0 of saga-1"), metrics.registry());
+      StepRunner.compensate(AskingAgent.INSTANCE, journal, new CompensationRequest("saga-1", "t1", 0, step, "found",
+          "a later step failed", 1), origin, policies, model, knowledge, StepSpending.unlimited(), metrics.registry());
+
+      assertThat(ran.result()).isEqualTo(new StepResult.Completed("found"));
+      assertThat(ModelCall.of(ran.decisions().get(0)).costMicros()).isEqualTo(11);
+      assertThat(metrics.scrape())
+          .contains("conclave_step_seconds_count{agent_type=\"research\",kind=\"step\",outcome=\"completed\"} 1")
+          .contains("conclave_step_seconds_count{agent_type=\"research\",kind=\"compensation\","
+              + "outcome=\"completed\"} 1")
+          .contains("conclave_step_seconds_bucket{")
+          .doesNotContain("outcome=\"failed\"")
+          .contains("conclave_model_cost_total{agent_type=\"research\",model=\"gpt-test\"} 11.0");
     }
   }
 }
