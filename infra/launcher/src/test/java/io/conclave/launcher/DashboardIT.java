@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,12 +41,10 @@ class DashboardIT {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
 
-  private ConclaveStack stack;
   private InProcessConclave conclave;
 
   @BeforeAll
   void start(ConclaveStack stack) throws Exception {
-    this.stack = stack;
     ConclaveSettings settings = stack.isolated("dashboard");
     conclave = new InProcessConclave(settings, 1);
   }
@@ -74,23 +70,6 @@ class DashboardIT {
     assertThat(script.statusCode()).isEqualTo(200);
     assertThat(script.body()).contains("textContent");
     assertThat(write.statusCode()).isEqualTo(401);
-  }
-
-  @Test
-  void withAuthenticatedReadsThePageIsStillServedAndItsReadsNeedTheToken() throws Exception {
-    try (EmbeddedServer closed = InProcessConclave.startProjections(stack.isolated("dashboard-reads"),
-        Map.of("conclave.security.read-access", "authenticated"))) {
-      String url = "http://127.0.0.1:" + closed.getPort();
-
-      HttpResponse<String> page = new Http(url, null).get("/dashboard/");
-      HttpResponse<String> anonymousRead = new Http(url, null).get("/leaders");
-      HttpResponse<String> tokenRead = new Http(url, Http.READER_TOKEN).get("/leaders");
-
-      assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-      assertThat(page.body()).contains("<title>Conclave dashboard</title>");
-      assertThat(anonymousRead.statusCode()).isEqualTo(401);
-      assertThat(tokenRead.statusCode()).as(tokenRead.body()).isIn(200, 503); // past security: the projection answers
-    }
   }
 
   @Test

@@ -133,12 +133,20 @@ class HttpSecurityIT {
       HttpResponse<String> anonymous = new Http(url, null).get("/tasks/none");
       HttpResponse<String> unknown = new Http(url, "not-a-token-of-this-server").get("/knowledge?prefix=steps.");
       HttpResponse<String> reader = new Http(url, Http.READER_TOKEN).get("/tasks/none");
+      HttpResponse<String> page = new Http(url, null).get("/dashboard/");
+      HttpResponse<String> anonymousLeaders = new Http(url, null).get("/leaders");
+      HttpResponse<String> readerLeaders = new Http(url, Http.READER_TOKEN).get("/leaders");
 
       // then
       assertError(anonymous, 401, "GET /tasks/none needs an API token: send 'Authorization: Bearer <token>'");
       assertError(unknown, 401, "GET /knowledge needs an API token: the token sent is not one configured");
       assertThat(reader.statusCode()).as(reader.body()).isIn(404, 503); // past security: the projection answers
       assertThat(new Http(url, null).get("/health").statusCode()).isEqualTo(200);
+      // the dashboard page is served to anyone; the reads it makes need the token
+      assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+      assertThat(page.body()).contains("<title>Conclave dashboard</title>");
+      assertThat(anonymousLeaders.statusCode()).isEqualTo(401);
+      assertThat(readerLeaders.statusCode()).as(readerLeaders.body()).isIn(200, 503);
     }
   }
 
