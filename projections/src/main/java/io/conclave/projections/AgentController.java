@@ -24,7 +24,7 @@ class AgentController {
     if (lo < 0 || hi < lo) {
       throw new IllegalArgumentException("from and to must satisfy 0 <= from <= to, were " + from + " and " + to);
     }
-    List<DecisionView> found = queries.decisions(agentId, lo, hi);
+    List<DecisionView> found = queries.decisions(agentId, lo, hi, false);
     if (found.isEmpty() && from == null && to == null) {
       throw new NotFoundException("no decisions recorded for agent '" + agentId + "'");
     }

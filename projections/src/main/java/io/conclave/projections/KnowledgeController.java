@@ -50,7 +50,7 @@ class KnowledgeController {
    */
   @Get(uri = "/{key}", produces = MediaType.APPLICATION_JSON)
   HttpResponse<String> get(String key, @Nullable @QueryValue String at,
-                           @Nullable @Header(HttpKnowledgePeers.FORWARDED) String forwardedBy) {
+                           @Nullable @Header(PeerHttp.FORWARDED) String forwardedBy) {
     KnowledgeDelta.key(key);
     Optional<Instant> asOf = KnowledgeAsOf.parse(at, clock.instant(), retention);
     KnowledgeEntry entry = queries.get(key, asOf, forwardedBy != null).orElseThrow(() -> new NotFoundException(
@@ -65,13 +65,13 @@ class KnowledgeController {
    */
   @Get(produces = MediaType.APPLICATION_JSON)
   HttpResponse<String> list(@Nullable @QueryValue String prefix, @Nullable @QueryValue String limit,
-                            @Nullable @Header(HttpKnowledgePeers.FORWARDED) String forwardedBy) {
+                            @Nullable @Header(PeerHttp.FORWARDED) String forwardedBy) {
     KnowledgeListing listing = KnowledgeListing.parse(prefix, limit);
     if (forwardedBy != null) {
       // another instance fans out: this one's partitions only, and which they are, for it to check
-      ServedPage served = queries.localPage(listing);
+      Served<KnowledgePage> served = queries.localPage(listing);
       return HttpResponse.ok(KnowledgeJson.render(served.page())).contentType(MediaType.APPLICATION_JSON_TYPE)
-          .header(HttpKnowledgePeers.PARTITIONS, HttpKnowledgePeers.partitionsHeader(served.partitions()));
+          .header(PeerHttp.PARTITIONS, PeerHttp.partitionsHeader(served.partitions()));
     }
     return HttpResponse.ok(KnowledgeJson.render(queries.list(listing))).contentType(MediaType.APPLICATION_JSON_TYPE);
   }

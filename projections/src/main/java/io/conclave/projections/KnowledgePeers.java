@@ -23,5 +23,5 @@ interface KnowledgePeers {
    * The page of {@code peer}'s own partitions; the future fails with {@link ProjectionUnavailableException} as
    * {@link #get} throws it.
    */
-  CompletableFuture<ServedPage> page(HostInfo from, HostInfo peer, KnowledgeListing listing);
+  CompletableFuture<Served<KnowledgePage>> page(HostInfo from, HostInfo peer, KnowledgeListing listing);
 }

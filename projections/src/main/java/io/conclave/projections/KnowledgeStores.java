@@ -28,7 +28,7 @@ interface KnowledgeStores {
   Optional<KnowledgeState> asOf(String key, int partition, Instant at);
 
   /** The first {@code limit} keys starting with {@code prefix} in the partitions active here, and those partitions. */
-  ServedPage localPage(String prefix, int limit);
+  Served<KnowledgePage> localPage(String prefix, int limit);
 
   /** The partitions of the knowledge store each instance of the group holds (active), as this instance knows. */
   Map<HostInfo, Set<Integer>> activePartitionsByHost();

@@ -24,7 +24,10 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.Properties;
 import java.util.Optional;
 import java.util.Set;
@@ -180,27 +183,38 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
   }
 
   /**
-   * Every instance of the application that holds partitions of {@code store}, as this instance last learnt from the
-   * group.
+   * The partitions of {@code topic} whose part of {@code store} each instance of the application holds (active), as
+   * this instance last learnt from the group.
    *
    * @throws ProjectionUnavailableException while Kafka Streams starts or rebuilds, or has failed
    */
-  public Collection<StreamsMetadata> storeMetadata(String store) {
-    return ask(streams -> streams.streamsMetadataForStore(store));
+  public Map<HostInfo, Set<Integer>> activePartitionsByHost(String store, String topic) {
+    return ask(streams -> {
+      Map<HostInfo, Set<Integer>> out = new HashMap<>();
+      for (StreamsMetadata instance : streams.streamsMetadataForStore(store)) {
+        out.put(instance.hostInfo(), partitionsOf(topic, instance.topicPartitions()));
+      }
+      return out;
+    });
   }
 
   /**
-   * The input partitions of the tasks this instance runs as active now (running or restoring).
+   * The partitions of {@code topic} of the tasks this instance runs as active now (running or restoring).
    *
    * @throws ProjectionUnavailableException while Kafka Streams starts or rebuilds
    */
-  public Set<TopicPartition> localActivePartitions() {
+  public Set<Integer> localActivePartitions(String topic) {
     return ask(streams -> {
       Set<TopicPartition> out = new HashSet<>();
       streams.metadataForLocalThreads()
           .forEach(thread -> thread.activeTasks().forEach(task -> out.addAll(task.topicPartitions())));
-      return out;
+      return partitionsOf(topic, out);
     });
+  }
+
+  private static Set<Integer> partitionsOf(String topic, Collection<TopicPartition> partitions) {
+    return partitions.stream().filter(tp -> tp.topic().equals(topic)).map(TopicPartition::partition)
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /**

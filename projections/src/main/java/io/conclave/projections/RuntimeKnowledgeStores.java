@@ -84,15 +84,13 @@ final class RuntimeKnowledgeStores implements KnowledgeStores {
   }
 
   @Override
-  public ServedPage localPage(String prefix, int limit) {
-    Set<Integer> partitions = runtime.localActivePartitions().stream()
-        .filter(tp -> tp.topic().equals(topic)).map(TopicPartition::partition)
-        .collect(Collectors.toCollection(TreeSet::new));
+  public Served<KnowledgePage> localPage(String prefix, int limit) {
+    Set<Integer> partitions = runtime.localActivePartitions(topic);
     List<KnowledgePage> pages = new ArrayList<>();
     for (int partition : partitions) {
       pages.add(page(partition, prefix, limit));
     }
-    return new ServedPage(KnowledgePage.merge(pages, limit), partitions);
+    return new Served<>(KnowledgePage.merge(pages, limit), partitions);
   }
 
   private KnowledgePage page(int partition, String prefix, int limit) {
@@ -111,12 +109,7 @@ final class RuntimeKnowledgeStores implements KnowledgeStores {
 
   @Override
   public Map<HostInfo, Set<Integer>> activePartitionsByHost() {
-    Map<HostInfo, Set<Integer>> out = new HashMap<>();
-    for (StreamsMetadata instance : runtime.storeMetadata(KnowledgeTopology.STORE)) {
-      out.put(instance.hostInfo(), instance.topicPartitions().stream().filter(tp -> tp.topic().equals(topic))
-          .map(TopicPartition::partition).collect(Collectors.toSet()));
-    }
-    return out;
+    return runtime.activePartitionsByHost(KnowledgeTopology.STORE, topic);
   }
 
   private ReadOnlyKeyValueStore<String, KnowledgeState> latestStore(int partition) {

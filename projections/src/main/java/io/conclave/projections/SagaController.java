@@ -23,7 +23,8 @@ import java.util.List;
 
 /**
  * Sagas: start a task with a saga of the client's own, follow sagas, and decide their approval steps. Reads answer
- * from this instance's projection of conclave.saga-events (503 + {@code Retry-After} while it starts or rebalances).
+ * from the projection of conclave.saga-events over every projections instance ({@link ProjectionQueries}; 503 +
+ * {@code Retry-After} while it starts or rebalances).
  */
 @Controller("/sagas")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -73,7 +74,7 @@ class SagaController {
   }
 
   /**
-   * Sagas of this instance's partitions, by task id: {@code status} one of {@link SagaState.Status} in any case
+   * Sagas over every instance, by task id: {@code status} one of {@link SagaState.Status} in any case
    * (default: all), at most {@code limit} (default 100, at most 1000).
    */
   @ReadAccess
@@ -103,7 +104,7 @@ class SagaController {
   /** @throws IllegalArgumentException if the id is malformed; @throws NotFoundException if the saga is unknown */
   private SagaState find(String sagaId) {
     String taskId = SagaIds.taskIdOf(sagaId);
-    return queries.saga(taskId).orElseThrow(() -> new NotFoundException("no saga with id '" + sagaId + "'"));
+    return queries.saga(taskId, false).orElseThrow(() -> new NotFoundException("no saga with id '" + sagaId + "'"));
   }
 
   private static String location(String sagaId) {

@@ -22,6 +22,11 @@ record SagaQuery(Optional<SagaState.Status> status, int limit) {
     return new SagaQuery(status(status), n == null ? DEFAULT_LIMIT : (int) Math.min(n, MAX_LIMIT));
   }
 
+  /** The query as {@link #parse} reads it back: {@code status=...&limit=...}. */
+  String parameters() {
+    return status.map(s -> "status=" + s.name() + "&").orElse("") + "limit=" + limit;
+  }
+
   boolean matches(SagaState saga) {
     return status.map(s -> s == saga.status()).orElse(true);
   }

@@ -5,6 +5,9 @@ import io.conclave.core.SagaState.StepStatus;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -19,6 +22,15 @@ public record SagaSummary(String sagaId, String taskId, String status, @Nullable
   public static SagaSummary of(SagaState saga) {
     return new SagaSummary(saga.sagaId(), saga.taskId(), saga.status().name(), saga.startedAt(), saga.endedAt(),
         first(saga, Set.of(StepStatus.RUNNING, StepStatus.HELD, StepStatus.AWAITING_APPROVAL)), first(saga, Set.of(StepStatus.FAILED)));
+  }
+
+  /**
+   * The first {@code limit} of the pages of several partitions or instances, each by task id and holding distinct
+   * sagas, by task id.
+   */
+  static List<SagaSummary> merge(Collection<List<SagaSummary>> pages, int limit) {
+    return pages.stream().flatMap(List::stream).sorted(Comparator.comparing(SagaSummary::taskId)).limit(limit)
+        .toList();
   }
 
   private static Integer first(SagaState saga, Set<StepStatus> statuses) {

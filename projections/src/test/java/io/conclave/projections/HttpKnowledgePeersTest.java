@@ -31,8 +31,8 @@ class HttpKnowledgePeersTest {
   private static final KnowledgeState STATE =
       new KnowledgeState(GCounter.EMPTY.increment("alpha-0", 2), Instant.parse("2026-11-24T10:00:00Z"), 2);
 
-  private final HttpKnowledgePeers peers =
-      new HttpKnowledgePeers(new KnowledgeSettings(Duration.ofDays(7), Duration.ofSeconds(5)));
+  private final PeerHttp http = new PeerHttp(Duration.ofSeconds(5));
+  private final HttpKnowledgePeers peers = new HttpKnowledgePeers(http);
   private final List<String> requests = new ArrayList<>();
   private final List<String> authorizations = new ArrayList<>();
   private HttpServer server;
@@ -47,7 +47,7 @@ class HttpKnowledgePeersTest {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", exchange -> {
       requests.add(exchange.getRequestURI() + " forwarded by "
-          + exchange.getRequestHeaders().getFirst(HttpKnowledgePeers.FORWARDED));
+          + exchange.getRequestHeaders().getFirst(PeerHttp.FORWARDED));
       authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
@@ -62,7 +62,7 @@ class HttpKnowledgePeersTest {
   @AfterEach
   void stop() {
     server.stop(0);
-    peers.close();
+    http.close();
   }
 
   @Test
@@ -121,21 +121,21 @@ class HttpKnowledgePeersTest {
   @Test
   void aPeersPageComesWithThePartitionsItRead() {
     KnowledgePage page = new KnowledgePage(List.of(new KnowledgeEntry("team.a", STATE)), false);
-    answer(200, KnowledgeJson.render(page), Map.of(HttpKnowledgePeers.PARTITIONS, "1,3"));
+    answer(200, KnowledgeJson.render(page), Map.of(PeerHttp.PARTITIONS, "1,3"));
 
     assertThat(peers.page(SELF, owner, new KnowledgeListing("team.", 5)).join())
-        .isEqualTo(new ServedPage(page, Set.of(1, 3)));
+        .isEqualTo(new Served<>(page, Set.of(1, 3)));
     assertThat(requests).containsExactly("/knowledge?prefix=team.&limit=5 forwarded by 127.0.0.1:8080");
 
     answer(200, KnowledgeJson.render(page), Map.of());
     assertThatThrownBy(() -> peers.page(SELF, owner, new KnowledgeListing("", 5)).join())
         .hasCauseInstanceOf(ProjectionUnavailableException.class)
         .hasMessageContaining("header is missing");
-    answer(200, KnowledgeJson.render(page), Map.of(HttpKnowledgePeers.PARTITIONS, "1,x"));
+    answer(200, KnowledgeJson.render(page), Map.of(PeerHttp.PARTITIONS, "1,x"));
     assertThatThrownBy(() -> peers.page(SELF, owner, new KnowledgeListing("", 5)).join())
         .hasMessageContaining("is not a list of partitions");
-    assertThat(HttpKnowledgePeers.partitionsHeader(Set.of(3, 1, 2))).isEqualTo("1,2,3");
-    assertThat(HttpKnowledgePeers.partitionsHeader(Set.of())).isEmpty();
+    assertThat(PeerHttp.partitionsHeader(Set.of(3, 1, 2))).isEqualTo("1,2,3");
+    assertThat(PeerHttp.partitionsHeader(Set.of())).isEmpty();
   }
 
   @Test
@@ -146,7 +146,7 @@ class HttpKnowledgePeersTest {
 
     // when
     Supplier<Optional<KnowledgeState>> get = () -> peers.get(SELF, owner, "team.tokens", Optional.empty());
-    Supplier<CompletableFuture<ServedPage>> page = () -> peers.page(SELF, owner, KnowledgeListing.parse("team.", "9"));
+    Supplier<CompletableFuture<Served<KnowledgePage>>> page = () -> peers.page(SELF, owner, KnowledgeListing.parse("team.", "9"));
     ServerRequestContext.with(caller, get);
     ServerRequestContext.with(caller, page).handle((served, error) -> served).join(); // its body is not a page
     get.get();
@@ -158,8 +158,8 @@ class HttpKnowledgePeersTest {
 
   @Test
   void aKeyOfDotsAloneIsEscapedSoThatItIsNotAPathStep() {
-    assertThat(HttpKnowledgePeers.pathSegment("..")).isEqualTo("%2E%2E");
-    assertThat(HttpKnowledgePeers.pathSegment("a.b")).isEqualTo("a.b");
+    assertThat(PeerHttp.pathSegment("..")).isEqualTo("%2E%2E");
+    assertThat(PeerHttp.pathSegment("a.b")).isEqualTo("a.b");
   }
 
   private void answer(int status, String body, Map<String, String> headers) {

@@ -108,9 +108,9 @@ class KnowledgeHttpTest {
   @Test
   void listingsAnswerAsDocumented() throws Exception {
     HttpResponse<String> forwarded = client.send(HttpRequest.newBuilder(uri("/knowledge?prefix=team.&limit=5"))
-        .header(HttpKnowledgePeers.FORWARDED, "elsewhere:1").build(), HttpResponse.BodyHandlers.ofString());
+        .header(PeerHttp.FORWARDED, "elsewhere:1").build(), HttpResponse.BodyHandlers.ofString());
     assertThat(forwarded.statusCode()).isEqualTo(200);
-    assertThat(forwarded.headers().firstValue(HttpKnowledgePeers.PARTITIONS)).contains("0");
+    assertThat(forwarded.headers().firstValue(PeerHttp.PARTITIONS)).contains("0");
     assertThat(get("/knowledge?prefix=team.").body())
         .isEqualTo(KnowledgeJson.render(new KnowledgePage(List.of(new KnowledgeEntry("team.tokens", STATE)), false)));
     assertThat(get("/knowledge?limit=0").statusCode()).isEqualTo(400);
@@ -156,8 +156,8 @@ class KnowledgeHttpTest {
     }
 
     @Override
-    public ServedPage localPage(String prefix, int limit) {
-      return new ServedPage(new KnowledgePage(List.of(new KnowledgeEntry("team.tokens", STATE)), false), Set.of(0));
+    public Served<KnowledgePage> localPage(String prefix, int limit) {
+      return new Served<>(new KnowledgePage(List.of(new KnowledgeEntry("team.tokens", STATE)), false), Set.of(0));
     }
 
     @Override

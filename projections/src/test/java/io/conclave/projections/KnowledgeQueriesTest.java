@@ -78,8 +78,8 @@ class KnowledgeQueriesTest {
   void aListingMergesTheInstancesPagesAfterCheckingEachReadItsPartitions() {
     stores.active.put(SELF, Set.of(0, 2));
     stores.active.put(OTHER, Set.of(1));
-    stores.page = new ServedPage(new KnowledgePage(List.of(entry("b"), entry("d")), false), Set.of(0, 2));
-    peers.page = new ServedPage(new KnowledgePage(List.of(entry("a"), entry("c")), true), Set.of(1));
+    stores.page = new Served<>(new KnowledgePage(List.of(entry("b"), entry("d")), false), Set.of(0, 2));
+    peers.page = new Served<>(new KnowledgePage(List.of(entry("a"), entry("c")), true), Set.of(1));
 
     KnowledgePage page = queries.list(new KnowledgeListing("", 3));
 
@@ -91,8 +91,8 @@ class KnowledgeQueriesTest {
   void aListingIsRefusedIfAnInstanceReadOtherPartitionsOrCannotAnswer() {
     stores.active.put(SELF, Set.of(0));
     stores.active.put(OTHER, Set.of(1));
-    stores.page = new ServedPage(new KnowledgePage(List.of(), false), Set.of(0));
-    peers.page = new ServedPage(new KnowledgePage(List.of(), false), Set.of());
+    stores.page = new Served<>(new KnowledgePage(List.of(), false), Set.of(0));
+    peers.page = new Served<>(new KnowledgePage(List.of(), false), Set.of());
 
     assertThatThrownBy(() -> queries.list(new KnowledgeListing("", 3)))
         .isInstanceOf(ProjectionUnavailableException.class)
@@ -124,12 +124,12 @@ class KnowledgeQueriesTest {
 
   @Test
   void aForwardedListingAnswersThisInstancesPartitionsAndNamesThem() {
-    stores.page = new ServedPage(new KnowledgePage(List.of(entry("a")), false), Set.of(2, 0));
+    stores.page = new Served<>(new KnowledgePage(List.of(entry("a")), false), Set.of(2, 0));
 
     HttpResponse<String> response = controller.list("", "10", "10.0.0.2:8080");
 
     assertThat(response.body()).isEqualTo(KnowledgeJson.render(stores.page.page()));
-    assertThat(response.getHeaders().get(HttpKnowledgePeers.PARTITIONS)).isEqualTo("0,2");
+    assertThat(response.getHeaders().get(PeerHttp.PARTITIONS)).isEqualTo("0,2");
     assertThat(peers.asked).isEmpty();
   }
 
@@ -147,7 +147,7 @@ class KnowledgeQueriesTest {
     final Map<String, KnowledgeState> history = new HashMap<>();
     final Map<HostInfo, Set<Integer>> active = new HashMap<>();
     final List<String> reads = new ArrayList<>();
-    ServedPage page;
+    Served<KnowledgePage> page;
 
     @Override
     public HostInfo self() {
@@ -172,7 +172,7 @@ class KnowledgeQueriesTest {
     }
 
     @Override
-    public ServedPage localPage(String prefix, int limit) {
+    public Served<KnowledgePage> localPage(String prefix, int limit) {
       return page;
     }
 
@@ -185,7 +185,7 @@ class KnowledgeQueriesTest {
   private static final class FakePeers implements KnowledgePeers {
     final Map<String, KnowledgeState> entries = new HashMap<>();
     final List<String> asked = new ArrayList<>();
-    ServedPage page;
+    Served<KnowledgePage> page;
     RuntimeException failure;
 
     @Override
@@ -199,7 +199,7 @@ class KnowledgeQueriesTest {
     }
 
     @Override
-    public CompletableFuture<ServedPage> page(HostInfo from, HostInfo peer, KnowledgeListing listing) {
+    public CompletableFuture<Served<KnowledgePage>> page(HostInfo from, HostInfo peer, KnowledgeListing listing) {
       asked.add("page " + AdvertisedAddress.endpoint(peer) + " " + listing + " from " + AdvertisedAddress.endpoint(from));
       return failure != null ? CompletableFuture.failedFuture(failure) : CompletableFuture.completedFuture(page);
     }

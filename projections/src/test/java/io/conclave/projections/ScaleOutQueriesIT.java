@@ -5,7 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.conclave.core.Decision;
+import io.conclave.core.DecisionKey;
 import io.conclave.core.KnowledgeDelta;
+import io.conclave.core.LeaderElected;
+import io.conclave.core.SagaEvent;
+import io.conclave.core.TaskSubmission;
 import io.conclave.crdt.GCounter;
 import io.conclave.crdt.OrSet;
 import io.conclave.kafka.ClientConfigs;
@@ -38,20 +43,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Two projections instances in one group, against a real broker and registry: each answers for every knowledge key
- * (forwarding to the other the keys of its partitions), now and as of a time, and each lists every key; alone again,
- * the first answers for all of them from its own store.
+ * Two projections instances in one group, against a real broker and registry: each answers every query as one
+ * instance would, whichever holds the data. Each answers for every knowledge key (forwarding to the other the keys of
+ * its partitions), now and as of a time, and lists every key; each shows every task with its saga, even when the
+ * task's submission and its saga sit on different instances, lists every saga and every shard's leader, and shows
+ * every agent's decisions. Alone again, the first answers for all of them from its own stores.
  */
 @ExtendWith(ConclaveStackExtension.class)
-class KnowledgeIT {
+class ScaleOutQueriesIT {
   private static final ObjectMapper json = new ObjectMapper();
   private static final HttpClient http = HttpClient.newHttpClient();
   private static final Instant T0 = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
 
   @Test
-  void everyInstanceAnswersForEveryKeyAndListsThemAll(ConclaveStack stack) throws Exception {
+  void everyInstanceAnswersEveryQuery(ConclaveStack stack) throws Exception {
     // given: twelve counters, each incremented by two replicas a minute apart, and a set
-    ConclaveSettings settings = stack.isolated("knowledge");
+    ConclaveSettings settings = stack.isolated("scale-out");
     Map<String, Long> counters = new TreeMap<>();
     List<KnowledgeDelta> deltas = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
@@ -63,6 +70,9 @@ class KnowledgeIT {
     }
     deltas.add(new KnowledgeDelta("team.facts", "alpha-0", 99, Optional.empty(), T0, OrSet.EMPTY.add("alpha-0", "kafka")));
     write(settings, deltas);
+    // and: twelve tasks (three of them compensated), each with its saga, two agents' decisions and two shards' leaders
+    Map<String, String> outcomes = new TreeMap<>();
+    writeSagas(settings, outcomes);
 
     try (EmbeddedServer first = start(settings)) {
       eventually(() -> assertThat(value(first, "team.counter-11")).isEqualTo(111));
@@ -92,6 +102,10 @@ class KnowledgeIT {
             assertThat(page.get("truncated").asBoolean()).isFalse();
           });
         }
+        // and: each shows every task, saga, leader and decision, the same as the other
+        for (EmbeddedServer server : List.of(first, second)) {
+          eventually(() -> assertSagas(server, outcomes));
+        }
         JsonNode facts = json.readTree(get(second, "/knowledge/team.facts").body());
         assertThat(facts.get("value")).hasToString("[\"kafka\"]");
         assertThat(json.readTree(get(first, "/knowledge?limit=5").body()).get("truncated").asBoolean()).isTrue();
@@ -102,6 +116,7 @@ class KnowledgeIT {
         for (var counter : counters.entrySet()) {
           assertThat(value(first, counter.getKey())).as(counter.getKey()).isEqualTo(counter.getValue());
         }
+        assertSagas(first, outcomes);
       });
     }
   }
@@ -113,6 +128,58 @@ class KnowledgeIT {
         producer.send(records.knowledge(delta)).get();
       }
     }
+  }
+
+  private static void writeSagas(ConclaveSettings settings, Map<String, String> outcomes) throws Exception {
+    var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
+    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+      for (int i = 0; i < 12; i++) {
+        var script = new SagaHistories.Script("task-" + i, 2, Set.of(), i % 4 == 3 ? 1 : -1, Map.of());
+        producer.send(records.task(new TaskSubmission(script.taskId(), "prompt " + i, SagaHistories.T0))).get();
+        for (SagaEvent event : script.events()) {
+          producer.send(records.sagaEvent(event)).get();
+        }
+        outcomes.put(script.taskId(), script.outcome().name());
+      }
+      for (String agent : List.of("research-0", "analysis-1")) {
+        for (long seq = 1; seq <= 3; seq++) {
+          producer.send(records.decision(new Decision(new DecisionKey(agent, seq), Optional.empty(), Optional.empty(),
+              "note", "{\"n\":" + seq + "}", SagaHistories.T0, Optional.empty(), Optional.empty()))).get();
+        }
+      }
+      for (int shard = 0; shard < 2; shard++) {
+        producer.send(records.leaderElected(new LeaderElected(shard, 3 + shard, "member-" + shard, "host-" + shard,
+            SagaHistories.T0))).get();
+      }
+    }
+  }
+
+  /** The server shows every task with its outcome and prompt, every saga, both leaders and each agent's decisions. */
+  private static void assertSagas(EmbeddedServer server, Map<String, String> outcomes) throws Exception {
+    for (var outcome : outcomes.entrySet()) {
+      JsonNode task = entry(server, "/tasks/" + outcome.getKey());
+      assertThat(task.get("status").asText()).as(outcome.getKey()).isEqualTo(outcome.getValue());
+      assertThat(task.get("prompt").asText()).startsWith("prompt ");
+      assertThat(task.get("submittedAt").asText()).isEqualTo(SagaHistories.T0.toString());
+      assertThat(entry(server, "/sagas/saga-" + outcome.getKey()).get("status").asText())
+          .isEqualTo(outcome.getValue());
+    }
+    List<String> listed = new ArrayList<>();
+    json.readTree(get(server, "/sagas?limit=1000").body()).forEach(s -> listed.add(s.get("taskId").asText()));
+    assertThat(listed).containsExactlyElementsOf(outcomes.keySet());
+    List<String> compensated = new ArrayList<>();
+    json.readTree(get(server, "/sagas?status=compensated").body())
+        .forEach(s -> compensated.add(s.get("taskId").asText()));
+    assertThat(compensated).containsExactly("task-11", "task-3", "task-7");
+    assertThat(json.readTree(get(server, "/sagas?limit=2").body())).hasSize(2);
+    List<Long> epochs = new ArrayList<>();
+    json.readTree(get(server, "/leaders").body()).forEach(l -> epochs.add(l.get("epoch").asLong()));
+    assertThat(epochs).containsExactly(3L, 4L);
+    for (String agent : List.of("research-0", "analysis-1")) {
+      JsonNode decisions = json.readTree(get(server, "/agents/" + agent + "/decisions?from=2").body());
+      assertThat(decisions).as(agent).hasSize(2);
+    }
+    assertThat(get(server, "/tasks/no-such-task").statusCode()).isEqualTo(404);
   }
 
   private static EmbeddedServer start(ConclaveSettings settings) throws Exception {
@@ -128,9 +195,9 @@ class KnowledgeIT {
   /** The partitions this instance reads for a listing (its own, as another instance would ask it). */
   private static Set<String> partitions(EmbeddedServer server) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(server, "/knowledge"))
-        .header(HttpKnowledgePeers.FORWARDED, "test").build(), HttpResponse.BodyHandlers.ofString());
+        .header(PeerHttp.FORWARDED, "test").build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    String header = r.headers().firstValue(HttpKnowledgePeers.PARTITIONS).orElseThrow();
+    String header = r.headers().firstValue(PeerHttp.PARTITIONS).orElseThrow();
     return header.isEmpty() ? Set.of() : new HashSet<>(List.of(header.split(",")));
   }
 

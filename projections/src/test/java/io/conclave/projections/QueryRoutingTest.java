@@ -14,7 +14,7 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 
 /** The pure decisions of the knowledge API across instances: route a key, plan and check a fan-out, merge pages. */
-class KnowledgeRoutingTest {
+class QueryRoutingTest {
   private static final HostInfo SELF = new HostInfo("10.0.0.1", 8080);
   private static final HostInfo OTHER = new HostInfo("10.0.0.2", 8080);
   private static final HostInfo THIRD = new HostInfo("10.0.0.3", 8080);
@@ -24,43 +24,43 @@ class KnowledgeRoutingTest {
     var here = new KeyQueryMetadata(SELF, Set.of(OTHER), 3);
     var there = new KeyQueryMetadata(OTHER, Set.of(), 4);
 
-    assertThat(KnowledgeRoute.of("k", here, SELF, false)).isEqualTo(new KnowledgeRoute.Local(3));
-    assertThat(KnowledgeRoute.of("k", here, SELF, true)).isEqualTo(new KnowledgeRoute.Local(3));
-    assertThat(KnowledgeRoute.of("k", there, SELF, false)).isEqualTo(new KnowledgeRoute.Forward(OTHER, 4));
-    assertThat(KnowledgeRoute.of("k", there, SELF, true)).isInstanceOfSatisfying(KnowledgeRoute.Unavailable.class,
+    assertThat(QueryRoute.of("knowledge key 'k'", here, SELF, false)).isEqualTo(new QueryRoute.Local(3));
+    assertThat(QueryRoute.of("knowledge key 'k'", here, SELF, true)).isEqualTo(new QueryRoute.Local(3));
+    assertThat(QueryRoute.of("knowledge key 'k'", there, SELF, false)).isEqualTo(new QueryRoute.Forward(OTHER, 4));
+    assertThat(QueryRoute.of("knowledge key 'k'", there, SELF, true)).isInstanceOfSatisfying(QueryRoute.Unavailable.class,
         u -> assertThat(u.reason()).isEqualTo("this instance (10.0.0.1:8080) no longer holds partition 4 of knowledge "
             + "key 'k'; 10.0.0.2:8080 does now (the group is rebalancing); retry shortly"));
-    assertThat(KnowledgeRoute.of("k", KeyQueryMetadata.NOT_AVAILABLE, SELF, false))
-        .isInstanceOfSatisfying(KnowledgeRoute.Unavailable.class, u -> assertThat(u.reason())
+    assertThat(QueryRoute.of("knowledge key 'k'", KeyQueryMetadata.NOT_AVAILABLE, SELF, false))
+        .isInstanceOfSatisfying(QueryRoute.Unavailable.class, u -> assertThat(u.reason())
             .isEqualTo("no projections instance holds the partition of knowledge key 'k' now (the group is "
                 + "rebalancing); retry shortly"));
-    assertThat(KnowledgeRoute.of("k", new KeyQueryMetadata(HostInfo.unavailable(), Set.of(), 0), SELF, false))
-        .isInstanceOf(KnowledgeRoute.Unavailable.class);
+    assertThat(QueryRoute.of("knowledge key 'k'", new KeyQueryMetadata(HostInfo.unavailable(), Set.of(), 0), SELF, false))
+        .isInstanceOf(QueryRoute.Unavailable.class);
   }
 
   @Test
   void aFanOutAsksEachInstanceForItsPartitionsWhenEveryPartitionHasOneOwner() {
-    var plan = KnowledgeFanOut.plan(Map.of(SELF, Set.of(0, 2), OTHER, Set.of(1, 3), THIRD, Set.of()));
+    var plan = FanOut.plan("the knowledge store", Map.of(SELF, Set.of(0, 2), OTHER, Set.of(1, 3), THIRD, Set.of()));
 
     assertThat(plan).isEqualTo(Map.of(SELF, Set.of(0, 2), OTHER, Set.of(1, 3)));
   }
 
   @Test
   void aFanOutThatWouldMissOrDoubleAPartitionIsRefused() {
-    assertThatThrownBy(() -> KnowledgeFanOut.plan(Map.of(SELF, Set.of(0, 2), OTHER, Set.of(3))))
+    assertThatThrownBy(() -> FanOut.plan("the knowledge store", Map.of(SELF, Set.of(0, 2), OTHER, Set.of(3))))
         .isInstanceOf(ProjectionUnavailableException.class)
         .hasMessage("no projections instance holds partitions [1] of the knowledge store (the group is rebalancing); "
             + "retry shortly");
-    assertThatThrownBy(() -> KnowledgeFanOut.plan(Map.of(SELF, Set.of(0, 1), OTHER, Set.of(1))))
+    assertThatThrownBy(() -> FanOut.plan("the knowledge store", Map.of(SELF, Set.of(0, 1), OTHER, Set.of(1))))
         .isInstanceOf(ProjectionUnavailableException.class)
         .hasMessageContaining("partition 1 of the knowledge store is held by both");
-    assertThatThrownBy(() -> KnowledgeFanOut.plan(Map.of(SELF, Set.of())))
+    assertThatThrownBy(() -> FanOut.plan("the knowledge store", Map.of(SELF, Set.of())))
         .isInstanceOf(ProjectionUnavailableException.class)
         .hasMessageStartingWith("no projections instance holds the knowledge store yet");
-    assertThatThrownBy(() -> KnowledgeFanOut.check(OTHER, Set.of(1, 3), Set.of(1)))
+    assertThatThrownBy(() -> FanOut.check("the knowledge store", OTHER, Set.of(1, 3), Set.of(1)))
         .isInstanceOf(ProjectionUnavailableException.class)
         .hasMessageStartingWith("10.0.0.2:8080 read partitions [1] of the knowledge store instead of [1, 3]");
-    KnowledgeFanOut.check(OTHER, Set.of(1, 3), Set.of(3, 1));
+    FanOut.check("the knowledge store", OTHER, Set.of(1, 3), Set.of(3, 1));
   }
 
   @Test
