@@ -81,7 +81,7 @@ class ProjectionQueries {
   }
 
   private <V> Optional<V> byTask(String store, String taskId, boolean forwarded, String peerPath, Class<V> type) {
-    HostInfo self = self();
+    HostInfo self = runtime.requireSelf();
     QueryRoute route = QueryRoute.of("task '" + taskId + "'", runtime.keyMetadata(store, taskId, KEYS), self,
         forwarded);
     return route.answer(partition -> Optional.ofNullable(this.<String, V, V>read(store, partition, s -> s.get(taskId))),
@@ -110,7 +110,7 @@ class ProjectionQueries {
    * @throws ProjectionUnavailableException if some partition cannot be read now (see {@link FanOut})
    */
   List<SagaSummary> sagas(SagaQuery query) {
-    HostInfo self = self();
+    HostInfo self = runtime.requireSelf();
     List<List<SagaSummary>> pages = FanOut.gather(SAGA_STORE, self,
         runtime.activePartitionsByHost(ProjectionTopology.SAGAS, sagaEvents),
         host -> peers.getAsync(self, host, "/peers/sagas?" + query.parameters()).thenApply(answer -> page(answer, SUMMARIES)),
@@ -173,7 +173,7 @@ class ProjectionQueries {
    * The agent's decisions with sequence in [from, to], in sequence order. {@code forwarded} as in {@link #saga}.
    */
   List<DecisionView> decisions(String agentId, long from, long to, boolean forwarded) {
-    HostInfo self = self();
+    HostInfo self = runtime.requireSelf();
     // decisions are partitioned by agent id (Partitioning), as a string key would be
     QueryRoute route = QueryRoute.of("agent '" + agentId + "'",
         runtime.keyMetadata(ProjectionTopology.DECISIONS, agentId, KEYS), self, forwarded);
@@ -205,7 +205,7 @@ class ProjectionQueries {
    * @throws ProjectionUnavailableException if some partition cannot be read now (see {@link FanOut})
    */
   List<LeaderView> leaders() {
-    HostInfo self = self();
+    HostInfo self = runtime.requireSelf();
     List<LeaderView> out = new ArrayList<>();
     FanOut.gather(LEADER_STORE, self, runtime.activePartitionsByHost(ProjectionTopology.LEADERS, leadership),
         host -> peers.getAsync(self, host, "/peers/leaders").thenApply(answer -> page(answer, LEADERS)),
@@ -228,11 +228,6 @@ class ProjectionQueries {
       }));
     }
     return new Served<>(out, partitions);
-  }
-
-  private HostInfo self() {
-    return runtime.self()
-        .orElseThrow(() -> new ProjectionUnavailableException("the projections are starting; retry shortly", null));
   }
 
   /** Reads the store over every partition this instance holds. */

@@ -144,6 +144,12 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
     return Optional.ofNullable(self);
   }
 
+  /** As {@link #self()}. @throws ProjectionUnavailableException until it started */
+  public HostInfo requireSelf() {
+    return self().orElseThrow(() -> new ProjectionUnavailableException("the projections are starting; retry shortly",
+        null));
+  }
+
   /**
    * A read-only view of a store of this instance, over the partitions it holds (active ones).
    *

@@ -47,8 +47,7 @@ final class RuntimeKnowledgeStores implements KnowledgeStores {
 
   @Override
   public HostInfo self() {
-    return runtime.self()
-        .orElseThrow(() -> new ProjectionUnavailableException("the projections are starting; retry shortly", null));
+    return runtime.requireSelf();
   }
 
   @Override

@@ -145,8 +145,8 @@ class ProjectionRebuildIT {
       // When
       HttpResponse<String> refused = http.postJson("/admin/projections/rebuild", "{\"fromOffset\": 0}");
 
-      // Then: 409, the group was not moved back, and the installation still answers every task (each instance
-      // answers for the partitions it holds)
+      // Then: 409, the group was not moved back, and each instance still answers every task (asking the other for
+      // the partitions it holds), and neither knows the first batch
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
       assertThat(json.readTree(refused.body()).get("message").asText())
           .startsWith("other projections instances are still members of group " + applicationId);
@@ -155,8 +155,10 @@ class ProjectionRebuildIT {
           assertThat(committedAfter.get(tp).offset()).as(tp.toString()).isGreaterThanOrEqualTo(before.offset()));
       Http secondHttp = new Http("http://127.0.0.1:" + second.getPort());
       for (String task : List.of("b-1", "b-2")) {
-        eventually(() -> assertThat(List.of(status(http, task), status(secondHttp, task))).contains("COMPLETED"));
+        eventually(() -> assertThat(List.of(status(http, task), status(secondHttp, task)))
+            .containsExactly("COMPLETED", "COMPLETED"));
       }
+      assertThat(secondHttp.get("/tasks/a-1").statusCode()).isEqualTo(404);
     }
     // Then: alone again, this instance holds every partition, and still knows the second batch only
     http.awaitTaskStatus("b-1", "COMPLETED");
