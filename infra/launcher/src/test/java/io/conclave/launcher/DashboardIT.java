@@ -122,7 +122,14 @@ class DashboardIT {
       assertThat(summary.getText()).contains(prompt);
       assertThat(summary.findElements(By.tagName("b"))).isEmpty();
 
-      // and the saga's planner opens in the agents' panel: its state and recent decisions, this saga's among them
+      // and an agent that decided nothing: the API's 404 is shown in the agents' panel
+      WebElement agentId = browser.findElement(By.id("agent-id"));
+      agentId.sendKeys("nobody-0");
+      browser.findElement(By.id("agent-show")).click();
+      By agentsError = By.cssSelector("#agents-section [data-error]");
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(agentsError,
+          "404: agent 'nobody-0' had recorded no decision"));
+      // while the saga's planner opens there: its state and recent decisions, this saga's among them
       By planner = By.cssSelector("#detail-agents button[data-agent]");
       wait.until(ExpectedConditions.presenceOfElementLocated(planner));
       String plannerId = browser.findElement(planner).getText();
@@ -130,16 +137,10 @@ class DashboardIT {
       click(wait, planner);
       wait.until(ExpectedConditions.textToBe(By.id("agent-title"), plannerId));
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("agent-state"), "decisions folded"));
+      wait.until(ExpectedConditions.textToBe(agentsError, ""));
       assertThat(browser.findElement(By.id("agent-fold")).getText()).isNotBlank();
       wait.until(page -> page.findElements(By.cssSelector("#agent-decisions tr[data-sequence]")).stream()
           .anyMatch(r -> r.findElements(By.tagName("td")).get(2).getText().equals("saga-dash-1")));
-      // an agent that decided nothing: the API's 404 is shown in the panel
-      WebElement agentId = browser.findElement(By.id("agent-id"));
-      agentId.clear();
-      agentId.sendKeys("nobody-0");
-      browser.findElement(By.id("agent-show")).click();
-      wait.until(ExpectedConditions.textToBePresentInElementLocated(
-          By.cssSelector("#agents-section [data-error]"), "404: agent 'nobody-0' had recorded no decision"));
 
       wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#sagas tr[data-saga='saga-dash-1']")));
       assertThat(browser.findElements(By.cssSelector("#leaders tr[data-shard]"))).isNotEmpty();
