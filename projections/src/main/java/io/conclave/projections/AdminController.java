@@ -2,12 +2,15 @@ package io.conclave.projections;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.conclave.core.DeadLetter;
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.DeadLetterRedrive;
 import io.conclave.kafka.GroupReset;
 import io.conclave.kafka.LogPosition;
 import io.conclave.kafka.RecordJson;
 import io.conclave.kafka.ShortTopicNames;
 import io.conclave.kafka.TopicReplay;
+import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -27,13 +30,16 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Replay and recovery for operators: rebuild the projections, reset a consumer group of Conclave, read a topic's
- * records. The same operations as {@code conclave projections rebuild}, {@code conclave groups reset} and
- * {@code conclave replay}, through the same code.
+ * records, re-drive a dead letter. The same operations as {@code conclave projections rebuild},
+ * {@code conclave groups reset}, {@code conclave replay} and {@code conclave dead-letters redrive}, through the same
+ * code.
  */
 @Secured(ApiRoles.ADMIN)
 @Controller("/admin")
@@ -45,12 +51,17 @@ class AdminController {
   private final ConclaveSettings settings;
   private final Admin admin;
   private final RecordJson recordJson;
+  private final ConclaveWriter writer;
+  private final Deserializer<DeadLetter> deadLetters;
 
-  AdminController(ProjectionRuntime runtime, ConclaveSettings settings, Admin admin, RecordJson recordJson) {
+  AdminController(ProjectionRuntime runtime, ConclaveSettings settings, Admin admin, RecordJson recordJson,
+                  ConclaveWriter writer, ConclaveSerdes serdes) {
     this.runtime = runtime;
     this.settings = settings;
     this.admin = admin;
     this.recordJson = recordJson;
+    this.writer = writer;
+    this.deadLetters = serdes.deadLetter().deserializer();
   }
 
   /**
@@ -104,6 +115,44 @@ class AdminController {
     ArrayNode out = JsonNodeFactory.instance.arrayNode();
     TopicReplay.read(settings.kafka(), request, r -> true, r -> out.add(recordJson.toJson(r)));
     return HttpResponse.ok(out.toString()).contentType(MediaType.APPLICATION_JSON_TYPE);
+  }
+
+  /**
+   * Re-drives the dead letter at {@code partition}@{@code offset} of conclave.dead-letters: its record is written back
+   * to the topic and partition it came from ({@link DeadLetterRedrive}). 202 with where it went; 400 for a malformed
+   * or out-of-range partition or offset; 404 if no dead letter is there; 409 if the dead letter cannot be read.
+   */
+  @Post("/dead-letters/{partition}/{offset}/redrive")
+  HttpResponse<RedriveAccepted> redrive(String partition, String offset) throws InterruptedException {
+    long p = StrictJson.offset("partition", requiredLong("partition", partition));
+    if (p > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("partition must be a partition of " + settings.topics().deadLetters()
+          + ", was " + p);
+    }
+    long at = StrictJson.offset("offset", requiredLong("offset", offset));
+    DeadLetterRedrive.Outcome outcome;
+    try {
+      outcome = kafka(() -> DeadLetterRedrive.redrive(settings, deadLetters, (int) p, at, writer::write));
+    } catch (SerializationException e) {
+      throw new ConflictException("the dead letter at " + settings.topics().deadLetters() + "-" + p + "@" + at
+          + " cannot be read, so its record cannot be re-driven: " + e.getMessage());
+    }
+    if (outcome instanceof DeadLetterRedrive.NotFound missing) {
+      throw new NotFoundException(missing.reason());
+    }
+    DeadLetterRedrive.Redriven done = (DeadLetterRedrive.Redriven) outcome;
+    log.info("re-drove dead letter {}@{} ({}) to {}@{}", done.deadLetter(), done.offset(), done.letter().errorClass(),
+        done.written(), done.writtenOffset());
+    return HttpResponse.accepted().body(new RedriveAccepted(done.deadLetter().partition(), done.offset(),
+        done.written().topic(), done.written().partition(), done.writtenOffset()));
+  }
+
+  private static long requiredLong(String field, String text) {
+    Long value = StrictJson.optionalLong(field, text);
+    if (value == null) {
+      throw new IllegalArgumentException(field + " is required");
+    }
+    return value;
   }
 
   private interface KafkaCall<T> {

@@ -17,11 +17,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Writes what clients hand the HTTP API to Kafka: submitted tasks (conclave.tasks) and approval decisions
- * (conclave.saga-events). A write returns once every in-sync replica has the record.
+ * Writes what clients hand the HTTP API to Kafka: submitted tasks (conclave.tasks), approval decisions
+ * (conclave.saga-events) and re-driven dead letters (back to their topics). A write returns once every in-sync
+ * replica has the record.
  */
 @Singleton
 class ConclaveWriter implements AutoCloseable {
@@ -48,8 +50,17 @@ class ConclaveWriter implements AutoCloseable {
     write(() -> records.sagaEvent(event), "saga event");
   }
 
+  /**
+   * Writes {@code record} as it is: a dead letter's record re-driven to where it came from.
+   *
+   * @throws SubmissionFailedException if it is not durably written
+   */
+  RecordMetadata write(ProducerRecord<byte[], byte[]> record) {
+    return write(() -> record, "re-driven record");
+  }
+
   /** {@code record} is made here: its serialization asks the schema registry, which may be unreachable too. */
-  private void write(Supplier<ProducerRecord<byte[], byte[]>> record, String what) {
+  private RecordMetadata write(Supplier<ProducerRecord<byte[], byte[]>> record, String what) {
     ProducerRecord<byte[], byte[]> encoded;
     try {
       encoded = record.get();
@@ -58,7 +69,7 @@ class ConclaveWriter implements AutoCloseable {
       throw new SubmissionFailedException("the " + what + " could not be encoded, send it again: " + e, e);
     }
     try {
-      producer.send(encoded).get(20, TimeUnit.SECONDS);
+      return producer.send(encoded).get(20, TimeUnit.SECONDS);
     } catch (KafkaException | ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       throw new SubmissionFailedException("the " + what + " was not accepted, send it again: " + cause.getMessage(),

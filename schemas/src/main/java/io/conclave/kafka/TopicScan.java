@@ -143,6 +143,12 @@ public final class TopicScan implements AutoCloseable {
     }
   }
 
+  /** How many partitions {@code topic} has; 0 if it does not exist. */
+  public int partitionCount(String topic) {
+    List<?> partitions = consumer.partitionsFor(topic);
+    return partitions == null ? 0 : partitions.size();
+  }
+
   /** The offset of the first record of {@code tp} still in the log. */
   public long beginningOffset(TopicPartition tp) {
     return assigned(tp, () -> consumer.beginningOffsets(List.of(tp)).get(tp));

@@ -1,20 +1,11 @@
 package io.conclave.launcher;
 
-import io.conclave.core.DeadLetter;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.DeadLetters;
-import io.conclave.kafka.TopicScan;
+import io.conclave.kafka.DeadLetterRedrive;
 import io.conclave.schemas.ConclaveSerdes;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,29 +29,21 @@ final class DeadLettersCommand {
     @Override
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
-      TopicPartition at = new TopicPartition(settings.topics().deadLetters(), partition);
-      List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-      try (TopicScan scan = new TopicScan(settings.kafka())) {
-        // an offset past the end would be waited for
-        if (offset >= scan.beginningOffset(at) && offset < scan.endOffset(at)) {
-          scan.scan(at, offset, offset + 1, found::add);
-        }
-      }
-      if (found.isEmpty() || found.get(0).value() == null) {
-        System.err.println("no dead letter at " + at + "@" + offset);
-        return 1;
-      }
-      DeadLetter letter = new ConclaveSerdes(settings.registry()).deadLetter().deserializer()
-          .deserialize(at.topic(), found.get(0).value());
-      ProducerRecord<byte[], byte[]> again = new ProducerRecord<>(letter.sourceTopic(), letter.sourcePartition(),
-          letter.key(), letter.value());
-      again.headers().add(DeadLetters.REDRIVEN_FROM, (at + "@" + offset).getBytes(StandardCharsets.UTF_8));
+      DeadLetterRedrive.Outcome outcome;
       try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-        RecordMetadata written = producer.send(again).get();
-        System.out.printf("re-drove %s@%d (%s: %s) to %s-%d@%d%n", at, offset, letter.errorClass(),
-            letter.errorMessage(), written.topic(), written.partition(), written.offset());
+        outcome = DeadLetterRedrive.redrive(settings, new ConclaveSerdes(settings.registry()).deadLetter()
+            .deserializer(), partition, offset, r -> producer.send(r).get());
+      } catch (IllegalArgumentException e) {
+        System.err.println(e.getMessage());
+        return 2;
       }
-      return 0;
+      if (outcome instanceof DeadLetterRedrive.Redriven done) {
+        System.out.printf("re-drove %s@%d (%s: %s) to %s@%d%n", done.deadLetter(), done.offset(),
+            done.letter().errorClass(), done.letter().errorMessage(), done.written(), done.writtenOffset());
+        return 0;
+      }
+      System.err.println(((DeadLetterRedrive.NotFound) outcome).reason());
+      return 1;
     }
   }
 }

@@ -98,6 +98,26 @@ class HttpSecurityIT {
   }
 
   @Test
+  void aDeadLetterReDriveNeedsAnAdminAndAPlaceThatHoldsOne() throws Exception {
+    // when
+    Http admin = new Http(base, Http.ADMIN_TOKEN);
+    HttpResponse<String> byWriter = new Http(base, Http.WRITER_TOKEN).post("/admin/dead-letters/0/0/redrive",
+        "application/json", "");
+    HttpResponse<String> notANumber = admin.post("/admin/dead-letters/zero/0/redrive", "application/json", "");
+    HttpResponse<String> negative = admin.post("/admin/dead-letters/0/-1/redrive", "application/json", "");
+    HttpResponse<String> noSuchPartition = admin.post("/admin/dead-letters/7/0/redrive", "application/json", "");
+    HttpResponse<String> nothingThere = admin.post("/admin/dead-letters/0/999999/redrive", "application/json", "");
+
+    // then
+    assertError(byWriter, 403, "POST /admin/dead-letters/0/0/redrive needs the role admin; API token 'it-writer'");
+    assertError(notANumber, 400, "partition must be a whole number, was 'zero'");
+    assertError(negative, 400, "offset must be >= 0, was -1");
+    assertError(noSuchPartition, 400, "partition must be one of " + settings.topics().deadLetters()
+        + "'s partitions 0..0, was 7");
+    assertError(nothingThere, 404, "no dead letter at " + settings.topics().deadLetters() + "-0@999999");
+  }
+
+  @Test
   void theRightRoleIsLetThrough() {
     // when
     HttpResponse<String> submitted = new Http(base, Http.WRITER_TOKEN).postJson("/tasks", TASK);
