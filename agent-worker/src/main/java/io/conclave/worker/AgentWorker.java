@@ -6,11 +6,13 @@ import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.EnvironmentLookup;
 import io.conclave.kafka.ServiceRunner;
+import io.conclave.kafka.LoopHealth;
 import io.conclave.kafka.TransactionalPartitionLoop;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -132,7 +134,7 @@ public final class AgentWorker implements AutoCloseable {
     worker.alsoClosed.add(metrics);
     int port = env.integer("conclave.worker.metrics-port", "CONCLAVE_WORKER_METRICS_PORT", -1);
     if (port >= 0) {
-      metrics.serve(port);
+      metrics.serve(port, () -> worker.health(clock.instant()));
     }
     models.values().forEach(model -> {
       if (model instanceof ResilientModel resilient) {
@@ -151,6 +153,11 @@ public final class AgentWorker implements AutoCloseable {
     feed.start();
     loops.forEach(TransactionalPartitionLoop::start);
     return this;
+  }
+
+  /** Whether every agent type's loop is alive at {@code now} ({@link LoopHealth}). */
+  public LoopHealth health(Instant now) {
+    return LoopHealth.of(loops.stream().map(TransactionalPartitionLoop::status).toList(), now);
   }
 
   /** Completes exceptionally as soon as one agent type's loop broke down. */

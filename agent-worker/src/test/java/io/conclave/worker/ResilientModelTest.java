@@ -11,6 +11,7 @@ import io.conclave.core.FoldedLog;
 import io.conclave.core.SagaStep;
 import io.conclave.core.Tally;
 import io.conclave.crdt.HybridClock;
+import io.conclave.kafka.LoopHealth;
 import io.conclave.resilience.CallPipeline;
 import io.conclave.resilience.CallPolicies;
 import io.conclave.resilience.CallPolicy;
@@ -249,7 +250,7 @@ class ResilientModelTest {
           Duration.ofSeconds(5), Clock.systemUTC()), "research", pipeline, Optional.empty(), metrics.registry());
       model.complete("q");
       assertThatThrownBy(() -> model.complete("q")).isInstanceOf(CallRejectedException.class);
-      int port = metrics.serve(0);
+      int port = metrics.serve(0, () -> LoopHealth.of(List.of(), Instant.EPOCH));
 
       String scraped = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
               java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
@@ -264,6 +265,36 @@ class ResilientModelTest {
           .containsPattern("conclave_model_tokens_total\\{agent_type=\"research\",direction=\"output\","
               + "model=\"gpt-test\"} [1-9]")
           .contains("conclave_breaker_state{agent_type=\"research\",breaker=\"model:gpt-test/research\"} 0");
+    }
+  }
+
+  @Test
+  void theMetricsPortAlsoServesThePrometheusPathAndTheLoopsHealth() throws Exception {
+    var loop = new LoopHealth.Status("worker-research", Optional.of(Instant.EPOCH), Optional.of(Instant.EPOCH),
+        false, Duration.ofSeconds(30), List.of(1));
+    var now = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH.plusSeconds(10));
+    try (var metrics = new WorkerMetrics()) {
+      metrics.registry().counter("conclave.probe").increment();
+      int port = metrics.serve(0, () -> LoopHealth.of(List.of(loop), now.get()));
+      var client = java.net.http.HttpClient.newHttpClient();
+      java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+        try {
+          return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+              + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      };
+
+      assertThat(get.apply("/prometheus").body()).contains("conclave_probe_total 1.0");
+      var up = get.apply("/health");
+      assertThat(up.statusCode()).isEqualTo(200);
+      assertThat(up.body()).isEqualTo("{\"status\":\"UP\",\"loops\":[{\"name\":\"worker-research\","
+          + "\"stopped\":false,\"partitions\":[1],\"lastPoll\":\"1970-01-01T00:00:00Z\"}]}");
+      now.set(Instant.EPOCH.plusSeconds(31));
+      var down = get.apply("/health");
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(down.body()).startsWith("{\"status\":\"DOWN\",\"reasons\":[\"worker-research last polled 31 s ago");
     }
   }
 

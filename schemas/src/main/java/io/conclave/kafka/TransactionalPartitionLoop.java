@@ -4,6 +4,7 @@ import io.conclave.core.DeadLetter;
 import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -177,6 +179,10 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   /** Owned partitions paused because the handler holds their topic; touched by the loop's thread only. */
   private final Set<TopicPartition> heldPaused = new HashSet<>();
   private volatile boolean running = true;
+  /** When the loop started and when it last polled; null until then. */
+  private volatile Instant startedAt;
+  private volatile Instant lastPoll;
+  private final Duration maxPollInterval;
 
   /** A loop over one topic. */
   public TransactionalPartitionLoop(Options options, Deserializer<V> valueReader,
@@ -204,12 +210,14 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     this.consumer = new KafkaConsumer<>(consumerConfig);
     // Kafka's own default when the options do not say
     Object interval = consumerConfig.getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 300_000);
-    this.batchBudgetNanos = Duration.ofMillis(Long.parseLong(interval.toString())).dividedBy(3).toNanos();
+    this.maxPollInterval = Duration.ofMillis(Long.parseLong(interval.toString()));
+    this.batchBudgetNanos = maxPollInterval.dividedBy(3).toNanos();
     this.thread = new Thread(this::run, options.name());
   }
 
   /** Starts polling on a thread of its own. */
   public TransactionalPartitionLoop<V> start() {
+    startedAt = clock.instant();
     thread.start();
     return this;
   }
@@ -217,6 +225,12 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   /** The partitions this member owns right now (for status pages and tests). */
   public synchronized List<Integer> ownedPartitions() {
     return List.copyOf(producers.keySet());
+  }
+
+  /** How the loop is doing, for a health check ({@link LoopHealth}). */
+  public LoopHealth.Status status() {
+    return new LoopHealth.Status(options.name(), Optional.ofNullable(startedAt), Optional.ofNullable(lastPoll),
+        done.isDone(), maxPollInterval, ownedPartitions());
   }
 
   /**
@@ -234,6 +248,7 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
       consumer.subscribe(options.topics(), new Rebalance());
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(TICK_MS));
+        lastPoll = clock.instant();
         reconcile();
         hold();
         Map<Integer, List<TopicPartition>> byPartition = new TreeMap<>();

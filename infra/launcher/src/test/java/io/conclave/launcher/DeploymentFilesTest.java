@@ -80,7 +80,7 @@ class DeploymentFilesTest {
   void aProbeOfAPathNotServedAndAMissingSecretAreNamed() throws IOException {
     // given
     edit("k8s/projections.yaml", s -> s.replace("path: /health/readiness", "path: /ready"));
-    edit("k8s/worker.yaml", s -> s.replace("path: /metrics", "path: /health"));
+    edit("k8s/worker.yaml", s -> s.replace("path: /health,", "path: /healthz,"));
     edit("k8s/coordinator.yaml", s -> s.replace("key: coordinator-password", "key: coordinator-pasword"));
 
     // when
@@ -88,7 +88,7 @@ class DeploymentFilesTest {
 
     // then
     assertThat(problems).anySatisfy(p -> assertThat(p).contains("readinessProbe asks /ready"))
-        .anySatisfy(p -> assertThat(p).contains("conclave-worker", "livenessProbe asks /health"))
+        .anySatisfy(p -> assertThat(p).contains("conclave-worker", "livenessProbe asks /healthz"))
         .anySatisfy(p -> assertThat(p).contains("KAFKA_SASL_PASSWORD", "coordinator-pasword"));
   }
 

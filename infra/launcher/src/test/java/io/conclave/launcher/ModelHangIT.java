@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A model that never answers does not stall a worker past {@code max.poll.interval.ms} (6 s here): the step's
  * attempts are bounded by a third of it, the step fails and its saga compensates, and the worker keeps its
- * partitions all along (Kafka never expires its poll, nobody fences it).
+ * partitions all along (Kafka never expires its poll, nobody fences it), and its {@code /health} says so.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class ModelHangIT {
@@ -55,10 +55,15 @@ class ModelHangIT {
       for (int i = 0; i < 20; i++) {
         model.then(Reply.hang(release));
       }
+      int metricsPort;
+      try (var socket = new java.net.ServerSocket(0)) {
+        metricsPort = socket.getLocalPort();
+      }
       List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
       props.removeIf(p -> p.startsWith("-Dconclave.group.max-poll-interval-ms="));
       props.addAll(List.of("-Dconclave.group.max-poll-interval-ms=6000", "-Dconclave.llm.base-url=" + model.baseUrl(),
-          "-Dconclave.llm.model=hung-gpt", "-Dconclave.llm.timeout-ms=60000"));
+          "-Dconclave.llm.model=hung-gpt", "-Dconclave.llm.timeout-ms=60000",
+          "-Dconclave.worker.metrics-port=" + metricsPort));
       workers.add(ChildProcess.start("worker", "io.conclave.worker.AgentWorker", props,
           new PrintStream(tee(output), true, StandardCharsets.UTF_8)));
 
@@ -76,6 +81,16 @@ class ModelHangIT {
       String log = output.toString(StandardCharsets.UTF_8);
       assertThat(log).doesNotContain("poll timeout has expired").doesNotContain("fenced on partition")
           .contains("worker-research: now owns partitions");
+      // and: its liveness probe says every loop polls, the research loop with its partitions
+      var health = new Http("http://127.0.0.1:" + metricsPort).get("/health");
+      assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+      var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(health.body());
+      assertThat(body.get("status").asText()).isEqualTo("UP");
+      assertThat(body.get("loops")).anySatisfy(loop -> {
+        assertThat(loop.get("name").asText()).isEqualTo("worker-research");
+        assertThat(loop.get("partitions")).isNotEmpty();
+        assertThat(loop.get("lastPoll").isTextual()).isTrue();
+      });
     } finally {
       release.countDown();
       workers.forEach(ChildProcess::kill);
