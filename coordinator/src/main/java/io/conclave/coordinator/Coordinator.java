@@ -2,15 +2,19 @@ package io.conclave.coordinator;
 
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.EnvironmentLookup;
+import io.conclave.kafka.LoopHealth;
+import io.conclave.kafka.ProbeServer;
 import io.conclave.kafka.ProcessIds;
 import io.conclave.kafka.ServiceRunner;
 import io.conclave.kafka.TransactionalPartitionLoop;
 import io.conclave.schemas.ConclaveSerdes;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +30,8 @@ public final class Coordinator implements AutoCloseable {
   private final TransactionalPartitionLoop<Object> loop;
   private final CoordinatorHandler handler;
   private final HealthFeed health;
+  /** Its {@code GET /health}, when {@link #main} serves one. */
+  private volatile ProbeServer probes;
 
   /** A coordinator that grants no token budgets. */
   public Coordinator(ConclaveSettings settings, Planner planner, Clock clock) {
@@ -83,6 +89,11 @@ public final class Coordinator implements AutoCloseable {
     return loop.ownedPartitions();
   }
 
+  /** Whether its loop is alive at {@code now} ({@link LoopHealth}). */
+  public LoopHealth health(Instant now) {
+    return LoopHealth.of(List.of(loop.status()), now);
+  }
+
   /** Completes when the coordinator stopped; exceptionally if it broke down. */
   public CompletableFuture<Void> done() {
     return loop.done();
@@ -90,6 +101,9 @@ public final class Coordinator implements AutoCloseable {
 
   @Override
   public void close() {
+    if (probes != null) {
+      probes.close();
+    }
     loop.close();
     handler.close();
     health.close();
@@ -98,8 +112,14 @@ public final class Coordinator implements AutoCloseable {
   public static void main(String[] args) {
     ConclaveSettings settings = ConclaveSettings.fromEnvironment();
     Planner planner = new ResilientPlanner(new OfflinePlanner(), Duration.ofSeconds(30), 3);
-    Coordinator coordinator = new Coordinator(settings, planner, TokenBudgets.from(EnvironmentLookup.ofProcess()),
-        Clock.systemUTC()).start();
+    EnvironmentLookup env = EnvironmentLookup.ofProcess();
+    Clock clock = Clock.systemUTC();
+    Coordinator coordinator = new Coordinator(settings, planner, TokenBudgets.from(env), clock).start();
+    int port = env.integer("conclave.coordinator.health-port", "CONCLAVE_COORDINATOR_HEALTH_PORT", -1);
+    if (port >= 0) {
+      coordinator.probes = ProbeServer.start("coordinator", port, () -> coordinator.health(clock.instant()),
+          Optional.empty());
+    }
     ServiceRunner.runUntilStopped("coordinator", coordinator, coordinator.done());
   }
 }
