@@ -87,7 +87,7 @@ public final class Models {
     }
     String name = env.get(MODEL);
     if (name.isEmpty()) {
-      throw new IllegalArgumentException("conclave.llm.base-url is set but conclave.llm.model / CONCLAVE_LLM_MODEL "
+      throw new IllegalArgumentException(BASE_URL.property() + " is set but " + MODEL.names() + " "
           + "is not: name the model to ask");
     }
     return name;
@@ -126,7 +126,7 @@ public final class Models {
         env.millis(BREAKER_PERIOD));
     String fallback = env.get(FALLBACK);
     if (!fallback.equals("none") && !fallback.equals("offline")) {
-      throw new IllegalArgumentException("conclave.llm.fallback / CONCLAVE_LLM_FALLBACK must be none or offline, was '"
+      throw new IllegalArgumentException(FALLBACK.names() + " must be none or offline, was '"
           + fallback + "'");
     }
     var model = new OpenAiChatModel(URI.create(baseUrl), name,

@@ -80,12 +80,12 @@ public record ConclaveSettings(String bootstrapServers, KafkaClientSecurity kafk
       throw new IllegalArgumentException("replication factor must be >= 1, was " + replicationFactor);
     }
     if (snapshotEvery < 0) {
-      throw new IllegalArgumentException("conclave.snapshot.every / CONCLAVE_SNAPSHOT_EVERY must be >= 0 (0: no "
+      throw new IllegalArgumentException(SNAPSHOT_EVERY.names() + " must be >= 0 (0: no "
           + "snapshots), was " + snapshotEvery);
     }
     Objects.requireNonNull(deadlineGrace, "deadlineGrace");
     if (deadlineGrace.isNegative()) {
-      throw new IllegalArgumentException("conclave.saga.deadline-grace-ms / CONCLAVE_SAGA_DEADLINE_GRACE_MS must be "
+      throw new IllegalArgumentException(DEADLINE_GRACE.names() + " must be "
           + ">= 0, was " + deadlineGrace.toMillis());
     }
   }
@@ -114,7 +114,7 @@ public record ConclaveSettings(String bootstrapServers, KafkaClientSecurity kafk
 
   private static short replicationFactor(int value) {
     if (value < 1 || value > Short.MAX_VALUE) {
-      throw new IllegalArgumentException("conclave.replication-factor / CONCLAVE_REPLICATION_FACTOR must be between 1 and "
+      throw new IllegalArgumentException(REPLICATION_FACTOR.names() + " must be between 1 and "
           + Short.MAX_VALUE + ", was " + value);
     }
     return (short) value;

@@ -79,14 +79,14 @@ public record KafkaClientSecurity(String protocol, String saslMechanism, String 
     Objects.requireNonNull(protocol, "protocol");
     protocol = protocol.toUpperCase(Locale.ROOT);
     if (!PROTOCOLS.contains(protocol)) {
-      throw new IllegalArgumentException("conclave.kafka.security-protocol / KAFKA_SECURITY_PROTOCOL must be one of "
+      throw new IllegalArgumentException(PROTOCOL.names() + " must be one of "
           + PROTOCOLS + ", was '" + protocol + "'");
     }
     if (isSasl(protocol)) {
       Objects.requireNonNull(saslMechanism, "saslMechanism");
       saslMechanism = saslMechanism.toUpperCase(Locale.ROOT);
       if (!MECHANISMS.contains(saslMechanism)) {
-        throw new IllegalArgumentException("conclave.kafka.sasl.mechanism / KAFKA_SASL_MECHANISM must be one of "
+        throw new IllegalArgumentException(MECHANISM.names() + " must be one of "
             + MECHANISMS + ", was '" + saslMechanism + "'");
       }
       if (username == null || username.isBlank()) {
