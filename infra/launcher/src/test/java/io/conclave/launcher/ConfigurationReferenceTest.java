@@ -95,6 +95,21 @@ class ConfigurationReferenceTest {
   }
 
   @Test
+  void aSettingReadWithoutASettingOrAValueIsNamed() {
+    // a key the code reads by its literal, as Environment.getProperty("conclave.x", String.class).orElse("y") would
+    Map<String, List<Reading>> read = Map.of("conclave.x", List.of(Reading.keyOnly("C.java")));
+    String readme = """
+        | property | environment | default |
+        |---|---|---|
+        | `conclave.x` | `CONCLAVE_X` | `y` |
+        """;
+
+    assertThat(ConfigurationReference.problems(read, ConfigurationReference.documentedRows(readme))).containsExactly(
+        "conclave.x is read (C.java) but nothing says its environment variable and default: declare it as a Setting "
+            + "the check reads, or give it a value in application.yml");
+  }
+
+  @Test
   void aRowWithAnotherVariableOrDefaultThanTheCodeIsNamed() {
     // given: a copy of the README with a variable misspelt, a default changed, and a default left out
     String broken = edit(README,
