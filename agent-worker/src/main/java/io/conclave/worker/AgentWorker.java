@@ -5,6 +5,7 @@ import io.conclave.kafka.AgentLogs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.EnvironmentLookup;
+import io.conclave.kafka.Setting;
 import io.conclave.kafka.ServiceRunner;
 import io.conclave.kafka.LoopHealth;
 import io.conclave.kafka.TransactionalPartitionLoop;
@@ -28,6 +29,13 @@ import org.apache.kafka.common.serialization.Deserializer;
  * partitions of busy types.
  */
 public final class AgentWorker implements AutoCloseable {
+  private static final Setting METRICS_PORT = Setting.of("conclave.worker.metrics-port",
+      "CONCLAVE_WORKER_METRICS_PORT", null);
+  /** The agent types a worker hosts; none: its first argument, else every configured type. */
+  private static final Setting HOSTED_TYPES = Setting.of("conclave.worker.agent-types", "CONCLAVE_WORKER_AGENT_TYPES",
+      null);
+  /** The settings a worker reads beyond {@link ConclaveSettings} and {@link Models#SETTINGS}. */
+  public static final List<Setting> SETTINGS = List.of(METRICS_PORT, HOSTED_TYPES);
   private final List<TransactionalPartitionLoop<Object>> loops = new ArrayList<>();
   private final List<AgentLogs> logs = new ArrayList<>();
   private final ConclaveSerdes serdes;
@@ -132,9 +140,8 @@ public final class AgentWorker implements AutoCloseable {
     });
     worker.alsoClosed.add(reporter);
     worker.alsoClosed.add(metrics);
-    int port = env.integer("conclave.worker.metrics-port", "CONCLAVE_WORKER_METRICS_PORT", -1);
-    if (port >= 0) {
-      metrics.serve(port, () -> worker.health(clock.instant()));
+    if (env.get(METRICS_PORT) != null) {
+      metrics.serve(env.integer(METRICS_PORT), () -> worker.health(clock.instant()));
     }
     models.values().forEach(model -> {
       if (model instanceof ResilientModel resilient) {
@@ -188,13 +195,13 @@ public final class AgentWorker implements AutoCloseable {
    */
   public static void main(String[] args) {
     ConclaveSettings settings = ConclaveSettings.fromEnvironment();
-    String types = System.getProperty("conclave.worker.agent-types",
-        System.getenv().getOrDefault("CONCLAVE_WORKER_AGENT_TYPES", args.length > 0 ? args[0] : ""));
+    EnvironmentLookup env = EnvironmentLookup.ofProcess();
+    String types = Objects.requireNonNullElse(env.get(HOSTED_TYPES), args.length > 0 ? args[0] : "");
     List<String> hosted = types.isBlank() ? settings.agentTypes()
         : Arrays.stream(types.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     Agents available = Agents.fromClassPath();
     List<Agent<?>> agents = hosted.stream().<Agent<?>>map(available::forType).toList();
-    AgentWorker worker = fromEnvironment(settings, agents, EnvironmentLookup.ofProcess(), Clock.systemUTC()).start();
+    AgentWorker worker = fromEnvironment(settings, agents, env, Clock.systemUTC()).start();
     ServiceRunner.runUntilStopped("worker " + hosted, worker, worker.failed());
   }
 }

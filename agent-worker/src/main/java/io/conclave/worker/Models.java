@@ -1,6 +1,7 @@
 package io.conclave.worker;
 
 import io.conclave.kafka.EnvironmentLookup;
+import io.conclave.kafka.Setting;
 import io.conclave.resilience.CallPipeline;
 import io.conclave.resilience.CallPolicy;
 import java.net.URI;
@@ -30,6 +31,42 @@ import org.slf4j.LoggerFactory;
 public final class Models {
   private static final Logger log = LoggerFactory.getLogger(Models.class);
 
+  private static final CallPolicy D = CallPolicy.DEFAULTS;
+  private static final Setting OFFLINE_LATENCY = Setting.of("conclave.offline.latency-ms",
+      "CONCLAVE_OFFLINE_LATENCY_MS", 0);
+  private static final Setting BASE_URL = Setting.of("conclave.llm.base-url", "CONCLAVE_LLM_BASE_URL", "");
+  private static final Setting MODEL = Setting.of("conclave.llm.model", "CONCLAVE_LLM_MODEL", "");
+  private static final Setting API_KEY = Setting.of("conclave.llm.api-key", "CONCLAVE_LLM_API_KEY", "");
+  private static final Setting TIMEOUT = Setting.of("conclave.llm.timeout-ms", "CONCLAVE_LLM_TIMEOUT_MS",
+      D.timeout().toMillis());
+  private static final Setting MAX_ATTEMPTS = Setting.of("conclave.llm.max-attempts", "CONCLAVE_LLM_MAX_ATTEMPTS",
+      D.maxAttempts());
+  private static final Setting BACKOFF = Setting.of("conclave.llm.backoff-ms", "CONCLAVE_LLM_BACKOFF_MS",
+      D.backoff().toMillis());
+  private static final Setting BREAKER_FAILURES = Setting.of("conclave.llm.breaker-failures",
+      "CONCLAVE_LLM_BREAKER_FAILURES", D.breakerFailures());
+  private static final Setting BREAKER_WINDOW = Setting.of("conclave.llm.breaker-window",
+      "CONCLAVE_LLM_BREAKER_WINDOW", D.breakerWindow());
+  private static final Setting BREAKER_DELAY = Setting.of("conclave.llm.breaker-delay-ms",
+      "CONCLAVE_LLM_BREAKER_DELAY_MS", D.breakerDelay().toMillis());
+  private static final Setting BREAKER_PERIOD = Setting.of("conclave.llm.breaker-period-ms",
+      "CONCLAVE_LLM_BREAKER_PERIOD_MS", D.breakerPeriod().toMillis());
+  private static final Setting MAX_CONCURRENT = Setting.of("conclave.llm.max-concurrent",
+      "CONCLAVE_LLM_MAX_CONCURRENT", D.maxConcurrent());
+  private static final Setting RATE_PER_SECOND = Setting.of("conclave.llm.rate-per-second",
+      "CONCLAVE_LLM_RATE_PER_SECOND", D.ratePerSecond());
+  private static final Setting FALLBACK = Setting.of("conclave.llm.fallback", "CONCLAVE_LLM_FALLBACK", "none");
+  private static final Setting PRICE_INPUT = Setting.of("conclave.llm.price.input-per-million",
+      "CONCLAVE_LLM_PRICE_INPUT_PER_MILLION", 0);
+  private static final Setting PRICE_OUTPUT = Setting.of("conclave.llm.price.output-per-million",
+      "CONCLAVE_LLM_PRICE_OUTPUT_PER_MILLION", 0);
+  private static final Setting RECORD_BODIES = Setting.of("conclave.llm.record-bodies", "CONCLAVE_LLM_RECORD_BODIES",
+      true);
+  /** The settings of the models, their call pipelines and the call ledger. */
+  public static final List<Setting> SETTINGS = List.of(OFFLINE_LATENCY, BASE_URL, MODEL, API_KEY, TIMEOUT,
+      MAX_ATTEMPTS, BACKOFF, BREAKER_FAILURES, BREAKER_WINDOW, BREAKER_DELAY, BREAKER_PERIOD, MAX_CONCURRENT,
+      RATE_PER_SECOND, FALLBACK, PRICE_INPUT, PRICE_OUTPUT, RECORD_BODIES);
+
   private Models() {}
 
   /**
@@ -39,21 +76,18 @@ public final class Models {
    * ({@code ConclaveSettings.budgets()}): a step's allowance comes with its command.
    */
   public static CallLedger ledger(EnvironmentLookup env, String model) {
-    var price = new CallLedger.Price(
-        env.integer("conclave.llm.price.input-per-million", "CONCLAVE_LLM_PRICE_INPUT_PER_MILLION", 0),
-        env.integer("conclave.llm.price.output-per-million", "CONCLAVE_LLM_PRICE_OUTPUT_PER_MILLION", 0));
-    return new CallLedger(java.util.Map.of(model, price),
-        Boolean.parseBoolean(env.get("conclave.llm.record-bodies", "CONCLAVE_LLM_RECORD_BODIES", "true")));
+    var price = new CallLedger.Price(env.integer(PRICE_INPUT), env.integer(PRICE_OUTPUT));
+    return new CallLedger(java.util.Map.of(model, price), Boolean.parseBoolean(env.get(RECORD_BODIES)));
   }
 
   /** The name of the model the settings configure: {@code conclave.llm.model}, or the offline model's. */
   public static String modelName(EnvironmentLookup env) {
-    if (env.get("conclave.llm.base-url", "CONCLAVE_LLM_BASE_URL", "").isEmpty()) {
+    if (env.get(BASE_URL).isEmpty()) {
       return OfflineModel.NAME;
     }
-    String name = env.get("conclave.llm.model", "CONCLAVE_LLM_MODEL", "");
+    String name = env.get(MODEL);
     if (name.isEmpty()) {
-      throw new IllegalArgumentException("conclave.llm.base-url is set but conclave.llm.model / CONCLAVE_LLM_MODEL "
+      throw new IllegalArgumentException(BASE_URL.property() + " is set but " + MODEL.names() + " "
           + "is not: name the model to ask");
     }
     return name;
@@ -77,35 +111,26 @@ public final class Models {
   public static Map<String, LlmClient> fromEnvironment(EnvironmentLookup env, Clock clock, List<String> agentTypes,
                                                        Function<String, CallPipeline.BreakerListener> breakers,
                                                        WorkerMetrics metrics) {
-    OfflineModel offline = new OfflineModel(env.millis("conclave.offline.latency-ms", "CONCLAVE_OFFLINE_LATENCY_MS",
-        Duration.ZERO));
-    String baseUrl = env.get("conclave.llm.base-url", "CONCLAVE_LLM_BASE_URL", "");
+    OfflineModel offline = new OfflineModel(env.millis(OFFLINE_LATENCY));
+    String baseUrl = env.get(BASE_URL);
     Map<String, LlmClient> models = new LinkedHashMap<>();
     if (baseUrl.isEmpty()) {
       agentTypes.forEach(type -> models.put(type, offline));
       return Collections.unmodifiableMap(models);
     }
     String name = modelName(env);
-    CallPolicy d = CallPolicy.DEFAULTS;
-    Duration timeout = env.millis("conclave.llm.timeout-ms", "CONCLAVE_LLM_TIMEOUT_MS", d.timeout());
-    CallPolicy policy = new CallPolicy(timeout,
-        env.integer("conclave.llm.max-attempts", "CONCLAVE_LLM_MAX_ATTEMPTS", d.maxAttempts()),
-        env.millis("conclave.llm.backoff-ms", "CONCLAVE_LLM_BACKOFF_MS", d.backoff()), d.maxBackoff(),
-        d.maxRetryAfter(),
-        env.integer("conclave.llm.breaker-failures", "CONCLAVE_LLM_BREAKER_FAILURES", d.breakerFailures()),
-        env.integer("conclave.llm.breaker-window", "CONCLAVE_LLM_BREAKER_WINDOW", d.breakerWindow()),
-        env.millis("conclave.llm.breaker-delay-ms", "CONCLAVE_LLM_BREAKER_DELAY_MS", d.breakerDelay()),
-        d.breakerProbes(),
-        env.integer("conclave.llm.max-concurrent", "CONCLAVE_LLM_MAX_CONCURRENT", d.maxConcurrent()),
-        env.integer("conclave.llm.rate-per-second", "CONCLAVE_LLM_RATE_PER_SECOND", d.ratePerSecond()), timeout,
-        env.millis("conclave.llm.breaker-period-ms", "CONCLAVE_LLM_BREAKER_PERIOD_MS", d.breakerPeriod()));
-    String fallback = env.get("conclave.llm.fallback", "CONCLAVE_LLM_FALLBACK", "none");
+    Duration timeout = env.millis(TIMEOUT);
+    CallPolicy policy = new CallPolicy(timeout, env.integer(MAX_ATTEMPTS), env.millis(BACKOFF), D.maxBackoff(),
+        D.maxRetryAfter(), env.integer(BREAKER_FAILURES), env.integer(BREAKER_WINDOW), env.millis(BREAKER_DELAY),
+        D.breakerProbes(), env.integer(MAX_CONCURRENT), env.integer(RATE_PER_SECOND), timeout,
+        env.millis(BREAKER_PERIOD));
+    String fallback = env.get(FALLBACK);
     if (!fallback.equals("none") && !fallback.equals("offline")) {
-      throw new IllegalArgumentException("conclave.llm.fallback / CONCLAVE_LLM_FALLBACK must be none or offline, was '"
+      throw new IllegalArgumentException(FALLBACK.names() + " must be none or offline, was '"
           + fallback + "'");
     }
     var model = new OpenAiChatModel(URI.create(baseUrl), name,
-        Optional.of(env.get("conclave.llm.api-key", "CONCLAVE_LLM_API_KEY", "")), timeout, clock);
+        Optional.of(env.get(API_KEY)), timeout, clock);
     log.info("agents ask {} at {} (per agent type {}: timeout {}, {} attempts, breaker {} of {} for {}, {} at a "
             + "time{}; fallback {})", name, baseUrl, agentTypes, policy.timeout(), policy.maxAttempts(),
         policy.breakerFailures(), policy.breakerWindow(), policy.breakerDelay(), policy.maxConcurrent(),

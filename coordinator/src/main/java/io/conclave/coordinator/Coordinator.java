@@ -6,6 +6,7 @@ import io.conclave.kafka.LoopHealth;
 import io.conclave.kafka.ProbeServer;
 import io.conclave.kafka.ProcessIds;
 import io.conclave.kafka.ServiceRunner;
+import io.conclave.kafka.Setting;
 import io.conclave.kafka.TransactionalPartitionLoop;
 import io.conclave.schemas.ConclaveSerdes;
 import java.time.Clock;
@@ -27,6 +28,12 @@ import org.apache.kafka.common.serialization.Deserializer;
  * take the shard over when this one leaves or dies.
  */
 public final class Coordinator implements AutoCloseable {
+  /** Where {@link #main} serves {@code GET /health} ({@link ProbeServer}); none by default. */
+  private static final Setting HEALTH_PORT = Setting.of("conclave.coordinator.health-port",
+      "CONCLAVE_COORDINATOR_HEALTH_PORT", null);
+  /** The settings a coordinator reads beyond {@link ConclaveSettings} and {@link TokenBudgets#SETTINGS}. */
+  public static final List<Setting> SETTINGS = List.of(HEALTH_PORT);
+
   private final TransactionalPartitionLoop<Object> loop;
   private final CoordinatorHandler handler;
   private final HealthFeed health;
@@ -115,10 +122,9 @@ public final class Coordinator implements AutoCloseable {
     EnvironmentLookup env = EnvironmentLookup.ofProcess();
     Clock clock = Clock.systemUTC();
     Coordinator coordinator = new Coordinator(settings, planner, TokenBudgets.from(env), clock).start();
-    int port = env.integer("conclave.coordinator.health-port", "CONCLAVE_COORDINATOR_HEALTH_PORT", -1);
-    if (port >= 0) {
-      coordinator.probes = ProbeServer.start("coordinator", port, () -> coordinator.health(clock.instant()),
-          Optional.empty());
+    if (env.get(HEALTH_PORT) != null) {
+      coordinator.probes = ProbeServer.start("coordinator", env.integer(HEALTH_PORT),
+          () -> coordinator.health(clock.instant()), Optional.empty());
     }
     ServiceRunner.runUntilStopped("coordinator", coordinator, coordinator.done());
   }

@@ -1,8 +1,11 @@
 package io.conclave.coordinator;
 
 import io.conclave.kafka.EnvironmentLookup;
+import io.conclave.kafka.Setting;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
@@ -17,6 +20,13 @@ import java.util.OptionalLong;
 public record TokenBudgets(OptionalLong sagaTokens, OptionalLong tenantTokens, Map<String, Long> perTenant) {
   /** No budget at all. */
   public static final TokenBudgets NONE = new TokenBudgets(OptionalLong.empty(), OptionalLong.empty(), Map.of());
+  private static final Setting SAGA_TOKENS = Setting.of("conclave.llm.budget.saga-tokens",
+      "CONCLAVE_LLM_BUDGET_SAGA_TOKENS", 0);
+  private static final Setting TENANT_TOKENS = Setting.of("conclave.llm.budget.tenant-tokens",
+      "CONCLAVE_LLM_BUDGET_TENANT_TOKENS", 0);
+  private static final Setting TENANTS = Setting.of("conclave.llm.budget.tenants", "CONCLAVE_LLM_BUDGET_TENANTS", null);
+  /** The settings the budgets are read from. */
+  public static final List<Setting> SETTINGS = List.of(SAGA_TOKENS, TENANT_TOKENS, TENANTS);
 
   public TokenBudgets {
     perTenant = Map.copyOf(perTenant);
@@ -53,7 +63,7 @@ public record TokenBudgets(OptionalLong sagaTokens, OptionalLong tenantTokens, M
    */
   public static TokenBudgets from(EnvironmentLookup env) {
     Map<String, Long> perTenant = new HashMap<>();
-    String listed = env.get("conclave.llm.budget.tenants", "CONCLAVE_LLM_BUDGET_TENANTS", "");
+    String listed = Objects.requireNonNullElse(env.get(TENANTS), "");
     for (String entry : listed.split(",")) {
       if (entry.isBlank()) {
         continue;
@@ -62,21 +72,20 @@ public record TokenBudgets(OptionalLong sagaTokens, OptionalLong tenantTokens, M
       try {
         perTenant.put(entry.substring(0, colon).trim(), Long.parseLong(entry.substring(colon + 1).trim()));
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("conclave.llm.budget.tenants / CONCLAVE_LLM_BUDGET_TENANTS is a list of "
+        throw new IllegalArgumentException(TENANTS.names() + " is a list of "
             + "tenant:tokens separated by commas, e.g. acme:500000,globex:2000000; '" + entry.trim() + "' is not");
       }
     }
-    return new TokenBudgets(positive(env, "conclave.llm.budget.saga-tokens", "CONCLAVE_LLM_BUDGET_SAGA_TOKENS"),
-        positive(env, "conclave.llm.budget.tenant-tokens", "CONCLAVE_LLM_BUDGET_TENANT_TOKENS"), perTenant);
+    return new TokenBudgets(positive(env, SAGA_TOKENS), positive(env, TENANT_TOKENS), perTenant);
   }
 
-  private static OptionalLong positive(EnvironmentLookup env, String property, String variable) {
-    String raw = env.get(property, variable, "0");
+  private static OptionalLong positive(EnvironmentLookup env, Setting setting) {
+    String raw = env.get(setting);
     try {
       long value = Long.parseLong(raw);
       return value == 0 ? OptionalLong.empty() : OptionalLong.of(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(property + " / " + variable + " must be a whole number, was '" + raw + "'");
+      throw new IllegalArgumentException(setting.names() + " must be a whole number, was '" + raw + "'");
     }
   }
 }

@@ -65,9 +65,9 @@ class AdminController {
   }
 
   /**
-   * Rebuilds the projections from {@code {"fromOffset": N}}, {@code {"fromTime": "..."}} or (no body) the beginning
-   * of their input topics. 202 once the new instance has started (queries answer 503 until it is running); 409 if
-   * other projections instances are in the group.
+   * Rebuilds the projections from an offset or a time of their input topics, or from their beginning. The body is
+   * {@code {"fromOffset": N}} or {@code {"fromTime": "..."}}, or none for the beginning. 202 once the new instance has
+   * started (queries answer 503 until it is running); 409 if other projections instances are in the group.
    */
   @Post("/projections/rebuild")
   HttpResponse<RebuildAccepted> rebuild(@Nullable @Body JsonNode body) throws InterruptedException {
@@ -80,8 +80,9 @@ class AdminController {
   }
 
   /**
-   * Resets a stopped consumer group of this installation on one topic to {@code toOffset} or {@code toTime}; answers
-   * the new offset of each partition. 409 while the group has members.
+   * Resets a stopped consumer group of this installation on one topic to an offset or a time. The body names the
+   * topic and {@code toOffset} or {@code toTime}; the answer has the new offset of each partition. 409 while the group
+   * has members.
    */
   @Post("/groups/{group}/reset")
   GroupResetDone resetGroup(String group, @Nullable @Body JsonNode body) throws InterruptedException {
@@ -101,9 +102,9 @@ class AdminController {
   }
 
   /**
-   * A topic's records from {@code fromOffset} or {@code fromTime} (default: the beginning), optionally of one
-   * {@code partition}, at most {@code max} (default 100, capped at 10 000), as a JSON array of the objects
-   * {@code conclave replay} prints.
+   * A topic's records from an offset or a time, as JSON. From {@code fromOffset} or {@code fromTime} (default: the
+   * beginning), optionally of one {@code partition}, at most {@code max} (default 100, capped at 10 000), as a JSON
+   * array of the objects {@code conclave replay} prints.
    */
   @Get(uri = "/topics/{topic}/records", produces = MediaType.APPLICATION_JSON)
   HttpResponse<String> records(String topic, @Nullable @QueryValue String fromOffset,

@@ -16,7 +16,10 @@ class AgentController {
     this.queries = queries;
   }
 
-  /** Decisions of the agent in sequence order, optionally only those with sequence in [from, to]. */
+  /**
+   * An agent's decisions in sequence order: its audit trail. With {@code from} and {@code to}, only those whose
+   * sequence is between them, both included.
+   */
   @Get("/{agentId}/decisions")
   List<DecisionView> decisions(String agentId, @Nullable @QueryValue Long from, @Nullable @QueryValue Long to) {
     long lo = from == null ? 0 : from;

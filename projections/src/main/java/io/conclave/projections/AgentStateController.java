@@ -22,8 +22,9 @@ class AgentStateController {
   }
 
   /**
-   * The agent's state now; with {@code atOffset=N}, as it was once the record at offset N of its partition of
-   * conclave.decisions was written; with {@code at=<ISO-8601 instant>}, as it was at that time.
+   * An agent's state now, as of an offset of its log, or at a time. With {@code atOffset=N}, as it was once the
+   * record at offset N of its partition of {@code conclave.decisions} was written; with {@code at=T} (an ISO-8601
+   * instant), as it was at that time.
    */
   @Get("/{agentId}/state")
   AgentStateView state(String agentId, @Nullable @QueryValue String atOffset, @Nullable @QueryValue String at) {

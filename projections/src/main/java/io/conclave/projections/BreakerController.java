@@ -58,8 +58,8 @@ class BreakerController implements AutoCloseable {
   }
 
   /**
-   * Every breaker by name and worker; with {@code state} (CLOSED, OPEN, HALF_OPEN, any case) only those in it; 400 for
-   * another state.
+   * Every worker's circuit breakers, optionally only those in one state. By name and worker; with {@code state}
+   * (CLOSED, OPEN, HALF_OPEN, any case) only those in it; 400 for another state.
    */
   @Get
   List<BreakerView> breakers(@Nullable @QueryValue String state) {

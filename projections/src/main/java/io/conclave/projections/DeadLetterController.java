@@ -29,9 +29,9 @@ class DeadLetterController {
   }
 
   /**
-   * Dead letters from {@code fromOffset} or {@code fromTime} (default: the oldest kept), optionally of one
-   * {@code partition}, at most {@code max} (default 100, capped at 10 000), oldest first per partition; 400 naming a
-   * malformed parameter.
+   * Dead letters from an offset or a time, oldest first per partition. From {@code fromOffset} or {@code fromTime}
+   * (default: the oldest kept), optionally of one {@code partition}, at most {@code max} (default 100, capped at
+   * 10 000); 400 naming a malformed parameter.
    */
   @Get(produces = MediaType.APPLICATION_JSON)
   List<DeadLetterView> list(@Nullable @QueryValue String fromOffset, @Nullable @QueryValue String fromTime,

@@ -43,8 +43,8 @@ class KnowledgeController {
   }
 
   /**
-   * The key's merged state: 200 with the entry; 404 if no delta of the key was merged; 400 if the key is not a
-   * knowledge key. With {@code at} (an ISO-8601 instant or milliseconds since the epoch), the state as of that time,
+   * The merged state of a knowledge key, now or as of a time. 200 with the entry; 404 if no delta of the key was
+   * merged; 400 if the key is not a knowledge key. With {@code at} (an ISO-8601 instant or milliseconds since the epoch), the state as of that time,
    * the merge of the deltas made at or before it: 404 if there were none; 400 if {@code at} is unreadable or older
    * than the history retention before now.
    */
@@ -60,8 +60,9 @@ class KnowledgeController {
   }
 
   /**
-   * The keys starting with {@code prefix} (default: all), by key, at most {@code limit} (default 100, 1 to 1000):
-   * {@code {"entries": [...], "truncated": bool}}; 400 for a prefix that no key can start with or a bad limit.
+   * The knowledge keys starting with a prefix, in key order. Those starting with {@code prefix} (default: all), at
+   * most {@code limit} (default 100, 1 to 1000): {@code {"entries": [...], "truncated": bool}}; 400 for a prefix that
+   * no key can start with or a bad limit.
    */
   @Get(produces = MediaType.APPLICATION_JSON)
   HttpResponse<String> list(@Nullable @QueryValue String prefix, @Nullable @QueryValue String limit,

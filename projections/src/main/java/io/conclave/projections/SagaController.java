@@ -41,8 +41,9 @@ class SagaController {
   }
 
   /**
-   * Puts a task whose saga the client defined on conclave.tasks ({@link SagaRequest}, JSON); 202 once every in-sync
-   * replica has it. Submitting a task id again is harmless: the task's saga is started once.
+   * Starts a saga the client defined, from a JSON or YAML body. The request ({@code SagaRequest}) in JSON: the task
+   * and its saga go on {@code conclave.tasks}; 202 once every in-sync replica has it. Submitting a task id again is
+   * harmless: the task's saga is started once.
    */
   @Secured(ApiRoles.WRITER)
   @Post(consumes = MediaType.APPLICATION_JSON)
@@ -50,7 +51,12 @@ class SagaController {
     return start(SagaRequest.fromJson(body));
   }
 
-  /** As {@link #start(JsonNode)}, the body in YAML. */
+  /**
+   * Starts a saga the client defined, from a JSON or YAML body. The request ({@code SagaRequest}) is the same in YAML
+   * ({@code application/yaml}, {@code application/x-yaml} or {@code text/yaml}) as in JSON: the task and its saga go
+   * on {@code conclave.tasks}; 202 once every in-sync replica has it. Submitting a task id again is harmless: the
+   * task's saga is started once.
+   */
   @Secured(ApiRoles.WRITER)
   @Post(consumes = {"application/yaml", "application/x-yaml", "text/yaml"})
   HttpResponse<SagaAccepted> startYaml(@Body String body) {
@@ -74,8 +80,9 @@ class SagaController {
   }
 
   /**
-   * Sagas over every instance, by task id: {@code status} one of {@link SagaState.Status} in any case
-   * (default: all), at most {@code limit} (default 100, at most 1000).
+   * The sagas over every instance, optionally only those in one status. By task id; {@code status} one of
+   * RUNNING, AWAITING_APPROVAL, COMPENSATING, COMPLETED, COMPENSATED, FAILED in any case (default: all), at most
+   * {@code limit} (default 100, at most 1000).
    */
   @ReadAccess
   @Get
@@ -84,10 +91,10 @@ class SagaController {
   }
 
   /**
-   * Decides approval step {@code step}: {@code {"approved": true|false, "actor"?: "...", "comment"?: "..."}}.
-   * Checked against the projected state ({@link ApprovalRequest#decide}: 400 if the step is not an approval, 409 if
-   * it is not awaiting one or was decided), then written as an {@code ApprovalDecided} event; 202 once every in-sync
-   * replica has it. The projection may be a moment behind: the shard leader is the final arbiter, and carries out
+   * Approves or rejects an approval step of a saga. The body is
+   * {@code {"approved": true|false, "actor"?: "...", "comment"?: "..."}}. Checked against the projected state
+   * ({@code ApprovalRequest}: 400 if the step is not an approval, 409 if it is not awaiting one or was decided), then
+   * written as an {@code ApprovalDecided} event; 202 once every in-sync replica has it. The projection may be a moment behind: the shard leader is the final arbiter, and carries out
    * only the first decision for a step that still waits; it ignores any other.
    */
   @Secured(ApiRoles.WRITER)

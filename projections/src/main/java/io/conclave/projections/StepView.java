@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 
 /**
  * One step of a task's saga in {@link TaskView}: its {@link SagaState.StepStatus} (PENDING, RUNNING,
- * AWAITING_APPROVAL, COMPLETED, FAILED), or {@value #COMPENSATED} once a step that had completed was undone (a
+ * AWAITING_APPROVAL, COMPLETED, FAILED), or {@code COMPENSATED} once a step that had completed was undone (a
  * failed step stays FAILED, though its compensation runs too: it may have half-happened). {@code GET /sagas/{id}}
  * has the whole picture, compensations included.
  *

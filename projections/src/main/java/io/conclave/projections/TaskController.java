@@ -28,8 +28,8 @@ class TaskController {
   }
 
   /**
-   * Puts the task on conclave.tasks and answers 202 once every in-sync replica has it. Submitting a task id again
-   * is harmless: the task's saga is started once.
+   * Submits a task, whose saga the planner makes. Puts the task on {@code conclave.tasks} and answers 202 once every
+   * in-sync replica has it. Submitting a task id again is harmless: the task's saga is started once.
    */
   @Secured(ApiRoles.WRITER)
   @Post

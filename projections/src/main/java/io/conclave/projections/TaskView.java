@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * A task as {@code GET /tasks/{id}} shows it: its submission and its saga's status and steps, derived from the saga's
- * {@link SagaState} ({@link #of}).
+ * {@link SagaState}.
  *
- * @param status {@value #SUBMITTED} (no saga yet), or the saga's {@link SagaState.Status}: RUNNING,
+ * @param status {@code SUBMITTED} (no saga yet), or the saga's {@link SagaState.Status}: RUNNING,
  *               AWAITING_APPROVAL, COMPENSATING, COMPLETED, COMPENSATED or FAILED (a compensation was parked)
  * @param error  why the saga compensates or ended without completing
  */

@@ -34,14 +34,36 @@ public record ConclaveSettings(String bootstrapServers, KafkaClientSecurity kafk
   public static final List<String> DEFAULT_AGENT_TYPES = List.of("research", "analysis", "write");
   public static final int DEFAULT_SNAPSHOT_EVERY = 1000;
   public static final int DEFAULT_DEADLINE_GRACE_MS = 2000;
+  private static final Setting BOOTSTRAP_SERVERS =
+      Setting.of("conclave.kafka.bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP);
+  private static final Setting REGISTRY_URL = Setting.of("conclave.registry.url", "CONCLAVE_REGISTRY_URL",
+      DEFAULT_REGISTRY);
+  private static final Setting AUTO_REGISTER = Setting.of("conclave.registry.auto-register",
+      "CONCLAVE_REGISTRY_AUTO_REGISTER", true);
+  private static final Setting REGISTRY_TIMEOUT = Setting.of("conclave.registry.timeout-ms",
+      "CONCLAVE_REGISTRY_TIMEOUT_MS", RegistrySettings.DEFAULT_TIMEOUT.toMillis());
+  private static final Setting TOPIC_PREFIX = Setting.of("conclave.topic-prefix", "CONCLAVE_TOPIC_PREFIX", "conclave");
+  private static final Setting AGENT_TYPES = Setting.of("conclave.agent-types", "CONCLAVE_AGENT_TYPES",
+      String.join(",", DEFAULT_AGENT_TYPES));
+  private static final Setting PARTITIONS = Setting.of("conclave.partitions", "CONCLAVE_PARTITIONS", 3);
+  private static final Setting REPLICATION_FACTOR = Setting.of("conclave.replication-factor",
+      "CONCLAVE_REPLICATION_FACTOR", 1);
+  private static final Setting SESSION_TIMEOUT = Setting.of("conclave.group.session-timeout-ms",
+      "CONCLAVE_GROUP_SESSION_TIMEOUT_MS", GroupTimings.defaults().sessionTimeout().toMillis());
+  private static final Setting HEARTBEAT = Setting.of("conclave.group.heartbeat-interval-ms",
+      "CONCLAVE_GROUP_HEARTBEAT_INTERVAL_MS", GroupTimings.defaults().heartbeat().toMillis());
+  private static final Setting MAX_POLL_INTERVAL = Setting.of("conclave.group.max-poll-interval-ms",
+      "CONCLAVE_GROUP_MAX_POLL_INTERVAL_MS", GroupTimings.defaults().maxPollInterval().toMillis());
+  private static final Setting SNAPSHOT_EVERY = Setting.of("conclave.snapshot.every", "CONCLAVE_SNAPSHOT_EVERY",
+      DEFAULT_SNAPSHOT_EVERY);
+  private static final Setting DEADLINE_GRACE = Setting.of("conclave.saga.deadline-grace-ms",
+      "CONCLAVE_SAGA_DEADLINE_GRACE_MS", DEFAULT_DEADLINE_GRACE_MS);
+  /** The settings read here, Kafka's security ones ({@link KafkaClientSecurity#SETTINGS}) included. */
+  public static final List<Setting> SETTINGS = Stream.concat(Stream.of(BOOTSTRAP_SERVERS, REGISTRY_URL, AUTO_REGISTER,
+      REGISTRY_TIMEOUT, TOPIC_PREFIX, AGENT_TYPES, PARTITIONS, REPLICATION_FACTOR, SESSION_TIMEOUT, HEARTBEAT,
+      MAX_POLL_INTERVAL, SNAPSHOT_EVERY, DEADLINE_GRACE), KafkaClientSecurity.SETTINGS.stream()).toList();
   /** The system properties (or other configuration keys) these settings are read from. */
-  public static final List<String> PROPERTY_KEYS = Stream.concat(Stream.of(
-      "conclave.kafka.bootstrap-servers", "conclave.registry.url",
-      "conclave.registry.auto-register", "conclave.registry.timeout-ms", "conclave.topic-prefix",
-      "conclave.agent-types", "conclave.partitions",
-      "conclave.replication-factor", "conclave.group.session-timeout-ms", "conclave.group.heartbeat-interval-ms",
-      "conclave.group.max-poll-interval-ms", "conclave.snapshot.every", "conclave.saga.deadline-grace-ms"),
-      KafkaClientSecurity.PROPERTY_KEYS.stream()).toList();
+  public static final List<String> PROPERTY_KEYS = SETTINGS.stream().map(Setting::property).toList();
 
   public ConclaveSettings {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -58,12 +80,12 @@ public record ConclaveSettings(String bootstrapServers, KafkaClientSecurity kafk
       throw new IllegalArgumentException("replication factor must be >= 1, was " + replicationFactor);
     }
     if (snapshotEvery < 0) {
-      throw new IllegalArgumentException("conclave.snapshot.every / CONCLAVE_SNAPSHOT_EVERY must be >= 0 (0: no "
+      throw new IllegalArgumentException(SNAPSHOT_EVERY.names() + " must be >= 0 (0: no "
           + "snapshots), was " + snapshotEvery);
     }
     Objects.requireNonNull(deadlineGrace, "deadlineGrace");
     if (deadlineGrace.isNegative()) {
-      throw new IllegalArgumentException("conclave.saga.deadline-grace-ms / CONCLAVE_SAGA_DEADLINE_GRACE_MS must be "
+      throw new IllegalArgumentException(DEADLINE_GRACE.names() + " must be "
           + ">= 0, was " + deadlineGrace.toMillis());
     }
   }
@@ -77,32 +99,22 @@ public record ConclaveSettings(String bootstrapServers, KafkaClientSecurity kafk
   public static ConclaveSettings from(Map<String, String> env, Map<Object, Object> props) {
     EnvironmentLookup l = new EnvironmentLookup(env, props);
     return new ConclaveSettings(
-        l.get("conclave.kafka.bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP),
+        l.get(BOOTSTRAP_SERVERS),
         KafkaClientSecurity.from(l),
-        new RegistrySettings(l.get("conclave.registry.url", "CONCLAVE_REGISTRY_URL", DEFAULT_REGISTRY),
-            Boolean.parseBoolean(l.get("conclave.registry.auto-register", "CONCLAVE_REGISTRY_AUTO_REGISTER", "true")),
-            Duration.ofMillis(l.integer("conclave.registry.timeout-ms", "CONCLAVE_REGISTRY_TIMEOUT_MS",
-                (int) RegistrySettings.DEFAULT_TIMEOUT.toMillis()))),
-        new TopicNames(l.get("conclave.topic-prefix", "CONCLAVE_TOPIC_PREFIX", "conclave")),
-        Arrays.stream(l.get("conclave.agent-types", "CONCLAVE_AGENT_TYPES", String.join(",", DEFAULT_AGENT_TYPES))
-            .split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
-        l.integer("conclave.partitions", "CONCLAVE_PARTITIONS", 3),
-        replicationFactor(l.integer("conclave.replication-factor", "CONCLAVE_REPLICATION_FACTOR", 1)),
-        new GroupTimings(
-            Duration.ofMillis(l.integer("conclave.group.session-timeout-ms", "CONCLAVE_GROUP_SESSION_TIMEOUT_MS",
-                (int) GroupTimings.defaults().sessionTimeout().toMillis())),
-            Duration.ofMillis(l.integer("conclave.group.heartbeat-interval-ms", "CONCLAVE_GROUP_HEARTBEAT_INTERVAL_MS",
-                (int) GroupTimings.defaults().heartbeat().toMillis())),
-            Duration.ofMillis(l.integer("conclave.group.max-poll-interval-ms", "CONCLAVE_GROUP_MAX_POLL_INTERVAL_MS",
-                (int) GroupTimings.defaults().maxPollInterval().toMillis()))),
-        l.integer("conclave.snapshot.every", "CONCLAVE_SNAPSHOT_EVERY", DEFAULT_SNAPSHOT_EVERY),
-        Duration.ofMillis(l.integer("conclave.saga.deadline-grace-ms", "CONCLAVE_SAGA_DEADLINE_GRACE_MS",
-            DEFAULT_DEADLINE_GRACE_MS)));
+        new RegistrySettings(l.get(REGISTRY_URL), Boolean.parseBoolean(l.get(AUTO_REGISTER)),
+            l.millis(REGISTRY_TIMEOUT)),
+        new TopicNames(l.get(TOPIC_PREFIX)),
+        Arrays.stream(l.get(AGENT_TYPES).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+        l.integer(PARTITIONS),
+        replicationFactor(l.integer(REPLICATION_FACTOR)),
+        new GroupTimings(l.millis(SESSION_TIMEOUT), l.millis(HEARTBEAT), l.millis(MAX_POLL_INTERVAL)),
+        l.integer(SNAPSHOT_EVERY),
+        l.millis(DEADLINE_GRACE));
   }
 
   private static short replicationFactor(int value) {
     if (value < 1 || value > Short.MAX_VALUE) {
-      throw new IllegalArgumentException("conclave.replication-factor / CONCLAVE_REPLICATION_FACTOR must be between 1 and "
+      throw new IllegalArgumentException(REPLICATION_FACTOR.names() + " must be between 1 and "
           + Short.MAX_VALUE + ", was " + value);
     }
     return (short) value;

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Reads a setting from system properties ({@code conclave.x.y}) or, failing that, the environment
- * ({@code CONCLAVE_X_Y}); blank counts as unset. Errors name both spellings of the setting.
+ * Reads a {@link Setting} from system properties ({@code conclave.x.y}) or, failing that, the environment
+ * ({@code CONCLAVE_X_Y}), else takes its default; blank counts as unset. Errors name both spellings of the setting.
  */
 public record EnvironmentLookup(Map<String, String> env, Map<Object, Object> props) {
   /** The process's environment and system properties. */
@@ -13,26 +13,31 @@ public record EnvironmentLookup(Map<String, String> env, Map<Object, Object> pro
     return new EnvironmentLookup(System.getenv(), System.getProperties());
   }
 
-  public String get(String property, String variable, String fallback) {
-    Object p = props.get(property);
+  /** The setting's value, else its default (null if it has none). */
+  public String get(Setting setting) {
+    Object p = props.get(setting.property());
     if (p != null && !p.toString().isBlank()) {
       return p.toString().trim();
     }
-    String e = env.get(variable);
-    return e != null && !e.isBlank() ? e.trim() : fallback;
+    String e = env.get(setting.variable());
+    return e != null && !e.isBlank() ? e.trim() : setting.fallback();
   }
 
-  public int integer(String property, String variable, int fallback) {
-    String raw = get(property, variable, Integer.toString(fallback));
+  /** A whole number; the setting must have a value or a default. */
+  public int integer(Setting setting) {
+    String raw = get(setting);
+    if (raw == null) {
+      throw new IllegalArgumentException(setting.names() + " is not set");
+    }
     try {
       return Integer.parseInt(raw);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(property + " / " + variable + " must be a whole number, was '" + raw + "'");
+      throw new IllegalArgumentException(setting.names() + " must be a whole number, was '" + raw + "'");
     }
   }
 
   /** A duration in milliseconds. */
-  public Duration millis(String property, String variable, Duration fallback) {
-    return Duration.ofMillis(integer(property, variable, Math.toIntExact(fallback.toMillis())));
+  public Duration millis(Setting setting) {
+    return Duration.ofMillis(integer(setting));
   }
 }

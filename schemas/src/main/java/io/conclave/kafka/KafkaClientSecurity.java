@@ -35,17 +35,22 @@ public record KafkaClientSecurity(String protocol, String saslMechanism, String 
   public static final List<String> MECHANISMS = List.of("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN");
   /** The prefix of the pass-through client properties. */
   public static final String EXTRA_PREFIX = "conclave.kafka.client.";
+  private static final Setting PROTOCOL = Setting.of("conclave.kafka.security-protocol", "KAFKA_SECURITY_PROTOCOL",
+      "PLAINTEXT");
+  private static final Setting MECHANISM = Setting.of("conclave.kafka.sasl.mechanism", "KAFKA_SASL_MECHANISM",
+      MECHANISMS.get(0));
+  private static final Setting USERNAME = Setting.of("conclave.kafka.sasl.username", "KAFKA_SASL_USERNAME", null);
+  private static final Setting PASSWORD = Setting.of("conclave.kafka.sasl.password", "KAFKA_SASL_PASSWORD", null);
+  private static final StoreSettings TRUSTSTORE = StoreSettings.of("truststore");
+  private static final StoreSettings KEYSTORE = StoreSettings.of("keystore");
   /** The environment variables that carry the secrets. */
-  public static final String PASSWORD_ENV = "KAFKA_SASL_PASSWORD";
-  public static final String TRUSTSTORE_PASSWORD_ENV = "KAFKA_SSL_TRUSTSTORE_PASSWORD";
-  public static final String KEYSTORE_PASSWORD_ENV = "KAFKA_SSL_KEYSTORE_PASSWORD";
+  public static final String PASSWORD_ENV = PASSWORD.variable();
+  public static final String TRUSTSTORE_PASSWORD_ENV = TRUSTSTORE.password().variable();
+  public static final String KEYSTORE_PASSWORD_ENV = KEYSTORE.password().variable();
   public static final List<String> SECRET_ENV = List.of(PASSWORD_ENV, TRUSTSTORE_PASSWORD_ENV, KEYSTORE_PASSWORD_ENV);
-  /** The system properties (or other configuration keys) these settings are read from. */
-  public static final List<String> PROPERTY_KEYS = List.of("conclave.kafka.security-protocol",
-      "conclave.kafka.sasl.mechanism", "conclave.kafka.sasl.username", "conclave.kafka.sasl.password",
-      "conclave.kafka.ssl.truststore.location", "conclave.kafka.ssl.truststore.password",
-      "conclave.kafka.ssl.truststore.type", "conclave.kafka.ssl.keystore.location",
-      "conclave.kafka.ssl.keystore.password", "conclave.kafka.ssl.keystore.type");
+  /** The settings these are read from. */
+  public static final List<Setting> SETTINGS = List.of(PROTOCOL, MECHANISM, USERNAME, PASSWORD, TRUSTSTORE.location(),
+      TRUSTSTORE.password(), TRUSTSTORE.type(), KEYSTORE.location(), KEYSTORE.password(), KEYSTORE.type());
   private static final String REDACTED = "[redacted]";
   /** Client properties whose values are secrets or would carry them: not to be set through the pass-through. */
   private static final Set<String> OWNED = Set.of("security.protocol", "sasl.mechanism", "sasl.jaas.config",
@@ -74,14 +79,14 @@ public record KafkaClientSecurity(String protocol, String saslMechanism, String 
     Objects.requireNonNull(protocol, "protocol");
     protocol = protocol.toUpperCase(Locale.ROOT);
     if (!PROTOCOLS.contains(protocol)) {
-      throw new IllegalArgumentException("conclave.kafka.security-protocol / KAFKA_SECURITY_PROTOCOL must be one of "
+      throw new IllegalArgumentException(PROTOCOL.names() + " must be one of "
           + PROTOCOLS + ", was '" + protocol + "'");
     }
     if (isSasl(protocol)) {
       Objects.requireNonNull(saslMechanism, "saslMechanism");
       saslMechanism = saslMechanism.toUpperCase(Locale.ROOT);
       if (!MECHANISMS.contains(saslMechanism)) {
-        throw new IllegalArgumentException("conclave.kafka.sasl.mechanism / KAFKA_SASL_MECHANISM must be one of "
+        throw new IllegalArgumentException(MECHANISM.names() + " must be one of "
             + MECHANISMS + ", was '" + saslMechanism + "'");
       }
       if (username == null || username.isBlank()) {
@@ -129,7 +134,7 @@ public record KafkaClientSecurity(String protocol, String saslMechanism, String 
 
   /** From system properties (or other configuration keys) and the environment; a property wins. */
   public static KafkaClientSecurity from(EnvironmentLookup l) {
-    String protocol = l.get("conclave.kafka.security-protocol", "KAFKA_SECURITY_PROTOCOL", "PLAINTEXT");
+    String protocol = l.get(PROTOCOL);
     boolean sasl = isSasl(protocol.toUpperCase(Locale.ROOT));
     Map<String, String> extra = new TreeMap<>();
     l.props().forEach((k, v) -> {
@@ -138,20 +143,24 @@ public record KafkaClientSecurity(String protocol, String saslMechanism, String 
         extra.put(key.substring(EXTRA_PREFIX.length()), v.toString().trim());
       }
     });
-    return new KafkaClientSecurity(protocol,
-        sasl ? l.get("conclave.kafka.sasl.mechanism", "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512") : null,
-        sasl ? l.get("conclave.kafka.sasl.username", "KAFKA_SASL_USERNAME", null) : null,
-        sasl ? l.get("conclave.kafka.sasl.password", PASSWORD_ENV, null) : null,
-        store(l, "truststore", "TRUSTSTORE"), store(l, "keystore", "KEYSTORE"), extra);
+    return new KafkaClientSecurity(protocol, sasl ? l.get(MECHANISM) : null, sasl ? l.get(USERNAME) : null,
+        sasl ? l.get(PASSWORD) : null, TRUSTSTORE.read(l), KEYSTORE.read(l), extra);
   }
 
-  private static Store store(EnvironmentLookup l, String name, String variable) {
-    String location = l.get("conclave.kafka.ssl." + name + ".location", "KAFKA_SSL_" + variable + "_LOCATION", null);
-    if (location == null) {
-      return null;
+  /** The settings of a trust or key store: {@code conclave.kafka.ssl.<store>.*}, {@code KAFKA_SSL_<STORE>_*}. */
+  private record StoreSettings(Setting location, Setting password, Setting type) {
+    static StoreSettings of(String store) {
+      String property = "conclave.kafka.ssl." + store + ".";
+      String variable = "KAFKA_SSL_" + store.toUpperCase(Locale.ROOT) + "_";
+      return new StoreSettings(Setting.of(property + "location", variable + "LOCATION", null),
+          Setting.of(property + "password", variable + "PASSWORD", null),
+          Setting.of(property + "type", variable + "TYPE", null));
     }
-    return new Store(location, l.get("conclave.kafka.ssl." + name + ".password", "KAFKA_SSL_" + variable + "_PASSWORD",
-        null), l.get("conclave.kafka.ssl." + name + ".type", "KAFKA_SSL_" + variable + "_TYPE", null));
+
+    Store read(EnvironmentLookup l) {
+      String at = l.get(location);
+      return at == null ? null : new Store(at, l.get(password), l.get(type));
+    }
   }
 
   private static boolean isSasl(String protocol) {

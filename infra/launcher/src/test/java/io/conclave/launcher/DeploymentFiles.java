@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  *   <li>every image Conclave builds names a Maven module of the build and a main class that module holds, and every
  *       {@code conclave/*} image a manifest runs is one the compose file builds;</li>
  *   <li>every environment variable (and {@code -D} key in {@code JAVA_TOOL_OPTIONS}) set for a Conclave service is one
- *       the service reads: an environment name read in its module's or the schemas' sources, the environment form of
- *       {@link ConclaveSettings#PROPERTY_KEYS}, and for the projections (Micronaut, which maps {@code A_B} to
+ *       the service reads: an environment name read in its module's or the schemas' sources, the variables of
+ *       {@link ConclaveSettings#SETTINGS}, and for the projections (Micronaut, which maps {@code A_B} to
  *       {@code a.b}) a key or placeholder of its {@code application.yml};</li>
  *   <li>the ConfigMaps and Secrets a manifest refers to exist with the keys it names;</li>
  *   <li>every HTTP probe asks a path the service serves on a port the container declares;</li>
@@ -338,7 +338,7 @@ final class DeploymentFiles {
     Set<String> env = new TreeSet<>();
     Set<String> properties = new TreeSet<>(ConclaveSettings.PROPERTY_KEYS);
     Set<String> paths = new TreeSet<>();
-    ConclaveSettings.PROPERTY_KEYS.forEach(p -> env.add(environmentName(p)));
+    ConclaveSettings.SETTINGS.forEach(s -> env.add(s.variable()));
     for (String dir : List.of(module, "schemas")) {
       for (String text : SourceTree.mainSources(root, dir).values()) {
         ENV_LITERAL.matcher(text).results().forEach(r -> env.add(r.group(1)));
@@ -362,15 +362,6 @@ final class DeploymentFiles {
       }
     }
     return new Service(env, properties, paths);
-  }
-
-  /**
-   * {@code conclave.kafka.x-y} → {@code KAFKA_X_Y}, {@code conclave.x.y-z} → {@code CONCLAVE_X_Y_Z}: the spelling
-   * of the README's configuration table.
-   */
-  static String environmentName(String property) {
-    String name = property.startsWith("conclave.kafka.") ? property.substring("conclave.".length()) : property;
-    return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
   private static boolean enabled(Object endpoint) {
