@@ -41,9 +41,16 @@ class CoordinatorKillIT {
     PrintStream out = System.out;
     List<Agent<?>> agents = settings.agentTypes().stream().<Agent<?>>map(OfflineAgent::new).toList();
     try (AgentWorker worker = new AgentWorker(settings, agents, Clock.systemUTC()).start()) {
+      List<Integer> healthPorts = new ArrayList<>();
       for (int i = 1; i <= 3; i++) {
-        coordinators.add(ChildProcess.start("coordinator-" + i, "io.conclave.coordinator.Coordinator",
-            settings.withAutoRegister(false).asSystemProperties(), out));
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+          port = socket.getLocalPort();
+        }
+        healthPorts.add(port);
+        List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
+        props.add("-Dconclave.coordinator.health-port=" + port);
+        coordinators.add(ChildProcess.start("coordinator-" + i, "io.conclave.coordinator.Coordinator", props, out));
       }
       await().atMost(Duration.ofSeconds(90)).until(() -> RecordedLogs.latestLeaders(settings).size() == settings.partitions());
 
@@ -86,6 +93,24 @@ class CoordinatorKillIT {
         }
         assertThat(plans.stream().map(d -> d.leaderEpoch().orElseThrow()).toList()).isSorted();
       }
+      // ... and the two survivors' /health is UP, and between them they own every shard
+      int killedIndex = coordinators.indexOf(coordinators.stream()
+          .filter(c -> c.pid() == pidOf(dead.memberId())).findFirst().orElseThrow());
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+        List<Integer> owned = new ArrayList<>();
+        for (int i = 0; i < healthPorts.size(); i++) {
+          if (i == killedIndex) {
+            continue;
+          }
+          var health = new Http("http://127.0.0.1:" + healthPorts.get(i)).get("/health");
+          assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+          var loop = new com.fasterxml.jackson.databind.ObjectMapper().readTree(health.body()).get("loops").get(0);
+          assertThat(loop.get("name").asText()).isEqualTo("coordinator");
+          loop.get("partitions").forEach(p -> owned.add(p.asInt()));
+        }
+        assertThat(owned).containsExactlyInAnyOrderElementsOf(
+            java.util.stream.IntStream.range(0, settings.partitions()).boxed().toList());
+      });
     } finally {
       coordinators.forEach(ChildProcess::requestStop);
       coordinators.forEach(c -> c.awaitStop(20));
