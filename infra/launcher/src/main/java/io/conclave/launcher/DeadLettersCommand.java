@@ -35,6 +35,18 @@ final class DeadLettersCommand {
         description = "the dead letter's partition of conclave.dead-letters (default: ${DEFAULT-VALUE})")
     int partition;
 
+    @Option(names = "--json", description = "print the dead letter and where its record went as one line of JSON")
+    boolean json;
+
+    /**
+     * What {@code --json} prints.
+     *
+     * @param deadLetter where the dead letter is ({@code topic-partition@offset})
+     * @param topic      where its record was written back, with {@code partition} and {@code offset}
+     */
+    record Redriven(String deadLetter, String errorClass, String errorMessage, String topic, int partition,
+                    long offset) {}
+
     @Override
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
@@ -57,6 +69,11 @@ final class DeadLettersCommand {
       again.headers().add(DeadLetters.REDRIVEN_FROM, (at + "@" + offset).getBytes(StandardCharsets.UTF_8));
       try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
         RecordMetadata written = producer.send(again).get();
+        if (json) {
+          System.out.println(CliJson.line(new Redriven(at + "@" + offset, letter.errorClass(), letter.errorMessage(),
+              written.topic(), written.partition(), written.offset())));
+          return 0;
+        }
         System.out.printf("re-drove %s@%d (%s: %s) to %s-%d@%d%n", at, offset, letter.errorClass(),
             letter.errorMessage(), written.topic(), written.partition(), written.offset());
       }

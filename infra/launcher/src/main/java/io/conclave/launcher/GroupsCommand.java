@@ -32,11 +32,11 @@ final class GroupsCommand {
     }
   }
 
-  /** Prints {@code topic-partition -> offset} lines, sorted. */
-  static void printOffsets(Map<TopicPartition, Long> offsets) {
+  /** The offsets by {@code topic-partition}, sorted, as the HTTP API answers them. */
+  static Map<String, Long> byPartition(Map<TopicPartition, Long> offsets) {
     Map<String, Long> byPartition = new TreeMap<>();
     offsets.forEach((tp, offset) -> byPartition.put(tp.toString(), offset));
-    byPartition.forEach((tp, offset) -> System.out.println(tp + " -> " + offset));
+    return byPartition;
   }
 
   @Command(name = "reset", mixinStandardHelpOptions = true,
@@ -58,12 +58,25 @@ final class GroupsCommand {
       @Option(names = "--to-time", description = "the first record at or after this ISO-8601 instant") String time;
     }
 
+    @Option(names = "--json", description = "print {group, topic, to, offsets} as one line of JSON")
+    boolean json;
+
+    /** What {@code --json} prints: the group's offset of each partition of the topic now. */
+    record ResetDone(String group, String topic, String to, Map<String, Long> offsets) {}
+
     @Override
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
       LogPosition target = position(to.offset, to.time, "--to-time");
+      String name = ShortTopicNames.resolve(settings.topics(), topic);
+      Map<String, Long> offsets;
       try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
-        printOffsets(GroupReset.reset(admin, group, ShortTopicNames.resolve(settings.topics(), topic), target));
+        offsets = byPartition(GroupReset.reset(admin, group, name, target));
+      }
+      if (json) {
+        System.out.println(CliJson.line(new ResetDone(group, name, target.toString(), offsets)));
+      } else {
+        offsets.forEach((tp, offset) -> System.out.println(tp + " -> " + offset));
       }
       return 0;
     }
