@@ -1,12 +1,12 @@
 package io.conclave.launcher;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.LogPosition;
 import io.conclave.kafka.RecordJson;
 import io.conclave.kafka.ShortTopicNames;
 import io.conclave.kafka.TopicReplay;
 import io.conclave.schemas.ConclaveSerdes;
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -20,8 +20,8 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
