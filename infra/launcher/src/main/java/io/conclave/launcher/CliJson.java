@@ -14,8 +14,8 @@ import java.time.Instant;
 import java.util.OptionalLong;
 
 /**
- * The {@code --json} answer of a command: one JSON document on standard output, for scripts; one line, except a
- * {@link #document document} written as it is read. Records are written by
+ * The {@code --json} answer of a command: one JSON document on one line of standard output, for scripts; written
+ * whole, or as a {@link #document document} written as it is read. Records are written by
  * their components; times and durations as ISO-8601 text, as the HTTP API writes them, and an absent number as null.
  */
 final class CliJson {

@@ -72,7 +72,8 @@ final class DecisionsCommand {
     @Override
     public Integer call() throws Exception {
       int erased = DecisionErasure.erase(Endpoints.resolve(), agent);
-      System.out.println(json ? CliJson.line(new Erased(agent, erased)) : "erased " + erased + " decisions of " + agent);
+      System.out.println(json ? CliJson.line(new Erased(agent, erased))
+          : "erased " + erased + " decisions of " + agent);
       return 0;
     }
   }

@@ -39,6 +39,11 @@ final class GroupsCommand {
     return byPartition;
   }
 
+  /** Prints {@code topic-partition -> offset} lines, as {@link #byPartition} sorts them. */
+  static void printOffsets(Map<String, Long> byPartition) {
+    byPartition.forEach((tp, offset) -> System.out.println(tp + " -> " + offset));
+  }
+
   @Command(name = "reset", mixinStandardHelpOptions = true,
       description = "Reset a group's offsets on a topic to an offset or a timestamp; refused while the group is active.")
   static final class Reset implements Callable<Integer> {
@@ -76,7 +81,7 @@ final class GroupsCommand {
       if (json) {
         System.out.println(CliJson.line(new ResetDone(group, name, target.toString(), offsets)));
       } else {
-        offsets.forEach((tp, offset) -> System.out.println(tp + " -> " + offset));
+        printOffsets(offsets);
       }
       return 0;
     }

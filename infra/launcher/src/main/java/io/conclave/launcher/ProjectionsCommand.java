@@ -67,7 +67,7 @@ final class ProjectionsCommand {
           System.out.println(CliJson.line(new RebuildAccepted(application, position.toString(), offsets,
               outcome.deletedTopics())));
         } else {
-          offsets.forEach((tp, offset) -> System.out.println(tp + " -> " + offset));
+          GroupsCommand.printOffsets(offsets);
           outcome.deletedTopics().forEach(topic -> System.out.println("deleted " + topic));
         }
       }

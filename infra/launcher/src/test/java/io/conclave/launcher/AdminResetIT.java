@@ -183,7 +183,8 @@ class AdminResetIT {
     assertThat(rebuilt.path("applicationId").asText()).isEqualTo(applicationId);
     assertThat(rebuilt.path("from").asText()).isEqualTo("offset 0");
     assertThat(offsets(rebuilt)).containsEntry(settings.topics().tasks() + "-0", 0L)
-        .containsEntry(settings.topics().sagaEvents() + "-2", 0L).containsEntry(settings.topics().leadership() + "-0", 0L);
+        .containsEntry(settings.topics().sagaEvents() + "-2", 0L)
+        .containsEntry(settings.topics().leadership() + "-0", 0L);
     assertThat(rebuilt.path("deletedTopics").isArray()).isTrue();
     assertThat(rebuilt.path("deletedTopics")).isEmpty();
     assertThat(again.err()).doesNotContain("rebuild: ");
@@ -192,8 +193,8 @@ class AdminResetIT {
     assertThat(groups.exitCode()).as(groups.err()).isZero();
     assertThat(groups.out()).containsExactly(settings.topics().tasks() + "-0 -> 0", settings.topics().tasks() + "-1 -> 0",
         settings.topics().tasks() + "-2 -> 0");
-    Cli.Result groupsJson = Cli.run(settings, "groups", "reset", "--group", group, "--topic", "tasks", "--to-offset", "0",
-        "--json");
+    Cli.Result groupsJson = Cli.run(settings, "groups", "reset", "--group", group, "--topic", "tasks",
+        "--to-offset", "0", "--json");
     assertThat(groupsJson.exitCode()).as(groupsJson.err()).isZero();
     JsonNode reset = json.readTree(String.join("\n", groupsJson.out()));
     assertThat(reset.path("group").asText()).isEqualTo(group);
