@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -52,11 +53,35 @@ public final class StreamsReset {
    */
   public static Outcome reset(Admin admin, String applicationId, Collection<String> inputTopics, LogPosition to,
                               Duration deletionTimeout) throws InterruptedException, ExecutionException {
+    return reset(admin, applicationId, inputTopics, to, deletionTimeout, step -> { });
+  }
+
+  /** What a reset has done so far, for a caller that shows its progress. */
+  public sealed interface Step permits OffsetsMoved, DeletingTopics, TopicsLeft {}
+
+  /** The committed offsets are moved, on this many input partitions. */
+  public record OffsetsMoved(int partitions) implements Step {}
+
+  /** These internal topics are being deleted. */
+  public record DeletingTopics(List<String> topics) implements Step {}
+
+  /** Of the internal topics deleted, these still exist (told at each check until none is left). */
+  public record TopicsLeft(List<String> topics) implements Step {}
+
+  /**
+   * As {@link #reset(Admin, String, Collection, LogPosition, Duration)}, telling {@code progress} each step as it is
+   * done.
+   */
+  public static Outcome reset(Admin admin, String applicationId, Collection<String> inputTopics, LogPosition to,
+                              Duration deletionTimeout, Consumer<Step> progress)
+      throws InterruptedException, ExecutionException {
     Objects.requireNonNull(to, "to");
     Map<TopicPartition, Long> offsets = GroupReset.reset(admin, applicationId, inputTopics, to);
+    progress.accept(new OffsetsMoved(offsets.size()));
     List<String> internal = admin.listTopics().names().get().stream()
         .filter(topic -> isInternalTopic(applicationId, topic)).sorted().toList();
     if (!internal.isEmpty()) {
+      progress.accept(new DeletingTopics(internal));
       try {
         admin.deleteTopics(internal).all().get();
       } catch (ExecutionException e) {
@@ -65,7 +90,7 @@ public final class StreamsReset {
           throw e;
         }
       }
-      awaitGone(admin, internal, deletionTimeout);
+      awaitGone(admin, internal, deletionTimeout, progress);
     }
     return new Outcome(offsets, internal);
   }
@@ -79,12 +104,14 @@ public final class StreamsReset {
         && (topic.endsWith("-changelog") || topic.endsWith("-repartition"));
   }
 
-  private static void awaitGone(Admin admin, List<String> topics, Duration timeout)
+  private static void awaitGone(Admin admin, List<String> topics, Duration timeout,
+                                Consumer<Step> progress)
       throws InterruptedException, ExecutionException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Set<String> names = admin.listTopics().names().get();
       List<String> left = topics.stream().filter(names::contains).toList();
+      progress.accept(new TopicsLeft(left));
       if (left.isEmpty()) {
         return;
       }

@@ -70,6 +70,18 @@ public final class TopicReplay {
   }
 
   /**
+   * How far a read is.
+   *
+   * @param partitions     the partitions read
+   * @param partitionsDone those read up to the end they had when the read began
+   * @param offsetsRead    offsets passed, from each partition's start to its end at the beginning (records of aborted
+   *                       transactions and transaction markers included: they take offsets too)
+   * @param offsetsToRead  offsets from each partition's start to that end
+   * @param delivered      records that passed the filter and went to the sink
+   */
+  public record Status(int partitions, int partitionsDone, long offsetsRead, long offsetsToRead, long delivered) {}
+
+  /**
    * Delivers to {@code sink} each record that passes {@code filter}, in each partition's order (partitions
    * interleave), until the end or {@code max}.
    *
@@ -79,6 +91,17 @@ public final class TopicReplay {
    */
   public static long read(KafkaAccess kafka, Request request, Predicate<ConsumerRecord<byte[], byte[]>> filter,
                           Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+    return read(kafka, request, filter, sink, status -> { }).delivered();
+  }
+
+  /**
+   * As {@link #read(KafkaAccess, Request, Predicate, Consumer)}, telling {@code progress} how far it is after each
+   * poll and once more at the end.
+   *
+   * @return how far it went
+   */
+  public static Status read(KafkaAccess kafka, Request request, Predicate<ConsumerRecord<byte[], byte[]>> filter,
+                            Consumer<ConsumerRecord<byte[], byte[]>> sink, Consumer<Status> progress) {
     Map<String, Object> config = ClientConfigs.consumer(kafka, null);
     // asking for a topic's partitions must never create it
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
@@ -97,21 +120,44 @@ public final class TopicReplay {
       consumer.assign(tps);
       Map<TopicPartition, Long> end = consumer.endOffsets(tps);
       seek(consumer, tps, request.from(), end);
+      Map<TopicPartition, Long> start = new HashMap<>();
+      tps.forEach(tp -> start.put(tp, consumer.position(tp))); // known locally after the seek
       long delivered = 0;
       while (true) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
           if (filter.test(r)) {
             sink.accept(r);
             if (++delivered >= request.max()) {
-              return delivered;
+              return report(consumer, tps, start, end, delivered, progress);
             }
           }
         }
-        if (!request.follow() && tps.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
-          return delivered;
+        Status status = report(consumer, tps, start, end, delivered, progress);
+        if (!request.follow() && status.partitionsDone() == tps.size()) {
+          return status;
         }
       }
     }
+  }
+
+  private static Status report(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> tps,
+                               Map<TopicPartition, Long> start, Map<TopicPartition, Long> end, long delivered,
+                               Consumer<Status> progress) {
+    int done = 0;
+    long read = 0;
+    long toRead = 0;
+    for (TopicPartition tp : tps) {
+      long position = consumer.position(tp);
+      long span = Math.max(0, end.get(tp) - start.get(tp));
+      toRead += span;
+      read += Math.min(span, Math.max(0, position - start.get(tp)));
+      if (position >= end.get(tp)) {
+        done++;
+      }
+    }
+    Status status = new Status(tps.size(), done, read, toRead, delivered);
+    progress.accept(status);
+    return status;
   }
 
   private static void seek(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> tps, LogPosition from,

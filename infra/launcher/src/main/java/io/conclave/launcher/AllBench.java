@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,6 +42,9 @@ final class AllBench implements Callable<Integer> {
   @Option(names = "--results", paramLabel = "DIR", description = "where each run's results are kept (default: "
       + "bench/results in the repository)")
   Path results;
+
+  @Mixin
+  Progress.Quiet quiet;
 
   private final PrintStream out = System.out;
 
@@ -70,17 +74,28 @@ final class AllBench implements Callable<Integer> {
     Map<String, Object> failures = new LinkedHashMap<>();
     // a quick run's scenarios share one broker and registry, to save their start-up; a full run's each start their
     // own, so that none measures a broker still busy with the last one's topics (log cleaning, ...)
+    Progress progress = quiet.progress("bench");
+    if (quick) {
+      progress.step("starting the shared broker and registry");
+    }
     try (ConclaveStack shared = quick ? ConclaveStack.start(Files.createTempDirectory("conclave-bench")) : null) {
-      for (Scenario s : SCENARIOS) {
+      for (int i = 0; i < SCENARIOS.size(); i++) {
+        Scenario s = SCENARIOS.get(i);
+        Progress scenario = progress.within(StackBenchmark.nth("scenario", i + 1, SCENARIOS.size()) + ": " + s.name());
+        scenario.step("starting");
         out.printf("%n=== %s%n", s.name());
         Benchmark bench = s.command().get();
-        if (shared != null && bench instanceof StackBenchmark b) {
-          b.share(shared);
+        if (bench instanceof StackBenchmark b) {
+          b.report(scenario);
+          if (shared != null) {
+            b.share(shared);
+          }
         }
         int exit = new CommandLine(bench).execute((quick ? s.small() : s.full()).toArray(String[]::new));
         if (exit != 0) {
           failures.put(s.name(), "exit code " + exit);
         }
+        scenario.step(exit == 0 ? "done" : "failed, exit code " + exit);
         figures.addAll(bench.figures());
       }
     }

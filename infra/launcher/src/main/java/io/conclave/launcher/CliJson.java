@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
 
 /**
- * The {@code --json} answer of a command: one line of JSON on standard output, for scripts. Records are written by
+ * The {@code --json} answer of a command: one JSON document on one line of standard output, for scripts; written
+ * whole, or as a {@link #document document} written as it is read. Records are written by
  * their components; times and durations as ISO-8601 text, as the HTTP API writes them, and an absent number as null.
  */
 final class CliJson {
@@ -32,6 +34,17 @@ final class CliJson {
       }));
 
   private CliJson() {}
+
+  /**
+   * A document written to {@code out} as it goes, for an answer too long to hold (a replay's records), on one line;
+   * closing it flushes without closing {@code out}.
+   */
+  static JsonGenerator document(OutputStream out) throws IOException {
+    JsonGenerator generator = JSON.getFactory().createGenerator(out);
+    generator.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+    generator.setRootValueSeparator(null);
+    return generator;
+  }
 
   static String line(Object value) {
     try {

@@ -26,6 +26,18 @@ final class DeadLettersCommand {
         description = "the dead letter's partition of conclave.dead-letters (default: ${DEFAULT-VALUE})")
     int partition;
 
+    @Option(names = "--json", description = "print the dead letter and where its record went as one line of JSON")
+    boolean json;
+
+    /**
+     * What {@code --json} prints.
+     *
+     * @param deadLetter where the dead letter is ({@code topic-partition@offset})
+     * @param topic      where its record was written back, with {@code partition} and {@code offset}
+     */
+    record Redriven(String deadLetter, String errorClass, String errorMessage, String topic, int partition,
+                    long offset) {}
+
     @Override
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
@@ -38,6 +50,12 @@ final class DeadLettersCommand {
         return 2;
       }
       if (outcome instanceof DeadLetterRedrive.Redriven done) {
+        if (json) {
+          System.out.println(CliJson.line(new Redriven(done.deadLetter() + "@" + done.offset(),
+              done.letter().errorClass(), done.letter().errorMessage(), done.written().topic(),
+              done.written().partition(), done.writtenOffset())));
+          return 0;
+        }
         System.out.printf("re-drove %s@%d (%s: %s) to %s@%d%n", done.deadLetter(), done.offset(),
             done.letter().errorClass(), done.letter().errorMessage(), done.written(), done.writtenOffset());
         return 0;

@@ -4,11 +4,15 @@ import io.conclave.core.DecisionKey;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.Partitioning;
 import io.conclave.schemas.ConclaveSerdes;
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code conclave decisions tail}: the decision log, as JSON lines. */
+/** {@code conclave decisions tail|erase}: the decision log, as JSON lines (or one document), and its erasure. */
 @Command(name = "decisions", description = "Read the agents' decision log.", mixinStandardHelpOptions = true,
     subcommands = {DecisionsCommand.Tail.class, DecisionsCommand.Erase.class})
 final class DecisionsCommand {
@@ -21,8 +25,18 @@ final class DecisionsCommand {
     @Option(names = {"-f", "--follow"}, description = "keep printing new decisions (Ctrl-C stops)")
     boolean follow;
 
+    @Option(names = "--json", description = "print one JSON document, as replay --json does (not with --follow)")
+    boolean json;
+
+    @Mixin
+    Progress.Quiet quiet;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+      ReplayCommand.refuseJsonFollow(spec, json, follow);
       ConclaveSettings settings = Endpoints.resolve();
       String topic = settings.topics().decisions();
       var keys = new ConclaveSerdes(settings.registry()).decisionKey().deserializer();
@@ -39,7 +53,7 @@ final class DecisionsCommand {
         } catch (RuntimeException e) {
           return false;
         }
-      });
+      }, json, quiet.progress("decisions"));
     }
   }
 
@@ -49,10 +63,17 @@ final class DecisionsCommand {
     @Option(names = "--agent", required = true, description = "the agent to erase, e.g. research-0")
     String agent;
 
+    @Option(names = "--json", description = "print {agentId, erased} as one line of JSON")
+    boolean json;
+
+    /** What {@code --json} prints: how many decision keys of the agent were tombstoned. */
+    record Erased(String agentId, int erased) {}
+
     @Override
     public Integer call() throws Exception {
       int erased = DecisionErasure.erase(Endpoints.resolve(), agent);
-      System.out.println("erased " + erased + " decisions of " + agent);
+      System.out.println(json ? CliJson.line(new Erased(agent, erased))
+          : "erased " + erased + " decisions of " + agent);
       return 0;
     }
   }

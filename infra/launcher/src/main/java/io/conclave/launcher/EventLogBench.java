@@ -117,6 +117,7 @@ final class EventLogBench extends StackBenchmark {
           conclave.valueSize());
       TopicPartition decisions = logs.decisionsPartition("bench-0");
       // warm-up: a repetition's worth of each, replayed twice, so that the measured ones run compiled code
+      progress().step("append and replay: warming up");
       conclave.append(events);
       raw.append(events);
       for (int i = 0; i < 2; i++) {
@@ -124,6 +125,7 @@ final class EventLogBench extends StackBenchmark {
         readAll(settings, decisions);
       }
       for (int r = 1; r <= repetitions; r++) {
+        progress().step("append and replay: " + nth("repetition", r, repetitions));
         conclaveAppend.add(rate(events, () -> conclave.append(events)));
         rawAppend.add(rate(events, () -> raw.append(events)));
         long[] folded = {0};
@@ -151,6 +153,7 @@ final class EventLogBench extends StackBenchmark {
     out.printf("rebuild: writing %,d decisions of %s through the event log, %d per transaction...%n", rebuildEvents,
         agent, REBUILD_BATCH);
     double writeRate;
+    progress().step("rebuild: writing " + Progress.number(rebuildEvents) + " decisions");
     try (var conclave = new ConclaveAppender(settings, serdes, agent, REBUILD_BATCH)) {
       writeRate = rate(rebuildEvents, () -> conclave.append(rebuildEvents));
     }
@@ -160,6 +163,7 @@ final class EventLogBench extends StackBenchmark {
       FoldedLog<Tally> whole = null;
       FoldedLog<Tally> fromSnapshot = null;
       for (int r = 0; r <= repetitions; r++) { // the first of each is a warm-up
+        progress().step("rebuild: " + (r == 0 ? "warming up" : nth("repetition", r, repetitions)));
         long t0 = System.nanoTime();
         whole = logs.fold(agent, Tally.FOLD, new AgentLogs.Bound.End(), false);
         long t1 = System.nanoTime();

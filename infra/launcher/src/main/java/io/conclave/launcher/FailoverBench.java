@@ -65,6 +65,7 @@ final class FailoverBench extends StackBenchmark {
         conclave.begin();
         raw.begin();
         for (int i = 0; i < trials; i++) {
+          progress().step(nth("trial", i + 1, trials) + ": graceful and kill -9, conclave and raw Kafka");
           graceful.add(conclave.trial(false));
           killed.add(conclave.trial(true));
           rawGraceful.add(raw.trial(false));

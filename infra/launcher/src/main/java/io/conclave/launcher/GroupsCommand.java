@@ -32,10 +32,15 @@ final class GroupsCommand {
     }
   }
 
-  /** Prints {@code topic-partition -> offset} lines, sorted. */
-  static void printOffsets(Map<TopicPartition, Long> offsets) {
+  /** The offsets by {@code topic-partition}, sorted, as the HTTP API answers them. */
+  static Map<String, Long> byPartition(Map<TopicPartition, Long> offsets) {
     Map<String, Long> byPartition = new TreeMap<>();
     offsets.forEach((tp, offset) -> byPartition.put(tp.toString(), offset));
+    return byPartition;
+  }
+
+  /** Prints {@code topic-partition -> offset} lines, as {@link #byPartition} sorts them. */
+  static void printOffsets(Map<String, Long> byPartition) {
     byPartition.forEach((tp, offset) -> System.out.println(tp + " -> " + offset));
   }
 
@@ -58,12 +63,25 @@ final class GroupsCommand {
       @Option(names = "--to-time", description = "the first record at or after this ISO-8601 instant") String time;
     }
 
+    @Option(names = "--json", description = "print {group, topic, to, offsets} as one line of JSON")
+    boolean json;
+
+    /** What {@code --json} prints: the group's offset of each partition of the topic now. */
+    record ResetDone(String group, String topic, String to, Map<String, Long> offsets) {}
+
     @Override
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
       LogPosition target = position(to.offset, to.time, "--to-time");
+      String name = ShortTopicNames.resolve(settings.topics(), topic);
+      Map<String, Long> offsets;
       try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
-        printOffsets(GroupReset.reset(admin, group, ShortTopicNames.resolve(settings.topics(), topic), target));
+        offsets = byPartition(GroupReset.reset(admin, group, name, target));
+      }
+      if (json) {
+        System.out.println(CliJson.line(new ResetDone(group, name, target.toString(), offsets)));
+      } else {
+        printOffsets(offsets);
       }
       return 0;
     }

@@ -92,10 +92,12 @@ final class KnowledgeBench extends StackBenchmark {
       List<Double> raw = new ArrayList<>();
       List<Double> rawDecoding = new ArrayList<>();
       // warm-up: each side once over the whole topic, unmeasured
+      progress().step("warming up");
       read(settings, null);
       read(settings, serdes.knowledgeDelta().deserializer());
       merge(stack, settings, serdes, 0, expected);
       for (int r = 1; r <= repetitions; r++) {
+        progress().step(nth("repetition", r, repetitions));
         raw.add(read(settings, null));
         rawDecoding.add(read(settings, serdes.knowledgeDelta().deserializer()));
         topology.add(merge(stack, settings, serdes, r, expected));

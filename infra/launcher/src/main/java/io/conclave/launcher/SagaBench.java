@@ -164,12 +164,15 @@ final class SagaBench extends StackBenchmark {
           // alternate which side goes first, so neither always runs on a broker the other has just loaded
           List<Probe> order = r % 2 == 1 ? List.of(conclaveProbe, rawProbe) : List.of(rawProbe, conclaveProbe);
           for (Probe p : order) {
+            progress().step(nth("repetition", r, repetitions) + ": " + p.name() + " latency, " + n + " sagas");
             List<Double> ms = p.latency("lat-" + r, n, perSecond);
             p.latencies.add(ms);
             out.printf("rep %d/%d %-9s latency: %d sagas at %d/s: %s%n", r, repetitions, p.name(), n, perSecond,
                 describe(ms));
           }
           for (Probe p : order) {
+            progress().step(nth("repetition", r, repetitions) + ": " + p.name() + " throughput, a burst of " + b
+                + " sagas");
             double perSec = p.throughput("thr-" + r, b);
             p.throughputs.add(perSec);
             out.printf("rep %d/%d %-9s throughput: a burst of %d sagas, %,.0f sagas/s%n", r, repetitions, p.name(), b,
@@ -209,6 +212,7 @@ final class SagaBench extends StackBenchmark {
     int warmBurst = Math.max(burst, 2000);
     int warmPaced = Math.max(sagas / 4, 25);
     for (Probe p : probes) {
+      progress().step("warming up " + p.name() + ": " + (warmBurst + warmPaced) + " sagas");
       long t0 = System.nanoTime();
       p.throughput("warm-thr", warmBurst);
       p.latency("warm-lat", warmPaced, perSecond);

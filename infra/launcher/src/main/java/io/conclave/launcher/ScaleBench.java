@@ -89,7 +89,9 @@ final class ScaleBench extends StackBenchmark {
         IN_FLIGHT_PER_PARTITION * partitions, repetitions, sagas, partitions);
     Map<Integer, List<Double>> throughput = new LinkedHashMap<>();
     try (ConclaveStack stack = openStack()) {
+      int done = 0;
       for (int n : counts) {
+        progress().step(nth("worker count", ++done, counts.size()) + ": " + n + " worker process(es) starting");
         throughput.put(n, run(stack, n));
       }
     }
@@ -153,10 +155,13 @@ final class ScaleBench extends StackBenchmark {
       ConsumerGroups.awaitStable(settings.kafka(), List.of(Coordinator.groupId(settings)), 1, SETTLE);
       ConsumerGroups.awaitStable(settings.kafka(), workerGroups, workerCount, SETTLE);
       var load = new ClosedLoop(producer, records, plan, completions, IN_FLIGHT_PER_PARTITION * partitions);
+      progress().step(workerCount + " worker process(es): warm-up window of " + sagas + " sagas");
       load.await(sagas); // warm-up window
       List<Double> rates = new ArrayList<>();
       List<Double> busy = new ArrayList<>();
       for (int r = 1; r <= repetitions; r++) {
+        progress().step(workerCount + " worker process(es): " + nth("window", r, repetitions) + " of " + sagas
+            + " sagas");
         rates.add(load.window((r + 1) * sagas, busy));
       }
       out.printf("%d worker process(es): %s sagas/s%s%n", workerCount,

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * A benchmark that runs against an embedded broker and registry: one of its own, started and stopped by each run, or
@@ -15,6 +17,10 @@ abstract class StackBenchmark implements Benchmark {
   protected final List<BenchFigure> figures = new ArrayList<>();
   private ConclaveStack shared;
 
+  @Mixin
+  private Progress.Quiet quiet = new Progress.Quiet();
+  private Progress progress;
+
   @Override
   public final List<BenchFigure> figures() {
     return figures;
@@ -23,6 +29,24 @@ abstract class StackBenchmark implements Benchmark {
   /** Runs against {@code stack}, which it then leaves running, instead of starting a stack of its own. */
   final void share(ConclaveStack stack) {
     this.shared = stack;
+  }
+
+  /** Tells how far it is to {@code to} (a scenario of {@code bench all}) instead of on its own. */
+  final void report(Progress to) {
+    this.progress = to;
+  }
+
+  /** Where this run tells how far it is: {@code bench all}'s, else standard error ({@code --quiet}: nowhere). */
+  final synchronized Progress progress() {
+    if (progress == null) {
+      progress = quiet.progress("bench " + getClass().getAnnotation(Command.class).name());
+    }
+    return progress;
+  }
+
+  /** {@code repetition 3 of 5}. */
+  static String nth(String what, int n, int of) {
+    return what + " " + n + " of " + of;
   }
 
   /** The stack to run against; closing it stops it only if this run started it. */

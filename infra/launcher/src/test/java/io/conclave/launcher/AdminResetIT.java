@@ -169,11 +169,46 @@ class AdminResetIT {
     try (Admin admin = stack.admin()) {
       assertThat(admin.listTopics().names().get()).noneMatch(t -> t.startsWith(applicationId + "-"));
     }
+    // and each step on standard error, none on standard output
+    assertThat(done.err()).contains("rebuild: moving the offsets of " + applicationId + " on "
+            + ProjectionTopology.inputTopics(settings.topics()).size() + " input topics to offset 0",
+        "rebuild: offsets moved on ", "rebuild: deleting " + done.out().stream().filter(l -> l.startsWith("deleted "))
+            .count() + " internal topics", "rebuild: done");
+    assertThat(done.out()).noneMatch(l -> l.startsWith("rebuild: "));
+    // with --json, what POST /admin/projections/rebuild answers (nothing left to delete now); --quiet: no steps
+    Cli.Result again = Cli.run(settings, "projections", "rebuild", "--from-offset", "0", "--json", "--quiet");
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.out()).hasSize(1);
+    JsonNode rebuilt = json.readTree(again.out().get(0));
+    assertThat(rebuilt.path("applicationId").asText()).isEqualTo(applicationId);
+    assertThat(rebuilt.path("from").asText()).isEqualTo("offset 0");
+    assertThat(offsets(rebuilt)).containsEntry(settings.topics().tasks() + "-0", 0L)
+        .containsEntry(settings.topics().sagaEvents() + "-2", 0L)
+        .containsEntry(settings.topics().leadership() + "-0", 0L);
+    assertThat(rebuilt.path("deletedTopics").isArray()).isTrue();
+    assertThat(rebuilt.path("deletedTopics")).isEmpty();
+    assertThat(again.err()).doesNotContain("rebuild: ");
     // the groups CLI prints the same way
     Cli.Result groups = Cli.run(settings, "groups", "reset", "--group", group, "--topic", "tasks", "--to-offset", "0");
     assertThat(groups.exitCode()).as(groups.err()).isZero();
     assertThat(groups.out()).containsExactly(settings.topics().tasks() + "-0 -> 0", settings.topics().tasks() + "-1 -> 0",
         settings.topics().tasks() + "-2 -> 0");
+    Cli.Result groupsJson = Cli.run(settings, "groups", "reset", "--group", group, "--topic", "tasks",
+        "--to-offset", "0", "--json");
+    assertThat(groupsJson.exitCode()).as(groupsJson.err()).isZero();
+    JsonNode reset = json.readTree(String.join("\n", groupsJson.out()));
+    assertThat(reset.path("group").asText()).isEqualTo(group);
+    assertThat(reset.path("topic").asText()).isEqualTo(settings.topics().tasks());
+    assertThat(reset.path("to").asText()).isEqualTo("offset 0");
+    assertThat(offsets(reset)).containsOnly(Map.entry(settings.topics().tasks() + "-0", 0L),
+        Map.entry(settings.topics().tasks() + "-1", 0L), Map.entry(settings.topics().tasks() + "-2", 0L));
+    // and the topics are all there, as topics create --json says
+    Cli.Result topics = Cli.run(settings, "topics", "create", "--json");
+    assertThat(topics.exitCode()).as(topics.err()).isZero();
+    JsonNode report = json.readTree(String.join("\n", topics.out()));
+    assertThat(report.path("problems")).isEmpty();
+    assertThat(report.path("unchanged").toString()).contains("\"" + settings.topics().tasks() + "\"",
+        "\"" + settings.topics().decisions() + "\"");
 
     // And: started again, the projections rebuild their stores from the input
     startProjections();

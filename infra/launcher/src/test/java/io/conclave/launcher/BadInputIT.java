@@ -252,18 +252,25 @@ class BadInputIT {
 
     // and a re-drive writes the record back where it came from, where the shard reads it again (still garbage here,
     // so it is dead-lettered again, from its new offset)
-    Cli.Result redrive = Cli.run(settings, "dead-letters", "redrive", Long.toString(deadLetterOffset[0]));
+    // (--json: the same as the text, as one line of JSON)
+    Cli.Result redrive = Cli.run(settings, "dead-letters", "redrive", Long.toString(deadLetterOffset[0]), "--json");
     assertThat(redrive.exitCode()).as(redrive.err()).isZero();
-    String printed = String.join("\n", redrive.out());
-    assertThat(printed).contains("to " + settings.topics().tasks() + "-" + poison.partition() + "@");
-    long again = Long.parseLong(printed.substring(printed.lastIndexOf('@') + 1).trim());
+    assertThat(redrive.out()).hasSize(1);
+    JsonNode redriven = json.readTree(redrive.out().get(0));
+    assertThat(redriven.path("deadLetter").asText()).isEqualTo(settings.topics().deadLetters() + "-0@"
+        + deadLetterOffset[0]);
+    assertThat(redriven.path("errorClass").asText()).isEqualTo(letter.errorClass());
+    assertThat(redriven.path("topic").asText()).isEqualTo(settings.topics().tasks());
+    assertThat(redriven.path("partition").asInt()).isEqualTo(poison.partition());
+    long again = redriven.path("offset").asLong();
     assertThat(again).isGreaterThan(poison.offset());
     DeadLetter second = awaitDeadLetter(d -> d.sourceTopic().equals(settings.topics().tasks())
         && d.sourcePartition() == poison.partition() && d.sourceOffset() == again);
     assertThat(second.key()).isEqualTo(utf8("poison-1"));
     assertThat(second.value()).isEqualTo(garbage);
-    Cli.Result missing = Cli.run(settings, "dead-letters", "redrive", "999999");
+    Cli.Result missing = Cli.run(settings, "dead-letters", "redrive", "999999", "--json");
     assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.out()).isEmpty();
     assertThat(missing.err()).contains("no dead letter at " + settings.topics().deadLetters() + "-0@999999");
 
     http.awaitTaskStatus(taskId, "COMPLETED");

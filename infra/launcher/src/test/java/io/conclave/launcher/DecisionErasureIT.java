@@ -3,6 +3,8 @@ package io.conclave.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.core.DecisionKey;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.Partitioning;
@@ -17,7 +19,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Erasing an agent tombstones every decision key it wrote; the audit trail no longer shows it, others stay. */
+/**
+ * Erasing an agent ({@code conclave decisions erase}) tombstones every decision key it wrote; the audit trail no
+ * longer shows it, others stay.
+ */
 @ExtendWith(ConclaveStackExtension.class)
 class DecisionErasureIT {
   @Test
@@ -36,8 +41,21 @@ class DecisionErasureIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/agents/" + research + "/decisions").statusCode()
           == 200 && http.get("/agents/" + analysis + "/decisions").statusCode() == 200);
 
-      // When
-      int erased = DecisionErasure.erase(settings, research);
+      // and decisions tail --json lists the agent's decisions, and only its own
+      Cli.Result tail = Cli.run(settings, "decisions", "tail", "--agent", research, "--json");
+      assertThat(tail.exitCode()).as(tail.err()).isZero();
+      JsonNode listed = new ObjectMapper().readTree(String.join("\n", tail.out()));
+      assertThat(listed.path("topic").asText()).isEqualTo(settings.topics().decisions());
+      assertThat(listed.path("count").asInt()).isPositive().isEqualTo(listed.path("records").size());
+      assertThat(listed.path("records")).allSatisfy(r -> assertThat(r.path("key").path("agentId").asText())
+          .isEqualTo(research));
+
+      // When: erased by the CLI
+      Cli.Result erasure = Cli.run(settings, "decisions", "erase", "--agent", research, "--json");
+      assertThat(erasure.exitCode()).as(erasure.err()).isZero();
+      JsonNode answer = new ObjectMapper().readTree(String.join("\n", erasure.out()));
+      assertThat(answer.path("agentId").asText()).isEqualTo(research);
+      int erased = answer.path("erased").asInt();
 
       // Then: every key of the agent ends in a tombstone; the audit trail forgets it; other agents are untouched
       assertThat(erased).isPositive();

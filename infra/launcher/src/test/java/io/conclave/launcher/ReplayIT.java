@@ -161,6 +161,50 @@ class ReplayIT {
   }
 
   @Test
+  void theCliTellsItsProgressOnStandardErrorAndAnswersOneJsonDocumentWithJson() throws Exception {
+    // given: what the replay holds
+    var recordJson = new RecordJson(new ConclaveSerdes(settings.registry()));
+    List<String> direct = new ArrayList<>();
+    TopicReplay.read(settings.kafka(), TopicReplay.Request.of(topic, new LogPosition.Offset(1)), r -> true,
+        r -> direct.add(recordJson.toJson(r).toString()));
+    int partitions = settings.partitions();
+    int records = (PER_PARTITION - 1) * partitions;
+    String done = "replay: done: " + records + " records of " + partitions + " partitions of " + topic + " read, "
+        + records + " printed";
+
+    // when
+    Cli.Result lines = Cli.run(settings, "replay", "tasks", "--from-offset", "1");
+    Cli.Result document = Cli.run(settings, "replay", "tasks", "--from-offset", "1", "--json");
+    Cli.Result quiet = Cli.run(settings, "replay", "tasks", "--from-offset", "1", "--quiet");
+
+    // then: standard output holds the records only, standard error how far the replay went
+    assertThat(lines.exitCode()).as(lines.err()).isZero();
+    assertThat(lines.out()).hasSize(records).allSatisfy(l -> assertThat(json.readTree(l).path("topic").asText())
+        .isEqualTo(topic));
+    List<String> progress = lines.err().lines().filter(l -> l.startsWith("replay: ")).toList();
+    assertThat(progress).last().isEqualTo(done);
+    assertThat(progress.get(0)).matches("replay: \\d+ / " + records + " records \\(\\d+ %\\), \\d of " + partitions
+        + " partitions read, \\d+ printed");
+    // and the same records in one document, with the replay's summary
+    assertThat(document.exitCode()).as(document.err()).isZero();
+    assertThat(document.out()).hasSize(1);
+    JsonNode answer = json.readTree(document.out().get(0));
+    assertThat(answer.path("topic").asText()).isEqualTo(topic);
+    assertThat(answer.path("from").asText()).isEqualTo("offset 1");
+    assertThat(answer.path("count").asInt()).isEqualTo(records);
+    assertThat(answer.path("partitions").asInt()).isEqualTo(partitions);
+    List<String> listed = new ArrayList<>();
+    answer.path("records").forEach(r -> listed.add(r.toString()));
+    assertThat(listed).containsExactlyInAnyOrderElementsOf(direct);
+    assertThat(lines.out()).containsExactlyInAnyOrderElementsOf(direct);
+    assertThat(document.err()).contains(done);
+    // and --quiet: the same records, no progress
+    assertThat(quiet.exitCode()).as(quiet.err()).isZero();
+    assertThat(quiet.out()).containsExactlyInAnyOrderElementsOf(lines.out());
+    assertThat(quiet.err()).doesNotContain("replay: ");
+  }
+
+  @Test
   void badQueriesAreAnsweredWithA400OrA404ThatSaysWhy() throws Exception {
     assertError(http.get("/admin/topics/tasks/records?fromOffset=x"), 400, "fromOffset must be a whole number");
     assertError(http.get("/admin/topics/tasks/records?fromOffset=1&fromTime=" + base), 400,
