@@ -119,9 +119,10 @@ class AdminController {
   }
 
   /**
-   * Re-drives the dead letter at {@code partition}@{@code offset} of conclave.dead-letters: its record is written back
-   * to the topic and partition it came from ({@link DeadLetterRedrive}). 202 with where it went; 400 for a malformed
-   * or out-of-range partition or offset; 404 if no dead letter is there; 409 if the dead letter cannot be read.
+   * Re-drives a dead letter, writing its record back where it came from. The dead letter at {@code partition} and
+   * {@code offset} of {@code conclave.dead-letters}: its record is written back to the topic and partition it came
+   * from ({@code DeadLetterRedrive}). 202 with where it went; 400 for a malformed or out-of-range partition or offset;
+   * 404 if no dead letter is there; 409 if the dead letter cannot be read.
    */
   @Post("/dead-letters/{partition}/{offset}/redrive")
   HttpResponse<RedriveAccepted> redrive(String partition, String offset) throws InterruptedException {
