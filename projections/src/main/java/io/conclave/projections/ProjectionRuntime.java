@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -91,6 +92,8 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
   private volatile String notRunning = "the projections are starting; retry shortly";
   /** Set once by {@link #close()}: nothing starts after it. Guarded by {@link #lifecycle}. */
   private boolean closed;
+  /** While an instance closes: its stream threads stop waiting for the schema registry ({@link RegistryPatience}). */
+  private volatile boolean stopping;
 
   private record Instance(KafkaStreams streams, Path stateDir, KafkaStreamsMetrics metrics) {}
 
@@ -105,11 +108,13 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
 
   ProjectionRuntime(StreamsSettings settings, ConclaveSettings conclave, ConclaveSerdes serdes, JsonMapper json,
                     Admin admin, KnowledgeSettings knowledge, AdvertisedAddress address, MeterRegistry meters) {
-    var topologySerdes = new ProjectionTopology.TopologySerdes(patient(serdes.taskSubmission()),
-        patient(serdes.sagaEvent()), patient(serdes.decisionKey()), patient(serdes.decision()),
-        patient(serdes.leaderElected()), new JsonSerde<>(json, TaskView.class),
-        new JsonSerde<>(json, SagaState.class), new JsonSerde<>(json, DecisionView.class),
-        new JsonSerde<>(json, LeaderView.class), patient(serdes.knowledgeDelta()), patient(serdes.deadLetter()));
+    BooleanSupplier stopping = () -> this.stopping;
+    var topologySerdes = new ProjectionTopology.TopologySerdes(patient(serdes.taskSubmission(), stopping),
+        patient(serdes.sagaEvent(), stopping), patient(serdes.decisionKey(), stopping),
+        patient(serdes.decision(), stopping), patient(serdes.leaderElected(), stopping),
+        new JsonSerde<>(json, TaskView.class), new JsonSerde<>(json, SagaState.class),
+        new JsonSerde<>(json, DecisionView.class), new JsonSerde<>(json, LeaderView.class),
+        patient(serdes.knowledgeDelta(), stopping), patient(serdes.deadLetter(), stopping));
     this.settings = settings;
     this.address = address;
     this.topology = () -> ProjectionTopology.build(conclave.topics(), topologySerdes, knowledge.historyRetention());
@@ -342,13 +347,18 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
   }
 
   /** Closes the instance, leaving the group; returns its state directory. */
-  private static Path stop(Instance instance) {
+  private Path stop(Instance instance) {
     instance.metrics().close();
-    boolean done = instance.streams().close(
-        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(CLOSE_TIMEOUT));
-    if (!done) {
-      log.warn("the projections did not close within {} s", CLOSE_TIMEOUT.toSeconds());
+    stopping = true;
+    try {
+      boolean done = instance.streams().close(
+          CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+              .withTimeout(CLOSE_TIMEOUT));
+      if (!done) {
+        log.warn("the projections did not close within {} s", CLOSE_TIMEOUT.toSeconds());
+      }
+    } finally {
+      stopping = false;
     }
     return instance.stateDir();
   }

@@ -3,6 +3,7 @@ package io.conclave.projections;
 import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * the records keep their order and none is skipped. Waiting in place is what a stream thread does best: failing it
  * instead would abort its transaction and replace the thread, a path of Kafka Streams that has left tasks stuck.
  * After {@link #MAX_WAIT} (within the default {@code max.poll.interval.ms}) the failure goes up, and
- * {@link RegistryAwareErrors} takes over.
+ * {@link RegistryAwareErrors} takes over; as soon as the instance is stopping, too, so that a shutdown or a rebuild
+ * does not wait for the registry (the thread's transaction aborts, and its records are read again on the next start).
  */
 final class RegistryPatience {
   private static final Logger log = LoggerFactory.getLogger(RegistryPatience.class);
@@ -25,12 +27,12 @@ final class RegistryPatience {
 
   private RegistryPatience() {}
 
-  /** {@code serde} whose deserializer waits for the registry. */
-  static <T> Serde<T> patient(Serde<T> serde) {
-    return Serdes.serdeFrom(serde.serializer(), new Waiting<>(serde.deserializer()));
+  /** {@code serde} whose deserializer waits for the registry, unless or until {@code stopping}. */
+  static <T> Serde<T> patient(Serde<T> serde, BooleanSupplier stopping) {
+    return Serdes.serdeFrom(serde.serializer(), new Waiting<>(serde.deserializer(), stopping));
   }
 
-  private record Waiting<T>(Deserializer<T> inner) implements Deserializer<T> {
+  private record Waiting<T>(Deserializer<T> inner, BooleanSupplier stopping) implements Deserializer<T> {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
       inner.configure(configs, isKey);
@@ -55,6 +57,12 @@ final class RegistryPatience {
         } catch (RuntimeException e) {
           var away = SchemaRegistryUnavailableException.in(e);
           if (away.isEmpty() || System.nanoTime() - deadline > 0) {
+            throw e;
+          }
+          if (stopping.getAsBoolean()) {
+            if (waited) {
+              log.info("reading {} stops waiting for the schema registry: the projections are stopping", topic);
+            }
             throw e;
           }
           if (!waited) {
