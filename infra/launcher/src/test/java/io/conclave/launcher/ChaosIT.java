@@ -64,9 +64,11 @@ import org.junit.jupiter.api.Test;
  * The chaos suite: a 3-broker KRaft cluster (separate broker JVMs and a controller, replication 3,
  * {@code min.insync.replicas} 2, acks=all), Conclave's services as separate JVMs, a steady load of tasks, and a
  * seeded schedule of faults: kill -9 of a worker, of a shard's leader and of a broker (brought back), a pause
- * (SIGSTOP/SIGCONT) beyond the session timeout, a restart of the projections. Once the faults stop and every
- * accepted task's saga has ended, {@link ChaosChecker} judges what the topics hold, read_committed; the run prints
- * its figures and writes them to {@code target/chaos/result-<seed>.json}.
+ * (SIGSTOP/SIGCONT) beyond the session timeout, a restart of the projections. Two projections instances share the
+ * views (the load's HTTP submissions go to the first, which the faults restart); each must answer every task as its
+ * saga ended, whichever instance holds the task's partitions. Once the faults stop and every accepted task's saga
+ * has ended, {@link ChaosChecker} judges what the topics hold, read_committed, and what each instance answers; the
+ * run prints its figures and writes them to {@code target/chaos/result-<seed>.json}.
  *
  * <p>{@code -Dconclave.chaos.seed=N} runs a schedule again; {@code -Dconclave.chaos.duration=SECONDS} (default 60)
  * makes the load, and the faults it leaves room for, last longer.
@@ -87,6 +89,8 @@ class ChaosIT {
   private final List<ChildProcess> workers = new ArrayList<>();
   private final List<ChildProcess> coordinators = new ArrayList<>();
   private ChildProcess projections;
+  /** The second projections instance, which no fault touches: while the first restarts, it holds every partition. */
+  private ChildProcess projections2;
   private List<String> serviceProps;
   private List<String> projectionProps;
   private PrintStream serviceLog;
@@ -122,11 +126,14 @@ class ChaosIT {
       SchemaCatalog.registerAll(settings);
       int httpPort = Http.freePort();
       String http = "http://127.0.0.1:" + httpPort;
+      int httpPort2 = Http.freePort();
+      String http2 = "http://127.0.0.1:" + httpPort2;
       try {
-        startServices(settings, httpPort, runDir);
+        startServices(settings, httpPort, httpPort2, runDir);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
             .until(() -> RecordedLogs.latestLeaders(settings).size() == settings.partitions());
         awaitHttp(http);
+        awaitHttp(http2);
 
         // When: tasks flow while the faults are injected
         Instant start = Instant.now();
@@ -155,7 +162,15 @@ class ChaosIT {
         Map<String, Optional<String>> projected = awaitProjections(http, acceptedIds, events);
         var history = new ChaosChecker.History(acceptedIds, events, RecordedLogs.allDecisions(settings),
             RecordedLogs.leaderships(settings), projected);
-        List<ChaosChecker.Violation> violations = ChaosChecker.check(history);
+        List<ChaosChecker.Violation> violations = new ArrayList<>(ChaosChecker.check(history));
+        // the second instance must answer the same: the checker again, on what it says (the other invariants are the
+        // same history, so only its projection violations are new)
+        List<ChaosChecker.Violation> second = ChaosChecker.check(new ChaosChecker.History(acceptedIds, events,
+            history.decisions(), history.leaders(), awaitProjections(http2, acceptedIds, events)));
+        second.stream().filter(v -> !violations.contains(v)).forEach(v -> {
+          System.out.println("chaos: the second projections instance: " + v);
+          violations.add(v);
+        });
         report(seed, duration, history, violations, runDir.getParent());
         assertThat(violations).as("violations of the chaos invariants (seed %d)", seed).isEmpty();
         assertThat(acceptedOverHttp).as("tasks accepted through POST /tasks (seed %d)", seed).hasPositiveValue();
@@ -166,7 +181,7 @@ class ChaosIT {
     }
   }
 
-  private void startServices(ConclaveSettings settings, int httpPort, Path runDir) {
+  private void startServices(ConclaveSettings settings, int httpPort, int httpPort2, Path runDir) {
     serviceProps = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
     for (int i = 1; i <= COORDINATORS; i++) {
       coordinators.add(ChildProcess.start("coordinator-" + i, "io.conclave.coordinator.Coordinator", serviceProps,
@@ -179,6 +194,11 @@ class ChaosIT {
     projectionProps.add("-Dconclave.http.port=" + httpPort);
     projectionProps.add("-Dconclave.state-dir=" + runDir.resolve("streams"));
     projections = startProjections();
+    List<String> secondProps = new ArrayList<>(serviceProps);
+    secondProps.add("-Dconclave.http.port=" + httpPort2);
+    secondProps.add("-Dconclave.state-dir=" + runDir.resolve("streams-2"));
+    projections2 = ChildProcess.start("projections-2", "io.conclave.projections.ProjectionsApplication", secondProps,
+        KafkaClientSecurity.plaintext(), List.of(), Map.of("CONCLAVE_API_TOKENS", Http.TOKENS), serviceLog);
   }
 
   private ChildProcess startProjections() {
@@ -191,6 +211,9 @@ class ChaosIT {
     all.addAll(workers);
     if (projections != null) {
       all.add(projections);
+    }
+    if (projections2 != null) {
+      all.add(projections2);
     }
     all.forEach(ChildProcess::requestStop);
     all.forEach(p -> p.awaitStop(20));
