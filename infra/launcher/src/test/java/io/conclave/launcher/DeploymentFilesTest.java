@@ -47,9 +47,9 @@ class DeploymentFilesTest {
   void aSettingOfAnotherServiceIsNamed() throws IOException {
     // given: the model server is the workers' setting; the coordinator never reads it
     edit("compose.yaml", s -> s.replace(
-        "      JAVA_TOOL_OPTIONS: -Xmx256m\n    depends_on: *after-init\n    # a coordinator",
+        "      JAVA_TOOL_OPTIONS: -Xmx256m\n      # GET /health (LoopHealth)",
         "      JAVA_TOOL_OPTIONS: -Xmx256m -Dconclave.no-such=1\n      CONCLAVE_LLM_BASE_URL: http://x\n"
-            + "    depends_on: *after-init\n    # a coordinator"));
+            + "      # GET /health (LoopHealth)"));
 
     // when
     List<String> problems = DeploymentFiles.problems(ROOT, copy);
