@@ -23,10 +23,7 @@ import io.conclave.worker.OfflineAgent;
 import io.conclave.worker.OfflineAgents;
 import io.conclave.worker.StepRequest;
 import io.conclave.worker.StepResult;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -197,7 +194,7 @@ class AgentHistoryIT {
 
     // when
     List<RedrivenStep> steps = RedriveCommand.redrive(settings, "saga-h-3", Optional.empty(), Agents.fromClassPath(),
-        "same-1", Clock.tickMillis(ZoneOffset.UTC), quiet());
+        "same-1", Clock.tickMillis(ZoneOffset.UTC), Progress.silent(), step -> {}).steps();
 
     // then
     assertThat(steps).hasSize(3);
@@ -224,7 +221,7 @@ class AgentHistoryIT {
 
     // when: only the analysis step is re-driven
     List<RedrivenStep> steps = RedriveCommand.redrive(settings, "h-5", Optional.of("analysis"), agents, "v2-1",
-        Clock.tickMillis(ZoneOffset.UTC), quiet());
+        Clock.tickMillis(ZoneOffset.UTC), Progress.silent(), step -> {}).steps();
 
     // then
     assertThat(steps).hasSize(1);
@@ -257,10 +254,6 @@ class AgentHistoryIT {
       });
       return new StepResult.Completed("v2 after " + context.log().state().steps() + " steps: " + answer);
     }
-  }
-
-  private static PrintStream quiet() {
-    return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
   }
 
   private List<RedrivenStep> shadow(String redriveId) {
