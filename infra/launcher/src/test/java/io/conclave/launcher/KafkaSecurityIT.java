@@ -62,7 +62,8 @@ class KafkaSecurityIT {
 
   @BeforeAll
   void start() throws Exception {
-    stack = ConclaveStack.startWithSaslSsl(Path.of("target"));
+    // absolute: a CLI run in a directory of its own finds the trust store too
+    stack = ConclaveStack.startWithSaslSsl(Path.of("target").toAbsolutePath());
     admin = stack.isolated("secured");
     try (Admin a = stack.admin()) {
       List<UserScramCredentialAlteration> users = new ArrayList<>();
