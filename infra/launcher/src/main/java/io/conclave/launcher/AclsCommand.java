@@ -75,30 +75,25 @@ final class AclsCommand implements Callable<Integer> {
       System.err.println(e.getMessage());
       return 2;
     }
-    if (!apply) {
-      if (json) {
-        System.out.println(CliJson.line(Acls.of(component, of, principal, false, bindings)));
-        return 0;
+    if (apply) {
+      try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
+        admin.createAcls(bindings).all().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 1;
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        System.err.println("could not create the ACLs: " + cause.getMessage());
+        return 1;
       }
-      bindings.forEach(b -> System.out.println("kafka-acls.sh --bootstrap-server " + settings.bootstrapServers()
-          + " --add " + KafkaAcls.kafkaAclsArguments(b)));
-      return 0;
-    }
-    try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
-      admin.createAcls(bindings).all().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 1;
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      System.err.println("could not create the ACLs: " + cause.getMessage());
-      return 1;
     }
     if (json) {
-      System.out.println(CliJson.line(Acls.of(component, of, principal, true, bindings)));
+      System.out.println(CliJson.line(Acls.of(component, of, principal, apply, bindings)));
       return 0;
     }
-    bindings.forEach(b -> System.out.println("created " + KafkaAcls.kafkaAclsArguments(b)));
+    bindings.forEach(b -> System.out.println((apply ? "created "
+        : "kafka-acls.sh --bootstrap-server " + settings.bootstrapServers() + " --add ")
+        + KafkaAcls.kafkaAclsArguments(b)));
     return 0;
   }
 }
