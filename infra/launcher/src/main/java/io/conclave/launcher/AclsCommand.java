@@ -31,32 +31,69 @@ final class AclsCommand implements Callable<Integer> {
   @Option(names = "--apply", description = "create the ACLs in the cluster instead of printing them")
   boolean apply;
 
+  @Option(names = "--json", description = "print {component, agentType, principal, applied, acls: [...]} as one line "
+      + "of JSON, with --apply once they are created")
+  boolean json;
+
+  /**
+   * What {@code --json} prints.
+   *
+   * @param agentType the worker's agent type; null for another component
+   * @param applied   whether the ACLs were created in the cluster ({@code --apply}) or only listed
+   */
+  record Acls(String component, String agentType, String principal, boolean applied, List<Acl> acls) {
+    static Acls of(String component, KafkaAcls.Component of, String principal, boolean applied,
+                   List<AclBinding> bindings) {
+      return new Acls(component, of instanceof KafkaAcls.Component.Worker w ? w.agentType() : null, principal, applied,
+          bindings.stream().map(Acl::of).toList());
+    }
+  }
+
+  /**
+   * One ACL of {@link Acls}, in Kafka's words ({@code TOPIC}, {@code PREFIXED}, {@code DESCRIBE_CONFIGS}, ...).
+   *
+   * @param kafkaAcls the same ACL as {@code kafka-acls.sh} arguments, after {@code --add}
+   */
+  record Acl(String resourceType, String resourceName, String patternType, String operation, String permission,
+             String host, String kafkaAcls) {
+    static Acl of(AclBinding binding) {
+      return new Acl(binding.pattern().resourceType().name(), binding.pattern().name(),
+          binding.pattern().patternType().name(), binding.entry().operation().name(),
+          binding.entry().permissionType().name(), binding.entry().host(), KafkaAcls.kafkaAclsArguments(binding));
+    }
+  }
+
   @Override
   public Integer call() {
     ConclaveSettings settings = Endpoints.resolve();
+    KafkaAcls.Component of;
     List<AclBinding> bindings;
     try {
-      bindings = KafkaAcls.bindings(KafkaAcls.Component.of(component, agentType), settings, principal);
+      of = KafkaAcls.Component.of(component, agentType);
+      bindings = KafkaAcls.bindings(of, settings, principal);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       return 2;
     }
-    if (!apply) {
-      bindings.forEach(b -> System.out.println("kafka-acls.sh --bootstrap-server " + settings.bootstrapServers()
-          + " --add " + KafkaAcls.kafkaAclsArguments(b)));
+    if (apply) {
+      try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
+        admin.createAcls(bindings).all().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 1;
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        System.err.println("could not create the ACLs: " + cause.getMessage());
+        return 1;
+      }
+    }
+    if (json) {
+      System.out.println(CliJson.line(Acls.of(component, of, principal, apply, bindings)));
       return 0;
     }
-    try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
-      admin.createAcls(bindings).all().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 1;
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      System.err.println("could not create the ACLs: " + cause.getMessage());
-      return 1;
-    }
-    bindings.forEach(b -> System.out.println("created " + KafkaAcls.kafkaAclsArguments(b)));
+    bindings.forEach(b -> System.out.println((apply ? "created "
+        : "kafka-acls.sh --bootstrap-server " + settings.bootstrapServers() + " --add ")
+        + KafkaAcls.kafkaAclsArguments(b)));
     return 0;
   }
 }

@@ -11,12 +11,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * The {@code --json} answer of a command: one JSON document on one line of standard output, for scripts; written
  * whole, or as a {@link #document document} written as it is read. Records are written by
- * their components; times and durations as ISO-8601 text, as the HTTP API writes them, and an absent number as null.
+ * their components; times and durations as ISO-8601 text, as the HTTP API writes them, and an absent value (an empty
+ * {@link Optional} or {@link OptionalLong}) as null.
  */
 final class CliJson {
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule()
@@ -27,6 +29,16 @@ final class CliJson {
         public void serialize(OptionalLong value, JsonGenerator out, SerializerProvider provider) throws IOException {
           if (value.isPresent()) {
             out.writeNumber(value.getAsLong());
+          } else {
+            out.writeNull();
+          }
+        }
+      })
+      .addSerializer(Optional.class, new StdSerializer<>(Optional.class) {
+        @Override
+        public void serialize(Optional value, JsonGenerator out, SerializerProvider provider) throws IOException {
+          if (value.isPresent()) {
+            provider.defaultSerializeValue(value.get(), out);
           } else {
             out.writeNull();
           }

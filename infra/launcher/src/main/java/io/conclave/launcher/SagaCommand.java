@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,14 +38,24 @@ final class SagaCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "{taskId?, prompt, steps: [...]}")
     Path file;
 
+    @Option(names = "--json", description = "print the saga id, its task id and where the task was written as one "
+        + "line of JSON")
+    boolean json;
+
+    /** What {@code --json} prints: the saga, and where its task was written ({@code topic}, {@code partition}, ...). */
+    record Started(String sagaId, String taskId, String topic, int partition, long offset) {}
+
     @Override
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
       SagaRequest request = SagaRequest.fromYaml(Files.readString(file));
       SagaDefinition.requireKnownAgentTypes(request.saga().steps(), settings.agentTypes());
       TaskSubmission task = request.submission(Clock.systemUTC().instant());
-      write(settings, new ConclaveRecords(settings, new ConclaveSerdes(settings.registry())).task(task));
-      System.out.println(SagaIds.of(task.taskId()));
+      RecordMetadata written = write(settings,
+          new ConclaveRecords(settings, new ConclaveSerdes(settings.registry())).task(task));
+      String sagaId = SagaIds.of(task.taskId());
+      System.out.println(json ? CliJson.line(new Started(sagaId, task.taskId(), written.topic(), written.partition(),
+          written.offset())) : sagaId);
       return 0;
     }
   }
@@ -101,6 +112,16 @@ final class SagaCommand {
     @Option(names = "--comment", defaultValue = "")
     String comment;
 
+    @Option(names = "--json", description = "print the decision and where it was written as one line of JSON")
+    boolean json;
+
+    /**
+     * What {@code --json} prints: the decision, and where it was written on the saga-events topic ({@code topic},
+     * {@code partition}, {@code offset}); the shard leader carries it out from there.
+     */
+    record Decided(String sagaId, int step, boolean approved, String actor, String comment, String topic,
+                   int partition, long offset) {}
+
     @Override
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
@@ -116,8 +137,14 @@ final class SagaCommand {
       }
       var decided = new SagaEvent.ApprovalDecided(sagaId, saga.taskId(), step, !reject, actor, comment,
           Clock.systemUTC().instant());
-      write(settings, new ConclaveRecords(settings, new ConclaveSerdes(settings.registry())).sagaEvent(decided));
-      System.out.printf("%s step %d %s%n", sagaId, step, reject ? "rejected" : "approved");
+      RecordMetadata written = write(settings,
+          new ConclaveRecords(settings, new ConclaveSerdes(settings.registry())).sagaEvent(decided));
+      if (json) {
+        System.out.println(CliJson.line(new Decided(sagaId, step, decided.approved(), actor, comment, written.topic(),
+            written.partition(), written.offset())));
+      } else {
+        System.out.printf("%s step %d %s%n", sagaId, step, reject ? "rejected" : "approved");
+      }
       return 0;
     }
   }
@@ -130,9 +157,10 @@ final class SagaCommand {
     }
   }
 
-  private static void write(ConclaveSettings settings, ProducerRecord<byte[], byte[]> record) throws Exception {
+  private static RecordMetadata write(ConclaveSettings settings, ProducerRecord<byte[], byte[]> record)
+      throws Exception {
     try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-      producer.send(record).get(30, TimeUnit.SECONDS);
+      return producer.send(record).get(30, TimeUnit.SECONDS);
     }
   }
 

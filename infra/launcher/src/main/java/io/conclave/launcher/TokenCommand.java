@@ -2,6 +2,7 @@ package io.conclave.launcher;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code conclave token}: prints the HTTP API's token ({@code CONCLAVE_API_TOKEN}, else the admin token of the
@@ -11,11 +12,17 @@ import picocli.CommandLine.Command;
 @Command(name = "token", mixinStandardHelpOptions = true,
     description = "Print the HTTP API's token: CONCLAVE_API_TOKEN, else the one of the conclave dev running here.")
 final class TokenCommand implements Callable<Integer> {
+  @Option(names = "--json", description = "print {token} as one line of JSON")
+  boolean json;
+
+  /** What {@code --json} prints. */
+  record Token(String token) {}
+
   @Override
   public Integer call() {
     String token = Endpoints.apiToken().orElseThrow(() -> new IllegalStateException("no API token: run "
         + "'conclave dev' in this directory, or set " + Endpoints.API_TOKEN_ENV));
-    System.out.println(token);
+    System.out.println(json ? CliJson.line(new Token(token)) : token);
     return 0;
   }
 }

@@ -23,10 +23,7 @@ import io.conclave.worker.OfflineAgent;
 import io.conclave.worker.OfflineAgents;
 import io.conclave.worker.StepRequest;
 import io.conclave.worker.StepResult;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -197,7 +194,7 @@ class AgentHistoryIT {
 
     // when
     List<RedrivenStep> steps = RedriveCommand.redrive(settings, "saga-h-3", Optional.empty(), Agents.fromClassPath(),
-        "same-1", Clock.tickMillis(ZoneOffset.UTC), quiet());
+        "same-1", Clock.tickMillis(ZoneOffset.UTC), Progress.silent(), step -> {}).steps();
 
     // then
     assertThat(steps).hasSize(3);
@@ -209,6 +206,39 @@ class AgentHistoryIT {
     assertThat(shadow("same-1")).extracting(RedrivenStep::stepIndex).containsExactly(0, 1, 2);
     assertThat(count(settings.topics().decisions())).isEqualTo(decisionsBefore);
     assertThat(countCommands()).isEqualTo(commandsBefore);
+  }
+
+  @Test
+  void theCliReDrivesASagaAndAnswersItsReportsAsJsonWithEachStepOnStandardError() throws Exception {
+    // when
+    Cli.Result json = Cli.run(settings, "redrive", "h-2", "--json");
+    Cli.Result quiet = Cli.run(settings, "redrive", "saga-h-4", "--agent-type", "analysis", "--quiet");
+
+    // then
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    assertThat(json.out()).hasSize(1);
+    JsonNode done = JSON.readTree(json.out().get(0));
+    String redriveId = done.path("redriveId").asText();
+    assertThat(done.path("sagaId").asText()).isEqualTo("saga-h-2");
+    assertThat(done.path("shadowTopic").asText()).isEqualTo(settings.topics().shadow());
+    assertThat(done.path("same").asInt()).isEqualTo(3);
+    assertThat(done.path("steps")).hasSize(3).allSatisfy(step -> {
+      assertThat(step.path("redriveId").asText()).isEqualTo(redriveId);
+      assertThat(step.path("outcome").asText()).isEqualTo("SAME");
+      assertThat(step.path("redrivenOutput").asText()).isEqualTo(step.path("recordedOutput").asText()).isNotBlank();
+      assertThat(step.path("error").isNull()).as(step.toString()).isTrue();
+    });
+    List<RedrivenStep> shadow = shadow(redriveId);
+    assertThat(shadow).extracting(RedrivenStep::stepIndex).containsExactly(0, 1, 2);
+    assertThat(done.path("steps").get(1).path("agentId").asText()).isEqualTo(shadow.get(1).agentId());
+    assertThat(json.err().lines().filter(l -> l.startsWith("redrive: "))).containsExactly(
+        "redrive: re-running step 0 (research), 1 of 3", "redrive: re-running step 1 (analysis), 2 of 3",
+        "redrive: re-running step 2 (write), 3 of 3");
+    assertThat(quiet.exitCode()).as(quiet.err()).isZero();
+    assertThat(quiet.err()).doesNotContain("redrive: ");
+    assertThat(quiet.out()).hasSize(2);
+    assertThat(quiet.out().get(0)).startsWith("step 1 (analysis-").endsWith("): SAME");
+    assertThat(quiet.out().get(1)).startsWith("1 of 1 steps as recorded; reports on " + settings.topics().shadow());
   }
 
   @Test
@@ -224,7 +254,7 @@ class AgentHistoryIT {
 
     // when: only the analysis step is re-driven
     List<RedrivenStep> steps = RedriveCommand.redrive(settings, "h-5", Optional.of("analysis"), agents, "v2-1",
-        Clock.tickMillis(ZoneOffset.UTC), quiet());
+        Clock.tickMillis(ZoneOffset.UTC), Progress.silent(), step -> {}).steps();
 
     // then
     assertThat(steps).hasSize(1);
@@ -257,10 +287,6 @@ class AgentHistoryIT {
       });
       return new StepResult.Completed("v2 after " + context.log().state().steps() + " steps: " + answer);
     }
-  }
-
-  private static PrintStream quiet() {
-    return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
   }
 
   private List<RedrivenStep> shadow(String redriveId) {

@@ -24,7 +24,10 @@ final class Cli {
     cmd.add(ConclaveCli.class.getName());
     cmd.addAll(List.of(args));
     // an empty working directory: no endpoints file of a running `conclave dev` is picked up
-    Process p = new ProcessBuilder(cmd).directory(Files.createTempDirectory("conclave-cli").toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).directory(Files.createTempDirectory("conclave-cli").toFile());
+    // the settings' secrets (a SASL password) go by the environment, as a user gives them, never the command line
+    settings.kafkaSecurity().applySecretsTo(builder.environment());
+    Process p = builder.start();
     CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
     if (!p.waitFor(60, TimeUnit.SECONDS)) {

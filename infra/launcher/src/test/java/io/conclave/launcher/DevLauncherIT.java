@@ -3,6 +3,7 @@ package io.conclave.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -69,12 +70,13 @@ class DevLauncherIT {
       assertThat(http.postJson("/tasks", task).statusCode()).isEqualTo(202);
       http.awaitTaskStatus("dev-1", "COMPLETED");
       // `conclave token` run in the same directory prints it, for curl
-      Process printed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), ConclaveCli.class.getName(), "token")
-          .directory(workDir.toFile()).start();
+      Process printed = cli(workDir, "token");
       assertThat(new String(printed.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim())
           .isEqualTo(token);
       assertThat(printed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      Process json = cli(workDir, "token", "--json");
+      assertThat(new ObjectMapper().readTree(json.getInputStream()).path("token").asText()).isEqualTo(token);
+      assertThat(json.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
       // Then: SIGTERM to the launcher stops every process it started
       launcher.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
@@ -88,6 +90,14 @@ class DevLauncherIT {
     } finally {
       launcher.destroyForcibly();
     }
+  }
+
+  /** {@code conclave args...} run in {@code workDir}, where it finds the running launcher's endpoints file. */
+  private static Process cli(Path workDir, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), ConclaveCli.class.getName()));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).directory(workDir.toFile()).start();
   }
 
   private static List<Long> childPids(List<String> output) {

@@ -2,7 +2,10 @@ package io.conclave.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.OfflinePlanner;
 import io.conclave.kafka.ClientConfigs;
@@ -30,9 +33,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +62,8 @@ class KafkaSecurityIT {
 
   @BeforeAll
   void start() throws Exception {
-    stack = ConclaveStack.startWithSaslSsl(Path.of("target"));
+    // absolute: a CLI run in a directory of its own finds the trust store too
+    stack = ConclaveStack.startWithSaslSsl(Path.of("target").toAbsolutePath());
     admin = stack.isolated("secured");
     try (Admin a = stack.admin()) {
       List<UserScramCredentialAlteration> users = new ArrayList<>();
@@ -138,6 +147,42 @@ class KafkaSecurityIT {
       assertThatThrownBy(sent::get).isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(TopicAuthorizationException.class);
     }
+  }
+
+  @Test
+  void theCliAppliesAComponentsAclsAndAnswersThemAsJson() throws Exception {
+    // when: the administrator grants a second research worker's user its ACLs
+    Cli.Result applied = Cli.run(admin, "acls", "--component", "worker", "--agent-type", "research", "--principal",
+        "User:research-2", "--apply", "--json");
+
+    // then: the answer lists what is now in the cluster
+    assertThat(applied.exitCode()).as(applied.err()).isZero();
+    assertThat(applied.out()).hasSize(1);
+    JsonNode answer = new ObjectMapper().readTree(applied.out().get(0));
+    assertThat(answer.path("component").asText()).isEqualTo("worker");
+    assertThat(answer.path("agentType").asText()).isEqualTo("research");
+    assertThat(answer.path("principal").asText()).isEqualTo("User:research-2");
+    assertThat(answer.path("applied").asBoolean()).isTrue();
+    List<String> answered = new ArrayList<>();
+    answer.path("acls").forEach(acl -> answered.add(acl.path("resourceType").asText() + " "
+        + acl.path("resourceName").asText() + " " + acl.path("patternType").asText() + " "
+        + acl.path("operation").asText() + " " + acl.path("permission").asText()));
+    assertThat(answered).contains("TOPIC " + admin.topics().commands("research") + " LITERAL READ ALLOW");
+    // a broker learns of new ACLs from the metadata log, a moment after they were created
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(answered)
+        .containsExactlyInAnyOrderElementsOf(aclsOf("User:research-2")));
+  }
+
+  /** The principal's ACLs in the cluster, as {@code TOPIC name LITERAL READ ALLOW}. */
+  private List<String> aclsOf(String principal) throws Exception {
+    List<String> acls = new ArrayList<>();
+    try (Admin a = stack.admin()) {
+      a.describeAcls(new AclBindingFilter(ResourcePatternFilter.ANY, new AccessControlEntryFilter(principal, null,
+          AclOperation.ANY, AclPermissionType.ANY))).values().get().forEach(b -> acls.add(
+          b.pattern().resourceType() + " " + b.pattern().name() + " " + b.pattern().patternType() + " "
+              + b.entry().operation() + " " + b.entry().permissionType()));
+    }
+    return acls;
   }
 
   @Test

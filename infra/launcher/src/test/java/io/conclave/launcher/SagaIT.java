@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -194,15 +195,44 @@ class SagaIT {
     assertThat(shownJson.path("sagaId").asText()).isEqualTo("saga-cli-1");
     assertThat(shownJson.path("status").asText()).isEqualTo("AWAITING_APPROVAL");
     assertThat(shownJson.path("steps").get(1).path("agentType").asText()).isEqualTo("approval");
+    Files.writeString(file, """
+        taskId: cli-2
+        prompt: from a script
+        steps:
+          - {agentType: fx-research, action: ok-gather, compensation: undo}
+        """);
+    Cli.Result startedJson = Cli.run(settings, "saga", "start", file.toString(), "--json");
+    assertThat(startedJson.exitCode()).as(startedJson.err()).isZero();
+    JsonNode start = JSON.readTree(String.join("\n", startedJson.out()));
+    assertThat(start.path("sagaId").asText()).isEqualTo("saga-cli-2");
+    assertThat(start.path("taskId").asText()).isEqualTo("cli-2");
+    assertThat(start.path("topic").asText()).isEqualTo(settings.topics().tasks());
+    assertThat(recordAt(settings.topics().tasks(), start, new ConclaveSerdes(settings.registry()).taskSubmission()
+        .deserializer())).isInstanceOfSatisfying(TaskSubmission.class, t -> assertThat(t.taskId()).isEqualTo("cli-2"));
+    assertThat(awaitEnd("saga-cli-2").status()).isEqualTo(SagaState.Status.COMPLETED);
 
     // when
-    Cli.Result approved = Cli.run(settings, "saga", "approve", "saga-cli-1", "1", "--actor", "ops");
+    Cli.Result approved = Cli.run(settings, "saga", "approve", "saga-cli-1", "1", "--actor", "ops", "--comment",
+        "fine", "--json");
 
     // then
     assertThat(approved.exitCode()).as(approved.err()).isZero();
-    assertThat(awaitEnd("saga-cli-1").steps().get(1).output()).isEqualTo("approved by ops");
-    Cli.Result again = Cli.run(settings, "saga", "approve", "saga-cli-1", "1");
+    JsonNode decided = JSON.readTree(String.join("\n", approved.out()));
+    assertThat(decided.path("sagaId").asText()).isEqualTo("saga-cli-1");
+    assertThat(decided.path("step").asInt()).isEqualTo(1);
+    assertThat(decided.path("approved").asBoolean()).isTrue();
+    assertThat(decided.path("actor").asText()).isEqualTo("ops");
+    assertThat(decided.path("topic").asText()).isEqualTo(settings.topics().sagaEvents());
+    assertThat(awaitEnd("saga-cli-1").steps().get(1).output()).isEqualTo("approved by ops: fine");
+    assertThat(recordAt(settings.topics().sagaEvents(), decided, new ConclaveSerdes(settings.registry()).sagaEvent()
+        .deserializer())).isInstanceOfSatisfying(SagaEvent.ApprovalDecided.class, d -> {
+          assertThat(d.sagaId()).isEqualTo("saga-cli-1");
+          assertThat(d.stepIndex()).isEqualTo(1);
+          assertThat(d.comment()).isEqualTo("fine");
+        });
+    Cli.Result again = Cli.run(settings, "saga", "approve", "saga-cli-1", "1", "--json");
     assertThat(again.exitCode()).isEqualTo(2);
+    assertThat(again.out()).as("a refusal prints no document").isEmpty();
     assertThat(again.err()).contains("does not wait for a decision: it is COMPLETED");
   }
 
@@ -405,6 +435,16 @@ class SagaIT {
   private List<String> effectsOf(String sagaId) throws Exception {
     return EffectLedger.read(ledger).stream().map(EffectLedger.Effect::what).filter(w -> w.endsWith(" of " + sagaId))
         .map(w -> w.substring(0, w.length() - (" of " + sagaId).length())).toList();
+  }
+
+  /** The record a {@code --json} answer says was written, at its {@code partition} and {@code offset} of topic. */
+  private <T> T recordAt(String topic, JsonNode written, Deserializer<T> reader) {
+    long offset = written.path("offset").asLong();
+    List<T> found = new ArrayList<>();
+    TopicScan.scan(settings.kafka(), new TopicPartition(topic, written.path("partition").asInt()), offset, offset + 1,
+        r -> found.add(reader.deserialize(topic, r.value())));
+    assertThat(found).as(written.toString()).hasSize(1);
+    return found.get(0);
   }
 
   private List<DeadLetter> deadLetters() {
