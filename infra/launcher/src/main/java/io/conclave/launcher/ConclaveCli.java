@@ -27,10 +27,29 @@ public final class ConclaveCli implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /**
+   * What went wrong, in one line: the message, and the causes' messages where they add to it (a Kafka client that
+   * cannot be created says only that, its cause says why, e.g. a missing trust store).
+   */
+  static String failure(Throwable e) {
+    StringBuilder out = new StringBuilder(message(e));
+    for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+      String more = message(cause);
+      if (!out.toString().contains(more)) {
+        out.append(": ").append(more);
+      }
+    }
+    return out.toString();
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() != null ? e.getMessage() : e.toString();
+  }
+
   public static void main(String[] args) {
     int code = new CommandLine(new ConclaveCli())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
-          cmd.getErr().println("conclave: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+          cmd.getErr().println("conclave: " + failure(e));
           return 1;
         })
         .execute(args);
