@@ -115,6 +115,17 @@ function fill(selector, items, columns, decorate) {
 }
 
 /** Runs {@code load} for the section holding {@code selector}, showing its error in the section instead of data. */
+/** Replaces the entries of description list {@code selector} with [name, value] pairs, values as text. */
+function describe(selector, pairs) {
+  $(selector).replaceChildren(...pairs.flatMap(([name, value]) => {
+    const dt = document.createElement('dt');
+    dt.textContent = name;
+    const dd = document.createElement('dd');
+    dd.textContent = value === null || value === undefined ? '' : String(value);
+    return [dt, dd];
+  }));
+}
+
 async function section(selector, load) {
   const error = $(selector).closest('section').querySelector('[data-error]');
   try {
@@ -187,13 +198,7 @@ async function refreshSaga() {
     ['started', time(saga.startedAt)], ['ended', time(saga.endedAt)],
     ['duration', saga.durationMs === undefined || saga.durationMs === null ? '' : saga.durationMs + ' ms'],
     ['tenant', saga.tenant], ['tokens spent / budget', saga.tokensSpent + ' / ' + (saga.tokenBudget ?? 'no limit')]];
-  $('#detail-summary').replaceChildren(...summary.flatMap(([name, value]) => {
-    const dt = document.createElement('dt');
-    dt.textContent = name;
-    const dd = document.createElement('dd');
-    dd.textContent = value === null || value === undefined ? '' : String(value);
-    return [dt, dd];
-  }));
+  describe('#detail-summary', summary);
   const awaiting = (saga.steps || []).filter((s) => s.status === 'AWAITING_APPROVAL');
   fill('#detail-steps', saga.steps || [], (s) => [s.index, s.agentType, s.action, s.status, short(s.output), short(s.error),
     s.tokens, s.compensation ? s.compensation.action + ' ' + s.compensation.status + ' (attempt '
@@ -297,13 +302,7 @@ async function refreshAgent() {
     ['snapshot', state.snapshot ? 'sequence ' + state.snapshot.nextSequence + ' at offset '
       + state.snapshot.decisionsOffset + ', ' + time(state.snapshot.takenAt) : 'none'],
     ['gaps in the log', state.gaps]];
-  $('#agent-state').replaceChildren(...summary.flatMap(([name, value]) => {
-    const dt = document.createElement('dt');
-    dt.textContent = name;
-    const dd = document.createElement('dd');
-    dd.textContent = value === null || value === undefined ? '' : String(value);
-    return [dt, dd];
-  }));
+  describe('#agent-state', summary);
   $('#agent-fold').textContent = JSON.stringify(state.state, null, 2);
   fill('#agent-decisions', (decisions || []).slice().reverse(), (d) => [d.sequence, d.kind, d.sagaId, d.stepIndex,
     short(d.payload, 200), time(d.at), d.leaderEpoch], (tr, d) => {
