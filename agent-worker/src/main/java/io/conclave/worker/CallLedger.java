@@ -2,15 +2,17 @@ package io.conclave.worker;
 
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The call ledger's rules: what a model's tokens cost, and whether prompts and answers are kept. Every model call is
- * recorded ({@link ModelCall}); its tokens and cost are added to shared knowledge counters (PN-Counters), so the totals
- * are merged across every worker: {@code ledger.agent.<agentId>.tokens}, {@code ledger.agent.<agentId>.cost-micros},
- * {@code ledger.saga.<sagaId>.tokens}, {@code ledger.saga.<sagaId>.cost-micros}, {@code ledger.tenant.<tenant>.tokens}
- * and {@code ledger.tenant.<tenant>.cost-micros}. Budgets are not the ledger's: a step's allowance travels in its
- * command ({@link io.conclave.core.RoutingSlip#tokenAllowance}). Immutable.
+ * recorded ({@link ModelCall}); once per step (or compensation) the tokens and cost of all its calls are added to
+ * shared knowledge counters (PN-Counters), so the totals are merged across every worker:
+ * {@code ledger.agent.<agentId>.tokens}, {@code ledger.agent.<agentId>.cost-micros},
+ * {@code ledger.tenant.<tenant>.tokens} and {@code ledger.tenant.<tenant>.cost-micros}. Both sets of keys are bounded
+ * (agent instances, tenants): a saga's own figures are not counters but travel with its events
+ * ({@code StepCompleted}/{@code StepFailed} carry the step's tokens and cost), so an agent's knowledge does not grow
+ * with the number of sagas it ran. Budgets are not the ledger's: a step's allowance travels in its command
+ * ({@link io.conclave.core.RoutingSlip#tokenAllowance}). Immutable.
  *
  * @param prices       per model name, micro-units of currency per million input and output tokens; a model not in
  *                     the table costs nothing
@@ -58,14 +60,6 @@ public record CallLedger(Map<String, Price> prices, boolean recordBodies) {
     return "ledger.agent." + agentId + ".cost-micros";
   }
 
-  static String sagaTokens(String sagaId) {
-    return "ledger.saga." + sagaId + ".tokens";
-  }
-
-  static String sagaCost(String sagaId) {
-    return "ledger.saga." + sagaId + ".cost-micros";
-  }
-
   static String tenantTokens(String tenant) {
     return "ledger.tenant." + tenant + ".tokens";
   }
@@ -74,17 +68,15 @@ public record CallLedger(Map<String, Price> prices, boolean recordBodies) {
     return "ledger.tenant." + tenant + ".cost-micros";
   }
 
-  /** Adds a recorded call to the ledger's counters. */
-  void record(ModelCall call, String agentId, Optional<String> sagaId, String tenant, Knowledge knowledge) {
-    Objects.requireNonNull(call, "call");
-    long tokens = call.usage().total();
+  /**
+   * Adds what one step's model calls spent to the ledger's counters: one delta per counter per step, whatever the
+   * number of calls (a zero adds nothing).
+   */
+  void record(long tokens, long costMicros, String agentId, String tenant, Knowledge knowledge) {
+    Objects.requireNonNull(knowledge, "knowledge");
     knowledge.add(agentTokens(agentId), tokens);
-    knowledge.add(agentCost(agentId), call.costMicros());
-    sagaId.ifPresent(saga -> {
-      knowledge.add(sagaTokens(saga), tokens);
-      knowledge.add(sagaCost(saga), call.costMicros());
-    });
+    knowledge.add(agentCost(agentId), costMicros);
     knowledge.add(tenantTokens(tenant), tokens);
-    knowledge.add(tenantCost(tenant), call.costMicros());
+    knowledge.add(tenantCost(tenant), costMicros);
   }
 }

@@ -86,7 +86,7 @@ final class DraftKnowledge implements Knowledge {
 
   @Override
   public Optional<Crdt> get(String key) {
-    Optional<Crdt> own = draft.knowledge().get(KnowledgeDelta.key(key));
+    Optional<Crdt> own = draft.knowledge(KnowledgeDelta.key(key));
     Optional<Crdt> observed = access.observed().apply(key)
         .filter(o -> own.isEmpty() || o.type() == own.get().type());
     if (own.isEmpty() || observed.isEmpty()) {

@@ -53,18 +53,19 @@ final class StepContext<S> implements AgentContext<S> {
         costs.accept(answer.model(), costMicros);
         var call = new ModelCall(answer.model(), access.ledger().recorded(prompt), access.ledger().recorded(text),
             answer.usage(), costMicros, latencyMs);
-        record(draft, call, StepContext.this.knowledge, access.ledger(), spending.tenant());
+        record(draft, call);
         spending.answered(draft, call);
         return text;
       }
     };
   }
 
-  /** Records an answered call in {@code draft}: the ledger entry, and its tokens and cost on the ledger's counters. */
-  static void record(AgentJournal.Draft<?> draft, ModelCall call, Knowledge knowledge, CallLedger ledger,
-                     String tenant) {
+  /**
+   * Records an answered call in {@code draft} as its ledger entry; its tokens and cost reach the ledger's counters
+   * once per step ({@link StepRunner}).
+   */
+  static void record(AgentJournal.Draft<?> draft, ModelCall call) {
     draft.append(ModelCall.KIND, call.payload(), Optional.of(call.model()));
-    ledger.record(call, draft.agentId(), draft.origin().sagaId(), tenant, knowledge);
   }
 
   /**

@@ -36,13 +36,14 @@ public final class StepEngine {
    * @param decisions the decisions the step appended to the agent's log (for a failed step, ending with its
    *                  {@value #FAILURE_DECISION})
    * @param tokens    what the step's model calls spent, in every attempt: the next steps' allowances follow from it
+   * @param costMicros what those calls cost: it travels with the step's saga event, the saga's cost is their sum
    */
   public static Transition after(StepCommand command, StepResult result, List<Decision> decisions, long tokens,
-                                 Instant now) {
+                                 long costMicros, Instant now) {
     int index = command.stepIndex();
     StepOutcome outcome = result instanceof StepResult.Completed done
-        ? new StepOutcome.Completed(index, done.output(), tokens)
-        : new StepOutcome.Failed(index, ((StepResult.Failed) result).reason(), tokens);
+        ? new StepOutcome.Completed(index, done.output(), tokens, costMicros)
+        : new StepOutcome.Failed(index, ((StepResult.Failed) result).reason(), tokens, costMicros);
     var decision = SagaDecider.decide(command.slip(), outcome);
     return new Transition(decisions, SagaMoves.after(decision, outcome, true, false, command.origin(), now));
   }

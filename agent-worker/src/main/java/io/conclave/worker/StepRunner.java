@@ -29,7 +29,7 @@ final class StepRunner {
   /**
    * The result, the decisions it added to the agent's log, and the tokens its model calls spent (every attempt's).
    */
-  record Ran(StepResult result, List<Decision> decisions, long tokens) {}
+  record Ran(StepResult result, List<Decision> decisions, long tokens, long costMicros) {}
 
   /** A saga step without a token limit, its time and costs measured nowhere. */
   static <S> Ran run(Agent<S> agent, AgentJournal<S> journal, StepRequest request, AgentJournal.Origin origin,
@@ -88,20 +88,18 @@ final class StepRunner {
     }
     AgentJournal.Draft<S> draft = attempt.get();
     // the ledger keeps every call, whichever attempt made it and whatever the step's outcome
-    List<ModelCall> discarded = spending.answeredOutside(draft);
-    if (!discarded.isEmpty()) {
-      var ledgerKnowledge = new DraftKnowledge(draft, knowledge);
-      for (ModelCall answered : discarded) {
-        StepContext.record(draft, answered, ledgerKnowledge, knowledge.ledger(), spending.tenant());
-      }
+    for (ModelCall answered : spending.answeredOutside(draft)) {
+      StepContext.record(draft, answered);
     }
+    knowledge.ledger().record(spending.tokens(), spending.costMicros(), draft.agentId(), spending.tenant(),
+        new DraftKnowledge(draft, knowledge));
     for (FailedModelCall failedCall : spending.failedCalls()) {
       draft.append(FailedModelCall.KIND, failedCall.payload(), Optional.of(failedCall.model()));
     }
     if (result instanceof StepResult.Failed failed) {
       draft.append(failureKind, failed.reason());
     }
-    var ran = new Ran(result, journal.accept(draft), spending.tokens());
+    var ran = new Ran(result, journal.accept(draft), spending.tokens(), spending.costMicros());
     sample.stop(timer(metrics, agentType, kind, result instanceof StepResult.Failed ? "failed" : "completed"));
     return ran;
   }

@@ -20,6 +20,7 @@ final class StepSpending {
   private final OptionalLong allowance;
   private final String what;
   private final AtomicLong tokens = new AtomicLong();
+  private final AtomicLong costMicros = new AtomicLong();
   private final List<Answered> answered = new CopyOnWriteArrayList<>();
   private final List<FailedModelCall> failed = new CopyOnWriteArrayList<>();
 
@@ -71,6 +72,7 @@ final class StepSpending {
    */
   void answered(AgentJournal.Draft<?> attempt, ModelCall call) {
     answered.add(new Answered(attempt, call));
+    costMicros.addAndGet(call.costMicros());
     long spent = tokens.addAndGet(call.usage().total());
     if (allowance.isPresent() && spent > allowance.getAsLong()) {
       throw new BudgetExceededException(what + " spent " + spent + " tokens, more than the " + allowance.getAsLong()
@@ -85,6 +87,11 @@ final class StepSpending {
   /** The tokens of every answered call. */
   long tokens() {
     return tokens.get();
+  }
+
+  /** The cost of every answered call, in micro-units of currency. */
+  long costMicros() {
+    return costMicros.get();
   }
 
   /** The answered calls of attempts other than {@code kept}: they were discarded, their calls were not. */

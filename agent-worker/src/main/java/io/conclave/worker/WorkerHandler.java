@@ -141,7 +141,7 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
           journal.agentId(), slip.cursor(), slip.sagaId());
       return out;
     }
-    var transition = StepEngine.after(command, ran.result(), ran.decisions(), ran.tokens(), end);
+    var transition = StepEngine.after(command, ran.result(), ran.decisions(), ran.tokens(), ran.costMicros(), end);
     log.info("{} step {} of {}: {}", journal.agentId(), slip.cursor(), slip.sagaId(),
         ran.result() instanceof StepResult.Failed failed ? "failed: " + failed.reason() : "completed");
     out.addAll(records.moves(transition.moves(), source(record), end));

@@ -91,8 +91,8 @@ class RedriveTest {
     assertThat(redriven.redrivenOutput().orElseThrow()).startsWith("research.gather#2[");
     assertThat(redriven.modelCalls()).isEqualTo(1);
     assertThat(redriven.promptMismatches()).isZero();
-    assertThat(redriven.decisions()).hasSize(6);
-    assertThat(redriven.decisions().get(5)).isEqualTo(StepEngine.RESULT_DECISION + ": " + recorded.output().get());
+    assertThat(redriven.decisions()).hasSize(3);
+    assertThat(redriven.decisions().get(2)).isEqualTo(StepEngine.RESULT_DECISION + ": " + recorded.output().get());
   }
 
   @Test

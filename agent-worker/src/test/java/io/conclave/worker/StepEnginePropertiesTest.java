@@ -81,7 +81,7 @@ class StepEnginePropertiesTest {
     var ran = run(command, journalAt(0), new ScriptedAgent(s.decisions(), s.transientFailures(), s.result()));
 
     // when
-    var transition = StepEngine.after(command, ran.result(), ran.decisions(), ran.tokens(), NOW);
+    var transition = StepEngine.after(command, ran.result(), ran.decisions(), ran.tokens(), ran.costMicros(), NOW);
 
     // then
     List<SagaEvent> events = transition.moves().events();
@@ -130,7 +130,7 @@ class StepEnginePropertiesTest {
       StepResult result = cursor == failAt ? new StepResult.Failed("step " + cursor + " failed")
           : new StepResult.Completed("out-" + cursor);
       var ran = run(command, journal, new ScriptedAgent(decisionsPerStep, 0, result));
-      var transition = StepEngine.after(command, ran.result(), ran.decisions(), ran.tokens(), NOW);
+      var transition = StepEngine.after(command, ran.result(), ran.decisions(), ran.tokens(), ran.costMicros(), NOW);
       transition.decisions().forEach(d -> decisionSeqs.add(d.sequence()));
       events.addAll(transition.moves().events());
       command = transition.moves().commands().stream().findFirst().orElse(null);

@@ -45,7 +45,7 @@ class StepEngineTest {
     var result = new StepResult.Completed("sources: a, b");
 
     // when
-    var transition = StepEngine.after(commandAt(0, 2), result, List.of(decision(17, "STEP_RESULT")), 0, NOW);
+    var transition = StepEngine.after(commandAt(0, 2), result, List.of(decision(17, "STEP_RESULT")), 0, 0, NOW);
 
     // then
     assertThat(transition.moves().events()).containsExactly(
@@ -67,7 +67,7 @@ class StepEngineTest {
     var result = new StepResult.Completed("the answer");
 
     // when
-    var transition = StepEngine.after(commandAt(2, 0), result, List.of(decision(4, "STEP_RESULT")), 0, NOW);
+    var transition = StepEngine.after(commandAt(2, 0), result, List.of(decision(4, "STEP_RESULT")), 0, 0, NOW);
 
     // then
     assertThat(transition.moves().events()).containsExactly(
@@ -81,7 +81,7 @@ class StepEngineTest {
   @Test
   void aCompletedStepWithoutDecisionsStillCompletes() {
     // when
-    var transition = StepEngine.after(commandAt(1, 0), new StepResult.Completed("weighed"), List.of(), 0, NOW);
+    var transition = StepEngine.after(commandAt(1, 0), new StepResult.Completed("weighed"), List.of(), 0, 0, NOW);
 
     // then
     assertThat(transition.decisions()).isEmpty();
@@ -97,7 +97,7 @@ class StepEngineTest {
     Decision failure = decision(8, StepEngine.FAILURE_DECISION);
 
     // when
-    var transition = StepEngine.after(commandAt(1, 0), result, List.of(failure), 0, NOW);
+    var transition = StepEngine.after(commandAt(1, 0), result, List.of(failure), 0, 0, NOW);
 
     // then
     assertThat(transition.decisions()).containsExactly(failure);
@@ -147,7 +147,7 @@ class StepEngineTest {
   @Test
   void aTransitionsListsCannotBeChanged() {
     // given
-    var transition = StepEngine.after(commandAt(0, 0), new StepResult.Completed("x"), List.of(decision(0, "X")), 0, NOW);
+    var transition = StepEngine.after(commandAt(0, 0), new StepResult.Completed("x"), List.of(decision(0, "X")), 0, 0, NOW);
 
     // when / then
     assertThat(transition.decisions()).isUnmodifiable();

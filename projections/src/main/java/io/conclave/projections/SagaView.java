@@ -24,13 +24,14 @@ import java.util.Map;
  * @param tenant        who the saga's model calls are charged to
  * @param tokenBudget   the tokens the shard leader granted the saga; null: no limit
  * @param tokensSpent   what its settled steps' model calls spent (compensations not included)
+ * @param costMicros    what those calls cost, in micro-units of currency (the steps' saga events carry it)
  */
 @Serdeable
 public record SagaView(String sagaId, String taskId, String status, @Nullable String prompt,
                        @Nullable Map<String, Object> plan, List<Step> steps, List<Compensation> compensations,
                        @Nullable String reason, @Nullable Integer shard, @Nullable Long leaderEpoch,
                        @Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable Long durationMs,
-                       String tenant, @Nullable Long tokenBudget, long tokensSpent) {
+                       String tenant, @Nullable Long tokenBudget, long tokensSpent, long costMicros) {
   public SagaView {
     steps = steps == null ? List.of() : List.copyOf(steps); // JSON omits an empty list
     compensations = compensations == null ? List.of() : List.copyOf(compensations);
@@ -83,7 +84,7 @@ public record SagaView(String sagaId, String taskId, String status, @Nullable St
         leader == null ? null : leader.shard(), leader == null ? null : leader.epoch(), saga.startedAt(),
         saga.endedAt(), durationMs, saga.spending().tenant(),
         saga.spending().budget().isPresent() ? saga.spending().budget().getAsLong() : null,
-        saga.spending().spent());
+        saga.spending().spent(), saga.spending().cost());
   }
 
   private static Step step(SagaState.StepState s, SagaStep planned, Long tokens) {

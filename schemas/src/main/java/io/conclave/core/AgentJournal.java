@@ -89,7 +89,7 @@ public final class AgentJournal<S> {
           + " but the log is at " + nextSequence);
     }
     state = draft.state;
-    knowledge = draft.knowledge;
+    knowledge = draft.knowledge.build();
     nextSequence = draft.next;
     sinceSnapshot += draft.decisions.size();
     return List.copyOf(draft.decisions);
@@ -119,7 +119,7 @@ public final class AgentJournal<S> {
     private final long base;
     private final List<Decision> decisions = new ArrayList<>();
     private S state;
-    private ReplicaKnowledge knowledge;
+    private final ReplicaKnowledge.Changes knowledge;
     private long next;
 
     Draft(String agentId, StateFold<S> fold, Origin origin, S state, ReplicaKnowledge knowledge, long next) {
@@ -127,7 +127,7 @@ public final class AgentJournal<S> {
       this.fold = fold;
       this.origin = Objects.requireNonNull(origin, "origin");
       this.state = state;
-      this.knowledge = knowledge;
+      this.knowledge = knowledge.change();
       this.base = next;
       this.next = next;
     }
@@ -170,9 +170,14 @@ public final class AgentJournal<S> {
       return origin;
     }
 
-    /** The agent's own knowledge updates, including this draft's. */
+    /** The agent's own knowledge updates, including this draft's (a copy of the view: see {@link #knowledge(String)}). */
     public ReplicaKnowledge knowledge() {
-      return knowledge;
+      return knowledge.build();
+    }
+
+    /** One key of the agent's own knowledge, including this draft's updates. */
+    public Optional<io.conclave.crdt.Crdt> knowledge(String key) {
+      return knowledge.get(key);
     }
 
     /**
@@ -193,7 +198,7 @@ public final class AgentJournal<S> {
       Decision d = new Decision(new DecisionKey(agentId, next), origin.sagaId(), origin.stepIndex(), kind, payload,
           origin.at(), origin.leaderEpoch(), model);
       state = Objects.requireNonNull(fold.apply(state, d), () -> fold.id() + " returned a null state");
-      knowledge = knowledge.apply(d);
+      knowledge.apply(d);
       next++;
       decisions.add(d);
       return d;

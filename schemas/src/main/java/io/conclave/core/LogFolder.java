@@ -18,7 +18,7 @@ public final class LogFolder<S> {
   private final StateFold<S> fold;
   private final Optional<AgentSnapshot> snapshot;
   private S state;
-  private ReplicaKnowledge knowledge;
+  private ReplicaKnowledge.Changes knowledge;
   private long nextSequence;
   private long folded;
   private long gaps;
@@ -29,7 +29,7 @@ public final class LogFolder<S> {
     this.fold = fold;
     this.snapshot = snapshot;
     this.state = state;
-    this.knowledge = knowledge;
+    this.knowledge = knowledge.change();
     this.nextSequence = nextSequence;
   }
 
@@ -61,7 +61,7 @@ public final class LogFolder<S> {
     }
     if (decision == null) {
       state = fold.initial();
-      knowledge = ReplicaKnowledge.EMPTY;
+      knowledge = ReplicaKnowledge.EMPTY.change();
       nextSequence = 0;
       return;
     }
@@ -72,13 +72,13 @@ public final class LogFolder<S> {
       gaps += key.sequence() - nextSequence;
     }
     state = fold.apply(state, decision);
-    knowledge = knowledge.apply(decision);
+    knowledge.apply(decision);
     nextSequence = key.sequence() + 1;
     folded++;
   }
 
   /** The fold so far, the log having been read up to {@code readUntil} (exclusive). */
   public FoldedLog<S> result(long readUntil) {
-    return new FoldedLog<>(state, nextSequence, readUntil, folded, snapshot, gaps, knowledge);
+    return new FoldedLog<>(state, nextSequence, readUntil, folded, snapshot, gaps, knowledge.build());
   }
 }

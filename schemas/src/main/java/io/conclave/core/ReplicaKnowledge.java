@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conclave.crdt.Crdt;
 import io.conclave.crdt.CrdtJson;
+import java.util.AbstractMap;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -25,10 +28,21 @@ public record ReplicaKnowledge(Map<String, Crdt> byKey) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public ReplicaKnowledge {
-    Map<String, Crdt> sorted = new TreeMap<>();
-    Require.present(byKey, "byKey").forEach((key, crdt) -> sorted.put(KnowledgeDelta.key(key),
-        Require.present(crdt, "state of " + key)));
-    byKey = Collections.unmodifiableMap(sorted);
+    if (!(byKey instanceof Checked)) {
+      TreeMap<String, Crdt> sorted = new TreeMap<>();
+      Require.present(byKey, "byKey").forEach((key, crdt) -> sorted.put(KnowledgeDelta.key(key),
+          Require.present(crdt, "state of " + key)));
+      byKey = new Checked(sorted);
+    }
+  }
+
+  /**
+   * Starts a change of this view: decisions are merged into a small map of the keys they touch, and
+   * {@link Changes#build} copies the view once, however many decisions were merged. Updating a view one decision at a
+   * time would copy (and check) every key per decision.
+   */
+  public Changes change() {
+    return new Changes(this);
   }
 
   /** The key's state in this view, if this replica updated it. */
@@ -44,13 +58,82 @@ public record ReplicaKnowledge(Map<String, Crdt> byKey) {
    *     than the key's state
    */
   public ReplicaKnowledge apply(Decision decision) {
-    if (!decision.kind().equals(KnowledgeDelta.DECISION)) {
-      return this;
+    Changes changes = change();
+    changes.apply(decision);
+    return changes.build();
+  }
+
+  /**
+   * A view being changed by decisions, one owner at a time: the view it began from and the keys changed since. Not
+   * thread-safe.
+   */
+  public static final class Changes {
+    private final ReplicaKnowledge base;
+    private final Map<String, Crdt> changed = new HashMap<>();
+
+    private Changes(ReplicaKnowledge base) {
+      this.base = base;
     }
-    KnowledgeDelta delta = KnowledgeDelta.of(decision);
-    Map<String, Crdt> next = new TreeMap<>(byKey);
-    next.merge(delta.key(), delta.delta(), Crdt::merge);
-    return new ReplicaKnowledge(next);
+
+    /** The key's state with the changes so far. */
+    public Optional<Crdt> get(String key) {
+      Crdt c = changed.get(key);
+      return c != null ? Optional.of(c) : base.get(key);
+    }
+
+    /**
+     * Merges a decision, as {@link ReplicaKnowledge#apply} does.
+     *
+     * @throws IllegalArgumentException if the decision is not a well-formed update, or its delta is of another type
+     *     than the key's state (the changes are then as they were)
+     */
+    public void apply(Decision decision) {
+      if (!decision.kind().equals(KnowledgeDelta.DECISION)) {
+        return;
+      }
+      KnowledgeDelta delta = KnowledgeDelta.of(decision);
+      Crdt merged = get(delta.key()).map(current -> current.merge(delta.delta())).orElse(delta.delta());
+      changed.put(delta.key(), merged);
+    }
+
+    /** The view with every change merged: the view it began from when nothing changed. */
+    public ReplicaKnowledge build() {
+      if (changed.isEmpty()) {
+        return base;
+      }
+      TreeMap<String, Crdt> next = new TreeMap<>(((Checked) base.byKey).sorted);
+      next.putAll(changed);
+      return new ReplicaKnowledge(new Checked(next));
+    }
+  }
+
+  /** A map whose keys were checked and sorted once: a view made from it does not check every key again. */
+  private static final class Checked extends AbstractMap<String, Crdt> {
+    private final TreeMap<String, Crdt> sorted;
+
+    Checked(TreeMap<String, Crdt> sorted) {
+      this.sorted = sorted;
+    }
+
+    @Override
+    public Crdt get(Object key) {
+      return sorted.get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return sorted.containsKey(key);
+    }
+
+    @Override
+    public int size() {
+      return sorted.size();
+    }
+
+    @Override
+    public Set<Entry<String, Crdt>> entrySet() {
+      return Collections.unmodifiableMap(sorted).entrySet();
+    }
   }
 
   /** The view as JSON text: {@code {key: <CrdtJson state>, ...}}. */

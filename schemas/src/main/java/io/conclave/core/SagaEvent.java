@@ -45,9 +45,12 @@ public sealed interface SagaEvent {
     }
   }
 
-  /** @param tokens what the step's model calls spent, in every attempt */
+  /**
+   * @param tokens     what the step's model calls spent, in every attempt
+   * @param costMicros what those calls cost, in micro-units of currency
+   */
   record StepCompleted(String sagaId, String taskId, long seq, int stepIndex, String agentType, String output,
-                       Instant at, long tokens) implements SagaEvent {
+                       Instant at, long tokens, long costMicros) implements SagaEvent {
     public StepCompleted {
       Require.text(sagaId, "sagaId");
       Require.text(taskId, "taskId");
@@ -56,6 +59,12 @@ public sealed interface SagaEvent {
       Require.present(output, "output");
       Require.present(at, "at");
       Require.notNegative(tokens, "tokens");
+      Require.notNegative(costMicros, "costMicros");
+    }
+
+    public StepCompleted(String sagaId, String taskId, long seq, int stepIndex, String agentType, String output,
+                         Instant at, long tokens) {
+      this(sagaId, taskId, seq, stepIndex, agentType, output, at, tokens, 0);
     }
 
     public StepCompleted(String sagaId, String taskId, long seq, int stepIndex, String agentType, String output,
@@ -64,9 +73,12 @@ public sealed interface SagaEvent {
     }
   }
 
-  /** @param tokens what the step's model calls spent, in every attempt */
+  /**
+   * @param tokens     what the step's model calls spent, in every attempt
+   * @param costMicros what those calls cost, in micro-units of currency
+   */
   record StepFailed(String sagaId, String taskId, long seq, int stepIndex, String agentType, String error,
-                    Instant at, long tokens) implements SagaEvent {
+                    Instant at, long tokens, long costMicros) implements SagaEvent {
     public StepFailed {
       Require.text(sagaId, "sagaId");
       Require.text(taskId, "taskId");
@@ -75,6 +87,12 @@ public sealed interface SagaEvent {
       Require.present(error, "error");
       Require.present(at, "at");
       Require.notNegative(tokens, "tokens");
+      Require.notNegative(costMicros, "costMicros");
+    }
+
+    public StepFailed(String sagaId, String taskId, long seq, int stepIndex, String agentType, String error,
+                      Instant at, long tokens) {
+      this(sagaId, taskId, seq, stepIndex, agentType, error, at, tokens, 0);
     }
 
     public StepFailed(String sagaId, String taskId, long seq, int stepIndex, String agentType, String error,

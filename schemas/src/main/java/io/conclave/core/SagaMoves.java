@@ -66,10 +66,11 @@ public record SagaMoves(List<SagaEvent> events, List<StepCommand> commands, List
     if (writeOutcome) {
       if (outcome instanceof StepOutcome.Completed c) {
         b.events.add(new SagaEvent.StepCompleted(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(i), i,
-            step.agentType(), c.output(), now, c.tokens()));
+            step.agentType(), c.output(), now, c.tokens(), c.costMicros()));
       } else {
         b.events.add(new SagaEvent.StepFailed(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(i), i,
-            step.agentType(), ((StepOutcome.Failed) outcome).reason(), now, outcome.tokens()));
+            step.agentType(), ((StepOutcome.Failed) outcome).reason(), now, outcome.tokens(),
+            outcome.costMicros()));
       }
     }
     if (join) {

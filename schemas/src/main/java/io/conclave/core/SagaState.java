@@ -194,13 +194,13 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       if (event instanceof SagaEvent.StepCompleted c && inPlan(c.stepIndex()) && !step(c.stepIndex()).isSettled()) {
         StepState s = step(c.stepIndex());
         set(s.with(StepStatus.COMPLETED, c.output(), null, s.dispatchedAt(), s.deadline(), c.at()));
-        spending = spending.withStep(c.stepIndex(), c.tokens());
+        spending = spending.withStep(c.stepIndex(), c.tokens(), c.costMicros());
         settledAlone(c.stepIndex(), c.at());
       } else if (event instanceof SagaEvent.StepFailed f && inPlan(f.stepIndex())
           && !step(f.stepIndex()).isSettled()) {
         StepState s = step(f.stepIndex());
         set(s.with(StepStatus.FAILED, null, f.error(), s.dispatchedAt(), s.deadline(), f.at()));
-        spending = spending.withStep(f.stepIndex(), f.tokens());
+        spending = spending.withStep(f.stepIndex(), f.tokens(), f.costMicros());
         settledAlone(f.stepIndex(), f.at());
       } else if (event instanceof SagaEvent.DispatchHeld h && inPlan(h.stepIndex())
           && step(h.stepIndex()).status() == StepStatus.RUNNING) {

@@ -16,8 +16,10 @@ import java.util.OptionalLong;
  * @param budget the tokens the saga may spend on its steps' model calls, as the shard leader granted them from its
  *               tenant's budget when it started the saga; empty: no limit
  * @param tokens the tokens each settled step spent (every answered model call of every attempt), by step index
+ * @param costMicros what each settled step's model calls cost, in micro-units of currency, by step index, as the
+ *                   saga's events report it (routing slips do not carry it: no allowance depends on it)
  */
-public record Spending(String tenant, OptionalLong budget, Map<Integer, Long> tokens) {
+public record Spending(String tenant, OptionalLong budget, Map<Integer, Long> tokens, Map<Integer, Long> costMicros) {
   /** The tenant of a task that names none. */
   public static final String DEFAULT_TENANT = "default";
   /** The longest tenant id: it is part of knowledge keys ({@code ledger.tenant.<tenant>.tokens}). */
@@ -34,6 +36,16 @@ public record Spending(String tenant, OptionalLong budget, Map<Integer, Long> to
       Require.notNegative(i, "step index");
       Require.notNegative(t, "tokens");
     });
+    // a view stored before costs were kept has none
+    costMicros = costMicros == null ? Map.of() : Map.copyOf(costMicros);
+    costMicros.forEach((i, c) -> {
+      Require.notNegative(i, "step index");
+      Require.notNegative(c, "costMicros");
+    });
+  }
+
+  public Spending(String tenant, OptionalLong budget, Map<Integer, Long> tokens) {
+    this(tenant, budget, tokens, Map.of());
   }
 
   /** A saga of {@code tenant} that may spend without limit, nothing spent yet. */
@@ -51,6 +63,11 @@ public record Spending(String tenant, OptionalLong budget, Map<Integer, Long> to
     return tokens.values().stream().mapToLong(Long::longValue).sum();
   }
 
+  /** What the settled steps' model calls cost, in micro-units of currency. */
+  public long cost() {
+    return costMicros.values().stream().mapToLong(Long::longValue).sum();
+  }
+
   /** This spending with step {@code index}'s tokens recorded (a step settles once: the first record stays). */
   public Spending withStep(int index, long stepTokens) {
     if (tokens.containsKey(index)) {
@@ -58,6 +75,16 @@ public record Spending(String tenant, OptionalLong budget, Map<Integer, Long> to
     }
     Map<Integer, Long> t = new HashMap<>(tokens);
     t.put(index, stepTokens);
-    return new Spending(tenant, budget, t);
+    return new Spending(tenant, budget, t, costMicros);
+  }
+
+  /** This spending with step {@code index}'s tokens and cost recorded (the first record of a step stays). */
+  public Spending withStep(int index, long stepTokens, long stepCostMicros) {
+    if (tokens.containsKey(index)) {
+      return this;
+    }
+    Map<Integer, Long> c = new HashMap<>(costMicros);
+    c.put(index, stepCostMicros);
+    return new Spending(tenant, budget, tokens, c).withStep(index, stepTokens);
   }
 }

@@ -144,10 +144,10 @@ final class AvroMapping {
           .setTokenBudget(nullable(s.spending().budget()));
     } else if (e instanceof SagaEvent.StepCompleted s) {
       b.setKind(SagaEventKind.STEP_COMPLETED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
-          .setOutput(s.output()).setTokens(s.tokens());
+          .setOutput(s.output()).setTokens(s.tokens()).setCostMicros(s.costMicros());
     } else if (e instanceof SagaEvent.StepFailed s) {
       b.setKind(SagaEventKind.STEP_FAILED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
-          .setError(s.error()).setTokens(s.tokens());
+          .setError(s.error()).setTokens(s.tokens()).setCostMicros(s.costMicros());
     } else if (e instanceof SagaEvent.Compensated s) {
       b.setKind(SagaEventKind.COMPENSATED).setStepIndex(s.stepIndex()).setAgentType(s.agentType());
     } else if (e instanceof SagaEvent.Completed) {
@@ -193,11 +193,11 @@ final class AvroMapping {
       case STEP_COMPLETED:
         return new SagaEvent.StepCompleted(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
             required(a.getAgentType(), "agentType"), required(a.getOutput(), "output"), a.getAt(),
-            a.getTokens() == null ? 0 : a.getTokens());
+            a.getTokens() == null ? 0 : a.getTokens(), a.getCostMicros() == null ? 0 : a.getCostMicros());
       case STEP_FAILED:
         return new SagaEvent.StepFailed(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
             required(a.getAgentType(), "agentType"), required(a.getError(), "error"), a.getAt(),
-            a.getTokens() == null ? 0 : a.getTokens());
+            a.getTokens() == null ? 0 : a.getTokens(), a.getCostMicros() == null ? 0 : a.getCostMicros());
       case COMPENSATED:
         return new SagaEvent.Compensated(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
             required(a.getAgentType(), "agentType"), a.getAt());

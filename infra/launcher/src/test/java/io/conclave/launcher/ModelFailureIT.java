@@ -159,11 +159,17 @@ class ModelFailureIT {
           .extracting(e -> e.getClass().getSimpleName())
           .containsSubsequence("Started", "DispatchHeld", "DispatchReleased", "StepCompleted", "Completed");
 
-      // the two answered calls are in the saga's ledger: 5 + 2 tokens each, as the server reported them
+      // the two answered calls are the saga's spending, carried by its step events: 5 + 2 tokens each, as the server
+      // reported them; the tenant's ledger counter has them too, and no knowledge key is kept per saga
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        HttpResponse<String> r = http.get("/knowledge/ledger.saga.saga-m-1.tokens");
-        return r.statusCode() == 200 && JSON.readTree(r.body()).path("value").asLong() == 14;
+        HttpResponse<String> r = http.get("/sagas/saga-m-1");
+        return r.statusCode() == 200 && JSON.readTree(r.body()).path("tokensSpent").asLong() == 14;
       });
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        HttpResponse<String> r = http.get("/knowledge/ledger.tenant.default.tokens");
+        return r.statusCode() == 200 && JSON.readTree(r.body()).path("value").asLong() >= 14;
+      });
+      assertThat(http.get("/knowledge/ledger.saga.saga-m-1.tokens").statusCode()).isEqualTo(404);
 
       // a worker that stops cleanly tombstones its breakers: GET /breakers forgets them
       ChildProcess worker = workers.get(0);
