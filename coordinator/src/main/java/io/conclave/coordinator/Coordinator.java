@@ -2,6 +2,7 @@ package io.conclave.coordinator;
 
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.EnvironmentLookup;
+import io.conclave.kafka.SagaRetention;
 import io.conclave.kafka.LoopHealth;
 import io.conclave.kafka.ProbeServer;
 import io.conclave.kafka.ProcessIds;
@@ -32,7 +33,8 @@ public final class Coordinator implements AutoCloseable {
   private static final Setting HEALTH_PORT = Setting.of("conclave.coordinator.health-port",
       "CONCLAVE_COORDINATOR_HEALTH_PORT", null);
   /** The settings a coordinator reads beyond {@link ConclaveSettings} and {@link TokenBudgets#SETTINGS}. */
-  public static final List<Setting> SETTINGS = List.of(HEALTH_PORT);
+  public static final List<Setting> SETTINGS = java.util.stream.Stream.of(List.of(HEALTH_PORT),
+      CheckpointPolicy.SETTINGS, SagaRetention.SETTINGS).flatMap(List::stream).toList();
 
   private final TransactionalPartitionLoop<Object> loop;
   private final CoordinatorHandler handler;
@@ -47,16 +49,26 @@ public final class Coordinator implements AutoCloseable {
 
   /** @param budgets the token budgets its shard leaders grant the sagas they start */
   public Coordinator(ConclaveSettings settings, Planner planner, TokenBudgets budgets, Clock clock) {
+    this(settings, planner, budgets, CheckpointPolicy.DEFAULT, clock);
+  }
+
+  /**
+   * @param budgets       the token budgets its shard leaders grant the sagas they start
+   * @param checkpointing when its shard leaders checkpoint, and how long they keep ended sagas
+   */
+  public Coordinator(ConclaveSettings settings, Planner planner, TokenBudgets budgets, CheckpointPolicy checkpointing,
+                     Clock clock) {
     ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
     String memberId = "coordinator-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     this.health = new HealthFeed(settings, serdes);
-    this.handler = new CoordinatorHandler(settings, serdes, planner, budgets, health, clock, memberId,
+    this.handler = new CoordinatorHandler(settings, serdes, planner, budgets, checkpointing, health, clock, memberId,
         ProcessIds.hostName());
     String tasks = settings.topics().tasks();
     String sagaEvents = settings.topics().sagaEvents();
     var options = new TransactionalPartitionLoop.Options("coordinator", settings.kafka(),
         List.of(tasks, sagaEvents), groupId(settings), settings.topics().coordinatorTransactionalIds(), settings.topics().deadLetters(),
-        // a take-over folds the shard's saga events from the start: reading one that calls for nothing costs nothing
+        // its offsets there are committed with what it writes (checkpoints at the latest): a take-over starts from the
+        // shard's checkpoint, and what is consumed again below it is skipped
         consumerConfig(settings), Set.of(sagaEvents));
     this.loop = new TransactionalPartitionLoop<>(options, Map.<String, Deserializer<?>>of(tasks,
         serdes.taskSubmission().deserializer(), sagaEvents, serdes.sagaEvent().deserializer()),
@@ -121,7 +133,8 @@ public final class Coordinator implements AutoCloseable {
     Planner planner = new ResilientPlanner(new OfflinePlanner(), Duration.ofSeconds(30), 3);
     EnvironmentLookup env = EnvironmentLookup.ofProcess();
     Clock clock = Clock.systemUTC();
-    Coordinator coordinator = new Coordinator(settings, planner, TokenBudgets.from(env), clock).start();
+    Coordinator coordinator = new Coordinator(settings, planner, TokenBudgets.from(env), CheckpointPolicy.from(env), clock)
+        .start();
     if (env.get(HEALTH_PORT) != null) {
       coordinator.probes = ProbeServer.start("coordinator", env.integer(HEALTH_PORT),
           () -> coordinator.health(clock.instant()), Optional.empty());

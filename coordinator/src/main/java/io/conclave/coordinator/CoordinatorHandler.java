@@ -7,6 +7,7 @@ import io.conclave.core.LeaderElected;
 import io.conclave.core.LeaderStamp;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaMoves;
+import io.conclave.core.ShardCheckpoint;
 import io.conclave.core.Tally;
 import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.AgentLogs;
@@ -19,6 +20,7 @@ import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import io.conclave.core.SagaDefinition;
 import io.conclave.core.SagaStep;
 import java.time.Instant;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,8 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The shard leader's work on {@code conclave.tasks} and {@code conclave.saga-events}: owning partition p (of both)
  * makes this member the leader of shard p. It starts the sagas of the shard's tasks and watches them
- * ({@link SagaWatch}). Everything it needs is rebuilt from Kafka when it takes a shard over (the shard's sagas, the
- * leader epoch, where its decision log ends), so a new leader continues exactly where the last one committed.
+ * ({@link SagaWatch}). Everything it needs is rebuilt from Kafka when it takes a shard over (the shard's sagas from
+ * its latest checkpoint and the saga events after it, the leader epoch, where its decision log ends), so a new leader
+ * continues exactly where the last one committed, in a time that depends on the live sagas, not on the history.
  */
 final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Object>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorHandler.class);
@@ -54,6 +58,8 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
   private final TopicScan scan;
   private final Planner planner;
   private final TokenBudgets budgets;
+  private final CheckpointPolicy checkpointing;
+  private final Checkpoints checkpoints;
   private final Predicate<String> unavailable;
   private final Clock clock;
   private final String memberId;
@@ -66,12 +72,34 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
    * What the leader of one shard knows; derived from Kafka, never the source of truth. The planner's state is the
    * tally of its decisions: what matters of its log is where it ends.
    */
-  private record Shard(LeaderStamp stamp, AgentJournal<Tally> planner, SagaWatch sagas) {}
+  private record Shard(LeaderStamp stamp, AgentJournal<Tally> planner, SagaWatch sagas, Progress progress) {}
+
+  /**
+   * How far the shard's saga events are folded, and the checkpoints written since the take-over. Only the shard's loop
+   * thread touches it.
+   */
+  private static final class Progress {
+    /** The first offset of the shard's saga events not folded. */
+    long sagaEventsOffset;
+    /** Events folded and sagas retired since the last checkpoint. */
+    long changes;
+    Instant lastCheckpoint;
+    long nextId;
+
+    Progress(long sagaEventsOffset, long nextId, Instant now) {
+      this.sagaEventsOffset = sagaEventsOffset;
+      this.nextId = nextId;
+      this.lastCheckpoint = now;
+    }
+  }
 
   /** @param unavailable the agent types whose breakers are all open: their steps wait with the shard leader */
   CoordinatorHandler(ConclaveSettings settings, ConclaveSerdes serdes, Planner planner, TokenBudgets budgets,
-                     Predicate<String> unavailable, Clock clock, String memberId, String host) {
+                     CheckpointPolicy checkpointing, Predicate<String> unavailable, Clock clock, String memberId,
+                     String host) {
     this.budgets = budgets;
+    this.checkpointing = checkpointing;
+    this.checkpoints = new Checkpoints(settings.topics().checkpoints(), serdes.shardCheckpoint());
     this.unavailable = unavailable;
     this.settings = settings;
     this.records = new ConclaveRecords(settings, serdes);
@@ -124,11 +152,11 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
     String agentId = plannerAgentId(shard);
     FoldedLog<Tally> planner = logs.current(agentId, Tally.FOLD);
     LeaderStamp stamp = new LeaderStamp(shard, epoch);
-    Shard state = new Shard(stamp, new AgentJournal<>(agentId, Tally.FOLD, planner, settings.snapshotEvery()),
-        sagas(stamp));
+    Shard state = sagas(stamp, new AgentJournal<>(agentId, Tally.FOLD, planner, settings.snapshotEvery()));
     shards.put(shard, state);
-    log.info("leader of shard {} with epoch {} ({} sagas started, {} running)", shard, epoch, state.sagas().started(),
-        state.sagas().running());
+    ShardSagas sagas = state.sagas().sagas();
+    log.info("leader of shard {} with epoch {} ({} sagas running, {} ended within the retention)", shard, epoch,
+        sagas.runningCount(), sagas.endedCount());
     return List.of(records.leaderElected(new LeaderElected(shard, epoch, memberId, host, clock.instant())));
   }
 
@@ -136,6 +164,11 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
   public List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> record, Object value) {
     Shard shard = shards.get(record.partition());
     if (value instanceof SagaEvent event) {
+      if (record.offset() < shard.progress().sagaEventsOffset) {
+        return List.of(); // folded by the take-over already: the group's offset there lags the checkpoint
+      }
+      shard.progress().sagaEventsOffset = record.offset() + 1;
+      shard.progress().changes++;
       return shard.sagas().onEvent(event, source(record), clock.instant());
     }
     if (!(value instanceof TaskSubmission task)) {
@@ -170,13 +203,33 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
     out.add(records.decision(start.decision()));
     out.addAll(records.moves(moves, source(record), now));
     moves.events().forEach(e -> shard.sagas().replay(e, source(record)));
+    shard.progress().changes += moves.events().size();
     return out;
   }
 
+  /** What is due by the clock, then the sagas retired and, when due, a checkpoint of what all that left. */
   @Override
   public List<ProducerRecord<byte[], byte[]>> tick(int shard) {
     Shard state = shards.get(shard);
-    return state == null ? List.of() : state.sagas().tick(clock.instant());
+    if (state == null) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    List<ProducerRecord<byte[], byte[]>> due = state.sagas().tick(now);
+    ShardSagas sagas = state.sagas().sagas();
+    Progress progress = state.progress();
+    // what the tick decided is folded already: it changes the state the checkpoint holds
+    progress.changes += due.size() + sagas.retire(now);
+    if (!checkpointing.due(progress.changes, sagas.size(), Duration.between(progress.lastCheckpoint, now))) {
+      return due;
+    }
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(due);
+    out.addAll(checkpoints.records(sagas.checkpoint(shard, state.stamp().epoch(), progress.nextId, now,
+        progress.sagaEventsOffset)));
+    progress.nextId++;
+    progress.changes = 0;
+    progress.lastCheckpoint = now;
+    return out;
   }
 
   private static ConclaveRecords.RecordSource source(ConsumerRecord<?, ?> record) {
@@ -208,19 +261,30 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
   }
 
   /**
-   * The shard's sagas: the fold of its whole partition of conclave.saga-events. To its end, not just to the committed
-   * offset: what the last leader wrote for an event (a join, a step it failed) lies after the event, past the offset
-   * it committed with it, and deciding on less would decide it again. The events from the committed offset on are
-   * then consumed once more, which changes nothing (the fold is idempotent). SagaStarted events are written in the transaction that commits the task's offset, so they
-   * are exactly the tasks earlier leaders handled; and they do not depend on the tasks' committed offset, so a replay
-   * of the tasks topic (a group reset) starts no saga twice.
+   * The shard's sagas: its latest checkpoint, then the fold of its partition of conclave.saga-events from the offset
+   * the checkpoint covers (from the partition's start if it has none). To the partition's end, not just to the
+   * committed offset: what the last leader wrote for an event (a join, a step it failed) lies after the event, past
+   * the offset it committed with it, and deciding on less would decide it again. The events from the committed offset
+   * on are then consumed once more, which changes nothing (the fold is idempotent). SagaStarted events are written in
+   * the transaction that commits the task's offset, so they are exactly the tasks earlier leaders handled; and they do
+   * not depend on the tasks' committed offset, so a replay of the tasks topic (a group reset) starts no saga twice
+   * within the retention.
    */
-  private SagaWatch sagas(LeaderStamp stamp) {
+  private Shard sagas(LeaderStamp stamp, AgentJournal<Tally> planner) {
     String topic = settings.topics().sagaEvents();
+    var escrow = new TenantEscrow(budgets, stamp.shard(), settings.partitions());
+    Optional<ShardCheckpoint> checkpoint = checkpoints.latest(scan, stamp.shard());
+    ShardSagas sagas = checkpoint
+        .map(c -> ShardSagas.restore(c, checkpointing.retention().sagas(), escrow))
+        .orElseGet(() -> new ShardSagas(checkpointing.retention().sagas(), escrow));
+    long from = checkpoint.map(ShardCheckpoint::sagaEventsOffset).orElse(0L);
     var watch = new SagaWatch(stamp, settings.deadlineGrace(), records,
-        new ConclaveRecords.RecordSource(topic, stamp.shard(), 0),
-        new TenantEscrow(budgets, stamp.shard(), settings.partitions()), unavailable);
-    scan.scan(new TopicPartition(topic, stamp.shard()), 0, -1, r -> {
+        new ConclaveRecords.RecordSource(topic, stamp.shard(), from), sagas, unavailable);
+    TopicPartition tp = new TopicPartition(topic, stamp.shard());
+    long end = scan.endOffset(tp);
+    long[] tail = {0};
+    scan.scan(tp, from, end, r -> {
+      tail[0]++;
       if (r.value() == null) {
         return;
       }
@@ -234,8 +298,15 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
         log.debug("unreadable saga event at offset {}: {}", r.offset(), e.toString());
       }
     });
-    watch.afterRebuild(clock.instant());
-    return watch;
+    Instant now = clock.instant();
+    watch.afterRebuild(now);
+    log.info("shard {}: {} and {} saga events after it", stamp.shard(), checkpoint
+        .map(c -> "checkpoint " + c.id() + " of " + c.at() + " (offset " + c.sagaEventsOffset() + ")")
+        .orElse("no checkpoint"), tail[0]);
+    // a take-over that read a long tail writes a checkpoint at its first tick, so the next one reads less
+    Progress progress = new Progress(Math.max(from, end), checkpoint.map(c -> c.id() + 1).orElse(0L), now);
+    progress.changes = tail[0];
+    return new Shard(stamp, planner, watch, progress);
   }
 
   private long lastEpoch(int shard) {

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -25,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The sagas of one shard as its leader sees them: the fold of the shard's partition of conclave.saga-events. The
  * leader acts where workers cannot ({@link SagaSupervisor}): it joins parallel stages, carries out approvals, fails
- * steps whose deadline passed and retries or parks failed compensations. Derived from Kafka and rebuilt on take-over;
- * finished sagas are forgotten but for their task id. Not thread-safe: the shard's loop thread owns it.
+ * steps whose deadline passed and retries or parks failed compensations. Derived from Kafka and rebuilt on take-over
+ * from the shard's latest checkpoint and the events after it; what it keeps of the sagas is {@link ShardSagas}'s
+ * (finished sagas only as their task id, for the retention). Not thread-safe: the shard's loop thread owns it.
  */
 final class SagaWatch {
   private static final Logger log = LoggerFactory.getLogger(SagaWatch.class);
@@ -37,12 +37,10 @@ final class SagaWatch {
   private final Duration grace;
   private final ConclaveRecords records;
   private final RecordSource origin;
-  private final TenantEscrow escrow;
+  private final ShardSagas sagas;
   private final Predicate<String> unavailable;
   /** The running sagas with a step held for its agent type, and that type. */
   private final Map<String, Set<String>> held = new HashMap<>();
-  private final Map<String, SagaState> running = new HashMap<>();
-  private final Set<String> startedTasks = new HashSet<>();
   private final Map<String, RecordSource> lastSeen = new HashMap<>();
   private final PriorityQueue<Check> checks = new PriorityQueue<>();
 
@@ -55,17 +53,22 @@ final class SagaWatch {
 
   /**
    * @param origin where this shard's saga events are (the source named by parked compensations' dead letters)
-   * @param escrow      the shard's share of the tenants' token budgets, folded from the same events
+   * @param sagas       the shard's sagas and its share of the tenants' token budgets, folded from the same events
    * @param unavailable the agent types whose breakers are all open: the leader holds the steps it would send them
    */
-  SagaWatch(LeaderStamp leader, Duration grace, ConclaveRecords records, RecordSource origin, TenantEscrow escrow,
+  SagaWatch(LeaderStamp leader, Duration grace, ConclaveRecords records, RecordSource origin, ShardSagas sagas,
             Predicate<String> unavailable) {
     this.leader = leader;
     this.grace = grace;
     this.records = records;
     this.origin = origin;
-    this.escrow = escrow;
+    this.sagas = sagas;
     this.unavailable = unavailable;
+  }
+
+  /** What this watch folds: the shard's sagas, to checkpoint. */
+  ShardSagas sagas() {
+    return sagas;
   }
 
   /** The saga-start moves as the leader writes them: its first steps held if their agent types take no calls. */
@@ -80,20 +83,12 @@ final class SagaWatch {
 
   /** The token budget of a new saga of {@code tenant}, or why it may not start. */
   TenantEscrow.Grant grant(String tenant) {
-    return escrow.grant(tenant);
+    return sagas.escrow().grant(tenant);
   }
 
-  /** Whether {@code taskId}'s saga was started on this shard. */
+  /** Whether {@code taskId}'s saga was started on this shard, and has not retired. */
   boolean isStarted(String taskId) {
-    return startedTasks.contains(taskId);
-  }
-
-  int running() {
-    return running.size();
-  }
-
-  int started() {
-    return startedTasks.size();
+    return sagas.isStarted(taskId);
   }
 
   /** Folds an event read while rebuilding; {@link #afterRebuild} then looks at every saga once. */
@@ -102,7 +97,7 @@ final class SagaWatch {
   }
 
   void afterRebuild(Instant now) {
-    running.keySet().forEach(id -> checks.add(new Check(now, id)));
+    sagas.runningIds().forEach(id -> checks.add(new Check(now, id)));
   }
 
   /** Folds an event of the shard's saga events and returns what the leader writes because of it. */
@@ -126,7 +121,7 @@ final class SagaWatch {
   private List<ProducerRecord<byte[], byte[]>> act(String sagaId, Instant now) {
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
     for (int i = 0; i < MAX_MOVES; i++) {
-      SagaState saga = running.get(sagaId);
+      SagaState saga = sagas.running(sagaId).orElse(null);
       if (saga == null) {
         return out;
       }
@@ -139,31 +134,23 @@ final class SagaWatch {
       // folded at once: the leader must not decide the same thing again before its events come back to it
       moves.events().forEach(e -> fold(e, lastSeen.getOrDefault(sagaId, origin)));
     }
-    throw new IllegalStateException("saga " + sagaId + " kept deciding: " + running.get(sagaId));
+    throw new IllegalStateException("saga " + sagaId + " kept deciding: " + sagas.running(sagaId).orElse(null));
   }
 
   private void fold(SagaEvent event, RecordSource source) {
     String sagaId = event.sagaId();
-    SagaState saga = running.get(sagaId);
-    if (event instanceof SagaEvent.Started s) {
-      if (saga == null && !startedTasks.add(s.taskId())) {
-        return; // a finished saga's start, read again
-      }
-      saga = saga == null ? SagaState.empty(sagaId, s.taskId()) : saga;
-    }
+    // empty: an event of a saga that finished (a late worker's) or started before the log's beginning, or a finished
+    // saga's start read again
+    SagaState saga = sagas.fold(event).orElse(null);
     if (saga == null) {
-      return; // an event of a saga that finished (a late worker's) or started before the log's beginning
+      return;
     }
-    saga = saga.apply(event);
-    escrow.update(saga);
     lastSeen.put(sagaId, source);
     if (saga.status().isFinished()) {
-      running.remove(sagaId);
       lastSeen.remove(sagaId);
       held.remove(sagaId);
       return;
     }
-    running.put(sagaId, saga);
     Set<String> heldTypes = saga.steps().stream().filter(st -> st.status() == SagaState.StepStatus.HELD)
         .map(SagaState.StepState::agentType).collect(Collectors.toSet());
     if (heldTypes.isEmpty()) {

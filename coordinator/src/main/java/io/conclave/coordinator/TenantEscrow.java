@@ -25,6 +25,8 @@ final class TenantEscrow {
   private final Map<String, Spending> holding = new HashMap<>();
   /** Per tenant: what the shard's running sagas hold plus what its ended sagas spent. */
   private final Map<String, Long> committed = new HashMap<>();
+  /** Per tenant: what the shard's ended sagas spent (a checkpoint keeps it; the running sagas' holds are refolded). */
+  private final Map<String, Long> endedSpent = new HashMap<>();
 
   TenantEscrow(TokenBudgets budgets, int shard, int shards) {
     if (shards < 1 || shard < 0 || shard >= shards) {
@@ -103,5 +105,25 @@ final class TenantEscrow {
     } else {
       committed.merge(spending.tenant(), spending.spent(), Long::sum);
     }
+    endedSpent.merge(spending.tenant(), spending.spent(), Long::sum);
+  }
+
+  /** Per tenant with a budget, what the shard's ended sagas spent. */
+  Map<String, Long> endedSpent() {
+    return Map.copyOf(endedSpent);
+  }
+
+  /**
+   * Starts from what ended sagas spent, as a checkpoint recorded it (the running sagas' holds come back as their events
+   * are folded again).
+   *
+   * @throws IllegalStateException if this escrow has folded anything already
+   */
+  void restoreEnded(Map<String, Long> spent) {
+    if (!committed.isEmpty() || !holding.isEmpty()) {
+      throw new IllegalStateException("an escrow is restored before anything is folded into it");
+    }
+    endedSpent.putAll(spent);
+    committed.putAll(spent);
   }
 }

@@ -1,6 +1,8 @@
 package io.conclave.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,14 +13,22 @@ public final class ConclaveTopics {
 
   private ConclaveTopics() {}
 
+  /** The topics, with the saga retention of this process's configuration ({@link SagaRetention}). */
   public static List<TopicDeclaration> declarations(ConclaveSettings s) {
+    return declarations(s, SagaRetention.from(EnvironmentLookup.ofProcess()));
+  }
+
+  public static List<TopicDeclaration> declarations(ConclaveSettings s, SagaRetention retention) {
     TopicNames t = s.topics();
     int n = s.partitions();
     List<TopicDeclaration> all = new ArrayList<>();
-    all.add(compact(s, t.tasks(), n));
+    // a task and its saga's events are kept as long as an ended saga: a shard leader reads neither topic's history
+    // (it starts from its checkpoint), so nothing needs them longer
+    all.add(retained(s, t.tasks(), n, retention));
     all.add(compact(s, t.decisions(), n));
     all.add(compact(s, t.snapshots(), n));
-    all.add(compact(s, t.sagaEvents(), n)); // as many partitions as tasks: saga events live in their task's shard
+    all.add(retained(s, t.sagaEvents(), n, retention)); // as many partitions as tasks: saga events live in their task's shard
+    all.add(checkpoints(s, t.checkpoints(), n));
     all.add(delete(s, t.knowledge(), n));
     all.add(compact(s, t.agentHealth(), AGENT_HEALTH_PARTITIONS));
     all.add(compact(s, t.leadership(), 1));
@@ -32,16 +42,33 @@ public final class ConclaveTopics {
   }
 
   private static TopicDeclaration compact(ConclaveSettings s, String name, int partitions) {
-    return declare(s, name, partitions, "compact");
+    return declare(s, name, partitions, "compact", Map.of());
+  }
+
+  private static TopicDeclaration retained(ConclaveSettings s, String name, int partitions, SagaRetention retention) {
+    return declare(s, name, partitions, "compact,delete", Map.of(
+        "retention.ms", Long.toString(retention.sagas().toMillis()),
+        "segment.ms", Long.toString(retention.segmentMs())));
+  }
+
+  /**
+   * Partition p holds shard p's checkpoints, read from the end; a segment rolls every hour so that compaction can
+   * drop the checkpoints a later one replaced.
+   */
+  private static TopicDeclaration checkpoints(ConclaveSettings s, String name, int partitions) {
+    return declare(s, name, partitions, "compact", Map.of("segment.ms", Long.toString(Duration.ofHours(1).toMillis())));
   }
 
   private static TopicDeclaration delete(ConclaveSettings s, String name, int partitions) {
-    return declare(s, name, partitions, "delete");
+    return declare(s, name, partitions, "delete", Map.of());
   }
 
-  private static TopicDeclaration declare(ConclaveSettings s, String name, int partitions, String cleanup) {
+  private static TopicDeclaration declare(ConclaveSettings s, String name, int partitions, String cleanup,
+                                          Map<String, String> more) {
     int minIsr = Math.max(1, s.replicationFactor() - 1);
-    return new TopicDeclaration(name, partitions, s.replicationFactor(),
-        Map.of("cleanup.policy", cleanup, "min.insync.replicas", Integer.toString(minIsr)));
+    Map<String, String> configs = new HashMap<>(more);
+    configs.put("cleanup.policy", cleanup);
+    configs.put("min.insync.replicas", Integer.toString(minIsr));
+    return new TopicDeclaration(name, partitions, s.replicationFactor(), configs);
   }
 }

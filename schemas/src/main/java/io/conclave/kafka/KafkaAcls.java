@@ -73,10 +73,10 @@ public final class KafkaAcls {
     String prefix = t.prefix();
     Grants g = new Grants(principal);
     if (component instanceof Component.Coordinator) {
-      g.read(t.tasks(), t.sagaEvents());
+      g.read(t.tasks(), t.sagaEvents(), t.checkpoints());
       // the health of the agents (held commands), the last epoch, and the planner's log it rebuilds on take-over
       g.read(t.agentHealth(), t.leadership(), t.decisions(), t.snapshots());
-      g.write(t.sagaEvents(), t.decisions(), t.snapshots(), t.leadership(), t.deadLetters());
+      g.write(t.sagaEvents(), t.decisions(), t.snapshots(), t.leadership(), t.deadLetters(), t.checkpoints());
       // it dispatches the first step and re-sends compensations, to any agent type
       writeEveryCommandTopic(g, settings);
       g.group(PatternType.LITERAL, t.coordinatorGroup(), AclOperation.READ);

@@ -37,6 +37,11 @@ public record TopicNames(String prefix) {
     return prefix + ".saga-events";
   }
 
+  /** The shard leaders' checkpoints: as many partitions as tasks, partition p holds shard p's. */
+  public String checkpoints() {
+    return prefix + ".checkpoints";
+  }
+
   public String knowledge() {
     return prefix + ".knowledge";
   }

@@ -11,6 +11,7 @@ import io.conclave.core.LeaderElected;
 import io.conclave.core.LeaderStamp;
 import io.conclave.core.RedrivenStep;
 import io.conclave.core.ReplicaKnowledge;
+import io.conclave.core.ShardCheckpoint;
 import io.conclave.core.RoutingSlip;
 import io.conclave.core.Spending;
 import io.conclave.core.SagaEvent;
@@ -263,6 +264,19 @@ final class AvroMapping {
   static AgentSnapshot fromAvro(io.conclave.schemas.avro.AgentSnapshot a) {
     return new AgentSnapshot(a.getAgentId(), a.getNextSequence(), a.getDecisionsOffset(), a.getFold(), a.getState(),
         a.getAt(), ReplicaKnowledge.decode(a.getKnowledge()));
+  }
+
+  static io.conclave.schemas.avro.ShardCheckpoint toAvro(ShardCheckpoint c) {
+    return new io.conclave.schemas.avro.ShardCheckpoint(c.shard(), c.epoch(), c.id(), c.part(), c.parts(), c.at(),
+        c.sagaEventsOffset(), new java.util.HashMap<>(c.tenantSpent()),
+        c.live().stream().map(AvroMapping::toAvro).toList(),
+        c.ended().stream().map(e -> new io.conclave.schemas.avro.EndedTask(e.taskId(), e.endedAt())).toList());
+  }
+
+  static ShardCheckpoint fromAvro(io.conclave.schemas.avro.ShardCheckpoint a) {
+    return new ShardCheckpoint(a.getShard(), a.getEpoch(), a.getId(), a.getPart(), a.getParts(), a.getAt(),
+        a.getSagaEventsOffset(), a.getTenantSpent(), a.getLive().stream().map(AvroMapping::fromAvro).toList(),
+        a.getEnded().stream().map(e -> new ShardCheckpoint.Ended(e.getTaskId(), e.getEndedAt())).toList());
   }
 
   static io.conclave.schemas.avro.RedrivenStep toAvro(RedrivenStep r) {

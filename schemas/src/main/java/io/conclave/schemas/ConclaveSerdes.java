@@ -17,6 +17,7 @@ import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.LeaderElected;
 import io.conclave.core.RedrivenStep;
 import io.conclave.core.SagaEvent;
+import io.conclave.core.ShardCheckpoint;
 import io.conclave.core.StepCommand;
 import io.conclave.core.TaskSubmission;
 import java.time.Duration;
@@ -83,6 +84,10 @@ public final class ConclaveSerdes {
   }
 
   public Serde<AgentSnapshot> agentSnapshot() {
+    return value(AvroMapping::toAvro, AvroMapping::fromAvro);
+  }
+
+  public Serde<ShardCheckpoint> shardCheckpoint() {
     return value(AvroMapping::toAvro, AvroMapping::fromAvro);
   }
 

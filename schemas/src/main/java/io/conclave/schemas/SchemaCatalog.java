@@ -37,6 +37,7 @@ public final class SchemaCatalog {
     all.add(value(t.decisions(), io.conclave.schemas.avro.DecisionRecorded.getClassSchema()));
     all.add(value(t.snapshots(), io.conclave.schemas.avro.AgentSnapshot.getClassSchema()));
     all.add(value(t.sagaEvents(), io.conclave.schemas.avro.SagaEvent.getClassSchema()));
+    all.add(value(t.checkpoints(), io.conclave.schemas.avro.ShardCheckpoint.getClassSchema()));
     all.add(value(t.leadership(), io.conclave.schemas.avro.LeaderElected.getClassSchema()));
     all.add(value(t.shadow(), io.conclave.schemas.avro.RedrivenStep.getClassSchema()));
     all.add(value(t.agentHealth(), io.conclave.schemas.avro.BreakerStateChanged.getClassSchema()));
