@@ -12,13 +12,11 @@ import io.conclave.kafka.ConclaveSettings;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -134,16 +132,8 @@ class BackpressureIT {
   }
 
   private static EmbeddedServer start(ConclaveSettings settings, long maxBacklog) throws Exception {
-    Map<String, Object> props = new HashMap<>();
-    props.put("micronaut.server.port", -1);
-    props.put("conclave.kafka.bootstrap-servers", settings.bootstrapServers());
-    props.put("conclave.registry.url", settings.registry().url());
-    props.put("conclave.topic-prefix", settings.topics().prefix());
-    props.put("conclave.state-dir", Files.createTempDirectory("conclave-streams").toString());
-    props.put("conclave.security.tokens", "it:writer:" + TOKEN);
-    props.put("conclave.api.max-backlog", maxBacklog);
-    props.put("conclave.api.backlog-refresh-ms", 100);
-    return ApplicationContext.run(EmbeddedServer.class, props);
+    return TestProjections.start(settings, Map.of("conclave.security.tokens", "it:writer:" + TOKEN,
+        "conclave.api.max-backlog", maxBacklog, "conclave.api.backlog-refresh-ms", 100));
   }
 
   private static URI uri(EmbeddedServer server, String path) {
