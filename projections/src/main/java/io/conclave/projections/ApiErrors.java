@@ -128,6 +128,14 @@ class ApiErrors {
         .body(new ApiError(503, e.getMessage()));
   }
 
+  /** Conclave is behind: refused before anything was written. Not logged here, the monitor logs when it starts. */
+  @Error(global = true, exception = BacklogExceededException.class)
+  HttpResponse<ApiError> behind(HttpRequest<?> request, BacklogExceededException e) {
+    return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header("Retry-After", Long.toString(e.retryAfterSeconds()))
+        .body(new ApiError(503, e.getMessage()));
+  }
+
   @Error(global = true, exception = SubmissionFailedException.class)
   HttpResponse<ApiError> notWritten(HttpRequest<?> request, SubmissionFailedException e) {
     log.warn("{} {}: {}", request.getMethod(), request.getPath(), e.getMessage());

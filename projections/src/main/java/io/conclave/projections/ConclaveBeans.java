@@ -3,8 +3,10 @@ package io.conclave.projections;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.EnvironmentLookup;
 import io.conclave.kafka.KafkaClientSecurity;
 import io.conclave.kafka.RecordJson;
+import io.conclave.kafka.Setting;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -16,6 +18,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -24,10 +27,7 @@ import org.apache.kafka.clients.admin.Admin;
 class ConclaveBeans {
   @Singleton
   ConclaveSettings settings(Environment environment) {
-    Map<Object, Object> props = new HashMap<>();
-    for (String key : ConclaveSettings.PROPERTY_KEYS) {
-      environment.getProperty(key, String.class).ifPresent(v -> props.put(key, v));
-    }
+    Map<Object, Object> props = properties(environment, ConclaveSettings.PROPERTY_KEYS);
     // the pass-through Kafka client properties (conclave.kafka.client.<key>)
     String extra = KafkaClientSecurity.EXTRA_PREFIX;
     environment.getProperties(extra.substring(0, extra.length() - 1), StringConvention.RAW)
@@ -62,6 +62,22 @@ class ConclaveBeans {
         environment.getProperty("conclave.knowledge.history-retention", Duration.class)
             .orElse(defaults.historyRetention()),
         environment.getProperty("conclave.knowledge.forward-timeout", Duration.class).orElse(defaults.forwardTimeout()));
+  }
+
+  /** {@code conclave.api.max-backlog} and {@code conclave.api.backlog-refresh-ms}: when submissions are refused. */
+  @Singleton
+  Backpressure backpressure(Environment environment) {
+    return Backpressure.from(new EnvironmentLookup(System.getenv(),
+        properties(environment, Backpressure.SETTINGS.stream().map(Setting::property).toList())));
+  }
+
+  /** The values Micronaut's configuration has for {@code keys}, as an {@link EnvironmentLookup} takes them. */
+  private static Map<Object, Object> properties(Environment environment, List<String> keys) {
+    Map<Object, Object> props = new HashMap<>();
+    for (String key : keys) {
+      environment.getProperty(key, String.class).ifPresent(v -> props.put(key, v));
+    }
+    return props;
   }
 
   /**

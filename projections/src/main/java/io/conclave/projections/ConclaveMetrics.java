@@ -15,16 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,32 +92,13 @@ final class ConclaveMetrics {
     });
   }
 
-  /** Each group's lag; a group that committed nothing yet is left out. */
+  /** Each group's lag, over its partitions; a group that committed nothing yet is left out. */
   private Map<String, Long> lags() throws InterruptedException, ExecutionException, TimeoutException {
-    Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new TreeMap<>();
-    for (String group : groups) {
-      committed.put(group, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-    }
-    Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
-    committed.values().forEach(offsets -> offsets.keySet().forEach(tp -> wanted.put(tp, OffsetSpec.latest())));
-    // the topics are written in transactions: read_committed's end (the last stable offset) is what a group can reach
-    var ends = wanted.isEmpty() ? Map.<TopicPartition, ListOffsetsResultInfo>of()
-        : admin.listOffsets(wanted, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-            .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     Map<String, Long> out = new TreeMap<>();
-    committed.forEach((group, offsets) -> {
-      if (offsets.isEmpty()) {
-        return;
+    ConsumerLag.read(admin, groups, TIMEOUT).forEach((group, partitions) -> {
+      if (!partitions.isEmpty()) {
+        out.put(group, partitions.values().stream().mapToLong(Long::longValue).sum());
       }
-      long sum = 0;
-      for (var e : offsets.entrySet()) {
-        var end = ends.get(e.getKey());
-        if (end != null && e.getValue() != null) {
-          sum += Math.max(0, end.offset() - e.getValue().offset());
-        }
-      }
-      out.put(group, sum);
     });
     return out;
   }

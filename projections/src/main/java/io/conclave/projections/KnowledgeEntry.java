@@ -1,6 +1,7 @@
 package io.conclave.projections;
 
 import io.conclave.core.KnowledgeDelta;
+import io.conclave.core.KnowledgeState;
 import java.util.Comparator;
 import java.util.Objects;
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conclave.core.KnowledgeState;
 import io.conclave.crdt.Crdt;
 import io.conclave.crdt.CrdtJson;
 import io.conclave.crdt.KnowledgeType;

@@ -1,8 +1,9 @@
 package io.conclave.projections;
 
 import io.conclave.core.DeadLetter;
-import io.conclave.kafka.DeadLetters;
 import io.conclave.core.KnowledgeDelta;
+import io.conclave.core.KnowledgeState;
+import io.conclave.kafka.DeadLetters;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

@@ -2,6 +2,8 @@ package io.conclave.projections;
 
 import io.conclave.core.DeadLetter;
 import io.conclave.core.KnowledgeDelta;
+import io.conclave.core.KnowledgeState;
+import io.conclave.core.KnowledgeStateSerde;
 import io.conclave.kafka.TopicNames;
 import java.time.Duration;
 import java.util.Objects;
@@ -28,7 +30,7 @@ import org.apache.kafka.streams.state.Stores;
  * repartition topic.
  */
 public final class KnowledgeTopology {
-  public static final String STORE = "knowledge";
+  public static final String STORE = TopicNames.KNOWLEDGE_STORE;
   public static final String HISTORY = "knowledge-history";
   /** How long the history keeps versions behind the newest delta, unless configured otherwise. */
   public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(7);

@@ -32,18 +32,21 @@ class SagaController {
   private final ConclaveWriter writer;
   private final ProjectionQueries queries;
   private final List<String> agentTypes;
+  private final BacklogMonitor backlog;
   private final Clock clock = Clock.systemUTC();
 
-  SagaController(ConclaveWriter writer, ProjectionQueries queries, ConclaveSettings settings) {
+  SagaController(ConclaveWriter writer, ProjectionQueries queries, ConclaveSettings settings, BacklogMonitor backlog) {
     this.writer = writer;
     this.queries = queries;
     this.agentTypes = settings.agentTypes();
+    this.backlog = backlog;
   }
 
   /**
    * Starts a saga the client defined, from a JSON or YAML body. The request ({@code SagaRequest}) in JSON: the task
    * and its saga go on {@code conclave.tasks}; 202 once every in-sync replica has it. Submitting a task id again is
-   * harmless: the task's saga is started once.
+   * harmless: the task's saga is started once. While more records wait for Conclave's consumers than
+   * conclave.api.max-backlog allows, the answer is 503 with a Retry-After header, and nothing is written.
    */
   @Secured(ApiRoles.WRITER)
   @Post(consumes = MediaType.APPLICATION_JSON)
@@ -55,7 +58,8 @@ class SagaController {
    * Starts a saga the client defined, from a JSON or YAML body. The request ({@code SagaRequest}) is the same in YAML
    * ({@code application/yaml}, {@code application/x-yaml} or {@code text/yaml}) as in JSON: the task and its saga go
    * on {@code conclave.tasks}; 202 once every in-sync replica has it. Submitting a task id again is harmless: the
-   * task's saga is started once.
+   * task's saga is started once. While more records wait for Conclave's consumers than conclave.api.max-backlog
+   * allows, the answer is 503 with a Retry-After header, and nothing is written.
    */
   @Secured(ApiRoles.WRITER)
   @Post(consumes = {"application/yaml", "application/x-yaml", "text/yaml"})
@@ -66,6 +70,7 @@ class SagaController {
   private HttpResponse<SagaAccepted> start(SagaRequest request) {
     SagaDefinition.requireKnownAgentTypes(request.saga().steps(), agentTypes);
     TaskSubmission task = request.submission(clock.instant());
+    backlog.admit(); // after parsing: bad input is a 400 whatever the backlog
     writer.write(task);
     String sagaId = SagaIds.of(task.taskId());
     String location = location(sagaId);

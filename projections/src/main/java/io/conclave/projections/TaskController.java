@@ -20,21 +20,26 @@ import java.util.Optional;
 class TaskController {
   private final ConclaveWriter writer;
   private final ProjectionQueries queries;
+  private final BacklogMonitor backlog;
   private final Clock clock = Clock.systemUTC();
 
-  TaskController(ConclaveWriter writer, ProjectionQueries queries) {
+  TaskController(ConclaveWriter writer, ProjectionQueries queries, BacklogMonitor backlog) {
     this.writer = writer;
     this.queries = queries;
+    this.backlog = backlog;
   }
 
   /**
    * Submits a task, whose saga the planner makes. Puts the task on {@code conclave.tasks} and answers 202 once every
-   * in-sync replica has it. Submitting a task id again is harmless: the task's saga is started once.
+   * in-sync replica has it. Submitting a task id again is harmless: the task's saga is started once. While more
+   * records wait for Conclave's consumers than conclave.api.max-backlog allows, the answer is 503 with a Retry-After
+   * header and a body naming the backlog and the bound, and nothing is written.
    */
   @Secured(ApiRoles.WRITER)
   @Post
   HttpResponse<TaskAccepted> submit(@Body JsonNode body) {
     TaskSubmission task = TaskRequest.parse(body).submission(clock.instant(), Optional.empty());
+    backlog.admit(); // after parsing: bad input is a 400 whatever the backlog
     writer.write(task);
     String location = "/tasks/" + task.taskId();
     return HttpResponse.accepted(URI.create(location)).body(new TaskAccepted(task.taskId(), location));

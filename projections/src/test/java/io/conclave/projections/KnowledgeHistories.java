@@ -1,6 +1,7 @@
 package io.conclave.projections;
 
 import io.conclave.core.KnowledgeDelta;
+import io.conclave.core.KnowledgeState;
 import io.conclave.crdt.Crdt;
 import io.conclave.crdt.GCounter;
 import io.conclave.crdt.Hlc;

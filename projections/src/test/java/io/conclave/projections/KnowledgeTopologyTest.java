@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conclave.core.DeadLetter;
 import io.conclave.core.KnowledgeDelta;
+import io.conclave.core.KnowledgeState;
 import io.conclave.crdt.GCounter;
 import io.conclave.crdt.KnowledgeType;
 import io.conclave.crdt.OrSet;

@@ -3,6 +3,7 @@ package io.conclave.projections;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.conclave.core.KnowledgeState;
 import io.conclave.crdt.GCounter;
 import java.time.Instant;
 import java.util.List;

@@ -19,18 +19,15 @@ import io.conclave.kafka.ConclaveSettings;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -183,13 +180,7 @@ class ScaleOutQueriesIT {
   }
 
   private static EmbeddedServer start(ConclaveSettings settings) throws Exception {
-    Map<String, Object> props = new HashMap<>();
-    props.put("micronaut.server.port", -1);
-    props.put("conclave.kafka.bootstrap-servers", settings.bootstrapServers());
-    props.put("conclave.registry.url", settings.registry().url());
-    props.put("conclave.topic-prefix", settings.topics().prefix());
-    props.put("conclave.state-dir", Files.createTempDirectory("conclave-streams").toString());
-    return ApplicationContext.run(EmbeddedServer.class, props);
+    return TestProjections.start(settings, Map.of());
   }
 
   /** The partitions this instance reads for a listing (its own, as another instance would ask it). */

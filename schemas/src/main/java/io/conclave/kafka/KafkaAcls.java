@@ -90,6 +90,9 @@ public final class KafkaAcls {
       // an agent's state is rebuilt from its snapshot and decisions, which share topics with every other agent's;
       // the knowledge feed merges everyone's deltas
       g.read(t.decisions(), t.snapshots(), t.knowledge());
+      // the knowledge feed starts from the projections' merged knowledge and the offsets it covers
+      g.read(t.knowledgeChangelog());
+      g.group(PatternType.LITERAL, t.projectionsApplicationId(), AclOperation.DESCRIBE);
       g.write(t.decisions(), t.snapshots(), t.sagaEvents(), t.knowledge(), t.deadLetters(), t.agentHealth());
       // the next step's command, or the next compensation, goes to whichever agent type runs it
       writeEveryCommandTopic(g, settings);

@@ -3,8 +3,10 @@ package io.conclave.kafka;
 import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -14,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A daemon thread that reads every partition of a topic from its beginning and then as it grows (committed
- * transactions only, no consumer group, nothing committed), handing each record to a callback on that thread. For
- * the views a process keeps of a whole topic: the workers' knowledge, the shard leaders' breakers. If it breaks down
- * it logs one line saying what the process goes without, and stops.
+ * A daemon thread that reads every partition of a topic from its beginning (or from where a start function says)
+ * and then as it grows (committed transactions only, no consumer group, nothing committed), handing each record to a
+ * callback on that thread. For the views a process keeps of a whole topic: the workers' knowledge, the shard leaders'
+ * breakers. If it breaks down it logs one line saying what the process goes without, and stops.
  */
 public final class TopicFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TopicFollower.class);
@@ -26,6 +28,7 @@ public final class TopicFollower implements AutoCloseable {
 
   private final String topic;
   private final String withoutIt;
+  private final Function<List<TopicPartition>, Map<TopicPartition, Long>> startAt;
   private final Consumer<ConsumerRecord<byte[], byte[]>> onRecord;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
@@ -38,8 +41,22 @@ public final class TopicFollower implements AutoCloseable {
    */
   public TopicFollower(KafkaAccess kafka, String topic, String name, String withoutIt,
                        Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
+    this(kafka, topic, name, withoutIt, partitions -> Map.of(), onRecord);
+  }
+
+  /**
+   * A follower that starts each partition where {@code startAt} says.
+   *
+   * @param startAt called once on the follower's thread with the topic's partitions, before the first record: the
+   *                offset to start each at; a partition it leaves out starts at its beginning, and one whose offset
+   *                the topic's retention has passed too
+   */
+  public TopicFollower(KafkaAccess kafka, String topic, String name, String withoutIt,
+                       Function<List<TopicPartition>, Map<TopicPartition, Long>> startAt,
+                       Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
     this.topic = Objects.requireNonNull(topic, "topic");
     this.withoutIt = Objects.requireNonNull(withoutIt, "withoutIt");
+    this.startAt = Objects.requireNonNull(startAt, "startAt");
     this.onRecord = Objects.requireNonNull(onRecord, "onRecord");
     this.consumer = new KafkaConsumer<>(ClientConfigs.consumer(kafka, null));
     this.thread = new Thread(this::run, name);
@@ -56,7 +73,9 @@ public final class TopicFollower implements AutoCloseable {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> from = startAt.apply(partitions);
+      consumer.seekToBeginning(partitions.stream().filter(tp -> !from.containsKey(tp)).toList());
+      from.forEach(consumer::seek);
       while (running) {
         deliver(consumer.poll(POLL));
       }

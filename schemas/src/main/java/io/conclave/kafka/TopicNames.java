@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
  * Conclave installations (or test runs) can share one cluster.
  */
 public record TopicNames(String prefix) {
+  /** The projections' store of each knowledge key's merged state, whose changelog is {@link #knowledgeChangelog()}. */
+  public static final String KNOWLEDGE_STORE = "knowledge";
   private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]+");
 
   public TopicNames {
@@ -97,6 +99,15 @@ public record TopicNames(String prefix) {
    */
   public String projectionsApplicationId() {
     return prefix + "-projections";
+  }
+
+  /**
+   * The changelog Kafka Streams keeps of the projections' {@value #KNOWLEDGE_STORE} store (with the default
+   * application id): compacted, one record per knowledge key holding its merged state, partition p covering partition
+   * p of {@link #knowledge()}. The workers' knowledge feeds start from it.
+   */
+  public String knowledgeChangelog() {
+    return projectionsApplicationId() + "-" + KNOWLEDGE_STORE + "-changelog";
   }
 
   private static String agentType(String agentType) {

@@ -29,7 +29,8 @@ class KafkaAclsTest {
 
     // then
     assertThat(topics(acls, AclOperation.READ)).containsExactlyInAnyOrder("conclave.commands.research",
-        "conclave.compensations.research", "conclave.decisions", "conclave.snapshots", "conclave.knowledge");
+        "conclave.compensations.research", "conclave.decisions", "conclave.snapshots", "conclave.knowledge",
+        "conclave-projections-knowledge-changelog");
     assertThat(topics(acls, AclOperation.WRITE)).containsExactlyInAnyOrder("conclave.decisions", "conclave.snapshots",
         "conclave.saga-events", "conclave.knowledge", "conclave.dead-letters", "conclave.agent-health",
         "conclave.commands.research", "conclave.compensations.research", "conclave.commands.analysis",
@@ -37,7 +38,7 @@ class KafkaAclsTest {
         .doesNotContain("conclave.tasks", "conclave.leadership");
     assertThat(acls).filteredOn(b -> b.pattern().resourceType() == ResourceType.GROUP)
         .extracting(b -> b.pattern().name() + "/" + b.pattern().patternType() + "/" + b.entry().operation())
-        .containsExactly("conclave-worker-research/LITERAL/READ");
+        .containsExactlyInAnyOrder("conclave-worker-research/LITERAL/READ", "conclave-projections/LITERAL/DESCRIBE");
     assertThat(acls).filteredOn(b -> b.pattern().resourceType() == ResourceType.TRANSACTIONAL_ID)
         .extracting(b -> b.pattern().name() + "/" + b.pattern().patternType() + "/" + b.entry().operation())
         .containsExactly("conclave-worker-research-/PREFIXED/WRITE");

@@ -1,6 +1,7 @@
 package io.conclave.launcher;
 
 import io.conclave.core.KnowledgeDelta;
+import io.conclave.core.KnowledgeState;
 import io.conclave.crdt.Crdt;
 import io.conclave.crdt.GCounter;
 import io.conclave.crdt.HybridClock;
@@ -12,7 +13,6 @@ import io.conclave.crdt.PNCounter;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
-import io.conclave.projections.KnowledgeState;
 import io.conclave.projections.KnowledgeTopology;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;

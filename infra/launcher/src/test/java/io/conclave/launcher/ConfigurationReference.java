@@ -5,6 +5,7 @@ import io.conclave.coordinator.TokenBudgets;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.KafkaClientSecurity;
 import io.conclave.kafka.Setting;
+import io.conclave.projections.Backpressure;
 import io.conclave.worker.AgentWorker;
 import io.conclave.worker.Models;
 import java.nio.file.Path;
@@ -40,7 +41,8 @@ final class ConfigurationReference {
   /** The settings the services declare, by where they are declared. */
   private static final Map<String, List<Setting>> DECLARED = Map.of("ConclaveSettings.SETTINGS",
       ConclaveSettings.SETTINGS, "TokenBudgets.SETTINGS", TokenBudgets.SETTINGS, "Models.SETTINGS", Models.SETTINGS,
-      "AgentWorker.SETTINGS", AgentWorker.SETTINGS, "Coordinator.SETTINGS", Coordinator.SETTINGS);
+      "AgentWorker.SETTINGS", AgentWorker.SETTINGS, "Coordinator.SETTINGS", Coordinator.SETTINGS,
+      "Backpressure.SETTINGS", Backpressure.SETTINGS);
   /** A property literal followed by its environment name: a Setting's declaration. */
   private static final Pattern LOOKUP = Pattern.compile("\"(conclave\\.[a-z0-9.-]*[a-z0-9])\",\\s*\"[A-Z][A-Z0-9_]*\"");
   /** System.getProperty and Micronaut's Environment.getProperty. */

@@ -1,4 +1,4 @@
-package io.conclave.projections;
+package io.conclave.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@link CrdtJson#decode} accepts. A store value it refuses is a bug (the store holds only what this serde wrote), so
  * it fails loudly with a {@link SerializationException} saying what is wrong. Stateless and thread-safe.
  */
-final class KnowledgeStateSerde implements Serde<KnowledgeState> {
+public final class KnowledgeStateSerde implements Serde<KnowledgeState> {
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -34,7 +34,7 @@ final class KnowledgeStateSerde implements Serde<KnowledgeState> {
   private static final Set<String> FIELDS = Set.of("crdt", "updatedAt", "deltas");
 
   /** The JSON text of {@code state}. */
-  static String encode(KnowledgeState state) {
+  public static String encode(KnowledgeState state) {
     // Instant.toString and a long need no escaping; the crdt is already JSON
     return "{\"crdt\":" + CrdtJson.encode(state.crdt()) + ",\"updatedAt\":\"" + state.updatedAt()
         + "\",\"deltas\":" + state.deltas() + "}";
@@ -45,7 +45,7 @@ final class KnowledgeStateSerde implements Serde<KnowledgeState> {
    *
    * @throws IllegalArgumentException saying what is wrong with {@code json}
    */
-  static KnowledgeState decode(String json) {
+  public static KnowledgeState decode(String json) {
     JsonNode root;
     try {
       root = JSON.readTree(json);

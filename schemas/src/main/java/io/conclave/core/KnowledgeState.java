@@ -1,14 +1,14 @@
-package io.conclave.projections;
+package io.conclave.core;
 
-import io.conclave.core.KnowledgeDelta;
 import io.conclave.crdt.Crdt;
 import io.conclave.crdt.KnowledgeType;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The merged knowledge of one key, as the {@value KnowledgeTopology#STORE} store keeps it (and each version of the
- * {@value KnowledgeTopology#HISTORY} store): the join of the deltas merged so far, when the newest of them was made,
+ * The merged knowledge of one key, as the projections' {@code knowledge} store keeps it (and each version of their
+ * {@code knowledge-history} store), and so as their changelog of it holds it, which the workers' knowledge feeds start
+ * from ({@link KnowledgeStateSerde}): the join of the deltas merged so far, when the newest of them was made,
  * and how many were merged.
  *
  * <p>{@link #crdt} and {@link #updatedAt} depend only on the set of deltas merged, not on their order or on how often
