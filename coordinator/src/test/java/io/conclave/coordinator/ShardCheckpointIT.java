@@ -1,0 +1,138 @@
+package io.conclave.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.conclave.core.SagaEvent;
+import io.conclave.core.ShardCheckpoint;
+import io.conclave.core.TaskSubmission;
+import io.conclave.kafka.ClientConfigs;
+import io.conclave.kafka.ConclaveRecords;
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.Partitioning;
+import io.conclave.kafka.SagaRetention;
+import io.conclave.kafka.TopicScan;
+import io.conclave.schemas.ConclaveSerdes;
+import io.conclave.testkit.ConclaveStack;
+import io.conclave.testkit.ConclaveStackExtension;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A take-over reads the shard's latest checkpoint and the events after it, not the shard's history: the saga events
+ * a checkpoint covers are deleted from the topic, and the next leader still knows every running saga and refuses
+ * their task ids when they are submitted again.
+ */
+@ExtendWith(ConclaveStackExtension.class)
+class ShardCheckpointIT {
+  private static final CheckpointPolicy OFTEN = new CheckpointPolicy(new SagaRetention(Duration.ofHours(1)),
+      Duration.ofMillis(200));
+
+  @Test
+  void aNewLeaderContinuesFromTheCheckpointWithoutTheHistoryItCovers(ConclaveStack stack) throws Exception {
+    // Given: A leads every shard and starts 24 sagas; no worker runs, so they all stay running
+    ConclaveSettings settings = stack.isolated("checkpoint");
+    ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
+    List<String> first = IntStream.range(0, 24).mapToObj(i -> "cp-" + i).toList();
+    Map<Integer, ShardCheckpoint> covering;
+    try (Coordinator a = new Coordinator(settings, new OfflinePlanner(), TokenBudgets.NONE, OFTEN,
+        Clock.systemUTC()).start()) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> a.ledShards().size() == settings.partitions());
+      submit(settings, serdes, first);
+      await().atMost(Duration.ofSeconds(60)).until(() -> started(settings, serdes).keySet().containsAll(first));
+
+      // ... and checkpoints each shard: its latest checkpoint holds the start of each of the shard's sagas
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        Map<Integer, ShardCheckpoint> latest = latest(settings, serdes);
+        return first.stream().allMatch(task -> Optional.ofNullable(latest.get(shard(settings, task)))
+            .map(c -> c.live().stream().anyMatch(e -> e instanceof SagaEvent.Started s && s.taskId().equals(task)))
+            .orElse(false));
+      });
+      covering = latest(settings, serdes);
+    }
+
+    // When: the history the checkpoints cover is gone from the topic, the same tasks are submitted again with new
+    // ones, and B takes the shards over
+    Map<TopicPartition, RecordsToDelete> truncate = new HashMap<>();
+    covering.forEach((shard, c) -> truncate.put(new TopicPartition(settings.topics().sagaEvents(), shard),
+        RecordsToDelete.beforeOffset(c.sagaEventsOffset())));
+    stack.admin().deleteRecords(truncate).all().get(30, TimeUnit.SECONDS);
+    assertThat(started(settings, serdes).keySet()).as("the starts the checkpoints cover are gone")
+        .doesNotContainAnyElementsOf(first);
+    List<String> more = IntStream.range(0, 6).mapToObj(i -> "cp-new-" + i).toList();
+    List<String> all = new ArrayList<>(first);
+    all.addAll(more);
+    submit(settings, serdes, all);
+    try (Coordinator b = new Coordinator(settings, new OfflinePlanner(), TokenBudgets.NONE, OFTEN,
+        Clock.systemUTC()).start()) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> started(settings, serdes).keySet().containsAll(more));
+
+      // Then: B's own checkpoints hold every running saga, though it could only know the first ones from A's
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        Map<Integer, ShardCheckpoint> latest = latest(settings, serdes);
+        Set<String> live = latest.values().stream().flatMap(c -> c.live().stream())
+            .filter(e -> e instanceof SagaEvent.Started).map(SagaEvent::taskId).collect(Collectors.toSet());
+        return latest.values().stream().allMatch(c -> c.epoch() > covering.get(c.shard()).epoch())
+            && live.containsAll(all);
+      });
+      // a leader that did not know the first sagas would have started them again
+      assertThat(started(settings, serdes)).containsOnlyKeys(more).allSatisfy((task, n) -> assertThat(n).isEqualTo(1));
+      assertThat(b.ledShards()).hasSize(settings.partitions());
+    }
+  }
+
+  private static int shard(ConclaveSettings settings, String task) {
+    return Partitioning.of(task, settings.partitions());
+  }
+
+  private static void submit(ConclaveSettings settings, ConclaveSerdes serdes, List<String> tasks) throws Exception {
+    var records = new ConclaveRecords(settings, serdes);
+    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+      for (String task : tasks) {
+        producer.send(records.task(new TaskSubmission(task, "why " + task + "?", Clock.systemUTC().instant())));
+      }
+      producer.flush();
+    }
+  }
+
+  /** How many SagaStarted events each task has on the saga-events topic (what is still there of it). */
+  private static Map<String, Integer> started(ConclaveSettings settings, ConclaveSerdes serdes) {
+    String topic = settings.topics().sagaEvents();
+    var reader = serdes.sagaEvent().deserializer();
+    Map<String, Integer> out = new HashMap<>();
+    for (int p = 0; p < settings.partitions(); p++) {
+      TopicScan.scan(settings.kafka(), new TopicPartition(topic, p), 0, -1, r -> {
+        if (reader.deserialize(topic, r.value()) instanceof SagaEvent.Started s) {
+          out.merge(s.taskId(), 1, Integer::sum);
+        }
+      });
+    }
+    return out;
+  }
+
+  private static Map<Integer, ShardCheckpoint> latest(ConclaveSettings settings, ConclaveSerdes serdes) {
+    var checkpoints = new Checkpoints(settings.topics().checkpoints(), serdes.shardCheckpoint());
+    Map<Integer, ShardCheckpoint> out = new HashMap<>();
+    try (TopicScan scan = new TopicScan(settings.kafka())) {
+      for (int p = 0; p < settings.partitions(); p++) {
+        int shard = p;
+        checkpoints.latest(scan, p).ifPresent(c -> out.put(shard, c));
+      }
+    }
+    return out;
+  }
+}
