@@ -18,8 +18,26 @@ class ConclaveTopicsTest {
   @Test
   void stateTopicsAreCompacted() {
     // then
-    assertThat(List.of("t.tasks", "t.decisions", "t.snapshots", "t.saga-events", "t.agent-health", "t.leadership"))
+    assertThat(List.of("t.decisions", "t.snapshots", "t.agent-health", "t.leadership", "t.checkpoints"))
         .allSatisfy(name -> assertThat(byName.get(name).cleanupPolicy()).as(name).isEqualTo("compact"));
+  }
+
+  @Test
+  void tasksAndSagaEventsAreCompactedAndKeptForTheSagaRetention() {
+    // given
+    var retention = new SagaRetention(java.time.Duration.ofHours(6));
+
+    // when
+    Map<String, TopicDeclaration> declared = ConclaveTopics.declarations(settings, retention).stream()
+        .collect(Collectors.toMap(TopicDeclaration::name, Function.identity()));
+
+    // then
+    assertThat(List.of("t.tasks", "t.saga-events")).allSatisfy(name -> {
+      assertThat(declared.get(name).cleanupPolicy()).as(name).isEqualTo("compact,delete");
+      assertThat(declared.get(name).configs()).as(name).containsEntry("retention.ms", "21600000")
+          .containsEntry("segment.ms", "5400000");
+    });
+    assertThat(byName.get("t.tasks").configs()).as("the default: 24 h").containsEntry("retention.ms", "86400000");
   }
 
   @Test
@@ -36,7 +54,7 @@ class ConclaveTopicsTest {
     List<String> names = ConclaveTopics.declarations(settings).stream().map(TopicDeclaration::name).toList();
 
     // then
-    assertThat(names).doesNotHaveDuplicates().hasSize(9 + 2 * 2);
+    assertThat(names).doesNotHaveDuplicates().hasSize(10 + 2 * 2);
     assertThat(names.stream().filter(n -> n.startsWith("t.commands."))).containsExactlyInAnyOrder(
         "t.commands.research", "t.commands.write");
     assertThat(names.stream().filter(n -> n.startsWith("t.compensations."))).containsExactlyInAnyOrder(
@@ -55,7 +73,7 @@ class ConclaveTopicsTest {
     for (String type : ConclaveSettings.DEFAULT_AGENT_TYPES) {
       assertThat(names).containsOnlyOnce("conclave.commands." + type, "conclave.compensations." + type);
     }
-    assertThat(names).hasSize(9 + 2 * ConclaveSettings.DEFAULT_AGENT_TYPES.size());
+    assertThat(names).hasSize(10 + 2 * ConclaveSettings.DEFAULT_AGENT_TYPES.size());
   }
 
   @Test
