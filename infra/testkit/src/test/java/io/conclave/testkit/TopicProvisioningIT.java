@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.ConclaveTopics;
+import io.conclave.kafka.SagaRetention;
 import io.conclave.kafka.TopicDeclaration;
 import io.conclave.kafka.TopicProvisioner;
 import io.conclave.kafka.TopicProvisioner.TopicMismatchException;
@@ -71,11 +72,16 @@ class TopicProvisioningIT {
       // then
       List<String> compacted = declared.stream().filter(d -> d.cleanupPolicy().equals("compact"))
           .map(TopicDeclaration::name).toList();
-      assertThat(compacted).contains(settings.topics().tasks(), settings.topics().decisions(),
-          settings.topics().snapshots(), settings.topics().sagaEvents(), settings.topics().agentHealth(),
-          settings.topics().leadership());
+      assertThat(compacted).contains(settings.topics().decisions(), settings.topics().snapshots(),
+          settings.topics().agentHealth(), settings.topics().leadership(), settings.topics().checkpoints());
       for (String name : compacted) {
         assertThat(configs.get(name).get("cleanup.policy").value()).as(name).isEqualTo("compact");
+      }
+      // tasks and saga events are compacted and deleted after the saga retention
+      for (String name : List.of(settings.topics().tasks(), settings.topics().sagaEvents())) {
+        assertThat(configs.get(name).get("cleanup.policy").value()).as(name).isEqualTo("compact,delete");
+        assertThat(configs.get(name).get("retention.ms").value()).as(name)
+            .isEqualTo(Long.toString(SagaRetention.DEFAULT.sagas().toMillis()));
       }
       for (TopicDeclaration d : declared) {
         assertThat(configs.get(d.name()).get("cleanup.policy").value()).as(d.name()).isEqualTo(d.cleanupPolicy());
