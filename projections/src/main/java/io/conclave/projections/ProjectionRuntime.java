@@ -5,7 +5,9 @@ import static io.conclave.projections.RegistryPatience.patient;
 import io.conclave.core.SagaState;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.GroupActiveException;
+import io.conclave.kafka.EnvironmentLookup;
 import io.conclave.kafka.LogPosition;
+import io.conclave.kafka.SagaRetention;
 import io.conclave.kafka.StreamsReset;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.context.annotation.Context;
@@ -117,7 +119,8 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
         patient(serdes.knowledgeDelta(), stopping), patient(serdes.deadLetter(), stopping));
     this.settings = settings;
     this.address = address;
-    this.topology = () -> ProjectionTopology.build(conclave.topics(), topologySerdes, knowledge.historyRetention());
+    this.topology = () -> ProjectionTopology.build(conclave.topics(), topologySerdes, knowledge.historyRetention(),
+        SagaRetention.from(EnvironmentLookup.ofProcess()));
     this.inputTopics = ProjectionTopology.inputTopics(conclave.topics());
     this.deadLetterSettings = RegistryAwareErrors.deadLetterSettings(conclave);
     this.admin = admin;

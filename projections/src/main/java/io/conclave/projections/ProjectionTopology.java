@@ -8,6 +8,7 @@ import io.conclave.core.LeaderElected;
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaState;
 import io.conclave.core.TaskSubmission;
+import io.conclave.kafka.SagaRetention;
 import io.conclave.kafka.TopicNames;
 import java.time.Duration;
 import java.util.List;
@@ -25,9 +26,10 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The projections' Kafka Streams topology:
  * <ul>
- *   <li>{@value #SUBMISSIONS}: taskId -> the submitted task (from conclave.tasks);</li>
+ *   <li>{@value #SUBMISSIONS}: taskId -> the submitted task (from conclave.tasks), for the saga retention
+ *       ({@link SubmissionFold});</li>
  *   <li>{@value #SAGAS}: taskId -> its saga's {@link SagaState}, the fold of the saga's events
- *       (conclave.saga-events);</li>
+ *       (conclave.saga-events), until the saga retention has passed since it ended ({@link SagaFold});</li>
  *   <li>{@value #DECISIONS}: (agentId, sequence) -> decision, in sequence order per agent (conclave.decisions);</li>
  *   <li>{@value #LEADERS}: shard -> its latest announced leader (conclave.leadership);</li>
  *   <li>{@value KnowledgeTopology#STORE} and {@value KnowledgeTopology#HISTORY}: knowledge key -> the merge of its
@@ -40,6 +42,10 @@ public final class ProjectionTopology {
   public static final String SAGAS = "task-sagas";
   public static final String DECISIONS = "agent-decisions";
   public static final String LEADERS = "shard-leaders";
+  /** When each submission retires: {@link Retirements}. */
+  public static final String SUBMISSION_RETIREMENTS = "task-submission-retirements";
+  /** When each ended saga retires: {@link Retirements}. */
+  public static final String SAGA_RETIREMENTS = "task-saga-retirements";
 
   private ProjectionTopology() {}
 
@@ -66,12 +72,25 @@ public final class ProjectionTopology {
    * @param knowledgeHistoryRetention how long the knowledge history keeps versions behind the newest delta
    */
   public static Topology build(TopicNames topics, TopologySerdes serdes, Duration knowledgeHistoryRetention) {
+    return build(topics, serdes, knowledgeHistoryRetention, SagaRetention.DEFAULT);
+  }
+
+  /**
+   * The projections' topology.
+   *
+   * @param knowledgeHistoryRetention how long the knowledge history keeps versions behind the newest delta
+   * @param sagaRetention             how long ended sagas and submissions are kept
+   */
+  public static Topology build(TopicNames topics, TopologySerdes serdes, Duration knowledgeHistoryRetention,
+                               SagaRetention sagaRetention) {
     StreamsBuilder builder = new StreamsBuilder();
+    Duration retention = sagaRetention.sagas();
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBMISSIONS), Serdes.String(),
+        serdes.taskViews()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBMISSION_RETIREMENTS),
+        Serdes.String(), Serdes.String()));
     builder.stream(topics.tasks(), Consumed.with(Serdes.String(), serdes.tasks()))
-        // a tombstone (erasure) stays null and deletes the entry
-        .mapValues(t -> t == null ? null : TaskView.submitted(t.taskId(), t.prompt(), t.submittedAt()))
-        .toTable(Materialized.<String, TaskView, KeyValueStore<Bytes, byte[]>>as(SUBMISSIONS)
-            .withKeySerde(Serdes.String()).withValueSerde(serdes.taskViews()));
+        .process(() -> new SubmissionFold(retention), SUBMISSIONS, SUBMISSION_RETIREMENTS);
 
     KStream<String, SagaEvent> sagaEvents =
         builder.stream(topics.sagaEvents(), Consumed.with(Serdes.String(), serdes.sagaEvents()));
@@ -79,7 +98,9 @@ public final class ProjectionTopology {
     // where the events are: no repartition topic, no extra hop.
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGAS), Serdes.String(),
         serdes.sagaStates()));
-    sagaEvents.process(SagaFold::new, SAGAS);
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_RETIREMENTS),
+        Serdes.String(), Serdes.String()));
+    sagaEvents.process(() -> new SagaFold(retention), SAGAS, SAGA_RETIREMENTS);
 
     builder.stream(topics.decisions(), Consumed.with(serdes.decisionKeys(), serdes.decisions()))
         .mapValues(d -> d == null ? null : DecisionView.of(d))

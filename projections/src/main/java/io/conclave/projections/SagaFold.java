@@ -2,6 +2,9 @@ package io.conclave.projections;
 
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaState;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -9,14 +12,33 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Folds each saga event into its task's {@link SagaState} ({@link SagaState#apply}) in the
- * {@value ProjectionTopology#SAGAS} store.
+ * {@value ProjectionTopology#SAGAS} store, and removes a saga the saga retention after it ended, as the shard leaders
+ * retire it ({@code conclave.saga.retention-ms}): the store holds the running sagas and one retention's worth of
+ * ended ones. When a saga ends, it is indexed by its end in {@value ProjectionTopology#SAGA_RETIREMENTS}; a sweep on
+ * the wall clock removes the ones due.
  */
 final class SagaFold implements Processor<String, SagaEvent, Void, Void> {
+  private final Duration retention;
   private KeyValueStore<String, SagaState> states;
+  private KeyValueStore<String, String> retirements;
+
+  SagaFold(Duration retention) {
+    this.retention = retention;
+  }
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
     states = context.getStateStore(ProjectionTopology.SAGAS);
+    retirements = context.getStateStore(ProjectionTopology.SAGA_RETIREMENTS);
+    context.schedule(Retirements.sweepEvery(retention), PunctuationType.WALL_CLOCK_TIME,
+        now -> retire(Instant.ofEpochMilli(now)));
+  }
+
+  /** Removes the sagas that ended more than the retention before {@code now}. */
+  private void retire(Instant now) {
+    Instant cutoff = now.minus(retention);
+    Retirements.sweep(retirements, states, cutoff,
+        s -> s.status().isFinished() && s.endedAt() != null && !s.endedAt().isAfter(cutoff));
   }
 
   @Override
@@ -27,9 +49,15 @@ final class SagaFold implements Processor<String, SagaEvent, Void, Void> {
     }
     SagaState before = states.get(event.taskId());
     SagaState after = apply(before, event);
-    // a redelivered event changes nothing: spare the changelog a copy
-    if (!after.equals(before)) {
-      states.put(event.taskId(), after);
+    // a redelivered event changes nothing: spare the changelog a copy; an event that tells nothing of a saga not seen
+    // (a late report of a retired one) leaves no entry behind
+    if (after.equals(before) || before == null && after.equals(SagaState.empty(event.sagaId(), event.taskId()))) {
+      return;
+    }
+    states.put(event.taskId(), after);
+    if (after.status().isFinished() && (before == null || !before.status().isFinished())) {
+      retirements.put(Retirements.key(after.endedAt() != null ? after.endedAt() : event.at(), event.taskId()),
+          event.taskId());
     }
   }
 

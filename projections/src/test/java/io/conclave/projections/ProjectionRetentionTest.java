@@ -1,0 +1,84 @@
+package io.conclave.projections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conclave.core.SagaEvent;
+import io.conclave.core.SagaState;
+import io.conclave.core.TaskSubmission;
+import io.conclave.kafka.ConclaveRecords;
+import io.conclave.kafka.SagaRetention;
+import io.conclave.kafka.TopicNames;
+import io.micronaut.serde.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The projections keep what the shard leaders keep: an ended saga until the saga retention has passed since it ended,
+ * a submission for the retention after it was submitted, a running saga as long as it runs.
+ */
+class ProjectionRetentionTest {
+  private static final TopicNames TOPICS = new TopicNames("acme");
+  private static final Duration RETENTION = Duration.ofHours(1);
+
+  @Test
+  void anEndedSagaAndOldSubmissionsRetireAfterTheRetentionAndARunningSagaStays(@TempDir Path stateDir) {
+    var json = ObjectMapper.getDefault();
+    var serdes = new ProjectionTopology.TopologySerdes(new ByReference<>(), new ByReference<>(), new ByReference<>(),
+        new ByReference<>(), new ByReference<>(), new JsonSerde<>(json, TaskView.class),
+        new JsonSerde<>(json, SagaState.class), new JsonSerde<>(json, DecisionView.class),
+        new JsonSerde<>(json, LeaderView.class), new ByReference<>(), new ByReference<>());
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, ProjectionTopology.applicationId(TOPICS));
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    Instant t0 = SagaHistories.T0;
+
+    try (var driver = new TopologyTestDriver(ProjectionTopology.build(TOPICS, serdes,
+        KnowledgeTopology.DEFAULT_HISTORY_RETENTION, new SagaRetention(RETENTION)), props, t0)) {
+      TestInputTopic<String, SagaEvent> events = driver.createInputTopic(TOPICS.sagaEvents(),
+          Serdes.String().serializer(), serdes.sagaEvents().serializer());
+      TestInputTopic<String, TaskSubmission> tasks = driver.createInputTopic(TOPICS.tasks(),
+          Serdes.String().serializer(), serdes.tasks().serializer());
+      KeyValueStore<String, SagaState> sagas = driver.getKeyValueStore(ProjectionTopology.SAGAS);
+      KeyValueStore<String, TaskView> submissions = driver.getKeyValueStore(ProjectionTopology.SUBMISSIONS);
+
+      // given: "done" ran and ended at t0 + 4 s (its history's ticks), "long" is still running; both submitted at t0
+      List<SagaEvent> done = SagaHistories.completed("done", 2);
+      List<SagaEvent> running = SagaHistories.completed("long", 2).subList(0, 2);
+      for (String task : List.of("done", "long")) {
+        tasks.pipeInput(task, new TaskSubmission(task, SagaHistories.PROMPT, t0));
+      }
+      done.forEach(e -> events.pipeInput(ConclaveRecords.sagaEventKey(e.sagaId(), e.seq()), e));
+      running.forEach(e -> events.pipeInput(ConclaveRecords.sagaEventKey(e.sagaId(), e.seq()), e));
+      Instant endedAt = sagas.get("done").endedAt();
+      assertThat(sagas.get("done").status()).isEqualTo(SagaState.Status.COMPLETED);
+
+      // when: the clock reaches a little less than the retention after the end, nothing retires
+      driver.advanceWallClockTime(Duration.between(t0, endedAt.plus(RETENTION).minusSeconds(30)));
+      assertThat(sagas.get("done")).isNotNull();
+      assertThat(submissions.get("done")).isNotNull();
+
+      // ... and once a sweep comes after it, the ended saga and both submissions are gone, the running saga is not
+      driver.advanceWallClockTime(Retirements.sweepEvery(RETENTION).plusSeconds(30));
+      assertThat(sagas.get("done")).isNull();
+      assertThat(submissions.get("done")).isNull();
+      assertThat(submissions.get("long")).isNull();
+      assertThat(sagas.get("long").status()).isEqualTo(SagaState.Status.RUNNING);
+
+      // then: a late report of the retired saga leaves nothing behind
+      SagaEvent late = done.get(1);
+      events.pipeInput(ConclaveRecords.sagaEventKey(late.sagaId(), late.seq()), late);
+      assertThat(sagas.get("done")).isNull();
+    }
+  }
+}
