@@ -9,13 +9,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Folds each saga event into its task's {@link SagaState} ({@link SagaState#apply}) in the
- * {@value ProjectionTopology#SAGAS} store.
+ * {@value ProjectionTopology#SAGAS} store, and forwards what the steps that first settled with the event spent, keyed
+ * by the saga's tenant ({@link TenantLedger#settled}), for the tenants' call ledger.
  */
-final class SagaFold implements Processor<String, SagaEvent, Void, Void> {
+final class SagaFold implements Processor<String, SagaEvent, String, TenantLedger> {
+  private ProcessorContext<String, TenantLedger> context;
   private KeyValueStore<String, SagaState> states;
 
   @Override
-  public void init(ProcessorContext<Void, Void> context) {
+  public void init(ProcessorContext<String, TenantLedger> context) {
+    this.context = context;
     states = context.getStateStore(ProjectionTopology.SAGAS);
   }
 
@@ -31,6 +34,8 @@ final class SagaFold implements Processor<String, SagaEvent, Void, Void> {
     if (!after.equals(before)) {
       states.put(event.taskId(), after);
     }
+    TenantLedger.settled(before, after)
+        .ifPresent(spent -> context.forward(record.withKey(spent.tenant()).withValue(spent)));
   }
 
   /** {@code state} with {@code event} folded in; a null state is a saga of which nothing is known yet. */
