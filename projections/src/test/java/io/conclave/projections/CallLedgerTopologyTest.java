@@ -11,17 +11,13 @@ import io.conclave.core.SagaStep;
 import io.conclave.core.Spending;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.TopicNames;
-import io.micronaut.serde.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,19 +78,9 @@ class CallLedgerTopologyTest {
 
   @Test
   void theLedgerStoresSumTheCallsOfEachAgentAndTheSettledStepsOfEachTenantOnce(@TempDir Path stateDir) {
-    var json = ObjectMapper.getDefault();
-    var serdes = new ProjectionTopology.TopologySerdes(new ByReference<>(), new ByReference<>(), new ByReference<>(),
-        new ByReference<>(), new ByReference<>(), new JsonSerde<>(json, TaskView.class),
-        new JsonSerde<>(json, SagaState.class), new JsonSerde<>(json, DecisionView.class),
-        new JsonSerde<>(json, LeaderView.class), new ByReference<>(), new ByReference<>(),
-        new JsonSerde<>(json, AgentLedger.class), new JsonSerde<>(json, TenantLedger.class));
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, ProjectionTopology.applicationId(TOPICS));
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    var serdes = TestTopologies.serdes();
 
-    try (var driver = new TopologyTestDriver(
-        ProjectionTopology.build(TOPICS, serdes, KnowledgeTopology.DEFAULT_HISTORY_RETENTION), props)) {
+    try (var driver = TestTopologies.driver(TOPICS, serdes, stateDir)) {
       TestInputTopic<DecisionKey, Decision> decisions = driver.createInputTopic(TOPICS.decisions(),
           serdes.decisionKeys().serializer(), serdes.decisions().serializer());
       TestInputTopic<String, SagaEvent> sagaEvents = driver.createInputTopic(TOPICS.sagaEvents(),
