@@ -8,7 +8,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.io.IOException;
 
 /**
- * What one agent instance's model calls spent, summed from the {@value #CALL_KIND} decisions of its log
+ * What one agent instance's model calls spent, summed from the {@code LLM_CALL} decisions of its log
  * (conclave.decisions): the call ledger's totals per agent, a projection of the log rather than records written with
  * every step. Every call counts, whichever attempt made it, in steps and compensations alike. Immutable.
  *
