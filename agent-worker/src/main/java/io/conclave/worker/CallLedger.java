@@ -1,17 +1,13 @@
 package io.conclave.worker;
 
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The call ledger's rules: what a model's tokens cost, and whether prompts and answers are kept. Every model call is
- * recorded ({@link ModelCall}); once per step (or compensation) the tokens and cost of all its calls are added to
- * shared knowledge counters (PN-Counters), so the totals are merged across every worker:
- * {@code ledger.agent.<agentId>.tokens}, {@code ledger.agent.<agentId>.cost-micros},
- * {@code ledger.tenant.<tenant>.tokens} and {@code ledger.tenant.<tenant>.cost-micros}. Both sets of keys are bounded
- * (agent instances, tenants): a saga's own figures are not counters but travel with its events
- * ({@code StepCompleted}/{@code StepFailed} carry the step's tokens and cost), so an agent's knowledge does not grow
- * with the number of sagas it ran. Budgets are not the ledger's: a step's allowance travels in its command
+ * recorded ({@link ModelCall}) in the agent's log, and a step's event ({@code StepCompleted}/{@code StepFailed})
+ * carries the tokens and cost of all its calls. The totals are derived from those, not written with every step: the
+ * projections fold them per agent instance and per tenant ({@code GET /ledger/agents/<agentId>},
+ * {@code GET /ledger/tenants/<tenant>}). Budgets are not the ledger's: a step's allowance travels in its command
  * ({@link io.conclave.core.RoutingSlip#tokenAllowance}). Immutable.
  *
  * @param prices       per model name, micro-units of currency per million input and output tokens; a model not in
@@ -50,33 +46,5 @@ public record CallLedger(Map<String, Price> prices, boolean recordBodies) {
   /** A prompt or an answer as the ledger records it: itself, or its SHA-256. */
   String recorded(String text) {
     return recordBodies ? text : "sha256:" + Digests.sha256(text);
-  }
-
-  static String agentTokens(String agentId) {
-    return "ledger.agent." + agentId + ".tokens";
-  }
-
-  static String agentCost(String agentId) {
-    return "ledger.agent." + agentId + ".cost-micros";
-  }
-
-  static String tenantTokens(String tenant) {
-    return "ledger.tenant." + tenant + ".tokens";
-  }
-
-  static String tenantCost(String tenant) {
-    return "ledger.tenant." + tenant + ".cost-micros";
-  }
-
-  /**
-   * Adds what one step's model calls spent to the ledger's counters: one delta per counter per step, whatever the
-   * number of calls (a zero adds nothing).
-   */
-  void record(long tokens, long costMicros, String agentId, String tenant, Knowledge knowledge) {
-    Objects.requireNonNull(knowledge, "knowledge");
-    knowledge.add(agentTokens(agentId), tokens);
-    knowledge.add(agentCost(agentId), costMicros);
-    knowledge.add(tenantTokens(tenant), tokens);
-    knowledge.add(tenantCost(tenant), costMicros);
   }
 }

@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * What a step's {@link Knowledge} needs beyond the agent's log: the worker's clock for the stamps of its writes, the
- * other agents' knowledge as the worker has observed it, and the call ledger's rules (whose totals are knowledge).
+ * other agents' knowledge as the worker has observed it, and the call ledger's rules (prices, whether bodies are kept).
  *
  * @param clock    stamps the knowledge writes of every agent instance the worker runs
  * @param observed a key's merged state as observed, if any

@@ -60,10 +60,7 @@ final class StepContext<S> implements AgentContext<S> {
     };
   }
 
-  /**
-   * Records an answered call in {@code draft} as its ledger entry; its tokens and cost reach the ledger's counters
-   * once per step ({@link StepRunner}).
-   */
+  /** Records an answered call in {@code draft} as its ledger entry. */
   static void record(AgentJournal.Draft<?> draft, ModelCall call) {
     draft.append(ModelCall.KIND, call.payload(), Optional.of(call.model()));
   }

@@ -87,12 +87,12 @@ final class StepRunner {
       attempt.set(journal.begin(origin));
     }
     AgentJournal.Draft<S> draft = attempt.get();
-    // the ledger keeps every call, whichever attempt made it and whatever the step's outcome
+    // the ledger keeps every call, whichever attempt made it and whatever the step's outcome; its totals are the
+    // projections' fold of these decisions and of the step's event (which carries Ran's tokens and cost), not
+    // knowledge written here
     for (ModelCall answered : spending.answeredOutside(draft)) {
       StepContext.record(draft, answered);
     }
-    knowledge.ledger().record(spending.tokens(), spending.costMicros(), draft.agentId(), spending.tenant(),
-        new DraftKnowledge(draft, knowledge));
     for (FailedModelCall failedCall : spending.failedCalls()) {
       draft.append(FailedModelCall.KIND, failedCall.payload(), Optional.of(failedCall.model()));
     }

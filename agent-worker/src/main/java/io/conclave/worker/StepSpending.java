@@ -42,10 +42,6 @@ final class StepSpending {
     return new StepSpending(Spending.DEFAULT_TENANT, OptionalLong.empty(), "a step");
   }
 
-  String tenant() {
-    return tenant;
-  }
-
   /**
    * Refuses a call whose prompt alone would take the run past its allowance.
    *

@@ -161,7 +161,7 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
     // one attempt here: the shard leader retries a failed compensation with backoff, without holding this thread
     var policies = CallPolicies.<StepResult>forStep(attemptTimeout(Optional.empty(), 1, stepBudget), 1,
         Duration.ZERO);
-    // undoing a step is never refused for a budget: its calls are charged to the tenant's ledger all the same
+    // undoing a step is never refused for a budget: its calls are recorded in the agent's log all the same
     var spending = new StepSpending(slip.spending().tenant(), OptionalLong.empty(),
         "the compensation of step " + index + " of " + slip.sagaId());
     StepRunner.Ran ran = StepRunner.compensate(agent, journal, request, origin, policies, model, knowledge, spending,

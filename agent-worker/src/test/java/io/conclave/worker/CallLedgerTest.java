@@ -10,13 +10,11 @@ import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.SagaStep;
 import io.conclave.core.Tally;
 import io.conclave.crdt.HybridClock;
-import io.conclave.crdt.PNCounter;
 import io.conclave.resilience.CallPolicies;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every model call is a ledger entry whichever attempt made it, its tokens and cost are counted as knowledge, and a
- * step stays within the tokens its command allows it.
+ * Every model call is a ledger entry whichever attempt made it, the step's result carries the tokens and cost of all
+ * its calls (for its saga event) and no ledger knowledge is written (the projections derive the totals from the log),
+ * and a step stays within the tokens its command allows it.
  */
 class CallLedgerTest {
   private static final CallLedger.Price GPT = new CallLedger.Price(2_500_000, 10_000_000); // 2.50 and 10.00 a million
@@ -84,14 +83,9 @@ class CallLedgerTest {
     return new StepSpending("acme", OptionalLong.of(tokens), "step 0 of saga-1");
   }
 
-  /** The counters as the step's deltas leave them: merged, since a delta is the instance's whole entry. */
-  private static Map<String, Long> counters(StepRunner.Ran ran) {
-    Map<String, PNCounter> merged = new HashMap<>();
-    ran.decisions().stream().filter(d -> d.kind().equals(KnowledgeDelta.DECISION)).map(KnowledgeDelta::of)
-        .forEach(d -> merged.merge(d.key(), (PNCounter) d.delta(), PNCounter::merge));
-    Map<String, Long> out = new HashMap<>();
-    merged.forEach((k, v) -> out.put(k, v.value()));
-    return out;
+  /** The knowledge the step wrote: the agent's own, none of the ledger's. */
+  private static List<Decision> knowledgeWritten(StepRunner.Ran ran) {
+    return ran.decisions().stream().filter(d -> d.kind().equals(KnowledgeDelta.DECISION)).toList();
   }
 
   private static List<ModelCall> calls(StepRunner.Ran ran) {
@@ -110,7 +104,7 @@ class CallLedgerTest {
   }
 
   @Test
-  void aCallIsRecordedWithItsTokensCostAndLatencyAndCountedPerAgentAndTenantNotPerSaga() {
+  void aCallIsRecordedWithItsTokensCostAndLatencyAndTheStepCarriesThemWithoutWritingLedgerKnowledge() {
     var ledger = new CallLedger(Map.of("gpt-test", GPT), true);
 
     StepRunner.Ran ran = step(new MeteredModel(), ledger, allowance(10_000));
@@ -121,11 +115,10 @@ class CallLedgerTest {
     assertThat(call.costMicros()).isEqualTo(2_500 + 2_000); // 1000 x 2.50/M + 200 x 10.00/M, in millionths
     assertThat(call.latencyMs()).isNotNegative();
     assertThat(ran.tokens()).isEqualTo(1200);
-    // the saga's figures travel with its step event, not as knowledge keys that would grow with every saga
+    // the figures travel with the step's event; the totals per agent and tenant are folded from the log, not written
     assertThat(ran.costMicros()).isEqualTo(4500);
-    assertThat(counters(ran)).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "ledger.agent.research-0.tokens", 1200L, "ledger.agent.research-0.cost-micros", 4500L,
-        "ledger.tenant.acme.tokens", 1200L, "ledger.tenant.acme.cost-micros", 4500L));
+    assertThat(knowledgeWritten(ran)).isEmpty();
+    assertThat(ran.decisions()).extracting(Decision::kind).containsExactly(ModelCall.KIND);
     // the worker's metrics: the same cost, and the step timed once
     assertThat(costCounted()).isEqualTo(4500);
     assertThat(stepsTimed("completed")).isEqualTo(1);
@@ -160,7 +153,7 @@ class CallLedgerTest {
         + "spent 1200 tokens, more than the 1199 it may spend of its saga's budget (tenant acme)");
     assertThat(calls(ran)).hasSize(1);
     assertThat(ran.tokens()).isEqualTo(1200);
-    assertThat(counters(ran)).containsEntry("ledger.tenant.acme.tokens", 1200L);
+    assertThat(knowledgeWritten(ran)).isEmpty();
   }
 
   @Test
@@ -173,10 +166,8 @@ class CallLedgerTest {
     assertThat(ran.result()).isInstanceOf(StepResult.Completed.class);
     assertThat(calls(ran)).hasSize(2);
     assertThat(ran.tokens()).isEqualTo(2400);
-    assertThat(counters(ran)).containsEntry("ledger.agent.research-0.tokens", 2400L)
-        .containsEntry("ledger.tenant.acme.tokens", 2400L);
-    // one delta per counter for the whole step, however many calls it made
-    assertThat(ran.decisions().stream().filter(d -> d.kind().equals(KnowledgeDelta.DECISION))).hasSize(2);
+    // no ledger knowledge, however many calls the step made
+    assertThat(knowledgeWritten(ran)).isEmpty();
 
     // the same step with room for one call only: the retry's call takes it past its allowance
     StepRunner.Ran tight = step(askThenFailOnce(new AtomicInteger()), new MeteredModel(), CallLedger.FREE,
@@ -194,7 +185,8 @@ class CallLedgerTest {
 
     assertThat(calls(ran)).hasSize(2);
     assertThat(costCounted()).isEqualTo(2 * 4500);
-    assertThat(counters(ran)).containsEntry("ledger.agent.research-0.cost-micros", 9000L);
+    assertThat(ran.costMicros()).isEqualTo(9000);
+    assertThat(knowledgeWritten(ran)).isEmpty();
     assertThat(stepsTimed("completed")).isEqualTo(1);
   }
 

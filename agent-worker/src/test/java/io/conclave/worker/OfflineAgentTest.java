@@ -77,7 +77,8 @@ class OfflineAgentTest {
     List<Decision> decisions = step(new OfflineAgent("research"), newJournal(), "why are llamas fluffy?");
 
     // then
-    // the call, then the step counted in steps.research (the ledger's counters are the step runner's, once a step)
+    // the call, then the step counted in steps.research: the agent's own knowledge, no ledger counter (the call
+    // ledger's totals are the projections' fold of the LLM_CALL decisions)
     assertThat(decisions).extracting(Decision::kind).containsExactly(ModelCall.KIND, KnowledgeDelta.DECISION,
         StepEngine.RESULT_DECISION);
     assertThat(decisions).extracting(Decision::sequence).containsExactly(0L, 1L, 2L);

@@ -38,6 +38,14 @@ final class Checkpoints {
     this.reader = serde.deserializer();
   }
 
+  /**
+   * Whether the shard has a partition of the checkpoints topic: a cluster whose topics were made by an older Conclave
+   * has none until {@code topics create} runs, and a write to it would fail every transaction of the shard.
+   */
+  boolean available(TopicScan scan, int shard) {
+    return scan.partitionCount(topic) > shard;
+  }
+
   /** The records of a whole checkpoint, in parts, on its shard's partition. */
   List<ProducerRecord<byte[], byte[]>> records(ShardCheckpoint whole) {
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
@@ -55,7 +63,7 @@ final class Checkpoints {
    * @return empty if the shard has none (a shard never led, or checkpoints not yet written)
    */
   Optional<ShardCheckpoint> latest(TopicScan scan, int shard) {
-    if (scan.partitionCount(topic) <= shard) {
+    if (!available(scan, shard)) {
       return Optional.empty();
     }
     TopicPartition tp = new TopicPartition(topic, shard);

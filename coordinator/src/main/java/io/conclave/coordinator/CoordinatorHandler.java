@@ -85,11 +85,14 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
     long changes;
     Instant lastCheckpoint;
     long nextId;
+    /** Whether the checkpoints topic has the shard's partition. */
+    final boolean checkpointing;
 
-    Progress(long sagaEventsOffset, long nextId, Instant now) {
+    Progress(long sagaEventsOffset, long nextId, Instant now, boolean checkpointing) {
       this.sagaEventsOffset = sagaEventsOffset;
       this.nextId = nextId;
       this.lastCheckpoint = now;
+      this.checkpointing = checkpointing;
     }
   }
 
@@ -220,7 +223,8 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
     Progress progress = state.progress();
     // what the tick decided is folded already: it changes the state the checkpoint holds
     progress.changes += due.size() + sagas.retire(now);
-    if (!checkpointing.due(progress.changes, sagas.size(), Duration.between(progress.lastCheckpoint, now))) {
+    if (!progress.checkpointing
+        || !checkpointing.due(progress.changes, sagas.size(), Duration.between(progress.lastCheckpoint, now))) {
       return due;
     }
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(due);
@@ -304,7 +308,14 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
         .map(c -> "checkpoint " + c.id() + " of " + c.at() + " (offset " + c.sagaEventsOffset() + ")")
         .orElse("no checkpoint"), tail[0]);
     // a take-over that read a long tail writes a checkpoint at its first tick, so the next one reads less
-    Progress progress = new Progress(Math.max(from, end), checkpoint.map(c -> c.id() + 1).orElse(0L), now);
+    boolean available = checkpoints.available(scan, stamp.shard());
+    if (!available) {
+      log.warn("shard {}: {} has no partition {}, so no checkpoint is written and a take-over reads the shard's saga "
+          + "events from their start; run 'conclave topics create'", stamp.shard(), settings.topics().checkpoints(),
+          stamp.shard());
+    }
+    Progress progress = new Progress(Math.max(from, end), checkpoint.map(c -> c.id() + 1).orElse(0L), now,
+        available);
     progress.changes = tail[0];
     return new Shard(stamp, planner, watch, progress);
   }

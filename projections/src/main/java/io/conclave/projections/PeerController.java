@@ -45,6 +45,18 @@ class PeerController {
     return queries.decisions(agentId, from, to, true);
   }
 
+  @Get("/ledger/agents/{agentId}")
+  AgentLedger agentLedger(String agentId) {
+    return queries.agentLedger(agentId, true)
+        .orElseThrow(() -> new NotFoundException("no model call recorded by agent '" + agentId + "'"));
+  }
+
+  @Get("/ledger/tenants/{tenant}")
+  TenantLedger tenantLedger(String tenant) {
+    return queries.tenantLedger(tenant, true)
+        .orElseThrow(() -> new NotFoundException("no settled step of tenant '" + tenant + "'"));
+  }
+
   @Get("/sagas")
   HttpResponse<List<SagaSummary>> sagas(@Nullable @QueryValue String status, @Nullable @QueryValue String limit) {
     return listing(queries.localSagas(SagaQuery.parse(status, limit)));

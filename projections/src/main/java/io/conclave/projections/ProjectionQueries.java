@@ -27,15 +27,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * and the group spreads the partitions over the instances: a task is answered by the instances holding its partitions
  * of the submissions and of the sagas (this one from its stores, another by asking it on {@code /peers}, see
  * {@link PeerController}; the two stores are separate sub-topologies, so their partitions can sit on different
- * instances), an agent's decisions by the instance holding the agent's partition, and the saga and leader listings by
+ * instances), an agent's decisions and call ledger by the instance holding the agent's partition, a tenant's call
+ * ledger by the instance holding the tenant's partition, and the saga and leader listings by
  * asking every instance for its partitions and merging the pages. It answers the whole truth or
  * {@link ProjectionUnavailableException} (503), as {@link KnowledgeQueries} does. Thread-safe.
  */
 @Singleton
 class ProjectionQueries {
   /**
-   * Tasks are keyed by task id on conclave.tasks, saga events partitioned by it and decisions by agent id
-   * ({@code Partitioning}): the partition a string key would have.
+   * Tasks are keyed by task id on conclave.tasks, saga events partitioned by it, decisions by agent id
+   * ({@code Partitioning}) and the tenants' ledger by tenant: the partition a string key would have.
    */
   private static final Serializer<String> KEYS = new StringSerializer();
   private static final String SAGA_STORE = "the sagas";
@@ -81,12 +82,34 @@ class ProjectionQueries {
   }
 
   private <V> Optional<V> byTask(String store, String taskId, boolean forwarded, String peerPath, Class<V> type) {
+    return byKey("task '" + taskId + "'", store, taskId, forwarded, peerPath, type);
+  }
+
+  /**
+   * What the call ledger counted for agent instance {@code agentId}: its decisions' partition holds it. Empty if it
+   * recorded no model call. {@code forwarded} as in {@link #saga}.
+   */
+  Optional<AgentLedger> agentLedger(String agentId, boolean forwarded) {
+    return byKey("the ledger of agent '" + agentId + "'", ProjectionTopology.LEDGER_AGENTS, agentId, forwarded,
+        "/peers/ledger/agents/", AgentLedger.class);
+  }
+
+  /**
+   * What the call ledger counted for {@code tenant}: the partition of its key in the tenants' repartition holds it.
+   * Empty if no step of its sagas settled. {@code forwarded} as in {@link #saga}.
+   */
+  Optional<TenantLedger> tenantLedger(String tenant, boolean forwarded) {
+    return byKey("the ledger of tenant '" + tenant + "'", ProjectionTopology.LEDGER_TENANTS, tenant, forwarded,
+        "/peers/ledger/tenants/", TenantLedger.class);
+  }
+
+  /** One value of a store keyed (and partitioned) by a string: from this instance's partition or its holder's. */
+  private <V> Optional<V> byKey(String what, String store, String key, boolean forwarded, String peerPath,
+                                Class<V> type) {
     HostInfo self = runtime.requireSelf();
-    QueryRoute route = QueryRoute.of("task '" + taskId + "'", runtime.keyMetadata(store, taskId, KEYS), self,
-        forwarded);
-    return route.answer(partition -> Optional.ofNullable(this.<String, V, V>read(store, partition, s -> s.get(taskId))),
-        forward -> value(peers.get(self, forward.owner(), peerPath + PeerHttp.pathSegment(taskId)),
-            Argument.of(type)));
+    QueryRoute route = QueryRoute.of(what, runtime.keyMetadata(store, key, KEYS), self, forwarded);
+    return route.answer(partition -> Optional.ofNullable(this.<String, V, V>read(store, partition, s -> s.get(key))),
+        forward -> value(peers.get(self, forward.owner(), peerPath + PeerHttp.pathSegment(key)), Argument.of(type)));
   }
 
   /** A peer's answer to {@code GET /peers/...}: 200 the value, 404 none, otherwise {@link PeerHttp.Answer#failure}. */

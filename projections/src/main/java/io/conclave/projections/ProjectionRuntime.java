@@ -116,7 +116,8 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
         patient(serdes.decision(), stopping), patient(serdes.leaderElected(), stopping),
         new JsonSerde<>(json, TaskView.class), new JsonSerde<>(json, SagaState.class),
         new JsonSerde<>(json, DecisionView.class), new JsonSerde<>(json, LeaderView.class),
-        patient(serdes.knowledgeDelta(), stopping), patient(serdes.deadLetter(), stopping));
+        patient(serdes.knowledgeDelta(), stopping), patient(serdes.deadLetter(), stopping),
+        new JsonSerde<>(json, AgentLedger.class), new JsonSerde<>(json, TenantLedger.class));
     this.settings = settings;
     this.address = address;
     this.topology = () -> ProjectionTopology.build(conclave.topics(), topologySerdes, knowledge.historyRetention(),

@@ -18,8 +18,10 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -32,6 +34,10 @@ import org.apache.kafka.streams.state.Stores;
  *       (conclave.saga-events), until the saga retention has passed since it ended ({@link SagaFold});</li>
  *   <li>{@value #DECISIONS}: (agentId, sequence) -> decision, in sequence order per agent (conclave.decisions);</li>
  *   <li>{@value #LEADERS}: shard -> its latest announced leader (conclave.leadership);</li>
+ *   <li>{@value #LEDGER_AGENTS}: agentId -> what its model calls spent, the {@link AgentLedger} summed from its
+ *       {@code LLM_CALL} decisions (conclave.decisions, no repartition);</li>
+ *   <li>{@value #LEDGER_TENANTS}: tenant -> what its sagas' settled steps spent, the {@link TenantLedger} summed from
+ *       the saga fold's increments (repartitioned by tenant through {@value #LEDGER_TENANT_STEPS});</li>
  *   <li>{@value KnowledgeTopology#STORE} and {@value KnowledgeTopology#HISTORY}: knowledge key -> the merge of its
  *       CRDT deltas, now and as of any time within the history retention (conclave.knowledge; see
  *       {@link KnowledgeTopology}).</li>
@@ -46,6 +52,10 @@ public final class ProjectionTopology {
   public static final String SUBMISSION_RETIREMENTS = "task-submission-retirements";
   /** When each ended saga retires: {@link Retirements}. */
   public static final String SAGA_RETIREMENTS = "task-saga-retirements";
+  public static final String LEDGER_AGENTS = "ledger-agents";
+  public static final String LEDGER_TENANTS = "ledger-tenants";
+  /** The repartition of the settled steps' spending by tenant (topic {@code <applicationId>-<this>-repartition}). */
+  public static final String LEDGER_TENANT_STEPS = "ledger-tenant-steps";
 
   private ProjectionTopology() {}
 
@@ -54,7 +64,8 @@ public final class ProjectionTopology {
                         Serde<Decision> decisions, Serde<LeaderElected> leaders, Serde<TaskView> taskViews,
                         Serde<SagaState> sagaStates, Serde<DecisionView> decisionViews,
                         Serde<LeaderView> leaderViews, Serde<KnowledgeDelta> knowledgeDeltas,
-                        Serde<DeadLetter> deadLetters) {}
+                        Serde<DeadLetter> deadLetters, Serde<AgentLedger> agentLedgers,
+                        Serde<TenantLedger> tenantLedgers) {}
 
   /** The Kafka Streams application id (and consumer group) of the projections, unless configured otherwise. */
   public static String applicationId(TopicNames topics) {
@@ -100,12 +111,23 @@ public final class ProjectionTopology {
         serdes.sagaStates()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_RETIREMENTS),
         Serdes.String(), Serdes.String()));
-    sagaEvents.process(() -> new SagaFold(retention), SAGAS, SAGA_RETIREMENTS);
+    // the call ledger's tenant totals: derived from the saga events, not written by the workers with every step.
+    // Tenants are few and each saga's events sit on its own shard, so the increments are repartitioned by tenant.
+    sagaEvents.process(() -> new SagaFold(retention), SAGAS, SAGA_RETIREMENTS)
+        .repartition(Repartitioned.<String, TenantLedger>as(LEDGER_TENANT_STEPS)
+            .withKeySerde(Serdes.String()).withValueSerde(serdes.tenantLedgers()))
+        .groupByKey(Grouped.with(Serdes.String(), serdes.tenantLedgers()))
+        .reduce(TenantLedger::plus, Materialized.<String, TenantLedger, KeyValueStore<Bytes, byte[]>>as(LEDGER_TENANTS)
+            .withKeySerde(Serdes.String()).withValueSerde(serdes.tenantLedgers()));
 
-    builder.stream(topics.decisions(), Consumed.with(serdes.decisionKeys(), serdes.decisions()))
-        .mapValues(d -> d == null ? null : DecisionView.of(d))
+    KStream<DecisionKey, Decision> decisions =
+        builder.stream(topics.decisions(), Consumed.with(serdes.decisionKeys(), serdes.decisions()));
+    decisions.mapValues(d -> d == null ? null : DecisionView.of(d))
         .toTable(Materialized.<DecisionKey, DecisionView, KeyValueStore<Bytes, byte[]>>as(DECISIONS)
             .withKeySerde(new DecisionKeyOrder()).withValueSerde(serdes.decisionViews()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEDGER_AGENTS),
+        Serdes.String(), serdes.agentLedgers()));
+    decisions.process(AgentLedgerFold::new, LEDGER_AGENTS);
 
     builder.stream(topics.leadership(), Consumed.with(Serdes.String(), serdes.leaders()))
         .mapValues(e -> e == null ? null : LeaderView.of(e))

@@ -12,13 +12,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Folds each saga event into its task's {@link SagaState} ({@link SagaState#apply}) in the
- * {@value ProjectionTopology#SAGAS} store, and removes a saga the saga retention after it ended, as the shard leaders
- * retire it ({@code conclave.saga.retention-ms}): the store holds the running sagas and one retention's worth of
- * ended ones. When a saga ends, it is indexed by its end in {@value ProjectionTopology#SAGA_RETIREMENTS}; a sweep on
- * the wall clock removes the ones due.
+ * {@value ProjectionTopology#SAGAS} store, and forwards what the steps that first settled with the event spent, keyed
+ * by the saga's tenant ({@link TenantLedger#settled}), for the tenants' call ledger. It removes a saga the saga
+ * retention after it ended, as the shard leaders retire it ({@code conclave.saga.retention-ms}): the store holds the
+ * running sagas and one retention's worth of ended ones. When a saga ends, it is indexed by its end in
+ * {@value ProjectionTopology#SAGA_RETIREMENTS}; a sweep on the wall clock removes the ones due.
  */
-final class SagaFold implements Processor<String, SagaEvent, Void, Void> {
+final class SagaFold implements Processor<String, SagaEvent, String, TenantLedger> {
   private final Duration retention;
+  private ProcessorContext<String, TenantLedger> context;
   private KeyValueStore<String, SagaState> states;
   private KeyValueStore<String, String> retirements;
 
@@ -27,7 +29,8 @@ final class SagaFold implements Processor<String, SagaEvent, Void, Void> {
   }
 
   @Override
-  public void init(ProcessorContext<Void, Void> context) {
+  public void init(ProcessorContext<String, TenantLedger> context) {
+    this.context = context;
     states = context.getStateStore(ProjectionTopology.SAGAS);
     retirements = context.getStateStore(ProjectionTopology.SAGA_RETIREMENTS);
     context.schedule(Retirements.sweepEvery(retention), PunctuationType.WALL_CLOCK_TIME,
@@ -59,6 +62,8 @@ final class SagaFold implements Processor<String, SagaEvent, Void, Void> {
       retirements.put(Retirements.key(after.endedAt() != null ? after.endedAt() : event.at(), event.taskId()),
           event.taskId());
     }
+    TenantLedger.settled(before, after)
+        .ifPresent(spent -> context.forward(record.withKey(spent.tenant()).withValue(spent)));
   }
 
   /** {@code state} with {@code event} folded in; a null state is a saga of which nothing is known yet. */

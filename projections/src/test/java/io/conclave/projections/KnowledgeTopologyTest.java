@@ -62,7 +62,8 @@ class KnowledgeTopologyTest {
       var serdes = new ProjectionTopology.TopologySerdes(new ByReference<>(), new ByReference<>(), new ByReference<>(),
           new ByReference<>(), new ByReference<>(), new JsonSerde<>(json, TaskView.class),
           new JsonSerde<>(json, io.conclave.core.SagaState.class), new JsonSerde<>(json, DecisionView.class),
-          new JsonSerde<>(json, LeaderView.class), deltas, deadLetters);
+          new JsonSerde<>(json, LeaderView.class), deltas, deadLetters, new JsonSerde<>(json, AgentLedger.class),
+          new JsonSerde<>(json, TenantLedger.class));
       Properties props = new Properties();
       props.put(StreamsConfig.APPLICATION_ID_CONFIG, ProjectionTopology.applicationId(TOPICS));
       props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

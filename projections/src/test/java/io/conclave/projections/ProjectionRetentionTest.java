@@ -8,16 +8,12 @@ import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.SagaRetention;
 import io.conclave.kafka.TopicNames;
-import io.micronaut.serde.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,19 +28,10 @@ class ProjectionRetentionTest {
 
   @Test
   void anEndedSagaAndOldSubmissionsRetireAfterTheRetentionAndARunningSagaStays(@TempDir Path stateDir) {
-    var json = ObjectMapper.getDefault();
-    var serdes = new ProjectionTopology.TopologySerdes(new ByReference<>(), new ByReference<>(), new ByReference<>(),
-        new ByReference<>(), new ByReference<>(), new JsonSerde<>(json, TaskView.class),
-        new JsonSerde<>(json, SagaState.class), new JsonSerde<>(json, DecisionView.class),
-        new JsonSerde<>(json, LeaderView.class), new ByReference<>(), new ByReference<>());
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, ProjectionTopology.applicationId(TOPICS));
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    var serdes = TestTopologies.serdes();
     Instant t0 = SagaHistories.T0;
 
-    try (var driver = new TopologyTestDriver(ProjectionTopology.build(TOPICS, serdes,
-        KnowledgeTopology.DEFAULT_HISTORY_RETENTION, new SagaRetention(RETENTION)), props, t0)) {
+    try (var driver = TestTopologies.driver(TOPICS, serdes, stateDir, new SagaRetention(RETENTION), t0)) {
       TestInputTopic<String, SagaEvent> events = driver.createInputTopic(TOPICS.sagaEvents(),
           Serdes.String().serializer(), serdes.sagaEvents().serializer());
       TestInputTopic<String, TaskSubmission> tasks = driver.createInputTopic(TOPICS.tasks(),

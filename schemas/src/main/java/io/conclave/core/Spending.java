@@ -22,7 +22,7 @@ import java.util.OptionalLong;
 public record Spending(String tenant, OptionalLong budget, Map<Integer, Long> tokens, Map<Integer, Long> costMicros) {
   /** The tenant of a task that names none. */
   public static final String DEFAULT_TENANT = "default";
-  /** The longest tenant id: it is part of knowledge keys ({@code ledger.tenant.<tenant>.tokens}). */
+  /** The longest tenant id: it keys the projections' tenant ledger and appears in its URL. */
   public static final int MAX_TENANT_LENGTH = 64;
 
   public Spending {

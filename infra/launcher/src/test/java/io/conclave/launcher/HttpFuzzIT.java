@@ -144,7 +144,7 @@ class HttpFuzzIT {
   private static String path(Random random) {
     String id = encode(pick(random, NASTY));
     String value = encode(pick(random, NASTY));
-    return switch (random.nextInt(10)) {
+    return switch (random.nextInt(11)) {
       case 0 -> "/tasks/" + id;
       case 1 -> "/sagas/" + id;
       case 2 -> "/sagas?status=" + value;
@@ -154,6 +154,7 @@ class HttpFuzzIT {
       case 6 -> "/knowledge?prefix=" + value + "&limit=" + encode(pick(random, NASTY));
       case 7 -> "/dead-letters?max=" + value + "&fromOffset=" + encode(pick(random, NASTY));
       case 8 -> "/admin/topics/" + id + "/records?max=" + value;
+      case 9 -> "/ledger/" + (random.nextBoolean() ? "agents/" : "tenants/") + id;
       default -> "/breakers?state=" + value;
     };
   }

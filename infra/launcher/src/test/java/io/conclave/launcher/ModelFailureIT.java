@@ -21,6 +21,7 @@ import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import io.conclave.testkit.FakeModelServer;
 import io.conclave.testkit.FakeModelServer.Reply;
+import io.conclave.worker.ModelCall;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -40,7 +42,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * answers, the third step's model answers 500 until the model's pipeline gives up; the step fails once (the step is
  * not retried on top of the model's retries) and the saga compensates, latest first (the failed step too, which
  * may have half-happened). The third step's agent type's circuit breaker opens, the other types' stay closed (a
- * pipeline per model and agent type), and the projections show them and the saga's ledger; sagas submitted while it
+ * pipeline per model and agent type), and the projections show them and the call ledger (the saga's, its tenant's
+ * and each write instance's, folded from the log); sagas submitted while it
  * is open wait and complete once it has half-opened by itself and lets calls through again. A worker that stops
  * leaves no breaker behind.
  */
@@ -160,16 +163,33 @@ class ModelFailureIT {
           .containsSubsequence("Started", "DispatchHeld", "DispatchReleased", "StepCompleted", "Completed");
 
       // the two answered calls are the saga's spending, carried by its step events: 5 + 2 tokens each, as the server
-      // reported them; the tenant's ledger counter has them too, and no knowledge key is kept per saga
+      // reported them; the tenant's ledger, folded from the saga events by the projections, has them too
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
         HttpResponse<String> r = http.get("/sagas/saga-m-1");
         return r.statusCode() == 200 && JSON.readTree(r.body()).path("tokensSpent").asLong() == 14;
       });
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        HttpResponse<String> r = http.get("/knowledge/ledger.tenant.default.tokens");
-        return r.statusCode() == 200 && JSON.readTree(r.body()).path("value").asLong() >= 14;
+        HttpResponse<String> r = http.get("/ledger/tenants/default");
+        return r.statusCode() == 200 && JSON.readTree(r.body()).path("tokens").asLong() >= 14;
       });
-      assertThat(http.get("/knowledge/ledger.saga.saga-m-1.tokens").statusCode()).isEqualTo(404);
+      // each write instance's ledger, folded from its log, has its calls (m-2, m-3 and m-4 asked write's model)
+      Map<String, List<ModelCall>> writeCalls = new TreeMap<>();
+      RecordedLogs.allDecisions(settings).stream()
+          .filter(d -> d.agentId().startsWith("write-") && d.kind().equals(ModelCall.KIND))
+          .forEach(d -> writeCalls.computeIfAbsent(d.agentId(), a -> new ArrayList<>()).add(ModelCall.of(d)));
+      assertThat(writeCalls.values().stream().mapToInt(List::size).sum()).isGreaterThanOrEqualTo(3);
+      writeCalls.forEach((agentId, calls) -> await().atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            HttpResponse<String> r = http.get("/ledger/agents/" + agentId);
+            assertThat(r.statusCode()).as(agentId).isEqualTo(200);
+            JsonNode ledger = JSON.readTree(r.body());
+            assertThat(ledger.path("calls").asLong()).as(agentId).isEqualTo(calls.size());
+            assertThat(ledger.path("tokens").asLong()).as(agentId)
+                .isEqualTo(calls.stream().mapToLong(c -> c.usage().total()).sum());
+          }));
+      // derived, not written: no step wrote ledger knowledge
+      assertThat(http.get("/knowledge/ledger.tenant.default.tokens").statusCode()).isEqualTo(404);
+      assertThat(http.get("/ledger/agents/write-99").statusCode()).isEqualTo(404);
 
       // a worker that stops cleanly tombstones its breakers: GET /breakers forgets them
       ChildProcess worker = workers.get(0);
