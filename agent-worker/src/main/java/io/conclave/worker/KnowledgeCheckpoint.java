@@ -1,7 +1,7 @@
 package io.conclave.worker;
 
 import io.conclave.core.KnowledgeState;
-import io.conclave.core.KnowledgeStateSerde;
+import io.conclave.schemas.KnowledgeStateSerde;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.KafkaAccess;
 import io.conclave.kafka.TopicNames;

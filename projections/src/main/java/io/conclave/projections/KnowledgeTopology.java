@@ -3,7 +3,7 @@ package io.conclave.projections;
 import io.conclave.core.DeadLetter;
 import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.KnowledgeState;
-import io.conclave.core.KnowledgeStateSerde;
+import io.conclave.schemas.KnowledgeStateSerde;
 import io.conclave.kafka.TopicNames;
 import java.time.Duration;
 import java.util.Objects;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.KnowledgeState;
-import io.conclave.core.KnowledgeStateSerde;
+import io.conclave.schemas.KnowledgeStateSerde;
 import io.conclave.crdt.GCounter;
 import io.conclave.crdt.KnowledgeType;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * The merged knowledge of one key, as the projections' {@code knowledge} store keeps it (and each version of their
  * {@code knowledge-history} store), and so as their changelog of it holds it, which the workers' knowledge feeds start
- * from ({@link KnowledgeStateSerde}): the join of the deltas merged so far, when the newest of them was made,
+ * from ({@link io.conclave.schemas.KnowledgeStateSerde}): the join of the deltas merged so far, when the newest of them was made,
  * and how many were merged.
  *
  * <p>{@link #crdt} and {@link #updatedAt} depend only on the set of deltas merged, not on their order or on how often

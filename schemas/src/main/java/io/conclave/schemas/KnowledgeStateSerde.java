@@ -1,4 +1,4 @@
-package io.conclave.core;
+package io.conclave.schemas;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.conclave.core.KnowledgeState;
 import io.conclave.crdt.CrdtJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
