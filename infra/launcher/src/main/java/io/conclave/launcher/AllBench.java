@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code conclave bench all}: every scenario in one run (the event log, sagas, leader failover, the knowledge merge,
- * the model pipeline, horizontal scale and memory), each starting its own embedded broker and registry (one shared by
+ * the model pipeline, horizontal scale and memory, the whole dev stack), each starting its own embedded broker and registry (one shared by
  * all with {@code --quick}) and measuring raw Kafka beside Conclave, then one table of every figure with its ratio and target, and the results as JSON in
  * {@code bench/results/} (with the commit and the machine) so that runs can be compared, beside a PNG chart of the
  * saga latency percentiles and the scaling.

@@ -190,9 +190,9 @@ final class SystemBench extends StackBenchmark {
           int before = relayed.disturbances();
           openLoop = load.openLoop(open, openRate);
           openDisturbances = relayed.disturbances() - before;
-          out.printf("open loop at %.1f sagas/s (half the best window): %d sagas, p50 %.0f ms, p99 %.0f ms, %s%n",
-              openRate, openLoop.sagas(), Medians.percentile(openLoop.latencies(), 0.5),
-              Medians.percentile(openLoop.latencies(), 0.99), openLoop.statuses());
+          out.printf("open loop at %.1f sagas/s (half the best window): %d sagas, p50 %.0f ms, p99 %.0f ms, %s, "
+              + "%.1f polls per saga%n", openRate, openLoop.sagas(), Medians.percentile(openLoop.latencies(), 0.5),
+              Medians.percentile(openLoop.latencies(), 0.99), openLoop.statuses(), openLoop.pollsPerSaga());
         }
         after = takeOvers(takeOvers, trialCount, "after the soak");
       }
@@ -276,23 +276,25 @@ final class SystemBench extends StackBenchmark {
 
   private static String describe(Window w) {
     return String.format("%.1f sagas/s, p50 %.0f ms, p99 %.0f ms, cores %.0f%% busy, %.1f records and %,.0f bytes per "
-        + "saga, worker RSS %s MB, %d disturbance(s)", w.load().perSecond(), w.p50(), w.p99(), w.cpuBusy(),
-        w.recordsPerSaga(), w.bytesPerSaga(), list(w.workerRss().values(), "%.0f"), w.disturbances().size());
+        + "saga, worker RSS %s MB, %d disturbance(s), %.1f polls per saga", w.load().perSecond(), w.p50(), w.p99(),
+        w.cpuBusy(), w.recordsPerSaga(), w.bytesPerSaga(), list(w.workerRss().values(), "%.0f"),
+        w.disturbances().size(), w.load().pollsPerSaga());
   }
 
   private void printWindows(List<Window> soak) {
     out.println();
-    out.printf("%-7s %7s %9s %9s %9s %7s %9s %11s %12s %10s%n", "window", "sagas", "sagas/s", "p50 ms", "p99 ms",
-        "cores", "records", "bytes", "worker RSS", "disturb.");
+    out.printf("%-7s %7s %9s %9s %9s %7s %9s %11s %12s %10s %7s%n", "window", "sagas", "sagas/s", "p50 ms", "p99 ms",
+        "cores", "records", "bytes", "worker RSS", "disturb.", "polls");
     for (int i = 0; i < soak.size(); i++) {
       Window w = soak.get(i);
-      out.printf("%-7d %7d %9.1f %9.0f %9.0f %6.0f%% %9.1f %11s %12s %10d%n", i + 1, w.load().sagas(),
+      out.printf("%-7d %7d %9.1f %9.0f %9.0f %6.0f%% %9.1f %11s %12s %10d %7.1f%n", i + 1, w.load().sagas(),
           w.load().perSecond(), w.p50(), w.p99(), w.cpuBusy(), w.recordsPerSaga(),
-          String.format("%,.0f", w.bytesPerSaga()), list(w.workerRss().values(), "%.0f"), w.disturbances().size());
+          String.format("%,.0f", w.bytesPerSaga()), list(w.workerRss().values(), "%.0f"), w.disturbances().size(),
+          w.load().pollsPerSaga());
     }
     out.println("latency: submission until GET /tasks/{id} shows the saga ended; records and bytes: per saga, every "
         + "topic of the stack (records = end offsets, transaction markers included; bytes = growth of the replicas' "
-        + "logs); worker RSS in MB at the window's end");
+        + "logs); worker RSS in MB at the window's end; polls: GET /tasks/{id} per saga");
     Map<String, List<Double>> cpu = new TreeMap<>();
     soak.forEach(w -> w.cpuMsPerSaga().forEach((k, v) -> cpu.computeIfAbsent(k, x -> new ArrayList<>()).add(v)));
     out.println("CPU ms per saga, per window: " + String.join("; ", cpu.entrySet().stream()
@@ -336,7 +338,7 @@ final class SystemBench extends StackBenchmark {
     Window first = soak.get(0);
     Window last = soak.get(soak.size() - 1);
     List<Double> rates = perWindow(soak, w -> w.load().perSecond());
-    figures.add(BenchFigure.compared(SCENARIO, "throughput per window vs raw 3-hop chain", "sagas/s", rates, raw,
+    figures.add(BenchFigure.compared(SCENARIO, BenchChart.SYSTEM_WINDOWS, "sagas/s", rates, raw,
         Optional.of(BenchFigure.Target.ratioAtLeast(0.1))));
     figures.add(alone("throughput, last window / first", "x", List.of(last.load().perSecond()
         / first.load().perSecond()), BenchFigure.Target.atLeast(0.9, "x")));
@@ -347,6 +349,8 @@ final class SystemBench extends StackBenchmark {
     figures.add(alone(String.format("open loop at half the best rate, latency p99"), "ms",
         List.of(Medians.percentile(openLoop.latencies(), 0.99)), BenchFigure.Target.atMost(250, "ms")));
     figures.add(alone("open loop rate (half the best window)", "sagas/s", List.of(openRate), null));
+    figures.add(alone("GET /tasks/{id} per saga, per window", "requests",
+        perWindow(soak, w -> w.load().pollsPerSaga()), null));
     figures.add(alone("machine CPU busy, per window", "%", perWindow(soak, Window::cpuBusy), null));
     new TreeSet<>(first.cpuMsPerSaga().keySet()).forEach(kind -> figures.add(alone("CPU per saga, " + kind
         + ", per window", "ms", perWindow(soak, w -> w.cpuMsPerSaga().getOrDefault(kind, Double.NaN)), null)));

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,8 +21,11 @@ import java.util.concurrent.locks.LockSupport;
  * A client of the HTTP API as a user's would be: it submits tasks ({@code POST /tasks} with a token) and sees each one
  * end by asking for it ({@code GET /tasks/{id}}) until its saga has ended (COMPLETED, COMPENSATED or FAILED), over one
  * keep-alive connection. The ids in flight are asked round-robin, oldest first, one request at a time: the fewer in
- * flight, the sooner each is asked again, so a latency is late by at most one round of requests. A 429 or 503 to a
- * submission is counted and the submission sent again after its {@code Retry-After}.
+ * flight, the sooner each is asked again, so a latency is late by at most one round of requests. An id younger than
+ * most of the shortest recent latency is not asked for yet: under a saturating load every saga takes seconds, and
+ * asking for each of them many times before it can have ended would cost the projections (and this JVM) the CPU the
+ * sagas need. A 429 or 503 to a submission is counted and the submission sent again after its
+ * {@code Retry-After}.
  *
  * <p>One thread: not thread-safe.
  */
@@ -29,6 +33,10 @@ final class TaskLoad {
   private static final Set<String> ENDED = Set.of("COMPLETED", "COMPENSATED", "FAILED");
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** How many recent latencies the shortest is taken over. */
+  private static final int RECENT = 32;
+  /** The share of the shortest recent latency an id must have been in flight before it is asked for. */
+  private static final double NOT_BEFORE = 0.8;
 
   /**
    * What a stretch of the load saw.
@@ -50,6 +58,10 @@ final class TaskLoad {
     double perSecond() {
       return sagas / seconds;
     }
+
+    double pollsPerSaga() {
+      return (double) polls / sagas;
+    }
   }
 
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -60,6 +72,8 @@ final class TaskLoad {
   private final long pauseNanos;
   /** The ids in flight, oldest first, with the nanoTime their latency counts from. */
   private final Map<String, Long> inFlight = new LinkedHashMap<>();
+  /** The latest latencies, ns, newest last. */
+  private final ArrayDeque<Long> recent = new ArrayDeque<>();
   private int submitted;
   private int refused;
   private int polls;
@@ -136,7 +150,15 @@ final class TaskLoad {
 
   /** Asks for each saga in flight once, oldest first; {@code between} runs after each request. */
   private void pollRound(Tally tally, Submitter between) throws IOException, InterruptedException {
-    List<String> round = new ArrayList<>(inFlight.keySet());
+    long notBefore = (long) (NOT_BEFORE * recent.stream().mapToLong(Long::longValue).min().orElse(0));
+    List<String> round = new ArrayList<>();
+    long now = System.nanoTime();
+    for (Map.Entry<String, Long> e : inFlight.entrySet()) {
+      if (now - e.getValue() < notBefore) {
+        break; // oldest first: the rest are younger still
+      }
+      round.add(e.getKey());
+    }
     for (String id : round) {
       HttpResponse<String> answer = client.send(request("/tasks/" + id).GET().build(),
           HttpResponse.BodyHandlers.ofString());
@@ -145,7 +167,12 @@ final class TaskLoad {
       if (answer.statusCode() == 200) {
         String status = JSON.readTree(answer.body()).path("status").asText();
         if (ENDED.contains(status)) {
-          tally.ended(status, System.nanoTime() - inFlight.remove(id));
+          long latency = System.nanoTime() - inFlight.remove(id);
+          tally.ended(status, latency);
+          recent.addLast(latency);
+          if (recent.size() > RECENT) {
+            recent.removeFirst();
+          }
         }
       } else if (answer.statusCode() != 404 && answer.statusCode() != 503) {
         throw new IllegalStateException("GET /tasks/" + id + " answered " + answer.statusCode() + ": "
