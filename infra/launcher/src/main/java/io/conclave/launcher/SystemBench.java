@@ -46,8 +46,8 @@ final class SystemBench extends StackBenchmark {
   /** What the children print goes to a file: the launcher relays every line as dev does, but not onto our output. */
   private static final String CHILDREN_LOG = "children.log";
 
-  @Option(names = "--quick", description = "a small run: 600 sagas in 3 windows, 200 in the open loop, one take-over "
-      + "of each kind, a raw burst of 500")
+  @Option(names = "--quick", description = "a small run: 600 sagas in 3 windows after 100, 200 in the open loop, one "
+      + "take-over of each kind, a raw burst of 500")
   boolean quick;
 
   @Option(names = "--sagas", description = "sagas of the closed-loop soak, over all windows (default: 30000; --quick: "
@@ -56,6 +56,11 @@ final class SystemBench extends StackBenchmark {
 
   @Option(names = "--windows", description = "windows the soak is measured in (default: 10; --quick: 3)")
   Integer windows;
+
+  @Option(names = "--warm-up", description = "sagas run through the closed loop before the first window, not "
+      + "measured: the JIT compiles the hot paths of each process, so that the first window is not a cold one (default: "
+      + "1000; --quick: 100)")
+  Integer warmUp;
 
   @Option(names = "--in-flight", defaultValue = "64", description = "sagas in flight in the closed loop "
       + "(default: ${DEFAULT-VALUE})")
@@ -125,12 +130,13 @@ final class SystemBench extends StackBenchmark {
   public Integer call() throws Exception {
     int total = orDefault(sagas, 30_000, 600);
     int windowCount = orDefault(windows, 10, 3);
+    int warm = orDefault(warmUp, 1000, 100);
     int open = orDefault(openLoopSagas, 3000, 200);
     int trialCount = orDefault(trials, 3, 1);
     int burst = orDefault(rawBurst, 2000, 500);
     int rawReps = orDefault(rawRepetitions, 3, 1);
     if (total < windowCount || windowCount < 1 || inFlight < 1 || open < 1 || trialCount < 1 || burst < 1
-        || rawReps < 1 || pollPauseMs < 0) {
+        || rawReps < 1 || pollPauseMs < 0 || warm < 0) {
       throw new IllegalArgumentException("--sagas must be at least --windows, every count at least 1");
     }
     Instant started = clock.instant();
@@ -145,9 +151,9 @@ final class SystemBench extends StackBenchmark {
         shared.map(ConclaveStack::registryUrl), token);
     out.printf("system: the stack of conclave dev (2 coordinators, 2 workers with the offline agents, projections, "
         + "each a JVM; %s broker and registry), loaded over HTTP: a closed loop of %d sagas in flight, %,d sagas in "
-        + "%d windows; then %,d sagas in an open loop at half the best window's rate; take-overs (%d of each kind) "
+        + "%d windows after %,d to warm up; then %,d sagas in an open loop at half the best window's rate; take-overs (%d of each kind) "
         + "on the empty stack and after the soak; raw Kafka's %d-hop chain on the same broker (bursts of %,d)%n",
-        shared.isPresent() ? "a shared" : "its own embedded", inFlight, total, windowCount, open, trialCount,
+        shared.isPresent() ? "a shared" : "its own embedded", inFlight, total, windowCount, warm, open, trialCount,
         RAW_HOPS, burst);
     Path log = runDir.resolve(CHILDREN_LOG);
     out.println("children's output: " + log);
@@ -173,6 +179,11 @@ final class SystemBench extends StackBenchmark {
 
         TaskLoad load = new TaskLoad(stack.http(), token, "system-" + started.toEpochMilli(),
             Duration.ofMillis(pollPauseMs));
+        if (warm > 0) {
+          progress().step("warm-up: " + warm + " sagas, not measured");
+          TaskLoad.Stretch warmed = load.closedLoop(warm, inFlight);
+          out.printf("warm-up: %d sagas at %.1f sagas/s%n", warmed.sagas(), warmed.perSecond());
+        }
         try (Admin admin = Admin.create(ClientConfigs.admin(stack.settings().kafka()))) {
           String prefix = stack.settings().topics().prefix();
           String rawTopics = prefix + ".raw-";
@@ -299,6 +310,9 @@ final class SystemBench extends StackBenchmark {
     soak.forEach(w -> w.cpuMsPerSaga().forEach((k, v) -> cpu.computeIfAbsent(k, x -> new ArrayList<>()).add(v)));
     out.println("CPU ms per saga, per window: " + String.join("; ", cpu.entrySet().stream()
         .map(e -> e.getKey() + " " + list(e.getValue(), "%.1f")).toList()));
+    Map<String, Integer> statuses = new TreeMap<>();
+    soak.forEach(w -> w.load().statuses().forEach((k, v) -> statuses.merge(k, v, Integer::sum)));
+    out.println("sagas of the soak by how they ended: " + statuses);
     soak.stream().filter(w -> !w.disturbances().isEmpty()).limit(1).forEach(w -> out.println(
         "first disturbance lines of a window: " + String.join(" | ", w.disturbances().stream().limit(5).toList())));
   }

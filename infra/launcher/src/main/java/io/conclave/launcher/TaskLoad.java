@@ -2,6 +2,7 @@ package io.conclave.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,25 +10,33 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A client of the HTTP API as a user's would be: it submits tasks ({@code POST /tasks} with a token) and sees each one
- * end by asking for it ({@code GET /tasks/{id}}) until its saga has ended (COMPLETED, COMPENSATED or FAILED), over one
- * keep-alive connection. The ids in flight are asked round-robin, oldest first, one request at a time: the fewer in
- * flight, the sooner each is asked again, so a latency is late by at most one round of requests. An id younger than
- * most of the shortest recent latency is not asked for yet: under a saturating load every saga takes seconds, and
- * asking for each of them many times before it can have ended would cost the projections (and this JVM) the CPU the
- * sagas need. A 429 or 503 to a submission is counted and the submission sent again after its
- * {@code Retry-After}.
+ * end by asking for it ({@code GET /tasks/{id}}) until its saga has ended (COMPLETED, COMPENSATED or FAILED), over
+ * keep-alive connections.
+ * <ul>
+ *   <li>Submissions are sent asynchronously, so that a slow answer to one delays neither the next nor the polling. A
+ *   429 or 503 is counted and the submission sent again after its {@code Retry-After}.</li>
+ *   <li>The ids in flight are asked for round-robin, oldest first, one request at a time: the fewer in flight, the
+ *   sooner each is asked again, so a latency is late by at most one round of requests. An id younger than most of the
+ *   shortest recent latency is not asked for yet: under a saturating load every saga takes seconds, and asking for
+ *   each many times before it can have ended would cost the projections (and this JVM) the CPU the sagas need.</li>
+ * </ul>
  *
- * <p>One thread: not thread-safe.
+ * <p>Driven by one thread (the submissions' answers come on the HTTP client's): not thread-safe.
  */
 final class TaskLoad {
   private static final Set<String> ENDED = Set.of("COMPLETED", "COMPENSATED", "FAILED");
@@ -64,26 +73,33 @@ final class TaskLoad {
     }
   }
 
+  /** A submission the API accepted: its latency counts from {@code countsFrom} (nanoTime). */
+  private record Accepted(String id, long countsFrom) {}
+
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final String token;
   private final String run;
   private final long pauseNanos;
-  /** The ids in flight, oldest first, with the nanoTime their latency counts from. */
+  /** The ids in flight, in the order they were accepted, with the nanoTime their latency counts from. */
   private final Map<String, Long> inFlight = new LinkedHashMap<>();
+  /** Accepted on the client's threads, not yet in {@link #inFlight}. */
+  private final Queue<Accepted> accepted = new ConcurrentLinkedQueue<>();
+  /** Submissions sent and not answered 202 yet. */
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicInteger refused = new AtomicInteger();
+  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   /** The latest latencies, ns, newest last. */
   private final ArrayDeque<Long> recent = new ArrayDeque<>();
   private int submitted;
-  private int refused;
   private int polls;
 
   /**
    * @param base  the HTTP API, e.g. {@code http://127.0.0.1:8080}
    * @param token a token that may submit tasks
    * @param run   what the task ids start with, so that runs on one stack do not reuse ids
-   * @param pause how long to wait after each {@code GET}: it bounds the requests a second, which cost the
-   *              projections the CPU the sagas need too
+   * @param pause how long to wait after each {@code GET}: it bounds the requests a second
    */
   TaskLoad(String base, String token, String run, Duration pause) {
     this.base = base;
@@ -98,15 +114,14 @@ final class TaskLoad {
    */
   Stretch closedLoop(int sagas, int inFlight) throws IOException, InterruptedException {
     Tally tally = new Tally();
-    while (tally.ended < sagas) {
-      while (this.inFlight.size() < inFlight) {
+    Runnable topUp = () -> {
+      while (this.inFlight.size() + accepted.size() + pending.get() < inFlight) {
         submit(System.nanoTime());
       }
-      pollRound(tally, () -> {
-        while (this.inFlight.size() < inFlight) {
-          submit(System.nanoTime());
-        }
-      });
+    };
+    while (tally.ended < sagas) {
+      topUp.run();
+      pollRound(tally, topUp);
     }
     return tally.stretch();
   }
@@ -120,15 +135,15 @@ final class TaskLoad {
     long period = (long) (1e9 / perSecond);
     long t0 = System.nanoTime();
     int[] next = {0};
-    Submitter due = () -> {
+    Runnable due = () -> {
       while (next[0] < sagas && System.nanoTime() - t0 >= next[0] * period) {
         submit(t0 + next[0]++ * period);
       }
     };
-    while (next[0] < sagas || !inFlight.isEmpty()) {
+    while (next[0] < sagas || !idle()) {
       due.run();
       pollRound(tally, due);
-      if (inFlight.isEmpty() && next[0] < sagas) {
+      if (idle() && next[0] < sagas) {
         LockSupport.parkNanos(Math.max(0, t0 + next[0] * period - System.nanoTime()));
       }
     }
@@ -138,27 +153,32 @@ final class TaskLoad {
   /** Waits for every saga in flight to end, without counting them. */
   void drain() throws IOException, InterruptedException {
     Tally ignored = new Tally();
-    while (!inFlight.isEmpty()) {
+    while (!idle()) {
       pollRound(ignored, () -> { });
     }
   }
 
-  /** What may submit between two requests of a round. */
-  private interface Submitter {
-    void run() throws IOException, InterruptedException;
+  private boolean idle() {
+    return inFlight.isEmpty() && accepted.isEmpty() && pending.get() == 0;
   }
 
-  /** Asks for each saga in flight once, oldest first; {@code between} runs after each request. */
-  private void pollRound(Tally tally, Submitter between) throws IOException, InterruptedException {
-    long notBefore = (long) (NOT_BEFORE * recent.stream().mapToLong(Long::longValue).min().orElse(0));
-    List<String> round = new ArrayList<>();
-    long now = System.nanoTime();
-    for (Map.Entry<String, Long> e : inFlight.entrySet()) {
-      if (now - e.getValue() < notBefore) {
-        break; // oldest first: the rest are younger still
-      }
-      round.add(e.getKey());
+  /** Asks for each saga in flight old enough once, oldest first; {@code between} runs after each request. */
+  private void pollRound(Tally tally, Runnable between) throws IOException, InterruptedException {
+    for (Accepted a = accepted.poll(); a != null; a = accepted.poll()) {
+      inFlight.put(a.id(), a.countsFrom());
     }
+    RuntimeException failed = failure.get();
+    if (failed != null) {
+      throw failed;
+    }
+    long notBefore = (long) (NOT_BEFORE * recent.stream().mapToLong(Long::longValue).min().orElse(0));
+    long now = System.nanoTime();
+    List<String> round = new ArrayList<>();
+    inFlight.forEach((id, from) -> {
+      if (now - from >= notBefore) {
+        round.add(id);
+      }
+    });
     for (String id : round) {
       HttpResponse<String> answer = client.send(request("/tasks/" + id).GET().build(),
           HttpResponse.BodyHandlers.ofString());
@@ -167,12 +187,7 @@ final class TaskLoad {
       if (answer.statusCode() == 200) {
         String status = JSON.readTree(answer.body()).path("status").asText();
         if (ENDED.contains(status)) {
-          long latency = System.nanoTime() - inFlight.remove(id);
-          tally.ended(status, latency);
-          recent.addLast(latency);
-          if (recent.size() > RECENT) {
-            recent.removeFirst();
-          }
+          ended(tally, status, System.nanoTime() - inFlight.remove(id));
         }
       } else if (answer.statusCode() != 404 && answer.statusCode() != 503) {
         throw new IllegalStateException("GET /tasks/" + id + " answered " + answer.statusCode() + ": "
@@ -181,34 +196,55 @@ final class TaskLoad {
       between.run();
       LockSupport.parkNanos(pauseNanos);
     }
-    Iterator<Long> oldest = inFlight.values().iterator();
-    if (oldest.hasNext() && System.nanoTime() - oldest.next() > TIMEOUT.toNanos()) {
-      throw new IllegalStateException("a saga did not end within " + TIMEOUT + " of its submission ("
-          + inFlight.size() + " in flight)");
-    }
+    inFlight.values().stream().findFirst().filter(from -> System.nanoTime() - from > TIMEOUT.toNanos())
+        .ifPresent(from -> {
+          throw new IllegalStateException("a saga did not end within " + TIMEOUT + " of its submission ("
+              + inFlight.size() + " in flight)");
+        });
     if (round.isEmpty()) {
-      Thread.sleep(1); // nothing in flight (an open loop between submissions): no busy loop
+      Thread.sleep(1); // nothing to ask for yet: no busy loop
     }
   }
 
-  private void submit(long countsFrom) throws IOException, InterruptedException {
-    String id = run + "-" + submitted;
-    String body = JSON.writeValueAsString(Map.of("taskId", id, "prompt", "system benchmark task " + submitted));
-    while (true) {
-      HttpResponse<String> answer = client.send(request("/tasks").header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-      if (answer.statusCode() == 202) {
-        break;
-      }
-      if (answer.statusCode() != 429 && answer.statusCode() != 503) {
-        throw new IllegalStateException("POST /tasks answered " + answer.statusCode() + ": " + answer.body());
-      }
-      refused++;
-      long seconds = answer.headers().firstValue("Retry-After").map(TaskLoad::seconds).orElse(1L);
-      Thread.sleep(Duration.ofSeconds(seconds).toMillis());
+  private void ended(Tally tally, String status, long latency) {
+    tally.ended(status, latency);
+    recent.addLast(latency);
+    if (recent.size() > RECENT) {
+      recent.removeFirst();
     }
-    inFlight.put(id, countsFrom);
-    submitted++;
+  }
+
+  /** Sends a submission; its answer comes on the client's threads. */
+  private void submit(long countsFrom) {
+    String id = run + "-" + submitted++;
+    String body;
+    try {
+      body = JSON.writeValueAsString(Map.of("taskId", id, "prompt", "system benchmark task " + id));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    pending.incrementAndGet();
+    send(id, body, countsFrom);
+  }
+
+  private void send(String id, String body, long countsFrom) {
+    client.sendAsync(request("/tasks").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+        .whenComplete((answer, error) -> {
+          if (error != null) {
+            failure.compareAndSet(null, new IllegalStateException("POST /tasks failed: " + error, error));
+          } else if (answer.statusCode() == 202) {
+            accepted.add(new Accepted(id, countsFrom));
+            pending.decrementAndGet();
+          } else if (answer.statusCode() == 429 || answer.statusCode() == 503) {
+            refused.incrementAndGet();
+            long seconds = answer.headers().firstValue("Retry-After").map(TaskLoad::seconds).orElse(1L);
+            CompletableFuture.delayedExecutor(seconds, TimeUnit.SECONDS).execute(() -> send(id, body, countsFrom));
+          } else {
+            failure.compareAndSet(null, new IllegalStateException("POST /tasks answered " + answer.statusCode()
+                + ": " + answer.body()));
+          }
+        });
   }
 
   private static long seconds(String retryAfter) {
@@ -227,7 +263,7 @@ final class TaskLoad {
   /** The sagas that ended in a stretch so far. */
   private final class Tally {
     private final long t0 = System.nanoTime();
-    private final int refusedBefore = refused;
+    private final int refusedBefore = refused.get();
     private final int pollsBefore = polls;
     private final List<Double> latencies = new ArrayList<>();
     private final Map<String, Integer> statuses = new TreeMap<>();
@@ -240,7 +276,7 @@ final class TaskLoad {
     }
 
     Stretch stretch() {
-      return new Stretch(ended, (System.nanoTime() - t0) / 1e9, latencies, statuses, refused - refusedBefore,
+      return new Stretch(ended, (System.nanoTime() - t0) / 1e9, latencies, statuses, refused.get() - refusedBefore,
           polls - pollsBefore);
     }
   }
