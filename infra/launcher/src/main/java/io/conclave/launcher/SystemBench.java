@@ -46,8 +46,8 @@ final class SystemBench extends StackBenchmark {
   /** What the children print goes to a file: the launcher relays every line as dev does, but not onto our output. */
   private static final String CHILDREN_LOG = "children.log";
 
-  @Option(names = "--quick", description = "a small run: 600 sagas in 3 windows after 100, 200 in the open loop, one "
-      + "take-over of each kind, a raw burst of 500")
+  @Option(names = "--quick", description = "a small run, to check the harness: 600 sagas in 3 windows without a "
+      + "warm-up, 100 in the open loop, one take-over of each kind, a raw burst of 500")
   boolean quick;
 
   @Option(names = "--sagas", description = "sagas of the closed-loop soak, over all windows (default: 30000; --quick: "
@@ -59,7 +59,7 @@ final class SystemBench extends StackBenchmark {
 
   @Option(names = "--warm-up", description = "sagas run through the closed loop before the first window, not "
       + "measured: the JIT compiles the hot paths of each process, so that the first window is not a cold one (default: "
-      + "1000; --quick: 100)")
+      + "1000; --quick: 0)")
   Integer warmUp;
 
   @Option(names = "--in-flight", defaultValue = "64", description = "sagas in flight in the closed loop "
@@ -67,7 +67,7 @@ final class SystemBench extends StackBenchmark {
   int inFlight;
 
   @Option(names = "--open-loop-sagas", description = "sagas submitted at half the best window's rate after the soak "
-      + "(default: 3000; --quick: 200)")
+      + "(default: 3000; --quick: 100)")
   Integer openLoopSagas;
 
   @Option(names = "--trials", description = "take-overs of each kind, before and after the soak (default: 3; "
@@ -130,8 +130,8 @@ final class SystemBench extends StackBenchmark {
   public Integer call() throws Exception {
     int total = orDefault(sagas, 30_000, 600);
     int windowCount = orDefault(windows, 10, 3);
-    int warm = orDefault(warmUp, 1000, 100);
-    int open = orDefault(openLoopSagas, 3000, 200);
+    int warm = orDefault(warmUp, 1000, 0);
+    int open = orDefault(openLoopSagas, 3000, 100);
     int trialCount = orDefault(trials, 3, 1);
     int burst = orDefault(rawBurst, 2000, 500);
     int rawReps = orDefault(rawRepetitions, 3, 1);
