@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code conclave bench all}: every scenario in one run (the event log, sagas, leader failover, the knowledge merge,
- * the model pipeline, horizontal scale and memory, the whole dev stack), each starting its own embedded broker and registry (one shared by
- * all with {@code --quick}) and measuring raw Kafka beside Conclave, then one table of every figure with its ratio and target, and the results as JSON in
+ * the model pipeline, horizontal scale and memory, the whole dev stack), each starting its own embedded broker and
+ * registry (one shared by all with {@code --quick}) and measuring raw Kafka beside Conclave, then one table of every
+ * figure with its ratio and target, and the results as JSON in
  * {@code bench/results/} (with the commit and the machine) so that runs can be compared, beside a PNG chart of the
  * saga latency percentiles and the scaling.
  */
@@ -74,6 +75,7 @@ final class AllBench implements Callable<Integer> {
     Instant started = Instant.now();
     List<BenchFigure> figures = new ArrayList<>();
     Map<String, Object> failures = new LinkedHashMap<>();
+    Map<String, Object> details = new LinkedHashMap<>();
     // a quick run's scenarios share one broker and registry, to save their start-up; a full run's each start their
     // own, so that none measures a broker still busy with the last one's topics (log cleaning, ...)
     Progress progress = quiet.progress("bench");
@@ -99,11 +101,15 @@ final class AllBench implements Callable<Integer> {
         }
         scenario.step(exit == 0 ? "done" : "failed, exit code " + exit);
         figures.addAll(bench.figures());
+        if (!bench.details().isEmpty()) {
+          details.put(s.name(), bench.details());
+        }
       }
     }
     out.printf("%n=== all scenarios%n");
     print(figures, out);
-    keep(new Run(started, quick, ""), figures, failures, Optional.ofNullable(results), Optional.ofNullable(json), out);
+    keep(new Run(started, quick, ""), figures, details, failures, Optional.ofNullable(results),
+        Optional.ofNullable(json), out);
     return failures.isEmpty() ? 0 : 1;
   }
 
@@ -115,12 +121,12 @@ final class AllBench implements Callable<Integer> {
   record Run(Instant started, boolean quick, String tag) {}
 
   /**
-   * Keeps a run's figures: as JSON in {@code bench/results/<time>-<commit><tag>[-quick].json} (or {@code dir}), also
+   * Keeps a run's figures, and the details of its scenarios by name: as JSON in {@code bench/results/<time>-<commit><tag>[-quick].json} (or {@code dir}), also
    * in {@code json} if given, and a PNG chart beside it; says where on {@code out}.
    */
-  static void keep(Run run, List<BenchFigure> figures, Map<String, Object> failures, Optional<Path> dir,
-                   Optional<Path> json, PrintStream out) throws IOException {
-    Map<String, Object> report = report(run, figures, failures);
+  static void keep(Run run, List<BenchFigure> figures, Map<String, Object> details, Map<String, Object> failures,
+                   Optional<Path> dir, Optional<Path> json, PrintStream out) throws IOException {
+    Map<String, Object> report = report(run, figures, details, failures);
     Path results = dir.orElse(repoRoot().resolve("bench").resolve("results"));
     Files.createDirectories(results);
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(run.started());
@@ -153,7 +159,8 @@ final class AllBench implements Callable<Integer> {
     return Math.abs(value) >= 100 ? String.format("%,.0f", value) : String.format("%.2f", value);
   }
 
-  private static Map<String, Object> report(Run run, List<BenchFigure> figures, Map<String, Object> failures) {
+  private static Map<String, Object> report(Run run, List<BenchFigure> figures, Map<String, Object> details,
+                                            Map<String, Object> failures) {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("startedAt", run.started().toString());
     report.put("endedAt", Instant.now().toString());
@@ -161,6 +168,7 @@ final class AllBench implements Callable<Integer> {
     report.put("commit", commit());
     report.put("machine", machine());
     report.put("figures", figures.stream().map(BenchFigure::asJson).toList());
+    report.put("details", details);
     report.put("failures", failures);
     return report;
   }

@@ -40,8 +40,7 @@ final class BenchChart {
     if (panels.isEmpty()) {
       return false;
     }
-    // at least two panels wide, so that the picture is wider than high however many the run has
-    BufferedImage image = new BufferedImage(Math.max(2, panels.size()) * WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+    BufferedImage image = new BufferedImage(panels.size() * WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, image.getWidth(), image.getHeight());
@@ -70,7 +69,7 @@ final class BenchChart {
 
   private static Optional<JFreeChart> system(List<BenchFigure> figures) {
     var measured = new XYSeries("Conclave (dev stack), sagas/s");
-    var raw = new XYSeries("raw 3-hop chain / 10");
+    var raw = new XYSeries("target: 0.1 x raw 3-hop chain");
     for (BenchFigure f : figures) {
       if (f.scenario().equals("system") && f.name().equals(SYSTEM_WINDOWS)) {
         List<Double> windows = f.conclave().repetitions();

@@ -99,7 +99,8 @@ final class DevCommand implements Callable<Integer> {
     for (ChildProcess c : stack.children()) {
       out.printf("  %-16s pid %d%n", c.name(), c.pid());
     }
-    out.println("  Try: bin/conclave task submit \"Why is the sky blue?\"   then   curl " + stack.http() + "/tasks/<id>");
+    out.println("  Try: bin/conclave task submit \"Why is the sky blue?\"   then   curl " + stack.http()
+        + "/tasks/<id>");
     out.println();
   }
 

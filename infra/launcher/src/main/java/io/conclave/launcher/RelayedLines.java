@@ -20,11 +20,11 @@ import java.util.regex.Pattern;
 final class RelayedLines extends PrintStream {
   /**
    * What a service logs when its work moves: fenced by a newer owner, a transaction aborted, a shard leadership lost
-   * or handed over, partitions newly owned (every rebalance that moves any). Outside a take-over, any of them is a
-   * disturbance.
+   * or handed over, partitions newly owned (every rebalance that moves any), a Kafka Streams task of the projections
+   * migrated or corrupted. Outside a take-over, any of them is a disturbance.
    */
   static final Pattern DISTURBANCE = Pattern.compile("fenced|ProducerFenced|InvalidProducerEpoch|lost the leadership"
-      + "|no longer leader|now owns partitions|aborted \\(");
+      + "|no longer leader|now owns partitions|aborted \\(|TaskMigrated|TaskCorrupted");
   private static final Pattern OWNS = Pattern.compile("^\\[([\\w-]+)] .*?([\\w-]+): now owns partitions");
 
   /**

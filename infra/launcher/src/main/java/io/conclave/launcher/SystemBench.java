@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,8 +59,8 @@ final class SystemBench extends StackBenchmark {
   Integer windows;
 
   @Option(names = "--warm-up", description = "sagas run through the closed loop before the first window, not "
-      + "measured: the JIT compiles the hot paths of each process, so that the first window is not a cold one (default: "
-      + "1000; --quick: 0)")
+      + "measured: the JIT compiles the hot paths of each process, so that the first window is not a cold one "
+      + "(default: 1000; --quick: 0)")
   Integer warmUp;
 
   @Option(names = "--in-flight", defaultValue = "64", description = "sagas in flight in the closed loop "
@@ -90,6 +91,8 @@ final class SystemBench extends StackBenchmark {
 
   private final PrintStream out = System.out;
   private final Clock clock = Clock.systemUTC();
+  /** What the last run measured beyond its figures: each window, the open loop, each take-over. */
+  private final Map<String, Object> details = new LinkedHashMap<>();
 
   /**
    * One window of the soak.
@@ -124,6 +127,37 @@ final class SystemBench extends StackBenchmark {
     double bytesPerSaga() {
       return (double) written.totalBytes() / load.sagas();
     }
+
+    /** Everything it measured, per topic and per process, for the JSON report (at most 20 disturbance lines). */
+    Map<String, Object> asJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("sagas", load.sagas());
+      m.put("seconds", load.seconds());
+      m.put("sagasPerSecond", load.perSecond());
+      m.put("latencyP50Ms", p50());
+      m.put("latencyP99Ms", p99());
+      m.put("statuses", load.statuses());
+      m.put("refused", load.refused());
+      m.put("pollsPerSaga", load.pollsPerSaga());
+      m.put("cpuBusyPercent", cpuBusy);
+      m.put("cpuMsPerSaga", cpuMsPerSaga);
+      m.put("recordsPerSaga", perSaga(written.records()));
+      m.put("bytesPerSaga", perSaga(written.bytes()));
+      m.put("workerRssMb", workerRss);
+      m.put("disturbances", disturbances.stream().limit(20).toList());
+      return m;
+    }
+
+    private Map<String, Double> perSaga(Map<String, Long> byTopic) {
+      Map<String, Double> m = new TreeMap<>();
+      byTopic.forEach((topic, n) -> m.put(topic, (double) n / load.sagas()));
+      return m;
+    }
+  }
+
+  @Override
+  public Map<String, Object> details() {
+    return details;
   }
 
   @Override
@@ -151,8 +185,9 @@ final class SystemBench extends StackBenchmark {
         shared.map(ConclaveStack::registryUrl), token);
     out.printf("system: the stack of conclave dev (2 coordinators, 2 workers with the offline agents, projections, "
         + "each a JVM; %s broker and registry), loaded over HTTP: a closed loop of %d sagas in flight, %,d sagas in "
-        + "%d windows after %,d to warm up; then %,d sagas in an open loop at half the best window's rate; take-overs (%d of each kind) "
-        + "on the empty stack and after the soak; raw Kafka's %d-hop chain on the same broker (bursts of %,d)%n",
+        + "%d windows after %,d to warm up; then %,d sagas in an open loop at half the best window's rate; "
+        + "take-overs (%d of each kind) on the empty stack and after the soak; raw Kafka's %d-hop chain on the same "
+        + "broker (bursts of %,d)%n",
         shared.isPresent() ? "a shared" : "its own embedded", inFlight, total, windowCount, warm, open, trialCount,
         RAW_HOPS, burst);
     Path log = runDir.resolve(CHILDREN_LOG);
@@ -184,27 +219,17 @@ final class SystemBench extends StackBenchmark {
           TaskLoad.Stretch warmed = load.closedLoop(warm, inFlight);
           out.printf("warm-up: %d sagas at %.1f sagas/s%n", warmed.sagas(), warmed.perSecond());
         }
-        try (Admin admin = Admin.create(ClientConfigs.admin(stack.settings().kafka()))) {
-          String prefix = stack.settings().topics().prefix();
-          String rawTopics = prefix + ".raw-";
-          for (int w = 1; w <= windowCount; w++) {
-            int size = total / windowCount + (w <= total % windowCount ? 1 : 0);
-            Window window = window(stack, relayed, admin, t -> t.startsWith(prefix) && !t.startsWith(rawTopics),
-                () -> load.closedLoop(size, inFlight));
-            soak.add(window);
-            progress().step(nth("window", w, windowCount) + ": " + describe(window));
-          }
-          progress().step("draining the " + inFlight + " sagas still in flight");
-          load.drain();
-          openRate = soak.stream().mapToDouble(w -> w.load().perSecond()).max().orElseThrow() / 2;
-          progress().step(String.format("open loop: %d sagas at %.1f/s", open, openRate));
-          int before = relayed.disturbances();
-          openLoop = load.openLoop(open, openRate);
-          openDisturbances = relayed.disturbances() - before;
-          out.printf("open loop at %.1f sagas/s (half the best window): %d sagas, p50 %.0f ms, p99 %.0f ms, %s, "
-              + "%.1f polls per saga%n", openRate, openLoop.sagas(), Medians.percentile(openLoop.latencies(), 0.5),
-              Medians.percentile(openLoop.latencies(), 0.99), openLoop.statuses(), openLoop.pollsPerSaga());
-        }
+        soak.addAll(soak(stack, relayed, load, total, windowCount));
+        progress().step("draining the " + inFlight + " sagas still in flight");
+        load.drain();
+        openRate = soak.stream().mapToDouble(w -> w.load().perSecond()).max().orElseThrow() / 2;
+        progress().step(String.format("open loop: %d sagas at %.1f/s", open, openRate));
+        int before = relayed.disturbances();
+        openLoop = load.openLoop(open, openRate);
+        openDisturbances = relayed.disturbances() - before;
+        out.printf("open loop at %.1f sagas/s (half the best window): %d sagas, p50 %.0f ms, p99 %.0f ms, %s, "
+            + "%.1f polls per saga%n", openRate, openLoop.sagas(), Medians.percentile(openLoop.latencies(), 0.5),
+            Medians.percentile(openLoop.latencies(), 0.99), openLoop.statuses(), openLoop.pollsPerSaga());
         after = takeOvers(takeOvers, trialCount, "after the soak");
       }
     }
@@ -212,6 +237,12 @@ final class SystemBench extends StackBenchmark {
     printTopics(soak.get(0), soak.get(soak.size() - 1));
     printTakeOvers(empty, after);
     addFigures(soak, raw, openLoop, openRate, openDisturbances, empty, after);
+    details.put("windows", soak.stream().map(Window::asJson).toList());
+    details.put("openLoop", Map.of("sagasPerSecond", openRate, "sagas", openLoop.sagas(), "latencyP50Ms",
+        Medians.percentile(openLoop.latencies(), 0.5), "latencyP99Ms", Medians.percentile(openLoop.latencies(), 0.99),
+        "statuses", openLoop.statuses(), "disturbances", openDisturbances));
+    details.put("takeOversMs", Map.of("emptyStack", byText(empty), "afterSoak", byText(after)));
+    details.put("rawChainSagasPerSecond", raw);
     out.println();
     out.println("targets (printed, never asserted):");
     figures.stream().filter(f -> f.target().isPresent())
@@ -219,10 +250,34 @@ final class SystemBench extends StackBenchmark {
     if (!partOfAll()) {
       out.println();
       AllBench.print(figures, out);
-      AllBench.keep(new AllBench.Run(started, quick, "-" + SCENARIO), figures, Map.of(), Optional.ofNullable(results),
-          Optional.empty(), out);
+      AllBench.keep(new AllBench.Run(started, quick, "-" + SCENARIO), figures, Map.of(SCENARIO, details), Map.of(),
+          Optional.ofNullable(results), Optional.empty(), out);
     }
     return 0;
+  }
+
+  /** The closed-loop soak: {@code total} sagas in {@code count} windows, each between two readings of the stack. */
+  private List<Window> soak(DevStack stack, RelayedLines relayed, TaskLoad load, int total, int count)
+      throws Exception {
+    String prefix = stack.settings().topics().prefix();
+    String rawTopics = prefix + ".raw-";
+    List<Window> windows = new ArrayList<>();
+    try (Admin admin = Admin.create(ClientConfigs.admin(stack.settings().kafka()))) {
+      for (int w = 1; w <= count; w++) {
+        int size = total / count + (w <= total % count ? 1 : 0);
+        Window window = window(stack, relayed, admin, t -> t.startsWith(prefix) && !t.startsWith(rawTopics),
+            () -> load.closedLoop(size, inFlight));
+        windows.add(window);
+        progress().step(nth("window", w, count) + ": " + describe(window));
+      }
+    }
+    return windows;
+  }
+
+  private static Map<String, List<Long>> byText(Map<StackTakeOvers.Kind, List<Long>> trials) {
+    Map<String, List<Long>> m = new LinkedHashMap<>();
+    trials.forEach((kind, ms) -> m.put(kind.text, ms));
+    return m;
   }
 
   private int orDefault(Integer given, int full, int small) {
@@ -250,7 +305,7 @@ final class SystemBench extends StackBenchmark {
 
   /** Runs {@code load} between two readings of the machine, the processes and the topics. */
   private static Window window(DevStack stack, RelayedLines relayed, Admin admin,
-                               java.util.function.Predicate<String> topics, Load load) throws Exception {
+                               Predicate<String> topics, Load load) throws Exception {
     TopicFootprint topicsBefore = TopicFootprint.read(admin, topics);
     Map<String, Double> cpuBefore = cpuSeconds(stack);
     Optional<CpuTimes> machineBefore = CpuTimes.now();
@@ -336,9 +391,9 @@ final class SystemBench extends StackBenchmark {
 
   private void printTakeOvers(Map<StackTakeOvers.Kind, List<Long>> empty, Map<StackTakeOvers.Kind, List<Long>> after) {
     out.println();
-    out.printf("%-24s %22s %22s %8s%n", "take-over, ms (median)", "empty stack", "after the soak", "ratio");
+    out.printf("%-24s %28s %28s %8s%n", "take-over, ms (median)", "empty stack", "after the soak", "ratio");
     for (StackTakeOvers.Kind kind : StackTakeOvers.Kind.values()) {
-      out.printf("%-24s %22s %22s %8.2f%n", kind.text, Math.round(Medians.of(empty.get(kind))) + " "
+      out.printf("%-24s %28s %28s %8.2f%n", kind.text, Math.round(Medians.of(empty.get(kind))) + " "
           + list(empty.get(kind), "%d"), Math.round(Medians.of(after.get(kind))) + " " + list(after.get(kind), "%d"),
           Medians.of(after.get(kind)) / Medians.of(empty.get(kind)));
     }
@@ -358,9 +413,9 @@ final class SystemBench extends StackBenchmark {
         / first.load().perSecond()), BenchFigure.Target.atLeast(0.9, "x")));
     figures.add(alone("latency p50 submit to visible, per window", "ms", perWindow(soak, Window::p50), null));
     figures.add(alone("latency p99 submit to visible, per window", "ms", perWindow(soak, Window::p99), null));
-    figures.add(alone(String.format("open loop at half the best rate, latency p50"), "ms",
+    figures.add(alone("open loop at half the best rate, latency p50", "ms",
         List.of(Medians.percentile(openLoop.latencies(), 0.5)), null));
-    figures.add(alone(String.format("open loop at half the best rate, latency p99"), "ms",
+    figures.add(alone("open loop at half the best rate, latency p99", "ms",
         List.of(Medians.percentile(openLoop.latencies(), 0.99)), BenchFigure.Target.atMost(250, "ms")));
     figures.add(alone("open loop rate (half the best window)", "sagas/s", List.of(openRate), null));
     figures.add(alone("GET /tasks/{id} per saga, per window", "requests",
@@ -379,7 +434,8 @@ final class SystemBench extends StackBenchmark {
           BenchFigure.Target.atMost(1.1, "x")));
     }
     int disturbances = soak.stream().mapToInt(w -> w.disturbances().size()).sum() + openDisturbances;
-    figures.add(alone("fencing, lost leadership, moved partitions during the soak", "lines",
+    // fenced, transaction aborted, leadership lost, partitions moved, a Streams task migrated (RelayedLines)
+    figures.add(alone("work moved during the soak (log lines)", "lines",
         List.of(disturbances), BenchFigure.Target.atMost(0, "lines")));
     figures.add(alone("submissions answered 429/503", "answers",
         List.of(soak.stream().mapToInt(w -> w.load().refused()).sum() + openLoop.refused()), null));

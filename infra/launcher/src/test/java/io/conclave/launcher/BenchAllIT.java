@@ -54,6 +54,11 @@ class BenchAllIT {
     assertThat(report.path("figures")).filteredOn(f -> f.path("scenario").asText().equals("system")
         && f.path("figure").asText().equals(BenchChart.SYSTEM_WINDOWS))
         .singleElement().satisfies(f -> assertThat(f.path("conclave").path("repetitions").size()).isEqualTo(3));
+    // and each window in detail, topic by topic
+    JsonNode windows = report.path("details").path("system").path("windows");
+    assertThat(windows.size()).isEqualTo(3);
+    assertThat(windows.get(0).path("recordsPerSaga").size()).isPositive();
+    assertThat(windows.get(0).path("sagasPerSecond").isNumber()).isTrue();
     // and its picture: the latency percentiles, the scaling and the system's windows
     File png = new File(kept[0].getPath().replaceAll("\\.json$", ".png"));
     BufferedImage chart = ImageIO.read(png);
