@@ -6,12 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conclave.crdt.Crdt;
 import io.conclave.crdt.CrdtJson;
-import java.util.AbstractMap;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -28,11 +25,11 @@ public record ReplicaKnowledge(Map<String, Crdt> byKey) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public ReplicaKnowledge {
-    if (!(byKey instanceof Checked)) {
+    if (!(byKey instanceof CheckedMap)) {
       TreeMap<String, Crdt> sorted = new TreeMap<>();
       Require.present(byKey, "byKey").forEach((key, crdt) -> sorted.put(KnowledgeDelta.key(key),
           Require.present(crdt, "state of " + key)));
-      byKey = new Checked(sorted);
+      byKey = new CheckedMap<>(sorted);
     }
   }
 
@@ -101,38 +98,9 @@ public record ReplicaKnowledge(Map<String, Crdt> byKey) {
       if (changed.isEmpty()) {
         return base;
       }
-      TreeMap<String, Crdt> next = new TreeMap<>(((Checked) base.byKey).sorted);
+      TreeMap<String, Crdt> next = ((CheckedMap<Crdt>) base.byKey).copy();
       next.putAll(changed);
-      return new ReplicaKnowledge(new Checked(next));
-    }
-  }
-
-  /** A map whose keys were checked and sorted once: a view made from it does not check every key again. */
-  private static final class Checked extends AbstractMap<String, Crdt> {
-    private final TreeMap<String, Crdt> sorted;
-
-    Checked(TreeMap<String, Crdt> sorted) {
-      this.sorted = sorted;
-    }
-
-    @Override
-    public Crdt get(Object key) {
-      return sorted.get(key);
-    }
-
-    @Override
-    public boolean containsKey(Object key) {
-      return sorted.containsKey(key);
-    }
-
-    @Override
-    public int size() {
-      return sorted.size();
-    }
-
-    @Override
-    public Set<Entry<String, Crdt>> entrySet() {
-      return Collections.unmodifiableMap(sorted).entrySet();
+      return new ReplicaKnowledge(new CheckedMap<>(next));
     }
   }
 

@@ -64,37 +64,29 @@ public record ShardCheckpoint(int shard, long epoch, long id, int part, int part
     if (parts != 1) {
       throw new IllegalStateException("only a whole checkpoint is split, this is part " + part + " of " + parts);
     }
+    // the live events, then the ended tasks, each with its size, packed in order into parts of at most maxBytes
+    List<Object> items = new ArrayList<>(live);
+    items.addAll(ended);
+    List<List<Object>> packed = new ArrayList<>();
+    List<Object> current = new ArrayList<>();
+    long size = 0;
+    for (Object item : items) {
+      long bytes = item instanceof SagaEvent e ? approximateBytes(e) : ((Ended) item).taskId().length() + 16L;
+      if (size > 0 && size + bytes > maxBytes) {
+        packed.add(current);
+        current = new ArrayList<>();
+        size = 0;
+      }
+      current.add(item);
+      size += bytes;
+    }
+    packed.add(current);
     List<List<SagaEvent>> liveParts = new ArrayList<>();
     List<List<Ended>> endedParts = new ArrayList<>();
-    List<SagaEvent> events = new ArrayList<>();
-    List<Ended> tasks = new ArrayList<>();
-    long size = 0;
-    for (SagaEvent e : live) {
-      long bytes = approximateBytes(e);
-      if (size > 0 && size + bytes > maxBytes) {
-        liveParts.add(events);
-        endedParts.add(tasks);
-        events = new ArrayList<>();
-        tasks = new ArrayList<>();
-        size = 0;
-      }
-      events.add(e);
-      size += bytes;
+    for (List<Object> part : packed) {
+      liveParts.add(part.stream().filter(SagaEvent.class::isInstance).map(SagaEvent.class::cast).toList());
+      endedParts.add(part.stream().filter(Ended.class::isInstance).map(Ended.class::cast).toList());
     }
-    for (Ended t : ended) {
-      long bytes = t.taskId().length() + 16L;
-      if (size > 0 && size + bytes > maxBytes) {
-        liveParts.add(events);
-        endedParts.add(tasks);
-        events = new ArrayList<>();
-        tasks = new ArrayList<>();
-        size = 0;
-      }
-      tasks.add(t);
-      size += bytes;
-    }
-    liveParts.add(events);
-    endedParts.add(tasks);
     int n = liveParts.size();
     List<ShardCheckpoint> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

@@ -3,11 +3,7 @@ package io.conclave.core;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.AbstractMap;
-import java.util.Collections;
 import java.util.Map;
-import java.util.Set;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -56,42 +52,11 @@ public record Tally(Map<String, Long> byKind) {
   };
 
   public Tally {
-    if (!(byKind instanceof Counts)) {
-      byKind = new TreeMap<>(Require.present(byKind, "byKind"));
-      byKind.forEach((kind, n) -> Require.notNegative(Require.present(n, "count of " + kind), "count of " + kind));
-      byKind = new Counts((TreeMap<String, Long>) byKind);
-    }
-  }
-
-  /**
-   * Counts already checked and owned by a tally: a replay folds a tally per decision, and copying and checking the
-   * map again each time was a good part of a replay's cost.
-   */
-  private static final class Counts extends AbstractMap<String, Long> {
-    private final SortedMap<String, Long> counts;
-
-    Counts(TreeMap<String, Long> counts) {
-      this.counts = Collections.unmodifiableSortedMap(counts);
-    }
-
-    @Override
-    public Set<Entry<String, Long>> entrySet() {
-      return counts.entrySet();
-    }
-
-    @Override
-    public Long get(Object key) {
-      return counts.get(key);
-    }
-
-    @Override
-    public boolean containsKey(Object key) {
-      return counts.containsKey(key);
-    }
-
-    @Override
-    public int size() {
-      return counts.size();
+    // a replay folds a tally per decision: counts already checked are not copied and checked again
+    if (!(byKind instanceof CheckedMap)) {
+      TreeMap<String, Long> counts = new TreeMap<>(Require.present(byKind, "byKind"));
+      counts.forEach((kind, n) -> Require.notNegative(Require.present(n, "count of " + kind), "count of " + kind));
+      byKind = new CheckedMap<>(counts);
     }
   }
 
@@ -105,9 +70,9 @@ public record Tally(Map<String, Long> byKind) {
   }
 
   Tally plus(String kind) {
-    // byKind is always Counts, whose sorted map copies in linear time
-    var next = new TreeMap<>(((Counts) byKind).counts);
+    // byKind is always a CheckedMap, whose sorted map copies in linear time
+    var next = ((CheckedMap<Long>) byKind).copy();
     next.merge(kind, 1L, Long::sum);
-    return new Tally(new Counts(next));
+    return new Tally(new CheckedMap<>(next));
   }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -25,8 +26,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code conclave bench all}: every scenario in one run (the event log, sagas, leader failover, the knowledge merge,
- * the model pipeline, horizontal scale and memory), each starting its own embedded broker and registry (one shared by
- * all with {@code --quick}) and measuring raw Kafka beside Conclave, then one table of every figure with its ratio and target, and the results as JSON in
+ * the model pipeline, horizontal scale and memory, the whole dev stack), each starting its own embedded broker and
+ * registry (one shared by all with {@code --quick}) and measuring raw Kafka beside Conclave, then one table of every
+ * figure with its ratio and target, and the results as JSON in
  * {@code bench/results/} (with the commit and the machine) so that runs can be compared, beside a PNG chart of the
  * saga latency percentiles and the scaling.
  */
@@ -60,7 +62,8 @@ final class AllBench implements Callable<Integer> {
       new Scenario("knowledge", KnowledgeBench::new, List.of(),
           List.of("--deltas", "2000", "--keys", "100", "--repetitions", "2")),
       new Scenario("pipeline", PipelineBench::new, List.of(), List.of("--iterations", "1")),
-      new Scenario("scale", ScaleBench::new, List.of(), List.of("--workers", "1,2", "--sagas", "10", "--repetitions", "1")));
+      new Scenario("scale", ScaleBench::new, List.of(), List.of("--workers", "1,2", "--sagas", "10", "--repetitions", "1")),
+      new Scenario("system", SystemBench::new, List.of(), List.of("--quick")));
 
   /** The scenarios a run goes through, by name. */
   static List<String> scenarios() {
@@ -72,6 +75,7 @@ final class AllBench implements Callable<Integer> {
     Instant started = Instant.now();
     List<BenchFigure> figures = new ArrayList<>();
     Map<String, Object> failures = new LinkedHashMap<>();
+    Map<String, Object> details = new LinkedHashMap<>();
     // a quick run's scenarios share one broker and registry, to save their start-up; a full run's each start their
     // own, so that none measures a broker still busy with the last one's topics (log cleaning, ...)
     Progress progress = quiet.progress("bench");
@@ -97,27 +101,49 @@ final class AllBench implements Callable<Integer> {
         }
         scenario.step(exit == 0 ? "done" : "failed, exit code " + exit);
         figures.addAll(bench.figures());
+        if (!bench.details().isEmpty()) {
+          details.put(s.name(), bench.details());
+        }
       }
     }
     out.printf("%n=== all scenarios%n");
-    print(figures);
-    Map<String, Object> report = report(started, figures, failures);
-    Path dir = results != null ? results : repoRoot().resolve("bench").resolve("results");
-    Files.createDirectories(dir);
-    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
-    Path kept = dir.resolve(stamp + "-" + report.get("commit") + (quick ? "-quick" : "") + ".json");
-    write(kept, report);
-    if (json != null) {
-      write(json, report);
-    }
-    Path png = dir.resolve(kept.getFileName().toString().replaceAll("\\.json$", ".png"));
-    if (BenchChart.write(figures, png)) {
-      out.println("chart written to " + png);
-    }
+    print(figures, out);
+    keep(new Run(started, quick, ""), figures, details, failures, Optional.ofNullable(results),
+        Optional.ofNullable(json), out);
     return failures.isEmpty() ? 0 : 1;
   }
 
-  private void print(List<BenchFigure> figures) {
+  /**
+   * A run whose results are kept.
+   *
+   * @param tag what its file name ends with beside the commit ({@code -quick}), e.g. the scenario of a run of one
+   */
+  record Run(Instant started, boolean quick, String tag) {}
+
+  /**
+   * Keeps a run's figures, and the details of its scenarios by name: as JSON in {@code bench/results/<time>-<commit><tag>[-quick].json} (or {@code dir}), also
+   * in {@code json} if given, and a PNG chart beside it; says where on {@code out}.
+   */
+  static void keep(Run run, List<BenchFigure> figures, Map<String, Object> details, Map<String, Object> failures,
+                   Optional<Path> dir, Optional<Path> json, PrintStream out) throws IOException {
+    Map<String, Object> report = report(run, figures, details, failures);
+    Path results = dir.orElse(repoRoot().resolve("bench").resolve("results"));
+    Files.createDirectories(results);
+    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(run.started());
+    Path kept = results.resolve(stamp + "-" + report.get("commit") + run.tag() + (run.quick() ? "-quick" : "")
+        + ".json");
+    write(kept, report, out);
+    if (json.isPresent()) {
+      write(json.get(), report, out);
+    }
+    Path png = results.resolve(kept.getFileName().toString().replaceAll("\\.json$", ".png"));
+    if (BenchChart.write(figures, png)) {
+      out.println("chart written to " + png);
+    }
+  }
+
+  /** The table of every figure, on {@code out}. */
+  static void print(List<BenchFigure> figures, PrintStream out) {
     out.printf("%-10s %-52s %14s %14s %14s %8s   %s%n", "scenario", "figure", "conclave", "min", "raw Kafka", "ratio",
         "target");
     for (BenchFigure f : figures) {
@@ -133,14 +159,16 @@ final class AllBench implements Callable<Integer> {
     return Math.abs(value) >= 100 ? String.format("%,.0f", value) : String.format("%.2f", value);
   }
 
-  private Map<String, Object> report(Instant started, List<BenchFigure> figures, Map<String, Object> failures) {
+  private static Map<String, Object> report(Run run, List<BenchFigure> figures, Map<String, Object> details,
+                                            Map<String, Object> failures) {
     Map<String, Object> report = new LinkedHashMap<>();
-    report.put("startedAt", started.toString());
+    report.put("startedAt", run.started().toString());
     report.put("endedAt", Instant.now().toString());
-    report.put("quick", quick);
+    report.put("quick", run.quick());
     report.put("commit", commit());
     report.put("machine", machine());
     report.put("figures", figures.stream().map(BenchFigure::asJson).toList());
+    report.put("details", details);
     report.put("failures", failures);
     return report;
   }
@@ -187,7 +215,7 @@ final class AllBench implements Callable<Integer> {
     return Path.of(System.getProperty("conclave.repo.root", ".")).toAbsolutePath().normalize();
   }
 
-  private void write(Path file, Map<String, Object> report) throws IOException {
+  private static void write(Path file, Map<String, Object> report, PrintStream out) throws IOException {
     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), report);
     out.println("results written to " + file);
   }

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", description = "Benchmarks (real broker and registry, embedded).",
     mixinStandardHelpOptions = true, subcommands = {AllBench.class, ChartBench.class, FailoverBench.class,
-        EventLogBench.class, SagaBench.class, KnowledgeBench.class, PipelineBench.class, ScaleBench.class})
+        EventLogBench.class, SagaBench.class, KnowledgeBench.class, PipelineBench.class, ScaleBench.class,
+        SystemBench.class})
 final class BenchCommand {
 }

@@ -23,7 +23,7 @@ final class ChartBench implements Callable<Integer> {
     report.path("figures").forEach(f -> figures.add(BenchFigure.fromJson(f)));
     Path png = results.resolveSibling(results.getFileName().toString().replaceAll("\\.json$", "") + ".png");
     if (!BenchChart.write(figures, png)) {
-      System.err.println(results + " has no saga latencies nor scaling figures to draw");
+      System.err.println(results + " has no saga latencies, scaling nor system figures to draw");
       return 1;
     }
     System.out.println("chart written to " + png);

@@ -3,8 +3,6 @@ package io.conclave.launcher;
 import io.conclave.core.LeaderElected;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.GroupTimings;
-import io.conclave.kafka.TopicScan;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -19,8 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Deserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -147,14 +143,14 @@ final class FailoverBench extends StackBenchmark {
 
   /** Coordinator processes: a take-over is the standby's LeaderElected. */
   private final class ConclaveMembers extends Members {
-    private final Deserializer<LeaderElected> reader;
+    private final Leaders leaders;
     private final PrintStream output = Boolean.getBoolean("conclave.bench.verbose") ? System.out
         : new PrintStream(OutputStream.nullOutputStream());
     private long lastEpoch;
 
     ConclaveMembers(ConclaveSettings settings) {
       super(settings);
-      this.reader = new ConclaveSerdes(settings.registry()).leaderElected().deserializer();
+      this.leaders = new Leaders(settings);
     }
 
     @Override
@@ -174,7 +170,7 @@ final class FailoverBench extends StackBenchmark {
     long takeOverAt(ChildProcess standby) throws InterruptedException {
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (System.nanoTime() < deadline) {
-        Optional<LeaderElected> now = latest();
+        Optional<LeaderElected> now = Optional.ofNullable(leaders.latest().get(0)); // the one shard
         if (now.isPresent() && now.get().epoch() > lastEpoch) {
           lastEpoch = now.get().epoch();
           return now.get().at().toEpochMilli();
@@ -182,14 +178,6 @@ final class FailoverBench extends StackBenchmark {
         Thread.sleep(20);
       }
       throw new IllegalStateException("no new leader within " + WAIT);
-    }
-
-    private Optional<LeaderElected> latest() {
-      String topic = settings.topics().leadership();
-      LeaderElected[] last = {null};
-      TopicScan.scan(settings.kafka(), new TopicPartition(topic, 0), 0, -1,
-          r -> last[0] = reader.deserialize(topic, r.value()));
-      return Optional.ofNullable(last[0]);
     }
   }
 

@@ -144,9 +144,9 @@ final class SagaBench extends StackBenchmark {
           .withEndpoints(stack.bootstrapServers(), stack.registryUrl()).withTopicPrefix("bench-saga"));
       List<SagaStep> plan = plan(settings.agentTypes());
       ConclaveRecords records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-      int taskBytes = records.task(new TaskSubmission("lat-1-0", PROMPT, Instant.now())).value().length;
-      int commandBytes = records.stepCommand(new StepCommand(RoutingSlip.start("saga-lat-1-0", "lat-1-0", plan),
-          PROMPT, 0, new LeaderStamp(0, 1), Instant.now())).value().length;
+      RecordSizes sizes = RecordSizes.of(records, plan);
+      int taskBytes = sizes.task();
+      int commandBytes = sizes.command();
       out.printf("3-step saga vs raw Kafka: latency of %d sagas submitted at %d/s (open loop), throughput of a burst "
           + "of %d, %d repetitions; %d partitions per topic, acks=all, idempotent, read_committed, a transaction per "
           + "partition per poll%n", n, perSecond, b, repetitions, settings.partitions());
@@ -155,7 +155,7 @@ final class SagaBench extends StackBenchmark {
           plan.stream().map(SagaStep::agentType).toList(), rawHops, taskBytes, commandBytes);
       List<BenchFigure> rows;
       try (var conclave = new ConclaveChain(settings, records, plan);
-           var raw = new RawChain(stack, settings, rawHops, taskBytes, commandBytes);
+           var raw = new RawChain(settings, rawHops, taskBytes, commandBytes);
            var conclaveProbe = new Probe(conclave, settings.kafka());
            var rawProbe = new Probe(raw, settings.kafka())) {
         out.printf("stack and both sides up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -205,6 +205,35 @@ final class SagaBench extends StackBenchmark {
       }
     }
     return 0;
+  }
+
+  /**
+   * Raw Kafka's reference for another scenario, on the broker of {@code settings}: the sagas/s of {@code repetitions}
+   * bursts of {@code burst} ids through a chain of {@code hops} transactional hops of plain clients (topics
+   * {@code <prefix>.raw-a}, ..., records the sizes of a task and of a step command), after a warm-up burst.
+   */
+  static List<Double> rawThroughputs(ConclaveSettings settings, int hops, int burst, int repetitions)
+      throws Exception {
+    RecordSizes sizes = RecordSizes.of(new ConclaveRecords(settings, new ConclaveSerdes(settings.registry())),
+        plan(settings.agentTypes()));
+    List<Double> rates = new ArrayList<>();
+    try (var raw = new RawChain(settings, hops, sizes.task(), sizes.command());
+         var probe = new Probe(raw, settings.kafka())) {
+      probe.throughput("warm-thr", burst);
+      for (int r = 1; r <= repetitions; r++) {
+        rates.add(probe.throughput("thr-" + r, burst));
+      }
+    }
+    return rates;
+  }
+
+  /** The sizes in bytes of a task's record and of a step command's: what the raw chain's records weigh. */
+  private record RecordSizes(int task, int command) {
+    static RecordSizes of(ConclaveRecords records, List<SagaStep> plan) {
+      return new RecordSizes(records.task(new TaskSubmission("lat-1-0", PROMPT, Instant.now())).value().length,
+          records.stepCommand(new StepCommand(RoutingSlip.start("saga-lat-1-0", "lat-1-0", plan), PROMPT, 0,
+              new LeaderStamp(0, 1), Instant.now())).value().length);
+    }
   }
 
   /** A burst big enough for the JIT to compile the paths of each side, then a short run at the measured rate. */
@@ -387,8 +416,7 @@ final class SagaBench extends StackBenchmark {
     private final byte[] task;
     private final List<RawHop> hops = new ArrayList<>();
 
-    RawChain(ConclaveStack stack, ConclaveSettings settings, int hopCount, int taskBytes, int commandBytes)
-        throws Exception {
+    RawChain(ConclaveSettings settings, int hopCount, int taskBytes, int commandBytes) throws Exception {
       String prefix = settings.topics().prefix() + ".raw-";
       this.topics = IntStream.rangeClosed(0, hopCount).mapToObj(i -> prefix + (char) ('a' + i)).toList();
       this.task = new byte[taskBytes];
@@ -400,7 +428,7 @@ final class SagaBench extends StackBenchmark {
         declarations.add(new TopicDeclaration(topics.get(i), settings.partitions(), settings.replicationFactor(),
             Map.of("cleanup.policy", cleanup)));
       }
-      try (Admin admin = stack.admin()) {
+      try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
         new TopicProvisioner(admin).ensureOrThrow(declarations);
       }
       for (int i = 0; i < hopCount; i++) {

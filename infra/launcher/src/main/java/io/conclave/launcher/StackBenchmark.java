@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -20,6 +21,7 @@ abstract class StackBenchmark implements Benchmark {
   @Mixin
   private Progress.Quiet quiet = new Progress.Quiet();
   private Progress progress;
+  private boolean partOfAll;
 
   @Override
   public final List<BenchFigure> figures() {
@@ -34,6 +36,12 @@ abstract class StackBenchmark implements Benchmark {
   /** Tells how far it is to {@code to} (a scenario of {@code bench all}) instead of on its own. */
   final void report(Progress to) {
     this.progress = to;
+    this.partOfAll = true;
+  }
+
+  /** Whether it runs as a scenario of {@code bench all}, which keeps the results, rather than on its own. */
+  final boolean partOfAll() {
+    return partOfAll;
   }
 
   /** Where this run tells how far it is: {@code bench all}'s, else standard error ({@code --quiet}: nowhere). */
@@ -47,6 +55,11 @@ abstract class StackBenchmark implements Benchmark {
   /** {@code repetition 3 of 5}. */
   static String nth(String what, int n, int of) {
     return what + " " + n + " of " + of;
+  }
+
+  /** The broker and registry of {@code bench all --quick}, if this run shares them. */
+  final Optional<ConclaveStack> sharedStack() {
+    return Optional.ofNullable(shared);
   }
 
   /** The stack to run against; closing it stops it only if this run started it. */

@@ -50,7 +50,16 @@ class BenchAllIT {
       assertThat(figure.has("met")).isEqualTo(figure.has("target"));
     }
     assertThat(scenarios).containsAll(AllBench.scenarios()).contains("memory");
-    // and its picture: the latency percentiles and the scaling
+    // the system scenario keeps its soak's windows in order, for the chart: --quick measures 3
+    assertThat(report.path("figures")).filteredOn(f -> f.path("scenario").asText().equals("system")
+        && f.path("figure").asText().equals(BenchChart.SYSTEM_WINDOWS))
+        .singleElement().satisfies(f -> assertThat(f.path("conclave").path("repetitions").size()).isEqualTo(3));
+    // and each window in detail, topic by topic
+    JsonNode windows = report.path("details").path("system").path("windows");
+    assertThat(windows.size()).isEqualTo(3);
+    assertThat(windows.get(0).path("recordsPerSaga").size()).isPositive();
+    assertThat(windows.get(0).path("sagasPerSecond").isNumber()).isTrue();
+    // and its picture: the latency percentiles, the scaling and the system's windows
     File png = new File(kept[0].getPath().replaceAll("\\.json$", ".png"));
     BufferedImage chart = ImageIO.read(png);
     assertThat(chart).isNotNull();

@@ -19,9 +19,9 @@ class DevTokenTest {
 
   @Test
   void theDevTokenIsAddedToTheConfiguredOnesAsAnAdmin() {
-    assertThat(DevCommand.projectionTokens(null, "t0k3n")).isEqualTo("conclave-dev:admin:t0k3n");
-    assertThat(DevCommand.projectionTokens(" ", "t0k3n")).isEqualTo("conclave-dev:admin:t0k3n");
-    assertThat(DevCommand.projectionTokens("ci:writer:0123456789abcdef", "t0k3n"))
+    assertThat(DevStack.projectionTokens(null, "t0k3n")).isEqualTo("conclave-dev:admin:t0k3n");
+    assertThat(DevStack.projectionTokens(" ", "t0k3n")).isEqualTo("conclave-dev:admin:t0k3n");
+    assertThat(DevStack.projectionTokens("ci:writer:0123456789abcdef", "t0k3n"))
         .isEqualTo("ci:writer:0123456789abcdef,conclave-dev:admin:t0k3n");
   }
 }
