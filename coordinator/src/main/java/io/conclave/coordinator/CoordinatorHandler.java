@@ -197,7 +197,8 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
     } else {
       var granted = (TenantEscrow.Grant.Granted) grant;
       start = TaskIntake.start(task, plan, shard.stamp(), shard.planner(), granted.spending(), now);
-      log.info("task {} planned as {} (shard {}, epoch {}{})", task.taskId(), start.started().sagaId(),
+      // the normal case, at hundreds a second: the saga's events record it
+      log.debug("task {} planned as {} (shard {}, epoch {}{})", task.taskId(), start.started().sagaId(),
           shard.stamp().shard(), shard.stamp().epoch(), granted.spending().budget().isPresent()
               ? ", tenant " + task.tenant() + ", " + granted.spending().budget().getAsLong() + " tokens" : "");
     }
