@@ -92,7 +92,10 @@ class ProjectionRebuildIT {
     assertThat(body.get("deletedTopics")).extracting(JsonNode::asText).containsExactlyInAnyOrder(
         applicationId + "-agent-decisions-changelog", applicationId + "-shard-leaders-changelog",
         applicationId + "-task-sagas-changelog", applicationId + "-task-submissions-changelog",
-        applicationId + "-knowledge-changelog", applicationId + "-knowledge-history-changelog");
+        applicationId + "-knowledge-changelog", applicationId + "-knowledge-history-changelog",
+        applicationId + "-ledger-agents-changelog", applicationId + "-ledger-tenants-changelog",
+        applicationId + "-ledger-tenant-steps-repartition", applicationId + "-task-saga-retirements-changelog",
+        applicationId + "-task-submission-retirements-changelog");
     eventually(() -> assertThat(get("/tasks/a-1")).isEqualTo(taskBefore));
     eventually(() -> assertThat(get("/agents/" + planner + "/decisions")).isEqualTo(decisionsBefore));
     http.awaitTaskStatus("a-2", "COMPLETED");
