@@ -180,17 +180,18 @@ class ProjectionQueries {
    * instance, which together count every saga once.
    */
   Map<SagaState.Status, Long> sagaCounts() {
-    return this.<String, SagaState, Map<SagaState.Status, Long>>read(ProjectionTopology.SAGAS, store -> {
+    return this.<String, Long, Map<SagaState.Status, Long>>read(ProjectionTopology.SAGA_COUNTS, store -> {
       Map<SagaState.Status, Long> out = new EnumMap<>(SagaState.Status.class);
       for (SagaState.Status status : SagaState.Status.values()) {
         out.put(status, 0L);
       }
       try (var it = store.all()) {
-        it.forEachRemaining(kv -> out.merge(kv.value.status(), 1L, Long::sum));
+        it.forEachRemaining(kv -> out.merge(SagaState.Status.valueOf(kv.key), kv.value, Long::sum));
       }
       return out;
     });
   }
+
 
   /**
    * The agent's decisions with sequence in [from, to], in sequence order. {@code forwarded} as in {@link #saga}.

@@ -52,6 +52,8 @@ public final class ProjectionTopology {
   public static final String SUBMISSION_RETIREMENTS = "task-submission-retirements";
   /** When each ended saga retires: {@link Retirements}. */
   public static final String SAGA_RETIREMENTS = "task-saga-retirements";
+  /** Status -> how many of the partition's sagas are in it ({@link SagaFold}). */
+  public static final String SAGA_COUNTS = "task-saga-counts";
   public static final String LEDGER_AGENTS = "ledger-agents";
   public static final String LEDGER_TENANTS = "ledger-tenants";
   /** The repartition of the settled steps' spending by tenant (topic {@code <applicationId>-<this>-repartition}). */
@@ -111,9 +113,11 @@ public final class ProjectionTopology {
         serdes.sagaStates()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_RETIREMENTS),
         Serdes.String(), Serdes.String()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_COUNTS),
+        Serdes.String(), Serdes.Long()));
     // the call ledger's tenant totals: derived from the saga events, not written by the workers with every step.
     // Tenants are few and each saga's events sit on its own shard, so the increments are repartitioned by tenant.
-    sagaEvents.process(() -> new SagaFold(retention), SAGAS, SAGA_RETIREMENTS)
+    sagaEvents.process(() -> new SagaFold(retention), SAGAS, SAGA_RETIREMENTS, SAGA_COUNTS)
         .repartition(Repartitioned.<String, TenantLedger>as(LEDGER_TENANT_STEPS)
             .withKeySerde(Serdes.String()).withValueSerde(serdes.tenantLedgers()))
         .groupByKey(Grouped.with(Serdes.String(), serdes.tenantLedgers()))

@@ -35,21 +35,21 @@ final class Retirements {
    * {@code due} holds (the entry may have changed since it was indexed: a task submitted again, a saga started
    * anew).
    *
-   * @return how many entries of {@code store} were removed
+   * @return the values removed from {@code store}
    */
-  static <V> int sweep(KeyValueStore<String, String> index, KeyValueStore<String, V> store, Instant cutoff,
+  static <V> List<V> sweep(KeyValueStore<String, String> index, KeyValueStore<String, V> store, Instant cutoff,
                        Predicate<V> due) {
     List<KeyValue<String, String>> expired = new ArrayList<>();
     // collected first: the store is changed after the iterator is closed
     try (KeyValueIterator<String, String> it = index.range(FIRST, String.format("%013d/\uffff", cutoff.toEpochMilli()))) {
       it.forEachRemaining(expired::add);
     }
-    int removed = 0;
+    List<V> removed = new ArrayList<>();
     for (KeyValue<String, String> entry : expired) {
       V value = store.get(entry.value);
       if (value != null && due.test(value)) {
         store.delete(entry.value);
-        removed++;
+        removed.add(value);
       }
       index.delete(entry.key);
     }

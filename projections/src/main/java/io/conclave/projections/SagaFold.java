@@ -16,13 +16,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * by the saga's tenant ({@link TenantLedger#settled}), for the tenants' call ledger. It removes a saga the saga
  * retention after it ended, as the shard leaders retire it ({@code conclave.saga.retention-ms}): the store holds the
  * running sagas and one retention's worth of ended ones. When a saga ends, it is indexed by its end in
- * {@value ProjectionTopology#SAGA_RETIREMENTS}; a sweep on the wall clock removes the ones due.
+ * {@value ProjectionTopology#SAGA_RETIREMENTS}; a sweep on the wall clock removes the ones due. It keeps how many
+ * sagas of its partition are in each status in {@value ProjectionTopology#SAGA_COUNTS}, moved with each change of
+ * status, so that counting the sagas reads a handful of entries, not every saga the retention keeps.
  */
 final class SagaFold implements Processor<String, SagaEvent, String, TenantLedger> {
   private final Duration retention;
   private ProcessorContext<String, TenantLedger> context;
   private KeyValueStore<String, SagaState> states;
   private KeyValueStore<String, String> retirements;
+  private KeyValueStore<String, Long> counts;
 
   SagaFold(Duration retention) {
     this.retention = retention;
@@ -33,6 +36,7 @@ final class SagaFold implements Processor<String, SagaEvent, String, TenantLedge
     this.context = context;
     states = context.getStateStore(ProjectionTopology.SAGAS);
     retirements = context.getStateStore(ProjectionTopology.SAGA_RETIREMENTS);
+    counts = context.getStateStore(ProjectionTopology.SAGA_COUNTS);
     context.schedule(Retirements.sweepEvery(retention), PunctuationType.WALL_CLOCK_TIME,
         now -> retire(Instant.ofEpochMilli(now)));
   }
@@ -41,7 +45,18 @@ final class SagaFold implements Processor<String, SagaEvent, String, TenantLedge
   private void retire(Instant now) {
     Instant cutoff = now.minus(retention);
     Retirements.sweep(retirements, states, cutoff,
-        s -> s.status().isFinished() && s.endedAt() != null && !s.endedAt().isAfter(cutoff));
+            s -> s.status().isFinished() && s.endedAt() != null && !s.endedAt().isAfter(cutoff))
+        .forEach(retired -> count(retired.status(), -1));
+  }
+
+  private void count(SagaState.Status status, long delta) {
+    Long n = counts.get(status.name());
+    long next = (n == null ? 0 : n) + delta;
+    if (next == 0) {
+      counts.delete(status.name());
+    } else {
+      counts.put(status.name(), next);
+    }
   }
 
   @Override
@@ -58,6 +73,12 @@ final class SagaFold implements Processor<String, SagaEvent, String, TenantLedge
       return;
     }
     states.put(event.taskId(), after);
+    if (before == null || before.status() != after.status()) {
+      if (before != null) {
+        count(before.status(), -1);
+      }
+      count(after.status(), 1);
+    }
     if (after.status().isFinished() && (before == null || !before.status().isFinished())) {
       retirements.put(Retirements.key(after.endedAt() != null ? after.endedAt() : event.at(), event.taskId()),
           event.taskId());

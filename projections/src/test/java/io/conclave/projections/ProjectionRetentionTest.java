@@ -1,6 +1,7 @@
 package io.conclave.projections;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.conclave.core.SagaEvent;
 import io.conclave.core.SagaState;
@@ -11,7 +12,10 @@ import io.conclave.kafka.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -20,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The projections keep what the shard leaders keep: an ended saga until the saga retention has passed since it ended,
- * a submission for the retention after it was submitted, a running saga as long as it runs.
+ * a submission for the retention after it was submitted, a running saga as long as it runs; the status counts follow.
  */
 class ProjectionRetentionTest {
   private static final TopicNames TOPICS = new TopicNames("acme");
@@ -38,6 +42,7 @@ class ProjectionRetentionTest {
           Serdes.String().serializer(), serdes.tasks().serializer());
       KeyValueStore<String, SagaState> sagas = driver.getKeyValueStore(ProjectionTopology.SAGAS);
       KeyValueStore<String, TaskView> submissions = driver.getKeyValueStore(ProjectionTopology.SUBMISSIONS);
+      KeyValueStore<String, Long> counts = driver.getKeyValueStore(ProjectionTopology.SAGA_COUNTS);
 
       // given: "done" ran and ended at t0 + 4 s (its history's ticks), "long" is still running; both submitted at t0
       List<SagaEvent> done = SagaHistories.completed("done", 2);
@@ -49,6 +54,7 @@ class ProjectionRetentionTest {
       running.forEach(e -> events.pipeInput(ConclaveRecords.sagaEventKey(e.sagaId(), e.seq()), e));
       Instant endedAt = sagas.get("done").endedAt();
       assertThat(sagas.get("done").status()).isEqualTo(SagaState.Status.COMPLETED);
+      assertThat(counts(counts)).containsExactly(entry("RUNNING", 1L), entry("COMPLETED", 1L));
 
       // when: the clock reaches a little less than the retention after the end, nothing retires
       driver.advanceWallClockTime(Duration.between(t0, endedAt.plus(RETENTION).minusSeconds(30)));
@@ -61,11 +67,22 @@ class ProjectionRetentionTest {
       assertThat(submissions.get("done")).isNull();
       assertThat(submissions.get("long")).isNull();
       assertThat(sagas.get("long").status()).isEqualTo(SagaState.Status.RUNNING);
+      assertThat(counts(counts)).containsExactly(entry("RUNNING", 1L));
 
       // then: a late report of the retired saga leaves nothing behind
       SagaEvent late = done.get(1);
       events.pipeInput(ConclaveRecords.sagaEventKey(late.sagaId(), late.seq()), late);
       assertThat(sagas.get("done")).isNull();
+      assertThat(counts(counts)).containsExactly(entry("RUNNING", 1L));
     }
+  }
+
+  /** The status counts the gauge reads, in status order. */
+  private static Map<String, Long> counts(KeyValueStore<String, Long> store) {
+    Map<String, Long> out = new TreeMap<>(Comparator.comparing(SagaState.Status::valueOf));
+    try (var it = store.all()) {
+      it.forEachRemaining(kv -> out.put(kv.key, kv.value));
+    }
+    return out;
   }
 }

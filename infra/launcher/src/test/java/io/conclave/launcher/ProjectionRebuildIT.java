@@ -95,7 +95,7 @@ class ProjectionRebuildIT {
         applicationId + "-knowledge-changelog", applicationId + "-knowledge-history-changelog",
         applicationId + "-ledger-agents-changelog", applicationId + "-ledger-tenants-changelog",
         applicationId + "-ledger-tenant-steps-repartition", applicationId + "-task-saga-retirements-changelog",
-        applicationId + "-task-submission-retirements-changelog");
+        applicationId + "-task-submission-retirements-changelog", applicationId + "-task-saga-counts-changelog");
     eventually(() -> assertThat(get("/tasks/a-1")).isEqualTo(taskBefore));
     eventually(() -> assertThat(get("/agents/" + planner + "/decisions")).isEqualTo(decisionsBefore));
     http.awaitTaskStatus("a-2", "COMPLETED");
