@@ -3,6 +3,7 @@ package io.conclave.crdt;
 import static io.conclave.crdt.Histories.START;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
 
 import io.conclave.crdt.Histories.Delivery;
 import java.util.Comparator;
@@ -10,10 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link LwwMap}: the {@link CrdtContract} laws; per key, the write (put or remove) with the greatest stamp wins
@@ -34,40 +32,43 @@ class LwwMapTest extends CrdtContract<LwwMap> {
         : replica.view.put(key, "v" + random.nextInt(5), replica.clock.now(), replica.id);
   }
 
-  @Property(tries = 300)
-  void perKeyTheWriteWithTheGreatestStampWinsInAnyOrder(@ForAll Random random,
-                                                        @ForAll @IntRange(max = 40) int steps,
-                                                        @ForAll Delivery delivery) {
-    // given
-    List<LwwMap> writes = history(random, steps, delivery).deltas();
+  @Test
+  void perKeyTheWriteWithTheGreatestStampWinsInAnyOrder() {
+    qt().withExamples(TRIES).forAll(SEEDS, STEPS, DELIVERIES).checkAssert((seed, steps, delivery) -> {
+      // given
+      Random random = new Random(seed);
+      List<LwwMap> writes = history(random, steps, delivery).deltas();
 
-    // when
-    LwwMap merged = Histories.fold(LwwMap.EMPTY, Histories.redelivered(writes, random));
+      // when
+      LwwMap merged = Histories.fold(LwwMap.EMPTY, Histories.redelivered(writes, random));
 
-    // then
-    for (String key : KEYS) {
-      LwwRegister greatest = writes.stream().map(w -> w.register(key)).filter(r -> r.stamp().isPresent())
-          .max(Comparator.comparing(r -> r.stamp().orElseThrow())).orElse(LwwRegister.EMPTY);
-      assertThat(merged.register(key)).as(key).isEqualTo(greatest);
-    }
-  }
-
-  @Property(tries = 300)
-  void writesOneAfterAnotherActAsOnAPlainMap(@ForAll Random random, @ForAll @IntRange(max = 40) int steps) {
-    // given: replicas that see (and show their clocks) every write before they write
-    Map<String, String> plain = new HashMap<>();
-    var history = Histories.run(LwwMap.EMPTY, steps, Delivery.ALL, random, (replica, r) -> {
-      LwwMap write = update(replica, r);
-      write.entries().forEach((key, register) -> register.value().ifPresentOrElse(v -> plain.put(key, v),
-          () -> plain.remove(key)));
-      return write;
+      // then
+      for (String key : KEYS) {
+        LwwRegister greatest = writes.stream().map(w -> w.register(key)).filter(r -> r.stamp().isPresent())
+            .max(Comparator.comparing(r -> r.stamp().orElseThrow())).orElse(LwwRegister.EMPTY);
+        assertThat(merged.register(key)).as(key).isEqualTo(greatest);
+      }
     });
-
-    // then
-    assertThat(Histories.fold(LwwMap.EMPTY, history.deltas()).value()).isEqualTo(plain);
   }
 
-  @Example
+  @Test
+  void writesOneAfterAnotherActAsOnAPlainMap() {
+    qt().withExamples(TRIES).forAll(SEEDS, STEPS).checkAssert((seed, steps) -> {
+      // given: replicas that see (and show their clocks) every write before they write
+      Map<String, String> plain = new HashMap<>();
+      var history = Histories.run(LwwMap.EMPTY, steps, Delivery.ALL, new Random(seed), (replica, r) -> {
+        LwwMap write = update(replica, r);
+        write.entries().forEach((key, register) -> register.value().ifPresentOrElse(v -> plain.put(key, v),
+            () -> plain.remove(key)));
+        return write;
+      });
+
+      // then
+      assertThat(Histories.fold(LwwMap.EMPTY, history.deltas()).value()).isEqualTo(plain);
+    });
+  }
+
+  @Test
   void aRemovalIsATombstoneThatALaterPutOverrides() {
     // given
     LwwMap view = LwwMap.EMPTY.put("title", "CRDTs", new Hlc(START, 0), "alpha-0");
@@ -83,7 +84,7 @@ class LwwMapTest extends CrdtContract<LwwMap> {
     assertThat(removed.merge(laterPut).value()).isEqualTo(Map.of("title", "back"));
   }
 
-  @Example
+  @Test
   void aWriteIsCheckedAgainstTheKeysCurrentWrite() {
     LwwMap view = LwwMap.EMPTY.put("title", "CRDTs", new Hlc(START, 5), "alpha-0");
 
