@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,8 +70,8 @@ class SagaSimulationTest {
       runs.add(world.paths());
     });
 
-    String report = runs.size() + " runs, ends " + runs.stream()
-        .collect(java.util.stream.Collectors.groupingBy(Paths::end, java.util.stream.Collectors.counting()));
+    String report = runs.size() + " runs, ends "
+        + runs.stream().collect(Collectors.groupingBy(Paths::end, Collectors.counting()));
     assertPath(runs, "parallel join", Paths::join, 20, report);
     assertPath(runs, "leader settles the last branch of a stage", Paths::leaderSettledLastBranch, 2, report);
     assertPath(runs, "deadline passed", Paths::deadlinePassed, 10, report);
