@@ -1,19 +1,16 @@
 package io.conclave.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * The laws of Conclave's event sourcing, on random logs: an agent's state from a snapshot plus the decisions after it
@@ -32,28 +29,30 @@ class EventSourcingPropertiesTest {
    * A partition as the worker writes it: steps of 0..4 decisions of {@link #AGENT}, interleaved with another agent's
    * decisions (same partition, another agent) and with records of other topics' transactions (gaps in offsets).
    */
-  @Provide
-  Arbitrary<List<Logged>> partitions() {
-    Arbitrary<int[]> step = Combinators.combine(Arbitraries.integers().between(0, 4),
-        Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 3))
-        .as((mine, others, markers) -> new int[] {mine, others, markers});
-    return step.list().ofMaxSize(40).map(steps -> {
+  private static final Gen<List<Logged>> PARTITIONS = partitions();
+
+  /** One worker step: how many decisions of {@link #AGENT} and of the other agent it writes, and how many markers. */
+  record Step(int mine, int others, int markers) {}
+
+  private static Gen<List<Logged>> partitions() {
+    Gen<Step> step = integers().between(0, 4).zip(integers().between(0, 2), integers().between(0, 3), Step::new);
+    return lists().of(step).ofSizeBetween(0, 40).map(steps -> {
       List<Logged> out = new ArrayList<>();
       long offset = 0;
       long mine = 0;
       long others = 0;
       int n = 0;
-      for (int[] s : steps) {
-        for (int i = 0; i < s[0]; i++) {
+      for (Step s : steps) {
+        for (int i = 0; i < s.mine(); i++) {
           out.add(logged(offset++, AGENT, mine++, "K" + (i % 3), "step " + n + " #" + i));
         }
-        for (int i = 0; i < s[1]; i++) {
+        for (int i = 0; i < s.others(); i++) {
           out.add(logged(offset++, OTHER, others++, "K0", "other " + n));
         }
-        offset += s[2]; // transaction markers take offsets too
+        offset += s.markers(); // transaction markers take offsets too
         n++;
       }
-      return out;
+      return List.copyOf(out);
     });
   }
 
@@ -80,99 +79,102 @@ class EventSourcingPropertiesTest {
     return new AgentSnapshot(AGENT, upTo.nextSequence(), offset, fold.id(), fold.encode(upTo.state()), NOW);
   }
 
-  @Property
-  void stateFromASnapshotPlusTheTailEqualsStateFromTheBeginning(@ForAll("partitions") List<Logged> log,
-                                                                @ForAll @IntRange(max = 1000) int cut) {
-    // given: a snapshot taken anywhere in the partition
-    long at = end(log) == 0 ? 0 : cut % (end(log) + 1);
-    AgentSnapshot snapshot = snapshotAt(Transcript.FOLD, log, at);
+  @Test
+  void stateFromASnapshotPlusTheTailEqualsStateFromTheBeginning() {
+    qt().withExamples(1000).forAll(PARTITIONS, integers().between(0, 1000)).checkAssert((log, cut) -> {
+      // given: a snapshot taken anywhere in the partition
+      long at = end(log) == 0 ? 0 : cut % (end(log) + 1);
+      AgentSnapshot snapshot = snapshotAt(Transcript.FOLD, log, at);
 
-    // when
-    FoldedLog<List<String>> whole = read(LogFolder.fromStart(AGENT, Transcript.FOLD), log, 0, end(log));
-    FoldedLog<List<String>> resumed =
-        read(LogFolder.fromSnapshot(AGENT, Transcript.FOLD, snapshot), log, snapshot.decisionsOffset(), end(log));
+      // when
+      FoldedLog<List<String>> whole = read(LogFolder.fromStart(AGENT, Transcript.FOLD), log, 0, end(log));
+      FoldedLog<List<String>> resumed =
+          read(LogFolder.fromSnapshot(AGENT, Transcript.FOLD, snapshot), log, snapshot.decisionsOffset(), end(log));
 
-    // then
-    assertThat(resumed.state()).isEqualTo(whole.state());
-    assertThat(resumed.nextSequence()).isEqualTo(whole.nextSequence());
-    assertThat(resumed.gaps()).isZero();
-    assertThat(whole.gaps()).isZero();
-    assertThat(resumed.folded() + snapshotFolded(log, at)).isEqualTo(whole.folded());
+      // then
+      assertThat(resumed.state()).isEqualTo(whole.state());
+      assertThat(resumed.nextSequence()).isEqualTo(whole.nextSequence());
+      assertThat(resumed.gaps()).isZero();
+      assertThat(whole.gaps()).isZero();
+      assertThat(resumed.folded() + snapshotFolded(log, at)).isEqualTo(whole.folded());
+    });
   }
 
   private static long snapshotFolded(List<Logged> log, long at) {
     return log.stream().filter(r -> r.offset() < at && r.key().agentId().equals(AGENT)).count();
   }
 
-  @Property
-  void timeTravelFromTheLatestUsableSnapshotEqualsAFoldUpToThatOffset(
-      @ForAll("partitions") List<Logged> log, @ForAll @IntRange(max = 1000) int snap,
-      @ForAll @IntRange(max = 1000) int bound) {
-    // given: a snapshot, and a point in time before or after it
-    long size = end(log) + 1;
-    long snapAt = snap % size;
-    long until = bound % size;
-    AgentSnapshot snapshot = snapshotAt(Transcript.FOLD, log, snapAt);
+  @Test
+  void timeTravelFromTheLatestUsableSnapshotEqualsAFoldUpToThatOffset() {
+    Gen<Integer> upTo1000 = integers().between(0, 1000);
+    qt().withExamples(1000).forAll(PARTITIONS, upTo1000, upTo1000).checkAssert((log, snap, bound) -> {
+      // given: a snapshot, and a point in time before or after it
+      long size = end(log) + 1;
+      long snapAt = snap % size;
+      long until = bound % size;
+      AgentSnapshot snapshot = snapshotAt(Transcript.FOLD, log, snapAt);
 
-    // when: the snapshot is used only if it covers nothing at or after the point, as AgentLogs chooses
-    LogFolder<List<String>> folder = snapshot.decisionsOffset() <= until
-        ? LogFolder.fromSnapshot(AGENT, Transcript.FOLD, snapshot) : LogFolder.fromStart(AGENT, Transcript.FOLD);
-    long from = snapshot.decisionsOffset() <= until ? snapshot.decisionsOffset() : 0;
-    FoldedLog<List<String>> travelled = read(folder, log, from, until);
+      // when: the snapshot is used only if it covers nothing at or after the point, as AgentLogs chooses
+      LogFolder<List<String>> folder = snapshot.decisionsOffset() <= until
+          ? LogFolder.fromSnapshot(AGENT, Transcript.FOLD, snapshot) : LogFolder.fromStart(AGENT, Transcript.FOLD);
+      long from = snapshot.decisionsOffset() <= until ? snapshot.decisionsOffset() : 0;
+      FoldedLog<List<String>> travelled = read(folder, log, from, until);
 
-    // then: the state is exactly the agent's decisions below the point, in order
-    List<String> expected = log.stream().filter(r -> r.offset() < until && r.key().agentId().equals(AGENT))
-        .map(r -> r.key().sequence() + ":" + r.decision().kind() + ":" + r.decision().payload()).toList();
-    assertThat(travelled.state()).isEqualTo(expected);
-    assertThat(travelled.nextSequence()).isEqualTo(expected.size());
+      // then: the state is exactly the agent's decisions below the point, in order
+      List<String> expected = log.stream().filter(r -> r.offset() < until && r.key().agentId().equals(AGENT))
+          .map(r -> r.key().sequence() + ":" + r.decision().kind() + ":" + r.decision().payload()).toList();
+      assertThat(travelled.state()).isEqualTo(expected);
+      assertThat(travelled.nextSequence()).isEqualTo(expected.size());
+    });
   }
 
-  @Property
-  void theLiveJournalAndItsSnapshotsAgreeWithAReaderOfTheLog(
-      @ForAll @IntRange(min = 1, max = 30) int steps, @ForAll @IntRange(min = 0, max = 4) int perStep,
-      @ForAll @IntRange(min = 0, max = 7) int snapshotEvery, @ForAll @IntRange(min = 0, max = 5) int restartAfter) {
-    // given: a worker that appends steps, commits each (the log gives offsets), and writes snapshots when due;
-    // it restarts once, from what a reader folds of the log and the latest snapshot
-    List<Logged> log = new ArrayList<>();
-    List<AgentSnapshot> snapshots = new ArrayList<>();
-    AgentJournal<List<String>> journal = new AgentJournal<>(AGENT, Transcript.FOLD,
-        LogFolder.fromStart(AGENT, Transcript.FOLD).result(0), snapshotEvery);
+  @Test
+  void theLiveJournalAndItsSnapshotsAgreeWithAReaderOfTheLog() {
+    qt().withExamples(1000).forAll(integers().between(1, 30), integers().between(0, 4), integers().between(0, 7),
+        integers().between(0, 5)).checkAssert((steps, perStep, snapshotEvery, restartAfter) -> {
+      // given: a worker that appends steps, commits each (the log gives offsets), and writes snapshots when due;
+      // it restarts once, from what a reader folds of the log and the latest snapshot
+      List<Logged> log = new ArrayList<>();
+      List<AgentSnapshot> snapshots = new ArrayList<>();
+      AgentJournal<List<String>> journal = new AgentJournal<>(AGENT, Transcript.FOLD,
+          LogFolder.fromStart(AGENT, Transcript.FOLD).result(0), snapshotEvery);
 
-    // when
-    for (int s = 0; s < steps; s++) {
-      if (s == restartAfter) {
-        journal = new AgentJournal<>(AGENT, Transcript.FOLD, rebuild(log, snapshots), snapshotEvery);
+      // when
+      for (int s = 0; s < steps; s++) {
+        if (s == restartAfter) {
+          journal = new AgentJournal<>(AGENT, Transcript.FOLD, rebuild(log, snapshots), snapshotEvery);
+        }
+        var draft = journal.begin(new AgentJournal.Origin(Optional.of("saga-" + s), Optional.of(0), NOW,
+            Optional.empty()));
+        for (int i = 0; i < perStep; i++) {
+          draft.append("K", "step " + s + " #" + i);
+        }
+        long last = -1;
+        for (Decision d : journal.accept(draft)) {
+          last = end(log);
+          log.add(new Logged(last, d.key(), d));
+        }
+        if (last >= 0) {
+          journal.committed(last, NOW).ifPresent(snapshots::add);
+        }
       }
-      var draft = journal.begin(new AgentJournal.Origin(Optional.of("saga-" + s), Optional.of(0), NOW,
-          Optional.empty()));
-      for (int i = 0; i < perStep; i++) {
-        draft.append("K", "step " + s + " #" + i);
-      }
-      long last = -1;
-      for (Decision d : journal.accept(draft)) {
-        last = end(log);
-        log.add(new Logged(last, d.key(), d));
-      }
-      if (last >= 0) {
-        journal.committed(last, NOW).ifPresent(snapshots::add);
-      }
-    }
 
-    // then: gap-free sequences, and every way of reading the log gives the journal's state
-    List<Long> seqs = log.stream().map(r -> r.key().sequence()).toList();
-    assertThat(seqs).containsExactlyElementsOf(java.util.stream.LongStream.range(0, seqs.size()).boxed().toList());
-    FoldedLog<List<String>> whole = read(LogFolder.fromStart(AGENT, Transcript.FOLD), log, 0, end(log));
-    assertThat(whole.state()).isEqualTo(journal.state());
-    assertThat(rebuild(log, snapshots).state()).isEqualTo(journal.state());
-    assertThat(rebuild(log, snapshots).nextSequence()).isEqualTo(journal.nextSequence());
-    // and a rebuild never reads snapshotEvery decisions or more after the latest snapshot
-    if (snapshotEvery > 0) {
-      long after = snapshots.isEmpty() ? log.size()
-          : log.stream().filter(r -> r.offset() >= snapshots.get(snapshots.size() - 1).decisionsOffset()).count();
-      assertThat(after).isLessThan(snapshotEvery);
-    } else {
-      assertThat(snapshots).isEmpty();
-    }
+      // then: gap-free sequences, and every way of reading the log gives the journal's state
+      List<Long> seqs = log.stream().map(r -> r.key().sequence()).toList();
+      assertThat(seqs).containsExactlyElementsOf(java.util.stream.LongStream.range(0, seqs.size()).boxed().toList());
+      FoldedLog<List<String>> whole = read(LogFolder.fromStart(AGENT, Transcript.FOLD), log, 0, end(log));
+      assertThat(whole.state()).isEqualTo(journal.state());
+      assertThat(rebuild(log, snapshots).state()).isEqualTo(journal.state());
+      assertThat(rebuild(log, snapshots).nextSequence()).isEqualTo(journal.nextSequence());
+      // and a rebuild never reads snapshotEvery decisions or more after the latest snapshot
+      if (snapshotEvery > 0) {
+        long after = snapshots.isEmpty() ? log.size()
+            : log.stream().filter(r -> r.offset() >= snapshots.get(snapshots.size() - 1).decisionsOffset()).count();
+        assertThat(after).isLessThan(snapshotEvery);
+      } else {
+        assertThat(snapshots).isEmpty();
+      }
+    });
   }
 
   /** What a new owner does: the latest snapshot, then the log after it. */
@@ -184,28 +186,29 @@ class EventSourcingPropertiesTest {
     return read(LogFolder.fromSnapshot(AGENT, Transcript.FOLD, latest), log, latest.decisionsOffset(), end(log));
   }
 
-  @Property
-  void aDecisionDeliveredTwiceCountsOnce(@ForAll("partitions") List<Logged> log,
-                                         @ForAll @IntRange(max = 1000) int which) {
-    // given: one of the agent's records appears again later in the partition
-    List<Logged> mine = log.stream().filter(r -> r.key().agentId().equals(AGENT)).toList();
-    if (mine.isEmpty()) {
-      return;
-    }
-    Logged again = mine.get(which % mine.size());
-    List<Logged> doubled = new ArrayList<>(log);
-    doubled.add(new Logged(end(log), again.key(), again.decision()));
+  @Test
+  void aDecisionDeliveredTwiceCountsOnce() {
+    qt().withExamples(1000).forAll(PARTITIONS, integers().between(0, 1000)).checkAssert((log, which) -> {
+      // given: one of the agent's records appears again later in the partition
+      List<Logged> mine = log.stream().filter(r -> r.key().agentId().equals(AGENT)).toList();
+      if (mine.isEmpty()) {
+        return;
+      }
+      Logged again = mine.get(which % mine.size());
+      List<Logged> doubled = new ArrayList<>(log);
+      doubled.add(new Logged(end(log), again.key(), again.decision()));
 
-    // when
-    FoldedLog<List<String>> once = read(LogFolder.fromStart(AGENT, Transcript.FOLD), log, 0, end(log));
-    FoldedLog<List<String>> twice = read(LogFolder.fromStart(AGENT, Transcript.FOLD), doubled, 0, end(doubled));
+      // when
+      FoldedLog<List<String>> once = read(LogFolder.fromStart(AGENT, Transcript.FOLD), log, 0, end(log));
+      FoldedLog<List<String>> twice = read(LogFolder.fromStart(AGENT, Transcript.FOLD), doubled, 0, end(doubled));
 
-    // then
-    assertThat(twice.state()).isEqualTo(once.state());
-    assertThat(twice.nextSequence()).isEqualTo(once.nextSequence());
+      // then
+      assertThat(twice.state()).isEqualTo(once.state());
+      assertThat(twice.nextSequence()).isEqualTo(once.nextSequence());
+    });
   }
 
-  @Example
+  @Test
   void aMissingSequenceIsCountedAsAGapAndTheFoldGoesOn() {
     // given
     LogFolder<Tally> folder = LogFolder.fromStart(AGENT, Tally.FOLD);
@@ -221,7 +224,7 @@ class EventSourcingPropertiesTest {
     assertThat(result.state().count("A")).isEqualTo(2);
   }
 
-  @Example
+  @Test
   void anErasedLogStartsOver() {
     // given: two decisions, then the erasure's tombstones, then a new decision from sequence 0
     LogFolder<Tally> folder = LogFolder.fromStart(AGENT, Tally.FOLD);
@@ -240,17 +243,19 @@ class EventSourcingPropertiesTest {
     assertThat(result.gaps()).isZero();
   }
 
-  @Property
-  void aTallyCountsEveryDecisionAndItsEncodingRoundTrips(@ForAll("partitions") List<Logged> log) {
-    // when
-    FoldedLog<Tally> folded = read(LogFolder.fromStart(AGENT, Tally.FOLD), log, 0, end(log));
+  @Test
+  void aTallyCountsEveryDecisionAndItsEncodingRoundTrips() {
+    qt().withExamples(1000).forAll(PARTITIONS).checkAssert(log -> {
+      // when
+      FoldedLog<Tally> folded = read(LogFolder.fromStart(AGENT, Tally.FOLD), log, 0, end(log));
 
-    // then
-    assertThat(folded.state().total()).isEqualTo(folded.folded());
-    assertThat(Tally.FOLD.decode(Tally.FOLD.encode(folded.state()))).isEqualTo(folded.state());
+      // then
+      assertThat(folded.state().total()).isEqualTo(folded.folded());
+      assertThat(Tally.FOLD.decode(Tally.FOLD.encode(folded.state()))).isEqualTo(folded.state());
+    });
   }
 
-  @Example
+  @Test
   void aSnapshotOfAnotherFoldOrAgentIsRefused() {
     // given
     var snapshot = new AgentSnapshot(AGENT, 3, 10, "tally/1", "{}", NOW);
@@ -262,7 +267,7 @@ class EventSourcingPropertiesTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(OTHER);
   }
 
-  @Example
+  @Test
   void aDraftThatWasOvertakenIsRefused() {
     // given
     var journal = new AgentJournal<>(AGENT, Tally.FOLD, LogFolder.fromStart(AGENT, Tally.FOLD).result(0), 0);

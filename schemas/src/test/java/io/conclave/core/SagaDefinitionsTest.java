@@ -2,6 +2,10 @@ package io.conclave.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
@@ -9,14 +13,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Saga definitions as data: the builder and the JSON/YAML tree describe the same definitions, a definition survives
@@ -26,7 +28,7 @@ import net.jqwik.api.Tuple;
 class SagaDefinitionsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Example
+  @Test
   void theBuilderAndTheTreeOfTheDocumentationAgree() {
     // given
     SagaDefinition built = Saga.step("research", "gather", "discard").timeout(Duration.ofMinutes(2))
@@ -59,24 +61,35 @@ class SagaDefinitionsTest {
   record Draft(boolean approval, String agentType, String action, boolean undoable, List<Integer> tokens,
                StepPolicy policy) {}
 
-  @Provide
-  Arbitrary<SagaDefinition> definitions() {
-    Arbitrary<Duration> duration = Arbitraries.frequencyOf(
-        Tuple.of(3, Arbitraries.just(Duration.ZERO)),
-        Tuple.of(5, Arbitraries.longs().between(1, 30L * 24 * 3600 * 1000).map(Duration::ofMillis)),
-        Tuple.of(1, Arbitraries.longs().between(1, 10_000_000_000L).map(Duration::ofNanos)));
-    Arbitrary<Duration> backoff = duration.map(d -> d.compareTo(StepPolicy.MAX_BACKOFF) > 0 ? StepPolicy.MAX_BACKOFF : d);
-    Arbitrary<StepPolicy> policy = Combinators.combine(duration, Arbitraries.integers().between(1, 100), backoff)
-        .as(StepPolicy::new);
-    Arbitrary<String> agentType = Arbitraries.strings().withChars("abcxyz019._-").ofMinLength(1).ofMaxLength(10)
-        .filter(s -> !s.equals(SagaStep.APPROVAL));
-    Arbitrary<String> action = Arbitraries.strings().alpha().numeric().withChars(' ', '\n', '{', '}', '.')
-        .ofMinLength(1).ofMaxLength(12).filter(s -> !s.isBlank());
-    Arbitrary<Draft> draft = Combinators.combine(Arbitraries.integers().between(0, 5).map(k -> k == 0), agentType,
-        action, Arbitraries.integers().between(0, 3).map(k -> k > 0),
-        Arbitraries.integers().between(0, 40).list().ofMaxSize(5), policy).as(Draft::new);
-    return draft.list().ofMinSize(1).ofMaxSize(3).list().ofMinSize(1).ofMaxSize(6)
+  private static final Gen<SagaDefinition> DEFINITIONS = definitions();
+
+  private static Gen<SagaDefinition> definitions() {
+    Gen<Duration> duration = Generate.frequency(
+        Pair.of(3, Generate.constant(Duration.ZERO)),
+        Pair.of(5, longs().between(1, 30L * 24 * 3600 * 1000).map(Duration::ofMillis)),
+        Pair.of(1, longs().between(1, 10_000_000_000L).map(Duration::ofNanos)));
+    Gen<Duration> backoff = duration.map(d -> d.compareTo(StepPolicy.MAX_BACKOFF) > 0 ? StepPolicy.MAX_BACKOFF : d);
+    Gen<StepPolicy> policy = duration.zip(integers().between(1, 100), backoff, StepPolicy::new);
+    Gen<String> agentType = strings("abcxyz019._-", 10).assuming(s -> !s.equals(SagaStep.APPROVAL));
+    String alphaNumeric = IntStream.concat(IntStream.concat(IntStream.rangeClosed('a', 'z'),
+        IntStream.rangeClosed('A', 'Z')), IntStream.rangeClosed('0', '9'))
+        .mapToObj(c -> String.valueOf((char) c)).collect(Collectors.joining());
+    Gen<String> action = strings(alphaNumeric + " \n{}.", 12).assuming(s -> !s.isBlank());
+    // Gen.zip takes at most five generators: the tokens and the policy travel as a pair
+    Gen<Pair<List<Integer>, StepPolicy>> tokensAndPolicy =
+        lists().of(integers().between(0, 40)).ofSizeBetween(0, 5).zip(policy, Pair::of);
+    Gen<Draft> draft = integers().between(0, 5).map(k -> k == 0).zip(agentType, action,
+        integers().between(0, 3).map(k -> k > 0), tokensAndPolicy,
+        (approval, type, act, undoable, tp) -> new Draft(approval, type, act, undoable, tp._1, tp._2));
+    return lists().of(lists().of(draft).ofSizeBetween(1, 3)).ofSizeBetween(1, 6)
         .map(SagaDefinitionsTest::definition);
+  }
+
+  /** Strings of 1..{@code maxLength} characters drawn from {@code chars}, shrinking towards the first of them. */
+  private static Gen<String> strings(String chars, int maxLength) {
+    List<Character> alphabet = chars.chars().mapToObj(c -> (char) c).toList();
+    return lists().of(Generate.pick(alphabet)).ofSizeBetween(1, maxLength)
+        .map(cs -> cs.stream().map(String::valueOf).collect(Collectors.joining()));
   }
 
   private static SagaDefinition definition(List<List<Draft>> stages) {
@@ -108,28 +121,36 @@ class SagaDefinitionsTest {
     return sb.toString();
   }
 
-  @Property(tries = 300)
-  void aDefinitionSurvivesItsTree(@ForAll("definitions") SagaDefinition definition) {
-    // when
-    SagaDefinition back = SagaDefinitions.fromTree(SagaDefinitions.toTree(definition));
+  @Test
+  void aDefinitionSurvivesItsTree() {
+    qt().withExamples(300).forAll(DEFINITIONS).checkAssert(definition -> {
+      // when
+      SagaDefinition back = SagaDefinitions.fromTree(SagaDefinitions.toTree(definition));
 
-    // then
-    assertThat(back).isEqualTo(definition);
+      // then
+      assertThat(back).isEqualTo(definition);
+    });
   }
 
-  @Property(tries = 300)
-  void aDefinitionSurvivesJsonText(@ForAll("definitions") SagaDefinition definition) throws Exception {
-    // given
-    String json = JSON.writeValueAsString(SagaDefinitions.toTree(definition));
+  @Test
+  void aDefinitionSurvivesJsonText() {
+    qt().withExamples(300).forAll(DEFINITIONS).checkAssert(definition -> {
+      try {
+        // given
+        String json = JSON.writeValueAsString(SagaDefinitions.toTree(definition));
 
-    // when
-    SagaDefinition back = SagaDefinitions.fromTree(JSON.readValue(json, Map.class));
+        // when
+        SagaDefinition back = SagaDefinitions.fromTree(JSON.readValue(json, Map.class));
 
-    // then
-    assertThat(back).isEqualTo(definition);
+        // then
+        assertThat(back).isEqualTo(definition);
+      } catch (java.io.IOException e) {
+        throw new AssertionError(e);
+      }
+    });
   }
 
-  @Example
+  @Test
   void durationsReadInEveryDocumentedForm() {
     // when / then
     assertThat(SagaDefinitions.duration("500ms", "t")).isEqualTo(Duration.ofMillis(500));
@@ -147,7 +168,7 @@ class SagaDefinitionsTest {
     assertThat(SagaDefinitions.duration(0, "t")).isEqualTo(Duration.ZERO);
   }
 
-  @Example
+  @Test
   void aWrongDurationNamesItsPath() {
     for (Object wrong : List.of("5 minutes", "5M", "-1s", "PT-1S", "soon", -1, 1.5, true, List.of(1))) {
       // when / then
@@ -160,7 +181,7 @@ class SagaDefinitionsTest {
         .hasMessage("steps[0].retry.backoff must be a duration such as 500ms, 30s, 5m, 4h or PT30S, was 'fast'");
   }
 
-  @Example
+  @Test
   void aMissingFieldNamesItsPath() {
     assertError(Map.of("steps", List.of(step(Map.of()), Map.of("parallel", List.of(
             Map.of("agentType", "a", "compensation", "c"), step(Map.of()))))),
@@ -170,7 +191,7 @@ class SagaDefinitionsTest {
     assertError(tree(Map.of("approval", "")), "steps[0].approval must not be blank");
   }
 
-  @Example
+  @Test
   void anUnknownFieldNamesItsPathAndTheKnownOnes() {
     assertError(tree(step(Map.of("timout", "5s"))),
         "steps[0] has an unknown field 'timout'; known: [action, agentType, compensation, input, retry, timeout]");
@@ -182,7 +203,7 @@ class SagaDefinitionsTest {
         "steps[0] has an unknown field 'timeout'; known: [parallel]");
   }
 
-  @Example
+  @Test
   void aWrongTypeNamesItsPath() {
     assertError(tree(step(Map.of("action", 5))), "steps[0].action must be a string, was 5");
     assertError(Map.of("steps", Map.of()), "steps must be a list, was an object");
@@ -196,7 +217,7 @@ class SagaDefinitionsTest {
         "steps[0].retry.maxAttempts must be a whole number, was 2.5");
   }
 
-  @Example
+  @Test
   void maxAttemptsOutOfRangeNamesItsPathWithTheValueGiven() {
     assertError(tree(step(Map.of("retry", Map.of("maxAttempts", 0)))),
         "steps[0].retry: maxAttempts must be between 1 and 100, was 0");
@@ -207,7 +228,7 @@ class SagaDefinitionsTest {
         "steps[0].retry: maxAttempts must be between 1 and 100, was 4294967298");
   }
 
-  @Example
+  @Test
   void aParallelGroupWithOneBranchNamesItsPath() {
     assertError(Map.of("steps", List.of(step(Map.of()), Map.of("parallel", List.of(step(Map.of()))))),
         "steps[1].parallel needs at least two branches");
@@ -215,7 +236,7 @@ class SagaDefinitionsTest {
         .hasMessage("a parallel group needs at least two branches");
   }
 
-  @Example
+  @Test
   void aBadPlaceholderNamesTheEntryItIsIn() {
     // step 2 is steps[2] here ...
     assertThatThrownBy(() -> SagaDefinitions.fromTree(Map.of("steps", List.of(step(Map.of()), step(Map.of()),
@@ -229,7 +250,7 @@ class SagaDefinitionsTest {
         .hasMessageStartingWith("steps[1].parallel[1]: step 2: input placeholder '${steps.5}'");
   }
 
-  @Example
+  @Test
   void anApprovalWithACompensationNamesItsPath() {
     assertError(Map.of("steps", List.of(step(Map.of()), Map.of("approval", "editor", "compensation", "undo"))),
         "steps[1] has an unknown field 'compensation'; known: [approval, retry, timeout]");
@@ -240,14 +261,14 @@ class SagaDefinitionsTest {
         .hasMessage("step 0: an approval has nothing to compensate");
   }
 
-  @Example
+  @Test
   void aBadAgentTypeNamesItsPath() {
     assertError(Map.of("steps", List.of(step(Map.of()), Map.of("parallel", List.of(step(Map.of()),
             step(Map.of("agentType", "fact check")))))),
         "steps[1].parallel[1]: step 2: agent type 'fact check' may only contain letters, digits, '.', '_' and '-'");
   }
 
-  @Example
+  @Test
   void stepZeroCannotBeParallel() {
     // the tree cannot say it (a group's first branch is not parallel): only a hand-made list can
     assertThatThrownBy(() -> new SagaDefinition(List.of(Saga.branch("a", "b", "c").inParallel())))
@@ -257,7 +278,7 @@ class SagaDefinitionsTest {
         .containsExactly(false, true));
   }
 
-  @Example
+  @Test
   void anEmptyPlanIsRejected() {
     assertThatThrownBy(() -> SagaDefinitions.fromTree(Map.of("steps", List.of())))
         .hasMessage("invalid saga: a saga needs at least one step");

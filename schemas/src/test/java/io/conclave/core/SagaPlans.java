@@ -3,10 +3,10 @@ package io.conclave.core;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /** Saga plans for the saga tests: random ones for properties, and every small one for exhaustive checks. */
 final class SagaPlans {
@@ -28,26 +28,25 @@ final class SagaPlans {
    * Plans of 1..{@code maxStages} stages; a stage is one step or a parallel group of 2..3; about one step in six is an
    * approval and one in four has nothing to compensate; timeouts, attempts and backoffs vary.
    */
-  static Arbitrary<List<SagaStep>> plans(int maxStages) {
-    Arbitrary<Kind> kind = Arbitraries.frequency(Tuple.of(7, Kind.UNDOABLE), Tuple.of(3, Kind.FINAL),
-        Tuple.of(2, Kind.APPROVAL));
-    Arbitrary<StepPolicy> policy = Combinators.combine(
-        Arbitraries.frequency(Tuple.of(1, 0L), Tuple.of(1, 1_000L), Tuple.of(1, 30_000L)),
-        Arbitraries.integers().between(1, 4),
-        Arbitraries.of(0L, 100L, 250L, 1_000L))
-        .as((timeout, attempts, backoff) -> new StepPolicy(Duration.ofMillis(timeout), attempts,
+  static Gen<List<SagaStep>> plans(int maxStages) {
+    Gen<Kind> kind = Generate.frequency(Pair.of(7, Generate.constant(Kind.UNDOABLE)),
+        Pair.of(3, Generate.constant(Kind.FINAL)), Pair.of(2, Generate.constant(Kind.APPROVAL)));
+    Gen<StepPolicy> policy = Generate.pick(List.of(0L, 1_000L, 30_000L)).zip(
+        SourceDSL.integers().between(1, 4),
+        Generate.pick(List.of(0L, 100L, 250L, 1_000L)),
+        (timeout, attempts, backoff) -> new StepPolicy(Duration.ofMillis(timeout), attempts,
             Duration.ofMillis(backoff)));
-    Arbitrary<List<Kind>> stage = Arbitraries.frequencyOf(
-        Tuple.of(3, kind.list().ofSize(1)), Tuple.of(2, kind.list().ofMinSize(2).ofMaxSize(3)));
-    return Combinators.combine(stage.list().ofMinSize(1).ofMaxSize(maxStages), policy.list().ofSize(3 * maxStages))
-        .as((stages, policies) -> {
+    Gen<List<Kind>> stage = Generate.frequency(
+        Pair.of(3, SourceDSL.lists().of(kind).ofSize(1)), Pair.of(2, SourceDSL.lists().of(kind).ofSizeBetween(2, 3)));
+    return SourceDSL.lists().of(stage).ofSizeBetween(1, maxStages)
+        .zip(SourceDSL.lists().of(policy).ofSize(3 * maxStages), (stages, policies) -> {
           List<SagaStep> plan = new ArrayList<>();
           for (List<Kind> members : stages) {
             for (int b = 0; b < members.size(); b++) {
               plan.add(step(plan.size(), members.get(b), b > 0, policies.get(plan.size())));
             }
           }
-          return plan;
+          return List.copyOf(plan);
         });
   }
 

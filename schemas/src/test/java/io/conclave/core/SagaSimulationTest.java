@@ -1,6 +1,8 @@
 package io.conclave.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.conclave.core.SagaState.CompensationStatus;
 import io.conclave.core.SagaState.Status;
@@ -10,12 +12,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
-import net.jqwik.api.statistics.StatisticsReport;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 
 /**
  * The whole saga choreography in memory, without Kafka: the saga's partition of conclave.saga-events is a list,
@@ -34,8 +33,8 @@ import net.jqwik.api.statistics.StatisticsReport;
  * compensation go out (the fold keeps the first outcome, but commands already written stay written). And a command
  * is run once: workers consume and produce in one Kafka transaction, so only events are delivered more than once.
  *
- * <p>A failure prints the plan, the seed and the end of the trace; jqwik tries the failing sample first on the next
- * run, and {@code @Property(seed = "...")} with the seed it prints replays the whole run.
+ * <p>A failure prints the plan, the world's seed and the end of the trace, and QuickTheories prints its own seed:
+ * {@code qt().withFixedSeed(...)} with that seed replays the whole run.
  */
 class SagaSimulationTest {
   private static final Instant T0 = Instant.parse("2026-11-25T09:00:00Z");
@@ -52,23 +51,44 @@ class SagaSimulationTest {
    */
   record Behaviour(boolean fails, boolean stalls, int undoFailures, Verdict verdict, boolean secondOpinion) {}
 
-  @Provide
-  Arbitrary<List<SagaStep>> plans() {
-    return SagaPlans.plans(6);
+  /** Which paths worth checking one run took, counted over all runs: a property that never takes them proves little. */
+  record Paths(Status end, boolean join, boolean leaderSettledLastBranch, boolean deadlinePassed,
+               boolean approvalFailed, boolean compensationRetried) {}
+
+  @Test
+  void everySagaEndsAndUndoesWhatRanOnceInReverse() {
+    List<Paths> runs = new ArrayList<>();
+    qt().withExamples(400).forAll(SagaPlans.plans(6), longs().all()).checkAssert((plan, seed) -> {
+      // given
+      World world = new World(plan, new Random(seed));
+
+      // when
+      world.run();
+
+      // then
+      world.assertInvariants();
+      runs.add(world.paths());
+    });
+
+    String report = runs.size() + " runs, ends "
+        + runs.stream().collect(Collectors.groupingBy(Paths::end, Collectors.counting()));
+    assertPath(runs, "parallel join", Paths::join, 20, report);
+    assertPath(runs, "leader settles the last branch of a stage", Paths::leaderSettledLastBranch, 2, report);
+    assertPath(runs, "deadline passed", Paths::deadlinePassed, 10, report);
+    assertPath(runs, "approval rejected or timed out", Paths::approvalFailed, 5, report);
+    assertPath(runs, "compensation retried", Paths::compensationRetried, 10, report);
+    for (Status s : List.of(Status.COMPLETED, Status.COMPENSATED, Status.FAILED)) {
+      assertThat(percent(runs, r -> r.end() == s)).as("end " + s + "; " + report).isGreaterThan(10);
+    }
   }
 
-  @Property(tries = 400)
-  @StatisticsReport(onFailureOnly = true)
-  void everySagaEndsAndUndoesWhatRanOnceInReverse(@ForAll("plans") List<SagaStep> plan, @ForAll long seed) {
-    // given
-    World world = new World(plan, new Random(seed));
+  private static void assertPath(List<Paths> runs, String name, Predicate<Paths> taken, double atLeastPercent,
+                                 String report) {
+    assertThat(percent(runs, taken)).as(name + "; " + report).isGreaterThanOrEqualTo(atLeastPercent);
+  }
 
-    // when
-    world.run();
-
-    // then
-    world.assertInvariants();
-    world.collectStatistics();
+  private static double percent(List<Paths> runs, Predicate<Paths> taken) {
+    return 100.0 * runs.stream().filter(taken).count() / runs.size();
   }
 
   /** The saga's partition, the inboxes, the workers, the human, the leader and the clock. */
@@ -382,26 +402,11 @@ class SagaSimulationTest {
       assertThat(SagaState.of(redelivered)).as(context).isEqualTo(state);
     }
 
-    /** Fails the property unless the runs reach every path worth checking often enough. */
-    void collectStatistics() {
-      Statistics.label("end").collect(state.status());
-      path("parallel join", count(SagaEvent.Joined.class) > 0, 20);
-      path("leader settles the last branch of a stage", leaderSettledLastBranch, 2);
-      path("deadline passed", log.stream().anyMatch(e -> e instanceof SagaEvent.StepFailed f
-          && f.error().startsWith("deadline")), 10);
-      path("approval rejected or timed out", log.stream().anyMatch(e -> e instanceof SagaEvent.StepFailed f
-          && f.agentType().equals(SagaStep.APPROVAL)), 5);
-      path("compensation retried", count(SagaEvent.CompensationRetried.class) > 0, 10);
-      Statistics.label("end").coverage(c -> {
-        for (Status s : List.of(Status.COMPLETED, Status.COMPENSATED, Status.FAILED)) {
-          c.check(s).percentage(p -> p > 10);
-        }
-      });
-    }
-
-    private static void path(String name, boolean taken, double atLeastPercent) {
-      Statistics.label(name).collect(taken);
-      Statistics.label(name).coverage(c -> c.check(true).percentage(p -> p >= atLeastPercent));
+    Paths paths() {
+      return new Paths(state.status(), count(SagaEvent.Joined.class) > 0, leaderSettledLastBranch,
+          log.stream().anyMatch(e -> e instanceof SagaEvent.StepFailed f && f.error().startsWith("deadline")),
+          log.stream().anyMatch(e -> e instanceof SagaEvent.StepFailed f && f.agentType().equals(SagaStep.APPROVAL)),
+          count(SagaEvent.CompensationRetried.class) > 0);
     }
 
     long count(Class<? extends SagaEvent> type) {
