@@ -1,6 +1,9 @@
 package io.conclave.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+import static org.quicktheories.generators.SourceDSL.strings;
 
 import io.conclave.core.AgentJournal;
 import io.conclave.core.Decision;
@@ -12,13 +15,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * The offline agent answers without a network; the same history and request always give the same output, and its
@@ -26,6 +24,7 @@ import net.jqwik.api.Provide;
  */
 class OfflineAgentTest {
   private static final Instant NOW = Instant.parse("2024-05-01T10:00:00Z");
+  private static final Gen<String> INPUTS = strings().basicMultilingualPlaneAlphabet().ofLengthBetween(0, 300);
   private static final SagaStep GATHER = new SagaStep("research", "gather", "find sources for: llamas", "discard");
 
   private static StepRequest request(String input) {
@@ -55,12 +54,12 @@ class OfflineAgentTest {
     return output.substring(output.indexOf('[') + 1, output.indexOf(']'));
   }
 
-  @Example
+  @Test
   void servesTheTypeItWasCreatedFor() {
     assertThat(new OfflineAgent("research").type()).isEqualTo("research");
   }
 
-  @Example
+  @Test
   void theOutputNamesTypeActionAndStepNumberThenADigestThenTheStepInputAndTheInput() {
     // when
     String out = output(step(new OfflineAgent("research"), newJournal(), "why are llamas fluffy?"));
@@ -71,7 +70,7 @@ class OfflineAgentTest {
     assertThat(out).endsWith("]: find sources for: llamas <- why are llamas fluffy?");
   }
 
-  @Example
+  @Test
   void theModelCallAndTheResultAreRecordedInTheLog() {
     // when
     List<Decision> decisions = step(new OfflineAgent("research"), newJournal(), "why are llamas fluffy?");
@@ -91,7 +90,7 @@ class OfflineAgentTest {
     assertThat(decisions.get(0).model()).contains(OfflineModel.NAME);
   }
 
-  @Example
+  @Test
   void theStepNumberAndTheMemoryFollowTheLog() {
     // given
     var agent = new OfflineAgent("research");
@@ -109,7 +108,7 @@ class OfflineAgentTest {
     assertThat(memory.chain()).isEqualTo(Digests.of(Digests.of("", first), second));
   }
 
-  @Example
+  @Test
   void inputsThatDifferOnlyBeyondTheAbbreviationStillGiveDifferentOutputs() {
     // given: the input is abbreviated to 77 characters + "..." in the output
     String common = "x".repeat(100);
@@ -123,21 +122,23 @@ class OfflineAgentTest {
     assertThat(digest(a)).isNotEqualTo(digest(b));
   }
 
-  @Property
-  void theSameHistoryAndRequestGiveTheSameDecisions(@ForAll("inputs") String earlier, @ForAll("inputs") String input) {
-    // given: two agents with the same history
-    var journalA = newJournal();
-    var journalB = newJournal();
-    step(new OfflineAgent("research"), journalA, earlier);
-    step(new OfflineAgent("research"), journalB, earlier);
+  @Test
+  void theSameHistoryAndRequestGiveTheSameDecisions() {
+    qt().withExamples(1000).forAll(INPUTS, INPUTS).checkAssert((earlier, input) -> {
+      // given: two agents with the same history
+      var journalA = newJournal();
+      var journalB = newJournal();
+      step(new OfflineAgent("research"), journalA, earlier);
+      step(new OfflineAgent("research"), journalB, earlier);
 
-    // when
-    List<Decision> a = step(new OfflineAgent("research"), journalA, input);
-    List<Decision> b = step(new OfflineAgent("research"), journalB, input);
+      // when
+      List<Decision> a = step(new OfflineAgent("research"), journalA, input);
+      List<Decision> b = step(new OfflineAgent("research"), journalB, input);
 
-    // then: the same, but for how long the model took (a measurement of the machine, not a decision)
-    assertThat(withoutLatency(b)).isEqualTo(withoutLatency(a));
-    assertThat(journalB.state()).isEqualTo(journalA.state());
+      // then: the same, but for how long the model took (a measurement of the machine, not a decision)
+      assertThat(withoutLatency(b)).isEqualTo(withoutLatency(a));
+      assertThat(journalB.state()).isEqualTo(journalA.state());
+    });
   }
 
   private static List<Decision> withoutLatency(List<Decision> decisions) {
@@ -146,29 +147,32 @@ class OfflineAgentTest {
         .toList();
   }
 
-  @Property
-  void differentInputsGiveDifferentDigests(@ForAll("inputs") String a, @ForAll("inputs") String b) {
-    Assume.that(!a.equals(b));
+  @Test
+  void differentInputsGiveDifferentDigests() {
+    qt().withExamples(1000).forAll(INPUTS, INPUTS).checkAssert((a, b) -> {
+      // an implication, not assuming(): QuickTheories 0.26 gives up on these string generators after the first
+      // rejected pair ("Gave up after finding only 1 example(s)"), and equal pairs are about 1 in 1000 here
+      if (a.equals(b)) {
+        return;
+      }
 
-    // when
-    String outA = output(step(new OfflineAgent("research"), newJournal(), a));
-    String outB = output(step(new OfflineAgent("research"), newJournal(), b));
+      // when
+      String outA = output(step(new OfflineAgent("research"), newJournal(), a));
+      String outB = output(step(new OfflineAgent("research"), newJournal(), b));
 
-    // then
-    assertThat(digest(outA)).isNotEqualTo(digest(outB));
+      // then
+      assertThat(digest(outA)).isNotEqualTo(digest(outB));
+    });
   }
 
-  @Property
-  void theMemoryEncodingRoundTrips(@ForAll("inputs") String chain, @ForAll long steps, @ForAll long calls) {
-    // given
-    var memory = new OfflineAgent.Memory(steps, calls, chain);
+  @Test
+  void theMemoryEncodingRoundTrips() {
+    qt().withExamples(1000).forAll(INPUTS, longs().all(), longs().all()).checkAssert((chain, steps, calls) -> {
+      // given
+      var memory = new OfflineAgent.Memory(steps, calls, chain);
 
-    // when / then
-    assertThat(OfflineAgent.FOLD.decode(OfflineAgent.FOLD.encode(memory))).isEqualTo(memory);
-  }
-
-  @Provide
-  Arbitrary<String> inputs() {
-    return Arbitraries.strings().ofMaxLength(300);
+      // when / then
+      assertThat(OfflineAgent.FOLD.decode(OfflineAgent.FOLD.encode(memory))).isEqualTo(memory);
+    });
   }
 }

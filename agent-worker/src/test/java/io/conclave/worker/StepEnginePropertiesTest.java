@@ -1,6 +1,10 @@
 package io.conclave.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
@@ -20,15 +24,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Laws of a worker's step ({@link StepRunner} then {@link StepEngine#after}): an agent's decisions are numbered
@@ -43,119 +43,134 @@ class StepEnginePropertiesTest {
   /** One step to run: a slip of 1..10 steps, a cursor on it, and what the agent does. */
   record Scenario(int stepCount, int cursor, int decisions, int transientFailures, StepResult result) {}
 
-  @Property
-  void decisionSequencesRunFromTheLogsEndWithoutGaps(@ForAll("scenarios") Scenario s,
-                                                     @ForAll @LongRange(min = 0, max = 1L << 40) long firstSeq) {
-    // given
-    StepCommand command = commandAt(s.stepCount(), s.cursor());
-    AgentJournal<Tally> journal = journalAt(firstSeq);
-
-    // when
-    var ran = run(command, journal, new ScriptedAgent(s.decisions(), s.transientFailures(), s.result()));
-
-    // then: only the attempt that answered counts; a failed step ends with its failure decision
-    boolean failed = ran.result() instanceof StepResult.Failed;
-    boolean answered = s.transientFailures() <= MAX_RETRIES;
-    int k = (answered ? s.decisions() : 0) + (failed ? 1 : 0);
-    assertThat(ran.decisions()).extracting(Decision::sequence)
-        .containsExactlyElementsOf(LongStream.range(firstSeq, firstSeq + k).boxed().toList());
-    assertThat(journal.nextSequence()).isEqualTo(firstSeq + k);
-    assertThat(ran.decisions()).allSatisfy(d -> {
-      assertThat(d.agentId()).isEqualTo(AGENT);
-      assertThat(d.sagaId()).contains(command.slip().sagaId());
-      assertThat(d.stepIndex()).contains(s.cursor());
-    });
-    // no decision of an attempt that threw survives: the agent's own decisions are all the last call's
-    String lastCall = "call " + (s.transientFailures() + 1) + " #";
-    assertThat(ran.decisions()).filteredOn(d -> !d.kind().equals(StepEngine.FAILURE_DECISION))
-        .allSatisfy(d -> assertThat(d.payload()).startsWith(lastCall));
-    if (failed) {
-      assertThat(ran.decisions().get(ran.decisions().size() - 1).kind()).isEqualTo(StepEngine.FAILURE_DECISION);
-    }
-  }
-
-  @Property
-  void sagaEventSeqsAreUniqueAndFollowTheSagaNumbering(@ForAll("scenarios") Scenario s) {
-    // given
-    StepCommand command = commandAt(s.stepCount(), s.cursor());
-    var ran = run(command, journalAt(0), new ScriptedAgent(s.decisions(), s.transientFailures(), s.result()));
-
-    // when
-    var transition = StepEngine.after(command, ran.result(), ran.decisions(), ran.tokens(), ran.costMicros(), NOW);
-
-    // then
-    List<SagaEvent> events = transition.moves().events();
-    assertThat(events).extracting(SagaEvent::seq).doesNotHaveDuplicates();
-    assertThat(events).allSatisfy(e -> assertThat(e.seq()).isEqualTo(expectedSeq(e, s.stepCount())));
-    assertThat(events.get(0)).isInstanceOfAny(SagaEvent.StepCompleted.class, SagaEvent.StepFailed.class);
-    assertThat(events.get(0).seq()).isEqualTo(SagaEvent.Seq.step(s.cursor()));
-    boolean last = s.cursor() == s.stepCount() - 1;
-    if (ran.result() instanceof StepResult.Failed) {
-      // the failed step and every one before it are undone, latest first, one after the other
-      assertThat(events).hasSize(1);
-      assertThat(transition.moves().commands()).isEmpty();
-      assertThat(transition.moves().compensations()).singleElement().satisfies(c -> {
-        assertThat(c.stepIndex()).isEqualTo(s.cursor());
-        assertThat(c.remaining()).containsExactlyElementsOf(
-            IntStream.iterate(s.cursor() - 1, i -> i >= 0, i -> i - 1).boxed().toList());
-        assertThat(c.origin()).isEqualTo(ORIGIN);
-      });
-    } else if (last) {
-      assertThat(events).hasSize(2);
-      assertThat(events.get(1)).isInstanceOf(SagaEvent.Completed.class);
-      assertThat(transition.moves().commands()).isEmpty();
-    } else {
-      assertThat(events).hasSize(1);
-      assertThat(transition.moves().commands()).singleElement().satisfies(next -> {
-        assertThat(next.slip().cursor()).isEqualTo(s.cursor() + 1);
-        assertThat(next.origin()).isEqualTo(ORIGIN);
-      });
-    }
-  }
-
-  @Property
-  void aWholeSagaRunNumbersEveryEventOnceAndEveryDecisionWithoutGaps(
-      @ForAll @IntRange(min = 1, max = 10) int stepCount, @ForAll @IntRange(min = 0, max = 10) int failAt,
-      @ForAll @IntRange(min = 0, max = 5) int decisionsPerStep, @ForAll @LongRange(min = 0, max = 1000) long firstSeq) {
-    // given: a saga whose step failAt fails (none fails when failAt >= stepCount), all steps served by one agent
-    StepCommand command = commandAt(stepCount, 0);
-    AgentJournal<Tally> journal = journalAt(firstSeq);
-    List<SagaEvent> events = new ArrayList<>();
-    List<Long> decisionSeqs = new ArrayList<>();
-
-    // when: every transition's next command (then every compensation) is run in turn
-    CompensateCommand undo = null;
-    while (command != null) {
-      int cursor = command.slip().cursor();
-      StepResult result = cursor == failAt ? new StepResult.Failed("step " + cursor + " failed")
-          : new StepResult.Completed("out-" + cursor);
-      var ran = run(command, journal, new ScriptedAgent(decisionsPerStep, 0, result));
-      var transition = StepEngine.after(command, ran.result(), ran.decisions(), ran.tokens(), ran.costMicros(), NOW);
-      transition.decisions().forEach(d -> decisionSeqs.add(d.sequence()));
-      events.addAll(transition.moves().events());
-      command = transition.moves().commands().stream().findFirst().orElse(null);
-      undo = transition.moves().compensations().stream().findFirst().orElse(undo);
-    }
-    List<Integer> undone = new ArrayList<>();
-    while (undo != null) {
-      undone.add(undo.stepIndex());
-      var transition = StepEngine.afterCompensation(undo, new StepResult.Completed("undone"), List.of(), NOW);
-      events.addAll(transition.moves().events());
-      undo = transition.moves().compensations().stream().findFirst().orElse(null);
-    }
-
-    // then
-    assertThat(decisionSeqs).containsExactlyElementsOf(LongStream.range(firstSeq, journal.nextSequence()).boxed()
-        .toList());
-    assertThat(events).extracting(SagaEvent::seq).doesNotHaveDuplicates();
-    assertThat(undone).as("compensated latest first").containsExactlyElementsOf(failAt < stepCount
-        ? IntStream.iterate(failAt, i -> i >= 0, i -> i - 1).boxed().toList() : List.of());
-    assertThat(events).allSatisfy(e -> assertThat(e.seq()).isEqualTo(expectedSeq(e, stepCount)));
-    SagaEvent end = events.get(events.size() - 1);
-    assertThat(end).isInstanceOf(failAt < stepCount ? SagaEvent.Aborted.class : SagaEvent.Completed.class);
-  }
-
   private static final int MAX_RETRIES = 2;
+
+  private static final List<Character> LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".chars()
+      .mapToObj(c -> (char) c).toList();
+  private static final Gen<String> ALPHA = lists().of(Generate.pick(LETTERS)).ofSizeBetween(0, 20)
+      .map(cs -> cs.stream().map(String::valueOf).collect(Collectors.joining()));
+  private static final Gen<StepResult> COMPLETED = ALPHA.map(StepResult.Completed::new);
+  private static final Gen<StepResult> FAILED = ALPHA.map(StepResult.Failed::new);
+  private static final Gen<Scenario> SCENARIOS = integers().between(1, 10).flatMap(n -> integers().between(0, n - 1)
+      .zip(integers().between(0, 5), integers().between(0, MAX_RETRIES + 1), Generate.oneOf(COMPLETED, FAILED),
+          (cursor, decisions, failures, result) -> new Scenario(n, cursor, decisions, failures, result)));
+
+  @Test
+  void decisionSequencesRunFromTheLogsEndWithoutGaps() {
+    qt().withExamples(1000).forAll(SCENARIOS, longs().between(0, 1L << 40)).checkAssert((s, firstSeq) -> {
+      // given
+      StepCommand command = commandAt(s.stepCount(), s.cursor());
+      AgentJournal<Tally> journal = journalAt(firstSeq);
+
+      // when
+      var ran = run(command, journal, new ScriptedAgent(s.decisions(), s.transientFailures(), s.result()));
+
+      // then: only the attempt that answered counts; a failed step ends with its failure decision
+      boolean failed = ran.result() instanceof StepResult.Failed;
+      boolean answered = s.transientFailures() <= MAX_RETRIES;
+      int k = (answered ? s.decisions() : 0) + (failed ? 1 : 0);
+      assertThat(ran.decisions()).extracting(Decision::sequence)
+          .containsExactlyElementsOf(LongStream.range(firstSeq, firstSeq + k).boxed().toList());
+      assertThat(journal.nextSequence()).isEqualTo(firstSeq + k);
+      assertThat(ran.decisions()).allSatisfy(d -> {
+        assertThat(d.agentId()).isEqualTo(AGENT);
+        assertThat(d.sagaId()).contains(command.slip().sagaId());
+        assertThat(d.stepIndex()).contains(s.cursor());
+      });
+      // no decision of an attempt that threw survives: the agent's own decisions are all the last call's
+      String lastCall = "call " + (s.transientFailures() + 1) + " #";
+      assertThat(ran.decisions()).filteredOn(d -> !d.kind().equals(StepEngine.FAILURE_DECISION))
+          .allSatisfy(d -> assertThat(d.payload()).startsWith(lastCall));
+      if (failed) {
+        assertThat(ran.decisions().get(ran.decisions().size() - 1).kind()).isEqualTo(StepEngine.FAILURE_DECISION);
+      }
+    });
+  }
+
+  @Test
+  void sagaEventSeqsAreUniqueAndFollowTheSagaNumbering() {
+    qt().withExamples(1000).forAll(SCENARIOS).checkAssert(s -> {
+      // given
+      StepCommand command = commandAt(s.stepCount(), s.cursor());
+      var ran = run(command, journalAt(0), new ScriptedAgent(s.decisions(), s.transientFailures(), s.result()));
+
+      // when
+      var transition = StepEngine.after(command, ran.result(), ran.decisions(), ran.tokens(), ran.costMicros(), NOW);
+
+      // then
+      List<SagaEvent> events = transition.moves().events();
+      assertThat(events).extracting(SagaEvent::seq).doesNotHaveDuplicates();
+      assertThat(events).allSatisfy(e -> assertThat(e.seq()).isEqualTo(expectedSeq(e, s.stepCount())));
+      assertThat(events.get(0)).isInstanceOfAny(SagaEvent.StepCompleted.class, SagaEvent.StepFailed.class);
+      assertThat(events.get(0).seq()).isEqualTo(SagaEvent.Seq.step(s.cursor()));
+      boolean last = s.cursor() == s.stepCount() - 1;
+      if (ran.result() instanceof StepResult.Failed) {
+        // the failed step and every one before it are undone, latest first, one after the other
+        assertThat(events).hasSize(1);
+        assertThat(transition.moves().commands()).isEmpty();
+        assertThat(transition.moves().compensations()).singleElement().satisfies(c -> {
+          assertThat(c.stepIndex()).isEqualTo(s.cursor());
+          assertThat(c.remaining()).containsExactlyElementsOf(
+              IntStream.iterate(s.cursor() - 1, i -> i >= 0, i -> i - 1).boxed().toList());
+          assertThat(c.origin()).isEqualTo(ORIGIN);
+        });
+      } else if (last) {
+        assertThat(events).hasSize(2);
+        assertThat(events.get(1)).isInstanceOf(SagaEvent.Completed.class);
+        assertThat(transition.moves().commands()).isEmpty();
+      } else {
+        assertThat(events).hasSize(1);
+        assertThat(transition.moves().commands()).singleElement().satisfies(next -> {
+          assertThat(next.slip().cursor()).isEqualTo(s.cursor() + 1);
+          assertThat(next.origin()).isEqualTo(ORIGIN);
+        });
+      }
+    });
+  }
+
+  @Test
+  void aWholeSagaRunNumbersEveryEventOnceAndEveryDecisionWithoutGaps() {
+    qt().withExamples(1000).forAll(integers().between(1, 10), integers().between(0, 10), integers().between(0, 5),
+        longs().between(0, 1000)).checkAssert((stepCount, failAt, decisionsPerStep, firstSeq) -> {
+          // given: a saga whose step failAt fails (none fails when failAt >= stepCount), all steps served by one agent
+          StepCommand command = commandAt(stepCount, 0);
+          AgentJournal<Tally> journal = journalAt(firstSeq);
+          List<SagaEvent> events = new ArrayList<>();
+          List<Long> decisionSeqs = new ArrayList<>();
+
+          // when: every transition's next command (then every compensation) is run in turn
+          CompensateCommand undo = null;
+          while (command != null) {
+            int cursor = command.slip().cursor();
+            StepResult result = cursor == failAt ? new StepResult.Failed("step " + cursor + " failed")
+                : new StepResult.Completed("out-" + cursor);
+            var ran = run(command, journal, new ScriptedAgent(decisionsPerStep, 0, result));
+            var transition = StepEngine.after(command, ran.result(), ran.decisions(), ran.tokens(), ran.costMicros(),
+                NOW);
+            transition.decisions().forEach(d -> decisionSeqs.add(d.sequence()));
+            events.addAll(transition.moves().events());
+            command = transition.moves().commands().stream().findFirst().orElse(null);
+            undo = transition.moves().compensations().stream().findFirst().orElse(undo);
+          }
+          List<Integer> undone = new ArrayList<>();
+          while (undo != null) {
+            undone.add(undo.stepIndex());
+            var transition = StepEngine.afterCompensation(undo, new StepResult.Completed("undone"), List.of(), NOW);
+            events.addAll(transition.moves().events());
+            undo = transition.moves().compensations().stream().findFirst().orElse(null);
+          }
+
+          // then
+          assertThat(decisionSeqs).containsExactlyElementsOf(LongStream.range(firstSeq, journal.nextSequence()).boxed()
+              .toList());
+          assertThat(events).extracting(SagaEvent::seq).doesNotHaveDuplicates();
+          assertThat(undone).as("compensated latest first").containsExactlyElementsOf(failAt < stepCount
+              ? IntStream.iterate(failAt, i -> i >= 0, i -> i - 1).boxed().toList() : List.of());
+          assertThat(events).allSatisfy(e -> assertThat(e.seq()).isEqualTo(expectedSeq(e, stepCount)));
+          SagaEvent end = events.get(events.size() - 1);
+          assertThat(end).isInstanceOf(failAt < stepCount ? SagaEvent.Aborted.class : SagaEvent.Completed.class);
+        });
+  }
 
   private static StepRunner.Ran run(StepCommand command, AgentJournal<Tally> journal, ScriptedAgent agent) {
     // the production policies' shape (retry transient failures, never an IllegalArgumentException), without delays
@@ -194,16 +209,5 @@ class StepEnginePropertiesTest {
     List<SagaStep> steps = IntStream.range(0, stepCount)
         .mapToObj(i -> new SagaStep("type" + i, "act" + i, "input " + i, "undo" + i)).toList();
     return new StepCommand(new RoutingSlip("saga-t1", "t1", steps, cursor), "prompt", 0, ORIGIN, NOW);
-  }
-
-  @Provide
-  Arbitrary<Scenario> scenarios() {
-    Arbitrary<StepResult> results = Arbitraries.oneOf(
-        Arbitraries.strings().alpha().ofMaxLength(20).map(StepResult.Completed::new),
-        Arbitraries.strings().alpha().ofMaxLength(20).map(StepResult.Failed::new));
-    return Arbitraries.integers().between(1, 10).flatMap(n ->
-        Combinators.combine(Arbitraries.integers().between(0, n - 1), Arbitraries.integers().between(0, 5),
-                Arbitraries.integers().between(0, MAX_RETRIES + 1), results)
-            .as((cursor, decisions, failures, result) -> new Scenario(n, cursor, decisions, failures, result)));
   }
 }

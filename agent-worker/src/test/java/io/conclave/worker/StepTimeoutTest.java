@@ -1,13 +1,12 @@
 package io.conclave.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.time.Duration;
 import java.util.Optional;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
 /** A step's attempts fit in its share of the poll interval, whatever its deadline and attempts. */
@@ -26,13 +25,15 @@ class StepTimeoutTest {
         .isEqualTo(Duration.ofMillis(1));
   }
 
-  @Property
-  void allAttemptsTogetherStayWithinTheStepBudget(@ForAll @IntRange(min = 1, max = 100) int attempts,
-                                                 @ForAll @LongRange(min = 100, max = 3_600_000) long budgetMs) {
-    Duration budget = Duration.ofMillis(budgetMs);
-    Duration each = WorkerHandler.attemptTimeout(Optional.empty(), attempts, budget);
+  @Test
+  void allAttemptsTogetherStayWithinTheStepBudget() {
+    qt().withExamples(1000).forAll(integers().between(1, 100), longs().between(100, 3_600_000))
+        .checkAssert((attempts, budgetMs) -> {
+          Duration budget = Duration.ofMillis(budgetMs);
+          Duration each = WorkerHandler.attemptTimeout(Optional.empty(), attempts, budget);
 
-    assertThat(each.multipliedBy(attempts)).isLessThanOrEqualTo(budget);
-    assertThat(each).isPositive();
+          assertThat(each.multipliedBy(attempts)).isLessThanOrEqualTo(budget);
+          assertThat(each).isPositive();
+        });
   }
 }

@@ -1,6 +1,11 @@
 package io.conclave.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
+import static org.quicktheories.generators.SourceDSL.strings;
 
 import io.conclave.core.AgentJournal;
 import io.conclave.core.DecisionKey;
@@ -15,15 +20,10 @@ import io.conclave.core.TaskSubmission;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** {@link TaskIntake#start} is a pure decider: what a shard leader writes when it starts a task's saga. */
 class TaskIntakeTest {
@@ -33,18 +33,44 @@ class TaskIntakeTest {
   private static final LeaderStamp LEADER = new LeaderStamp(3, 7);
   private static final DecisionKey KEY = new DecisionKey("planner-3", 11);
 
+  private static final List<Character> LETTERS = chars("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  private static final List<Character> ID_CHARS = chars(
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
+  private static final Gen<String> TASK_IDS = textOf(ID_CHARS, 1, TaskSubmission.MAX_ID_LENGTH);
+  private static final Gen<String> PROMPTS = strings().basicMultilingualPlaneAlphabet().ofLengthBetween(1, 200)
+      .assuming(s -> !s.isBlank());
+  private static final Gen<String> WORDS = textOf(LETTERS, 1, 10);
+  private static final Gen<List<SagaStep>> PLANS = lists().of(WORDS.zip(WORDS,
+      strings().basicMultilingualPlaneAlphabet().ofLengthBetween(0, 30), WORDS, SagaStep::new)).ofSizeBetween(1, 6);
+
+  /** The leader's shard and epoch, and where its planner's log ends. */
+  private record Leading(int shard, long epoch, long sequence) {}
+
+  private static final Gen<Leading> LEADINGS = integers().between(0, 63)
+      .zip(longs().between(0, Long.MAX_VALUE), longs().between(0, Long.MAX_VALUE - 1), Leading::new);
+
+  private static List<Character> chars(String alphabet) {
+    return alphabet.chars().mapToObj(c -> (char) c).toList();
+  }
+
+  /** Strings of {@code alphabet}, built from a list of picks so that they shrink in length and towards its start. */
+  private static Gen<String> textOf(List<Character> alphabet, int minLength, int maxLength) {
+    return lists().of(Generate.pick(alphabet)).ofSizeBetween(minLength, maxLength)
+        .map(cs -> cs.stream().map(String::valueOf).collect(Collectors.joining()));
+  }
+
   /** The planner of a shard whose log ends at {@code next}. */
   private static AgentJournal<Tally> planner(String agentId, long next) {
     return new AgentJournal<>(agentId, Tally.FOLD, new FoldedLog<>(Tally.EMPTY, next, 0, 0, Optional.empty(), 0), 0);
   }
 
-  @Example
+  @Test
   void theSagaIdFollowsFromTheTaskId() {
     // when / then
     assertThat(TaskIntake.sagaIdOf("task-42")).isEqualTo("saga-task-42");
   }
 
-  @Example
+  @Test
   void startedIsTheFirstEventOfTheSagaWithThePlanAndTheLeaderStamp() {
     // given
     List<SagaStep> plan = new OfflinePlanner().plan(TASK);
@@ -59,7 +85,7 @@ class TaskIntakeTest {
     assertThat(start.started().seq()).isZero();
   }
 
-  @Example
+  @Test
   void thePlanIsRecordedAsTheLeadersDecision() {
     // given
     List<SagaStep> plan = new OfflinePlanner().plan(TASK);
@@ -78,7 +104,7 @@ class TaskIntakeTest {
     assertThat(decision.at()).isEqualTo(NOW);
   }
 
-  @Example
+  @Test
   void theFirstCommandRunsTheFirstStepOnThePrompt() {
     // given
     List<SagaStep> plan = new OfflinePlanner().plan(TASK);
@@ -98,7 +124,7 @@ class TaskIntakeTest {
     assertThat(first.issuedAt()).isEqualTo(NOW);
   }
 
-  @Example
+  @Test
   void aParallelStageIsDispatchedAtOnceAndDescribedInParentheses() {
     // given
     List<SagaStep> plan = Saga.step("research", "gather", "discard")
@@ -114,7 +140,7 @@ class TaskIntakeTest {
     assertThat(start.moves().commands()).extracting(c -> c.slip().cursor()).containsExactly(0);
   }
 
-  @Example
+  @Test
   void aSagaThatStartsWithAnApprovalWaitsForIt() {
     // given
     List<SagaStep> plan = Saga.approval("go-ahead").step("write", "draft", "unpublish").build().steps();
@@ -128,7 +154,7 @@ class TaskIntakeTest {
         .isEqualTo(new SagaEvent.ApprovalRequested("saga-task-42", "task-42", 0, NOW));
   }
 
-  @Example
+  @Test
   void aOneStepPlanIsDescribedWithoutArrows() {
     // given
     List<SagaStep> plan = List.of(new SagaStep("write", "draft", "", "unpublish"));
@@ -141,32 +167,34 @@ class TaskIntakeTest {
     assertThat(start.moves().commands().get(0).slip().isLastStep()).isTrue();
   }
 
-  @Property(tries = 300)
-  void startIsDeterministic(@ForAll("taskIds") String taskId, @ForAll("prompts") String prompt,
-                            @ForAll("plans") List<SagaStep> plan,
-                            @ForAll @IntRange(min = 0, max = 63) int shard,
-                            @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long epoch,
-                            @ForAll @LongRange(min = 0, max = Long.MAX_VALUE - 1) long sequence) {
-    // given
-    var task = new TaskSubmission(taskId, prompt, SUBMITTED_AT);
-    var leader = new LeaderStamp(shard, epoch);
+  @Test
+  void startIsDeterministic() {
+    qt().withExamples(300).forAll(TASK_IDS, PROMPTS, PLANS, LEADINGS).checkAssert((taskId, prompt, plan, leading) -> {
+      int shard = leading.shard();
+      long epoch = leading.epoch();
+      long sequence = leading.sequence();
 
-    // when
-    TaskIntake.SagaStart once = TaskIntake.start(task, plan, leader, planner("planner-" + shard, sequence), NOW);
-    TaskIntake.SagaStart again = TaskIntake.start(
-        new TaskSubmission(taskId, prompt, SUBMITTED_AT), List.copyOf(plan), new LeaderStamp(shard, epoch),
-        planner("planner-" + shard, sequence), NOW);
+      // given
+      var task = new TaskSubmission(taskId, prompt, SUBMITTED_AT);
+      var leader = new LeaderStamp(shard, epoch);
 
-    // then
-    assertThat(again).isEqualTo(once);
-    assertThat(once.started().sagaId()).isEqualTo("saga-" + taskId);
-    assertThat(once.decision().sagaId()).isEqualTo(Optional.of("saga-" + taskId));
-    assertThat(once.moves().commands().get(0).slip().sagaId()).isEqualTo("saga-" + taskId);
-    assertThat(once.moves().commands().get(0).input()).isEqualTo(prompt);
-    assertThat(once.decision().key()).isEqualTo(new DecisionKey("planner-" + shard, sequence));
+      // when
+      TaskIntake.SagaStart once = TaskIntake.start(task, plan, leader, planner("planner-" + shard, sequence), NOW);
+      TaskIntake.SagaStart again = TaskIntake.start(
+          new TaskSubmission(taskId, prompt, SUBMITTED_AT), List.copyOf(plan), new LeaderStamp(shard, epoch),
+          planner("planner-" + shard, sequence), NOW);
+
+      // then
+      assertThat(again).isEqualTo(once);
+      assertThat(once.started().sagaId()).isEqualTo("saga-" + taskId);
+      assertThat(once.decision().sagaId()).isEqualTo(Optional.of("saga-" + taskId));
+      assertThat(once.moves().commands().get(0).slip().sagaId()).isEqualTo("saga-" + taskId);
+      assertThat(once.moves().commands().get(0).input()).isEqualTo(prompt);
+      assertThat(once.decision().key()).isEqualTo(new DecisionKey("planner-" + shard, sequence));
+    });
   }
 
-  @Example
+  @Test
   void thePlanIsThePlannersNextDecisionAndCountsInItsState() {
     // given
     var planner = planner("planner-3", 11);
@@ -180,24 +208,5 @@ class TaskIntakeTest {
     assertThat(second.decision().key()).isEqualTo(new DecisionKey("planner-3", 12));
     assertThat(planner.nextSequence()).isEqualTo(13);
     assertThat(planner.state().count(TaskIntake.PLAN_DECISION)).isEqualTo(2);
-  }
-
-  @Provide
-  Arbitrary<String> taskIds() {
-    return Arbitraries.strings().alpha().numeric().withChars('-', '_', '.')
-        .ofMinLength(1).ofMaxLength(TaskSubmission.MAX_ID_LENGTH);
-  }
-
-  @Provide
-  Arbitrary<String> prompts() {
-    return Arbitraries.strings().ofMinLength(1).ofMaxLength(200).filter(s -> !s.isBlank());
-  }
-
-  @Provide
-  Arbitrary<List<SagaStep>> plans() {
-    Arbitrary<String> words = Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(10);
-    Arbitrary<SagaStep> steps = Combinators.combine(words, words, Arbitraries.strings().ofMaxLength(30), words)
-        .as(SagaStep::new);
-    return steps.list().ofMinSize(1).ofMaxSize(6);
   }
 }
