@@ -18,8 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Laws of the projection's saga fold ({@link SagaFold#apply}, i.e. {@link SagaState#apply}) and of the task view
  * derived from it, over generated histories.
  *
- * <p>Written as seeded JUnit parameterized tests, not jqwik properties: the projections module has no jqwik test
- * dependency (see projections/pom.xml). Each case is generated from its seed, shown in the test name, so a failure
+ * <p>Written as seeded JUnit parameterized tests rather than QuickTheories properties. Each case is generated from its seed, shown in the test name, so a failure
  * is replayed by its seed.
  */
 class TaskViewPropertiesTest {

@@ -22,7 +22,7 @@ import org.quicktheories.core.Gen;
  * once every delta is merged the state holds no more than a counter per replica and a tag per replica per element.
  */
 class OrSetTest extends CrdtContract<OrSet> {
-  private static final List<String> ELEMENTS = List.of("kafka", "crdt", "saga", "jqwik");
+  private static final List<String> ELEMENTS = List.of("kafka", "crdt", "saga", "agent");
   private static final Gen<Integer> WHICH = integers().between(0, ELEMENTS.size() - 1);
 
   @Override
