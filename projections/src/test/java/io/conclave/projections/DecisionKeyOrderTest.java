@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Laws of the decisions store's key layout ({@link DecisionKeyOrder}): keys round-trip, sort by sequence within an
  * agent, and an agent's prefix matches its own keys only (the HTTP API prefix-scans it).
  *
- * <p>Written as seeded JUnit parameterized tests rather than QuickTheories properties. Each case is generated from its seed, shown in the test name.
+ * <p>Written as seeded JUnit parameterized tests rather than QuickTheories properties. Each case is generated from
+ * its seed, shown in the test name.
  */
 class DecisionKeyOrderTest {
   private static final int TRIES = 500;

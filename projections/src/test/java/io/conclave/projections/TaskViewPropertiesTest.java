@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Laws of the projection's saga fold ({@link SagaFold#apply}, i.e. {@link SagaState#apply}) and of the task view
  * derived from it, over generated histories.
  *
- * <p>Written as seeded JUnit parameterized tests rather than QuickTheories properties. Each case is generated from its seed, shown in the test name, so a failure
- * is replayed by its seed.
+ * <p>Written as seeded JUnit parameterized tests rather than QuickTheories properties. Each case is generated from
+ * its seed, shown in the test name, so a failure is replayed by its seed.
  */
 class TaskViewPropertiesTest {
   private static final int TRIES = 300;
