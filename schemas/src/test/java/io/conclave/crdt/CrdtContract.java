@@ -11,6 +11,7 @@ import io.conclave.crdt.Histories.Delivery;
 import io.conclave.crdt.Histories.History;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
@@ -40,12 +41,22 @@ abstract class CrdtContract<T extends Crdt> {
     return Histories.run(empty(), steps, delivery, random, this::update);
   }
 
+  /**
+   * Checks {@code check} on generated histories of {@code steps} updates: it gets the history and the {@link Random}
+   * that drove it, to draw the rest of the example from, so that the example replays from what a failure reports.
+   */
+  final void forAllHistories(Gen<Integer> steps, BiConsumer<Random, History<T>> check) {
+    qt().withExamples(TRIES).forAll(SEEDS, steps, DELIVERIES).checkAssert((seed, n, delivery) -> {
+      Random random = new Random(seed);
+      check.accept(random, history(random, n, delivery));
+    });
+  }
+
   @Test
   void mergeIsCommutativeAssociativeAndIdempotent() {
-    qt().withExamples(TRIES).forAll(SEEDS, STEPS, DELIVERIES).checkAssert((seed, steps, delivery) -> {
+    forAllHistories(STEPS, (random, history) -> {
       // given: three states of the key, each having seen some of its deltas
-      Random random = new Random(seed);
-      List<T> deltas = history(random, steps, delivery).deltas();
+      List<T> deltas = history.deltas();
       T a = Histories.joinOfSome(empty(), deltas, random);
       T b = Histories.joinOfSome(empty(), deltas, random);
       T c = Histories.joinOfSome(empty(), deltas, random);
@@ -61,30 +72,26 @@ abstract class CrdtContract<T extends Crdt> {
 
   @Test
   void applyingADeltaTwiceEqualsApplyingItOnce() {
-    qt().withExamples(TRIES).forAll(SEEDS, integers().between(1, 40), DELIVERIES)
-        .checkAssert((seed, steps, delivery) -> {
-          // given: a state, one of the key's deltas, and some other state of the key
-          Random random = new Random(seed);
-          List<T> deltas = history(random, steps, delivery).deltas();
-          T state = Histories.joinOfSome(empty(), deltas, random);
-          T delta = deltas.get(random.nextInt(deltas.size()));
-          T other = Histories.joinOfSome(empty(), deltas, random);
+    forAllHistories(integers().between(1, 40), (random, history) -> {
+      // given: a state, one of the key's deltas, and some other state of the key
+      List<T> deltas = history.deltas();
+      T state = Histories.joinOfSome(empty(), deltas, random);
+      T delta = deltas.get(random.nextInt(deltas.size()));
+      T other = Histories.joinOfSome(empty(), deltas, random);
 
-          // when
-          T once = Histories.join(state, delta);
+      // when
+      T once = Histories.join(state, delta);
 
-          // then: again at once, or after other updates
-          assertThat(once.merge(delta)).isEqualTo(once);
-          assertThat(once.merge(other).merge(delta)).isEqualTo(once.merge(other));
-        });
+      // then: again at once, or after other updates
+      assertThat(once.merge(delta)).isEqualTo(once);
+      assertThat(once.merge(other).merge(delta)).isEqualTo(once.merge(other));
+    });
   }
 
   @Test
   void everyOrderAndDuplicationOfTheDeltasConverges() {
-    qt().withExamples(TRIES).forAll(SEEDS, STEPS, DELIVERIES).checkAssert((seed, steps, delivery) -> {
+    forAllHistories(STEPS, (random, history) -> {
       // given
-      Random random = new Random(seed);
-      History<T> history = history(random, steps, delivery);
       T inOrder = Histories.fold(empty(), history.deltas());
 
       // when: the deltas come shuffled, some of them two or three times
@@ -100,10 +107,9 @@ abstract class CrdtContract<T extends Crdt> {
 
   @Test
   void theJsonCodecGivesBackWhatItEncoded() {
-    qt().withExamples(TRIES).forAll(SEEDS, STEPS, DELIVERIES).checkAssert((seed, steps, delivery) -> {
+    forAllHistories(STEPS, (random, history) -> {
       // given
-      Random random = new Random(seed);
-      List<T> deltas = history(random, steps, delivery).deltas();
+      List<T> deltas = history.deltas();
       T state = Histories.joinOfSome(empty(), deltas, random);
 
       // when
