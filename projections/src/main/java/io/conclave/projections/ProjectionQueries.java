@@ -192,7 +192,6 @@ class ProjectionQueries {
     });
   }
 
-
   /**
    * The agent's decisions with sequence in [from, to], in sequence order. {@code forwarded} as in {@link #saga}.
    */
