@@ -13,7 +13,7 @@ import io.conclave.crdt.PNCounter;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
-import io.conclave.projections.KnowledgeTopology;
+import io.conclave.projections.knowledge.KnowledgeTopology;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import java.io.PrintStream;

@@ -1,12 +1,12 @@
 package io.conclave.launcher;
 
+import io.conclave.agent.Agent;
 import io.conclave.core.RedrivenStep;
 import io.conclave.core.StateFold;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.schemas.ConclaveSerdes;
-import io.conclave.worker.Agent;
 import io.conclave.worker.Agents;
 import io.conclave.worker.Redrive;
 import java.time.Clock;

@@ -8,7 +8,7 @@ import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.ClientConfigs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
-import io.conclave.projections.SagaRequest;
+import io.conclave.projections.sagas.SagaRequest;
 import io.conclave.schemas.ConclaveSerdes;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.conclave.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.conclave.agent.Agent;
 import io.conclave.core.Decision;
 import io.conclave.core.LeaderElected;
 import io.conclave.core.TaskSubmission;
@@ -12,7 +13,6 @@ import io.conclave.kafka.ConclaveSettings;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
-import io.conclave.worker.Agent;
 import io.conclave.worker.AgentWorker;
 import io.conclave.worker.OfflineAgent;
 import java.io.PrintStream;

@@ -1,9 +1,9 @@
 package io.conclave.launcher;
 
+import io.conclave.agent.Agent;
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.OfflinePlanner;
 import io.conclave.kafka.ConclaveSettings;
-import io.conclave.worker.Agent;
 import io.conclave.worker.AgentWorker;
 import io.conclave.worker.OfflineAgent;
 import io.micronaut.context.ApplicationContext;

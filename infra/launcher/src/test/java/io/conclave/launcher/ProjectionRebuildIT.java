@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.kafka.ConclaveSettings;
 import io.conclave.kafka.Partitioning;
-import io.conclave.projections.ProjectionTopology;
+import io.conclave.projections.runtime.ProjectionTopology;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import io.micronaut.runtime.server.EmbeddedServer;

@@ -3,6 +3,7 @@ package io.conclave.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.conclave.agent.Agent;
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.OfflinePlanner;
 import io.conclave.core.TaskSubmission;
@@ -15,7 +16,6 @@ import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import io.conclave.testkit.RegistryServer;
 import io.conclave.testkit.Signals;
-import io.conclave.worker.Agent;
 import io.conclave.worker.AgentWorker;
 import io.conclave.worker.OfflineAgent;
 import io.micronaut.runtime.server.EmbeddedServer;

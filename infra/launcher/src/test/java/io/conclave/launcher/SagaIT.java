@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.conclave.agent.Agent;
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.OfflinePlanner;
 import io.conclave.core.DeadLetter;
@@ -20,7 +21,6 @@ import io.conclave.kafka.TopicScan;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
-import io.conclave.worker.Agent;
 import io.conclave.worker.AgentWorker;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

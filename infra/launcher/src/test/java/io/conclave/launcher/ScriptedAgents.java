@@ -1,14 +1,14 @@
 package io.conclave.launcher;
 
+import io.conclave.agent.Agent;
+import io.conclave.agent.AgentContext;
+import io.conclave.agent.AgentProvider;
+import io.conclave.agent.CompensationRequest;
+import io.conclave.agent.StepRequest;
+import io.conclave.agent.StepResult;
 import io.conclave.core.StateFold;
 import io.conclave.core.Tally;
-import io.conclave.worker.Agent;
-import io.conclave.worker.AgentContext;
-import io.conclave.worker.AgentProvider;
-import io.conclave.worker.CompensationRequest;
 import io.conclave.worker.StepEngine;
-import io.conclave.worker.StepRequest;
-import io.conclave.worker.StepResult;
 import java.util.Optional;
 
 /**
@@ -78,7 +78,7 @@ public final class ScriptedAgents implements AgentProvider {
      * that the first step of a saga raises by 2 and the others lower by 1 ({@value #BALANCE}), the sagas seen
      * ({@value #SAGAS}, a set), the latest saga (a register) and each agent type's latest saga (a map).
      */
-    private void learn(StepRequest request, io.conclave.worker.Knowledge knowledge) {
+    private void learn(StepRequest request, io.conclave.agent.Knowledge knowledge) {
       knowledge.increment(STEPS);
       knowledge.add(BALANCE, request.stepIndex() == 0 ? 2 : -1);
       knowledge.addToSet(SAGAS, request.sagaId());

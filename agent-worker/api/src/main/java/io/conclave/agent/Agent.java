@@ -1,0 +1,54 @@
+package io.conclave.agent;
+
+import io.conclave.core.StateFold;
+import io.conclave.worker.StepEngine;
+
+/**
+ * What an agent author implements: one step of a saga, given its input, its own state and its event log. An agent
+ * does not touch Kafka; Conclave writes the decisions it appends and routes the saga on, exactly once.
+ *
+ * <p>An agent's state is not stored: it is the {@linkplain #fold() fold} of the agent's decisions. Conclave rebuilds
+ * it whenever the agent instance moves to another worker (from its latest snapshot plus the decisions after it),
+ * answers {@code GET /agents/{id}/state} with it, and re-drives the agent over a recorded saga with it.
+ *
+ * <p>{@link #act} may be called again for the same step after a crash or a transient failure (the
+ * {@link StepRequest#idempotencyKey()} is the same); appends of an attempt that did not complete are discarded. An
+ * effect outside Kafka goes through {@link AgentContext#sideEffect} and should be keyed by the idempotency key.
+ * Implementations are called from one thread per agent instance.
+ *
+ * @param <S> the agent's state type
+ */
+public interface Agent<S> {
+  /** The agent type this agent serves; it names the command topic it consumes. */
+  String type();
+
+  /** How the agent's state follows from its decisions. Agents without state of their own can use {@code Tally.FOLD}. */
+  StateFold<S> fold();
+
+  /**
+   * Runs one step. Decisions go to {@code context.log()}; model calls through {@code context.llm()} are recorded
+   * there too.
+   *
+   * @return {@link StepResult.Completed} with the output for the next step, or {@link StepResult.Failed}
+   * @throws IllegalArgumentException if the request can never succeed (the command is dead-lettered)
+   * @throws RuntimeException for a transient failure (the call is retried with backoff)
+   */
+  StepResult act(StepRequest request, AgentContext<S> context);
+
+  /**
+   * Undoes a step of this agent type ({@code request.step().compensation()} names the action), after a later step
+   * of the saga failed, its deadline passed or an approval was rejected. Compensations of a saga run one after the
+   * other, latest step first. Like {@link #act}, it may run again after a crash (same idempotency key).
+   *
+   * <p>The default records that there was nothing to undo: override it when {@link #act} has effects.
+   *
+   * @return {@link StepResult.Completed} once undone; {@link StepResult.Failed} (or a RuntimeException) makes the
+   *     shard leader try again with backoff and, after the step's attempts, park the compensation on the
+   *     dead-letter topic
+   */
+  default StepResult compensate(CompensationRequest request, AgentContext<S> context) {
+    context.log().append(StepEngine.COMPENSATION_DECISION, request.step().compensation() + " of step "
+        + request.stepIndex() + ": nothing to undo");
+    return new StepResult.Completed("nothing to undo");
+  }
+}

@@ -1,0 +1,129 @@
+package io.conclave.worker;
+
+import io.conclave.agent.Knowledge;
+import io.conclave.core.AgentJournal;
+import io.conclave.core.KnowledgeDelta;
+import io.conclave.crdt.Crdt;
+import io.conclave.crdt.GCounter;
+import io.conclave.crdt.Hlc;
+import io.conclave.crdt.KnowledgeType;
+import io.conclave.crdt.LwwMap;
+import io.conclave.crdt.LwwRegister;
+import io.conclave.crdt.OrSet;
+import io.conclave.crdt.PNCounter;
+import io.conclave.crdt.Stamp;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * {@link Knowledge} on a step's draft: each update is a delta made from the agent instance's view of the key (its own
+ * updates, which its log keeps, merged with what the worker observed of the others': its count, its next set tag, the
+ * tags a remove removes, a stamp after every write it has seen), recorded in the draft as a knowledge decision. The
+ * agent instance id is the replica id.
+ */
+final class DraftKnowledge implements Knowledge {
+  private final AgentJournal.Draft<?> draft;
+  private final KnowledgeAccess access;
+
+  DraftKnowledge(AgentJournal.Draft<?> draft, KnowledgeAccess access) {
+    this.draft = Objects.requireNonNull(draft, "draft");
+    this.access = Objects.requireNonNull(access, "access");
+  }
+
+  private String replica() {
+    return draft.agentId();
+  }
+
+  @Override
+  public void increment(String key, long n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("increment by " + n + ": a counter goes down only by add(key, n)");
+    }
+    Crdt current = current(key, KnowledgeType.G_COUNTER, KnowledgeType.PN_COUNTER);
+    update(key, current instanceof PNCounter pn ? pn.increment(replica(), n)
+        : ((GCounter) current).increment(replica(), n));
+  }
+
+  @Override
+  public void add(String key, long n) {
+    PNCounter current = (PNCounter) current(key, KnowledgeType.PN_COUNTER);
+    update(key, n >= 0 ? current.increment(replica(), n) : current.decrement(replica(), Math.negateExact(n)));
+  }
+
+  @Override
+  public void addToSet(String key, String element) {
+    update(key, ((OrSet) current(key, KnowledgeType.OR_SET)).add(replica(), element));
+  }
+
+  @Override
+  public void removeFromSet(String key, String element) {
+    update(key, ((OrSet) current(key, KnowledgeType.OR_SET)).remove(element));
+  }
+
+  @Override
+  public void put(String key, String value) {
+    LwwRegister current = (LwwRegister) current(key, KnowledgeType.LWW_REGISTER);
+    update(key, current.set(value, stampAfter(current), replica()));
+  }
+
+  @Override
+  public void clear(String key) {
+    LwwRegister current = (LwwRegister) current(key, KnowledgeType.LWW_REGISTER);
+    update(key, current.clear(stampAfter(current), replica()));
+  }
+
+  @Override
+  public void put(String key, String field, String value) {
+    LwwMap current = (LwwMap) current(key, KnowledgeType.LWW_MAP);
+    update(key, current.put(field, value, stampAfter(current), replica()));
+  }
+
+  @Override
+  public void remove(String key, String field) {
+    LwwMap current = (LwwMap) current(key, KnowledgeType.LWW_MAP);
+    update(key, current.remove(field, stampAfter(current), replica()));
+  }
+
+  @Override
+  public Optional<Crdt> get(String key) {
+    Optional<Crdt> own = draft.knowledge(KnowledgeDelta.key(key));
+    Optional<Crdt> observed = access.observed().apply(key)
+        .filter(o -> own.isEmpty() || o.type() == own.get().type());
+    if (own.isEmpty() || observed.isEmpty()) {
+      return own.isPresent() ? own : observed;
+    }
+    return Optional.of(own.get().merge(observed.get()));
+  }
+
+  private void update(String key, Crdt delta) {
+    // adding 0, removing what is not there: nothing to record
+    if (!delta.equals(delta.type().empty())) {
+      draft.update(key, delta);
+    }
+  }
+
+  /**
+   * The key's state in this replica's view, or the empty value of the first type for a key it never updated.
+   *
+   * @throws IllegalArgumentException if the key holds knowledge of another type
+   */
+  private Crdt current(String key, KnowledgeType first, KnowledgeType... alsoAccepted) {
+    Crdt current = get(key).orElse(first.empty());
+    if (current.type() != first && Stream.of(alsoAccepted).noneMatch(t -> t == current.type())) {
+      throw KnowledgeDelta.typeConflict(key, current.type(), first);
+    }
+    return current;
+  }
+
+  /**
+   * A timestamp after every write in {@code seen}: the replica's clock may have restarted since, or be behind another
+   * host's, and a write stamped before the one it replaces would lose to it.
+   */
+  private Hlc stampAfter(Crdt seen) {
+    Stream<LwwRegister> registers = seen instanceof LwwMap map ? map.entries().values().stream()
+        : Stream.of((LwwRegister) seen);
+    return registers.map(LwwRegister::stamp).flatMap(Optional::stream).map(Stamp::hlc).max(Hlc::compareTo)
+        .map(access.clock()::update).orElseGet(access.clock()::now);
+  }
+}

@@ -1,0 +1,47 @@
+package io.conclave.worker;
+
+import io.conclave.agent.LlmClient;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The model used when none is configured: no network, and the same prompt always gets the same answer, so sagas,
+ * replays and tests are reproducible. It can take a fixed time to answer, to stand in for a real model's latency
+ * (benchmarks of I/O-bound agents). Thread-safe.
+ */
+public final class OfflineModel implements LlmClient {
+  /** The name recorded with the offline model's answers. */
+  public static final String NAME = "offline";
+  private final Duration latency;
+
+  /** @param latency how long each answer takes; zero answers at once */
+  public OfflineModel(Duration latency) {
+    if (Objects.requireNonNull(latency, "latency").isNegative()) {
+      throw new IllegalArgumentException("latency must not be negative, was " + latency);
+    }
+    this.latency = latency;
+  }
+
+  /** An offline model that answers at once. */
+  public static OfflineModel instant() {
+    return new OfflineModel(Duration.ZERO);
+  }
+
+  @Override
+  public String model() {
+    return NAME;
+  }
+
+  @Override
+  public String complete(String prompt) {
+    if (!latency.isZero()) {
+      try {
+        Thread.sleep(latency.toMillis(), latency.toNanosPart() % 1_000_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while the offline model was answering", e);
+      }
+    }
+    return "answer " + Digests.of(prompt);
+  }
+}

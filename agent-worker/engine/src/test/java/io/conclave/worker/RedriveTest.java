@@ -1,0 +1,161 @@
+package io.conclave.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conclave.agent.Agent;
+import io.conclave.agent.AgentContext;
+import io.conclave.agent.StepRequest;
+import io.conclave.agent.StepResult;
+import io.conclave.core.AgentJournal;
+import io.conclave.core.Decision;
+import io.conclave.core.FoldedLog;
+import io.conclave.core.RedrivenStep;
+import io.conclave.core.SagaStep;
+import io.conclave.core.StateFold;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Re-driving a recorded step: the recorded state and answers (a re-drive has no model to call), no side effects.
+ */
+class RedriveTest {
+  private static final Instant NOW = Instant.parse("2024-05-01T10:00:00Z");
+  private static final SagaStep GATHER = new SagaStep("research", "gather", "find sources", "discard");
+  private static final FoldedLog<OfflineAgent.Memory> EMPTY_LOG =
+      new FoldedLog<>(OfflineAgent.Memory.EMPTY, 0, 0, 0, Optional.empty(), 0);
+
+  /** A research agent with the offline agent's state, acting as {@code act} says: another version of it. */
+  private static Agent<OfflineAgent.Memory> researchAgent(
+      BiFunction<StepRequest, AgentContext<OfflineAgent.Memory>, StepResult> act) {
+    return new Agent<>() {
+      @Override
+      public String type() {
+        return "research";
+      }
+
+      @Override
+      public StateFold<OfflineAgent.Memory> fold() {
+        return OfflineAgent.FOLD;
+      }
+
+      @Override
+      public StepResult act(StepRequest request, AgentContext<OfflineAgent.Memory> context) {
+        return act.apply(request, context);
+      }
+    };
+  }
+
+  /** Runs the offline agent live for two steps and returns the recording of the second one. */
+  private static Redrive.RecordedStep recordSecondStep(List<Decision> log) {
+    var journal = new AgentJournal<>("research-0", OfflineAgent.FOLD, EMPTY_LOG, 0);
+    var agent = new OfflineAgent("research");
+    String output = null;
+    for (int i = 0; i < 2; i++) {
+      var draft = journal.begin(new AgentJournal.Origin(Optional.of("saga-" + i), Optional.of(0), NOW,
+          Optional.empty()));
+      output = ((StepResult.Completed) agent.act(new StepRequest("saga-" + i, "t" + i, 0, GATHER, "question " + i, 0),
+          StepContext.live(draft, new OfflineModel(java.time.Duration.ZERO),
+              KnowledgeAccess.ownOnly(java.time.Clock.systemUTC())))).output();
+      log.addAll(journal.accept(draft));
+    }
+    List<Decision> second = log.stream().filter(d -> d.sagaId().equals(Optional.of("saga-1"))).toList();
+    return new Redrive.RecordedStep("saga-1", "t1", 0, GATHER, "question 1", Optional.of(output), Optional.empty(),
+        "research-0", second);
+  }
+
+  /** The state before the second step: the fold of the first step's decisions. */
+  private static FoldedLog<OfflineAgent.Memory> before(List<Decision> log) {
+    OfflineAgent.Memory m = OfflineAgent.Memory.EMPTY;
+    long n = 0;
+    for (Decision d : log) {
+      if (d.sagaId().equals(Optional.of("saga-0"))) {
+        m = OfflineAgent.FOLD.apply(m, d);
+        n++;
+      }
+    }
+    return new FoldedLog<>(m, n, 0, n, Optional.empty(), 0);
+  }
+
+  @Test
+  void theSameAgentOverItsRecordingEndsTheSameWithoutCallingTheModel() {
+    // given
+    List<Decision> log = new ArrayList<>();
+    Redrive.RecordedStep recorded = recordSecondStep(log);
+
+    // when
+    RedrivenStep redriven = Redrive.step(new OfflineAgent("research"), recorded, before(log), "r1", NOW);
+
+    // then
+    assertThat(redriven.outcome()).isEqualTo(RedrivenStep.Outcome.SAME);
+    assertThat(redriven.redrivenOutput()).isEqualTo(recorded.output());
+    assertThat(redriven.redrivenOutput().orElseThrow()).startsWith("research.gather#2[");
+    assertThat(redriven.modelCalls()).isEqualTo(1);
+    assertThat(redriven.promptMismatches()).isZero();
+    assertThat(redriven.decisions()).hasSize(3);
+    assertThat(redriven.decisions().get(2)).isEqualTo(StepEngine.RESULT_DECISION + ": " + recorded.output().get());
+  }
+
+  @Test
+  void aReDriveStartsFromTheStateBeforeTheStep() {
+    // given
+    List<Decision> log = new ArrayList<>();
+    Redrive.RecordedStep recorded = recordSecondStep(log);
+
+    // when: the agent is given an empty history instead
+    RedrivenStep redriven = Redrive.step(new OfflineAgent("research"), recorded, EMPTY_LOG, "r1", NOW);
+
+    // then: it believes it is on its first step, and says so
+    assertThat(redriven.outcome()).isEqualTo(RedrivenStep.Outcome.DIFFERENT);
+    assertThat(redriven.redrivenOutput().orElseThrow()).startsWith("research.gather#1[");
+  }
+
+  @Test
+  void aNewAgentVersionIsComparedAndItsEffectsAreSkipped() {
+    // given
+    List<Decision> log = new ArrayList<>();
+    Redrive.RecordedStep recorded = recordSecondStep(log);
+    Agent<OfflineAgent.Memory> v2 = researchAgent((request, context) -> {
+      String answer = context.llm().complete("v2 asks differently: " + request.input());
+      context.sideEffect("email the user", () -> {
+        throw new AssertionError("a side effect ran during a re-drive");
+      });
+      return new StepResult.Completed("v2 says " + answer);
+    });
+
+    // when
+    RedrivenStep redriven = Redrive.step(v2, recorded, before(log), "r2", NOW);
+
+    // then: answered from the recording, whose prompt was another
+    assertThat(redriven.outcome()).isEqualTo(RedrivenStep.Outcome.DIFFERENT);
+    String recordedAnswer = ModelCall.of(recorded.decisions().get(0)).answer();
+    assertThat(redriven.redrivenOutput()).contains("v2 says " + recordedAnswer);
+    assertThat(redriven.modelCalls()).isEqualTo(1);
+    assertThat(redriven.promptMismatches()).isEqualTo(1);
+    assertThat(redriven.skippedEffects()).containsExactly("email the user");
+  }
+
+  @Test
+  void aCallTheRecordingCannotAnswerFailsTheReDrive() {
+    // given
+    List<Decision> log = new ArrayList<>();
+    Redrive.RecordedStep recorded = recordSecondStep(log);
+    Agent<OfflineAgent.Memory> greedy = researchAgent((request, context) -> {
+      context.llm().complete("first");
+      context.llm().complete("second");
+      return new StepResult.Completed("done");
+    });
+
+    // when
+    RedrivenStep redriven = Redrive.step(greedy, recorded, before(log), "r3", NOW);
+
+    // then
+    assertThat(redriven.outcome()).isEqualTo(RedrivenStep.Outcome.FAILED);
+    assertThat(redriven.error().orElseThrow()).contains("no answer for model call #2");
+    assertThat(redriven.redrivenOutput()).isEmpty();
+    assertThat(redriven.modelCalls()).isEqualTo(1);
+  }
+}

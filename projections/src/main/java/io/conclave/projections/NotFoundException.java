@@ -1,8 +1,0 @@
-package io.conclave.projections;
-
-/** The thing asked for does not exist (yet). */
-public final class NotFoundException extends RuntimeException {
-  public NotFoundException(String message) {
-    super(message);
-  }
-}

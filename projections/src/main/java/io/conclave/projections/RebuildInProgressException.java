@@ -1,8 +1,0 @@
-package io.conclave.projections;
-
-/** A rebuild was asked for while this instance was already rebuilding. */
-public final class RebuildInProgressException extends ConflictException {
-  public RebuildInProgressException(String message) {
-    super(message);
-  }
-}

@@ -1,0 +1,80 @@
+package io.conclave.projections.agents;
+
+import io.conclave.core.AgentIds;
+import io.conclave.core.FoldedLog;
+import io.conclave.core.StateFold;
+import io.conclave.core.StateFolds;
+import io.conclave.kafka.AgentLogs;
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.projections.http.NotFoundException;
+import io.conclave.projections.http.ProjectionUnavailableException;
+import io.conclave.schemas.ConclaveSerdes;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * Agents' states as of any point of their logs (time travel): the fold of the agent's decisions in Kafka, from the
+ * latest snapshot that covers nothing after that point. The folds are the {@code StateFoldProvider}s on the class
+ * path; an agent type none of them knows gets the tally of its decisions. One query at a time per instance.
+ */
+@Singleton
+class AgentStates implements AutoCloseable {
+  private final AgentLogs logs;
+  private final StateFolds folds = StateFolds.fromClassPath();
+  private final JsonMapper json;
+
+  AgentStates(ConclaveSettings settings, ConclaveSerdes serdes, JsonMapper json) {
+    this.logs = new AgentLogs(settings, serdes);
+    this.json = json;
+  }
+
+  /**
+   * @throws IllegalArgumentException if the agent id is not {@code <type>-<instance>}
+   * @throws NotFoundException if the agent had recorded no decision up to the bound
+   */
+  AgentStateView state(String agentId, AgentLogs.Bound bound) {
+    String type = AgentIds.typeOf(agentId);
+    return view(agentId, type, folds.forAgentType(type), bound);
+  }
+
+  private <S> AgentStateView view(String agentId, String type, StateFold<S> fold, AgentLogs.Bound bound) {
+    FoldedLog<S> folded;
+    try {
+      folded = logs.fold(agentId, fold, bound, true);
+    } catch (KafkaException e) {
+      throw new ProjectionUnavailableException("cannot read the log of " + agentId + " now: " + e.getMessage(), e);
+    }
+    if (folded.nextSequence() == 0) {
+      throw new NotFoundException("agent '" + agentId + "' had recorded no decision "
+          + (bound instanceof AgentLogs.Bound.End ? "" : "by then ") + "(see /agents/" + agentId + "/decisions)");
+    }
+    Long atOffset = bound instanceof AgentLogs.Bound.AtOffset o ? o.offset() : null;
+    Instant at = bound instanceof AgentLogs.Bound.AtTime t ? t.time() : null;
+    var snapshot = folded.snapshot()
+        .map(s -> new AgentStateView.SnapshotView(s.nextSequence(), s.decisionsOffset(), s.at())).orElse(null);
+    return new AgentStateView(agentId, type, fold.id(), atOffset, at, logs.decisionsPartition(agentId).partition(),
+        folded.decisionsOffset(), folded.lastSequence(), folded.folded(), snapshot, folded.gaps(),
+        asJson(fold.encode(folded.state())));
+  }
+
+  /** The encoded state as JSON; a fold whose encoding is not JSON is shown as a JSON string. */
+  private JsonNode asJson(String encoded) {
+    try {
+      return json.readValue(encoded.getBytes(StandardCharsets.UTF_8), JsonNode.class);
+    } catch (IOException | RuntimeException e) {
+      return JsonNode.createStringNode(encoded);
+    }
+  }
+
+  @PreDestroy
+  @Override
+  public void close() {
+    logs.close();
+  }
+}

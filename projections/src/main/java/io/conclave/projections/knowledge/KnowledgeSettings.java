@@ -1,0 +1,33 @@
+package io.conclave.projections.knowledge;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the knowledge projection and its HTTP API. Immutable.
+ *
+ * @param historyRetention how long the {@value KnowledgeTopology#HISTORY} store keeps versions behind the newest delta
+ *                         of a partition ({@code conclave.knowledge.history-retention}, default 7 days); a query
+ *                         {@code at} a time older than this before now is refused
+ * @param forwardTimeout   how long a query forwarded to the instance holding a key may take
+ *                         ({@code conclave.knowledge.forward-timeout}, default 5 s)
+ */
+record KnowledgeSettings(Duration historyRetention, Duration forwardTimeout) {
+  static final Duration DEFAULT_FORWARD_TIMEOUT = Duration.ofSeconds(5);
+
+  KnowledgeSettings {
+    Objects.requireNonNull(historyRetention, "historyRetention");
+    Objects.requireNonNull(forwardTimeout, "forwardTimeout");
+    if (historyRetention.toMillis() < 1) {
+      throw new IllegalArgumentException("conclave.knowledge.history-retention must be positive, was "
+          + historyRetention);
+    }
+    if (forwardTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException("conclave.knowledge.forward-timeout must be positive, was " + forwardTimeout);
+    }
+  }
+
+  static KnowledgeSettings defaults() {
+    return new KnowledgeSettings(KnowledgeTopology.DEFAULT_HISTORY_RETENTION, DEFAULT_FORWARD_TIMEOUT);
+  }
+}
