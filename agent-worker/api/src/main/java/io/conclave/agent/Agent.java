@@ -1,7 +1,6 @@
 package io.conclave.agent;
 
 import io.conclave.core.StateFold;
-import io.conclave.worker.StepEngine;
 
 /**
  * What an agent author implements: one step of a saga, given its input, its own state and its event log. An agent
@@ -47,7 +46,7 @@ public interface Agent<S> {
    *     dead-letter topic
    */
   default StepResult compensate(CompensationRequest request, AgentContext<S> context) {
-    context.log().append(StepEngine.COMPENSATION_DECISION, request.step().compensation() + " of step "
+    context.log().append(DecisionKinds.COMPENSATION, request.step().compensation() + " of step "
         + request.stepIndex() + ": nothing to undo");
     return new StepResult.Completed("nothing to undo");
   }

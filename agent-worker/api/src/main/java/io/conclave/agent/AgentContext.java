@@ -1,7 +1,6 @@
 package io.conclave.agent;
 
 import io.conclave.core.EventLog;
-import io.conclave.worker.ModelCall;
 
 /**
  * What an agent sees of Conclave while it runs a step. Not thread-safe: it belongs to the step's thread.
@@ -14,7 +13,7 @@ public interface AgentContext<S> {
 
   /**
    * The model the agent asks. Every call and its answer are recorded in the agent's log (a decision of kind
-   * {@value ModelCall#KIND} naming the model), so that the agent can later be re-driven over the recorded answers.
+   * {@value DecisionKinds#MODEL_CALL} naming the model), so that the agent can later be re-driven over the recorded answers.
    */
   LlmClient llm();
 

@@ -2,6 +2,7 @@ package io.conclave.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.conclave.agent.DecisionKinds;
 import io.conclave.agent.LlmClient;
 import io.conclave.core.Decision;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.util.Objects;
 public record ModelCall(String model, String prompt, String answer, LlmClient.Usage usage, long costMicros,
                         long latencyMs) {
   /** The decision kind of a recorded model call. */
-  public static final String KIND = "LLM_CALL";
+  public static final String KIND = DecisionKinds.MODEL_CALL;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public ModelCall {

@@ -1,5 +1,6 @@
 package io.conclave.worker;
 
+import io.conclave.agent.DecisionKinds;
 import io.conclave.agent.StepResult;
 import io.conclave.core.CompensateCommand;
 import io.conclave.core.Decision;
@@ -16,13 +17,13 @@ import java.util.List;
  */
 public final class StepEngine {
   /** The decision kind of a step's result. */
-  public static final String RESULT_DECISION = "STEP_RESULT";
+  public static final String RESULT_DECISION = DecisionKinds.RESULT;
   /** The decision kind recorded when a step failed. */
-  public static final String FAILURE_DECISION = "STEP_FAILED";
+  public static final String FAILURE_DECISION = DecisionKinds.FAILURE;
   /** The decision kind of an undone step. */
-  public static final String COMPENSATION_DECISION = "COMPENSATED";
+  public static final String COMPENSATION_DECISION = DecisionKinds.COMPENSATION;
   /** The decision kind recorded when an attempt to undo a step failed. */
-  public static final String COMPENSATION_FAILURE_DECISION = "COMPENSATION_FAILED";
+  public static final String COMPENSATION_FAILURE_DECISION = DecisionKinds.COMPENSATION_FAILURE;
 
   private StepEngine() {}
 

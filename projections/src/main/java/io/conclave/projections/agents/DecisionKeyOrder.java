@@ -11,9 +11,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * Store key layout for decisions: UTF-8 agent id, a zero byte, the sequence as 8 big-endian bytes. Byte order is
  * then (agent, sequence) order, so a prefix scan on one agent returns its decisions in sequence.
  */
-final class DecisionKeyOrder implements Serde<DecisionKey> {
+public final class DecisionKeyOrder implements Serde<DecisionKey> {
   /** Bytes that start every key of {@code agentId}. */
-  static byte[] prefix(String agentId) {
+  public static byte[] prefix(String agentId) {
     byte[] id = agentId.getBytes(StandardCharsets.UTF_8);
     byte[] out = new byte[id.length + 1];
     System.arraycopy(id, 0, out, 0, id.length);

@@ -18,10 +18,10 @@ import org.apache.kafka.streams.state.HostInfo;
  * @param host the advertised host
  * @param port the advertised port, if configured; otherwise the bound one ({@link #at})
  */
-record AdvertisedAddress(String host, OptionalInt port) {
+public record AdvertisedAddress(String host, OptionalInt port) {
   private static final Set<String> WILDCARDS = Set.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0");
 
-  AdvertisedAddress {
+  public AdvertisedAddress {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("the advertised host must not be blank");
     }
@@ -35,7 +35,7 @@ record AdvertisedAddress(String host, OptionalInt port) {
    * @param localHostName this machine's name, asked only if needed
    * @throws IllegalArgumentException if the advertised port is not a port
    */
-  static AdvertisedAddress of(String advertisedHost, Integer advertisedPort, String serverHost,
+  public static AdvertisedAddress of(String advertisedHost, Integer advertisedPort, String serverHost,
                               Supplier<String> localHostName) {
     String host;
     if (advertisedHost != null && !advertisedHost.isBlank()) {
@@ -49,12 +49,12 @@ record AdvertisedAddress(String host, OptionalInt port) {
   }
 
   /** The address, given the port the HTTP server bound. */
-  HostInfo at(int boundPort) {
+  public HostInfo at(int boundPort) {
     return new HostInfo(host, port.orElseGet(() -> checkPort(boundPort)));
   }
 
   /** {@code host:port}, an IPv6 host in brackets: the form of {@code application.server} and of URLs. */
-  static String endpoint(HostInfo address) {
+  public static String endpoint(HostInfo address) {
     String host = address.host();
     return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + address.port();
   }

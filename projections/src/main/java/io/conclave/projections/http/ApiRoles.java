@@ -9,10 +9,10 @@ import java.util.Locale;
  * approvals, {@value #ADMIN} also replays, resets consumer groups and rebuilds the projections ({@code /admin/**}).
  * The constants are what {@code @Secured} on the controllers names.
  */
-final class ApiRoles {
+public final class ApiRoles {
   static final String READER = "reader";
-  static final String WRITER = "writer";
-  static final String ADMIN = "admin";
+  public static final String WRITER = "writer";
+  public static final String ADMIN = "admin";
   private static final List<String> ORDERED = List.of(READER, WRITER, ADMIN);
 
   private ApiRoles() {}

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 @Context
-final class BacklogMonitor implements AutoCloseable {
+public final class BacklogMonitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BacklogMonitor.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
@@ -68,7 +68,7 @@ final class BacklogMonitor implements AutoCloseable {
   }
 
   /** @throws BacklogExceededException if a submission is refused now: write nothing */
-  void admit() {
+  public void admit() {
     if (admission() instanceof Admission.Refuse refuse) {
       throw new BacklogExceededException(refuse.reason(), refuse.retryAfter());
     }

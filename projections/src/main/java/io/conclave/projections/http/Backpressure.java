@@ -39,7 +39,7 @@ public record Backpressure(long maxBacklog, Duration refresh) {
     }
   }
 
-  static Backpressure from(EnvironmentLookup lookup) {
+  public static Backpressure from(EnvironmentLookup lookup) {
     return new Backpressure(lookup.integer(MAX_BACKLOG), lookup.millis(REFRESH));
   }
 

@@ -23,7 +23,7 @@ import org.apache.kafka.common.TopicPartition;
  * committed offset. Only the partitions a group committed an offset on are there; a group that committed nothing
  * maps to no partitions. Shared by the {@code conclave_consumer_lag} gauge and the backlog that bounds submissions.
  */
-final class ConsumerLag {
+public final class ConsumerLag {
   private ConsumerLag() {}
 
   /**
@@ -31,7 +31,7 @@ final class ConsumerLag {
    *
    * @param timeout how long each of the two calls may take
    */
-  static Map<String, Map<TopicPartition, Long>> read(Admin admin, Collection<String> groups, Duration timeout)
+  public static Map<String, Map<TopicPartition, Long>> read(Admin admin, Collection<String> groups, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
     Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
     groups.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec()));

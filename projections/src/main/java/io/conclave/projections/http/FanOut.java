@@ -19,7 +19,7 @@ import org.apache.kafka.streams.state.HostInfo;
  * knowledge store, the sagas) is read exactly once, by the instance the group assigned it to, or the answer is 503
  * (the group is rebalancing). A listing merged from pages that missed a partition would look complete and not be.
  */
-final class FanOut {
+public final class FanOut {
   private FanOut() {}
 
   /**
@@ -32,7 +32,7 @@ final class FanOut {
    * @throws ProjectionUnavailableException if some partition cannot be read now, or an instance cannot answer
    * @throws IllegalArgumentException       if an instance refused the request (400)
    */
-  static <P> List<P> gather(String store, HostInfo self, Map<HostInfo, Set<Integer>> activeByHost,
+  public static <P> List<P> gather(String store, HostInfo self, Map<HostInfo, Set<Integer>> activeByHost,
                             Function<HostInfo, CompletableFuture<Served<P>>> ask, Supplier<Served<P>> local) {
     Map<HostInfo, Set<Integer>> plan = plan(store, activeByHost);
     Map<HostInfo, CompletableFuture<Served<P>>> asked = new LinkedHashMap<>();
@@ -70,7 +70,7 @@ final class FanOut {
    *
    * @throws ProjectionUnavailableException unless the partitions are 0 to n-1, each held by one instance
    */
-  static Map<HostInfo, Set<Integer>> plan(String store, Map<HostInfo, Set<Integer>> activeByHost) {
+  public static Map<HostInfo, Set<Integer>> plan(String store, Map<HostInfo, Set<Integer>> activeByHost) {
     Map<HostInfo, Set<Integer>> plan = new TreeMap<>((a, b) -> AdvertisedAddress.endpoint(a)
         .compareTo(AdvertisedAddress.endpoint(b)));
     TreeMap<Integer, HostInfo> owners = new TreeMap<>();
@@ -108,7 +108,7 @@ final class FanOut {
    *
    * @throws ProjectionUnavailableException if not (its assignment changed in between)
    */
-  static void check(String store, HostInfo host, Set<Integer> expected, Set<Integer> served) {
+  public static void check(String store, HostInfo host, Set<Integer> expected, Set<Integer> served) {
     if (!expected.equals(served)) {
       throw unavailable(AdvertisedAddress.endpoint(host) + " read partitions " + sorted(served)
           + " of " + store + " instead of " + sorted(expected));

@@ -9,7 +9,7 @@ import org.apache.kafka.streams.state.HostInfo;
  * Where a query for one key of a partitioned store (a knowledge key, a task) is answered: here, by the instance
  * holding the key's partition, or nowhere for now. Immutable.
  */
-sealed interface QueryRoute {
+public sealed interface QueryRoute {
   /** This instance holds the key's partition (active): answer from the local store. */
   record Local(int partition) implements QueryRoute {}
 

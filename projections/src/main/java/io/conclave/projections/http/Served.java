@@ -10,8 +10,8 @@ import java.util.Set;
  *
  * @param <P> the page: knowledge entries, saga summaries
  */
-record Served<P>(P page, Set<Integer> partitions) {
-  Served {
+public record Served<P>(P page, Set<Integer> partitions) {
+  public Served {
     Objects.requireNonNull(page, "page");
     partitions = Set.copyOf(partitions);
   }

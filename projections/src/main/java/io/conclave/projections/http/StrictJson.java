@@ -16,11 +16,11 @@ import java.util.function.Predicate;
  * Strict reading of small JSON request bodies: no coercion (a number is not a string), no unknown fields, so a
  * client's mistake is a 400 ({@link IllegalArgumentException}) that names it instead of a guess.
  */
-final class StrictJson {
+public final class StrictJson {
   private StrictJson() {}
 
   /** Checks that {@code body} is an object with no field outside {@code fields}; {@code example} shows one. */
-  static void requireObject(JsonNode body, Set<String> fields, String example) {
+  public static void requireObject(JsonNode body, Set<String> fields, String example) {
     if (body == null || !body.isObject()) {
       throw new IllegalArgumentException("the body must be a JSON object such as " + example);
     }
@@ -30,7 +30,7 @@ final class StrictJson {
   }
 
   /** Checks that {@code field} is one of {@code fields}. */
-  static void requireKnown(Object field, Set<String> fields) {
+  public static void requireKnown(Object field, Set<String> fields) {
     if (!fields.contains(String.valueOf(field))) {
       throw new IllegalArgumentException("unknown field '" + field + "'; expected " + String.join(", ",
           fields.stream().sorted().toList()));
@@ -38,7 +38,7 @@ final class StrictJson {
   }
 
   /** {@code node} as the plain maps, lists, strings, numbers, booleans and nulls a JSON or YAML parser makes. */
-  static Object plain(JsonNode node) {
+  public static Object plain(JsonNode node) {
     if (node.isObject()) {
       Map<String, Object> map = new LinkedHashMap<>();
       node.entries().forEach(e -> map.put(e.getKey(), plain(e.getValue())));
@@ -59,19 +59,19 @@ final class StrictJson {
   }
 
   /** The field's string, or null if it is absent or JSON null. */
-  static String optionalString(JsonNode body, String field) {
+  public static String optionalString(JsonNode body, String field) {
     JsonNode value = optional(body, field, JsonNode::isString, "string");
     return value == null ? null : value.getStringValue();
   }
 
   /** The field's boolean, or null if it is absent or JSON null. */
-  static Boolean optionalBoolean(JsonNode body, String field) {
+  public static Boolean optionalBoolean(JsonNode body, String field) {
     JsonNode value = optional(body, field, JsonNode::isBoolean, "boolean (true or false)");
     return value == null ? null : value.getBooleanValue();
   }
 
   /** The field's whole number >= 0, or null if it is absent or JSON null. */
-  static Long optionalOffset(JsonNode body, String field) {
+  public static Long optionalOffset(JsonNode body, String field) {
     JsonNode value = optional(body, field, JsonNode::isNumber, "number");
     if (value == null) {
       return null;
@@ -98,12 +98,12 @@ final class StrictJson {
   }
 
   /** The field's ISO-8601 instant, or null if it is absent or JSON null. */
-  static Instant optionalInstant(JsonNode body, String field) {
+  public static Instant optionalInstant(JsonNode body, String field) {
     String text = optionalString(body, field);
     return text == null ? null : instant(field, text);
   }
 
-  static Instant instant(String field, String text) {
+  public static Instant instant(String field, String text) {
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
@@ -112,7 +112,7 @@ final class StrictJson {
     }
   }
 
-  static long offset(String field, long offset) {
+  public static long offset(String field, long offset) {
     if (offset < 0) {
       throw new IllegalArgumentException(field + " must be >= 0, was " + offset);
     }
@@ -120,7 +120,7 @@ final class StrictJson {
   }
 
   /** A query parameter's whole number, or null if absent or blank. */
-  static Long optionalLong(String field, String text) {
+  public static Long optionalLong(String field, String text) {
     if (text == null || text.isBlank()) {
       return null;
     }

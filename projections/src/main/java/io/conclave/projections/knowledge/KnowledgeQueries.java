@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * listing missing a partition. Thread-safe.
  */
 @Singleton
-final class KnowledgeQueries {
+public final class KnowledgeQueries {
   private static final Logger log = LoggerFactory.getLogger(KnowledgeQueries.class);
   private static final String STORE = "the knowledge store";
 

@@ -12,10 +12,10 @@ import java.util.Objects;
  * @param forwardTimeout   how long a query forwarded to the instance holding a key may take
  *                         ({@code conclave.knowledge.forward-timeout}, default 5 s)
  */
-record KnowledgeSettings(Duration historyRetention, Duration forwardTimeout) {
+public record KnowledgeSettings(Duration historyRetention, Duration forwardTimeout) {
   static final Duration DEFAULT_FORWARD_TIMEOUT = Duration.ofSeconds(5);
 
-  KnowledgeSettings {
+  public KnowledgeSettings {
     Objects.requireNonNull(historyRetention, "historyRetention");
     Objects.requireNonNull(forwardTimeout, "forwardTimeout");
     if (historyRetention.toMillis() < 1) {
@@ -27,7 +27,7 @@ record KnowledgeSettings(Duration historyRetention, Duration forwardTimeout) {
     }
   }
 
-  static KnowledgeSettings defaults() {
+  public static KnowledgeSettings defaults() {
     return new KnowledgeSettings(KnowledgeTopology.DEFAULT_HISTORY_RETENTION, DEFAULT_FORWARD_TIMEOUT);
   }
 }

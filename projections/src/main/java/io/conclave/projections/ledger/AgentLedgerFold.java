@@ -13,7 +13,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@value ProjectionTopology#LEDGER_AGENTS} store, keyed by agent id. Decisions are partitioned by agent id, so the
  * fold runs where they are read: no repartition.
  */
-final class AgentLedgerFold implements Processor<DecisionKey, Decision, Void, Void> {
+public final class AgentLedgerFold implements Processor<DecisionKey, Decision, Void, Void> {
   private KeyValueStore<String, AgentLedger> ledgers;
 
   @Override

@@ -20,7 +20,7 @@ import java.util.Optional;
 @Serdeable
 public record TenantLedger(String tenant, long tokens, long costMicros, long steps) {
   /** This ledger with {@code more} of the same tenant added. */
-  TenantLedger plus(TenantLedger more) {
+  public TenantLedger plus(TenantLedger more) {
     return new TenantLedger(tenant, tokens + more.tokens, costMicros + more.costMicros, steps + more.steps);
   }
 
@@ -33,7 +33,7 @@ public record TenantLedger(String tenant, long tokens, long costMicros, long ste
    * @param before the saga before the event; null: nothing was known of it
    * @param after  the saga after the event
    */
-  static Optional<TenantLedger> settled(@Nullable SagaState before, SagaState after) {
+  public static Optional<TenantLedger> settled(@Nullable SagaState before, SagaState after) {
     if (after.startedAt() == null) {
       return Optional.empty();
     }

@@ -27,7 +27,7 @@ import org.apache.kafka.common.KafkaException;
  * replica has the record.
  */
 @Singleton
-class ConclaveWriter implements AutoCloseable {
+public class ConclaveWriter implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final ConclaveRecords records;
 
@@ -42,12 +42,12 @@ class ConclaveWriter implements AutoCloseable {
   }
 
   /** @throws SubmissionFailedException if the task is not durably written: nothing was accepted */
-  void write(TaskSubmission task) {
+  public void write(TaskSubmission task) {
     write(() -> records.task(task), "task");
   }
 
   /** @throws SubmissionFailedException if the event is not durably written: nothing was accepted */
-  void write(SagaEvent event) {
+  public void write(SagaEvent event) {
     write(() -> records.sagaEvent(event), "saga event");
   }
 
@@ -56,7 +56,7 @@ class ConclaveWriter implements AutoCloseable {
    *
    * @throws SubmissionFailedException if it is not durably written
    */
-  RecordMetadata write(ProducerRecord<byte[], byte[]> record) {
+  public RecordMetadata write(ProducerRecord<byte[], byte[]> record) {
     return write(() -> record, "re-driven record");
   }
 

@@ -12,11 +12,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * State-store serde for the projections' own view records and the core records they keep, such as
  * {@code SagaState} (JSON; they never leave this service's stores).
  */
-final class JsonSerde<T> implements Serde<T> {
+public final class JsonSerde<T> implements Serde<T> {
   private final JsonMapper json;
   private final Argument<T> type;
 
-  JsonSerde(JsonMapper json, Class<T> type) {
+  public JsonSerde(JsonMapper json, Class<T> type) {
     this.json = json;
     this.type = Argument.of(type);
   }

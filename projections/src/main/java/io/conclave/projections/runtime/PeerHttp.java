@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@link ProjectionUnavailableException} (503). Thread-safe.
  */
 @Singleton
-final class PeerHttp {
-  static final String FORWARDED = "X-Conclave-Forwarded";
-  static final String PARTITIONS = "X-Conclave-Partitions";
+public final class PeerHttp {
+  public static final String FORWARDED = "X-Conclave-Forwarded";
+  public static final String PARTITIONS = "X-Conclave-Partitions";
   /** How long to wait before retrying when a peer could not be reached or failed. */
   static final Duration RETRY_UNREACHABLE = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(PeerHttp.class);
@@ -58,7 +58,7 @@ final class PeerHttp {
     this(settings.forwardTimeout());
   }
 
-  PeerHttp(Duration timeout) {
+  public PeerHttp(Duration timeout) {
     this.timeout = timeout;
     // the client's own default executor is unbounded too; a named daemon pool shows up better in thread dumps
     this.executor = Executors.newCachedThreadPool(r -> {
@@ -75,13 +75,13 @@ final class PeerHttp {
    *
    * @param partitions the {@value #PARTITIONS} header, if the peer sent one
    */
-  record Answer(HostInfo peer, int status, String body, Optional<String> retryAfter, Optional<String> partitions) {
+  public record Answer(HostInfo peer, int status, String body, Optional<String> retryAfter, Optional<String> partitions) {
     /**
      * What an answer other than the expected ones means: 400 a refused request, as it would be here
      * ({@link IllegalArgumentException}); 503 not now, with the peer's {@code Retry-After}; anything else a failure
      * of the peer (503, logged).
      */
-    RuntimeException failure() {
+    public RuntimeException failure() {
       String message = message(body);
       if (status == 400) {
         return new IllegalArgumentException(message);
@@ -97,7 +97,7 @@ final class PeerHttp {
     }
 
     /** A 200 whose body or headers do not read as they should: a failure of the peer (503, logged). */
-    ProjectionUnavailableException unreadable(IllegalArgumentException e) {
+    public ProjectionUnavailableException unreadable(IllegalArgumentException e) {
       log.warn("projections instance {} gave an unreadable answer: {}", AdvertisedAddress.endpoint(peer),
           e.getMessage());
       return new ProjectionUnavailableException("the answer of the projections instance holding the data, "
@@ -105,7 +105,7 @@ final class PeerHttp {
     }
 
     /** The partitions the peer read. @throws IllegalArgumentException if the header is missing or malformed */
-    Set<Integer> partitionsRead() {
+    public Set<Integer> partitionsRead() {
       String header = partitions.orElseThrow(
           () -> new IllegalArgumentException("the " + PARTITIONS + " header is missing"));
       Set<Integer> out = new TreeSet<>();
@@ -133,7 +133,7 @@ final class PeerHttp {
    * @param pathAndQuery already encoded ({@link #pathSegment}, {@link #queryValue})
    * @throws ProjectionUnavailableException if the peer cannot be reached
    */
-  Answer get(HostInfo from, HostInfo peer, String pathAndQuery) {
+  public Answer get(HostInfo from, HostInfo peer, String pathAndQuery) {
     URI uri = uri(peer, pathAndQuery);
     try {
       return answer(peer, client.send(request(from, uri), HttpResponse.BodyHandlers.ofString()));
@@ -146,7 +146,7 @@ final class PeerHttp {
   }
 
   /** As {@link #get}, without waiting: the future fails with {@link ProjectionUnavailableException} as it throws. */
-  CompletableFuture<Answer> getAsync(HostInfo from, HostInfo peer, String pathAndQuery) {
+  public CompletableFuture<Answer> getAsync(HostInfo from, HostInfo peer, String pathAndQuery) {
     URI uri = uri(peer, pathAndQuery);
     return client.sendAsync(request(from, uri), HttpResponse.BodyHandlers.ofString())
         .handle((response, error) -> {
@@ -198,18 +198,18 @@ final class PeerHttp {
    * A value as one path segment, percent-encoded; a value of dots alone would read as a relative path ("." or ".."),
    * so its dots are escaped too.
    */
-  static String pathSegment(String value) {
+  public static String pathSegment(String value) {
     String encoded = queryValue(value).replace("+", "%20");
     return encoded.chars().allMatch(c -> c == '.') ? encoded.replace(".", "%2E") : encoded;
   }
 
   /** A value as a query parameter value, percent-encoded. */
-  static String queryValue(String value) {
+  public static String queryValue(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   /** The value of the {@value #PARTITIONS} header: partition numbers separated by commas, or nothing. */
-  static String partitionsHeader(Set<Integer> partitions) {
+  public static String partitionsHeader(Set<Integer> partitions) {
     return String.join(",", new TreeSet<>(partitions).stream().map(String::valueOf).toList());
   }
 
@@ -238,7 +238,7 @@ final class PeerHttp {
   }
 
   @PreDestroy
-  void close() {
+  public void close() {
     executor.shutdownNow();
   }
 }

@@ -46,7 +46,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * {@link ProjectionUnavailableException} (503), as {@link KnowledgeQueries} does. Thread-safe.
  */
 @Singleton
-class ProjectionQueries {
+public class ProjectionQueries {
   /**
    * Tasks are keyed by task id on conclave.tasks, saga events partitioned by it, decisions by agent id
    * ({@code Partitioning}) and the tenants' ledger by tenant: the partition a string key would have.
@@ -73,7 +73,7 @@ class ProjectionQueries {
   }
 
   /** The task with its saga, as far as known; empty if the task is unknown. */
-  Optional<TaskView> task(String taskId) {
+  public Optional<TaskView> task(String taskId) {
     Optional<SagaState> saga = saga(taskId, false);
     Optional<TaskView> submission = submission(taskId, false);
     return saga.map(s -> TaskView.of(s, submission.orElse(null))).or(() -> submission);
@@ -85,7 +85,7 @@ class ProjectionQueries {
    * @param forwarded whether another instance asked this one: then it is answered from this instance's partition or
    *                  503, never asked of another (see {@link QueryRoute#of})
    */
-  Optional<SagaState> saga(String taskId, boolean forwarded) {
+  public Optional<SagaState> saga(String taskId, boolean forwarded) {
     return byTask(ProjectionTopology.SAGAS, taskId, forwarded, "/peers/sagas/", SagaState.class);
   }
 
@@ -102,7 +102,7 @@ class ProjectionQueries {
    * What the call ledger counted for agent instance {@code agentId}: its decisions' partition holds it. Empty if it
    * recorded no model call. {@code forwarded} as in {@link #saga}.
    */
-  Optional<AgentLedger> agentLedger(String agentId, boolean forwarded) {
+  public Optional<AgentLedger> agentLedger(String agentId, boolean forwarded) {
     return byKey("the ledger of agent '" + agentId + "'", ProjectionTopology.LEDGER_AGENTS, agentId, forwarded,
         "/peers/ledger/agents/", AgentLedger.class);
   }
@@ -111,7 +111,7 @@ class ProjectionQueries {
    * What the call ledger counted for {@code tenant}: the partition of its key in the tenants' repartition holds it.
    * Empty if no step of its sagas settled. {@code forwarded} as in {@link #saga}.
    */
-  Optional<TenantLedger> tenantLedger(String tenant, boolean forwarded) {
+  public Optional<TenantLedger> tenantLedger(String tenant, boolean forwarded) {
     return byKey("the ledger of tenant '" + tenant + "'", ProjectionTopology.LEDGER_TENANTS, tenant, forwarded,
         "/peers/ledger/tenants/", TenantLedger.class);
   }
@@ -145,7 +145,7 @@ class ProjectionQueries {
    *
    * @throws ProjectionUnavailableException if some partition cannot be read now (see {@link FanOut})
    */
-  List<SagaSummary> sagas(SagaQuery query) {
+  public List<SagaSummary> sagas(SagaQuery query) {
     HostInfo self = runtime.requireSelf();
     List<List<SagaSummary>> pages = FanOut.gather(SAGA_STORE, self,
         runtime.activePartitionsByHost(ProjectionTopology.SAGAS, sagaEvents),
@@ -192,7 +192,7 @@ class ProjectionQueries {
    * How many sagas of this instance's partitions are in each status (every status, 0 for none): a gauge of each
    * instance, which together count every saga once.
    */
-  Map<SagaState.Status, Long> sagaCounts() {
+  public Map<SagaState.Status, Long> sagaCounts() {
     return this.<String, Long, Map<SagaState.Status, Long>>read(ProjectionTopology.SAGA_COUNTS, store -> {
       Map<SagaState.Status, Long> out = new EnumMap<>(SagaState.Status.class);
       for (SagaState.Status status : SagaState.Status.values()) {
@@ -208,7 +208,7 @@ class ProjectionQueries {
   /**
    * The agent's decisions with sequence in [from, to], in sequence order. {@code forwarded} as in {@link #saga}.
    */
-  List<DecisionView> decisions(String agentId, long from, long to, boolean forwarded) {
+  public List<DecisionView> decisions(String agentId, long from, long to, boolean forwarded) {
     HostInfo self = runtime.requireSelf();
     // decisions are partitioned by agent id (Partitioning), as a string key would be
     QueryRoute route = QueryRoute.of("agent '" + agentId + "'",
@@ -240,7 +240,7 @@ class ProjectionQueries {
    *
    * @throws ProjectionUnavailableException if some partition cannot be read now (see {@link FanOut})
    */
-  List<LeaderView> leaders() {
+  public List<LeaderView> leaders() {
     HostInfo self = runtime.requireSelf();
     List<LeaderView> out = new ArrayList<>();
     FanOut.gather(LEADER_STORE, self, runtime.activePartitionsByHost(ProjectionTopology.LEADERS, leadership),

@@ -14,18 +14,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * due by a time are one range from its start, and a sweep costs what it retires, not what the store holds. Used by
  * the processors that keep the projections' sagas and submissions for the saga retention only.
  */
-final class Retirements {
+public final class Retirements {
   private static final String FIRST = "0000000000000";
 
   private Retirements() {}
 
   /** The index key of {@code id}, due at {@code at}. */
-  static String key(Instant at, String id) {
+  public static String key(Instant at, String id) {
     return String.format("%013d/%s", Math.max(0, at.toEpochMilli()), id);
   }
 
   /** How often a processor sweeps: often enough that an entry outlives its retention by at most a tenth of it. */
-  static Duration sweepEvery(Duration retention) {
+  public static Duration sweepEvery(Duration retention) {
     long ms = Math.max(1_000, Math.min(retention.toMillis() / 10, Duration.ofMinutes(10).toMillis()));
     return Duration.ofMillis(ms);
   }
@@ -37,7 +37,7 @@ final class Retirements {
    *
    * @return the values removed from {@code store}
    */
-  static <V> List<V> sweep(KeyValueStore<String, String> index, KeyValueStore<String, V> store, Instant cutoff,
+  public static <V> List<V> sweep(KeyValueStore<String, String> index, KeyValueStore<String, V> store, Instant cutoff,
                        Predicate<V> due) {
     List<KeyValue<String, String>> expired = new ArrayList<>();
     // collected first: the store is changed after the iterator is closed

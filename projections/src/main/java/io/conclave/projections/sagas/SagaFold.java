@@ -23,14 +23,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * sagas of its partition are in each status in {@value ProjectionTopology#SAGA_COUNTS}, moved with each change of
  * status, so that counting the sagas reads a handful of entries, not every saga the retention keeps.
  */
-final class SagaFold implements Processor<String, SagaEvent, String, TenantLedger> {
+public final class SagaFold implements Processor<String, SagaEvent, String, TenantLedger> {
   private final Duration retention;
   private ProcessorContext<String, TenantLedger> context;
   private KeyValueStore<String, SagaState> states;
   private KeyValueStore<String, String> retirements;
   private KeyValueStore<String, Long> counts;
 
-  SagaFold(Duration retention) {
+  public SagaFold(Duration retention) {
     this.retention = retention;
   }
 
@@ -91,7 +91,7 @@ final class SagaFold implements Processor<String, SagaEvent, String, TenantLedge
   }
 
   /** {@code state} with {@code event} folded in; a null state is a saga of which nothing is known yet. */
-  static SagaState apply(SagaState state, SagaEvent event) {
+  public static SagaState apply(SagaState state, SagaEvent event) {
     return (state == null ? SagaState.empty(event.sagaId(), event.taskId()) : state).apply(event);
   }
 }

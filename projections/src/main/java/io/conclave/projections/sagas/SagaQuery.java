@@ -10,12 +10,12 @@ import java.util.Optional;
  * Query of {@code GET /sagas}: {@code status} (any case; default: every status), {@code limit} (default
  * {@value #DEFAULT_LIMIT}, at most {@value #MAX_LIMIT}: a larger one is capped).
  */
-record SagaQuery(Optional<SagaState.Status> status, int limit) {
+public record SagaQuery(Optional<SagaState.Status> status, int limit) {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
 
   /** From the raw query parameters (each may be null). @throws IllegalArgumentException naming what is wrong */
-  static SagaQuery parse(String status, String limit) {
+  public static SagaQuery parse(String status, String limit) {
     Long n = StrictJson.optionalLong("limit", limit);
     if (n != null && n < 1) {
       throw new IllegalArgumentException("limit must be >= 1, was " + n);
@@ -24,11 +24,11 @@ record SagaQuery(Optional<SagaState.Status> status, int limit) {
   }
 
   /** The query as {@link #parse} reads it back: {@code status=...&limit=...}. */
-  String parameters() {
+  public String parameters() {
     return status.map(s -> "status=" + s.name() + "&").orElse("") + "limit=" + limit;
   }
 
-  boolean matches(SagaState saga) {
+  public boolean matches(SagaState saga) {
     return status.map(s -> s == saga.status()).orElse(true);
   }
 

@@ -28,7 +28,7 @@ public record SagaSummary(String sagaId, String taskId, String status, @Nullable
    * The first {@code limit} of the pages of several partitions or instances, each by task id and holding distinct
    * sagas, by task id.
    */
-  static List<SagaSummary> merge(Collection<List<SagaSummary>> pages, int limit) {
+  public static List<SagaSummary> merge(Collection<List<SagaSummary>> pages, int limit) {
     return pages.stream().flatMap(List::stream).sorted(Comparator.comparing(SagaSummary::taskId)).limit(limit)
         .toList();
   }

@@ -17,12 +17,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * conclave.tasks keeps it: a sweep on the wall clock removes the ones due ({@link Retirements}). A task whose saga runs
  * longer is still answered from its saga.
  */
-final class SubmissionFold implements Processor<String, TaskSubmission, Void, Void> {
+public final class SubmissionFold implements Processor<String, TaskSubmission, Void, Void> {
   private final Duration retention;
   private KeyValueStore<String, TaskView> submissions;
   private KeyValueStore<String, String> retirements;
 
-  SubmissionFold(Duration retention) {
+  public SubmissionFold(Duration retention) {
     this.retention = retention;
   }
 

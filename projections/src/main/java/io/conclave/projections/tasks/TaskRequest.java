@@ -20,10 +20,10 @@ import java.util.UUID;
  * @param prompt what the agents should do
  * @param tenant who the task's model calls are charged to, or null for the default tenant
  */
-record TaskRequest(String taskId, String prompt, String tenant) {
+public record TaskRequest(String taskId, String prompt, String tenant) {
   private static final Set<String> FIELDS = Set.of("taskId", "prompt", "tenant");
 
-  static TaskRequest parse(JsonNode body) {
+  public static TaskRequest parse(JsonNode body) {
     StrictJson.requireObject(body, FIELDS, "{\"prompt\": \"...\"}");
     String prompt = StrictJson.optionalString(body, "prompt");
     if (prompt == null) {
@@ -39,7 +39,7 @@ record TaskRequest(String taskId, String prompt, String tenant) {
    * @param plan the client's saga, or empty to have the shard leader plan one
    * @throws IllegalArgumentException if the task id or prompt is not acceptable (naming which)
    */
-  TaskSubmission submission(Instant now, Optional<List<SagaStep>> plan) {
+  public TaskSubmission submission(Instant now, Optional<List<SagaStep>> plan) {
     return new TaskSubmission(taskId == null ? UUID.randomUUID().toString() : taskId, prompt, now, plan,
         tenant == null ? Spending.DEFAULT_TENANT : tenant);
   }

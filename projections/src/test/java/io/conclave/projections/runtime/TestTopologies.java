@@ -17,11 +17,11 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /** The projections' whole topology in a {@link TopologyTestDriver}: no broker. */
-final class TestTopologies {
+public final class TestTopologies {
   private TestTopologies() {}
 
   /** By reference on the topics (their wire format is not tested here), JSON in the stores as in production. */
-  static ProjectionTopology.TopologySerdes serdes() {
+  public static ProjectionTopology.TopologySerdes serdes() {
     var json = ObjectMapper.getDefault();
     return new ProjectionTopology.TopologySerdes(new ByReference<>(), new ByReference<>(), new ByReference<>(),
         new ByReference<>(), new ByReference<>(), new JsonSerde<>(json, TaskView.class),
@@ -31,12 +31,12 @@ final class TestTopologies {
   }
 
   /** A driver over the topology of {@code topics} with {@code serdes}, its state under {@code stateDir}. */
-  static TopologyTestDriver driver(TopicNames topics, ProjectionTopology.TopologySerdes serdes, Path stateDir) {
+  public static TopologyTestDriver driver(TopicNames topics, ProjectionTopology.TopologySerdes serdes, Path stateDir) {
     return driver(topics, serdes, stateDir, SagaRetention.DEFAULT, Instant.now());
   }
 
   /** The same with the saga retention {@code retention}, the driver's wall clock starting at {@code wallClock}. */
-  static TopologyTestDriver driver(TopicNames topics, ProjectionTopology.TopologySerdes serdes, Path stateDir,
+  public static TopologyTestDriver driver(TopicNames topics, ProjectionTopology.TopologySerdes serdes, Path stateDir,
                                    SagaRetention retention, Instant wallClock) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, ProjectionTopology.applicationId(topics));

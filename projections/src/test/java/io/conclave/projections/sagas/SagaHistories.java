@@ -21,15 +21,15 @@ import java.util.Set;
  * as {@link Undo} says), then Aborted; or a prefix of either (a saga still running). Generated from a seed so a
  * failing case can be replayed.
  */
-final class SagaHistories {
-  static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
-  static final LeaderStamp LEADER = new LeaderStamp(2, 7);
-  static final String PROMPT = "why are llamas fluffy?";
+public final class SagaHistories {
+  public static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
+  public static final LeaderStamp LEADER = new LeaderStamp(2, 7);
+  public static final String PROMPT = "why are llamas fluffy?";
   /** How often a compensation is tried before the shard leader parks it (the default policy). */
-  static final int ATTEMPTS = StepPolicy.DEFAULT.maxAttempts();
+  public static final int ATTEMPTS = StepPolicy.DEFAULT.maxAttempts();
 
   /** How the compensation of a step goes. */
-  enum Undo { DONE, RETRIED_THEN_DONE, PARKED }
+  public enum Undo { DONE, RETRIED_THEN_DONE, PARKED }
 
   /**
    * A saga's history, to be written out by {@link #events()}.
@@ -39,13 +39,13 @@ final class SagaHistories {
    * @param failAt    the step that fails (an approval: is rejected), or -1 for a saga that completes
    * @param undo      how each compensation goes; {@link Undo#DONE} for a step not listed
    */
-  record Script(String taskId, int stepCount, Set<Integer> approvals, int failAt, Map<Integer, Undo> undo) {
+  public record Script(String taskId, int stepCount, Set<Integer> approvals, int failAt, Map<Integer, Undo> undo) {
     String sagaId() {
       return "saga-" + taskId;
     }
 
     /** The steps undone when the saga fails, in order. */
-    List<Integer> compensationOrder() {
+    public List<Integer> compensationOrder() {
       List<Integer> order = new ArrayList<>();
       for (int j = failAt; j >= 0; j--) {
         if (!approvals.contains(j)) {
@@ -56,7 +56,7 @@ final class SagaHistories {
     }
 
     /** The status the whole history ends in. */
-    SagaState.Status outcome() {
+    public SagaState.Status outcome() {
       if (failAt < 0) {
         return SagaState.Status.COMPLETED;
       }
@@ -64,18 +64,18 @@ final class SagaHistories {
           : SagaState.Status.COMPENSATED;
     }
 
-    List<SagaEvent> events() {
+    public List<SagaEvent> events() {
       return new Writer(this).write();
     }
   }
 
   private SagaHistories() {}
 
-  static Instant at(int tick) {
+  public static Instant at(int tick) {
     return T0.plusSeconds(tick);
   }
 
-  static List<SagaStep> plan(int stepCount, Set<Integer> approvals) {
+  public static List<SagaStep> plan(int stepCount, Set<Integer> approvals) {
     List<SagaStep> steps = new ArrayList<>();
     for (int i = 0; i < stepCount; i++) {
       steps.add(approvals.contains(i) ? SagaStep.approval("sign-off" + i, StepPolicy.DEFAULT)
@@ -85,17 +85,17 @@ final class SagaHistories {
   }
 
   /** A saga of {@code stepCount} steps that completes. */
-  static List<SagaEvent> completed(String taskId, int stepCount) {
+  public static List<SagaEvent> completed(String taskId, int stepCount) {
     return history(taskId, stepCount, -1);
   }
 
   /** A saga of {@code stepCount} steps in which {@code failAt} fails (-1: none) and every compensation is done. */
-  static List<SagaEvent> history(String taskId, int stepCount, int failAt) {
+  public static List<SagaEvent> history(String taskId, int stepCount, int failAt) {
     return new Script(taskId, stepCount, Set.of(), failAt, Map.of()).events();
   }
 
   /** A random script of 1..8 steps, some of them approvals: completed, or failed with any kind of compensation. */
-  static Script randomScript(Random random) {
+  public static Script randomScript(Random random) {
     int stepCount = 1 + random.nextInt(8);
     Set<Integer> approvals = new HashSet<>();
     Map<Integer, Undo> undo = new HashMap<>();
@@ -110,13 +110,13 @@ final class SagaHistories {
   }
 
   /** A random history: a random script's, whole or cut short anywhere (still running). */
-  static List<SagaEvent> random(Random random) {
+  public static List<SagaEvent> random(Random random) {
     List<SagaEvent> full = randomScript(random).events();
     return random.nextBoolean() ? full : full.subList(0, 1 + random.nextInt(full.size()));
   }
 
   /** The state the projection folds {@code events} into ({@link SagaFold#apply}). */
-  static SagaState fold(List<SagaEvent> events) {
+  public static SagaState fold(List<SagaEvent> events) {
     SagaState state = null;
     for (SagaEvent e : events) {
       state = SagaFold.apply(state, e);

@@ -1,12 +1,14 @@
-package io.conclave.projections.http;
+package io.conclave.projections.knowledge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.core.KnowledgeState;
 import io.conclave.crdt.GCounter;
-import io.conclave.projections.knowledge.KnowledgeEntry;
-import io.conclave.projections.knowledge.KnowledgePage;
+import io.conclave.projections.http.AdvertisedAddress;
+import io.conclave.projections.http.FanOut;
+import io.conclave.projections.http.ProjectionUnavailableException;
+import io.conclave.projections.http.QueryRoute;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
