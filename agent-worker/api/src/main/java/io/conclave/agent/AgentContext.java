@@ -13,7 +13,8 @@ public interface AgentContext<S> {
 
   /**
    * The model the agent asks. Every call and its answer are recorded in the agent's log (a decision of kind
-   * {@value DecisionKinds#MODEL_CALL} naming the model), so that the agent can later be re-driven over the recorded answers.
+   * {@value DecisionKinds#MODEL_CALL} naming the model), so that the agent can later be re-driven over the recorded
+   * answers.
    */
   LlmClient llm();
 

@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  */
 final class ConfigurationReference {
   /** The modules whose processes read Conclave's settings (the schemas' code runs in each of them). */
-  private static final List<String> MODULES = List.of("schemas", "coordinator", "agent-worker/api", "agent-worker/engine", "projections");
+  private static final List<String> MODULES = List.of("schemas", "coordinator", "agent-worker/api",
+      "agent-worker/engine", "projections");
   /** The settings the services declare, by where they are declared. */
   private static final Map<String, List<Setting>> DECLARED = Map.of("ConclaveSettings.SETTINGS",
       ConclaveSettings.SETTINGS, "TokenBudgets.SETTINGS", TokenBudgets.SETTINGS, "Models.SETTINGS", Models.SETTINGS,

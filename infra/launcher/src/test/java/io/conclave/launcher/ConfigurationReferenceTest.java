@@ -43,7 +43,8 @@ class ConfigurationReferenceTest {
     assertThat(read.get("conclave.http.port")).contains(
         new Reading("projections/src/main/resources/application.yml", "CONCLAVE_HTTP_PORT", "8080"));
     assertThat(read.get("conclave.http.advertised-port")).contains(new Reading(
-        "projections/src/main/java/io/conclave/projections/runtime/ConclaveBeans.java", "CONCLAVE_HTTP_ADVERTISED_PORT", null));
+        "projections/src/main/java/io/conclave/projections/runtime/ConclaveBeans.java", "CONCLAVE_HTTP_ADVERTISED_PORT",
+        null));
   }
 
   @Test

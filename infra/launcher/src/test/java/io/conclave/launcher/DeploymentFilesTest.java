@@ -72,7 +72,7 @@ class DeploymentFilesTest {
 
     // then
     assertThat(problems).anySatisfy(p -> assertThat(p).contains("coordinatr is no Maven module"))
-        .anySatisfy(p -> assertThat(p).contains("io.conclave.worker.Worker is no main class of agent-worker"))
+        .anySatisfy(p -> assertThat(p).contains("io.conclave.worker.Worker is no main class of agent-worker/engine"))
         .anySatisfy(p -> assertThat(p).contains("conclave/admin is built by no service"));
   }
 

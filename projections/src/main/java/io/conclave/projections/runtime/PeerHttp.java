@@ -75,7 +75,8 @@ public final class PeerHttp {
    *
    * @param partitions the {@value #PARTITIONS} header, if the peer sent one
    */
-  public record Answer(HostInfo peer, int status, String body, Optional<String> retryAfter, Optional<String> partitions) {
+  public record Answer(HostInfo peer, int status, String body, Optional<String> retryAfter,
+                       Optional<String> partitions) {
     /**
      * What an answer other than the expected ones means: 400 a refused request, as it would be here
      * ({@link IllegalArgumentException}); 503 not now, with the peer's {@code Retry-After}; anything else a failure
