@@ -80,12 +80,12 @@ public final class AgentLogs implements AutoCloseable {
     this.scan = new TopicScan(settings.kafka());
   }
 
-  /** The agent's current state, from its latest usable snapshot and the decisions after it. */
   /** Reads the agent's current state without waiting for open transactions ({@link TopicScan#unsettled}). */
   public synchronized void warmUp(String agentId, StateFold<?> fold) {
     scan.unsettled(() -> current(agentId, fold));
   }
 
+  /** The agent's current state, from its latest usable snapshot and the decisions after it. */
   public <S> FoldedLog<S> current(String agentId, StateFold<S> fold) {
     return fold(agentId, fold, new Bound.End(), true);
   }

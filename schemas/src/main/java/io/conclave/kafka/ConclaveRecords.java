@@ -24,7 +24,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Builds the records Conclave writes, each on its topic with its key and partition as DESIGN.md lays them out.
+ * Builds the records Conclave writes, each on its topic with its key and partition (docs/architecture.md, "Topics").
  * Serializers are made once; instances are thread-safe.
  */
 public final class ConclaveRecords {

@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The one declarative list of Conclave's topics (see DESIGN.md, "Topics"). */
+/** The one declarative list of Conclave's topics (docs/architecture.md, "Topics", says what each holds). */
 public final class ConclaveTopics {
   /** conclave.agent-health is small: one partition, read whole by {@code GET /breakers}. */
   public static final int AGENT_HEALTH_PARTITIONS = 1;

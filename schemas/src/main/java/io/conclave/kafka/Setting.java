@@ -6,7 +6,7 @@ import java.util.Objects;
  * One of Conclave's settings: its configuration key (a system property, or a key of the projections' Micronaut
  * configuration), the environment variable read when the key is not set, and its default as text. The one statement
  * of a setting's names and default: the services read it through {@link EnvironmentLookup}, and the check of the
- * README's configuration tables compares them with it.
+ * configuration reference's tables (docs/configuration.md) compares them with it.
  *
  * @param property the configuration key, e.g. {@code conclave.partitions}
  * @param variable the environment variable, e.g. {@code CONCLAVE_PARTITIONS}

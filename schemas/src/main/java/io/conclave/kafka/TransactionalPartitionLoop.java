@@ -404,7 +404,6 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     }
   }
 
-  /** Partition {@code partition} of each of the loop's topics. */
   /** Pauses the owned partitions of the topics the handler holds, and resumes those it no longer holds. */
   private void hold() {
     Set<String> held = handler.held();
@@ -441,6 +440,7 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
     }
   }
 
+  /** Partition {@code partition} of each of the loop's topics. */
   private List<TopicPartition> topicPartitions(int partition) {
     return options.topics().stream().map(t -> new TopicPartition(t, partition)).toList();
   }

@@ -70,8 +70,8 @@ final class SchemaIdCachingSerializer<A extends SpecificRecord> implements Seria
     return full;
   }
 
-  @SuppressWarnings("unchecked")
   /** {@code prefix}, then the Avro binary encoding of {@code data}, in one array. */
+  @SuppressWarnings("unchecked")
   private byte[] encode(byte[] prefix, A data) {
     // the generated class's own model, with its logical-type conversions (timestamps as Instants)
     DatumWriter<Object> writer = writers.computeIfAbsent(data.getClass(),

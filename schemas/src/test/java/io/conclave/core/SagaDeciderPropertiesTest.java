@@ -140,7 +140,7 @@ class SagaDeciderPropertiesTest {
       assertThat(decision).as(context).isInstanceOf(SagaDecision.Compensate.class);
       SagaDecision.Compensate c = (SagaDecision.Compensate) decision;
       assertThat(c.order()).as(context).isEqualTo(expected);
-      // said separately because these are what the issue asks for, whatever "expected" above computes
+      // said separately because these are the compensation order's rules, whatever "expected" above computes
       assertThat(c.order()).as(context).doesNotHaveDuplicates().allMatch(i -> i <= last)
           .isSortedAccordingTo(Collections.reverseOrder());
       assertThat(c.order()).as(context).noneMatch(i -> plan.get(i).isApproval());

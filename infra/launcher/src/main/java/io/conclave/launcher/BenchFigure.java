@@ -12,7 +12,8 @@ import java.util.function.DoublePredicate;
 
 /**
  * One figure of a benchmark run: Conclave's measurement over the repetitions, raw Kafka's measured the same way in the
- * same run when there is a baseline, their ratio (Conclave's median over raw Kafka's), and issue 8's target for it.
+ * same run when there is a baseline, their ratio (Conclave's median over raw Kafka's), and its target
+ * (docs/benchmarks.md).
  *
  * @param scenario the benchmark that measured it ({@code saga}, {@code eventlog}, ...)
  */

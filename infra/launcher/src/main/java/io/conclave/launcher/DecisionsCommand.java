@@ -58,7 +58,7 @@ final class DecisionsCommand {
   }
 
   @Command(name = "erase", mixinStandardHelpOptions = true,
-      description = "Erase one agent's decisions: a tombstone for each of its keys (see README, Erasure).")
+      description = "Erase one agent's decisions: a tombstone for each of its keys (see docs/operations.md, Erasure).")
   static final class Erase implements Callable<Integer> {
     @Option(names = "--agent", required = true, description = "the agent to erase, e.g. research-0")
     String agent;

@@ -34,7 +34,7 @@ import org.apache.kafka.clients.admin.Admin;
  */
 final class DevStack implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
-  /** The projections' API tokens, as they read them (README "Security"). */
+  /** The projections' API tokens, as they read them (docs/security.md). */
   static final String API_TOKENS_ENV = "CONCLAVE_API_TOKENS";
   static final String DEV_TOKEN_NAME = "conclave-dev";
   static final String COORDINATOR_MAIN = "io.conclave.coordinator.Coordinator";

@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
 @Command(name = "scale", mixinStandardHelpOptions = true,
     description = "Saga throughput with 1, 2, 4 worker processes and a 50 ms model; scaling efficiency.")
 final class ScaleBench extends StackBenchmark {
-  /** Issue 8's targets: 4 workers at least 3.5 times as fast as 1; a worker's peak RSS at most 256 MB. */
+  /** The targets (docs/benchmarks.md): 4 workers at least 3.5 times as fast as 1; a worker's peak RSS at most 256 MB. */
   private static final double SPEED_UP_TARGET = 3.5;
   private static final double RSS_TARGET_MB = 256;
   private static final Duration SETTLE = Duration.ofSeconds(60);
@@ -102,7 +102,7 @@ final class ScaleBench extends StackBenchmark {
       out.printf("%-8d %,12.1f %,12.1f %,12.1f %10.2f %10.0f%%%n", n, median, Collections.min(rates),
           Collections.max(rates), median / one, 100 * median / (n * one));
     });
-    out.println("sagas/s: median over the windows; target (issue 8): 4 workers >= 3.5 x 1 worker");
+    out.println("sagas/s: median over the windows; target: 4 workers >= 3.5 x 1 worker");
     throughput.forEach((n, rates) -> figures.add(BenchFigure.alone("scale", n + " worker process(es)", "sagas/s",
         rates, Optional.empty())));
     throughput.forEach((n, rates) -> {

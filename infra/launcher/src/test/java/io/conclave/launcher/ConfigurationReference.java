@@ -23,8 +23,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The README's configuration reference against the code: the {@code conclave.*} settings the services read, each with
- * the environment variable and the default it is read with, and the rows of the README's tables that document them
+ * The configuration reference ({@code docs/configuration.md}) against the code: the {@code conclave.*} settings the services read, each with
+ * the environment variable and the default it is read with, and the rows of its tables that document them
  * (rows whose first cell holds backticked {@code conclave.} keys, under a header with an {@code environment} column and
  * a {@code default} or {@code meaning} one). A setting read but documented by no row, documented but read nowhere, or
  * documented with another variable or default than the code's, is a problem.
@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * {@code application.yml} (a value, or a placeholder {@code ${VARIABLE:default}}, and Micronaut's mapping of
  * {@code CONCLAVE_X_Y} to {@code conclave.x.y} otherwise); Micronaut reads without a default
  * ({@code getProperty("conclave.x", T.class).orElse(null)}). Settings below a pass-through prefix (any Kafka client or
- * Streams property) are one setting, {@code <prefix>.<key>}, as the README writes them, without variable or default.
+ * Streams property) are one setting, {@code <prefix>.<key>}, as the reference writes them, without variable or default.
  */
 final class ConfigurationReference {
   /** The modules whose processes read Conclave's settings (the schemas' code runs in each of them). */
@@ -93,9 +93,9 @@ final class ConfigurationReference {
   }
 
   /**
-   * A row of a README table that documents settings.
+   * A row of a reference table that documents settings.
    *
-   * @param line      its line in the README, from 1
+   * @param line      its line in the reference, from 1
    * @param keys      the keys of its first cell
    * @param variables the environment variable it gives each key (null: none stated, as for a pass-through)
    * @param defaults  the default it gives each key (null: none)
@@ -187,22 +187,22 @@ final class ConfigurationReference {
   }
 
   /**
-   * {@code conclave.x.y-z} → {@code CONCLAVE_X_Y_Z}: the variable Micronaut maps to a key, and the one a README row
+   * {@code conclave.x.y-z} → {@code CONCLAVE_X_Y_Z}: the variable Micronaut maps to a key, and the one a reference row
    * means by {@code ...} after the variables it names.
    */
   static String environmentForm(String key) {
     return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
-  /** The keys the tables of a README document ({@link #documentedRows}). */
-  static Set<String> documentedSettings(String readme) {
+  /** The keys the tables of a reference document ({@link #documentedRows}). */
+  static Set<String> documentedSettings(String reference) {
     Set<String> keys = new TreeSet<>();
-    documentedRows(readme).forEach(row -> keys.addAll(row.keys()));
+    documentedRows(reference).forEach(row -> keys.addAll(row.keys()));
     return keys;
   }
 
   /**
-   * The rows of a README's tables that document settings. The keys are the backticked keys of a row's first cell; a
+   * The rows of a reference's tables that document settings. The keys are the backticked keys of a row's first cell; a
    * key without the {@code conclave.} prefix after one with it names a sibling: {@code `conclave.llm.timeout-ms`,
    * `max-attempts`} is also {@code conclave.llm.max-attempts}, {@code `...truststore.location`, `.password`} also
    * {@code ...truststore.password}. The environment cell names a variable per key: {@code `_PASSWORD`} after
@@ -211,9 +211,9 @@ final class ConfigurationReference {
    * {@code none}, separated by commas: one per key, or one for all; a {@code meaning} cell marks the default as
    * {@code `value` (default)}, and without one there is none.
    */
-  static List<Row> documentedRows(String readme) {
+  static List<Row> documentedRows(String reference) {
     List<Row> rows = new ArrayList<>();
-    String[] lines = readme.split("\n", -1);
+    String[] lines = reference.split("\n", -1);
     List<String> header = List.of();
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i];
@@ -328,7 +328,7 @@ final class ConfigurationReference {
   }
 
   /**
-   * One line per problem, none if the README and the code agree: a setting read but not documented, documented but
+   * One line per problem, none if the reference and the code agree: a setting read but not documented, documented but
    * not read, or read with another variable or default than its row says (naming the row's line and key), a row
    * that cannot be read, and a setting whose variable and default nothing in the code states.
    */
@@ -338,7 +338,7 @@ final class ConfigurationReference {
     rows.forEach(row -> row.keys().forEach(k -> documented.putIfAbsent(k, row)));
     read.forEach((key, readings) -> {
       if (!documented.containsKey(key)) {
-        problems.add(key + " is read (" + readings.get(0).where() + ") but no README table documents it");
+        problems.add(key + " is read (" + readings.get(0).where() + ") but no table of docs/configuration.md documents it");
       }
       if (!key.endsWith(ANY_KEY) && readings.stream().allMatch(r -> r.variable() == null)) {
         problems.add(key + " is read (" + readings.get(0).where() + ") but nothing says its environment variable and "
@@ -346,12 +346,12 @@ final class ConfigurationReference {
       }
     });
     for (Row row : rows) {
-      String at = "README line " + row.line() + ", ";
+      String at = "docs/configuration.md line " + row.line() + ", ";
       row.problems().forEach(p -> problems.add(at + row.keys().get(0) + ": " + p));
       for (int i = 0; i < row.keys().size(); i++) {
         String key = row.keys().get(i);
         if (!read.containsKey(key)) {
-          problems.add(key + " is in a README table but no service reads it");
+          problems.add(key + " is in a table of docs/configuration.md but no service reads it");
           continue;
         }
         for (Reading r : read.get(key)) {

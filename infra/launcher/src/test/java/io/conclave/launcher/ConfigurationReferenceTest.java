@@ -10,17 +10,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's configuration tables document exactly the settings the code reads, with the environment variables
+ * The configuration reference's tables ({@code docs/configuration.md}) document exactly the settings the code reads, with the environment variables
  * and defaults the code reads them with ({@link ConfigurationReference}), and the check names the row and what is
  * wrong with it.
  */
 class ConfigurationReferenceTest {
   private static final Path ROOT = SourceTree.root();
-  private static final String README = SourceTree.read(ROOT.resolve("README.md"));
+  private static final String REFERENCE = SourceTree.read(ROOT.resolve("docs/configuration.md"));
 
   @Test
-  void theReadmeDocumentsEverySettingTheCodeReadsAsTheCodeReadsIt() {
-    assertThat(problems(README)).isEmpty();
+  void theReferenceDocumentsEverySettingTheCodeReadsAsTheCodeReadsIt() {
+    assertThat(problems(REFERENCE)).isEmpty();
   }
 
   @Test
@@ -49,7 +49,7 @@ class ConfigurationReferenceTest {
 
   @Test
   void aRowMayNameSiblingsByTheirLastPart() {
-    String readme = """
+    String reference = """
         | property | environment | default |
         |---|---|---|
         | `conclave.llm.timeout-ms`, `max-attempts` | `CONCLAVE_LLM_TIMEOUT_MS`, ... | `30000`, `3` |
@@ -57,7 +57,7 @@ class ConfigurationReferenceTest {
         | `GET /knowledge` | `conclave.not-a-first-cell` | |
         """;
 
-    assertThat(ConfigurationReference.documentedRows(readme)).containsExactly(
+    assertThat(ConfigurationReference.documentedRows(reference)).containsExactly(
         new Row(3, List.of("conclave.llm.timeout-ms", "conclave.llm.max-attempts"),
             List.of("CONCLAVE_LLM_TIMEOUT_MS", "CONCLAVE_LLM_MAX_ATTEMPTS"), List.of("30000", "3"), List.of()),
         new Row(4, List.of("conclave.kafka.ssl.truststore.location", "conclave.kafka.ssl.truststore.password"),
@@ -66,14 +66,14 @@ class ConfigurationReferenceTest {
 
   @Test
   void aMeaningColumnMarksTheDefault() {
-    String readme = """
+    String reference = """
         | property | environment | meaning |
         |---|---|---|
         | `conclave.kafka.sasl.mechanism` | `KAFKA_SASL_MECHANISM` | `SCRAM-SHA-512` (default), `PLAIN` |
         | `conclave.kafka.sasl.username` | `KAFKA_SASL_USERNAME` | the component's user |
         """;
 
-    assertThat(ConfigurationReference.documentedRows(readme)).extracting(Row::defaults)
+    assertThat(ConfigurationReference.documentedRows(reference)).extracting(Row::defaults)
         .containsExactly(List.of("SCRAM-SHA-512"), nulls(1));
   }
 
@@ -82,38 +82,38 @@ class ConfigurationReferenceTest {
     Map<String, List<Reading>> read = Map.of(
         "conclave.partitions", List.of(new Reading("A.java", "CONCLAVE_PARTITIONS", "3")),
         "conclave.undocumented", List.of(new Reading("B.java", "CONCLAVE_UNDOCUMENTED", null)));
-    String readme = """
+    String reference = """
         | property | environment | default |
         |---|---|---|
         | `conclave.partitions` | `CONCLAVE_PARTITIONS` | `3` |
         | `conclave.read-by-nothing` | `CONCLAVE_READ_BY_NOTHING` | none |
         """;
 
-    assertThat(ConfigurationReference.problems(read, ConfigurationReference.documentedRows(readme)))
+    assertThat(ConfigurationReference.problems(read, ConfigurationReference.documentedRows(reference)))
         .containsExactlyInAnyOrder(
-            "conclave.undocumented is read (B.java) but no README table documents it",
-            "conclave.read-by-nothing is in a README table but no service reads it");
+            "conclave.undocumented is read (B.java) but no table of docs/configuration.md documents it",
+            "conclave.read-by-nothing is in a table of docs/configuration.md but no service reads it");
   }
 
   @Test
   void aSettingReadWithoutASettingOrAValueIsNamed() {
     // a key the code reads by its literal, as Environment.getProperty("conclave.x", String.class).orElse("y") would
     Map<String, List<Reading>> read = Map.of("conclave.x", List.of(Reading.keyOnly("C.java")));
-    String readme = """
+    String reference = """
         | property | environment | default |
         |---|---|---|
         | `conclave.x` | `CONCLAVE_X` | `y` |
         """;
 
-    assertThat(ConfigurationReference.problems(read, ConfigurationReference.documentedRows(readme))).containsExactly(
+    assertThat(ConfigurationReference.problems(read, ConfigurationReference.documentedRows(reference))).containsExactly(
         "conclave.x is read (C.java) but nothing says its environment variable and default: declare it as a Setting "
             + "the check reads, or give it a value in application.yml");
   }
 
   @Test
   void aRowWithAnotherVariableOrDefaultThanTheCodeIsNamed() {
-    // given: a copy of the README with a variable misspelt, a default changed, and a default left out
-    String broken = edit(README,
+    // given: a copy of the reference with a variable misspelt, a default changed, and a default left out
+    String broken = edit(REFERENCE,
         "| `conclave.partitions` | `CONCLAVE_PARTITIONS` | `3` |",
         "| `conclave.partitions` | `CONCLAVE_PARTITION` | `4` |");
     broken = edit(broken, "| `CONCLAVE_LLM_TIMEOUT_MS`, ... | `30000`, `3`, `200` (",
@@ -123,26 +123,26 @@ class ConfigurationReferenceTest {
 
     // when, then: each names the row, the key, and what the code says
     assertThat(problems(broken)).containsExactlyInAnyOrder(
-        "README line " + line + ", conclave.partitions: environment CONCLAVE_PARTITION, but ConclaveSettings.SETTINGS "
+        "docs/configuration.md line " + line + ", conclave.partitions: environment CONCLAVE_PARTITION, but ConclaveSettings.SETTINGS "
             + "reads CONCLAVE_PARTITIONS",
-        "README line " + line + ", conclave.partitions: default `4`, but ConclaveSettings.SETTINGS has `3`",
-        "README line " + llm + ", conclave.llm.timeout-ms: it names 2 defaults for 3 keys",
-        "README line " + llm + ", conclave.llm.backoff-ms: default none, but Models.SETTINGS has `200`");
+        "docs/configuration.md line " + line + ", conclave.partitions: default `4`, but ConclaveSettings.SETTINGS has `3`",
+        "docs/configuration.md line " + llm + ", conclave.llm.timeout-ms: it names 2 defaults for 3 keys",
+        "docs/configuration.md line " + llm + ", conclave.llm.backoff-ms: default none, but Models.SETTINGS has `200`");
   }
 
   @Test
   void aDefaultTheApplicationYmlSetsIsCheckedToo() {
-    String broken = edit(README, "| `conclave.knowledge.forward-timeout` | `CONCLAVE_KNOWLEDGE_FORWARD_TIMEOUT` | `5s`",
+    String broken = edit(REFERENCE, "| `conclave.knowledge.forward-timeout` | `CONCLAVE_KNOWLEDGE_FORWARD_TIMEOUT` | `5s`",
         "| `conclave.knowledge.forward-timeout` | `CONCLAVE_KNOWLEDGE_FORWARD_TIMEOUT` | `10s`");
 
-    assertThat(problems(broken)).containsExactly("README line " + lineOf(broken, "| `conclave.knowledge.forward-timeout`")
+    assertThat(problems(broken)).containsExactly("docs/configuration.md line " + lineOf(broken, "| `conclave.knowledge.forward-timeout`")
         + ", conclave.knowledge.forward-timeout: default `10s`, but projections/src/main/resources/application.yml "
         + "has `5s`");
   }
 
-  private static List<String> problems(String readme) {
+  private static List<String> problems(String reference) {
     return ConfigurationReference.problems(ConfigurationReference.codeSettings(ROOT),
-        ConfigurationReference.documentedRows(readme));
+        ConfigurationReference.documentedRows(reference));
   }
 
   private static String edit(String text, String from, String to) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API's API tokens (README "Security"): writes need a writer's token, {@code /admin} an admin's; a request
+ * The HTTP API's API tokens (docs/security.md): writes need a writer's token, {@code /admin} an admin's; a request
  * without a known token is a 401 and one whose token lacks the role a 403, each with a JSON message; reads are open
  * unless {@code conclave.security.read-access=authenticated}; {@code /health} and {@code /prometheus} stay open.
  */
