@@ -364,21 +364,26 @@ final class AvroMapping {
   }
 
   private static Object crdtToAvro(Crdt crdt) {
-    if (crdt instanceof GCounter g) {
-      return new GCounterState(new TreeMap<>(g.counts()));
-    } else if (crdt instanceof PNCounter p) {
-      return new PNCounterState(new TreeMap<>(p.increments().counts()), new TreeMap<>(p.decrements().counts()));
-    } else if (crdt instanceof OrSet s) {
-      Map<String, List<io.conclave.schemas.avro.Dot>> entries = new TreeMap<>();
-      s.entries().forEach((element, dots) -> entries.put(element, dotsToAvro(dots)));
-      return new OrSetState(entries, new TreeMap<>(s.seen().versions()), dotsToAvro(s.seen().cloud()));
-    } else if (crdt instanceof LwwRegister r) {
-      return registerToAvro(r);
-    } else {
-      Map<String, LwwRegisterState> entries = new TreeMap<>();
-      ((LwwMap) crdt).entries().forEach((key, register) -> entries.put(key, registerToAvro(register)));
-      return new LwwMapState(entries);
-    }
+    // one type per CRDT class, and a switch without default: a new type does not compile until it is mapped
+    return switch (crdt.type()) {
+      case G_COUNTER -> new GCounterState(new TreeMap<>(((GCounter) crdt).counts()));
+      case PN_COUNTER -> {
+        PNCounter p = (PNCounter) crdt;
+        yield new PNCounterState(new TreeMap<>(p.increments().counts()), new TreeMap<>(p.decrements().counts()));
+      }
+      case OR_SET -> {
+        OrSet s = (OrSet) crdt;
+        Map<String, List<io.conclave.schemas.avro.Dot>> entries = new TreeMap<>();
+        s.entries().forEach((element, dots) -> entries.put(element, dotsToAvro(dots)));
+        yield new OrSetState(entries, new TreeMap<>(s.seen().versions()), dotsToAvro(s.seen().cloud()));
+      }
+      case LWW_REGISTER -> registerToAvro((LwwRegister) crdt);
+      case LWW_MAP -> {
+        Map<String, LwwRegisterState> entries = new TreeMap<>();
+        ((LwwMap) crdt).entries().forEach((key, register) -> entries.put(key, registerToAvro(register)));
+        yield new LwwMapState(entries);
+      }
+    };
   }
 
   private static Crdt crdtFromAvro(Object state) {
