@@ -76,16 +76,38 @@ public record SagaMoves(List<SagaEvent> events, List<StepCommand> commands, List
     if (join) {
       b.events.add(new SagaEvent.Joined(slip.sagaId(), slip.taskId(), slip.stageSteps(i).get(0), now));
     }
-    if (decision instanceof SagaDecision.Dispatch d) {
-      b.dispatch(slip, d.steps(), origin, now);
-    } else if (decision instanceof SagaDecision.Compensate c) {
-      b.compensations.add(new CompensateCommand(slip, c.order().get(0), c.order().subList(1, c.order().size()),
-          c.reason(), 1, origin, now));
-    } else if (decision instanceof SagaDecision.Complete) {
-      b.events.add(new SagaEvent.Completed(slip.sagaId(), slip.taskId(), SagaEvent.Seq.end(slip.steps().size()), now));
-    } else if (decision instanceof SagaDecision.Abort a) {
-      b.events.add(aborted(slip, a.reason(), now));
-    }
+    decision.accept(new SagaDecision.Visitor<Void>() {
+      @Override
+      public Void dispatch(SagaDecision.Dispatch d) {
+        b.dispatch(slip, d.steps(), origin, now);
+        return null;
+      }
+
+      @Override
+      public Void await(SagaDecision.Await a) {
+        return null; // the stage's last branch moves the saga on
+      }
+
+      @Override
+      public Void compensate(SagaDecision.Compensate c) {
+        b.compensations.add(new CompensateCommand(slip, c.order().get(0), c.order().subList(1, c.order().size()),
+            c.reason(), 1, origin, now));
+        return null;
+      }
+
+      @Override
+      public Void complete(SagaDecision.Complete c) {
+        b.events.add(new SagaEvent.Completed(slip.sagaId(), slip.taskId(), SagaEvent.Seq.end(slip.steps().size()),
+            now));
+        return null;
+      }
+
+      @Override
+      public Void abort(SagaDecision.Abort a) {
+        b.events.add(aborted(slip, a.reason(), now));
+        return null;
+      }
+    });
     return b.build();
   }
 
