@@ -64,14 +64,11 @@ public record SagaMoves(List<SagaEvent> events, List<StepCommand> commands, List
     int i = outcome.stepIndex();
     SagaStep step = slip.steps().get(i);
     if (writeOutcome) {
-      if (outcome instanceof StepOutcome.Completed c) {
-        b.events.add(new SagaEvent.StepCompleted(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(i), i,
-            step.agentType(), c.output(), now, c.tokens(), c.costMicros()));
-      } else {
-        b.events.add(new SagaEvent.StepFailed(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(i), i,
-            step.agentType(), ((StepOutcome.Failed) outcome).reason(), now, outcome.tokens(),
-            outcome.costMicros()));
-      }
+      b.events.add(outcome.<SagaEvent>match(
+          c -> new SagaEvent.StepCompleted(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(i), i, step.agentType(),
+              c.output(), now, c.tokens(), c.costMicros()),
+          f -> new SagaEvent.StepFailed(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(i), i, step.agentType(),
+              f.reason(), now, f.tokens(), f.costMicros())));
     }
     if (join) {
       b.events.add(new SagaEvent.Joined(slip.sagaId(), slip.taskId(), slip.stageSteps(i).get(0), now));
