@@ -165,25 +165,89 @@ final class SagaWatch {
   }
 
   private static void describe(String sagaId, List<SagaEvent> events) {
-    for (SagaEvent e : events) {
-      if (e instanceof SagaEvent.Joined j) {
-        log.info("saga {}: joined the parallel stage at step {}", sagaId, j.stepIndex());
-      } else if (e instanceof SagaEvent.StepFailed f) {
-        log.info("saga {}: step {} failed ({}); compensating", sagaId, f.stepIndex(), f.error());
-      } else if (e instanceof SagaEvent.StepCompleted c) {
-        log.info("saga {}: approval step {} {}", sagaId, c.stepIndex(), c.output());
-      } else if (e instanceof SagaEvent.CompensationRetried r) {
-        log.info("saga {}: retrying the compensation of step {} (attempt {})", sagaId, r.stepIndex(),
-            r.attempt());
-      } else if (e instanceof SagaEvent.DispatchHeld h) {
-        log.info("saga {}: step {} held: every circuit breaker of {} is open", sagaId, h.stepIndex(),
-            h.agentType());
-      } else if (e instanceof SagaEvent.DispatchReleased r) {
-        log.info("saga {}: step {} released: {} takes calls again", sagaId, r.stepIndex(), r.agentType());
-      } else if (e instanceof SagaEvent.CompensationParked p) {
-        log.warn("saga {}: ALERT compensation of step {} ({}) failed {} times and is parked on the dead-letter topic: "
-            + "{}", sagaId, p.stepIndex(), p.agentType(), p.attempts(), p.error());
-      }
+    events.forEach(e -> e.accept(new Describe(sagaId)));
+  }
+
+  /** Logs what the leader decided; the events it writes that need no word of their own log nothing. */
+  private record Describe(String sagaId) implements SagaEvent.Visitor<Void> {
+    @Override
+    public Void joined(SagaEvent.Joined j) {
+      log.info("saga {}: joined the parallel stage at step {}", sagaId, j.stepIndex());
+      return null;
+    }
+
+    @Override
+    public Void stepFailed(SagaEvent.StepFailed f) {
+      log.info("saga {}: step {} failed ({}); compensating", sagaId, f.stepIndex(), f.error());
+      return null;
+    }
+
+    @Override
+    public Void stepCompleted(SagaEvent.StepCompleted c) {
+      log.info("saga {}: approval step {} {}", sagaId, c.stepIndex(), c.output());
+      return null;
+    }
+
+    @Override
+    public Void compensationRetried(SagaEvent.CompensationRetried r) {
+      log.info("saga {}: retrying the compensation of step {} (attempt {})", sagaId, r.stepIndex(), r.attempt());
+      return null;
+    }
+
+    @Override
+    public Void dispatchHeld(SagaEvent.DispatchHeld h) {
+      log.info("saga {}: step {} held: every circuit breaker of {} is open", sagaId, h.stepIndex(), h.agentType());
+      return null;
+    }
+
+    @Override
+    public Void dispatchReleased(SagaEvent.DispatchReleased r) {
+      log.info("saga {}: step {} released: {} takes calls again", sagaId, r.stepIndex(), r.agentType());
+      return null;
+    }
+
+    @Override
+    public Void compensationParked(SagaEvent.CompensationParked p) {
+      log.warn("saga {}: ALERT compensation of step {} ({}) failed {} times and is parked on the dead-letter topic: "
+          + "{}", sagaId, p.stepIndex(), p.agentType(), p.attempts(), p.error());
+      return null;
+    }
+
+    // no word of their own: written by others (the intake, a human, a worker), or the consequence of a move above
+
+    @Override
+    public Void started(SagaEvent.Started e) {
+      return null;
+    }
+
+    @Override
+    public Void compensated(SagaEvent.Compensated e) {
+      return null;
+    }
+
+    @Override
+    public Void completed(SagaEvent.Completed e) {
+      return null;
+    }
+
+    @Override
+    public Void aborted(SagaEvent.Aborted e) {
+      return null;
+    }
+
+    @Override
+    public Void approvalRequested(SagaEvent.ApprovalRequested e) {
+      return null;
+    }
+
+    @Override
+    public Void approvalDecided(SagaEvent.ApprovalDecided e) {
+      return null;
+    }
+
+    @Override
+    public Void compensationFailed(SagaEvent.CompensationFailed e) {
+      return null;
     }
   }
 }

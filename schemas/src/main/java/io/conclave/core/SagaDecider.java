@@ -27,8 +27,8 @@ public final class SagaDecider {
     if (index >= slip.steps().size()) {
       throw new IllegalArgumentException("step " + index + " outside the " + slip.steps().size() + " steps");
     }
-    RoutingSlip after = outcome instanceof StepOutcome.Completed c ? slip.completed(index, c.output(), c.tokens())
-        : slip.failed(index, ((StepOutcome.Failed) outcome).reason(), outcome.tokens());
+    RoutingSlip after = outcome.match(c -> slip.completed(index, c.output(), c.tokens()),
+        f -> slip.failed(index, f.reason(), f.tokens()));
     List<Integer> stage = after.stageSteps(index);
     List<Integer> running = stage.stream().filter(i -> !after.isSettled(i)).toList();
     if (!running.isEmpty()) {

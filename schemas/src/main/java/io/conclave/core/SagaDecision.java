@@ -7,11 +7,36 @@ public sealed interface SagaDecision {
   /** The slip with the outcome recorded. */
   RoutingSlip slip();
 
+  /** What {@code visitor} makes of this decision: the result of its method for this decision's type. */
+  <R> R accept(Visitor<R> visitor);
+
+  /**
+   * One method per type of decision. What acts on decisions implements it, so a new type does not compile until it is
+   * handled.
+   */
+  interface Visitor<R> {
+    R dispatch(Dispatch d);
+
+    R await(Await a);
+
+    R compensate(Compensate c);
+
+    R complete(Complete c);
+
+    R abort(Abort a);
+  }
+
   /** Start {@code steps} (the next stage: one step, or the branches of a parallel group). */
   record Dispatch(RoutingSlip slip, List<Integer> steps) implements SagaDecision {
     public Dispatch {
       steps = List.copyOf(steps);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.dispatch(this);
+    }
+
   }
 
   /** Nothing to do yet: other branches of the stage are still running. */
@@ -19,6 +44,12 @@ public sealed interface SagaDecision {
     public Await {
       running = List.copyOf(running);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.await(this);
+    }
+
   }
 
   /** Undo {@code order}, one step after the other, in that order (the reverse of the order they ran in). */
@@ -29,11 +60,27 @@ public sealed interface SagaDecision {
         throw new IllegalArgumentException("nothing to compensate: that is an Abort");
       }
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.compensate(this);
+    }
+
   }
 
   /** Every step completed. */
-  record Complete(RoutingSlip slip) implements SagaDecision {}
+  record Complete(RoutingSlip slip) implements SagaDecision {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.complete(this);
+    }
+  }
 
   /** A step failed and nothing that ran has anything to undo. */
-  record Abort(RoutingSlip slip, String reason) implements SagaDecision {}
+  record Abort(RoutingSlip slip, String reason) implements SagaDecision {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.abort(this);
+    }
+  }
 }

@@ -17,6 +17,43 @@ public sealed interface SagaEvent {
 
   Instant at();
 
+  /** What {@code visitor} makes of this event: the result of its method for this event's type. */
+  <R> R accept(Visitor<R> visitor);
+
+  /**
+   * One method per type of saga event. Every fold and mapping over saga events is one, rather than an instanceof
+   * chain: a new type of event then does not compile until each of them says what the event means to it.
+   */
+  interface Visitor<R> {
+    R started(Started e);
+
+    R stepCompleted(StepCompleted e);
+
+    R stepFailed(StepFailed e);
+
+    R compensated(Compensated e);
+
+    R completed(Completed e);
+
+    R aborted(Aborted e);
+
+    R approvalRequested(ApprovalRequested e);
+
+    R approvalDecided(ApprovalDecided e);
+
+    R dispatchHeld(DispatchHeld e);
+
+    R dispatchReleased(DispatchReleased e);
+
+    R joined(Joined e);
+
+    R compensationFailed(CompensationFailed e);
+
+    R compensationRetried(CompensationRetried e);
+
+    R compensationParked(CompensationParked e);
+  }
+
   /**
    * The leader of {@code leader.shard()} planned the saga and dispatched its first stage.
    *
@@ -33,6 +70,12 @@ public sealed interface SagaEvent {
       Require.present(at, "at");
       Require.present(spending, "spending");
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.started(this);
+    }
+
 
     /** A start of the default tenant's, without a token budget. */
     public Started(String sagaId, String taskId, long seq, List<SagaStep> plan, String prompt, LeaderStamp leader,
@@ -62,6 +105,12 @@ public sealed interface SagaEvent {
       Require.notNegative(costMicros, "costMicros");
     }
 
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.stepCompleted(this);
+    }
+
+
     public StepCompleted(String sagaId, String taskId, long seq, int stepIndex, String agentType, String output,
                          Instant at, long tokens) {
       this(sagaId, taskId, seq, stepIndex, agentType, output, at, tokens, 0);
@@ -90,6 +139,12 @@ public sealed interface SagaEvent {
       Require.notNegative(costMicros, "costMicros");
     }
 
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.stepFailed(this);
+    }
+
+
     public StepFailed(String sagaId, String taskId, long seq, int stepIndex, String agentType, String error,
                       Instant at, long tokens) {
       this(sagaId, taskId, seq, stepIndex, agentType, error, at, tokens, 0);
@@ -110,6 +165,12 @@ public sealed interface SagaEvent {
       Require.text(agentType, "agentType");
       Require.present(at, "at");
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.compensated(this);
+    }
+
   }
 
   record Completed(String sagaId, String taskId, long seq, Instant at) implements SagaEvent {
@@ -118,6 +179,12 @@ public sealed interface SagaEvent {
       Require.text(taskId, "taskId");
       Require.present(at, "at");
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.completed(this);
+    }
+
   }
 
   /**
@@ -131,6 +198,12 @@ public sealed interface SagaEvent {
       Require.present(reason, "reason");
       Require.present(at, "at");
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.aborted(this);
+    }
+
   }
 
   /** Approval step {@code stepIndex} was dispatched: it waits for a human's decision. */
@@ -141,6 +214,12 @@ public sealed interface SagaEvent {
       Require.notNegative(stepIndex, "stepIndex");
       Require.present(at, "at");
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.approvalRequested(this);
+    }
+
 
     @Override
     public long seq() {
@@ -164,6 +243,12 @@ public sealed interface SagaEvent {
     }
 
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.approvalDecided(this);
+    }
+
+
+    @Override
     public long seq() {
       return Seq.approvalDecided(stepIndex);
     }
@@ -185,6 +270,12 @@ public sealed interface SagaEvent {
     }
 
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.dispatchHeld(this);
+    }
+
+
+    @Override
     public long seq() {
       return Seq.dispatchHeld(stepIndex);
     }
@@ -200,6 +291,12 @@ public sealed interface SagaEvent {
       Require.text(agentType, "agentType");
       Require.present(at, "at");
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.dispatchReleased(this);
+    }
+
 
     @Override
     public long seq() {
@@ -218,6 +315,12 @@ public sealed interface SagaEvent {
       Require.notNegative(stepIndex, "stepIndex");
       Require.present(at, "at");
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.joined(this);
+    }
+
 
     @Override
     public long seq() {
@@ -239,6 +342,12 @@ public sealed interface SagaEvent {
     }
 
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.compensationFailed(this);
+    }
+
+
+    @Override
     public long seq() {
       return Seq.compensationFailed(stepIndex, attempt);
     }
@@ -255,6 +364,12 @@ public sealed interface SagaEvent {
       Require.notNegative(attempt, "attempt");
       Require.present(at, "at");
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.compensationRetried(this);
+    }
+
 
     @Override
     public long seq() {
@@ -277,6 +392,12 @@ public sealed interface SagaEvent {
       Require.present(error, "error");
       Require.present(at, "at");
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.compensationParked(this);
+    }
+
 
     @Override
     public long seq() {

@@ -64,28 +64,47 @@ public record SagaMoves(List<SagaEvent> events, List<StepCommand> commands, List
     int i = outcome.stepIndex();
     SagaStep step = slip.steps().get(i);
     if (writeOutcome) {
-      if (outcome instanceof StepOutcome.Completed c) {
-        b.events.add(new SagaEvent.StepCompleted(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(i), i,
-            step.agentType(), c.output(), now, c.tokens(), c.costMicros()));
-      } else {
-        b.events.add(new SagaEvent.StepFailed(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(i), i,
-            step.agentType(), ((StepOutcome.Failed) outcome).reason(), now, outcome.tokens(),
-            outcome.costMicros()));
-      }
+      b.events.add(outcome.<SagaEvent>match(
+          c -> new SagaEvent.StepCompleted(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(i), i, step.agentType(),
+              c.output(), now, c.tokens(), c.costMicros()),
+          f -> new SagaEvent.StepFailed(slip.sagaId(), slip.taskId(), SagaEvent.Seq.step(i), i, step.agentType(),
+              f.reason(), now, f.tokens(), f.costMicros())));
     }
     if (join) {
       b.events.add(new SagaEvent.Joined(slip.sagaId(), slip.taskId(), slip.stageSteps(i).get(0), now));
     }
-    if (decision instanceof SagaDecision.Dispatch d) {
-      b.dispatch(slip, d.steps(), origin, now);
-    } else if (decision instanceof SagaDecision.Compensate c) {
-      b.compensations.add(new CompensateCommand(slip, c.order().get(0), c.order().subList(1, c.order().size()),
-          c.reason(), 1, origin, now));
-    } else if (decision instanceof SagaDecision.Complete) {
-      b.events.add(new SagaEvent.Completed(slip.sagaId(), slip.taskId(), SagaEvent.Seq.end(slip.steps().size()), now));
-    } else if (decision instanceof SagaDecision.Abort a) {
-      b.events.add(aborted(slip, a.reason(), now));
-    }
+    decision.accept(new SagaDecision.Visitor<Void>() {
+      @Override
+      public Void dispatch(SagaDecision.Dispatch d) {
+        b.dispatch(slip, d.steps(), origin, now);
+        return null;
+      }
+
+      @Override
+      public Void await(SagaDecision.Await a) {
+        return null; // the stage's last branch moves the saga on
+      }
+
+      @Override
+      public Void compensate(SagaDecision.Compensate c) {
+        b.compensations.add(new CompensateCommand(slip, c.order().get(0), c.order().subList(1, c.order().size()),
+            c.reason(), 1, origin, now));
+        return null;
+      }
+
+      @Override
+      public Void complete(SagaDecision.Complete c) {
+        b.events.add(new SagaEvent.Completed(slip.sagaId(), slip.taskId(), SagaEvent.Seq.end(slip.steps().size()),
+            now));
+        return null;
+      }
+
+      @Override
+      public Void abort(SagaDecision.Abort a) {
+        b.events.add(aborted(slip, a.reason(), now));
+        return null;
+      }
+    });
     return b.build();
   }
 

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * A saga as the fold of its events: its status, every step's state, its compensations and timings. The shard leader
@@ -33,7 +34,17 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
    * Where a step is. HELD: dispatched, but its command waits with the shard leader while its agent type's breakers are
    * all open; its deadline runs as if it were running.
    */
-  public enum StepStatus { PENDING, RUNNING, HELD, AWAITING_APPROVAL, COMPLETED, FAILED }
+  public enum StepStatus { PENDING, RUNNING, HELD, AWAITING_APPROVAL, COMPLETED, FAILED;
+
+    /** Whether the step has its outcome: its stage can be joined, and its output or error is in the slip. */
+    public boolean isSettled() {
+      // a switch without default: a new status does not compile until it is placed
+      return switch (this) {
+        case COMPLETED, FAILED -> true;
+        case PENDING, RUNNING, HELD, AWAITING_APPROVAL -> false;
+      };
+    }
+  }
 
   /** Where a step's compensation is. */
   public enum CompensationStatus { NONE, PENDING, RUNNING, FAILED, DONE, PARKED }
@@ -42,7 +53,8 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
   public record Approval(boolean approved, String actor, String comment, Instant at) {}
 
   /**
-   * One step of the saga. Times and texts are null until known.
+   * One step of the saga. Times and texts are null until known. A step moves only by the named transitions below
+   * ({@link #planned} first); each says which components it sets and keeps the others.
    *
    * @param compensationAttempt the latest attempt of the compensation sent (0 if none)
    */
@@ -50,23 +62,86 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
                           String output, String error, Instant dispatchedAt, Instant deadline, Instant finishedAt,
                           Approval approval, CompensationStatus compensation, int compensationAttempt,
                           String compensationError, Instant compensationAt) {
-    StepState with(StepStatus s, String out, String err, Instant dispatched, Instant dl, Instant finished) {
+    /** Step {@code index} of the plan, before anything happened to it: PENDING, nothing to undo. */
+    static StepState planned(int index, SagaStep step) {
+      return new StepState(index, step.agentType(), step.action(), step.parallel(), StepStatus.PENDING, null, null,
+          null, null, null, null, CompensationStatus.NONE, 0, null, null);
+    }
+
+    /** Its command sent at {@code at}: RUNNING until {@code deadline} (null: none). */
+    StepState dispatched(Instant at, Instant deadline) {
+      return withStatus(StepStatus.RUNNING, null, null, at, deadline, null);
+    }
+
+    /** An approval step reached at {@code at}: AWAITING_APPROVAL until {@code deadline} (null: none). */
+    StepState awaitingApproval(Instant at, Instant deadline) {
+      return withStatus(StepStatus.AWAITING_APPROVAL, null, null, at, deadline, null);
+    }
+
+    /** Its command held by the leader: HELD, its deadline running on. */
+    StepState held() {
+      return withStatus(StepStatus.HELD, null, null, dispatchedAt, deadline, null);
+    }
+
+    /** Its held command sent after all: RUNNING again, under the same deadline. */
+    StepState released() {
+      return withStatus(StepStatus.RUNNING, null, null, dispatchedAt, deadline, null);
+    }
+
+    /** Settled with {@code output} at {@code at}. */
+    StepState completed(String output, Instant at) {
+      return withStatus(StepStatus.COMPLETED, output, null, dispatchedAt, deadline, at);
+    }
+
+    /** Settled with {@code error} at {@code at}. */
+    StepState failed(String error, Instant at) {
+      return withStatus(StepStatus.FAILED, null, error, dispatchedAt, deadline, at);
+    }
+
+    /** An approval step with a human's decision; its status moves when the leader acts on it. */
+    StepState decided(Approval decision) {
+      return new StepState(index, agentType, action, parallel, status, output, error, dispatchedAt, deadline,
+          finishedAt, decision, compensation, compensationAttempt, compensationError, compensationAt);
+    }
+
+    /** In the compensation order, waiting for the steps after it to be undone. */
+    StepState compensationPending() {
+      return withCompensation(CompensationStatus.PENDING, 0, null, null);
+    }
+
+    /** Attempt {@code attempt} of its compensation sent at {@code at}. */
+    StepState compensationRunning(int attempt, Instant at) {
+      return withCompensation(CompensationStatus.RUNNING, attempt, null, at);
+    }
+
+    /** Attempt {@code attempt} of its compensation failed with {@code error} at {@code at}. */
+    StepState compensationFailed(int attempt, String error, Instant at) {
+      return withCompensation(CompensationStatus.FAILED, attempt, error, at);
+    }
+
+    /** Undone at {@code at}; a compensation that reports done was sent at least once. */
+    StepState compensated(Instant at) {
+      return withCompensation(CompensationStatus.DONE, Math.max(1, compensationAttempt), null, at);
+    }
+
+    /** Its compensation given up on at {@code at} with {@code error}, and parked for an operator. */
+    StepState compensationParked(String error, Instant at) {
+      return withCompensation(CompensationStatus.PARKED, compensationAttempt, error, at);
+    }
+
+    public boolean isSettled() {
+      return status.isSettled();
+    }
+
+    private StepState withStatus(StepStatus s, String out, String err, Instant dispatched, Instant dl,
+                                 Instant finished) {
       return new StepState(index, agentType, action, parallel, s, out, err, dispatched, dl, finished, approval,
           compensation, compensationAttempt, compensationError, compensationAt);
     }
 
-    StepState withApproval(Approval a) {
-      return new StepState(index, agentType, action, parallel, status, output, error, dispatchedAt, deadline,
-          finishedAt, a, compensation, compensationAttempt, compensationError, compensationAt);
-    }
-
-    StepState withCompensation(CompensationStatus c, int attempt, String err, Instant at) {
+    private StepState withCompensation(CompensationStatus c, int attempt, String err, Instant at) {
       return new StepState(index, agentType, action, parallel, status, output, error, dispatchedAt, deadline,
           finishedAt, approval, c, attempt, err, at);
-    }
-
-    public boolean isSettled() {
-      return status == StepStatus.COMPLETED || status == StepStatus.FAILED;
     }
   }
 
@@ -119,41 +194,110 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
     if (!event.sagaId().equals(sagaId)) {
       throw new IllegalArgumentException("event of saga " + event.sagaId() + " applied to saga " + sagaId);
     }
-    if (event instanceof SagaEvent.Started s) {
-      return isStarted() ? this : started(s);
+    return event.accept(new Fold());
+  }
+
+  /** What each type of event does to this state. */
+  private final class Fold implements SagaEvent.Visitor<SagaState> {
+    @Override
+    public SagaState started(SagaEvent.Started e) {
+      return isStarted() ? SagaState.this : SagaState.this.started(e);
     }
-    var m = new Mutable(this);
-    if (event instanceof SagaEvent.Completed c) {
-      if (m.endedAt != null) {
-        return this; // the first end wins
+
+    @Override
+    public SagaState completed(SagaEvent.Completed e) {
+      if (endedAt != null) {
+        return SagaState.this; // the first end wins
       }
-      m.endedAt = c.at();
+      var m = new Mutable(SagaState.this);
+      m.endedAt = e.at();
       m.status = Status.COMPLETED;
       return m.build();
     }
-    if (event instanceof SagaEvent.Aborted a) {
-      if (m.endedAt != null) {
-        return this;
+
+    @Override
+    public SagaState aborted(SagaEvent.Aborted e) {
+      if (endedAt != null) {
+        return SagaState.this;
       }
-      m.endedAt = a.at();
-      m.reason = m.reason == null ? a.reason() : m.reason;
+      var m = new Mutable(SagaState.this);
+      m.endedAt = e.at();
+      m.reason = m.reason == null ? e.reason() : m.reason;
       m.status = m.steps.stream().anyMatch(s -> s.compensation() == CompensationStatus.PARKED) ? Status.FAILED
           : Status.COMPENSATED;
       return m.build();
     }
-    if (!isStarted() || m.endedAt != null) {
-      return this; // a rebuild that began after the saga's start, or an event after its end
+
+    @Override
+    public SagaState stepCompleted(SagaEvent.StepCompleted e) {
+      return during(m -> m.stepCompleted(e));
     }
-    m.apply(event);
-    return m.build();
+
+    @Override
+    public SagaState stepFailed(SagaEvent.StepFailed e) {
+      return during(m -> m.stepFailed(e));
+    }
+
+    @Override
+    public SagaState dispatchHeld(SagaEvent.DispatchHeld e) {
+      return during(m -> m.dispatchHeld(e));
+    }
+
+    @Override
+    public SagaState dispatchReleased(SagaEvent.DispatchReleased e) {
+      return during(m -> m.dispatchReleased(e));
+    }
+
+    @Override
+    public SagaState joined(SagaEvent.Joined e) {
+      return during(m -> m.joined(e));
+    }
+
+    @Override
+    public SagaState approvalRequested(SagaEvent.ApprovalRequested e) {
+      return during(m -> m.approvalRequested(e));
+    }
+
+    @Override
+    public SagaState approvalDecided(SagaEvent.ApprovalDecided e) {
+      return during(m -> m.approvalDecided(e));
+    }
+
+    @Override
+    public SagaState compensated(SagaEvent.Compensated e) {
+      return during(m -> m.compensated(e));
+    }
+
+    @Override
+    public SagaState compensationFailed(SagaEvent.CompensationFailed e) {
+      return during(m -> m.compensationFailed(e));
+    }
+
+    @Override
+    public SagaState compensationRetried(SagaEvent.CompensationRetried e) {
+      return during(m -> m.compensationRetried(e));
+    }
+
+    @Override
+    public SagaState compensationParked(SagaEvent.CompensationParked e) {
+      return during(m -> m.compensationParked(e));
+    }
+
+    /** An event between the saga's start and its end: {@code change} folds it into the working copy. */
+    private SagaState during(Consumer<Mutable> change) {
+      if (!isStarted() || endedAt != null) {
+        return SagaState.this; // a rebuild that began after the saga's start, or an event after its end
+      }
+      var m = new Mutable(SagaState.this);
+      change.accept(m);
+      return m.build();
+    }
   }
 
   private SagaState started(SagaEvent.Started s) {
     List<StepState> initial = new ArrayList<>();
     for (int i = 0; i < s.plan().size(); i++) {
-      SagaStep step = s.plan().get(i);
-      initial.add(new StepState(i, step.agentType(), step.action(), step.parallel(), StepStatus.PENDING, null, null,
-          null, null, null, null, CompensationStatus.NONE, 0, null, null));
+      initial.add(StepState.planned(i, s.plan().get(i)));
     }
     // a start read after the end (a rebuild from an offset) keeps the end's status
     var m = new Mutable(new SagaState(sagaId, taskId, s.prompt(), s.plan(), s.leader(),
@@ -190,49 +334,78 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
           List.copyOf(joined), reason, base.startedAt, endedAt, spending).slip();
     }
 
-    void apply(SagaEvent event) {
-      if (event instanceof SagaEvent.StepCompleted c && inPlan(c.stepIndex()) && !step(c.stepIndex()).isSettled()) {
-        StepState s = step(c.stepIndex());
-        set(s.with(StepStatus.COMPLETED, c.output(), null, s.dispatchedAt(), s.deadline(), c.at()));
+    void stepCompleted(SagaEvent.StepCompleted c) {
+      if (inPlan(c.stepIndex()) && !step(c.stepIndex()).isSettled()) {
+        set(step(c.stepIndex()).completed(c.output(), c.at()));
         spending = spending.withStep(c.stepIndex(), c.tokens(), c.costMicros());
         settledAlone(c.stepIndex(), c.at());
-      } else if (event instanceof SagaEvent.StepFailed f && inPlan(f.stepIndex())
-          && !step(f.stepIndex()).isSettled()) {
-        StepState s = step(f.stepIndex());
-        set(s.with(StepStatus.FAILED, null, f.error(), s.dispatchedAt(), s.deadline(), f.at()));
+      }
+    }
+
+    void stepFailed(SagaEvent.StepFailed f) {
+      if (inPlan(f.stepIndex()) && !step(f.stepIndex()).isSettled()) {
+        set(step(f.stepIndex()).failed(f.error(), f.at()));
         spending = spending.withStep(f.stepIndex(), f.tokens(), f.costMicros());
         settledAlone(f.stepIndex(), f.at());
-      } else if (event instanceof SagaEvent.DispatchHeld h && inPlan(h.stepIndex())
-          && step(h.stepIndex()).status() == StepStatus.RUNNING) {
-        StepState s = step(h.stepIndex());
-        set(s.with(StepStatus.HELD, null, null, s.dispatchedAt(), s.deadline(), null));
-      } else if (event instanceof SagaEvent.DispatchReleased r && inPlan(r.stepIndex())
-          && step(r.stepIndex()).status() == StepStatus.HELD) {
-        StepState s = step(r.stepIndex());
-        set(s.with(StepStatus.RUNNING, null, null, s.dispatchedAt(), s.deadline(), null));
-      } else if (event instanceof SagaEvent.Joined j && inPlan(j.stepIndex()) && !joined.contains(j.stepIndex())) {
+      }
+    }
+
+    void dispatchHeld(SagaEvent.DispatchHeld h) {
+      if (inPlan(h.stepIndex()) && step(h.stepIndex()).status() == StepStatus.RUNNING) {
+        set(step(h.stepIndex()).held());
+      }
+    }
+
+    void dispatchReleased(SagaEvent.DispatchReleased r) {
+      if (inPlan(r.stepIndex()) && step(r.stepIndex()).status() == StepStatus.HELD) {
+        set(step(r.stepIndex()).released());
+      }
+    }
+
+    void joined(SagaEvent.Joined j) {
+      if (inPlan(j.stepIndex()) && !joined.contains(j.stepIndex())) {
         joined.add(j.stepIndex());
         stageSettled(j.stepIndex(), j.at());
-      } else if (event instanceof SagaEvent.ApprovalRequested r && inPlan(r.stepIndex())
-          && step(r.stepIndex()).status() == StepStatus.PENDING) {
+      }
+    }
+
+    void approvalRequested(SagaEvent.ApprovalRequested r) {
+      if (inPlan(r.stepIndex()) && step(r.stepIndex()).status() == StepStatus.PENDING) {
         dispatch(List.of(r.stepIndex()), r.at());
-      } else if (event instanceof SagaEvent.ApprovalDecided d && inPlan(d.stepIndex())
-          && step(d.stepIndex()).status() == StepStatus.AWAITING_APPROVAL && step(d.stepIndex()).approval() == null) {
-        set(step(d.stepIndex()).withApproval(new Approval(d.approved(), d.actor(), d.comment(), d.at())));
-      } else if (event instanceof SagaEvent.Compensated c && inPlan(c.stepIndex()) && !compensationOver(c.stepIndex())) {
-        StepState s = step(c.stepIndex());
-        set(s.withCompensation(CompensationStatus.DONE, Math.max(1, s.compensationAttempt()), null, c.at()));
+      }
+    }
+
+    void approvalDecided(SagaEvent.ApprovalDecided d) {
+      if (inPlan(d.stepIndex()) && step(d.stepIndex()).status() == StepStatus.AWAITING_APPROVAL
+          && step(d.stepIndex()).approval() == null) {
+        set(step(d.stepIndex()).decided(new Approval(d.approved(), d.actor(), d.comment(), d.at())));
+      }
+    }
+
+    void compensated(SagaEvent.Compensated c) {
+      if (inPlan(c.stepIndex()) && !compensationOver(c.stepIndex())) {
+        set(step(c.stepIndex()).compensated(c.at()));
         startNextCompensation(c.stepIndex());
-      } else if (event instanceof SagaEvent.CompensationFailed f && inPlan(f.stepIndex())
-          && !compensationOver(f.stepIndex()) && f.attempt() >= step(f.stepIndex()).compensationAttempt()) {
-        set(step(f.stepIndex()).withCompensation(CompensationStatus.FAILED, f.attempt(), f.error(), f.at()));
-      } else if (event instanceof SagaEvent.CompensationRetried r && inPlan(r.stepIndex())
-          && !compensationOver(r.stepIndex()) && r.attempt() > step(r.stepIndex()).compensationAttempt()) {
-        set(step(r.stepIndex()).withCompensation(CompensationStatus.RUNNING, r.attempt(), null, r.at()));
-      } else if (event instanceof SagaEvent.CompensationParked p && inPlan(p.stepIndex())
-          && !compensationOver(p.stepIndex())) {
-        StepState s = step(p.stepIndex());
-        set(s.withCompensation(CompensationStatus.PARKED, s.compensationAttempt(), p.error(), p.at()));
+      }
+    }
+
+    void compensationFailed(SagaEvent.CompensationFailed f) {
+      if (inPlan(f.stepIndex()) && !compensationOver(f.stepIndex())
+          && f.attempt() >= step(f.stepIndex()).compensationAttempt()) {
+        set(step(f.stepIndex()).compensationFailed(f.attempt(), f.error(), f.at()));
+      }
+    }
+
+    void compensationRetried(SagaEvent.CompensationRetried r) {
+      if (inPlan(r.stepIndex()) && !compensationOver(r.stepIndex())
+          && r.attempt() > step(r.stepIndex()).compensationAttempt()) {
+        set(step(r.stepIndex()).compensationRunning(r.attempt(), r.at()));
+      }
+    }
+
+    void compensationParked(SagaEvent.CompensationParked p) {
+      if (inPlan(p.stepIndex()) && !compensationOver(p.stepIndex())) {
+        set(step(p.stepIndex()).compensationParked(p.error(), p.at()));
         startNextCompensation(p.stepIndex());
       }
     }
@@ -280,8 +453,7 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       }
       for (int i = 0; i < order.size(); i++) {
         StepState s = step(order.get(i));
-        set(s.withCompensation(i == 0 ? CompensationStatus.RUNNING : CompensationStatus.PENDING, i == 0 ? 1 : 0, null,
-            i == 0 ? at : null));
+        set(i == 0 ? s.compensationRunning(1, at) : s.compensationPending());
       }
     }
 
@@ -290,7 +462,7 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       if (pos >= 0 && pos + 1 < order.size()) {
         StepState next = step(order.get(pos + 1));
         if (next.compensation() == CompensationStatus.PENDING) {
-          set(next.withCompensation(CompensationStatus.RUNNING, 1, null, step(done).compensationAt()));
+          set(next.compensationRunning(1, step(done).compensationAt()));
         }
       }
     }
@@ -303,8 +475,7 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
         }
         SagaStep planned = base.plan.get(i);
         Instant deadline = planned.policy().hasDeadline() ? at.plus(planned.policy().timeout()) : null;
-        set(s.with(planned.isApproval() ? StepStatus.AWAITING_APPROVAL : StepStatus.RUNNING, null, null, at, deadline,
-            null));
+        set(planned.isApproval() ? s.awaitingApproval(at, deadline) : s.dispatched(at, deadline));
       }
     }
 

@@ -97,12 +97,13 @@ public final class SagaSupervisor {
     }
     Instant next = null;
     for (StepState step : saga.steps()) {
-      Instant t = null;
-      if (step.deadline() != null && (step.status() == StepStatus.RUNNING || step.status() == StepStatus.HELD
-          || step.status() == StepStatus.AWAITING_APPROVAL)) {
-        // due fails a step only once its deadline (plus grace) is strictly past: the first instant after it
-        t = (step.status() == StepStatus.RUNNING ? step.deadline().plus(grace) : step.deadline()).plusNanos(1);
-      } else if (step.compensation() == CompensationStatus.FAILED) {
+      // due fails a step only once its deadline (plus grace) is strictly past: the first instant after it
+      Instant t = step.deadline() == null ? null : switch (step.status()) {
+        case RUNNING -> step.deadline().plus(grace).plusNanos(1);
+        case HELD, AWAITING_APPROVAL -> step.deadline().plusNanos(1);
+        case PENDING, COMPLETED, FAILED -> null;
+      };
+      if (t == null && step.compensation() == CompensationStatus.FAILED) {
         t = step.compensationAt().plus(saga.plan().get(step.index()).policy().backoffAfter(step.compensationAttempt()));
       }
       if (t != null && (next == null || t.isBefore(next))) {
@@ -113,25 +114,31 @@ public final class SagaSupervisor {
   }
 
   private static StepOutcome outcomeDue(SagaState saga, StepState step, Instant now, Duration grace) {
-    if (step.status() == StepStatus.AWAITING_APPROVAL) {
-      SagaState.Approval a = step.approval();
-      if (a != null) {
-        String who = (a.actor().isBlank() ? "" : " by " + a.actor()) + (a.comment().isBlank() ? "" : ": " + a.comment());
-        return a.approved() ? new StepOutcome.Completed(step.index(), "approved" + who)
-            : new StepOutcome.Failed(step.index(), "rejected" + who);
-      }
-      if (step.deadline() != null && now.isAfter(step.deadline())) {
-        return new StepOutcome.Failed(step.index(), "no approval within " + timeout(saga, step));
-      }
+    // a switch without default: a new step status does not compile until it says when the leader settles it
+    return switch (step.status()) {
+      case AWAITING_APPROVAL -> approvalDue(saga, step, now);
+      // a held step's command never left the leader: no worker can report it, so no grace
+      case HELD -> step.deadline() != null && now.isAfter(step.deadline())
+          ? new StepOutcome.Failed(step.index(), "deadline of " + timeout(saga, step) + " exceeded while "
+              + step.agentType() + " took no calls (its circuit breakers were open)")
+          : null;
+      // a worker reports its own outcome until the deadline; after it (and the grace), the leader decides
+      case RUNNING -> step.deadline() != null && now.isAfter(step.deadline().plus(grace))
+          ? new StepOutcome.Failed(step.index(), "deadline of " + timeout(saga, step) + " exceeded")
+          : null;
+      case PENDING, COMPLETED, FAILED -> null;
+    };
+  }
+
+  private static StepOutcome approvalDue(SagaState saga, StepState step, Instant now) {
+    SagaState.Approval a = step.approval();
+    if (a != null) {
+      String who = (a.actor().isBlank() ? "" : " by " + a.actor()) + (a.comment().isBlank() ? "" : ": " + a.comment());
+      return a.approved() ? new StepOutcome.Completed(step.index(), "approved" + who)
+          : new StepOutcome.Failed(step.index(), "rejected" + who);
     }
-    // a held step's command never left the leader: no worker can report it, so no grace
-    if (step.status() == StepStatus.HELD && step.deadline() != null && now.isAfter(step.deadline())) {
-      return new StepOutcome.Failed(step.index(), "deadline of " + timeout(saga, step) + " exceeded while "
-          + step.agentType() + " took no calls (its circuit breakers were open)");
-    }
-    // a worker reports its own outcome until the deadline; after it (and the grace), the leader decides
-    if (step.status() == StepStatus.RUNNING && step.deadline() != null && now.isAfter(step.deadline().plus(grace))) {
-      return new StepOutcome.Failed(step.index(), "deadline of " + timeout(saga, step) + " exceeded");
+    if (step.deadline() != null && now.isAfter(step.deadline())) {
+      return new StepOutcome.Failed(step.index(), "no approval within " + timeout(saga, step));
     }
     return null;
   }

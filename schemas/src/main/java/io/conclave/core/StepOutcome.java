@@ -1,5 +1,7 @@
 package io.conclave.core;
 
+import java.util.function.Function;
+
 /** How a saga step ended: what {@link SagaDecider#decide} decides on. */
 public sealed interface StepOutcome {
   int stepIndex();
@@ -9,6 +11,12 @@ public sealed interface StepOutcome {
 
   /** What the step's model calls cost, in every attempt, in micro-units of currency. */
   long costMicros();
+
+  /**
+   * {@code ifCompleted} or {@code ifFailed} applied to this outcome, whichever its type is: a two-way match that a new
+   * type of outcome cannot slip past, as it could an instanceof test with a cast in the else branch.
+   */
+  <R> R match(Function<Completed, R> ifCompleted, Function<Failed, R> ifFailed);
 
   record Completed(int stepIndex, String output, long tokens, long costMicros) implements StepOutcome {
     public Completed {
@@ -24,6 +32,11 @@ public sealed interface StepOutcome {
 
     public Completed(int stepIndex, String output) {
       this(stepIndex, output, 0);
+    }
+
+    @Override
+    public <R> R match(Function<Completed, R> ifCompleted, Function<Failed, R> ifFailed) {
+      return ifCompleted.apply(this);
     }
   }
 
@@ -42,6 +55,11 @@ public sealed interface StepOutcome {
 
     public Failed(int stepIndex, String reason) {
       this(stepIndex, reason, 0);
+    }
+
+    @Override
+    public <R> R match(Function<Completed, R> ifCompleted, Function<Failed, R> ifFailed) {
+      return ifFailed.apply(this);
     }
   }
 }

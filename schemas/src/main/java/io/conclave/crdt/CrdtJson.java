@@ -52,24 +52,37 @@ public final class CrdtJson {
   public static ObjectNode tree(Crdt crdt) {
     Checks.present(crdt, "crdt");
     ObjectNode node = NODES.objectNode().put("type", crdt.type().id());
-    if (crdt instanceof GCounter g) {
-      node.set("counts", counts(g));
-    } else if (crdt instanceof PNCounter p) {
-      node.set("increments", counts(p.increments()));
-      node.set("decrements", counts(p.decrements()));
-    } else if (crdt instanceof OrSet s) {
-      ObjectNode entries = node.putObject("entries");
-      s.entries().forEach((element, dots) -> entries.set(element, dots(dots)));
-      ObjectNode seen = node.putObject("seen");
-      seen.set("versions", longs(s.seen().versions()));
-      seen.set("cloud", dots(s.seen().cloud()));
-    } else if (crdt instanceof LwwRegister r) {
-      write(node, r);
-    } else {
-      ObjectNode entries = node.putObject("entries");
-      ((LwwMap) crdt).entries().forEach((key, register) -> write(entries.putObject(key), register));
-    }
-    return node;
+    // one type per CRDT class, and a switch without default: a new type does not compile until it is written
+    return switch (crdt.type()) {
+      case G_COUNTER -> {
+        node.set("counts", counts((GCounter) crdt));
+        yield node;
+      }
+      case PN_COUNTER -> {
+        PNCounter p = (PNCounter) crdt;
+        node.set("increments", counts(p.increments()));
+        node.set("decrements", counts(p.decrements()));
+        yield node;
+      }
+      case OR_SET -> {
+        OrSet s = (OrSet) crdt;
+        ObjectNode entries = node.putObject("entries");
+        s.entries().forEach((element, dots) -> entries.set(element, dots(dots)));
+        ObjectNode seen = node.putObject("seen");
+        seen.set("versions", longs(s.seen().versions()));
+        seen.set("cloud", dots(s.seen().cloud()));
+        yield node;
+      }
+      case LWW_REGISTER -> {
+        write(node, (LwwRegister) crdt);
+        yield node;
+      }
+      case LWW_MAP -> {
+        ObjectNode entries = node.putObject("entries");
+        ((LwwMap) crdt).entries().forEach((key, register) -> write(entries.putObject(key), register));
+        yield node;
+      }
+    };
   }
 
   /**
@@ -83,23 +96,21 @@ public final class CrdtJson {
   /** The value alone as a JSON tree, as {@link #encodeValue} writes it. */
   public static JsonNode valueTree(Crdt crdt) {
     Checks.present(crdt, "crdt");
-    JsonNode value;
-    if (crdt instanceof GCounter g) {
-      value = NODES.numberNode(g.value());
-    } else if (crdt instanceof PNCounter p) {
-      value = NODES.numberNode(p.value());
-    } else if (crdt instanceof OrSet s) {
-      ArrayNode elements = NODES.arrayNode();
-      s.value().forEach(elements::add);
-      value = elements;
-    } else if (crdt instanceof LwwRegister r) {
-      value = r.value().<JsonNode>map(NODES::textNode).orElse(NODES.nullNode());
-    } else {
-      ObjectNode map = NODES.objectNode();
-      ((LwwMap) crdt).value().forEach(map::put);
-      value = map;
-    }
-    return value;
+    return switch (crdt.type()) {
+      case G_COUNTER -> NODES.numberNode(((GCounter) crdt).value());
+      case PN_COUNTER -> NODES.numberNode(((PNCounter) crdt).value());
+      case OR_SET -> {
+        ArrayNode elements = NODES.arrayNode();
+        ((OrSet) crdt).value().forEach(elements::add);
+        yield elements;
+      }
+      case LWW_REGISTER -> ((LwwRegister) crdt).value().<JsonNode>map(NODES::textNode).orElse(NODES.nullNode());
+      case LWW_MAP -> {
+        ObjectNode map = NODES.objectNode();
+        ((LwwMap) crdt).value().forEach(map::put);
+        yield map;
+      }
+    };
   }
 
   /**

@@ -139,101 +139,131 @@ final class AvroMapping {
   static io.conclave.schemas.avro.SagaEvent toAvro(SagaEvent e) {
     var b = io.conclave.schemas.avro.SagaEvent.newBuilder()
         .setSagaId(e.sagaId()).setTaskId(e.taskId()).setSeq(e.seq()).setAt(e.at());
-    if (e instanceof SagaEvent.Started s) {
-      b.setKind(SagaEventKind.STARTED).setPlan(stepsToAvro(s.plan())).setLeader(toAvro(s.leader()))
+    return e.accept(new SagaEventFields(b)).build();
+  }
+
+  /** Sets the kind of a saga event, and the fields that kind carries, on the builder of its Avro record. */
+  private record SagaEventFields(io.conclave.schemas.avro.SagaEvent.Builder b)
+      implements SagaEvent.Visitor<io.conclave.schemas.avro.SagaEvent.Builder> {
+    @Override
+    public io.conclave.schemas.avro.SagaEvent.Builder started(SagaEvent.Started s) {
+      return b.setKind(SagaEventKind.STARTED).setPlan(stepsToAvro(s.plan())).setLeader(toAvro(s.leader()))
           .setPrompt(s.prompt()).setTenant(s.spending().tenant())
           .setTokenBudget(nullable(s.spending().budget()));
-    } else if (e instanceof SagaEvent.StepCompleted s) {
-      b.setKind(SagaEventKind.STEP_COMPLETED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
-          .setOutput(s.output()).setTokens(s.tokens()).setCostMicros(s.costMicros());
-    } else if (e instanceof SagaEvent.StepFailed s) {
-      b.setKind(SagaEventKind.STEP_FAILED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
-          .setError(s.error()).setTokens(s.tokens()).setCostMicros(s.costMicros());
-    } else if (e instanceof SagaEvent.Compensated s) {
-      b.setKind(SagaEventKind.COMPENSATED).setStepIndex(s.stepIndex()).setAgentType(s.agentType());
-    } else if (e instanceof SagaEvent.Completed) {
-      b.setKind(SagaEventKind.COMPLETED);
-    } else if (e instanceof SagaEvent.Aborted s) {
-      b.setKind(SagaEventKind.ABORTED).setError(s.reason());
-    } else if (e instanceof SagaEvent.ApprovalRequested s) {
-      b.setKind(SagaEventKind.APPROVAL_REQUESTED).setStepIndex(s.stepIndex());
-    } else if (e instanceof SagaEvent.ApprovalDecided s) {
-      b.setKind(SagaEventKind.APPROVAL_DECIDED).setStepIndex(s.stepIndex()).setApproved(s.approved())
-          .setActor(s.actor()).setOutput(s.comment());
-    } else if (e instanceof SagaEvent.Joined s) {
-      b.setKind(SagaEventKind.JOINED).setStepIndex(s.stepIndex());
-    } else if (e instanceof SagaEvent.DispatchHeld s) {
-      b.setKind(SagaEventKind.DISPATCH_HELD).setStepIndex(s.stepIndex()).setAgentType(s.agentType());
-    } else if (e instanceof SagaEvent.DispatchReleased s) {
-      b.setKind(SagaEventKind.DISPATCH_RELEASED).setStepIndex(s.stepIndex()).setAgentType(s.agentType());
-    } else if (e instanceof SagaEvent.CompensationFailed s) {
-      b.setKind(SagaEventKind.COMPENSATION_FAILED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
-          .setAttempt(s.attempt()).setError(s.error());
-    } else if (e instanceof SagaEvent.CompensationRetried s) {
-      b.setKind(SagaEventKind.COMPENSATION_RETRIED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
-          .setAttempt(s.attempt());
-    } else if (e instanceof SagaEvent.CompensationParked s) {
-      b.setKind(SagaEventKind.COMPENSATION_PARKED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
-          .setAttempt(s.attempts()).setError(s.error());
-    } else {
-      throw new IllegalStateException("unmapped saga event " + e.getClass());
     }
-    return b.build();
+
+    @Override
+    public io.conclave.schemas.avro.SagaEvent.Builder stepCompleted(SagaEvent.StepCompleted s) {
+      return b.setKind(SagaEventKind.STEP_COMPLETED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
+          .setOutput(s.output()).setTokens(s.tokens()).setCostMicros(s.costMicros());
+    }
+
+    @Override
+    public io.conclave.schemas.avro.SagaEvent.Builder stepFailed(SagaEvent.StepFailed s) {
+      return b.setKind(SagaEventKind.STEP_FAILED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
+          .setError(s.error()).setTokens(s.tokens()).setCostMicros(s.costMicros());
+    }
+
+    @Override
+    public io.conclave.schemas.avro.SagaEvent.Builder compensated(SagaEvent.Compensated s) {
+      return b.setKind(SagaEventKind.COMPENSATED).setStepIndex(s.stepIndex()).setAgentType(s.agentType());
+    }
+
+    @Override
+    public io.conclave.schemas.avro.SagaEvent.Builder completed(SagaEvent.Completed s) {
+      return b.setKind(SagaEventKind.COMPLETED);
+    }
+
+    @Override
+    public io.conclave.schemas.avro.SagaEvent.Builder aborted(SagaEvent.Aborted s) {
+      return b.setKind(SagaEventKind.ABORTED).setError(s.reason());
+    }
+
+    @Override
+    public io.conclave.schemas.avro.SagaEvent.Builder approvalRequested(SagaEvent.ApprovalRequested s) {
+      return b.setKind(SagaEventKind.APPROVAL_REQUESTED).setStepIndex(s.stepIndex());
+    }
+
+    @Override
+    public io.conclave.schemas.avro.SagaEvent.Builder approvalDecided(SagaEvent.ApprovalDecided s) {
+      return b.setKind(SagaEventKind.APPROVAL_DECIDED).setStepIndex(s.stepIndex()).setApproved(s.approved())
+          .setActor(s.actor()).setOutput(s.comment());
+    }
+
+    @Override
+    public io.conclave.schemas.avro.SagaEvent.Builder joined(SagaEvent.Joined s) {
+      return b.setKind(SagaEventKind.JOINED).setStepIndex(s.stepIndex());
+    }
+
+    @Override
+    public io.conclave.schemas.avro.SagaEvent.Builder dispatchHeld(SagaEvent.DispatchHeld s) {
+      return b.setKind(SagaEventKind.DISPATCH_HELD).setStepIndex(s.stepIndex()).setAgentType(s.agentType());
+    }
+
+    @Override
+    public io.conclave.schemas.avro.SagaEvent.Builder dispatchReleased(SagaEvent.DispatchReleased s) {
+      return b.setKind(SagaEventKind.DISPATCH_RELEASED).setStepIndex(s.stepIndex()).setAgentType(s.agentType());
+    }
+
+    @Override
+    public io.conclave.schemas.avro.SagaEvent.Builder compensationFailed(SagaEvent.CompensationFailed s) {
+      return b.setKind(SagaEventKind.COMPENSATION_FAILED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
+          .setAttempt(s.attempt()).setError(s.error());
+    }
+
+    @Override
+    public io.conclave.schemas.avro.SagaEvent.Builder compensationRetried(SagaEvent.CompensationRetried s) {
+      return b.setKind(SagaEventKind.COMPENSATION_RETRIED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
+          .setAttempt(s.attempt());
+    }
+
+    @Override
+    public io.conclave.schemas.avro.SagaEvent.Builder compensationParked(SagaEvent.CompensationParked s) {
+      return b.setKind(SagaEventKind.COMPENSATION_PARKED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
+          .setAttempt(s.attempts()).setError(s.error());
+    }
   }
 
   static SagaEvent fromAvro(io.conclave.schemas.avro.SagaEvent a) {
     String saga = a.getSagaId();
     String task = a.getTaskId();
     long seq = a.getSeq();
-    switch (a.getKind()) {
-      case STARTED:
-        return new SagaEvent.Started(saga, task, seq, stepsFromAvro(required(a.getPlan(), "plan")),
-            a.getPrompt() == null ? "" : a.getPrompt(), fromAvro(required(a.getLeader(), "leader")), a.getAt(),
-            new Spending(a.getTenant() == null ? Spending.DEFAULT_TENANT : a.getTenant(),
-                optionalLong(a.getTokenBudget()), Map.of()));
-      case STEP_COMPLETED:
-        return new SagaEvent.StepCompleted(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
-            required(a.getAgentType(), "agentType"), required(a.getOutput(), "output"), a.getAt(),
-            a.getTokens() == null ? 0 : a.getTokens(), a.getCostMicros() == null ? 0 : a.getCostMicros());
-      case STEP_FAILED:
-        return new SagaEvent.StepFailed(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
-            required(a.getAgentType(), "agentType"), required(a.getError(), "error"), a.getAt(),
-            a.getTokens() == null ? 0 : a.getTokens(), a.getCostMicros() == null ? 0 : a.getCostMicros());
-      case COMPENSATED:
-        return new SagaEvent.Compensated(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
-            required(a.getAgentType(), "agentType"), a.getAt());
-      case COMPLETED:
-        return new SagaEvent.Completed(saga, task, seq, a.getAt());
-      case ABORTED:
-        return new SagaEvent.Aborted(saga, task, seq, required(a.getError(), "error"), a.getAt());
-      case APPROVAL_REQUESTED:
-        return new SagaEvent.ApprovalRequested(saga, task, required(a.getStepIndex(), "stepIndex"), a.getAt());
-      case APPROVAL_DECIDED:
-        return new SagaEvent.ApprovalDecided(saga, task, required(a.getStepIndex(), "stepIndex"),
-            required(a.getApproved(), "approved"), required(a.getActor(), "actor"),
-            a.getOutput() == null ? "" : a.getOutput(), a.getAt());
-      case JOINED:
-        return new SagaEvent.Joined(saga, task, required(a.getStepIndex(), "stepIndex"), a.getAt());
-      case DISPATCH_HELD:
-        return new SagaEvent.DispatchHeld(saga, task, required(a.getStepIndex(), "stepIndex"),
-            required(a.getAgentType(), "agentType"), a.getAt());
-      case DISPATCH_RELEASED:
-        return new SagaEvent.DispatchReleased(saga, task, required(a.getStepIndex(), "stepIndex"),
-            required(a.getAgentType(), "agentType"), a.getAt());
-      case COMPENSATION_FAILED:
-        return new SagaEvent.CompensationFailed(saga, task, required(a.getStepIndex(), "stepIndex"),
-            required(a.getAgentType(), "agentType"), required(a.getAttempt(), "attempt"),
-            required(a.getError(), "error"), a.getAt());
-      case COMPENSATION_RETRIED:
-        return new SagaEvent.CompensationRetried(saga, task, required(a.getStepIndex(), "stepIndex"),
-            required(a.getAgentType(), "agentType"), required(a.getAttempt(), "attempt"), a.getAt());
-      case COMPENSATION_PARKED:
-        return new SagaEvent.CompensationParked(saga, task, required(a.getStepIndex(), "stepIndex"),
-            required(a.getAgentType(), "agentType"), required(a.getAttempt(), "attempt"),
-            required(a.getError(), "error"), a.getAt());
-      default:
-        throw new IllegalArgumentException("unknown saga event kind " + a.getKind());
-    }
+    // a switch without default: a new kind does not compile until it is read
+    return switch (a.getKind()) {
+      case STARTED -> new SagaEvent.Started(saga, task, seq, stepsFromAvro(required(a.getPlan(), "plan")),
+          a.getPrompt() == null ? "" : a.getPrompt(), fromAvro(required(a.getLeader(), "leader")), a.getAt(),
+          new Spending(a.getTenant() == null ? Spending.DEFAULT_TENANT : a.getTenant(),
+              optionalLong(a.getTokenBudget()), Map.of()));
+      case STEP_COMPLETED -> new SagaEvent.StepCompleted(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
+          required(a.getAgentType(), "agentType"), required(a.getOutput(), "output"), a.getAt(),
+          a.getTokens() == null ? 0 : a.getTokens(), a.getCostMicros() == null ? 0 : a.getCostMicros());
+      case STEP_FAILED -> new SagaEvent.StepFailed(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
+          required(a.getAgentType(), "agentType"), required(a.getError(), "error"), a.getAt(),
+          a.getTokens() == null ? 0 : a.getTokens(), a.getCostMicros() == null ? 0 : a.getCostMicros());
+      case COMPENSATED -> new SagaEvent.Compensated(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
+          required(a.getAgentType(), "agentType"), a.getAt());
+      case COMPLETED -> new SagaEvent.Completed(saga, task, seq, a.getAt());
+      case ABORTED -> new SagaEvent.Aborted(saga, task, seq, required(a.getError(), "error"), a.getAt());
+      case APPROVAL_REQUESTED ->
+          new SagaEvent.ApprovalRequested(saga, task, required(a.getStepIndex(), "stepIndex"), a.getAt());
+      case APPROVAL_DECIDED -> new SagaEvent.ApprovalDecided(saga, task, required(a.getStepIndex(), "stepIndex"),
+          required(a.getApproved(), "approved"), required(a.getActor(), "actor"),
+          a.getOutput() == null ? "" : a.getOutput(), a.getAt());
+      case JOINED -> new SagaEvent.Joined(saga, task, required(a.getStepIndex(), "stepIndex"), a.getAt());
+      case DISPATCH_HELD -> new SagaEvent.DispatchHeld(saga, task, required(a.getStepIndex(), "stepIndex"),
+          required(a.getAgentType(), "agentType"), a.getAt());
+      case DISPATCH_RELEASED -> new SagaEvent.DispatchReleased(saga, task,
+          required(a.getStepIndex(), "stepIndex"), required(a.getAgentType(), "agentType"), a.getAt());
+      case COMPENSATION_FAILED -> new SagaEvent.CompensationFailed(saga, task,
+          required(a.getStepIndex(), "stepIndex"), required(a.getAgentType(), "agentType"),
+          required(a.getAttempt(), "attempt"), required(a.getError(), "error"), a.getAt());
+      case COMPENSATION_RETRIED -> new SagaEvent.CompensationRetried(saga, task,
+          required(a.getStepIndex(), "stepIndex"), required(a.getAgentType(), "agentType"),
+          required(a.getAttempt(), "attempt"), a.getAt());
+      case COMPENSATION_PARKED -> new SagaEvent.CompensationParked(saga, task,
+          required(a.getStepIndex(), "stepIndex"), required(a.getAgentType(), "agentType"),
+          required(a.getAttempt(), "attempt"), required(a.getError(), "error"), a.getAt());
+    };
   }
 
   static io.conclave.schemas.avro.DecisionKey toAvro(DecisionKey k) {
@@ -334,21 +364,26 @@ final class AvroMapping {
   }
 
   private static Object crdtToAvro(Crdt crdt) {
-    if (crdt instanceof GCounter g) {
-      return new GCounterState(new TreeMap<>(g.counts()));
-    } else if (crdt instanceof PNCounter p) {
-      return new PNCounterState(new TreeMap<>(p.increments().counts()), new TreeMap<>(p.decrements().counts()));
-    } else if (crdt instanceof OrSet s) {
-      Map<String, List<io.conclave.schemas.avro.Dot>> entries = new TreeMap<>();
-      s.entries().forEach((element, dots) -> entries.put(element, dotsToAvro(dots)));
-      return new OrSetState(entries, new TreeMap<>(s.seen().versions()), dotsToAvro(s.seen().cloud()));
-    } else if (crdt instanceof LwwRegister r) {
-      return registerToAvro(r);
-    } else {
-      Map<String, LwwRegisterState> entries = new TreeMap<>();
-      ((LwwMap) crdt).entries().forEach((key, register) -> entries.put(key, registerToAvro(register)));
-      return new LwwMapState(entries);
-    }
+    // one type per CRDT class, and a switch without default: a new type does not compile until it is mapped
+    return switch (crdt.type()) {
+      case G_COUNTER -> new GCounterState(new TreeMap<>(((GCounter) crdt).counts()));
+      case PN_COUNTER -> {
+        PNCounter p = (PNCounter) crdt;
+        yield new PNCounterState(new TreeMap<>(p.increments().counts()), new TreeMap<>(p.decrements().counts()));
+      }
+      case OR_SET -> {
+        OrSet s = (OrSet) crdt;
+        Map<String, List<io.conclave.schemas.avro.Dot>> entries = new TreeMap<>();
+        s.entries().forEach((element, dots) -> entries.put(element, dotsToAvro(dots)));
+        yield new OrSetState(entries, new TreeMap<>(s.seen().versions()), dotsToAvro(s.seen().cloud()));
+      }
+      case LWW_REGISTER -> registerToAvro((LwwRegister) crdt);
+      case LWW_MAP -> {
+        Map<String, LwwRegisterState> entries = new TreeMap<>();
+        ((LwwMap) crdt).entries().forEach((key, register) -> entries.put(key, registerToAvro(register)));
+        yield new LwwMapState(entries);
+      }
+    };
   }
 
   private static Crdt crdtFromAvro(Object state) {

@@ -9,6 +9,7 @@ import io.conclave.core.KnowledgeDelta;
 import io.conclave.crdt.Crdt;
 import io.conclave.crdt.GCounter;
 import io.conclave.crdt.Hlc;
+import io.conclave.crdt.KnowledgeType;
 import io.conclave.crdt.LwwMap;
 import io.conclave.crdt.LwwRegister;
 import io.conclave.crdt.OrSet;
@@ -42,6 +43,11 @@ class KnowledgeAvroTest {
         PNCounter.EMPTY.increment("research-0", 5).merge(PNCounter.EMPTY.decrement("write-1", 2)), OrSet.EMPTY, set,
         LwwRegister.EMPTY, LwwRegister.EMPTY.set("draft", T1, "write-1"),
         LwwRegister.EMPTY.set("draft", T1, "write-1").clear(T2, "write-1"), LwwMap.EMPTY, map);
+  }
+
+  @Test
+  void theStatesHoldEveryKnowledgeType() {
+    assertThat(states().map(Crdt::type).distinct()).containsExactlyInAnyOrder(KnowledgeType.values());
   }
 
   @ParameterizedTest
