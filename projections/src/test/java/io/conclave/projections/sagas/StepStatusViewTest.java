@@ -1,4 +1,4 @@
-package io.conclave.projections;
+package io.conclave.projections.sagas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,8 @@ import io.conclave.core.SagaState;
 import io.conclave.core.SagaState.StepStatus;
 import io.conclave.core.SagaStep;
 import io.conclave.core.StepPolicy;
+import io.conclave.projections.runtime.JsonSerde;
+import io.conclave.projections.tasks.StepView;
 import io.micronaut.serde.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
