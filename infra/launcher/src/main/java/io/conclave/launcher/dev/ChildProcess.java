@@ -31,12 +31,12 @@ public final class ChildProcess {
   }
 
   public static ChildProcess start(String name, String mainClass, List<String> systemProperties, List<String> args,
-                            PrintStream out) {
+                                   PrintStream out) {
     return start(name, mainClass, systemProperties, KafkaClientSecurity.plaintext(), args, Map.of(), out);
   }
 
   public static ChildProcess start(String name, String mainClass, List<String> systemProperties,
-                            KafkaClientSecurity kafkaSecurity, List<String> args, PrintStream out) {
+                                   KafkaClientSecurity kafkaSecurity, List<String> args, PrintStream out) {
     return start(name, mainClass, systemProperties, kafkaSecurity, args, Map.of(), out);
   }
 
@@ -46,8 +46,8 @@ public final class ChildProcess {
    * child's environment, where {@code ps} does not show them, replacing any this JVM's environment holds.
    */
   public static ChildProcess start(String name, String mainClass, List<String> systemProperties,
-                            KafkaClientSecurity kafkaSecurity, List<String> args, Map<String, String> environment,
-                            PrintStream out) {
+                                   KafkaClientSecurity kafkaSecurity, List<String> args,
+                                   Map<String, String> environment, PrintStream out) {
     try {
       ProcessBuilder builder = new ProcessBuilder(command(mainClass, systemProperties, args)).redirectErrorStream(true);
       kafkaSecurity.applySecretsTo(builder.environment());

@@ -52,7 +52,7 @@ public final class DevStack implements AutoCloseable {
    * @param apiToken     the HTTP API's admin token
    */
   public record Layout(int coordinators, int workers, int httpPort, Path runDir, Optional<String> bootstrap,
-                Optional<String> registry, String apiToken) {
+                       Optional<String> registry, String apiToken) {
     public Layout {
       if (workers < 1 || coordinators < 1) {
         throw new IllegalArgumentException("--workers and --coordinators must be at least 1");

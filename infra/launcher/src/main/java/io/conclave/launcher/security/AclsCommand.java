@@ -45,7 +45,7 @@ public final class AclsCommand implements Callable<Integer> {
    */
   public record Acls(String component, String agentType, String principal, boolean applied, List<Acl> acls) {
     public static Acls of(String component, KafkaAcls.Component of, String principal, boolean applied,
-                   List<AclBinding> bindings) {
+                          List<AclBinding> bindings) {
       return new Acls(component, of instanceof KafkaAcls.Component.Worker w ? w.agentType() : null, principal, applied,
           bindings.stream().map(Acl::of).toList());
     }
@@ -57,7 +57,7 @@ public final class AclsCommand implements Callable<Integer> {
    * @param kafkaAcls the same ACL as {@code kafka-acls.sh} arguments, after {@code --add}
    */
   public record Acl(String resourceType, String resourceName, String patternType, String operation, String permission,
-             String host, String kafkaAcls) {
+                    String host, String kafkaAcls) {
     public static Acl of(AclBinding binding) {
       return new Acl(binding.pattern().resourceType().name(), binding.pattern().name(),
           binding.pattern().patternType().name(), binding.entry().operation().name(),
