@@ -1,7 +1,20 @@
 package io.conclave.launcher;
 
+import io.conclave.launcher.admin.DeadLettersCommand;
+import io.conclave.launcher.admin.GroupsCommand;
+import io.conclave.launcher.admin.ProjectionsCommand;
+import io.conclave.launcher.admin.TopicsCommand;
+import io.conclave.launcher.dev.DevCommand;
+import io.conclave.launcher.log.DecisionsCommand;
+import io.conclave.launcher.log.ReplayCommand;
+import io.conclave.launcher.saga.RedriveCommand;
+import io.conclave.launcher.saga.SagaCommand;
+import io.conclave.launcher.saga.TaskCommand;
+import io.conclave.launcher.security.AclsCommand;
+import io.conclave.launcher.security.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code conclave}: the all-in-one dev launcher and the command-line tools. Every command finds Kafka and the
@@ -16,9 +29,11 @@ import picocli.CommandLine.Command;
             + "a request that cannot be carried out as it stands"},
     subcommands = {DevCommand.class, TaskCommand.class, SagaCommand.class, DecisionsCommand.class, ReplayCommand.class,
         TopicsCommand.class, GroupsCommand.class, ProjectionsCommand.class, RedriveCommand.class,
-        DeadLettersCommand.class, TokenCommand.class, AclsCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class})
+        DeadLettersCommand.class, TokenCommand.class, AclsCommand.class})
 public final class ConclaveCli implements Runnable {
+  /** What {@code conclave --help} says of {@code bench}, and {@code conclave bench --help} too. */
+  public static final String BENCH_DESCRIPTION = "Benchmarks (real broker and registry, embedded).";
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -46,13 +61,34 @@ public final class ConclaveCli implements Runnable {
     return e.getMessage() != null ? e.getMessage() : e.toString();
   }
 
-  public static void main(String[] args) {
-    int code = new CommandLine(new ConclaveCli())
+  /**
+   * The command line of {@code conclave}, its {@code bench} command being {@code bench}: the benchmarks are a module
+   * of their own (infra/bench, which depends on this one), whose main gives its command here.
+   */
+  public static CommandLine commandLine(Object bench) {
+    return new CommandLine(new ConclaveCli())
+        .addSubcommand("bench", bench)
+        .addSubcommand(new CommandLine.HelpCommand())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           cmd.getErr().println("conclave: " + failure(e));
           return 1;
-        })
-        .execute(args);
-    System.exit(code);
+        });
+  }
+
+  /**
+   * {@code bench} where the benchmarks are not on the class path: listed as usual, it says where they run from
+   * ({@code bin/conclave bench} runs them with infra/bench's class path).
+   */
+  static CommandSpec benchElsewhere() {
+    CommandSpec bench = CommandSpec.wrapWithoutInspection((Runnable) () -> {
+      throw new IllegalStateException("the benchmarks are not on this class path: run them with bin/conclave bench");
+    });
+    bench.mixinStandardHelpOptions(true);
+    bench.usageMessage().description(BENCH_DESCRIPTION);
+    return bench;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine(benchElsewhere()).execute(args));
   }
 }

@@ -6,10 +6,10 @@ import java.util.List;
  * The median and the other percentiles the benchmarks report, by linear interpolation between the two nearest ranks
  * (the median is the middle value, or the mean of the two middle ones).
  */
-final class Medians {
+public final class Medians {
   private Medians() {}
 
-  static double of(List<? extends Number> values) {
+  public static double of(List<? extends Number> values) {
     return percentile(values, 0.5);
   }
 
@@ -19,7 +19,7 @@ final class Medians {
    *
    * @throws IllegalArgumentException if there are no values or {@code q} is outside [0, 1]
    */
-  static double percentile(List<? extends Number> values, double q) {
+  public static double percentile(List<? extends Number> values, double q) {
     if (values.isEmpty()) {
       throw new IllegalArgumentException("no values");
     }

@@ -1,0 +1,226 @@
+package io.conclave.launcher.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.Partitioning;
+import io.conclave.launcher.harness.Http;
+import io.conclave.launcher.harness.InProcessConclave;
+import io.conclave.projections.runtime.ProjectionTopology;
+import io.conclave.testkit.ConclaveStack;
+import io.conclave.testkit.ConclaveStackExtension;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ThrowingRunnable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code POST /admin/projections/rebuild} on a running installation (coordinator, a worker and the projections in
+ * this JVM): from the beginning the projections answer the same again; from a time they know only what happened
+ * since; with a second projections instance in the group the rebuild is refused and nothing changes. The steps
+ * build on each other, in order.
+ */
+@ExtendWith(ConclaveStackExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProjectionRebuildIT {
+  private static final ObjectMapper json = new ObjectMapper();
+
+  private ConclaveStack stack;
+  private ConclaveSettings settings;
+  private InProcessConclave conclave;
+  private Http http;
+  private String applicationId;
+
+  @BeforeAll
+  void start(ConclaveStack stack) throws Exception {
+    this.stack = stack;
+    settings = stack.isolated("rebuild");
+    conclave = new InProcessConclave(settings, 1);
+    http = new Http(conclave.baseUrl());
+    applicationId = ProjectionTopology.applicationId(settings.topics());
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    conclave.close();
+  }
+
+  @Test
+  @Order(1)
+  void fromTheBeginningTheProjectionsAnswerTheSameAgain() throws Exception {
+    // Given: two completed tasks, as the projections show them
+    submit("a-1", "a-2");
+    http.awaitTaskStatus("a-1", "COMPLETED");
+    http.awaitTaskStatus("a-2", "COMPLETED");
+    String planner = "planner-" + Partitioning.of("a-1", settings.partitions());
+    eventually(() -> assertThat(get("/tasks/a-1").path("prompt").asText()).isEqualTo("prompt of a-1"));
+    eventually(() -> assertThat(get("/agents/" + planner + "/decisions")).anySatisfy(
+        d -> assertThat(d.get("sagaId").asText()).isEqualTo("saga-a-1")));
+    JsonNode taskBefore = get("/tasks/a-1");
+    JsonNode decisionsBefore = get("/agents/" + planner + "/decisions");
+
+    // When
+    HttpResponse<String> accepted = http.postJson("/admin/projections/rebuild", "{}");
+
+    // Then: every input partition starts again at 0, the changelogs are gone, and the same answers come back
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    JsonNode body = json.readTree(accepted.body());
+    assertThat(body.get("applicationId").asText()).isEqualTo(applicationId);
+    assertThat(body.get("from").asText()).isEqualTo("offset 0");
+    Map<String, Long> offsets = offsets(body);
+    assertThat(offsets.keySet()).containsExactlyInAnyOrderElementsOf(inputPartitions());
+    assertThat(offsets.values()).containsOnly(0L);
+    assertThat(body.get("deletedTopics")).extracting(JsonNode::asText).containsExactlyInAnyOrder(
+        applicationId + "-agent-decisions-changelog", applicationId + "-shard-leaders-changelog",
+        applicationId + "-task-sagas-changelog", applicationId + "-task-submissions-changelog",
+        applicationId + "-knowledge-changelog", applicationId + "-knowledge-history-changelog",
+        applicationId + "-ledger-agents-changelog", applicationId + "-ledger-tenants-changelog",
+        applicationId + "-ledger-tenant-steps-repartition", applicationId + "-task-saga-retirements-changelog",
+        applicationId + "-task-submission-retirements-changelog", applicationId + "-task-saga-counts-changelog");
+    eventually(() -> assertThat(get("/tasks/a-1")).isEqualTo(taskBefore));
+    eventually(() -> assertThat(get("/agents/" + planner + "/decisions")).isEqualTo(decisionsBefore));
+    http.awaitTaskStatus("a-2", "COMPLETED");
+  }
+
+  @Test
+  @Order(2)
+  void fromATimeTheProjectionsKnowOnlyWhatHappenedSince() throws Exception {
+    // Given: a second batch of tasks after a point in time
+    Instant between = Instant.now();
+    await().until(() -> Instant.now().isAfter(between)); // the next records are stamped after it
+    submit("b-1", "b-2");
+    http.awaitTaskStatus("b-1", "COMPLETED");
+    http.awaitTaskStatus("b-2", "COMPLETED");
+
+    // When
+    HttpResponse<String> accepted =
+        http.postJson("/admin/projections/rebuild", "{\"fromTime\": \"" + between + "\"}");
+
+    // Then: on conclave.tasks the offsets leave exactly the second batch to read
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    JsonNode body = json.readTree(accepted.body());
+    assertThat(body.get("from").asText()).isEqualTo("time " + between);
+    Map<String, Long> offsets = offsets(body);
+    long left = 0;
+    try (Admin admin = stack.admin()) {
+      for (int p = 0; p < settings.partitions(); p++) {
+        var tp = new TopicPartition(settings.topics().tasks(), p);
+        long end = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset();
+        left += end - offsets.get(tp.toString());
+      }
+    }
+    assertThat(left).isEqualTo(2);
+    // ... and the projections know the second batch only
+    http.awaitTaskStatus("b-1", "COMPLETED");
+    http.awaitTaskStatus("b-2", "COMPLETED");
+    assertThat(http.get("/tasks/a-1").statusCode()).isEqualTo(404);
+    assertThat(http.get("/tasks/a-2").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(3)
+  void withAnotherInstanceInTheGroupTheRebuildIsRefusedAndNothingChanges() throws Exception {
+    try (Admin admin = stack.admin();
+         EmbeddedServer second = InProcessConclave.startProjections(settings)) {
+      // Given: two projections instances in the group
+      await().atMost(Duration.ofSeconds(60)).until(() -> members(admin) == 2);
+      Map<TopicPartition, OffsetAndMetadata> committedBefore = committed(admin);
+
+      // When
+      HttpResponse<String> refused = http.postJson("/admin/projections/rebuild", "{\"fromOffset\": 0}");
+
+      // Then: 409, the group was not moved back, and each instance still answers every task (asking the other for
+      // the partitions it holds), and neither knows the first batch
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+      assertThat(json.readTree(refused.body()).get("message").asText())
+          .startsWith("other projections instances are still members of group " + applicationId);
+      Map<TopicPartition, OffsetAndMetadata> committedAfter = committed(admin);
+      committedBefore.forEach((tp, before) ->
+          assertThat(committedAfter.get(tp).offset()).as(tp.toString()).isGreaterThanOrEqualTo(before.offset()));
+      Http secondHttp = new Http("http://127.0.0.1:" + second.getPort());
+      for (String task : List.of("b-1", "b-2")) {
+        eventually(() -> assertThat(List.of(status(http, task), status(secondHttp, task)))
+            .containsExactly("COMPLETED", "COMPLETED"));
+      }
+      assertThat(secondHttp.get("/tasks/a-1").statusCode()).isEqualTo(404);
+    }
+    // Then: alone again, this instance holds every partition, and still knows the second batch only
+    http.awaitTaskStatus("b-1", "COMPLETED");
+    http.awaitTaskStatus("b-2", "COMPLETED");
+    assertThat(http.get("/tasks/a-1").statusCode()).isEqualTo(404);
+    eventually(() -> assertThat(http.get("/leaders").statusCode()).isEqualTo(200));
+  }
+
+  private static String status(Http on, String taskId) throws Exception {
+    HttpResponse<String> r = on.get("/tasks/" + taskId);
+    return r.statusCode() == 200 ? json.readTree(r.body()).path("status").asText() : Integer.toString(r.statusCode());
+  }
+
+  private List<String> inputPartitions() throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Admin admin = stack.admin()) {
+      List<String> topics = ProjectionTopology.inputTopics(settings.topics());
+      admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) ->
+          description.partitions().forEach(p -> out.add(topic + "-" + p.partition())));
+    }
+    return out;
+  }
+
+  private void submit(String... ids) {
+    for (String id : ids) {
+      HttpResponse<String> r =
+          http.postJson("/tasks", "{\"taskId\":\"" + id + "\",\"prompt\":\"prompt of " + id + "\"}");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    }
+  }
+
+  private JsonNode get(String path) throws Exception {
+    HttpResponse<String> r = http.get(path);
+    assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+    return json.readTree(r.body());
+  }
+
+  private static Map<String, Long> offsets(JsonNode body) {
+    Map<String, Long> out = new HashMap<>();
+    body.get("offsets").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+    return out;
+  }
+
+  private int members(Admin admin) throws Exception {
+    return admin.describeConsumerGroups(List.of(applicationId)).all().get().get(applicationId).members().size();
+  }
+
+  private Map<TopicPartition, OffsetAndMetadata> committed(Admin admin) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> all =
+        admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+    List<String> inputs = new ArrayList<>(ProjectionTopology.inputTopics(settings.topics()));
+    all.keySet().removeIf(tp -> !inputs.contains(tp.topic()));
+    return all;
+  }
+
+  private static void eventually(ThrowingRunnable assertion) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        .untilAsserted(assertion);
+  }
+}

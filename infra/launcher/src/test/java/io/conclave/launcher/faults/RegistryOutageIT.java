@@ -1,0 +1,140 @@
+package io.conclave.launcher.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.conclave.agent.Agent;
+import io.conclave.coordinator.Coordinator;
+import io.conclave.coordinator.OfflinePlanner;
+import io.conclave.core.TaskSubmission;
+import io.conclave.kafka.ClientConfigs;
+import io.conclave.kafka.ConclaveRecords;
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.launcher.harness.Http;
+import io.conclave.launcher.harness.InProcessConclave;
+import io.conclave.launcher.harness.RecordedLogs;
+import io.conclave.schemas.ConclaveSerdes;
+import io.conclave.schemas.SchemaCatalog;
+import io.conclave.testkit.ConclaveStack;
+import io.conclave.testkit.ConclaveStackExtension;
+import io.conclave.testkit.RegistryServer;
+import io.conclave.testkit.Signals;
+import io.conclave.worker.AgentWorker;
+import io.conclave.worker.OfflineAgent;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The schema registry hangs (SIGSTOP: it holds its connections and answers nothing, the hardest way to be away)
+ * while Conclave runs, and comes back. Writers that already know their schemas carry on; readers and writers that do
+ * not fail fast with a clear error (HTTP 503) or wait for it, and then carry on, with nothing skipped, nothing
+ * dead-lettered and nothing acknowledged that was not written.
+ */
+@ExtendWith(ConclaveStackExtension.class)
+class RegistryOutageIT {
+
+  @Test
+  void aHungRegistryDelaysWorkButLosesNothing(ConclaveStack stack) throws Exception {
+    // Given: a registry of this test's own, and a running Conclave that has finished a task (its serdes are warm)
+    try (RegistryServer registry = RegistryServer.start(Path.of("target/registry-outage.log"))) {
+      ConclaveSettings settings = stack.isolated("registry-outage").withEndpoints(stack.bootstrapServers(),
+          registry.url());
+      SchemaCatalog.registerAll(settings);
+      List<AutoCloseable> running = new ArrayList<>();
+      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+        EmbeddedServer warmProjections = InProcessConclave.startProjections(settings);
+        running.add(warmProjections);
+        Http warm = new Http("http://127.0.0.1:" + warmProjections.getPort());
+        running.add(new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start());
+        AgentWorker firstWorker = worker(settings);
+        running.add(firstWorker);
+        assertThat(warm.postJson("/tasks", task("ro-before")).statusCode()).isEqualTo(202);
+        warm.awaitTaskStatus("ro-before", "COMPLETED");
+        // a producer of this test that has written a task before: it knows the schema's id
+        var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
+        records.task(submission("ro-warm-up"));
+
+        // When: the registry hangs; a new worker replaces the one running, and a new projections instance replaces
+        // the one serving; neither has read a schema yet
+        Http cold;
+        Signals.pause(registry.process());
+        try {
+          running.remove(firstWorker);
+          firstWorker.close();
+          running.add(worker(settings));
+          running.remove(warmProjections);
+          warmProjections.close();
+          EmbeddedServer coldProjections = InProcessConclave.startProjections(settings);
+          running.add(coldProjections);
+          cold = new Http("http://127.0.0.1:" + coldProjections.getPort());
+
+          // Then: a write the registry is needed for is refused at once, with the reason, and nothing is written
+          HttpResponse<String> refused = cold.postJson("/tasks", task("ro-refused"));
+          assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+          assertThat(refused.body()).contains("schema registry", registry.url(), "did not answer within");
+
+          // and a write that needs no registry (the test's producer knows the schema) is acknowledged; its first step
+          // waits for the new worker, which cannot read the command yet and neither dead-letters nor skips it
+          producer.send(records.task(submission("ro-during"))).get(30, TimeUnit.SECONDS);
+          await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12))
+              .until(() -> deadLetterCount(settings) == 0 && !"COMPLETED".equals(status(cold, "ro-during")));
+        } finally {
+          Signals.resume(registry.process());
+        }
+
+        // Then, once it answers again: the waiting step runs, the new projections serve what happened before they
+        // started and take writes again, and nothing went to the dead letters
+        cold.awaitTaskStatus("ro-during", "COMPLETED");
+        cold.awaitTaskStatus("ro-before", "COMPLETED");
+        assertThat(cold.postJson("/tasks", task("ro-after")).statusCode()).isEqualTo(202);
+        cold.awaitTaskStatus("ro-after", "COMPLETED");
+        assertThat(tasksWritten(settings)).contains("ro-before", "ro-during", "ro-after")
+            .doesNotContain("ro-refused");
+        assertThat(deadLetterCount(settings)).isZero();
+      } finally {
+        for (int i = running.size() - 1; i >= 0; i--) {
+          running.get(i).close();
+        }
+      }
+    }
+  }
+
+  private static AgentWorker worker(ConclaveSettings settings) {
+    List<Agent<?>> agents = settings.agentTypes().stream().<Agent<?>>map(OfflineAgent::new).toList();
+    return new AgentWorker(settings, agents, Clock.systemUTC()).start();
+  }
+
+  private static TaskSubmission submission(String id) {
+    return new TaskSubmission(id, "what is " + id + "?", Clock.systemUTC().instant());
+  }
+
+  private static String task(String id) {
+    return "{\"taskId\":\"" + id + "\",\"prompt\":\"what is " + id + "?\"}";
+  }
+
+  private static String status(Http http, String taskId) {
+    HttpResponse<String> r = http.get("/tasks/" + taskId);
+    return r.statusCode() == 200 ? r.body().replaceAll(".*\"status\"\\s*:\\s*\"([A-Z_]+)\".*", "$1") : "";
+  }
+
+  private static List<String> tasksWritten(ConclaveSettings settings) {
+    ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
+    return RecordedLogs.all(settings, settings.topics().tasks(), serdes.taskSubmission().deserializer()).stream()
+        .map(TaskSubmission::taskId).toList();
+  }
+
+  /** Counted, not read: reading them would need the registry. */
+  private static int deadLetterCount(ConclaveSettings settings) {
+    return RecordedLogs.all(settings, settings.topics().deadLetters(), 1, new ByteArrayDeserializer()).size();
+  }
+}

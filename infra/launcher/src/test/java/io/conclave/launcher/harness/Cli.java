@@ -1,0 +1,48 @@
+package io.conclave.launcher.harness;
+
+import io.conclave.kafka.ConclaveSettings;
+import io.conclave.launcher.ConclaveCli;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@code conclave ...} as a user does, in a JVM of its own pointed at the given settings. */
+public final class Cli {
+  private Cli() {}
+
+  /** What a command printed and returned. */
+  public record Result(int exitCode, List<String> out, String err) {}
+
+  public static Result run(ConclaveSettings settings, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path")));
+    cmd.addAll(settings.asSystemProperties());
+    cmd.add(ConclaveCli.class.getName());
+    cmd.addAll(List.of(args));
+    // an empty working directory: no endpoints file of a running `conclave dev` is picked up
+    ProcessBuilder builder = new ProcessBuilder(cmd).directory(Files.createTempDirectory("conclave-cli").toFile());
+    // the settings' secrets (a SASL password) go by the environment, as a user gives them, never the command line
+    settings.kafkaSecurity().applySecretsTo(builder.environment());
+    Process p = builder.start();
+    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("conclave " + String.join(" ", args) + " did not finish");
+    }
+    return new Result(p.exitValue(), out.join().lines().toList(), err.join());
+  }
+
+  private static String read(java.io.InputStream in) {
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}
