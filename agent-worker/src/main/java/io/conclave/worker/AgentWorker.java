@@ -1,14 +1,14 @@
 package io.conclave.worker;
 
-import io.conclave.crdt.HybridClock;
-import io.conclave.kafka.AgentLogs;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.EnvironmentLookup;
-import io.conclave.kafka.Setting;
-import io.conclave.kafka.ServiceRunner;
-import io.conclave.kafka.LoopHealth;
-import io.conclave.kafka.TransactionalPartitionLoop;
+import io.conclave.model.crdt.HybridClock;
+import io.conclave.runtime.readers.AgentLogs;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.env.EnvironmentLookup;
+import io.conclave.runtime.env.Setting;
+import io.conclave.runtime.process.ServiceRunner;
+import io.conclave.runtime.loop.LoopHealth;
+import io.conclave.runtime.loop.TransactionalPartitionLoop;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;

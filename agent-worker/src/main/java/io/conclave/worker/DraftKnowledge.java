@@ -1,16 +1,16 @@
 package io.conclave.worker;
 
-import io.conclave.core.AgentJournal;
-import io.conclave.core.KnowledgeDelta;
-import io.conclave.crdt.Crdt;
-import io.conclave.crdt.GCounter;
-import io.conclave.crdt.Hlc;
-import io.conclave.crdt.KnowledgeType;
-import io.conclave.crdt.LwwMap;
-import io.conclave.crdt.LwwRegister;
-import io.conclave.crdt.OrSet;
-import io.conclave.crdt.PNCounter;
-import io.conclave.crdt.Stamp;
+import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.knowledge.KnowledgeDelta;
+import io.conclave.model.crdt.Crdt;
+import io.conclave.model.crdt.GCounter;
+import io.conclave.model.crdt.Hlc;
+import io.conclave.model.crdt.KnowledgeType;
+import io.conclave.model.crdt.LwwMap;
+import io.conclave.model.crdt.LwwRegister;
+import io.conclave.model.crdt.OrSet;
+import io.conclave.model.crdt.PNCounter;
+import io.conclave.model.crdt.Stamp;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;

@@ -2,8 +2,8 @@ package io.conclave.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.core.Decision;
-import io.conclave.core.StateFold;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.eventlog.StateFold;
 import java.io.IOException;
 import java.util.Objects;
 

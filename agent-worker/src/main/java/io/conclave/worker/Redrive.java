@@ -1,10 +1,10 @@
 package io.conclave.worker;
 
-import io.conclave.core.AgentJournal;
-import io.conclave.core.Decision;
-import io.conclave.core.FoldedLog;
-import io.conclave.core.RedrivenStep;
-import io.conclave.core.SagaStep;
+import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.journal.FoldedLog;
+import io.conclave.model.cluster.RedrivenStep;
+import io.conclave.model.saga.SagaStep;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,7 +1,7 @@
 package io.conclave.worker;
 
-import io.conclave.core.AgentJournal;
-import io.conclave.core.EventLog;
+import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.eventlog.EventLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;

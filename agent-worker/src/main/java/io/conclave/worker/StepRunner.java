@@ -2,8 +2,8 @@ package io.conclave.worker;
 
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
-import io.conclave.core.AgentJournal;
-import io.conclave.core.Decision;
+import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.eventlog.Decision;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;

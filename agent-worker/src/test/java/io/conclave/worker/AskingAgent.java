@@ -1,7 +1,7 @@
 package io.conclave.worker;
 
-import io.conclave.core.StateFold;
-import io.conclave.core.Tally;
+import io.conclave.model.eventlog.StateFold;
+import io.conclave.model.eventlog.Tally;
 import java.util.function.BiFunction;
 
 /** A test agent of type {@code research}, its state the tally of its decisions, whose step is a function. */

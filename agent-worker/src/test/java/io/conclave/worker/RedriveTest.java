@@ -2,12 +2,12 @@ package io.conclave.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.core.AgentJournal;
-import io.conclave.core.Decision;
-import io.conclave.core.FoldedLog;
-import io.conclave.core.RedrivenStep;
-import io.conclave.core.SagaStep;
-import io.conclave.core.StateFold;
+import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.journal.FoldedLog;
+import io.conclave.model.cluster.RedrivenStep;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.eventlog.StateFold;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

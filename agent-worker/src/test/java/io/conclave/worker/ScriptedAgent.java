@@ -1,7 +1,7 @@
 package io.conclave.worker;
 
-import io.conclave.core.StateFold;
-import io.conclave.core.Tally;
+import io.conclave.model.eventlog.StateFold;
+import io.conclave.model.eventlog.Tally;
 
 /**
  * A test agent that does what it is told: on each call it appends {@code decisions} decisions, throws while

@@ -2,15 +2,15 @@ package io.conclave.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.core.CompensateCommand;
-import io.conclave.core.Decision;
-import io.conclave.core.DecisionKey;
-import io.conclave.core.LeaderStamp;
-import io.conclave.core.RoutingSlip;
-import io.conclave.core.Spending;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaStep;
-import io.conclave.core.StepCommand;
+import io.conclave.model.saga.CompensateCommand;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.RoutingSlip;
+import io.conclave.model.saga.Spending;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.saga.StepCommand;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

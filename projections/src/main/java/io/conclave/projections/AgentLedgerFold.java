@@ -1,7 +1,7 @@
 package io.conclave.projections;
 
-import io.conclave.core.Decision;
-import io.conclave.core.DecisionKey;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.eventlog.DecisionKey;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

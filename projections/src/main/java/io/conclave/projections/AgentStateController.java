@@ -1,6 +1,6 @@
 package io.conclave.projections;
 
-import io.conclave.kafka.AgentLogs;
+import io.conclave.runtime.readers.AgentLogs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;

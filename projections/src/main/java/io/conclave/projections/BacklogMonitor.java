@@ -1,7 +1,7 @@
 package io.conclave.projections;
 
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.TopicNames;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.topics.TopicNames;
 import io.conclave.projections.Backpressure.Admission;
 import io.conclave.projections.Backpressure.Backlog;
 import io.micrometer.core.instrument.Gauge;

@@ -1,7 +1,7 @@
 package io.conclave.projections;
 
-import io.conclave.core.SagaState;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.saga.SagaState;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;

@@ -1,6 +1,6 @@
 package io.conclave.projections;
 
-import io.conclave.core.KnowledgeState;
+import io.conclave.model.knowledge.KnowledgeState;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.Optional;

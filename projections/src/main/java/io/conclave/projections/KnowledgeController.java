@@ -1,6 +1,6 @@
 package io.conclave.projections;
 
-import io.conclave.core.KnowledgeDelta;
+import io.conclave.model.knowledge.KnowledgeDelta;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;

@@ -1,6 +1,6 @@
 package io.conclave.projections;
 
-import io.conclave.core.KnowledgeDelta;
+import io.conclave.model.knowledge.KnowledgeDelta;
 
 /**
  * Query of {@code GET /knowledge}: the keys starting with {@code prefix} (default: every key; letters, digits, '-',

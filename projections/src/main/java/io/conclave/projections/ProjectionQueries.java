@@ -1,8 +1,8 @@
 package io.conclave.projections;
 
-import io.conclave.core.DecisionKey;
-import io.conclave.core.SagaState;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.model.saga.SagaState;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;

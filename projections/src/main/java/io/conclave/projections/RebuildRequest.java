@@ -1,6 +1,6 @@
 package io.conclave.projections;
 
-import io.conclave.kafka.LogPosition;
+import io.conclave.runtime.readers.LogPosition;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Instant;
 import java.util.Set;

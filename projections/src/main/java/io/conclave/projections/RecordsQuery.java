@@ -1,6 +1,6 @@
 package io.conclave.projections;
 
-import io.conclave.kafka.LogPosition;
+import io.conclave.runtime.readers.LogPosition;
 import java.util.OptionalInt;
 
 /**

@@ -1,7 +1,7 @@
 package io.conclave.projections;
 
-import io.conclave.core.KnowledgeState;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.knowledge.KnowledgeState;
+import io.conclave.runtime.config.ConclaveSettings;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;

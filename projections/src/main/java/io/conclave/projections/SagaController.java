@@ -1,10 +1,10 @@
 package io.conclave.projections;
 
-import io.conclave.core.SagaDefinition;
-import io.conclave.core.SagaIds;
-import io.conclave.core.SagaState;
-import io.conclave.core.TaskSubmission;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.saga.SagaDefinition;
+import io.conclave.model.saga.SagaIds;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;

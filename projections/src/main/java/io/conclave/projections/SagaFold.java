@@ -1,7 +1,7 @@
 package io.conclave.projections;
 
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.PunctuationType;

@@ -1,6 +1,6 @@
 package io.conclave.projections;
 
-import io.conclave.core.SagaState;
+import io.conclave.model.saga.SagaState;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.conclave.projections;
 
-import io.conclave.kafka.KafkaAccess;
+import io.conclave.runtime.security.KafkaAccess;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;

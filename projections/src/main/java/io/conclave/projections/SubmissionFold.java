@@ -1,6 +1,6 @@
 package io.conclave.projections;
 
-import io.conclave.core.TaskSubmission;
+import io.conclave.model.cluster.TaskSubmission;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.PunctuationType;

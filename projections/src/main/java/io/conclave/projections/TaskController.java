@@ -1,6 +1,6 @@
 package io.conclave.projections;
 
-import io.conclave.core.TaskSubmission;
+import io.conclave.model.cluster.TaskSubmission;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;

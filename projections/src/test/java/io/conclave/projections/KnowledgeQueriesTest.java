@@ -3,8 +3,8 @@ package io.conclave.projections;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conclave.core.KnowledgeState;
-import io.conclave.crdt.GCounter;
+import io.conclave.model.knowledge.KnowledgeState;
+import io.conclave.model.crdt.GCounter;
 import io.micronaut.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;

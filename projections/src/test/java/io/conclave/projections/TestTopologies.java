@@ -1,8 +1,8 @@
 package io.conclave.projections;
 
-import io.conclave.core.SagaState;
-import io.conclave.kafka.SagaRetention;
-import io.conclave.kafka.TopicNames;
+import io.conclave.model.saga.SagaState;
+import io.conclave.runtime.config.SagaRetention;
+import io.conclave.runtime.topics.TopicNames;
 import io.micronaut.serde.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Instant;

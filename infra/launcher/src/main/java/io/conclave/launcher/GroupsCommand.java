@@ -1,10 +1,10 @@
 package io.conclave.launcher;
 
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.GroupReset;
-import io.conclave.kafka.LogPosition;
-import io.conclave.kafka.ShortTopicNames;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.admin.GroupReset;
+import io.conclave.runtime.readers.LogPosition;
+import io.conclave.runtime.topics.ShortTopicNames;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package io.conclave.launcher;
 
-import io.conclave.core.RedrivenStep;
-import io.conclave.core.StateFold;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.cluster.RedrivenStep;
+import io.conclave.model.eventlog.StateFold;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.worker.Agent;
 import io.conclave.worker.Agents;

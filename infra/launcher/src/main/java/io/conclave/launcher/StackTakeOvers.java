@@ -1,9 +1,9 @@
 package io.conclave.launcher;
 
 import io.conclave.coordinator.Coordinator;
-import io.conclave.core.LeaderElected;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.cluster.LeaderElected;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.worker.AgentWorker;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.conclave.launcher;
 
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.testkit.ConclaveStack;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;

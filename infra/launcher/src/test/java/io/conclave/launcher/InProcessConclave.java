@@ -2,7 +2,7 @@ package io.conclave.launcher;
 
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.OfflinePlanner;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.worker.Agent;
 import io.conclave.worker.AgentWorker;
 import io.conclave.worker.OfflineAgent;

@@ -2,7 +2,7 @@ package io.conclave.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.kafka.TopicReplay;
+import io.conclave.runtime.readers.TopicReplay;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

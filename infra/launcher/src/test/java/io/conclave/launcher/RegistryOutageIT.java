@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.OfflinePlanner;
-import io.conclave.core.TaskSubmission;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaCatalog;
 import io.conclave.testkit.ConclaveStack;
@@ -46,7 +46,7 @@ class RegistryOutageIT {
     try (RegistryServer registry = RegistryServer.start(Path.of("target/registry-outage.log"))) {
       ConclaveSettings settings = stack.isolated("registry-outage").withEndpoints(stack.bootstrapServers(),
           registry.url());
-      SchemaCatalog.registerAll(settings);
+      SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes());
       List<AutoCloseable> running = new ArrayList<>();
       try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
         EmbeddedServer warmProjections = InProcessConclave.startProjections(settings);

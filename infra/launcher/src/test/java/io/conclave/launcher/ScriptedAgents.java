@@ -1,7 +1,7 @@
 package io.conclave.launcher;
 
-import io.conclave.core.StateFold;
-import io.conclave.core.Tally;
+import io.conclave.model.eventlog.StateFold;
+import io.conclave.model.eventlog.Tally;
 import io.conclave.worker.Agent;
 import io.conclave.worker.AgentContext;
 import io.conclave.worker.AgentProvider;
