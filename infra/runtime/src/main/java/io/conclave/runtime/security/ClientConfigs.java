@@ -1,6 +1,5 @@
 package io.conclave.runtime.security;
 
-import io.conclave.runtime.config.GroupTimings;
 import java.util.Map;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,7 +16,7 @@ public final class ClientConfigs {
 
   /**
    * A consumer of raw bytes that sees only committed transactions and commits nothing by itself. Group members add
-   * their {@link GroupTimings}.
+   * their {@link io.conclave.runtime.config.GroupTimings}.
    */
   public static Map<String, Object> consumer(KafkaAccess kafka, String groupId) {
     Map<String, Object> c = kafka.clientProperties();

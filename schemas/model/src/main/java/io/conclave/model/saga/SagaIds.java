@@ -1,12 +1,11 @@
 package io.conclave.model.saga;
 
 import io.conclave.model.Require;
-import io.conclave.model.cluster.TaskSubmission;
 
 /**
  * Saga ids: one saga per task, {@code saga-<taskId>}, so the saga of a task is found from its id and a repeated
  * start is recognisable downstream. A saga id is five characters longer than its task id, so it may be longer than
- * other ids (at most {@link TaskSubmission#MAX_ID_LENGTH} + 5 characters).
+ * other ids (at most {@link io.conclave.model.cluster.TaskSubmission#MAX_ID_LENGTH} + 5 characters).
  */
 public final class SagaIds {
   private static final String PREFIX = "saga-";
