@@ -1,8 +1,8 @@
 package io.conclave.coordinator;
 
-import io.conclave.kafka.EnvironmentLookup;
-import io.conclave.kafka.SagaRetention;
-import io.conclave.kafka.Setting;
+import io.conclave.runtime.env.EnvironmentLookup;
+import io.conclave.runtime.config.SagaRetention;
+import io.conclave.runtime.env.Setting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

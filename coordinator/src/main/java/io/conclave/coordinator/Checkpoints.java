@@ -1,7 +1,7 @@
 package io.conclave.coordinator;
 
-import io.conclave.core.ShardCheckpoint;
-import io.conclave.kafka.TopicScan;
+import io.conclave.model.saga.ShardCheckpoint;
+import io.conclave.runtime.readers.TopicScan;
 import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,14 +1,14 @@
 package io.conclave.coordinator;
 
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.EnvironmentLookup;
-import io.conclave.kafka.SagaRetention;
-import io.conclave.kafka.LoopHealth;
-import io.conclave.kafka.ProbeServer;
-import io.conclave.kafka.ProcessIds;
-import io.conclave.kafka.ServiceRunner;
-import io.conclave.kafka.Setting;
-import io.conclave.kafka.TransactionalPartitionLoop;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.env.EnvironmentLookup;
+import io.conclave.runtime.config.SagaRetention;
+import io.conclave.runtime.loop.LoopHealth;
+import io.conclave.runtime.process.ProbeServer;
+import io.conclave.runtime.process.ProcessIds;
+import io.conclave.runtime.process.ServiceRunner;
+import io.conclave.runtime.env.Setting;
+import io.conclave.runtime.loop.TransactionalPartitionLoop;
 import io.conclave.schemas.ConclaveSerdes;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.conclave.coordinator;
 
-import io.conclave.core.BreakerBoard;
-import io.conclave.core.BreakerStateChanged;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.TopicFollower;
+import io.conclave.model.cluster.BreakerBoard;
+import io.conclave.model.cluster.BreakerStateChanged;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.readers.TopicFollower;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.nio.charset.StandardCharsets;

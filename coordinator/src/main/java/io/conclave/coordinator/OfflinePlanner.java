@@ -1,7 +1,7 @@
 package io.conclave.coordinator;
 
-import io.conclave.core.SagaStep;
-import io.conclave.core.TaskSubmission;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.cluster.TaskSubmission;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package io.conclave.coordinator;
 
-import io.conclave.core.SagaStep;
-import io.conclave.core.TaskSubmission;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.cluster.TaskSubmission;
 import java.util.List;
 
 /** Turns a task into the ordered steps of its saga. Implementations may call a model; they must not write to Kafka. */

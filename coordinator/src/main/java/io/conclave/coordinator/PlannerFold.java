@@ -1,8 +1,8 @@
 package io.conclave.coordinator;
 
-import io.conclave.core.StateFold;
-import io.conclave.core.StateFoldProvider;
-import io.conclave.core.Tally;
+import io.conclave.model.eventlog.StateFold;
+import io.conclave.model.eventlog.StateFoldProvider;
+import io.conclave.model.eventlog.Tally;
 import java.util.Optional;
 
 /** Tells the tools that read agents' logs that a shard's planner ({@code planner-<shard>}) keeps a tally. */

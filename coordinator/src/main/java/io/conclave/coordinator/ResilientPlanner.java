@@ -1,9 +1,9 @@
 package io.conclave.coordinator;
 
 import dev.failsafe.FailsafeExecutor;
-import io.conclave.core.SagaStep;
-import io.conclave.core.TaskSubmission;
-import io.conclave.resilience.CallPolicies;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.resilience.CallPolicies;
 import java.time.Duration;
 import java.util.List;
 

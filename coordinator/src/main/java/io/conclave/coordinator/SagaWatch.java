@@ -1,12 +1,12 @@
 package io.conclave.coordinator;
 
-import io.conclave.core.LeaderStamp;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaMoves;
-import io.conclave.core.SagaState;
-import io.conclave.core.SagaSupervisor;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.ConclaveRecords.RecordSource;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaMoves;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.SagaSupervisor;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.records.ConclaveRecords.RecordSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

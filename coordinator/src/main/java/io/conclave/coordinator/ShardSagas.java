@@ -1,9 +1,9 @@
 package io.conclave.coordinator;
 
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaIds;
-import io.conclave.core.SagaState;
-import io.conclave.core.ShardCheckpoint;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaIds;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.ShardCheckpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

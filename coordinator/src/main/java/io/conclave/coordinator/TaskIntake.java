@@ -1,15 +1,15 @@
 package io.conclave.coordinator;
 
-import io.conclave.core.AgentJournal;
-import io.conclave.core.Decision;
-import io.conclave.core.LeaderStamp;
-import io.conclave.core.RoutingSlip;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaIds;
-import io.conclave.core.SagaStep;
-import io.conclave.core.SagaMoves;
-import io.conclave.core.Spending;
-import io.conclave.core.TaskSubmission;
+import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.RoutingSlip;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaIds;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.saga.SagaMoves;
+import io.conclave.model.saga.Spending;
+import io.conclave.model.cluster.TaskSubmission;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.conclave.coordinator;
 
-import io.conclave.core.SagaState;
-import io.conclave.core.Spending;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.Spending;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;

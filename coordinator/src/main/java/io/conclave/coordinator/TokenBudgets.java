@@ -1,7 +1,7 @@
 package io.conclave.coordinator;
 
-import io.conclave.kafka.EnvironmentLookup;
-import io.conclave.kafka.Setting;
+import io.conclave.runtime.env.EnvironmentLookup;
+import io.conclave.runtime.env.Setting;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.strings;
 
-import io.conclave.core.SagaStep;
-import io.conclave.core.TaskSubmission;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.cluster.TaskSubmission;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,8 @@ package io.conclave.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conclave.core.SagaStep;
-import io.conclave.core.TaskSubmission;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.cluster.TaskSubmission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

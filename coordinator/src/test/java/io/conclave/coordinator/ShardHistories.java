@@ -1,10 +1,10 @@
 package io.conclave.coordinator;
 
-import io.conclave.core.LeaderStamp;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaIds;
-import io.conclave.core.SagaStep;
-import io.conclave.core.Spending;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaIds;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.saga.Spending;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
-import io.conclave.core.SagaIds;
-import io.conclave.core.ShardCheckpoint;
+import io.conclave.model.saga.SagaIds;
+import io.conclave.model.saga.ShardCheckpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

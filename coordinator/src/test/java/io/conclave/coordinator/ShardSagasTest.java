@@ -2,10 +2,10 @@ package io.conclave.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaIds;
-import io.conclave.core.SagaState;
-import io.conclave.core.Spending;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaIds;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.Spending;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

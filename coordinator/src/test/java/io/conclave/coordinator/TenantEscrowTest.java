@@ -7,12 +7,12 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import io.conclave.core.LeaderStamp;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
-import io.conclave.core.SagaStep;
-import io.conclave.core.Spending;
-import io.conclave.kafka.EnvironmentLookup;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.saga.Spending;
+import io.conclave.runtime.env.EnvironmentLookup;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

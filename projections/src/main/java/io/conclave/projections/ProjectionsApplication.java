@@ -1,6 +1,6 @@
 package io.conclave.projections;
 
-import io.conclave.kafka.ServiceRunner;
+import io.conclave.runtime.process.ServiceRunner;
 import io.micronaut.runtime.Micronaut;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.info.Info;

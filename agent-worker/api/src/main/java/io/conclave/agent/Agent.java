@@ -1,6 +1,6 @@
 package io.conclave.agent;
 
-import io.conclave.core.StateFold;
+import io.conclave.model.eventlog.StateFold;
 
 /**
  * What an agent author implements: one step of a saga, given its input, its own state and its event log. An agent

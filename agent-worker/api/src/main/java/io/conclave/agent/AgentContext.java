@@ -1,6 +1,6 @@
 package io.conclave.agent;
 
-import io.conclave.core.EventLog;
+import io.conclave.model.eventlog.EventLog;
 
 /**
  * What an agent sees of Conclave while it runs a step. Not thread-safe: it belongs to the step's thread.

@@ -1,6 +1,6 @@
 package io.conclave.agent;
 
-import io.conclave.core.SagaStep;
+import io.conclave.model.saga.SagaStep;
 
 /**
  * Undo one step of a saga, which this agent type ran.

@@ -1,6 +1,6 @@
 package io.conclave.agent;
 
-import io.conclave.crdt.Crdt;
+import io.conclave.model.crdt.Crdt;
 import java.util.Optional;
 
 /**

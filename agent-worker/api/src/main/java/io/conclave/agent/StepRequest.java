@@ -1,6 +1,6 @@
 package io.conclave.agent;
 
-import io.conclave.core.SagaStep;
+import io.conclave.model.saga.SagaStep;
 
 /**
  * One step for an agent to run.

@@ -9,7 +9,7 @@ import java.util.Map;
  * carries the tokens and cost of all its calls. The totals are derived from those, not written with every step: the
  * projections fold them per agent instance and per tenant ({@code GET /ledger/agents/<agentId>},
  * {@code GET /ledger/tenants/<tenant>}). Budgets are not the ledger's: a step's allowance travels in its command
- * ({@link io.conclave.core.RoutingSlip#tokenAllowance}). Immutable.
+ * ({@link io.conclave.model.saga.RoutingSlip#tokenAllowance}). Immutable.
  *
  * @param prices       per model name, micro-units of currency per million input and output tokens; a model not in
  *                     the table costs nothing

@@ -2,7 +2,7 @@ package io.conclave.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.core.Decision;
+import io.conclave.model.eventlog.Decision;
 import java.io.IOException;
 import java.util.Objects;
 

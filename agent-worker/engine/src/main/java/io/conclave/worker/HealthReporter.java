@@ -1,12 +1,12 @@
 package io.conclave.worker;
 
 import dev.failsafe.CircuitBreaker;
-import io.conclave.core.BreakerStateChanged;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.KafkaAccess;
-import io.conclave.kafka.ProcessIds;
-import io.conclave.resilience.CallPipeline;
+import io.conclave.model.cluster.BreakerStateChanged;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.KafkaAccess;
+import io.conclave.runtime.process.ProcessIds;
+import io.conclave.runtime.resilience.CallPipeline;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;

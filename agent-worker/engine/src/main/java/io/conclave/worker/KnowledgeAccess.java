@@ -1,8 +1,8 @@
 package io.conclave.worker;
 
 import io.conclave.agent.Knowledge;
-import io.conclave.crdt.Crdt;
-import io.conclave.crdt.HybridClock;
+import io.conclave.model.crdt.Crdt;
+import io.conclave.model.crdt.HybridClock;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package io.conclave.worker;
 
-import io.conclave.core.KnowledgeState;
+import io.conclave.model.knowledge.KnowledgeState;
 import io.conclave.schemas.KnowledgeStateSerde;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.KafkaAccess;
-import io.conclave.kafka.TopicNames;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.security.KafkaAccess;
+import io.conclave.runtime.topics.TopicNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package io.conclave.worker;
 
 import io.conclave.agent.Knowledge;
-import io.conclave.core.KnowledgeDelta;
-import io.conclave.crdt.Crdt;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.KafkaAccess;
-import io.conclave.kafka.TopicFollower;
-import io.conclave.kafka.TopicNames;
+import io.conclave.model.knowledge.KnowledgeDelta;
+import io.conclave.model.crdt.Crdt;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.security.KafkaAccess;
+import io.conclave.runtime.readers.TopicFollower;
+import io.conclave.runtime.topics.TopicNames;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaRegistryUnavailableException;
 import io.conclave.worker.KnowledgeCheckpoint.Start;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.agent.DecisionKinds;
 import io.conclave.agent.LlmClient;
-import io.conclave.core.Decision;
+import io.conclave.model.eventlog.Decision;
 import java.io.IOException;
 import java.util.Objects;
 

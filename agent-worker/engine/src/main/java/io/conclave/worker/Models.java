@@ -1,10 +1,10 @@
 package io.conclave.worker;
 
 import io.conclave.agent.LlmClient;
-import io.conclave.kafka.EnvironmentLookup;
-import io.conclave.kafka.Setting;
-import io.conclave.resilience.CallPipeline;
-import io.conclave.resilience.CallPolicy;
+import io.conclave.runtime.env.EnvironmentLookup;
+import io.conclave.runtime.env.Setting;
+import io.conclave.runtime.resilience.CallPipeline;
+import io.conclave.runtime.resilience.CallPolicy;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

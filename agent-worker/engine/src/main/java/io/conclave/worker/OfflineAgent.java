@@ -6,8 +6,8 @@ import io.conclave.agent.Agent;
 import io.conclave.agent.AgentContext;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
-import io.conclave.core.Decision;
-import io.conclave.core.StateFold;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.eventlog.StateFold;
 import java.io.IOException;
 import java.util.Objects;
 

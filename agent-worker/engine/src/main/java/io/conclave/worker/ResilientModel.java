@@ -1,9 +1,9 @@
 package io.conclave.worker;
 
 import io.conclave.agent.LlmClient;
-import io.conclave.resilience.CallFailure;
-import io.conclave.resilience.CallPipeline;
-import io.conclave.resilience.CallRejectedException;
+import io.conclave.runtime.resilience.CallFailure;
+import io.conclave.runtime.resilience.CallPipeline;
+import io.conclave.runtime.resilience.CallRejectedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;

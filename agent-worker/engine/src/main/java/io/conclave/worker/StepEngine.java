@@ -2,12 +2,12 @@ package io.conclave.worker;
 
 import io.conclave.agent.DecisionKinds;
 import io.conclave.agent.StepResult;
-import io.conclave.core.CompensateCommand;
-import io.conclave.core.Decision;
-import io.conclave.core.SagaDecider;
-import io.conclave.core.SagaMoves;
-import io.conclave.core.StepCommand;
-import io.conclave.core.StepOutcome;
+import io.conclave.model.saga.CompensateCommand;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.saga.SagaDecider;
+import io.conclave.model.saga.SagaMoves;
+import io.conclave.model.saga.StepCommand;
+import io.conclave.model.saga.StepOutcome;
 import java.time.Instant;
 import java.util.List;
 

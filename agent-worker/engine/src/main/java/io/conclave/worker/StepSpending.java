@@ -1,9 +1,9 @@
 package io.conclave.worker;
 
 import io.conclave.agent.LlmClient;
-import io.conclave.core.AgentJournal;
-import io.conclave.core.Spending;
-import io.conclave.resilience.BudgetExceededException;
+import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.saga.Spending;
+import io.conclave.runtime.resilience.BudgetExceededException;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What one run of a step (or a compensation) spends on model calls, over all its attempts, against the tokens the
- * step may spend ({@link io.conclave.core.RoutingSlip#tokenAllowance}). An attempt that throws is discarded with its
+ * step may spend ({@link io.conclave.model.saga.RoutingSlip#tokenAllowance}). An attempt that throws is discarded with its
  * decisions, but the calls it made were paid for: they are kept here and recorded with the step's outcome, and they
  * count against the allowance. Thread-safe: an attempt that timed out may still be answered on another thread.
  */

@@ -1,8 +1,8 @@
 package io.conclave.worker;
 
-import io.conclave.kafka.LoopHealth;
-import io.conclave.kafka.ProbeServer;
-import io.conclave.resilience.CallPipeline;
+import io.conclave.runtime.loop.LoopHealth;
+import io.conclave.runtime.process.ProbeServer;
+import io.conclave.runtime.resilience.CallPipeline;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -4,8 +4,8 @@ import io.conclave.agent.Agent;
 import io.conclave.agent.AgentContext;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
-import io.conclave.core.StateFold;
-import io.conclave.core.Tally;
+import io.conclave.model.eventlog.StateFold;
+import io.conclave.model.eventlog.Tally;
 import java.util.function.BiFunction;
 
 /** A test agent of type {@code research}, its state the tally of its decisions, whose step is a function. */

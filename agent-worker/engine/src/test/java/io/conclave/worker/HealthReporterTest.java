@@ -3,7 +3,7 @@ package io.conclave.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failsafe.CircuitBreaker;
-import io.conclave.core.BreakerStateChanged;
+import io.conclave.model.cluster.BreakerStateChanged;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

@@ -7,12 +7,12 @@ import static org.quicktheories.generators.SourceDSL.strings;
 
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
-import io.conclave.core.AgentJournal;
-import io.conclave.core.Decision;
-import io.conclave.core.FoldedLog;
-import io.conclave.core.KnowledgeDelta;
-import io.conclave.core.SagaStep;
-import io.conclave.crdt.GCounter;
+import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.journal.FoldedLog;
+import io.conclave.model.knowledge.KnowledgeDelta;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.crdt.GCounter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.resilience.CallFailure;
-import io.conclave.resilience.CallRejectedException;
-import io.conclave.resilience.MalformedAnswerException;
-import io.conclave.resilience.RateLimitedException;
-import io.conclave.resilience.ServiceUnavailableException;
+import io.conclave.runtime.resilience.CallFailure;
+import io.conclave.runtime.resilience.CallRejectedException;
+import io.conclave.runtime.resilience.MalformedAnswerException;
+import io.conclave.runtime.resilience.RateLimitedException;
+import io.conclave.runtime.resilience.ServiceUnavailableException;
 import io.conclave.testkit.FakeModelServer;
 import io.conclave.testkit.FakeModelServer.Reply;
 import java.net.ServerSocket;

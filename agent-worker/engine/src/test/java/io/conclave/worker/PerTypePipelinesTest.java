@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.failsafe.CircuitBreaker;
 import io.conclave.agent.LlmClient;
-import io.conclave.kafka.EnvironmentLookup;
-import io.conclave.resilience.ServiceUnavailableException;
+import io.conclave.runtime.env.EnvironmentLookup;
+import io.conclave.runtime.resilience.ServiceUnavailableException;
 import io.conclave.testkit.FakeModelServer;
 import io.conclave.testkit.FakeModelServer.Reply;
 import java.time.Clock;

@@ -4,8 +4,8 @@ import io.conclave.agent.Agent;
 import io.conclave.agent.AgentContext;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
-import io.conclave.core.StateFold;
-import io.conclave.core.Tally;
+import io.conclave.model.eventlog.StateFold;
+import io.conclave.model.eventlog.Tally;
 
 /**
  * A test agent that does what it is told: on each call it appends {@code decisions} decisions, throws while

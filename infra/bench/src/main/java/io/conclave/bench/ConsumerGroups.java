@@ -1,7 +1,7 @@
 package io.conclave.bench;
 
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.KafkaAccess;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.security.KafkaAccess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

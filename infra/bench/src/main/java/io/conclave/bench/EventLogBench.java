@@ -1,16 +1,16 @@
 package io.conclave.bench;
 
-import io.conclave.core.AgentJournal;
-import io.conclave.core.Decision;
-import io.conclave.core.DecisionKey;
-import io.conclave.core.FoldedLog;
-import io.conclave.core.Tally;
-import io.conclave.kafka.AgentLogs;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.TopicDeclaration;
-import io.conclave.kafka.TopicProvisioner;
+import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.model.journal.FoldedLog;
+import io.conclave.model.eventlog.Tally;
+import io.conclave.runtime.readers.AgentLogs;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.topics.TopicDeclaration;
+import io.conclave.runtime.provisioning.TopicProvisioner;
 import io.conclave.launcher.Medians;
 import io.conclave.launcher.cli.Progress;
 import io.conclave.schemas.ConclaveSerdes;

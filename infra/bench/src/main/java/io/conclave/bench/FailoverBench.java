@@ -1,8 +1,8 @@
 package io.conclave.bench;
 
-import io.conclave.core.LeaderElected;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.GroupTimings;
+import io.conclave.model.cluster.LeaderElected;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.config.GroupTimings;
 import io.conclave.launcher.Medians;
 import io.conclave.launcher.dev.ChildProcess;
 import io.conclave.testkit.ConclaveStack;

@@ -1,8 +1,8 @@
 package io.conclave.bench;
 
-import io.conclave.core.LeaderElected;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.TopicScan;
+import io.conclave.model.cluster.LeaderElected;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.readers.TopicScan;
 import io.conclave.schemas.ConclaveSerdes;
 import java.util.Map;
 import java.util.TreeMap;

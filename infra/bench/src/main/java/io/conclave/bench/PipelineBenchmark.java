@@ -1,7 +1,7 @@
 package io.conclave.bench;
 
-import io.conclave.resilience.CallPipeline;
-import io.conclave.resilience.CallPolicy;
+import io.conclave.runtime.resilience.CallPipeline;
+import io.conclave.runtime.resilience.CallPolicy;
 import io.conclave.worker.OfflineModel;
 import io.conclave.worker.ResilientModel;
 import java.util.Optional;

@@ -1,13 +1,13 @@
 package io.conclave.bench;
 
-import io.conclave.core.Saga;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaStep;
-import io.conclave.core.TaskSubmission;
+import io.conclave.model.saga.Saga;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.coordinator.Coordinator;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.Medians;
 import io.conclave.launcher.dev.ChildProcess;
 import io.conclave.schemas.ConclaveSerdes;

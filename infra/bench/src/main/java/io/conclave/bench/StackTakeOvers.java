@@ -1,9 +1,9 @@
 package io.conclave.bench;
 
 import io.conclave.coordinator.Coordinator;
-import io.conclave.core.LeaderElected;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.cluster.LeaderElected;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.dev.ChildProcess;
 import io.conclave.launcher.dev.DevStack;
 import io.conclave.worker.AgentWorker;

@@ -1,7 +1,7 @@
 package io.conclave.bench;
 
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.Medians;
 import io.conclave.launcher.cli.Endpoints;
 import io.conclave.launcher.dev.ChildProcess;

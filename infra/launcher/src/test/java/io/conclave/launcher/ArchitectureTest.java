@@ -1,6 +1,7 @@
 package io.conclave.launcher;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -16,12 +17,32 @@ class ArchitectureTest {
       .that().resideOutsideOfPackages("io.conclave.schemas..")
       .should().dependOnClassesThat().resideInAPackage("io.conclave.schemas.avro..");
 
-  /** The domain records and the CRDTs are plain Java: no Kafka, no Micronaut, no Avro. */
+  /**
+   * The model (conclave-model: sagas, event logs, knowledge, CRDTs, cluster records) is plain Java: no Kafka, no
+   * Micronaut, no Avro, and it knows neither its wire format nor the runtime.
+   */
   @ArchTest
   static final ArchRule domainIsPlainJava = noClasses()
-      .that().resideInAnyPackage("io.conclave.core..", "io.conclave.crdt..")
+      .that().resideInAPackage("io.conclave.model..")
       .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.micronaut..", "org.apache.avro..",
-          "io.apicurio..");
+          "io.apicurio..", "io.conclave.schemas..", "io.conclave.runtime..");
+
+  /** The wire format (conclave-avro) maps the model; it does not depend on the runtime built on it. */
+  @ArchTest
+  static final ArchRule wireFormatBelowRuntime = noClasses()
+      .that().resideInAPackage("io.conclave.schemas..")
+      .should().dependOnClassesThat().resideInAPackage("io.conclave.runtime..");
+
+  /** The runtime (conclave-runtime) serves the services and tools; it never reaches into them. */
+  @ArchTest
+  static final ArchRule runtimeBelowServices = noClasses()
+      .that().resideInAnyPackage("io.conclave.model..", "io.conclave.schemas..", "io.conclave.runtime..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.conclave.coordinator..", "io.conclave.worker..",
+          "io.conclave.projections..", "io.conclave.launcher..", "io.conclave.testkit..");
+
+  /** No two packages of Conclave depend on each other, directly or through others. */
+  @ArchTest
+  static final ArchRule noPackageCycles = slices().matching("io.conclave.(**)").should().beFreeOfCycles();
 
   /** Only the projections service is a Micronaut application. */
   @ArchTest

@@ -1,10 +1,10 @@
 package io.conclave.testkit;
 
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.ConclaveTopics;
-import io.conclave.kafka.KafkaAccess;
-import io.conclave.kafka.TopicProvisioner;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.provisioning.ConclaveTopics;
+import io.conclave.runtime.security.KafkaAccess;
+import io.conclave.runtime.provisioning.TopicProvisioner;
 import io.conclave.schemas.SchemaCatalog;
 import java.nio.file.Path;
 import java.util.Map;
@@ -89,7 +89,7 @@ public final class ConclaveStack implements AutoCloseable {
   /** Provisions the topics of {@code settings} and registers their schemas; returns the settings. */
   public ConclaveSettings prepare(ConclaveSettings settings) {
     provision(settings);
-    SchemaCatalog.registerAll(settings);
+    SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes());
     return settings;
   }
 

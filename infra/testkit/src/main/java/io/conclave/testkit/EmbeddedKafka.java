@@ -1,7 +1,7 @@
 package io.conclave.testkit;
 
-import io.conclave.kafka.KafkaAccess;
-import io.conclave.kafka.KafkaClientSecurity;
+import io.conclave.runtime.security.KafkaAccess;
+import io.conclave.runtime.security.KafkaClientSecurity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -12,12 +12,12 @@ import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.types.ArtifactType;
 import io.apicurio.registry.types.RuleType;
-import io.conclave.core.Decision;
-import io.conclave.core.DecisionKey;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.Partitioning;
-import io.conclave.kafka.TopicScan;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.topics.Partitioning;
+import io.conclave.runtime.readers.TopicScan;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaCatalog;
 import java.io.ByteArrayInputStream;
@@ -64,7 +64,7 @@ class SchemaEvolutionIT {
       writeV1Decision(settings, v1, at);
 
       // When: the current schemas (DecisionRecorded v2) are registered
-      SchemaCatalog.registerAll(settings);
+      SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes());
 
       // Then: v2 is the latest version, and the v1 decision still reads, without the new field
       assertThat(registry.getArtifactMetaData(GROUP, artifact).getVersion()).isEqualTo("2");

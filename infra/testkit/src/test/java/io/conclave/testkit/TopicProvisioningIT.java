@@ -3,12 +3,12 @@ package io.conclave.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.ConclaveTopics;
-import io.conclave.kafka.SagaRetention;
-import io.conclave.kafka.TopicDeclaration;
-import io.conclave.kafka.TopicProvisioner;
-import io.conclave.kafka.TopicProvisioner.TopicMismatchException;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.provisioning.ConclaveTopics;
+import io.conclave.runtime.config.SagaRetention;
+import io.conclave.runtime.topics.TopicDeclaration;
+import io.conclave.runtime.provisioning.TopicProvisioner;
+import io.conclave.runtime.provisioning.TopicProvisioner.TopicMismatchException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;

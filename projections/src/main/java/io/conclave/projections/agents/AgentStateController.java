@@ -1,6 +1,6 @@
 package io.conclave.projections.agents;
 
-import io.conclave.kafka.AgentLogs;
+import io.conclave.runtime.readers.AgentLogs;
 import io.conclave.projections.http.ReadAccess;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;

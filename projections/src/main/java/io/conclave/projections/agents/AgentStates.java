@@ -1,11 +1,11 @@
 package io.conclave.projections.agents;
 
-import io.conclave.core.AgentIds;
-import io.conclave.core.FoldedLog;
-import io.conclave.core.StateFold;
-import io.conclave.core.StateFolds;
-import io.conclave.kafka.AgentLogs;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.eventlog.AgentIds;
+import io.conclave.model.journal.FoldedLog;
+import io.conclave.model.eventlog.StateFold;
+import io.conclave.model.eventlog.StateFolds;
+import io.conclave.runtime.readers.AgentLogs;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.projections.http.NotFoundException;
 import io.conclave.projections.http.ProjectionUnavailableException;
 import io.conclave.schemas.ConclaveSerdes;

@@ -1,6 +1,6 @@
 package io.conclave.projections.agents;
 
-import io.conclave.core.DecisionKey;
+import io.conclave.model.eventlog.DecisionKey;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Deserializer;

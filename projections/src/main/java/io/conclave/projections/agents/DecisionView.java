@@ -1,6 +1,6 @@
 package io.conclave.projections.agents;
 
-import io.conclave.core.Decision;
+import io.conclave.model.eventlog.Decision;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.conclave.projections.http;
 
-import io.conclave.kafka.GroupActiveException;
-import io.conclave.kafka.UnknownTopicException;
+import io.conclave.runtime.admin.GroupActiveException;
+import io.conclave.runtime.readers.UnknownTopicException;
 import io.conclave.schemas.SchemaRegistryUnavailableException;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.http.HttpRequest;

@@ -1,7 +1,7 @@
 package io.conclave.projections.http;
 
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.TopicNames;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.topics.TopicNames;
 import io.conclave.projections.http.Backpressure.Admission;
 import io.conclave.projections.http.Backpressure.Backlog;
 import io.micrometer.core.instrument.Gauge;

@@ -1,7 +1,7 @@
 package io.conclave.projections.knowledge;
 
-import io.conclave.core.KnowledgeDelta;
-import io.conclave.core.KnowledgeState;
+import io.conclave.model.knowledge.KnowledgeDelta;
+import io.conclave.model.knowledge.KnowledgeState;
 import java.util.Comparator;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package io.conclave.projections.knowledge;
 
-import io.conclave.core.KnowledgeDelta;
+import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.projections.http.StrictJson;
 
 /**

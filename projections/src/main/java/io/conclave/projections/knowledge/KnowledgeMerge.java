@@ -1,9 +1,9 @@
 package io.conclave.projections.knowledge;
 
-import io.conclave.core.DeadLetter;
-import io.conclave.core.KnowledgeDelta;
-import io.conclave.core.KnowledgeState;
-import io.conclave.kafka.DeadLetters;
+import io.conclave.model.cluster.DeadLetter;
+import io.conclave.model.knowledge.KnowledgeDelta;
+import io.conclave.model.knowledge.KnowledgeState;
+import io.conclave.runtime.loop.DeadLetters;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

@@ -1,6 +1,6 @@
 package io.conclave.projections.knowledge;
 
-import io.conclave.core.KnowledgeState;
+import io.conclave.model.knowledge.KnowledgeState;
 import io.conclave.projections.http.ProjectionUnavailableException;
 import io.conclave.projections.http.Served;
 import io.conclave.projections.runtime.ProjectionRuntime;

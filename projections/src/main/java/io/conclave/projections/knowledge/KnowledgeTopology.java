@@ -1,10 +1,10 @@
 package io.conclave.projections.knowledge;
 
-import io.conclave.core.DeadLetter;
-import io.conclave.core.KnowledgeDelta;
-import io.conclave.core.KnowledgeState;
+import io.conclave.model.cluster.DeadLetter;
+import io.conclave.model.knowledge.KnowledgeDelta;
+import io.conclave.model.knowledge.KnowledgeState;
 import io.conclave.schemas.KnowledgeStateSerde;
-import io.conclave.kafka.TopicNames;
+import io.conclave.runtime.topics.TopicNames;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;

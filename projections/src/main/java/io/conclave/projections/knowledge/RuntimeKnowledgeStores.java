@@ -1,7 +1,7 @@
 package io.conclave.projections.knowledge;
 
-import io.conclave.core.KnowledgeState;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.knowledge.KnowledgeState;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.projections.http.ProjectionUnavailableException;
 import io.conclave.projections.http.Served;
 import io.conclave.projections.runtime.ProjectionRuntime;

@@ -2,7 +2,7 @@ package io.conclave.projections.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.core.Decision;
+import io.conclave.model.eventlog.Decision;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.io.IOException;

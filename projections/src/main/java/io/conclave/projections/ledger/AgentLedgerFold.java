@@ -1,7 +1,7 @@
 package io.conclave.projections.ledger;
 
-import io.conclave.core.Decision;
-import io.conclave.core.DecisionKey;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.eventlog.DecisionKey;
 import io.conclave.projections.runtime.ProjectionTopology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

@@ -1,9 +1,9 @@
 package io.conclave.projections.operations;
 
-import io.conclave.core.BreakerStateChanged;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.ConclaveTopics;
-import io.conclave.kafka.TopicScan;
+import io.conclave.model.cluster.BreakerStateChanged;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.provisioning.ConclaveTopics;
+import io.conclave.runtime.readers.TopicScan;
 import io.conclave.projections.http.ReadAccess;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.core.annotation.Nullable;

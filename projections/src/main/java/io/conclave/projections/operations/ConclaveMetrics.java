@@ -1,7 +1,7 @@
 package io.conclave.projections.operations;
 
-import io.conclave.core.SagaState;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.saga.SagaState;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.projections.http.ConsumerLag;
 import io.conclave.projections.http.ProjectionUnavailableException;
 import io.conclave.projections.runtime.ProjectionQueries;

@@ -1,8 +1,8 @@
 package io.conclave.projections.operations;
 
-import io.conclave.core.DeadLetter;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.TopicReplay;
+import io.conclave.model.cluster.DeadLetter;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.readers.TopicReplay;
 import io.conclave.projections.http.ReadAccess;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.core.annotation.Nullable;

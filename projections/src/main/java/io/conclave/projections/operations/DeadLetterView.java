@@ -1,7 +1,7 @@
 package io.conclave.projections.operations;
 
-import io.conclave.core.DeadLetter;
-import io.conclave.kafka.RecordJson;
+import io.conclave.model.cluster.DeadLetter;
+import io.conclave.runtime.records.RecordJson;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.conclave.projections.operations;
 
-import io.conclave.core.LeaderElected;
+import io.conclave.model.cluster.LeaderElected;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
 

@@ -1,6 +1,6 @@
 package io.conclave.projections.operations;
 
-import io.conclave.kafka.LogPosition;
+import io.conclave.runtime.readers.LogPosition;
 import io.conclave.projections.http.StrictJson;
 import java.util.OptionalInt;
 

@@ -1,6 +1,6 @@
 package io.conclave.projections.operations;
 
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.inject.Singleton;

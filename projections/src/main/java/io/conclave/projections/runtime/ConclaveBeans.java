@@ -1,12 +1,12 @@
 package io.conclave.projections.runtime;
 
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.EnvironmentLookup;
-import io.conclave.kafka.KafkaClientSecurity;
-import io.conclave.kafka.RecordJson;
-import io.conclave.kafka.Setting;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.env.EnvironmentLookup;
+import io.conclave.runtime.security.KafkaClientSecurity;
+import io.conclave.runtime.records.RecordJson;
+import io.conclave.runtime.env.Setting;
 import io.conclave.projections.http.AdvertisedAddress;
 import io.conclave.projections.http.Backpressure;
 import io.conclave.projections.knowledge.KnowledgeSettings;

@@ -1,10 +1,10 @@
 package io.conclave.projections.runtime;
 
-import io.conclave.core.SagaEvent;
-import io.conclave.core.TaskSubmission;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.projections.http.SubmissionFailedException;
 import io.conclave.schemas.SchemaRegistryUnavailableException;
 import jakarta.annotation.PreDestroy;

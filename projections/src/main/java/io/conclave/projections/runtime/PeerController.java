@@ -1,6 +1,6 @@
 package io.conclave.projections.runtime;
 
-import io.conclave.core.SagaState;
+import io.conclave.model.saga.SagaState;
 import io.conclave.projections.agents.DecisionView;
 import io.conclave.projections.http.NotFoundException;
 import io.conclave.projections.http.ReadAccess;

@@ -1,8 +1,8 @@
 package io.conclave.projections.runtime;
 
-import io.conclave.core.DecisionKey;
-import io.conclave.core.SagaState;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.model.saga.SagaState;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.projections.agents.DecisionKeyOrder;
 import io.conclave.projections.agents.DecisionView;
 import io.conclave.projections.http.FanOut;

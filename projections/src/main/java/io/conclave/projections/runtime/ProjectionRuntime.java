@@ -2,13 +2,13 @@ package io.conclave.projections.runtime;
 
 import static io.conclave.projections.runtime.RegistryPatience.patient;
 
-import io.conclave.core.SagaState;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.GroupActiveException;
-import io.conclave.kafka.EnvironmentLookup;
-import io.conclave.kafka.LogPosition;
-import io.conclave.kafka.SagaRetention;
-import io.conclave.kafka.StreamsReset;
+import io.conclave.model.saga.SagaState;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.admin.GroupActiveException;
+import io.conclave.runtime.env.EnvironmentLookup;
+import io.conclave.runtime.readers.LogPosition;
+import io.conclave.runtime.config.SagaRetention;
+import io.conclave.runtime.admin.StreamsReset;
 import io.conclave.projections.agents.DecisionView;
 import io.conclave.projections.http.AdvertisedAddress;
 import io.conclave.projections.http.ProjectionUnavailableException;

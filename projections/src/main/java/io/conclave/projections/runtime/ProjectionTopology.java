@@ -1,15 +1,15 @@
 package io.conclave.projections.runtime;
 
-import io.conclave.core.DeadLetter;
-import io.conclave.core.Decision;
-import io.conclave.core.DecisionKey;
-import io.conclave.core.KnowledgeDelta;
-import io.conclave.core.LeaderElected;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
-import io.conclave.core.TaskSubmission;
-import io.conclave.kafka.SagaRetention;
-import io.conclave.kafka.TopicNames;
+import io.conclave.model.cluster.DeadLetter;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.model.knowledge.KnowledgeDelta;
+import io.conclave.model.cluster.LeaderElected;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.config.SagaRetention;
+import io.conclave.runtime.topics.TopicNames;
 import io.conclave.projections.agents.DecisionKeyOrder;
 import io.conclave.projections.agents.DecisionView;
 import io.conclave.projections.knowledge.KnowledgeTopology;

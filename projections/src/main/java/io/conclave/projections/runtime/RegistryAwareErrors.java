@@ -1,9 +1,9 @@
 package io.conclave.projections.runtime;
 
-import io.conclave.core.DeadLetter;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.DeadLetters;
-import io.conclave.kafka.TopicNames;
+import io.conclave.model.cluster.DeadLetter;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.loop.DeadLetters;
+import io.conclave.runtime.topics.TopicNames;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.RegistrySettings;
 import io.conclave.schemas.SchemaRegistryUnavailableException;

@@ -1,6 +1,6 @@
 package io.conclave.projections.runtime;
 
-import io.conclave.kafka.KafkaAccess;
+import io.conclave.runtime.security.KafkaAccess;
 import io.conclave.projections.http.AdvertisedAddress;
 import java.nio.file.Path;
 import java.util.Map;

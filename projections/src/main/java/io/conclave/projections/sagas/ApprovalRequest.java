@@ -1,11 +1,11 @@
 package io.conclave.projections.sagas;
 
-import io.conclave.core.RoutingSlip;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
-import io.conclave.core.SagaState.StepState;
-import io.conclave.core.SagaState.StepStatus;
-import io.conclave.core.SagaStep;
+import io.conclave.model.saga.RoutingSlip;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.SagaState.StepState;
+import io.conclave.model.saga.SagaState.StepStatus;
+import io.conclave.model.saga.SagaStep;
 import io.conclave.projections.http.ConflictException;
 import io.conclave.projections.http.StrictJson;
 import io.micronaut.json.tree.JsonNode;

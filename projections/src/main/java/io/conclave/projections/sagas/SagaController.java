@@ -1,10 +1,10 @@
 package io.conclave.projections.sagas;
 
-import io.conclave.core.SagaDefinition;
-import io.conclave.core.SagaIds;
-import io.conclave.core.SagaState;
-import io.conclave.core.TaskSubmission;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.saga.SagaDefinition;
+import io.conclave.model.saga.SagaIds;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.projections.http.ApiRoles;
 import io.conclave.projections.http.BacklogMonitor;
 import io.conclave.projections.http.NotFoundException;

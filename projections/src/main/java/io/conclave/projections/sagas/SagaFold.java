@@ -1,7 +1,7 @@
 package io.conclave.projections.sagas;
 
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
 import io.conclave.projections.ledger.TenantLedger;
 import io.conclave.projections.runtime.ProjectionTopology;
 import io.conclave.projections.runtime.Retirements;

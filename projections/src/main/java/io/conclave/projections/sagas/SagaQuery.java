@@ -1,6 +1,6 @@
 package io.conclave.projections.sagas;
 
-import io.conclave.core.SagaState;
+import io.conclave.model.saga.SagaState;
 import io.conclave.projections.http.StrictJson;
 import java.util.Arrays;
 import java.util.Locale;

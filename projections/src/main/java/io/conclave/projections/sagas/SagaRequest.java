@@ -1,8 +1,8 @@
 package io.conclave.projections.sagas;
 
-import io.conclave.core.SagaDefinition;
-import io.conclave.core.SagaDefinitions;
-import io.conclave.core.TaskSubmission;
+import io.conclave.model.saga.SagaDefinition;
+import io.conclave.model.saga.SagaDefinitions;
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.projections.http.StrictJson;
 import io.conclave.projections.tasks.TaskRequest;
 import io.micronaut.json.tree.JsonNode;

@@ -1,11 +1,11 @@
 package io.conclave.projections.sagas;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.conclave.core.LeaderStamp;
-import io.conclave.core.SagaState;
-import io.conclave.core.SagaStep;
-import io.conclave.core.Spending;
-import io.conclave.core.StepPolicy;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.saga.Spending;
+import io.conclave.model.saga.StepPolicy;
 import io.conclave.projections.runtime.ProjectionTopology;
 import io.micronaut.serde.annotation.SerdeImport;
 

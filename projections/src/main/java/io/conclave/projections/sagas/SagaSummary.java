@@ -1,7 +1,7 @@
 package io.conclave.projections.sagas;
 
-import io.conclave.core.SagaState;
-import io.conclave.core.SagaState.StepStatus;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.SagaState.StepStatus;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;

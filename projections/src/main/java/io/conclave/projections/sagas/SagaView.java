@@ -1,10 +1,10 @@
 package io.conclave.projections.sagas;
 
-import io.conclave.core.LeaderStamp;
-import io.conclave.core.SagaDefinition;
-import io.conclave.core.SagaDefinitions;
-import io.conclave.core.SagaState;
-import io.conclave.core.SagaStep;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.SagaDefinition;
+import io.conclave.model.saga.SagaDefinitions;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.SagaStep;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Duration;

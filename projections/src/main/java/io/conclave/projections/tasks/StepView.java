@@ -1,6 +1,6 @@
 package io.conclave.projections.tasks;
 
-import io.conclave.core.SagaState;
+import io.conclave.model.saga.SagaState;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;

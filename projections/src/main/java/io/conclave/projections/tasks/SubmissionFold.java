@@ -1,6 +1,6 @@
 package io.conclave.projections.tasks;
 
-import io.conclave.core.TaskSubmission;
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.projections.runtime.ProjectionTopology;
 import io.conclave.projections.runtime.Retirements;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.conclave.projections.tasks;
 
-import io.conclave.core.TaskSubmission;
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.projections.http.ApiRoles;
 import io.conclave.projections.http.BacklogMonitor;
 import io.conclave.projections.http.NotFoundException;

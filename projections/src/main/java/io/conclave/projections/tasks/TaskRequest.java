@@ -1,8 +1,8 @@
 package io.conclave.projections.tasks;
 
-import io.conclave.core.SagaStep;
-import io.conclave.core.Spending;
-import io.conclave.core.TaskSubmission;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.saga.Spending;
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.projections.http.StrictJson;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Instant;

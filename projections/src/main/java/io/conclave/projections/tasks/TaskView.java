@@ -1,7 +1,7 @@
 package io.conclave.projections.tasks;
 
-import io.conclave.core.LeaderStamp;
-import io.conclave.core.SagaState;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.SagaState;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;

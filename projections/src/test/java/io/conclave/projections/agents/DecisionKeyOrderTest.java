@@ -3,7 +3,7 @@ package io.conclave.projections.agents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conclave.core.DecisionKey;
+import io.conclave.model.eventlog.DecisionKey;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.conclave.projections.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conclave.kafka.EnvironmentLookup;
+import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.projections.http.Backpressure.Admission;
 import io.conclave.projections.http.Backpressure.Backlog;
 import java.time.Duration;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.conclave.core.KnowledgeState;
-import io.conclave.crdt.GCounter;
+import io.conclave.model.knowledge.KnowledgeState;
+import io.conclave.model.crdt.GCounter;
 import io.conclave.projections.http.AdvertisedAddress;
 import io.conclave.projections.http.ProjectionUnavailableException;
 import io.conclave.projections.http.Served;

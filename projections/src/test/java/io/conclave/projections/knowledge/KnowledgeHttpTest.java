@@ -3,8 +3,8 @@ package io.conclave.projections.knowledge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.conclave.core.KnowledgeState;
-import io.conclave.crdt.GCounter;
+import io.conclave.model.knowledge.KnowledgeState;
+import io.conclave.model.crdt.GCounter;
 import io.conclave.projections.http.Served;
 import io.conclave.projections.runtime.PeerHttp;
 import io.micronaut.context.ApplicationContext;

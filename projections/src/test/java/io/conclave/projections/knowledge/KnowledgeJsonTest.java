@@ -3,11 +3,11 @@ package io.conclave.projections.knowledge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conclave.core.KnowledgeState;
-import io.conclave.crdt.GCounter;
-import io.conclave.crdt.Hlc;
-import io.conclave.crdt.LwwRegister;
-import io.conclave.crdt.OrSet;
+import io.conclave.model.knowledge.KnowledgeState;
+import io.conclave.model.crdt.GCounter;
+import io.conclave.model.crdt.Hlc;
+import io.conclave.model.crdt.LwwRegister;
+import io.conclave.model.crdt.OrSet;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

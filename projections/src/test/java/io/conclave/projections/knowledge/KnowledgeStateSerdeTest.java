@@ -3,11 +3,11 @@ package io.conclave.projections.knowledge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conclave.core.KnowledgeDelta;
-import io.conclave.core.KnowledgeState;
+import io.conclave.model.knowledge.KnowledgeDelta;
+import io.conclave.model.knowledge.KnowledgeState;
 import io.conclave.schemas.KnowledgeStateSerde;
-import io.conclave.crdt.GCounter;
-import io.conclave.crdt.KnowledgeType;
+import io.conclave.model.crdt.GCounter;
+import io.conclave.model.crdt.KnowledgeType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

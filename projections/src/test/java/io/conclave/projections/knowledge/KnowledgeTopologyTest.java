@@ -2,13 +2,13 @@ package io.conclave.projections.knowledge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.core.DeadLetter;
-import io.conclave.core.KnowledgeDelta;
-import io.conclave.core.KnowledgeState;
-import io.conclave.crdt.GCounter;
-import io.conclave.crdt.KnowledgeType;
-import io.conclave.crdt.OrSet;
-import io.conclave.kafka.TopicNames;
+import io.conclave.model.cluster.DeadLetter;
+import io.conclave.model.knowledge.KnowledgeDelta;
+import io.conclave.model.knowledge.KnowledgeState;
+import io.conclave.model.crdt.GCounter;
+import io.conclave.model.crdt.KnowledgeType;
+import io.conclave.model.crdt.OrSet;
+import io.conclave.runtime.topics.TopicNames;
 import io.conclave.projections.agents.DecisionView;
 import io.conclave.projections.ledger.AgentLedger;
 import io.conclave.projections.ledger.TenantLedger;
@@ -69,7 +69,7 @@ class KnowledgeTopologyTest {
       var json = ObjectMapper.getDefault();
       var serdes = new ProjectionTopology.TopologySerdes(new ByReference<>(), new ByReference<>(), new ByReference<>(),
           new ByReference<>(), new ByReference<>(), new JsonSerde<>(json, TaskView.class),
-          new JsonSerde<>(json, io.conclave.core.SagaState.class), new JsonSerde<>(json, DecisionView.class),
+          new JsonSerde<>(json, io.conclave.model.saga.SagaState.class), new JsonSerde<>(json, DecisionView.class),
           new JsonSerde<>(json, LeaderView.class), deltas, deadLetters, new JsonSerde<>(json, AgentLedger.class),
           new JsonSerde<>(json, TenantLedger.class));
       Properties props = new Properties();
@@ -302,7 +302,7 @@ class KnowledgeTopologyTest {
   }
 
   private static KnowledgeDelta delta(String key, String replica, long sequence, Instant at,
-                                      io.conclave.crdt.Crdt crdt) {
+                                      io.conclave.model.crdt.Crdt crdt) {
     return new KnowledgeDelta(key, replica, sequence, Optional.empty(), at, crdt);
   }
 

@@ -3,8 +3,8 @@ package io.conclave.projections.knowledge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conclave.core.KnowledgeState;
-import io.conclave.crdt.GCounter;
+import io.conclave.model.knowledge.KnowledgeState;
+import io.conclave.model.crdt.GCounter;
 import io.conclave.projections.http.AdvertisedAddress;
 import io.conclave.projections.http.FanOut;
 import io.conclave.projections.http.ProjectionUnavailableException;

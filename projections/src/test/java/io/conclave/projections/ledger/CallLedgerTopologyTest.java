@@ -2,15 +2,15 @@ package io.conclave.projections.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.core.Decision;
-import io.conclave.core.DecisionKey;
-import io.conclave.core.LeaderStamp;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
-import io.conclave.core.SagaStep;
-import io.conclave.core.Spending;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.TopicNames;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.saga.Spending;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.topics.TopicNames;
 import io.conclave.projections.runtime.ProjectionTopology;
 import io.conclave.projections.runtime.TestTopologies;
 import io.conclave.projections.sagas.SagaFold;

@@ -3,7 +3,7 @@ package io.conclave.projections.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conclave.kafka.LogPosition;
+import io.conclave.runtime.readers.LogPosition;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;

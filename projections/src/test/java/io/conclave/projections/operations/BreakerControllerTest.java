@@ -2,8 +2,8 @@ package io.conclave.projections.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.core.BreakerStateChanged;
-import io.conclave.core.BreakerStateChanged.State;
+import io.conclave.model.cluster.BreakerStateChanged;
+import io.conclave.model.cluster.BreakerStateChanged.State;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

@@ -3,12 +3,12 @@ package io.conclave.projections.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
-import io.conclave.core.TaskSubmission;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.SagaRetention;
-import io.conclave.kafka.TopicNames;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.config.SagaRetention;
+import io.conclave.runtime.topics.TopicNames;
 import io.conclave.projections.sagas.SagaHistories;
 import io.conclave.projections.tasks.TaskView;
 import java.nio.file.Path;

@@ -2,11 +2,11 @@ package io.conclave.projections.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
-import io.conclave.core.TaskSubmission;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.TopicNames;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.topics.TopicNames;
 import io.conclave.projections.knowledge.KnowledgeTopology;
 import io.conclave.projections.sagas.SagaFold;
 import io.conclave.projections.sagas.SagaHistories;

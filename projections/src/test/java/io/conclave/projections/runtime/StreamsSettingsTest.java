@@ -3,9 +3,9 @@ package io.conclave.projections.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.KafkaAccess;
-import io.conclave.kafka.KafkaClientSecurity;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.security.KafkaAccess;
+import io.conclave.runtime.security.KafkaClientSecurity;
 import io.micronaut.context.ApplicationContext;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.conclave.projections.runtime;
 
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Files;

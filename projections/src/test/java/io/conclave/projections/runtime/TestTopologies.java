@@ -1,8 +1,8 @@
 package io.conclave.projections.runtime;
 
-import io.conclave.core.SagaState;
-import io.conclave.kafka.SagaRetention;
-import io.conclave.kafka.TopicNames;
+import io.conclave.model.saga.SagaState;
+import io.conclave.runtime.config.SagaRetention;
+import io.conclave.runtime.topics.TopicNames;
 import io.conclave.projections.agents.DecisionView;
 import io.conclave.projections.knowledge.KnowledgeTopology;
 import io.conclave.projections.ledger.AgentLedger;

@@ -5,8 +5,8 @@ import static io.conclave.projections.sagas.SagaHistories.fold;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
 import io.conclave.projections.http.ConflictException;
 import io.conclave.projections.sagas.SagaHistories.Script;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.conclave.projections.sagas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.core.SagaStep;
+import io.conclave.model.saga.SagaStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

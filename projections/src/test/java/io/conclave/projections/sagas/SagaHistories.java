@@ -1,10 +1,10 @@
 package io.conclave.projections.sagas;
 
-import io.conclave.core.LeaderStamp;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
-import io.conclave.core.SagaStep;
-import io.conclave.core.StepPolicy;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.saga.StepPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package io.conclave.projections.sagas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.core.SagaState;
+import io.conclave.model.saga.SagaState;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -3,10 +3,10 @@ package io.conclave.projections.sagas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conclave.core.Saga;
-import io.conclave.core.SagaDefinition;
-import io.conclave.core.SagaState;
-import io.conclave.core.TaskSubmission;
+import io.conclave.model.saga.Saga;
+import io.conclave.model.saga.SagaDefinition;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.projections.tasks.TaskRequest;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;

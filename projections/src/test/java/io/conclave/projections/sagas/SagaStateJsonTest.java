@@ -2,11 +2,11 @@ package io.conclave.projections.sagas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.core.LeaderStamp;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
-import io.conclave.core.SagaStep;
-import io.conclave.core.Spending;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.saga.Spending;
 import io.conclave.projections.runtime.JsonSerde;
 import io.micronaut.serde.ObjectMapper;
 import java.time.Instant;

@@ -6,11 +6,11 @@ import static io.conclave.projections.sagas.SagaHistories.at;
 import static io.conclave.projections.sagas.SagaHistories.fold;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.core.Saga;
-import io.conclave.core.SagaDefinition;
-import io.conclave.core.SagaDefinitions;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
+import io.conclave.model.saga.Saga;
+import io.conclave.model.saga.SagaDefinition;
+import io.conclave.model.saga.SagaDefinitions;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
 import io.conclave.projections.sagas.SagaHistories.Script;
 import io.micronaut.serde.ObjectMapper;
 import java.io.IOException;

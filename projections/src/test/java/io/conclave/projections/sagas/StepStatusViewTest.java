@@ -2,12 +2,12 @@ package io.conclave.projections.sagas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.core.LeaderStamp;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
-import io.conclave.core.SagaState.StepStatus;
-import io.conclave.core.SagaStep;
-import io.conclave.core.StepPolicy;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.SagaState.StepStatus;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.saga.StepPolicy;
 import io.conclave.projections.runtime.JsonSerde;
 import io.conclave.projections.tasks.StepView;
 import io.micronaut.serde.ObjectMapper;

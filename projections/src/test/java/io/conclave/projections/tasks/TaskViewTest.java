@@ -6,8 +6,8 @@ import static io.conclave.projections.sagas.SagaHistories.at;
 import static io.conclave.projections.sagas.SagaHistories.fold;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
 import io.conclave.projections.sagas.SagaFold;
 import io.conclave.projections.sagas.SagaHistories;
 import io.conclave.projections.sagas.SagaHistories.Script;

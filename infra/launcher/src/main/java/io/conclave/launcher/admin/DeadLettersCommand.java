@@ -1,8 +1,8 @@
 package io.conclave.launcher.admin;
 
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.DeadLetterRedrive;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.admin.DeadLetterRedrive;
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
 import io.conclave.schemas.ConclaveSerdes;

@@ -1,10 +1,10 @@
 package io.conclave.launcher.admin;
 
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.GroupReset;
-import io.conclave.kafka.LogPosition;
-import io.conclave.kafka.ShortTopicNames;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.admin.GroupReset;
+import io.conclave.runtime.readers.LogPosition;
+import io.conclave.runtime.topics.ShortTopicNames;
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package io.conclave.launcher.admin;
 
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.LogPosition;
-import io.conclave.kafka.StreamsReset;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.readers.LogPosition;
+import io.conclave.runtime.admin.StreamsReset;
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
 import io.conclave.launcher.cli.Progress;

@@ -1,9 +1,9 @@
 package io.conclave.launcher.admin;
 
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.ConclaveTopics;
-import io.conclave.kafka.TopicProvisioner;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.provisioning.ConclaveTopics;
+import io.conclave.runtime.provisioning.TopicProvisioner;
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
 import io.conclave.schemas.SchemaCatalog;
@@ -52,7 +52,8 @@ public final class TopicsCommand {
 
     @Override
     public Integer call() {
-      List<String> registered = SchemaCatalog.registerAll(Endpoints.resolve());
+      ConclaveSettings settings = Endpoints.resolve();
+      List<String> registered = SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes());
       if (json) {
         System.out.println(CliJson.line(new Registered(registered)));
       } else {

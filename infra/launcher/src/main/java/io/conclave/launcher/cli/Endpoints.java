@@ -1,6 +1,6 @@
 package io.conclave.launcher.cli;
 
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.runtime.config.ConclaveSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;

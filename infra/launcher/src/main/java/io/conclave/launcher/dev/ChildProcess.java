@@ -1,7 +1,7 @@
 package io.conclave.launcher.dev;
 
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.KafkaClientSecurity;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.security.KafkaClientSecurity;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,7 +1,7 @@
 package io.conclave.launcher.dev;
 
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.KafkaClientSecurity;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.security.KafkaClientSecurity;
 import io.conclave.launcher.cli.Endpoints;
 import java.io.PrintStream;
 import java.nio.file.Files;

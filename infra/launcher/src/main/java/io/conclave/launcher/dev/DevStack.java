@@ -1,9 +1,9 @@
 package io.conclave.launcher.dev;
 
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.ConclaveTopics;
-import io.conclave.kafka.TopicProvisioner;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.provisioning.ConclaveTopics;
+import io.conclave.runtime.provisioning.TopicProvisioner;
 import io.conclave.schemas.SchemaCatalog;
 import io.conclave.testkit.EmbeddedKafka;
 import io.conclave.testkit.RegistryServer;
@@ -101,7 +101,7 @@ public final class DevStack implements AutoCloseable {
       }
       settings = settings.withEndpoints(bootstrap, registry);
       provision(settings, out);
-      out.printf("schemas: %d registered%n", SchemaCatalog.registerAll(settings).size());
+      out.printf("schemas: %d registered%n", SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes()).size());
       int port = portOrFree(layout.httpPort());
       stack = new DevStack(settings, "http://127.0.0.1:" + port, out, embedded);
       // the schemas are registered: the services only look them up, so many processes starting together never race

@@ -1,10 +1,10 @@
 package io.conclave.launcher.log;
 
-import io.conclave.core.DecisionKey;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.Partitioning;
-import io.conclave.kafka.TopicScan;
+import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.topics.Partitioning;
+import io.conclave.runtime.readers.TopicScan;
 import io.conclave.schemas.ConclaveSerdes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

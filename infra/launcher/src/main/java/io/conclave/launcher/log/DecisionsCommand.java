@@ -1,8 +1,8 @@
 package io.conclave.launcher.log;
 
-import io.conclave.core.DecisionKey;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.Partitioning;
+import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.topics.Partitioning;
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
 import io.conclave.launcher.cli.Progress;

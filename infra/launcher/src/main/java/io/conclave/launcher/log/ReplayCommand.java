@@ -1,11 +1,11 @@
 package io.conclave.launcher.log;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.LogPosition;
-import io.conclave.kafka.RecordJson;
-import io.conclave.kafka.ShortTopicNames;
-import io.conclave.kafka.TopicReplay;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.readers.LogPosition;
+import io.conclave.runtime.records.RecordJson;
+import io.conclave.runtime.topics.ShortTopicNames;
+import io.conclave.runtime.readers.TopicReplay;
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
 import io.conclave.launcher.cli.Progress;

@@ -1,11 +1,11 @@
 package io.conclave.launcher.saga;
 
 import io.conclave.agent.Agent;
-import io.conclave.core.RedrivenStep;
-import io.conclave.core.StateFold;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.cluster.RedrivenStep;
+import io.conclave.model.eventlog.StateFold;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
 import io.conclave.launcher.cli.Progress;

@@ -1,13 +1,13 @@
 package io.conclave.launcher.saga;
 
-import io.conclave.core.SagaDefinition;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaIds;
-import io.conclave.core.SagaState;
-import io.conclave.core.TaskSubmission;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.saga.SagaDefinition;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaIds;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
 import io.conclave.projections.sagas.SagaRequest;

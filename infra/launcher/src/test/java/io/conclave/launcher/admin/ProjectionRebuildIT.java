@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.Partitioning;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.topics.Partitioning;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.projections.runtime.ProjectionTopology;

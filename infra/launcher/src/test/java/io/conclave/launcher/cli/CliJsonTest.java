@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.core.RedrivenStep;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.KafkaAcls;
+import io.conclave.model.cluster.RedrivenStep;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.provisioning.KafkaAcls;
 import io.conclave.launcher.saga.RedriveCommand;
 import io.conclave.launcher.security.AclsCommand;
 import java.time.Instant;

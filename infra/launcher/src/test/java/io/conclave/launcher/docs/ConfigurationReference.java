@@ -2,9 +2,9 @@ package io.conclave.launcher.docs;
 
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.TokenBudgets;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.KafkaClientSecurity;
-import io.conclave.kafka.Setting;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.security.KafkaClientSecurity;
+import io.conclave.runtime.env.Setting;
 import io.conclave.projections.http.Backpressure;
 import io.conclave.worker.AgentWorker;
 import io.conclave.worker.Models;

@@ -1,7 +1,7 @@
 package io.conclave.launcher.docs;
 
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.GroupTimings;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.config.GroupTimings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

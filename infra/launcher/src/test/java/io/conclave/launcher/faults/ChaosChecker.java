@@ -1,9 +1,9 @@
 package io.conclave.launcher.faults;
 
-import io.conclave.core.Decision;
-import io.conclave.core.LeaderElected;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.cluster.LeaderElected;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
 import io.conclave.worker.StepEngine;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,13 +2,13 @@ package io.conclave.launcher.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.core.Decision;
-import io.conclave.core.DecisionKey;
-import io.conclave.core.LeaderElected;
-import io.conclave.core.LeaderStamp;
-import io.conclave.core.SagaEvent;
-import io.conclave.core.SagaState;
-import io.conclave.core.SagaStep;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.model.cluster.LeaderElected;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.SagaStep;
 import io.conclave.launcher.faults.ChaosChecker.History;
 import io.conclave.launcher.faults.ChaosChecker.Violation;
 import io.conclave.worker.StepEngine;

@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.conclave.agent.Agent;
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.OfflinePlanner;
-import io.conclave.core.TaskSubmission;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveRecords;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.launcher.harness.RecordedLogs;
@@ -49,7 +49,7 @@ class RegistryOutageIT {
     try (RegistryServer registry = RegistryServer.start(Path.of("target/registry-outage.log"))) {
       ConclaveSettings settings = stack.isolated("registry-outage").withEndpoints(stack.bootstrapServers(),
           registry.url());
-      SchemaCatalog.registerAll(settings);
+      SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes());
       List<AutoCloseable> running = new ArrayList<>();
       try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
         EmbeddedServer warmProjections = InProcessConclave.startProjections(settings);

@@ -1,6 +1,6 @@
 package io.conclave.launcher.harness;
 
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.ConclaveCli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

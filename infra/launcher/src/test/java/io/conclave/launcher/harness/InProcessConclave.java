@@ -3,7 +3,7 @@ package io.conclave.launcher.harness;
 import io.conclave.agent.Agent;
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.OfflinePlanner;
-import io.conclave.kafka.ConclaveSettings;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.worker.AgentWorker;
 import io.conclave.worker.OfflineAgent;
 import io.micronaut.context.ApplicationContext;

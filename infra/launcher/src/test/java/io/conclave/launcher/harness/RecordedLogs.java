@@ -3,12 +3,12 @@ package io.conclave.launcher.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.conclave.core.Decision;
-import io.conclave.core.LeaderElected;
-import io.conclave.core.SagaEvent;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.Partitioning;
-import io.conclave.kafka.TopicScan;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.cluster.LeaderElected;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.topics.Partitioning;
+import io.conclave.runtime.readers.TopicScan;
 import io.conclave.schemas.ConclaveSerdes;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,8 +6,8 @@ import io.conclave.agent.AgentProvider;
 import io.conclave.agent.CompensationRequest;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
-import io.conclave.core.StateFold;
-import io.conclave.core.Tally;
+import io.conclave.model.eventlog.StateFold;
+import io.conclave.model.eventlog.Tally;
 import io.conclave.worker.StepEngine;
 import java.util.Optional;
 

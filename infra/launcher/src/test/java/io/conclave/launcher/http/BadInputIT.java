@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.core.DeadLetter;
-import io.conclave.core.TaskSubmission;
-import io.conclave.kafka.ClientConfigs;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.DeadLetters;
-import io.conclave.kafka.Partitioning;
+import io.conclave.model.cluster.DeadLetter;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.loop.DeadLetters;
+import io.conclave.runtime.topics.Partitioning;
 import io.conclave.launcher.harness.Cli;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.core.DecisionKey;
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.Partitioning;
-import io.conclave.kafka.TopicScan;
+import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.topics.Partitioning;
+import io.conclave.runtime.readers.TopicScan;
 import io.conclave.launcher.harness.Cli;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;

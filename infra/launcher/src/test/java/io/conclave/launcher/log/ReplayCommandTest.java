@@ -2,7 +2,7 @@ package io.conclave.launcher.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.kafka.TopicReplay;
+import io.conclave.runtime.readers.TopicReplay;
 import io.conclave.launcher.ConclaveCli;
 import io.conclave.launcher.cli.Progress;
 import java.io.ByteArrayOutputStream;

@@ -2,8 +2,8 @@ package io.conclave.launcher.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.kafka.ConclaveSettings;
-import io.conclave.kafka.KafkaClientSecurity;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.security.KafkaClientSecurity;
 import io.conclave.launcher.dev.ChildProcess;
 import java.util.HashMap;
 import java.util.List;

@@ -1,8 +1,0 @@
-package io.conclave.kafka;
-
-/** The topic asked for does not exist (a bad argument, so an {@link IllegalArgumentException}). */
-public final class UnknownTopicException extends IllegalArgumentException {
-  public UnknownTopicException(String topic) {
-    super("no topic named " + topic);
-  }
-}
