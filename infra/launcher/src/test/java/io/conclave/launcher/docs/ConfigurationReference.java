@@ -36,9 +36,9 @@ import java.util.regex.Pattern;
  * Streams property) are one setting, {@code <prefix>.<key>}, as the reference writes them, without variable or default.
  */
 final class ConfigurationReference {
-  /** The modules whose processes read Conclave's settings (the schemas' code runs in each of them). */
-  private static final List<String> MODULES = List.of("schemas", "coordinator", "agent-worker/api",
-      "agent-worker/engine", "projections");
+  /** The modules whose processes read Conclave's settings (the model's and the runtime's code runs in each). */
+  private static final List<String> MODULES = List.of("schemas/model", "schemas/avro", "infra/runtime",
+      "coordinator", "agent-worker/api", "agent-worker/engine", "projections");
   /** The settings the services declare, by where they are declared. */
   private static final Map<String, List<Setting>> DECLARED = Map.of("ConclaveSettings.SETTINGS",
       ConclaveSettings.SETTINGS, "TokenBudgets.SETTINGS", TokenBudgets.SETTINGS, "Models.SETTINGS", Models.SETTINGS,

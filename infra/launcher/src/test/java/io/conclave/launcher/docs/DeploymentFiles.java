@@ -339,7 +339,7 @@ final class DeploymentFiles {
     Set<String> properties = new TreeSet<>(ConclaveSettings.PROPERTY_KEYS);
     Set<String> paths = new TreeSet<>();
     ConclaveSettings.SETTINGS.forEach(s -> env.add(s.variable()));
-    for (String dir : List.of(module, "schemas")) {
+    for (String dir : List.of(module, "schemas/model", "schemas/avro", "infra/runtime")) {
       for (String text : SourceTree.mainSources(root, dir).values()) {
         ENV_LITERAL.matcher(text).results().forEach(r -> env.add(r.group(1)));
         PROPERTY_LITERAL.matcher(text).results().forEach(r -> properties.add(r.group(1)));
