@@ -10,8 +10,8 @@ import io.conclave.core.KnowledgeDelta;
 import io.conclave.core.StepCommand;
 import io.conclave.kafka.AgentLogs;
 import io.conclave.kafka.ConclaveRecords;
+import io.conclave.kafka.PartitionHandler;
 import io.conclave.kafka.PoisonRecordException;
-import io.conclave.kafka.TransactionalPartitionLoop;
 import io.conclave.resilience.CallPolicies;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>A step whose deadline passed before it started is not run; one that ends after its deadline keeps its decisions
  * but reports nothing to the saga: past the deadline, the shard leader decides (it fails the step and compensates).
  */
-final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Object> {
+final class WorkerHandler<S> implements PartitionHandler<Object> {
   private static final Logger log = LoggerFactory.getLogger(WorkerHandler.class);
   /** The longest an attempt of a step or compensation may run when its deadline does not say otherwise. */
   static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(60);

@@ -13,9 +13,9 @@ import io.conclave.core.TaskSubmission;
 import io.conclave.kafka.AgentLogs;
 import io.conclave.kafka.ConclaveRecords;
 import io.conclave.kafka.ConclaveSettings;
+import io.conclave.kafka.PartitionHandler;
 import io.conclave.kafka.PoisonRecordException;
 import io.conclave.kafka.TopicScan;
-import io.conclave.kafka.TransactionalPartitionLoop;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * its latest checkpoint and the saga events after it, the leader epoch, where its decision log ends), so a new leader
  * continues exactly where the last one committed, in a time that depends on the live sagas, not on the history.
  */
-final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Object>, AutoCloseable {
+final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorHandler.class);
   /** The agent type of the shards' planners; its state is the tally of its decisions ({@link PlannerFold}). */
   static final String PLANNER_TYPE = "planner";
