@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -121,9 +122,11 @@ final class WorkerHandler<S> implements PartitionHandler<Object> {
           journal.agentId(), slip.cursor(), slip.sagaId(), command.deadline().get());
       return List.of();
     }
-    var step = command.step().withInput(InputMapping.render(slip, slip.cursor()));
-    var request = new StepRequest(slip.sagaId(), slip.taskId(), slip.cursor(), step, command.input(),
-        command.attempt());
+    // the command's input as the agent gets it: a placeholder that cannot be rendered makes the command poison
+    var request = PoisonRecordException.ifRejected(() -> new StepRequest(slip.sagaId(), slip.taskId(),
+        slip.cursor(), command.step().withInput(InputMapping.render(slip, slip.cursor())), command.input(),
+        command.attempt()));
+    var step = request.step();
     var origin = new AgentJournal.Origin(Optional.of(slip.sagaId()), Optional.of(slip.cursor()), start,
         Optional.empty());
     Duration attemptTimeout = attemptTimeout(command.deadline().map(d -> Duration.between(start, d)),
@@ -132,8 +135,8 @@ final class WorkerHandler<S> implements PartitionHandler<Object> {
         step.policy().backoff());
     var spending = new StepSpending(slip.spending().tenant(), slip.tokenAllowance(slip.cursor()),
         "step " + slip.cursor() + " of " + slip.sagaId());
-    StepRunner.Ran ran = StepRunner.run(agent, journal, request, origin, policies, model, knowledge, spending,
-        metrics);
+    StepRunner.Ran ran = runAgent(() -> StepRunner.run(agent, journal, request, origin, policies, model, knowledge,
+        spending, metrics));
     Instant end = clock.instant();
     List<ProducerRecord<byte[], byte[]>> out = decisionRecords(ran.decisions());
     if (command.isLate(end)) {
@@ -159,8 +162,8 @@ final class WorkerHandler<S> implements PartitionHandler<Object> {
     AgentJournal<S> journal = journals.get(record.partition());
     var slip = command.slip();
     int index = command.stepIndex();
-    var request = new CompensationRequest(slip.sagaId(), slip.taskId(), index, command.step(),
-        slip.outputs().getOrDefault(index, ""), command.reason(), command.attempt());
+    var request = PoisonRecordException.ifRejected(() -> new CompensationRequest(slip.sagaId(), slip.taskId(), index,
+        command.step(), slip.outputs().getOrDefault(index, ""), command.reason(), command.attempt()));
     Instant start = clock.instant();
     var origin = new AgentJournal.Origin(Optional.of(slip.sagaId()), Optional.of(index), start, Optional.empty());
     // one attempt here: the shard leader retries a failed compensation with backoff, without holding this thread
@@ -169,8 +172,8 @@ final class WorkerHandler<S> implements PartitionHandler<Object> {
     // undoing a step is never refused for a budget: its calls are recorded in the agent's log all the same
     var spending = new StepSpending(slip.spending().tenant(), OptionalLong.empty(),
         "the compensation of step " + index + " of " + slip.sagaId());
-    StepRunner.Ran ran = StepRunner.compensate(agent, journal, request, origin, policies, model, knowledge, spending,
-        metrics);
+    StepRunner.Ran ran = runAgent(() -> StepRunner.compensate(agent, journal, request, origin, policies, model,
+        knowledge, spending, metrics));
     Instant end = clock.instant();
     var transition = StepEngine.afterCompensation(command, ran.result(), ran.decisions(), end);
     if (ran.result() instanceof StepResult.Failed failed) {
@@ -212,6 +215,18 @@ final class WorkerHandler<S> implements PartitionHandler<Object> {
       timeout = untilDeadline.get();
     }
     return timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout;
+  }
+
+  /**
+   * Runs the agent on a command: an {@link IllegalArgumentException} is the agent saying that the command's input can
+   * never succeed ({@link Agent#act}), so the command is poison.
+   */
+  private static StepRunner.Ran runAgent(Supplier<StepRunner.Ran> run) {
+    try {
+      return run.get();
+    } catch (IllegalArgumentException e) {
+      throw PoisonRecordException.rejected(e);
+    }
   }
 
   private void checkType(String type) {

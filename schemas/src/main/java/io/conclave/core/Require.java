@@ -2,7 +2,13 @@ package io.conclave.core;
 
 import java.util.Objects;
 
-/** Argument checks shared by the domain records; each failure names the offending field. */
+/**
+ * Argument checks shared by the domain records; each failure names the offending field. A missing value is a
+ * {@link NullPointerException}, any other bad value an {@link IllegalArgumentException}. When the values come from a
+ * record, either means the record is malformed: the record's reader turns it into a {@code PoisonRecordException}
+ * (a deserializer's failure is poison already; a loop's handler wraps where it reads the record into the domain),
+ * so the record is dead-lettered. Anywhere else, either is a bug.
+ */
 final class Require {
   private Require() {}
 
