@@ -13,17 +13,19 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  *
  * <p><b>Failures.</b> What {@link #handle} throws decides the record's fate:
  * <ul>
- *   <li>{@link PoisonRecordException}: the record can never be handled (its content breaks a domain rule, it names
- *       something that cannot exist). It goes to the dead-letter topic in the batch's transaction and the loop
- *       carries on with the next record. This is the only exception that dead-letters: a handler turns the domain's
- *       rejection of the record's content into it where it reads that content (see
- *       {@link PoisonRecordException#rejected}).</li>
+ *   <li>{@link PoisonRecordException}: the record can never be handled (its content breaks a domain rule, lacks a
+ *       required field, names something that cannot exist). It goes to the dead-letter topic in the batch's
+ *       transaction and the loop carries on with the next record. This is the only exception that dead-letters: a
+ *       handler turns the domain's rejection of the record's content (an {@link IllegalArgumentException} or an
+ *       {@link io.conclave.core.MissingFieldException}) into it where it reads that content
+ *       ({@link PoisonRecordException#ifRejected}).</li>
  *   <li>a {@link org.apache.kafka.common.KafkaException} or an {@link IllegalStateException}: something outside the
  *       record failed (a broker, the registry). The transaction aborts and the member takes the partition over again,
  *       so the record is handled again.</li>
- *   <li>anything else, an {@link IllegalArgumentException} or a {@link NullPointerException} included: a bug. The
- *       loop stops ({@link TransactionalPartitionLoop#done()} completes exceptionally) rather than drop work or spin
- *       on it; the process exits and its supervisor restarts it.</li>
+ *   <li>anything else, an {@link IllegalArgumentException} or a {@link NullPointerException} that no handler turned
+ *       into a {@link PoisonRecordException} included: a bug. The loop stops
+ *       ({@link TransactionalPartitionLoop#done()} completes exceptionally) rather than drop work or spin on it; the
+ *       process exits and its supervisor restarts it.</li>
  * </ul>
  * A record whose value cannot be read at all (its deserializer throws) is poison without reaching the handler.
  *
