@@ -113,8 +113,8 @@ final class PartitionOwnership {
         if ((attempt >= ACQUIRE_ATTEMPTS && !registryAway) || !running.getAsBoolean()) {
           throw e;
         }
-        log.warn("{}: taking over partition {} failed ({}), attempt {}{}", name, partition,
-            e.getMessage(), attempt, registryAway ? "; retrying until the registry answers" : " of " + ACQUIRE_ATTEMPTS);
+        log.warn("{}: taking over partition {} failed ({}), attempt {}{}", name, partition, e.getMessage(), attempt,
+            registryAway ? "; retrying until the registry answers" : " of " + ACQUIRE_ATTEMPTS);
         time.sleep(RETRY_BACKOFF.multipliedBy(Math.min(attempt, ACQUIRE_ATTEMPTS)));
       }
     }
