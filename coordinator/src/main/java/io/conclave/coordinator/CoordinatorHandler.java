@@ -16,6 +16,22 @@ import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.loop.PoisonRecordException;
 import io.conclave.runtime.readers.TopicScan;
 import io.conclave.runtime.loop.TransactionalPartitionLoop;
+import io.conclave.model.eventlog.AgentIds;
+import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.journal.FoldedLog;
+import io.conclave.model.cluster.LeaderElected;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaMoves;
+import io.conclave.model.saga.ShardCheckpoint;
+import io.conclave.model.eventlog.Tally;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.readers.AgentLogs;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.loop.PartitionHandler;
+import io.conclave.runtime.loop.PoisonRecordException;
+import io.conclave.runtime.readers.TopicScan;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * its latest checkpoint and the saga events after it, the leader epoch, where its decision log ends), so a new leader
  * continues exactly where the last one committed, in a time that depends on the live sagas, not on the history.
  */
-final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Object>, AutoCloseable {
+final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorHandler.class);
   /** The agent type of the shards' planners; its state is the tally of its decisions ({@link PlannerFold}). */
   static final String PLANNER_TYPE = "planner";
@@ -172,7 +188,8 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
       }
       shard.progress().sagaEventsOffset = record.offset() + 1;
       shard.progress().changes++;
-      return shard.sagas().onEvent(event, source(record), clock.instant());
+      // a saga's decider rejects an event that cannot follow what it folded: the event is malformed
+      return PoisonRecordException.ifRejected(() -> shard.sagas().onEvent(event, source(record), clock.instant()));
     }
     if (!(value instanceof TaskSubmission task)) {
       throw new PoisonRecordException("not a task: " + value.getClass().getName());
@@ -185,18 +202,25 @@ final class CoordinatorHandler implements TransactionalPartitionLoop.Handler<Obj
       log.info("task {} submitted again; its saga already exists, ignoring", task.taskId());
       return List.of();
     }
-    List<SagaStep> plan = task.plan().orElseGet(() -> planner.plan(task));
-    // an IllegalArgumentException sends the task to the dead-letter topic with this message
-    SagaDefinition.requireKnownAgentTypes(plan, settings.agentTypes());
+    // a task that can never be planned, or whose plan names an agent type the installation does not run, is
+    // dead-lettered with the planner's or the definition's message
+    List<SagaStep> plan = PoisonRecordException.ifRejected(() -> {
+      List<SagaStep> steps = task.plan().orElseGet(() -> planner.plan(task));
+      SagaDefinition.requireKnownAgentTypes(steps, settings.agentTypes());
+      return steps;
+    });
     Instant now = clock.instant();
     TaskIntake.SagaStart start;
     TenantEscrow.Grant grant = shard.sagas().grant(task.tenant());
     if (grant instanceof TenantEscrow.Grant.Refused refused) {
-      start = TaskIntake.refuse(task, plan, shard.stamp(), shard.planner(), refused.reason(), now);
+      // a plan the routing slip rejects (a bad input placeholder, no step) is the task's poison
+      start = PoisonRecordException.ifRejected(
+          () -> TaskIntake.refuse(task, plan, shard.stamp(), shard.planner(), refused.reason(), now));
       log.info("task {} refused: {}", task.taskId(), refused.reason());
     } else {
       var granted = (TenantEscrow.Grant.Granted) grant;
-      start = TaskIntake.start(task, plan, shard.stamp(), shard.planner(), granted.spending(), now);
+      start = PoisonRecordException.ifRejected(
+          () -> TaskIntake.start(task, plan, shard.stamp(), shard.planner(), granted.spending(), now));
       // the normal case, at hundreds a second: the saga's events record it
       log.debug("task {} planned as {} (shard {}, epoch {}{})", task.taskId(), start.started().sagaId(),
           shard.stamp().shard(), shard.stamp().epoch(), granted.spending().budget().isPresent()

@@ -9,7 +9,8 @@ import java.util.List;
 public interface Planner {
   /**
    * @return at least one step
-   * @throws IllegalArgumentException if the task can never be planned (it is dead-lettered, not retried)
+   * @throws IllegalArgumentException if the task can never be planned (it is dead-lettered, not retried: the
+   *     coordinator turns it into the task's {@code PoisonRecordException})
    */
   List<SagaStep> plan(TaskSubmission task);
 }

@@ -28,9 +28,23 @@ public interface Agent<S> {
    * Runs one step. Decisions go to {@code context.log()}; model calls through {@code context.llm()} are recorded
    * there too.
    *
+   * <p>What the worker does with what {@code act} throws:
+   * <ul>
+   *   <li>{@link IllegalArgumentException}: the request can never succeed, whatever the retries (its input breaks a
+   *       rule of the agent). It is not retried, nothing the attempt appended is kept, and the command goes to the
+   *       dead-letter topic (the worker turns it into a {@code PoisonRecordException}); the worker carries on with the
+   *       next command. Throw it only for the input: an {@code IllegalArgumentException} a library throws for any
+   *       other reason dead-letters the command just the same, so catch it where it means something else.</li>
+   *   <li>any other {@link RuntimeException} ({@code NullPointerException} and {@code PoisonRecordException}
+   *       included): a failure that may pass. The call is retried with backoff, up to the step's
+   *       {@code maxAttempts}, each attempt bounded by a timeout; once they are spent, the step fails
+   *       ({@link StepResult.Failed} naming the exception) and the saga compensates. A model call that its own
+   *       pipeline gave up on (retries spent, breaker open) is not retried: the step fails at once.</li>
+   * </ul>
+   *
    * @return {@link StepResult.Completed} with the output for the next step, or {@link StepResult.Failed}
    * @throws IllegalArgumentException if the request can never succeed (the command is dead-lettered)
-   * @throws RuntimeException for a transient failure (the call is retried with backoff)
+   * @throws RuntimeException for a transient failure (the call is retried with backoff, then the step fails)
    */
   StepResult act(StepRequest request, AgentContext<S> context);
 

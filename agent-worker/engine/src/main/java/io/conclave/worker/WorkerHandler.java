@@ -18,6 +18,19 @@ import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.loop.PoisonRecordException;
 import io.conclave.runtime.loop.TransactionalPartitionLoop;
 import io.conclave.runtime.resilience.CallPolicies;
+import io.conclave.model.eventlog.AgentIds;
+import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.saga.CompensateCommand;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.journal.FoldedLog;
+import io.conclave.model.saga.InputMapping;
+import io.conclave.model.knowledge.KnowledgeDelta;
+import io.conclave.model.saga.StepCommand;
+import io.conclave.runtime.readers.AgentLogs;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.loop.PartitionHandler;
+import io.conclave.runtime.loop.PoisonRecordException;
+import io.conclave.runtime.resilience.CallPolicies;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -45,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * <p>A step whose deadline passed before it started is not run; one that ends after its deadline keeps its decisions
  * but reports nothing to the saga: past the deadline, the shard leader decides (it fails the step and compensates).
  */
-final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Object> {
+final class WorkerHandler<S> implements PartitionHandler<Object> {
   private static final Logger log = LoggerFactory.getLogger(WorkerHandler.class);
   /** The longest an attempt of a step or compensation may run when its deadline does not say otherwise. */
   static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(60);
@@ -126,9 +140,11 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
           journal.agentId(), slip.cursor(), slip.sagaId(), command.deadline().get());
       return List.of();
     }
-    var step = command.step().withInput(InputMapping.render(slip, slip.cursor()));
-    var request = new StepRequest(slip.sagaId(), slip.taskId(), slip.cursor(), step, command.input(),
-        command.attempt());
+    // the command's input as the agent gets it: a placeholder that cannot be rendered makes the command poison
+    var request = PoisonRecordException.ifRejected(() -> new StepRequest(slip.sagaId(), slip.taskId(),
+        slip.cursor(), command.step().withInput(InputMapping.render(slip, slip.cursor())), command.input(),
+        command.attempt()));
+    var step = request.step();
     var origin = new AgentJournal.Origin(Optional.of(slip.sagaId()), Optional.of(slip.cursor()), start,
         Optional.empty());
     Duration attemptTimeout = attemptTimeout(command.deadline().map(d -> Duration.between(start, d)),
@@ -137,8 +153,8 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
         step.policy().backoff());
     var spending = new StepSpending(slip.spending().tenant(), slip.tokenAllowance(slip.cursor()),
         "step " + slip.cursor() + " of " + slip.sagaId());
-    StepRunner.Ran ran = StepRunner.run(agent, journal, request, origin, policies, model, knowledge, spending,
-        metrics);
+    StepRunner.Ran ran = runAgent(() -> StepRunner.run(agent, journal, request, origin, policies, model, knowledge,
+        spending, metrics));
     Instant end = clock.instant();
     List<ProducerRecord<byte[], byte[]>> out = decisionRecords(ran.decisions());
     if (command.isLate(end)) {
@@ -164,8 +180,8 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
     AgentJournal<S> journal = journals.get(record.partition());
     var slip = command.slip();
     int index = command.stepIndex();
-    var request = new CompensationRequest(slip.sagaId(), slip.taskId(), index, command.step(),
-        slip.outputs().getOrDefault(index, ""), command.reason(), command.attempt());
+    var request = PoisonRecordException.ifRejected(() -> new CompensationRequest(slip.sagaId(), slip.taskId(), index,
+        command.step(), slip.outputs().getOrDefault(index, ""), command.reason(), command.attempt()));
     Instant start = clock.instant();
     var origin = new AgentJournal.Origin(Optional.of(slip.sagaId()), Optional.of(index), start, Optional.empty());
     // one attempt here: the shard leader retries a failed compensation with backoff, without holding this thread
@@ -174,8 +190,8 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
     // undoing a step is never refused for a budget: its calls are recorded in the agent's log all the same
     var spending = new StepSpending(slip.spending().tenant(), OptionalLong.empty(),
         "the compensation of step " + index + " of " + slip.sagaId());
-    StepRunner.Ran ran = StepRunner.compensate(agent, journal, request, origin, policies, model, knowledge, spending,
-        metrics);
+    StepRunner.Ran ran = runAgent(() -> StepRunner.compensate(agent, journal, request, origin, policies, model,
+        knowledge, spending, metrics));
     Instant end = clock.instant();
     var transition = StepEngine.afterCompensation(command, ran.result(), ran.decisions(), end);
     if (ran.result() instanceof StepResult.Failed failed) {
@@ -217,6 +233,18 @@ final class WorkerHandler<S> implements TransactionalPartitionLoop.Handler<Objec
       timeout = untilDeadline.get();
     }
     return timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout;
+  }
+
+  /**
+   * Runs the agent on a command: an {@link IllegalArgumentException} is the agent saying that the command's input can
+   * never succeed ({@link Agent#act}), so the command is poison.
+   */
+  private static StepRunner.Ran runAgent(Supplier<StepRunner.Ran> run) {
+    try {
+      return run.get();
+    } catch (IllegalArgumentException e) {
+      throw PoisonRecordException.rejected(e);
+    }
   }
 
   private void checkType(String type) {

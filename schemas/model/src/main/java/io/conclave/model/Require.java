@@ -1,13 +1,18 @@
 package io.conclave.model;
 
-import java.util.Objects;
-
-/** Argument checks shared by the domain records; each failure names the offending field. */
+/**
+ * Argument checks shared by the domain records; each failure names the offending field. A missing value is a
+ * {@link MissingFieldException} (a {@link NullPointerException}), any other bad value an
+ * {@link IllegalArgumentException}. When the values come from a record, either means the record is malformed: the
+ * record's reader turns it into a {@code PoisonRecordException} (a deserializer's failure is poison already; a loop's
+ * handler wraps where it reads the record into the domain), so the record is dead-lettered. Anywhere else, either is
+ * a bug.
+ */
 public final class Require {
   private Require() {}
 
   public static String text(String value, String field) {
-    Objects.requireNonNull(value, () -> field + " is required");
+    present(value, field);
     if (value.isBlank()) {
       throw new IllegalArgumentException(field + " must not be blank");
     }
@@ -44,7 +49,10 @@ public final class Require {
   }
 
   public static <T> T present(T value, String field) {
-    return Objects.requireNonNull(value, () -> field + " is required");
+    if (value == null) {
+      throw new MissingFieldException(field);
+    }
+    return value;
   }
 
   public static int notNegative(int value, String field) {
