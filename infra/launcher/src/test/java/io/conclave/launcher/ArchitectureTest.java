@@ -38,11 +38,23 @@ class ArchitectureTest {
   static final ArchRule runtimeBelowServices = noClasses()
       .that().resideInAnyPackage("io.conclave.model..", "io.conclave.schemas..", "io.conclave.runtime..")
       .should().dependOnClassesThat().resideInAnyPackage("io.conclave.coordinator..", "io.conclave.worker..",
-          "io.conclave.projections..", "io.conclave.launcher..", "io.conclave.testkit..");
+          "io.conclave.projections..", "io.conclave.launcher..", "io.conclave.testkit..", "io.conclave.bench..",
+          "io.conclave.agent..");
 
   /** No two packages of Conclave depend on each other, directly or through others. */
   @ArchTest
   static final ArchRule noPackageCycles = slices().matching("io.conclave.(**)").should().beFreeOfCycles();
+
+  /**
+   * An agent is built against the agent API (conclave-agent-api) alone: nothing of the worker that runs it, of the
+   * runtime, of Kafka, Avro or Micronaut.
+   */
+  @ArchTest
+  static final ArchRule agentApiStandsAlone = noClasses()
+      .that().resideInAPackage("io.conclave.agent..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.conclave.worker..", "io.conclave.coordinator..",
+          "io.conclave.projections..", "io.conclave.launcher..", "io.conclave.runtime..", "io.conclave.schemas..",
+          "org.apache.kafka..", "io.micronaut..", "org.apache.avro..", "io.apicurio..", "dev.failsafe..");
 
   /** Only the projections service is a Micronaut application. */
   @ArchTest
@@ -62,7 +74,7 @@ class ArchitectureTest {
 
   private static ArchRule independent(String service) {
     String[] others = java.util.stream.Stream.of("io.conclave.coordinator..", "io.conclave.worker..",
-            "io.conclave.projections..", "io.conclave.launcher..", "io.conclave.testkit..")
+            "io.conclave.projections..", "io.conclave.launcher..", "io.conclave.testkit..", "io.conclave.bench..")
         .filter(p -> !p.equals(service)).toArray(String[]::new);
     return noClasses().that().resideInAPackage(service).should().dependOnClassesThat().resideInAnyPackage(others);
   }
