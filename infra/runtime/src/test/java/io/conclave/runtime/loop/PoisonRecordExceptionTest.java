@@ -26,7 +26,7 @@ class PoisonRecordExceptionTest {
     String missing = null;
 
     // when / then
-    assertThatThrownBy(() -> PoisonRecordException.ifRejected(missing::length))
+    assertThatThrownBy(() -> PoisonRecordException.ifRejected(() -> missing.length()))
         .isExactlyInstanceOf(NullPointerException.class);
   }
 
