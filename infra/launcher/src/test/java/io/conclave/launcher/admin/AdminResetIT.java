@@ -27,13 +27,9 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -42,8 +38,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * a 400 (or 404) that says why.
  */
 @ExtendWith(ConclaveStackExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminResetIT {
   private static final ObjectMapper json = new ObjectMapper();
 
@@ -53,7 +47,8 @@ class AdminResetIT {
   private Http http;
   private String group;
 
-  @BeforeAll
+  /** Each test has its own topics, groups and projections, so that none depends on what another did. */
+  @BeforeEach
   void start(ConclaveStack stack) throws Exception {
     this.stack = stack;
     settings = stack.isolated("admin-reset");
@@ -61,23 +56,18 @@ class AdminResetIT {
     startProjections();
   }
 
-  @AfterAll
+  @AfterEach
   void stop() {
     projections.close();
   }
 
   @Test
-  @Order(1)
   void aGroupResetIsRefusedWhileTheGroupIsActiveAndDoneOnceItIsStopped() throws Exception {
     String reset = "/admin/groups/" + group + "/reset";
     try (Admin admin = stack.admin()) {
       try (Coordinator coordinator = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start()) {
         // Given: a coordinator has handled two tasks
-        for (String id : List.of("r-1", "r-2")) {
-          assertThat(http.postJson("/tasks", "{\"taskId\":\"" + id + "\",\"prompt\":\"p\"}").statusCode())
-              .isEqualTo(202);
-        }
-        await().atMost(Duration.ofSeconds(60)).until(() -> committedOnTasks(admin) == 2);
+        submitTwoTasksAndAwaitThem(admin);
 
         // When / then: it is active, so nothing moves
         HttpResponse<String> refused = http.postJson(reset, "{\"topic\": \"tasks\", \"toOffset\": 0}");
@@ -119,7 +109,6 @@ class AdminResetIT {
   }
 
   @Test
-  @Order(2)
   void badResetsAndRebuildsAreAnsweredWithA400OrA404ThatSaysWhy() throws Exception {
     String reset = "/admin/groups/" + group + "/reset";
     assertError(http.postJson(reset, ""), 400, "the body must be a JSON object");
@@ -148,9 +137,15 @@ class AdminResetIT {
   }
 
   @Test
-  @Order(3)
   void theCliRebuildsStoppedProjectionsAndRefusesRunningOnes() throws Exception {
     String applicationId = ProjectionTopology.applicationId(settings.topics());
+    // Given: a coordinator has handled two tasks, and stopped
+    try (Admin admin = stack.admin()) {
+      try (Coordinator coordinator = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start()) {
+        submitTwoTasksAndAwaitThem(admin);
+      }
+      awaitEmpty(admin, group);
+    }
 
     // When / then: refused while the projections run
     Cli.Result refused = Cli.run(settings, "projections", "rebuild");
@@ -217,6 +212,15 @@ class AdminResetIT {
     startProjections();
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
         .until(() -> http.get("/tasks/r-1").statusCode() == 200 && http.get("/tasks/r-2").statusCode() == 200);
+  }
+
+  /** Tasks r-1 and r-2, submitted over HTTP, until the running coordinator has committed both. */
+  private void submitTwoTasksAndAwaitThem(Admin admin) throws Exception {
+    for (String id : List.of("r-1", "r-2")) {
+      assertThat(http.postJson("/tasks", "{\"taskId\":\"" + id + "\",\"prompt\":\"p\"}").statusCode())
+          .isEqualTo(202);
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> committedOnTasks(admin) == 2);
   }
 
   private static void awaitEmpty(Admin admin, String group) {

@@ -25,24 +25,18 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.core.ThrowingRunnable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code POST /admin/projections/rebuild} on a running installation (coordinator, a worker and the projections in
  * this JVM): from the beginning the projections answer the same again; from a time they know only what happened
- * since; with a second projections instance in the group the rebuild is refused and nothing changes. The steps
- * build on each other, in order.
+ * since; with a second projections instance in the group the rebuild is refused and nothing changes. Each test runs
+ * its own Conclave on its own topics.
  */
 @ExtendWith(ConclaveStackExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProjectionRebuildIT {
   private static final ObjectMapper json = new ObjectMapper();
 
@@ -52,7 +46,7 @@ class ProjectionRebuildIT {
   private Http http;
   private String applicationId;
 
-  @BeforeAll
+  @BeforeEach
   void start(ConclaveStack stack) throws Exception {
     this.stack = stack;
     settings = stack.isolated("rebuild");
@@ -61,13 +55,12 @@ class ProjectionRebuildIT {
     applicationId = ProjectionTopology.applicationId(settings.topics());
   }
 
-  @AfterAll
+  @AfterEach
   void stop() throws Exception {
     conclave.close();
   }
 
   @Test
-  @Order(1)
   void fromTheBeginningTheProjectionsAnswerTheSameAgain() throws Exception {
     // Given: two completed tasks, as the projections show them
     submit("a-1", "a-2");
@@ -104,14 +97,9 @@ class ProjectionRebuildIT {
   }
 
   @Test
-  @Order(2)
   void fromATimeTheProjectionsKnowOnlyWhatHappenedSince() throws Exception {
-    // Given: a second batch of tasks after a point in time
-    Instant between = Instant.now();
-    await().until(() -> Instant.now().isAfter(between)); // the next records are stamped after it
-    submit("b-1", "b-2");
-    http.awaitTaskStatus("b-1", "COMPLETED");
-    http.awaitTaskStatus("b-2", "COMPLETED");
+    // Given: a first batch of tasks, then a second one after a point in time
+    Instant between = twoBatches();
 
     // When
     HttpResponse<String> accepted =
@@ -139,8 +127,16 @@ class ProjectionRebuildIT {
   }
 
   @Test
-  @Order(3)
   void withAnotherInstanceInTheGroupTheRebuildIsRefusedAndNothingChanges() throws Exception {
+    // Given: projections rebuilt from between two batches, so that they know the second batch only
+    Instant between = twoBatches();
+    HttpResponse<String> rebuilt =
+        http.postJson("/admin/projections/rebuild", "{\"fromTime\": \"" + between + "\"}");
+    assertThat(rebuilt.statusCode()).as(rebuilt.body()).isEqualTo(202);
+    http.awaitTaskStatus("b-1", "COMPLETED");
+    http.awaitTaskStatus("b-2", "COMPLETED");
+    eventually(() -> assertThat(http.get("/tasks/a-1").statusCode()).isEqualTo(404));
+
     try (Admin admin = stack.admin();
          EmbeddedServer second = InProcessConclave.startProjections(settings)) {
       // Given: two projections instances in the group
@@ -170,6 +166,19 @@ class ProjectionRebuildIT {
     http.awaitTaskStatus("b-2", "COMPLETED");
     assertThat(http.get("/tasks/a-1").statusCode()).isEqualTo(404);
     eventually(() -> assertThat(http.get("/leaders").statusCode()).isEqualTo(200));
+  }
+
+  /** Tasks a-1 and a-2, then b-1 and b-2, all completed; returns a time between the two batches. */
+  private Instant twoBatches() throws Exception {
+    submit("a-1", "a-2");
+    http.awaitTaskStatus("a-1", "COMPLETED");
+    http.awaitTaskStatus("a-2", "COMPLETED");
+    Instant between = Instant.now();
+    await().until(() -> Instant.now().isAfter(between)); // the next records are stamped after it
+    submit("b-1", "b-2");
+    http.awaitTaskStatus("b-1", "COMPLETED");
+    http.awaitTaskStatus("b-2", "COMPLETED");
+    return between;
   }
 
   private static String status(Http on, String taskId) throws Exception {
