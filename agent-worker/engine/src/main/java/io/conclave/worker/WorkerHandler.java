@@ -162,7 +162,9 @@ final class WorkerHandler<S> implements PartitionHandler<Object> {
           journal.agentId(), slip.cursor(), slip.sagaId());
       return out;
     }
-    var transition = StepEngine.after(command, ran.result(), ran.decisions(), ran.tokens(), ran.costMicros(), end);
+    // the saga's next move is decided from the command's slip: a slip the decider rejects makes the command poison
+    var transition = PoisonRecordException.ifRejected(() -> StepEngine.after(command, ran.result(), ran.decisions(),
+        ran.tokens(), ran.costMicros(), end));
     // a failure is an operator's event; a completed step is the normal case, at hundreds a second: its record is the
     // saga's events, and a line each would cost more CPU than the step (every line is relayed in dev)
     if (ran.result() instanceof StepResult.Failed failed) {
@@ -170,7 +172,7 @@ final class WorkerHandler<S> implements PartitionHandler<Object> {
     } else {
       log.debug("{} step {} of {}: completed", journal.agentId(), slip.cursor(), slip.sagaId());
     }
-    out.addAll(records.moves(transition.moves(), source(record), end));
+    out.addAll(PoisonRecordException.ifRejected(() -> records.moves(transition.moves(), source(record), end)));
     return out;
   }
 
@@ -193,7 +195,8 @@ final class WorkerHandler<S> implements PartitionHandler<Object> {
     StepRunner.Ran ran = runAgent(() -> StepRunner.compensate(agent, journal, request, origin, policies, model,
         knowledge, spending, metrics));
     Instant end = clock.instant();
-    var transition = StepEngine.afterCompensation(command, ran.result(), ran.decisions(), end);
+    var transition = PoisonRecordException.ifRejected(() -> StepEngine.afterCompensation(command, ran.result(),
+        ran.decisions(), end));
     if (ran.result() instanceof StepResult.Failed failed) {
       log.warn("{}: compensation {} of step {} of {} (attempt {}) failed: {}", journal.agentId(),
           command.step().compensation(), index, slip.sagaId(), command.attempt(), failed.reason());
@@ -202,7 +205,7 @@ final class WorkerHandler<S> implements PartitionHandler<Object> {
           command.step().compensation());
     }
     List<ProducerRecord<byte[], byte[]>> out = decisionRecords(transition.decisions());
-    out.addAll(records.moves(transition.moves(), source(record), end));
+    out.addAll(PoisonRecordException.ifRejected(() -> records.moves(transition.moves(), source(record), end)));
     return out;
   }
 
