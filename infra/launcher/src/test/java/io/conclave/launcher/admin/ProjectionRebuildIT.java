@@ -1,6 +1,7 @@
 package io.conclave.launcher.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.conclave.testkit.Eventually.eventually;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +25,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -228,8 +228,4 @@ class ProjectionRebuildIT {
     return all;
   }
 
-  private static void eventually(ThrowingRunnable assertion) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-        .untilAsserted(assertion);
-  }
 }

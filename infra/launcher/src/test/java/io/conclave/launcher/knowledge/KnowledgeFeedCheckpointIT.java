@@ -1,6 +1,7 @@
 package io.conclave.launcher.knowledge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.conclave.testkit.Eventually.eventually;
 import static org.awaitility.Awaitility.await;
 
 import io.conclave.model.knowledge.KnowledgeDelta;
@@ -25,7 +26,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -120,8 +120,4 @@ class KnowledgeFeedCheckpointIT {
         .mapToLong(e -> e.getValue().offset()).sum();
   }
 
-  private static void eventually(ThrowingRunnable assertion) {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-        .untilAsserted(assertion);
-  }
 }

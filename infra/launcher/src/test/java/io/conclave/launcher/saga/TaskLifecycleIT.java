@@ -1,6 +1,7 @@
 package io.conclave.launcher.saga;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.conclave.testkit.Eventually.eventually;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +24,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,10 +108,6 @@ class TaskLifecycleIT {
         });
       });
     }
-  }
-
-  private static void eventually(ThrowingRunnable assertion) {
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(assertion);
   }
 
   @Test
