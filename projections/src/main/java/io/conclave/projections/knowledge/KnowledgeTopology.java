@@ -32,8 +32,6 @@ import org.apache.kafka.streams.state.Stores;
 public final class KnowledgeTopology {
   public static final String STORE = TopicNames.KNOWLEDGE_STORE;
   public static final String HISTORY = "knowledge-history";
-  /** How long the history keeps versions behind the newest delta, unless configured otherwise. */
-  public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(7);
   /**
    * The history's segment interval, at most. A versioned store keeps, per key and segment, every version of the key
    * in that segment as one value, which each new version of the key reads and writes whole: a key written at r

@@ -9,7 +9,6 @@ import io.conclave.runtime.records.RecordJson;
 import io.conclave.runtime.env.Setting;
 import io.conclave.projections.http.AdvertisedAddress;
 import io.conclave.projections.http.Backpressure;
-import io.conclave.projections.knowledge.KnowledgeSettings;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -54,7 +53,7 @@ class ConclaveBeans {
     String stateRoot = environment.getProperty("conclave.state-dir", String.class)
         .orElse(System.getProperty("java.io.tmpdir") + "/conclave-streams");
     return StreamsSettings.of(environment.getProperties("conclave.streams", StringConvention.RAW),
-        ProjectionTopology.applicationId(settings.topics()), settings.kafka(), Path.of(stateRoot));
+        settings.topics().projectionsApplicationId(), settings.kafka(), Path.of(stateRoot));
   }
 
   /** {@code conclave.knowledge.history-retention} and {@code conclave.knowledge.forward-timeout}. */

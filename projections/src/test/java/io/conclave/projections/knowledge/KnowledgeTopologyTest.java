@@ -15,7 +15,7 @@ import io.conclave.projections.ledger.TenantLedger;
 import io.conclave.projections.operations.LeaderView;
 import io.conclave.projections.runtime.ByReference;
 import io.conclave.projections.runtime.JsonSerde;
-import io.conclave.projections.runtime.ProjectionTopology;
+import io.conclave.projections.ProjectionTopology;
 import io.conclave.projections.tasks.TaskView;
 import io.micronaut.serde.ObjectMapper;
 import java.nio.charset.StandardCharsets;

@@ -11,7 +11,7 @@ import io.conclave.model.saga.SagaStep;
 import io.conclave.model.saga.Spending;
 import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.topics.TopicNames;
-import io.conclave.projections.runtime.ProjectionTopology;
+import io.conclave.projections.ProjectionTopology;
 import io.conclave.projections.runtime.TestTopologies;
 import io.conclave.projections.sagas.SagaFold;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.config.SagaRetention;
 import io.conclave.runtime.topics.TopicNames;
+import io.conclave.projections.ProjectionTopology;
 import io.conclave.projections.sagas.SagaHistories;
 import io.conclave.projections.tasks.TaskView;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import io.conclave.model.saga.SagaState;
 import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.topics.TopicNames;
-import io.conclave.projections.knowledge.KnowledgeTopology;
+import io.conclave.projections.ProjectionTopology;
 import io.conclave.projections.sagas.SagaFold;
 import io.conclave.projections.sagas.SagaHistories;
 import io.conclave.projections.sagas.SagaHistories.Script;
@@ -36,7 +36,7 @@ class ProjectionTopologyTest {
 
     // when
     TopologyDescription description =
-        ProjectionTopology.build(topics, serdes, KnowledgeTopology.DEFAULT_HISTORY_RETENTION).describe();
+        ProjectionTopology.build(topics, serdes, KnowledgeSettings.DEFAULT_HISTORY_RETENTION).describe();
 
     // then
     Set<String> read = new HashSet<>();

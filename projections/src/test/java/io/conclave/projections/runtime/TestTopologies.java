@@ -3,8 +3,8 @@ package io.conclave.projections.runtime;
 import io.conclave.model.saga.SagaState;
 import io.conclave.runtime.config.SagaRetention;
 import io.conclave.runtime.topics.TopicNames;
+import io.conclave.projections.ProjectionTopology;
 import io.conclave.projections.agents.DecisionView;
-import io.conclave.projections.knowledge.KnowledgeTopology;
 import io.conclave.projections.ledger.AgentLedger;
 import io.conclave.projections.ledger.TenantLedger;
 import io.conclave.projections.operations.LeaderView;
@@ -42,7 +42,7 @@ public final class TestTopologies {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, ProjectionTopology.applicationId(topics));
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    return new TopologyTestDriver(ProjectionTopology.build(topics, serdes, KnowledgeTopology.DEFAULT_HISTORY_RETENTION,
+    return new TopologyTestDriver(ProjectionTopology.build(topics, serdes, KnowledgeSettings.DEFAULT_HISTORY_RETENTION,
         retention), props, wallClock);
   }
 }

@@ -1,4 +1,4 @@
-package io.conclave.projections.runtime;
+package io.conclave.projections;
 
 import io.conclave.model.cluster.DeadLetter;
 import io.conclave.model.eventlog.Decision;
@@ -11,14 +11,19 @@ import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.runtime.config.SagaRetention;
 import io.conclave.runtime.topics.TopicNames;
 import io.conclave.projections.agents.DecisionKeyOrder;
+import io.conclave.projections.agents.DecisionQueries;
 import io.conclave.projections.agents.DecisionView;
 import io.conclave.projections.knowledge.KnowledgeTopology;
 import io.conclave.projections.ledger.AgentLedger;
 import io.conclave.projections.ledger.AgentLedgerFold;
+import io.conclave.projections.ledger.LedgerStores;
 import io.conclave.projections.ledger.TenantLedger;
+import io.conclave.projections.operations.LeaderQueries;
 import io.conclave.projections.operations.LeaderView;
+import io.conclave.projections.runtime.Retirements;
 import io.conclave.projections.sagas.SagaFold;
 import io.conclave.projections.tasks.SubmissionFold;
+import io.conclave.projections.tasks.TaskStores;
 import io.conclave.projections.tasks.TaskView;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +41,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The projections' Kafka Streams topology:
+ * The projections' Kafka Streams topology, assembled from the features' folds (the store names are the features'):
  * <ul>
  *   <li>{@value #SUBMISSIONS}: taskId -> the submitted task (from conclave.tasks), for the saga retention
  *       ({@link SubmissionFold});</li>
@@ -54,20 +59,20 @@ import org.apache.kafka.streams.state.Stores;
  * </ul>
  */
 public final class ProjectionTopology {
-  public static final String SUBMISSIONS = "task-submissions";
-  public static final String SAGAS = "task-sagas";
-  public static final String DECISIONS = "agent-decisions";
-  public static final String LEADERS = "shard-leaders";
+  public static final String SUBMISSIONS = TaskStores.SUBMISSIONS;
+  public static final String SAGAS = TaskStores.SAGAS;
+  public static final String DECISIONS = DecisionQueries.DECISIONS;
+  public static final String LEADERS = LeaderQueries.LEADERS;
   /** When each submission retires: {@link Retirements}. */
-  public static final String SUBMISSION_RETIREMENTS = "task-submission-retirements";
+  public static final String SUBMISSION_RETIREMENTS = TaskStores.SUBMISSION_RETIREMENTS;
   /** When each ended saga retires: {@link Retirements}. */
-  public static final String SAGA_RETIREMENTS = "task-saga-retirements";
+  public static final String SAGA_RETIREMENTS = TaskStores.SAGA_RETIREMENTS;
   /** Status -> how many of the partition's sagas are in it ({@link SagaFold}). */
-  public static final String SAGA_COUNTS = "task-saga-counts";
-  public static final String LEDGER_AGENTS = "ledger-agents";
-  public static final String LEDGER_TENANTS = "ledger-tenants";
+  public static final String SAGA_COUNTS = TaskStores.SAGA_COUNTS;
+  public static final String LEDGER_AGENTS = LedgerStores.LEDGER_AGENTS;
+  public static final String LEDGER_TENANTS = LedgerStores.LEDGER_TENANTS;
   /** The repartition of the settled steps' spending by tenant (topic {@code <applicationId>-<this>-repartition}). */
-  public static final String LEDGER_TENANT_STEPS = "ledger-tenant-steps";
+  public static final String LEDGER_TENANT_STEPS = LedgerStores.LEDGER_TENANT_STEPS;
 
   private ProjectionTopology() {}
 
