@@ -53,7 +53,7 @@ class ConclaveBeans {
     String stateRoot = environment.getProperty("conclave.state-dir", String.class)
         .orElse(System.getProperty("java.io.tmpdir") + "/conclave-streams");
     return StreamsSettings.of(environment.getProperties("conclave.streams", StringConvention.RAW),
-        settings.topics().projectionsApplicationId(), settings.kafka(), Path.of(stateRoot));
+        ProjectionTopology.applicationId(settings.topics()), settings.kafka(), Path.of(stateRoot));
   }
 
   /** {@code conclave.knowledge.history-retention} and {@code conclave.knowledge.forward-timeout}. */

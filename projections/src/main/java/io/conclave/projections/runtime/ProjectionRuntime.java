@@ -108,7 +108,7 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
     this.settings = settings;
     this.address = address;
     this.topology = topologies.topology(() -> this.stopping);
-    this.inputTopics = topologies.inputTopics();
+    this.inputTopics = ProjectionTopology.inputTopics(conclave.topics());
     this.deadLetterSettings = RegistryAwareErrors.deadLetterSettings(conclave);
     this.admin = admin;
     this.meters = meters;

@@ -1,13 +1,12 @@
 package io.conclave.projections.runtime;
 
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.Topology;
 
 /**
  * What {@link ProjectionRuntime} runs: the projections' topology, assembled from the features' folds above the
- * runtime, and the topics it reads.
+ * runtime. It reads {@link ProjectionTopology#inputTopics}.
  */
 public interface TopologyFactory {
   /**
@@ -17,7 +16,4 @@ public interface TopologyFactory {
    *                 ({@link RegistryPatience})
    */
   Supplier<Topology> topology(BooleanSupplier stopping);
-
-  /** The topics the projections read: a rebuild moves the application's offsets on these. */
-  List<String> inputTopics();
 }

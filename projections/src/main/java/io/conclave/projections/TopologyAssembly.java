@@ -1,5 +1,7 @@
 package io.conclave.projections;
 
+import static io.conclave.projections.runtime.RegistryPatience.patient;
+
 import io.conclave.model.cluster.DeadLetter;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.eventlog.DecisionKey;
@@ -8,7 +10,9 @@ import io.conclave.model.cluster.LeaderElected;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaState;
 import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.config.SagaRetention;
+import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.runtime.topics.TopicNames;
 import io.conclave.projections.agents.DecisionKeyOrder;
 import io.conclave.projections.agents.DecisionQueries;
@@ -20,13 +24,21 @@ import io.conclave.projections.ledger.LedgerStores;
 import io.conclave.projections.ledger.TenantLedger;
 import io.conclave.projections.operations.LeaderQueries;
 import io.conclave.projections.operations.LeaderView;
+import io.conclave.projections.runtime.JsonSerde;
+import io.conclave.projections.runtime.KnowledgeSettings;
+import io.conclave.projections.runtime.ProjectionTopology;
 import io.conclave.projections.runtime.Retirements;
+import io.conclave.projections.runtime.TopologyFactory;
 import io.conclave.projections.sagas.SagaFold;
 import io.conclave.projections.tasks.SubmissionFold;
 import io.conclave.projections.tasks.TaskStores;
 import io.conclave.projections.tasks.TaskView;
+import io.conclave.schemas.ConclaveSerdes;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -57,8 +69,10 @@ import org.apache.kafka.streams.state.Stores;
  *       CRDT deltas, now and as of any time within the history retention (conclave.knowledge; see
  *       {@link KnowledgeTopology}).</li>
  * </ul>
+ * The application's id and input topics are {@link ProjectionTopology}'s.
  */
-public final class ProjectionTopology {
+@Singleton
+public final class TopologyAssembly implements TopologyFactory {
   public static final String SUBMISSIONS = TaskStores.SUBMISSIONS;
   public static final String SAGAS = TaskStores.SAGAS;
   public static final String DECISIONS = DecisionQueries.DECISIONS;
@@ -74,7 +88,17 @@ public final class ProjectionTopology {
   /** The repartition of the settled steps' spending by tenant (topic {@code <applicationId>-<this>-repartition}). */
   public static final String LEDGER_TENANT_STEPS = LedgerStores.LEDGER_TENANT_STEPS;
 
-  private ProjectionTopology() {}
+  private final ConclaveSettings conclave;
+  private final ConclaveSerdes serdes;
+  private final JsonMapper json;
+  private final KnowledgeSettings knowledge;
+
+  TopologyAssembly(ConclaveSettings conclave, ConclaveSerdes serdes, JsonMapper json, KnowledgeSettings knowledge) {
+    this.conclave = conclave;
+    this.serdes = serdes;
+    this.json = json;
+    this.knowledge = knowledge;
+  }
 
   /** The serdes the topology reads, stores and writes with. */
   public record TopologySerdes(Serde<TaskSubmission> tasks, Serde<SagaEvent> sagaEvents, Serde<DecisionKey> decisionKeys,
@@ -84,14 +108,18 @@ public final class ProjectionTopology {
                         Serde<DeadLetter> deadLetters, Serde<AgentLedger> agentLedgers,
                         Serde<TenantLedger> tenantLedgers) {}
 
-  /** The Kafka Streams application id (and consumer group) of the projections, unless configured otherwise. */
-  public static String applicationId(TopicNames topics) {
-    return topics.projectionsApplicationId();
-  }
-
-  /** The topics the projections read: a rebuild moves the application's offsets on these. */
-  public static List<String> inputTopics(TopicNames topics) {
-    return List.of(topics.tasks(), topics.sagaEvents(), topics.decisions(), topics.leadership(), topics.knowledge());
+  /** The {@link #build} the runtime runs, with Conclave's serdes and the configured retentions. */
+  @Override
+  public Supplier<Topology> topology(BooleanSupplier stopping) {
+    var topologySerdes = new TopologySerdes(patient(serdes.taskSubmission(), stopping),
+        patient(serdes.sagaEvent(), stopping), patient(serdes.decisionKey(), stopping),
+        patient(serdes.decision(), stopping), patient(serdes.leaderElected(), stopping),
+        new JsonSerde<>(json, TaskView.class), new JsonSerde<>(json, SagaState.class),
+        new JsonSerde<>(json, DecisionView.class), new JsonSerde<>(json, LeaderView.class),
+        patient(serdes.knowledgeDelta(), stopping), patient(serdes.deadLetter(), stopping),
+        new JsonSerde<>(json, AgentLedger.class), new JsonSerde<>(json, TenantLedger.class));
+    return () -> build(conclave.topics(), topologySerdes, knowledge.historyRetention(),
+        SagaRetention.from(EnvironmentLookup.ofProcess()));
   }
 
   /**
