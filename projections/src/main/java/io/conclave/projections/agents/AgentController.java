@@ -2,7 +2,6 @@ package io.conclave.projections.agents;
 
 import io.conclave.projections.http.NotFoundException;
 import io.conclave.projections.http.ReadAccess;
-import io.conclave.projections.runtime.ProjectionQueries;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -13,9 +12,9 @@ import java.util.List;
 @ReadAccess
 @Controller("/agents")
 class AgentController {
-  private final ProjectionQueries queries;
+  private final DecisionQueries queries;
 
-  AgentController(ProjectionQueries queries) {
+  AgentController(DecisionQueries queries) {
     this.queries = queries;
   }
 

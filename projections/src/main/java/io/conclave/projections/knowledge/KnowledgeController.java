@@ -4,6 +4,7 @@ import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.projections.http.NotFoundException;
 import io.conclave.projections.http.ReadAccess;
 import io.conclave.projections.http.Served;
+import io.conclave.projections.runtime.KnowledgeSettings;
 import io.conclave.projections.runtime.PeerHttp;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;

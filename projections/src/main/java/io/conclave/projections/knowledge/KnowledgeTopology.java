@@ -3,6 +3,7 @@ package io.conclave.projections.knowledge;
 import io.conclave.model.cluster.DeadLetter;
 import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.knowledge.KnowledgeState;
+import io.conclave.projections.runtime.KnowledgeSettings;
 import io.conclave.schemas.KnowledgeStateSerde;
 import io.conclave.runtime.topics.TopicNames;
 import java.time.Duration;
@@ -33,7 +34,7 @@ public final class KnowledgeTopology {
   public static final String STORE = TopicNames.KNOWLEDGE_STORE;
   public static final String HISTORY = "knowledge-history";
   /** How long the history keeps versions behind the newest delta, unless configured otherwise. */
-  public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(7);
+  public static final Duration DEFAULT_HISTORY_RETENTION = KnowledgeSettings.DEFAULT_HISTORY_RETENTION;
   /**
    * The history's segment interval, at most. A versioned store keeps, per key and segment, every version of the key
    * in that segment as one value, which each new version of the key reads and writes whole: a key written at r

@@ -2,7 +2,6 @@ package io.conclave.projections.ledger;
 
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.eventlog.DecisionKey;
-import io.conclave.projections.runtime.ProjectionTopology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -10,7 +9,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Counts each agent's model calls into its {@link AgentLedger} ({@link AgentLedger#count}) in the
- * {@value ProjectionTopology#LEDGER_AGENTS} store, keyed by agent id. Decisions are partitioned by agent id, so the
+ * {@value LedgerStores#LEDGER_AGENTS} store, keyed by agent id. Decisions are partitioned by agent id, so the
  * fold runs where they are read: no repartition.
  */
 public final class AgentLedgerFold implements Processor<DecisionKey, Decision, Void, Void> {
@@ -18,7 +17,7 @@ public final class AgentLedgerFold implements Processor<DecisionKey, Decision, V
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
-    ledgers = context.getStateStore(ProjectionTopology.LEDGER_AGENTS);
+    ledgers = context.getStateStore(LedgerStores.LEDGER_AGENTS);
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.conclave.projections.ledger;
 
 import io.conclave.projections.http.NotFoundException;
 import io.conclave.projections.http.ReadAccess;
-import io.conclave.projections.runtime.ProjectionQueries;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
@@ -16,9 +15,9 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 @Controller("/ledger")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class LedgerController {
-  private final ProjectionQueries queries;
+  private final LedgerQueries queries;
 
-  LedgerController(ProjectionQueries queries) {
+  LedgerController(LedgerQueries queries) {
     this.queries = queries;
   }
 

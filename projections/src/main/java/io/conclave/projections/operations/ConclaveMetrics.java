@@ -4,7 +4,7 @@ import io.conclave.model.saga.SagaState;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.projections.http.ConsumerLag;
 import io.conclave.projections.http.ProjectionUnavailableException;
-import io.conclave.projections.runtime.ProjectionQueries;
+import io.conclave.projections.sagas.SagaQueries;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -44,7 +44,7 @@ final class ConclaveMetrics {
   private static final Logger log = LoggerFactory.getLogger(ConclaveMetrics.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-  private final ProjectionQueries queries;
+  private final SagaQueries queries;
   private final BreakerController breakers;
   private final Admin admin;
   private final List<String> groups;
@@ -53,7 +53,7 @@ final class ConclaveMetrics {
   private final MultiGauge breakerStates;
   private final Map<String, Boolean> failing = new HashMap<>();
 
-  ConclaveMetrics(ProjectionQueries queries, BreakerController breakers, Admin admin, ConclaveSettings settings,
+  ConclaveMetrics(SagaQueries queries, BreakerController breakers, Admin admin, ConclaveSettings settings,
                   MeterRegistry meters) {
     this.queries = queries;
     this.breakers = breakers;

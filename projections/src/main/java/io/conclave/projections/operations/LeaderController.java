@@ -1,7 +1,6 @@
 package io.conclave.projections.operations;
 
 import io.conclave.projections.http.ReadAccess;
-import io.conclave.projections.runtime.ProjectionQueries;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import java.util.List;
@@ -10,9 +9,9 @@ import java.util.List;
 @ReadAccess
 @Controller("/leaders")
 class LeaderController {
-  private final ProjectionQueries queries;
+  private final LeaderQueries queries;
 
-  LeaderController(ProjectionQueries queries) {
+  LeaderController(LeaderQueries queries) {
     this.queries = queries;
   }
 

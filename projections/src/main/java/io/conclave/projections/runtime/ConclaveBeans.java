@@ -9,7 +9,6 @@ import io.conclave.runtime.records.RecordJson;
 import io.conclave.runtime.env.Setting;
 import io.conclave.projections.http.AdvertisedAddress;
 import io.conclave.projections.http.Backpressure;
-import io.conclave.projections.knowledge.KnowledgeSettings;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;

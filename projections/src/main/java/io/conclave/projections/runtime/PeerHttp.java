@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.projections.http.AdvertisedAddress;
 import io.conclave.projections.http.ApiError;
 import io.conclave.projections.http.ProjectionUnavailableException;
-import io.conclave.projections.knowledge.KnowledgeSettings;
 import io.micronaut.http.context.ServerRequestContext;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;

@@ -1,29 +1,16 @@
 package io.conclave.projections.runtime;
 
-import static io.conclave.projections.runtime.RegistryPatience.patient;
-
-import io.conclave.model.saga.SagaState;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.admin.GroupActiveException;
-import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.runtime.readers.LogPosition;
-import io.conclave.runtime.config.SagaRetention;
 import io.conclave.runtime.admin.StreamsReset;
-import io.conclave.projections.agents.DecisionView;
 import io.conclave.projections.http.AdvertisedAddress;
 import io.conclave.projections.http.ProjectionUnavailableException;
 import io.conclave.projections.http.RebuildInProgressException;
-import io.conclave.projections.knowledge.KnowledgeSettings;
-import io.conclave.projections.ledger.AgentLedger;
-import io.conclave.projections.ledger.TenantLedger;
-import io.conclave.projections.operations.LeaderView;
-import io.conclave.projections.tasks.TaskView;
-import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
@@ -44,7 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -117,20 +103,11 @@ public final class ProjectionRuntime implements AutoCloseable, ApplicationEventL
    */
   public record Rebuilt(String applicationId, LogPosition from, StreamsReset.Outcome outcome) {}
 
-  ProjectionRuntime(StreamsSettings settings, ConclaveSettings conclave, ConclaveSerdes serdes, JsonMapper json,
-                    Admin admin, KnowledgeSettings knowledge, AdvertisedAddress address, MeterRegistry meters) {
-    BooleanSupplier stopping = () -> this.stopping;
-    var topologySerdes = new ProjectionTopology.TopologySerdes(patient(serdes.taskSubmission(), stopping),
-        patient(serdes.sagaEvent(), stopping), patient(serdes.decisionKey(), stopping),
-        patient(serdes.decision(), stopping), patient(serdes.leaderElected(), stopping),
-        new JsonSerde<>(json, TaskView.class), new JsonSerde<>(json, SagaState.class),
-        new JsonSerde<>(json, DecisionView.class), new JsonSerde<>(json, LeaderView.class),
-        patient(serdes.knowledgeDelta(), stopping), patient(serdes.deadLetter(), stopping),
-        new JsonSerde<>(json, AgentLedger.class), new JsonSerde<>(json, TenantLedger.class));
+  ProjectionRuntime(StreamsSettings settings, ConclaveSettings conclave, TopologyFactory topologies, Admin admin,
+                    AdvertisedAddress address, MeterRegistry meters) {
     this.settings = settings;
     this.address = address;
-    this.topology = () -> ProjectionTopology.build(conclave.topics(), topologySerdes, knowledge.historyRetention(),
-        SagaRetention.from(EnvironmentLookup.ofProcess()));
+    this.topology = topologies.topology(() -> this.stopping);
     this.inputTopics = ProjectionTopology.inputTopics(conclave.topics());
     this.deadLetterSettings = RegistryAwareErrors.deadLetterSettings(conclave);
     this.admin = admin;

@@ -1,83 +1,14 @@
 package io.conclave.projections.runtime;
 
-import io.conclave.model.cluster.DeadLetter;
-import io.conclave.model.eventlog.Decision;
-import io.conclave.model.eventlog.DecisionKey;
-import io.conclave.model.knowledge.KnowledgeDelta;
-import io.conclave.model.cluster.LeaderElected;
-import io.conclave.model.saga.SagaEvent;
-import io.conclave.model.saga.SagaState;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.config.SagaRetention;
 import io.conclave.runtime.topics.TopicNames;
-import io.conclave.projections.agents.DecisionKeyOrder;
-import io.conclave.projections.agents.DecisionView;
-import io.conclave.projections.knowledge.KnowledgeTopology;
-import io.conclave.projections.ledger.AgentLedger;
-import io.conclave.projections.ledger.AgentLedgerFold;
-import io.conclave.projections.ledger.TenantLedger;
-import io.conclave.projections.operations.LeaderView;
-import io.conclave.projections.sagas.SagaFold;
-import io.conclave.projections.tasks.SubmissionFold;
-import io.conclave.projections.tasks.TaskView;
-import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 
 /**
- * The projections' Kafka Streams topology:
- * <ul>
- *   <li>{@value #SUBMISSIONS}: taskId -> the submitted task (from conclave.tasks), for the saga retention
- *       ({@link SubmissionFold});</li>
- *   <li>{@value #SAGAS}: taskId -> its saga's {@link SagaState}, the fold of the saga's events
- *       (conclave.saga-events), until the saga retention has passed since it ended ({@link SagaFold});</li>
- *   <li>{@value #DECISIONS}: (agentId, sequence) -> decision, in sequence order per agent (conclave.decisions);</li>
- *   <li>{@value #LEADERS}: shard -> its latest announced leader (conclave.leadership);</li>
- *   <li>{@value #LEDGER_AGENTS}: agentId -> what its model calls spent, the {@link AgentLedger} summed from its
- *       {@code LLM_CALL} decisions (conclave.decisions, no repartition);</li>
- *   <li>{@value #LEDGER_TENANTS}: tenant -> what its sagas' settled steps spent, the {@link TenantLedger} summed from
- *       the saga fold's increments (repartitioned by tenant through {@value #LEDGER_TENANT_STEPS});</li>
- *   <li>{@value KnowledgeTopology#STORE} and {@value KnowledgeTopology#HISTORY}: knowledge key -> the merge of its
- *       CRDT deltas, now and as of any time within the history retention (conclave.knowledge; see
- *       {@link KnowledgeTopology}).</li>
- * </ul>
+ * The projections' Kafka Streams application as the runtime and the admin tools see it: its id and the topics it
+ * reads. The topology itself is assembled from the features' folds above the runtime ({@link TopologyFactory}).
  */
 public final class ProjectionTopology {
-  public static final String SUBMISSIONS = "task-submissions";
-  public static final String SAGAS = "task-sagas";
-  public static final String DECISIONS = "agent-decisions";
-  public static final String LEADERS = "shard-leaders";
-  /** When each submission retires: {@link Retirements}. */
-  public static final String SUBMISSION_RETIREMENTS = "task-submission-retirements";
-  /** When each ended saga retires: {@link Retirements}. */
-  public static final String SAGA_RETIREMENTS = "task-saga-retirements";
-  /** Status -> how many of the partition's sagas are in it ({@link SagaFold}). */
-  public static final String SAGA_COUNTS = "task-saga-counts";
-  public static final String LEDGER_AGENTS = "ledger-agents";
-  public static final String LEDGER_TENANTS = "ledger-tenants";
-  /** The repartition of the settled steps' spending by tenant (topic {@code <applicationId>-<this>-repartition}). */
-  public static final String LEDGER_TENANT_STEPS = "ledger-tenant-steps";
-
   private ProjectionTopology() {}
-
-  /** The serdes the topology reads, stores and writes with. */
-  public record TopologySerdes(Serde<TaskSubmission> tasks, Serde<SagaEvent> sagaEvents, Serde<DecisionKey> decisionKeys,
-                        Serde<Decision> decisions, Serde<LeaderElected> leaders, Serde<TaskView> taskViews,
-                        Serde<SagaState> sagaStates, Serde<DecisionView> decisionViews,
-                        Serde<LeaderView> leaderViews, Serde<KnowledgeDelta> knowledgeDeltas,
-                        Serde<DeadLetter> deadLetters, Serde<AgentLedger> agentLedgers,
-                        Serde<TenantLedger> tenantLedgers) {}
 
   /** The Kafka Streams application id (and consumer group) of the projections, unless configured otherwise. */
   public static String applicationId(TopicNames topics) {
@@ -87,69 +18,5 @@ public final class ProjectionTopology {
   /** The topics the projections read: a rebuild moves the application's offsets on these. */
   public static List<String> inputTopics(TopicNames topics) {
     return List.of(topics.tasks(), topics.sagaEvents(), topics.decisions(), topics.leadership(), topics.knowledge());
-  }
-
-  /**
-   * The projections' topology.
-   *
-   * @param knowledgeHistoryRetention how long the knowledge history keeps versions behind the newest delta
-   */
-  public static Topology build(TopicNames topics, TopologySerdes serdes, Duration knowledgeHistoryRetention) {
-    return build(topics, serdes, knowledgeHistoryRetention, SagaRetention.DEFAULT);
-  }
-
-  /**
-   * The projections' topology.
-   *
-   * @param knowledgeHistoryRetention how long the knowledge history keeps versions behind the newest delta
-   * @param sagaRetention             how long ended sagas and submissions are kept
-   */
-  public static Topology build(TopicNames topics, TopologySerdes serdes, Duration knowledgeHistoryRetention,
-                               SagaRetention sagaRetention) {
-    StreamsBuilder builder = new StreamsBuilder();
-    Duration retention = sagaRetention.sagas();
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBMISSIONS), Serdes.String(),
-        serdes.taskViews()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBMISSION_RETIREMENTS),
-        Serdes.String(), Serdes.String()));
-    builder.stream(topics.tasks(), Consumed.with(Serdes.String(), serdes.tasks()))
-        .process(() -> new SubmissionFold(retention), SUBMISSIONS, SUBMISSION_RETIREMENTS);
-
-    KStream<String, SagaEvent> sagaEvents =
-        builder.stream(topics.sagaEvents(), Consumed.with(Serdes.String(), serdes.sagaEvents()));
-    // A saga's events share one partition (partitioned by sagaId, one saga per task), so the fold by task id runs
-    // where the events are: no repartition topic, no extra hop.
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGAS), Serdes.String(),
-        serdes.sagaStates()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_RETIREMENTS),
-        Serdes.String(), Serdes.String()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_COUNTS),
-        Serdes.String(), Serdes.Long()));
-    // the call ledger's tenant totals: derived from the saga events, not written by the workers with every step.
-    // Tenants are few and each saga's events sit on its own shard, so the increments are repartitioned by tenant.
-    sagaEvents.process(() -> new SagaFold(retention), SAGAS, SAGA_RETIREMENTS, SAGA_COUNTS)
-        .repartition(Repartitioned.<String, TenantLedger>as(LEDGER_TENANT_STEPS)
-            .withKeySerde(Serdes.String()).withValueSerde(serdes.tenantLedgers()))
-        .groupByKey(Grouped.with(Serdes.String(), serdes.tenantLedgers()))
-        .reduce(TenantLedger::plus, Materialized.<String, TenantLedger, KeyValueStore<Bytes, byte[]>>as(LEDGER_TENANTS)
-            .withKeySerde(Serdes.String()).withValueSerde(serdes.tenantLedgers()));
-
-    KStream<DecisionKey, Decision> decisions =
-        builder.stream(topics.decisions(), Consumed.with(serdes.decisionKeys(), serdes.decisions()));
-    decisions.mapValues(d -> d == null ? null : DecisionView.of(d))
-        .toTable(Materialized.<DecisionKey, DecisionView, KeyValueStore<Bytes, byte[]>>as(DECISIONS)
-            .withKeySerde(new DecisionKeyOrder()).withValueSerde(serdes.decisionViews()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEDGER_AGENTS),
-        Serdes.String(), serdes.agentLedgers()));
-    decisions.process(AgentLedgerFold::new, LEDGER_AGENTS);
-
-    builder.stream(topics.leadership(), Consumed.with(Serdes.String(), serdes.leaders()))
-        .mapValues(e -> e == null ? null : LeaderView.of(e))
-        .toTable(Materialized.<String, LeaderView, KeyValueStore<Bytes, byte[]>>as(LEADERS)
-            .withKeySerde(Serdes.String()).withValueSerde(serdes.leaderViews()));
-
-    KnowledgeTopology.addTo(builder, topics, serdes.knowledgeDeltas(), serdes.deadLetters(),
-        knowledgeHistoryRetention);
-    return builder.build();
   }
 }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@link RegistryAwareErrors} takes over; as soon as the instance is stopping, too, so that a shutdown or a rebuild
  * does not wait for the registry (the thread's transaction aborts, and its records are read again on the next start).
  */
-final class RegistryPatience {
+public final class RegistryPatience {
   private static final Logger log = LoggerFactory.getLogger(RegistryPatience.class);
   static final Duration MAX_WAIT = Duration.ofMinutes(4);
   private static final Duration POLL = Duration.ofSeconds(1);
@@ -28,7 +28,7 @@ final class RegistryPatience {
   private RegistryPatience() {}
 
   /** {@code serde} whose deserializer waits for the registry, unless or until {@code stopping}. */
-  static <T> Serde<T> patient(Serde<T> serde, BooleanSupplier stopping) {
+  public static <T> Serde<T> patient(Serde<T> serde, BooleanSupplier stopping) {
     return Serdes.serdeFrom(serde.serializer(), new Waiting<>(serde.deserializer(), stopping));
   }
 

@@ -10,7 +10,7 @@ import io.conclave.projections.http.BacklogMonitor;
 import io.conclave.projections.http.NotFoundException;
 import io.conclave.projections.http.ReadAccess;
 import io.conclave.projections.runtime.ConclaveWriter;
-import io.conclave.projections.runtime.ProjectionQueries;
+import io.conclave.projections.tasks.TaskQueries;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -29,21 +29,24 @@ import java.util.List;
 
 /**
  * Sagas: start a task with a saga of the client's own, follow sagas, and decide their approval steps. Reads answer
- * from the projection of conclave.saga-events over every projections instance ({@link ProjectionQueries}; 503 +
- * {@code Retry-After} while it starts or rebalances).
+ * from the projection of conclave.saga-events over every projections instance ({@link SagaQueries},
+ * {@link TaskQueries}; 503 + {@code Retry-After} while it starts or rebalances).
  */
 @Controller("/sagas")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class SagaController {
   private final ConclaveWriter writer;
-  private final ProjectionQueries queries;
+  private final SagaQueries queries;
+  private final TaskQueries tasks;
   private final List<String> agentTypes;
   private final BacklogMonitor backlog;
   private final Clock clock = Clock.systemUTC();
 
-  SagaController(ConclaveWriter writer, ProjectionQueries queries, ConclaveSettings settings, BacklogMonitor backlog) {
+  SagaController(ConclaveWriter writer, SagaQueries queries, TaskQueries tasks, ConclaveSettings settings,
+                 BacklogMonitor backlog) {
     this.writer = writer;
     this.queries = queries;
+    this.tasks = tasks;
     this.agentTypes = settings.agentTypes();
     this.backlog = backlog;
   }
@@ -122,7 +125,7 @@ class SagaController {
   /** @throws IllegalArgumentException if the id is malformed; @throws NotFoundException if the saga is unknown */
   private SagaState find(String sagaId) {
     String taskId = SagaIds.taskIdOf(sagaId);
-    return queries.saga(taskId, false).orElseThrow(() -> new NotFoundException("no saga with id '" + sagaId + "'"));
+    return tasks.saga(taskId, false).orElseThrow(() -> new NotFoundException("no saga with id '" + sagaId + "'"));
   }
 
   private static String location(String sagaId) {

@@ -3,8 +3,8 @@ package io.conclave.projections.sagas;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaState;
 import io.conclave.projections.ledger.TenantLedger;
-import io.conclave.projections.runtime.ProjectionTopology;
 import io.conclave.projections.runtime.Retirements;
+import io.conclave.projections.tasks.TaskStores;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -15,12 +15,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Folds each saga event into its task's {@link SagaState} ({@link SagaState#apply}) in the
- * {@value ProjectionTopology#SAGAS} store, and forwards what the steps that first settled with the event spent, keyed
+ * {@value TaskStores#SAGAS} store, and forwards what the steps that first settled with the event spent, keyed
  * by the saga's tenant ({@link TenantLedger#settled}), for the tenants' call ledger. It removes a saga the saga
  * retention after it ended, as the shard leaders retire it ({@code conclave.saga.retention-ms}): the store holds the
  * running sagas and one retention's worth of ended ones. When a saga ends, it is indexed by its end in
- * {@value ProjectionTopology#SAGA_RETIREMENTS}; a sweep on the wall clock removes the ones due. It keeps how many
- * sagas of its partition are in each status in {@value ProjectionTopology#SAGA_COUNTS}, moved with each change of
+ * {@value TaskStores#SAGA_RETIREMENTS}; a sweep on the wall clock removes the ones due. It keeps how many
+ * sagas of its partition are in each status in {@value TaskStores#SAGA_COUNTS}, moved with each change of
  * status, so that counting the sagas reads a handful of entries, not every saga the retention keeps.
  */
 public final class SagaFold implements Processor<String, SagaEvent, String, TenantLedger> {
@@ -37,9 +37,9 @@ public final class SagaFold implements Processor<String, SagaEvent, String, Tena
   @Override
   public void init(ProcessorContext<String, TenantLedger> context) {
     this.context = context;
-    states = context.getStateStore(ProjectionTopology.SAGAS);
-    retirements = context.getStateStore(ProjectionTopology.SAGA_RETIREMENTS);
-    counts = context.getStateStore(ProjectionTopology.SAGA_COUNTS);
+    states = context.getStateStore(TaskStores.SAGAS);
+    retirements = context.getStateStore(TaskStores.SAGA_RETIREMENTS);
+    counts = context.getStateStore(TaskStores.SAGA_COUNTS);
     context.schedule(Retirements.sweepEvery(retention), PunctuationType.WALL_CLOCK_TIME,
         now -> retire(Instant.ofEpochMilli(now)));
   }

@@ -6,12 +6,12 @@ import io.conclave.model.saga.SagaState;
 import io.conclave.model.saga.SagaStep;
 import io.conclave.model.saga.Spending;
 import io.conclave.model.saga.StepPolicy;
-import io.conclave.projections.runtime.ProjectionTopology;
+import io.conclave.projections.tasks.TaskStores;
 import io.micronaut.serde.annotation.SerdeImport;
 
 /**
  * Makes the core {@link SagaState} (and the records inside it) readable and writable as JSON, for the
- * {@value ProjectionTopology#SAGAS} store. Every field is written, empty or null ones too: the core records check
+ * {@value TaskStores#SAGAS} store. Every field is written, empty or null ones too: the core records check
  * their arguments, and an omitted empty list or string would come back as a null they refuse.
  */
 @SerdeImport(value = SagaState.class, mixin = SagaStateJson.EveryField.class)

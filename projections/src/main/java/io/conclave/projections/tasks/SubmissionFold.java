@@ -1,7 +1,6 @@
 package io.conclave.projections.tasks;
 
 import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.projections.runtime.ProjectionTopology;
 import io.conclave.projections.runtime.Retirements;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +11,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps each task as submitted in the {@value ProjectionTopology#SUBMISSIONS} store (the latest submission of a task
+ * Keeps each task as submitted in the {@value TaskStores#SUBMISSIONS} store (the latest submission of a task
  * id; a tombstone, an erasure, deletes it) for the saga retention after its submission, as long as
  * conclave.tasks keeps it: a sweep on the wall clock removes the ones due ({@link Retirements}). A task whose saga runs
  * longer is still answered from its saga.
@@ -28,8 +27,8 @@ public final class SubmissionFold implements Processor<String, TaskSubmission, V
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
-    submissions = context.getStateStore(ProjectionTopology.SUBMISSIONS);
-    retirements = context.getStateStore(ProjectionTopology.SUBMISSION_RETIREMENTS);
+    submissions = context.getStateStore(TaskStores.SUBMISSIONS);
+    retirements = context.getStateStore(TaskStores.SUBMISSION_RETIREMENTS);
     context.schedule(Retirements.sweepEvery(retention), PunctuationType.WALL_CLOCK_TIME, now -> {
       Instant cutoff = Instant.ofEpochMilli(now).minus(retention);
       Retirements.sweep(retirements, submissions, cutoff, t -> !t.submittedAt().isAfter(cutoff));

@@ -6,7 +6,6 @@ import io.conclave.projections.http.BacklogMonitor;
 import io.conclave.projections.http.NotFoundException;
 import io.conclave.projections.http.ReadAccess;
 import io.conclave.projections.runtime.ConclaveWriter;
-import io.conclave.projections.runtime.ProjectionQueries;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -25,11 +24,11 @@ import java.util.Optional;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class TaskController {
   private final ConclaveWriter writer;
-  private final ProjectionQueries queries;
+  private final TaskQueries queries;
   private final BacklogMonitor backlog;
   private final Clock clock = Clock.systemUTC();
 
-  TaskController(ConclaveWriter writer, ProjectionQueries queries, BacklogMonitor backlog) {
+  TaskController(ConclaveWriter writer, TaskQueries queries, BacklogMonitor backlog) {
     this.writer = writer;
     this.queries = queries;
     this.backlog = backlog;

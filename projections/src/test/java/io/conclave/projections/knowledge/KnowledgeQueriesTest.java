@@ -9,6 +9,7 @@ import io.conclave.projections.http.AdvertisedAddress;
 import io.conclave.projections.http.NotFoundException;
 import io.conclave.projections.http.ProjectionUnavailableException;
 import io.conclave.projections.http.Served;
+import io.conclave.projections.runtime.KnowledgeSettings;
 import io.conclave.projections.runtime.PeerHttp;
 import io.micronaut.http.HttpResponse;
 import java.time.Clock;

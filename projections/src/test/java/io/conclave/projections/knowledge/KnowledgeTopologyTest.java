@@ -9,6 +9,7 @@ import io.conclave.model.crdt.GCounter;
 import io.conclave.model.crdt.KnowledgeType;
 import io.conclave.model.crdt.OrSet;
 import io.conclave.runtime.topics.TopicNames;
+import io.conclave.projections.TopologyAssembly;
 import io.conclave.projections.agents.DecisionView;
 import io.conclave.projections.ledger.AgentLedger;
 import io.conclave.projections.ledger.TenantLedger;
@@ -67,7 +68,7 @@ class KnowledgeTopologyTest {
 
     Projections(String name, Duration retention) {
       var json = ObjectMapper.getDefault();
-      var serdes = new ProjectionTopology.TopologySerdes(new ByReference<>(), new ByReference<>(), new ByReference<>(),
+      var serdes = new TopologyAssembly.TopologySerdes(new ByReference<>(), new ByReference<>(), new ByReference<>(),
           new ByReference<>(), new ByReference<>(), new JsonSerde<>(json, TaskView.class),
           new JsonSerde<>(json, io.conclave.model.saga.SagaState.class), new JsonSerde<>(json, DecisionView.class),
           new JsonSerde<>(json, LeaderView.class), deltas, deadLetters, new JsonSerde<>(json, AgentLedger.class),
@@ -76,7 +77,7 @@ class KnowledgeTopologyTest {
       props.put(StreamsConfig.APPLICATION_ID_CONFIG, ProjectionTopology.applicationId(TOPICS));
       props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
       props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(name).toString());
-      driver = new TopologyTestDriver(ProjectionTopology.build(TOPICS, serdes, retention), props);
+      driver = new TopologyTestDriver(TopologyAssembly.build(TOPICS, serdes, retention), props);
       knowledge = driver.createInputTopic(TOPICS.knowledge(), Serdes.ByteArray().serializer(),
           Serdes.ByteArray().serializer());
       letters = driver.createOutputTopic(TOPICS.deadLetters(), Serdes.ByteArray().deserializer(),

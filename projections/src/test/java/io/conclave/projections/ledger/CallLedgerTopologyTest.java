@@ -11,6 +11,7 @@ import io.conclave.model.saga.SagaStep;
 import io.conclave.model.saga.Spending;
 import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.topics.TopicNames;
+import io.conclave.projections.TopologyAssembly;
 import io.conclave.projections.runtime.ProjectionTopology;
 import io.conclave.projections.runtime.TestTopologies;
 import io.conclave.projections.sagas.SagaFold;
@@ -89,7 +90,7 @@ class CallLedgerTopologyTest {
       TestInputTopic<String, SagaEvent> sagaEvents = driver.createInputTopic(TOPICS.sagaEvents(),
           Serdes.String().serializer(), serdes.sagaEvents().serializer());
       var agentChangelog = driver.createOutputTopic(ProjectionTopology.applicationId(TOPICS) + "-"
-          + ProjectionTopology.LEDGER_AGENTS + "-changelog", Serdes.String().deserializer(),
+          + TopologyAssembly.LEDGER_AGENTS + "-changelog", Serdes.String().deserializer(),
           Serdes.ByteArray().deserializer());
 
       // when: two agents' logs, one call read twice (a redelivery) and decisions that are not calls
@@ -108,14 +109,14 @@ class CallLedgerTopologyTest {
       events.forEach(e -> sagaEvents.pipeInput(ConclaveRecords.sagaEventKey(e.sagaId(), e.seq()), e));
 
       // then: per agent, each call once; an unreadable call counts as a call that spent nothing we can read
-      KeyValueStore<String, AgentLedger> agents = driver.getKeyValueStore(ProjectionTopology.LEDGER_AGENTS);
+      KeyValueStore<String, AgentLedger> agents = driver.getKeyValueStore(TopologyAssembly.LEDGER_AGENTS);
       assertThat(agents.get("research-0")).isEqualTo(new AgentLedger("research-0", 1500, 4600, 2, 3));
       assertThat(agents.get("analysis-1")).isEqualTo(new AgentLedger("analysis-1", 30, 30, 2, 1));
       assertThat(agents.get("planner-0")).isNull();
       assertThat(agentChangelog.readValuesToList()).as("one write per call counted, none for a redelivery")
           .hasSize(4);
       // per tenant, each settled step once (t1's compensation carries no figures)
-      KeyValueStore<String, TenantLedger> tenants = driver.getKeyValueStore(ProjectionTopology.LEDGER_TENANTS);
+      KeyValueStore<String, TenantLedger> tenants = driver.getKeyValueStore(TopologyAssembly.LEDGER_TENANTS);
       assertThat(tenants.get("acme")).isEqualTo(new TenantLedger("acme", 1600, 4610, 3));
       assertThat(tenants.get("globex")).isEqualTo(new TenantLedger("globex", 500, 50, 2));
       assertThat(tenants.get(Spending.DEFAULT_TENANT)).isNull();

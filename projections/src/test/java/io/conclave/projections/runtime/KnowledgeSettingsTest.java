@@ -3,7 +3,6 @@ package io.conclave.projections.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conclave.projections.knowledge.KnowledgeSettings;
 import io.micronaut.context.ApplicationContext;
 import java.time.Duration;
 import java.util.Map;

@@ -9,6 +9,7 @@ import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.config.SagaRetention;
 import io.conclave.runtime.topics.TopicNames;
+import io.conclave.projections.TopologyAssembly;
 import io.conclave.projections.sagas.SagaHistories;
 import io.conclave.projections.tasks.TaskView;
 import java.nio.file.Path;
@@ -42,9 +43,9 @@ class ProjectionRetentionTest {
           Serdes.String().serializer(), serdes.sagaEvents().serializer());
       TestInputTopic<String, TaskSubmission> tasks = driver.createInputTopic(TOPICS.tasks(),
           Serdes.String().serializer(), serdes.tasks().serializer());
-      KeyValueStore<String, SagaState> sagas = driver.getKeyValueStore(ProjectionTopology.SAGAS);
-      KeyValueStore<String, TaskView> submissions = driver.getKeyValueStore(ProjectionTopology.SUBMISSIONS);
-      KeyValueStore<String, Long> counts = driver.getKeyValueStore(ProjectionTopology.SAGA_COUNTS);
+      KeyValueStore<String, SagaState> sagas = driver.getKeyValueStore(TopologyAssembly.SAGAS);
+      KeyValueStore<String, TaskView> submissions = driver.getKeyValueStore(TopologyAssembly.SUBMISSIONS);
+      KeyValueStore<String, Long> counts = driver.getKeyValueStore(TopologyAssembly.SAGA_COUNTS);
 
       // given: "done" ran and ended at t0 + 4 s (its history's ticks), "long" is still running; both submitted at t0
       List<SagaEvent> done = SagaHistories.completed("done", 2);

@@ -7,6 +7,7 @@ import io.conclave.model.saga.SagaState;
 import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.topics.TopicNames;
+import io.conclave.projections.TopologyAssembly;
 import io.conclave.projections.knowledge.KnowledgeTopology;
 import io.conclave.projections.sagas.SagaFold;
 import io.conclave.projections.sagas.SagaHistories;
@@ -31,12 +32,12 @@ class ProjectionTopologyTest {
   @Test
   void theInputTopicsAreExactlyTheTopicsTheTopologyReads() {
     // given: the serdes play no part in the wiring
-    var serdes = new ProjectionTopology.TopologySerdes(null, null, null, null, null, null, null, null, null, null, null,
+    var serdes = new TopologyAssembly.TopologySerdes(null, null, null, null, null, null, null, null, null, null, null,
         null, null);
 
     // when
     TopologyDescription description =
-        ProjectionTopology.build(topics, serdes, KnowledgeTopology.DEFAULT_HISTORY_RETENTION).describe();
+        TopologyAssembly.build(topics, serdes, KnowledgeTopology.DEFAULT_HISTORY_RETENTION).describe();
 
     // then
     Set<String> read = new HashSet<>();
@@ -46,7 +47,7 @@ class ProjectionTopologyTest {
       }
     }));
     // the application's own repartition topics are internal: a rebuild deletes them instead of resetting them
-    assertThat(read).contains(ProjectionTopology.LEDGER_TENANT_STEPS + "-repartition");
+    assertThat(read).contains(TopologyAssembly.LEDGER_TENANT_STEPS + "-repartition");
     read.removeIf(topic -> topic.endsWith("-repartition"));
     assertThat(read).containsExactlyInAnyOrderElementsOf(ProjectionTopology.inputTopics(topics));
     assertThat(ProjectionTopology.inputTopics(topics))
@@ -67,7 +68,7 @@ class ProjectionTopologyTest {
       TestInputTopic<String, TaskSubmission> tasks = driver.createInputTopic(topics.tasks(),
           Serdes.String().serializer(), serdes.tasks().serializer());
       var changelog = driver.createOutputTopic(ProjectionTopology.applicationId(topics) + "-"
-          + ProjectionTopology.SAGAS + "-changelog", Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+          + TopologyAssembly.SAGAS + "-changelog", Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
 
       // when
       tasks.pipeInput(script.taskId(), new TaskSubmission(script.taskId(), SagaHistories.PROMPT, SagaHistories.T0));
@@ -76,8 +77,8 @@ class ProjectionTopologyTest {
       events.forEach(e -> in.pipeInput(ConclaveRecords.sagaEventKey(e.sagaId(), e.seq()), e));
 
       // then
-      KeyValueStore<String, SagaState> sagas = driver.getKeyValueStore(ProjectionTopology.SAGAS);
-      KeyValueStore<String, TaskView> submissions = driver.getKeyValueStore(ProjectionTopology.SUBMISSIONS);
+      KeyValueStore<String, SagaState> sagas = driver.getKeyValueStore(TopologyAssembly.SAGAS);
+      KeyValueStore<String, TaskView> submissions = driver.getKeyValueStore(TopologyAssembly.SUBMISSIONS);
       assertThat(sagas.get(script.taskId())).isEqualTo(SagaHistories.fold(events));
       assertThat(sagas.get(script.taskId()).status()).isEqualTo(SagaState.Status.FAILED);
       assertThat(written).as("one state per event that changed it").isEqualTo(changes(events));
