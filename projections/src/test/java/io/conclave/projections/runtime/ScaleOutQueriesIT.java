@@ -1,6 +1,7 @@
 package io.conclave.projections.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.conclave.testkit.Eventually.eventually;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,7 +37,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -215,8 +215,4 @@ class ScaleOutQueriesIT {
     return URI.create("http://127.0.0.1:" + server.getPort() + path);
   }
 
-  private static void eventually(ThrowingRunnable assertion) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-        .untilAsserted(assertion);
-  }
 }
