@@ -1,14 +1,14 @@
 package io.conclave.coordinator;
 
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.runtime.config.SagaRetention;
+import io.conclave.runtime.env.EnvironmentLookup;
+import io.conclave.runtime.env.Setting;
 import io.conclave.runtime.loop.LoopHealth;
+import io.conclave.runtime.loop.TransactionalPartitionLoop;
 import io.conclave.runtime.process.ProbeServer;
 import io.conclave.runtime.process.ProcessIds;
 import io.conclave.runtime.process.ServiceRunner;
-import io.conclave.runtime.env.Setting;
-import io.conclave.runtime.loop.TransactionalPartitionLoop;
 import io.conclave.schemas.ConclaveSerdes;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,20 +25,28 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * A coordinator process: a member of the coordinator consumer group on {@code conclave.tasks} and
- * {@code conclave.saga-events}. Each partition it owns (of both) is a shard it leads; the other members stand by and
- * take the shard over when this one leaves or dies.
+ * {@code conclave.saga-events}. Each partition it owns (of both) is a shard it leads; the other
+ * members stand by and take the shard over when this one leaves or dies.
  */
 public final class Coordinator implements AutoCloseable {
   /** Where {@link #main} serves {@code GET /health} ({@link ProbeServer}); none by default. */
-  private static final Setting HEALTH_PORT = Setting.of("conclave.coordinator.health-port",
-      "CONCLAVE_COORDINATOR_HEALTH_PORT", null);
-  /** The settings a coordinator reads beyond {@link ConclaveSettings} and {@link TokenBudgets#SETTINGS}. */
-  public static final List<Setting> SETTINGS = java.util.stream.Stream.of(List.of(HEALTH_PORT),
-      CheckpointPolicy.SETTINGS, SagaRetention.SETTINGS).flatMap(List::stream).toList();
+  private static final Setting HEALTH_PORT =
+      Setting.of("conclave.coordinator.health-port", "CONCLAVE_COORDINATOR_HEALTH_PORT", null);
+
+  /**
+   * The settings a coordinator reads beyond {@link ConclaveSettings} and {@link
+   * TokenBudgets#SETTINGS}.
+   */
+  public static final List<Setting> SETTINGS =
+      java.util.stream.Stream.of(
+              List.of(HEALTH_PORT), CheckpointPolicy.SETTINGS, SagaRetention.SETTINGS)
+          .flatMap(List::stream)
+          .toList();
 
   private final TransactionalPartitionLoop<Object> loop;
   private final CoordinatorHandler handler;
   private final HealthFeed health;
+
   /** Its {@code GET /health}, when {@link #main} serves one. */
   private volatile ProbeServer probes;
 
@@ -47,32 +55,68 @@ public final class Coordinator implements AutoCloseable {
     this(settings, planner, TokenBudgets.NONE, clock);
   }
 
-  /** @param budgets the token budgets its shard leaders grant the sagas they start */
-  public Coordinator(ConclaveSettings settings, Planner planner, TokenBudgets budgets, Clock clock) {
+  /**
+   * @param budgets the token budgets its shard leaders grant the sagas they start
+   */
+  public Coordinator(
+      ConclaveSettings settings, Planner planner, TokenBudgets budgets, Clock clock) {
     this(settings, planner, budgets, CheckpointPolicy.DEFAULT, clock);
   }
 
   /**
-   * @param budgets       the token budgets its shard leaders grant the sagas they start
+   * @param budgets the token budgets its shard leaders grant the sagas they start
    * @param checkpointing when its shard leaders checkpoint, and how long they keep ended sagas
    */
-  public Coordinator(ConclaveSettings settings, Planner planner, TokenBudgets budgets, CheckpointPolicy checkpointing,
-                     Clock clock) {
+  public Coordinator(
+      ConclaveSettings settings,
+      Planner planner,
+      TokenBudgets budgets,
+      CheckpointPolicy checkpointing,
+      Clock clock) {
     ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
-    String memberId = "coordinator-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    String memberId =
+        "coordinator-"
+            + ProcessHandle.current().pid()
+            + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
     this.health = new HealthFeed(settings, serdes);
-    this.handler = new CoordinatorHandler(settings, serdes, planner, budgets, checkpointing, health, clock, memberId,
-        ProcessIds.hostName());
+    this.handler =
+        new CoordinatorHandler(
+            settings,
+            serdes,
+            planner,
+            budgets,
+            checkpointing,
+            health,
+            clock,
+            memberId,
+            ProcessIds.hostName());
     String tasks = settings.topics().tasks();
     String sagaEvents = settings.topics().sagaEvents();
-    var options = new TransactionalPartitionLoop.Options("coordinator", settings.kafka(),
-        List.of(tasks, sagaEvents), groupId(settings), settings.topics().coordinatorTransactionalIds(), settings.topics().deadLetters(),
-        // its offsets there are committed with what it writes (checkpoints at the latest): a take-over starts from the
-        // shard's checkpoint, and what is consumed again below it is skipped
-        consumerConfig(settings), Set.of(sagaEvents));
-    this.loop = new TransactionalPartitionLoop<>(options, Map.<String, Deserializer<?>>of(tasks,
-        serdes.taskSubmission().deserializer(), sagaEvents, serdes.sagaEvent().deserializer()),
-        serdes.deadLetter().serializer(), handler, clock);
+    var options =
+        new TransactionalPartitionLoop.Options(
+            "coordinator",
+            settings.kafka(),
+            List.of(tasks, sagaEvents),
+            groupId(settings),
+            settings.topics().coordinatorTransactionalIds(),
+            settings.topics().deadLetters(),
+            // its offsets there are committed with what it writes (checkpoints at the latest): a
+            // take-over starts from the
+            // shard's checkpoint, and what is consumed again below it is skipped
+            consumerConfig(settings),
+            Set.of(sagaEvents));
+    this.loop =
+        new TransactionalPartitionLoop<>(
+            options,
+            Map.<String, Deserializer<?>>of(
+                tasks,
+                serdes.taskSubmission().deserializer(),
+                sagaEvents,
+                serdes.sagaEvent().deserializer()),
+            serdes.deadLetter().serializer(),
+            handler,
+            clock);
   }
 
   private static Map<String, Object> consumerConfig(ConclaveSettings settings) {
@@ -93,7 +137,10 @@ public final class Coordinator implements AutoCloseable {
     return this;
   }
 
-  /** Whether this coordinator's shard leaders hold the steps of {@code agentType} (its breakers are all open). */
+  /**
+   * Whether this coordinator's shard leaders hold the steps of {@code agentType} (its breakers are
+   * all open).
+   */
   public boolean holds(String agentType) {
     return health.test(agentType);
   }
@@ -133,11 +180,17 @@ public final class Coordinator implements AutoCloseable {
     Planner planner = new ResilientPlanner(new OfflinePlanner(), Duration.ofSeconds(30), 3);
     EnvironmentLookup env = EnvironmentLookup.ofProcess();
     Clock clock = Clock.systemUTC();
-    Coordinator coordinator = new Coordinator(settings, planner, TokenBudgets.from(env), CheckpointPolicy.from(env), clock)
-        .start();
+    Coordinator coordinator =
+        new Coordinator(
+                settings, planner, TokenBudgets.from(env), CheckpointPolicy.from(env), clock)
+            .start();
     if (env.get(HEALTH_PORT) != null) {
-      coordinator.probes = ProbeServer.start("coordinator", env.integer(HEALTH_PORT),
-          () -> coordinator.health(clock.instant()), Optional.empty());
+      coordinator.probes =
+          ProbeServer.start(
+              "coordinator",
+              env.integer(HEALTH_PORT),
+              () -> coordinator.health(clock.instant()),
+              Optional.empty());
     }
     ServiceRunner.runUntilStopped("coordinator", coordinator, coordinator.done());
   }

@@ -1,44 +1,28 @@
 package io.conclave.coordinator;
 
+import io.conclave.model.cluster.LeaderElected;
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.eventlog.AgentIds;
+import io.conclave.model.eventlog.Tally;
 import io.conclave.model.journal.AgentJournal;
 import io.conclave.model.journal.FoldedLog;
-import io.conclave.model.cluster.LeaderElected;
 import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.SagaDefinition;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaMoves;
+import io.conclave.model.saga.SagaStep;
 import io.conclave.model.saga.ShardCheckpoint;
-import io.conclave.model.eventlog.Tally;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.readers.AgentLogs;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.loop.PoisonRecordException;
-import io.conclave.runtime.readers.TopicScan;
-import io.conclave.runtime.loop.TransactionalPartitionLoop;
-import io.conclave.model.eventlog.AgentIds;
-import io.conclave.model.journal.AgentJournal;
-import io.conclave.model.journal.FoldedLog;
-import io.conclave.model.cluster.LeaderElected;
-import io.conclave.model.saga.LeaderStamp;
-import io.conclave.model.saga.SagaEvent;
-import io.conclave.model.saga.SagaMoves;
-import io.conclave.model.saga.ShardCheckpoint;
-import io.conclave.model.eventlog.Tally;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.readers.AgentLogs;
-import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.loop.PartitionHandler;
 import io.conclave.runtime.loop.PoisonRecordException;
+import io.conclave.runtime.readers.AgentLogs;
 import io.conclave.runtime.readers.TopicScan;
+import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaRegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import io.conclave.model.saga.SagaDefinition;
-import io.conclave.model.saga.SagaStep;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,15 +39,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shard leader's work on {@code conclave.tasks} and {@code conclave.saga-events}: owning partition p (of both)
- * makes this member the leader of shard p. It starts the sagas of the shard's tasks and watches them
- * ({@link SagaWatch}). Everything it needs is rebuilt from Kafka when it takes a shard over (the shard's sagas from
- * its latest checkpoint and the saga events after it, the leader epoch, where its decision log ends), so a new leader
- * continues exactly where the last one committed, in a time that depends on the live sagas, not on the history.
+ * The shard leader's work on {@code conclave.tasks} and {@code conclave.saga-events}: owning
+ * partition p (of both) makes this member the leader of shard p. It starts the sagas of the shard's
+ * tasks and watches them ({@link SagaWatch}). Everything it needs is rebuilt from Kafka when it
+ * takes a shard over (the shard's sagas from its latest checkpoint and the saga events after it,
+ * the leader epoch, where its decision log ends), so a new leader continues exactly where the last
+ * one committed, in a time that depends on the live sagas, not on the history.
  */
 final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorHandler.class);
-  /** The agent type of the shards' planners; its state is the tally of its decisions ({@link PlannerFold}). */
+
+  /**
+   * The agent type of the shards' planners; its state is the tally of its decisions ({@link
+   * PlannerFold}).
+   */
   static final String PLANNER_TYPE = "planner";
 
   private final ConclaveSettings settings;
@@ -85,22 +74,26 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
   private final Map<Integer, Shard> shards = new HashMap<>();
 
   /**
-   * What the leader of one shard knows; derived from Kafka, never the source of truth. The planner's state is the
-   * tally of its decisions: what matters of its log is where it ends.
+   * What the leader of one shard knows; derived from Kafka, never the source of truth. The
+   * planner's state is the tally of its decisions: what matters of its log is where it ends.
    */
-  private record Shard(LeaderStamp stamp, AgentJournal<Tally> planner, SagaWatch sagas, Progress progress) {}
+  private record Shard(
+      LeaderStamp stamp, AgentJournal<Tally> planner, SagaWatch sagas, Progress progress) {}
 
   /**
-   * How far the shard's saga events are folded, and the checkpoints written since the take-over. Only the shard's loop
-   * thread touches it.
+   * How far the shard's saga events are folded, and the checkpoints written since the take-over.
+   * Only the shard's loop thread touches it.
    */
   private static final class Progress {
     /** The first offset of the shard's saga events not folded. */
     long sagaEventsOffset;
+
     /** Events folded and sagas retired since the last checkpoint. */
     long changes;
+
     Instant lastCheckpoint;
     long nextId;
+
     /** Whether the checkpoints topic has the shard's partition. */
     final boolean checkpointing;
 
@@ -112,10 +105,20 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
     }
   }
 
-  /** @param unavailable the agent types whose breakers are all open: their steps wait with the shard leader */
-  CoordinatorHandler(ConclaveSettings settings, ConclaveSerdes serdes, Planner planner, TokenBudgets budgets,
-                     CheckpointPolicy checkpointing, Predicate<String> unavailable, Clock clock, String memberId,
-                     String host) {
+  /**
+   * @param unavailable the agent types whose breakers are all open: their steps wait with the shard
+   *     leader
+   */
+  CoordinatorHandler(
+      ConclaveSettings settings,
+      ConclaveSerdes serdes,
+      Planner planner,
+      TokenBudgets budgets,
+      CheckpointPolicy checkpointing,
+      Predicate<String> unavailable,
+      Clock clock,
+      String memberId,
+      String host) {
     this.budgets = budgets;
     this.checkpointing = checkpointing;
     this.checkpoints = new Checkpoints(settings.topics().checkpoints(), serdes.shardCheckpoint());
@@ -133,8 +136,8 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
   }
 
   /**
-   * Connects the state readers and resolves the schemas before this member is assigned anything, so that a take-over
-   * does not wait for a cold client or the registry.
+   * Connects the state readers and resolves the schemas before this member is assigned anything, so
+   * that a take-over does not wait for a cold client or the registry.
    */
   @Override
   public void warmUp() {
@@ -160,9 +163,12 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
 
   @Override
   public List<ProducerRecord<byte[], byte[]>> onAssigned(int shard, Map<String, Long> committed) {
-    // the loop has already fenced the previous leader (initTransactions), so the published epoch is final
-    // the shard's announcements were all written under its transactional id, just fenced: none of them is open, so
-    // the stable end holds them unless another shard's announcement is open across ours (a window of milliseconds;
+    // the loop has already fenced the previous leader (initTransactions), so the published epoch is
+    // final
+    // the shard's announcements were all written under its transactional id, just fenced: none of
+    // them is open, so
+    // the stable end holds them unless another shard's announcement is open across ours (a window
+    // of milliseconds;
     // the fencing itself is the producer's, the epoch only stamps what a leader wrote)
     long[] last = {0};
     scan.unsettled(() -> last[0] = lastEpoch(shard));
@@ -171,60 +177,89 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
     String agentId = plannerAgentId(shard);
     FoldedLog<Tally> planner = logs.current(agentId, Tally.FOLD);
     LeaderStamp stamp = new LeaderStamp(shard, epoch);
-    Shard state = sagas(stamp, new AgentJournal<>(agentId, Tally.FOLD, planner, settings.snapshotEvery()));
+    Shard state =
+        sagas(stamp, new AgentJournal<>(agentId, Tally.FOLD, planner, settings.snapshotEvery()));
     shards.put(shard, state);
     ShardSagas sagas = state.sagas().sagas();
-    log.info("leader of shard {} with epoch {} ({} sagas running, {} ended within the retention)", shard, epoch,
-        sagas.runningCount(), sagas.endedCount());
-    return List.of(records.leaderElected(new LeaderElected(shard, epoch, memberId, host, clock.instant())));
+    log.info(
+        "leader of shard {} with epoch {} ({} sagas running, {} ended within the retention)",
+        shard,
+        epoch,
+        sagas.runningCount(),
+        sagas.endedCount());
+    return List.of(
+        records.leaderElected(new LeaderElected(shard, epoch, memberId, host, clock.instant())));
   }
 
   @Override
-  public List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> record, Object value) {
+  public List<ProducerRecord<byte[], byte[]>> handle(
+      ConsumerRecord<byte[], byte[]> record, Object value) {
     Shard shard = shards.get(record.partition());
     if (value instanceof SagaEvent event) {
       if (record.offset() < shard.progress().sagaEventsOffset) {
-        return List.of(); // folded by the take-over already: the group's offset there lags the checkpoint
+        return List
+            .of(); // folded by the take-over already: the group's offset there lags the checkpoint
       }
       shard.progress().sagaEventsOffset = record.offset() + 1;
       shard.progress().changes++;
       // a saga's decider rejects an event that cannot follow what it folded: the event is malformed
-      return PoisonRecordException.ifRejected(() -> shard.sagas().onEvent(event, source(record), clock.instant()));
+      return PoisonRecordException.ifRejected(
+          () -> shard.sagas().onEvent(event, source(record), clock.instant()));
     }
     if (!(value instanceof TaskSubmission task)) {
       throw new PoisonRecordException("not a task: " + value.getClass().getName());
     }
     String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     if (!task.taskId().equals(key)) {
-      throw new PoisonRecordException("record key '" + key + "' is not the task id '" + task.taskId() + "'");
+      throw new PoisonRecordException(
+          "record key '" + key + "' is not the task id '" + task.taskId() + "'");
     }
     if (shard.sagas().isStarted(task.taskId())) {
       log.info("task {} submitted again; its saga already exists, ignoring", task.taskId());
       return List.of();
     }
-    // a task that can never be planned, or whose plan names an agent type the installation does not run, is
+    // a task that can never be planned, or whose plan names an agent type the installation does not
+    // run, is
     // dead-lettered with the planner's or the definition's message
-    List<SagaStep> plan = PoisonRecordException.ifRejected(() -> {
-      List<SagaStep> steps = task.plan().orElseGet(() -> planner.plan(task));
-      SagaDefinition.requireKnownAgentTypes(steps, settings.agentTypes());
-      return steps;
-    });
+    List<SagaStep> plan =
+        PoisonRecordException.ifRejected(
+            () -> {
+              List<SagaStep> steps = task.plan().orElseGet(() -> planner.plan(task));
+              SagaDefinition.requireKnownAgentTypes(steps, settings.agentTypes());
+              return steps;
+            });
     Instant now = clock.instant();
     TaskIntake.SagaStart start;
     TenantEscrow.Grant grant = shard.sagas().grant(task.tenant());
     if (grant instanceof TenantEscrow.Grant.Refused refused) {
       // a plan the routing slip rejects (a bad input placeholder, no step) is the task's poison
-      start = PoisonRecordException.ifRejected(
-          () -> TaskIntake.refuse(task, plan, shard.stamp(), shard.planner(), refused.reason(), now));
+      start =
+          PoisonRecordException.ifRejected(
+              () ->
+                  TaskIntake.refuse(
+                      task, plan, shard.stamp(), shard.planner(), refused.reason(), now));
       log.info("task {} refused: {}", task.taskId(), refused.reason());
     } else {
       var granted = (TenantEscrow.Grant.Granted) grant;
-      start = PoisonRecordException.ifRejected(
-          () -> TaskIntake.start(task, plan, shard.stamp(), shard.planner(), granted.spending(), now));
+      start =
+          PoisonRecordException.ifRejected(
+              () ->
+                  TaskIntake.start(
+                      task, plan, shard.stamp(), shard.planner(), granted.spending(), now));
       // the normal case, at hundreds a second: the saga's events record it
-      log.debug("task {} planned as {} (shard {}, epoch {}{})", task.taskId(), start.started().sagaId(),
-          shard.stamp().shard(), shard.stamp().epoch(), granted.spending().budget().isPresent()
-              ? ", tenant " + task.tenant() + ", " + granted.spending().budget().getAsLong() + " tokens" : "");
+      log.debug(
+          "task {} planned as {} (shard {}, epoch {}{})",
+          task.taskId(),
+          start.started().sagaId(),
+          shard.stamp().shard(),
+          shard.stamp().epoch(),
+          granted.spending().budget().isPresent()
+              ? ", tenant "
+                  + task.tenant()
+                  + ", "
+                  + granted.spending().budget().getAsLong()
+                  + " tokens"
+              : "");
     }
     SagaMoves moves = shard.sagas().holding(start.moves(), now);
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
@@ -235,7 +270,10 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
     return out;
   }
 
-  /** What is due by the clock, then the sagas retired and, when due, a checkpoint of what all that left. */
+  /**
+   * What is due by the clock, then the sagas retired and, when due, a checkpoint of what all that
+   * left.
+   */
   @Override
   public List<ProducerRecord<byte[], byte[]>> tick(int shard) {
     Shard state = shards.get(shard);
@@ -249,12 +287,15 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
     // what the tick decided is folded already: it changes the state the checkpoint holds
     progress.changes += due.size() + sagas.retire(now);
     if (!progress.checkpointing
-        || !checkpointing.due(progress.changes, sagas.size(), Duration.between(progress.lastCheckpoint, now))) {
+        || !checkpointing.due(
+            progress.changes, sagas.size(), Duration.between(progress.lastCheckpoint, now))) {
       return due;
     }
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(due);
-    out.addAll(checkpoints.records(sagas.checkpoint(shard, state.stamp().epoch(), progress.nextId, now,
-        progress.sagaEventsOffset)));
+    out.addAll(
+        checkpoints.records(
+            sagas.checkpoint(
+                shard, state.stamp().epoch(), progress.nextId, now, progress.sagaEventsOffset)));
     progress.nextId++;
     progress.changes = 0;
     progress.lastCheckpoint = now;
@@ -268,7 +309,9 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
   @Override
   public List<ProducerRecord<byte[], byte[]>> onCommitted(int shard, List<RecordMetadata> written) {
     Shard state = shards.get(shard);
-    return state == null ? List.of() : records.snapshotIfDue(state.planner(), written, clock.instant());
+    return state == null
+        ? List.of()
+        : records.snapshotIfDue(state.planner(), written, clock.instant());
   }
 
   @Override
@@ -290,57 +333,88 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
   }
 
   /**
-   * The shard's sagas: its latest checkpoint, then the fold of its partition of conclave.saga-events from the offset
-   * the checkpoint covers (from the partition's start if it has none). To the partition's end, not just to the
-   * committed offset: what the last leader wrote for an event (a join, a step it failed) lies after the event, past
-   * the offset it committed with it, and deciding on less would decide it again. The events from the committed offset
-   * on are then consumed once more, which changes nothing (the fold is idempotent). SagaStarted events are written in
-   * the transaction that commits the task's offset, so they are exactly the tasks earlier leaders handled; and they do
-   * not depend on the tasks' committed offset, so a replay of the tasks topic (a group reset) starts no saga twice
-   * within the retention.
+   * The shard's sagas: its latest checkpoint, then the fold of its partition of
+   * conclave.saga-events from the offset the checkpoint covers (from the partition's start if it
+   * has none). To the partition's end, not just to the committed offset: what the last leader wrote
+   * for an event (a join, a step it failed) lies after the event, past the offset it committed with
+   * it, and deciding on less would decide it again. The events from the committed offset on are
+   * then consumed once more, which changes nothing (the fold is idempotent). SagaStarted events are
+   * written in the transaction that commits the task's offset, so they are exactly the tasks
+   * earlier leaders handled; and they do not depend on the tasks' committed offset, so a replay of
+   * the tasks topic (a group reset) starts no saga twice within the retention.
    */
   private Shard sagas(LeaderStamp stamp, AgentJournal<Tally> planner) {
     String topic = settings.topics().sagaEvents();
     var escrow = new TenantEscrow(budgets, stamp.shard(), settings.partitions());
     Optional<ShardCheckpoint> checkpoint = checkpoints.latest(scan, stamp.shard());
-    ShardSagas sagas = checkpoint
-        .map(c -> ShardSagas.restore(c, checkpointing.retention().sagas(), escrow))
-        .orElseGet(() -> new ShardSagas(checkpointing.retention().sagas(), escrow));
+    ShardSagas sagas =
+        checkpoint
+            .map(c -> ShardSagas.restore(c, checkpointing.retention().sagas(), escrow))
+            .orElseGet(() -> new ShardSagas(checkpointing.retention().sagas(), escrow));
     long from = checkpoint.map(ShardCheckpoint::sagaEventsOffset).orElse(0L);
-    var watch = new SagaWatch(stamp, settings.deadlineGrace(), records,
-        new ConclaveRecords.RecordSource(topic, stamp.shard(), from), sagas, unavailable);
+    var watch =
+        new SagaWatch(
+            stamp,
+            settings.deadlineGrace(),
+            records,
+            new ConclaveRecords.RecordSource(topic, stamp.shard(), from),
+            sagas,
+            unavailable);
     TopicPartition tp = new TopicPartition(topic, stamp.shard());
     long end = scan.endOffset(tp);
     long[] tail = {0};
-    scan.scan(tp, from, end, r -> {
-      tail[0]++;
-      if (r.value() == null) {
-        return;
-      }
-      try {
-        watch.replay(sagaReader.deserialize(topic, r.value()),
-            new ConclaveRecords.RecordSource(topic, r.partition(), r.offset()));
-      } catch (RuntimeException e) {
-        // a take-over that skipped what it could not read for want of the registry would forget sagas in flight
-        SchemaRegistryUnavailableException.rethrowIfIn(e);
-        // the loop dead-lettered it when it was consumed
-        log.debug("unreadable saga event at offset {}: {}", r.offset(), e.toString());
-      }
-    });
+    scan.scan(
+        tp,
+        from,
+        end,
+        r -> {
+          tail[0]++;
+          if (r.value() == null) {
+            return;
+          }
+          try {
+            watch.replay(
+                sagaReader.deserialize(topic, r.value()),
+                new ConclaveRecords.RecordSource(topic, r.partition(), r.offset()));
+          } catch (RuntimeException e) {
+            // a take-over that skipped what it could not read for want of the registry would forget
+            // sagas in flight
+            SchemaRegistryUnavailableException.rethrowIfIn(e);
+            // the loop dead-lettered it when it was consumed
+            log.debug("unreadable saga event at offset {}: {}", r.offset(), e.toString());
+          }
+        });
     Instant now = clock.instant();
     watch.afterRebuild(now);
-    log.info("shard {}: {} and {} saga events after it", stamp.shard(), checkpoint
-        .map(c -> "checkpoint " + c.id() + " of " + c.at() + " (offset " + c.sagaEventsOffset() + ")")
-        .orElse("no checkpoint"), tail[0]);
-    // a take-over that read a long tail writes a checkpoint at its first tick, so the next one reads less
+    log.info(
+        "shard {}: {} and {} saga events after it",
+        stamp.shard(),
+        checkpoint
+            .map(
+                c ->
+                    "checkpoint "
+                        + c.id()
+                        + " of "
+                        + c.at()
+                        + " (offset "
+                        + c.sagaEventsOffset()
+                        + ")")
+            .orElse("no checkpoint"),
+        tail[0]);
+    // a take-over that read a long tail writes a checkpoint at its first tick, so the next one
+    // reads less
     boolean available = checkpoints.available(scan, stamp.shard());
     if (!available) {
-      log.warn("shard {}: {} has no partition {}, so no checkpoint is written and a take-over reads the shard's saga "
-          + "events from their start; run 'conclave topics create'", stamp.shard(), settings.topics().checkpoints(),
+      log.warn(
+          "shard {}: {} has no partition {}, so no checkpoint is written and a take-over reads the shard's saga "
+              + "events from their start; run 'conclave topics create'",
+          stamp.shard(),
+          settings.topics().checkpoints(),
           stamp.shard());
     }
-    Progress progress = new Progress(Math.max(from, end), checkpoint.map(c -> c.id() + 1).orElse(0L), now,
-        available);
+    Progress progress =
+        new Progress(
+            Math.max(from, end), checkpoint.map(c -> c.id() + 1).orElse(0L), now, available);
     progress.changes = tail[0];
     return new Shard(stamp, planner, watch, progress);
   }
@@ -348,21 +422,25 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
   private long lastEpoch(int shard) {
     String topic = settings.topics().leadership();
     long[] last = {0};
-    scan.scan(new TopicPartition(topic, 0), 0, -1, r -> {
-      if (r.value() == null) {
-        return;
-      }
-      try {
-        LeaderElected e = leadershipReader.deserialize(topic, r.value());
-        if (e.shard() == shard) {
-          last[0] = Math.max(last[0], e.epoch());
-        }
-      } catch (RuntimeException e) {
-        // skipping it for want of the registry could announce an epoch already used
-        SchemaRegistryUnavailableException.rethrowIfIn(e);
-        log.warn("unreadable leadership record at offset {}: {}", r.offset(), e.toString());
-      }
-    });
+    scan.scan(
+        new TopicPartition(topic, 0),
+        0,
+        -1,
+        r -> {
+          if (r.value() == null) {
+            return;
+          }
+          try {
+            LeaderElected e = leadershipReader.deserialize(topic, r.value());
+            if (e.shard() == shard) {
+              last[0] = Math.max(last[0], e.epoch());
+            }
+          } catch (RuntimeException e) {
+            // skipping it for want of the registry could announce an epoch already used
+            SchemaRegistryUnavailableException.rethrowIfIn(e);
+            log.warn("unreadable leadership record at offset {}: {}", r.offset(), e.toString());
+          }
+        });
     return last[0];
   }
 }

@@ -14,10 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The workers' circuit breakers as this coordinator has read them from conclave.agent-health ({@link BreakerBoard}):
- * tells the shard leaders which agent types take no calls, so that they hold those types' steps. It lags the topic a
- * little; until it has read a breaker's opening, a leader dispatches as usual (the worker then holds the command).
- * Thread-safe.
+ * The workers' circuit breakers as this coordinator has read them from conclave.agent-health
+ * ({@link BreakerBoard}): tells the shard leaders which agent types take no calls, so that they
+ * hold those types' steps. It lags the topic a little; until it has read a breaker's opening, a
+ * leader dispatches as usual (the worker then holds the command). Thread-safe.
  */
 final class HealthFeed implements Predicate<String>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthFeed.class);
@@ -28,8 +28,13 @@ final class HealthFeed implements Predicate<String>, AutoCloseable {
 
   HealthFeed(ConclaveSettings settings, ConclaveSerdes serdes) {
     this.reader = serdes.breakerStateChanged().deserializer();
-    this.follower = new TopicFollower(settings.kafka(), settings.topics().agentHealth(), "health-feed",
-        "shard leaders dispatch to every agent type, open breakers or not", this::read);
+    this.follower =
+        new TopicFollower(
+            settings.kafka(),
+            settings.topics().agentHealth(),
+            "health-feed",
+            "shard leaders dispatch to every agent type, open breakers or not",
+            this::read);
   }
 
   HealthFeed start() {
@@ -54,7 +59,11 @@ final class HealthFeed implements Predicate<String>, AutoCloseable {
       board = board.with(reader.deserialize(record.topic(), record.value()));
     } catch (RuntimeException e) {
       SchemaRegistryUnavailableException.rethrowIfIn(e); // read again once the registry answers
-      log.debug("unreadable breaker report at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+      log.debug(
+          "unreadable breaker report at {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
           e.toString());
     }
   }

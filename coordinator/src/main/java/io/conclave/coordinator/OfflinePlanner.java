@@ -1,12 +1,13 @@
 package io.conclave.coordinator;
 
-import io.conclave.model.saga.SagaStep;
 import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.model.saga.SagaStep;
 import java.util.List;
 
 /**
- * The deterministic planner used when no model is configured: every task becomes research, then analysis, then
- * writing. The same task always gives the same plan, so replays and tests are reproducible.
+ * The deterministic planner used when no model is configured: every task becomes research, then
+ * analysis, then writing. The same task always gives the same plan, so replays and tests are
+ * reproducible.
  */
 public final class OfflinePlanner implements Planner {
   @Override

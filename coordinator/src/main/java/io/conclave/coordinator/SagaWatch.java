@@ -22,14 +22,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sagas of one shard as its leader sees them: the fold of the shard's partition of conclave.saga-events. The
- * leader acts where workers cannot ({@link SagaSupervisor}): it joins parallel stages, carries out approvals, fails
- * steps whose deadline passed and retries or parks failed compensations. Derived from Kafka and rebuilt on take-over
- * from the shard's latest checkpoint and the events after it; what it keeps of the sagas is {@link ShardSagas}'s
- * (finished sagas only as their task id, for the retention). Not thread-safe: the shard's loop thread owns it.
+ * The sagas of one shard as its leader sees them: the fold of the shard's partition of
+ * conclave.saga-events. The leader acts where workers cannot ({@link SagaSupervisor}): it joins
+ * parallel stages, carries out approvals, fails steps whose deadline passed and retries or parks
+ * failed compensations. Derived from Kafka and rebuilt on take-over from the shard's latest
+ * checkpoint and the events after it; what it keeps of the sagas is {@link ShardSagas}'s (finished
+ * sagas only as their task id, for the retention). Not thread-safe: the shard's loop thread owns
+ * it.
  */
 final class SagaWatch {
   private static final Logger log = LoggerFactory.getLogger(SagaWatch.class);
+
   /** A saga decides one thing per move; more than this in a row means a bug, not a saga. */
   private static final int MAX_MOVES = 100;
 
@@ -39,8 +42,10 @@ final class SagaWatch {
   private final RecordSource origin;
   private final ShardSagas sagas;
   private final Predicate<String> unavailable;
+
   /** The running sagas with a step held for its agent type, and that type. */
   private final Map<String, Set<String>> held = new HashMap<>();
+
   private final Map<String, RecordSource> lastSeen = new HashMap<>();
   private final PriorityQueue<Check> checks = new PriorityQueue<>();
 
@@ -52,12 +57,20 @@ final class SagaWatch {
   }
 
   /**
-   * @param origin where this shard's saga events are (the source named by parked compensations' dead letters)
-   * @param sagas       the shard's sagas and its share of the tenants' token budgets, folded from the same events
-   * @param unavailable the agent types whose breakers are all open: the leader holds the steps it would send them
+   * @param origin where this shard's saga events are (the source named by parked compensations'
+   *     dead letters)
+   * @param sagas the shard's sagas and its share of the tenants' token budgets, folded from the
+   *     same events
+   * @param unavailable the agent types whose breakers are all open: the leader holds the steps it
+   *     would send them
    */
-  SagaWatch(LeaderStamp leader, Duration grace, ConclaveRecords records, RecordSource origin, ShardSagas sagas,
-            Predicate<String> unavailable) {
+  SagaWatch(
+      LeaderStamp leader,
+      Duration grace,
+      ConclaveRecords records,
+      RecordSource origin,
+      ShardSagas sagas,
+      Predicate<String> unavailable) {
     this.leader = leader;
     this.grace = grace;
     this.records = records;
@@ -71,12 +84,16 @@ final class SagaWatch {
     return sagas;
   }
 
-  /** The saga-start moves as the leader writes them: its first steps held if their agent types take no calls. */
+  /**
+   * The saga-start moves as the leader writes them: its first steps held if their agent types take
+   * no calls.
+   */
   SagaMoves holding(SagaMoves moves, Instant now) {
     SagaMoves held = moves.holding(unavailable, now);
     if (held != moves) {
-      describe(held.events().get(0).sagaId(), held.events().stream()
-          .filter(e -> e instanceof SagaEvent.DispatchHeld).toList());
+      describe(
+          held.events().get(0).sagaId(),
+          held.events().stream().filter(e -> e instanceof SagaEvent.DispatchHeld).toList());
     }
     return held;
   }
@@ -106,14 +123,20 @@ final class SagaWatch {
     return act(event.sagaId(), now);
   }
 
-  /** What is due by the clock (deadlines passed, compensations to retry), and held steps whose types take calls again. */
+  /**
+   * What is due by the clock (deadlines passed, compensations to retry), and held steps whose types
+   * take calls again.
+   */
   List<ProducerRecord<byte[], byte[]>> tick(Instant now) {
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
     while (!checks.isEmpty() && !checks.peek().at().isAfter(now)) {
       out.addAll(act(checks.poll().sagaId(), now));
     }
-    List<String> releasable = held.entrySet().stream()
-        .filter(e -> e.getValue().stream().anyMatch(unavailable.negate())).map(Map.Entry::getKey).toList();
+    List<String> releasable =
+        held.entrySet().stream()
+            .filter(e -> e.getValue().stream().anyMatch(unavailable.negate()))
+            .map(Map.Entry::getKey)
+            .toList();
     releasable.forEach(sagaId -> out.addAll(act(sagaId, now)));
     return out;
   }
@@ -131,15 +154,18 @@ final class SagaWatch {
       }
       describe(sagaId, moves.events());
       out.addAll(records.moves(moves, lastSeen.getOrDefault(sagaId, origin), now));
-      // folded at once: the leader must not decide the same thing again before its events come back to it
+      // folded at once: the leader must not decide the same thing again before its events come back
+      // to it
       moves.events().forEach(e -> fold(e, lastSeen.getOrDefault(sagaId, origin)));
     }
-    throw new IllegalStateException("saga " + sagaId + " kept deciding: " + sagas.running(sagaId).orElse(null));
+    throw new IllegalStateException(
+        "saga " + sagaId + " kept deciding: " + sagas.running(sagaId).orElse(null));
   }
 
   private void fold(SagaEvent event, RecordSource source) {
     String sagaId = event.sagaId();
-    // empty: an event of a saga that finished (a late worker's) or started before the log's beginning, or a finished
+    // empty: an event of a saga that finished (a late worker's) or started before the log's
+    // beginning, or a finished
     // saga's start read again
     SagaState saga = sagas.fold(event).orElse(null);
     if (saga == null) {
@@ -151,8 +177,11 @@ final class SagaWatch {
       held.remove(sagaId);
       return;
     }
-    Set<String> heldTypes = saga.steps().stream().filter(st -> st.status() == SagaState.StepStatus.HELD)
-        .map(SagaState.StepState::agentType).collect(Collectors.toSet());
+    Set<String> heldTypes =
+        saga.steps().stream()
+            .filter(st -> st.status() == SagaState.StepStatus.HELD)
+            .map(SagaState.StepState::agentType)
+            .collect(Collectors.toSet());
     if (heldTypes.isEmpty()) {
       held.remove(sagaId);
     } else {
@@ -168,7 +197,9 @@ final class SagaWatch {
     events.forEach(e -> e.accept(new Describe(sagaId)));
   }
 
-  /** Logs what the leader decided; the events it writes that need no word of their own log nothing. */
+  /**
+   * Logs what the leader decided; the events it writes that need no word of their own log nothing.
+   */
   private record Describe(String sagaId) implements SagaEvent.Visitor<Void> {
     @Override
     public Void joined(SagaEvent.Joined j) {
@@ -190,30 +221,46 @@ final class SagaWatch {
 
     @Override
     public Void compensationRetried(SagaEvent.CompensationRetried r) {
-      log.info("saga {}: retrying the compensation of step {} (attempt {})", sagaId, r.stepIndex(), r.attempt());
+      log.info(
+          "saga {}: retrying the compensation of step {} (attempt {})",
+          sagaId,
+          r.stepIndex(),
+          r.attempt());
       return null;
     }
 
     @Override
     public Void dispatchHeld(SagaEvent.DispatchHeld h) {
-      log.info("saga {}: step {} held: every circuit breaker of {} is open", sagaId, h.stepIndex(), h.agentType());
+      log.info(
+          "saga {}: step {} held: every circuit breaker of {} is open",
+          sagaId,
+          h.stepIndex(),
+          h.agentType());
       return null;
     }
 
     @Override
     public Void dispatchReleased(SagaEvent.DispatchReleased r) {
-      log.info("saga {}: step {} released: {} takes calls again", sagaId, r.stepIndex(), r.agentType());
+      log.info(
+          "saga {}: step {} released: {} takes calls again", sagaId, r.stepIndex(), r.agentType());
       return null;
     }
 
     @Override
     public Void compensationParked(SagaEvent.CompensationParked p) {
-      log.warn("saga {}: ALERT compensation of step {} ({}) failed {} times and is parked on the dead-letter topic: "
-          + "{}", sagaId, p.stepIndex(), p.agentType(), p.attempts(), p.error());
+      log.warn(
+          "saga {}: ALERT compensation of step {} ({}) failed {} times and is parked on the dead-letter topic: "
+              + "{}",
+          sagaId,
+          p.stepIndex(),
+          p.agentType(),
+          p.attempts(),
+          p.error());
       return null;
     }
 
-    // no word of their own: written by others (the intake, a human, a worker), or the consequence of a move above
+    // no word of their own: written by others (the intake, a human, a worker), or the consequence
+    // of a move above
 
     @Override
     public Void started(SagaEvent.Started e) {

@@ -10,7 +10,8 @@ public sealed interface ShardRole {
   record Follower(int shard) implements ShardRole {}
 
   /**
-   * This member leads the shard. The epoch is stamped on everything it writes; a larger epoch means a later leader.
+   * This member leads the shard. The epoch is stamped on everything it writes; a larger epoch means
+   * a later leader.
    */
   record Leader(int shard, long epoch, Instant since) implements ShardRole {}
 }

@@ -17,21 +17,28 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The sagas of one shard as the fold of its saga events, kept bounded: the running sagas with their events (what a
- * checkpoint carries), the tasks whose sagas ended within the retention (the de-duplication index: such a task id
- * submitted again starts nothing), and the tenants' escrow. An ended saga is kept only as its task id and end time,
- * and retired once the retention has passed; after that its task id may start a new saga. So memory and a checkpoint
- * hold the live sagas and one retention's worth of task ids, whatever the shard's history.
+ * The sagas of one shard as the fold of its saga events, kept bounded: the running sagas with their
+ * events (what a checkpoint carries), the tasks whose sagas ended within the retention (the
+ * de-duplication index: such a task id submitted again starts nothing), and the tenants' escrow. An
+ * ended saga is kept only as its task id and end time, and retired once the retention has passed;
+ * after that its task id may start a new saga. So memory and a checkpoint hold the live sagas and
+ * one retention's worth of task ids, whatever the shard's history.
  *
- * <p>{@link #restore} of a {@link #checkpoint} followed by the events after it folds to the same state as every
- * event from the first (ShardSagasPropertiesTest). Pure; not thread-safe: the shard's loop thread owns it.
+ * <p>{@link #restore} of a {@link #checkpoint} followed by the events after it folds to the same
+ * state as every event from the first (ShardSagasPropertiesTest). Pure; not thread-safe: the
+ * shard's loop thread owns it.
  */
 final class ShardSagas {
   private final Duration retention;
   private final TenantEscrow escrow;
   private final Map<String, SagaState> running = new HashMap<>();
-  /** Per running saga, its events by seq: an event read again (the leader's own, a redelivery) is kept once. */
+
+  /**
+   * Per running saga, its events by seq: an event read again (the leader's own, a redelivery) is
+   * kept once.
+   */
   private final Map<String, Map<Long, SagaEvent>> events = new HashMap<>();
+
   /** Task id to when its saga ended, in the order they ended: the oldest retire first. */
   private final LinkedHashMap<String, Instant> ended = new LinkedHashMap<>();
 
@@ -59,8 +66,8 @@ final class ShardSagas {
   /**
    * Folds one event of the shard.
    *
-   * @return the saga's state after it; empty if the event is not one the shard keeps (an event of a saga that ended or
-   *     retired, a start read again after its saga ended)
+   * @return the saga's state after it; empty if the event is not one the shard keeps (an event of a
+   *     saga that ended or retired, a start read again after its saga ended)
    */
   Optional<SagaState> fold(SagaEvent event) {
     String sagaId = event.sagaId();
@@ -85,7 +92,8 @@ final class ShardSagas {
   }
 
   /**
-   * Forgets the sagas that ended more than the retention before {@code now}: their task ids may start sagas again.
+   * Forgets the sagas that ended more than the retention before {@code now}: their task ids may
+   * start sagas again.
    *
    * @return how many retired
    */
@@ -129,12 +137,16 @@ final class ShardSagas {
     return events.values().stream().mapToInt(Map::size).sum() + ended.size();
   }
 
-  /** The whole state as a checkpoint covering the shard's saga events up to {@code sagaEventsOffset}. */
+  /**
+   * The whole state as a checkpoint covering the shard's saga events up to {@code
+   * sagaEventsOffset}.
+   */
   ShardCheckpoint checkpoint(int shard, long epoch, long id, Instant at, long sagaEventsOffset) {
     List<SagaEvent> live = new ArrayList<>();
     new TreeMap<>(events).values().forEach(byseq -> live.addAll(byseq.values()));
     List<ShardCheckpoint.Ended> done = new ArrayList<>(ended.size());
     ended.forEach((task, at2) -> done.add(new ShardCheckpoint.Ended(task, at2)));
-    return ShardCheckpoint.whole(shard, epoch, id, at, sagaEventsOffset, escrow.endedSpent(), live, done);
+    return ShardCheckpoint.whole(
+        shard, epoch, id, at, sagaEventsOffset, escrow.endedSpent(), live, done);
   }
 }

@@ -1,31 +1,35 @@
 package io.conclave.coordinator;
 
-import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.eventlog.Decision;
+import io.conclave.model.journal.AgentJournal;
 import io.conclave.model.saga.LeaderStamp;
 import io.conclave.model.saga.RoutingSlip;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaIds;
-import io.conclave.model.saga.SagaStep;
 import io.conclave.model.saga.SagaMoves;
+import io.conclave.model.saga.SagaStep;
 import io.conclave.model.saga.Spending;
-import io.conclave.model.cluster.TaskSubmission;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** What a shard leader writes when it starts a task's saga. Pure: no I/O, no clock (the journal is in memory). */
+/**
+ * What a shard leader writes when it starts a task's saga. Pure: no I/O, no clock (the journal is
+ * in memory).
+ */
 public final class TaskIntake {
   /** The kind of the leader's decision in the log. */
   public static final String PLAN_DECISION = "PLAN";
+
   /** The kind of the leader's decision not to run a task's saga. */
   public static final String REFUSAL_DECISION = "REFUSED";
 
   private TaskIntake() {}
 
   /**
-   * The saga's start ({@link SagaEvent.Started} and the dispatch of its first stage) and the leader's decision,
-   * written together in one transaction.
+   * The saga's start ({@link SagaEvent.Started} and the dispatch of its first stage) and the
+   * leader's decision, written together in one transaction.
    */
   public record SagaStart(SagaMoves moves, Decision decision) {
     public SagaEvent.Started started() {
@@ -33,23 +37,38 @@ public final class TaskIntake {
     }
   }
 
-  /** One saga per task: its id follows from the task id, so a repeated start is recognisable downstream too. */
+  /**
+   * One saga per task: its id follows from the task id, so a repeated start is recognisable
+   * downstream too.
+   */
   public static String sagaIdOf(String taskId) {
     return SagaIds.of(taskId);
   }
 
   /**
-   * Starts the saga of {@code task}; the plan is appended to the planner's {@code journal} as its next decision
-   * (and accepted: the caller writes it with the saga's start).
+   * Starts the saga of {@code task}; the plan is appended to the planner's {@code journal} as its
+   * next decision (and accepted: the caller writes it with the saga's start).
    */
-  public static SagaStart start(TaskSubmission task, List<SagaStep> plan, LeaderStamp leader,
-                                AgentJournal<?> journal, Instant now) {
+  public static SagaStart start(
+      TaskSubmission task,
+      List<SagaStep> plan,
+      LeaderStamp leader,
+      AgentJournal<?> journal,
+      Instant now) {
     return start(task, plan, leader, journal, Spending.unlimited(task.tenant()), now);
   }
 
-  /** As {@link #start(TaskSubmission, List, LeaderStamp, AgentJournal, Instant)}, the saga budgeted by {@code spending}. */
-  public static SagaStart start(TaskSubmission task, List<SagaStep> plan, LeaderStamp leader,
-                                AgentJournal<?> journal, Spending spending, Instant now) {
+  /**
+   * As {@link #start(TaskSubmission, List, LeaderStamp, AgentJournal, Instant)}, the saga budgeted
+   * by {@code spending}.
+   */
+  public static SagaStart start(
+      TaskSubmission task,
+      List<SagaStep> plan,
+      LeaderStamp leader,
+      AgentJournal<?> journal,
+      Spending spending,
+      Instant now) {
     String sagaId = sagaIdOf(task.taskId());
     RoutingSlip slip = RoutingSlip.start(sagaId, task.taskId(), task.prompt(), plan, spending);
     Decision planned = decide(journal, sagaId, PLAN_DECISION, describe(slip), leader, now);
@@ -57,22 +76,35 @@ public final class TaskIntake {
   }
 
   /**
-   * A saga the leader does not run ({@link SagaMoves#refuse}: started and at once aborted for {@code reason}, its
-   * budget 0), with the leader's decision, written together.
+   * A saga the leader does not run ({@link SagaMoves#refuse}: started and at once aborted for
+   * {@code reason}, its budget 0), with the leader's decision, written together.
    */
-  public static SagaStart refuse(TaskSubmission task, List<SagaStep> plan, LeaderStamp leader,
-                                 AgentJournal<?> journal, String reason, Instant now) {
+  public static SagaStart refuse(
+      TaskSubmission task,
+      List<SagaStep> plan,
+      LeaderStamp leader,
+      AgentJournal<?> journal,
+      String reason,
+      Instant now) {
     String sagaId = sagaIdOf(task.taskId());
-    RoutingSlip slip = RoutingSlip.start(sagaId, task.taskId(), task.prompt(), plan,
-        Spending.limited(task.tenant(), 0));
+    RoutingSlip slip =
+        RoutingSlip.start(
+            sagaId, task.taskId(), task.prompt(), plan, Spending.limited(task.tenant(), 0));
     Decision refused = decide(journal, sagaId, REFUSAL_DECISION, reason, leader, now);
     return new SagaStart(SagaMoves.refuse(slip, leader, reason, now), refused);
   }
 
-  private static <S> Decision decide(AgentJournal<S> journal, String sagaId, String kind, String payload,
-                                     LeaderStamp leader, Instant now) {
-    var draft = journal.begin(new AgentJournal.Origin(Optional.of(sagaId), Optional.empty(), now,
-        Optional.of(leader.epoch())));
+  private static <S> Decision decide(
+      AgentJournal<S> journal,
+      String sagaId,
+      String kind,
+      String payload,
+      LeaderStamp leader,
+      Instant now) {
+    var draft =
+        journal.begin(
+            new AgentJournal.Origin(
+                Optional.of(sagaId), Optional.empty(), now, Optional.of(leader.epoch())));
     draft.append(kind, payload);
     return journal.accept(draft).get(0);
   }
@@ -87,7 +119,11 @@ public final class TaskIntake {
       StringBuilder names = new StringBuilder();
       for (int i : stage) {
         SagaStep s = slip.steps().get(i);
-        names.append(names.length() > 0 ? " | " : "").append(s.agentType()).append('.').append(s.action());
+        names
+            .append(names.length() > 0 ? " | " : "")
+            .append(s.agentType())
+            .append('.')
+            .append(s.action());
       }
       sb.append(stage.size() > 1 ? "(" + names + ")" : names);
     }

@@ -9,22 +9,29 @@ import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * How many tokens a saga and a tenant may spend on model calls, as the shard leaders grant them. Immutable.
+ * How many tokens a saga and a tenant may spend on model calls, as the shard leaders grant them.
+ * Immutable.
  *
- * @param sagaTokens   what a saga may spend ({@code conclave.llm.budget.saga-tokens}); empty: no limit
+ * @param sagaTokens what a saga may spend ({@code conclave.llm.budget.saga-tokens}); empty: no
+ *     limit
  * @param tenantTokens what each tenant may spend in all, unless {@code perTenant} says otherwise
- *                     ({@code conclave.llm.budget.tenant-tokens}); empty: no limit
- * @param perTenant    tenants with a budget of their own ({@code conclave.llm.budget.tenants}, e.g.
- *                     {@code acme:500000,globex:2000000})
+ *     ({@code conclave.llm.budget.tenant-tokens}); empty: no limit
+ * @param perTenant tenants with a budget of their own ({@code conclave.llm.budget.tenants}, e.g.
+ *     {@code acme:500000,globex:2000000})
  */
-public record TokenBudgets(OptionalLong sagaTokens, OptionalLong tenantTokens, Map<String, Long> perTenant) {
+public record TokenBudgets(
+    OptionalLong sagaTokens, OptionalLong tenantTokens, Map<String, Long> perTenant) {
   /** No budget at all. */
-  public static final TokenBudgets NONE = new TokenBudgets(OptionalLong.empty(), OptionalLong.empty(), Map.of());
-  private static final Setting SAGA_TOKENS = Setting.of("conclave.llm.budget.saga-tokens",
-      "CONCLAVE_LLM_BUDGET_SAGA_TOKENS", 0);
-  private static final Setting TENANT_TOKENS = Setting.of("conclave.llm.budget.tenant-tokens",
-      "CONCLAVE_LLM_BUDGET_TENANT_TOKENS", 0);
-  private static final Setting TENANTS = Setting.of("conclave.llm.budget.tenants", "CONCLAVE_LLM_BUDGET_TENANTS", null);
+  public static final TokenBudgets NONE =
+      new TokenBudgets(OptionalLong.empty(), OptionalLong.empty(), Map.of());
+
+  private static final Setting SAGA_TOKENS =
+      Setting.of("conclave.llm.budget.saga-tokens", "CONCLAVE_LLM_BUDGET_SAGA_TOKENS", 0);
+  private static final Setting TENANT_TOKENS =
+      Setting.of("conclave.llm.budget.tenant-tokens", "CONCLAVE_LLM_BUDGET_TENANT_TOKENS", 0);
+  private static final Setting TENANTS =
+      Setting.of("conclave.llm.budget.tenants", "CONCLAVE_LLM_BUDGET_TENANTS", null);
+
   /** The settings the budgets are read from. */
   public static final List<Setting> SETTINGS = List.of(SAGA_TOKENS, TENANT_TOKENS, TENANTS);
 
@@ -32,11 +39,14 @@ public record TokenBudgets(OptionalLong sagaTokens, OptionalLong tenantTokens, M
     perTenant = Map.copyOf(perTenant);
     check(sagaTokens, "conclave.llm.budget.saga-tokens");
     check(tenantTokens, "conclave.llm.budget.tenant-tokens");
-    perTenant.forEach((tenant, budget) -> check(OptionalLong.of(budget), "conclave.llm.budget.tenants (" + tenant + ")"));
+    perTenant.forEach(
+        (tenant, budget) ->
+            check(OptionalLong.of(budget), "conclave.llm.budget.tenants (" + tenant + ")"));
     if ((tenantTokens.isPresent() || !perTenant.isEmpty()) && sagaTokens.isEmpty()) {
-      throw new IllegalArgumentException("a tenant budget needs conclave.llm.budget.saga-tokens / "
-          + "CONCLAVE_LLM_BUDGET_SAGA_TOKENS too: the tokens each saga sets aside from its tenant's budget when it "
-          + "starts");
+      throw new IllegalArgumentException(
+          "a tenant budget needs conclave.llm.budget.saga-tokens / "
+              + "CONCLAVE_LLM_BUDGET_SAGA_TOKENS too: the tokens each saga sets aside from its tenant's budget when it "
+              + "starts");
     }
   }
 
@@ -58,8 +68,9 @@ public record TokenBudgets(OptionalLong sagaTokens, OptionalLong tenantTokens, M
   }
 
   /**
-   * The budgets in the settings {@code conclave.llm.budget.saga-tokens}, {@code conclave.llm.budget.tenant-tokens}
-   * and {@code conclave.llm.budget.tenants} (0 or unset: no budget).
+   * The budgets in the settings {@code conclave.llm.budget.saga-tokens}, {@code
+   * conclave.llm.budget.tenant-tokens} and {@code conclave.llm.budget.tenants} (0 or unset: no
+   * budget).
    */
   public static TokenBudgets from(EnvironmentLookup env) {
     Map<String, Long> perTenant = new HashMap<>();
@@ -70,10 +81,15 @@ public record TokenBudgets(OptionalLong sagaTokens, OptionalLong tenantTokens, M
       }
       int colon = entry.lastIndexOf(':');
       try {
-        perTenant.put(entry.substring(0, colon).trim(), Long.parseLong(entry.substring(colon + 1).trim()));
+        perTenant.put(
+            entry.substring(0, colon).trim(), Long.parseLong(entry.substring(colon + 1).trim()));
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException(TENANTS.names() + " is a list of "
-            + "tenant:tokens separated by commas, e.g. acme:500000,globex:2000000; '" + entry.trim() + "' is not");
+        throw new IllegalArgumentException(
+            TENANTS.names()
+                + " is a list of "
+                + "tenant:tokens separated by commas, e.g. acme:500000,globex:2000000; '"
+                + entry.trim()
+                + "' is not");
       }
     }
     return new TokenBudgets(positive(env, SAGA_TOKENS), positive(env, TENANT_TOKENS), perTenant);
@@ -85,7 +101,8 @@ public record TokenBudgets(OptionalLong sagaTokens, OptionalLong tenantTokens, M
       long value = Long.parseLong(raw);
       return value == 0 ? OptionalLong.empty() : OptionalLong.of(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(setting.names() + " must be a whole number, was '" + raw + "'");
+      throw new IllegalArgumentException(
+          setting.names() + " must be a whole number, was '" + raw + "'");
     }
   }
 }

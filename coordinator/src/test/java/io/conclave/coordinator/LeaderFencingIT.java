@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.conclave.model.cluster.LeaderElected;
-import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.model.saga.SagaEvent;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.config.GroupTimings;
-import io.conclave.runtime.topics.Partitioning;
 import io.conclave.runtime.readers.TopicScan;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.topics.Partitioning;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
@@ -27,47 +27,64 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A zombie leader: coordinator A stops polling in the middle of a task (its planner hangs) while its producer lives
- * on. The group moves the shard to B, whose transactional producer, bound to the same shard, fences A. When A wakes
- * up and tries to commit, it is fenced: its writes never become visible, and it steps down instead of crashing.
+ * A zombie leader: coordinator A stops polling in the middle of a task (its planner hangs) while
+ * its producer lives on. The group moves the shard to B, whose transactional producer, bound to the
+ * same shard, fences A. When A wakes up and tries to commit, it is fenced: its writes never become
+ * visible, and it steps down instead of crashing.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class LeaderFencingIT {
   @Test
   void aPausedLeaderIsFencedByItsSuccessorAndStepsDown(ConclaveStack stack) throws Exception {
-    // Given: A leads every shard; its planner hangs on the first task; A leaves the group 3 s after it stops polling
+    // Given: A leads every shard; its planner hangs on the first task; A leaves the group 3 s after
+    // it stops polling
     ConclaveSettings settings = stack.isolated("fencing");
     CountDownLatch planning = new CountDownLatch(1);
     CountDownLatch wakeUp = new CountDownLatch(1);
-    Planner hanging = task -> {
-      planning.countDown();
-      awaitQuietly(wakeUp);
-      return new OfflinePlanner().plan(task);
-    };
+    Planner hanging =
+        task -> {
+          planning.countDown();
+          awaitQuietly(wakeUp);
+          return new OfflinePlanner().plan(task);
+        };
     ConclaveSettings zombieSettings =
         settings.withGroups(GroupTimings.defaults().withMaxPollInterval(Duration.ofSeconds(3)));
     try (Coordinator a = new Coordinator(zombieSettings, hanging, Clock.systemUTC()).start()) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> a.ledShards().size() == settings.partitions());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> a.ledShards().size() == settings.partitions());
       String taskId = "fenced-task";
       int shard = Partitioning.of(taskId, settings.partitions());
-      submit(settings, new TaskSubmission(taskId, "What happens to a zombie?", Clock.systemUTC().instant()));
+      submit(
+          settings,
+          new TaskSubmission(taskId, "What happens to a zombie?", Clock.systemUTC().instant()));
       assertThat(planning.await(60, TimeUnit.SECONDS)).as("A started planning").isTrue();
       long epochOfA = lastLeader(settings, shard).epoch();
 
-      // When: B joins, the group drops the silent A, B takes the shard over and plans the task itself
-      try (Coordinator b = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start()) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> startedEvents(settings, "saga-" + taskId).size() == 1);
+      // When: B joins, the group drops the silent A, B takes the shard over and plans the task
+      // itself
+      try (Coordinator b =
+          new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start()) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> startedEvents(settings, "saga-" + taskId).size() == 1);
         LeaderElected successor = lastLeader(settings, shard);
         assertThat(successor.epoch()).isGreaterThan(epochOfA);
-        assertThat(successor.memberId()).isNotEqualTo(leaderAt(settings, shard, epochOfA).memberId());
+        assertThat(successor.memberId())
+            .isNotEqualTo(leaderAt(settings, shard, epochOfA).memberId());
 
         // ... and A wakes up and tries to finish its transaction
         wakeUp.countDown();
 
-        // Then: A is fenced and steps down from its epoch (it may lead again later, with a new epoch); nothing it
+        // Then: A is fenced and steps down from its epoch (it may lead again later, with a new
+        // epoch); nothing it
         // wrote is visible; it is still running, not crashed
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.leaders().stream()
-            .noneMatch(l -> l.shard() == shard && l.epoch() == epochOfA));
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    a.leaders().stream()
+                        .noneMatch(l -> l.shard() == shard && l.epoch() == epochOfA));
         List<SagaEvent.Started> started = startedEvents(settings, "saga-" + taskId);
         assertThat(started).hasSize(1);
         assertThat(started.get(0).leader().epoch()).isEqualTo(successor.epoch());
@@ -81,7 +98,8 @@ class LeaderFencingIT {
 
   private static void submit(ConclaveSettings settings, TaskSubmission task) throws Exception {
     var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       producer.send(records.task(task)).get(30, TimeUnit.SECONDS);
     }
   }
@@ -91,13 +109,20 @@ class LeaderFencingIT {
     String topic = settings.topics().sagaEvents();
     var reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
     List<SagaEvent.Started> out = new ArrayList<>();
-    int partition = Partitioning.of(sagaId.substring("saga-".length()), settings.partitions()); // the task's shard
-    TopicScan.scan(settings.kafka(), new TopicPartition(topic, partition), 0, -1, r -> {
-      SagaEvent e = reader.deserialize(topic, r.value());
-      if (e instanceof SagaEvent.Started s && s.sagaId().equals(sagaId)) {
-        out.add(s);
-      }
-    });
+    int partition =
+        Partitioning.of(
+            sagaId.substring("saga-".length()), settings.partitions()); // the task's shard
+    TopicScan.scan(
+        settings.kafka(),
+        new TopicPartition(topic, partition),
+        0,
+        -1,
+        r -> {
+          SagaEvent e = reader.deserialize(topic, r.value());
+          if (e instanceof SagaEvent.Started s && s.sagaId().equals(sagaId)) {
+            out.add(s);
+          }
+        });
     return out;
   }
 
@@ -105,12 +130,17 @@ class LeaderFencingIT {
     String topic = settings.topics().leadership();
     var reader = new ConclaveSerdes(settings.registry()).leaderElected().deserializer();
     List<LeaderElected> out = new ArrayList<>();
-    TopicScan.scan(settings.kafka(), new TopicPartition(topic, 0), 0, -1, r -> {
-      LeaderElected e = reader.deserialize(topic, r.value());
-      if (e.shard() == shard) {
-        out.add(e);
-      }
-    });
+    TopicScan.scan(
+        settings.kafka(),
+        new TopicPartition(topic, 0),
+        0,
+        -1,
+        r -> {
+          LeaderElected e = reader.deserialize(topic, r.value());
+          if (e.shard() == shard) {
+            out.add(e);
+          }
+        });
     return out;
   }
 
@@ -120,7 +150,10 @@ class LeaderFencingIT {
   }
 
   private static LeaderElected leaderAt(ConclaveSettings settings, int shard, long epoch) {
-    return announcements(settings, shard).stream().filter(e -> e.epoch() == epoch).findFirst().orElseThrow();
+    return announcements(settings, shard).stream()
+        .filter(e -> e.epoch() == epoch)
+        .findFirst()
+        .orElseThrow();
   }
 
   private static List<Long> epochsOf(ConclaveSettings settings, int shard) {
@@ -134,5 +167,4 @@ class LeaderFencingIT {
       Thread.currentThread().interrupt();
     }
   }
-
 }

@@ -16,25 +16,33 @@ import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
 /**
- * The leadership state machine under generated random rebalances, with a model of what Kafka guarantees around it:
- * the group gives each shard to one member at a time, a member that crashed or stalled is not told at once (it
- * stays a zombie until its partitions are lost), and a write stamped with an epoch is accepted only from the
- * producer fenced in last for the shard (the new leader's {@code initTransactions}).
+ * The leadership state machine under generated random rebalances, with a model of what Kafka
+ * guarantees around it: the group gives each shard to one member at a time, a member that crashed
+ * or stalled is not told at once (it stays a zombie until its partitions are lost), and a write
+ * stamped with an epoch is accepted only from the producer fenced in last for the shard (the new
+ * leader's {@code initTransactions}).
  */
 class LeadershipSimulationTest {
   /**
-   * One step of a run: {@code kind} 0 an orderly move, 1 a crash move, 2 a late onLost, 3 a write. Generated rather
-   * than drawn from a seeded {@code Random}, so that a failing run shrinks; {@code a} and {@code b} pick shard,
-   * member or zombie modulo their count, and 60 is a multiple of every member (1..5) and shard (1..4) count.
+   * One step of a run: {@code kind} 0 an orderly move, 1 a crash move, 2 a late onLost, 3 a write.
+   * Generated rather than drawn from a seeded {@code Random}, so that a failing run shrinks; {@code
+   * a} and {@code b} pick shard, member or zombie modulo their count, and 60 is a multiple of every
+   * member (1..5) and shard (1..4) count.
    */
   private record Step(int kind, int a, int b) {}
 
-  private static final Gen<List<Step>> RUNS = lists().of(integers().between(0, 3)
-      .zip(integers().between(0, 59), integers().between(0, 59), Step::new)).ofSizeBetween(20, 200);
+  private static final Gen<List<Step>> RUNS =
+      lists()
+          .of(
+              integers()
+                  .between(0, 3)
+                  .zip(integers().between(0, 59), integers().between(0, 59), Step::new))
+          .ofSizeBetween(20, 200);
 
   @Test
   void atMostOneLeaderPerShardAndEpochAndEpochsOnlyGrow() {
-    qt().withExamples(300).forAll(integers().between(1, 5), integers().between(1, 4), RUNS)
+    qt().withExamples(300)
+        .forAll(integers().between(1, 5), integers().between(1, 4), RUNS)
         .checkAssert((members, shards, run) -> new Simulation(members, shards).run(run));
   }
 
@@ -85,14 +93,19 @@ class LeadershipSimulationTest {
   private static final class Simulation {
     private final int shards;
     private final List<Leadership> members = new ArrayList<>();
+
     /** The member the group has given each shard to (empty: unassigned). */
     private final Map<Integer, Integer> owner = new HashMap<>();
+
     /** Highest epoch published per shard: what a new leader reads after fencing. */
     private final Map<Integer, Long> published = new HashMap<>();
+
     /** Members that still believe they lead a shard they no longer own, waiting for onLost. */
     private final List<int[]> zombies = new ArrayList<>();
+
     /** Epochs of accepted writes, per shard, in order. */
     private final Map<Integer, List<Long>> accepted = new HashMap<>();
+
     private int step;
 
     Simulation(int members, int shards) {
@@ -115,7 +128,10 @@ class LeadershipSimulationTest {
       }
     }
 
-    /** The group gives {@code shard} to {@code to}: the old owner is told first (orderly) or not at all (crash). */
+    /**
+     * The group gives {@code shard} to {@code to}: the old owner is told first (orderly) or not at
+     * all (crash).
+     */
     private void move(int shard, int to, boolean orderly) {
       Integer from = owner.get(shard);
       if (from != null && from == to) {
@@ -129,13 +145,16 @@ class LeadershipSimulationTest {
         }
       }
       Leadership next = members.get(to);
-      if (next.leaderOf(shard).isPresent()) { // a zombie of this very shard is told it lost it before it rejoins
+      if (next.leaderOf(shard)
+          .isPresent()) { // a zombie of this very shard is told it lost it before it rejoins
         next.onLost(shard);
         zombies.removeIf(z -> z[0] == to && z[1] == shard);
       }
       long before = published.getOrDefault(shard, 0L);
       long epoch = next.onAssigned(shard, before, Instant.EPOCH.plusMillis(step)).epoch();
-      assertThat(epoch).as(where("a new leader's epoch is above the published one")).isGreaterThan(before);
+      assertThat(epoch)
+          .as(where("a new leader's epoch is above the published one"))
+          .isGreaterThan(before);
       owner.put(shard, to);
       published.put(shard, epoch); // its fence makes it the only producer that can publish now
     }
@@ -150,18 +169,23 @@ class LeadershipSimulationTest {
       }
     }
 
-    /** A member that believes it leads writes a command stamped with its epoch; only the fenced-in owner's lands. */
+    /**
+     * A member that believes it leads writes a command stamped with its epoch; only the fenced-in
+     * owner's lands.
+     */
     private void write(int member, int shard) {
       Optional<ShardRole.Leader> believed = members.get(member).leaderOf(shard);
       if (believed.isEmpty()) {
         return;
       }
-      boolean fencedIn = Integer.valueOf(member).equals(owner.get(shard))
-          && believed.get().epoch() == published.get(shard);
+      boolean fencedIn =
+          Integer.valueOf(member).equals(owner.get(shard))
+              && believed.get().epoch() == published.get(shard);
       if (fencedIn) {
         accepted.computeIfAbsent(shard, s -> new ArrayList<>()).add(believed.get().epoch());
       } else {
-        assertThat(believed.get().epoch()).as(where("a zombie's epoch is below the current leader's"))
+        assertThat(believed.get().epoch())
+            .as(where("a zombie's epoch is below the current leader's"))
             .isLessThan(published.get(shard));
       }
     }
@@ -173,14 +197,27 @@ class LeadershipSimulationTest {
           Optional<ShardRole.Leader> l = members.get(m).leaderOf(shard);
           if (l.isPresent()) {
             Integer other = leadersByEpoch.put(l.get().epoch(), m);
-            assertThat(other).as(where("members " + other + " and " + m + " both lead shard " + shard
-                + " with epoch " + l.get().epoch())).isNull();
-            assertThat(l.get().epoch()).as(where("no belief above the published epoch"))
+            assertThat(other)
+                .as(
+                    where(
+                        "members "
+                            + other
+                            + " and "
+                            + m
+                            + " both lead shard "
+                            + shard
+                            + " with epoch "
+                            + l.get().epoch()))
+                .isNull();
+            assertThat(l.get().epoch())
+                .as(where("no belief above the published epoch"))
                 .isLessThanOrEqualTo(published.get(shard));
           }
         }
         List<Long> writes = accepted.getOrDefault(shard, List.of());
-        assertThat(writes).as(where("accepted writes of shard " + shard + " never go back in epoch")).isSorted();
+        assertThat(writes)
+            .as(where("accepted writes of shard " + shard + " never go back in epoch"))
+            .isSorted();
       }
     }
 

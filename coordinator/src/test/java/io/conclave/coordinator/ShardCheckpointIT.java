@@ -3,15 +3,15 @@ package io.conclave.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.ShardCheckpoint;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.topics.Partitioning;
 import io.conclave.runtime.config.SagaRetention;
 import io.conclave.runtime.readers.TopicScan;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.topics.Partitioning;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
@@ -33,64 +33,102 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A take-over reads the shard's latest checkpoint and the events after it, not the shard's history: the saga events
- * a checkpoint covers are deleted from the topic, and the next leader still knows every running saga and refuses
- * their task ids when they are submitted again.
+ * A take-over reads the shard's latest checkpoint and the events after it, not the shard's history:
+ * the saga events a checkpoint covers are deleted from the topic, and the next leader still knows
+ * every running saga and refuses their task ids when they are submitted again.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class ShardCheckpointIT {
-  private static final CheckpointPolicy OFTEN = new CheckpointPolicy(new SagaRetention(Duration.ofHours(1)),
-      Duration.ofMillis(200));
+  private static final CheckpointPolicy OFTEN =
+      new CheckpointPolicy(new SagaRetention(Duration.ofHours(1)), Duration.ofMillis(200));
 
   @Test
-  void aNewLeaderContinuesFromTheCheckpointWithoutTheHistoryItCovers(ConclaveStack stack) throws Exception {
+  void aNewLeaderContinuesFromTheCheckpointWithoutTheHistoryItCovers(ConclaveStack stack)
+      throws Exception {
     // Given: A leads every shard and starts 24 sagas; no worker runs, so they all stay running
     ConclaveSettings settings = stack.isolated("checkpoint");
     ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
     List<String> first = IntStream.range(0, 24).mapToObj(i -> "cp-" + i).toList();
     Map<Integer, ShardCheckpoint> covering;
-    try (Coordinator a = new Coordinator(settings, new OfflinePlanner(), TokenBudgets.NONE, OFTEN,
-        Clock.systemUTC()).start()) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> a.ledShards().size() == settings.partitions());
+    try (Coordinator a =
+        new Coordinator(settings, new OfflinePlanner(), TokenBudgets.NONE, OFTEN, Clock.systemUTC())
+            .start()) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> a.ledShards().size() == settings.partitions());
       submit(settings, serdes, first);
-      await().atMost(Duration.ofSeconds(60)).until(() -> started(settings, serdes).keySet().containsAll(first));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> started(settings, serdes).keySet().containsAll(first));
 
-      // ... and checkpoints each shard: its latest checkpoint holds the start of each of the shard's sagas
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        Map<Integer, ShardCheckpoint> latest = latest(settings, serdes);
-        return first.stream().allMatch(task -> Optional.ofNullable(latest.get(shard(settings, task)))
-            .map(c -> c.live().stream().anyMatch(e -> e instanceof SagaEvent.Started s && s.taskId().equals(task)))
-            .orElse(false));
-      });
+      // ... and checkpoints each shard: its latest checkpoint holds the start of each of the
+      // shard's sagas
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                Map<Integer, ShardCheckpoint> latest = latest(settings, serdes);
+                return first.stream()
+                    .allMatch(
+                        task ->
+                            Optional.ofNullable(latest.get(shard(settings, task)))
+                                .map(
+                                    c ->
+                                        c.live().stream()
+                                            .anyMatch(
+                                                e ->
+                                                    e instanceof SagaEvent.Started s
+                                                        && s.taskId().equals(task)))
+                                .orElse(false));
+              });
       covering = latest(settings, serdes);
     }
 
-    // When: the history the checkpoints cover is gone from the topic, the same tasks are submitted again with new
+    // When: the history the checkpoints cover is gone from the topic, the same tasks are submitted
+    // again with new
     // ones, and B takes the shards over
     Map<TopicPartition, RecordsToDelete> truncate = new HashMap<>();
-    covering.forEach((shard, c) -> truncate.put(new TopicPartition(settings.topics().sagaEvents(), shard),
-        RecordsToDelete.beforeOffset(c.sagaEventsOffset())));
+    covering.forEach(
+        (shard, c) ->
+            truncate.put(
+                new TopicPartition(settings.topics().sagaEvents(), shard),
+                RecordsToDelete.beforeOffset(c.sagaEventsOffset())));
     stack.admin().deleteRecords(truncate).all().get(30, TimeUnit.SECONDS);
-    assertThat(started(settings, serdes).keySet()).as("the starts the checkpoints cover are gone")
+    assertThat(started(settings, serdes).keySet())
+        .as("the starts the checkpoints cover are gone")
         .doesNotContainAnyElementsOf(first);
     List<String> more = IntStream.range(0, 6).mapToObj(i -> "cp-new-" + i).toList();
     List<String> all = new ArrayList<>(first);
     all.addAll(more);
     submit(settings, serdes, all);
-    try (Coordinator b = new Coordinator(settings, new OfflinePlanner(), TokenBudgets.NONE, OFTEN,
-        Clock.systemUTC()).start()) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> started(settings, serdes).keySet().containsAll(more));
+    try (Coordinator b =
+        new Coordinator(settings, new OfflinePlanner(), TokenBudgets.NONE, OFTEN, Clock.systemUTC())
+            .start()) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> started(settings, serdes).keySet().containsAll(more));
 
-      // Then: B's own checkpoints hold every running saga, though it could only know the first ones from A's
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        Map<Integer, ShardCheckpoint> latest = latest(settings, serdes);
-        Set<String> live = latest.values().stream().flatMap(c -> c.live().stream())
-            .filter(e -> e instanceof SagaEvent.Started).map(SagaEvent::taskId).collect(Collectors.toSet());
-        return latest.values().stream().allMatch(c -> c.epoch() > covering.get(c.shard()).epoch())
-            && live.containsAll(all);
-      });
+      // Then: B's own checkpoints hold every running saga, though it could only know the first ones
+      // from A's
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                Map<Integer, ShardCheckpoint> latest = latest(settings, serdes);
+                Set<String> live =
+                    latest.values().stream()
+                        .flatMap(c -> c.live().stream())
+                        .filter(e -> e instanceof SagaEvent.Started)
+                        .map(SagaEvent::taskId)
+                        .collect(Collectors.toSet());
+                return latest.values().stream()
+                        .allMatch(c -> c.epoch() > covering.get(c.shard()).epoch())
+                    && live.containsAll(all);
+              });
       // a leader that did not know the first sagas would have started them again
-      assertThat(started(settings, serdes)).containsOnlyKeys(more).allSatisfy((task, n) -> assertThat(n).isEqualTo(1));
+      assertThat(started(settings, serdes))
+          .containsOnlyKeys(more)
+          .allSatisfy((task, n) -> assertThat(n).isEqualTo(1));
       assertThat(b.ledShards()).hasSize(settings.partitions());
     }
   }
@@ -99,32 +137,44 @@ class ShardCheckpointIT {
     return Partitioning.of(task, settings.partitions());
   }
 
-  private static void submit(ConclaveSettings settings, ConclaveSerdes serdes, List<String> tasks) throws Exception {
+  private static void submit(ConclaveSettings settings, ConclaveSerdes serdes, List<String> tasks)
+      throws Exception {
     var records = new ConclaveRecords(settings, serdes);
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       for (String task : tasks) {
-        producer.send(records.task(new TaskSubmission(task, "why " + task + "?", Clock.systemUTC().instant())));
+        producer.send(
+            records.task(
+                new TaskSubmission(task, "why " + task + "?", Clock.systemUTC().instant())));
       }
       producer.flush();
     }
   }
 
-  /** How many SagaStarted events each task has on the saga-events topic (what is still there of it). */
+  /**
+   * How many SagaStarted events each task has on the saga-events topic (what is still there of it).
+   */
   private static Map<String, Integer> started(ConclaveSettings settings, ConclaveSerdes serdes) {
     String topic = settings.topics().sagaEvents();
     var reader = serdes.sagaEvent().deserializer();
     Map<String, Integer> out = new HashMap<>();
     for (int p = 0; p < settings.partitions(); p++) {
-      TopicScan.scan(settings.kafka(), new TopicPartition(topic, p), 0, -1, r -> {
-        if (reader.deserialize(topic, r.value()) instanceof SagaEvent.Started s) {
-          out.merge(s.taskId(), 1, Integer::sum);
-        }
-      });
+      TopicScan.scan(
+          settings.kafka(),
+          new TopicPartition(topic, p),
+          0,
+          -1,
+          r -> {
+            if (reader.deserialize(topic, r.value()) instanceof SagaEvent.Started s) {
+              out.merge(s.taskId(), 1, Integer::sum);
+            }
+          });
     }
     return out;
   }
 
-  private static Map<Integer, ShardCheckpoint> latest(ConclaveSettings settings, ConclaveSerdes serdes) {
+  private static Map<Integer, ShardCheckpoint> latest(
+      ConclaveSettings settings, ConclaveSerdes serdes) {
     var checkpoints = new Checkpoints(settings.topics().checkpoints(), serdes.shardCheckpoint());
     Map<Integer, ShardCheckpoint> out = new HashMap<>();
     try (TopicScan scan = new TopicScan(settings.kafka())) {

@@ -12,17 +12,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Histories of a shard's saga events made from a list of choices, so that a property's generator shrinks the list and
- * with it the history: sagas of two steps start (of a tenant with a budget or not), complete steps, fail and abort,
- * and events come again (a redelivery, the leader's own events read back, a task submitted again, a late worker's
- * report after its saga ended). A {@link Retire} is the leader's clock passing: ended sagas older than the retention
- * are retired.
+ * Histories of a shard's saga events made from a list of choices, so that a property's generator
+ * shrinks the list and with it the history: sagas of two steps start (of a tenant with a budget or
+ * not), complete steps, fail and abort, and events come again (a redelivery, the leader's own
+ * events read back, a task submitted again, a late worker's report after its saga ended). A {@link
+ * Retire} is the leader's clock passing: ended sagas older than the retention are retired.
  */
 final class ShardHistories {
   static final Instant T0 = Instant.parse("2026-12-07T10:00:00Z");
   static final LeaderStamp LEADER = new LeaderStamp(0, 1);
-  static final List<SagaStep> PLAN = List.of(new SagaStep("research", "gather", "", "discard"),
-      new SagaStep("write", "draft", "", "unpublish"));
+  static final List<SagaStep> PLAN =
+      List.of(
+          new SagaStep("research", "gather", "", "discard"),
+          new SagaStep("write", "draft", "", "unpublish"));
 
   private ShardHistories() {}
 
@@ -58,18 +60,31 @@ final class ShardHistories {
       switch (c % 7) {
         case 0 -> {
           String task = "t" + n++;
-          Spending spending = pick % 2 == 0 ? Spending.limited("acme", 100) : Spending.unlimited("default");
-          events.add(new SagaEvent.Started(SagaIds.of(task), task, SagaEvent.Seq.started(), PLAN, "p", LEADER, t,
-              spending));
+          Spending spending =
+              pick % 2 == 0 ? Spending.limited("acme", 100) : Spending.unlimited("default");
+          events.add(
+              new SagaEvent.Started(
+                  SagaIds.of(task), task, SagaEvent.Seq.started(), PLAN, "p", LEADER, t, spending));
           sims.put(task, new Sim(task));
         }
         case 1 -> {
           if (!running.isEmpty()) {
             Sim s = running.get(pick % running.size());
-            events.add(new SagaEvent.StepCompleted(SagaIds.of(s.taskId), s.taskId, SagaEvent.Seq.step(s.next),
-                s.next, PLAN.get(s.next).agentType(), "out", t, pick % 40, pick % 3));
+            events.add(
+                new SagaEvent.StepCompleted(
+                    SagaIds.of(s.taskId),
+                    s.taskId,
+                    SagaEvent.Seq.step(s.next),
+                    s.next,
+                    PLAN.get(s.next).agentType(),
+                    "out",
+                    t,
+                    pick % 40,
+                    pick % 3));
             if (++s.next == PLAN.size()) {
-              events.add(new SagaEvent.Completed(SagaIds.of(s.taskId), s.taskId, SagaEvent.Seq.end(PLAN.size()), t));
+              events.add(
+                  new SagaEvent.Completed(
+                      SagaIds.of(s.taskId), s.taskId, SagaEvent.Seq.end(PLAN.size()), t));
               s.ended = true;
             }
           }
@@ -77,9 +92,20 @@ final class ShardHistories {
         case 2 -> {
           if (!running.isEmpty()) {
             Sim s = running.get(pick % running.size());
-            events.add(new SagaEvent.StepFailed(SagaIds.of(s.taskId), s.taskId, SagaEvent.Seq.step(s.next), s.next,
-                PLAN.get(s.next).agentType(), "no", t, pick % 40, 0));
-            events.add(new SagaEvent.Aborted(SagaIds.of(s.taskId), s.taskId, SagaEvent.Seq.end(PLAN.size()), "no", t));
+            events.add(
+                new SagaEvent.StepFailed(
+                    SagaIds.of(s.taskId),
+                    s.taskId,
+                    SagaEvent.Seq.step(s.next),
+                    s.next,
+                    PLAN.get(s.next).agentType(),
+                    "no",
+                    t,
+                    pick % 40,
+                    0));
+            events.add(
+                new SagaEvent.Aborted(
+                    SagaIds.of(s.taskId), s.taskId, SagaEvent.Seq.end(PLAN.size()), "no", t));
             s.ended = true;
           }
         }
@@ -91,8 +117,16 @@ final class ShardHistories {
         case 4 -> {
           if (!sims.isEmpty()) {
             String task = new ArrayList<>(sims.keySet()).get(pick % sims.size());
-            events.add(new SagaEvent.Started(SagaIds.of(task), task, SagaEvent.Seq.started(), PLAN, "again", LEADER, t,
-                Spending.unlimited("default")));
+            events.add(
+                new SagaEvent.Started(
+                    SagaIds.of(task),
+                    task,
+                    SagaEvent.Seq.started(),
+                    PLAN,
+                    "again",
+                    LEADER,
+                    t,
+                    Spending.unlimited("default")));
             // a task whose saga retired starts again: the simulation follows the new saga
             sims.get(task).ended = false;
             sims.get(task).next = 0;
@@ -101,8 +135,17 @@ final class ShardHistories {
         case 5 -> {
           if (!ended.isEmpty()) {
             Sim s = ended.get(pick % ended.size());
-            events.add(new SagaEvent.StepCompleted(SagaIds.of(s.taskId), s.taskId, SagaEvent.Seq.step(0), 0,
-                "research", "late", t, 7, 1));
+            events.add(
+                new SagaEvent.StepCompleted(
+                    SagaIds.of(s.taskId),
+                    s.taskId,
+                    SagaEvent.Seq.step(0),
+                    0,
+                    "research",
+                    "late",
+                    t,
+                    7,
+                    1));
           }
         }
         default -> out.add(new Retire(t));

@@ -10,16 +10,26 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** The de-duplication window: an ended saga's task id is refused for the retention, then retired. */
+/**
+ * The de-duplication window: an ended saga's task id is refused for the retention, then retired.
+ */
 class ShardSagasTest {
   private static final Duration RETENTION = Duration.ofHours(24);
   private static final Instant T0 = ShardHistories.T0;
 
-  private final ShardSagas sagas = new ShardSagas(RETENTION, new TenantEscrow(TokenBudgets.NONE, 0, 1));
+  private final ShardSagas sagas =
+      new ShardSagas(RETENTION, new TenantEscrow(TokenBudgets.NONE, 0, 1));
 
   private static SagaEvent.Started started(String task, Instant at) {
-    return new SagaEvent.Started(SagaIds.of(task), task, SagaEvent.Seq.started(), ShardHistories.PLAN, "p",
-        ShardHistories.LEADER, at, Spending.unlimited("default"));
+    return new SagaEvent.Started(
+        SagaIds.of(task),
+        task,
+        SagaEvent.Seq.started(),
+        ShardHistories.PLAN,
+        "p",
+        ShardHistories.LEADER,
+        at,
+        Spending.unlimited("default"));
   }
 
   private static SagaEvent.Completed completed(String task, Instant at) {
@@ -54,7 +64,9 @@ class ShardSagasTest {
     sagas.fold(started("a", T0));
     sagas.fold(completed("a", T0.plusSeconds(1)));
 
-    assertThat(sagas.fold(started("a", T0.plusSeconds(2)))).as("submitted again within the retention").isEmpty();
+    assertThat(sagas.fold(started("a", T0.plusSeconds(2))))
+        .as("submitted again within the retention")
+        .isEmpty();
     assertThat(sagas.runningCount()).isZero();
 
     sagas.retire(T0.plusSeconds(1).plus(RETENTION));
@@ -69,8 +81,19 @@ class ShardSagasTest {
     sagas.fold(completed("a", T0.plusSeconds(1)));
     int size = sagas.size();
 
-    assertThat(sagas.fold(new SagaEvent.StepCompleted(SagaIds.of("a"), "a", SagaEvent.Seq.step(0), 0, "research",
-        "late", T0.plusSeconds(2), 5, 0))).isEmpty();
+    assertThat(
+            sagas.fold(
+                new SagaEvent.StepCompleted(
+                    SagaIds.of("a"),
+                    "a",
+                    SagaEvent.Seq.step(0),
+                    0,
+                    "research",
+                    "late",
+                    T0.plusSeconds(2),
+                    5,
+                    0)))
+        .isEmpty();
     assertThat(sagas.size()).isEqualTo(size).isEqualTo(1); // the ended task id, no events
   }
 

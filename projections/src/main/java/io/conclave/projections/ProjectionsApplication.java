@@ -6,8 +6,13 @@ import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.info.Info;
 
 /** The projections service: Kafka Streams views of Conclave's topics and the HTTP API over them. */
-@OpenAPIDefinition(info = @Info(title = "conclave-projections", version = "1",
-    description = "Conclave's HTTP API: tasks, sagas, decisions, knowledge, agents, breakers and administration"))
+@OpenAPIDefinition(
+    info =
+        @Info(
+            title = "conclave-projections",
+            version = "1",
+            description =
+                "Conclave's HTTP API: tasks, sagas, decisions, knowledge, agents, breakers and administration"))
 public final class ProjectionsApplication {
   private ProjectionsApplication() {}
 

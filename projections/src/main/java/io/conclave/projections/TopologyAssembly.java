@@ -3,17 +3,13 @@ package io.conclave.projections;
 import static io.conclave.projections.runtime.RegistryPatience.patient;
 
 import io.conclave.model.cluster.DeadLetter;
+import io.conclave.model.cluster.LeaderElected;
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.eventlog.DecisionKey;
 import io.conclave.model.knowledge.KnowledgeDelta;
-import io.conclave.model.cluster.LeaderElected;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaState;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.config.SagaRetention;
-import io.conclave.runtime.env.EnvironmentLookup;
-import io.conclave.runtime.topics.TopicNames;
 import io.conclave.projections.agents.DecisionKeyOrder;
 import io.conclave.projections.agents.DecisionQueries;
 import io.conclave.projections.agents.DecisionView;
@@ -33,6 +29,10 @@ import io.conclave.projections.sagas.SagaFold;
 import io.conclave.projections.tasks.SubmissionFold;
 import io.conclave.projections.tasks.TaskStores;
 import io.conclave.projections.tasks.TaskView;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.config.SagaRetention;
+import io.conclave.runtime.env.EnvironmentLookup;
+import io.conclave.runtime.topics.TopicNames;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
@@ -53,22 +53,28 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The projections' Kafka Streams topology, assembled from the features' folds (the store names are the features'):
+ * The projections' Kafka Streams topology, assembled from the features' folds (the store names are
+ * the features'):
+ *
  * <ul>
- *   <li>{@value #SUBMISSIONS}: taskId -> the submitted task (from conclave.tasks), for the saga retention
- *       ({@link SubmissionFold});</li>
+ *   <li>{@value #SUBMISSIONS}: taskId -> the submitted task (from conclave.tasks), for the saga
+ *       retention ({@link SubmissionFold});
  *   <li>{@value #SAGAS}: taskId -> its saga's {@link SagaState}, the fold of the saga's events
- *       (conclave.saga-events), until the saga retention has passed since it ended ({@link SagaFold});</li>
- *   <li>{@value #DECISIONS}: (agentId, sequence) -> decision, in sequence order per agent (conclave.decisions);</li>
- *   <li>{@value #LEADERS}: shard -> its latest announced leader (conclave.leadership);</li>
- *   <li>{@value #LEDGER_AGENTS}: agentId -> what its model calls spent, the {@link AgentLedger} summed from its
- *       {@code LLM_CALL} decisions (conclave.decisions, no repartition);</li>
- *   <li>{@value #LEDGER_TENANTS}: tenant -> what its sagas' settled steps spent, the {@link TenantLedger} summed from
- *       the saga fold's increments (repartitioned by tenant through {@value #LEDGER_TENANT_STEPS});</li>
- *   <li>{@value KnowledgeTopology#STORE} and {@value KnowledgeTopology#HISTORY}: knowledge key -> the merge of its
- *       CRDT deltas, now and as of any time within the history retention (conclave.knowledge; see
- *       {@link KnowledgeTopology}).</li>
+ *       (conclave.saga-events), until the saga retention has passed since it ended ({@link
+ *       SagaFold});
+ *   <li>{@value #DECISIONS}: (agentId, sequence) -> decision, in sequence order per agent
+ *       (conclave.decisions);
+ *   <li>{@value #LEADERS}: shard -> its latest announced leader (conclave.leadership);
+ *   <li>{@value #LEDGER_AGENTS}: agentId -> what its model calls spent, the {@link AgentLedger}
+ *       summed from its {@code LLM_CALL} decisions (conclave.decisions, no repartition);
+ *   <li>{@value #LEDGER_TENANTS}: tenant -> what its sagas' settled steps spent, the {@link
+ *       TenantLedger} summed from the saga fold's increments (repartitioned by tenant through
+ *       {@value #LEDGER_TENANT_STEPS});
+ *   <li>{@value KnowledgeTopology#STORE} and {@value KnowledgeTopology#HISTORY}: knowledge key ->
+ *       the merge of its CRDT deltas, now and as of any time within the history retention
+ *       (conclave.knowledge; see {@link KnowledgeTopology}).
  * </ul>
+ *
  * The application's id and input topics are {@link ProjectionTopology}'s.
  */
 @Singleton
@@ -77,15 +83,23 @@ public final class TopologyAssembly implements TopologyFactory {
   public static final String SAGAS = TaskStores.SAGAS;
   public static final String DECISIONS = DecisionQueries.DECISIONS;
   public static final String LEADERS = LeaderQueries.LEADERS;
+
   /** When each submission retires: {@link Retirements}. */
   public static final String SUBMISSION_RETIREMENTS = TaskStores.SUBMISSION_RETIREMENTS;
+
   /** When each ended saga retires: {@link Retirements}. */
   public static final String SAGA_RETIREMENTS = TaskStores.SAGA_RETIREMENTS;
+
   /** Status -> how many of the partition's sagas are in it ({@link SagaFold}). */
   public static final String SAGA_COUNTS = TaskStores.SAGA_COUNTS;
+
   public static final String LEDGER_AGENTS = LedgerStores.LEDGER_AGENTS;
   public static final String LEDGER_TENANTS = LedgerStores.LEDGER_TENANTS;
-  /** The repartition of the settled steps' spending by tenant (topic {@code <applicationId>-<this>-repartition}). */
+
+  /**
+   * The repartition of the settled steps' spending by tenant (topic {@code
+   * <applicationId>-<this>-repartition}).
+   */
   public static final String LEDGER_TENANT_STEPS = LedgerStores.LEDGER_TENANT_STEPS;
 
   private final ConclaveSettings conclave;
@@ -93,7 +107,11 @@ public final class TopologyAssembly implements TopologyFactory {
   private final JsonMapper json;
   private final KnowledgeSettings knowledge;
 
-  TopologyAssembly(ConclaveSettings conclave, ConclaveSerdes serdes, JsonMapper json, KnowledgeSettings knowledge) {
+  TopologyAssembly(
+      ConclaveSettings conclave,
+      ConclaveSerdes serdes,
+      JsonMapper json,
+      KnowledgeSettings knowledge) {
     this.conclave = conclave;
     this.serdes = serdes;
     this.json = json;
@@ -101,88 +119,137 @@ public final class TopologyAssembly implements TopologyFactory {
   }
 
   /** The serdes the topology reads, stores and writes with. */
-  public record TopologySerdes(Serde<TaskSubmission> tasks, Serde<SagaEvent> sagaEvents, Serde<DecisionKey> decisionKeys,
-                        Serde<Decision> decisions, Serde<LeaderElected> leaders, Serde<TaskView> taskViews,
-                        Serde<SagaState> sagaStates, Serde<DecisionView> decisionViews,
-                        Serde<LeaderView> leaderViews, Serde<KnowledgeDelta> knowledgeDeltas,
-                        Serde<DeadLetter> deadLetters, Serde<AgentLedger> agentLedgers,
-                        Serde<TenantLedger> tenantLedgers) {}
+  public record TopologySerdes(
+      Serde<TaskSubmission> tasks,
+      Serde<SagaEvent> sagaEvents,
+      Serde<DecisionKey> decisionKeys,
+      Serde<Decision> decisions,
+      Serde<LeaderElected> leaders,
+      Serde<TaskView> taskViews,
+      Serde<SagaState> sagaStates,
+      Serde<DecisionView> decisionViews,
+      Serde<LeaderView> leaderViews,
+      Serde<KnowledgeDelta> knowledgeDeltas,
+      Serde<DeadLetter> deadLetters,
+      Serde<AgentLedger> agentLedgers,
+      Serde<TenantLedger> tenantLedgers) {}
 
   /** The {@link #build} the runtime runs, with Conclave's serdes and the configured retentions. */
   @Override
   public Supplier<Topology> topology(BooleanSupplier stopping) {
-    var topologySerdes = new TopologySerdes(patient(serdes.taskSubmission(), stopping),
-        patient(serdes.sagaEvent(), stopping), patient(serdes.decisionKey(), stopping),
-        patient(serdes.decision(), stopping), patient(serdes.leaderElected(), stopping),
-        new JsonSerde<>(json, TaskView.class), new JsonSerde<>(json, SagaState.class),
-        new JsonSerde<>(json, DecisionView.class), new JsonSerde<>(json, LeaderView.class),
-        patient(serdes.knowledgeDelta(), stopping), patient(serdes.deadLetter(), stopping),
-        new JsonSerde<>(json, AgentLedger.class), new JsonSerde<>(json, TenantLedger.class));
-    return () -> build(conclave.topics(), topologySerdes, knowledge.historyRetention(),
-        SagaRetention.from(EnvironmentLookup.ofProcess()));
+    var topologySerdes =
+        new TopologySerdes(
+            patient(serdes.taskSubmission(), stopping),
+            patient(serdes.sagaEvent(), stopping),
+            patient(serdes.decisionKey(), stopping),
+            patient(serdes.decision(), stopping),
+            patient(serdes.leaderElected(), stopping),
+            new JsonSerde<>(json, TaskView.class),
+            new JsonSerde<>(json, SagaState.class),
+            new JsonSerde<>(json, DecisionView.class),
+            new JsonSerde<>(json, LeaderView.class),
+            patient(serdes.knowledgeDelta(), stopping),
+            patient(serdes.deadLetter(), stopping),
+            new JsonSerde<>(json, AgentLedger.class),
+            new JsonSerde<>(json, TenantLedger.class));
+    return () ->
+        build(
+            conclave.topics(),
+            topologySerdes,
+            knowledge.historyRetention(),
+            SagaRetention.from(EnvironmentLookup.ofProcess()));
   }
 
   /**
    * The projections' topology.
    *
-   * @param knowledgeHistoryRetention how long the knowledge history keeps versions behind the newest delta
+   * @param knowledgeHistoryRetention how long the knowledge history keeps versions behind the
+   *     newest delta
    */
-  public static Topology build(TopicNames topics, TopologySerdes serdes, Duration knowledgeHistoryRetention) {
+  public static Topology build(
+      TopicNames topics, TopologySerdes serdes, Duration knowledgeHistoryRetention) {
     return build(topics, serdes, knowledgeHistoryRetention, SagaRetention.DEFAULT);
   }
 
   /**
    * The projections' topology.
    *
-   * @param knowledgeHistoryRetention how long the knowledge history keeps versions behind the newest delta
-   * @param sagaRetention             how long ended sagas and submissions are kept
+   * @param knowledgeHistoryRetention how long the knowledge history keeps versions behind the
+   *     newest delta
+   * @param sagaRetention how long ended sagas and submissions are kept
    */
-  public static Topology build(TopicNames topics, TopologySerdes serdes, Duration knowledgeHistoryRetention,
-                               SagaRetention sagaRetention) {
+  public static Topology build(
+      TopicNames topics,
+      TopologySerdes serdes,
+      Duration knowledgeHistoryRetention,
+      SagaRetention sagaRetention) {
     StreamsBuilder builder = new StreamsBuilder();
     Duration retention = sagaRetention.sagas();
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBMISSIONS), Serdes.String(),
-        serdes.taskViews()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBMISSION_RETIREMENTS),
-        Serdes.String(), Serdes.String()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(SUBMISSIONS), Serdes.String(), serdes.taskViews()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(SUBMISSION_RETIREMENTS),
+            Serdes.String(),
+            Serdes.String()));
     builder.stream(topics.tasks(), Consumed.with(Serdes.String(), serdes.tasks()))
         .process(() -> new SubmissionFold(retention), SUBMISSIONS, SUBMISSION_RETIREMENTS);
 
     KStream<String, SagaEvent> sagaEvents =
         builder.stream(topics.sagaEvents(), Consumed.with(Serdes.String(), serdes.sagaEvents()));
-    // A saga's events share one partition (partitioned by sagaId, one saga per task), so the fold by task id runs
+    // A saga's events share one partition (partitioned by sagaId, one saga per task), so the fold
+    // by task id runs
     // where the events are: no repartition topic, no extra hop.
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGAS), Serdes.String(),
-        serdes.sagaStates()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_RETIREMENTS),
-        Serdes.String(), Serdes.String()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAGA_COUNTS),
-        Serdes.String(), Serdes.Long()));
-    // the call ledger's tenant totals: derived from the saga events, not written by the workers with every step.
-    // Tenants are few and each saga's events sit on its own shard, so the increments are repartitioned by tenant.
-    sagaEvents.process(() -> new SagaFold(retention), SAGAS, SAGA_RETIREMENTS, SAGA_COUNTS)
-        .repartition(Repartitioned.<String, TenantLedger>as(LEDGER_TENANT_STEPS)
-            .withKeySerde(Serdes.String()).withValueSerde(serdes.tenantLedgers()))
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(SAGAS), Serdes.String(), serdes.sagaStates()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(SAGA_RETIREMENTS), Serdes.String(), Serdes.String()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(SAGA_COUNTS), Serdes.String(), Serdes.Long()));
+    // the call ledger's tenant totals: derived from the saga events, not written by the workers
+    // with every step.
+    // Tenants are few and each saga's events sit on its own shard, so the increments are
+    // repartitioned by tenant.
+    sagaEvents
+        .process(() -> new SagaFold(retention), SAGAS, SAGA_RETIREMENTS, SAGA_COUNTS)
+        .repartition(
+            Repartitioned.<String, TenantLedger>as(LEDGER_TENANT_STEPS)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(serdes.tenantLedgers()))
         .groupByKey(Grouped.with(Serdes.String(), serdes.tenantLedgers()))
-        .reduce(TenantLedger::plus, Materialized.<String, TenantLedger, KeyValueStore<Bytes, byte[]>>as(LEDGER_TENANTS)
-            .withKeySerde(Serdes.String()).withValueSerde(serdes.tenantLedgers()));
+        .reduce(
+            TenantLedger::plus,
+            Materialized.<String, TenantLedger, KeyValueStore<Bytes, byte[]>>as(LEDGER_TENANTS)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(serdes.tenantLedgers()));
 
     KStream<DecisionKey, Decision> decisions =
-        builder.stream(topics.decisions(), Consumed.with(serdes.decisionKeys(), serdes.decisions()));
-    decisions.mapValues(d -> d == null ? null : DecisionView.of(d))
-        .toTable(Materialized.<DecisionKey, DecisionView, KeyValueStore<Bytes, byte[]>>as(DECISIONS)
-            .withKeySerde(new DecisionKeyOrder()).withValueSerde(serdes.decisionViews()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEDGER_AGENTS),
-        Serdes.String(), serdes.agentLedgers()));
+        builder.stream(
+            topics.decisions(), Consumed.with(serdes.decisionKeys(), serdes.decisions()));
+    decisions
+        .mapValues(d -> d == null ? null : DecisionView.of(d))
+        .toTable(
+            Materialized.<DecisionKey, DecisionView, KeyValueStore<Bytes, byte[]>>as(DECISIONS)
+                .withKeySerde(new DecisionKeyOrder())
+                .withValueSerde(serdes.decisionViews()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(LEDGER_AGENTS), Serdes.String(), serdes.agentLedgers()));
     decisions.process(AgentLedgerFold::new, LEDGER_AGENTS);
 
     builder.stream(topics.leadership(), Consumed.with(Serdes.String(), serdes.leaders()))
         .mapValues(e -> e == null ? null : LeaderView.of(e))
-        .toTable(Materialized.<String, LeaderView, KeyValueStore<Bytes, byte[]>>as(LEADERS)
-            .withKeySerde(Serdes.String()).withValueSerde(serdes.leaderViews()));
+        .toTable(
+            Materialized.<String, LeaderView, KeyValueStore<Bytes, byte[]>>as(LEADERS)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(serdes.leaderViews()));
 
-    KnowledgeTopology.addTo(builder, topics, serdes.knowledgeDeltas(), serdes.deadLetters(),
-        knowledgeHistoryRetention);
+    KnowledgeTopology.addTo(
+        builder, topics, serdes.knowledgeDeltas(), serdes.deadLetters(), knowledgeHistoryRetention);
     return builder.build();
   }
 }

@@ -1,8 +1,6 @@
 package io.conclave.agent;
 
-/**
- * A language model an agent asks. Implementations must be thread-safe.
- */
+/** A language model an agent asks. Implementations must be thread-safe. */
 public interface LlmClient {
   /** The model's name as recorded with each call, e.g. {@code offline} or {@code gpt-4o-mini}. */
   String model();
@@ -16,8 +14,8 @@ public interface LlmClient {
   String complete(String prompt);
 
   /**
-   * What a call cost in tokens: as the model reported it, or estimated (about four characters a token) for a model
-   * that does not say.
+   * What a call cost in tokens: as the model reported it, or estimated (about four characters a
+   * token) for a model that does not say.
    */
   record Usage(long inputTokens, long outputTokens, boolean estimated) {
     public Usage {
@@ -37,13 +35,14 @@ public interface LlmClient {
   }
 
   /**
-   * An answer, the model that gave it (another than {@link #model()} when a fallback answered) and its usage.
+   * An answer, the model that gave it (another than {@link #model()} when a fallback answered) and
+   * its usage.
    */
   record Answer(String model, String text, Usage usage) {}
 
   /**
-   * The answer to {@code prompt} with the name of the model that gave it and the tokens it took (estimated unless the
-   * implementation knows them); as {@link #complete} otherwise.
+   * The answer to {@code prompt} with the name of the model that gave it and the tokens it took
+   * (estimated unless the implementation knows them); as {@link #complete} otherwise.
    */
   default Answer answer(String prompt) {
     String text = complete(prompt);

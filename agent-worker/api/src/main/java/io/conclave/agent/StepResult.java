@@ -2,7 +2,9 @@ package io.conclave.agent;
 
 import java.util.Objects;
 
-/** How an agent's step ended. Its decisions are in the agent's {@linkplain AgentContext#log() log}. */
+/**
+ * How an agent's step ended. Its decisions are in the agent's {@linkplain AgentContext#log() log}.
+ */
 public sealed interface StepResult {
   /** The step is done; {@code output} feeds the next step. */
   record Completed(String output) implements StepResult {

@@ -4,14 +4,14 @@ import io.conclave.agent.Agent;
 import io.conclave.agent.AgentProvider;
 import io.conclave.agent.LlmClient;
 import io.conclave.model.crdt.HybridClock;
-import io.conclave.runtime.readers.AgentLogs;
-import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.runtime.env.Setting;
-import io.conclave.runtime.process.ServiceRunner;
 import io.conclave.runtime.loop.LoopHealth;
 import io.conclave.runtime.loop.TransactionalPartitionLoop;
+import io.conclave.runtime.process.ServiceRunner;
+import io.conclave.runtime.readers.AgentLogs;
+import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -27,18 +27,21 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * A worker process: for each agent it hosts, a member of that agent type's consumer group on
- * {@code conclave.commands.<type>} and {@code conclave.compensations.<type>}. Start more processes to share the
- * partitions of busy types.
+ * A worker process: for each agent it hosts, a member of that agent type's consumer group on {@code
+ * conclave.commands.<type>} and {@code conclave.compensations.<type>}. Start more processes to
+ * share the partitions of busy types.
  */
 public final class AgentWorker implements AutoCloseable {
-  private static final Setting METRICS_PORT = Setting.of("conclave.worker.metrics-port",
-      "CONCLAVE_WORKER_METRICS_PORT", null);
+  private static final Setting METRICS_PORT =
+      Setting.of("conclave.worker.metrics-port", "CONCLAVE_WORKER_METRICS_PORT", null);
+
   /** The agent types a worker hosts; none: its first argument, else every configured type. */
-  private static final Setting HOSTED_TYPES = Setting.of("conclave.worker.agent-types", "CONCLAVE_WORKER_AGENT_TYPES",
-      null);
+  private static final Setting HOSTED_TYPES =
+      Setting.of("conclave.worker.agent-types", "CONCLAVE_WORKER_AGENT_TYPES", null);
+
   /** The settings a worker reads beyond {@link ConclaveSettings} and {@link Models#SETTINGS}. */
   public static final List<Setting> SETTINGS = List.of(METRICS_PORT, HOSTED_TYPES);
+
   private final List<TransactionalPartitionLoop<Object>> loops = new ArrayList<>();
   private final List<AgentLogs> logs = new ArrayList<>();
   private final ConclaveSerdes serdes;
@@ -52,35 +55,51 @@ public final class AgentWorker implements AutoCloseable {
     this(settings, agents, OfflineModel.instant(), clock);
   }
 
-  public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents, LlmClient model, Clock clock) {
+  public AgentWorker(
+      ConclaveSettings settings, List<? extends Agent<?>> agents, LlmClient model, Clock clock) {
     this(settings, agents, model, CallLedger.FREE, clock);
   }
 
   /**
-   * A worker whose agents all ask {@code model}: one client, whatever it protects, shared by every type.
+   * A worker whose agents all ask {@code model}: one client, whatever it protects, shared by every
+   * type.
    *
    * @param ledger the prices and budgets of the agents' model calls
    */
-  public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents, LlmClient model, CallLedger ledger,
-                     Clock clock) {
+  public AgentWorker(
+      ConclaveSettings settings,
+      List<? extends Agent<?>> agents,
+      LlmClient model,
+      CallLedger ledger,
+      Clock clock) {
     this(settings, agents, everyType(agents, model), ledger, clock);
   }
 
   /** A worker whose steps and model costs are measured nowhere. */
-  public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents,
-                     Map<String, ? extends LlmClient> models, CallLedger ledger, Clock clock) {
+  public AgentWorker(
+      ConclaveSettings settings,
+      List<? extends Agent<?>> agents,
+      Map<String, ? extends LlmClient> models,
+      CallLedger ledger,
+      Clock clock) {
     this(settings, agents, models, ledger, clock, new CompositeMeterRegistry());
   }
 
   /**
-   * @param models  the model each agent type asks (every hosted type needs one): for a model server, each type's own
-   *                {@link ResilientModel}, so that a type whose breaker opens holds only its own commands
-   * @param ledger  the prices and budgets of the agents' model calls
-   * @param metrics where each step and compensation is timed ({@link StepRunner}) and the cost of the model calls
-   *                counted ({@link StepContext})
+   * @param models the model each agent type asks (every hosted type needs one): for a model server,
+   *     each type's own {@link ResilientModel}, so that a type whose breaker opens holds only its
+   *     own commands
+   * @param ledger the prices and budgets of the agents' model calls
+   * @param metrics where each step and compensation is timed ({@link StepRunner}) and the cost of
+   *     the model calls counted ({@link StepContext})
    */
-  public AgentWorker(ConclaveSettings settings, List<? extends Agent<?>> agents,
-                     Map<String, ? extends LlmClient> models, CallLedger ledger, Clock clock, MeterRegistry metrics) {
+  public AgentWorker(
+      ConclaveSettings settings,
+      List<? extends Agent<?>> agents,
+      Map<String, ? extends LlmClient> models,
+      CallLedger ledger,
+      Clock clock,
+      MeterRegistry metrics) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.serdes = new ConclaveSerdes(settings.registry());
     this.feed = new KnowledgeFeed(settings, serdes);
@@ -89,68 +108,117 @@ public final class AgentWorker implements AutoCloseable {
     for (Agent<?> agent : agents) {
       LlmClient model = models.get(agent.type());
       if (model == null) {
-        throw new IllegalArgumentException("no model for agent type " + agent.type() + " (models for "
-            + models.keySet() + ")");
+        throw new IllegalArgumentException(
+            "no model for agent type " + agent.type() + " (models for " + models.keySet() + ")");
       }
       var handler = handler(agent, records, model, clock, settings);
       String commands = settings.topics().commands(agent.type());
       String compensations = settings.topics().compensations(agent.type());
-      var options = new TransactionalPartitionLoop.Options("worker-" + agent.type(), settings.kafka(),
-          List.of(commands, compensations), groupId(settings, agent.type()),
-          settings.topics().workerTransactionalIds(agent.type()), settings.topics().deadLetters(),
-          settings.groups().consumerConfig());
-      loops.add(new TransactionalPartitionLoop<>(options, Map.<String, Deserializer<?>>of(commands,
-          serdes.stepCommand().deserializer(), compensations, serdes.compensateCommand().deserializer()),
-          serdes.deadLetter().serializer(), handler, clock));
+      var options =
+          new TransactionalPartitionLoop.Options(
+              "worker-" + agent.type(),
+              settings.kafka(),
+              List.of(commands, compensations),
+              groupId(settings, agent.type()),
+              settings.topics().workerTransactionalIds(agent.type()),
+              settings.topics().deadLetters(),
+              settings.groups().consumerConfig());
+      loops.add(
+          new TransactionalPartitionLoop<>(
+              options,
+              Map.<String, Deserializer<?>>of(
+                  commands,
+                  serdes.stepCommand().deserializer(),
+                  compensations,
+                  serdes.compensateCommand().deserializer()),
+              serdes.deadLetter().serializer(),
+              handler,
+              clock));
     }
   }
 
-  private static Map<String, LlmClient> everyType(List<? extends Agent<?>> agents, LlmClient model) {
+  private static Map<String, LlmClient> everyType(
+      List<? extends Agent<?>> agents, LlmClient model) {
     Map<String, LlmClient> models = new HashMap<>();
     agents.forEach(agent -> models.put(agent.type(), model));
     return models;
   }
 
-  private <S> WorkerHandler<S> handler(Agent<S> agent, ConclaveRecords records, LlmClient model, Clock clock,
-                                       ConclaveSettings settings) {
-    // a log reader per agent type: the types' take-overs rebuild state in parallel, on their loops' threads
+  private <S> WorkerHandler<S> handler(
+      Agent<S> agent,
+      ConclaveRecords records,
+      LlmClient model,
+      Clock clock,
+      ConclaveSettings settings) {
+    // a log reader per agent type: the types' take-overs rebuild state in parallel, on their loops'
+    // threads
     AgentLogs reader = new AgentLogs(settings, serdes);
     logs.add(reader);
-    return new WorkerHandler<>(agent, records, reader, model, clock, knowledge, settings.snapshotEvery(),
-        settings.topics().commands(agent.type()), settings.groups().stepBudget(), metrics);
+    return new WorkerHandler<>(
+        agent,
+        records,
+        reader,
+        model,
+        clock,
+        knowledge,
+        settings.snapshotEvery(),
+        settings.topics().commands(agent.type()),
+        settings.groups().stepBudget(),
+        metrics);
   }
 
   /**
-   * A worker whose agents ask the model its settings configure ({@link Models}): for a model server, one pipeline
-   * per agent type, built here once and shared by the type's agents (partitions). Each type's circuit breaker is
-   * reported on conclave.agent-health (registered CLOSED now; tombstoned when the worker closes), and the metrics
-   * are served on {@code conclave.worker.metrics-port} if set ({@link WorkerMetrics}).
+   * A worker whose agents ask the model its settings configure ({@link Models}): for a model
+   * server, one pipeline per agent type, built here once and shared by the type's agents
+   * (partitions). Each type's circuit breaker is reported on conclave.agent-health (registered
+   * CLOSED now; tombstoned when the worker closes), and the metrics are served on {@code
+   * conclave.worker.metrics-port} if set ({@link WorkerMetrics}).
    */
-  public static AgentWorker fromEnvironment(ConclaveSettings settings, List<? extends Agent<?>> agents,
-                                            EnvironmentLookup env, Clock clock) {
-    var reporter = new HealthReporter(settings.kafka(), new ConclaveRecords(settings,
-        new ConclaveSerdes(settings.registry())), clock);
+  public static AgentWorker fromEnvironment(
+      ConclaveSettings settings,
+      List<? extends Agent<?>> agents,
+      EnvironmentLookup env,
+      Clock clock) {
+    var reporter =
+        new HealthReporter(
+            settings.kafka(),
+            new ConclaveRecords(settings, new ConclaveSerdes(settings.registry())),
+            clock);
     var metrics = new WorkerMetrics();
     List<String> types = agents.stream().map(Agent::type).distinct().toList();
-    Map<String, LlmClient> models = Models.fromEnvironment(env, clock, types, reporter::listener, metrics);
-    AgentWorker worker = new AgentWorker(settings, agents, models, Models.ledger(env, Models.modelName(env)), clock,
-        metrics.registry());
-    // in this order on close: no self half-open is due any more, then the tombstones go, then the metrics stop
-    models.values().stream().distinct().forEach(model -> {
-      if (model instanceof ResilientModel resilient) {
-        worker.alsoClosed.add(resilient.pipeline());
-      }
-    });
+    Map<String, LlmClient> models =
+        Models.fromEnvironment(env, clock, types, reporter::listener, metrics);
+    AgentWorker worker =
+        new AgentWorker(
+            settings,
+            agents,
+            models,
+            Models.ledger(env, Models.modelName(env)),
+            clock,
+            metrics.registry());
+    // in this order on close: no self half-open is due any more, then the tombstones go, then the
+    // metrics stop
+    models.values().stream()
+        .distinct()
+        .forEach(
+            model -> {
+              if (model instanceof ResilientModel resilient) {
+                worker.alsoClosed.add(resilient.pipeline());
+              }
+            });
     worker.alsoClosed.add(reporter);
     worker.alsoClosed.add(metrics);
     if (env.get(METRICS_PORT) != null) {
       metrics.serve(env.integer(METRICS_PORT), () -> worker.health(clock.instant()));
     }
-    models.values().forEach(model -> {
-      if (model instanceof ResilientModel resilient) {
-        reporter.registered(resilient.pipeline().name(), resilient.agentType());
-      }
-    });
+    models
+        .values()
+        .forEach(
+            model -> {
+              if (model instanceof ResilientModel resilient) {
+                reporter.registered(resilient.pipeline().name(), resilient.agentType());
+              }
+            });
     return worker;
   }
 
@@ -172,8 +240,8 @@ public final class AgentWorker implements AutoCloseable {
 
   /** Completes exceptionally as soon as one agent type's loop broke down. */
   public CompletableFuture<Object> failed() {
-    return CompletableFuture.anyOf(loops.stream().map(TransactionalPartitionLoop::done)
-        .toArray(CompletableFuture[]::new));
+    return CompletableFuture.anyOf(
+        loops.stream().map(TransactionalPartitionLoop::done).toArray(CompletableFuture[]::new));
   }
 
   @Override
@@ -191,17 +259,21 @@ public final class AgentWorker implements AutoCloseable {
   }
 
   /**
-   * Runs the agents of the types in {@code -Dconclave.worker.agent-types} (or {@code CONCLAVE_WORKER_AGENT_TYPES},
-   * or the first argument; default: every configured type), as the {@link AgentProvider}s on the class path supply
-   * them (the offline agent for any type no other provider supplies). They ask the model {@link Models} configures:
-   * the offline model unless {@code conclave.llm.base-url} names an OpenAI-compatible server.
+   * Runs the agents of the types in {@code -Dconclave.worker.agent-types} (or {@code
+   * CONCLAVE_WORKER_AGENT_TYPES}, or the first argument; default: every configured type), as the
+   * {@link AgentProvider}s on the class path supply them (the offline agent for any type no other
+   * provider supplies). They ask the model {@link Models} configures: the offline model unless
+   * {@code conclave.llm.base-url} names an OpenAI-compatible server.
    */
   public static void main(String[] args) {
     ConclaveSettings settings = ConclaveSettings.fromEnvironment();
     EnvironmentLookup env = EnvironmentLookup.ofProcess();
-    String types = Objects.requireNonNullElse(env.get(HOSTED_TYPES), args.length > 0 ? args[0] : "");
-    List<String> hosted = types.isBlank() ? settings.agentTypes()
-        : Arrays.stream(types.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    String types =
+        Objects.requireNonNullElse(env.get(HOSTED_TYPES), args.length > 0 ? args[0] : "");
+    List<String> hosted =
+        types.isBlank()
+            ? settings.agentTypes()
+            : Arrays.stream(types.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     Agents available = Agents.fromClassPath();
     List<Agent<?>> agents = hosted.stream().<Agent<?>>map(available::forType).toList();
     AgentWorker worker = fromEnvironment(settings, agents, env, Clock.systemUTC()).start();

@@ -10,15 +10,23 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
 
-/** The agents of the {@link AgentProvider}s on the class path, highest priority first. Thread-safe. */
+/**
+ * The agents of the {@link AgentProvider}s on the class path, highest priority first. Thread-safe.
+ */
 public final class Agents {
   private final List<AgentProvider> providers;
 
   public Agents(List<AgentProvider> providers) {
-    this.providers = providers.stream().sorted(Comparator.comparingInt(AgentProvider::priority).reversed()).toList();
+    this.providers =
+        providers.stream()
+            .sorted(Comparator.comparingInt(AgentProvider::priority).reversed())
+            .toList();
   }
 
-  /** Where agents were registered before the agent API had its own package; nothing reads that file any more. */
+  /**
+   * Where agents were registered before the agent API had its own package; nothing reads that file
+   * any more.
+   */
   static final String FORMER_REGISTRATION = "META-INF/services/io.conclave.worker.AgentProvider";
 
   public static Agents fromClassPath() {
@@ -28,8 +36,8 @@ public final class Agents {
   /**
    * The providers registered on {@code loader}'s class path.
    *
-   * @throws IllegalStateException if a jar still registers its provider under the former name: its agents would
-   *     silently be replaced by offline ones
+   * @throws IllegalStateException if a jar still registers its provider under the former name: its
+   *     agents would silently be replaced by offline ones
    */
   static Agents fromClassPath(ClassLoader loader) {
     List<URL> former;
@@ -39,11 +47,16 @@ public final class Agents {
       throw new UncheckedIOException(e);
     }
     if (!former.isEmpty()) {
-      throw new IllegalStateException(former.get(0) + " registers an agent provider under its former name: rename it"
-          + " to META-INF/services/" + AgentProvider.class.getName());
+      throw new IllegalStateException(
+          former.get(0)
+              + " registers an agent provider under its former name: rename it"
+              + " to META-INF/services/"
+              + AgentProvider.class.getName());
     }
-    return new Agents(ServiceLoader.load(AgentProvider.class, loader).stream().map(ServiceLoader.Provider::get)
-        .toList());
+    return new Agents(
+        ServiceLoader.load(AgentProvider.class, loader).stream()
+            .map(ServiceLoader.Provider::get)
+            .toList());
   }
 
   /**
@@ -58,6 +71,7 @@ public final class Agents {
         return agent.get();
       }
     }
-    throw new IllegalArgumentException("no agent provider on the class path supplies agent type '" + agentType + "'");
+    throw new IllegalArgumentException(
+        "no agent provider on the class path supplies agent type '" + agentType + "'");
   }
 }

@@ -11,8 +11,8 @@ final class Digests {
   private Digests() {}
 
   /**
-   * The first 4 bytes of the SHA-256 of the parts, in hex. Each part is length-prefixed, so no two different splits
-   * of the same text collide.
+   * The first 4 bytes of the SHA-256 of the parts, in hex. Each part is length-prefixed, so no two
+   * different splits of the same text collide.
    */
   static String of(String... parts) {
     try {
@@ -31,8 +31,9 @@ final class Digests {
   /** The whole SHA-256 of {@code text} (UTF-8), in hex. */
   static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

@@ -1,8 +1,6 @@
 package io.conclave.worker;
 
 import io.conclave.agent.Knowledge;
-import io.conclave.model.journal.AgentJournal;
-import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.crdt.Crdt;
 import io.conclave.model.crdt.GCounter;
 import io.conclave.model.crdt.Hlc;
@@ -12,15 +10,17 @@ import io.conclave.model.crdt.LwwRegister;
 import io.conclave.model.crdt.OrSet;
 import io.conclave.model.crdt.PNCounter;
 import io.conclave.model.crdt.Stamp;
+import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.knowledge.KnowledgeDelta;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * {@link Knowledge} on a step's draft: each update is a delta made from the agent instance's view of the key (its own
- * updates, which its log keeps, merged with what the worker observed of the others': its count, its next set tag, the
- * tags a remove removes, a stamp after every write it has seen), recorded in the draft as a knowledge decision. The
- * agent instance id is the replica id.
+ * {@link Knowledge} on a step's draft: each update is a delta made from the agent instance's view
+ * of the key (its own updates, which its log keeps, merged with what the worker observed of the
+ * others': its count, its next set tag, the tags a remove removes, a stamp after every write it has
+ * seen), recorded in the draft as a knowledge decision. The agent instance id is the replica id.
  */
 final class DraftKnowledge implements Knowledge {
   private final AgentJournal.Draft<?> draft;
@@ -38,17 +38,25 @@ final class DraftKnowledge implements Knowledge {
   @Override
   public void increment(String key, long n) {
     if (n < 0) {
-      throw new IllegalArgumentException("increment by " + n + ": a counter goes down only by add(key, n)");
+      throw new IllegalArgumentException(
+          "increment by " + n + ": a counter goes down only by add(key, n)");
     }
     Crdt current = current(key, KnowledgeType.G_COUNTER, KnowledgeType.PN_COUNTER);
-    update(key, current instanceof PNCounter pn ? pn.increment(replica(), n)
-        : ((GCounter) current).increment(replica(), n));
+    update(
+        key,
+        current instanceof PNCounter pn
+            ? pn.increment(replica(), n)
+            : ((GCounter) current).increment(replica(), n));
   }
 
   @Override
   public void add(String key, long n) {
     PNCounter current = (PNCounter) current(key, KnowledgeType.PN_COUNTER);
-    update(key, n >= 0 ? current.increment(replica(), n) : current.decrement(replica(), Math.negateExact(n)));
+    update(
+        key,
+        n >= 0
+            ? current.increment(replica(), n)
+            : current.decrement(replica(), Math.negateExact(n)));
   }
 
   @Override
@@ -88,8 +96,8 @@ final class DraftKnowledge implements Knowledge {
   @Override
   public Optional<Crdt> get(String key) {
     Optional<Crdt> own = draft.knowledge(KnowledgeDelta.key(key));
-    Optional<Crdt> observed = access.observed().apply(key)
-        .filter(o -> own.isEmpty() || o.type() == own.get().type());
+    Optional<Crdt> observed =
+        access.observed().apply(key).filter(o -> own.isEmpty() || o.type() == own.get().type());
     if (own.isEmpty() || observed.isEmpty()) {
       return own.isPresent() ? own : observed;
     }
@@ -104,7 +112,8 @@ final class DraftKnowledge implements Knowledge {
   }
 
   /**
-   * The key's state in this replica's view, or the empty value of the first type for a key it never updated.
+   * The key's state in this replica's view, or the empty value of the first type for a key it never
+   * updated.
    *
    * @throws IllegalArgumentException if the key holds knowledge of another type
    */
@@ -117,13 +126,20 @@ final class DraftKnowledge implements Knowledge {
   }
 
   /**
-   * A timestamp after every write in {@code seen}: the replica's clock may have restarted since, or be behind another
-   * host's, and a write stamped before the one it replaces would lose to it.
+   * A timestamp after every write in {@code seen}: the replica's clock may have restarted since, or
+   * be behind another host's, and a write stamped before the one it replaces would lose to it.
    */
   private Hlc stampAfter(Crdt seen) {
-    Stream<LwwRegister> registers = seen instanceof LwwMap map ? map.entries().values().stream()
-        : Stream.of((LwwRegister) seen);
-    return registers.map(LwwRegister::stamp).flatMap(Optional::stream).map(Stamp::hlc).max(Hlc::compareTo)
-        .map(access.clock()::update).orElseGet(access.clock()::now);
+    Stream<LwwRegister> registers =
+        seen instanceof LwwMap map
+            ? map.entries().values().stream()
+            : Stream.of((LwwRegister) seen);
+    return registers
+        .map(LwwRegister::stamp)
+        .flatMap(Optional::stream)
+        .map(Stamp::hlc)
+        .max(Hlc::compareTo)
+        .map(access.clock()::update)
+        .orElseGet(access.clock()::now);
   }
 }

@@ -5,16 +5,19 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The model used when none is configured: no network, and the same prompt always gets the same answer, so sagas,
- * replays and tests are reproducible. It can take a fixed time to answer, to stand in for a real model's latency
- * (benchmarks of I/O-bound agents). Thread-safe.
+ * The model used when none is configured: no network, and the same prompt always gets the same
+ * answer, so sagas, replays and tests are reproducible. It can take a fixed time to answer, to
+ * stand in for a real model's latency (benchmarks of I/O-bound agents). Thread-safe.
  */
 public final class OfflineModel implements LlmClient {
   /** The name recorded with the offline model's answers. */
   public static final String NAME = "offline";
+
   private final Duration latency;
 
-  /** @param latency how long each answer takes; zero answers at once */
+  /**
+   * @param latency how long each answer takes; zero answers at once
+   */
   public OfflineModel(Duration latency) {
     if (Objects.requireNonNull(latency, "latency").isNegative()) {
       throw new IllegalArgumentException("latency must not be negative, was " + latency);

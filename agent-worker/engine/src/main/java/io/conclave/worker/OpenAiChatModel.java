@@ -24,18 +24,23 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A model served over HTTP with OpenAI's chat-completions API ({@code POST <base>/chat/completions}): OpenAI itself,
- * vLLM, Ollama ({@code http://localhost:11434/v1}), LM Studio and the like. One user message per prompt, streaming off;
- * the answer is the first choice's message. Failures are classified here, where the protocol is known:
+ * A model served over HTTP with OpenAI's chat-completions API ({@code POST
+ * <base>/chat/completions}): OpenAI itself, vLLM, Ollama ({@code http://localhost:11434/v1}), LM
+ * Studio and the like. One user message per prompt, streaming off; the answer is the first choice's
+ * message. Failures are classified here, where the protocol is known:
+ *
  * <ul>
- *   <li>no connection, no answer within the request timeout, 408, 5xx: {@link ServiceUnavailableException}
- *       (with the 503's {@code Retry-After});</li>
- *   <li>429: {@link RateLimitedException} with its {@code Retry-After};</li>
- *   <li>other 4xx (bad request, bad key, unknown model): {@link CallRejectedException}, never retried;</li>
- *   <li>200 without an answer in it (not JSON, no choices): {@link MalformedAnswerException}, never retried.</li>
+ *   <li>no connection, no answer within the request timeout, 408, 5xx: {@link
+ *       ServiceUnavailableException} (with the 503's {@code Retry-After});
+ *   <li>429: {@link RateLimitedException} with its {@code Retry-After};
+ *   <li>other 4xx (bad request, bad key, unknown model): {@link CallRejectedException}, never
+ *       retried;
+ *   <li>200 without an answer in it (not JSON, no choices): {@link MalformedAnswerException}, never
+ *       retried.
  * </ul>
- * It does not retry by itself: wrap it in a {@link ResilientModel}. The API key goes in the {@code Authorization}
- * header only and is never logged nor part of an error. Thread-safe.
+ *
+ * It does not retry by itself: wrap it in a {@link ResilientModel}. The API key goes in the {@code
+ * Authorization} header only and is never logged nor part of an error. Thread-safe.
  */
 public final class OpenAiChatModel implements LlmClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,16 +54,18 @@ public final class OpenAiChatModel implements LlmClient {
   private final Clock clock;
 
   /**
-   * @param baseUrl        the API's base, e.g. {@code https://api.openai.com/v1}
-   * @param model          the model to ask, e.g. {@code gpt-4o-mini}
+   * @param baseUrl the API's base, e.g. {@code https://api.openai.com/v1}
+   * @param model the model to ask, e.g. {@code gpt-4o-mini}
    * @param requestTimeout how long one request may take, connecting included
    */
-  public OpenAiChatModel(URI baseUrl, String model, Optional<String> apiKey, Duration requestTimeout, Clock clock) {
+  public OpenAiChatModel(
+      URI baseUrl, String model, Optional<String> apiKey, Duration requestTimeout, Clock clock) {
     String base = Objects.requireNonNull(baseUrl, "baseUrl").toString();
     if (!base.startsWith("http://") && !base.startsWith("https://")) {
       throw new IllegalArgumentException("the model's base URL must be http(s), was " + base);
     }
-    this.endpoint = URI.create(base.endsWith("/") ? base + "chat/completions" : base + "/chat/completions");
+    this.endpoint =
+        URI.create(base.endsWith("/") ? base + "chat/completions" : base + "/chat/completions");
     if (Objects.requireNonNull(model, "model").isBlank()) {
       throw new IllegalArgumentException("the model's name is blank");
     }
@@ -66,8 +73,11 @@ public final class OpenAiChatModel implements LlmClient {
     this.apiKey = Objects.requireNonNull(apiKey, "apiKey").filter(k -> !k.isBlank());
     this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.http = HttpClient.newBuilder().connectTimeout(requestTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(requestTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   @Override
@@ -80,13 +90,19 @@ public final class OpenAiChatModel implements LlmClient {
     return answer(prompt).text();
   }
 
-  /** The answer with the usage the server reported ({@code usage.prompt_tokens}, {@code completion_tokens}). */
+  /**
+   * The answer with the usage the server reported ({@code usage.prompt_tokens}, {@code
+   * completion_tokens}).
+   */
   @Override
   public Answer answer(String prompt) {
     Objects.requireNonNull(prompt, "prompt");
-    HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(requestTimeout)
-        .header("Content-Type", "application/json").header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body(prompt)));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(requestTimeout)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body(prompt)));
     apiKey.ifPresent(key -> request.header("Authorization", "Bearer " + key));
     HttpResponse<String> response;
     try {
@@ -95,9 +111,14 @@ public final class OpenAiChatModel implements LlmClient {
       throw new ServiceUnavailableException(model + " at " + endpoint + " did not answer: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ServiceUnavailableException(model + ": the call was interrupted (its time ran out)", e);
+      throw new ServiceUnavailableException(
+          model + ": the call was interrupted (its time ran out)", e);
     }
-    return answer(prompt, response.statusCode(), response.body(), response.headers().firstValue("Retry-After"));
+    return answer(
+        prompt,
+        response.statusCode(),
+        response.body(),
+        response.headers().firstValue("Retry-After"));
   }
 
   private String body(String prompt) {
@@ -116,7 +137,8 @@ public final class OpenAiChatModel implements LlmClient {
       throw new RateLimitedException(what, retryAfter.flatMap(v -> retryAfter(v, clock.instant())));
     }
     if (status == 408 || status >= 500) {
-      throw new ServiceUnavailableException(what, null, retryAfter.flatMap(v -> retryAfter(v, clock.instant())));
+      throw new ServiceUnavailableException(
+          what, null, retryAfter.flatMap(v -> retryAfter(v, clock.instant())));
     }
     throw new CallRejectedException(status, what);
   }
@@ -126,20 +148,28 @@ public final class OpenAiChatModel implements LlmClient {
     try {
       root = JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new MalformedAnswerException(model + " answered 200 with a body that is not JSON: "
-          + abbreviate(body), e);
+      throw new MalformedAnswerException(
+          model + " answered 200 with a body that is not JSON: " + abbreviate(body), e);
     }
-    JsonNode content = root == null ? null : root.path("choices").path(0).path("message").path("content");
+    JsonNode content =
+        root == null ? null : root.path("choices").path(0).path("message").path("content");
     if (content == null || !content.isTextual()) {
-      throw new MalformedAnswerException(model + " answered 200 without choices[0].message.content: "
-          + abbreviate(body), null);
+      throw new MalformedAnswerException(
+          model + " answered 200 without choices[0].message.content: " + abbreviate(body), null);
     }
     String text = content.asText();
     JsonNode usage = root.path("usage");
-    if (usage.path("prompt_tokens").canConvertToLong() && usage.path("completion_tokens").canConvertToLong()
-        && usage.path("prompt_tokens").asLong() >= 0 && usage.path("completion_tokens").asLong() >= 0) {
-      return new Answer(model, text, new Usage(usage.path("prompt_tokens").asLong(),
-          usage.path("completion_tokens").asLong(), false));
+    if (usage.path("prompt_tokens").canConvertToLong()
+        && usage.path("completion_tokens").canConvertToLong()
+        && usage.path("prompt_tokens").asLong() >= 0
+        && usage.path("completion_tokens").asLong() >= 0) {
+      return new Answer(
+          model,
+          text,
+          new Usage(
+              usage.path("prompt_tokens").asLong(),
+              usage.path("completion_tokens").asLong(),
+              false));
     }
     return new Answer(model, text, Usage.estimate(prompt, text));
   }
@@ -170,8 +200,9 @@ public final class OpenAiChatModel implements LlmClient {
       return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
     } catch (NumberFormatException notSeconds) {
       try {
-        Duration until = Duration.between(now, ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)
-            .toInstant());
+        Duration until =
+            Duration.between(
+                now, ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
         return Optional.of(until.isNegative() ? Duration.ZERO : until);
       } catch (DateTimeParseException notDate) {
         return Optional.empty();

@@ -4,8 +4,8 @@ import io.conclave.agent.LlmClient;
 import io.conclave.runtime.resilience.CallFailure;
 import io.conclave.runtime.resilience.CallPipeline;
 import io.conclave.runtime.resilience.CallRejectedException;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.Map;
@@ -15,13 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A model as one agent type asks it: behind that type's {@link CallPipeline} for the model's endpoint (timeout,
- * retries of retryable failures, circuit breaker, bulkhead, rate limit), with an optional fallback model that answers
- * when the pipeline gives up on the primary for a reason of the primary's (unavailable, rate-limited, nonsense; not a
- * refusal of the request itself). Without a fallback the failure goes to the step, which fails, and its saga
- * compensates. Build one per model endpoint and per agent type, and share it between the agents (partitions) of that
- * type in the process: its breaker sees every call of the type, and a type whose prompts make the model fail opens
- * only its own breaker. Thread-safe.
+ * A model as one agent type asks it: behind that type's {@link CallPipeline} for the model's
+ * endpoint (timeout, retries of retryable failures, circuit breaker, bulkhead, rate limit), with an
+ * optional fallback model that answers when the pipeline gives up on the primary for a reason of
+ * the primary's (unavailable, rate-limited, nonsense; not a refusal of the request itself). Without
+ * a fallback the failure goes to the step, which fails, and its saga compensates. Build one per
+ * model endpoint and per agent type, and share it between the agents (partitions) of that type in
+ * the process: its breaker sees every call of the type, and a type whose prompts make the model
+ * fail opens only its own breaker. Thread-safe.
  */
 public final class ResilientModel implements LlmClient {
   private final LlmClient primary;
@@ -31,21 +32,28 @@ public final class ResilientModel implements LlmClient {
   private final MeterRegistry metrics;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-  /** @param agentType the agent type whose calls go through {@code pipeline} */
-  public ResilientModel(LlmClient primary, String agentType, CallPipeline pipeline, Optional<LlmClient> fallback) {
+  /**
+   * @param agentType the agent type whose calls go through {@code pipeline}
+   */
+  public ResilientModel(
+      LlmClient primary, String agentType, CallPipeline pipeline, Optional<LlmClient> fallback) {
     this(primary, agentType, pipeline, fallback, new CompositeMeterRegistry());
   }
 
   /**
    * @param agentType the agent type whose calls go through {@code pipeline}
-   * @param metrics   where each call is timed as {@code conclave.model.calls}, tagged with the model, the agent type
-   *                  ({@code agent_type}) and the call's outcome ({@code answered}, {@code fallback}, or the failure's
-   *                  class), and the tokens of each answer are counted as {@code conclave.model.tokens}, tagged
-   *                  with the model that answered, the agent type and {@code direction} ({@code input} or
-   *                  {@code output}; estimated when the model did not say)
+   * @param metrics where each call is timed as {@code conclave.model.calls}, tagged with the model,
+   *     the agent type ({@code agent_type}) and the call's outcome ({@code answered}, {@code
+   *     fallback}, or the failure's class), and the tokens of each answer are counted as {@code
+   *     conclave.model.tokens}, tagged with the model that answered, the agent type and {@code
+   *     direction} ({@code input} or {@code output}; estimated when the model did not say)
    */
-  public ResilientModel(LlmClient primary, String agentType, CallPipeline pipeline, Optional<LlmClient> fallback,
-                        MeterRegistry metrics) {
+  public ResilientModel(
+      LlmClient primary,
+      String agentType,
+      CallPipeline pipeline,
+      Optional<LlmClient> fallback,
+      MeterRegistry metrics) {
     this.primary = Objects.requireNonNull(primary, "primary");
     this.agentType = Objects.requireNonNull(agentType, "agentType");
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
@@ -68,9 +76,10 @@ public final class ResilientModel implements LlmClient {
   }
 
   /**
-   * Whether a call of this agent type now would fail at once: its breaker refuses calls and no fallback would
-   * answer. A worker holds the type's commands meanwhile, so that they wait in Kafka rather than fail their sagas;
-   * the breaker half-opens by itself once its delay has passed, and the commands are read again.
+   * Whether a call of this agent type now would fail at once: its breaker refuses calls and no
+   * fallback would answer. A worker holds the type's commands meanwhile, so that they wait in Kafka
+   * rather than fail their sagas; the breaker half-opens by itself once its delay has passed, and
+   * the commands are read again.
    */
   public boolean unavailable() {
     return fallback.isEmpty() && pipeline.refusing();
@@ -95,9 +104,17 @@ public final class ResilientModel implements LlmClient {
       outcome = "fallback";
       return counted(fallback.get().answer(prompt));
     } finally {
-      timers.computeIfAbsent(outcome, o -> Timer.builder("conclave.model.calls")
-          .description("model calls through their pipeline, retries included").tag("model", primary.model())
-          .tag("agent_type", agentType).tag("outcome", o).publishPercentileHistogram().register(metrics))
+      timers
+          .computeIfAbsent(
+              outcome,
+              o ->
+                  Timer.builder("conclave.model.calls")
+                      .description("model calls through their pipeline, retries included")
+                      .tag("model", primary.model())
+                      .tag("agent_type", agentType)
+                      .tag("outcome", o)
+                      .publishPercentileHistogram()
+                      .register(metrics))
           .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
   }
@@ -112,7 +129,11 @@ public final class ResilientModel implements LlmClient {
 
   private Counter tokens(String model, String direction) {
     // registering again returns the registered counter
-    return Counter.builder("conclave.model.tokens").description("tokens of the models' answers")
-        .tag("model", model).tag("agent_type", agentType).tag("direction", direction).register(metrics);
+    return Counter.builder("conclave.model.tokens")
+        .description("tokens of the models' answers")
+        .tag("model", model)
+        .tag("agent_type", agentType)
+        .tag("direction", direction)
+        .register(metrics);
   }
 }

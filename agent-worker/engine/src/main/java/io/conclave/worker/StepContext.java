@@ -3,8 +3,8 @@ package io.conclave.worker;
 import io.conclave.agent.AgentContext;
 import io.conclave.agent.Knowledge;
 import io.conclave.agent.LlmClient;
-import io.conclave.model.journal.AgentJournal;
 import io.conclave.model.eventlog.EventLog;
+import io.conclave.model.journal.AgentJournal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -14,10 +14,11 @@ import java.util.Optional;
 import java.util.function.ObjLongConsumer;
 
 /**
- * The context of one attempt of a step: its draft of the agent's log, the model (whose calls it records in the
- * draft), and whether side effects run (live) or are only noted (re-drive). The cost of each answered call, as the
- * ledger records it, is counted (live, on the registry given) as {@code conclave.model.cost} (micro-units of currency,
- * tagged with the model that answered and the agent type, {@code agent_type}).
+ * The context of one attempt of a step: its draft of the agent's log, the model (whose calls it
+ * records in the draft), and whether side effects run (live) or are only noted (re-drive). The cost
+ * of each answered call, as the ledger records it, is counted (live, on the registry given) as
+ * {@code conclave.model.cost} (micro-units of currency, tagged with the model that answered and the
+ * agent type, {@code agent_type}).
  */
 final class StepContext<S> implements AgentContext<S> {
   private final AgentJournal.Draft<S> draft;
@@ -26,41 +27,59 @@ final class StepContext<S> implements AgentContext<S> {
   private final Knowledge knowledge;
   private final List<String> skippedEffects = new ArrayList<>();
 
-  private StepContext(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess access, boolean effectsOn,
-                      StepSpending spending, ObjLongConsumer<String> costs) {
+  private StepContext(
+      AgentJournal.Draft<S> draft,
+      LlmClient model,
+      KnowledgeAccess access,
+      boolean effectsOn,
+      StepSpending spending,
+      ObjLongConsumer<String> costs) {
     this.draft = Objects.requireNonNull(draft, "draft");
     this.effectsOn = effectsOn;
     this.knowledge = new DraftKnowledge(draft, access);
-    this.recordingModel = new LlmClient() {
-      @Override
-      public String model() {
-        return model.model();
-      }
+    this.recordingModel =
+        new LlmClient() {
+          @Override
+          public String model() {
+            return model.model();
+          }
 
-      @Override
-      public String complete(String prompt) {
-        spending.beforeCall(prompt);
-        long start = System.nanoTime();
-        Answer answer;
-        try {
-          answer = model.answer(prompt);
-        } catch (RuntimeException e) {
-          spending.failed(new FailedModelCall(model.model(), access.ledger().recorded(prompt),
-              e.getClass().getSimpleName() + ": " + e.getMessage(), (System.nanoTime() - start) / 1_000_000));
-          throw e;
-        }
-        long latencyMs = (System.nanoTime() - start) / 1_000_000;
-        String text = Objects.requireNonNull(answer.text(), () -> answer.model() + " answered null");
-        long costMicros = access.ledger().costMicros(answer.model(), answer.usage());
-        // counted once, here: a call of an attempt that failed afterwards is paid for all the same
-        costs.accept(answer.model(), costMicros);
-        var call = new ModelCall(answer.model(), access.ledger().recorded(prompt), access.ledger().recorded(text),
-            answer.usage(), costMicros, latencyMs);
-        record(draft, call);
-        spending.answered(draft, call);
-        return text;
-      }
-    };
+          @Override
+          public String complete(String prompt) {
+            spending.beforeCall(prompt);
+            long start = System.nanoTime();
+            Answer answer;
+            try {
+              answer = model.answer(prompt);
+            } catch (RuntimeException e) {
+              spending.failed(
+                  new FailedModelCall(
+                      model.model(),
+                      access.ledger().recorded(prompt),
+                      e.getClass().getSimpleName() + ": " + e.getMessage(),
+                      (System.nanoTime() - start) / 1_000_000));
+              throw e;
+            }
+            long latencyMs = (System.nanoTime() - start) / 1_000_000;
+            String text =
+                Objects.requireNonNull(answer.text(), () -> answer.model() + " answered null");
+            long costMicros = access.ledger().costMicros(answer.model(), answer.usage());
+            // counted once, here: a call of an attempt that failed afterwards is paid for all the
+            // same
+            costs.accept(answer.model(), costMicros);
+            var call =
+                new ModelCall(
+                    answer.model(),
+                    access.ledger().recorded(prompt),
+                    access.ledger().recorded(text),
+                    answer.usage(),
+                    costMicros,
+                    latencyMs);
+            record(draft, call);
+            spending.answered(draft, call);
+            return text;
+          }
+        };
   }
 
   /** Records an answered call in {@code draft} as its ledger entry. */
@@ -73,29 +92,54 @@ final class StepContext<S> implements AgentContext<S> {
    *
    * @param knowledge the worker's clock and observed knowledge
    */
-  static <S> StepContext<S> live(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess knowledge) {
-    return new StepContext<>(draft, model, knowledge, true, StepSpending.unlimited(), (answeredBy, micros) -> { });
+  static <S> StepContext<S> live(
+      AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess knowledge) {
+    return new StepContext<>(
+        draft, model, knowledge, true, StepSpending.unlimited(), (answeredBy, micros) -> {});
   }
 
   /**
    * An attempt of a step of {@code agentType} run for real, its model calls counted and limited by
    * {@code spending}, their cost counted on {@code metrics}.
    */
-  static <S> StepContext<S> live(AgentJournal.Draft<S> draft, LlmClient model, KnowledgeAccess knowledge,
-                                 StepSpending spending, MeterRegistry metrics, String agentType) {
+  static <S> StepContext<S> live(
+      AgentJournal.Draft<S> draft,
+      LlmClient model,
+      KnowledgeAccess knowledge,
+      StepSpending spending,
+      MeterRegistry metrics,
+      String agentType) {
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(agentType, "agentType");
-    return new StepContext<>(draft, model, knowledge, true, spending, (answeredBy, micros) -> Counter
-        .builder("conclave.model.cost").description("cost of the models' answers, in micro-units of currency")
-        .tag("model", answeredBy).tag("agent_type", agentType).register(metrics).increment(micros));
+    return new StepContext<>(
+        draft,
+        model,
+        knowledge,
+        true,
+        spending,
+        (answeredBy, micros) ->
+            Counter.builder("conclave.model.cost")
+                .description("cost of the models' answers, in micro-units of currency")
+                .tag("model", answeredBy)
+                .tag("agent_type", agentType)
+                .register(metrics)
+                .increment(micros));
   }
 
-  /** A step re-driven over a recording: effects are noted, not performed; knowledge updates stay in the draft. */
-  static <S> StepContext<S> redrive(AgentJournal.Draft<S> draft, LlmClient recordedAnswers,
-                                    KnowledgeAccess knowledge) {
+  /**
+   * A step re-driven over a recording: effects are noted, not performed; knowledge updates stay in
+   * the draft.
+   */
+  static <S> StepContext<S> redrive(
+      AgentJournal.Draft<S> draft, LlmClient recordedAnswers, KnowledgeAccess knowledge) {
     // a re-drive's calls are a recording's, paid for when they were made
-    return new StepContext<>(draft, recordedAnswers, knowledge, false, StepSpending.unlimited(),
-        (answeredBy, micros) -> { });
+    return new StepContext<>(
+        draft,
+        recordedAnswers,
+        knowledge,
+        false,
+        StepSpending.unlimited(),
+        (answeredBy, micros) -> {});
   }
 
   @Override

@@ -11,10 +11,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What one run of a step (or a compensation) spends on model calls, over all its attempts, against the tokens the
- * step may spend ({@link io.conclave.model.saga.RoutingSlip#tokenAllowance}). An attempt that throws is discarded with its
- * decisions, but the calls it made were paid for: they are kept here and recorded with the step's outcome, and they
- * count against the allowance. Thread-safe: an attempt that timed out may still be answered on another thread.
+ * What one run of a step (or a compensation) spends on model calls, over all its attempts, against
+ * the tokens the step may spend ({@link io.conclave.model.saga.RoutingSlip#tokenAllowance}). An
+ * attempt that throws is discarded with its decisions, but the calls it made were paid for: they
+ * are kept here and recorded with the step's outcome, and they count against the allowance.
+ * Thread-safe: an attempt that timed out may still be answered on another thread.
  */
 final class StepSpending {
   private final String tenant;
@@ -30,7 +31,7 @@ final class StepSpending {
 
   /**
    * @param allowance the tokens the run may spend; empty: no limit
-   * @param what      the run, as a refusal names it (e.g. {@code step 2 of saga-t1})
+   * @param what the run, as a refusal names it (e.g. {@code step 2 of saga-t1})
    */
   StepSpending(String tenant, OptionalLong allowance, String what) {
     this.tenant = Objects.requireNonNull(tenant, "tenant");
@@ -55,25 +56,41 @@ final class StepSpending {
     long spent = tokens.get();
     long prompted = LlmClient.Usage.estimate(prompt, "").inputTokens();
     if (spent + prompted > allowance.getAsLong()) {
-      throw new BudgetExceededException(what + " may spend " + allowance.getAsLong() + " tokens of its saga's budget "
-          + "(tenant " + tenant + "); it has spent " + spent + " and the prompt alone is about " + prompted
-          + ": no model call made");
+      throw new BudgetExceededException(
+          what
+              + " may spend "
+              + allowance.getAsLong()
+              + " tokens of its saga's budget "
+              + "(tenant "
+              + tenant
+              + "); it has spent "
+              + spent
+              + " and the prompt alone is about "
+              + prompted
+              + ": no model call made");
     }
   }
 
   /**
    * Counts an answered call of {@code attempt}.
    *
-   * @throws BudgetExceededException if the run has now spent more than its allowance (the call is counted and
-   *                                 recorded all the same)
+   * @throws BudgetExceededException if the run has now spent more than its allowance (the call is
+   *     counted and recorded all the same)
    */
   void answered(AgentJournal.Draft<?> attempt, ModelCall call) {
     answered.add(new Answered(attempt, call));
     costMicros.addAndGet(call.costMicros());
     long spent = tokens.addAndGet(call.usage().total());
     if (allowance.isPresent() && spent > allowance.getAsLong()) {
-      throw new BudgetExceededException(what + " spent " + spent + " tokens, more than the " + allowance.getAsLong()
-          + " it may spend of its saga's budget (tenant " + tenant + ")");
+      throw new BudgetExceededException(
+          what
+              + " spent "
+              + spent
+              + " tokens, more than the "
+              + allowance.getAsLong()
+              + " it may spend of its saga's budget (tenant "
+              + tenant
+              + ")");
     }
   }
 
@@ -91,7 +108,10 @@ final class StepSpending {
     return costMicros.get();
   }
 
-  /** The answered calls of attempts other than {@code kept}: they were discarded, their calls were not. */
+  /**
+   * The answered calls of attempts other than {@code kept}: they were discarded, their calls were
+   * not.
+   */
   List<ModelCall> answeredOutside(AgentJournal.Draft<?> kept) {
     return answered.stream().filter(a -> a.attempt() != kept).map(Answered::call).toList();
   }

@@ -12,16 +12,19 @@ import java.util.function.Supplier;
 
 /**
  * A worker's metrics (Micrometer), served in Prometheus's text format at {@code GET /metrics} on
- * {@code conclave.worker.metrics-port} when it is set, next to its {@code GET /health} ({@link #serve}): model calls
- * by model, agent type ({@code agent_type}) and outcome with their latency histogram ({@code conclave_model_calls_seconds}), the tokens of the answers by model,
- * agent type and direction ({@code conclave_model_tokens_total}), each breaker's state
- * ({@code conclave_breaker_state}, by breaker and agent type: 0 closed, 1 half-open, 2 open; a worker has one breaker
- * per model endpoint and agent type), the cost of the answers in micro-units of currency by model and agent type
- * ({@code conclave_model_cost_total}, as the call ledger records it), the time of each step and compensation by agent
- * type, kind and outcome ({@code conclave_step_seconds}), and the JVM's own. Thread-safe.
+ * {@code conclave.worker.metrics-port} when it is set, next to its {@code GET /health} ({@link
+ * #serve}): model calls by model, agent type ({@code agent_type}) and outcome with their latency
+ * histogram ({@code conclave_model_calls_seconds}), the tokens of the answers by model, agent type
+ * and direction ({@code conclave_model_tokens_total}), each breaker's state ({@code
+ * conclave_breaker_state}, by breaker and agent type: 0 closed, 1 half-open, 2 open; a worker has
+ * one breaker per model endpoint and agent type), the cost of the answers in micro-units of
+ * currency by model and agent type ({@code conclave_model_cost_total}, as the call ledger records
+ * it), the time of each step and compensation by agent type, kind and outcome ({@code
+ * conclave_step_seconds}), and the JVM's own. Thread-safe.
  */
 public final class WorkerMetrics implements AutoCloseable {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private ProbeServer server;
 
   public MeterRegistry registry() {
@@ -35,17 +38,24 @@ public final class WorkerMetrics implements AutoCloseable {
 
   /** Reports the state of {@code pipeline}'s breaker, the one of {@code agentType}'s calls. */
   public void watch(CallPipeline pipeline, String agentType) {
-    Gauge.builder("conclave.breaker.state", pipeline, p -> switch (p.breaker().getState()) {
-      case CLOSED -> 0;
-      case HALF_OPEN -> 1;
-      case OPEN -> 2;
-    }).description("0 closed, 1 half-open, 2 open").tag("breaker", pipeline.name())
-        .tag("agent_type", agentType).register(registry);
+    Gauge.builder(
+            "conclave.breaker.state",
+            pipeline,
+            p ->
+                switch (p.breaker().getState()) {
+                  case CLOSED -> 0;
+                  case HALF_OPEN -> 1;
+                  case OPEN -> 2;
+                })
+        .description("0 closed, 1 half-open, 2 open")
+        .tag("breaker", pipeline.name())
+        .tag("agent_type", agentType)
+        .register(registry);
   }
 
   /**
-   * Serves the metrics and {@code health} on {@code port} (0: any free port) until closed ({@link ProbeServer});
-   * returns the port.
+   * Serves the metrics and {@code health} on {@code port} (0: any free port) until closed ({@link
+   * ProbeServer}); returns the port.
    */
   public synchronized int serve(int port, Supplier<LoopHealth> health) {
     server = ProbeServer.start("worker", port, health, Optional.of(this::scrape));

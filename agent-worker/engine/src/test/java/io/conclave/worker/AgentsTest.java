@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AgentsTest {
-  @TempDir
-  Path jar;
+  @TempDir Path jar;
 
   @Test
   void providersOnTheClassPathSupplyAgents() {
@@ -23,11 +22,13 @@ class AgentsTest {
   }
 
   @Test
-  void aProviderRegisteredUnderTheFormerNameStopsTheWorkerInsteadOfFallingBackToOfflineAgents() throws IOException {
+  void aProviderRegisteredUnderTheFormerNameStopsTheWorkerInsteadOfFallingBackToOfflineAgents()
+      throws IOException {
     Path file = jar.resolve(Agents.FORMER_REGISTRATION);
     Files.createDirectories(file.getParent());
     Files.writeString(file, "com.example.MyAgents\n");
-    try (var loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
+    try (var loader =
+        new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
       assertThatThrownBy(() -> Agents.fromClassPath(loader))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining(file.toString())

@@ -8,11 +8,15 @@ import io.conclave.model.eventlog.StateFold;
 import io.conclave.model.eventlog.Tally;
 import java.util.function.BiFunction;
 
-/** A test agent of type {@code research}, its state the tally of its decisions, whose step is a function. */
+/**
+ * A test agent of type {@code research}, its state the tally of its decisions, whose step is a
+ * function.
+ */
 final class AskingAgent implements Agent<Tally> {
   /** Asks the model its input and completes with the answer. */
-  static final AskingAgent INSTANCE = new AskingAgent((request, context) ->
-      new StepResult.Completed(context.llm().complete(request.input())));
+  static final AskingAgent INSTANCE =
+      new AskingAgent(
+          (request, context) -> new StepResult.Completed(context.llm().complete(request.input())));
 
   private final BiFunction<StepRequest, AgentContext<Tally>, StepResult> step;
 

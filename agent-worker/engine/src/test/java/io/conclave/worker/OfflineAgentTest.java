@@ -7,12 +7,12 @@ import static org.quicktheories.generators.SourceDSL.strings;
 
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
-import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.crdt.GCounter;
 import io.conclave.model.eventlog.Decision;
+import io.conclave.model.journal.AgentJournal;
 import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.saga.SagaStep;
-import io.conclave.model.crdt.GCounter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
 /**
- * The offline agent answers without a network; the same history and request always give the same output, and its
- * output shows the state its log folds to.
+ * The offline agent answers without a network; the same history and request always give the same
+ * output, and its output shows the state its log folds to.
  */
 class OfflineAgentTest {
   private static final Instant NOW = Instant.parse("2024-05-01T10:00:00Z");
-  private static final Gen<String> INPUTS = strings().basicMultilingualPlaneAlphabet().ofLengthBetween(0, 300);
-  private static final SagaStep GATHER = new SagaStep("research", "gather", "find sources for: llamas", "discard");
+  private static final Gen<String> INPUTS =
+      strings().basicMultilingualPlaneAlphabet().ofLengthBetween(0, 300);
+  private static final SagaStep GATHER =
+      new SagaStep("research", "gather", "find sources for: llamas", "discard");
 
   private static StepRequest request(String input) {
     return new StepRequest("saga-t1", "t1", 0, GATHER, input, 0);
@@ -35,15 +37,26 @@ class OfflineAgentTest {
 
   /** A fresh research agent with an empty log. */
   private static AgentJournal<OfflineAgent.Memory> newJournal() {
-    return new AgentJournal<>("research-0", OfflineAgent.FOLD,
-        new FoldedLog<>(OfflineAgent.Memory.EMPTY, 0, 0, 0, Optional.empty(), 0), 0);
+    return new AgentJournal<>(
+        "research-0",
+        OfflineAgent.FOLD,
+        new FoldedLog<>(OfflineAgent.Memory.EMPTY, 0, 0, 0, Optional.empty(), 0),
+        0);
   }
 
   /** Runs one step of {@code agent} on {@code journal}; returns the decisions it recorded. */
-  private static List<Decision> step(OfflineAgent agent, AgentJournal<OfflineAgent.Memory> journal, String input) {
-    var draft = journal.begin(new AgentJournal.Origin(Optional.of("saga-t1"), Optional.of(0), NOW, Optional.empty()));
-    StepResult result = agent.act(request(input), StepContext.live(draft, OfflineModel.instant(),
-        KnowledgeAccess.ownOnly(java.time.Clock.systemUTC())));
+  private static List<Decision> step(
+      OfflineAgent agent, AgentJournal<OfflineAgent.Memory> journal, String input) {
+    var draft =
+        journal.begin(
+            new AgentJournal.Origin(Optional.of("saga-t1"), Optional.of(0), NOW, Optional.empty()));
+    StepResult result =
+        agent.act(
+            request(input),
+            StepContext.live(
+                draft,
+                OfflineModel.instant(),
+                KnowledgeAccess.ownOnly(java.time.Clock.systemUTC())));
     assertThat(result).isInstanceOf(StepResult.Completed.class);
     return journal.accept(draft);
   }
@@ -75,19 +88,25 @@ class OfflineAgentTest {
   @Test
   void theModelCallAndTheResultAreRecordedInTheLog() {
     // when
-    List<Decision> decisions = step(new OfflineAgent("research"), newJournal(), "why are llamas fluffy?");
+    List<Decision> decisions =
+        step(new OfflineAgent("research"), newJournal(), "why are llamas fluffy?");
 
     // then
-    // the call, then the step counted in steps.research: the agent's own knowledge, no ledger counter (the call
+    // the call, then the step counted in steps.research: the agent's own knowledge, no ledger
+    // counter (the call
     // ledger's totals are the projections' fold of the LLM_CALL decisions)
-    assertThat(decisions).extracting(Decision::kind).containsExactly(ModelCall.KIND, KnowledgeDelta.DECISION,
-        StepEngine.RESULT_DECISION);
+    assertThat(decisions)
+        .extracting(Decision::kind)
+        .containsExactly(ModelCall.KIND, KnowledgeDelta.DECISION, StepEngine.RESULT_DECISION);
     assertThat(decisions).extracting(Decision::sequence).containsExactly(0L, 1L, 2L);
     assertThat(KnowledgeDelta.of(decisions.get(1)).key()).isEqualTo("steps.research");
-    assertThat(KnowledgeDelta.of(decisions.get(1)).delta()).isEqualTo(new GCounter(Map.of("research-0", 1L)));
+    assertThat(KnowledgeDelta.of(decisions.get(1)).delta())
+        .isEqualTo(new GCounter(Map.of("research-0", 1L)));
     ModelCall call = ModelCall.of(decisions.get(0));
     assertThat(call.model()).isEqualTo(OfflineModel.NAME);
-    assertThat(call.prompt()).contains("find sources for: llamas").contains("why are llamas fluffy?");
+    assertThat(call.prompt())
+        .contains("find sources for: llamas")
+        .contains("why are llamas fluffy?");
     assertThat(call.answer()).isEqualTo(OfflineModel.instant().complete(call.prompt()));
     assertThat(decisions.get(0).model()).contains(OfflineModel.NAME);
   }
@@ -126,55 +145,78 @@ class OfflineAgentTest {
 
   @Test
   void theSameHistoryAndRequestGiveTheSameDecisions() {
-    qt().withExamples(1000).forAll(INPUTS, INPUTS).checkAssert((earlier, input) -> {
-      // given: two agents with the same history
-      var journalA = newJournal();
-      var journalB = newJournal();
-      step(new OfflineAgent("research"), journalA, earlier);
-      step(new OfflineAgent("research"), journalB, earlier);
+    qt().withExamples(1000)
+        .forAll(INPUTS, INPUTS)
+        .checkAssert(
+            (earlier, input) -> {
+              // given: two agents with the same history
+              var journalA = newJournal();
+              var journalB = newJournal();
+              step(new OfflineAgent("research"), journalA, earlier);
+              step(new OfflineAgent("research"), journalB, earlier);
 
-      // when
-      List<Decision> a = step(new OfflineAgent("research"), journalA, input);
-      List<Decision> b = step(new OfflineAgent("research"), journalB, input);
+              // when
+              List<Decision> a = step(new OfflineAgent("research"), journalA, input);
+              List<Decision> b = step(new OfflineAgent("research"), journalB, input);
 
-      // then: the same, but for how long the model took (a measurement of the machine, not a decision)
-      assertThat(withoutLatency(b)).isEqualTo(withoutLatency(a));
-      assertThat(journalB.state()).isEqualTo(journalA.state());
-    });
+              // then: the same, but for how long the model took (a measurement of the machine, not
+              // a decision)
+              assertThat(withoutLatency(b)).isEqualTo(withoutLatency(a));
+              assertThat(journalB.state()).isEqualTo(journalA.state());
+            });
   }
 
   private static List<Decision> withoutLatency(List<Decision> decisions) {
-    return decisions.stream().map(d -> new Decision(d.key(), d.sagaId(), d.stepIndex(), d.kind(),
-        d.payload().replaceAll("\"latencyMs\":\\d+", "\"latencyMs\":0"), d.at(), d.leaderEpoch(), d.model()))
+    return decisions.stream()
+        .map(
+            d ->
+                new Decision(
+                    d.key(),
+                    d.sagaId(),
+                    d.stepIndex(),
+                    d.kind(),
+                    d.payload().replaceAll("\"latencyMs\":\\d+", "\"latencyMs\":0"),
+                    d.at(),
+                    d.leaderEpoch(),
+                    d.model()))
         .toList();
   }
 
   @Test
   void differentInputsGiveDifferentDigests() {
-    qt().withExamples(1000).forAll(INPUTS, INPUTS).checkAssert((a, b) -> {
-      // an implication, not assuming(): QuickTheories 0.26 gives up on these string generators after the first
-      // rejected pair ("Gave up after finding only 1 example(s)"), and equal pairs are about 1 in 1000 here
-      if (a.equals(b)) {
-        return;
-      }
+    qt().withExamples(1000)
+        .forAll(INPUTS, INPUTS)
+        .checkAssert(
+            (a, b) -> {
+              // an implication, not assuming(): QuickTheories 0.26 gives up on these string
+              // generators after the first
+              // rejected pair ("Gave up after finding only 1 example(s)"), and equal pairs are
+              // about 1 in 1000 here
+              if (a.equals(b)) {
+                return;
+              }
 
-      // when
-      String outA = output(step(new OfflineAgent("research"), newJournal(), a));
-      String outB = output(step(new OfflineAgent("research"), newJournal(), b));
+              // when
+              String outA = output(step(new OfflineAgent("research"), newJournal(), a));
+              String outB = output(step(new OfflineAgent("research"), newJournal(), b));
 
-      // then
-      assertThat(digest(outA)).isNotEqualTo(digest(outB));
-    });
+              // then
+              assertThat(digest(outA)).isNotEqualTo(digest(outB));
+            });
   }
 
   @Test
   void theMemoryEncodingRoundTrips() {
-    qt().withExamples(1000).forAll(INPUTS, longs().all(), longs().all()).checkAssert((chain, steps, calls) -> {
-      // given
-      var memory = new OfflineAgent.Memory(steps, calls, chain);
+    qt().withExamples(1000)
+        .forAll(INPUTS, longs().all(), longs().all())
+        .checkAssert(
+            (chain, steps, calls) -> {
+              // given
+              var memory = new OfflineAgent.Memory(steps, calls, chain);
 
-      // when / then
-      assertThat(OfflineAgent.FOLD.decode(OfflineAgent.FOLD.encode(memory))).isEqualTo(memory);
-    });
+              // when / then
+              assertThat(OfflineAgent.FOLD.decode(OfflineAgent.FOLD.encode(memory)))
+                  .isEqualTo(memory);
+            });
   }
 }

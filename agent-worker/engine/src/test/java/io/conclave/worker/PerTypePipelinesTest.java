@@ -20,9 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The models a worker builds from its settings ({@link Models#fromEnvironment}), against a fake model server on
- * loopback: one pipeline per agent type on the one endpoint, so a type whose calls fail opens only its own breaker,
- * and an open breaker half-opens by itself once its delay has passed, with no call to make it.
+ * The models a worker builds from its settings ({@link Models#fromEnvironment}), against a fake
+ * model server on loopback: one pipeline per agent type on the one endpoint, so a type whose calls
+ * fail opens only its own breaker, and an open breaker half-opens by itself once its delay has
+ * passed, with no call to make it.
  */
 class PerTypePipelinesTest {
   private final FakeModelServer server;
@@ -41,15 +42,37 @@ class PerTypePipelinesTest {
     server.close();
   }
 
-  /** The models of {@code types}, one attempt per call, a breaker that opens after {@code failures} of as many. */
+  /**
+   * The models of {@code types}, one attempt per call, a breaker that opens after {@code failures}
+   * of as many.
+   */
   private Map<String, LlmClient> models(int failures, Duration breakerDelay, String... types) {
-    Map<Object, Object> props = new HashMap<>(Map.of("conclave.llm.base-url", server.baseUrl().toString(),
-        "conclave.llm.model", "gpt-test", "conclave.llm.max-attempts", "1", "conclave.llm.backoff-ms", "1",
-        "conclave.llm.breaker-failures", String.valueOf(failures),
-        "conclave.llm.breaker-window", String.valueOf(failures),
-        "conclave.llm.breaker-delay-ms", String.valueOf(breakerDelay.toMillis())));
-    models = Models.fromEnvironment(new EnvironmentLookup(Map.of(), props), Clock.systemUTC(), List.of(types),
-        type -> (breaker, from, to) -> transitions.add(type + " " + breaker + " " + from + "->" + to), metrics);
+    Map<Object, Object> props =
+        new HashMap<>(
+            Map.of(
+                "conclave.llm.base-url",
+                server.baseUrl().toString(),
+                "conclave.llm.model",
+                "gpt-test",
+                "conclave.llm.max-attempts",
+                "1",
+                "conclave.llm.backoff-ms",
+                "1",
+                "conclave.llm.breaker-failures",
+                String.valueOf(failures),
+                "conclave.llm.breaker-window",
+                String.valueOf(failures),
+                "conclave.llm.breaker-delay-ms",
+                String.valueOf(breakerDelay.toMillis())));
+    models =
+        Models.fromEnvironment(
+            new EnvironmentLookup(Map.of(), props),
+            Clock.systemUTC(),
+            List.of(types),
+            type ->
+                (breaker, from, to) ->
+                    transitions.add(type + " " + breaker + " " + from + "->" + to),
+            metrics);
     return models;
   }
 
@@ -69,13 +92,16 @@ class PerTypePipelinesTest {
     server.then(Reply.error(500, "a"), Reply.error(500, "b"));
 
     // when
-    assertThatThrownBy(() -> research.complete("q")).isInstanceOf(ServiceUnavailableException.class);
-    assertThatThrownBy(() -> research.complete("q")).isInstanceOf(ServiceUnavailableException.class);
+    assertThatThrownBy(() -> research.complete("q"))
+        .isInstanceOf(ServiceUnavailableException.class);
+    assertThatThrownBy(() -> research.complete("q"))
+        .isInstanceOf(ServiceUnavailableException.class);
 
     // then: research's breaker is open and refuses its calls without asking the model
     assertThat(research.pipeline().breaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
     assertThat(research.unavailable()).isTrue();
-    assertThatThrownBy(() -> research.complete("q")).isInstanceOf(ServiceUnavailableException.class)
+    assertThatThrownBy(() -> research.complete("q"))
+        .isInstanceOf(ServiceUnavailableException.class)
         .hasMessageContaining("model:gpt-test/research: circuit breaker open");
     assertThat(server.received()).hasSize(2);
     // write's is closed and its calls still reach the model
@@ -87,25 +113,32 @@ class PerTypePipelinesTest {
     assertThat(transitions).containsExactly("research model:gpt-test/research CLOSED->OPEN");
     // and the metrics tell the two breakers apart
     assertThat(metrics.scrape())
-        .contains("conclave_breaker_state{agent_type=\"research\",breaker=\"model:gpt-test/research\"} 2")
+        .contains(
+            "conclave_breaker_state{agent_type=\"research\",breaker=\"model:gpt-test/research\"} 2")
         .contains("conclave_breaker_state{agent_type=\"write\",breaker=\"model:gpt-test/write\"} 0")
-        .contains("conclave_model_calls_seconds_count{agent_type=\"write\",model=\"gpt-test\",outcome=\"answered\"} 2");
+        .contains(
+            "conclave_model_calls_seconds_count{agent_type=\"write\",model=\"gpt-test\",outcome=\"answered\"} 2");
   }
 
   @Test
   void anOpenBreakerHalfOpensByItselfOnceItsDelayHasPassedWithoutACall() {
     // given: research's breaker opens on its first failure, for 50 ms
-    ResilientModel research = resilient(models(1, Duration.ofMillis(50), "research").get("research"));
+    ResilientModel research =
+        resilient(models(1, Duration.ofMillis(50), "research").get("research"));
     server.then(Reply.error(500, "a"));
-    assertThatThrownBy(() -> research.complete("q")).isInstanceOf(ServiceUnavailableException.class);
+    assertThatThrownBy(() -> research.complete("q"))
+        .isInstanceOf(ServiceUnavailableException.class);
     assertThat(transitions).containsExactly("research model:gpt-test/research CLOSED->OPEN");
 
     // when: no call comes; then: it half-opens, and the listener hears it
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> research.pipeline().breaker().getState() == CircuitBreaker.State.HALF_OPEN);
     await().atMost(Duration.ofSeconds(10)).until(() -> transitions.size() == 2);
-    assertThat(transitions).containsExactly("research model:gpt-test/research CLOSED->OPEN",
-        "research model:gpt-test/research OPEN->HALF_OPEN");
+    assertThat(transitions)
+        .containsExactly(
+            "research model:gpt-test/research CLOSED->OPEN",
+            "research model:gpt-test/research OPEN->HALF_OPEN");
     assertThat(server.received()).as("no call probed the model").hasSize(1);
     assertThat(research.unavailable()).isFalse();
 
@@ -116,10 +149,16 @@ class PerTypePipelinesTest {
 
   @Test
   void withoutAModelServerEveryTypeAsksTheOfflineModel() {
-    var offline = Models.fromEnvironment(new EnvironmentLookup(Map.of(), Map.of()), Clock.systemUTC(),
-        List.of("research", "write"), type -> (breaker, from, to) -> { }, metrics);
+    var offline =
+        Models.fromEnvironment(
+            new EnvironmentLookup(Map.of(), Map.of()),
+            Clock.systemUTC(),
+            List.of("research", "write"),
+            type -> (breaker, from, to) -> {},
+            metrics);
 
     assertThat(offline).containsOnlyKeys("research", "write");
-    assertThat(offline.values()).allSatisfy(m -> assertThat(m.model()).isEqualTo(OfflineModel.NAME));
+    assertThat(offline.values())
+        .allSatisfy(m -> assertThat(m.model()).isEqualTo(OfflineModel.NAME));
   }
 }

@@ -6,12 +6,12 @@ import io.conclave.agent.Agent;
 import io.conclave.agent.AgentContext;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
-import io.conclave.model.journal.AgentJournal;
-import io.conclave.model.eventlog.Decision;
-import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.cluster.RedrivenStep;
-import io.conclave.model.saga.SagaStep;
+import io.conclave.model.eventlog.Decision;
 import io.conclave.model.eventlog.StateFold;
+import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.journal.FoldedLog;
+import io.conclave.model.saga.SagaStep;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,15 +20,20 @@ import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * Re-driving a recorded step: the recorded state and answers (a re-drive has no model to call), no side effects.
+ * Re-driving a recorded step: the recorded state and answers (a re-drive has no model to call), no
+ * side effects.
  */
 class RedriveTest {
   private static final Instant NOW = Instant.parse("2024-05-01T10:00:00Z");
-  private static final SagaStep GATHER = new SagaStep("research", "gather", "find sources", "discard");
+  private static final SagaStep GATHER =
+      new SagaStep("research", "gather", "find sources", "discard");
   private static final FoldedLog<OfflineAgent.Memory> EMPTY_LOG =
       new FoldedLog<>(OfflineAgent.Memory.EMPTY, 0, 0, 0, Optional.empty(), 0);
 
-  /** A research agent with the offline agent's state, acting as {@code act} says: another version of it. */
+  /**
+   * A research agent with the offline agent's state, acting as {@code act} says: another version of
+   * it.
+   */
   private static Agent<OfflineAgent.Memory> researchAgent(
       BiFunction<StepRequest, AgentContext<OfflineAgent.Memory>, StepResult> act) {
     return new Agent<>() {
@@ -55,16 +60,33 @@ class RedriveTest {
     var agent = new OfflineAgent("research");
     String output = null;
     for (int i = 0; i < 2; i++) {
-      var draft = journal.begin(new AgentJournal.Origin(Optional.of("saga-" + i), Optional.of(0), NOW,
-          Optional.empty()));
-      output = ((StepResult.Completed) agent.act(new StepRequest("saga-" + i, "t" + i, 0, GATHER, "question " + i, 0),
-          StepContext.live(draft, new OfflineModel(java.time.Duration.ZERO),
-              KnowledgeAccess.ownOnly(java.time.Clock.systemUTC())))).output();
+      var draft =
+          journal.begin(
+              new AgentJournal.Origin(
+                  Optional.of("saga-" + i), Optional.of(0), NOW, Optional.empty()));
+      output =
+          ((StepResult.Completed)
+                  agent.act(
+                      new StepRequest("saga-" + i, "t" + i, 0, GATHER, "question " + i, 0),
+                      StepContext.live(
+                          draft,
+                          new OfflineModel(java.time.Duration.ZERO),
+                          KnowledgeAccess.ownOnly(java.time.Clock.systemUTC()))))
+              .output();
       log.addAll(journal.accept(draft));
     }
-    List<Decision> second = log.stream().filter(d -> d.sagaId().equals(Optional.of("saga-1"))).toList();
-    return new Redrive.RecordedStep("saga-1", "t1", 0, GATHER, "question 1", Optional.of(output), Optional.empty(),
-        "research-0", second);
+    List<Decision> second =
+        log.stream().filter(d -> d.sagaId().equals(Optional.of("saga-1"))).toList();
+    return new Redrive.RecordedStep(
+        "saga-1",
+        "t1",
+        0,
+        GATHER,
+        "question 1",
+        Optional.of(output),
+        Optional.empty(),
+        "research-0",
+        second);
   }
 
   /** The state before the second step: the fold of the first step's decisions. */
@@ -87,7 +109,8 @@ class RedriveTest {
     Redrive.RecordedStep recorded = recordSecondStep(log);
 
     // when
-    RedrivenStep redriven = Redrive.step(new OfflineAgent("research"), recorded, before(log), "r1", NOW);
+    RedrivenStep redriven =
+        Redrive.step(new OfflineAgent("research"), recorded, before(log), "r1", NOW);
 
     // then
     assertThat(redriven.outcome()).isEqualTo(RedrivenStep.Outcome.SAME);
@@ -96,7 +119,8 @@ class RedriveTest {
     assertThat(redriven.modelCalls()).isEqualTo(1);
     assertThat(redriven.promptMismatches()).isZero();
     assertThat(redriven.decisions()).hasSize(3);
-    assertThat(redriven.decisions().get(2)).isEqualTo(StepEngine.RESULT_DECISION + ": " + recorded.output().get());
+    assertThat(redriven.decisions().get(2))
+        .isEqualTo(StepEngine.RESULT_DECISION + ": " + recorded.output().get());
   }
 
   @Test
@@ -106,7 +130,8 @@ class RedriveTest {
     Redrive.RecordedStep recorded = recordSecondStep(log);
 
     // when: the agent is given an empty history instead
-    RedrivenStep redriven = Redrive.step(new OfflineAgent("research"), recorded, EMPTY_LOG, "r1", NOW);
+    RedrivenStep redriven =
+        Redrive.step(new OfflineAgent("research"), recorded, EMPTY_LOG, "r1", NOW);
 
     // then: it believes it is on its first step, and says so
     assertThat(redriven.outcome()).isEqualTo(RedrivenStep.Outcome.DIFFERENT);
@@ -118,13 +143,17 @@ class RedriveTest {
     // given
     List<Decision> log = new ArrayList<>();
     Redrive.RecordedStep recorded = recordSecondStep(log);
-    Agent<OfflineAgent.Memory> v2 = researchAgent((request, context) -> {
-      String answer = context.llm().complete("v2 asks differently: " + request.input());
-      context.sideEffect("email the user", () -> {
-        throw new AssertionError("a side effect ran during a re-drive");
-      });
-      return new StepResult.Completed("v2 says " + answer);
-    });
+    Agent<OfflineAgent.Memory> v2 =
+        researchAgent(
+            (request, context) -> {
+              String answer = context.llm().complete("v2 asks differently: " + request.input());
+              context.sideEffect(
+                  "email the user",
+                  () -> {
+                    throw new AssertionError("a side effect ran during a re-drive");
+                  });
+              return new StepResult.Completed("v2 says " + answer);
+            });
 
     // when
     RedrivenStep redriven = Redrive.step(v2, recorded, before(log), "r2", NOW);
@@ -143,11 +172,13 @@ class RedriveTest {
     // given
     List<Decision> log = new ArrayList<>();
     Redrive.RecordedStep recorded = recordSecondStep(log);
-    Agent<OfflineAgent.Memory> greedy = researchAgent((request, context) -> {
-      context.llm().complete("first");
-      context.llm().complete("second");
-      return new StepResult.Completed("done");
-    });
+    Agent<OfflineAgent.Memory> greedy =
+        researchAgent(
+            (request, context) -> {
+              context.llm().complete("first");
+              context.llm().complete("second");
+              return new StepResult.Completed("done");
+            });
 
     // when
     RedrivenStep redriven = Redrive.step(greedy, recorded, before(log), "r3", NOW);

@@ -9,12 +9,12 @@ import io.conclave.agent.CompensationRequest;
 import io.conclave.agent.LlmClient;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
-import io.conclave.model.journal.AgentJournal;
+import io.conclave.model.crdt.HybridClock;
 import io.conclave.model.eventlog.Decision;
+import io.conclave.model.eventlog.Tally;
+import io.conclave.model.journal.AgentJournal;
 import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.saga.SagaStep;
-import io.conclave.model.eventlog.Tally;
-import io.conclave.model.crdt.HybridClock;
 import io.conclave.runtime.loop.LoopHealth;
 import io.conclave.runtime.resilience.CallPipeline;
 import io.conclave.runtime.resilience.CallPolicies;
@@ -39,14 +39,30 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A model behind its pipeline, against a fake model server on loopback that fails as real ones do: only retryable
- * failures are retried, the breaker opens after its threshold and closes after a probe, the bulkhead refuses the
- * excess, a hung call times out, and a fallback model answers when the primary cannot.
+ * A model behind its pipeline, against a fake model server on loopback that fails as real ones do:
+ * only retryable failures are retried, the breaker opens after its threshold and closes after a
+ * probe, the bulkhead refuses the excess, a hung call times out, and a fallback model answers when
+ * the primary cannot.
  */
 class ResilientModelTest {
-  /** Fast backoff, 3 attempts, breaker 5 of 10 for a minute (tests move it with Failsafe's controls). */
-  private static final CallPolicy POLICY = new CallPolicy(Duration.ofSeconds(5), 3, Duration.ofMillis(1),
-      Duration.ofMillis(5), Duration.ofSeconds(1), 5, 10, Duration.ofMinutes(1), 1, 4, 0, Duration.ZERO);
+  /**
+   * Fast backoff, 3 attempts, breaker 5 of 10 for a minute (tests move it with Failsafe's
+   * controls).
+   */
+  private static final CallPolicy POLICY =
+      new CallPolicy(
+          Duration.ofSeconds(5),
+          3,
+          Duration.ofMillis(1),
+          Duration.ofMillis(5),
+          Duration.ofSeconds(1),
+          5,
+          10,
+          Duration.ofMinutes(1),
+          1,
+          4,
+          0,
+          Duration.ZERO);
 
   private final FakeModelServer server;
   private final List<String> transitions = new CopyOnWriteArrayList<>();
@@ -61,20 +77,45 @@ class ResilientModelTest {
   }
 
   private ResilientModel model(CallPolicy policy, Optional<LlmClient> fallback) {
-    var primary = new OpenAiChatModel(server.baseUrl(), "gpt-test", Optional.empty(), Duration.ofSeconds(5),
-        Clock.systemUTC());
-    return new ResilientModel(primary, "research", new CallPipeline("model:gpt-test/research", policy,
-        (name, from, to) -> transitions.add(from + "->" + to)), fallback);
+    var primary =
+        new OpenAiChatModel(
+            server.baseUrl(),
+            "gpt-test",
+            Optional.empty(),
+            Duration.ofSeconds(5),
+            Clock.systemUTC());
+    return new ResilientModel(
+        primary,
+        "research",
+        new CallPipeline(
+            "model:gpt-test/research",
+            policy,
+            (name, from, to) -> transitions.add(from + "->" + to)),
+        fallback);
   }
 
   private static CallPolicy withBreaker(int failures, int window) {
-    return new CallPolicy(POLICY.timeout(), 1, POLICY.backoff(), POLICY.maxBackoff(), POLICY.maxRetryAfter(),
-        failures, window, POLICY.breakerDelay(), 1, POLICY.maxConcurrent(), 0, Duration.ZERO);
+    return new CallPolicy(
+        POLICY.timeout(),
+        1,
+        POLICY.backoff(),
+        POLICY.maxBackoff(),
+        POLICY.maxRetryAfter(),
+        failures,
+        window,
+        POLICY.breakerDelay(),
+        1,
+        POLICY.maxConcurrent(),
+        0,
+        Duration.ZERO);
   }
 
   @Test
   void serverErrorsAndRateLimitsAreRetriedUntilAnAnswer() {
-    server.then(Reply.error(500, "boom"), Reply.raw(429, "{}", Map.of("Retry-After", "0")), Reply.answer("42"));
+    server.then(
+        Reply.error(500, "boom"),
+        Reply.raw(429, "{}", Map.of("Retry-After", "0")),
+        Reply.answer("42"));
 
     assertThat(model(POLICY, Optional.empty()).complete("q")).isEqualTo("42");
     assertThat(server.received()).hasSize(3);
@@ -95,16 +136,19 @@ class ResilientModelTest {
   void aRetryAfterLongerThanTheCallMayWaitFailsAtOnce() {
     server.then(Reply.raw(429, "{}", Map.of("Retry-After", "120")));
 
-    assertThatThrownBy(() -> model(POLICY, Optional.empty()).complete("q")).isInstanceOf(RateLimitedException.class);
+    assertThatThrownBy(() -> model(POLICY, Optional.empty()).complete("q"))
+        .isInstanceOf(RateLimitedException.class);
     assertThat(server.received()).hasSize(1);
   }
 
   @Test
   void attemptsAreSpentOnRetryableFailuresOnly() {
-    server.then(Reply.error(502, "a"), Reply.error(502, "b"), Reply.error(502, "c"), Reply.answer("never"));
+    server.then(
+        Reply.error(502, "a"), Reply.error(502, "b"), Reply.error(502, "c"), Reply.answer("never"));
 
     assertThatThrownBy(() -> model(POLICY, Optional.empty()).complete("q"))
-        .isInstanceOf(ServiceUnavailableException.class).hasMessageContaining("answered 502: c");
+        .isInstanceOf(ServiceUnavailableException.class)
+        .hasMessageContaining("answered 502: c");
     assertThat(server.received()).hasSize(3);
   }
 
@@ -120,7 +164,8 @@ class ResilientModelTest {
     assertThat(breaker.isOpen()).isTrue();
 
     // open: the model is not called
-    assertThatThrownBy(() -> model.complete("q")).isInstanceOf(ServiceUnavailableException.class)
+    assertThatThrownBy(() -> model.complete("q"))
+        .isInstanceOf(ServiceUnavailableException.class)
         .hasMessageContaining("circuit breaker open");
     assertThat(server.received()).hasSize(2);
 
@@ -134,15 +179,32 @@ class ResilientModelTest {
   @Test
   void theBreakerHalfOpensByItselfOnceItsDelayHasPassed() {
     server.then(Reply.error(500, "a"));
-    var policy = new CallPolicy(POLICY.timeout(), 1, POLICY.backoff(), POLICY.maxBackoff(), POLICY.maxRetryAfter(),
-        1, 1, Duration.ofMillis(50), 1, POLICY.maxConcurrent(), 0, Duration.ZERO);
+    var policy =
+        new CallPolicy(
+            POLICY.timeout(),
+            1,
+            POLICY.backoff(),
+            POLICY.maxBackoff(),
+            POLICY.maxRetryAfter(),
+            1,
+            1,
+            Duration.ofMillis(50),
+            1,
+            POLICY.maxConcurrent(),
+            0,
+            Duration.ZERO);
     var model = model(policy, Optional.empty());
 
     assertThatThrownBy(() -> model.complete("q")).isInstanceOf(ServiceUnavailableException.class);
     assertThat(model.pipeline().breaker().isOpen()).isTrue();
 
-    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> model.complete("q").equals("unscripted"));
-    assertThat(transitions).startsWith("CLOSED->OPEN", "OPEN->HALF_OPEN").endsWith("HALF_OPEN->CLOSED");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(() -> model.complete("q").equals("unscripted"));
+    assertThat(transitions)
+        .startsWith("CLOSED->OPEN", "OPEN->HALF_OPEN")
+        .endsWith("HALF_OPEN->CLOSED");
   }
 
   @Test
@@ -173,14 +235,27 @@ class ResilientModelTest {
   void theBulkheadRefusesTheExcessCall() throws Exception {
     var release = new CountDownLatch(1);
     server.then(Reply.hang(release));
-    var policy = new CallPolicy(POLICY.timeout(), 1, POLICY.backoff(), POLICY.maxBackoff(), POLICY.maxRetryAfter(),
-        5, 10, POLICY.breakerDelay(), 1, 1, 0, Duration.ZERO);
+    var policy =
+        new CallPolicy(
+            POLICY.timeout(),
+            1,
+            POLICY.backoff(),
+            POLICY.maxBackoff(),
+            POLICY.maxRetryAfter(),
+            5,
+            10,
+            POLICY.breakerDelay(),
+            1,
+            1,
+            0,
+            Duration.ZERO);
     var model = model(policy, Optional.empty());
 
     CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> model.complete("first"));
     await().atMost(Duration.ofSeconds(10)).until(() -> server.received().size() == 1);
     try {
-      assertThatThrownBy(() -> model.complete("second")).isInstanceOf(ServiceUnavailableException.class)
+      assertThatThrownBy(() -> model.complete("second"))
+          .isInstanceOf(ServiceUnavailableException.class)
           .hasMessageContaining("1 calls already running");
     } finally {
       release.countDown();
@@ -193,12 +268,25 @@ class ResilientModelTest {
   void aHungModelTimesOutAndTheCallIsInterrupted() {
     var release = new CountDownLatch(1);
     server.then(Reply.hang(release), Reply.hang(release));
-    var policy = new CallPolicy(Duration.ofMillis(200), 2, POLICY.backoff(), POLICY.maxBackoff(),
-        POLICY.maxRetryAfter(), 5, 10, POLICY.breakerDelay(), 1, 4, 0, Duration.ZERO);
+    var policy =
+        new CallPolicy(
+            Duration.ofMillis(200),
+            2,
+            POLICY.backoff(),
+            POLICY.maxBackoff(),
+            POLICY.maxRetryAfter(),
+            5,
+            10,
+            POLICY.breakerDelay(),
+            1,
+            4,
+            0,
+            Duration.ZERO);
 
     try {
       assertThatThrownBy(() -> model(policy, Optional.empty()).complete("q"))
-          .isInstanceOf(ServiceUnavailableException.class).hasMessageContaining("no answer within PT0.2S");
+          .isInstanceOf(ServiceUnavailableException.class)
+          .hasMessageContaining("no answer within PT0.2S");
       assertThat(server.received()).as("a timeout is retried").hasSize(2);
     } finally {
       release.countDown();
@@ -207,7 +295,10 @@ class ResilientModelTest {
 
   @Test
   void theFallbackAnswersWhenThePrimaryCannotButNotForARefusedRequest() {
-    server.then(Reply.error(503, "down"), Reply.error(503, "down"), Reply.error(503, "down"),
+    server.then(
+        Reply.error(503, "down"),
+        Reply.error(503, "down"),
+        Reply.error(503, "down"),
         Reply.error(400, "bad"));
     var model = model(POLICY, Optional.of(OfflineModel.instant()));
 
@@ -219,86 +310,140 @@ class ResilientModelTest {
 
   @Test
   void aStepWhoseModelFailsHardFailsOnceWithoutRetryingTheStep() {
-    server.then(Reply.error(500, "a"), Reply.error(500, "b"), Reply.error(500, "c"), Reply.answer("too late"));
+    server.then(
+        Reply.error(500, "a"),
+        Reply.error(500, "b"),
+        Reply.error(500, "c"),
+        Reply.answer("too late"));
     var model = model(POLICY, Optional.empty());
-    var journal = new AgentJournal<>("research-0", Tally.FOLD,
-        new FoldedLog<>(Tally.EMPTY, 0, 0, 0, Optional.empty(), 0), 0);
-    var origin = new AgentJournal.Origin(Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty());
+    var journal =
+        new AgentJournal<>(
+            "research-0",
+            Tally.FOLD,
+            new FoldedLog<>(Tally.EMPTY, 0, 0, 0, Optional.empty(), 0),
+            0);
+    var origin =
+        new AgentJournal.Origin(
+            Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty());
 
-    StepRunner.Ran ran = StepRunner.run(AskingAgent.INSTANCE, journal, new StepRequest("saga-1", "t1", 0,
-            new SagaStep("research", "gather", "x", "discard"), "q", 0), origin,
-        CallPolicies.forStep(Duration.ofSeconds(30), 3, Duration.ofMillis(1)), model,
-        KnowledgeAccess.ownOnly(Clock.systemUTC()));
+    StepRunner.Ran ran =
+        StepRunner.run(
+            AskingAgent.INSTANCE,
+            journal,
+            new StepRequest(
+                "saga-1", "t1", 0, new SagaStep("research", "gather", "x", "discard"), "q", 0),
+            origin,
+            CallPolicies.forStep(Duration.ofSeconds(30), 3, Duration.ofMillis(1)),
+            model,
+            KnowledgeAccess.ownOnly(Clock.systemUTC()));
 
-    // the model's pipeline made its 3 attempts; the step did not start over (it would have asked 3 x 3 times)
+    // the model's pipeline made its 3 attempts; the step did not start over (it would have asked 3
+    // x 3 times)
     assertThat(ran.result()).isInstanceOf(StepResult.Failed.class);
-    assertThat(((StepResult.Failed) ran.result()).reason()).contains("ServiceUnavailableException")
+    assertThat(((StepResult.Failed) ran.result()).reason())
+        .contains("ServiceUnavailableException")
         .contains("answered 500: c");
     assertThat(server.received()).hasSize(3);
-    // the ledger keeps the failed call (the model's pipeline gave up on it once), then the step's failure
-    assertThat(ran.decisions()).extracting(Decision::kind)
+    // the ledger keeps the failed call (the model's pipeline gave up on it once), then the step's
+    // failure
+    assertThat(ran.decisions())
+        .extracting(Decision::kind)
         .containsExactly(FailedModelCall.KIND, StepEngine.FAILURE_DECISION);
     FailedModelCall failed = FailedModelCall.of(ran.decisions().get(0));
     assertThat(failed.model()).isEqualTo("gpt-test");
     assertThat(failed.prompt()).isEqualTo("q");
-    assertThat(failed.error()).startsWith("ServiceUnavailableException: ").contains("answered 500: c");
+    assertThat(failed.error())
+        .startsWith("ServiceUnavailableException: ")
+        .contains("answered 500: c");
   }
 
   @Test
   void callsAndTheBreakerAreMeasuredAndServedForPrometheus() throws Exception {
     server.then(Reply.answer("yes"), Reply.error(400, "no"));
     try (var metrics = new WorkerMetrics()) {
-      var pipeline = new CallPipeline("model:gpt-test/research", POLICY, (name, from, to) -> { });
+      var pipeline = new CallPipeline("model:gpt-test/research", POLICY, (name, from, to) -> {});
       metrics.watch(pipeline, "research");
-      var model = new ResilientModel(new OpenAiChatModel(server.baseUrl(), "gpt-test", Optional.empty(),
-          Duration.ofSeconds(5), Clock.systemUTC()), "research", pipeline, Optional.empty(), metrics.registry());
+      var model =
+          new ResilientModel(
+              new OpenAiChatModel(
+                  server.baseUrl(),
+                  "gpt-test",
+                  Optional.empty(),
+                  Duration.ofSeconds(5),
+                  Clock.systemUTC()),
+              "research",
+              pipeline,
+              Optional.empty(),
+              metrics.registry());
       model.complete("q");
       assertThatThrownBy(() -> model.complete("q")).isInstanceOf(CallRejectedException.class);
       int port = metrics.serve(0, () -> LoopHealth.of(List.of(), Instant.EPOCH));
 
-      String scraped = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-              java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      String scraped =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
 
       assertThat(scraped)
-          .contains("conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
-              + "outcome=\"answered\"} 1")
-          .contains("conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
-              + "outcome=\"CallRejectedException\"} 1")
+          .contains(
+              "conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
+                  + "outcome=\"answered\"} 1")
+          .contains(
+              "conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
+                  + "outcome=\"CallRejectedException\"} 1")
           .contains("conclave_model_calls_seconds_bucket{")
-          .containsPattern("conclave_model_tokens_total\\{agent_type=\"research\",direction=\"output\","
-              + "model=\"gpt-test\"} [1-9]")
-          .contains("conclave_breaker_state{agent_type=\"research\",breaker=\"model:gpt-test/research\"} 0");
+          .containsPattern(
+              "conclave_model_tokens_total\\{agent_type=\"research\",direction=\"output\","
+                  + "model=\"gpt-test\"} [1-9]")
+          .contains(
+              "conclave_breaker_state{agent_type=\"research\",breaker=\"model:gpt-test/research\"} 0");
     }
   }
 
   @Test
   void theMetricsPortAlsoServesThePrometheusPathAndTheLoopsHealth() throws Exception {
-    var loop = new LoopHealth.Status("worker-research", Optional.of(Instant.EPOCH), Optional.of(Instant.EPOCH),
-        false, Duration.ofSeconds(30), List.of(1));
+    var loop =
+        new LoopHealth.Status(
+            "worker-research",
+            Optional.of(Instant.EPOCH),
+            Optional.of(Instant.EPOCH),
+            false,
+            Duration.ofSeconds(30),
+            List.of(1));
     var now = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH.plusSeconds(10));
     try (var metrics = new WorkerMetrics()) {
       metrics.registry().counter("conclave.probe").increment();
       int port = metrics.serve(0, () -> LoopHealth.of(List.of(loop), now.get()));
       var client = java.net.http.HttpClient.newHttpClient();
-      java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
-        try {
-          return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
-              + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      };
+      java.util.function.Function<String, java.net.http.HttpResponse<String>> get =
+          path -> {
+            try {
+              return client.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://127.0.0.1:" + port + path))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+              throw new AssertionError(e);
+            }
+          };
 
       assertThat(get.apply("/prometheus").body()).contains("conclave_probe_total 1.0");
       var up = get.apply("/health");
       assertThat(up.statusCode()).isEqualTo(200);
-      assertThat(up.body()).isEqualTo("{\"status\":\"UP\",\"loops\":[{\"name\":\"worker-research\","
-          + "\"stopped\":false,\"partitions\":[1],\"lastPoll\":\"1970-01-01T00:00:00Z\"}]}");
+      assertThat(up.body())
+          .isEqualTo(
+              "{\"status\":\"UP\",\"loops\":[{\"name\":\"worker-research\","
+                  + "\"stopped\":false,\"partitions\":[1],\"lastPoll\":\"1970-01-01T00:00:00Z\"}]}");
       now.set(Instant.EPOCH.plusSeconds(31));
       var down = get.apply("/health");
       assertThat(down.statusCode()).isEqualTo(503);
-      assertThat(down.body()).startsWith("{\"status\":\"DOWN\",\"reasons\":[\"worker-research last polled 31 s ago");
+      assertThat(down.body())
+          .startsWith("{\"status\":\"DOWN\",\"reasons\":[\"worker-research last polled 31 s ago");
     }
   }
 
@@ -306,31 +451,67 @@ class ResilientModelTest {
   void stepsCompensationsAndTheCostOfTheirCallsAreMeasuredAndServedForPrometheus() {
     server.then(Reply.answer("found")); // 5 prompt and 2 completion tokens
     try (var metrics = new WorkerMetrics()) {
-      var pipeline = new CallPipeline("model:gpt-test/research", POLICY, (name, from, to) -> { });
-      var model = new ResilientModel(new OpenAiChatModel(server.baseUrl(), "gpt-test", Optional.empty(),
-          Duration.ofSeconds(5), Clock.systemUTC()), "research", pipeline, Optional.empty(), metrics.registry());
+      var pipeline = new CallPipeline("model:gpt-test/research", POLICY, (name, from, to) -> {});
+      var model =
+          new ResilientModel(
+              new OpenAiChatModel(
+                  server.baseUrl(),
+                  "gpt-test",
+                  Optional.empty(),
+                  Duration.ofSeconds(5),
+                  Clock.systemUTC()),
+              "research",
+              pipeline,
+              Optional.empty(),
+              metrics.registry());
       // 1.00 a million input tokens, 3.00 a million output tokens: 5 + 6 micro-units
-      var ledger = new CallLedger(Map.of("gpt-test", new CallLedger.Price(1_000_000, 3_000_000)), true);
-      var knowledge = new KnowledgeAccess(new HybridClock(Clock.systemUTC()),
-          key -> Optional.empty(), ledger);
-      var journal = new AgentJournal<>("research-0", Tally.FOLD,
-          new FoldedLog<>(Tally.EMPTY, 0, 0, 0, Optional.empty(), 0), 0);
-      var origin = new AgentJournal.Origin(Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty());
+      var ledger =
+          new CallLedger(Map.of("gpt-test", new CallLedger.Price(1_000_000, 3_000_000)), true);
+      var knowledge =
+          new KnowledgeAccess(new HybridClock(Clock.systemUTC()), key -> Optional.empty(), ledger);
+      var journal =
+          new AgentJournal<>(
+              "research-0",
+              Tally.FOLD,
+              new FoldedLog<>(Tally.EMPTY, 0, 0, 0, Optional.empty(), 0),
+              0);
+      var origin =
+          new AgentJournal.Origin(
+              Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty());
       var step = new SagaStep("research", "gather", "x", "discard");
-      var policies = CallPolicies.<StepResult>forStep(Duration.ofSeconds(30), 1, Duration.ofMillis(1));
+      var policies =
+          CallPolicies.<StepResult>forStep(Duration.ofSeconds(30), 1, Duration.ofMillis(1));
 
-      StepRunner.Ran ran = StepRunner.run(AskingAgent.INSTANCE, journal, new StepRequest("saga-1", "t1", 0, step,
-          "q", 0), origin, policies, model, knowledge, new StepSpending("acme", OptionalLong.empty(),
-          "step 0 of saga-1"), metrics.registry());
-      StepRunner.compensate(AskingAgent.INSTANCE, journal, new CompensationRequest("saga-1", "t1", 0, step, "found",
-          "a later step failed", 1), origin, policies, model, knowledge, StepSpending.unlimited(), metrics.registry());
+      StepRunner.Ran ran =
+          StepRunner.run(
+              AskingAgent.INSTANCE,
+              journal,
+              new StepRequest("saga-1", "t1", 0, step, "q", 0),
+              origin,
+              policies,
+              model,
+              knowledge,
+              new StepSpending("acme", OptionalLong.empty(), "step 0 of saga-1"),
+              metrics.registry());
+      StepRunner.compensate(
+          AskingAgent.INSTANCE,
+          journal,
+          new CompensationRequest("saga-1", "t1", 0, step, "found", "a later step failed", 1),
+          origin,
+          policies,
+          model,
+          knowledge,
+          StepSpending.unlimited(),
+          metrics.registry());
 
       assertThat(ran.result()).isEqualTo(new StepResult.Completed("found"));
       assertThat(ModelCall.of(ran.decisions().get(0)).costMicros()).isEqualTo(11);
       assertThat(metrics.scrape())
-          .contains("conclave_step_seconds_count{agent_type=\"research\",kind=\"step\",outcome=\"completed\"} 1")
-          .contains("conclave_step_seconds_count{agent_type=\"research\",kind=\"compensation\","
-              + "outcome=\"completed\"} 1")
+          .contains(
+              "conclave_step_seconds_count{agent_type=\"research\",kind=\"step\",outcome=\"completed\"} 1")
+          .contains(
+              "conclave_step_seconds_count{agent_type=\"research\",kind=\"compensation\","
+                  + "outcome=\"completed\"} 1")
           .contains("conclave_step_seconds_bucket{")
           .doesNotContain("outcome=\"failed\"")
           .contains("conclave_model_cost_total{agent_type=\"research\",model=\"gpt-test\"} 11.0");

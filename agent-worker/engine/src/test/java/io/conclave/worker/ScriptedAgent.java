@@ -8,8 +8,8 @@ import io.conclave.model.eventlog.StateFold;
 import io.conclave.model.eventlog.Tally;
 
 /**
- * A test agent that does what it is told: on each call it appends {@code decisions} decisions, throws while
- * {@code throwsFirst} calls have not yet been made, then answers {@code result}.
+ * A test agent that does what it is told: on each call it appends {@code decisions} decisions,
+ * throws while {@code throwsFirst} calls have not yet been made, then answers {@code result}.
  */
 final class ScriptedAgent implements Agent<Tally> {
   private final int decisions;

@@ -17,23 +17,29 @@ class StepTimeoutTest {
         .isEqualTo(Duration.ofSeconds(25));
     assertThat(WorkerHandler.attemptTimeout(Optional.empty(), 1, Duration.ofMinutes(10)))
         .isEqualTo(WorkerHandler.ATTEMPT_TIMEOUT);
-    assertThat(WorkerHandler.attemptTimeout(Optional.of(Duration.ofSeconds(5)), 3, Duration.ofSeconds(100)))
+    assertThat(
+            WorkerHandler.attemptTimeout(
+                Optional.of(Duration.ofSeconds(5)), 3, Duration.ofSeconds(100)))
         .isEqualTo(Duration.ofSeconds(5));
     assertThat(WorkerHandler.attemptTimeout(Optional.empty(), 3, Duration.ofSeconds(2)))
         .isEqualTo(Duration.ofMillis(500));
-    assertThat(WorkerHandler.attemptTimeout(Optional.of(Duration.ofSeconds(-1)), 3, Duration.ofSeconds(2)))
+    assertThat(
+            WorkerHandler.attemptTimeout(
+                Optional.of(Duration.ofSeconds(-1)), 3, Duration.ofSeconds(2)))
         .isEqualTo(Duration.ofMillis(1));
   }
 
   @Test
   void allAttemptsTogetherStayWithinTheStepBudget() {
-    qt().withExamples(1000).forAll(integers().between(1, 100), longs().between(100, 3_600_000))
-        .checkAssert((attempts, budgetMs) -> {
-          Duration budget = Duration.ofMillis(budgetMs);
-          Duration each = WorkerHandler.attemptTimeout(Optional.empty(), attempts, budget);
+    qt().withExamples(1000)
+        .forAll(integers().between(1, 100), longs().between(100, 3_600_000))
+        .checkAssert(
+            (attempts, budgetMs) -> {
+              Duration budget = Duration.ofMillis(budgetMs);
+              Duration each = WorkerHandler.attemptTimeout(Optional.empty(), attempts, budget);
 
-          assertThat(each.multipliedBy(attempts)).isLessThanOrEqualTo(budget);
-          assertThat(each).isPositive();
-        });
+              assertThat(each.multipliedBy(attempts)).isLessThanOrEqualTo(budget);
+              assertThat(each).isPositive();
+            });
   }
 }

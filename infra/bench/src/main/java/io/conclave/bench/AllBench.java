@@ -26,45 +26,65 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code conclave bench all}: every scenario in one run (the event log, sagas, leader failover, the knowledge merge,
- * the model pipeline, horizontal scale and memory, the whole dev stack), each starting its own embedded broker and
- * registry (one shared by all with {@code --quick}) and measuring raw Kafka beside Conclave, then one table of every
- * figure with its ratio and target, and the results as JSON in
- * {@code bench/results/} (with the commit and the machine) so that runs can be compared, beside a PNG chart of the
- * saga latency percentiles and the scaling.
+ * {@code conclave bench all}: every scenario in one run (the event log, sagas, leader failover, the
+ * knowledge merge, the model pipeline, horizontal scale and memory, the whole dev stack), each
+ * starting its own embedded broker and registry (one shared by all with {@code --quick}) and
+ * measuring raw Kafka beside Conclave, then one table of every figure with its ratio and target,
+ * and the results as JSON in {@code bench/results/} (with the commit and the machine) so that runs
+ * can be compared, beside a PNG chart of the saga latency percentiles and the scaling.
  */
-@Command(name = "all", mixinStandardHelpOptions = true,
-    description = "Every benchmark scenario in one run; a table of all figures and a JSON file in bench/results/.")
+@Command(
+    name = "all",
+    mixinStandardHelpOptions = true,
+    description =
+        "Every benchmark scenario in one run; a table of all figures and a JSON file in bench/results/.")
 final class AllBench implements Callable<Integer> {
-  @Option(names = "--quick", description = "every scenario small: a run of a few minutes, for a smoke test")
+  @Option(
+      names = "--quick",
+      description = "every scenario small: a run of a few minutes, for a smoke test")
   boolean quick;
 
   @Option(names = "--json", paramLabel = "FILE", description = "also write the results to FILE")
   Path json;
 
-  @Option(names = "--results", paramLabel = "DIR", description = "where each run's results are kept (default: "
-      + "bench/results in the repository)")
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
+      description =
+          "where each run's results are kept (default: " + "bench/results in the repository)")
   Path results;
 
-  @Mixin
-  Progress.Quiet quiet;
+  @Mixin Progress.Quiet quiet;
 
   private final PrintStream out = System.out;
 
   /** One scenario: how to make its command, and its arguments in a full and in a quick run. */
-  private record Scenario(String name, Supplier<Benchmark> command, List<String> full, List<String> small) {}
+  private record Scenario(
+      String name, Supplier<Benchmark> command, List<String> full, List<String> small) {}
 
-  // quick: each scenario once or twice over a few records, for a smoke test of the harness, not for the figures
-  private static final List<Scenario> SCENARIOS = List.of(
-      new Scenario("eventlog", EventLogBench::new, List.of(),
-          List.of("--events", "2000", "--repetitions", "2", "--rebuild-events", "10000")),
-      new Scenario("saga", SagaBench::new, List.of(), List.of("--quick", "--repetitions", "2")),
-      new Scenario("failover", FailoverBench::new, List.of(), List.of("--trials", "1")),
-      new Scenario("knowledge", KnowledgeBench::new, List.of(),
-          List.of("--deltas", "2000", "--keys", "100", "--repetitions", "2")),
-      new Scenario("pipeline", PipelineBench::new, List.of(), List.of("--iterations", "1")),
-      new Scenario("scale", ScaleBench::new, List.of(), List.of("--workers", "1,2", "--sagas", "10", "--repetitions", "1")),
-      new Scenario("system", SystemBench::new, List.of(), List.of("--quick")));
+  // quick: each scenario once or twice over a few records, for a smoke test of the harness, not for
+  // the figures
+  private static final List<Scenario> SCENARIOS =
+      List.of(
+          new Scenario(
+              "eventlog",
+              EventLogBench::new,
+              List.of(),
+              List.of("--events", "2000", "--repetitions", "2", "--rebuild-events", "10000")),
+          new Scenario("saga", SagaBench::new, List.of(), List.of("--quick", "--repetitions", "2")),
+          new Scenario("failover", FailoverBench::new, List.of(), List.of("--trials", "1")),
+          new Scenario(
+              "knowledge",
+              KnowledgeBench::new,
+              List.of(),
+              List.of("--deltas", "2000", "--keys", "100", "--repetitions", "2")),
+          new Scenario("pipeline", PipelineBench::new, List.of(), List.of("--iterations", "1")),
+          new Scenario(
+              "scale",
+              ScaleBench::new,
+              List.of(),
+              List.of("--workers", "1,2", "--sagas", "10", "--repetitions", "1")),
+          new Scenario("system", SystemBench::new, List.of(), List.of("--quick")));
 
   /** The scenarios a run goes through, by name. */
   static List<String> scenarios() {
@@ -77,16 +97,20 @@ final class AllBench implements Callable<Integer> {
     List<BenchFigure> figures = new ArrayList<>();
     Map<String, Object> failures = new LinkedHashMap<>();
     Map<String, Object> details = new LinkedHashMap<>();
-    // a quick run's scenarios share one broker and registry, to save their start-up; a full run's each start their
+    // a quick run's scenarios share one broker and registry, to save their start-up; a full run's
+    // each start their
     // own, so that none measures a broker still busy with the last one's topics (log cleaning, ...)
     Progress progress = quiet.progress("bench");
     if (quick) {
       progress.step("starting the shared broker and registry");
     }
-    try (ConclaveStack shared = quick ? ConclaveStack.start(Files.createTempDirectory("conclave-bench")) : null) {
+    try (ConclaveStack shared =
+        quick ? ConclaveStack.start(Files.createTempDirectory("conclave-bench")) : null) {
       for (int i = 0; i < SCENARIOS.size(); i++) {
         Scenario s = SCENARIOS.get(i);
-        Progress scenario = progress.within(StackBenchmark.nth("scenario", i + 1, SCENARIOS.size()) + ": " + s.name());
+        Progress scenario =
+            progress.within(
+                StackBenchmark.nth("scenario", i + 1, SCENARIOS.size()) + ": " + s.name());
         scenario.step("starting");
         out.printf("%n=== %s%n", s.name());
         Benchmark bench = s.command().get();
@@ -96,7 +120,8 @@ final class AllBench implements Callable<Integer> {
             b.share(shared);
           }
         }
-        int exit = new CommandLine(bench).execute((quick ? s.small() : s.full()).toArray(String[]::new));
+        int exit =
+            new CommandLine(bench).execute((quick ? s.small() : s.full()).toArray(String[]::new));
         if (exit != 0) {
           failures.put(s.name(), "exit code " + exit);
         }
@@ -109,30 +134,54 @@ final class AllBench implements Callable<Integer> {
     }
     out.printf("%n=== all scenarios%n");
     print(figures, out);
-    keep(new Run(started, quick, ""), figures, details, failures, Optional.ofNullable(results),
-        Optional.ofNullable(json), out);
+    keep(
+        new Run(started, quick, ""),
+        figures,
+        details,
+        failures,
+        Optional.ofNullable(results),
+        Optional.ofNullable(json),
+        out);
     return failures.isEmpty() ? 0 : 1;
   }
 
   /**
    * A run whose results are kept.
    *
-   * @param tag what its file name ends with beside the commit ({@code -quick}), e.g. the scenario of a run of one
+   * @param tag what its file name ends with beside the commit ({@code -quick}), e.g. the scenario
+   *     of a run of one
    */
   record Run(Instant started, boolean quick, String tag) {}
 
   /**
-   * Keeps a run's figures, and the details of its scenarios by name: as JSON in {@code bench/results/<time>-<commit><tag>[-quick].json} (or {@code dir}), also
-   * in {@code json} if given, and a PNG chart beside it; says where on {@code out}.
+   * Keeps a run's figures, and the details of its scenarios by name: as JSON in {@code
+   * bench/results/<time>-<commit><tag>[-quick].json} (or {@code dir}), also in {@code json} if
+   * given, and a PNG chart beside it; says where on {@code out}.
    */
-  static void keep(Run run, List<BenchFigure> figures, Map<String, Object> details, Map<String, Object> failures,
-                   Optional<Path> dir, Optional<Path> json, PrintStream out) throws IOException {
+  static void keep(
+      Run run,
+      List<BenchFigure> figures,
+      Map<String, Object> details,
+      Map<String, Object> failures,
+      Optional<Path> dir,
+      Optional<Path> json,
+      PrintStream out)
+      throws IOException {
     Map<String, Object> report = report(run, figures, details, failures);
     Path results = dir.orElse(repoRoot().resolve("bench").resolve("results"));
     Files.createDirectories(results);
-    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(run.started());
-    Path kept = results.resolve(stamp + "-" + report.get("commit") + run.tag() + (run.quick() ? "-quick" : "")
-        + ".json");
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(run.started());
+    Path kept =
+        results.resolve(
+            stamp
+                + "-"
+                + report.get("commit")
+                + run.tag()
+                + (run.quick() ? "-quick" : "")
+                + ".json");
     write(kept, report, out);
     if (json.isPresent()) {
       write(json.get(), report, out);
@@ -145,23 +194,33 @@ final class AllBench implements Callable<Integer> {
 
   /** The table of every figure, on {@code out}. */
   static void print(List<BenchFigure> figures, PrintStream out) {
-    out.printf("%-10s %-52s %14s %14s %14s %8s   %s%n", "scenario", "figure", "conclave", "min", "raw Kafka", "ratio",
-        "target");
+    out.printf(
+        "%-10s %-52s %14s %14s %14s %8s   %s%n",
+        "scenario", "figure", "conclave", "min", "raw Kafka", "ratio", "target");
     for (BenchFigure f : figures) {
-      out.printf("%-10s %-52s %14s %14s %14s %8s   %s%n", f.scenario(), f.name() + ", " + f.unit(),
-          number(f.conclave().median()), number(f.conclave().min()),
-          f.raw().map(r -> number(r.median())).orElse("-"), f.ratio().map(r -> String.format("%.2f", r)).orElse("-"),
+      out.printf(
+          "%-10s %-52s %14s %14s %14s %8s   %s%n",
+          f.scenario(),
+          f.name() + ", " + f.unit(),
+          number(f.conclave().median()),
+          number(f.conclave().min()),
+          f.raw().map(r -> number(r.median())).orElse("-"),
+          f.ratio().map(r -> String.format("%.2f", r)).orElse("-"),
           f.targetText());
     }
-    out.println("conclave and raw Kafka: medians over the repetitions; ratio = conclave / raw Kafka");
+    out.println(
+        "conclave and raw Kafka: medians over the repetitions; ratio = conclave / raw Kafka");
   }
 
   private static String number(double value) {
     return Math.abs(value) >= 100 ? String.format("%,.0f", value) : String.format("%.2f", value);
   }
 
-  private static Map<String, Object> report(Run run, List<BenchFigure> figures, Map<String, Object> details,
-                                            Map<String, Object> failures) {
+  private static Map<String, Object> report(
+      Run run,
+      List<BenchFigure> figures,
+      Map<String, Object> details,
+      Map<String, Object> failures) {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("startedAt", run.started().toString());
     report.put("endedAt", Instant.now().toString());
@@ -178,21 +237,34 @@ final class AllBench implements Callable<Integer> {
   static Map<String, Object> machine() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("processors", Runtime.getRuntime().availableProcessors());
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       m.put("memoryBytes", os.getTotalMemorySize());
     }
-    m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch"));
+    m.put(
+        "jdk",
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    m.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
     m.put("loadAverage", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     return m;
   }
 
-  /** The repository's commit (with "-dirty" for uncommitted changes), or "unknown" outside a git checkout. */
+  /**
+   * The repository's commit (with "-dirty" for uncommitted changes), or "unknown" outside a git
+   * checkout.
+   */
   private static String commit() {
     try {
       String head = git("rev-parse", "--short=12", "HEAD");
-      return git("status", "--porcelain", "--untracked-files=no").isEmpty() ? head : head + "-dirty";
+      return git("status", "--porcelain", "--untracked-files=no").isEmpty()
+          ? head
+          : head + "-dirty";
     } catch (IOException | RuntimeException e) {
       return "unknown";
     } catch (InterruptedException e) {
@@ -216,7 +288,8 @@ final class AllBench implements Callable<Integer> {
     return Path.of(System.getProperty("conclave.repo.root", ".")).toAbsolutePath().normalize();
   }
 
-  private static void write(Path file, Map<String, Object> report, PrintStream out) throws IOException {
+  private static void write(Path file, Map<String, Object> report, PrintStream out)
+      throws IOException {
     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), report);
     out.println("results written to " + file);
   }

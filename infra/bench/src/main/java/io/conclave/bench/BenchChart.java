@@ -19,28 +19,36 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * A picture of a benchmark run: the saga latency percentiles of Conclave beside raw Kafka's, the sagas per second
- * of 1, 2, 4 ... worker processes beside perfect scaling, and the system's sagas per second in each window of its
- * soak (as history grows). Rendered headless from the run's figures; a panel for each that the run has.
+ * A picture of a benchmark run: the saga latency percentiles of Conclave beside raw Kafka's, the
+ * sagas per second of 1, 2, 4 ... worker processes beside perfect scaling, and the system's sagas
+ * per second in each window of its soak (as history grows). Rendered headless from the run's
+ * figures; a panel for each that the run has.
  */
 final class BenchChart {
   private static final int WIDTH = 640;
   private static final int HEIGHT = 420;
   private static final Pattern WORKERS = Pattern.compile("^(\\d+) worker process");
+
   /** The {@code system} figure whose repetitions are the soak's windows, in order. */
   static final String SYSTEM_WINDOWS = "throughput per window vs raw 3-hop chain";
 
   private BenchChart() {}
 
-  /** Writes the picture of {@code figures} to {@code png}; false (nothing written) if it has nothing to show. */
+  /**
+   * Writes the picture of {@code figures} to {@code png}; false (nothing written) if it has nothing
+   * to show.
+   */
   static boolean write(List<BenchFigure> figures, Path png) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    List<JFreeChart> panels = Stream.of(latency(figures), scaling(figures), system(figures))
-        .flatMap(Optional::stream).toList();
+    List<JFreeChart> panels =
+        Stream.of(latency(figures), scaling(figures), system(figures))
+            .flatMap(Optional::stream)
+            .toList();
     if (panels.isEmpty()) {
       return false;
     }
-    BufferedImage image = new BufferedImage(panels.size() * WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+    BufferedImage image =
+        new BufferedImage(panels.size() * WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, image.getWidth(), image.getHeight());
@@ -63,8 +71,16 @@ final class BenchChart {
     if (data.getColumnCount() == 0) {
       return Optional.empty();
     }
-    return Optional.of(ChartFactory.createBarChart("3-step saga, end-to-end latency (median of repetitions)",
-        "percentile", "ms", data, PlotOrientation.VERTICAL, true, false, false));
+    return Optional.of(
+        ChartFactory.createBarChart(
+            "3-step saga, end-to-end latency (median of repetitions)",
+            "percentile",
+            "ms",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false));
   }
 
   private static Optional<JFreeChart> system(List<BenchFigure> figures) {
@@ -88,8 +104,16 @@ final class BenchChart {
     if (!raw.isEmpty()) {
       data.addSeries(raw);
     }
-    return Optional.of(ChartFactory.createXYLineChart("System: sagas/s per window of the soak",
-        "window", "sagas/s", data, PlotOrientation.VERTICAL, true, false, false));
+    return Optional.of(
+        ChartFactory.createXYLineChart(
+            "System: sagas/s per window of the soak",
+            "window",
+            "sagas/s",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false));
   }
 
   private static Optional<JFreeChart> scaling(List<BenchFigure> figures) {
@@ -118,7 +142,15 @@ final class BenchChart {
     if (!ideal.isEmpty()) {
       data.addSeries(ideal);
     }
-    return Optional.of(ChartFactory.createXYLineChart("Horizontal scale: worker processes, 50 ms model",
-        "worker processes", "sagas/s", data, PlotOrientation.VERTICAL, true, false, false));
+    return Optional.of(
+        ChartFactory.createXYLineChart(
+            "Horizontal scale: worker processes, 50 ms model",
+            "worker processes",
+            "sagas/s",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false));
   }
 }

@@ -12,14 +12,19 @@ import java.util.Optional;
 import java.util.function.DoublePredicate;
 
 /**
- * One figure of a benchmark run: Conclave's measurement over the repetitions, raw Kafka's measured the same way in the
- * same run when there is a baseline, their ratio (Conclave's median over raw Kafka's), and its target
- * (docs/benchmarks.md).
+ * One figure of a benchmark run: Conclave's measurement over the repetitions, raw Kafka's measured
+ * the same way in the same run when there is a baseline, their ratio (Conclave's median over raw
+ * Kafka's), and its target (docs/benchmarks.md).
  *
  * @param scenario the benchmark that measured it ({@code saga}, {@code eventlog}, ...)
  */
-record BenchFigure(String scenario, String name, String unit, Stats conclave, Optional<Stats> raw,
-                   Optional<Target> target) {
+record BenchFigure(
+    String scenario,
+    String name,
+    String unit,
+    Stats conclave,
+    Optional<Stats> raw,
+    Optional<Target> target) {
 
   /** One figure over the repetitions. */
   record Stats(double median, double min, double max, List<Double> repetitions) {
@@ -49,14 +54,24 @@ record BenchFigure(String scenario, String name, String unit, Stats conclave, Op
   }
 
   /** A figure measured beside raw Kafka. */
-  static BenchFigure compared(String scenario, String name, String unit, Collection<? extends Number> conclave,
-                              Collection<? extends Number> raw, Optional<Target> target) {
-    return new BenchFigure(scenario, name, unit, Stats.of(conclave), Optional.of(Stats.of(raw)), target);
+  static BenchFigure compared(
+      String scenario,
+      String name,
+      String unit,
+      Collection<? extends Number> conclave,
+      Collection<? extends Number> raw,
+      Optional<Target> target) {
+    return new BenchFigure(
+        scenario, name, unit, Stats.of(conclave), Optional.of(Stats.of(raw)), target);
   }
 
   /** A figure without a raw Kafka baseline. */
-  static BenchFigure alone(String scenario, String name, String unit, Collection<? extends Number> values,
-                           Optional<Target> target) {
+  static BenchFigure alone(
+      String scenario,
+      String name,
+      String unit,
+      Collection<? extends Number> values,
+      Optional<Target> target) {
     return new BenchFigure(scenario, name, unit, Stats.of(values), Optional.empty(), target);
   }
 
@@ -64,33 +79,51 @@ record BenchFigure(String scenario, String name, String unit, Stats conclave, Op
     return raw.map(r -> conclave.median() / r.median());
   }
 
-  /** Whether the target is met; empty without a target (or a target on the ratio without a baseline). */
+  /**
+   * Whether the target is met; empty without a target (or a target on the ratio without a
+   * baseline).
+   */
   Optional<Boolean> met() {
-    return target.flatMap(t -> t.onRatio() ? ratio().map(r -> t.met().test(r))
-        : Optional.of(t.met().test(conclave.median())));
+    return target.flatMap(
+        t ->
+            t.onRatio()
+                ? ratio().map(r -> t.met().test(r))
+                : Optional.of(t.met().test(conclave.median())));
   }
 
   /** The target with whether it is met, for a table. */
   String targetText() {
-    return target.map(t -> t.text() + met().map(m -> m ? " (met)" : " (missed)").orElse("")).orElse("");
+    return target
+        .map(t -> t.text() + met().map(m -> m ? " (met)" : " (missed)").orElse(""))
+        .orElse("");
   }
 
   /**
-   * A figure as {@link #asJson} wrote it, its target's verdict kept as written (the target's rule is not in the JSON).
+   * A figure as {@link #asJson} wrote it, its target's verdict kept as written (the target's rule
+   * is not in the JSON).
    */
   static BenchFigure fromJson(JsonNode node) {
-    Optional<Target> target = node.has("target")
-        ? Optional.of(new Target(node.path("target").asText(), false, v -> node.path("met").asBoolean()))
-        : Optional.empty();
-    return new BenchFigure(node.path("scenario").asText(), node.path("figure").asText(), node.path("unit").asText(),
-        stats(node.path("conclave")), node.has("raw") ? Optional.of(stats(node.path("raw"))) : Optional.empty(),
+    Optional<Target> target =
+        node.has("target")
+            ? Optional.of(
+                new Target(node.path("target").asText(), false, v -> node.path("met").asBoolean()))
+            : Optional.empty();
+    return new BenchFigure(
+        node.path("scenario").asText(),
+        node.path("figure").asText(),
+        node.path("unit").asText(),
+        stats(node.path("conclave")),
+        node.has("raw") ? Optional.of(stats(node.path("raw"))) : Optional.empty(),
         target);
   }
 
   private static Stats stats(JsonNode node) {
     List<Double> repetitions = new ArrayList<>();
     node.path("repetitions").forEach(v -> repetitions.add(v.asDouble()));
-    return new Stats(node.path("median").asDouble(), node.path("min").asDouble(), node.path("max").asDouble(),
+    return new Stats(
+        node.path("median").asDouble(),
+        node.path("min").asDouble(),
+        node.path("max").asDouble(),
         repetitions);
   }
 

@@ -4,15 +4,16 @@ import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.runtime.security.KafkaAccess;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.GroupState;
 
-/** Waits on consumer groups, so that a benchmark measures members that have settled rather than a rebalance. */
+/**
+ * Waits on consumer groups, so that a benchmark measures members that have settled rather than a
+ * rebalance.
+ */
 final class ConsumerGroups {
-  private ConsumerGroups() {
-  }
+  private ConsumerGroups() {}
 
   /**
    * Returns once each of {@code groups} is stable with at least {@code members} members.
@@ -26,8 +27,9 @@ final class ConsumerGroups {
       while (System.nanoTime() < deadline) {
         try {
           var described = admin.describeConsumerGroups(groups).all().get();
-          if (described.values().stream().allMatch(d -> d.members().size() >= members
-              && d.groupState() == GroupState.STABLE)) {
+          if (described.values().stream()
+              .allMatch(
+                  d -> d.members().size() >= members && d.groupState() == GroupState.STABLE)) {
             return;
           }
         } catch (ExecutionException e) {
@@ -36,6 +38,7 @@ final class ConsumerGroups {
         Thread.sleep(50);
       }
     }
-    throw new IllegalStateException(groups + " did not all settle with " + members + " members within " + timeout);
+    throw new IllegalStateException(
+        groups + " did not all settle with " + members + " members within " + timeout);
   }
 }

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The machine's CPU time so far, as Linux counts it (the {@code cpu} line of {@code /proc/stat}, in clock ticks over
- * all cores): two readings tell how busy the machine was between them, e.g. whether a run was bound by its cores.
+ * The machine's CPU time so far, as Linux counts it (the {@code cpu} line of {@code /proc/stat}, in
+ * clock ticks over all cores): two readings tell how busy the machine was between them, e.g.
+ * whether a run was bound by its cores.
  *
  * @param busy ticks spent running anything (user, nice, system, irq, softirq, steal)
  * @param idle ticks spent idle or waiting for I/O
@@ -28,7 +29,10 @@ record CpuTimes(long busy, long idle) {
   static Optional<CpuTimes> parse(List<String> lines) {
     for (String line : lines) {
       if (line.startsWith("cpu ")) {
-        long[] t = Arrays.stream(line.substring(4).trim().split("\\s+")).mapToLong(Long::parseLong).toArray();
+        long[] t =
+            Arrays.stream(line.substring(4).trim().split("\\s+"))
+                .mapToLong(Long::parseLong)
+                .toArray();
         if (t.length < 5) {
           return Optional.empty();
         }

@@ -1,7 +1,6 @@
 package io.conclave.bench;
 
-import io.conclave.model.knowledge.KnowledgeDelta;
-import io.conclave.model.knowledge.KnowledgeState;
+import io.conclave.launcher.Medians;
 import io.conclave.model.crdt.Crdt;
 import io.conclave.model.crdt.GCounter;
 import io.conclave.model.crdt.HybridClock;
@@ -10,11 +9,12 @@ import io.conclave.model.crdt.LwwMap;
 import io.conclave.model.crdt.LwwRegister;
 import io.conclave.model.crdt.OrSet;
 import io.conclave.model.crdt.PNCounter;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.launcher.Medians;
+import io.conclave.model.knowledge.KnowledgeDelta;
+import io.conclave.model.knowledge.KnowledgeState;
 import io.conclave.projections.knowledge.KnowledgeTopology;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import java.io.PrintStream;
@@ -49,28 +49,53 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Knowledge deltas merged per second by the projections' knowledge topology (Kafka Streams, exactly-once, the
- * changelog-backed store and the versioned history store) against a raw consumer reading the same topic as bytes,
- * in one run on one embedded broker and registry. The deltas are what agents write: nine agent instances update a
- * set of keys of every CRDT type, each delta made from the instance's own view, in transactions of 100.
+ * Knowledge deltas merged per second by the projections' knowledge topology (Kafka Streams,
+ * exactly-once, the changelog-backed store and the versioned history store) against a raw consumer
+ * reading the same topic as bytes, in one run on one embedded broker and registry. The deltas are
+ * what agents write: nine agent instances update a set of keys of every CRDT type, each delta made
+ * from the instance's own view, in transactions of 100.
  */
-@Command(name = "knowledge", mixinStandardHelpOptions = true,
-    description = "Knowledge deltas merged per second by the projections' topology against a raw consumer.")
+@Command(
+    name = "knowledge",
+    mixinStandardHelpOptions = true,
+    description =
+        "Knowledge deltas merged per second by the projections' topology against a raw consumer.")
 final class KnowledgeBench extends StackBenchmark {
-  private static final List<String> REPLICAS = List.of("research-0", "research-1", "research-2", "analysis-0",
-      "analysis-1", "analysis-2", "write-0", "write-1", "write-2");
+  private static final List<String> REPLICAS =
+      List.of(
+          "research-0",
+          "research-1",
+          "research-2",
+          "analysis-0",
+          "analysis-1",
+          "analysis-2",
+          "write-0",
+          "write-1",
+          "write-2");
   private static final int PER_TRANSACTION = 100;
 
-  @Option(names = "--deltas", defaultValue = "100000", description = "deltas written (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--deltas",
+      defaultValue = "100000",
+      description = "deltas written (default: ${DEFAULT-VALUE})")
   int deltas;
 
-  @Option(names = "--keys", defaultValue = "1000", description = "knowledge keys, of every type (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--keys",
+      defaultValue = "1000",
+      description = "knowledge keys, of every type (default: ${DEFAULT-VALUE})")
   int keys;
 
-  @Option(names = "--repetitions", defaultValue = "5", description = "measured repetitions (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--repetitions",
+      defaultValue = "5",
+      description = "measured repetitions (default: ${DEFAULT-VALUE})")
   int repetitions;
 
-  @Option(names = "--partitions", defaultValue = "3", description = "partitions of the topic (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--partitions",
+      defaultValue = "3",
+      description = "partitions of the topic (default: ${DEFAULT-VALUE})")
   int partitions;
 
   private final PrintStream out = System.out;
@@ -78,16 +103,21 @@ final class KnowledgeBench extends StackBenchmark {
   @Override
   public Integer call() throws Exception {
     if (deltas < 1 || keys < 1 || repetitions < 1 || partitions < 1) {
-      throw new IllegalArgumentException("--deltas, --keys, --repetitions and --partitions must be >= 1");
+      throw new IllegalArgumentException(
+          "--deltas, --keys, --repetitions and --partitions must be >= 1");
     }
     try (ConclaveStack stack = openStack()) {
-      ConclaveSettings settings = stack.prepare(ConclaveSettings.fromEnvironment()
-          .withEndpoints(stack.bootstrapServers(), stack.registryUrl()).withTopicPrefix("bench-knowledge")
-          .withPartitions(partitions));
+      ConclaveSettings settings =
+          stack.prepare(
+              ConclaveSettings.fromEnvironment()
+                  .withEndpoints(stack.bootstrapServers(), stack.registryUrl())
+                  .withTopicPrefix("bench-knowledge")
+                  .withPartitions(partitions));
       ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
-      out.printf("knowledge merge vs raw Kafka: %,d deltas of %,d keys from %d agent instances, %d per transaction, "
-          + "%d partitions, %d repetitions%n", deltas, keys, REPLICAS.size(), PER_TRANSACTION, partitions,
-          repetitions);
+      out.printf(
+          "knowledge merge vs raw Kafka: %,d deltas of %,d keys from %d agent instances, %d per transaction, "
+              + "%d partitions, %d repetitions%n",
+          deltas, keys, REPLICAS.size(), PER_TRANSACTION, partitions, repetitions);
       Map<String, Crdt> expected = write(settings, serdes);
       List<Double> topology = new ArrayList<>();
       List<Double> raw = new ArrayList<>();
@@ -102,26 +132,40 @@ final class KnowledgeBench extends StackBenchmark {
         raw.add(read(settings, null));
         rawDecoding.add(read(settings, serdes.knowledgeDelta().deserializer()));
         topology.add(merge(stack, settings, serdes, r, expected));
-        out.printf("repetition %d: topology %,.0f deltas/s; raw consumer %,.0f/s (%,.0f/s decoding Avro)%n", r,
-            topology.get(r - 1), raw.get(r - 1), rawDecoding.get(r - 1));
+        out.printf(
+            "repetition %d: topology %,.0f deltas/s; raw consumer %,.0f/s (%,.0f/s decoding Avro)%n",
+            r, topology.get(r - 1), raw.get(r - 1), rawDecoding.get(r - 1));
       }
       out.println();
       out.printf("%-22s %14s %14s %14s %12s%n", "deltas/s", "median", "min", "max", "median ratio");
       print("topology (merged)", topology, Medians.of(raw));
       print("raw consumer (bytes)", raw, Medians.of(raw));
       print("raw consumer (Avro)", rawDecoding, Medians.of(raw));
-      figures.add(BenchFigure.compared("knowledge", "merge (vs a raw consumer)", "deltas/s", topology, raw,
-          Optional.empty()));
-      figures.add(BenchFigure.compared("knowledge", "merge (vs a raw consumer decoding Avro)", "deltas/s", topology,
-          rawDecoding, Optional.empty()));
+      figures.add(
+          BenchFigure.compared(
+              "knowledge",
+              "merge (vs a raw consumer)",
+              "deltas/s",
+              topology,
+              raw,
+              Optional.empty()));
+      figures.add(
+          BenchFigure.compared(
+              "knowledge",
+              "merge (vs a raw consumer decoding Avro)",
+              "deltas/s",
+              topology,
+              rawDecoding,
+              Optional.empty()));
     }
     return 0;
   }
 
   private void print(String what, List<Double> rates, double rawMedian) {
     double median = Medians.of(rates);
-    out.printf("%-22s %,14.0f %,14.0f %,14.0f %12.4f%n", what, median, Collections.min(rates), Collections.max(rates),
-        median / rawMedian);
+    out.printf(
+        "%-22s %,14.0f %,14.0f %,14.0f %12.4f%n",
+        what, median, Collections.min(rates), Collections.max(rates), median / rawMedian);
   }
 
   /** Writes the deltas as agents would; returns the merge of all of them by key. */
@@ -133,8 +177,10 @@ final class KnowledgeBench extends StackBenchmark {
     Map<String, Long> sequences = new HashMap<>();
     Random random = new Random(42);
     long t0 = System.nanoTime();
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.transactionalProducer(
-        settings.kafka(), settings.topics().prefix() + "-writer"))) {
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(
+            ClientConfigs.transactionalProducer(
+                settings.kafka(), settings.topics().prefix() + "-writer"))) {
       producer.initTransactions();
       for (int done = 0; done < deltas; ) {
         producer.beginTransaction();
@@ -143,24 +189,38 @@ final class KnowledgeBench extends StackBenchmark {
           int k = random.nextInt(keys);
           String key = "bench.k" + k;
           Map<String, Crdt> view = views.computeIfAbsent(replica, r -> new HashMap<>());
-          HybridClock clock = clocks.computeIfAbsent(replica, r -> new HybridClock(Clock.systemUTC()));
+          HybridClock clock =
+              clocks.computeIfAbsent(replica, r -> new HybridClock(Clock.systemUTC()));
           KnowledgeType type = KnowledgeType.values()[k % KnowledgeType.values().length];
           Crdt current = view.getOrDefault(key, type.empty());
-          Crdt delta = switch (type) {
-            case G_COUNTER -> ((GCounter) current).increment(replica, 1);
-            case PN_COUNTER -> ((PNCounter) current).increment(replica, 2).merge(
-                ((PNCounter) current).decrement(replica, 1));
-            case OR_SET -> random.nextInt(4) == 0 && !((OrSet) current).value().isEmpty()
-                ? ((OrSet) current).remove(((OrSet) current).value().iterator().next())
-                : ((OrSet) current).add(replica, "e" + random.nextInt(20));
-            case LWW_REGISTER -> ((LwwRegister) current).set("v" + done, clock.now(), replica);
-            case LWW_MAP -> ((LwwMap) current).put("f" + random.nextInt(10), "v" + done, clock.now(), replica);
-          };
+          Crdt delta =
+              switch (type) {
+                case G_COUNTER -> ((GCounter) current).increment(replica, 1);
+                case PN_COUNTER ->
+                    ((PNCounter) current)
+                        .increment(replica, 2)
+                        .merge(((PNCounter) current).decrement(replica, 1));
+                case OR_SET ->
+                    random.nextInt(4) == 0 && !((OrSet) current).value().isEmpty()
+                        ? ((OrSet) current).remove(((OrSet) current).value().iterator().next())
+                        : ((OrSet) current).add(replica, "e" + random.nextInt(20));
+                case LWW_REGISTER -> ((LwwRegister) current).set("v" + done, clock.now(), replica);
+                case LWW_MAP ->
+                    ((LwwMap) current)
+                        .put("f" + random.nextInt(10), "v" + done, clock.now(), replica);
+              };
           view.merge(key, delta, Crdt::merge);
           merged.merge(key, delta, Crdt::merge);
           long sequence = sequences.merge(replica, 1L, Long::sum);
-          producer.send(records.knowledge(new KnowledgeDelta(key, replica, sequence, Optional.empty(),
-              Clock.systemUTC().instant(), delta)));
+          producer.send(
+              records.knowledge(
+                  new KnowledgeDelta(
+                      key,
+                      replica,
+                      sequence,
+                      Optional.empty(),
+                      Clock.systemUTC().instant(),
+                      delta)));
         }
         producer.commitTransaction();
       }
@@ -169,7 +229,10 @@ final class KnowledgeBench extends StackBenchmark {
     return merged;
   }
 
-  /** Reads the whole topic once (decoding each value if a reader is given); returns records per second. */
+  /**
+   * Reads the whole topic once (decoding each value if a reader is given); returns records per
+   * second.
+   */
   private double read(ConclaveSettings settings, Deserializer<KnowledgeDelta> reader) {
     String topic = settings.topics().knowledge();
     Map<String, Object> config = ClientConfigs.consumer(settings.kafka(), null);
@@ -205,11 +268,17 @@ final class KnowledgeBench extends StackBenchmark {
   }
 
   /**
-   * Runs the knowledge topology as a new application over the whole topic: the time from its reaching RUNNING to its
-   * committed offsets reaching the topic's end. Checks that its store holds exactly the expected merges.
+   * Runs the knowledge topology as a new application over the whole topic: the time from its
+   * reaching RUNNING to its committed offsets reaching the topic's end. Checks that its store holds
+   * exactly the expected merges.
    */
-  private double merge(ConclaveStack stack, ConclaveSettings settings, ConclaveSerdes serdes, int repetition,
-                       Map<String, Crdt> expected) throws Exception {
+  private double merge(
+      ConclaveStack stack,
+      ConclaveSettings settings,
+      ConclaveSerdes serdes,
+      int repetition,
+      Map<String, Crdt> expected)
+      throws Exception {
     String applicationId = settings.topics().prefix() + "-merge-" + repetition;
     Path stateDir = Files.createTempDirectory("bench-knowledge-streams");
     Properties props = new Properties();
@@ -224,20 +293,26 @@ final class KnowledgeBench extends StackBenchmark {
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     String topic = settings.topics().knowledge();
     AtomicLong runningAt = new AtomicLong();
-    try (var streams = new KafkaStreams(topology(settings, serdes), props); Admin admin = stack.admin();
-         var probe = new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.kafka(), null))) {
+    try (var streams = new KafkaStreams(topology(settings, serdes), props);
+        Admin admin = stack.admin();
+        var probe =
+            new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.kafka(), null))) {
       Map<TopicPartition, Long> end = probe.endOffsets(partitions(topic));
-      streams.setStateListener((now, before) -> {
-        if (now == KafkaStreams.State.RUNNING) {
-          runningAt.compareAndSet(0, System.nanoTime());
-        }
-      });
+      streams.setStateListener(
+          (now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+              runningAt.compareAndSet(0, System.nanoTime());
+            }
+          });
       streams.start();
       while (true) {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-            .partitionsToOffsetAndMetadata().get();
-        if (end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-            && committed.get(e.getKey()).offset() >= e.getValue())) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+        if (end.entrySet().stream()
+            .allMatch(
+                e ->
+                    committed.get(e.getKey()) != null
+                        && committed.get(e.getKey()).offset() >= e.getValue())) {
           break;
         }
         Thread.sleep(20);
@@ -251,22 +326,33 @@ final class KnowledgeBench extends StackBenchmark {
   /** The projections' knowledge sub-topology alone: the other projections read nothing here. */
   private static Topology topology(ConclaveSettings settings, ConclaveSerdes serdes) {
     StreamsBuilder builder = new StreamsBuilder();
-    KnowledgeTopology.addTo(builder, settings.topics(), serdes.knowledgeDelta(), serdes.deadLetter(),
+    KnowledgeTopology.addTo(
+        builder,
+        settings.topics(),
+        serdes.knowledgeDelta(),
+        serdes.deadLetter(),
         KnowledgeTopology.DEFAULT_HISTORY_RETENTION);
     return builder.build();
   }
 
-  /** The store must hold exactly the merge of every delta of each key, or the figure means nothing. */
+  /**
+   * The store must hold exactly the merge of every delta of each key, or the figure means nothing.
+   */
   private static void check(KafkaStreams streams, Map<String, Crdt> expected) {
-    ReadOnlyKeyValueStore<String, KnowledgeState> store = streams.store(StoreQueryParameters.fromNameAndType(
-        KnowledgeTopology.STORE, QueryableStoreTypes.keyValueStore()));
+    ReadOnlyKeyValueStore<String, KnowledgeState> store =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(
+                KnowledgeTopology.STORE, QueryableStoreTypes.keyValueStore()));
     Map<String, Crdt> merged = new HashMap<>();
     try (var all = store.all()) {
       all.forEachRemaining(kv -> merged.put(kv.key, kv.value.crdt()));
     }
     if (!merged.equals(expected)) {
-      throw new IllegalStateException("the topology's store differs from the merge of the deltas written: "
-          + merged.size() + " keys vs " + expected.size());
+      throw new IllegalStateException(
+          "the topology's store differs from the merge of the deltas written: "
+              + merged.size()
+              + " keys vs "
+              + expected.size());
     }
   }
 }

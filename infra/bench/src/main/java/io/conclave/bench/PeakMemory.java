@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The resident memory of a process, as Linux reports it in {@code /proc/<pid>/status}: its peak ({@code VmHWM}) and
- * what it holds now ({@code VmRSS}).
+ * The resident memory of a process, as Linux reports it in {@code /proc/<pid>/status}: its peak
+ * ({@code VmHWM}) and what it holds now ({@code VmRSS}).
  */
 final class PeakMemory {
   private static final String PEAK = "VmHWM:";
@@ -16,7 +16,10 @@ final class PeakMemory {
 
   private PeakMemory() {}
 
-  /** The process's peak RSS in MB; empty where /proc does not say (not Linux, or the process is gone). */
+  /**
+   * The process's peak RSS in MB; empty where /proc does not say (not Linux, or the process is
+   * gone).
+   */
   static Optional<Double> ofProcess(long pid) {
     return read(pid, PEAK);
   }

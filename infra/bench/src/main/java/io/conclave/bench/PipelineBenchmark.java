@@ -14,17 +14,21 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * What the Failsafe pipeline of a model adds to each call (JMH; run by {@code conclave bench pipeline}): the same
- * instant offline model asked directly and through its {@link ResilientModel} (retry, circuit breaker, bulkhead,
- * timeout, metrics), all of which admit the call.
+ * What the Failsafe pipeline of a model adds to each call (JMH; run by {@code conclave bench
+ * pipeline}): the same instant offline model asked directly and through its {@link ResilientModel}
+ * (retry, circuit breaker, bulkhead, timeout, metrics), all of which admit the call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class PipelineBenchmark {
   private final OfflineModel model = OfflineModel.instant();
-  private final ResilientModel resilient = new ResilientModel(model, "bench",
-      new CallPipeline("model:offline/bench", CallPolicy.DEFAULTS, (name, from, to) -> { }), Optional.empty());
+  private final ResilientModel resilient =
+      new ResilientModel(
+          model,
+          "bench",
+          new CallPipeline("model:offline/bench", CallPolicy.DEFAULTS, (name, from, to) -> {}),
+          Optional.empty());
   private int n;
 
   private String prompt() {

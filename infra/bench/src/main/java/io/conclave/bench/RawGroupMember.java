@@ -1,7 +1,7 @@
 package io.conclave.bench;
 
-import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.security.ClientConfigs;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -13,9 +13,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * The raw-Kafka baseline of the failover benchmark: a bare consumer-group member with Conclave's group timings
- * that prints {@code ASSIGNED <epoch millis>} when it is given a partition. No transactions, no state: what Kafka
- * alone costs for a handover.
+ * The raw-Kafka baseline of the failover benchmark: a bare consumer-group member with Conclave's
+ * group timings that prints {@code ASSIGNED <epoch millis>} when it is given a partition. No
+ * transactions, no state: what Kafka alone costs for a handover.
  */
 public final class RawGroupMember {
   private RawGroupMember() {}
@@ -27,26 +27,30 @@ public final class RawGroupMember {
     config.putAll(settings.groups().consumerConfig());
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config);
     CountDownLatch closed = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      consumer.wakeup();
-      try {
-        closed.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }));
-    consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
-      @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  consumer.wakeup();
+                  try {
+                    closed.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
+    consumer.subscribe(
+        List.of(topic),
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
 
-      @Override
-      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        if (!partitions.isEmpty()) {
-          System.out.println("ASSIGNED " + System.currentTimeMillis());
-        }
-      }
-    });
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+              System.out.println("ASSIGNED " + System.currentTimeMillis());
+            }
+          }
+        });
     try {
       while (true) {
         consumer.poll(Duration.ofMillis(200));

@@ -7,21 +7,21 @@ import io.conclave.agent.AgentContext;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
 import io.conclave.coordinator.Coordinator;
+import io.conclave.launcher.Medians;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.model.eventlog.StateFold;
+import io.conclave.model.eventlog.Tally;
 import io.conclave.model.saga.LeaderStamp;
 import io.conclave.model.saga.RoutingSlip;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaStep;
-import io.conclave.model.eventlog.StateFold;
 import io.conclave.model.saga.StepCommand;
-import io.conclave.model.eventlog.Tally;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.provisioning.TopicProvisioner;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.runtime.security.KafkaAccess;
 import io.conclave.runtime.topics.TopicDeclaration;
-import io.conclave.runtime.provisioning.TopicProvisioner;
-import io.conclave.launcher.Medians;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.worker.AgentWorker;
@@ -30,7 +30,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,64 +66,94 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * A 3-step saga end to end against a raw Kafka chain, in one run on one embedded broker and registry.
+ * A 3-step saga end to end against a raw Kafka chain, in one run on one embedded broker and
+ * registry.
+ *
  * <ul>
- *   <li>Conclave: a coordinator and a worker in this JVM, the worker hosting a no-op agent per type (it completes
- *   every step at once, asks no model and records no decision), a planner that always gives the same three
- *   sequential steps. Timed from a task's submission to its saga's {@code Completed} event being visible to a
- *   read_committed consumer of {@code conclave.saga-events}.</li>
- *   <li>Raw Kafka: topic A, then hops of plain clients (read_committed consumer, a transactional producer per owned
- *   partition, one transaction per partition per poll that also commits the offsets), each writing a record the size
- *   of a step command to the next topic. Timed from a record's production to A until a read_committed consumer sees
- *   the last hop's record.</li>
+ *   <li>Conclave: a coordinator and a worker in this JVM, the worker hosting a no-op agent per type
+ *       (it completes every step at once, asks no model and records no decision), a planner that
+ *       always gives the same three sequential steps. Timed from a task's submission to its saga's
+ *       {@code Completed} event being visible to a read_committed consumer of {@code
+ *       conclave.saga-events}.
+ *   <li>Raw Kafka: topic A, then hops of plain clients (read_committed consumer, a transactional
+ *       producer per owned partition, one transaction per partition per poll that also commits the
+ *       offsets), each writing a record the size of a step command to the next topic. Timed from a
+ *       record's production to A until a read_committed consumer sees the last hop's record.
  * </ul>
- * Latency is measured with submissions at a fixed rate (open loop), throughput with a burst. Both sides use the same
- * group timings, producer and consumer settings, partitions and submitter; repetitions alternate which side goes
- * first.
+ *
+ * Latency is measured with submissions at a fixed rate (open loop), throughput with a burst. Both
+ * sides use the same group timings, producer and consumer settings, partitions and submitter;
+ * repetitions alternate which side goes first.
  */
-@Command(name = "saga", mixinStandardHelpOptions = true,
-    description = "3-step saga latency (p50/p99/p999) and throughput with no-op agents, against a raw Kafka chain.")
+@Command(
+    name = "saga",
+    mixinStandardHelpOptions = true,
+    description =
+        "3-step saga latency (p50/p99/p999) and throughput with no-op agents, against a raw Kafka chain.")
 final class SagaBench extends StackBenchmark {
   private static final String PROMPT = "benchmark task";
   private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(60);
 
-  @Option(names = "--quick", description = "a small run, well under a minute: 50 sagas per latency run, bursts of 500")
+  @Option(
+      names = "--quick",
+      description = "a small run, well under a minute: 50 sagas per latency run, bursts of 500")
   boolean quick;
 
-  @Option(names = "--sagas", description = "sagas per phase: the latency run, and the throughput burst unless --burst "
-      + "says otherwise (default: 1000; --quick: 50)")
+  @Option(
+      names = "--sagas",
+      description =
+          "sagas per phase: the latency run, and the throughput burst unless --burst "
+              + "says otherwise (default: 1000; --quick: 50)")
   Integer sagas;
 
-  @Option(names = "--burst", description = "sagas of the throughput burst (default: --sagas, at least 500: a smaller "
-      + "burst measures the time to fill the pipeline more than its throughput)")
+  @Option(
+      names = "--burst",
+      description =
+          "sagas of the throughput burst (default: --sagas, at least 500: a smaller "
+              + "burst measures the time to fill the pipeline more than its throughput)")
   Integer burst;
 
-  @Option(names = "--rate", description = "submissions per second of the latency run, open loop (default: 50)")
+  @Option(
+      names = "--rate",
+      description = "submissions per second of the latency run, open loop (default: 50)")
   Integer rate;
 
-  @Option(names = "--repetitions", defaultValue = "5", description = "measured repetitions (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--repetitions",
+      defaultValue = "5",
+      description = "measured repetitions (default: ${DEFAULT-VALUE})")
   int repetitions;
 
-  @Option(names = "--raw-hops", defaultValue = "3", description = "consume-produce hops of the raw chain "
-      + "(default: ${DEFAULT-VALUE}; Conclave's path has 4: the coordinator and three steps)")
+  @Option(
+      names = "--raw-hops",
+      defaultValue = "3",
+      description =
+          "consume-produce hops of the raw chain "
+              + "(default: ${DEFAULT-VALUE}; Conclave's path has 4: the coordinator and three steps)")
   int rawHops;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "also write the figures to FILE as JSON")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "also write the figures to FILE as JSON")
   Path json;
 
   private final PrintStream out = System.out;
 
   /** A figure of the table: a quantile of each repetition's latencies, or the throughput. */
-  private record Figure(String name, String unit, double quantile, Optional<BenchFigure.Target> target) {}
+  private record Figure(
+      String name, String unit, double quantile, Optional<BenchFigure.Target> target) {}
 
-  private static final List<Figure> LATENCIES = List.of(
-      new Figure("latency p50", "ms", 0.5, Optional.of(BenchFigure.Target.atMost(30, "ms"))),
-      new Figure("latency p99", "ms", 0.99, Optional.of(BenchFigure.Target.atMost(100, "ms"))),
-      new Figure("latency p999", "ms", 0.999, Optional.empty()),
-      new Figure("latency min", "ms", 0, Optional.empty()),
-      new Figure("latency max", "ms", 1, Optional.empty()));
-  private static final Figure THROUGHPUT = new Figure("throughput", "sagas/s", Double.NaN,
-      Optional.of(BenchFigure.Target.ratioAtLeast(0.5)));
+  private static final List<Figure> LATENCIES =
+      List.of(
+          new Figure("latency p50", "ms", 0.5, Optional.of(BenchFigure.Target.atMost(30, "ms"))),
+          new Figure("latency p99", "ms", 0.99, Optional.of(BenchFigure.Target.atMost(100, "ms"))),
+          new Figure("latency p999", "ms", 0.999, Optional.empty()),
+          new Figure("latency min", "ms", 0, Optional.empty()),
+          new Figure("latency max", "ms", 1, Optional.empty()));
+  private static final Figure THROUGHPUT =
+      new Figure(
+          "throughput", "sagas/s", Double.NaN, Optional.of(BenchFigure.Target.ratioAtLeast(0.5)));
 
   @Override
   public Integer call() throws Exception {
@@ -132,8 +161,9 @@ final class SagaBench extends StackBenchmark {
     int perSecond = rate != null ? rate : 50;
     int b = burst != null ? burst : Math.max(n, 500);
     if (n < 1 || b < 1 || perSecond < 1 || repetitions < 1 || rawHops < 1 || rawHops > 10) {
-      throw new IllegalArgumentException("--sagas, --burst, --rate and --repetitions must be at least 1, --raw-hops "
-          + "between 1 and 10");
+      throw new IllegalArgumentException(
+          "--sagas, --burst, --rate and --repetitions must be at least 1, --raw-hops "
+              + "between 1 and 10");
     }
     if (!Boolean.getBoolean("conclave.bench.verbose")) {
       quietConclaveLogs();
@@ -141,43 +171,67 @@ final class SagaBench extends StackBenchmark {
     long t0 = System.nanoTime();
     double loadBefore = loadAverage();
     try (ConclaveStack stack = openStack()) {
-      ConclaveSettings settings = stack.prepare(ConclaveSettings.fromEnvironment()
-          .withEndpoints(stack.bootstrapServers(), stack.registryUrl()).withTopicPrefix("bench-saga"));
+      ConclaveSettings settings =
+          stack.prepare(
+              ConclaveSettings.fromEnvironment()
+                  .withEndpoints(stack.bootstrapServers(), stack.registryUrl())
+                  .withTopicPrefix("bench-saga"));
       List<SagaStep> plan = plan(settings.agentTypes());
-      ConclaveRecords records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
+      ConclaveRecords records =
+          new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
       RecordSizes sizes = RecordSizes.of(records, plan);
       int taskBytes = sizes.task();
       int commandBytes = sizes.command();
-      out.printf("3-step saga vs raw Kafka: latency of %d sagas submitted at %d/s (open loop), throughput of a burst "
-          + "of %d, %d repetitions; %d partitions per topic, acks=all, idempotent, read_committed, a transaction per "
-          + "partition per poll%n", n, perSecond, b, repetitions, settings.partitions());
-      out.printf("conclave: coordinator + worker in this JVM, no-op agents %s, 4 transactional hops; raw Kafka: %d "
-          + "transactional hops of plain clients; task %d bytes, each hop's record %d bytes (a step command)%n",
+      out.printf(
+          "3-step saga vs raw Kafka: latency of %d sagas submitted at %d/s (open loop), throughput of a burst "
+              + "of %d, %d repetitions; %d partitions per topic, acks=all, idempotent, read_committed, a transaction per "
+              + "partition per poll%n",
+          n, perSecond, b, repetitions, settings.partitions());
+      out.printf(
+          "conclave: coordinator + worker in this JVM, no-op agents %s, 4 transactional hops; raw Kafka: %d "
+              + "transactional hops of plain clients; task %d bytes, each hop's record %d bytes (a step command)%n",
           plan.stream().map(SagaStep::agentType).toList(), rawHops, taskBytes, commandBytes);
       List<BenchFigure> rows;
       try (var conclave = new ConclaveChain(settings, records, plan);
-           var raw = new RawChain(settings, rawHops, taskBytes, commandBytes);
-           var conclaveProbe = new Probe(conclave, settings.kafka());
-           var rawProbe = new Probe(raw, settings.kafka())) {
+          var raw = new RawChain(settings, rawHops, taskBytes, commandBytes);
+          var conclaveProbe = new Probe(conclave, settings.kafka());
+          var rawProbe = new Probe(raw, settings.kafka())) {
         out.printf("stack and both sides up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         warmUp(List.of(conclaveProbe, rawProbe), n, b, perSecond);
         for (int r = 1; r <= repetitions; r++) {
-          // alternate which side goes first, so neither always runs on a broker the other has just loaded
-          List<Probe> order = r % 2 == 1 ? List.of(conclaveProbe, rawProbe) : List.of(rawProbe, conclaveProbe);
+          // alternate which side goes first, so neither always runs on a broker the other has just
+          // loaded
+          List<Probe> order =
+              r % 2 == 1 ? List.of(conclaveProbe, rawProbe) : List.of(rawProbe, conclaveProbe);
           for (Probe p : order) {
-            progress().step(nth("repetition", r, repetitions) + ": " + p.name() + " latency, " + n + " sagas");
+            progress()
+                .step(
+                    nth("repetition", r, repetitions)
+                        + ": "
+                        + p.name()
+                        + " latency, "
+                        + n
+                        + " sagas");
             List<Double> ms = p.latency("lat-" + r, n, perSecond);
             p.latencies.add(ms);
-            out.printf("rep %d/%d %-9s latency: %d sagas at %d/s: %s%n", r, repetitions, p.name(), n, perSecond,
-                describe(ms));
+            out.printf(
+                "rep %d/%d %-9s latency: %d sagas at %d/s: %s%n",
+                r, repetitions, p.name(), n, perSecond, describe(ms));
           }
           for (Probe p : order) {
-            progress().step(nth("repetition", r, repetitions) + ": " + p.name() + " throughput, a burst of " + b
-                + " sagas");
+            progress()
+                .step(
+                    nth("repetition", r, repetitions)
+                        + ": "
+                        + p.name()
+                        + " throughput, a burst of "
+                        + b
+                        + " sagas");
             double perSec = p.throughput("thr-" + r, b);
             p.throughputs.add(perSec);
-            out.printf("rep %d/%d %-9s throughput: a burst of %d sagas, %,.0f sagas/s%n", r, repetitions, p.name(), b,
-                perSec);
+            out.printf(
+                "rep %d/%d %-9s throughput: a burst of %d sagas, %,.0f sagas/s%n",
+                r, repetitions, p.name(), b, perSec);
           }
         }
         rows = rows(conclaveProbe, rawProbe);
@@ -186,8 +240,10 @@ final class SagaBench extends StackBenchmark {
       double loadAfter = loadAverage();
       out.println();
       print(rows);
-      out.printf("system load average %.1f at the start, %.1f at the end, on %d processors (this run and anything else "
-          + "on the machine)%n", loadBefore, loadAfter, Runtime.getRuntime().availableProcessors());
+      out.printf(
+          "system load average %.1f at the start, %.1f at the end, on %d processors (this run and anything else "
+              + "on the machine)%n",
+          loadBefore, loadAfter, Runtime.getRuntime().availableProcessors());
       if (json != null) {
         Map<String, Object> setup = new LinkedHashMap<>();
         setup.put("sagas", n);
@@ -209,17 +265,20 @@ final class SagaBench extends StackBenchmark {
   }
 
   /**
-   * Raw Kafka's reference for another scenario, on the broker of {@code settings}: the sagas/s of {@code repetitions}
-   * bursts of {@code burst} ids through a chain of {@code hops} transactional hops of plain clients (topics
-   * {@code <prefix>.raw-a}, ..., records the sizes of a task and of a step command), after a warm-up burst.
+   * Raw Kafka's reference for another scenario, on the broker of {@code settings}: the sagas/s of
+   * {@code repetitions} bursts of {@code burst} ids through a chain of {@code hops} transactional
+   * hops of plain clients (topics {@code <prefix>.raw-a}, ..., records the sizes of a task and of a
+   * step command), after a warm-up burst.
    */
-  static List<Double> rawThroughputs(ConclaveSettings settings, int hops, int burst, int repetitions)
-      throws Exception {
-    RecordSizes sizes = RecordSizes.of(new ConclaveRecords(settings, new ConclaveSerdes(settings.registry())),
-        plan(settings.agentTypes()));
+  static List<Double> rawThroughputs(
+      ConclaveSettings settings, int hops, int burst, int repetitions) throws Exception {
+    RecordSizes sizes =
+        RecordSizes.of(
+            new ConclaveRecords(settings, new ConclaveSerdes(settings.registry())),
+            plan(settings.agentTypes()));
     List<Double> rates = new ArrayList<>();
     try (var raw = new RawChain(settings, hops, sizes.task(), sizes.command());
-         var probe = new Probe(raw, settings.kafka())) {
+        var probe = new Probe(raw, settings.kafka())) {
       probe.throughput("warm-thr", burst);
       for (int r = 1; r <= repetitions; r++) {
         rates.add(probe.throughput("thr-" + r, burst));
@@ -228,17 +287,33 @@ final class SagaBench extends StackBenchmark {
     return rates;
   }
 
-  /** The sizes in bytes of a task's record and of a step command's: what the raw chain's records weigh. */
+  /**
+   * The sizes in bytes of a task's record and of a step command's: what the raw chain's records
+   * weigh.
+   */
   private record RecordSizes(int task, int command) {
     static RecordSizes of(ConclaveRecords records, List<SagaStep> plan) {
-      return new RecordSizes(records.task(new TaskSubmission("lat-1-0", PROMPT, Instant.now())).value().length,
-          records.stepCommand(new StepCommand(RoutingSlip.start("saga-lat-1-0", "lat-1-0", plan), PROMPT, 0,
-              new LeaderStamp(0, 1), Instant.now())).value().length);
+      return new RecordSizes(
+          records.task(new TaskSubmission("lat-1-0", PROMPT, Instant.now())).value().length,
+          records
+              .stepCommand(
+                  new StepCommand(
+                      RoutingSlip.start("saga-lat-1-0", "lat-1-0", plan),
+                      PROMPT,
+                      0,
+                      new LeaderStamp(0, 1),
+                      Instant.now()))
+              .value()
+              .length);
     }
   }
 
-  /** A burst big enough for the JIT to compile the paths of each side, then a short run at the measured rate. */
-  private void warmUp(List<Probe> probes, int sagas, int burst, int perSecond) throws InterruptedException {
+  /**
+   * A burst big enough for the JIT to compile the paths of each side, then a short run at the
+   * measured rate.
+   */
+  private void warmUp(List<Probe> probes, int sagas, int burst, int perSecond)
+      throws InterruptedException {
     int warmBurst = Math.max(burst, 2000);
     int warmPaced = Math.max(sagas / 4, 25);
     for (Probe p : probes) {
@@ -246,18 +321,32 @@ final class SagaBench extends StackBenchmark {
       long t0 = System.nanoTime();
       p.throughput("warm-thr", warmBurst);
       p.latency("warm-lat", warmPaced, perSecond);
-      out.printf("warm-up %-9s %d sagas in %.1f s%n", p.name(), warmBurst + warmPaced, (System.nanoTime() - t0) / 1e9);
+      out.printf(
+          "warm-up %-9s %d sagas in %.1f s%n",
+          p.name(), warmBurst + warmPaced, (System.nanoTime() - t0) / 1e9);
     }
   }
 
   private static List<BenchFigure> rows(Probe conclave, Probe raw) {
     List<BenchFigure> rows = new ArrayList<>();
     for (Figure f : LATENCIES) {
-      rows.add(BenchFigure.compared("saga", f.name(), f.unit(), quantiles(conclave.latencies, f.quantile()),
-          quantiles(raw.latencies, f.quantile()), f.target()));
+      rows.add(
+          BenchFigure.compared(
+              "saga",
+              f.name(),
+              f.unit(),
+              quantiles(conclave.latencies, f.quantile()),
+              quantiles(raw.latencies, f.quantile()),
+              f.target()));
     }
-    rows.add(BenchFigure.compared("saga", THROUGHPUT.name(), THROUGHPUT.unit(), conclave.throughputs,
-        raw.throughputs, THROUGHPUT.target()));
+    rows.add(
+        BenchFigure.compared(
+            "saga",
+            THROUGHPUT.name(),
+            THROUGHPUT.unit(),
+            conclave.throughputs,
+            raw.throughputs,
+            THROUGHPUT.target()));
     return rows;
   }
 
@@ -272,8 +361,15 @@ final class SagaBench extends StackBenchmark {
 
   /** The steps of every saga: three sequential no-op steps over the configured agent types. */
   private static List<SagaStep> plan(List<String> agentTypes) {
-    return IntStream.range(0, 3).mapToObj(i -> new SagaStep(agentTypes.get(i % agentTypes.size()), "noop",
-        i == 0 ? "${prompt}" : "${previous}", "")).toList();
+    return IntStream.range(0, 3)
+        .mapToObj(
+            i ->
+                new SagaStep(
+                    agentTypes.get(i % agentTypes.size()),
+                    "noop",
+                    i == 0 ? "${prompt}" : "${previous}",
+                    ""))
+        .toList();
   }
 
   /** The system load average of the last minute, or -1 where the platform does not say. */
@@ -281,7 +377,9 @@ final class SagaBench extends StackBenchmark {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
-  /** The services log a line per task and per step at INFO; a benchmark prints nothing per record. */
+  /**
+   * The services log a line per task and per step at INFO; a benchmark prints nothing per record.
+   */
   private static void quietConclaveLogs() {
     if (LoggerFactory.getLogger("io.conclave") instanceof ch.qos.logback.classic.Logger logger) {
       logger.setLevel(Level.WARN);
@@ -295,25 +393,41 @@ final class SagaBench extends StackBenchmark {
   private static String describe(List<Double> ms) {
     StringBuilder sb = new StringBuilder();
     for (Figure f : LATENCIES) {
-      sb.append(sb.length() == 0 ? "" : ", ").append(f.name().substring("latency ".length())).append(' ')
+      sb.append(sb.length() == 0 ? "" : ", ")
+          .append(f.name().substring("latency ".length()))
+          .append(' ')
           .append(String.format("%.1f ms", Medians.percentile(ms, f.quantile())));
     }
     return sb.toString();
   }
 
   private void print(List<BenchFigure> rows) {
-    out.printf("%-23s %-9s %10s %10s %10s %8s   %s%n", "median of " + repetitions + " repetitions", "", "median", "min",
-        "max", "ratio", "target");
+    out.printf(
+        "%-23s %-9s %10s %10s %10s %8s   %s%n",
+        "median of " + repetitions + " repetitions", "", "median", "min", "max", "ratio", "target");
     for (BenchFigure row : rows) {
       String format = row.name().equals(THROUGHPUT.name()) ? "%,10.0f" : "%10.1f";
-      out.printf("%-23s %-9s " + format + " " + format + " " + format + " %8.2f   %s%n",
-          row.name() + ", " + row.unit(), "conclave", row.conclave().median(), row.conclave().min(),
-          row.conclave().max(), row.ratio().orElseThrow(), row.targetText());
-      out.printf("%-23s %-9s " + format + " " + format + " " + format + "%n", "", "raw Kafka",
-          row.raw().orElseThrow().median(), row.raw().orElseThrow().min(), row.raw().orElseThrow().max());
+      out.printf(
+          "%-23s %-9s " + format + " " + format + " " + format + " %8.2f   %s%n",
+          row.name() + ", " + row.unit(),
+          "conclave",
+          row.conclave().median(),
+          row.conclave().min(),
+          row.conclave().max(),
+          row.ratio().orElseThrow(),
+          row.targetText());
+      out.printf(
+          "%-23s %-9s " + format + " " + format + " " + format + "%n",
+          "",
+          "raw Kafka",
+          row.raw().orElseThrow().median(),
+          row.raw().orElseThrow().min(),
+          row.raw().orElseThrow().max());
     }
-    out.printf("ratio = conclave median / raw Kafka median. Latency: submission until the end is visible to a "
-        + "read_committed consumer (conclave: the saga's Completed event; raw Kafka: the record of hop %d)%n", rawHops);
+    out.printf(
+        "ratio = conclave median / raw Kafka median. Latency: submission until the end is visible to a "
+            + "read_committed consumer (conclave: the saga's Completed event; raw Kafka: the record of hop %d)%n",
+        rawHops);
   }
 
   /** Completes every step at once; asks no model and records no decision. */
@@ -359,7 +473,8 @@ final class SagaBench extends StackBenchmark {
       this.records = records;
       this.events = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
       this.sagaEvents = settings.topics().sagaEvents();
-      List<NoOpAgent> agents = plan.stream().map(SagaStep::agentType).distinct().map(NoOpAgent::new).toList();
+      List<NoOpAgent> agents =
+          plan.stream().map(SagaStep::agentType).distinct().map(NoOpAgent::new).toList();
       this.coordinator = new Coordinator(settings, task -> plan, Clock.systemUTC());
       this.worker = new AgentWorker(settings, agents, OfflineModel.instant(), Clock.systemUTC());
       coordinator.start();
@@ -399,7 +514,8 @@ final class SagaBench extends StackBenchmark {
         return Optional.of(aborted);
       }
       if (coordinator.done().isDone() || worker.failed().isDone()) {
-        return Optional.of("the " + (coordinator.done().isDone() ? "coordinator" : "worker") + " stopped");
+        return Optional.of(
+            "the " + (coordinator.done().isDone() ? "coordinator" : "worker") + " stopped");
       }
       return Optional.empty();
     }
@@ -417,27 +533,43 @@ final class SagaBench extends StackBenchmark {
     private final byte[] task;
     private final List<RawHop> hops = new ArrayList<>();
 
-    RawChain(ConclaveSettings settings, int hopCount, int taskBytes, int commandBytes) throws Exception {
+    RawChain(ConclaveSettings settings, int hopCount, int taskBytes, int commandBytes)
+        throws Exception {
       String prefix = settings.topics().prefix() + ".raw-";
-      this.topics = IntStream.rangeClosed(0, hopCount).mapToObj(i -> prefix + (char) ('a' + i)).toList();
+      this.topics =
+          IntStream.rangeClosed(0, hopCount).mapToObj(i -> prefix + (char) ('a' + i)).toList();
       this.task = new byte[taskBytes];
       List<TopicDeclaration> declarations = new ArrayList<>();
       for (int i = 0; i <= hopCount; i++) {
-        // the first and the last topic are compacted as conclave.tasks and conclave.saga-events are, the ones
+        // the first and the last topic are compacted as conclave.tasks and conclave.saga-events
+        // are, the ones
         // between are not, as the command topics
         String cleanup = i == 0 || i == hopCount ? "compact" : "delete";
-        declarations.add(new TopicDeclaration(topics.get(i), settings.partitions(), settings.replicationFactor(),
-            Map.of("cleanup.policy", cleanup)));
+        declarations.add(
+            new TopicDeclaration(
+                topics.get(i),
+                settings.partitions(),
+                settings.replicationFactor(),
+                Map.of("cleanup.policy", cleanup)));
       }
       try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
         new TopicProvisioner(admin).ensureOrThrow(declarations);
       }
       for (int i = 0; i < hopCount; i++) {
-        // the first hop reads as the coordinator does (a planner call may wait, so smaller polls), the others as
+        // the first hop reads as the coordinator does (a planner call may wait, so smaller polls),
+        // the others as
         // workers
-        Map<String, Object> overrides = i == 0 ? Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50) : Map.of();
-        hops.add(new RawHop(settings, topics.get(i), topics.get(i + 1), prefix + "hop" + (i + 1), overrides,
-            new byte[commandBytes]).start());
+        Map<String, Object> overrides =
+            i == 0 ? Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50) : Map.of();
+        hops.add(
+            new RawHop(
+                    settings,
+                    topics.get(i),
+                    topics.get(i + 1),
+                    prefix + "hop" + (i + 1),
+                    overrides,
+                    new byte[commandBytes])
+                .start());
       }
     }
 
@@ -473,9 +605,9 @@ final class SagaBench extends StackBenchmark {
   }
 
   /**
-   * One transactional consume-process-produce hop of plain Kafka clients, committing as Conclave's partition loop
-   * does: a transactional producer per owned partition, and per poll one transaction per partition holding the
-   * batch's output and its offsets.
+   * One transactional consume-process-produce hop of plain Kafka clients, committing as Conclave's
+   * partition loop does: a transactional producer per owned partition, and per poll one transaction
+   * per partition holding the batch's output and its offsets.
    */
   private static final class RawHop implements AutoCloseable {
     private final String name;
@@ -484,13 +616,19 @@ final class SagaBench extends StackBenchmark {
     private final String out;
     private final byte[] payload;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Map<Integer, Producer<byte[], byte[]>> producers = new HashMap<>(); // the hop's thread only
+    private final Map<Integer, Producer<byte[], byte[]>> producers =
+        new HashMap<>(); // the hop's thread only
     private final Thread thread;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile boolean running = true;
 
-    RawHop(ConclaveSettings settings, String in, String out, String group, Map<String, Object> overrides,
-           byte[] payload) {
+    RawHop(
+        ConclaveSettings settings,
+        String in,
+        String out,
+        String group,
+        Map<String, Object> overrides,
+        byte[] payload) {
       this.name = group;
       this.kafka = settings.kafka();
       this.in = in;
@@ -510,22 +648,28 @@ final class SagaBench extends StackBenchmark {
 
     private void run() {
       try {
-        consumer.subscribe(List.of(in), new ConsumerRebalanceListener() {
-          @Override
-          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) {
-              Producer<byte[], byte[]> p = new KafkaProducer<>(
-                  ClientConfigs.transactionalProducer(kafka, name + "-" + tp.partition()));
-              p.initTransactions();
-              producers.put(tp.partition(), p);
-            }
-          }
+        consumer.subscribe(
+            List.of(in),
+            new ConsumerRebalanceListener() {
+              @Override
+              public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                for (TopicPartition tp : partitions) {
+                  Producer<byte[], byte[]> p =
+                      new KafkaProducer<>(
+                          ClientConfigs.transactionalProducer(kafka, name + "-" + tp.partition()));
+                  p.initTransactions();
+                  producers.put(tp.partition(), p);
+                }
+              }
 
-          @Override
-          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            partitions.forEach(tp -> Optional.ofNullable(producers.remove(tp.partition())).ifPresent(Producer::close));
-          }
-        });
+              @Override
+              public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                partitions.forEach(
+                    tp ->
+                        Optional.ofNullable(producers.remove(tp.partition()))
+                            .ifPresent(Producer::close));
+              }
+            });
         while (running) {
           ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
           for (TopicPartition tp : records.partitions()) {
@@ -536,7 +680,8 @@ final class SagaBench extends StackBenchmark {
               producer.send(new ProducerRecord<>(out, r.key(), payload));
             }
             long next = batch.get(batch.size() - 1).offset() + 1;
-            producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(next)), consumer.groupMetadata());
+            producer.sendOffsetsToTransaction(
+                Map.of(tp, new OffsetAndMetadata(next)), consumer.groupMetadata());
             producer.commitTransaction();
           }
         }
@@ -565,8 +710,9 @@ final class SagaBench extends StackBenchmark {
   }
 
   /**
-   * Submits ids to a chain and sees them complete: an idempotent producer (acks=all), as a client submitting tasks
-   * has, and a read_committed consumer of the completion topic on a thread of its own.
+   * Submits ids to a chain and sees them complete: an idempotent producer (acks=all), as a client
+   * submitting tasks has, and a read_committed consumer of the completion topic on a thread of its
+   * own.
    */
   private static final class Probe implements AutoCloseable {
     private final Chain chain;
@@ -576,8 +722,13 @@ final class SagaBench extends StackBenchmark {
     private volatile Phase current;
     private volatile boolean running = true;
     private volatile String failure;
-    /** The measured repetitions: each latency run's latencies in milliseconds, each burst's sagas per second. */
+
+    /**
+     * The measured repetitions: each latency run's latencies in milliseconds, each burst's sagas
+     * per second.
+     */
     final List<List<Double>> latencies = new ArrayList<>();
+
     final List<Double> throughputs = new ArrayList<>();
 
     Probe(Chain chain, KafkaAccess kafka) throws InterruptedException {
@@ -596,7 +747,10 @@ final class SagaBench extends StackBenchmark {
       return chain.name();
     }
 
-    /** Submits {@code n} ids at {@code perSecond} (open loop); returns each one's latency in milliseconds. */
+    /**
+     * Submits {@code n} ids at {@code perSecond} (open loop); returns each one's latency in
+     * milliseconds.
+     */
     List<Double> latency(String tag, int n, int perSecond) throws InterruptedException {
       Phase phase = begin(n);
       long period = 1_000_000_000L / perSecond;
@@ -614,7 +768,10 @@ final class SagaBench extends StackBenchmark {
       }
     }
 
-    /** Submits {@code n} ids at once; returns how many completed per second, from the first submission on. */
+    /**
+     * Submits {@code n} ids at once; returns how many completed per second, from the first
+     * submission on.
+     */
     double throughput(String tag, int n) throws InterruptedException {
       Phase phase = begin(n);
       long t0 = System.nanoTime();
@@ -640,12 +797,22 @@ final class SagaBench extends StackBenchmark {
     private void await(Phase phase, int n) throws InterruptedException {
       long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
       while (!phase.remaining.await(1, TimeUnit.SECONDS)) {
-        Optional<String> breakdown = chain.breakdown()
-            .or(() -> Optional.ofNullable(failure).map(f -> "its observer stopped: " + f));
+        Optional<String> breakdown =
+            chain
+                .breakdown()
+                .or(() -> Optional.ofNullable(failure).map(f -> "its observer stopped: " + f));
         if (breakdown.isPresent() || System.nanoTime() > deadline) {
-          throw new IllegalStateException(chain.name() + ": " + phase.remaining.getCount() + " of " + n
-              + " sagas did not complete" + breakdown.map(b -> " (" + b + ")")
-              .orElse(" within " + PHASE_TIMEOUT.toSeconds() + " s of the last submission"));
+          throw new IllegalStateException(
+              chain.name()
+                  + ": "
+                  + phase.remaining.getCount()
+                  + " of "
+                  + n
+                  + " sagas did not complete"
+                  + breakdown
+                      .map(b -> " (" + b + ")")
+                      .orElse(
+                          " within " + PHASE_TIMEOUT.toSeconds() + " s of the last submission"));
         }
       }
       current = null;
@@ -673,18 +840,24 @@ final class SagaBench extends StackBenchmark {
       }
     }
 
-    /** The partitions of a topic that may have just been created: the client's metadata can take a moment. */
-    private static List<TopicPartition> partitionsOf(KafkaConsumer<byte[], byte[]> consumer, String topic)
-        throws InterruptedException {
+    /**
+     * The partitions of a topic that may have just been created: the client's metadata can take a
+     * moment.
+     */
+    private static List<TopicPartition> partitionsOf(
+        KafkaConsumer<byte[], byte[]> consumer, String topic) throws InterruptedException {
       long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
       while (true) {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> partitions =
+            consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
         if (!partitions.isEmpty()) {
           return partitions;
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("topic " + topic + " has no partitions after " + PHASE_TIMEOUT);
+          throw new IllegalStateException(
+              "topic " + topic + " has no partitions after " + PHASE_TIMEOUT);
         }
         Thread.sleep(100);
       }

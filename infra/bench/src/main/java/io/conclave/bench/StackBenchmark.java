@@ -11,16 +11,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * A benchmark that runs against an embedded broker and registry: one of its own, started and stopped by each run, or
- * one that {@code bench all --quick} shares between its scenarios to save their start-up.
+ * A benchmark that runs against an embedded broker and registry: one of its own, started and
+ * stopped by each run, or one that {@code bench all --quick} shares between its scenarios to save
+ * their start-up.
  */
 abstract class StackBenchmark implements Benchmark {
   /** What the last run measured, added as it goes. */
   protected final List<BenchFigure> figures = new ArrayList<>();
+
   private ConclaveStack shared;
 
-  @Mixin
-  private Progress.Quiet quiet = new Progress.Quiet();
+  @Mixin private Progress.Quiet quiet = new Progress.Quiet();
   private Progress progress;
   private boolean partOfAll;
 
@@ -29,7 +30,10 @@ abstract class StackBenchmark implements Benchmark {
     return figures;
   }
 
-  /** Runs against {@code stack}, which it then leaves running, instead of starting a stack of its own. */
+  /**
+   * Runs against {@code stack}, which it then leaves running, instead of starting a stack of its
+   * own.
+   */
   final void share(ConclaveStack stack) {
     this.shared = stack;
   }
@@ -40,12 +44,18 @@ abstract class StackBenchmark implements Benchmark {
     this.partOfAll = true;
   }
 
-  /** Whether it runs as a scenario of {@code bench all}, which keeps the results, rather than on its own. */
+  /**
+   * Whether it runs as a scenario of {@code bench all}, which keeps the results, rather than on its
+   * own.
+   */
   final boolean partOfAll() {
     return partOfAll;
   }
 
-  /** Where this run tells how far it is: {@code bench all}'s, else standard error ({@code --quiet}: nowhere). */
+  /**
+   * Where this run tells how far it is: {@code bench all}'s, else standard error ({@code --quiet}:
+   * nowhere).
+   */
   final synchronized Progress progress() {
     if (progress == null) {
       progress = quiet.progress("bench " + getClass().getAnnotation(Command.class).name());
@@ -65,6 +75,8 @@ abstract class StackBenchmark implements Benchmark {
 
   /** The stack to run against; closing it stops it only if this run started it. */
   final ConclaveStack openStack() throws IOException {
-    return shared != null ? shared.shared() : ConclaveStack.start(Files.createTempDirectory("conclave-bench"));
+    return shared != null
+        ? shared.shared()
+        : ConclaveStack.start(Files.createTempDirectory("conclave-bench"));
   }
 }

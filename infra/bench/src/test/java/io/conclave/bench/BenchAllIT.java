@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * A smoke test of the benchmark harness: {@code conclave bench all --quick} runs every scenario against its own
- * embedded broker and registry, and keeps a well-formed JSON report of its figures and a chart. The numbers are not
- * checked: speed goals live in the benchmark's own output.
+ * A smoke test of the benchmark harness: {@code conclave bench all --quick} runs every scenario
+ * against its own embedded broker and registry, and keeps a well-formed JSON report of its figures
+ * and a chart. The numbers are not checked: speed goals live in the benchmark's own output.
  */
 class BenchAllIT {
   @Test
@@ -25,8 +25,9 @@ class BenchAllIT {
     Path results = Files.createTempDirectory("bench-results");
     Path copy = results.resolve("copy.json");
 
-    int exit = new CommandLine(new AllBench()).execute("--quick", "--results", results.toString(),
-        "--json", copy.toString());
+    int exit =
+        new CommandLine(new AllBench())
+            .execute("--quick", "--results", results.toString(), "--json", copy.toString());
 
     assertThat(exit).isZero();
     File[] kept = results.toFile().listFiles((dir, name) -> name.endsWith("-quick.json"));
@@ -51,9 +52,13 @@ class BenchAllIT {
     }
     assertThat(scenarios).containsAll(AllBench.scenarios()).contains("memory");
     // the system scenario keeps its soak's windows in order, for the chart: --quick measures 3
-    assertThat(report.path("figures")).filteredOn(f -> f.path("scenario").asText().equals("system")
-        && f.path("figure").asText().equals(BenchChart.SYSTEM_WINDOWS))
-        .singleElement().satisfies(f -> assertThat(f.path("conclave").path("repetitions").size()).isEqualTo(3));
+    assertThat(report.path("figures"))
+        .filteredOn(
+            f ->
+                f.path("scenario").asText().equals("system")
+                    && f.path("figure").asText().equals(BenchChart.SYSTEM_WINDOWS))
+        .singleElement()
+        .satisfies(f -> assertThat(f.path("conclave").path("repetitions").size()).isEqualTo(3));
     // and each window in detail, topic by topic
     JsonNode windows = report.path("details").path("system").path("windows");
     assertThat(windows.size()).isEqualTo(3);

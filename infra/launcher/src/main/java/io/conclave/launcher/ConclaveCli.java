@@ -17,25 +17,41 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code conclave}: the all-in-one dev launcher and the command-line tools. Every command finds Kafka and the
- * registry through {@code KAFKA_BOOTSTRAP_SERVERS} / {@code CONCLAVE_REGISTRY_URL}, a running {@code conclave dev}
- * in the current directory, or the defaults.
+ * {@code conclave}: the all-in-one dev launcher and the command-line tools. Every command finds
+ * Kafka and the registry through {@code KAFKA_BOOTSTRAP_SERVERS} / {@code CONCLAVE_REGISTRY_URL}, a
+ * running {@code conclave dev} in the current directory, or the defaults.
  */
-@Command(name = "conclave", mixinStandardHelpOptions = true, version = "conclave 0.1.0",
+@Command(
+    name = "conclave",
+    mixinStandardHelpOptions = true,
+    version = "conclave 0.1.0",
     description = "Coordination backbone for multi-agent AI systems on Apache Kafka.",
     exitCodeListHeading = "%nExit codes (every command):%n",
-    exitCodeList = {"0:done", "1:failed; the reason is on standard error",
-        "2:refused, nothing changed: bad usage (an unknown command or option, a missing or malformed argument) or "
-            + "a request that cannot be carried out as it stands"},
-    subcommands = {DevCommand.class, TaskCommand.class, SagaCommand.class, DecisionsCommand.class, ReplayCommand.class,
-        TopicsCommand.class, GroupsCommand.class, ProjectionsCommand.class, RedriveCommand.class,
-        DeadLettersCommand.class, TokenCommand.class, AclsCommand.class})
+    exitCodeList = {
+      "0:done",
+      "1:failed; the reason is on standard error",
+      "2:refused, nothing changed: bad usage (an unknown command or option, a missing or malformed argument) or "
+          + "a request that cannot be carried out as it stands"
+    },
+    subcommands = {
+      DevCommand.class,
+      TaskCommand.class,
+      SagaCommand.class,
+      DecisionsCommand.class,
+      ReplayCommand.class,
+      TopicsCommand.class,
+      GroupsCommand.class,
+      ProjectionsCommand.class,
+      RedriveCommand.class,
+      DeadLettersCommand.class,
+      TokenCommand.class,
+      AclsCommand.class
+    })
 public final class ConclaveCli implements Runnable {
   /** What {@code conclave --help} says of {@code bench}, and {@code conclave bench --help} too. */
   public static final String BENCH_DESCRIPTION = "Benchmarks (real broker and registry, embedded).";
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -43,12 +59,15 @@ public final class ConclaveCli implements Runnable {
   }
 
   /**
-   * What went wrong, in one line: the message, and the causes' messages where they add to it (a Kafka client that
-   * cannot be created says only that, its cause says why, e.g. a missing trust store).
+   * What went wrong, in one line: the message, and the causes' messages where they add to it (a
+   * Kafka client that cannot be created says only that, its cause says why, e.g. a missing trust
+   * store).
    */
   static String failure(Throwable e) {
     StringBuilder out = new StringBuilder(message(e));
-    for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+    for (Throwable cause = e.getCause();
+        cause != null && cause != cause.getCause();
+        cause = cause.getCause()) {
       String more = message(cause);
       if (!out.toString().contains(more)) {
         out.append(": ").append(more);
@@ -62,27 +81,33 @@ public final class ConclaveCli implements Runnable {
   }
 
   /**
-   * The command line of {@code conclave}, its {@code bench} command being {@code bench}: the benchmarks are a module
-   * of their own (infra/bench, which depends on this one), whose main gives its command here.
+   * The command line of {@code conclave}, its {@code bench} command being {@code bench}: the
+   * benchmarks are a module of their own (infra/bench, which depends on this one), whose main gives
+   * its command here.
    */
   public static CommandLine commandLine(Object bench) {
     return new CommandLine(new ConclaveCli())
         .addSubcommand("bench", bench)
         .addSubcommand(new CommandLine.HelpCommand())
-        .setExecutionExceptionHandler((e, cmd, parsed) -> {
-          cmd.getErr().println("conclave: " + failure(e));
-          return 1;
-        });
+        .setExecutionExceptionHandler(
+            (e, cmd, parsed) -> {
+              cmd.getErr().println("conclave: " + failure(e));
+              return 1;
+            });
   }
 
   /**
-   * {@code bench} where the benchmarks are not on the class path: listed as usual, it says where they run from
-   * ({@code bin/conclave bench} runs them with infra/bench's class path).
+   * {@code bench} where the benchmarks are not on the class path: listed as usual, it says where
+   * they run from ({@code bin/conclave bench} runs them with infra/bench's class path).
    */
   static CommandSpec benchElsewhere() {
-    CommandSpec bench = CommandSpec.wrapWithoutInspection((Runnable) () -> {
-      throw new IllegalStateException("the benchmarks are not on this class path: run them with bin/conclave bench");
-    });
+    CommandSpec bench =
+        CommandSpec.wrapWithoutInspection(
+            (Runnable)
+                () -> {
+                  throw new IllegalStateException(
+                      "the benchmarks are not on this class path: run them with bin/conclave bench");
+                });
     bench.mixinStandardHelpOptions(true);
     bench.usageMessage().description(BENCH_DESCRIPTION);
     return bench;

@@ -3,8 +3,8 @@ package io.conclave.launcher;
 import java.util.List;
 
 /**
- * The median and the other percentiles the benchmarks report, by linear interpolation between the two nearest ranks
- * (the median is the middle value, or the mean of the two middle ones).
+ * The median and the other percentiles the benchmarks report, by linear interpolation between the
+ * two nearest ranks (the median is the middle value, or the mean of the two middle ones).
  */
 public final class Medians {
   private Medians() {}
@@ -14,8 +14,8 @@ public final class Medians {
   }
 
   /**
-   * The {@code q}-quantile of {@code values}: {@code 0} is the minimum, {@code 0.5} the median, {@code 0.999} the
-   * p999, {@code 1} the maximum.
+   * The {@code q}-quantile of {@code values}: {@code 0} is the minimum, {@code 0.5} the median,
+   * {@code 0.999} the p999, {@code 1} the maximum.
    *
    * @throws IllegalArgumentException if there are no values or {@code q} is outside [0, 1]
    */

@@ -13,69 +13,125 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
   /** Avro stays at the edges: only the schemas package sees the generated classes. */
   @ArchTest
-  static final ArchRule generatedAvroStaysInSchemas = noClasses()
-      .that().resideOutsideOfPackages("io.conclave.schemas..")
-      .should().dependOnClassesThat().resideInAPackage("io.conclave.schemas.avro..");
+  static final ArchRule generatedAvroStaysInSchemas =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("io.conclave.schemas..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.conclave.schemas.avro..");
 
   /**
-   * The model (conclave-model: sagas, event logs, knowledge, CRDTs, cluster records) is plain Java: no Kafka, no
-   * Micronaut, no Avro, and it knows neither its wire format nor the runtime.
+   * The model (conclave-model: sagas, event logs, knowledge, CRDTs, cluster records) is plain Java:
+   * no Kafka, no Micronaut, no Avro, and it knows neither its wire format nor the runtime.
    */
   @ArchTest
-  static final ArchRule domainIsPlainJava = noClasses()
-      .that().resideInAPackage("io.conclave.model..")
-      .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.micronaut..", "org.apache.avro..",
-          "io.apicurio..", "io.conclave.schemas..", "io.conclave.runtime..");
+  static final ArchRule domainIsPlainJava =
+      noClasses()
+          .that()
+          .resideInAPackage("io.conclave.model..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.apache.kafka..",
+              "io.micronaut..",
+              "org.apache.avro..",
+              "io.apicurio..",
+              "io.conclave.schemas..",
+              "io.conclave.runtime..");
 
-  /** The wire format (conclave-avro) maps the model; it does not depend on the runtime built on it. */
+  /**
+   * The wire format (conclave-avro) maps the model; it does not depend on the runtime built on it.
+   */
   @ArchTest
-  static final ArchRule wireFormatBelowRuntime = noClasses()
-      .that().resideInAPackage("io.conclave.schemas..")
-      .should().dependOnClassesThat().resideInAPackage("io.conclave.runtime..");
+  static final ArchRule wireFormatBelowRuntime =
+      noClasses()
+          .that()
+          .resideInAPackage("io.conclave.schemas..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.conclave.runtime..");
 
   /** The runtime (conclave-runtime) serves the services and tools; it never reaches into them. */
   @ArchTest
-  static final ArchRule runtimeBelowServices = noClasses()
-      .that().resideInAnyPackage("io.conclave.model..", "io.conclave.schemas..", "io.conclave.runtime..")
-      .should().dependOnClassesThat().resideInAnyPackage("io.conclave.coordinator..", "io.conclave.worker..",
-          "io.conclave.projections..", "io.conclave.launcher..", "io.conclave.testkit..", "io.conclave.bench..",
-          "io.conclave.agent..");
+  static final ArchRule runtimeBelowServices =
+      noClasses()
+          .that()
+          .resideInAnyPackage(
+              "io.conclave.model..", "io.conclave.schemas..", "io.conclave.runtime..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.conclave.coordinator..",
+              "io.conclave.worker..",
+              "io.conclave.projections..",
+              "io.conclave.launcher..",
+              "io.conclave.testkit..",
+              "io.conclave.bench..",
+              "io.conclave.agent..");
 
   /** No two packages of Conclave depend on each other, directly or through others. */
   @ArchTest
-  static final ArchRule noPackageCycles = slices().matching("io.conclave.(**)").should().beFreeOfCycles();
+  static final ArchRule noPackageCycles =
+      slices().matching("io.conclave.(**)").should().beFreeOfCycles();
 
   /**
-   * An agent is built against the agent API (conclave-agent-api) alone: nothing of the worker that runs it, of the
-   * runtime, of Kafka, Avro or Micronaut.
+   * An agent is built against the agent API (conclave-agent-api) alone: nothing of the worker that
+   * runs it, of the runtime, of Kafka, Avro or Micronaut.
    */
   @ArchTest
-  static final ArchRule agentApiStandsAlone = noClasses()
-      .that().resideInAPackage("io.conclave.agent..")
-      .should().dependOnClassesThat().resideInAnyPackage("io.conclave.worker..", "io.conclave.coordinator..",
-          "io.conclave.projections..", "io.conclave.launcher..", "io.conclave.runtime..", "io.conclave.schemas..",
-          "org.apache.kafka..", "io.micronaut..", "org.apache.avro..", "io.apicurio..", "dev.failsafe..");
+  static final ArchRule agentApiStandsAlone =
+      noClasses()
+          .that()
+          .resideInAPackage("io.conclave.agent..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.conclave.worker..",
+              "io.conclave.coordinator..",
+              "io.conclave.projections..",
+              "io.conclave.launcher..",
+              "io.conclave.runtime..",
+              "io.conclave.schemas..",
+              "org.apache.kafka..",
+              "io.micronaut..",
+              "org.apache.avro..",
+              "io.apicurio..",
+              "dev.failsafe..");
 
   /** Only the projections service is a Micronaut application. */
   @ArchTest
-  static final ArchRule micronautOnlyInProjections = noClasses()
-      .that().resideOutsideOfPackages("io.conclave.projections..")
-      .should().dependOnClassesThat().resideInAPackage("io.micronaut..");
+  static final ArchRule micronautOnlyInProjections =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("io.conclave.projections..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.micronaut..");
 
   /** Services do not reach into each other (they meet on Kafka topics), nor into the tools. */
-  @ArchTest
-  static final ArchRule coordinatorStandsAlone = independent("io.conclave.coordinator..");
+  @ArchTest static final ArchRule coordinatorStandsAlone = independent("io.conclave.coordinator..");
 
-  @ArchTest
-  static final ArchRule workerStandsAlone = independent("io.conclave.worker..");
+  @ArchTest static final ArchRule workerStandsAlone = independent("io.conclave.worker..");
 
-  @ArchTest
-  static final ArchRule projectionsStandAlone = independent("io.conclave.projections..");
+  @ArchTest static final ArchRule projectionsStandAlone = independent("io.conclave.projections..");
 
   private static ArchRule independent(String service) {
-    String[] others = java.util.stream.Stream.of("io.conclave.coordinator..", "io.conclave.worker..",
-            "io.conclave.projections..", "io.conclave.launcher..", "io.conclave.testkit..", "io.conclave.bench..")
-        .filter(p -> !p.equals(service)).toArray(String[]::new);
-    return noClasses().that().resideInAPackage(service).should().dependOnClassesThat().resideInAnyPackage(others);
+    String[] others =
+        java.util.stream.Stream.of(
+                "io.conclave.coordinator..",
+                "io.conclave.worker..",
+                "io.conclave.projections..",
+                "io.conclave.launcher..",
+                "io.conclave.testkit..",
+                "io.conclave.bench..")
+            .filter(p -> !p.equals(service))
+            .toArray(String[]::new);
+    return noClasses()
+        .that()
+        .resideInAPackage(service)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(others);
   }
 }

@@ -29,6 +29,7 @@ class MediansTest {
   @Test
   void noValuesOrAQuantileOutsideZeroToOneIsRefused() {
     assertThatThrownBy(() -> Medians.of(List.of())).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Medians.percentile(List.of(1), 1.5)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Medians.percentile(List.of(1), 1.5))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

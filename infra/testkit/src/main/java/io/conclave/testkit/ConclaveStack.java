@@ -1,10 +1,10 @@
 package io.conclave.testkit;
 
-import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.provisioning.ConclaveTopics;
-import io.conclave.runtime.security.KafkaAccess;
 import io.conclave.runtime.provisioning.TopicProvisioner;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.security.KafkaAccess;
 import io.conclave.schemas.SchemaCatalog;
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,15 +12,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * A real broker and a real registry, started together and stopped together. Each test class takes its own
- * {@link #isolated(String) topic namespace}, so classes sharing one stack cannot see each other's records.
+ * A real broker and a real registry, started together and stopped together. Each test class takes
+ * its own {@link #isolated(String) topic namespace}, so classes sharing one stack cannot see each
+ * other's records.
  */
 public final class ConclaveStack implements AutoCloseable {
   private static final AtomicInteger namespaces = new AtomicInteger();
 
   private final EmbeddedKafka kafka;
   private final RegistryServer registry;
-  /** Whether closing this stack stops the broker and registry: false for a {@link #shared()} view. */
+
+  /**
+   * Whether closing this stack stops the broker and registry: false for a {@link #shared()} view.
+   */
   private final boolean owner;
 
   private ConclaveStack(EmbeddedKafka kafka, RegistryServer registry) {
@@ -39,8 +43,9 @@ public final class ConclaveStack implements AutoCloseable {
   }
 
   /**
-   * Starts a broker that takes only SASL and authorizes with ACLs ({@link EmbeddedKafka#startWithSasl()}) and a
-   * registry; the settings of {@link #isolated} are the broker's super user's.
+   * Starts a broker that takes only SASL and authorizes with ACLs ({@link
+   * EmbeddedKafka#startWithSasl()}) and a registry; the settings of {@link #isolated} are the
+   * broker's super user's.
    */
   public static ConclaveStack startWithSasl(Path logDir) {
     return start(logDir, EmbeddedKafka.startWithSasl());
@@ -74,19 +79,22 @@ public final class ConclaveStack implements AutoCloseable {
   }
 
   /**
-   * Settings for a fresh namespace of topics ({@code <name>-<n>.tasks}, ...), provisioned, with every schema
-   * registered; consumer groups derive from the prefix too.
+   * Settings for a fresh namespace of topics ({@code <name>-<n>.tasks}, ...), provisioned, with
+   * every schema registered; consumer groups derive from the prefix too.
    */
   public ConclaveSettings isolated(String name) {
     String prefix = name.replaceAll("[^a-zA-Z0-9._-]", "-") + "-" + namespaces.incrementAndGet();
-    ConclaveSettings settings = ConclaveSettings.from(Map.of(), Map.of())
-        .withEndpoints(bootstrapServers(), registryUrl())
-        .withKafkaSecurity(kafka.access().security())
-        .withTopicPrefix(prefix);
+    ConclaveSettings settings =
+        ConclaveSettings.from(Map.of(), Map.of())
+            .withEndpoints(bootstrapServers(), registryUrl())
+            .withKafkaSecurity(kafka.access().security())
+            .withTopicPrefix(prefix);
     return prepare(settings);
   }
 
-  /** Provisions the topics of {@code settings} and registers their schemas; returns the settings. */
+  /**
+   * Provisions the topics of {@code settings} and registers their schemas; returns the settings.
+   */
   public ConclaveSettings prepare(ConclaveSettings settings) {
     provision(settings);
     SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes());
@@ -103,7 +111,10 @@ public final class ConclaveStack implements AutoCloseable {
     return Admin.create(ClientConfigs.admin(kafka()));
   }
 
-  /** The same broker and registry, for a user that must not stop them: closing the view leaves them running. */
+  /**
+   * The same broker and registry, for a user that must not stop them: closing the view leaves them
+   * running.
+   */
   public ConclaveStack shared() {
     return new ConclaveStack(kafka, registry, false);
   }

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit 5 extension giving tests a {@link ConclaveStack}: one real broker and one real registry per test JVM,
- * started on first use and stopped when the JVM's tests are done.
+ * JUnit 5 extension giving tests a {@link ConclaveStack}: one real broker and one real registry per
+ * test JVM, started on first use and stopped when the JVM's tests are done.
  *
  * <pre>{@code
  * @ExtendWith(ConclaveStackExtension.class)
@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  */
 public final class ConclaveStackExtension implements BeforeAllCallback, ParameterResolver {
-  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(ConclaveStackExtension.class);
+  private static final ExtensionContext.Namespace NS =
+      ExtensionContext.Namespace.create(ConclaveStackExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -36,12 +37,16 @@ public final class ConclaveStackExtension implements BeforeAllCallback, Paramete
   }
 
   private static ConclaveStack stack(ExtensionContext context) {
-    return context.getRoot().getStore(NS)
-        .getOrComputeIfAbsent("stack", k -> new Closing(ConclaveStack.start(Path.of("target"))), Closing.class)
+    return context
+        .getRoot()
+        .getStore(NS)
+        .getOrComputeIfAbsent(
+            "stack", k -> new Closing(ConclaveStack.start(Path.of("target"))), Closing.class)
         .stack();
   }
 
-  private record Closing(ConclaveStack stack) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  private record Closing(ConclaveStack stack)
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     @Override
     public void close() {
       stack.close();

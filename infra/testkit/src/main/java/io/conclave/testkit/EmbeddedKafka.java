@@ -16,14 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka (KRaft, combined controller and broker) in this JVM, on a free loopback port.
- * Production metadata version and features (the test kit's default is an unstable testing version).
+ * A real single-node Kafka (KRaft, combined controller and broker) in this JVM, on a free loopback
+ * port. Production metadata version and features (the test kit's default is an unstable testing
+ * version).
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-  /** The super user of a {@link #startWithSasl() secured} broker (the test kit's own, authenticated with PLAIN). */
+  /**
+   * The super user of a {@link #startWithSasl() secured} broker (the test kit's own, authenticated
+   * with PLAIN).
+   */
   public static final String SUPER_USER = "plain-admin";
+
   private static final String SUPER_USER_PASSWORD = "plain-admin-secret";
 
   private final KafkaClusterTestKit cluster;
@@ -61,31 +66,35 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * A broker whose client listener takes only SASL (SCRAM-SHA-512 and SCRAM-SHA-256 for Conclave's users, PLAIN for
-   * the {@link #SUPER_USER}), and authorizes every request with ACLs (StandardAuthorizer, nothing allowed without
-   * one). {@link #access()} is the super user's; SCRAM users are created through the admin API. The test kit writes
-   * the broker's JAAS file and points this JVM's {@code java.security.auth.login.config} at it; Conclave's clients
-   * never read it (they always set {@code sasl.jaas.config}).
+   * A broker whose client listener takes only SASL (SCRAM-SHA-512 and SCRAM-SHA-256 for Conclave's
+   * users, PLAIN for the {@link #SUPER_USER}), and authorizes every request with ACLs
+   * (StandardAuthorizer, nothing allowed without one). {@link #access()} is the super user's; SCRAM
+   * users are created through the admin API. The test kit writes the broker's JAAS file and points
+   * this JVM's {@code java.security.auth.login.config} at it; Conclave's clients never read it
+   * (they always set {@code sasl.jaas.config}).
    */
   public static EmbeddedKafka startWithSasl() {
     return startWithSasl(null);
   }
 
   /**
-   * As {@link #startWithSasl()}, over TLS (SASL_SSL) with {@code tls}'s key store when it is not null: clients then
-   * trust its trust store, and check that the broker's certificate names {@code localhost}.
+   * As {@link #startWithSasl()}, over TLS (SASL_SSL) with {@code tls}'s key store when it is not
+   * null: clients then trust its trust store, and check that the broker's certificate names {@code
+   * localhost}.
    */
   public static EmbeddedKafka startWithSasl(TestCertificates tls) {
     Map<String, String> sasl = new HashMap<>();
     sasl.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512,SCRAM-SHA-256");
     sasl.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-    // the controller listener stays PLAINTEXT (this node registering with itself, as User:ANONYMOUS); clients only
+    // the controller listener stays PLAINTEXT (this node registering with itself, as
+    // User:ANONYMOUS); clients only
     // reach the SASL listener, where nobody is anonymous
     sasl.put("super.users", "User:" + SUPER_USER + ";User:ANONYMOUS");
     sasl.put("allow.everyone.if.no.acl.found", "false");
     Map<String, String> node = new HashMap<>();
     if (tls != null) {
-      // the test kit sets up SASL_PLAINTEXT only; a node's own properties come last, so they turn it into SASL_SSL
+      // the test kit sets up SASL_PLAINTEXT only; a node's own properties come last, so they turn
+      // it into SASL_SSL
       node.put("listener.security.protocol.map", "EXTERNAL:SASL_SSL,CONTROLLER:PLAINTEXT");
       node.put("ssl.keystore.location", tls.keystore().toString());
       node.put("ssl.keystore.password", tls.password());
@@ -95,15 +104,26 @@ public final class EmbeddedKafka implements AutoCloseable {
       node.put("ssl.truststore.password", tls.password());
       node.put("ssl.truststore.type", "PKCS12");
     }
-    KafkaClientSecurity admin = tls == null
-        ? new KafkaClientSecurity("SASL_PLAINTEXT", "PLAIN", SUPER_USER, SUPER_USER_PASSWORD, null, null, Map.of())
-        : new KafkaClientSecurity("SASL_SSL", "PLAIN", SUPER_USER, SUPER_USER_PASSWORD,
-            new KafkaClientSecurity.Store(tls.truststore().toString(), tls.password(), "PKCS12"), null, Map.of());
+    KafkaClientSecurity admin =
+        tls == null
+            ? new KafkaClientSecurity(
+                "SASL_PLAINTEXT", "PLAIN", SUPER_USER, SUPER_USER_PASSWORD, null, null, Map.of())
+            : new KafkaClientSecurity(
+                "SASL_SSL",
+                "PLAIN",
+                SUPER_USER,
+                SUPER_USER_PASSWORD,
+                new KafkaClientSecurity.Store(
+                    tls.truststore().toString(), tls.password(), "PKCS12"),
+                null,
+                Map.of());
     return start(sasl, node, admin);
   }
 
-  private static EmbeddedKafka start(Map<String, String> overrides, Map<String, String> nodeOverrides,
-                                     KafkaClientSecurity adminSecurity) {
+  private static EmbeddedKafka start(
+      Map<String, String> overrides,
+      Map<String, String> nodeOverrides,
+      KafkaClientSecurity adminSecurity) {
     boolean sasl = adminSecurity.sasl();
     long t0 = System.nanoTime();
     Map<String, Short> features = new HashMap<>();
@@ -111,20 +131,25 @@ public final class EmbeddedKafka implements AutoCloseable {
       features.put(f.featureName(), f.latestProduction());
     }
     BootstrapMetadata metadata =
-        BootstrapMetadata.fromVersions(MetadataVersion.latestProduction(), features, "conclave-embedded");
+        BootstrapMetadata.fromVersions(
+            MetadataVersion.latestProduction(), features, "conclave-embedded");
     try {
-      // our own directory: the test kit's default one is deleted by a JVM shutdown hook that can run while the
+      // our own directory: the test kit's default one is deleted by a JVM shutdown hook that can
+      // run while the
       // broker is still stopping, which makes it halt the JVM ("all log dirs have failed")
       Path baseDir = Files.createTempDirectory("conclave-kafka");
-      TestKitNodes nodes = new TestKitNodes.Builder(metadata)
-          .setBaseDirectory(baseDir)
-          .setCombined(true)
-          .setNumBrokerNodes(1)
-          .setNumControllerNodes(1)
-          .setBrokerSecurityProtocol(sasl ? SecurityProtocol.SASL_PLAINTEXT : SecurityProtocol.PLAINTEXT)
-          .setPerServerProperties(Map.of(0, nodeOverrides))
-          .build();
-      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
+      TestKitNodes nodes =
+          new TestKitNodes.Builder(metadata)
+              .setBaseDirectory(baseDir)
+              .setCombined(true)
+              .setNumBrokerNodes(1)
+              .setNumControllerNodes(1)
+              .setBrokerSecurityProtocol(
+                  sasl ? SecurityProtocol.SASL_PLAINTEXT : SecurityProtocol.PLAINTEXT)
+              .setPerServerProperties(Map.of(0, nodeOverrides))
+              .build();
+      KafkaClusterTestKit.Builder builder =
+          new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
       Map<String, String> config = defaultBrokerConfig();
       config.putAll(overrides);
       config.forEach(builder::setConfigProp);
@@ -133,10 +158,14 @@ public final class EmbeddedKafka implements AutoCloseable {
       cluster.startup();
       cluster.waitForReadyBrokers();
       EmbeddedKafka kafka = new EmbeddedKafka(cluster, adminSecurity);
-      log.info("Kafka broker ready at {} in {} ms", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+      log.info(
+          "Kafka broker ready at {} in {} ms",
+          kafka.bootstrapServers(),
+          (System.nanoTime() - t0) / 1_000_000);
       return kafka;
     } catch (Exception e) {
-      throw new IllegalStateException("could not start the embedded Kafka broker: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not start the embedded Kafka broker: " + e.getMessage(), e);
     }
   }
 
@@ -144,7 +173,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     return cluster.bootstrapServers();
   }
 
-  /** How an administrator reaches the broker: plaintext, or the super user of a {@link #startWithSasl() secured} one. */
+  /**
+   * How an administrator reaches the broker: plaintext, or the super user of a {@link
+   * #startWithSasl() secured} one.
+   */
   public KafkaAccess access() {
     return new KafkaAccess(bootstrapServers(), adminSecurity);
   }

@@ -19,16 +19,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An OpenAI-compatible chat-completions server on loopback (real HTTP, {@code POST /v1/chat/completions}) that
- * answers what the test scripts, in order: answers, errors with headers, malformed bodies, and hangs until released.
- * Unscripted requests get the answer "unscripted". Thread-safe; for tests.
+ * An OpenAI-compatible chat-completions server on loopback (real HTTP, {@code POST
+ * /v1/chat/completions}) that answers what the test scripts, in order: answers, errors with
+ * headers, malformed bodies, and hangs until released. Unscripted requests get the answer
+ * "unscripted". Thread-safe; for tests.
  */
 public final class FakeModelServer implements AutoCloseable {
-  /** One scripted reply: status, body, headers, and a latch the reply waits for first (a hang until released). */
+  /**
+   * One scripted reply: status, body, headers, and a latch the reply waits for first (a hang until
+   * released).
+   */
   public record Reply(int status, String body, Map<String, String> headers, CountDownLatch hold) {
     public static Reply answer(String text) {
-      return new Reply(200, "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
-          + text + "\"}}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2}}", Map.of(), null);
+      return new Reply(
+          200,
+          "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
+              + text
+              + "\"}}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2}}",
+          Map.of(),
+          null);
     }
 
     public static Reply error(int status, String message) {
@@ -76,8 +85,10 @@ public final class FakeModelServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    received.add(new Request(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
-        exchange.getRequestHeaders().getFirst("Authorization")));
+    received.add(
+        new Request(
+            new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+            exchange.getRequestHeaders().getFirst("Authorization")));
     Reply reply = script.poll();
     if (reply == null) {
       reply = Reply.answer("unscripted");

@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Apicurio Registry 2.4.2.Final (built by the {@code infra/registry} module) as a child process on a free
- * loopback port, with in-memory storage. The process is destroyed by {@link #close()} and at JVM exit.
+ * A real Apicurio Registry 2.4.2.Final (built by the {@code infra/registry} module) as a child
+ * process on a free loopback port, with in-memory storage. The process is destroyed by {@link
+ * #close()} and at JVM exit.
  */
 public final class RegistryServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegistryServer.class);
@@ -42,18 +43,33 @@ public final class RegistryServer implements AutoCloseable {
 
   public static RegistryServer start(Path jar, int port, Path logFile) {
     long t0 = System.nanoTime();
-    List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-Xss512k",
-        "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-        "-Dquarkus.log.level=WARN", "-Dquarkus.banner.enabled=false",
-        "-jar", jar.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                javaBinary(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xss512k",
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.log.level=WARN",
+                "-Dquarkus.banner.enabled=false",
+                "-jar",
+                jar.toString()));
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .start();
       RegistryServer server = new RegistryServer(p, port);
       server.awaitReady(logFile);
-      log.info("Apicurio Registry ready at {} in {} ms", server.url(), (System.nanoTime() - t0) / 1_000_000);
+      log.info(
+          "Apicurio Registry ready at {} in {} ms",
+          server.url(),
+          (System.nanoTime() - t0) / 1_000_000);
       return server;
     } catch (IOException e) {
       throw new IllegalStateException("could not start the registry: " + e.getMessage(), e);
@@ -76,11 +92,15 @@ public final class RegistryServer implements AutoCloseable {
 
   private void awaitReady(Path logFile) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest info = HttpRequest.newBuilder(URI.create(url() + "/system/info")).timeout(Duration.ofSeconds(2)).build();
+    HttpRequest info =
+        HttpRequest.newBuilder(URI.create(url() + "/system/info"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the registry exited with " + process.exitValue() + "; see " + logFile);
+        throw new IllegalStateException(
+            "the registry exited with " + process.exitValue() + "; see " + logFile);
       }
       try {
         if (http.send(info, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -95,12 +115,13 @@ public final class RegistryServer implements AutoCloseable {
       sleep(200);
     }
     close();
-    throw new IllegalStateException("the registry did not answer within " + STARTUP_TIMEOUT + "; see " + logFile);
+    throw new IllegalStateException(
+        "the registry did not answer within " + STARTUP_TIMEOUT + "; see " + logFile);
   }
 
   /**
-   * The registry server's launcher jar: {@code -Dconclave.registry.jar}, else {@value #JAR} under the repository
-   * root ({@code -Dconclave.repo.root}) or any parent of the working directory.
+   * The registry server's launcher jar: {@code -Dconclave.registry.jar}, else {@value #JAR} under
+   * the repository root ({@code -Dconclave.repo.root}) or any parent of the working directory.
    */
   public static Path locateJar() {
     String explicit = System.getProperty("conclave.registry.jar");
@@ -121,13 +142,18 @@ public final class RegistryServer implements AutoCloseable {
         return candidate;
       }
     }
-    throw new IllegalStateException("the Apicurio Registry server is not built: no " + JAR
-        + " above " + Path.of("").toAbsolutePath() + ". Build it with: mvn -f infra/registry/pom.xml package");
+    throw new IllegalStateException(
+        "the Apicurio Registry server is not built: no "
+            + JAR
+            + " above "
+            + Path.of("").toAbsolutePath()
+            + ". Build it with: mvn -f infra/registry/pom.xml package");
   }
 
   private static Path existing(Path p) {
     if (!Files.isRegularFile(p)) {
-      throw new IllegalStateException("conclave.registry.jar points to " + p + ", which does not exist");
+      throw new IllegalStateException(
+          "conclave.registry.jar points to " + p + ", which does not exist");
     }
     return p;
   }

@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A self-signed certificate for {@code localhost} in a PKCS12 key store, and a trust store that trusts it, made with
- * the JDK's {@code keytool}: what a test broker's TLS listener and its clients need.
+ * A self-signed certificate for {@code localhost} in a PKCS12 key store, and a trust store that
+ * trusts it, made with the JDK's {@code keytool}: what a test broker's TLS listener and its clients
+ * need.
  *
- * @param keystore   the broker's key store
+ * @param keystore the broker's key store
  * @param truststore the clients' trust store
- * @param password   the password of both stores (a throwaway, for tests)
+ * @param password the password of both stores (a throwaway, for tests)
  */
 public record TestCertificates(Path keystore, Path truststore, String password) {
   /** Makes the stores in a new directory below {@code parent}. */
@@ -26,13 +27,51 @@ public record TestCertificates(Path keystore, Path truststore, String password) 
       Path keystore = dir.resolve("broker.p12");
       Path cert = dir.resolve("broker.crt");
       Path truststore = dir.resolve("truststore.p12");
-      keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-          "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-          "-keystore", keystore.toString(), "-storepass", password, "-keypass", password);
-      keytool("-exportcert", "-alias", "broker", "-keystore", keystore.toString(), "-storepass", password,
-          "-file", cert.toString());
-      keytool("-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(), "-storetype", "PKCS12",
-          "-keystore", truststore.toString(), "-storepass", password);
+      keytool(
+          "-genkeypair",
+          "-alias",
+          "broker",
+          "-keyalg",
+          "RSA",
+          "-keysize",
+          "2048",
+          "-validity",
+          "2",
+          "-dname",
+          "CN=localhost",
+          "-ext",
+          "SAN=dns:localhost,ip:127.0.0.1",
+          "-storetype",
+          "PKCS12",
+          "-keystore",
+          keystore.toString(),
+          "-storepass",
+          password,
+          "-keypass",
+          password);
+      keytool(
+          "-exportcert",
+          "-alias",
+          "broker",
+          "-keystore",
+          keystore.toString(),
+          "-storepass",
+          password,
+          "-file",
+          cert.toString());
+      keytool(
+          "-importcert",
+          "-noprompt",
+          "-alias",
+          "broker",
+          "-file",
+          cert.toString(),
+          "-storetype",
+          "PKCS12",
+          "-keystore",
+          truststore.toString(),
+          "-storepass",
+          password);
       return new TestCertificates(keystore, truststore, password);
     } catch (IOException e) {
       throw new IllegalStateException("could not make the test certificates: " + e.getMessage(), e);

@@ -2,20 +2,20 @@ package io.conclave.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.model.saga.CompensateCommand;
 import io.conclave.model.cluster.DeadLetter;
+import io.conclave.model.cluster.LeaderElected;
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.eventlog.DecisionKey;
-import io.conclave.model.cluster.LeaderElected;
+import io.conclave.model.saga.CompensateCommand;
 import io.conclave.model.saga.LeaderStamp;
 import io.conclave.model.saga.RoutingSlip;
 import io.conclave.model.saga.SagaEvent;
-import io.conclave.model.saga.Spending;
 import io.conclave.model.saga.SagaStep;
+import io.conclave.model.saga.Spending;
 import io.conclave.model.saga.StepCommand;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.runtime.topics.Partitioning;
 import io.conclave.runtime.topics.TopicNames;
 import io.conclave.schemas.ConclaveSerdes;
@@ -28,12 +28,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.OptionalLong;
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -55,21 +55,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every domain record survives the trip through the Apicurio Avro serde and a real registry, its schema is
- * registered under the topic's artifact, and the bytes travel through a real broker.
+ * Every domain record survives the trip through the Apicurio Avro serde and a real registry, its
+ * schema is registered under the topic's artifact, and the bytes travel through a real broker.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class SchemaRegistryIT {
   /** Avro timestamp-millis keeps milliseconds only, so every instant here has none finer. */
   private static final Instant T0 = Instant.ofEpochMilli(1_714_558_530_123L);
+
   private static final Duration POLL_LIMIT = Duration.ofSeconds(30);
-  private static final Pattern ARTIFACT_ID = Pattern.compile("\"id\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern ARTIFACT_ID =
+      Pattern.compile("\"id\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
   private static final Pattern COUNT = Pattern.compile("\"count\"\\s*:\\s*(\\d+)");
 
-  private static final List<SagaStep> PLAN = List.of(
-      new SagaStep("research", "search", "llamas in Peru", "forget-search"),
-      new SagaStep("analysis", "compare", "", "forget-comparison"),
-      new SagaStep("write", "draft", "résumé ✓ 日本語", "delete-draft"));
+  private static final List<SagaStep> PLAN =
+      List.of(
+          new SagaStep("research", "search", "llamas in Peru", "forget-search"),
+          new SagaStep("analysis", "compare", "", "forget-comparison"),
+          new SagaStep("write", "draft", "résumé ✓ 日本語", "delete-draft"));
   private static final RoutingSlip SLIP = new RoutingSlip("saga-1", "task-1", PLAN, 1);
   private static final LeaderStamp LEADER = new LeaderStamp(2, 7L);
 
@@ -82,9 +85,16 @@ class SchemaRegistryIT {
     registryUrl = stack.registryUrl();
   }
 
-  /** One record to round-trip: how to get its serde, which topic it belongs on, and whether it is a key. */
-  record Case<T>(String name, Function<ConclaveSerdes, Serde<T>> serde, Function<TopicNames, String> topic,
-                 boolean isKey, T value) {
+  /**
+   * One record to round-trip: how to get its serde, which topic it belongs on, and whether it is a
+   * key.
+   */
+  record Case<T>(
+      String name,
+      Function<ConclaveSerdes, Serde<T>> serde,
+      Function<TopicNames, String> topic,
+      boolean isKey,
+      T value) {
     @Override
     public String toString() {
       return name;
@@ -93,62 +103,219 @@ class SchemaRegistryIT {
 
   static Stream<Case<?>> cases() {
     return Stream.of(
-        new Case<>("TaskSubmission", ConclaveSerdes::taskSubmission, TopicNames::tasks, false,
+        new Case<>(
+            "TaskSubmission",
+            ConclaveSerdes::taskSubmission,
+            TopicNames::tasks,
+            false,
             new TaskSubmission("task-1", "Write about llamas — in 日本語 too", T0)),
-        new Case<>("TaskSubmission of a tenant", ConclaveSerdes::taskSubmission, TopicNames::tasks, false,
+        new Case<>(
+            "TaskSubmission of a tenant",
+            ConclaveSerdes::taskSubmission,
+            TopicNames::tasks,
+            false,
             new TaskSubmission("task-2", "Count the llamas", T0, Optional.empty(), "acme")),
-        new Case<>("StepCommand", ConclaveSerdes::stepCommand, t -> t.commands("analysis"), false,
+        new Case<>(
+            "StepCommand",
+            ConclaveSerdes::stepCommand,
+            t -> t.commands("analysis"),
+            false,
             new StepCommand(SLIP, "output of research", 2, LEADER, T0.plusMillis(1))),
-        new Case<>("StepCommand with a budget", ConclaveSerdes::stepCommand, t -> t.commands("analysis"), false,
-            new StepCommand(new RoutingSlip("saga-1", "task-1", "why?", PLAN, 1, Map.of(0, "sources"), Map.of(),
-                new Spending("acme", OptionalLong.of(5000), Map.of(0, 1234L))), "sources", 0, LEADER, T0)),
-        new Case<>("CompensateCommand", ConclaveSerdes::compensateCommand, t -> t.compensations("research"), false,
+        new Case<>(
+            "StepCommand with a budget",
+            ConclaveSerdes::stepCommand,
+            t -> t.commands("analysis"),
+            false,
+            new StepCommand(
+                new RoutingSlip(
+                    "saga-1",
+                    "task-1",
+                    "why?",
+                    PLAN,
+                    1,
+                    Map.of(0, "sources"),
+                    Map.of(),
+                    new Spending("acme", OptionalLong.of(5000), Map.of(0, 1234L))),
+                "sources",
+                0,
+                LEADER,
+                T0)),
+        new Case<>(
+            "CompensateCommand",
+            ConclaveSerdes::compensateCommand,
+            t -> t.compensations("research"),
+            false,
             new CompensateCommand(SLIP, 0, "analysis failed", 0, LEADER, T0.plusMillis(2))),
-        new Case<>("SagaEvent.Started", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents, false,
+        new Case<>(
+            "SagaEvent.Started",
+            ConclaveSerdes::sagaEvent,
+            TopicNames::sagaEvents,
+            false,
             new SagaEvent.Started("saga-1", "task-1", SagaEvent.Seq.started(), PLAN, LEADER, T0)),
-        new Case<>("SagaEvent.Started with a budget", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents, false,
-            new SagaEvent.Started("saga-1", "task-1", SagaEvent.Seq.started(), PLAN, "why?", LEADER, T0,
+        new Case<>(
+            "SagaEvent.Started with a budget",
+            ConclaveSerdes::sagaEvent,
+            TopicNames::sagaEvents,
+            false,
+            new SagaEvent.Started(
+                "saga-1",
+                "task-1",
+                SagaEvent.Seq.started(),
+                PLAN,
+                "why?",
+                LEADER,
+                T0,
                 Spending.limited("acme", 5000))),
-        new Case<>("SagaEvent.DispatchHeld", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents, false,
+        new Case<>(
+            "SagaEvent.DispatchHeld",
+            ConclaveSerdes::sagaEvent,
+            TopicNames::sagaEvents,
+            false,
             new SagaEvent.DispatchHeld("saga-1", "task-1", 0, "research", T0)),
-        new Case<>("SagaEvent.DispatchReleased", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents, false,
+        new Case<>(
+            "SagaEvent.DispatchReleased",
+            ConclaveSerdes::sagaEvent,
+            TopicNames::sagaEvents,
+            false,
             new SagaEvent.DispatchReleased("saga-1", "task-1", 0, "research", T0.plusMillis(9))),
-        new Case<>("SagaEvent.StepCompleted with its tokens", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents, false,
-            new SagaEvent.StepCompleted("saga-1", "task-1", SagaEvent.Seq.step(0), 0, "research", "found 3 llamas",
-                T0.plusMillis(3), 1234)),
-        new Case<>("SagaEvent.StepCompleted", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents, false,
-            new SagaEvent.StepCompleted("saga-1", "task-1", SagaEvent.Seq.step(0), 0, "research", "found 3 llamas",
+        new Case<>(
+            "SagaEvent.StepCompleted with its tokens",
+            ConclaveSerdes::sagaEvent,
+            TopicNames::sagaEvents,
+            false,
+            new SagaEvent.StepCompleted(
+                "saga-1",
+                "task-1",
+                SagaEvent.Seq.step(0),
+                0,
+                "research",
+                "found 3 llamas",
+                T0.plusMillis(3),
+                1234)),
+        new Case<>(
+            "SagaEvent.StepCompleted",
+            ConclaveSerdes::sagaEvent,
+            TopicNames::sagaEvents,
+            false,
+            new SagaEvent.StepCompleted(
+                "saga-1",
+                "task-1",
+                SagaEvent.Seq.step(0),
+                0,
+                "research",
+                "found 3 llamas",
                 T0.plusMillis(3))),
-        new Case<>("SagaEvent.StepCompleted with empty output", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents,
-            false, new SagaEvent.StepCompleted("saga-1", "task-1", SagaEvent.Seq.step(1), 1, "analysis", "",
-                T0.plusMillis(4))),
-        new Case<>("SagaEvent.StepFailed", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents, false,
-            new SagaEvent.StepFailed("saga-1", "task-1", SagaEvent.Seq.step(2), 2, "write", "LLM refused",
+        new Case<>(
+            "SagaEvent.StepCompleted with empty output",
+            ConclaveSerdes::sagaEvent,
+            TopicNames::sagaEvents,
+            false,
+            new SagaEvent.StepCompleted(
+                "saga-1", "task-1", SagaEvent.Seq.step(1), 1, "analysis", "", T0.plusMillis(4))),
+        new Case<>(
+            "SagaEvent.StepFailed",
+            ConclaveSerdes::sagaEvent,
+            TopicNames::sagaEvents,
+            false,
+            new SagaEvent.StepFailed(
+                "saga-1",
+                "task-1",
+                SagaEvent.Seq.step(2),
+                2,
+                "write",
+                "LLM refused",
                 T0.plusMillis(5))),
-        new Case<>("SagaEvent.Compensated", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents, false,
-            new SagaEvent.Compensated("saga-1", "task-1", SagaEvent.Seq.compensated(3, 1), 1, "analysis",
+        new Case<>(
+            "SagaEvent.Compensated",
+            ConclaveSerdes::sagaEvent,
+            TopicNames::sagaEvents,
+            false,
+            new SagaEvent.Compensated(
+                "saga-1",
+                "task-1",
+                SagaEvent.Seq.compensated(3, 1),
+                1,
+                "analysis",
                 T0.plusMillis(6))),
-        new Case<>("SagaEvent.Completed", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents, false,
+        new Case<>(
+            "SagaEvent.Completed",
+            ConclaveSerdes::sagaEvent,
+            TopicNames::sagaEvents,
+            false,
             new SagaEvent.Completed("saga-2", "task-2", SagaEvent.Seq.end(3), T0.plusMillis(7))),
-        new Case<>("SagaEvent.Aborted", ConclaveSerdes::sagaEvent, TopicNames::sagaEvents, false,
-            new SagaEvent.Aborted("saga-1", "task-1", SagaEvent.Seq.end(3), "step 2 failed", T0.plusMillis(8))),
-        new Case<>("Decision with every optional field", ConclaveSerdes::decision, TopicNames::decisions, false,
-            new Decision(new DecisionKey("planner-1", 41), Optional.of("saga-1"), Optional.of(2), "STEP_RESULT",
-                "{\"text\":\"ok\"}", T0.plusMillis(9), Optional.of(7L))),
-        new Case<>("Decision without optional fields", ConclaveSerdes::decision, TopicNames::decisions, false,
-            new Decision(new DecisionKey("planner-1", 0), Optional.empty(), Optional.empty(), "PLAN", "",
-                T0.plusMillis(10), Optional.empty())),
-        new Case<>("DecisionKey as key", ConclaveSerdes::decisionKey, TopicNames::decisions, true,
+        new Case<>(
+            "SagaEvent.Aborted",
+            ConclaveSerdes::sagaEvent,
+            TopicNames::sagaEvents,
+            false,
+            new SagaEvent.Aborted(
+                "saga-1", "task-1", SagaEvent.Seq.end(3), "step 2 failed", T0.plusMillis(8))),
+        new Case<>(
+            "Decision with every optional field",
+            ConclaveSerdes::decision,
+            TopicNames::decisions,
+            false,
+            new Decision(
+                new DecisionKey("planner-1", 41),
+                Optional.of("saga-1"),
+                Optional.of(2),
+                "STEP_RESULT",
+                "{\"text\":\"ok\"}",
+                T0.plusMillis(9),
+                Optional.of(7L))),
+        new Case<>(
+            "Decision without optional fields",
+            ConclaveSerdes::decision,
+            TopicNames::decisions,
+            false,
+            new Decision(
+                new DecisionKey("planner-1", 0),
+                Optional.empty(),
+                Optional.empty(),
+                "PLAN",
+                "",
+                T0.plusMillis(10),
+                Optional.empty())),
+        new Case<>(
+            "DecisionKey as key",
+            ConclaveSerdes::decisionKey,
+            TopicNames::decisions,
+            true,
             new DecisionKey("planner-1", Long.MAX_VALUE)),
-        new Case<>("LeaderElected", ConclaveSerdes::leaderElected, TopicNames::leadership, false,
+        new Case<>(
+            "LeaderElected",
+            ConclaveSerdes::leaderElected,
+            TopicNames::leadership,
+            false,
             new LeaderElected(2, 7L, "coordinator-a", "10.0.0.5", T0.plusMillis(11))),
-        new Case<>("DeadLetter with key and value bytes", ConclaveSerdes::deadLetter, TopicNames::deadLetters, false,
-            new DeadLetter("conclave.tasks", 1, 42L, "org.apache.kafka.common.errors.SerializationException",
-                "unknown magic byte", new byte[] {0, 1, (byte) 0xFF}, new byte[] {(byte) 0x80, 0, 0, 0, 9, 0x7F},
+        new Case<>(
+            "DeadLetter with key and value bytes",
+            ConclaveSerdes::deadLetter,
+            TopicNames::deadLetters,
+            false,
+            new DeadLetter(
+                "conclave.tasks",
+                1,
+                42L,
+                "org.apache.kafka.common.errors.SerializationException",
+                "unknown magic byte",
+                new byte[] {0, 1, (byte) 0xFF},
+                new byte[] {(byte) 0x80, 0, 0, 0, 9, 0x7F},
                 T0.plusMillis(12))),
-        new Case<>("DeadLetter without key", ConclaveSerdes::deadLetter, TopicNames::deadLetters, false,
-            new DeadLetter("conclave.tasks", 0, 0L, "java.lang.IllegalArgumentException", null, null,
-                new byte[0], T0.plusMillis(13))));
+        new Case<>(
+            "DeadLetter without key",
+            ConclaveSerdes::deadLetter,
+            TopicNames::deadLetters,
+            false,
+            new DeadLetter(
+                "conclave.tasks",
+                0,
+                0L,
+                "java.lang.IllegalArgumentException",
+                null,
+                null,
+                new byte[0],
+                T0.plusMillis(13))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -169,7 +336,8 @@ class SchemaRegistryIT {
     byte[] again;
     T back;
     T backAgain;
-    try (Serde<T> out = c.serde().apply(writer); Serde<T> in = c.serde().apply(reader)) {
+    try (Serde<T> out = c.serde().apply(writer);
+        Serde<T> in = c.serde().apply(reader)) {
       bytes = out.serializer().serialize(topic, c.value());
       // the second record of a topic is framed without asking the registry serializer
       again = out.serializer().serialize(topic, c.value());
@@ -192,28 +360,46 @@ class SchemaRegistryIT {
     ConclaveSerdes serdes = new ConclaveSerdes(new RegistrySettings(stack.registryUrl(), true));
     String decisions = settings.topics().decisions();
     String tasks = settings.topics().tasks();
-    Decision decision = new Decision(new DecisionKey("planner-9", 3), Optional.of("saga-9"), Optional.of(0),
-        "PLAN", "{\"steps\":3}", T0, Optional.of(11L));
+    Decision decision =
+        new Decision(
+            new DecisionKey("planner-9", 3),
+            Optional.of("saga-9"),
+            Optional.of(0),
+            "PLAN",
+            "{\"steps\":3}",
+            T0,
+            Optional.of(11L));
     TaskSubmission task = new TaskSubmission("task-travels", "travel through the broker", T0);
     int decisionPartition = Partitioning.of(decision.agentId(), settings.partitions());
 
-    try (Serde<DecisionKey> keySerde = serdes.decisionKey(); Serde<Decision> decisionSerde = serdes.decision();
-         Serde<TaskSubmission> taskSerde = serdes.taskSubmission()) {
+    try (Serde<DecisionKey> keySerde = serdes.decisionKey();
+        Serde<Decision> decisionSerde = serdes.decision();
+        Serde<TaskSubmission> taskSerde = serdes.taskSubmission()) {
       RecordHeaders headers = new RecordHeaders();
       byte[] key = keySerde.serializer().serialize(decisions, headers, decision.key());
       byte[] value = decisionSerde.serializer().serialize(decisions, headers, decision);
-      assertThat(headers.toArray()).as("headers are off: the schema id is in the payload").isEmpty();
+      assertThat(headers.toArray())
+          .as("headers are off: the schema id is in the payload")
+          .isEmpty();
 
       // when
       RecordMetadata sentDecision;
       RecordMetadata sentTask;
       try (KafkaProducer<byte[], byte[]> producer =
-               new KafkaProducer<>(ClientConfigs.producer(stack.kafka()))) {
-        sentDecision = producer.send(new ProducerRecord<>(decisions, decisionPartition, key, value))
-            .get(30, TimeUnit.SECONDS);
+          new KafkaProducer<>(ClientConfigs.producer(stack.kafka()))) {
+        sentDecision =
+            producer
+                .send(new ProducerRecord<>(decisions, decisionPartition, key, value))
+                .get(30, TimeUnit.SECONDS);
         // no explicit partition: the producer's default partitioner picks it from the key bytes
-        sentTask = producer.send(new ProducerRecord<>(tasks, task.taskId().getBytes(StandardCharsets.UTF_8),
-            taskSerde.serializer().serialize(tasks, task))).get(30, TimeUnit.SECONDS);
+        sentTask =
+            producer
+                .send(
+                    new ProducerRecord<>(
+                        tasks,
+                        task.taskId().getBytes(StandardCharsets.UTF_8),
+                        taskSerde.serializer().serialize(tasks, task)))
+                .get(30, TimeUnit.SECONDS);
       }
       ConsumerRecord<byte[], byte[]> readDecision = readOne(stack, sentDecision);
       ConsumerRecord<byte[], byte[]> readTask = readOne(stack, sentTask);
@@ -221,14 +407,22 @@ class SchemaRegistryIT {
       // then
       assertThat(readDecision.key()).isEqualTo(key);
       assertThat(readDecision.value()).isEqualTo(value);
-      assertThat(keySerde.deserializer().deserialize(decisions, readDecision.headers(), readDecision.key()))
+      assertThat(
+              keySerde
+                  .deserializer()
+                  .deserialize(decisions, readDecision.headers(), readDecision.key()))
           .isEqualTo(decision.key());
-      assertThat(decisionSerde.deserializer().deserialize(decisions, readDecision.headers(), readDecision.value()))
+      assertThat(
+              decisionSerde
+                  .deserializer()
+                  .deserialize(decisions, readDecision.headers(), readDecision.value()))
           .isEqualTo(decision);
       assertThat(taskSerde.deserializer().deserialize(tasks, readTask.value())).isEqualTo(task);
-      assertThat(sentTask.partition()).as("Partitioning agrees with the producer's default partitioner")
+      assertThat(sentTask.partition())
+          .as("Partitioning agrees with the producer's default partitioner")
           .isEqualTo(Partitioning.of(task.taskId(), settings.partitions()));
-      assertThat(artifactIds()).contains(decisions + "-key", decisions + "-value", tasks + "-value");
+      assertThat(artifactIds())
+          .contains(decisions + "-key", decisions + "-value", tasks + "-value");
     }
   }
 
@@ -236,7 +430,7 @@ class SchemaRegistryIT {
   private static ConsumerRecord<byte[], byte[]> readOne(ConclaveStack stack, RecordMetadata sent) {
     TopicPartition tp = new TopicPartition(sent.topic(), sent.partition());
     try (KafkaConsumer<byte[], byte[]> consumer =
-             new KafkaConsumer<>(ClientConfigs.consumer(stack.kafka(), null))) {
+        new KafkaConsumer<>(ClientConfigs.consumer(stack.kafka(), null))) {
       consumer.assign(List.of(tp));
       consumer.seek(tp, sent.offset());
       long deadline = System.nanoTime() + POLL_LIMIT.toNanos();
@@ -258,9 +452,13 @@ class SchemaRegistryIT {
     int offset = 0;
     int count;
     do {
-      HttpRequest request = HttpRequest.newBuilder(
-              URI.create(registryUrl + "/search/artifacts?limit=100&offset=" + offset))
-          .header("Accept", "application/json").timeout(Duration.ofSeconds(10)).GET().build();
+      HttpRequest request =
+          HttpRequest.newBuilder(
+                  URI.create(registryUrl + "/search/artifacts?limit=100&offset=" + offset))
+              .header("Accept", "application/json")
+              .timeout(Duration.ofSeconds(10))
+              .GET()
+              .build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       List<String> page = new ArrayList<>();

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.provisioning.ConclaveTopics;
 import io.conclave.runtime.config.SagaRetention;
-import io.conclave.runtime.topics.TopicDeclaration;
+import io.conclave.runtime.provisioning.ConclaveTopics;
 import io.conclave.runtime.provisioning.TopicProvisioner;
 import io.conclave.runtime.provisioning.TopicProvisioner.TopicMismatchException;
+import io.conclave.runtime.topics.TopicDeclaration;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -25,7 +25,10 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@link TopicProvisioner} against a real broker: idempotent, and it reports mismatches instead of fixing them. */
+/**
+ * {@link TopicProvisioner} against a real broker: idempotent, and it reports mismatches instead of
+ * fixing them.
+ */
 @ExtendWith(ConclaveStackExtension.class)
 class TopicProvisioningIT {
   private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(30);
@@ -57,7 +60,8 @@ class TopicProvisioningIT {
   }
 
   @Test
-  void createdTopicsReallyHaveTheDeclaredCleanupPolicyPartitionsAndMinIsr(ConclaveStack stack) throws Exception {
+  void createdTopicsReallyHaveTheDeclaredCleanupPolicyPartitionsAndMinIsr(ConclaveStack stack)
+      throws Exception {
     // given: a namespace the stack provisioned
     ConclaveSettings settings = stack.isolated("provision-configs");
     List<TopicDeclaration> declared = ConclaveTopics.declarations(settings);
@@ -70,22 +74,37 @@ class TopicProvisioningIT {
           admin.describeTopics(names(declared)).allTopicNames().get(30, TimeUnit.SECONDS);
 
       // then
-      List<String> compacted = declared.stream().filter(d -> d.cleanupPolicy().equals("compact"))
-          .map(TopicDeclaration::name).toList();
-      assertThat(compacted).contains(settings.topics().decisions(), settings.topics().snapshots(),
-          settings.topics().agentHealth(), settings.topics().leadership(), settings.topics().checkpoints());
+      List<String> compacted =
+          declared.stream()
+              .filter(d -> d.cleanupPolicy().equals("compact"))
+              .map(TopicDeclaration::name)
+              .toList();
+      assertThat(compacted)
+          .contains(
+              settings.topics().decisions(),
+              settings.topics().snapshots(),
+              settings.topics().agentHealth(),
+              settings.topics().leadership(),
+              settings.topics().checkpoints());
       for (String name : compacted) {
         assertThat(configs.get(name).get("cleanup.policy").value()).as(name).isEqualTo("compact");
       }
       // tasks and saga events are compacted and deleted after the saga retention
       for (String name : List.of(settings.topics().tasks(), settings.topics().sagaEvents())) {
-        assertThat(configs.get(name).get("cleanup.policy").value()).as(name).isEqualTo("compact,delete");
-        assertThat(configs.get(name).get("retention.ms").value()).as(name)
+        assertThat(configs.get(name).get("cleanup.policy").value())
+            .as(name)
+            .isEqualTo("compact,delete");
+        assertThat(configs.get(name).get("retention.ms").value())
+            .as(name)
             .isEqualTo(Long.toString(SagaRetention.DEFAULT.sagas().toMillis()));
       }
       for (TopicDeclaration d : declared) {
-        assertThat(configs.get(d.name()).get("cleanup.policy").value()).as(d.name()).isEqualTo(d.cleanupPolicy());
-        assertThat(configs.get(d.name()).get("min.insync.replicas").value()).as(d.name()).isEqualTo("1");
+        assertThat(configs.get(d.name()).get("cleanup.policy").value())
+            .as(d.name())
+            .isEqualTo(d.cleanupPolicy());
+        assertThat(configs.get(d.name()).get("min.insync.replicas").value())
+            .as(d.name())
+            .isEqualTo("1");
         assertThat(descriptions.get(d.name()).partitions()).as(d.name()).hasSize(d.partitions());
       }
     }
@@ -99,8 +118,13 @@ class TopicProvisioningIT {
     List<TopicDeclaration> declared = ConclaveTopics.declarations(settings);
 
     try (Admin admin = stack.admin()) {
-      admin.createTopics(List.of(new NewTopic(tasks, settings.partitions(), (short) 1)
-          .configs(Map.of("cleanup.policy", "delete")))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(tasks, settings.partitions(), (short) 1)
+                      .configs(Map.of("cleanup.policy", "delete"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
       awaitVisible(admin, List.of(tasks));
       TopicProvisioner provisioner = new TopicProvisioner(admin);
 
@@ -109,13 +133,16 @@ class TopicProvisioningIT {
 
       // then
       assertThat(report.ok()).isFalse();
-      assertThat(report.problems()).singleElement().asString()
+      assertThat(report.problems())
+          .singleElement()
+          .asString()
           .contains(tasks)
           .contains("cleanup.policy=delete")
           .contains("compact");
       assertThat(report.unchanged()).containsExactly(tasks);
-      assertThat(report.created()).containsExactlyInAnyOrderElementsOf(
-          names(declared).stream().filter(n -> !n.equals(tasks)).toList());
+      assertThat(report.created())
+          .containsExactlyInAnyOrderElementsOf(
+              names(declared).stream().filter(n -> !n.equals(tasks)).toList());
 
       assertThatThrownBy(() -> provisioner.ensureOrThrow(declared))
           .isInstanceOf(TopicMismatchException.class)
@@ -123,7 +150,8 @@ class TopicProvisioningIT {
           .hasMessageContaining("cleanup.policy=delete");
 
       assertThat(topicConfigs(admin, List.of(tasks)).get(tasks).get("cleanup.policy").value())
-          .as("the provisioner reports, it never alters").isEqualTo("delete");
+          .as("the provisioner reports, it never alters")
+          .isEqualTo("delete");
     }
   }
 
@@ -135,15 +163,23 @@ class TopicProvisioningIT {
     List<TopicDeclaration> declared = ConclaveTopics.declarations(settings);
 
     try (Admin admin = stack.admin()) {
-      admin.createTopics(List.of(new NewTopic(decisions, 1, (short) 1)
-          .configs(Map.of("cleanup.policy", "compact")))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(decisions, 1, (short) 1)
+                      .configs(Map.of("cleanup.policy", "compact"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
       awaitVisible(admin, List.of(decisions));
 
       // when / then
       assertThatThrownBy(() -> new TopicProvisioner(admin).ensureOrThrow(declared))
           .isInstanceOf(TopicMismatchException.class)
-          .hasMessageContaining(decisions + " has 1 partitions, fewer than the " + settings.partitions()
-              + " declared");
+          .hasMessageContaining(
+              decisions
+                  + " has 1 partitions, fewer than the "
+                  + settings.partitions()
+                  + " declared");
     }
   }
 
@@ -153,15 +189,21 @@ class TopicProvisioningIT {
    */
 
   @Test
-  void aTopicCreatedJustBeforeWithTheWrongPolicyIsStillReported(ConclaveStack stack) throws Exception {
+  void aTopicCreatedJustBeforeWithTheWrongPolicyIsStillReported(ConclaveStack stack)
+      throws Exception {
     // given: no wait between the foreign creation and the provisioner
     ConclaveSettings settings = fresh(stack, "provision-race-policy");
     String tasks = settings.topics().tasks();
     List<TopicDeclaration> declared = ConclaveTopics.declarations(settings);
 
     try (Admin admin = stack.admin()) {
-      admin.createTopics(List.of(new NewTopic(tasks, settings.partitions(), (short) 1)
-          .configs(Map.of("cleanup.policy", "delete")))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(tasks, settings.partitions(), (short) 1)
+                      .configs(Map.of("cleanup.policy", "delete"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
 
       // when / then
       assertThatThrownBy(() -> new TopicProvisioner(admin).ensureOrThrow(declared))
@@ -201,8 +243,9 @@ class TopicProvisioningIT {
   }
 
   /**
-   * Waits until the broker's metadata lists every topic: a topic whose creation the controller acknowledged can
-   * take a moment to show up in the broker's metadata cache, which is what listTopics and describeConfigs read.
+   * Waits until the broker's metadata lists every topic: a topic whose creation the controller
+   * acknowledged can take a moment to show up in the broker's metadata cache, which is what
+   * listTopics and describeConfigs read.
    */
   private static void awaitVisible(Admin admin, Collection<String> topics) throws Exception {
     long deadline = System.nanoTime() + VISIBLE_WITHIN.toNanos();
@@ -215,14 +258,22 @@ class TopicProvisioningIT {
       Thread.sleep(50); // polling interval, not a timing assumption
     }
     Set<String> last = listed;
-    throw new AssertionError("topics not visible within " + VISIBLE_WITHIN + ": "
-        + topics.stream().filter(t -> !last.contains(t)).toList());
+    throw new AssertionError(
+        "topics not visible within "
+            + VISIBLE_WITHIN
+            + ": "
+            + topics.stream().filter(t -> !last.contains(t)).toList());
   }
 
   private static Map<String, Config> topicConfigs(Admin admin, Collection<String> topics)
       throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
-    return admin.describeConfigs(topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList())
-        .all().get(30, TimeUnit.SECONDS).entrySet().stream()
+    return admin
+        .describeConfigs(
+            topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList())
+        .all()
+        .get(30, TimeUnit.SECONDS)
+        .entrySet()
+        .stream()
         .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue));
   }
 }

@@ -19,15 +19,17 @@ class AgentController {
   }
 
   /**
-   * An agent's decisions in sequence order: its audit trail. With {@code from} and {@code to}, only those whose
-   * sequence is between them, both included.
+   * An agent's decisions in sequence order: its audit trail. With {@code from} and {@code to}, only
+   * those whose sequence is between them, both included.
    */
   @Get("/{agentId}/decisions")
-  List<DecisionView> decisions(String agentId, @Nullable @QueryValue Long from, @Nullable @QueryValue Long to) {
+  List<DecisionView> decisions(
+      String agentId, @Nullable @QueryValue Long from, @Nullable @QueryValue Long to) {
     long lo = from == null ? 0 : from;
     long hi = to == null ? Long.MAX_VALUE : to;
     if (lo < 0 || hi < lo) {
-      throw new IllegalArgumentException("from and to must satisfy 0 <= from <= to, were " + from + " and " + to);
+      throw new IllegalArgumentException(
+          "from and to must satisfy 0 <= from <= to, were " + from + " and " + to);
     }
     List<DecisionView> found = queries.decisions(agentId, lo, hi, false);
     if (found.isEmpty() && from == null && to == null) {

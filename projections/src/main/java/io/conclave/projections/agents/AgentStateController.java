@@ -1,7 +1,7 @@
 package io.conclave.projections.agents;
 
-import io.conclave.runtime.readers.AgentLogs;
 import io.conclave.projections.http.ReadAccess;
+import io.conclave.runtime.readers.AgentLogs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -23,12 +23,13 @@ class AgentStateController {
   }
 
   /**
-   * An agent's state now, as of an offset of its log, or at a time. With {@code atOffset=N}, as it was once the
-   * record at offset N of its partition of {@code conclave.decisions} was written; with {@code at=T} (an ISO-8601
-   * instant), as it was at that time.
+   * An agent's state now, as of an offset of its log, or at a time. With {@code atOffset=N}, as it
+   * was once the record at offset N of its partition of {@code conclave.decisions} was written;
+   * with {@code at=T} (an ISO-8601 instant), as it was at that time.
    */
   @Get("/{agentId}/state")
-  AgentStateView state(String agentId, @Nullable @QueryValue String atOffset, @Nullable @QueryValue String at) {
+  AgentStateView state(
+      String agentId, @Nullable @QueryValue String atOffset, @Nullable @QueryValue String at) {
     if (atOffset != null && at != null) {
       throw new IllegalArgumentException("give atOffset or at, not both");
     }
@@ -38,7 +39,8 @@ class AgentStateController {
       try {
         offset = Long.parseLong(atOffset.trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("atOffset must be a whole number >= 0, was '" + atOffset + "'");
+        throw new IllegalArgumentException(
+            "atOffset must be a whole number >= 0, was '" + atOffset + "'");
       }
       if (offset < 0) {
         throw new IllegalArgumentException("atOffset must be >= 0, was " + offset);
@@ -48,8 +50,8 @@ class AgentStateController {
       try {
         bound = new AgentLogs.Bound.AtTime(Instant.parse(at.trim()));
       } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("at must be an ISO-8601 instant such as 2026-11-24T10:00:00Z, was '" + at
-            + "'");
+        throw new IllegalArgumentException(
+            "at must be an ISO-8601 instant such as 2026-11-24T10:00:00Z, was '" + at + "'");
       }
     }
     return states.state(agentId, bound);

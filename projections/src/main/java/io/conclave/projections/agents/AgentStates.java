@@ -1,13 +1,13 @@
 package io.conclave.projections.agents;
 
 import io.conclave.model.eventlog.AgentIds;
-import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.eventlog.StateFold;
 import io.conclave.model.eventlog.StateFolds;
-import io.conclave.runtime.readers.AgentLogs;
-import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.model.journal.FoldedLog;
 import io.conclave.projections.http.NotFoundException;
 import io.conclave.projections.http.ProjectionUnavailableException;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.readers.AgentLogs;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -19,9 +19,10 @@ import java.time.Instant;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Agents' states as of any point of their logs (time travel): the fold of the agent's decisions in Kafka, from the
- * latest snapshot that covers nothing after that point. The folds are the {@code StateFoldProvider}s on the class
- * path; an agent type none of them knows gets the tally of its decisions. One query at a time per instance.
+ * Agents' states as of any point of their logs (time travel): the fold of the agent's decisions in
+ * Kafka, from the latest snapshot that covers nothing after that point. The folds are the {@code
+ * StateFoldProvider}s on the class path; an agent type none of them knows gets the tally of its
+ * decisions. One query at a time per instance.
  */
 @Singleton
 class AgentStates implements AutoCloseable {
@@ -43,23 +44,45 @@ class AgentStates implements AutoCloseable {
     return view(agentId, type, folds.forAgentType(type), bound);
   }
 
-  private <S> AgentStateView view(String agentId, String type, StateFold<S> fold, AgentLogs.Bound bound) {
+  private <S> AgentStateView view(
+      String agentId, String type, StateFold<S> fold, AgentLogs.Bound bound) {
     FoldedLog<S> folded;
     try {
       folded = logs.fold(agentId, fold, bound, true);
     } catch (KafkaException e) {
-      throw new ProjectionUnavailableException("cannot read the log of " + agentId + " now: " + e.getMessage(), e);
+      throw new ProjectionUnavailableException(
+          "cannot read the log of " + agentId + " now: " + e.getMessage(), e);
     }
     if (folded.nextSequence() == 0) {
-      throw new NotFoundException("agent '" + agentId + "' had recorded no decision "
-          + (bound instanceof AgentLogs.Bound.End ? "" : "by then ") + "(see /agents/" + agentId + "/decisions)");
+      throw new NotFoundException(
+          "agent '"
+              + agentId
+              + "' had recorded no decision "
+              + (bound instanceof AgentLogs.Bound.End ? "" : "by then ")
+              + "(see /agents/"
+              + agentId
+              + "/decisions)");
     }
     Long atOffset = bound instanceof AgentLogs.Bound.AtOffset o ? o.offset() : null;
     Instant at = bound instanceof AgentLogs.Bound.AtTime t ? t.time() : null;
-    var snapshot = folded.snapshot()
-        .map(s -> new AgentStateView.SnapshotView(s.nextSequence(), s.decisionsOffset(), s.at())).orElse(null);
-    return new AgentStateView(agentId, type, fold.id(), atOffset, at, logs.decisionsPartition(agentId).partition(),
-        folded.decisionsOffset(), folded.lastSequence(), folded.folded(), snapshot, folded.gaps(),
+    var snapshot =
+        folded
+            .snapshot()
+            .map(
+                s -> new AgentStateView.SnapshotView(s.nextSequence(), s.decisionsOffset(), s.at()))
+            .orElse(null);
+    return new AgentStateView(
+        agentId,
+        type,
+        fold.id(),
+        atOffset,
+        at,
+        logs.decisionsPartition(agentId).partition(),
+        folded.decisionsOffset(),
+        folded.lastSequence(),
+        folded.folded(),
+        snapshot,
+        folded.gaps(),
         asJson(fold.encode(folded.state())));
   }
 

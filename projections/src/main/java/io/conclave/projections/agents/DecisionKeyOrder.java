@@ -8,8 +8,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Store key layout for decisions: UTF-8 agent id, a zero byte, the sequence as 8 big-endian bytes. Byte order is
- * then (agent, sequence) order, so a prefix scan on one agent returns its decisions in sequence.
+ * Store key layout for decisions: UTF-8 agent id, a zero byte, the sequence as 8 big-endian bytes.
+ * Byte order is then (agent, sequence) order, so a prefix scan on one agent returns its decisions
+ * in sequence.
  */
 public final class DecisionKeyOrder implements Serde<DecisionKey> {
   /** Bytes that start every key of {@code agentId}. */
@@ -27,7 +28,10 @@ public final class DecisionKeyOrder implements Serde<DecisionKey> {
         return null;
       }
       byte[] prefix = prefix(key.agentId());
-      return ByteBuffer.allocate(prefix.length + Long.BYTES).put(prefix).putLong(key.sequence()).array();
+      return ByteBuffer.allocate(prefix.length + Long.BYTES)
+          .put(prefix)
+          .putLong(key.sequence())
+          .array();
     };
   }
 

@@ -9,10 +9,10 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.util.List;
 
 /**
- * What one projections instance asks another about an agent's decisions ({@link DecisionQueries}): from this
- * instance's own partitions only; a partition this instance does not hold (any more) is 503, never forwarded. Not
- * part of the API: the paths and bodies may change between versions, and every instance of a group must run the same
- * one.
+ * What one projections instance asks another about an agent's decisions ({@link DecisionQueries}):
+ * from this instance's own partitions only; a partition this instance does not hold (any more) is
+ * 503, never forwarded. Not part of the API: the paths and bodies may change between versions, and
+ * every instance of a group must run the same one.
  */
 @Hidden
 @ReadAccess

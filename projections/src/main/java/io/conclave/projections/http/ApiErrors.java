@@ -36,24 +36,39 @@ class ApiErrors {
   }
 
   /**
-   * Micronaut Security refused the request: 401 when it carries no known API token (saying whether the header is
-   * missing, not a bearer token, or the token is unknown), 403 when the token lacks the role the route names in
-   * {@code @Secured}. Expected, so not logged.
+   * Micronaut Security refused the request: 401 when it carries no known API token (saying whether
+   * the header is missing, not a bearer token, or the token is unknown), 403 when the token lacks
+   * the role the route names in {@code @Secured}. Expected, so not logged.
    */
   @Error(global = true, exception = AuthorizationException.class)
   HttpResponse<ApiError> refused(HttpRequest<?> request, AuthorizationException e) {
     String what = request.getMethodName() + " " + request.getPath();
     if (e.isForbidden() && e.getAuthentication() != null) {
       Authentication who = e.getAuthentication();
-      // the request's own route attribute is this error route by now: the refused route is looked up again
-      List<String> needed = router.get().findAllClosest(request).stream()
-          .flatMap(route -> Arrays.stream(route.getAnnotationMetadata().stringValues(Secured.class)))
-          .distinct().toList();
-      String role = needed.isEmpty() ? "a role it lacks" : "the role " + String.join(" or ", needed);
-      return HttpResponse.<ApiError>status(HttpStatus.FORBIDDEN).body(new ApiError(403, what + " needs " + role
-          + "; API token '" + who.getName() + "' has " + String.join(", ", who.getRoles())));
+      // the request's own route attribute is this error route by now: the refused route is looked
+      // up again
+      List<String> needed =
+          router.get().findAllClosest(request).stream()
+              .flatMap(
+                  route -> Arrays.stream(route.getAnnotationMetadata().stringValues(Secured.class)))
+              .distinct()
+              .toList();
+      String role =
+          needed.isEmpty() ? "a role it lacks" : "the role " + String.join(" or ", needed);
+      return HttpResponse.<ApiError>status(HttpStatus.FORBIDDEN)
+          .body(
+              new ApiError(
+                  403,
+                  what
+                      + " needs "
+                      + role
+                      + "; API token '"
+                      + who.getName()
+                      + "' has "
+                      + String.join(", ", who.getRoles())));
     }
-    return HttpResponse.<ApiError>status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer")
+    return HttpResponse.<ApiError>status(HttpStatus.UNAUTHORIZED)
+        .header("WWW-Authenticate", "Bearer")
         .body(new ApiError(401, what + " needs an API token: " + unauthenticated(request)));
   }
 
@@ -84,20 +99,26 @@ class ApiErrors {
   @Error(global = true, exception = GroupActiveException.class)
   HttpResponse<ApiError> groupActive(HttpRequest<?> request, GroupActiveException e) {
     log.info("{} {} refused: {}", request.getMethod(), request.getPath(), e.getMessage());
-    return HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(new ApiError(409, e.getMessage()));
+    return HttpResponse.<ApiError>status(HttpStatus.CONFLICT)
+        .body(new ApiError(409, e.getMessage()));
   }
 
   /** Also a rebuild asked for while one runs ({@link RebuildInProgressException}). */
   @Error(global = true, exception = ConflictException.class)
   HttpResponse<ApiError> conflict(HttpRequest<?> request, ConflictException e) {
-    return HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(new ApiError(409, e.getMessage()));
+    return HttpResponse.<ApiError>status(HttpStatus.CONFLICT)
+        .body(new ApiError(409, e.getMessage()));
   }
 
-  /** The schema registry is away, so nothing could be encoded, let alone written: worth retrying. */
+  /**
+   * The schema registry is away, so nothing could be encoded, let alone written: worth retrying.
+   */
   @Error(global = true, exception = SchemaRegistryUnavailableException.class)
-  HttpResponse<ApiError> registryUnavailable(HttpRequest<?> request, SchemaRegistryUnavailableException e) {
+  HttpResponse<ApiError> registryUnavailable(
+      HttpRequest<?> request, SchemaRegistryUnavailableException e) {
     log.warn("{} {}: {}", request.getMethod(), request.getPath(), e.getMessage());
-    return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "2")
+    return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header("Retry-After", "2")
         .body(new ApiError(503, e.getMessage() + "; nothing was written, retry"));
   }
 
@@ -105,7 +126,8 @@ class ApiErrors {
   @Error(global = true, exception = RetriableException.class)
   HttpResponse<ApiError> kafkaUnavailable(HttpRequest<?> request, RetriableException e) {
     log.warn("{} {}: {}", request.getMethod(), request.getPath(), e.toString());
-    return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "2")
+    return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header("Retry-After", "2")
         .body(new ApiError(503, "Kafka did not answer: " + e.getMessage() + "; retry"));
   }
 
@@ -113,7 +135,8 @@ class ApiErrors {
   @Error(global = true, exception = KafkaException.class)
   HttpResponse<ApiError> kafkaRefused(HttpRequest<?> request, KafkaException e) {
     log.warn("{} {}: {}", request.getMethod(), request.getPath(), e.toString());
-    return HttpResponse.<ApiError>status(HttpStatus.BAD_GATEWAY).body(new ApiError(502, "Kafka refused: " + e));
+    return HttpResponse.<ApiError>status(HttpStatus.BAD_GATEWAY)
+        .body(new ApiError(502, "Kafka refused: " + e));
   }
 
   @Error(global = true, exception = NotFoundException.class)
@@ -128,7 +151,10 @@ class ApiErrors {
         .body(new ApiError(503, e.getMessage()));
   }
 
-  /** Conclave is behind: refused before anything was written. Not logged here, the monitor logs when it starts. */
+  /**
+   * Conclave is behind: refused before anything was written. Not logged here, the monitor logs when
+   * it starts.
+   */
   @Error(global = true, exception = BacklogExceededException.class)
   HttpResponse<ApiError> behind(HttpRequest<?> request, BacklogExceededException e) {
     return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE)
@@ -139,7 +165,8 @@ class ApiErrors {
   @Error(global = true, exception = SubmissionFailedException.class)
   HttpResponse<ApiError> notWritten(HttpRequest<?> request, SubmissionFailedException e) {
     log.warn("{} {}: {}", request.getMethod(), request.getPath(), e.getMessage());
-    return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "2")
+    return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header("Retry-After", "2")
         .body(new ApiError(503, e.getMessage()));
   }
 }

@@ -11,8 +11,9 @@ import org.reactivestreams.Publisher;
 
 /**
  * Micronaut Security's check of a bearer token ({@code Authorization: Bearer <token>}, read by its
- * {@code BearerTokenReader}): a configured {@link ApiTokens} token authenticates as its name with its role and the
- * roles below it ({@link ApiRoles}); any other token authenticates nobody, and the request goes on anonymous.
+ * {@code BearerTokenReader}): a configured {@link ApiTokens} token authenticates as its name with
+ * its role and the roles below it ({@link ApiRoles}); any other token authenticates nobody, and the
+ * request goes on anonymous.
  */
 @Singleton
 @Requires(property = "micronaut.security.enabled", notEquals = "false")
@@ -25,7 +26,9 @@ final class ApiTokenValidator implements TokenValidator<HttpRequest<?>> {
 
   @Override
   public Publisher<Authentication> validateToken(String token, @Nullable HttpRequest<?> request) {
-    return tokens.find(token).map(t -> Publishers.just(Authentication.build(t.name(), t.roles())))
+    return tokens
+        .find(token)
+        .map(t -> Publishers.just(Authentication.build(t.name(), t.roles())))
         .orElseGet(Publishers::empty);
   }
 }

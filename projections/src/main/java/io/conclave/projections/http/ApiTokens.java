@@ -12,10 +12,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The API tokens the HTTP API accepts, from {@code conclave.security.tokens} ({@code CONCLAVE_API_TOKENS}): entries
- * {@code name:role:secret} separated by commas, {@code role} one of {@link ApiRoles}, {@code secret} the token itself
- * (at least {@value #MIN_SECRET_LENGTH} characters) or {@code sha256:} and the hex SHA-256 of the token (so that the
- * configuration does not hold the token). Only the SHA-256 of each token is kept, and a presented token is compared
+ * The API tokens the HTTP API accepts, from {@code conclave.security.tokens} ({@code
+ * CONCLAVE_API_TOKENS}): entries {@code name:role:secret} separated by commas, {@code role} one of
+ * {@link ApiRoles}, {@code secret} the token itself (at least {@value #MIN_SECRET_LENGTH}
+ * characters) or {@code sha256:} and the hex SHA-256 of the token (so that the configuration does
+ * not hold the token). Only the SHA-256 of each token is kept, and a presented token is compared
  * with every one in constant time. Immutable.
  */
 record ApiTokens(List<Token> tokens) {
@@ -24,7 +25,10 @@ record ApiTokens(List<Token> tokens) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
-  /** One configured token: its name (for logs and {@code Authentication}), its role, the SHA-256 of its secret. */
+  /**
+   * One configured token: its name (for logs and {@code Authentication}), its role, the SHA-256 of
+   * its secret.
+   */
   record Token(String name, String role, byte[] sha256) {
     List<String> roles() {
       return ApiRoles.implied(role);
@@ -38,8 +42,8 @@ record ApiTokens(List<Token> tokens) {
   /**
    * Parses the configured entries; blank ones are skipped.
    *
-   * @throws IllegalArgumentException naming the entry (by position and name, never its secret) that is malformed, or
-   *     a name given twice
+   * @throws IllegalArgumentException naming the entry (by position and name, never its secret) that
+   *     is malformed, or a name given twice
    */
   static ApiTokens parse(List<String> entries) {
     List<Token> tokens = new ArrayList<>();
@@ -53,7 +57,8 @@ record ApiTokens(List<Token> tokens) {
         position++;
         Token token = token(entry.trim(), position);
         if (!names.add(token.name())) {
-          throw new IllegalArgumentException("API token '" + token.name() + "' is configured twice");
+          throw new IllegalArgumentException(
+              "API token '" + token.name() + "' is configured twice");
         }
         tokens.add(token);
       }
@@ -64,13 +69,17 @@ record ApiTokens(List<Token> tokens) {
   private static Token token(String entry, int position) {
     String[] parts = entry.split(":", 3);
     // an entry without a ':' may be a bare secret: only a name before a ':' is shown
-    String where = "API token #" + position + (parts.length > 1 && NAME.matcher(parts[0]).matches()
-        ? " ('" + parts[0] + "')" : "");
+    String where =
+        "API token #"
+            + position
+            + (parts.length > 1 && NAME.matcher(parts[0]).matches() ? " ('" + parts[0] + "')" : "");
     if (parts.length != 3 || parts[2].isEmpty()) {
-      throw new IllegalArgumentException(where + " is not name:role:secret (or name:role:sha256:<hex>)");
+      throw new IllegalArgumentException(
+          where + " is not name:role:secret (or name:role:sha256:<hex>)");
     }
     if (!NAME.matcher(parts[0]).matches()) {
-      throw new IllegalArgumentException(where + ": the name must be 1 to 64 letters, digits, '.', '_' or '-'");
+      throw new IllegalArgumentException(
+          where + ": the name must be 1 to 64 letters, digits, '.', '_' or '-'");
     }
     String role;
     try {
@@ -83,12 +92,14 @@ record ApiTokens(List<Token> tokens) {
     if (secret.startsWith(SHA256_PREFIX)) {
       String hex = secret.substring(SHA256_PREFIX.length());
       if (!SHA256_HEX.matcher(hex).matches()) {
-        throw new IllegalArgumentException(where + ": after 'sha256:' come the 64 hex digits of the token's SHA-256");
+        throw new IllegalArgumentException(
+            where + ": after 'sha256:' come the 64 hex digits of the token's SHA-256");
       }
       return new Token(parts[0], role, HexFormat.of().parseHex(hex.toLowerCase()));
     }
     if (secret.length() < MIN_SECRET_LENGTH) {
-      throw new IllegalArgumentException(where + ": the token is shorter than " + MIN_SECRET_LENGTH + " characters");
+      throw new IllegalArgumentException(
+          where + ": the token is shorter than " + MIN_SECRET_LENGTH + " characters");
     }
     return new Token(parts[0], role, sha256(secret));
   }
@@ -97,7 +108,10 @@ record ApiTokens(List<Token> tokens) {
     return tokens.isEmpty();
   }
 
-  /** The configured token {@code presented} is, if any; every token is compared, each in constant time. */
+  /**
+   * The configured token {@code presented} is, if any; every token is compared, each in constant
+   * time.
+   */
   Optional<Token> find(String presented) {
     if (presented == null || presented.isEmpty()) {
       return Optional.empty();

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A submission was refused because Conclave is behind ({@link Backpressure}): nothing was written. Answered 503 with a
- * {@code Retry-After} of {@link #retryAfter()}.
+ * A submission was refused because Conclave is behind ({@link Backpressure}): nothing was written.
+ * Answered 503 with a {@code Retry-After} of {@link #retryAfter()}.
  */
 final class BacklogExceededException extends RuntimeException {
   private final Duration retryAfter;

@@ -1,9 +1,9 @@
 package io.conclave.projections.http;
 
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.topics.TopicNames;
 import io.conclave.projections.http.Backpressure.Admission;
 import io.conclave.projections.http.Backpressure.Backlog;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.topics.TopicNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
@@ -20,13 +20,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backlog of work waiting for Conclave, measured in the background and kept, so that a submission reads it
- * without a round trip to Kafka: the records the coordinators have not consumed from conclave.tasks plus those each
- * agent type's workers have not consumed from its conclave.commands.&lt;type&gt; ({@link ConsumerLag}; a group that
- * committed nothing on a partition adds nothing for it). Measured every {@link Backpressure#refresh}, not at all when
- * submissions are unbounded. A measure that fails makes the backlog unknown, which refuses nothing, and is logged once
- * until one succeeds again. Exposed as the gauge {@code conclave_backlog_records} (NaN while unknown).
- * Thread-safe.
+ * The backlog of work waiting for Conclave, measured in the background and kept, so that a
+ * submission reads it without a round trip to Kafka: the records the coordinators have not consumed
+ * from conclave.tasks plus those each agent type's workers have not consumed from its
+ * conclave.commands.&lt;type&gt; ({@link ConsumerLag}; a group that committed nothing on a
+ * partition adds nothing for it). Measured every {@link Backpressure#refresh}, not at all when
+ * submissions are unbounded. A measure that fails makes the backlog unknown, which refuses nothing,
+ * and is logged once until one succeeds again. Exposed as the gauge {@code
+ * conclave_backlog_records} (NaN while unknown). Thread-safe.
  */
 @Context
 public final class BacklogMonitor implements AutoCloseable {
@@ -35,30 +36,43 @@ public final class BacklogMonitor implements AutoCloseable {
 
   private final Backpressure backpressure;
   private final Admin admin;
+
   /** Each group whose lag counts, with the topic it counts on. */
   private final Map<String, String> counted = new HashMap<>();
+
   private final ScheduledExecutorService refresher;
   private volatile Backlog backlog = new Backlog.Unknown();
   // read and written on the refresher's thread only
   private boolean failing;
   private boolean refusing;
 
-  BacklogMonitor(Backpressure backpressure, Admin admin, ConclaveSettings settings, MeterRegistry meters) {
+  BacklogMonitor(
+      Backpressure backpressure, Admin admin, ConclaveSettings settings, MeterRegistry meters) {
     this.backpressure = backpressure;
     this.admin = admin;
     TopicNames topics = settings.topics();
     counted.put(topics.coordinatorGroup(), topics.tasks());
-    settings.agentTypes().forEach(type -> counted.put(topics.workerGroup(type), topics.commands(type)));
-    Gauge.builder("conclave.backlog.records", this, m -> m.backlog instanceof Backlog.Known k ? k.records() : Double.NaN)
-        .description("records waiting for the coordinators (conclave.tasks) and workers (their commands), as last "
-            + "measured for the bound on submissions").register(meters);
-    this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "backlog-monitor");
-      t.setDaemon(true);
-      return t;
-    });
+    settings
+        .agentTypes()
+        .forEach(type -> counted.put(topics.workerGroup(type), topics.commands(type)));
+    Gauge.builder(
+            "conclave.backlog.records",
+            this,
+            m -> m.backlog instanceof Backlog.Known k ? k.records() : Double.NaN)
+        .description(
+            "records waiting for the coordinators (conclave.tasks) and workers (their commands), as last "
+                + "measured for the bound on submissions")
+        .register(meters);
+    this.refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "backlog-monitor");
+              t.setDaemon(true);
+              return t;
+            });
     if (backpressure.bounded()) {
-      refresher.scheduleWithFixedDelay(this::refresh, 0, backpressure.refresh().toMillis(), TimeUnit.MILLISECONDS);
+      refresher.scheduleWithFixedDelay(
+          this::refresh, 0, backpressure.refresh().toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -67,7 +81,9 @@ public final class BacklogMonitor implements AutoCloseable {
     return backpressure.decide(backlog);
   }
 
-  /** @throws BacklogExceededException if a submission is refused now: write nothing */
+  /**
+   * @throws BacklogExceededException if a submission is refused now: write nothing
+   */
   public void admit() {
     if (admission() instanceof Admission.Refuse refuse) {
       throw new BacklogExceededException(refuse.reason(), refuse.retryAfter());
@@ -77,8 +93,8 @@ public final class BacklogMonitor implements AutoCloseable {
   private void refresh() {
     try {
       long records = 0;
-      for (Map.Entry<String, Map<TopicPartition, Long>> group : ConsumerLag.read(admin, counted.keySet(), TIMEOUT)
-          .entrySet()) {
+      for (Map.Entry<String, Map<TopicPartition, Long>> group :
+          ConsumerLag.read(admin, counted.keySet(), TIMEOUT).entrySet()) {
         String topic = counted.get(group.getKey());
         for (Map.Entry<TopicPartition, Long> lag : group.getValue().entrySet()) {
           records += lag.getKey().topic().equals(topic) ? lag.getValue() : 0;
@@ -96,7 +112,9 @@ public final class BacklogMonitor implements AutoCloseable {
       backlog = new Backlog.Unknown();
       if (!failing) {
         failing = true;
-        log.warn("cannot measure the backlog ({}); submissions are accepted until it can be", e.toString());
+        log.warn(
+            "cannot measure the backlog ({}); submissions are accepted until it can be",
+            e.toString());
       }
     }
     Admission now = admission();
@@ -105,8 +123,11 @@ public final class BacklogMonitor implements AutoCloseable {
       if (now instanceof Admission.Refuse refuse) {
         log.warn("submissions refused: {}", refuse.reason());
       } else {
-        log.info("submissions accepted again: {}", backlog instanceof Backlog.Known k
-            ? k.records() + " records wait" : "the backlog cannot be measured");
+        log.info(
+            "submissions accepted again: {}",
+            backlog instanceof Backlog.Known k
+                ? k.records() + " records wait"
+                : "the backlog cannot be measured");
       }
     }
   }

@@ -15,28 +15,37 @@ import java.util.stream.Collectors;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * The checks that make a listing over every projections instance whole or refused: each partition of a store (the
- * knowledge store, the sagas) is read exactly once, by the instance the group assigned it to, or the answer is 503
- * (the group is rebalancing). A listing merged from pages that missed a partition would look complete and not be.
+ * The checks that make a listing over every projections instance whole or refused: each partition
+ * of a store (the knowledge store, the sagas) is read exactly once, by the instance the group
+ * assigned it to, or the answer is 503 (the group is rebalancing). A listing merged from pages that
+ * missed a partition would look complete and not be.
  */
 public final class FanOut {
   private FanOut() {}
 
   /**
-   * The pages of every instance holding partitions of the store, as {@link #plan} plans it: the other instances asked
-   * through {@code ask} (all at once, before this one reads its own through {@code local}), each page checked with
-   * {@link #check}.
+   * The pages of every instance holding partitions of the store, as {@link #plan} plans it: the
+   * other instances asked through {@code ask} (all at once, before this one reads its own through
+   * {@code local}), each page checked with {@link #check}.
    *
-   * @param store        the store as the answer names it, e.g. {@code the knowledge store}
-   * @param activeByHost the active partitions of the store per instance, as Kafka Streams knows them
-   * @throws ProjectionUnavailableException if some partition cannot be read now, or an instance cannot answer
-   * @throws IllegalArgumentException       if an instance refused the request (400)
+   * @param store the store as the answer names it, e.g. {@code the knowledge store}
+   * @param activeByHost the active partitions of the store per instance, as Kafka Streams knows
+   *     them
+   * @throws ProjectionUnavailableException if some partition cannot be read now, or an instance
+   *     cannot answer
+   * @throws IllegalArgumentException if an instance refused the request (400)
    */
-  public static <P> List<P> gather(String store, HostInfo self, Map<HostInfo, Set<Integer>> activeByHost,
-                            Function<HostInfo, CompletableFuture<Served<P>>> ask, Supplier<Served<P>> local) {
+  public static <P> List<P> gather(
+      String store,
+      HostInfo self,
+      Map<HostInfo, Set<Integer>> activeByHost,
+      Function<HostInfo, CompletableFuture<Served<P>>> ask,
+      Supplier<Served<P>> local) {
     Map<HostInfo, Set<Integer>> plan = plan(store, activeByHost);
     Map<HostInfo, CompletableFuture<Served<P>>> asked = new LinkedHashMap<>();
-    plan.keySet().stream().filter(host -> !host.equals(self)).forEach(host -> asked.put(host, ask.apply(host)));
+    plan.keySet().stream()
+        .filter(host -> !host.equals(self))
+        .forEach(host -> asked.put(host, ask.apply(host)));
     List<P> pages = new ArrayList<>();
     if (plan.containsKey(self)) {
       Served<P> mine = local.get();
@@ -63,30 +72,40 @@ public final class FanOut {
   }
 
   /**
-   * The instances to ask and the partitions each should read, from the active partitions of the store per instance
-   * as Kafka Streams knows them; instances without any are left out.
+   * The instances to ask and the partitions each should read, from the active partitions of the
+   * store per instance as Kafka Streams knows them; instances without any are left out.
    *
    * @param store the store as the answer names it, e.g. {@code the knowledge store}
-   *
-   * @throws ProjectionUnavailableException unless the partitions are 0 to n-1, each held by one instance
+   * @throws ProjectionUnavailableException unless the partitions are 0 to n-1, each held by one
+   *     instance
    */
-  public static Map<HostInfo, Set<Integer>> plan(String store, Map<HostInfo, Set<Integer>> activeByHost) {
-    Map<HostInfo, Set<Integer>> plan = new TreeMap<>((a, b) -> AdvertisedAddress.endpoint(a)
-        .compareTo(AdvertisedAddress.endpoint(b)));
+  public static Map<HostInfo, Set<Integer>> plan(
+      String store, Map<HostInfo, Set<Integer>> activeByHost) {
+    Map<HostInfo, Set<Integer>> plan =
+        new TreeMap<>(
+            (a, b) -> AdvertisedAddress.endpoint(a).compareTo(AdvertisedAddress.endpoint(b)));
     TreeMap<Integer, HostInfo> owners = new TreeMap<>();
-    activeByHost.forEach((host, partitions) -> {
-      if (partitions.isEmpty()) {
-        return;
-      }
-      for (int p : partitions) {
-        HostInfo other = owners.put(p, host);
-        if (other != null) {
-          throw unavailable("partition " + p + " of " + store + " is held by both "
-              + AdvertisedAddress.endpoint(other) + " and " + AdvertisedAddress.endpoint(host));
-        }
-      }
-      plan.put(host, Set.copyOf(partitions));
-    });
+    activeByHost.forEach(
+        (host, partitions) -> {
+          if (partitions.isEmpty()) {
+            return;
+          }
+          for (int p : partitions) {
+            HostInfo other = owners.put(p, host);
+            if (other != null) {
+              throw unavailable(
+                  "partition "
+                      + p
+                      + " of "
+                      + store
+                      + " is held by both "
+                      + AdvertisedAddress.endpoint(other)
+                      + " and "
+                      + AdvertisedAddress.endpoint(host));
+            }
+          }
+          plan.put(host, Set.copyOf(partitions));
+        });
     if (owners.isEmpty()) {
       throw unavailable("no projections instance holds " + store + " yet");
     }
@@ -108,18 +127,29 @@ public final class FanOut {
    *
    * @throws ProjectionUnavailableException if not (its assignment changed in between)
    */
-  public static void check(String store, HostInfo host, Set<Integer> expected, Set<Integer> served) {
+  public static void check(
+      String store, HostInfo host, Set<Integer> expected, Set<Integer> served) {
     if (!expected.equals(served)) {
-      throw unavailable(AdvertisedAddress.endpoint(host) + " read partitions " + sorted(served)
-          + " of " + store + " instead of " + sorted(expected));
+      throw unavailable(
+          AdvertisedAddress.endpoint(host)
+              + " read partitions "
+              + sorted(served)
+              + " of "
+              + store
+              + " instead of "
+              + sorted(expected));
     }
   }
 
   private static String sorted(Set<Integer> partitions) {
-    return partitions.stream().sorted().map(String::valueOf).collect(Collectors.joining(", ", "[", "]"));
+    return partitions.stream()
+        .sorted()
+        .map(String::valueOf)
+        .collect(Collectors.joining(", ", "[", "]"));
   }
 
   private static ProjectionUnavailableException unavailable(String why) {
-    return new ProjectionUnavailableException(why + " (the group is rebalancing); retry shortly", null);
+    return new ProjectionUnavailableException(
+        why + " (the group is rebalancing); retry shortly", null);
   }
 }

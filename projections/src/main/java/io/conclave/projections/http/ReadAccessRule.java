@@ -16,10 +16,10 @@ import java.util.Locale;
 import org.reactivestreams.Publisher;
 
 /**
- * Micronaut Security's rule for the {@link ReadAccess} routes: a GET of one is allowed to anyone while
- * {@code conclave.security.read-access} is {@code open} (the default), to any valid API token when it is
- * {@code authenticated}. It runs after {@link SecuredAnnotationRule}, so a route's {@code @Secured} always wins, and
- * says nothing of any other route or method.
+ * Micronaut Security's rule for the {@link ReadAccess} routes: a GET of one is allowed to anyone
+ * while {@code conclave.security.read-access} is {@code open} (the default), to any valid API token
+ * when it is {@code authenticated}. It runs after {@link SecuredAnnotationRule}, so a route's
+ * {@code @Secured} always wins, and says nothing of any other route or method.
  */
 @Singleton
 @Requires(property = "micronaut.security.enabled", notEquals = "false")
@@ -31,25 +31,36 @@ final class ReadAccessRule implements SecurityRule<HttpRequest<?>> {
     this.open = isOpen(readAccess);
   }
 
-  /** @throws IllegalArgumentException unless {@code readAccess} is {@code open} or {@code authenticated} */
+  /**
+   * @throws IllegalArgumentException unless {@code readAccess} is {@code open} or {@code
+   *     authenticated}
+   */
   static boolean isOpen(String readAccess) {
     return switch (readAccess.trim().toLowerCase(Locale.ROOT)) {
       case "open" -> true;
       case "authenticated" -> false;
-      default -> throw new IllegalArgumentException(PROPERTY + " is '" + readAccess
-          + "': it is 'open' (anyone may read) or 'authenticated' (reads need an API token)");
+      default ->
+          throw new IllegalArgumentException(
+              PROPERTY
+                  + " is '"
+                  + readAccess
+                  + "': it is 'open' (anyone may read) or 'authenticated' (reads need an API token)");
     };
   }
 
   @Override
-  public Publisher<SecurityRuleResult> check(HttpRequest<?> request, @Nullable Authentication authentication) {
+  public Publisher<SecurityRuleResult> check(
+      HttpRequest<?> request, @Nullable Authentication authentication) {
     boolean read = request.getMethod() == HttpMethod.GET || request.getMethod() == HttpMethod.HEAD;
-    boolean marked = RouteAttributes.getRouteMatch(request)
-        .map(route -> route.getAnnotationMetadata().hasAnnotation(ReadAccess.class)).orElse(false);
+    boolean marked =
+        RouteAttributes.getRouteMatch(request)
+            .map(route -> route.getAnnotationMetadata().hasAnnotation(ReadAccess.class))
+            .orElse(false);
     if (!read || !marked) {
       return Publishers.just(SecurityRuleResult.UNKNOWN);
     }
-    return Publishers.just(open || authentication != null ? SecurityRuleResult.ALLOWED : SecurityRuleResult.REJECTED);
+    return Publishers.just(
+        open || authentication != null ? SecurityRuleResult.ALLOWED : SecurityRuleResult.REJECTED);
   }
 
   @Override

@@ -13,13 +13,17 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Strict reading of small JSON request bodies: no coercion (a number is not a string), no unknown fields, so a
- * client's mistake is a 400 ({@link IllegalArgumentException}) that names it instead of a guess.
+ * Strict reading of small JSON request bodies: no coercion (a number is not a string), no unknown
+ * fields, so a client's mistake is a 400 ({@link IllegalArgumentException}) that names it instead
+ * of a guess.
  */
 public final class StrictJson {
   private StrictJson() {}
 
-  /** Checks that {@code body} is an object with no field outside {@code fields}; {@code example} shows one. */
+  /**
+   * Checks that {@code body} is an object with no field outside {@code fields}; {@code example}
+   * shows one.
+   */
   public static void requireObject(JsonNode body, Set<String> fields, String example) {
     if (body == null || !body.isObject()) {
       throw new IllegalArgumentException("the body must be a JSON object such as " + example);
@@ -32,12 +36,18 @@ public final class StrictJson {
   /** Checks that {@code field} is one of {@code fields}. */
   public static void requireKnown(Object field, Set<String> fields) {
     if (!fields.contains(String.valueOf(field))) {
-      throw new IllegalArgumentException("unknown field '" + field + "'; expected " + String.join(", ",
-          fields.stream().sorted().toList()));
+      throw new IllegalArgumentException(
+          "unknown field '"
+              + field
+              + "'; expected "
+              + String.join(", ", fields.stream().sorted().toList()));
     }
   }
 
-  /** {@code node} as the plain maps, lists, strings, numbers, booleans and nulls a JSON or YAML parser makes. */
+  /**
+   * {@code node} as the plain maps, lists, strings, numbers, booleans and nulls a JSON or YAML
+   * parser makes.
+   */
   public static Object plain(JsonNode node) {
     if (node.isObject()) {
       Map<String, Object> map = new LinkedHashMap<>();
@@ -80,13 +90,17 @@ public final class StrictJson {
     try {
       offset = new BigDecimal(value.getNumberValue().toString()).longValueExact();
     } catch (ArithmeticException | NumberFormatException e) {
-      throw new IllegalArgumentException(field + " must be a whole number, was " + value.getNumberValue());
+      throw new IllegalArgumentException(
+          field + " must be a whole number, was " + value.getNumberValue());
     }
     return offset(field, offset);
   }
 
-  /** The field's value, or null if it is absent or JSON null; one of another JSON type is refused. */
-  private static JsonNode optional(JsonNode body, String field, Predicate<JsonNode> isType, String type) {
+  /**
+   * The field's value, or null if it is absent or JSON null; one of another JSON type is refused.
+   */
+  private static JsonNode optional(
+      JsonNode body, String field, Predicate<JsonNode> isType, String type) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
       return null;
@@ -107,8 +121,8 @@ public final class StrictJson {
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(field + " must be an ISO-8601 instant such as 2026-11-24T10:00:00Z, was '"
-          + text + "'");
+      throw new IllegalArgumentException(
+          field + " must be an ISO-8601 instant such as 2026-11-24T10:00:00Z, was '" + text + "'");
     }
   }
 

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * {@link KnowledgePeers} over HTTP ({@link PeerHttp}): {@code GET /knowledge/{key}} and {@code GET /knowledge} on the
- * peer, marked as forwarded. Thread-safe.
+ * {@link KnowledgePeers} over HTTP ({@link PeerHttp}): {@code GET /knowledge/{key}} and {@code GET
+ * /knowledge} on the peer, marked as forwarded. Thread-safe.
  */
 @Singleton
 final class HttpKnowledgePeers implements KnowledgePeers {
@@ -22,20 +22,35 @@ final class HttpKnowledgePeers implements KnowledgePeers {
   }
 
   @Override
-  public Optional<KnowledgeState> get(HostInfo from, HostInfo owner, String key, Optional<Instant> at) {
-    return entry(key, http.get(from, owner, "/knowledge/" + PeerHttp.pathSegment(key)
-        + at.map(t -> "?at=" + t.toEpochMilli()).orElse("")));
+  public Optional<KnowledgeState> get(
+      HostInfo from, HostInfo owner, String key, Optional<Instant> at) {
+    return entry(
+        key,
+        http.get(
+            from,
+            owner,
+            "/knowledge/"
+                + PeerHttp.pathSegment(key)
+                + at.map(t -> "?at=" + t.toEpochMilli()).orElse("")));
   }
 
   @Override
-  public CompletableFuture<Served<KnowledgePage>> page(HostInfo from, HostInfo peer, KnowledgeListing listing) {
-    return http.getAsync(from, peer, "/knowledge?prefix=" + PeerHttp.queryValue(listing.prefix()) + "&limit="
-        + listing.limit()).thenApply(HttpKnowledgePeers::page);
+  public CompletableFuture<Served<KnowledgePage>> page(
+      HostInfo from, HostInfo peer, KnowledgeListing listing) {
+    return http.getAsync(
+            from,
+            peer,
+            "/knowledge?prefix="
+                + PeerHttp.queryValue(listing.prefix())
+                + "&limit="
+                + listing.limit())
+        .thenApply(HttpKnowledgePeers::page);
   }
 
   /**
-   * What the owner's answer to a forwarded {@code GET /knowledge/{key}} means: 200 the state, 404 none, otherwise as
-   * {@link PeerHttp.Answer#failure}; a 200 that does not read as the key's entry is a failure of the owner (503).
+   * What the owner's answer to a forwarded {@code GET /knowledge/{key}} means: 200 the state, 404
+   * none, otherwise as {@link PeerHttp.Answer#failure}; a 200 that does not read as the key's entry
+   * is a failure of the owner (503).
    */
   static Optional<KnowledgeState> entry(String key, PeerHttp.Answer answer) {
     switch (answer.status()) {
@@ -47,7 +62,8 @@ final class HttpKnowledgePeers implements KnowledgePeers {
           throw answer.unreadable(e);
         }
         if (!entry.key().equals(key)) {
-          throw answer.unreadable(new IllegalArgumentException("it answered for key '" + entry.key() + "'"));
+          throw answer.unreadable(
+              new IllegalArgumentException("it answered for key '" + entry.key() + "'"));
         }
         return Optional.of(entry.state());
       }
@@ -58,7 +74,10 @@ final class HttpKnowledgePeers implements KnowledgePeers {
     }
   }
 
-  /** What a peer's answer to a forwarded {@code GET /knowledge?prefix=...} means: 200 its page, else as {@link #entry}. */
+  /**
+   * What a peer's answer to a forwarded {@code GET /knowledge?prefix=...} means: 200 its page, else
+   * as {@link #entry}.
+   */
   static Served<KnowledgePage> page(PeerHttp.Answer answer) {
     if (answer.status() != 200) {
       throw answer.failure();

@@ -7,10 +7,11 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * The {@code at} parameter of {@code GET /knowledge/{key}}: the time to answer as of, an ISO-8601 instant
- * ({@code 2026-11-24T10:00:00Z}, or with an offset, {@code 2026-11-24T11:00:00+01:00}) or milliseconds since the epoch
- * ({@code 1795514400000}). A time older than the history retention before now is refused: the history may have dropped
- * it, and an answer that might be missing deltas is not given.
+ * The {@code at} parameter of {@code GET /knowledge/{key}}: the time to answer as of, an ISO-8601
+ * instant ({@code 2026-11-24T10:00:00Z}, or with an offset, {@code 2026-11-24T11:00:00+01:00}) or
+ * milliseconds since the epoch ({@code 1795514400000}). A time older than the history retention
+ * before now is refused: the history may have dropped it, and an answer that might be missing
+ * deltas is not given.
  */
 final class KnowledgeAsOf {
   private KnowledgeAsOf() {}
@@ -18,9 +19,10 @@ final class KnowledgeAsOf {
   /**
    * The time {@code text} names; empty if it is null or blank (answer now).
    *
-   * @param now       the time now, to which the retention is relative
+   * @param now the time now, to which the retention is relative
    * @param retention how far back the history answers
-   * @throws IllegalArgumentException if {@code text} is not a time, or is older than {@code now - retention}
+   * @throws IllegalArgumentException if {@code text} is not a time, or is older than {@code now -
+   *     retention}
    */
   static Optional<Instant> parse(String text, Instant now, Duration retention) {
     if (text == null || text.isBlank()) {
@@ -29,8 +31,14 @@ final class KnowledgeAsOf {
     Instant at = instant(text.trim());
     Instant oldest = now.minus(retention);
     if (at.isBefore(oldest)) {
-      throw new IllegalArgumentException("at " + at + " is older than the knowledge history keeps (" + humane(retention)
-          + ", conclave.knowledge.history-retention): ask for " + oldest + " or later");
+      throw new IllegalArgumentException(
+          "at "
+              + at
+              + " is older than the knowledge history keeps ("
+              + humane(retention)
+              + ", conclave.knowledge.history-retention): ask for "
+              + oldest
+              + " or later");
     }
     return Optional.of(at);
   }
@@ -74,7 +82,10 @@ final class KnowledgeAsOf {
   }
 
   private static IllegalArgumentException unreadable(String text) {
-    return new IllegalArgumentException("at must be an ISO-8601 instant such as 2026-11-24T10:00:00Z or milliseconds "
-        + "since the epoch, was '" + text + "'");
+    return new IllegalArgumentException(
+        "at must be an ISO-8601 instant such as 2026-11-24T10:00:00Z or milliseconds "
+            + "since the epoch, was '"
+            + text
+            + "'");
   }
 }

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.conclave.model.knowledge.KnowledgeState;
 import io.conclave.model.crdt.Crdt;
 import io.conclave.model.crdt.CrdtJson;
 import io.conclave.model.crdt.KnowledgeType;
+import io.conclave.model.knowledge.KnowledgeState;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -22,26 +22,31 @@ import java.util.TreeSet;
 
 /**
  * The JSON of the knowledge API. An entry:
+ *
  * <pre>
  * {"key": "team.facts", "type": "or-set", "value": ["kafka", "crdt"], "replicas": ["research-0", "write-1"],
  *  "updatedAt": "2026-11-24T10:00:00Z", "deltas": 7, "state": {"type": "or-set", ...}}
  * </pre>
- * {@code type} is the {@link KnowledgeType#id()}; {@code value} the value alone as JSON ({@link CrdtJson#encodeValue}:
- * a number, an array, a string or null, an object); {@code replicas} the replicas whose updates the state holds, sorted;
- * {@code updatedAt} the time of the newest merged delta; {@code deltas} how many delta records were merged,
- * redeliveries included; {@code state} the full state ({@link CrdtJson#encode}). A page:
- * {@code {"entries": [entry, ...], "truncated": false}}.
  *
- * <p>Instances read each other's answers back ({@link #entry}, {@link #page}) strictly: the fields above and no other,
- * the state decoded by {@link CrdtJson#decode}, its type the one named. Thread-safe.
+ * {@code type} is the {@link KnowledgeType#id()}; {@code value} the value alone as JSON ({@link
+ * CrdtJson#encodeValue}: a number, an array, a string or null, an object); {@code replicas} the
+ * replicas whose updates the state holds, sorted; {@code updatedAt} the time of the newest merged
+ * delta; {@code deltas} how many delta records were merged, redeliveries included; {@code state}
+ * the full state ({@link CrdtJson#encode}). A page: {@code {"entries": [entry, ...], "truncated":
+ * false}}.
+ *
+ * <p>Instances read each other's answers back ({@link #entry}, {@link #page}) strictly: the fields
+ * above and no other, the state decoded by {@link CrdtJson#decode}, its type the one named.
+ * Thread-safe.
  */
 final class KnowledgeJson {
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
-  private static final Set<String> ENTRY_FIELDS = Set.of("key", "type", "value", "replicas", "updatedAt", "deltas",
-      "state");
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+  private static final Set<String> ENTRY_FIELDS =
+      Set.of("key", "type", "value", "replicas", "updatedAt", "deltas", "state");
   private static final Set<String> PAGE_FIELDS = Set.of("entries", "truncated");
 
   private KnowledgeJson() {}
@@ -122,13 +127,15 @@ final class KnowledgeJson {
     }
     Crdt crdt = CrdtJson.decode(state);
     if (crdt.type() != KnowledgeType.of(type.textValue())) {
-      throw new IllegalArgumentException(path + ": type " + type.textValue() + " but the state is a " + crdt.type());
+      throw new IllegalArgumentException(
+          path + ": type " + type.textValue() + " but the state is a " + crdt.type());
     }
     Instant at;
     try {
       at = Instant.parse(updatedAt.textValue());
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(path + ".updatedAt is not an ISO-8601 instant: " + updatedAt.textValue());
+      throw new IllegalArgumentException(
+          path + ".updatedAt is not an ISO-8601 instant: " + updatedAt.textValue());
     }
     return new KnowledgeEntry(key.textValue(), new KnowledgeState(crdt, at, deltas.longValue()));
   }

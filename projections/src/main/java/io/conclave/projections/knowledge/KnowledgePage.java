@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A page of knowledge entries, by key: what {@code GET /knowledge?prefix=...} answers. Immutable.
  *
- * @param entries   at most the page's limit, sorted by key
+ * @param entries at most the page's limit, sorted by key
  * @param truncated whether more entries matched than the page holds
  */
 record KnowledgePage(List<KnowledgeEntry> entries, boolean truncated) {
@@ -16,8 +16,9 @@ record KnowledgePage(List<KnowledgeEntry> entries, boolean truncated) {
   }
 
   /**
-   * One page of the pages of several partitions or instances, each holding distinct keys: their entries by key, the
-   * first {@code limit} of them, truncated if any page was (it left out entries) or more than {@code limit} matched.
+   * One page of the pages of several partitions or instances, each holding distinct keys: their
+   * entries by key, the first {@code limit} of them, truncated if any page was (it left out
+   * entries) or more than {@code limit} matched.
    */
   static KnowledgePage merge(Collection<KnowledgePage> pages, int limit) {
     List<KnowledgeEntry> all = new ArrayList<>();

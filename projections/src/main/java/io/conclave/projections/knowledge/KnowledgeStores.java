@@ -12,28 +12,44 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * What the knowledge queries read of this instance's Kafka Streams: where keys live, and the local stores. In service
- * {@link RuntimeKnowledgeStores}, over {@link ProjectionRuntime}.
+ * What the knowledge queries read of this instance's Kafka Streams: where keys live, and the local
+ * stores. In service {@link RuntimeKnowledgeStores}, over {@link ProjectionRuntime}.
  *
- * <p>Every method throws {@link ProjectionUnavailableException} when it cannot answer now: Kafka Streams is starting,
- * rebalancing or rebuilding, or the partition asked for is not (or no longer) active here. Thread-safe.
+ * <p>Every method throws {@link ProjectionUnavailableException} when it cannot answer now: Kafka
+ * Streams is starting, rebalancing or rebuilding, or the partition asked for is not (or no longer)
+ * active here. Thread-safe.
  */
 interface KnowledgeStores {
   /** This instance's address, as the group knows it. */
   HostInfo self();
 
-  /** Where the key's partition of the knowledge store is; {@link KeyQueryMetadata#NOT_AVAILABLE} while unknown. */
+  /**
+   * Where the key's partition of the knowledge store is; {@link KeyQueryMetadata#NOT_AVAILABLE}
+   * while unknown.
+   */
   KeyQueryMetadata metadataForKey(String key);
 
-  /** The key's merged state in partition {@code partition} of this instance; empty if no delta of it was merged. */
+  /**
+   * The key's merged state in partition {@code partition} of this instance; empty if no delta of it
+   * was merged.
+   */
   Optional<KnowledgeState> latest(String key, int partition);
 
-  /** The key's state as of {@code at}, from the history in partition {@code partition} of this instance. */
+  /**
+   * The key's state as of {@code at}, from the history in partition {@code partition} of this
+   * instance.
+   */
   Optional<KnowledgeState> asOf(String key, int partition, Instant at);
 
-  /** The first {@code limit} keys starting with {@code prefix} in the partitions active here, and those partitions. */
+  /**
+   * The first {@code limit} keys starting with {@code prefix} in the partitions active here, and
+   * those partitions.
+   */
   Served<KnowledgePage> localPage(String prefix, int limit);
 
-  /** The partitions of the knowledge store each instance of the group holds (active), as this instance knows. */
+  /**
+   * The partitions of the knowledge store each instance of the group holds (active), as this
+   * instance knows.
+   */
   Map<HostInfo, Set<Integer>> activePartitionsByHost();
 }

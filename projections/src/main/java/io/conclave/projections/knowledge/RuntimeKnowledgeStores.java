@@ -1,10 +1,10 @@
 package io.conclave.projections.knowledge;
 
 import io.conclave.model.knowledge.KnowledgeState;
-import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.projections.http.ProjectionUnavailableException;
 import io.conclave.projections.http.Served;
 import io.conclave.projections.runtime.ProjectionRuntime;
+import io.conclave.runtime.config.ConclaveSettings;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,13 +27,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
- * {@link KnowledgeStores} over this instance's Kafka Streams ({@link ProjectionRuntime}): the latest store through
- * interactive queries on one partition, the versioned history through IQv2 (the only way to query a versioned store),
- * both on active partitions only. Thread-safe.
+ * {@link KnowledgeStores} over this instance's Kafka Streams ({@link ProjectionRuntime}): the
+ * latest store through interactive queries on one partition, the versioned history through IQv2
+ * (the only way to query a versioned store), both on active partitions only. Thread-safe.
  */
 @Singleton
 final class RuntimeKnowledgeStores implements KnowledgeStores {
-  /** Kafka Streams' string key partitioning, which is also the workers' default partitioner over UTF-8 keys. */
+  /**
+   * Kafka Streams' string key partitioning, which is also the workers' default partitioner over
+   * UTF-8 keys.
+   */
   private static final Serializer<String> KEYS = new StringSerializer();
 
   private final ProjectionRuntime runtime;
@@ -66,16 +69,27 @@ final class RuntimeKnowledgeStores implements KnowledgeStores {
 
   @Override
   public Optional<KnowledgeState> asOf(String key, int partition, Instant at) {
-    StateQueryResult<VersionedRecord<KnowledgeState>> result = runtime.query(
-        StateQueryRequest.inStore(KnowledgeTopology.HISTORY)
-            .withQuery(VersionedKeyQuery.<String, KnowledgeState>withKey(key).asOf(at))
-            .withPartitions(Set.of(partition))
-            .requireActive());
-    QueryResult<VersionedRecord<KnowledgeState>> answer = result.getPartitionResults().get(partition);
+    StateQueryResult<VersionedRecord<KnowledgeState>> result =
+        runtime.query(
+            StateQueryRequest.inStore(KnowledgeTopology.HISTORY)
+                .withQuery(VersionedKeyQuery.<String, KnowledgeState>withKey(key).asOf(at))
+                .withPartitions(Set.of(partition))
+                .requireActive());
+    QueryResult<VersionedRecord<KnowledgeState>> answer =
+        result.getPartitionResults().get(partition);
     if (answer == null || answer.isFailure()) {
-      String why = answer == null ? "no answer" : answer.getFailureReason() + ": " + answer.getFailureMessage();
-      throw new ProjectionUnavailableException("partition " + partition + " of the knowledge history cannot be read "
-          + "on this instance now (" + why + "); retry shortly", null);
+      String why =
+          answer == null
+              ? "no answer"
+              : answer.getFailureReason() + ": " + answer.getFailureMessage();
+      throw new ProjectionUnavailableException(
+          "partition "
+              + partition
+              + " of the knowledge history cannot be read "
+              + "on this instance now ("
+              + why
+              + "); retry shortly",
+          null);
     }
     VersionedRecord<KnowledgeState> version = answer.getResult();
     return version == null ? Optional.empty() : Optional.of(version.value());
@@ -94,7 +108,8 @@ final class RuntimeKnowledgeStores implements KnowledgeStores {
   private KnowledgePage page(int partition, String prefix, int limit) {
     ReadOnlyKeyValueStore<String, KnowledgeState> store = latestStore(partition);
     List<KnowledgeEntry> entries = new ArrayList<>();
-    try (KeyValueIterator<String, KnowledgeState> it = prefix.isEmpty() ? store.all() : store.prefixScan(prefix, KEYS)) {
+    try (KeyValueIterator<String, KnowledgeState> it =
+        prefix.isEmpty() ? store.all() : store.prefixScan(prefix, KEYS)) {
       while (it.hasNext() && entries.size() < limit) {
         var kv = it.next();
         entries.add(new KnowledgeEntry(kv.key, kv.value));
@@ -116,7 +131,11 @@ final class RuntimeKnowledgeStores implements KnowledgeStores {
 
   private static ProjectionUnavailableException moved(int partition, InvalidStateStoreException e) {
     // the instance closed or lost the partition while the query ran
-    return new ProjectionUnavailableException("partition " + partition + " of the knowledge store moved while it was "
-        + "read (the group is rebalancing); retry shortly", e);
+    return new ProjectionUnavailableException(
+        "partition "
+            + partition
+            + " of the knowledge store moved while it was "
+            + "read (the group is rebalancing); retry shortly",
+        e);
   }
 }

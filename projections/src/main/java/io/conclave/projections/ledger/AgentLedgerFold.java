@@ -9,8 +9,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Counts each agent's model calls into its {@link AgentLedger} ({@link AgentLedger#count}) in the
- * {@value LedgerStores#LEDGER_AGENTS} store, keyed by agent id. Decisions are partitioned by agent id, so the
- * fold runs where they are read: no repartition.
+ * {@value LedgerStores#LEDGER_AGENTS} store, keyed by agent id. Decisions are partitioned by agent
+ * id, so the fold runs where they are read: no repartition.
  */
 public final class AgentLedgerFold implements Processor<DecisionKey, Decision, Void, Void> {
   private KeyValueStore<String, AgentLedger> ledgers;

@@ -8,8 +8,9 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
 /**
- * The call ledger's totals: what model calls spent per agent instance and per tenant, folded from the log by the
- * projections (the agents' {@code LLM_CALL} decisions, the saga events of settled steps). Any instance answers any key.
+ * The call ledger's totals: what model calls spent per agent instance and per tenant, folded from
+ * the log by the projections (the agents' {@code LLM_CALL} decisions, the saga events of settled
+ * steps). Any instance answers any key.
  */
 @ReadAccess
 @Controller("/ledger")
@@ -22,22 +23,33 @@ class LedgerController {
   }
 
   /**
-   * What an agent instance's model calls spent: tokens, cost and calls. Every call in its log counts, whichever
-   * attempt made it, in steps and compensations alike.
+   * What an agent instance's model calls spent: tokens, cost and calls. Every call in its log
+   * counts, whichever attempt made it, in steps and compensations alike.
    */
   @Get("/agents/{agentId}")
   AgentLedger agent(String agentId) {
-    return queries.agentLedger(agentId, false).orElseThrow(() -> new NotFoundException("agent '" + agentId
-        + "' recorded no model call (see /agents/" + agentId + "/decisions)"));
+    return queries
+        .agentLedger(agentId, false)
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "agent '"
+                        + agentId
+                        + "' recorded no model call (see /agents/"
+                        + agentId
+                        + "/decisions)"));
   }
 
   /**
-   * What a tenant's sagas spent on model calls: tokens, cost and steps. The figures the settled steps of its sagas
-   * report, as its budget counts them; compensations report none.
+   * What a tenant's sagas spent on model calls: tokens, cost and steps. The figures the settled
+   * steps of its sagas report, as its budget counts them; compensations report none.
    */
   @Get("/tenants/{tenant}")
   TenantLedger tenant(String tenant) {
-    return queries.tenantLedger(tenant, false)
-        .orElseThrow(() -> new NotFoundException("no step of a saga of tenant '" + tenant + "' has settled"));
+    return queries
+        .tenantLedger(tenant, false)
+        .orElseThrow(
+            () ->
+                new NotFoundException("no step of a saga of tenant '" + tenant + "' has settled"));
   }
 }

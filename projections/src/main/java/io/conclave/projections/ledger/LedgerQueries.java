@@ -7,10 +7,11 @@ import jakarta.inject.Singleton;
 import java.util.Optional;
 
 /**
- * Reads the call ledger over every projections instance of the group ({@link StoreReads}): an agent's by the
- * instance holding the agent's partition, a tenant's by the instance holding the tenant's partition (this one from
- * its store, another by asking it on {@code /peers}, see {@link LedgerPeerController}). It answers the whole truth or
- * {@link ProjectionUnavailableException} (503). Thread-safe.
+ * Reads the call ledger over every projections instance of the group ({@link StoreReads}): an
+ * agent's by the instance holding the agent's partition, a tenant's by the instance holding the
+ * tenant's partition (this one from its store, another by asking it on {@code /peers}, see {@link
+ * LedgerPeerController}). It answers the whole truth or {@link ProjectionUnavailableException}
+ * (503). Thread-safe.
  */
 @Singleton
 public class LedgerQueries {
@@ -21,23 +22,34 @@ public class LedgerQueries {
   }
 
   /**
-   * What the call ledger counted for agent instance {@code agentId}: its decisions' partition holds it. Empty if it
-   * recorded no model call.
+   * What the call ledger counted for agent instance {@code agentId}: its decisions' partition holds
+   * it. Empty if it recorded no model call.
    *
-   * @param forwarded whether another instance asked this one: then it is answered from this instance's partition or
-   *                  503, never asked of another (see {@link QueryRoute#of})
+   * @param forwarded whether another instance asked this one: then it is answered from this
+   *     instance's partition or 503, never asked of another (see {@link QueryRoute#of})
    */
   public Optional<AgentLedger> agentLedger(String agentId, boolean forwarded) {
-    return reads.byKey("the ledger of agent '" + agentId + "'", LedgerStores.LEDGER_AGENTS, agentId, forwarded,
-        "/peers/ledger/agents/", AgentLedger.class);
+    return reads.byKey(
+        "the ledger of agent '" + agentId + "'",
+        LedgerStores.LEDGER_AGENTS,
+        agentId,
+        forwarded,
+        "/peers/ledger/agents/",
+        AgentLedger.class);
   }
 
   /**
-   * What the call ledger counted for {@code tenant}: the partition of its key in the tenants' repartition holds it.
-   * Empty if no step of its sagas settled. {@code forwarded} as in {@link #agentLedger}.
+   * What the call ledger counted for {@code tenant}: the partition of its key in the tenants'
+   * repartition holds it. Empty if no step of its sagas settled. {@code forwarded} as in {@link
+   * #agentLedger}.
    */
   public Optional<TenantLedger> tenantLedger(String tenant, boolean forwarded) {
-    return reads.byKey("the ledger of tenant '" + tenant + "'", LedgerStores.LEDGER_TENANTS, tenant, forwarded,
-        "/peers/ledger/tenants/", TenantLedger.class);
+    return reads.byKey(
+        "the ledger of tenant '" + tenant + "'",
+        LedgerStores.LEDGER_TENANTS,
+        tenant,
+        forwarded,
+        "/peers/ledger/tenants/",
+        TenantLedger.class);
   }
 }

@@ -1,10 +1,10 @@
 package io.conclave.projections.operations;
 
 import io.conclave.model.cluster.BreakerStateChanged;
+import io.conclave.projections.http.ReadAccess;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.provisioning.ConclaveTopics;
 import io.conclave.runtime.readers.TopicScan;
-import io.conclave.projections.http.ReadAccess;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
@@ -30,10 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The circuit breakers of the worker processes (one per model endpoint and agent type of each worker), each as it
- * last reported on conclave.agent-health (a small compacted topic, read to its end on each request, so the answer is
- * never behind what the workers wrote). A worker that stopped cleanly wrote a tombstone for each of its breakers,
- * which are then left out; one that died keeps its last reports: look at {@code since}.
+ * The circuit breakers of the worker processes (one per model endpoint and agent type of each
+ * worker), each as it last reported on conclave.agent-health (a small compacted topic, read to its
+ * end on each request, so the answer is never behind what the workers wrote). A worker that stopped
+ * cleanly wrote a tombstone for each of its breakers, which are then left out; one that died keeps
+ * its last reports: look at {@code since}.
  */
 @ReadAccess
 @Controller("/breakers")
@@ -42,8 +43,12 @@ class BreakerController implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BreakerController.class);
 
   private final String topic;
-  /** One reader kept between requests (its connections and metadata), used by one request at a time. */
+
+  /**
+   * One reader kept between requests (its connections and metadata), used by one request at a time.
+   */
   private final TopicScan scan;
+
   private final Deserializer<BreakerStateChanged> reader;
 
   BreakerController(ConclaveSettings settings, ConclaveSerdes serdes) {
@@ -59,8 +64,8 @@ class BreakerController implements AutoCloseable {
   }
 
   /**
-   * Every worker's circuit breakers, optionally only those in one state. By name and worker; with {@code state}
-   * (CLOSED, OPEN, HALF_OPEN, any case) only those in it; 400 for another state.
+   * Every worker's circuit breakers, optionally only those in one state. By name and worker; with
+   * {@code state} (CLOSED, OPEN, HALF_OPEN, any case) only those in it; 400 for another state.
    */
   @Get
   List<BreakerView> breakers(@Nullable @QueryValue String state) {
@@ -71,35 +76,54 @@ class BreakerController implements AutoCloseable {
         scan.scan(new TopicPartition(topic, p), 0, -1, r -> fold(latest, r, this::read));
       }
     }
-    return latest.values().stream().filter(b -> wanted == null || b.to().name().equals(wanted))
-        .sorted(Comparator.comparing(BreakerStateChanged::breaker).thenComparing(BreakerStateChanged::worker))
-        .map(b -> new BreakerView(b.breaker(), b.worker(), b.agentTypes(), b.to().name(), b.at())).toList();
+    return latest.values().stream()
+        .filter(b -> wanted == null || b.to().name().equals(wanted))
+        .sorted(
+            Comparator.comparing(BreakerStateChanged::breaker)
+                .thenComparing(BreakerStateChanged::worker))
+        .map(b -> new BreakerView(b.breaker(), b.worker(), b.agentTypes(), b.to().name(), b.at()))
+        .toList();
   }
 
   /**
-   * Folds one record of conclave.agent-health into {@code latest} (by record key, a breaker of a worker): a report
-   * replaces the key's earlier one, a tombstone (null value) removes it, and a record {@code read} finds no report in
-   * leaves it as it was.
+   * Folds one record of conclave.agent-health into {@code latest} (by record key, a breaker of a
+   * worker): a report replaces the key's earlier one, a tombstone (null value) removes it, and a
+   * record {@code read} finds no report in leaves it as it was.
    */
-  static void fold(Map<String, BreakerStateChanged> latest, ConsumerRecord<byte[], byte[]> record,
-                   Function<ConsumerRecord<byte[], byte[]>, Optional<BreakerStateChanged>> read) {
+  static void fold(
+      Map<String, BreakerStateChanged> latest,
+      ConsumerRecord<byte[], byte[]> record,
+      Function<ConsumerRecord<byte[], byte[]>, Optional<BreakerStateChanged>> read) {
     if (record.value() == null) {
       if (record.key() != null) {
         latest.remove(new String(record.key(), StandardCharsets.UTF_8));
       }
       return;
     }
-    read.apply(record).ifPresent(b -> latest.put(record.key() == null ? b.key()
-        : new String(record.key(), StandardCharsets.UTF_8), b));
+    read.apply(record)
+        .ifPresent(
+            b ->
+                latest.put(
+                    record.key() == null
+                        ? b.key()
+                        : new String(record.key(), StandardCharsets.UTF_8),
+                    b));
   }
 
-  /** A report, or nothing for a record that is not one (logged: the rest of the topic still answers). */
+  /**
+   * A report, or nothing for a record that is not one (logged: the rest of the topic still
+   * answers).
+   */
   private Optional<BreakerStateChanged> read(ConsumerRecord<byte[], byte[]> record) {
     try {
       return Optional.of(reader.deserialize(topic, record.value()));
     } catch (RuntimeException e) {
-      log.warn("{}-{}@{} is not a breaker report, left out of GET /breakers: {}", record.topic(), record.partition(),
-          record.offset(), e.getMessage());
+      log.warn(
+          "{}-{}@{} is not a breaker report, left out of GET /breakers: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
       return Optional.empty();
     }
   }
@@ -107,8 +131,14 @@ class BreakerController implements AutoCloseable {
   private static String state(String state) {
     String upper = state.trim().toUpperCase(Locale.ROOT).replace('-', '_');
     if (Arrays.stream(BreakerStateChanged.State.values()).noneMatch(s -> s.name().equals(upper))) {
-      throw new IllegalArgumentException("state must be one of " + Arrays.stream(BreakerStateChanged.State.values())
-          .map(Enum::name).collect(Collectors.joining(", ")) + ", was '" + state + "'");
+      throw new IllegalArgumentException(
+          "state must be one of "
+              + Arrays.stream(BreakerStateChanged.State.values())
+                  .map(Enum::name)
+                  .collect(Collectors.joining(", "))
+              + ", was '"
+              + state
+              + "'");
     }
     return upper;
   }

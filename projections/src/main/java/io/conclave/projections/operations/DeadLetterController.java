@@ -1,9 +1,9 @@
 package io.conclave.projections.operations;
 
 import io.conclave.model.cluster.DeadLetter;
+import io.conclave.projections.http.ReadAccess;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.readers.TopicReplay;
-import io.conclave.projections.http.ReadAccess;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
@@ -30,18 +30,23 @@ class DeadLetterController {
   }
 
   /**
-   * Dead letters from an offset or a time, oldest first per partition. From {@code fromOffset} or {@code fromTime}
-   * (default: the oldest kept), optionally of one {@code partition}, at most {@code max} (default 100, capped at
-   * 10 000); 400 naming a malformed parameter.
+   * Dead letters from an offset or a time, oldest first per partition. From {@code fromOffset} or
+   * {@code fromTime} (default: the oldest kept), optionally of one {@code partition}, at most
+   * {@code max} (default 100, capped at 10 000); 400 naming a malformed parameter.
    */
   @Get(produces = MediaType.APPLICATION_JSON)
-  List<DeadLetterView> list(@Nullable @QueryValue String fromOffset, @Nullable @QueryValue String fromTime,
-                            @Nullable @QueryValue String partition, @Nullable @QueryValue String max) {
+  List<DeadLetterView> list(
+      @Nullable @QueryValue String fromOffset,
+      @Nullable @QueryValue String fromTime,
+      @Nullable @QueryValue String partition,
+      @Nullable @QueryValue String max) {
     RecordsQuery query = RecordsQuery.parse(fromOffset, fromTime, partition, max);
-    var request = new TopicReplay.Request(settings.topics().deadLetters(), query.partition(), query.from(),
-        query.max(), false);
+    var request =
+        new TopicReplay.Request(
+            settings.topics().deadLetters(), query.partition(), query.from(), query.max(), false);
     List<DeadLetterView> out = new ArrayList<>();
-    TopicReplay.read(settings.kafka(), request, r -> true, r -> out.add(DeadLetterView.of(r, reader)));
+    TopicReplay.read(
+        settings.kafka(), request, r -> true, r -> out.add(DeadLetterView.of(r, reader)));
     return out;
   }
 }

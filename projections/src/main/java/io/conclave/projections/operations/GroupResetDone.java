@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * Answer of {@code POST /admin/groups/{group}/reset}.
  *
- * @param group   the reset group
- * @param topic   the full name of the topic
+ * @param group the reset group
+ * @param topic the full name of the topic
  * @param offsets the new committed offset of each partition, by partition
  */
 @Serdeable

@@ -13,8 +13,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
- * {@code kafka} in {@code GET /health}: UP when the cluster answers a describe-cluster within {@link #TIMEOUT} (its id
- * and broker count in the details), DOWN with the reason otherwise.
+ * {@code kafka} in {@code GET /health}: UP when the cluster answers a describe-cluster within
+ * {@link #TIMEOUT} (its id and broker count in the details), DOWN with the reason otherwise.
  */
 @Singleton
 final class KafkaHealth extends AbstractHealthIndicator<Map<String, Object>> {
@@ -34,7 +34,8 @@ final class KafkaHealth extends AbstractHealthIndicator<Map<String, Object>> {
   @Override
   protected Map<String, Object> getHealthInformation() {
     Map<String, Object> details = new LinkedHashMap<>();
-    var cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()));
+    var cluster =
+        admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()));
     try {
       details.put("clusterId", cluster.clusterId().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
       details.put("brokers", cluster.nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size());

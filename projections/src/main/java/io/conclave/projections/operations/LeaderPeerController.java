@@ -12,10 +12,10 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.util.List;
 
 /**
- * What one projections instance asks another for the leaders ({@link LeaderQueries}): from this instance's own
- * partitions only, naming the partitions it read in the {@value PeerHttp#PARTITIONS} header, for the asking instance
- * to check. Not part of the API: the paths and bodies may change between versions, and every instance of a group
- * must run the same one.
+ * What one projections instance asks another for the leaders ({@link LeaderQueries}): from this
+ * instance's own partitions only, naming the partitions it read in the {@value PeerHttp#PARTITIONS}
+ * header, for the asking instance to check. Not part of the API: the paths and bodies may change
+ * between versions, and every instance of a group must run the same one.
  */
 @Hidden
 @ReadAccess
@@ -31,6 +31,7 @@ class LeaderPeerController {
   @Get("/leaders")
   HttpResponse<List<LeaderView>> leaders() {
     Served<List<LeaderView>> served = queries.localLeaders();
-    return HttpResponse.ok(served.page()).header(PeerHttp.PARTITIONS, PeerHttp.partitionsHeader(served.partitions()));
+    return HttpResponse.ok(served.page())
+        .header(PeerHttp.PARTITIONS, PeerHttp.partitionsHeader(served.partitions()));
   }
 }

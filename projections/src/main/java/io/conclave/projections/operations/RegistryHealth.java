@@ -14,9 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code schemaRegistry} in {@code GET /health}: UP when the schema registry answers {@code GET <url>/system/info}
- * with 200 within {@link #TIMEOUT}, DOWN with the reason otherwise. Without it the projections cannot read a record
- * whose schema they have not cached yet.
+ * {@code schemaRegistry} in {@code GET /health}: UP when the schema registry answers {@code GET
+ * <url>/system/info} with 200 within {@link #TIMEOUT}, DOWN with the reason otherwise. Without it
+ * the projections cannot read a record whose schema they have not cached yet.
  */
 @Singleton
 final class RegistryHealth extends AbstractHealthIndicator<Map<String, Object>> {
@@ -39,11 +39,18 @@ final class RegistryHealth extends AbstractHealthIndicator<Map<String, Object>> 
   protected Map<String, Object> getHealthInformation() {
     Map<String, Object> details = new LinkedHashMap<>();
     // without any user info a URL might carry
-    details.put("url", info.getScheme() + "://" + info.getHost() + (info.getPort() < 0 ? "" : ":" + info.getPort())
-        + info.getPath());
+    details.put(
+        "url",
+        info.getScheme()
+            + "://"
+            + info.getHost()
+            + (info.getPort() < 0 ? "" : ":" + info.getPort())
+            + info.getPath());
     try {
-      HttpResponse<Void> response = http.send(HttpRequest.newBuilder(info).timeout(TIMEOUT).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> response =
+          http.send(
+              HttpRequest.newBuilder(info).timeout(TIMEOUT).GET().build(),
+              HttpResponse.BodyHandlers.discarding());
       if (response.statusCode() == 200) {
         healthStatus = HealthStatus.UP;
       } else {

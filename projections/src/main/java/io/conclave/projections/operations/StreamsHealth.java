@@ -9,9 +9,10 @@ import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * {@code kafkaStreams} in {@code GET /health}: the projections' Kafka Streams state ({@link ProjectionRuntime}). UP
- * while RUNNING or REBALANCING (queries answer, or will shortly); DOWN with the reason while created but not yet
- * started, in error, shutting down, or while no instance runs (starting, rebuilding).
+ * {@code kafkaStreams} in {@code GET /health}: the projections' Kafka Streams state ({@link
+ * ProjectionRuntime}). UP while RUNNING or REBALANCING (queries answer, or will shortly); DOWN with
+ * the reason while created but not yet started, in error, shutting down, or while no instance runs
+ * (starting, rebuilding).
  */
 @Singleton
 final class StreamsHealth extends AbstractHealthIndicator<Map<String, Object>> {
@@ -42,9 +43,11 @@ final class StreamsHealth extends AbstractHealthIndicator<Map<String, Object>> {
       healthStatus = HealthStatus.UP;
     } else {
       healthStatus = HealthStatus.DOWN;
-      details.put("error", now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR
-          ? "the projections stopped on an error (see the log): restart or rebuild this instance"
-          : "the projections are not running (" + now + ")");
+      details.put(
+          "error",
+          now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR
+              ? "the projections stopped on an error (see the log): restart or rebuild this instance"
+              : "the projections are not running (" + now + ")");
     }
     return details;
   }

@@ -1,14 +1,14 @@
 package io.conclave.projections.runtime;
 
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.env.EnvironmentLookup;
-import io.conclave.runtime.security.KafkaClientSecurity;
-import io.conclave.runtime.records.RecordJson;
-import io.conclave.runtime.env.Setting;
 import io.conclave.projections.http.AdvertisedAddress;
 import io.conclave.projections.http.Backpressure;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.env.EnvironmentLookup;
+import io.conclave.runtime.env.Setting;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.records.RecordJson;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.security.KafkaClientSecurity;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -32,7 +32,8 @@ class ConclaveBeans {
     Map<Object, Object> props = properties(environment, ConclaveSettings.PROPERTY_KEYS);
     // the pass-through Kafka client properties (conclave.kafka.client.<key>)
     String extra = KafkaClientSecurity.EXTRA_PREFIX;
-    environment.getProperties(extra.substring(0, extra.length() - 1), StringConvention.RAW)
+    environment
+        .getProperties(extra.substring(0, extra.length() - 1), StringConvention.RAW)
         .forEach((k, v) -> props.put(extra + k, v));
     return ConclaveSettings.from(System.getenv(), props);
   }
@@ -47,33 +48,55 @@ class ConclaveBeans {
     return new ConclaveRecords(settings, serdes);
   }
 
-  /** The projections' Kafka Streams settings: {@code conclave.streams.*} and {@code conclave.state-dir}. */
+  /**
+   * The projections' Kafka Streams settings: {@code conclave.streams.*} and {@code
+   * conclave.state-dir}.
+   */
   @Singleton
   StreamsSettings streamsSettings(Environment environment, ConclaveSettings settings) {
-    String stateRoot = environment.getProperty("conclave.state-dir", String.class)
-        .orElse(System.getProperty("java.io.tmpdir") + "/conclave-streams");
-    return StreamsSettings.of(environment.getProperties("conclave.streams", StringConvention.RAW),
-        ProjectionTopology.applicationId(settings.topics()), settings.kafka(), Path.of(stateRoot));
+    String stateRoot =
+        environment
+            .getProperty("conclave.state-dir", String.class)
+            .orElse(System.getProperty("java.io.tmpdir") + "/conclave-streams");
+    return StreamsSettings.of(
+        environment.getProperties("conclave.streams", StringConvention.RAW),
+        ProjectionTopology.applicationId(settings.topics()),
+        settings.kafka(),
+        Path.of(stateRoot));
   }
 
-  /** {@code conclave.knowledge.history-retention} and {@code conclave.knowledge.forward-timeout}. */
+  /**
+   * {@code conclave.knowledge.history-retention} and {@code conclave.knowledge.forward-timeout}.
+   */
   @Singleton
   KnowledgeSettings knowledgeSettings(Environment environment) {
     KnowledgeSettings defaults = KnowledgeSettings.defaults();
     return new KnowledgeSettings(
-        environment.getProperty("conclave.knowledge.history-retention", Duration.class)
+        environment
+            .getProperty("conclave.knowledge.history-retention", Duration.class)
             .orElse(defaults.historyRetention()),
-        environment.getProperty("conclave.knowledge.forward-timeout", Duration.class).orElse(defaults.forwardTimeout()));
+        environment
+            .getProperty("conclave.knowledge.forward-timeout", Duration.class)
+            .orElse(defaults.forwardTimeout()));
   }
 
-  /** {@code conclave.api.max-backlog} and {@code conclave.api.backlog-refresh-ms}: when submissions are refused. */
+  /**
+   * {@code conclave.api.max-backlog} and {@code conclave.api.backlog-refresh-ms}: when submissions
+   * are refused.
+   */
   @Singleton
   Backpressure backpressure(Environment environment) {
-    return Backpressure.from(new EnvironmentLookup(System.getenv(),
-        properties(environment, Backpressure.SETTINGS.stream().map(Setting::property).toList())));
+    return Backpressure.from(
+        new EnvironmentLookup(
+            System.getenv(),
+            properties(
+                environment, Backpressure.SETTINGS.stream().map(Setting::property).toList())));
   }
 
-  /** The values Micronaut's configuration has for {@code keys}, as an {@link EnvironmentLookup} takes them. */
+  /**
+   * The values Micronaut's configuration has for {@code keys}, as an {@link EnvironmentLookup}
+   * takes them.
+   */
   private static Map<Object, Object> properties(Environment environment, List<String> keys) {
     Map<Object, Object> props = new HashMap<>();
     for (String key : keys) {
@@ -84,7 +107,8 @@ class ConclaveBeans {
 
   /**
    * Where the other projections instances reach this one: {@code conclave.http.advertised-host} and
-   * {@code conclave.http.advertised-port}, by default the HTTP server's host and bound port ({@link AdvertisedAddress}).
+   * {@code conclave.http.advertised-port}, by default the HTTP server's host and bound port ({@link
+   * AdvertisedAddress}).
    */
   @Singleton
   AdvertisedAddress advertisedAddress(Environment environment) {
@@ -99,8 +123,11 @@ class ConclaveBeans {
     try {
       return InetAddress.getLocalHost().getCanonicalHostName();
     } catch (UnknownHostException e) {
-      throw new IllegalStateException("the HTTP server binds every interface and this machine's name is unknown ("
-          + e.getMessage() + "): set conclave.http.advertised-host to the address other instances reach it at", e);
+      throw new IllegalStateException(
+          "the HTTP server binds every interface and this machine's name is unknown ("
+              + e.getMessage()
+              + "): set conclave.http.advertised-host to the address other instances reach it at",
+          e);
     }
   }
 
@@ -108,8 +135,9 @@ class ConclaveBeans {
   @Singleton
   @Bean(preDestroy = "close")
   Admin admin(ConclaveSettings settings) {
-    return Admin.create(ClientConfigs.admin(settings.kafka(), settings.topics().prefix() + "-projections-admin", 15_000,
-        5_000));
+    return Admin.create(
+        ClientConfigs.admin(
+            settings.kafka(), settings.topics().prefix() + "-projections-admin", 15_000, 5_000));
   }
 
   @Singleton

@@ -1,11 +1,11 @@
 package io.conclave.projections.runtime;
 
-import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.model.saga.SagaEvent;
 import io.conclave.projections.http.SubmissionFailedException;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.SchemaRegistryUnavailableException;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -22,9 +22,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Writes what clients hand the HTTP API to Kafka: submitted tasks (conclave.tasks), approval decisions
- * (conclave.saga-events) and re-driven dead letters (back to their topics). A write returns once every in-sync
- * replica has the record.
+ * Writes what clients hand the HTTP API to Kafka: submitted tasks (conclave.tasks), approval
+ * decisions (conclave.saga-events) and re-driven dead letters (back to their topics). A write
+ * returns once every in-sync replica has the record.
  */
 @Singleton
 public class ConclaveWriter implements AutoCloseable {
@@ -41,12 +41,16 @@ public class ConclaveWriter implements AutoCloseable {
     this.records = records;
   }
 
-  /** @throws SubmissionFailedException if the task is not durably written: nothing was accepted */
+  /**
+   * @throws SubmissionFailedException if the task is not durably written: nothing was accepted
+   */
   public void write(TaskSubmission task) {
     write(() -> records.task(task), "task");
   }
 
-  /** @throws SubmissionFailedException if the event is not durably written: nothing was accepted */
+  /**
+   * @throws SubmissionFailedException if the event is not durably written: nothing was accepted
+   */
   public void write(SagaEvent event) {
     write(() -> records.sagaEvent(event), "saga event");
   }
@@ -60,21 +64,25 @@ public class ConclaveWriter implements AutoCloseable {
     return write(() -> record, "re-driven record");
   }
 
-  /** {@code record} is made here: its serialization asks the schema registry, which may be unreachable too. */
+  /**
+   * {@code record} is made here: its serialization asks the schema registry, which may be
+   * unreachable too.
+   */
   private RecordMetadata write(Supplier<ProducerRecord<byte[], byte[]>> record, String what) {
     ProducerRecord<byte[], byte[]> encoded;
     try {
       encoded = record.get();
     } catch (RuntimeException e) {
       SchemaRegistryUnavailableException.rethrowIfIn(e);
-      throw new SubmissionFailedException("the " + what + " could not be encoded, send it again: " + e, e);
+      throw new SubmissionFailedException(
+          "the " + what + " could not be encoded, send it again: " + e, e);
     }
     try {
       return producer.send(encoded).get(20, TimeUnit.SECONDS);
     } catch (KafkaException | ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-      throw new SubmissionFailedException("the " + what + " was not accepted, send it again: " + cause.getMessage(),
-          cause);
+      throw new SubmissionFailedException(
+          "the " + what + " was not accepted, send it again: " + cause.getMessage(), cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SubmissionFailedException("interrupted before the " + what + " was written", e);

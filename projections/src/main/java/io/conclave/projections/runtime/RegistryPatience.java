@@ -12,13 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serdes of the projections' input that wait for the schema registry. A stream thread that meets a schema it has
- * not read yet while the registry is away waits here, polling it, and carries on where it was once it answers;
- * the records keep their order and none is skipped. Waiting in place is what a stream thread does best: failing it
- * instead would abort its transaction and replace the thread, a path of Kafka Streams that has left tasks stuck.
- * After {@link #MAX_WAIT} (within the default {@code max.poll.interval.ms}) the failure goes up, and
- * {@link RegistryAwareErrors} takes over; as soon as the instance is stopping, too, so that a shutdown or a rebuild
- * does not wait for the registry (the thread's transaction aborts, and its records are read again on the next start).
+ * Serdes of the projections' input that wait for the schema registry. A stream thread that meets a
+ * schema it has not read yet while the registry is away waits here, polling it, and carries on
+ * where it was once it answers; the records keep their order and none is skipped. Waiting in place
+ * is what a stream thread does best: failing it instead would abort its transaction and replace the
+ * thread, a path of Kafka Streams that has left tasks stuck. After {@link #MAX_WAIT} (within the
+ * default {@code max.poll.interval.ms}) the failure goes up, and {@link RegistryAwareErrors} takes
+ * over; as soon as the instance is stopping, too, so that a shutdown or a rebuild does not wait for
+ * the registry (the thread's transaction aborts, and its records are read again on the next start).
  */
 public final class RegistryPatience {
   private static final Logger log = LoggerFactory.getLogger(RegistryPatience.class);
@@ -32,7 +33,8 @@ public final class RegistryPatience {
     return Serdes.serdeFrom(serde.serializer(), new Waiting<>(serde.deserializer(), stopping));
   }
 
-  private record Waiting<T>(Deserializer<T> inner, BooleanSupplier stopping) implements Deserializer<T> {
+  private record Waiting<T>(Deserializer<T> inner, BooleanSupplier stopping)
+      implements Deserializer<T> {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
       inner.configure(configs, isKey);
@@ -49,7 +51,10 @@ public final class RegistryPatience {
       boolean waited = false;
       while (true) {
         try {
-          T value = headers == null ? inner.deserialize(topic, data) : inner.deserialize(topic, headers, data);
+          T value =
+              headers == null
+                  ? inner.deserialize(topic, data)
+                  : inner.deserialize(topic, headers, data);
           if (waited) {
             log.info("the schema registry answers again; reading {} on", topic);
           }
@@ -61,12 +66,15 @@ public final class RegistryPatience {
           }
           if (stopping.getAsBoolean()) {
             if (waited) {
-              log.info("reading {} stops waiting for the schema registry: the projections are stopping", topic);
+              log.info(
+                  "reading {} stops waiting for the schema registry: the projections are stopping",
+                  topic);
             }
             throw e;
           }
           if (!waited) {
-            log.warn("reading {} waits for the schema registry: {}", topic, away.get().getMessage());
+            log.warn(
+                "reading {} waits for the schema registry: {}", topic, away.get().getMessage());
             waited = true;
           }
           sleep();
@@ -85,7 +93,8 @@ public final class RegistryPatience {
       Thread.sleep(POLL.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SchemaRegistryUnavailableException("interrupted while waiting for the schema registry", e);
+      throw new SchemaRegistryUnavailableException(
+          "interrupted while waiting for the schema registry", e);
     }
   }
 }

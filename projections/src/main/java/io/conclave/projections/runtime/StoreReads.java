@@ -21,17 +21,19 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Reads the projection stores over every projections instance of the group, for the features' queries. Every store
- * is partitioned like its topic, and the group spreads the partitions over the instances: a value is answered by the
- * instance holding its key's partition (this one from its store, another by asking it on {@code /peers}), a listing by
- * asking every instance for its partitions and merging the pages. It answers the whole truth or
- * {@link ProjectionUnavailableException} (503). Thread-safe.
+ * Reads the projection stores over every projections instance of the group, for the features'
+ * queries. Every store is partitioned like its topic, and the group spreads the partitions over the
+ * instances: a value is answered by the instance holding its key's partition (this one from its
+ * store, another by asking it on {@code /peers}), a listing by asking every instance for its
+ * partitions and merging the pages. It answers the whole truth or {@link
+ * ProjectionUnavailableException} (503). Thread-safe.
  */
 @Singleton
 public class StoreReads {
   /**
-   * Tasks are keyed by task id on conclave.tasks, saga events partitioned by it, decisions by agent id
-   * ({@code Partitioning}) and the tenants' ledger by tenant: the partition a string key would have.
+   * Tasks are keyed by task id on conclave.tasks, saga events partitioned by it, decisions by agent
+   * id ({@code Partitioning}) and the tenants' ledger by tenant: the partition a string key would
+   * have.
    */
   private static final Serializer<String> KEYS = new StringSerializer();
 
@@ -46,10 +48,11 @@ public class StoreReads {
   }
 
   /**
-   * Where the value of string {@code key} of {@code store} is read: this instance's partition or its holder.
+   * Where the value of string {@code key} of {@code store} is read: this instance's partition or
+   * its holder.
    *
-   * @param forwarded whether another instance asked this one: then it is answered from this instance's partition or
-   *                  503, never asked of another (see {@link QueryRoute#of})
+   * @param forwarded whether another instance asked this one: then it is answered from this
+   *     instance's partition or 503, never asked of another (see {@link QueryRoute#of})
    */
   public QueryRoute route(String what, String store, String key, boolean forwarded) {
     HostInfo self = runtime.requireSelf();
@@ -57,15 +60,20 @@ public class StoreReads {
   }
 
   /**
-   * One value of a store keyed (and partitioned) by a string: from this instance's partition or its holder's, which
-   * is asked {@code GET <peerPath><key>}. {@code forwarded} as in {@link #route}.
+   * One value of a store keyed (and partitioned) by a string: from this instance's partition or its
+   * holder's, which is asked {@code GET <peerPath><key>}. {@code forwarded} as in {@link #route}.
    */
-  public <V> Optional<V> byKey(String what, String store, String key, boolean forwarded, String peerPath,
-                               Class<V> type) {
+  public <V> Optional<V> byKey(
+      String what, String store, String key, boolean forwarded, String peerPath, Class<V> type) {
     HostInfo self = runtime.requireSelf();
     QueryRoute route = QueryRoute.of(what, runtime.keyMetadata(store, key, KEYS), self, forwarded);
-    return route.answer(partition -> Optional.ofNullable(this.<String, V, V>read(store, partition, s -> s.get(key))),
-        forward -> value(peers.get(self, forward.owner(), peerPath + PeerHttp.pathSegment(key)), Argument.of(type)));
+    return route.answer(
+        partition ->
+            Optional.ofNullable(this.<String, V, V>read(store, partition, s -> s.get(key))),
+        forward ->
+            value(
+                peers.get(self, forward.owner(), peerPath + PeerHttp.pathSegment(key)),
+                Argument.of(type)));
   }
 
   /** Asks the instance holding a key ({@link QueryRoute.Forward#owner()}) {@code GET path}. */
@@ -73,7 +81,10 @@ public class StoreReads {
     return peers.get(runtime.requireSelf(), owner, path);
   }
 
-  /** A peer's answer to {@code GET /peers/...}: 200 the value, 404 none, otherwise {@link PeerHttp.Answer#failure}. */
+  /**
+   * A peer's answer to {@code GET /peers/...}: 200 the value, 404 none, otherwise {@link
+   * PeerHttp.Answer#failure}.
+   */
   public <V> Optional<V> value(PeerHttp.Answer answer, Argument<V> type) {
     if (answer.status() == 404) {
       return Optional.empty();
@@ -84,25 +95,39 @@ public class StoreReads {
     try {
       return Optional.of(json.readValue(answer.body(), type));
     } catch (IOException | RuntimeException e) {
-      throw answer.unreadable(new IllegalArgumentException("not " + type.getTypeString(true) + ": " + e.getMessage()));
+      throw answer.unreadable(
+          new IllegalArgumentException("not " + type.getTypeString(true) + ": " + e.getMessage()));
     }
   }
 
   /**
-   * A listing over every instance: the pages of each instance's partitions of {@code topic} in {@code store}, this
-   * instance's from {@code local}, the others' by {@code GET peerPath}.
+   * A listing over every instance: the pages of each instance's partitions of {@code topic} in
+   * {@code store}, this instance's from {@code local}, the others' by {@code GET peerPath}.
    *
    * @param what names the listing in the answers (503) when some partition cannot be read
-   * @throws ProjectionUnavailableException if some partition cannot be read now (see {@link FanOut})
+   * @throws ProjectionUnavailableException if some partition cannot be read now (see {@link
+   *     FanOut})
    */
-  public <P> List<P> gather(String what, String store, String topic, String peerPath, Argument<P> type,
-                            Supplier<Served<P>> local) {
+  public <P> List<P> gather(
+      String what,
+      String store,
+      String topic,
+      String peerPath,
+      Argument<P> type,
+      Supplier<Served<P>> local) {
     HostInfo self = runtime.requireSelf();
-    return FanOut.gather(what, self, runtime.activePartitionsByHost(store, topic),
-        host -> peers.getAsync(self, host, peerPath).thenApply(answer -> page(answer, type)), local);
+    return FanOut.gather(
+        what,
+        self,
+        runtime.activePartitionsByHost(store, topic),
+        host -> peers.getAsync(self, host, peerPath).thenApply(answer -> page(answer, type)),
+        local);
   }
 
-  /** A peer's part of a listing: 200 its page and the partitions it read, otherwise {@link PeerHttp.Answer#failure}. */
+  /**
+   * A peer's part of a listing: 200 its page and the partitions it read, otherwise {@link
+   * PeerHttp.Answer#failure}.
+   */
   private <P> Served<P> page(PeerHttp.Answer answer, Argument<P> type) {
     if (answer.status() != 200) {
       throw answer.failure();
@@ -115,7 +140,10 @@ public class StoreReads {
     }
   }
 
-  /** The partitions of {@code topic} this instance holds now (active): see {@link ProjectionRuntime}. */
+  /**
+   * The partitions of {@code topic} this instance holds now (active): see {@link
+   * ProjectionRuntime}.
+   */
   public Set<Integer> localActivePartitions(String topic) {
     return runtime.localActivePartitions(topic);
   }
@@ -126,16 +154,20 @@ public class StoreReads {
   }
 
   /** Reads one partition of the store, which this instance must hold (active). */
-  public <K, V, R> R read(String storeName, int partition, Function<ReadOnlyKeyValueStore<K, V>, R> query) {
-    return read(runtime.store(storeName, QueryableStoreTypes.<K, V>keyValueStore(), partition), query);
+  public <K, V, R> R read(
+      String storeName, int partition, Function<ReadOnlyKeyValueStore<K, V>, R> query) {
+    return read(
+        runtime.store(storeName, QueryableStoreTypes.<K, V>keyValueStore(), partition), query);
   }
 
-  private static <K, V, R> R read(ReadOnlyKeyValueStore<K, V> store, Function<ReadOnlyKeyValueStore<K, V>, R> query) {
+  private static <K, V, R> R read(
+      ReadOnlyKeyValueStore<K, V> store, Function<ReadOnlyKeyValueStore<K, V>, R> query) {
     try {
       return query.apply(store);
     } catch (InvalidStateStoreException e) {
       // the instance closed or lost the partition while the query ran
-      throw new ProjectionUnavailableException("the projections are rebalancing or rebuilding; retry shortly", e);
+      throw new ProjectionUnavailableException(
+          "the projections are rebalancing or rebuilding; retry shortly", e);
     }
   }
 }

@@ -1,16 +1,16 @@
 package io.conclave.projections.sagas;
 
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.saga.SagaDefinition;
 import io.conclave.model.saga.SagaIds;
 import io.conclave.model.saga.SagaState;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.projections.http.ApiRoles;
 import io.conclave.projections.http.BacklogMonitor;
 import io.conclave.projections.http.NotFoundException;
 import io.conclave.projections.http.ReadAccess;
 import io.conclave.projections.runtime.ConclaveWriter;
 import io.conclave.projections.tasks.TaskQueries;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -20,17 +20,18 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.tree.JsonNode;
-import io.micronaut.security.annotation.Secured;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 
 /**
- * Sagas: start a task with a saga of the client's own, follow sagas, and decide their approval steps. Reads answer
- * from the projection of conclave.saga-events over every projections instance ({@link SagaQueries},
- * {@link TaskQueries}; 503 + {@code Retry-After} while it starts or rebalances).
+ * Sagas: start a task with a saga of the client's own, follow sagas, and decide their approval
+ * steps. Reads answer from the projection of conclave.saga-events over every projections instance
+ * ({@link SagaQueries}, {@link TaskQueries}; 503 + {@code Retry-After} while it starts or
+ * rebalances).
  */
 @Controller("/sagas")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -42,8 +43,12 @@ class SagaController {
   private final BacklogMonitor backlog;
   private final Clock clock = Clock.systemUTC();
 
-  SagaController(ConclaveWriter writer, SagaQueries queries, TaskQueries tasks, ConclaveSettings settings,
-                 BacklogMonitor backlog) {
+  SagaController(
+      ConclaveWriter writer,
+      SagaQueries queries,
+      TaskQueries tasks,
+      ConclaveSettings settings,
+      BacklogMonitor backlog) {
     this.writer = writer;
     this.queries = queries;
     this.tasks = tasks;
@@ -52,10 +57,11 @@ class SagaController {
   }
 
   /**
-   * Starts a saga the client defined, from a JSON or YAML body. The request ({@code SagaRequest}) in JSON: the task
-   * and its saga go on {@code conclave.tasks}; 202 once every in-sync replica has it. Submitting a task id again is
-   * harmless: the task's saga is started once. While more records wait for Conclave's consumers than
-   * conclave.api.max-backlog allows, the answer is 503 with a Retry-After header, and nothing is written.
+   * Starts a saga the client defined, from a JSON or YAML body. The request ({@code SagaRequest})
+   * in JSON: the task and its saga go on {@code conclave.tasks}; 202 once every in-sync replica has
+   * it. Submitting a task id again is harmless: the task's saga is started once. While more records
+   * wait for Conclave's consumers than conclave.api.max-backlog allows, the answer is 503 with a
+   * Retry-After header, and nothing is written.
    */
   @Secured(ApiRoles.WRITER)
   @Post(consumes = MediaType.APPLICATION_JSON)
@@ -64,11 +70,12 @@ class SagaController {
   }
 
   /**
-   * Starts a saga the client defined, from a JSON or YAML body. The request ({@code SagaRequest}) is the same in YAML
-   * ({@code application/yaml}, {@code application/x-yaml} or {@code text/yaml}) as in JSON: the task and its saga go
-   * on {@code conclave.tasks}; 202 once every in-sync replica has it. Submitting a task id again is harmless: the
-   * task's saga is started once. While more records wait for Conclave's consumers than conclave.api.max-backlog
-   * allows, the answer is 503 with a Retry-After header, and nothing is written.
+   * Starts a saga the client defined, from a JSON or YAML body. The request ({@code SagaRequest})
+   * is the same in YAML ({@code application/yaml}, {@code application/x-yaml} or {@code text/yaml})
+   * as in JSON: the task and its saga go on {@code conclave.tasks}; 202 once every in-sync replica
+   * has it. Submitting a task id again is harmless: the task's saga is started once. While more
+   * records wait for Conclave's consumers than conclave.api.max-backlog allows, the answer is 503
+   * with a Retry-After header, and nothing is written.
    */
   @Secured(ApiRoles.WRITER)
   @Post(consumes = {"application/yaml", "application/x-yaml", "text/yaml"})
@@ -83,7 +90,8 @@ class SagaController {
     writer.write(task);
     String sagaId = SagaIds.of(task.taskId());
     String location = location(sagaId);
-    return HttpResponse.accepted(URI.create(location)).body(new SagaAccepted(task.taskId(), sagaId, location));
+    return HttpResponse.accepted(URI.create(location))
+        .body(new SagaAccepted(task.taskId(), sagaId, location));
   }
 
   /** The saga: status, plan, every step's state, the compensations, timings. */
@@ -94,9 +102,9 @@ class SagaController {
   }
 
   /**
-   * The sagas over every instance, optionally only those in one status. By task id; {@code status} one of
-   * RUNNING, AWAITING_APPROVAL, COMPENSATING, COMPLETED, COMPENSATED, FAILED in any case (default: all), at most
-   * {@code limit} (default 100, at most 1000).
+   * The sagas over every instance, optionally only those in one status. By task id; {@code status}
+   * one of RUNNING, AWAITING_APPROVAL, COMPENSATING, COMPLETED, COMPENSATED, FAILED in any case
+   * (default: all), at most {@code limit} (default 100, at most 1000).
    */
   @ReadAccess
   @Get
@@ -105,11 +113,12 @@ class SagaController {
   }
 
   /**
-   * Approves or rejects an approval step of a saga. The body is
-   * {@code {"approved": true|false, "actor"?: "...", "comment"?: "..."}}. Checked against the projected state
-   * ({@code ApprovalRequest}: 400 if the step is not an approval, 409 if it is not awaiting one or was decided), then
-   * written as an {@code ApprovalDecided} event; 202 once every in-sync replica has it. The projection may be a moment behind: the shard leader is the final arbiter, and carries out
-   * only the first decision for a step that still waits; it ignores any other.
+   * Approves or rejects an approval step of a saga. The body is {@code {"approved": true|false,
+   * "actor"?: "...", "comment"?: "..."}}. Checked against the projected state ({@code
+   * ApprovalRequest}: 400 if the step is not an approval, 409 if it is not awaiting one or was
+   * decided), then written as an {@code ApprovalDecided} event; 202 once every in-sync replica has
+   * it. The projection may be a moment behind: the shard leader is the final arbiter, and carries
+   * out only the first decision for a step that still waits; it ignores any other.
    */
   @Secured(ApiRoles.WRITER)
   @Post("/{sagaId}/approvals/{step}")
@@ -122,10 +131,15 @@ class SagaController {
         .body(new ApprovalAccepted(sagaId, index, request.approved(), location));
   }
 
-  /** @throws IllegalArgumentException if the id is malformed; @throws NotFoundException if the saga is unknown */
+  /**
+   * @throws IllegalArgumentException if the id is malformed; @throws NotFoundException if the saga
+   *     is unknown
+   */
   private SagaState find(String sagaId) {
     String taskId = SagaIds.taskIdOf(sagaId);
-    return tasks.saga(taskId, false).orElseThrow(() -> new NotFoundException("no saga with id '" + sagaId + "'"));
+    return tasks
+        .saga(taskId, false)
+        .orElseThrow(() -> new NotFoundException("no saga with id '" + sagaId + "'"));
   }
 
   private static String location(String sagaId) {

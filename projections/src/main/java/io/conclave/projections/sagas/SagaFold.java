@@ -14,14 +14,15 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Folds each saga event into its task's {@link SagaState} ({@link SagaState#apply}) in the
- * {@value TaskStores#SAGAS} store, and forwards what the steps that first settled with the event spent, keyed
- * by the saga's tenant ({@link TenantLedger#settled}), for the tenants' call ledger. It removes a saga the saga
- * retention after it ended, as the shard leaders retire it ({@code conclave.saga.retention-ms}): the store holds the
- * running sagas and one retention's worth of ended ones. When a saga ends, it is indexed by its end in
- * {@value TaskStores#SAGA_RETIREMENTS}; a sweep on the wall clock removes the ones due. It keeps how many
- * sagas of its partition are in each status in {@value TaskStores#SAGA_COUNTS}, moved with each change of
- * status, so that counting the sagas reads a handful of entries, not every saga the retention keeps.
+ * Folds each saga event into its task's {@link SagaState} ({@link SagaState#apply}) in the {@value
+ * TaskStores#SAGAS} store, and forwards what the steps that first settled with the event spent,
+ * keyed by the saga's tenant ({@link TenantLedger#settled}), for the tenants' call ledger. It
+ * removes a saga the saga retention after it ended, as the shard leaders retire it ({@code
+ * conclave.saga.retention-ms}): the store holds the running sagas and one retention's worth of
+ * ended ones. When a saga ends, it is indexed by its end in {@value TaskStores#SAGA_RETIREMENTS}; a
+ * sweep on the wall clock removes the ones due. It keeps how many sagas of its partition are in
+ * each status in {@value TaskStores#SAGA_COUNTS}, moved with each change of status, so that
+ * counting the sagas reads a handful of entries, not every saga the retention keeps.
  */
 public final class SagaFold implements Processor<String, SagaEvent, String, TenantLedger> {
   private final Duration retention;
@@ -40,14 +41,19 @@ public final class SagaFold implements Processor<String, SagaEvent, String, Tena
     states = context.getStateStore(TaskStores.SAGAS);
     retirements = context.getStateStore(TaskStores.SAGA_RETIREMENTS);
     counts = context.getStateStore(TaskStores.SAGA_COUNTS);
-    context.schedule(Retirements.sweepEvery(retention), PunctuationType.WALL_CLOCK_TIME,
+    context.schedule(
+        Retirements.sweepEvery(retention),
+        PunctuationType.WALL_CLOCK_TIME,
         now -> retire(Instant.ofEpochMilli(now)));
   }
 
   /** Removes the sagas that ended more than the retention before {@code now}. */
   private void retire(Instant now) {
     Instant cutoff = now.minus(retention);
-    Retirements.sweep(retirements, states, cutoff,
+    Retirements.sweep(
+            retirements,
+            states,
+            cutoff,
             s -> s.status().isFinished() && s.endedAt() != null && !s.endedAt().isAfter(cutoff))
         .forEach(retired -> count(retired.status(), -1));
   }
@@ -70,9 +76,11 @@ public final class SagaFold implements Processor<String, SagaEvent, String, Tena
     }
     SagaState before = states.get(event.taskId());
     SagaState after = apply(before, event);
-    // a redelivered event changes nothing: spare the changelog a copy; an event that tells nothing of a saga not seen
+    // a redelivered event changes nothing: spare the changelog a copy; an event that tells nothing
+    // of a saga not seen
     // (a late report of a retired one) leaves no entry behind
-    if (after.equals(before) || before == null && after.equals(SagaState.empty(event.sagaId(), event.taskId()))) {
+    if (after.equals(before)
+        || before == null && after.equals(SagaState.empty(event.sagaId(), event.taskId()))) {
       return;
     }
     states.put(event.taskId(), after);
@@ -83,14 +91,18 @@ public final class SagaFold implements Processor<String, SagaEvent, String, Tena
       count(after.status(), 1);
     }
     if (after.status().isFinished() && (before == null || !before.status().isFinished())) {
-      retirements.put(Retirements.key(after.endedAt() != null ? after.endedAt() : event.at(), event.taskId()),
+      retirements.put(
+          Retirements.key(after.endedAt() != null ? after.endedAt() : event.at(), event.taskId()),
           event.taskId());
     }
     TenantLedger.settled(before, after)
         .ifPresent(spent -> context.forward(record.withKey(spent.tenant()).withValue(spent)));
   }
 
-  /** {@code state} with {@code event} folded in; a null state is a saga of which nothing is known yet. */
+  /**
+   * {@code state} with {@code event} folded in; a null state is a saga of which nothing is known
+   * yet.
+   */
   public static SagaState apply(SagaState state, SagaEvent event) {
     return (state == null ? SagaState.empty(event.sagaId(), event.taskId()) : state).apply(event);
   }

@@ -14,10 +14,10 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.util.List;
 
 /**
- * What one projections instance asks another for a saga listing ({@link SagaQueries}): from this instance's own
- * partitions only, naming the partitions it read in the {@value PeerHttp#PARTITIONS} header, for the asking instance
- * to check. Not part of the API: the paths and bodies may change between versions, and every instance of a group
- * must run the same one.
+ * What one projections instance asks another for a saga listing ({@link SagaQueries}): from this
+ * instance's own partitions only, naming the partitions it read in the {@value PeerHttp#PARTITIONS}
+ * header, for the asking instance to check. Not part of the API: the paths and bodies may change
+ * between versions, and every instance of a group must run the same one.
  */
 @Hidden
 @ReadAccess
@@ -31,8 +31,10 @@ class SagaPeerController {
   }
 
   @Get("/sagas")
-  HttpResponse<List<SagaSummary>> sagas(@Nullable @QueryValue String status, @Nullable @QueryValue String limit) {
+  HttpResponse<List<SagaSummary>> sagas(
+      @Nullable @QueryValue String status, @Nullable @QueryValue String limit) {
     Served<List<SagaSummary>> served = queries.localSagas(SagaQuery.parse(status, limit));
-    return HttpResponse.ok(served.page()).header(PeerHttp.PARTITIONS, PeerHttp.partitionsHeader(served.partitions()));
+    return HttpResponse.ok(served.page())
+        .header(PeerHttp.PARTITIONS, PeerHttp.partitionsHeader(served.partitions()));
   }
 }

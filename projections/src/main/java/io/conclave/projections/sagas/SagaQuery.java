@@ -7,14 +7,17 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Query of {@code GET /sagas}: {@code status} (any case; default: every status), {@code limit} (default
- * {@value #DEFAULT_LIMIT}, at most {@value #MAX_LIMIT}: a larger one is capped).
+ * Query of {@code GET /sagas}: {@code status} (any case; default: every status), {@code limit}
+ * (default {@value #DEFAULT_LIMIT}, at most {@value #MAX_LIMIT}: a larger one is capped).
  */
 public record SagaQuery(Optional<SagaState.Status> status, int limit) {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
 
-  /** From the raw query parameters (each may be null). @throws IllegalArgumentException naming what is wrong */
+  /**
+   * From the raw query parameters (each may be null). @throws IllegalArgumentException naming what
+   * is wrong
+   */
   public static SagaQuery parse(String status, String limit) {
     Long n = StrictJson.optionalLong("limit", limit);
     if (n != null && n < 1) {
@@ -39,8 +42,16 @@ public record SagaQuery(Optional<SagaState.Status> status, int limit) {
     try {
       return Optional.of(SagaState.Status.valueOf(text.trim().toUpperCase(Locale.ROOT)));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("status must be one of " + String.join(", ", Arrays.stream(
-          SagaState.Status.values()).map(s -> s.name().toLowerCase(Locale.ROOT)).toList()) + "; was '" + text + "'");
+      throw new IllegalArgumentException(
+          "status must be one of "
+              + String.join(
+                  ", ",
+                  Arrays.stream(SagaState.Status.values())
+                      .map(s -> s.name().toLowerCase(Locale.ROOT))
+                      .toList())
+              + "; was '"
+              + text
+              + "'");
     }
   }
 }

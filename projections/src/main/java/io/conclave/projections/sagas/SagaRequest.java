@@ -1,8 +1,8 @@
 package io.conclave.projections.sagas;
 
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.saga.SagaDefinition;
 import io.conclave.model.saga.SagaDefinitions;
-import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.projections.http.StrictJson;
 import io.conclave.projections.tasks.TaskRequest;
 import io.micronaut.json.tree.JsonNode;
@@ -17,27 +17,33 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * Body of {@code POST /sagas}, in JSON or YAML: {@code {"taskId"?: "...", "prompt": "...", "steps": [...]}} where
- * {@code steps} is a saga in the {@link SagaDefinitions} format. Read strictly: no unknown fields, no coercion.
+ * Body of {@code POST /sagas}, in JSON or YAML: {@code {"taskId"?: "...", "prompt": "...", "steps":
+ * [...]}} where {@code steps} is a saga in the {@link SagaDefinitions} format. Read strictly: no
+ * unknown fields, no coercion.
  *
  * @param task the task to run the saga for
  * @param saga the client's saga
  */
 public record SagaRequest(TaskRequest task, SagaDefinition saga) {
   private static final Set<String> FIELDS = Set.of("taskId", "prompt", "tenant", "steps");
-  private static final String EXAMPLE = "{\"prompt\": \"...\", \"steps\": [{\"agentType\": \"research\", "
-      + "\"action\": \"gather\", \"compensation\": \"discard\"}]}";
-  // as micronaut.server.max-request-size (application.yml), which bounds the body before it gets here
+  private static final String EXAMPLE =
+      "{\"prompt\": \"...\", \"steps\": [{\"agentType\": \"research\", "
+          + "\"action\": \"gather\", \"compensation\": \"discard\"}]}";
+  // as micronaut.server.max-request-size (application.yml), which bounds the body before it gets
+  // here
   private static final int MAX_CODE_POINTS = 1024 * 1024;
 
-  /** @throws IllegalArgumentException naming what is wrong, and where in the saga */
+  /**
+   * @throws IllegalArgumentException naming what is wrong, and where in the saga
+   */
   static SagaRequest fromJson(JsonNode body) {
     return fromTree(body == null ? null : StrictJson.plain(body));
   }
 
   /**
-   * Reads YAML into plain maps, lists and scalars only: no tags that make objects, no duplicate keys, and bounded
-   * nesting and aliases, so a body cannot make the server build arbitrary types or expand without end.
+   * Reads YAML into plain maps, lists and scalars only: no tags that make objects, no duplicate
+   * keys, and bounded nesting and aliases, so a body cannot make the server build arbitrary types
+   * or expand without end.
    *
    * @throws IllegalArgumentException naming what is wrong
    */
@@ -73,7 +79,8 @@ public record SagaRequest(TaskRequest task, SagaDefinition saga) {
     }
     Map<String, Object> saga = new HashMap<>();
     saga.put("steps", root.get("steps"));
-    return new SagaRequest(new TaskRequest(string(root, "taskId"), prompt, string(root, "tenant")),
+    return new SagaRequest(
+        new TaskRequest(string(root, "taskId"), prompt, string(root, "tenant")),
         SagaDefinitions.fromTree(saga));
   }
 

@@ -10,9 +10,10 @@ import io.conclave.projections.tasks.TaskStores;
 import io.micronaut.serde.annotation.SerdeImport;
 
 /**
- * Makes the core {@link SagaState} (and the records inside it) readable and writable as JSON, for the
- * {@value TaskStores#SAGAS} store. Every field is written, empty or null ones too: the core records check
- * their arguments, and an omitted empty list or string would come back as a null they refuse.
+ * Makes the core {@link SagaState} (and the records inside it) readable and writable as JSON, for
+ * the {@value TaskStores#SAGAS} store. Every field is written, empty or null ones too: the core
+ * records check their arguments, and an omitted empty list or string would come back as a null they
+ * refuse.
  */
 @SerdeImport(value = SagaState.class, mixin = SagaStateJson.EveryField.class)
 @SerdeImport(value = SagaState.StepState.class, mixin = SagaStateJson.EveryField.class)

@@ -11,10 +11,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps each task as submitted in the {@value TaskStores#SUBMISSIONS} store (the latest submission of a task
- * id; a tombstone, an erasure, deletes it) for the saga retention after its submission, as long as
- * conclave.tasks keeps it: a sweep on the wall clock removes the ones due ({@link Retirements}). A task whose saga runs
- * longer is still answered from its saga.
+ * Keeps each task as submitted in the {@value TaskStores#SUBMISSIONS} store (the latest submission
+ * of a task id; a tombstone, an erasure, deletes it) for the saga retention after its submission,
+ * as long as conclave.tasks keeps it: a sweep on the wall clock removes the ones due ({@link
+ * Retirements}). A task whose saga runs longer is still answered from its saga.
  */
 public final class SubmissionFold implements Processor<String, TaskSubmission, Void, Void> {
   private final Duration retention;
@@ -29,10 +29,14 @@ public final class SubmissionFold implements Processor<String, TaskSubmission, V
   public void init(ProcessorContext<Void, Void> context) {
     submissions = context.getStateStore(TaskStores.SUBMISSIONS);
     retirements = context.getStateStore(TaskStores.SUBMISSION_RETIREMENTS);
-    context.schedule(Retirements.sweepEvery(retention), PunctuationType.WALL_CLOCK_TIME, now -> {
-      Instant cutoff = Instant.ofEpochMilli(now).minus(retention);
-      Retirements.sweep(retirements, submissions, cutoff, t -> !t.submittedAt().isAfter(cutoff));
-    });
+    context.schedule(
+        Retirements.sweepEvery(retention),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          Instant cutoff = Instant.ofEpochMilli(now).minus(retention);
+          Retirements.sweep(
+              retirements, submissions, cutoff, t -> !t.submittedAt().isAfter(cutoff));
+        });
   }
 
   @Override

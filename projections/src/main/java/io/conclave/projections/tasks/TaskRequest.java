@@ -1,8 +1,8 @@
 package io.conclave.projections.tasks;
 
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.saga.SagaStep;
 import io.conclave.model.saga.Spending;
-import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.projections.http.StrictJson;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Instant;
@@ -12,9 +12,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Body of {@code POST /tasks}, read strictly: an object with a string {@code prompt}, an optional string
- * {@code taskId} and an optional string {@code tenant}, nothing else. No coercion (a number is not a prompt) and no
- * unknown fields, so a client's mistake is a 400 that names it instead of a task nobody meant.
+ * Body of {@code POST /tasks}, read strictly: an object with a string {@code prompt}, an optional
+ * string {@code taskId} and an optional string {@code tenant}, nothing else. No coercion (a number
+ * is not a prompt) and no unknown fields, so a client's mistake is a 400 that names it instead of a
+ * task nobody meant.
  *
  * @param taskId the idempotency key of the task, or null to have one made
  * @param prompt what the agents should do
@@ -29,7 +30,9 @@ public record TaskRequest(String taskId, String prompt, String tenant) {
     if (prompt == null) {
       throw new IllegalArgumentException("prompt is required");
     }
-    return new TaskRequest(StrictJson.optionalString(body, "taskId"), prompt,
+    return new TaskRequest(
+        StrictJson.optionalString(body, "taskId"),
+        prompt,
         StrictJson.optionalString(body, "tenant"));
   }
 
@@ -40,7 +43,11 @@ public record TaskRequest(String taskId, String prompt, String tenant) {
    * @throws IllegalArgumentException if the task id or prompt is not acceptable (naming which)
    */
   public TaskSubmission submission(Instant now, Optional<List<SagaStep>> plan) {
-    return new TaskSubmission(taskId == null ? UUID.randomUUID().toString() : taskId, prompt, now, plan,
+    return new TaskSubmission(
+        taskId == null ? UUID.randomUUID().toString() : taskId,
+        prompt,
+        now,
+        plan,
         tenant == null ? Spending.DEFAULT_TENANT : tenant);
   }
 }

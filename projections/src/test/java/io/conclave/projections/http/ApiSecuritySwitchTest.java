@@ -22,14 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * Secure by default, and the switch that turns it off, through the real HTTP server (no Kafka: the projections point
- * at a port where nothing listens; a body the controller refuses shows that a request got past security).
+ * Secure by default, and the switch that turns it off, through the real HTTP server (no Kafka: the
+ * projections point at a port where nothing listens; a body the controller refuses shows that a
+ * request got past security).
  */
 class ApiSecuritySwitchTest {
   private static final HttpClient client = HttpClient.newHttpClient();
 
   @Test
-  void withNoTokenConfiguredWritesAre401AndTheStartSaysSoOnce(@TempDir Path state) throws Exception {
+  void withNoTokenConfiguredWritesAre401AndTheStartSaysSoOnce(@TempDir Path state)
+      throws Exception {
     // given
     ListAppender<ILoggingEvent> logs = record();
     try (EmbeddedServer server = start(state, Map.of())) {
@@ -38,12 +40,21 @@ class ApiSecuritySwitchTest {
 
       // then
       assertThat(write.statusCode()).isEqualTo(401);
-      assertThat(write.body()).contains("\"status\":401").contains("POST /tasks needs an API token: none is "
-          + "configured on this server (conclave.security.tokens or CONCLAVE_API_TOKENS)");
-      List<String> warnings = logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
-          .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("API token")).toList();
-      assertThat(warnings).containsExactly("HTTP API: no API token is configured (conclave.security.tokens or "
-          + "CONCLAVE_API_TOKENS): every write and admin request is refused with 401");
+      assertThat(write.body())
+          .contains("\"status\":401")
+          .contains(
+              "POST /tasks needs an API token: none is "
+                  + "configured on this server (conclave.security.tokens or CONCLAVE_API_TOKENS)");
+      List<String> warnings =
+          logs.list.stream()
+              .filter(e -> e.getLevel() == Level.WARN)
+              .map(ILoggingEvent::getFormattedMessage)
+              .filter(m -> m.contains("API token"))
+              .toList();
+      assertThat(warnings)
+          .containsExactly(
+              "HTTP API: no API token is configured (conclave.security.tokens or "
+                  + "CONCLAVE_API_TOKENS): every write and admin request is refused with 401");
     } finally {
       stop(logs);
     }
@@ -59,8 +70,11 @@ class ApiSecuritySwitchTest {
 
       // then
       assertThat(write.statusCode()).as(write.body()).isEqualTo(400);
-      assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
-          .anyMatch(m -> m.startsWith("HTTP API security is off (conclave.security.enabled=false)"));
+      assertThat(logs.list)
+          .filteredOn(e -> e.getLevel() == Level.WARN)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .anyMatch(
+              m -> m.startsWith("HTTP API security is off (conclave.security.enabled=false)"));
     } finally {
       stop(logs);
     }
@@ -78,8 +92,10 @@ class ApiSecuritySwitchTest {
 
   private static HttpResponse<String> post(EmbeddedServer server, String path, String authorization)
       throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{}"));
     if (authorization != null) {
       request.header("Authorization", authorization);
     }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.conclave.model.knowledge.KnowledgeState;
 import io.conclave.model.crdt.GCounter;
+import io.conclave.model.knowledge.KnowledgeState;
 import io.conclave.projections.http.AdvertisedAddress;
 import io.conclave.projections.http.ProjectionUnavailableException;
 import io.conclave.projections.http.Served;
@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 class HttpKnowledgePeersTest {
   private static final HostInfo SELF = new HostInfo("127.0.0.1", 8080);
   private static final KnowledgeState STATE =
-      new KnowledgeState(GCounter.EMPTY.increment("alpha-0", 2), Instant.parse("2026-11-24T10:00:00Z"), 2);
+      new KnowledgeState(
+          GCounter.EMPTY.increment("alpha-0", 2), Instant.parse("2026-11-24T10:00:00Z"), 2);
 
   private final PeerHttp http = new PeerHttp(Duration.ofSeconds(5));
   private final HttpKnowledgePeers peers = new HttpKnowledgePeers(http);
@@ -42,24 +43,31 @@ class HttpKnowledgePeersTest {
   private final List<String> authorizations = new ArrayList<>();
   private HttpServer server;
   private HostInfo owner;
+
   /** The next answer: status, body, headers. */
   private int status;
+
   private String body;
   private Map<String, String> headers = Map.of();
 
   @BeforeEach
   void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      requests.add(exchange.getRequestURI() + " forwarded by "
-          + exchange.getRequestHeaders().getFirst(PeerHttp.FORWARDED));
-      authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-      exchange.sendResponseHeaders(status, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          requests.add(
+              exchange.getRequestURI()
+                  + " forwarded by "
+                  + exchange.getRequestHeaders().getFirst(PeerHttp.FORWARDED));
+          authorizations.add(
+              String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+          exchange.sendResponseHeaders(status, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
     server.start();
     owner = new HostInfo("127.0.0.1", server.getAddress().getPort());
   }
@@ -76,8 +84,9 @@ class HttpKnowledgePeersTest {
     answer(200, KnowledgeJson.render(new KnowledgeEntry("team.tokens", STATE)), Map.of());
 
     assertThat(peers.get(SELF, owner, "team.tokens", Optional.of(at))).contains(STATE);
-    assertThat(requests).containsExactly("/knowledge/team.tokens?at=" + at.toEpochMilli() + " forwarded by "
-        + "127.0.0.1:8080");
+    assertThat(requests)
+        .containsExactly(
+            "/knowledge/team.tokens?at=" + at.toEpochMilli() + " forwarded by " + "127.0.0.1:8080");
 
     answer(404, "{\"status\":404,\"message\":\"no delta\"}", Map.of());
     assertThat(peers.get(SELF, owner, "team.tokens", Optional.empty())).isEmpty();
@@ -87,22 +96,28 @@ class HttpKnowledgePeersTest {
   void anOwnerThatCannotAnswerIs503WithItsRetryAfterAndItsRefusalsAre400() {
     answer(503, "{\"status\":503,\"message\":\"rebalancing\"}", Map.of("Retry-After", "7"));
     assertThatThrownBy(() -> peers.get(SELF, owner, "k", Optional.empty()))
-        .isInstanceOfSatisfying(ProjectionUnavailableException.class, e -> {
-          assertThat(e.getMessage()).isEqualTo(AdvertisedAddress.endpoint(owner) + " cannot answer now: rebalancing");
-          assertThat(e.retryAfterSeconds()).isEqualTo(7);
-        });
+        .isInstanceOfSatisfying(
+            ProjectionUnavailableException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .isEqualTo(AdvertisedAddress.endpoint(owner) + " cannot answer now: rebalancing");
+              assertThat(e.retryAfterSeconds()).isEqualTo(7);
+            });
 
     answer(500, "boom", Map.of());
     assertThatThrownBy(() -> peers.get(SELF, owner, "k", Optional.empty()))
-        .isInstanceOf(ProjectionUnavailableException.class).hasMessageContaining("answered 500: boom");
+        .isInstanceOf(ProjectionUnavailableException.class)
+        .hasMessageContaining("answered 500: boom");
 
     answer(200, KnowledgeJson.render(new KnowledgeEntry("other", STATE)), Map.of());
     assertThatThrownBy(() -> peers.get(SELF, owner, "k", Optional.empty()))
-        .isInstanceOf(ProjectionUnavailableException.class).hasMessageContaining("it answered for key 'other'");
+        .isInstanceOf(ProjectionUnavailableException.class)
+        .hasMessageContaining("it answered for key 'other'");
 
     answer(400, "{\"status\":400,\"message\":\"at is too old\"}", Map.of());
     assertThatThrownBy(() -> peers.get(SELF, owner, "k", Optional.empty()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("at is too old");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("at is too old");
   }
 
   @Test
@@ -114,13 +129,19 @@ class HttpKnowledgePeersTest {
     HostInfo gone = new HostInfo("127.0.0.1", closed);
 
     assertThatThrownBy(() -> peers.get(SELF, gone, "k", Optional.empty()))
-        .isInstanceOfSatisfying(ProjectionUnavailableException.class, e -> {
-          assertThat(e.getMessage()).startsWith("the projections instance holding the data, 127.0.0.1:" + closed
-              + ", cannot be reached");
-          assertThat(e.retryAfterSeconds()).isEqualTo(2);
-        });
+        .isInstanceOfSatisfying(
+            ProjectionUnavailableException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .startsWith(
+                      "the projections instance holding the data, 127.0.0.1:"
+                          + closed
+                          + ", cannot be reached");
+              assertThat(e.retryAfterSeconds()).isEqualTo(2);
+            });
     assertThatThrownBy(() -> peers.page(SELF, gone, new KnowledgeListing("", 5)).join())
-        .isInstanceOf(CompletionException.class).hasCauseInstanceOf(ProjectionUnavailableException.class);
+        .isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(ProjectionUnavailableException.class);
   }
 
   @Test
@@ -130,7 +151,8 @@ class HttpKnowledgePeersTest {
 
     assertThat(peers.page(SELF, owner, new KnowledgeListing("team.", 5)).join())
         .isEqualTo(new Served<>(page, Set.of(1, 3)));
-    assertThat(requests).containsExactly("/knowledge?prefix=team.&limit=5 forwarded by 127.0.0.1:8080");
+    assertThat(requests)
+        .containsExactly("/knowledge?prefix=team.&limit=5 forwarded by 127.0.0.1:8080");
 
     answer(200, KnowledgeJson.render(page), Map.of());
     assertThatThrownBy(() -> peers.page(SELF, owner, new KnowledgeListing("", 5)).join())
@@ -147,18 +169,25 @@ class HttpKnowledgePeersTest {
   void aForwardedRequestCarriesTheCallersAuthorizationHeader() throws Exception {
     // given: the request being served sends a token, as it must when reads need one
     answer(200, KnowledgeJson.render(new KnowledgeEntry("team.tokens", STATE)), Map.of());
-    var caller = io.micronaut.http.HttpRequest.GET("/knowledge/team.tokens").bearerAuth("reader-token-0123456789");
+    var caller =
+        io.micronaut.http.HttpRequest.GET("/knowledge/team.tokens")
+            .bearerAuth("reader-token-0123456789");
 
     // when
-    Supplier<Optional<KnowledgeState>> get = () -> peers.get(SELF, owner, "team.tokens", Optional.empty());
-    Supplier<CompletableFuture<Served<KnowledgePage>>> page = () -> peers.page(SELF, owner, KnowledgeListing.parse("team.", "9"));
+    Supplier<Optional<KnowledgeState>> get =
+        () -> peers.get(SELF, owner, "team.tokens", Optional.empty());
+    Supplier<CompletableFuture<Served<KnowledgePage>>> page =
+        () -> peers.page(SELF, owner, KnowledgeListing.parse("team.", "9"));
     ServerRequestContext.with(caller, get);
-    ServerRequestContext.with(caller, page).handle((served, error) -> served).join(); // its body is not a page
+    ServerRequestContext.with(caller, page)
+        .handle((served, error) -> served)
+        .join(); // its body is not a page
     get.get();
 
     // then: the peer checks the caller's token; a request served without one forwards none
-    assertThat(authorizations).containsExactly("Bearer reader-token-0123456789", "Bearer reader-token-0123456789",
-        "null");
+    assertThat(authorizations)
+        .containsExactly(
+            "Bearer reader-token-0123456789", "Bearer reader-token-0123456789", "null");
   }
 
   @Test

@@ -1,7 +1,5 @@
 package io.conclave.projections.knowledge;
 
-import io.conclave.model.knowledge.KnowledgeDelta;
-import io.conclave.model.knowledge.KnowledgeState;
 import io.conclave.model.crdt.Crdt;
 import io.conclave.model.crdt.GCounter;
 import io.conclave.model.crdt.Hlc;
@@ -12,6 +10,8 @@ import io.conclave.model.crdt.LwwRegister;
 import io.conclave.model.crdt.OrSet;
 import io.conclave.model.crdt.PNCounter;
 import io.conclave.model.crdt.Stamp;
+import io.conclave.model.knowledge.KnowledgeDelta;
+import io.conclave.model.knowledge.KnowledgeState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,16 +26,17 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * Agents updating one knowledge key concurrently, as workers do: each replica makes a delta with the type's mutator on
- * its own view, merges it into the view and publishes it; now and then it merges a delta another replica published
- * (late, maybe twice). A delta's time is its replica's clock: the replicas' clocks are a little apart and time moves
- * in coarse ticks, so deltas of several replicas (and several of one) often share a time, and publish order is not
- * time order.
+ * Agents updating one knowledge key concurrently, as workers do: each replica makes a delta with
+ * the type's mutator on its own view, merges it into the view and publishes it; now and then it
+ * merges a delta another replica published (late, maybe twice). A delta's time is its replica's
+ * clock: the replicas' clocks are a little apart and time moves in coarse ticks, so deltas of
+ * several replicas (and several of one) often share a time, and publish order is not time order.
  */
 final class KnowledgeHistories {
   static final List<String> REPLICAS = List.of("alpha-0", "beta-1", "gamma-2");
   static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-  private static final List<String> ELEMENTS = List.of("kafka", "crdt", "raft", "paxos", "saga", "lww");
+  private static final List<String> ELEMENTS =
+      List.of("kafka", "crdt", "raft", "paxos", "saga", "lww");
   private static final List<String> FIELDS = List.of("title", "owner", "status", "summary");
 
   private KnowledgeHistories() {}
@@ -87,9 +88,11 @@ final class KnowledgeHistories {
   /**
    * The deltas of {@code steps} updates of {@code key}, in the order they were published.
    *
-   * @param tick the unit of time: the clock moves 0 to 4 ticks a step, and replicas are up to 2 ticks apart
+   * @param tick the unit of time: the clock moves 0 to 4 ticks a step, and replicas are up to 2
+   *     ticks apart
    */
-  static List<KnowledgeDelta> run(String key, KnowledgeType type, int steps, Duration tick, Random random) {
+  static List<KnowledgeDelta> run(
+      String key, KnowledgeType type, int steps, Duration tick, Random random) {
     long unit = tick.toMillis();
     List<Replica> replicas = new ArrayList<>();
     for (String id : REPLICAS) {
@@ -108,8 +111,14 @@ final class KnowledgeHistories {
       }
       Crdt delta = update(type, replica, random);
       replica.view = replica.view.merge(delta);
-      published.add(new KnowledgeDelta(key, replica.id, replica.sequence++, Optional.empty(),
-          Instant.ofEpochMilli(replica.physical.millis), delta));
+      published.add(
+          new KnowledgeDelta(
+              key,
+              replica.id,
+              replica.sequence++,
+              Optional.empty(),
+              Instant.ofEpochMilli(replica.physical.millis),
+              delta));
     }
     return List.copyOf(published);
   }
@@ -117,8 +126,10 @@ final class KnowledgeHistories {
   private static Crdt update(KnowledgeType type, Replica r, Random random) {
     return switch (type) {
       case G_COUNTER -> ((GCounter) r.view).increment(r.id, 1 + random.nextInt(5));
-      case PN_COUNTER -> random.nextBoolean() ? ((PNCounter) r.view).increment(r.id, 1 + random.nextInt(5))
-          : ((PNCounter) r.view).decrement(r.id, 1 + random.nextInt(5));
+      case PN_COUNTER ->
+          random.nextBoolean()
+              ? ((PNCounter) r.view).increment(r.id, 1 + random.nextInt(5))
+              : ((PNCounter) r.view).decrement(r.id, 1 + random.nextInt(5));
       case OR_SET -> {
         OrSet set = (OrSet) r.view;
         if (!set.value().isEmpty() && random.nextInt(5) < 2) {
@@ -127,11 +138,14 @@ final class KnowledgeHistories {
         }
         yield set.add(r.id, ELEMENTS.get(random.nextInt(ELEMENTS.size())));
       }
-      case LWW_REGISTER -> random.nextInt(5) == 0 ? ((LwwRegister) r.view).clear(r.clock.now(), r.id)
-          : ((LwwRegister) r.view).set("draft " + random.nextInt(10), r.clock.now(), r.id);
+      case LWW_REGISTER ->
+          random.nextInt(5) == 0
+              ? ((LwwRegister) r.view).clear(r.clock.now(), r.id)
+              : ((LwwRegister) r.view).set("draft " + random.nextInt(10), r.clock.now(), r.id);
       case LWW_MAP -> {
         String field = FIELDS.get(random.nextInt(FIELDS.size()));
-        yield random.nextInt(4) == 0 ? ((LwwMap) r.view).remove(field, r.clock.now(), r.id)
+        yield random.nextInt(4) == 0
+            ? ((LwwMap) r.view).remove(field, r.clock.now(), r.id)
             : ((LwwMap) r.view).put(field, "value " + random.nextInt(10), r.clock.now(), r.id);
       }
     };
@@ -139,9 +153,14 @@ final class KnowledgeHistories {
 
   /** The latest clock in a state's last-writer-wins writes. */
   private static Optional<Hlc> latest(Crdt crdt) {
-    Stream<LwwRegister> registers = crdt instanceof LwwRegister r ? Stream.of(r)
-        : crdt instanceof LwwMap m ? m.entries().values().stream() : Stream.empty();
-    return registers.flatMap(r -> r.stamp().stream()).map(Stamp::hlc).max(Comparator.naturalOrder());
+    Stream<LwwRegister> registers =
+        crdt instanceof LwwRegister r
+            ? Stream.of(r)
+            : crdt instanceof LwwMap m ? m.entries().values().stream() : Stream.empty();
+    return registers
+        .flatMap(r -> r.stamp().stream())
+        .map(Stamp::hlc)
+        .max(Comparator.naturalOrder());
   }
 
   /** The deltas as redelivery may bring them: each one to three times, in a random order. */
@@ -152,7 +171,10 @@ final class KnowledgeHistories {
     return copies;
   }
 
-  /** Several keys' histories as one stream: each key's deltas in their order, the keys interleaved at random. */
+  /**
+   * Several keys' histories as one stream: each key's deltas in their order, the keys interleaved
+   * at random.
+   */
   static List<KnowledgeDelta> interleaved(List<List<KnowledgeDelta>> histories, Random random) {
     List<List<KnowledgeDelta>> left = new ArrayList<>();
     histories.forEach(h -> left.add(new ArrayList<>(h)));
@@ -167,9 +189,9 @@ final class KnowledgeHistories {
   }
 
   /**
-   * What the stores must hold for the key of {@code received} (the delta records merged, redeliveries included) as of
-   * {@code t}: the merge of the deltas made at or before t, the newest such time, and how many records; empty if
-   * none.
+   * What the stores must hold for the key of {@code received} (the delta records merged,
+   * redeliveries included) as of {@code t}: the merge of the deltas made at or before t, the newest
+   * such time, and how many records; empty if none.
    */
   static Optional<KnowledgeState> expected(List<KnowledgeDelta> received, Instant t) {
     // computed apart from KnowledgeState.merge, which is under test

@@ -3,8 +3,8 @@ package io.conclave.projections.knowledge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conclave.model.knowledge.KnowledgeState;
 import io.conclave.model.crdt.GCounter;
+import io.conclave.model.knowledge.KnowledgeState;
 import io.conclave.projections.http.AdvertisedAddress;
 import io.conclave.projections.http.NotFoundException;
 import io.conclave.projections.http.ProjectionUnavailableException;
@@ -27,7 +27,10 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 
-/** {@link KnowledgeQueries} and {@link KnowledgeController} over fake stores and peers: who answers what. */
+/**
+ * {@link KnowledgeQueries} and {@link KnowledgeController} over fake stores and peers: who answers
+ * what.
+ */
 class KnowledgeQueriesTest {
   private static final HostInfo SELF = new HostInfo("10.0.0.1", 8080);
   private static final HostInfo OTHER = new HostInfo("10.0.0.2", 8080);
@@ -38,8 +41,9 @@ class KnowledgeQueriesTest {
   private final FakeStores stores = new FakeStores();
   private final FakePeers peers = new FakePeers();
   private final KnowledgeQueries queries = new KnowledgeQueries(stores, peers);
-  private final KnowledgeController controller = new KnowledgeController(queries, KnowledgeSettings.defaults(),
-      Clock.fixed(NOW, ZoneOffset.UTC));
+  private final KnowledgeController controller =
+      new KnowledgeController(
+          queries, KnowledgeSettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
 
   @Test
   void aKeyOfThisInstanceIsReadHereNowOrAsOfATime() {
@@ -47,8 +51,10 @@ class KnowledgeQueriesTest {
     stores.latest.put("mine", HERE);
     stores.history.put("mine", THERE);
 
-    assertThat(queries.get("mine", Optional.empty(), false)).contains(new KnowledgeEntry("mine", HERE));
-    assertThat(queries.get("mine", Optional.of(NOW), true)).contains(new KnowledgeEntry("mine", THERE));
+    assertThat(queries.get("mine", Optional.empty(), false))
+        .contains(new KnowledgeEntry("mine", HERE));
+    assertThat(queries.get("mine", Optional.of(NOW), true))
+        .contains(new KnowledgeEntry("mine", THERE));
     assertThat(stores.reads).containsExactly("latest mine @2", "asOf mine @2 " + NOW);
     assertThat(peers.asked).isEmpty();
   }
@@ -58,8 +64,10 @@ class KnowledgeQueriesTest {
     stores.metadata.put("theirs", new KeyQueryMetadata(OTHER, Set.of(SELF), 5));
     peers.entries.put("theirs", THERE);
 
-    assertThat(queries.get("theirs", Optional.of(NOW), false)).contains(new KnowledgeEntry("theirs", THERE));
-    assertThat(peers.asked).containsExactly("get 10.0.0.2:8080 theirs Optional[" + NOW + "] from 10.0.0.1:8080");
+    assertThat(queries.get("theirs", Optional.of(NOW), false))
+        .contains(new KnowledgeEntry("theirs", THERE));
+    assertThat(peers.asked)
+        .containsExactly("get 10.0.0.2:8080 theirs Optional[" + NOW + "] from 10.0.0.1:8080");
     assertThat(stores.reads).isEmpty();
 
     // a request another instance forwarded here is answered here or not at all
@@ -73,25 +81,32 @@ class KnowledgeQueriesTest {
   void whileNoInstanceHoldsTheKeyOrTheOwnerFailsTheAnswerIs503() {
     stores.metadata.put("moving", KeyQueryMetadata.NOT_AVAILABLE);
     stores.metadata.put("theirs", new KeyQueryMetadata(OTHER, Set.of(), 5));
-    peers.failure = new ProjectionUnavailableException("10.0.0.2:8080 cannot be reached", null, Duration.ofSeconds(2));
+    peers.failure =
+        new ProjectionUnavailableException(
+            "10.0.0.2:8080 cannot be reached", null, Duration.ofSeconds(2));
 
     assertThatThrownBy(() -> queries.get("moving", Optional.empty(), false))
         .isInstanceOf(ProjectionUnavailableException.class)
         .hasMessageContaining("the group is rebalancing");
-    assertThatThrownBy(() -> queries.get("theirs", Optional.empty(), false)).isSameAs(peers.failure);
+    assertThatThrownBy(() -> queries.get("theirs", Optional.empty(), false))
+        .isSameAs(peers.failure);
   }
 
   @Test
   void aListingMergesTheInstancesPagesAfterCheckingEachReadItsPartitions() {
     stores.active.put(SELF, Set.of(0, 2));
     stores.active.put(OTHER, Set.of(1));
-    stores.page = new Served<>(new KnowledgePage(List.of(entry("b"), entry("d")), false), Set.of(0, 2));
+    stores.page =
+        new Served<>(new KnowledgePage(List.of(entry("b"), entry("d")), false), Set.of(0, 2));
     peers.page = new Served<>(new KnowledgePage(List.of(entry("a"), entry("c")), true), Set.of(1));
 
     KnowledgePage page = queries.list(new KnowledgeListing("", 3));
 
-    assertThat(page).isEqualTo(new KnowledgePage(List.of(entry("a"), entry("b"), entry("c")), true));
-    assertThat(peers.asked).containsExactly("page 10.0.0.2:8080 KnowledgeListing[prefix=, limit=3] from 10.0.0.1:8080");
+    assertThat(page)
+        .isEqualTo(new KnowledgePage(List.of(entry("a"), entry("b"), entry("c")), true));
+    assertThat(peers.asked)
+        .containsExactly(
+            "page 10.0.0.2:8080 KnowledgeListing[prefix=, limit=3] from 10.0.0.1:8080");
   }
 
   @Test
@@ -103,7 +118,8 @@ class KnowledgeQueriesTest {
 
     assertThatThrownBy(() -> queries.list(new KnowledgeListing("", 3)))
         .isInstanceOf(ProjectionUnavailableException.class)
-        .hasMessageStartingWith("10.0.0.2:8080 read partitions [] of the knowledge store instead of [1]");
+        .hasMessageStartingWith(
+            "10.0.0.2:8080 read partitions [] of the knowledge store instead of [1]");
 
     peers.failure = new ProjectionUnavailableException("10.0.0.2:8080 cannot be reached", null);
     assertThatThrownBy(() -> queries.list(new KnowledgeListing("", 3))).isSameAs(peers.failure);
@@ -117,16 +133,21 @@ class KnowledgeQueriesTest {
     HttpResponse<String> ok = controller.get("mine", null, null);
     assertThat(ok.code()).isEqualTo(200);
     assertThat(ok.body()).isEqualTo(KnowledgeJson.render(new KnowledgeEntry("mine", HERE)));
-    assertThatThrownBy(() -> controller.get("none", null, null)).isInstanceOf(NotFoundException.class)
+    assertThatThrownBy(() -> controller.get("none", null, null))
+        .isInstanceOf(NotFoundException.class)
         .hasMessage("no delta of knowledge key 'none' was merged");
     stores.metadata.put("none", new KeyQueryMetadata(SELF, Set.of(), 2));
-    assertThatThrownBy(() -> controller.get("none", "2026-11-24T09:00:00Z", null)).isInstanceOf(NotFoundException.class)
+    assertThatThrownBy(() -> controller.get("none", "2026-11-24T09:00:00Z", null))
+        .isInstanceOf(NotFoundException.class)
         .hasMessage("knowledge key 'none' had no delta made at or before 2026-11-24T09:00:00Z");
-    assertThatThrownBy(() -> controller.get("no key", null, null)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> controller.get("no key", null, null))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("knowledge key may only contain");
     assertThatThrownBy(() -> controller.get("mine", "2026-01-01T00:00:00Z", null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("older than the knowledge history keeps");
-    assertThatThrownBy(() -> controller.list("a b", null, null)).isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("older than the knowledge history keeps");
+    assertThatThrownBy(() -> controller.list("a b", null, null))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -196,9 +217,17 @@ class KnowledgeQueriesTest {
     RuntimeException failure;
 
     @Override
-    public Optional<KnowledgeState> get(HostInfo from, HostInfo owner, String key, Optional<Instant> at) {
-      asked.add("get " + AdvertisedAddress.endpoint(owner) + " " + key + " " + at + " from "
-          + AdvertisedAddress.endpoint(from));
+    public Optional<KnowledgeState> get(
+        HostInfo from, HostInfo owner, String key, Optional<Instant> at) {
+      asked.add(
+          "get "
+              + AdvertisedAddress.endpoint(owner)
+              + " "
+              + key
+              + " "
+              + at
+              + " from "
+              + AdvertisedAddress.endpoint(from));
       if (failure != null) {
         throw failure;
       }
@@ -206,9 +235,18 @@ class KnowledgeQueriesTest {
     }
 
     @Override
-    public CompletableFuture<Served<KnowledgePage>> page(HostInfo from, HostInfo peer, KnowledgeListing listing) {
-      asked.add("page " + AdvertisedAddress.endpoint(peer) + " " + listing + " from " + AdvertisedAddress.endpoint(from));
-      return failure != null ? CompletableFuture.failedFuture(failure) : CompletableFuture.completedFuture(page);
+    public CompletableFuture<Served<KnowledgePage>> page(
+        HostInfo from, HostInfo peer, KnowledgeListing listing) {
+      asked.add(
+          "page "
+              + AdvertisedAddress.endpoint(peer)
+              + " "
+              + listing
+              + " from "
+              + AdvertisedAddress.endpoint(from));
+      return failure != null
+          ? CompletableFuture.failedFuture(failure)
+          : CompletableFuture.completedFuture(page);
     }
   }
 }

@@ -3,11 +3,11 @@ package io.conclave.projections.knowledge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.conclave.model.crdt.GCounter;
+import io.conclave.model.crdt.KnowledgeType;
 import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.knowledge.KnowledgeState;
 import io.conclave.schemas.KnowledgeStateSerde;
-import io.conclave.model.crdt.GCounter;
-import io.conclave.model.crdt.KnowledgeType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,8 @@ class KnowledgeStateSerdeTest {
   @EnumSource(KnowledgeType.class)
   void everyStateReadsBackEqualAndEqualStatesAreEqualBytes(KnowledgeType type) {
     // given: the merge of a random history of the type
-    List<KnowledgeDelta> deltas = KnowledgeHistories.run("k", type, 30, Duration.ofSeconds(1), new Random(7));
+    List<KnowledgeDelta> deltas =
+        KnowledgeHistories.run("k", type, 30, Duration.ofSeconds(1), new Random(7));
     KnowledgeState state = KnowledgeHistories.expected(deltas, Instant.MAX).orElseThrow();
 
     // when
@@ -40,31 +41,37 @@ class KnowledgeStateSerdeTest {
 
   @Test
   void theFormatIsTheCrdtJsonWithTheTimeAndTheCount() {
-    var state = new KnowledgeState(GCounter.EMPTY.increment("alpha-0", 3), Instant.parse("2026-01-01T00:00:00Z"), 2);
+    var state =
+        new KnowledgeState(
+            GCounter.EMPTY.increment("alpha-0", 3), Instant.parse("2026-01-01T00:00:00Z"), 2);
 
-    assertThat(KnowledgeStateSerde.encode(state)).isEqualTo(
-        "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{\"alpha-0\":3}},\"updatedAt\":\"2026-01-01T00:00:00Z\","
-            + "\"deltas\":2}");
+    assertThat(KnowledgeStateSerde.encode(state))
+        .isEqualTo(
+            "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{\"alpha-0\":3}},\"updatedAt\":\"2026-01-01T00:00:00Z\","
+                + "\"deltas\":2}");
     assertThat(serde.serializer().serialize("t", null)).isNull();
     assertThat(serde.deserializer().deserialize("t", null)).isNull();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "",
-      "[]",
-      "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":\"2026-01-01T00:00:00Z\"}",
-      "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":\"2026-01-01T00:00:00Z\",\"deltas\":1,\"x\":1}",
-      "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":\"2026-01-01T00:00:00Z\",\"deltas\":1,\"deltas\":2}",
-      "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":\"2026-01-01T00:00:00Z\",\"deltas\":1.5}",
-      "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":\"2026-01-01T00:00:00Z\",\"deltas\":0}",
-      "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":\"yesterday\",\"deltas\":1}",
-      "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":17,\"deltas\":1}",
-      "{\"crdt\":\"{}\",\"updatedAt\":\"2026-01-01T00:00:00Z\",\"deltas\":1}",
-      "{\"crdt\":{\"type\":\"g-counter\"},\"updatedAt\":\"2026-01-01T00:00:00Z\",\"deltas\":1}",
-      "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":\"2026-01-01T00:00:00Z\",\"deltas\":1} {}"})
+  @ValueSource(
+      strings = {
+        "",
+        "[]",
+        "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":\"2026-01-01T00:00:00Z\"}",
+        "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":\"2026-01-01T00:00:00Z\",\"deltas\":1,\"x\":1}",
+        "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":\"2026-01-01T00:00:00Z\",\"deltas\":1,\"deltas\":2}",
+        "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":\"2026-01-01T00:00:00Z\",\"deltas\":1.5}",
+        "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":\"2026-01-01T00:00:00Z\",\"deltas\":0}",
+        "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":\"yesterday\",\"deltas\":1}",
+        "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":17,\"deltas\":1}",
+        "{\"crdt\":\"{}\",\"updatedAt\":\"2026-01-01T00:00:00Z\",\"deltas\":1}",
+        "{\"crdt\":{\"type\":\"g-counter\"},\"updatedAt\":\"2026-01-01T00:00:00Z\",\"deltas\":1}",
+        "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{}},\"updatedAt\":\"2026-01-01T00:00:00Z\",\"deltas\":1} {}"
+      })
   void anythingElseIsRefusedSayingWhy(String json) {
-    assertThatThrownBy(() -> serde.deserializer().deserialize("store", json.getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () -> serde.deserializer().deserialize("store", json.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(SerializationException.class)
         .hasMessageStartingWith("unreadable knowledge state in store: malformed");
   }

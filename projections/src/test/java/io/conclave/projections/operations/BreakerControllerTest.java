@@ -14,8 +14,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * How {@code GET /breakers} folds conclave.agent-health, without a broker: a key's latest report wins, and a
- * worker's tombstone for a breaker removes it (a stopped worker leaves no breaker behind).
+ * How {@code GET /breakers} folds conclave.agent-health, without a broker: a key's latest report
+ * wins, and a worker's tombstone for a breaker removes it (a stopped worker leaves no breaker
+ * behind).
  */
 class BreakerControllerTest {
   private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
@@ -27,7 +28,11 @@ class BreakerControllerTest {
   private ConsumerRecord<byte[], byte[]> record(BreakerStateChanged report) {
     long at = offset++;
     values.put(at, report);
-    return new ConsumerRecord<>("health", 0, at, report.key().getBytes(StandardCharsets.UTF_8),
+    return new ConsumerRecord<>(
+        "health",
+        0,
+        at,
+        report.key().getBytes(StandardCharsets.UTF_8),
         Long.toString(at).getBytes(StandardCharsets.UTF_8));
   }
 
@@ -36,7 +41,8 @@ class BreakerControllerTest {
   }
 
   private Optional<BreakerStateChanged> read(ConsumerRecord<byte[], byte[]> record) {
-    return Optional.ofNullable(values.get(Long.parseLong(new String(record.value(), StandardCharsets.UTF_8))));
+    return Optional.ofNullable(
+        values.get(Long.parseLong(new String(record.value(), StandardCharsets.UTF_8))));
   }
 
   private static BreakerStateChanged report(String worker, String type, State from, State to) {
@@ -52,13 +58,18 @@ class BreakerControllerTest {
     Map<String, BreakerStateChanged> latest = new TreeMap<>();
 
     // when
-    for (var r : List.of(record(report("host-1", "research", State.CLOSED, State.CLOSED)), record(write),
-        record(otherWorker), record(researchOpen))) {
+    for (var r :
+        List.of(
+            record(report("host-1", "research", State.CLOSED, State.CLOSED)),
+            record(write),
+            record(otherWorker),
+            record(researchOpen))) {
       BreakerController.fold(latest, r, this::read);
     }
     // then: the latest report of each key
-    assertThat(latest).containsOnlyKeys("host-1/model:gpt/research", "host-1/model:gpt/write",
-        "host-2/model:gpt/research");
+    assertThat(latest)
+        .containsOnlyKeys(
+            "host-1/model:gpt/research", "host-1/model:gpt/write", "host-2/model:gpt/research");
     assertThat(latest.get("host-1/model:gpt/research")).isEqualTo(researchOpen);
 
     // when: host-1 stopped cleanly

@@ -8,8 +8,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Hands values across a topic by reference (an index into this serde's list): the wire format is not tested. Bytes
- * that are not one of its references (fewer than four, or an index it never gave) fail to deserialize, as poison does.
+ * Hands values across a topic by reference (an index into this serde's list): the wire format is
+ * not tested. Bytes that are not one of its references (fewer than four, or an index it never gave)
+ * fail to deserialize, as poison does.
  */
 public final class ByReference<T> implements Serde<T> {
   private final List<T> values = new ArrayList<>();

@@ -25,10 +25,19 @@ class KnowledgeSettingsTest {
 
   @Test
   void eachCanBeConfigured() {
-    try (ApplicationContext context = ApplicationContext.builder().properties(Map.of(
-        "conclave.knowledge.history-retention", "36h", "conclave.knowledge.forward-timeout", "750ms",
-        "conclave.http.advertised-host", "projections-2.projections", "conclave.http.advertised-port", "8443"))
-        .build()) {
+    try (ApplicationContext context =
+        ApplicationContext.builder()
+            .properties(
+                Map.of(
+                    "conclave.knowledge.history-retention",
+                    "36h",
+                    "conclave.knowledge.forward-timeout",
+                    "750ms",
+                    "conclave.http.advertised-host",
+                    "projections-2.projections",
+                    "conclave.http.advertised-port",
+                    "8443"))
+            .build()) {
       var environment = context.getEnvironment().start();
 
       assertThat(new ConclaveBeans().knowledgeSettings(environment))

@@ -3,15 +3,15 @@ package io.conclave.projections.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaState;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.config.SagaRetention;
-import io.conclave.runtime.topics.TopicNames;
 import io.conclave.projections.TopologyAssembly;
 import io.conclave.projections.sagas.SagaHistories;
 import io.conclave.projections.tasks.TaskView;
+import io.conclave.runtime.config.SagaRetention;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.topics.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,28 +26,35 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The projections keep what the shard leaders keep: an ended saga until the saga retention has passed since it ended,
- * a submission for the retention after it was submitted, a running saga as long as it runs; the status counts follow.
+ * The projections keep what the shard leaders keep: an ended saga until the saga retention has
+ * passed since it ended, a submission for the retention after it was submitted, a running saga as
+ * long as it runs; the status counts follow.
  */
 class ProjectionRetentionTest {
   private static final TopicNames TOPICS = new TopicNames("acme");
   private static final Duration RETENTION = Duration.ofHours(1);
 
   @Test
-  void anEndedSagaAndOldSubmissionsRetireAfterTheRetentionAndARunningSagaStays(@TempDir Path stateDir) {
+  void anEndedSagaAndOldSubmissionsRetireAfterTheRetentionAndARunningSagaStays(
+      @TempDir Path stateDir) {
     var serdes = TestTopologies.serdes();
     Instant t0 = SagaHistories.T0;
 
-    try (var driver = TestTopologies.driver(TOPICS, serdes, stateDir, new SagaRetention(RETENTION), t0)) {
-      TestInputTopic<String, SagaEvent> events = driver.createInputTopic(TOPICS.sagaEvents(),
-          Serdes.String().serializer(), serdes.sagaEvents().serializer());
-      TestInputTopic<String, TaskSubmission> tasks = driver.createInputTopic(TOPICS.tasks(),
-          Serdes.String().serializer(), serdes.tasks().serializer());
+    try (var driver =
+        TestTopologies.driver(TOPICS, serdes, stateDir, new SagaRetention(RETENTION), t0)) {
+      TestInputTopic<String, SagaEvent> events =
+          driver.createInputTopic(
+              TOPICS.sagaEvents(), Serdes.String().serializer(), serdes.sagaEvents().serializer());
+      TestInputTopic<String, TaskSubmission> tasks =
+          driver.createInputTopic(
+              TOPICS.tasks(), Serdes.String().serializer(), serdes.tasks().serializer());
       KeyValueStore<String, SagaState> sagas = driver.getKeyValueStore(TopologyAssembly.SAGAS);
-      KeyValueStore<String, TaskView> submissions = driver.getKeyValueStore(TopologyAssembly.SUBMISSIONS);
+      KeyValueStore<String, TaskView> submissions =
+          driver.getKeyValueStore(TopologyAssembly.SUBMISSIONS);
       KeyValueStore<String, Long> counts = driver.getKeyValueStore(TopologyAssembly.SAGA_COUNTS);
 
-      // given: "done" ran and ended at t0 + 4 s (its history's ticks), "long" is still running; both submitted at t0
+      // given: "done" ran and ended at t0 + 4 s (its history's ticks), "long" is still running;
+      // both submitted at t0
       List<SagaEvent> done = SagaHistories.completed("done", 2);
       List<SagaEvent> running = SagaHistories.completed("long", 2).subList(0, 2);
       for (String task : List.of("done", "long")) {
@@ -64,7 +71,8 @@ class ProjectionRetentionTest {
       assertThat(sagas.get("done")).isNotNull();
       assertThat(submissions.get("done")).isNotNull();
 
-      // ... and once a sweep comes after it, the ended saga and both submissions are gone, the running saga is not
+      // ... and once a sweep comes after it, the ended saga and both submissions are gone, the
+      // running saga is not
       driver.advanceWallClockTime(Retirements.sweepEvery(RETENTION).plusSeconds(30));
       assertThat(sagas.get("done")).isNull();
       assertThat(submissions.get("done")).isNull();

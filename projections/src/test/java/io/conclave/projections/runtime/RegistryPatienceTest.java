@@ -12,7 +12,10 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
 
-/** A stream thread's reads wait for an absent registry, but not for a bad record, nor while the instance stops. */
+/**
+ * A stream thread's reads wait for an absent registry, but not for a bad record, nor while the
+ * instance stops.
+ */
 class RegistryPatienceTest {
   private final AtomicInteger calls = new AtomicInteger();
 
@@ -33,23 +36,27 @@ class RegistryPatienceTest {
     assertThat(calls).hasValue(1);
 
     calls.set(0);
-    Serde<String> bad = RegistryPatience.patient(failingFirst(5, new SerializationException("not Avro")), () -> false);
+    Serde<String> bad =
+        RegistryPatience.patient(
+            failingFirst(5, new SerializationException("not Avro")), () -> false);
     assertThatThrownBy(() -> bad.deserializer().deserialize("t", new byte[] {1}))
         .isInstanceOf(SerializationException.class);
     assertThat(calls).hasValue(1);
   }
 
   private static RuntimeException away() {
-    return new SchemaRegistryUnavailableException("the registry at http://registry:8080 is away", null);
+    return new SchemaRegistryUnavailableException(
+        "the registry at http://registry:8080 is away", null);
   }
 
   private Serde<String> failingFirst(int failures, RuntimeException failure) {
-    Deserializer<String> inner = (topic, data) -> {
-      if (calls.incrementAndGet() <= failures) {
-        throw failure;
-      }
-      return "read";
-    };
+    Deserializer<String> inner =
+        (topic, data) -> {
+          if (calls.incrementAndGet() <= failures) {
+            throw failure;
+          }
+          return "read";
+        };
     return Serdes.serdeFrom(Serdes.String().serializer(), inner);
   }
 }

@@ -18,21 +18,32 @@ class StreamsSettingsTest {
   @Test
   void applicationYmlKeepsEveryStreamsSettingAndTheStateGoesBelowTheStateDir() {
     // given: the service's configuration, without starting anything
-    try (ApplicationContext context = ApplicationContext.builder()
-        .properties(Map.of("conclave.topic-prefix", "acme", "conclave.state-dir", "/var/conclave"))
-        .build()) {
+    try (ApplicationContext context =
+        ApplicationContext.builder()
+            .properties(
+                Map.of("conclave.topic-prefix", "acme", "conclave.state-dir", "/var/conclave"))
+            .build()) {
       var environment = context.getEnvironment().start();
-      var settings = ConclaveSettings.from(Map.of(), Map.of("conclave.topic-prefix", "acme",
-          "conclave.kafka.bootstrap-servers", "kafka:9092"));
+      var settings =
+          ConclaveSettings.from(
+              Map.of(),
+              Map.of(
+                  "conclave.topic-prefix",
+                  "acme",
+                  "conclave.kafka.bootstrap-servers",
+                  "kafka:9092"));
 
       // when
       StreamsSettings streams = new ConclaveBeans().streamsSettings(environment, settings);
-      Properties p = streams.forInstance(Path.of("/var/conclave/projections-1"), new HostInfo("projections-1", 8081));
+      Properties p =
+          streams.forInstance(
+              Path.of("/var/conclave/projections-1"), new HostInfo("projections-1", 8081));
 
       // then
       assertThat(streams.applicationId()).isEqualTo("acme-projections");
       assertThat(streams.stateRoot()).isEqualTo(Path.of("/var/conclave"));
-      assertThat(p).containsEntry("application.id", "acme-projections")
+      assertThat(p)
+          .containsEntry("application.id", "acme-projections")
           .containsEntry("bootstrap.servers", "kafka:9092")
           .containsEntry("state.dir", "/var/conclave/projections-1")
           .containsEntry("application.server", "projections-1:8081")
@@ -43,9 +54,11 @@ class StreamsSettingsTest {
           .containsEntry("replication.factor", "1")
           .containsEntry("session.timeout.ms", "6000")
           .containsEntry("heartbeat.interval.ms", "1000")
-          .containsEntry("deserialization.exception.handler",
+          .containsEntry(
+              "deserialization.exception.handler",
               "io.conclave.projections.runtime.RegistryAwareErrors$Deserialization")
-          .containsEntry("processing.exception.handler",
+          .containsEntry(
+              "processing.exception.handler",
               "io.conclave.projections.runtime.RegistryAwareErrors$Processing")
           .containsEntry("processing.exception.handler.global.enabled", "true");
     }
@@ -54,18 +67,30 @@ class StreamsSettingsTest {
   @Test
   void aConfiguredApplicationIdWinsAndTheOwnedKeysCannotBeSet() {
     // when
-    var streams = StreamsSettings.of(Map.of("application.id", "mine", "num.stream.threads", 2), "acme-projections",
-        KafkaAccess.plaintext("kafka:9092"), Path.of("/tmp"));
+    var streams =
+        StreamsSettings.of(
+            Map.of("application.id", "mine", "num.stream.threads", 2),
+            "acme-projections",
+            KafkaAccess.plaintext("kafka:9092"),
+            Path.of("/tmp"));
 
     // then
     assertThat(streams.applicationId()).isEqualTo("mine");
     assertThat(streams.properties()).isEqualTo(Map.of("num.stream.threads", "2"));
-    assertThatThrownBy(() -> StreamsSettings.of(Map.of("state.dir", "/x"), "a", KafkaAccess.plaintext("k:1"),
-        Path.of("/tmp")))
+    assertThatThrownBy(
+            () ->
+                StreamsSettings.of(
+                    Map.of("state.dir", "/x"), "a", KafkaAccess.plaintext("k:1"), Path.of("/tmp")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("conclave.streams.state.dir is not a setting: the projections use conclave.state-dir");
-    assertThatThrownBy(() -> StreamsSettings.of(Map.of("application.server", "h:1"), "a",
-        KafkaAccess.plaintext("k:1"), Path.of("/tmp")))
+        .hasMessage(
+            "conclave.streams.state.dir is not a setting: the projections use conclave.state-dir");
+    assertThatThrownBy(
+            () ->
+                StreamsSettings.of(
+                    Map.of("application.server", "h:1"),
+                    "a",
+                    KafkaAccess.plaintext("k:1"),
+                    Path.of("/tmp")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("conclave.http.advertised-host");
   }
@@ -76,13 +101,18 @@ class StreamsSettingsTest {
     var kafka = new KafkaAccess("kafka:9093", KafkaClientSecurity.scram("projections", "secret"));
 
     // when
-    Properties p = StreamsSettings.of(Map.of(), "acme-projections", kafka, Path.of("/tmp"))
-        .forInstance(Path.of("/tmp/p-1"), new HostInfo("p-1", 8080));
+    Properties p =
+        StreamsSettings.of(Map.of(), "acme-projections", kafka, Path.of("/tmp"))
+            .forInstance(Path.of("/tmp/p-1"), new HostInfo("p-1", 8080));
 
     // then
-    assertThat(p).containsEntry("bootstrap.servers", "kafka:9093").containsEntry("security.protocol", "SASL_PLAINTEXT")
-        .containsEntry("sasl.mechanism", "SCRAM-SHA-512").containsKey("sasl.jaas.config");
-    assertThatThrownBy(() -> StreamsSettings.of(Map.of("sasl.jaas.config", "x"), "a", kafka, Path.of("/tmp")))
+    assertThat(p)
+        .containsEntry("bootstrap.servers", "kafka:9093")
+        .containsEntry("security.protocol", "SASL_PLAINTEXT")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+        .containsKey("sasl.jaas.config");
+    assertThatThrownBy(
+            () -> StreamsSettings.of(Map.of("sasl.jaas.config", "x"), "a", kafka, Path.of("/tmp")))
         .hasMessageContaining("conclave.streams.sasl.jaas.config is not a setting");
   }
 }

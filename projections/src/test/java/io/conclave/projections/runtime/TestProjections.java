@@ -7,12 +7,19 @@ import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A projections instance of {@code settings} in this JVM, on a free port, for the ITs against the real stack. */
+/**
+ * A projections instance of {@code settings} in this JVM, on a free port, for the ITs against the
+ * real stack.
+ */
 public final class TestProjections {
   private TestProjections() {}
 
-  /** With {@code overrides} on top of the settings' endpoints, topic prefix and a fresh state directory. */
-  public static EmbeddedServer start(ConclaveSettings settings, Map<String, Object> overrides) throws Exception {
+  /**
+   * With {@code overrides} on top of the settings' endpoints, topic prefix and a fresh state
+   * directory.
+   */
+  public static EmbeddedServer start(ConclaveSettings settings, Map<String, Object> overrides)
+      throws Exception {
     Map<String, Object> props = new HashMap<>();
     props.put("micronaut.server.port", -1);
     props.put("conclave.kafka.bootstrap-servers", settings.bootstrapServers());

@@ -7,12 +7,18 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The parts of a saga listing over several instances: the query each is asked, and the merge of their pages. */
+/**
+ * The parts of a saga listing over several instances: the query each is asked, and the merge of
+ * their pages.
+ */
 class SagaListingTest {
   @Test
   void theQueryAskedOfAnotherInstanceReadsBackAsTheSameQuery() {
-    for (SagaQuery query : List.of(SagaQuery.parse(null, null), SagaQuery.parse("Compensated", "7"),
-        SagaQuery.parse("running", "5000"))) {
+    for (SagaQuery query :
+        List.of(
+            SagaQuery.parse(null, null),
+            SagaQuery.parse("Compensated", "7"),
+            SagaQuery.parse("running", "5000"))) {
       String[] parameters = query.parameters().split("&");
       String status = null;
       String limit = null;
@@ -26,7 +32,8 @@ class SagaListingTest {
       }
       assertThat(SagaQuery.parse(status, limit)).isEqualTo(query);
     }
-    assertThat(SagaQuery.parse("compensated", "7").status()).isEqualTo(Optional.of(SagaState.Status.COMPENSATED));
+    assertThat(SagaQuery.parse("compensated", "7").status())
+        .isEqualTo(Optional.of(SagaState.Status.COMPENSATED));
   }
 
   @Test
@@ -36,8 +43,10 @@ class SagaListingTest {
     var c = summary("task-c");
     var d = summary("task-d");
 
-    assertThat(SagaSummary.merge(List.of(List.of(b, d), List.of(a, c)), 3)).containsExactly(a, b, c);
-    assertThat(SagaSummary.merge(List.of(List.of(b), List.of(), List.of(a)), 10)).containsExactly(a, b);
+    assertThat(SagaSummary.merge(List.of(List.of(b, d), List.of(a, c)), 3))
+        .containsExactly(a, b, c);
+    assertThat(SagaSummary.merge(List.of(List.of(b), List.of(), List.of(a)), 10))
+        .containsExactly(a, b);
     assertThat(SagaSummary.merge(List.of(), 10)).isEmpty();
   }
 

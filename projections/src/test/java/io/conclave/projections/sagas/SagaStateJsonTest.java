@@ -19,14 +19,28 @@ class SagaStateJsonTest {
 
   @Test
   void aBudgetedSagaReadsBackEqual() {
-    var plan = List.of(new SagaStep("research", "gather", "", "discard"), new SagaStep("write", "draft", "", "drop"));
-    SagaState saga = SagaState.of(List.of(
-        new SagaEvent.Started("saga-1", "t1", SagaEvent.Seq.started(), plan, "why?", new LeaderStamp(0, 1), T0,
-            Spending.limited("acme", 5000)),
-        new SagaEvent.StepCompleted("saga-1", "t1", SagaEvent.Seq.step(0), 0, "research", "sources", T0, 1234)));
+    var plan =
+        List.of(
+            new SagaStep("research", "gather", "", "discard"),
+            new SagaStep("write", "draft", "", "drop"));
+    SagaState saga =
+        SagaState.of(
+            List.of(
+                new SagaEvent.Started(
+                    "saga-1",
+                    "t1",
+                    SagaEvent.Seq.started(),
+                    plan,
+                    "why?",
+                    new LeaderStamp(0, 1),
+                    T0,
+                    Spending.limited("acme", 5000)),
+                new SagaEvent.StepCompleted(
+                    "saga-1", "t1", SagaEvent.Seq.step(0), 0, "research", "sources", T0, 1234)));
     var serde = new JsonSerde<>(ObjectMapper.getDefault(), SagaState.class);
 
-    SagaState read = serde.deserializer().deserialize("sagas", serde.serializer().serialize("sagas", saga));
+    SagaState read =
+        serde.deserializer().deserialize("sagas", serde.serializer().serialize("sagas", saga));
 
     assertThat(read).isEqualTo(saga);
     assertThat(read.spending().tokens()).containsEntry(0, 1234L);

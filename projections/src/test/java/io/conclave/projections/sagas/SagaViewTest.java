@@ -21,18 +21,28 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** What {@code GET /sagas/{id}} ({@link SagaView}) and {@code GET /sagas} ({@link SagaSummary}) show of a state. */
+/**
+ * What {@code GET /sagas/{id}} ({@link SagaView}) and {@code GET /sagas} ({@link SagaSummary}) show
+ * of a state.
+ */
 class SagaViewTest {
   private static final String TASK = "task-9";
   private static final String SAGA = "saga-task-9";
+
   /** research, then analysis and fact-check in parallel, an editor's approval, then write. */
-  private static final SagaDefinition PLAN = Saga.step("research", "gather", "discard").timeout(Duration.ofMinutes(2))
-      .parallel(Saga.branch("analysis", "analyze", "retract"), Saga.branch("fact-check", "verify", "forget"))
-      .approval("editor").step("write", "draft", "unpublish").build();
+  private static final SagaDefinition PLAN =
+      Saga.step("research", "gather", "discard")
+          .timeout(Duration.ofMinutes(2))
+          .parallel(
+              Saga.branch("analysis", "analyze", "retract"),
+              Saga.branch("fact-check", "verify", "forget"))
+          .approval("editor")
+          .step("write", "draft", "unpublish")
+          .build();
 
   /**
-   * The fact check fails; once the stage is joined, fact-check is undone, undoing analysis fails three times and is
-   * parked, research is undone, and the saga ends.
+   * The fact check fails; once the stage is joined, fact-check is undone, undoing analysis fails
+   * three times and is parked, research is undone, and the saga ends.
    */
   private static List<SagaEvent> failingHistory() {
     List<SagaEvent> e = new ArrayList<>();
@@ -41,17 +51,26 @@ class SagaViewTest {
     e.add(new SagaEvent.StepCompleted(SAGA, TASK, 2, 1, "analysis", "analysis", at(2)));
     e.add(new SagaEvent.StepFailed(SAGA, TASK, 3, 2, "fact-check", "unverifiable", at(3)));
     e.add(new SagaEvent.Joined(SAGA, TASK, 1, at(4)));
-    e.add(new SagaEvent.Compensated(SAGA, TASK, SagaEvent.Seq.compensated(5, 2), 2, "fact-check", at(5)));
+    e.add(
+        new SagaEvent.Compensated(
+            SAGA, TASK, SagaEvent.Seq.compensated(5, 2), 2, "fact-check", at(5)));
     for (int attempt = 1; attempt <= 3; attempt++) {
-      e.add(new SagaEvent.CompensationFailed(SAGA, TASK, 1, "analysis", attempt, "timeout " + attempt,
-          at(5 + 2 * attempt)));
+      e.add(
+          new SagaEvent.CompensationFailed(
+              SAGA, TASK, 1, "analysis", attempt, "timeout " + attempt, at(5 + 2 * attempt)));
       if (attempt < 3) {
-        e.add(new SagaEvent.CompensationRetried(SAGA, TASK, 1, "analysis", attempt + 1, at(6 + 2 * attempt)));
+        e.add(
+            new SagaEvent.CompensationRetried(
+                SAGA, TASK, 1, "analysis", attempt + 1, at(6 + 2 * attempt)));
       }
     }
     e.add(new SagaEvent.CompensationParked(SAGA, TASK, 1, "analysis", 3, "timeout 3", at(12)));
-    e.add(new SagaEvent.Compensated(SAGA, TASK, SagaEvent.Seq.compensated(5, 0), 0, "research", at(13)));
-    e.add(new SagaEvent.Aborted(SAGA, TASK, 6, "step 2 (fact-check.verify) failed: unverifiable", at(14)));
+    e.add(
+        new SagaEvent.Compensated(
+            SAGA, TASK, SagaEvent.Seq.compensated(5, 0), 0, "research", at(13)));
+    e.add(
+        new SagaEvent.Aborted(
+            SAGA, TASK, 6, "step 2 (fact-check.verify) failed: unverifiable", at(14)));
     return e;
   }
 
@@ -70,16 +89,20 @@ class SagaViewTest {
     assertThat(view.prompt()).isEqualTo(PROMPT);
     assertThat(view.plan()).isEqualTo(SagaDefinitions.toTree(PLAN));
     assertThat(view.shard()).isEqualTo(LEADER.shard());
-    assertThat(view.steps()).extracting(SagaView.Step::status)
+    assertThat(view.steps())
+        .extracting(SagaView.Step::status)
         .containsExactly("COMPLETED", "RUNNING", "RUNNING", "PENDING", "PENDING");
-    assertThat(view.steps()).extracting(SagaView.Step::parallel).containsExactly(false, false, true, false, false);
+    assertThat(view.steps())
+        .extracting(SagaView.Step::parallel)
+        .containsExactly(false, false, true, false, false);
     assertThat(view.steps().get(0).deadline()).isEqualTo(at(0).plus(Duration.ofMinutes(2)));
     assertThat(view.steps().get(0).finishedAt()).isEqualTo(at(1));
     assertThat(view.steps().get(1).dispatchedAt()).isEqualTo(at(1));
     assertThat(view.steps()).allSatisfy(s -> assertThat(s.compensation()).isNull());
     assertThat(view.compensations()).isEmpty();
     assertThat(view.durationMs()).isNull();
-    assertThat(SagaSummary.of(saga)).isEqualTo(new SagaSummary(SAGA, TASK, "RUNNING", at(0), null, 1, null));
+    assertThat(SagaSummary.of(saga))
+        .isEqualTo(new SagaSummary(SAGA, TASK, "RUNNING", at(0), null, 1, null));
   }
 
   @Test
@@ -93,10 +116,11 @@ class SagaViewTest {
     // then
     assertThat(view.status()).isEqualTo("COMPENSATING");
     assertThat(view.reason()).contains("step 2").contains("unverifiable");
-    assertThat(view.compensations()).containsExactly(
-        new SagaView.Compensation(2, "fact-check", "forget", "DONE"),
-        new SagaView.Compensation(1, "analysis", "retract", "FAILED"),
-        new SagaView.Compensation(0, "research", "discard", "PENDING"));
+    assertThat(view.compensations())
+        .containsExactly(
+            new SagaView.Compensation(2, "fact-check", "forget", "DONE"),
+            new SagaView.Compensation(1, "analysis", "retract", "FAILED"),
+            new SagaView.Compensation(0, "research", "discard", "PENDING"));
     assertThat(view.steps().get(1).compensation())
         .isEqualTo(new SagaView.StepCompensation("retract", "FAILED", 1, "timeout 1", at(7)));
     assertThat(SagaSummary.of(saga).failedStep()).isEqualTo(2);
@@ -110,14 +134,16 @@ class SagaViewTest {
 
     // then
     assertThat(view.status()).isEqualTo("FAILED");
-    assertThat(view.compensations()).extracting(SagaView.Compensation::status)
+    assertThat(view.compensations())
+        .extracting(SagaView.Compensation::status)
         .containsExactly("DONE", "PARKED", "DONE");
     assertThat(view.steps().get(1).compensation())
         .isEqualTo(new SagaView.StepCompensation("retract", "PARKED", 3, "timeout 3", at(12)));
     assertThat(view.steps().get(3).compensation()).as("an approval has nothing to undo").isNull();
     assertThat(view.endedAt()).isEqualTo(at(14));
     assertThat(view.durationMs()).isEqualTo(14_000L);
-    assertThat(SagaSummary.of(saga)).isEqualTo(new SagaSummary(SAGA, TASK, "FAILED", at(0), at(14), null, 2));
+    assertThat(SagaSummary.of(saga))
+        .isEqualTo(new SagaSummary(SAGA, TASK, "FAILED", at(0), at(14), null, 2));
   }
 
   @Test
@@ -131,7 +157,8 @@ class SagaViewTest {
     // then
     assertThat(view.status()).isEqualTo("AWAITING_APPROVAL");
     assertThat(view.steps().get(1).status()).isEqualTo("AWAITING_APPROVAL");
-    assertThat(view.steps().get(1).approval()).isEqualTo(new SagaState.Approval(true, "alice", "", at(3)));
+    assertThat(view.steps().get(1).approval())
+        .isEqualTo(new SagaState.Approval(true, "alice", "", at(3)));
   }
 
   @Test
@@ -143,13 +170,19 @@ class SagaViewTest {
     String json = ObjectMapper.getDefault().writeValueAsString(view);
 
     // then
-    assertThat(json).contains("\"sagaId\":\"saga-task-9\"", "\"status\":\"FAILED\"", "\"durationMs\":14000",
-        "{\"approval\":\"editor\"", "\"parallel\":[{\"agentType\":\"analysis\"",
-        "\"compensation\":{\"action\":\"retract\",\"status\":\"PARKED\",\"attempt\":3",
-        "{\"step\":1,\"agentType\":\"analysis\",\"action\":\"retract\",\"status\":\"PARKED\"}");
+    assertThat(json)
+        .contains(
+            "\"sagaId\":\"saga-task-9\"",
+            "\"status\":\"FAILED\"",
+            "\"durationMs\":14000",
+            "{\"approval\":\"editor\"",
+            "\"parallel\":[{\"agentType\":\"analysis\"",
+            "\"compensation\":{\"action\":\"retract\",\"status\":\"PARKED\",\"attempt\":3",
+            "{\"step\":1,\"agentType\":\"analysis\",\"action\":\"retract\",\"status\":\"PARKED\"}");
     assertThat(ObjectMapper.getDefault().writeValueAsString(SagaSummary.of(fold(failingHistory()))))
-        .isEqualTo("{\"sagaId\":\"saga-task-9\",\"taskId\":\"task-9\",\"status\":\"FAILED\","
-            + "\"startedAt\":\"2024-05-01T10:00:00Z\",\"endedAt\":\"2024-05-01T10:00:14Z\",\"failedStep\":2}");
+        .isEqualTo(
+            "{\"sagaId\":\"saga-task-9\",\"taskId\":\"task-9\",\"status\":\"FAILED\","
+                + "\"startedAt\":\"2024-05-01T10:00:00Z\",\"endedAt\":\"2024-05-01T10:00:14Z\",\"failedStep\":2}");
   }
 
   @Test

@@ -17,11 +17,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Laws of the projection's saga fold ({@link SagaFold#apply}, i.e. {@link SagaState#apply}) and of the task view
- * derived from it, over generated histories.
+ * Laws of the projection's saga fold ({@link SagaFold#apply}, i.e. {@link SagaState#apply}) and of
+ * the task view derived from it, over generated histories.
  *
- * <p>Written as seeded JUnit parameterized tests rather than QuickTheories properties. Each case is generated from
- * its seed, shown in the test name, so a failure is replayed by its seed.
+ * <p>Written as seeded JUnit parameterized tests rather than QuickTheories properties. Each case is
+ * generated from its seed, shown in the test name, so a failure is replayed by its seed.
  */
 class TaskViewPropertiesTest {
   private static final int TRIES = 300;
@@ -47,8 +47,8 @@ class TaskViewPropertiesTest {
     assertThat(view.steps()).hasSize(script.stepCount());
     for (int i = 0; i < script.stepCount(); i++) {
       assertThat(view.steps().get(i).status()).isEqualTo("COMPLETED");
-      assertThat(view.steps().get(i).output()).isEqualTo(script.approvals().contains(i) ? "approved by alice"
-          : "out " + i);
+      assertThat(view.steps().get(i).output())
+          .isEqualTo(script.approvals().contains(i) ? "approved by alice" : "out " + i);
     }
   }
 
@@ -59,7 +59,8 @@ class TaskViewPropertiesTest {
     Random random = new Random(seed);
     Script script = SagaHistories.randomScript(random);
     int failAt = random.nextInt(script.stepCount());
-    script = new Script(script.taskId(), script.stepCount(), script.approvals(), failAt, script.undo());
+    script =
+        new Script(script.taskId(), script.stepCount(), script.approvals(), failAt, script.undo());
 
     // when
     SagaState saga = fold(script.events());
@@ -69,11 +70,13 @@ class TaskViewPropertiesTest {
     assertThat(saga.status()).isEqualTo(script.outcome());
     assertThat(view.status()).isEqualTo(script.outcome().name());
     assertThat(saga.compensationOrder()).isEqualTo(script.compensationOrder());
-    assertThat(view.error()).as("the reason names the failed step").contains("step " + failAt + " ");
+    assertThat(view.error())
+        .as("the reason names the failed step")
+        .contains("step " + failAt + " ");
     assertThat(view.steps().get(failAt).status()).isEqualTo("FAILED");
     for (int j : script.compensationOrder()) {
-      assertThat(saga.steps().get(j).compensation()).isIn(SagaState.CompensationStatus.DONE,
-          SagaState.CompensationStatus.PARKED);
+      assertThat(saga.steps().get(j).compensation())
+          .isIn(SagaState.CompensationStatus.DONE, SagaState.CompensationStatus.PARKED);
     }
     assertThat(view.steps().subList(failAt + 1, script.stepCount()))
         .allSatisfy(s -> assertThat(s.status()).isEqualTo("PENDING"));
@@ -110,10 +113,11 @@ class TaskViewPropertiesTest {
     // given
     List<SagaEvent> events = SagaHistories.random(new Random(seed));
     List<SagaEvent> doubled = new ArrayList<>();
-    events.forEach(e -> {
-      doubled.add(e);
-      doubled.add(e);
-    });
+    events.forEach(
+        e -> {
+          doubled.add(e);
+          doubled.add(e);
+        });
 
     // when / then
     assertThat(fold(doubled)).isEqualTo(fold(events));
@@ -122,7 +126,8 @@ class TaskViewPropertiesTest {
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void replayingFromAnEarlierOffsetChangesNothing(long seed) {
-    // given: the events up to j were folded, then the fold restarts from an earlier offset i (at-least-once)
+    // given: the events up to j were folded, then the fold restarts from an earlier offset i
+    // (at-least-once)
     Random random = new Random(seed);
     List<SagaEvent> events = SagaHistories.random(random);
     int j = random.nextInt(events.size() + 1);

@@ -18,7 +18,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** A task's view ({@link TaskView#of}) of its saga's state, as the projection folds it, without Kafka Streams. */
+/**
+ * A task's view ({@link TaskView#of}) of its saga's state, as the projection folds it, without
+ * Kafka Streams.
+ */
 class TaskViewTest {
   private static final String TASK = "task-1";
 
@@ -55,10 +58,11 @@ class TaskViewTest {
     assertThat(view.leaderEpoch()).isEqualTo(LEADER.epoch());
     assertThat(view.startedAt()).isEqualTo(at(0));
     assertThat(view.finishedAt()).isNull();
-    assertThat(view.steps()).containsExactly(
-        new StepView(0, "type0", "act0", "RUNNING", null, null, at(0)),
-        new StepView(1, "type1", "act1", "PENDING", null, null, null),
-        new StepView(2, "type2", "act2", "PENDING", null, null, null));
+    assertThat(view.steps())
+        .containsExactly(
+            new StepView(0, "type0", "act0", "RUNNING", null, null, at(0)),
+            new StepView(1, "type1", "act1", "PENDING", null, null, null),
+            new StepView(2, "type2", "act2", "PENDING", null, null, null));
   }
 
   @Test
@@ -73,10 +77,11 @@ class TaskViewTest {
     assertThat(view.status()).isEqualTo("COMPLETED");
     assertThat(view.error()).isNull();
     assertThat(view.finishedAt()).isEqualTo(at(4));
-    assertThat(view.steps()).containsExactly(
-        new StepView(0, "type0", "act0", "COMPLETED", "out 0", null, at(1)),
-        new StepView(1, "type1", "act1", "COMPLETED", "out 1", null, at(2)),
-        new StepView(2, "type2", "act2", "COMPLETED", "out 2", null, at(3)));
+    assertThat(view.steps())
+        .containsExactly(
+            new StepView(0, "type0", "act0", "COMPLETED", "out 0", null, at(1)),
+            new StepView(1, "type1", "act1", "COMPLETED", "out 1", null, at(2)),
+            new StepView(2, "type2", "act2", "COMPLETED", "out 2", null, at(3)));
   }
 
   @Test
@@ -96,9 +101,13 @@ class TaskViewTest {
     assertThat(view.status()).isEqualTo("COMPENSATED");
     assertThat(view.error()).isEqualTo(compensating.error());
     assertThat(view.finishedAt()).isEqualTo(at(events.size() - 1));
-    assertThat(view.steps()).extracting(StepView::status)
-        .as("a failed step stays FAILED though it is undone too").containsExactly("COMPENSATED", "FAILED", "PENDING");
-    assertThat(view.steps().get(0).output()).as("a compensated step keeps what it had produced").isEqualTo("out 0");
+    assertThat(view.steps())
+        .extracting(StepView::status)
+        .as("a failed step stays FAILED though it is undone too")
+        .containsExactly("COMPENSATED", "FAILED", "PENDING");
+    assertThat(view.steps().get(0).output())
+        .as("a compensated step keeps what it had produced")
+        .isEqualTo("out 0");
     assertThat(view.steps().get(1).error()).isEqualTo("boom 1");
   }
 
@@ -112,7 +121,9 @@ class TaskViewTest {
 
     // then
     assertThat(view.status()).isEqualTo("FAILED");
-    assertThat(view.steps()).extracting(StepView::status).containsExactly("COMPENSATED", "COMPLETED", "FAILED");
+    assertThat(view.steps())
+        .extracting(StepView::status)
+        .containsExactly("COMPENSATED", "COMPLETED", "FAILED");
   }
 
   @Test
@@ -133,7 +144,8 @@ class TaskViewTest {
   @Test
   void everyEventDeliveredTwiceChangesNothing() {
     // given
-    List<SagaEvent> events = new Script(TASK, 4, Set.of(1), 3, Map.of(2, Undo.RETRIED_THEN_DONE)).events();
+    List<SagaEvent> events =
+        new Script(TASK, 4, Set.of(1), 3, Map.of(2, Undo.RETRIED_THEN_DONE)).events();
     SagaState state = null;
 
     for (SagaEvent e : events) {
@@ -142,7 +154,9 @@ class TaskViewTest {
       SagaState twice = SagaFold.apply(once, e);
 
       // then
-      assertThat(TaskView.of(twice, null)).as("after %s twice", e).isEqualTo(TaskView.of(once, null));
+      assertThat(TaskView.of(twice, null))
+          .as("after %s twice", e)
+          .isEqualTo(TaskView.of(once, null));
       state = once;
     }
   }
@@ -173,8 +187,12 @@ class TaskViewTest {
     // then
     assertThat(view.prompt()).isEqualTo("why are alpacas fluffy?");
     assertThat(view.submittedAt()).isEqualTo(submittedAt);
-    assertThat(view).usingRecursiveComparison().ignoringFields("prompt", "submittedAt")
+    assertThat(view)
+        .usingRecursiveComparison()
+        .ignoringFields("prompt", "submittedAt")
         .isEqualTo(TaskView.of(saga, null));
-    assertThat(view.status()).as("the submission's SUBMITTED does not override the saga").isEqualTo("COMPENSATED");
+    assertThat(view.status())
+        .as("the submission's SUBMITTED does not override the saga")
+        .isEqualTo("COMPENSATED");
   }
 }

@@ -1,23 +1,9 @@
 package io.conclave.schemas;
 
-import io.conclave.model.journal.AgentSnapshot;
 import io.conclave.model.cluster.BreakerStateChanged;
-import io.conclave.model.saga.CompensateCommand;
 import io.conclave.model.cluster.DeadLetter;
-import io.conclave.model.eventlog.Decision;
-import io.conclave.model.eventlog.DecisionKey;
-import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.cluster.LeaderElected;
-import io.conclave.model.saga.LeaderStamp;
 import io.conclave.model.cluster.RedrivenStep;
-import io.conclave.model.knowledge.ReplicaKnowledge;
-import io.conclave.model.saga.ShardCheckpoint;
-import io.conclave.model.saga.RoutingSlip;
-import io.conclave.model.saga.Spending;
-import io.conclave.model.saga.SagaEvent;
-import io.conclave.model.saga.SagaStep;
-import io.conclave.model.saga.StepCommand;
-import io.conclave.model.saga.StepPolicy;
 import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.crdt.CausalContext;
 import io.conclave.model.crdt.Crdt;
@@ -29,6 +15,20 @@ import io.conclave.model.crdt.LwwRegister;
 import io.conclave.model.crdt.OrSet;
 import io.conclave.model.crdt.PNCounter;
 import io.conclave.model.crdt.Stamp;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.model.journal.AgentSnapshot;
+import io.conclave.model.knowledge.KnowledgeDelta;
+import io.conclave.model.knowledge.ReplicaKnowledge;
+import io.conclave.model.saga.CompensateCommand;
+import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.RoutingSlip;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.model.saga.ShardCheckpoint;
+import io.conclave.model.saga.Spending;
+import io.conclave.model.saga.StepCommand;
+import io.conclave.model.saga.StepPolicy;
 import io.conclave.schemas.avro.GCounterState;
 import io.conclave.schemas.avro.LwwMapState;
 import io.conclave.schemas.avro.LwwRegisterState;
@@ -50,32 +50,55 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The only place where generated Avro classes meet the domain records. Reading validates: an Avro record that
- * decodes but breaks a domain rule (a blank prompt, a cursor past the plan) throws IllegalArgumentException,
- * which consumers treat like any unreadable record.
+ * The only place where generated Avro classes meet the domain records. Reading validates: an Avro
+ * record that decodes but breaks a domain rule (a blank prompt, a cursor past the plan) throws
+ * IllegalArgumentException, which consumers treat like any unreadable record.
  */
 final class AvroMapping {
   private AvroMapping() {}
 
   static io.conclave.schemas.avro.TaskSubmitted toAvro(TaskSubmission t) {
-    return new io.conclave.schemas.avro.TaskSubmitted(t.taskId(), t.prompt(), t.submittedAt(),
-        t.plan().map(AvroMapping::stepsToAvro).orElse(null), t.tenant());
+    return new io.conclave.schemas.avro.TaskSubmitted(
+        t.taskId(),
+        t.prompt(),
+        t.submittedAt(),
+        t.plan().map(AvroMapping::stepsToAvro).orElse(null),
+        t.tenant());
   }
 
   static TaskSubmission fromAvro(io.conclave.schemas.avro.TaskSubmitted a) {
-    return new TaskSubmission(a.getTaskId(), a.getPrompt(), a.getSubmittedAt(),
-        Optional.ofNullable(a.getPlan()).map(AvroMapping::stepsFromAvro), a.getTenant());
+    return new TaskSubmission(
+        a.getTaskId(),
+        a.getPrompt(),
+        a.getSubmittedAt(),
+        Optional.ofNullable(a.getPlan()).map(AvroMapping::stepsFromAvro),
+        a.getTenant());
   }
 
   static io.conclave.schemas.avro.SagaStep toAvro(SagaStep s) {
     StepPolicy p = s.policy();
-    return new io.conclave.schemas.avro.SagaStep(s.agentType(), s.action(), s.input(), s.compensation(), s.parallel(),
-        p.timeout().toMillis(), p.maxAttempts(), p.backoff().toMillis());
+    return new io.conclave.schemas.avro.SagaStep(
+        s.agentType(),
+        s.action(),
+        s.input(),
+        s.compensation(),
+        s.parallel(),
+        p.timeout().toMillis(),
+        p.maxAttempts(),
+        p.backoff().toMillis());
   }
 
   static SagaStep fromAvro(io.conclave.schemas.avro.SagaStep a) {
-    return new SagaStep(a.getAgentType(), a.getAction(), a.getInput(), a.getCompensation(), a.getParallel(),
-        new StepPolicy(Duration.ofMillis(a.getTimeoutMs()), a.getMaxAttempts(), Duration.ofMillis(a.getBackoffMs())));
+    return new SagaStep(
+        a.getAgentType(),
+        a.getAction(),
+        a.getInput(),
+        a.getCompensation(),
+        a.getParallel(),
+        new StepPolicy(
+            Duration.ofMillis(a.getTimeoutMs()),
+            a.getMaxAttempts(),
+            Duration.ofMillis(a.getBackoffMs())));
   }
 
   static List<io.conclave.schemas.avro.SagaStep> stepsToAvro(List<SagaStep> steps) {
@@ -88,16 +111,31 @@ final class AvroMapping {
 
   static io.conclave.schemas.avro.RoutingSlip toAvro(RoutingSlip s) {
     Spending spending = s.spending();
-    return new io.conclave.schemas.avro.RoutingSlip(s.sagaId(), s.taskId(), stepsToAvro(s.steps()), s.cursor(),
-        s.prompt(), byIndex(s.outputs(), s.steps().size()), byIndex(s.failures(), s.steps().size()),
-        spending.tenant(), nullable(spending.budget()),
+    return new io.conclave.schemas.avro.RoutingSlip(
+        s.sagaId(),
+        s.taskId(),
+        stepsToAvro(s.steps()),
+        s.cursor(),
+        s.prompt(),
+        byIndex(s.outputs(), s.steps().size()),
+        byIndex(s.failures(), s.steps().size()),
+        spending.tenant(),
+        nullable(spending.budget()),
         byIndex(spending.tokens(), s.steps().size()));
   }
 
   static RoutingSlip fromAvro(io.conclave.schemas.avro.RoutingSlip a) {
-    var spending = new Spending(a.getTenant(), optionalLong(a.getTokenBudget()), fromIndex(a.getTokens()));
-    return new RoutingSlip(a.getSagaId(), a.getTaskId(), a.getPrompt(), stepsFromAvro(a.getSteps()), a.getCursor(),
-        fromIndex(a.getOutputs()), fromIndex(a.getFailures()), spending);
+    var spending =
+        new Spending(a.getTenant(), optionalLong(a.getTokenBudget()), fromIndex(a.getTokens()));
+    return new RoutingSlip(
+        a.getSagaId(),
+        a.getTaskId(),
+        a.getPrompt(),
+        stepsFromAvro(a.getSteps()),
+        a.getCursor(),
+        fromIndex(a.getOutputs()),
+        fromIndex(a.getFailures()),
+        spending);
   }
 
   private static OptionalLong optionalLong(Long value) {
@@ -117,56 +155,98 @@ final class AvroMapping {
   }
 
   static io.conclave.schemas.avro.StepCommand toAvro(StepCommand c) {
-    return new io.conclave.schemas.avro.StepCommand(toAvro(c.slip()), c.input(), c.attempt(), toAvro(c.origin()),
-        c.issuedAt(), c.deadline().orElse(null));
+    return new io.conclave.schemas.avro.StepCommand(
+        toAvro(c.slip()),
+        c.input(),
+        c.attempt(),
+        toAvro(c.origin()),
+        c.issuedAt(),
+        c.deadline().orElse(null));
   }
 
   static StepCommand fromAvro(io.conclave.schemas.avro.StepCommand a) {
-    return new StepCommand(fromAvro(a.getSlip()), a.getInput(), a.getAttempt(), fromAvro(a.getOrigin()),
-        a.getIssuedAt(), Optional.ofNullable(a.getDeadline()));
+    return new StepCommand(
+        fromAvro(a.getSlip()),
+        a.getInput(),
+        a.getAttempt(),
+        fromAvro(a.getOrigin()),
+        a.getIssuedAt(),
+        Optional.ofNullable(a.getDeadline()));
   }
 
   static io.conclave.schemas.avro.CompensateCommand toAvro(CompensateCommand c) {
-    return new io.conclave.schemas.avro.CompensateCommand(toAvro(c.slip()), c.stepIndex(), c.reason(), c.attempt(),
-        toAvro(c.origin()), c.issuedAt(), c.remaining());
+    return new io.conclave.schemas.avro.CompensateCommand(
+        toAvro(c.slip()),
+        c.stepIndex(),
+        c.reason(),
+        c.attempt(),
+        toAvro(c.origin()),
+        c.issuedAt(),
+        c.remaining());
   }
 
   static CompensateCommand fromAvro(io.conclave.schemas.avro.CompensateCommand a) {
-    return new CompensateCommand(fromAvro(a.getSlip()), a.getStepIndex(), a.getRemaining(), a.getReason(),
-        a.getAttempt(), fromAvro(a.getOrigin()), a.getIssuedAt());
+    return new CompensateCommand(
+        fromAvro(a.getSlip()),
+        a.getStepIndex(),
+        a.getRemaining(),
+        a.getReason(),
+        a.getAttempt(),
+        fromAvro(a.getOrigin()),
+        a.getIssuedAt());
   }
 
   static io.conclave.schemas.avro.SagaEvent toAvro(SagaEvent e) {
-    var b = io.conclave.schemas.avro.SagaEvent.newBuilder()
-        .setSagaId(e.sagaId()).setTaskId(e.taskId()).setSeq(e.seq()).setAt(e.at());
+    var b =
+        io.conclave.schemas.avro.SagaEvent.newBuilder()
+            .setSagaId(e.sagaId())
+            .setTaskId(e.taskId())
+            .setSeq(e.seq())
+            .setAt(e.at());
     return e.accept(new SagaEventFields(b)).build();
   }
 
-  /** Sets the kind of a saga event, and the fields that kind carries, on the builder of its Avro record. */
+  /**
+   * Sets the kind of a saga event, and the fields that kind carries, on the builder of its Avro
+   * record.
+   */
   private record SagaEventFields(io.conclave.schemas.avro.SagaEvent.Builder b)
       implements SagaEvent.Visitor<io.conclave.schemas.avro.SagaEvent.Builder> {
     @Override
     public io.conclave.schemas.avro.SagaEvent.Builder started(SagaEvent.Started s) {
-      return b.setKind(SagaEventKind.STARTED).setPlan(stepsToAvro(s.plan())).setLeader(toAvro(s.leader()))
-          .setPrompt(s.prompt()).setTenant(s.spending().tenant())
+      return b.setKind(SagaEventKind.STARTED)
+          .setPlan(stepsToAvro(s.plan()))
+          .setLeader(toAvro(s.leader()))
+          .setPrompt(s.prompt())
+          .setTenant(s.spending().tenant())
           .setTokenBudget(nullable(s.spending().budget()));
     }
 
     @Override
     public io.conclave.schemas.avro.SagaEvent.Builder stepCompleted(SagaEvent.StepCompleted s) {
-      return b.setKind(SagaEventKind.STEP_COMPLETED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
-          .setOutput(s.output()).setTokens(s.tokens()).setCostMicros(s.costMicros());
+      return b.setKind(SagaEventKind.STEP_COMPLETED)
+          .setStepIndex(s.stepIndex())
+          .setAgentType(s.agentType())
+          .setOutput(s.output())
+          .setTokens(s.tokens())
+          .setCostMicros(s.costMicros());
     }
 
     @Override
     public io.conclave.schemas.avro.SagaEvent.Builder stepFailed(SagaEvent.StepFailed s) {
-      return b.setKind(SagaEventKind.STEP_FAILED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
-          .setError(s.error()).setTokens(s.tokens()).setCostMicros(s.costMicros());
+      return b.setKind(SagaEventKind.STEP_FAILED)
+          .setStepIndex(s.stepIndex())
+          .setAgentType(s.agentType())
+          .setError(s.error())
+          .setTokens(s.tokens())
+          .setCostMicros(s.costMicros());
     }
 
     @Override
     public io.conclave.schemas.avro.SagaEvent.Builder compensated(SagaEvent.Compensated s) {
-      return b.setKind(SagaEventKind.COMPENSATED).setStepIndex(s.stepIndex()).setAgentType(s.agentType());
+      return b.setKind(SagaEventKind.COMPENSATED)
+          .setStepIndex(s.stepIndex())
+          .setAgentType(s.agentType());
     }
 
     @Override
@@ -180,14 +260,18 @@ final class AvroMapping {
     }
 
     @Override
-    public io.conclave.schemas.avro.SagaEvent.Builder approvalRequested(SagaEvent.ApprovalRequested s) {
+    public io.conclave.schemas.avro.SagaEvent.Builder approvalRequested(
+        SagaEvent.ApprovalRequested s) {
       return b.setKind(SagaEventKind.APPROVAL_REQUESTED).setStepIndex(s.stepIndex());
     }
 
     @Override
     public io.conclave.schemas.avro.SagaEvent.Builder approvalDecided(SagaEvent.ApprovalDecided s) {
-      return b.setKind(SagaEventKind.APPROVAL_DECIDED).setStepIndex(s.stepIndex()).setApproved(s.approved())
-          .setActor(s.actor()).setOutput(s.comment());
+      return b.setKind(SagaEventKind.APPROVAL_DECIDED)
+          .setStepIndex(s.stepIndex())
+          .setApproved(s.approved())
+          .setActor(s.actor())
+          .setOutput(s.comment());
     }
 
     @Override
@@ -197,30 +281,46 @@ final class AvroMapping {
 
     @Override
     public io.conclave.schemas.avro.SagaEvent.Builder dispatchHeld(SagaEvent.DispatchHeld s) {
-      return b.setKind(SagaEventKind.DISPATCH_HELD).setStepIndex(s.stepIndex()).setAgentType(s.agentType());
+      return b.setKind(SagaEventKind.DISPATCH_HELD)
+          .setStepIndex(s.stepIndex())
+          .setAgentType(s.agentType());
     }
 
     @Override
-    public io.conclave.schemas.avro.SagaEvent.Builder dispatchReleased(SagaEvent.DispatchReleased s) {
-      return b.setKind(SagaEventKind.DISPATCH_RELEASED).setStepIndex(s.stepIndex()).setAgentType(s.agentType());
+    public io.conclave.schemas.avro.SagaEvent.Builder dispatchReleased(
+        SagaEvent.DispatchReleased s) {
+      return b.setKind(SagaEventKind.DISPATCH_RELEASED)
+          .setStepIndex(s.stepIndex())
+          .setAgentType(s.agentType());
     }
 
     @Override
-    public io.conclave.schemas.avro.SagaEvent.Builder compensationFailed(SagaEvent.CompensationFailed s) {
-      return b.setKind(SagaEventKind.COMPENSATION_FAILED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
-          .setAttempt(s.attempt()).setError(s.error());
+    public io.conclave.schemas.avro.SagaEvent.Builder compensationFailed(
+        SagaEvent.CompensationFailed s) {
+      return b.setKind(SagaEventKind.COMPENSATION_FAILED)
+          .setStepIndex(s.stepIndex())
+          .setAgentType(s.agentType())
+          .setAttempt(s.attempt())
+          .setError(s.error());
     }
 
     @Override
-    public io.conclave.schemas.avro.SagaEvent.Builder compensationRetried(SagaEvent.CompensationRetried s) {
-      return b.setKind(SagaEventKind.COMPENSATION_RETRIED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
+    public io.conclave.schemas.avro.SagaEvent.Builder compensationRetried(
+        SagaEvent.CompensationRetried s) {
+      return b.setKind(SagaEventKind.COMPENSATION_RETRIED)
+          .setStepIndex(s.stepIndex())
+          .setAgentType(s.agentType())
           .setAttempt(s.attempt());
     }
 
     @Override
-    public io.conclave.schemas.avro.SagaEvent.Builder compensationParked(SagaEvent.CompensationParked s) {
-      return b.setKind(SagaEventKind.COMPENSATION_PARKED).setStepIndex(s.stepIndex()).setAgentType(s.agentType())
-          .setAttempt(s.attempts()).setError(s.error());
+    public io.conclave.schemas.avro.SagaEvent.Builder compensationParked(
+        SagaEvent.CompensationParked s) {
+      return b.setKind(SagaEventKind.COMPENSATION_PARKED)
+          .setStepIndex(s.stepIndex())
+          .setAgentType(s.agentType())
+          .setAttempt(s.attempts())
+          .setError(s.error());
     }
   }
 
@@ -230,39 +330,106 @@ final class AvroMapping {
     long seq = a.getSeq();
     // a switch without default: a new kind does not compile until it is read
     return switch (a.getKind()) {
-      case STARTED -> new SagaEvent.Started(saga, task, seq, stepsFromAvro(required(a.getPlan(), "plan")),
-          a.getPrompt() == null ? "" : a.getPrompt(), fromAvro(required(a.getLeader(), "leader")), a.getAt(),
-          new Spending(a.getTenant() == null ? Spending.DEFAULT_TENANT : a.getTenant(),
-              optionalLong(a.getTokenBudget()), Map.of()));
-      case STEP_COMPLETED -> new SagaEvent.StepCompleted(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
-          required(a.getAgentType(), "agentType"), required(a.getOutput(), "output"), a.getAt(),
-          a.getTokens() == null ? 0 : a.getTokens(), a.getCostMicros() == null ? 0 : a.getCostMicros());
-      case STEP_FAILED -> new SagaEvent.StepFailed(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
-          required(a.getAgentType(), "agentType"), required(a.getError(), "error"), a.getAt(),
-          a.getTokens() == null ? 0 : a.getTokens(), a.getCostMicros() == null ? 0 : a.getCostMicros());
-      case COMPENSATED -> new SagaEvent.Compensated(saga, task, seq, required(a.getStepIndex(), "stepIndex"),
-          required(a.getAgentType(), "agentType"), a.getAt());
+      case STARTED ->
+          new SagaEvent.Started(
+              saga,
+              task,
+              seq,
+              stepsFromAvro(required(a.getPlan(), "plan")),
+              a.getPrompt() == null ? "" : a.getPrompt(),
+              fromAvro(required(a.getLeader(), "leader")),
+              a.getAt(),
+              new Spending(
+                  a.getTenant() == null ? Spending.DEFAULT_TENANT : a.getTenant(),
+                  optionalLong(a.getTokenBudget()),
+                  Map.of()));
+      case STEP_COMPLETED ->
+          new SagaEvent.StepCompleted(
+              saga,
+              task,
+              seq,
+              required(a.getStepIndex(), "stepIndex"),
+              required(a.getAgentType(), "agentType"),
+              required(a.getOutput(), "output"),
+              a.getAt(),
+              a.getTokens() == null ? 0 : a.getTokens(),
+              a.getCostMicros() == null ? 0 : a.getCostMicros());
+      case STEP_FAILED ->
+          new SagaEvent.StepFailed(
+              saga,
+              task,
+              seq,
+              required(a.getStepIndex(), "stepIndex"),
+              required(a.getAgentType(), "agentType"),
+              required(a.getError(), "error"),
+              a.getAt(),
+              a.getTokens() == null ? 0 : a.getTokens(),
+              a.getCostMicros() == null ? 0 : a.getCostMicros());
+      case COMPENSATED ->
+          new SagaEvent.Compensated(
+              saga,
+              task,
+              seq,
+              required(a.getStepIndex(), "stepIndex"),
+              required(a.getAgentType(), "agentType"),
+              a.getAt());
       case COMPLETED -> new SagaEvent.Completed(saga, task, seq, a.getAt());
-      case ABORTED -> new SagaEvent.Aborted(saga, task, seq, required(a.getError(), "error"), a.getAt());
+      case ABORTED ->
+          new SagaEvent.Aborted(saga, task, seq, required(a.getError(), "error"), a.getAt());
       case APPROVAL_REQUESTED ->
-          new SagaEvent.ApprovalRequested(saga, task, required(a.getStepIndex(), "stepIndex"), a.getAt());
-      case APPROVAL_DECIDED -> new SagaEvent.ApprovalDecided(saga, task, required(a.getStepIndex(), "stepIndex"),
-          required(a.getApproved(), "approved"), required(a.getActor(), "actor"),
-          a.getOutput() == null ? "" : a.getOutput(), a.getAt());
-      case JOINED -> new SagaEvent.Joined(saga, task, required(a.getStepIndex(), "stepIndex"), a.getAt());
-      case DISPATCH_HELD -> new SagaEvent.DispatchHeld(saga, task, required(a.getStepIndex(), "stepIndex"),
-          required(a.getAgentType(), "agentType"), a.getAt());
-      case DISPATCH_RELEASED -> new SagaEvent.DispatchReleased(saga, task,
-          required(a.getStepIndex(), "stepIndex"), required(a.getAgentType(), "agentType"), a.getAt());
-      case COMPENSATION_FAILED -> new SagaEvent.CompensationFailed(saga, task,
-          required(a.getStepIndex(), "stepIndex"), required(a.getAgentType(), "agentType"),
-          required(a.getAttempt(), "attempt"), required(a.getError(), "error"), a.getAt());
-      case COMPENSATION_RETRIED -> new SagaEvent.CompensationRetried(saga, task,
-          required(a.getStepIndex(), "stepIndex"), required(a.getAgentType(), "agentType"),
-          required(a.getAttempt(), "attempt"), a.getAt());
-      case COMPENSATION_PARKED -> new SagaEvent.CompensationParked(saga, task,
-          required(a.getStepIndex(), "stepIndex"), required(a.getAgentType(), "agentType"),
-          required(a.getAttempt(), "attempt"), required(a.getError(), "error"), a.getAt());
+          new SagaEvent.ApprovalRequested(
+              saga, task, required(a.getStepIndex(), "stepIndex"), a.getAt());
+      case APPROVAL_DECIDED ->
+          new SagaEvent.ApprovalDecided(
+              saga,
+              task,
+              required(a.getStepIndex(), "stepIndex"),
+              required(a.getApproved(), "approved"),
+              required(a.getActor(), "actor"),
+              a.getOutput() == null ? "" : a.getOutput(),
+              a.getAt());
+      case JOINED ->
+          new SagaEvent.Joined(saga, task, required(a.getStepIndex(), "stepIndex"), a.getAt());
+      case DISPATCH_HELD ->
+          new SagaEvent.DispatchHeld(
+              saga,
+              task,
+              required(a.getStepIndex(), "stepIndex"),
+              required(a.getAgentType(), "agentType"),
+              a.getAt());
+      case DISPATCH_RELEASED ->
+          new SagaEvent.DispatchReleased(
+              saga,
+              task,
+              required(a.getStepIndex(), "stepIndex"),
+              required(a.getAgentType(), "agentType"),
+              a.getAt());
+      case COMPENSATION_FAILED ->
+          new SagaEvent.CompensationFailed(
+              saga,
+              task,
+              required(a.getStepIndex(), "stepIndex"),
+              required(a.getAgentType(), "agentType"),
+              required(a.getAttempt(), "attempt"),
+              required(a.getError(), "error"),
+              a.getAt());
+      case COMPENSATION_RETRIED ->
+          new SagaEvent.CompensationRetried(
+              saga,
+              task,
+              required(a.getStepIndex(), "stepIndex"),
+              required(a.getAgentType(), "agentType"),
+              required(a.getAttempt(), "attempt"),
+              a.getAt());
+      case COMPENSATION_PARKED ->
+          new SagaEvent.CompensationParked(
+              saga,
+              task,
+              required(a.getStepIndex(), "stepIndex"),
+              required(a.getAgentType(), "agentType"),
+              required(a.getAttempt(), "attempt"),
+              required(a.getError(), "error"),
+              a.getAt());
     };
   }
 
@@ -275,56 +442,121 @@ final class AvroMapping {
   }
 
   static io.conclave.schemas.avro.DecisionRecorded toAvro(Decision d) {
-    return new io.conclave.schemas.avro.DecisionRecorded(d.agentId(), d.sequence(), d.sagaId().orElse(null),
-        d.stepIndex().orElse(null), d.kind(), d.payload(), d.at(), d.leaderEpoch().orElse(null),
+    return new io.conclave.schemas.avro.DecisionRecorded(
+        d.agentId(),
+        d.sequence(),
+        d.sagaId().orElse(null),
+        d.stepIndex().orElse(null),
+        d.kind(),
+        d.payload(),
+        d.at(),
+        d.leaderEpoch().orElse(null),
         d.model().orElse(null));
   }
 
   static Decision fromAvro(io.conclave.schemas.avro.DecisionRecorded a) {
-    return new Decision(new DecisionKey(a.getAgentId(), a.getSequence()), Optional.ofNullable(a.getSagaId()),
-        Optional.ofNullable(a.getStepIndex()), a.getKind(), a.getPayload(), a.getAt(),
-        Optional.ofNullable(a.getLeaderEpoch()), Optional.ofNullable(a.getModel()));
+    return new Decision(
+        new DecisionKey(a.getAgentId(), a.getSequence()),
+        Optional.ofNullable(a.getSagaId()),
+        Optional.ofNullable(a.getStepIndex()),
+        a.getKind(),
+        a.getPayload(),
+        a.getAt(),
+        Optional.ofNullable(a.getLeaderEpoch()),
+        Optional.ofNullable(a.getModel()));
   }
 
   static io.conclave.schemas.avro.AgentSnapshot toAvro(AgentSnapshot s) {
-    return new io.conclave.schemas.avro.AgentSnapshot(s.agentId(), s.nextSequence(), s.decisionsOffset(), s.fold(),
-        s.state(), s.at(), s.knowledge().encode());
+    return new io.conclave.schemas.avro.AgentSnapshot(
+        s.agentId(),
+        s.nextSequence(),
+        s.decisionsOffset(),
+        s.fold(),
+        s.state(),
+        s.at(),
+        s.knowledge().encode());
   }
 
   static AgentSnapshot fromAvro(io.conclave.schemas.avro.AgentSnapshot a) {
-    return new AgentSnapshot(a.getAgentId(), a.getNextSequence(), a.getDecisionsOffset(), a.getFold(), a.getState(),
-        a.getAt(), ReplicaKnowledge.decode(a.getKnowledge()));
+    return new AgentSnapshot(
+        a.getAgentId(),
+        a.getNextSequence(),
+        a.getDecisionsOffset(),
+        a.getFold(),
+        a.getState(),
+        a.getAt(),
+        ReplicaKnowledge.decode(a.getKnowledge()));
   }
 
   static io.conclave.schemas.avro.ShardCheckpoint toAvro(ShardCheckpoint c) {
-    return new io.conclave.schemas.avro.ShardCheckpoint(c.shard(), c.epoch(), c.id(), c.part(), c.parts(), c.at(),
-        c.sagaEventsOffset(), new java.util.HashMap<>(c.tenantSpent()),
+    return new io.conclave.schemas.avro.ShardCheckpoint(
+        c.shard(),
+        c.epoch(),
+        c.id(),
+        c.part(),
+        c.parts(),
+        c.at(),
+        c.sagaEventsOffset(),
+        new java.util.HashMap<>(c.tenantSpent()),
         c.live().stream().map(AvroMapping::toAvro).toList(),
-        c.ended().stream().map(e -> new io.conclave.schemas.avro.EndedTask(e.taskId(), e.endedAt())).toList());
+        c.ended().stream()
+            .map(e -> new io.conclave.schemas.avro.EndedTask(e.taskId(), e.endedAt()))
+            .toList());
   }
 
   static ShardCheckpoint fromAvro(io.conclave.schemas.avro.ShardCheckpoint a) {
-    return new ShardCheckpoint(a.getShard(), a.getEpoch(), a.getId(), a.getPart(), a.getParts(), a.getAt(),
-        a.getSagaEventsOffset(), a.getTenantSpent(), a.getLive().stream().map(AvroMapping::fromAvro).toList(),
-        a.getEnded().stream().map(e -> new ShardCheckpoint.Ended(e.getTaskId(), e.getEndedAt())).toList());
+    return new ShardCheckpoint(
+        a.getShard(),
+        a.getEpoch(),
+        a.getId(),
+        a.getPart(),
+        a.getParts(),
+        a.getAt(),
+        a.getSagaEventsOffset(),
+        a.getTenantSpent(),
+        a.getLive().stream().map(AvroMapping::fromAvro).toList(),
+        a.getEnded().stream()
+            .map(e -> new ShardCheckpoint.Ended(e.getTaskId(), e.getEndedAt()))
+            .toList());
   }
 
   static io.conclave.schemas.avro.RedrivenStep toAvro(RedrivenStep r) {
-    return new io.conclave.schemas.avro.RedrivenStep(r.redriveId(), r.sagaId(), r.stepIndex(), r.agentId(),
-        io.conclave.schemas.avro.RedriveOutcome.valueOf(r.outcome().name()), r.recordedOutput().orElse(null),
-        r.redrivenOutput().orElse(null), r.error().orElse(null), r.decisions(), r.modelCalls(),
-        r.promptMismatches(), r.skippedEffects(), r.at());
+    return new io.conclave.schemas.avro.RedrivenStep(
+        r.redriveId(),
+        r.sagaId(),
+        r.stepIndex(),
+        r.agentId(),
+        io.conclave.schemas.avro.RedriveOutcome.valueOf(r.outcome().name()),
+        r.recordedOutput().orElse(null),
+        r.redrivenOutput().orElse(null),
+        r.error().orElse(null),
+        r.decisions(),
+        r.modelCalls(),
+        r.promptMismatches(),
+        r.skippedEffects(),
+        r.at());
   }
 
   static RedrivenStep fromAvro(io.conclave.schemas.avro.RedrivenStep a) {
-    return new RedrivenStep(a.getRedriveId(), a.getSagaId(), a.getStepIndex(), a.getAgentId(),
-        RedrivenStep.Outcome.valueOf(a.getOutcome().name()), Optional.ofNullable(a.getRecordedOutput()),
-        Optional.ofNullable(a.getRedrivenOutput()), Optional.ofNullable(a.getError()), a.getDecisions(),
-        a.getModelCalls(), a.getPromptMismatches(), a.getSkippedEffects(), a.getAt());
+    return new RedrivenStep(
+        a.getRedriveId(),
+        a.getSagaId(),
+        a.getStepIndex(),
+        a.getAgentId(),
+        RedrivenStep.Outcome.valueOf(a.getOutcome().name()),
+        Optional.ofNullable(a.getRecordedOutput()),
+        Optional.ofNullable(a.getRedrivenOutput()),
+        Optional.ofNullable(a.getError()),
+        a.getDecisions(),
+        a.getModelCalls(),
+        a.getPromptMismatches(),
+        a.getSkippedEffects(),
+        a.getAt());
   }
 
   static io.conclave.schemas.avro.LeaderElected toAvro(LeaderElected l) {
-    return new io.conclave.schemas.avro.LeaderElected(l.shard(), l.epoch(), l.memberId(), l.host(), l.at());
+    return new io.conclave.schemas.avro.LeaderElected(
+        l.shard(), l.epoch(), l.memberId(), l.host(), l.at());
   }
 
   static LeaderElected fromAvro(io.conclave.schemas.avro.LeaderElected a) {
@@ -332,55 +564,87 @@ final class AvroMapping {
   }
 
   static io.conclave.schemas.avro.BreakerStateChanged toAvro(BreakerStateChanged b) {
-    return new io.conclave.schemas.avro.BreakerStateChanged(b.breaker(), b.worker(), b.agentTypes(),
+    return new io.conclave.schemas.avro.BreakerStateChanged(
+        b.breaker(),
+        b.worker(),
+        b.agentTypes(),
         io.conclave.schemas.avro.BreakerState.valueOf(b.from().name()),
-        io.conclave.schemas.avro.BreakerState.valueOf(b.to().name()), b.at());
+        io.conclave.schemas.avro.BreakerState.valueOf(b.to().name()),
+        b.at());
   }
 
   static BreakerStateChanged fromAvro(io.conclave.schemas.avro.BreakerStateChanged a) {
-    return new BreakerStateChanged(a.getBreaker(), a.getWorker(), a.getAgentTypes(),
-        BreakerStateChanged.State.valueOf(a.getFrom().name()), BreakerStateChanged.State.valueOf(a.getTo().name()),
+    return new BreakerStateChanged(
+        a.getBreaker(),
+        a.getWorker(),
+        a.getAgentTypes(),
+        BreakerStateChanged.State.valueOf(a.getFrom().name()),
+        BreakerStateChanged.State.valueOf(a.getTo().name()),
         a.getAt());
   }
 
   static io.conclave.schemas.avro.DeadLetter toAvro(DeadLetter d) {
-    return new io.conclave.schemas.avro.DeadLetter(d.sourceTopic(), d.sourcePartition(), d.sourceOffset(),
-        d.errorClass(), d.errorMessage(), wrap(d.key()), wrap(d.value()), d.at());
+    return new io.conclave.schemas.avro.DeadLetter(
+        d.sourceTopic(),
+        d.sourcePartition(),
+        d.sourceOffset(),
+        d.errorClass(),
+        d.errorMessage(),
+        wrap(d.key()),
+        wrap(d.value()),
+        d.at());
   }
 
   static DeadLetter fromAvro(io.conclave.schemas.avro.DeadLetter a) {
-    return new DeadLetter(a.getSourceTopic(), a.getSourcePartition(), a.getSourceOffset(), a.getErrorClass(),
-        a.getErrorMessage(), unwrap(a.getKey()), unwrap(a.getValue()), a.getAt());
+    return new DeadLetter(
+        a.getSourceTopic(),
+        a.getSourcePartition(),
+        a.getSourceOffset(),
+        a.getErrorClass(),
+        a.getErrorMessage(),
+        unwrap(a.getKey()),
+        unwrap(a.getValue()),
+        a.getAt());
   }
 
   static io.conclave.schemas.avro.CrdtDelta toAvro(KnowledgeDelta d) {
-    return new io.conclave.schemas.avro.CrdtDelta(d.key(), d.replica(), d.sequence(), d.sagaId().orElse(null), d.at(),
-        crdtToAvro(d.delta()));
+    return new io.conclave.schemas.avro.CrdtDelta(
+        d.key(), d.replica(), d.sequence(), d.sagaId().orElse(null), d.at(), crdtToAvro(d.delta()));
   }
 
   static KnowledgeDelta fromAvro(io.conclave.schemas.avro.CrdtDelta a) {
-    return new KnowledgeDelta(a.getKey(), a.getReplica(), a.getSequence(), Optional.ofNullable(a.getSagaId()),
-        a.getAt(), crdtFromAvro(a.getDelta()));
+    return new KnowledgeDelta(
+        a.getKey(),
+        a.getReplica(),
+        a.getSequence(),
+        Optional.ofNullable(a.getSagaId()),
+        a.getAt(),
+        crdtFromAvro(a.getDelta()));
   }
 
   private static Object crdtToAvro(Crdt crdt) {
-    // one type per CRDT class, and a switch without default: a new type does not compile until it is mapped
+    // one type per CRDT class, and a switch without default: a new type does not compile until it
+    // is mapped
     return switch (crdt.type()) {
       case G_COUNTER -> new GCounterState(new TreeMap<>(((GCounter) crdt).counts()));
       case PN_COUNTER -> {
         PNCounter p = (PNCounter) crdt;
-        yield new PNCounterState(new TreeMap<>(p.increments().counts()), new TreeMap<>(p.decrements().counts()));
+        yield new PNCounterState(
+            new TreeMap<>(p.increments().counts()), new TreeMap<>(p.decrements().counts()));
       }
       case OR_SET -> {
         OrSet s = (OrSet) crdt;
         Map<String, List<io.conclave.schemas.avro.Dot>> entries = new TreeMap<>();
         s.entries().forEach((element, dots) -> entries.put(element, dotsToAvro(dots)));
-        yield new OrSetState(entries, new TreeMap<>(s.seen().versions()), dotsToAvro(s.seen().cloud()));
+        yield new OrSetState(
+            entries, new TreeMap<>(s.seen().versions()), dotsToAvro(s.seen().cloud()));
       }
       case LWW_REGISTER -> registerToAvro((LwwRegister) crdt);
       case LWW_MAP -> {
         Map<String, LwwRegisterState> entries = new TreeMap<>();
-        ((LwwMap) crdt).entries().forEach((key, register) -> entries.put(key, registerToAvro(register)));
+        ((LwwMap) crdt)
+            .entries()
+            .forEach((key, register) -> entries.put(key, registerToAvro(register)));
         yield new LwwMapState(entries);
       }
     };
@@ -394,7 +658,8 @@ final class AvroMapping {
     } else if (state instanceof OrSetState s) {
       Map<String, Set<Dot>> entries = new HashMap<>();
       s.getEntries().forEach((element, dots) -> entries.put(element, dotsFromAvro(dots)));
-      return new OrSet(entries, new CausalContext(s.getSeenVersions(), dotsFromAvro(s.getSeenCloud())));
+      return new OrSet(
+          entries, new CausalContext(s.getSeenVersions(), dotsFromAvro(s.getSeenCloud())));
     } else if (state instanceof LwwRegisterState r) {
       return registerFromAvro(r);
     } else if (state instanceof LwwMapState m) {
@@ -402,11 +667,13 @@ final class AvroMapping {
       m.getEntries().forEach((key, register) -> entries.put(key, registerFromAvro(register)));
       return new LwwMap(entries);
     }
-    throw new IllegalArgumentException("not a CRDT state: " + (state == null ? "null" : state.getClass().getName()));
+    throw new IllegalArgumentException(
+        "not a CRDT state: " + (state == null ? "null" : state.getClass().getName()));
   }
 
   private static List<io.conclave.schemas.avro.Dot> dotsToAvro(Set<Dot> dots) {
-    return new TreeSet<>(dots).stream().map(d -> new io.conclave.schemas.avro.Dot(d.replica(), d.counter())).toList();
+    return new TreeSet<>(dots)
+        .stream().map(d -> new io.conclave.schemas.avro.Dot(d.replica(), d.counter())).toList();
   }
 
   private static Set<Dot> dotsFromAvro(List<io.conclave.schemas.avro.Dot> dots) {
@@ -416,13 +683,18 @@ final class AvroMapping {
   }
 
   private static LwwRegisterState registerToAvro(LwwRegister r) {
-    return new LwwRegisterState(r.value().orElse(null), r.stamp()
-        .map(s -> new LwwStamp(s.hlc().millis(), s.hlc().counter(), s.replica())).orElse(null));
+    return new LwwRegisterState(
+        r.value().orElse(null),
+        r.stamp()
+            .map(s -> new LwwStamp(s.hlc().millis(), s.hlc().counter(), s.replica()))
+            .orElse(null));
   }
 
   private static LwwRegister registerFromAvro(LwwRegisterState r) {
-    return new LwwRegister(Optional.ofNullable(r.getValue()), Optional.ofNullable(r.getStamp())
-        .map(s -> new Stamp(new Hlc(s.getMillis(), s.getCounter()), s.getReplica())));
+    return new LwwRegister(
+        Optional.ofNullable(r.getValue()),
+        Optional.ofNullable(r.getStamp())
+            .map(s -> new Stamp(new Hlc(s.getMillis(), s.getCounter()), s.getReplica())));
   }
 
   /** An index-aligned list of {@code values}' entries, null where a step has none. */

@@ -6,19 +6,26 @@ import java.util.Arrays;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Tells from the bytes of a conclave.decisions key whether it is one agent's, without decoding it: a partition holds
- * many agents' decisions, and replaying one agent's log would otherwise decode every key in it. A key is the registry
- * framing (the same for every key written with the same schema) followed by the Avro encoding of (agentId,
- * sequence): the agent id as a length-prefixed string, the sequence as a variable-length zig-zag long. Keys framed
- * otherwise (another schema version) are {@link Match#UNKNOWN}: decode them. Immutable and thread-safe.
+ * Tells from the bytes of a conclave.decisions key whether it is one agent's, without decoding it:
+ * a partition holds many agents' decisions, and replaying one agent's log would otherwise decode
+ * every key in it. A key is the registry framing (the same for every key written with the same
+ * schema) followed by the Avro encoding of (agentId, sequence): the agent id as a length-prefixed
+ * string, the sequence as a variable-length zig-zag long. Keys framed otherwise (another schema
+ * version) are {@link Match#UNKNOWN}: decode them. Immutable and thread-safe.
  */
 public final class DecisionKeyFilter {
   /** What a key's bytes say about the agent. */
-  public enum Match { MINE, OTHER, UNKNOWN }
+  public enum Match {
+    MINE,
+    OTHER,
+    UNKNOWN
+  }
 
   private final String agentId;
+
   /** The framing and the encoded agent id: how each of the agent's keys starts. */
   private final byte[] prefix;
+
   /** How many bytes of {@link #prefix} are the framing. */
   private final int framing;
 
@@ -29,15 +36,18 @@ public final class DecisionKeyFilter {
   }
 
   /** A filter for {@code agentId}'s keys as {@code serializer} frames them on {@code topic}. */
-  public static DecisionKeyFilter forAgent(String agentId, Serializer<DecisionKey> serializer, String topic) {
+  public static DecisionKeyFilter forAgent(
+      String agentId, Serializer<DecisionKey> serializer, String topic) {
     byte[] sample = serializer.serialize(topic, new DecisionKey(agentId, 0));
     int idLength = agentId.getBytes(StandardCharsets.UTF_8).length;
     // the Avro body of (agentId, 0) is the length-prefixed id and one zero byte for the sequence
     int body = zigZagLength(idLength) + idLength + 1;
     if (sample.length <= body || sample[sample.length - 1] != 0) {
-      throw new IllegalStateException("unexpected encoding of a decision key: " + Arrays.toString(sample));
+      throw new IllegalStateException(
+          "unexpected encoding of a decision key: " + Arrays.toString(sample));
     }
-    return new DecisionKeyFilter(agentId, Arrays.copyOf(sample, sample.length - 1), sample.length - body);
+    return new DecisionKeyFilter(
+        agentId, Arrays.copyOf(sample, sample.length - 1), sample.length - body);
   }
 
   public String agentId() {
@@ -48,7 +58,8 @@ public final class DecisionKeyFilter {
     if (key == null || key.length <= framing) {
       return Match.UNKNOWN;
     }
-    if (key.length > prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
+    if (key.length > prefix.length
+        && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
       return Match.MINE;
     }
     return Arrays.equals(key, 0, framing, prefix, 0, framing) ? Match.OTHER : Match.UNKNOWN;
@@ -64,7 +75,8 @@ public final class DecisionKeyFilter {
         return new DecisionKey(agentId, (raw >>> 1) ^ -(raw & 1));
       }
     }
-    throw new IllegalArgumentException("a decision key of " + agentId + " ends inside its sequence");
+    throw new IllegalArgumentException(
+        "a decision key of " + agentId + " ends inside its sequence");
   }
 
   private static int zigZagLength(long n) {

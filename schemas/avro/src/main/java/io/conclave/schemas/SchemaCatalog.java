@@ -14,10 +14,10 @@ import java.util.List;
 import org.apache.avro.Schema;
 
 /**
- * Which schema each of Conclave's topics carries, and its registration in the registry under the artifact the
- * serdes look up ({@code <topic>-value}, {@code <topic>-key}). Registering ahead of the services is how schemas
- * reach the registry outside development, and it keeps concurrent first writes of many processes from racing to
- * register the same artifact.
+ * Which schema each of Conclave's topics carries, and its registration in the registry under the
+ * artifact the serdes look up ({@code <topic>-value}, {@code <topic>-key}). Registering ahead of
+ * the services is how schemas reach the registry outside development, and it keeps concurrent first
+ * writes of many processes from racing to register the same artifact.
  */
 public final class SchemaCatalog {
   private static final String GROUP = "default";
@@ -28,8 +28,9 @@ public final class SchemaCatalog {
   public record Entry(String artifactId, Schema schema) {}
 
   /**
-   * The names of the topics whose schemas the catalog lists. The runtime's topic names implement it: the catalog
-   * knows which schema each topic carries, not how an installation names its topics.
+   * The names of the topics whose schemas the catalog lists. The runtime's topic names implement
+   * it: the catalog knows which schema each topic carries, not how an installation names its
+   * topics.
    */
   public interface Topics {
     String tasks();
@@ -57,11 +58,15 @@ public final class SchemaCatalog {
     String compensations(String agentType);
   }
 
-  /** Every artifact of an installation whose topics are named {@code t} and whose agent types are {@code agentTypes}. */
+  /**
+   * Every artifact of an installation whose topics are named {@code t} and whose agent types are
+   * {@code agentTypes}.
+   */
   public static List<Entry> entries(Topics t, List<String> agentTypes) {
     List<Entry> all = new ArrayList<>();
     all.add(value(t.tasks(), io.conclave.schemas.avro.TaskSubmitted.getClassSchema()));
-    all.add(new Entry(t.decisions() + "-key", io.conclave.schemas.avro.DecisionKey.getClassSchema()));
+    all.add(
+        new Entry(t.decisions() + "-key", io.conclave.schemas.avro.DecisionKey.getClassSchema()));
     all.add(value(t.decisions(), io.conclave.schemas.avro.DecisionRecorded.getClassSchema()));
     all.add(value(t.snapshots(), io.conclave.schemas.avro.AgentSnapshot.getClassSchema()));
     all.add(value(t.sagaEvents(), io.conclave.schemas.avro.SagaEvent.getClassSchema()));
@@ -73,30 +78,44 @@ public final class SchemaCatalog {
     all.add(value(t.deadLetters(), io.conclave.schemas.avro.DeadLetter.getClassSchema()));
     for (String type : agentTypes) {
       all.add(value(t.commands(type), io.conclave.schemas.avro.StepCommand.getClassSchema()));
-      all.add(value(t.compensations(type), io.conclave.schemas.avro.CompensateCommand.getClassSchema()));
+      all.add(
+          value(
+              t.compensations(type), io.conclave.schemas.avro.CompensateCommand.getClassSchema()));
     }
     return List.copyOf(all);
   }
 
-  /** The compatibility rule every artifact gets: a new schema must read the data written with the previous one. */
+  /**
+   * The compatibility rule every artifact gets: a new schema must read the data written with the
+   * previous one.
+   */
   public static final String COMPATIBILITY = "BACKWARD";
 
   /**
-   * Registers every entry (one at a time); an artifact that already has this schema is left as it is. Each artifact
-   * carries a {@value #COMPATIBILITY} compatibility rule from its first version on, so a later schema that old
-   * readers' data would break is refused by the registry.
+   * Registers every entry (one at a time); an artifact that already has this schema is left as it
+   * is. Each artifact carries a {@value #COMPATIBILITY} compatibility rule from its first version
+   * on, so a later schema that old readers' data would break is refused by the registry.
    *
-   * @throws io.apicurio.registry.rest.client.exception.RuleViolationException if a schema breaks the rule
+   * @throws io.apicurio.registry.rest.client.exception.RuleViolationException if a schema breaks
+   *     the rule
    */
-  public static List<String> registerAll(RegistrySettings registry, Topics topics, List<String> agentTypes) {
+  public static List<String> registerAll(
+      RegistrySettings registry, Topics topics, List<String> agentTypes) {
     List<String> registered = new ArrayList<>();
     try (RegistryClient client = RegistryClientFactory.create(registry.url())) {
       for (Entry e : entries(topics, agentTypes)) {
         byte[] content = e.schema().toString().getBytes(StandardCharsets.UTF_8);
-        client.createArtifact(GROUP, e.artifactId(), null, ArtifactType.AVRO, IfExists.RETURN_OR_UPDATE, false,
+        client.createArtifact(
+            GROUP,
+            e.artifactId(),
+            null,
+            ArtifactType.AVRO,
+            IfExists.RETURN_OR_UPDATE,
+            false,
             new ByteArrayInputStream(content));
         if (!client.listArtifactRules(GROUP, e.artifactId()).contains(RuleType.COMPATIBILITY)) {
-          client.createArtifactRule(GROUP, e.artifactId(), new Rule(COMPATIBILITY, RuleType.COMPATIBILITY));
+          client.createArtifactRule(
+              GROUP, e.artifactId(), new Rule(COMPATIBILITY, RuleType.COMPATIBILITY));
         }
         registered.add(e.artifactId());
       }

@@ -16,15 +16,17 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Writes what the registry serializer writes without asking it for every record. The Apicurio serializer renders the
- * record's schema to JSON on every call to look it up in its cache, which was about half the CPU of a coordinator's
- * or a worker's loop. The first record of each type on each topic goes through the registry serializer; the bytes it
- * put before the Avro body (the magic byte and the schema id) are kept and put before the Avro body of the next
- * records of that type on that topic. The registry is thus asked once per topic and type for the life of the
- * process, as it is when its answers are cached: a process writes with the schemas its code was built with.
+ * Writes what the registry serializer writes without asking it for every record. The Apicurio
+ * serializer renders the record's schema to JSON on every call to look it up in its cache, which
+ * was about half the CPU of a coordinator's or a worker's loop. The first record of each type on
+ * each topic goes through the registry serializer; the bytes it put before the Avro body (the magic
+ * byte and the schema id) are kept and put before the Avro body of the next records of that type on
+ * that topic. The registry is thus asked once per topic and type for the life of the process, as it
+ * is when its answers are cached: a process writes with the schemas its code was built with.
  *
- * <p>The split is checked on that first record: unless the registry serializer wrote exactly some bytes followed by
- * the record's Avro binary encoding, and no header, every record of that type on that topic goes through it.
+ * <p>The split is checked on that first record: unless the registry serializer wrote exactly some
+ * bytes followed by the record's Avro binary encoding, and no header, every record of that type on
+ * that topic goes through it.
  */
 final class SchemaIdCachingSerializer<A extends SpecificRecord> implements Serializer<A> {
   /** Marks a topic and type whose records the registry serializer must write itself. */
@@ -53,7 +55,9 @@ final class SchemaIdCachingSerializer<A extends SpecificRecord> implements Seria
     Key key = new Key(topic, data.getClass());
     byte[] prefix = prefixes.get(key);
     if (prefix == UNCACHEABLE) {
-      return headers == null ? registry.serialize(topic, data) : registry.serialize(topic, headers, data);
+      return headers == null
+          ? registry.serialize(topic, data)
+          : registry.serialize(topic, headers, data);
     }
     if (prefix != null) {
       return encode(prefix, data);
@@ -64,8 +68,10 @@ final class SchemaIdCachingSerializer<A extends SpecificRecord> implements Seria
     if (headers != null) {
       added.forEach(headers::add);
     }
-    boolean split = added.toArray().length == 0 && full.length >= body.length
-        && Arrays.equals(full, full.length - body.length, full.length, body, 0, body.length);
+    boolean split =
+        added.toArray().length == 0
+            && full.length >= body.length
+            && Arrays.equals(full, full.length - body.length, full.length, body, 0, body.length);
     prefixes.putIfAbsent(key, split ? Arrays.copyOf(full, full.length - body.length) : UNCACHEABLE);
     return full;
   }
@@ -74,8 +80,10 @@ final class SchemaIdCachingSerializer<A extends SpecificRecord> implements Seria
   @SuppressWarnings("unchecked")
   private byte[] encode(byte[] prefix, A data) {
     // the generated class's own model, with its logical-type conversions (timestamps as Instants)
-    DatumWriter<Object> writer = writers.computeIfAbsent(data.getClass(),
-        type -> (DatumWriter<Object>) new SpecificDatumWriter<>((Class<Object>) type));
+    DatumWriter<Object> writer =
+        writers.computeIfAbsent(
+            data.getClass(),
+            type -> (DatumWriter<Object>) new SpecificDatumWriter<>((Class<Object>) type));
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     out.writeBytes(prefix);
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);

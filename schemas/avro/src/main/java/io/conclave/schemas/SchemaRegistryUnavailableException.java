@@ -4,11 +4,13 @@ import java.util.Optional;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
- * The schema registry did not answer: it refused the connection, answered with a server error, or took longer than
- * {@link RegistrySettings#requestTimeout()}. Nothing about the record is wrong, so it is retried, never dead-lettered:
- * a loop aborts its transaction and takes the partition over again, an HTTP write answers 503.
+ * The schema registry did not answer: it refused the connection, answered with a server error, or
+ * took longer than {@link RegistrySettings#requestTimeout()}. Nothing about the record is wrong, so
+ * it is retried, never dead-lettered: a loop aborts its transaction and takes the partition over
+ * again, an HTTP write answers 503.
  *
- * <p>A Kafka {@link RetriableException}, so code that already retries what Kafka calls retriable retries this too.
+ * <p>A Kafka {@link RetriableException}, so code that already retries what Kafka calls retriable
+ * retries this too.
  */
 public final class SchemaRegistryUnavailableException extends RetriableException {
   private static final long serialVersionUID = 1L;
@@ -18,8 +20,9 @@ public final class SchemaRegistryUnavailableException extends RetriableException
   }
 
   /**
-   * Throws this exception if it is among {@code e}'s causes. For code that skips or dead-letters what it cannot read:
-   * a record read while the registry is away is not unreadable, and skipping it would lose it.
+   * Throws this exception if it is among {@code e}'s causes. For code that skips or dead-letters
+   * what it cannot read: a record read while the registry is away is not unreadable, and skipping
+   * it would lose it.
    */
   public static void rethrowIfIn(Throwable e) {
     Optional<SchemaRegistryUnavailableException> away = in(e);

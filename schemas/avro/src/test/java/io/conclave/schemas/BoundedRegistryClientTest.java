@@ -17,9 +17,12 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** What a registry that is away looks like to Conclave's serdes, against small local HTTP servers. */
+/**
+ * What a registry that is away looks like to Conclave's serdes, against small local HTTP servers.
+ */
 class BoundedRegistryClientTest {
   private static final Duration HANG = Duration.ofMillis(300);
+
   /** For answers that come: long enough for a first call's class loading on a busy machine. */
   private static final Duration ANSWER = Duration.ofSeconds(10);
 
@@ -37,18 +40,21 @@ class BoundedRegistryClientTest {
   @Test
   void aRegistryThatDoesNotAnswerIsUnavailableAfterTheTimeout() throws Exception {
     // given: a server that accepts the request and never answers
-    String url = serve(exchange -> {
-      try {
-        released.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    String url =
+        serve(
+            exchange -> {
+              try {
+                released.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
 
     // when / then
     assertThatThrownBy(() -> client(url, HANG).getContentByGlobalId(1))
         .isInstanceOf(SchemaRegistryUnavailableException.class)
-        .hasMessageContaining(url).hasMessageContaining("did not answer within 300 ms");
+        .hasMessageContaining(url)
+        .hasMessageContaining("did not answer within 300 ms");
   }
 
   @Test
@@ -63,26 +69,38 @@ class BoundedRegistryClientTest {
     // when / then
     assertThatThrownBy(() -> client(url, ANSWER).getContentByGlobalId(1))
         .isInstanceOf(SchemaRegistryUnavailableException.class)
-        .hasMessageContaining("is unavailable").hasMessageContaining("ConnectException");
+        .hasMessageContaining("is unavailable")
+        .hasMessageContaining("ConnectException");
   }
 
   @Test
   void aServerErrorIsUnavailable() throws Exception {
-    String url = serve(exchange -> reply(exchange, 503, "{\"error_code\":503,\"message\":\"storage is down\"}"));
+    String url =
+        serve(
+            exchange ->
+                reply(exchange, 503, "{\"error_code\":503,\"message\":\"storage is down\"}"));
 
     assertThatThrownBy(() -> client(url, ANSWER).getContentByGlobalId(1))
-        .isInstanceOf(SchemaRegistryUnavailableException.class).hasMessageContaining("HTTP 503");
+        .isInstanceOf(SchemaRegistryUnavailableException.class)
+        .hasMessageContaining("HTTP 503");
   }
 
   @Test
   void anAnswerAboutTheRequestPassesThrough() throws Exception {
-    // given: the registry knows no such id, which says something about the record, not about the registry
-    String url = serve(exchange -> reply(exchange, 404,
-        "{\"error_code\":404,\"name\":\"ContentNotFoundException\",\"message\":\"No content with id 1\"}"));
+    // given: the registry knows no such id, which says something about the record, not about the
+    // registry
+    String url =
+        serve(
+            exchange ->
+                reply(
+                    exchange,
+                    404,
+                    "{\"error_code\":404,\"name\":\"ContentNotFoundException\",\"message\":\"No content with id 1\"}"));
 
     // when / then: not retriable, so a consumer dead-letters the record
     assertThatThrownBy(() -> client(url, ANSWER).getContentByGlobalId(1))
-        .isInstanceOf(RestClientException.class).isNotInstanceOf(SchemaRegistryUnavailableException.class);
+        .isInstanceOf(RestClientException.class)
+        .isNotInstanceOf(SchemaRegistryUnavailableException.class);
   }
 
   @Test
@@ -91,8 +109,10 @@ class BoundedRegistryClientTest {
     var wrapped = new IllegalStateException("serde failed", new RuntimeException(away));
 
     assertThat(SchemaRegistryUnavailableException.in(wrapped)).containsSame(away);
-    assertThat(SchemaRegistryUnavailableException.in(new IllegalStateException("bad bytes"))).isEmpty();
-    assertThatThrownBy(() -> SchemaRegistryUnavailableException.rethrowIfIn(wrapped)).isSameAs(away);
+    assertThat(SchemaRegistryUnavailableException.in(new IllegalStateException("bad bytes")))
+        .isEmpty();
+    assertThatThrownBy(() -> SchemaRegistryUnavailableException.rethrowIfIn(wrapped))
+        .isSameAs(away);
   }
 
   private static RegistryClient client(String url, Duration timeout) {

@@ -23,13 +23,23 @@ import org.quicktheories.core.Gen;
 /** Telling an agent's decision keys from their bytes gives what decoding them gives. */
 class DecisionKeyFilterTest {
   private static final int TRIES = 1_000;
-  private static final List<Character> ID_CHARS = IntStream.concat(
-          IntStream.concat(IntStream.rangeClosed('a', 'z'), IntStream.rangeClosed('A', 'Z')),
-          IntStream.concat(IntStream.rangeClosed('0', '9'), "-_.".chars()))
-      .mapToObj(c -> (char) c).toList();
-  /** Agent ids: 1 to 128 letters, digits, '-', '_' and '.'; shrinking shortens them and moves chars towards 'a'. */
-  private static final Gen<String> IDS = lists().of(arbitrary().pick(ID_CHARS)).ofSizeBetween(1, 128)
-      .map(chars -> chars.stream().map(String::valueOf).collect(Collectors.joining()));
+  private static final List<Character> ID_CHARS =
+      IntStream.concat(
+              IntStream.concat(IntStream.rangeClosed('a', 'z'), IntStream.rangeClosed('A', 'Z')),
+              IntStream.concat(IntStream.rangeClosed('0', '9'), "-_.".chars()))
+          .mapToObj(c -> (char) c)
+          .toList();
+
+  /**
+   * Agent ids: 1 to 128 letters, digits, '-', '_' and '.'; shrinking shortens them and moves chars
+   * towards 'a'.
+   */
+  private static final Gen<String> IDS =
+      lists()
+          .of(arbitrary().pick(ID_CHARS))
+          .ofSizeBetween(1, 128)
+          .map(chars -> chars.stream().map(String::valueOf).collect(Collectors.joining()));
+
   private static final Gen<Long> SEQUENCES = longs().between(0, Long.MAX_VALUE);
 
   /** Registry framing as the serde writes it: magic byte and an 8-byte global id. */
@@ -54,36 +64,47 @@ class DecisionKeyFilterTest {
 
   @Test
   void aKeyIsTheAgentsExactlyWhenItsIdIsTheAgentsAndItsSequenceReadsBack() {
-    qt().withExamples(TRIES).forAll(IDS, IDS, SEQUENCES).checkAssert((agent, other, sequence) -> {
-      // given
-      Serializer<DecisionKey> writer = framedWith(42);
-      DecisionKeyFilter filter = DecisionKeyFilter.forAgent(agent, writer, "t");
+    qt().withExamples(TRIES)
+        .forAll(IDS, IDS, SEQUENCES)
+        .checkAssert(
+            (agent, other, sequence) -> {
+              // given
+              Serializer<DecisionKey> writer = framedWith(42);
+              DecisionKeyFilter filter = DecisionKeyFilter.forAgent(agent, writer, "t");
 
-      // when
-      byte[] mine = writer.serialize("t", new DecisionKey(agent, sequence));
-      byte[] theirs = writer.serialize("t", new DecisionKey(other, sequence));
+              // when
+              byte[] mine = writer.serialize("t", new DecisionKey(agent, sequence));
+              byte[] theirs = writer.serialize("t", new DecisionKey(other, sequence));
 
-      // then
-      assertThat(filter.match(mine)).isEqualTo(DecisionKeyFilter.Match.MINE);
-      assertThat(filter.key(mine)).isEqualTo(new DecisionKey(agent, sequence));
-      assertThat(filter.match(theirs))
-          .isEqualTo(agent.equals(other) ? DecisionKeyFilter.Match.MINE : DecisionKeyFilter.Match.OTHER);
-    });
+              // then
+              assertThat(filter.match(mine)).isEqualTo(DecisionKeyFilter.Match.MINE);
+              assertThat(filter.key(mine)).isEqualTo(new DecisionKey(agent, sequence));
+              assertThat(filter.match(theirs))
+                  .isEqualTo(
+                      agent.equals(other)
+                          ? DecisionKeyFilter.Match.MINE
+                          : DecisionKeyFilter.Match.OTHER);
+            });
   }
 
   @Test
   void aKeyWrittenWithAnotherSchemaCannotBeToldApart() {
-    qt().withExamples(TRIES).forAll(IDS, SEQUENCES).checkAssert((agent, sequence) -> {
-      // given: the filter learnt the framing of global id 42; the key was written with global id 43
-      DecisionKeyFilter filter = DecisionKeyFilter.forAgent(agent, framedWith(42), "t");
+    qt().withExamples(TRIES)
+        .forAll(IDS, SEQUENCES)
+        .checkAssert(
+            (agent, sequence) -> {
+              // given: the filter learnt the framing of global id 42; the key was written with
+              // global id 43
+              DecisionKeyFilter filter = DecisionKeyFilter.forAgent(agent, framedWith(42), "t");
 
-      // when
-      byte[] key = framedWith(43).serialize("t", new DecisionKey(agent, sequence));
+              // when
+              byte[] key = framedWith(43).serialize("t", new DecisionKey(agent, sequence));
 
-      // then: it must be decoded
-      assertThat(filter.match(key)).isEqualTo(DecisionKeyFilter.Match.UNKNOWN);
-      assertThat(filter.match(new byte[] {0, 1})).isEqualTo(DecisionKeyFilter.Match.UNKNOWN);
-      assertThat(filter.match(null)).isEqualTo(DecisionKeyFilter.Match.UNKNOWN);
-    });
+              // then: it must be decoded
+              assertThat(filter.match(key)).isEqualTo(DecisionKeyFilter.Match.UNKNOWN);
+              assertThat(filter.match(new byte[] {0, 1}))
+                  .isEqualTo(DecisionKeyFilter.Match.UNKNOWN);
+              assertThat(filter.match(null)).isEqualTo(DecisionKeyFilter.Match.UNKNOWN);
+            });
   }
 }

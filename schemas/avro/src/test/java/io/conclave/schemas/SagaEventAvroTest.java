@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SagaEventAvroTest {
   static Stream<SagaEvent> samples() {
-    return SagaEventTypesTest.historyEndingIn().values().stream().flatMap(Collection::stream).distinct();
+    return SagaEventTypesTest.historyEndingIn().values().stream()
+        .flatMap(Collection::stream)
+        .distinct();
   }
 
   @Test
@@ -39,8 +41,9 @@ class SagaEventAvroTest {
     var encoder = EncoderFactory.get().binaryEncoder(bytes, null);
     new SpecificDatumWriter<>(io.conclave.schemas.avro.SagaEvent.class).write(avro, encoder);
     encoder.flush();
-    var read = new SpecificDatumReader<>(io.conclave.schemas.avro.SagaEvent.class)
-        .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+    var read =
+        new SpecificDatumReader<>(io.conclave.schemas.avro.SagaEvent.class)
+            .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
 
     assertThat(AvroMapping.fromAvro(read)).isEqualTo(event);
   }

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 class SchemaIdCachingSerializerTest {
   private static final byte[] FRAME = {0, 0, 0, 0, 0, 0, 0, 0, 42};
 
-  /** Writes like the registry serde with ids in the payload: the frame, then the Avro body; counts its calls. */
+  /**
+   * Writes like the registry serde with ids in the payload: the frame, then the Avro body; counts
+   * its calls.
+   */
   private static final class Framing implements Serializer<LeaderElected> {
     final AtomicInteger calls = new AtomicInteger();
     final byte[] trailer;
@@ -62,7 +65,8 @@ class SchemaIdCachingSerializerTest {
   }
 
   private static LeaderElected leader(long epoch) {
-    return new LeaderElected(3, epoch, "member-" + epoch, "host", Instant.ofEpochMilli(1_700_000_000_000L + epoch));
+    return new LeaderElected(
+        3, epoch, "member-" + epoch, "host", Instant.ofEpochMilli(1_700_000_000_000L + epoch));
   }
 
   @Test
@@ -75,9 +79,12 @@ class SchemaIdCachingSerializerTest {
     byte[] other = cached.serialize("u.leadership", leader(3));
 
     assertThat(registry.calls).hasValue(2); // once for each topic
-    assertThat(first).isEqualTo(new Framing(new byte[0], false).serialize("t.leadership", leader(1)));
-    assertThat(second).isEqualTo(new Framing(new byte[0], false).serialize("t.leadership", leader(2)));
-    assertThat(other).isEqualTo(new Framing(new byte[0], false).serialize("u.leadership", leader(3)));
+    assertThat(first)
+        .isEqualTo(new Framing(new byte[0], false).serialize("t.leadership", leader(1)));
+    assertThat(second)
+        .isEqualTo(new Framing(new byte[0], false).serialize("t.leadership", leader(2)));
+    assertThat(other)
+        .isEqualTo(new Framing(new byte[0], false).serialize("u.leadership", leader(3)));
     assertThat(cached.serialize("t.leadership", null)).isNull();
   }
 

@@ -1,12 +1,12 @@
 package io.conclave.launcher.admin;
 
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.admin.GroupReset;
-import io.conclave.runtime.readers.LogPosition;
-import io.conclave.runtime.topics.ShortTopicNames;
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
+import io.conclave.runtime.admin.GroupReset;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.readers.LogPosition;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.topics.ShortTopicNames;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -18,11 +18,20 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code conclave groups reset}: move a stopped consumer group of Conclave back to an offset or a time. */
-@Command(name = "groups", description = "Manage Conclave's consumer groups.", mixinStandardHelpOptions = true,
+/**
+ * {@code conclave groups reset}: move a stopped consumer group of Conclave back to an offset or a
+ * time.
+ */
+@Command(
+    name = "groups",
+    description = "Manage Conclave's consumer groups.",
+    mixinStandardHelpOptions = true,
     subcommands = GroupsCommand.Reset.class)
 public final class GroupsCommand {
-  /** The position an offset option or else an ISO-8601 time option names (picocli makes sure one is set). */
+  /**
+   * The position an offset option or else an ISO-8601 time option names (picocli makes sure one is
+   * set).
+   */
   static LogPosition position(Long offset, String time, String timeOption) {
     if (offset != null) {
       return new LogPosition.Offset(offset);
@@ -30,7 +39,8 @@ public final class GroupsCommand {
     try {
       return new LogPosition.Time(Instant.parse(time));
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(timeOption + " must be an ISO-8601 instant such as 2026-11-24T10:00:00Z");
+      throw new IllegalArgumentException(
+          timeOption + " must be an ISO-8601 instant such as 2026-11-24T10:00:00Z");
     }
   }
 
@@ -46,23 +56,35 @@ public final class GroupsCommand {
     byPartition.forEach((tp, offset) -> System.out.println(tp + " -> " + offset));
   }
 
-  @Command(name = "reset", mixinStandardHelpOptions = true,
-      description = "Reset a group's offsets on a topic to an offset or a timestamp; refused while the group is active.")
+  @Command(
+      name = "reset",
+      mixinStandardHelpOptions = true,
+      description =
+          "Reset a group's offsets on a topic to an offset or a timestamp; refused while the group is active.")
   static final class Reset implements Callable<Integer> {
-    @Option(names = "--group", required = true,
+    @Option(
+        names = "--group",
+        required = true,
         description = "the group, e.g. conclave-coordinator or conclave-worker-research")
     String group;
 
-    @Option(names = "--topic", required = true, description = "full name or short name (tasks, commands.research, ...)")
+    @Option(
+        names = "--topic",
+        required = true,
+        description = "full name or short name (tasks, commands.research, ...)")
     String topic;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     To to;
 
     static final class To {
-      @Option(names = "--to-offset", description = "this offset in every partition") Long offset;
+      @Option(names = "--to-offset", description = "this offset in every partition")
+      Long offset;
 
-      @Option(names = "--to-time", description = "the first record at or after this ISO-8601 instant") String time;
+      @Option(
+          names = "--to-time",
+          description = "the first record at or after this ISO-8601 instant")
+      String time;
     }
 
     @Option(names = "--json", description = "print {group, topic, to, offsets} as one line of JSON")

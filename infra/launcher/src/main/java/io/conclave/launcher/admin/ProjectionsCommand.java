@@ -1,14 +1,14 @@
 package io.conclave.launcher.admin;
 
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.readers.LogPosition;
-import io.conclave.runtime.admin.StreamsReset;
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
 import io.conclave.launcher.cli.Progress;
-import io.conclave.projections.runtime.ProjectionTopology;
 import io.conclave.projections.operations.RebuildAccepted;
+import io.conclave.projections.runtime.ProjectionTopology;
+import io.conclave.runtime.admin.StreamsReset;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.readers.LogPosition;
+import io.conclave.runtime.security.ClientConfigs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,56 +19,93 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code conclave projections rebuild}: rebuild the stopped projections from an offset or a time of their input. */
-@Command(name = "projections", description = "Manage the projections' Kafka Streams state.",
-    mixinStandardHelpOptions = true, subcommands = ProjectionsCommand.Rebuild.class)
+/**
+ * {@code conclave projections rebuild}: rebuild the stopped projections from an offset or a time of
+ * their input.
+ */
+@Command(
+    name = "projections",
+    description = "Manage the projections' Kafka Streams state.",
+    mixinStandardHelpOptions = true,
+    subcommands = ProjectionsCommand.Rebuild.class)
 public final class ProjectionsCommand {
-  @Command(name = "rebuild", mixinStandardHelpOptions = true,
-      description = {"Rebuild the projections from an offset or a timestamp of their input topics (tasks, saga-events, "
-          + "decisions, leadership, knowledge): moves their application's offsets there and deletes its internal topics; the "
-          + "projections rebuild their stores when they start (each start has empty local state).",
-          "Refused while a projections instance runs: stop them first, or ask a running one with "
-              + "POST /admin/projections/rebuild.",
-          "Each step goes to standard error (--quiet: nothing)."})
+  @Command(
+      name = "rebuild",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Rebuild the projections from an offset or a timestamp of their input topics (tasks, saga-events, "
+            + "decisions, leadership, knowledge): moves their application's offsets there and deletes its internal topics; the "
+            + "projections rebuild their stores when they start (each start has empty local state).",
+        "Refused while a projections instance runs: stop them first, or ask a running one with "
+            + "POST /admin/projections/rebuild.",
+        "Each step goes to standard error (--quiet: nothing)."
+      })
   static final class Rebuild implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     From from = new From();
 
     static final class From {
-      @Option(names = "--from-offset", description = "this offset in every partition (default: the beginning)")
+      @Option(
+          names = "--from-offset",
+          description = "this offset in every partition (default: the beginning)")
       Long offset;
 
-      @Option(names = "--from-time", description = "the first record at or after this ISO-8601 instant")
+      @Option(
+          names = "--from-time",
+          description = "the first record at or after this ISO-8601 instant")
       String time;
     }
 
-    @Option(names = "--application-id",
-        description = "the projections' Kafka Streams application id (default: <topic prefix>-projections)")
+    @Option(
+        names = "--application-id",
+        description =
+            "the projections' Kafka Streams application id (default: <topic prefix>-projections)")
     String applicationId;
 
-    @Option(names = "--json", description = "print {applicationId, from, offsets, deletedTopics} as one line of JSON "
-        + "(what POST /admin/projections/rebuild answers)")
+    @Option(
+        names = "--json",
+        description =
+            "print {applicationId, from, offsets, deletedTopics} as one line of JSON "
+                + "(what POST /admin/projections/rebuild answers)")
     boolean json;
 
-    @Mixin
-    Progress.Quiet quiet;
+    @Mixin Progress.Quiet quiet;
 
     @Override
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
-      LogPosition position = from.offset == null && from.time == null ? LogPosition.beginning()
-          : GroupsCommand.position(from.offset, from.time, "--from-time");
-      String application = applicationId != null ? applicationId : ProjectionTopology.applicationId(settings.topics());
+      LogPosition position =
+          from.offset == null && from.time == null
+              ? LogPosition.beginning()
+              : GroupsCommand.position(from.offset, from.time, "--from-time");
+      String application =
+          applicationId != null
+              ? applicationId
+              : ProjectionTopology.applicationId(settings.topics());
       List<String> inputs = ProjectionTopology.inputTopics(settings.topics());
       Progress progress = quiet.progress("rebuild");
-      progress.step("moving the offsets of " + application + " on " + inputs.size() + " input topics to " + position);
+      progress.step(
+          "moving the offsets of "
+              + application
+              + " on "
+              + inputs.size()
+              + " input topics to "
+              + position);
       try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
-        var outcome = StreamsReset.reset(admin, application, inputs, position, Duration.ofSeconds(30),
-            step -> progress(progress, step));
+        var outcome =
+            StreamsReset.reset(
+                admin,
+                application,
+                inputs,
+                position,
+                Duration.ofSeconds(30),
+                step -> progress(progress, step));
         Map<String, Long> offsets = GroupsCommand.byPartition(outcome.offsets());
         if (json) {
-          System.out.println(CliJson.line(new RebuildAccepted(application, position.toString(), offsets,
-              outcome.deletedTopics())));
+          System.out.println(
+              CliJson.line(
+                  new RebuildAccepted(
+                      application, position.toString(), offsets, outcome.deletedTopics())));
         } else {
           GroupsCommand.printOffsets(offsets);
           outcome.deletedTopics().forEach(topic -> System.out.println("deleted " + topic));
@@ -82,10 +119,15 @@ public final class ProjectionsCommand {
       if (step instanceof StreamsReset.OffsetsMoved moved) {
         progress.step("offsets moved on " + moved.partitions() + " partitions");
       } else if (step instanceof StreamsReset.DeletingTopics deleting) {
-        progress.step("deleting " + deleting.topics().size() + " internal topics (changelogs, repartition topics)");
+        progress.step(
+            "deleting "
+                + deleting.topics().size()
+                + " internal topics (changelogs, repartition topics)");
       } else if (step instanceof StreamsReset.TopicsLeft left) {
-        progress.count(left.topics().isEmpty() ? "internal topics deleted"
-            : "waiting for the deletion of " + left.topics().size() + " internal topics");
+        progress.count(
+            left.topics().isEmpty()
+                ? "internal topics deleted"
+                : "waiting for the deletion of " + left.topics().size() + " internal topics");
       }
     }
   }

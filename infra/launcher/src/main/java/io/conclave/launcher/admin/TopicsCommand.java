@@ -1,11 +1,11 @@
 package io.conclave.launcher.admin;
 
-import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.launcher.cli.CliJson;
+import io.conclave.launcher.cli.Endpoints;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.provisioning.ConclaveTopics;
 import io.conclave.runtime.provisioning.TopicProvisioner;
-import io.conclave.launcher.cli.CliJson;
-import io.conclave.launcher.cli.Endpoints;
+import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.SchemaCatalog;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,21 +14,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code conclave topics create}: make the cluster hold Conclave's topics. */
-@Command(name = "topics", description = "Manage Conclave's topics.", mixinStandardHelpOptions = true,
+@Command(
+    name = "topics",
+    description = "Manage Conclave's topics.",
+    mixinStandardHelpOptions = true,
     subcommands = {TopicsCommand.Create.class, TopicsCommand.RegisterSchemas.class})
 public final class TopicsCommand {
-  @Command(name = "create", mixinStandardHelpOptions = true,
-      description = "Create missing topics; report (exit 2) topics that exist with the wrong cleanup policy.")
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description =
+          "Create missing topics; report (exit 2) topics that exist with the wrong cleanup policy.")
   static final class Create implements Callable<Integer> {
-    @Option(names = "--json", description = "print {created, unchanged, problems} as one line of JSON (the exit code "
-        + "is the same)")
+    @Option(
+        names = "--json",
+        description =
+            "print {created, unchanged, problems} as one line of JSON (the exit code "
+                + "is the same)")
     boolean json;
 
     @Override
     public Integer call() {
       ConclaveSettings settings = Endpoints.resolve();
       try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
-        TopicProvisioner.Report report = new TopicProvisioner(admin).ensure(ConclaveTopics.declarations(settings));
+        TopicProvisioner.Report report =
+            new TopicProvisioner(admin).ensure(ConclaveTopics.declarations(settings));
         if (json) {
           System.out.println(CliJson.line(report));
           return report.ok() ? 0 : 2;
@@ -41,8 +51,11 @@ public final class TopicsCommand {
     }
   }
 
-  @Command(name = "register-schemas", mixinStandardHelpOptions = true,
-      description = "Register every topic's Avro schema in the registry (as a deploy does before the services start).")
+  @Command(
+      name = "register-schemas",
+      mixinStandardHelpOptions = true,
+      description =
+          "Register every topic's Avro schema in the registry (as a deploy does before the services start).")
   static final class RegisterSchemas implements Callable<Integer> {
     @Option(names = "--json", description = "print {registered: [...]} as one line of JSON")
     boolean json;
@@ -53,7 +66,8 @@ public final class TopicsCommand {
     @Override
     public Integer call() {
       ConclaveSettings settings = Endpoints.resolve();
-      List<String> registered = SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes());
+      List<String> registered =
+          SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes());
       if (json) {
         System.out.println(CliJson.line(new Registered(registered)));
       } else {

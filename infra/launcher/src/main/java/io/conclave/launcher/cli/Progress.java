@@ -10,16 +10,21 @@ import java.util.Objects;
 import picocli.CommandLine;
 
 /**
- * How far a long command is ({@code replay}, {@code projections rebuild}, {@code bench}), as plain lines on standard
- * error, so that standard output stays the command's result for a pipe or a file. Two kinds of line, each prefixed
- * with the command's name:
+ * How far a long command is ({@code replay}, {@code projections rebuild}, {@code bench}), as plain
+ * lines on standard error, so that standard output stays the command's result for a pipe or a file.
+ * Two kinds of line, each prefixed with the command's name:
+ *
  * <ul>
- *   <li>a {@link #step step}: something happened (a scenario starts, offsets moved); always written;</li>
- *   <li>a {@link #count count}: how far a loop is; written the first time, then at most once per interval and only
- *       when its text changed, so that a fast loop does not flood the terminal nor a slow one repeat itself.</li>
+ *   <li>a {@link #step step}: something happened (a scenario starts, offsets moved); always
+ *       written;
+ *   <li>a {@link #count count}: how far a loop is; written the first time, then at most once per
+ *       interval and only when its text changed, so that a fast loop does not flood the terminal
+ *       nor a slow one repeat itself.
  * </ul>
- * Lines are never rewritten in place: the commands that report progress also print their result as they go, and a
- * line rewritten with {@code \r} would be torn by it on a terminal. {@link Quiet --quiet} silences it all.
+ *
+ * Lines are never rewritten in place: the commands that report progress also print their result as
+ * they go, and a line rewritten with {@code \r} would be torn by it on a terminal. {@link Quiet
+ * --quiet} silences it all.
  *
  * <p>Thread-safe: a benchmark may report from its workers' threads.
  */
@@ -37,9 +42,9 @@ public final class Progress {
   private String lastCount;
 
   /**
-   * @param err    where lines go
-   * @param clock  what the interval between counts is measured with
-   * @param every  the least time between two counts written
+   * @param err where lines go
+   * @param clock what the interval between counts is measured with
+   * @param every the least time between two counts written
    * @param prefix what each line starts with, e.g. {@code replay}
    */
   Progress(PrintStream err, Clock clock, Duration every, String prefix) {
@@ -60,8 +65,8 @@ public final class Progress {
   }
 
   /**
-   * Progress of a part of this command, e.g. a scenario of {@code bench all}: its lines start with this one's prefix,
-   * then {@code context}; it counts on its own interval.
+   * Progress of a part of this command, e.g. a scenario of {@code bench all}: its lines start with
+   * this one's prefix, then {@code context}; it counts on its own interval.
    */
   public Progress within(String context) {
     return new Progress(err, clock, every, prefix.isEmpty() ? context : prefix + ": " + context);
@@ -72,7 +77,10 @@ public final class Progress {
     err.println(line(text));
   }
 
-  /** Writes {@code text} as a line if it is the first count, or changed and the last was written an interval ago. */
+  /**
+   * Writes {@code text} as a line if it is the first count, or changed and the last was written an
+   * interval ago.
+   */
   public synchronized void count(String text) {
     Instant now = clock.instant();
     if (text.equals(lastCount) || lastCountAt != null && now.isBefore(lastCountAt.plus(every))) {
@@ -87,7 +95,10 @@ public final class Progress {
     return prefix.isEmpty() ? text : prefix + ": " + text;
   }
 
-  /** {@code 12 400 / 50 000 records (24 %)}: {@code done} clamped to {@code total}, the percentage rounded down. */
+  /**
+   * {@code 12 400 / 50 000 records (24 %)}: {@code done} clamped to {@code total}, the percentage
+   * rounded down.
+   */
   public static String fraction(long done, long total, String unit) {
     long of = Math.max(0, total);
     long part = Math.max(0, Math.min(done, of));
@@ -102,7 +113,8 @@ public final class Progress {
 
   /** The {@code -q, --quiet} option of a command that reports progress (a picocli mixin). */
   public static final class Quiet {
-    @CommandLine.Option(names = {"-q", "--quiet"},
+    @CommandLine.Option(
+        names = {"-q", "--quiet"},
         description = "no progress on standard error (standard output is the same)")
     boolean quiet;
 

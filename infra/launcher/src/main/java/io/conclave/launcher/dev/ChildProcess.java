@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Conclave service run as a separate JVM with this JVM's class path. Its output is copied to ours, each line
- * prefixed with the service's name. The child exits by itself if this JVM dies ({@code -Dconclave.parent-pid}).
+ * A Conclave service run as a separate JVM with this JVM's class path. Its output is copied to
+ * ours, each line prefixed with the service's name. The child exits by itself if this JVM dies
+ * ({@code -Dconclave.parent-pid}).
  */
 public final class ChildProcess {
   private final String name;
@@ -26,30 +27,48 @@ public final class ChildProcess {
     this.process = process;
   }
 
-  public static ChildProcess start(String name, String mainClass, List<String> systemProperties, PrintStream out) {
+  public static ChildProcess start(
+      String name, String mainClass, List<String> systemProperties, PrintStream out) {
     return start(name, mainClass, systemProperties, List.of(), out);
   }
 
-  public static ChildProcess start(String name, String mainClass, List<String> systemProperties, List<String> args,
-                                   PrintStream out) {
-    return start(name, mainClass, systemProperties, KafkaClientSecurity.plaintext(), args, Map.of(), out);
+  public static ChildProcess start(
+      String name,
+      String mainClass,
+      List<String> systemProperties,
+      List<String> args,
+      PrintStream out) {
+    return start(
+        name, mainClass, systemProperties, KafkaClientSecurity.plaintext(), args, Map.of(), out);
   }
 
-  public static ChildProcess start(String name, String mainClass, List<String> systemProperties,
-                                   KafkaClientSecurity kafkaSecurity, List<String> args, PrintStream out) {
+  public static ChildProcess start(
+      String name,
+      String mainClass,
+      List<String> systemProperties,
+      KafkaClientSecurity kafkaSecurity,
+      List<String> args,
+      PrintStream out) {
     return start(name, mainClass, systemProperties, kafkaSecurity, args, Map.of(), out);
   }
 
   /**
-   * Starts a service. {@code systemProperties} hold no secret ({@link ConclaveSettings#asSystemProperties()}): the
-   * secrets of {@code kafkaSecurity}, and {@code environment} (the way to hand a child any other secret), go into the
-   * child's environment, where {@code ps} does not show them, replacing any this JVM's environment holds.
+   * Starts a service. {@code systemProperties} hold no secret ({@link
+   * ConclaveSettings#asSystemProperties()}): the secrets of {@code kafkaSecurity}, and {@code
+   * environment} (the way to hand a child any other secret), go into the child's environment, where
+   * {@code ps} does not show them, replacing any this JVM's environment holds.
    */
-  public static ChildProcess start(String name, String mainClass, List<String> systemProperties,
-                                   KafkaClientSecurity kafkaSecurity, List<String> args,
-                                   Map<String, String> environment, PrintStream out) {
+  public static ChildProcess start(
+      String name,
+      String mainClass,
+      List<String> systemProperties,
+      KafkaClientSecurity kafkaSecurity,
+      List<String> args,
+      Map<String, String> environment,
+      PrintStream out) {
     try {
-      ProcessBuilder builder = new ProcessBuilder(command(mainClass, systemProperties, args)).redirectErrorStream(true);
+      ProcessBuilder builder =
+          new ProcessBuilder(command(mainClass, systemProperties, args)).redirectErrorStream(true);
       kafkaSecurity.applySecretsTo(builder.environment());
       builder.environment().putAll(environment);
       Process p = builder.start();
@@ -62,15 +81,23 @@ public final class ChildProcess {
     }
   }
 
-  /** The command line of a service: the JVM, its options, the system properties, the class path, main and args. */
-  public static List<String> command(String mainClass, List<String> systemProperties, List<String> args) {
+  /**
+   * The command line of a service: the JVM, its options, the system properties, the class path,
+   * main and args.
+   */
+  public static List<String> command(
+      String mainClass, List<String> systemProperties, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions(mainClass));
     cmd.add("-Dconclave.parent-pid=" + ProcessHandle.current().pid());
-    // e.g. a flight recording of each child: CONCLAVE_CHILD_JVM_OPTIONS="-XX:StartFlightRecording=settings=profile"
-    String extra = System.getProperty("conclave.child.jvm-options",
-        System.getenv().getOrDefault("CONCLAVE_CHILD_JVM_OPTIONS", "")).trim();
+    // e.g. a flight recording of each child:
+    // CONCLAVE_CHILD_JVM_OPTIONS="-XX:StartFlightRecording=settings=profile"
+    String extra =
+        System.getProperty(
+                "conclave.child.jvm-options",
+                System.getenv().getOrDefault("CONCLAVE_CHILD_JVM_OPTIONS", ""))
+            .trim();
     if (!extra.isEmpty()) {
       cmd.addAll(List.of(extra.split("\\s+")));
     }
@@ -83,19 +110,21 @@ public final class ChildProcess {
   }
 
   /**
-   * The JVM a service runs in. Coordinators and workers keep little in memory (their state is in Kafka) and wait on
-   * Kafka and models rather than on their own code: a small heap, one GC thread, and the C1 compiler only, whose
-   * compilations cost a fraction of C2's CPU and code cache for code that is not what they wait on. The projections
-   * hold Kafka Streams stores and an HTTP server, and get more heap, as does a Kafka broker ({@code kafka.Kafka}).
+   * The JVM a service runs in. Coordinators and workers keep little in memory (their state is in
+   * Kafka) and wait on Kafka and models rather than on their own code: a small heap, one GC thread,
+   * and the C1 compiler only, whose compilations cost a fraction of C2's CPU and code cache for
+   * code that is not what they wait on. The projections hold Kafka Streams stores and an HTTP
+   * server, and get more heap, as does a Kafka broker ({@code kafka.Kafka}).
    */
   public static List<String> jvmOptions(String mainClass) {
-    boolean large = mainClass.endsWith(".ProjectionsApplication") || mainClass.equals("kafka.Kafka");
-    return List.of(large ? "-Xmx256m" : "-Xmx128m", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1");
+    boolean large =
+        mainClass.endsWith(".ProjectionsApplication") || mainClass.equals("kafka.Kafka");
+    return List.of(large ? "-Xmx256m" : "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
   }
 
   private static void copy(String name, Process p, PrintStream out) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         out.println("[" + name + "] " + line);
@@ -117,7 +146,10 @@ public final class ChildProcess {
     return process.isAlive();
   }
 
-  /** Kills the process at once (SIGKILL, as kill -9): no shutdown hook, no orderly leave; waits until it is gone. */
+  /**
+   * Kills the process at once (SIGKILL, as kill -9): no shutdown hook, no orderly leave; waits
+   * until it is gone.
+   */
   public void kill() {
     process.destroyForcibly();
     try {

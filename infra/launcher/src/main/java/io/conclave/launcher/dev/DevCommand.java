@@ -1,8 +1,8 @@
 package io.conclave.launcher.dev;
 
+import io.conclave.launcher.cli.Endpoints;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.security.KafkaClientSecurity;
-import io.conclave.launcher.cli.Endpoints;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,27 +17,42 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code conclave dev}: the whole system on this machine ({@link DevStack}). A real Kafka broker (in this JVM) and a
- * real Apicurio Registry (a child JVM) unless {@code KAFKA_BOOTSTRAP_SERVERS} / {@code CONCLAVE_REGISTRY_URL} point
- * elsewhere; the topics; then coordinator(s), agent workers and the projections HTTP server, each a separate JVM.
- * Ctrl-C stops everything; children also stop by themselves if this process dies.
+ * {@code conclave dev}: the whole system on this machine ({@link DevStack}). A real Kafka broker
+ * (in this JVM) and a real Apicurio Registry (a child JVM) unless {@code KAFKA_BOOTSTRAP_SERVERS} /
+ * {@code CONCLAVE_REGISTRY_URL} point elsewhere; the topics; then coordinator(s), agent workers and
+ * the projections HTTP server, each a separate JVM. Ctrl-C stops everything; children also stop by
+ * themselves if this process dies.
  */
-@Command(name = "dev", mixinStandardHelpOptions = true,
-    description = "Run Conclave all-in-one: broker, registry, topics, coordinator, workers and the HTTP API.")
+@Command(
+    name = "dev",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run Conclave all-in-one: broker, registry, topics, coordinator, workers and the HTTP API.")
 public final class DevCommand implements Callable<Integer> {
-  @Option(names = "--workers", defaultValue = "2", description = "agent worker processes (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--workers",
+      defaultValue = "2",
+      description = "agent worker processes (default: ${DEFAULT-VALUE})")
   int workers;
 
-  @Option(names = "--coordinators", defaultValue = "2",
-      description = "coordinator processes; shard leadership is spread over them, the rest stand by "
-          + "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--coordinators",
+      defaultValue = "2",
+      description =
+          "coordinator processes; shard leadership is spread over them, the rest stand by "
+              + "(default: ${DEFAULT-VALUE})")
   int coordinators;
 
-  @Option(names = "--http-port", defaultValue = "8080",
-      description = "port of the HTTP API; a free one is taken if it is busy (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--http-port",
+      defaultValue = "8080",
+      description =
+          "port of the HTTP API; a free one is taken if it is busy (default: ${DEFAULT-VALUE})")
   int httpPort;
 
-  @Option(names = "--partitions", description = "partitions per topic: coordinator shards and worker parallelism")
+  @Option(
+      names = "--partitions",
+      description = "partitions per topic: coordinator shards and worker parallelism")
   Integer partitions;
 
   private final AtomicReference<DevStack> running = new AtomicReference<>();
@@ -46,14 +61,24 @@ public final class DevCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DevStack.Layout layout = new DevStack.Layout(coordinators, workers, httpPort,
-        Files.createDirectories(Path.of(".conclave")), explicit("KAFKA_BOOTSTRAP_SERVERS"),
-        explicit("CONCLAVE_REGISTRY_URL"), apiToken());
+    DevStack.Layout layout =
+        new DevStack.Layout(
+            coordinators,
+            workers,
+            httpPort,
+            Files.createDirectories(Path.of(".conclave")),
+            explicit("KAFKA_BOOTSTRAP_SERVERS"),
+            explicit("CONCLAVE_REGISTRY_URL"),
+            apiToken());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopAll();
-      stopped.countDown();
-    }, "conclave-dev-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopAll();
+                  stopped.countDown();
+                },
+                "conclave-dev-stop"));
 
     ConclaveSettings settings = Endpoints.resolveExplicit();
     if (partitions != null) {
@@ -76,52 +101,73 @@ public final class DevCommand implements Callable<Integer> {
     return Optional.ofNullable(System.getenv(env)).filter(v -> !v.isBlank());
   }
 
-  /** {@code CONCLAVE_API_TOKEN} if set (so that a script keeps its token over restarts), else a new random one. */
+  /**
+   * {@code CONCLAVE_API_TOKEN} if set (so that a script keeps its token over restarts), else a new
+   * random one.
+   */
   private static String apiToken() {
     String configured = System.getenv(Endpoints.API_TOKEN_ENV);
-    return configured != null && !configured.isBlank() ? configured.trim() : Endpoints.newApiToken();
+    return configured != null && !configured.isBlank()
+        ? configured.trim()
+        : Endpoints.newApiToken();
   }
 
   private void printSummary(DevStack stack) {
     ConclaveSettings settings = stack.settings();
     out.println();
     out.println("Conclave is running. Ctrl-C stops everything.");
-    out.printf("  HTTP API         %s   (POST /tasks, GET /tasks/{id}, GET /agents/{id}/decisions, "
-        + "GET /agents/{id}/state)%n", stack.http());
+    out.printf(
+        "  HTTP API         %s   (POST /tasks, GET /tasks/{id}, GET /agents/{id}/decisions, "
+            + "GET /agents/{id}/state)%n",
+        stack.http());
     KafkaClientSecurity security = settings.kafkaSecurity();
     // the protocol and the user, never a password
-    out.printf("  Kafka            %s%s%s%n", settings.bootstrapServers(), stack.ownsKafka() ? "   (embedded)" : "",
-        security.sasl() ? "   (" + security.protocol() + " as " + security.principal() + ")"
+    out.printf(
+        "  Kafka            %s%s%s%n",
+        settings.bootstrapServers(),
+        stack.ownsKafka() ? "   (embedded)" : "",
+        security.sasl()
+            ? "   (" + security.protocol() + " as " + security.principal() + ")"
             : security.protocol().equals("PLAINTEXT") ? "" : "   (" + security.protocol() + ")");
-    out.printf("  Schema registry  %s%s%n", settings.registry().url(), stack.ownsRegistry() ? "   (embedded)" : "");
-    out.printf("  Topics           %s.*   (%d partitions)%n", settings.topics().prefix(), settings.partitions());
-    out.printf("  API token        in %s   (writes: curl -H \"Authorization: Bearer $(bin/conclave token)\")%n",
+    out.printf(
+        "  Schema registry  %s%s%n",
+        settings.registry().url(), stack.ownsRegistry() ? "   (embedded)" : "");
+    out.printf(
+        "  Topics           %s.*   (%d partitions)%n",
+        settings.topics().prefix(), settings.partitions());
+    out.printf(
+        "  API token        in %s   (writes: curl -H \"Authorization: Bearer $(bin/conclave token)\")%n",
         Endpoints.FILE);
     for (ChildProcess c : stack.children()) {
       out.printf("  %-16s pid %d%n", c.name(), c.pid());
     }
-    out.println("  Try: bin/conclave task submit \"Why is the sky blue?\"   then   curl " + stack.http()
-        + "/tasks/<id>");
+    out.println(
+        "  Try: bin/conclave task submit \"Why is the sky blue?\"   then   curl "
+            + stack.http()
+            + "/tasks/<id>");
     out.println();
   }
 
   private void watchChildren(DevStack stack) {
-    Thread watcher = new Thread(() -> {
-      List<ChildProcess> reported = new ArrayList<>();
-      while (!stopping.get()) {
-        for (ChildProcess c : stack.children()) {
-          if (!c.isAlive() && !reported.contains(c) && !stopping.get()) {
-            out.println("conclave: " + c.name() + " exited; see its output above");
-            reported.add(c);
-          }
-        }
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "conclave-dev-watch");
+    Thread watcher =
+        new Thread(
+            () -> {
+              List<ChildProcess> reported = new ArrayList<>();
+              while (!stopping.get()) {
+                for (ChildProcess c : stack.children()) {
+                  if (!c.isAlive() && !reported.contains(c) && !stopping.get()) {
+                    out.println("conclave: " + c.name() + " exited; see its output above");
+                    reported.add(c);
+                  }
+                }
+                try {
+                  Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "conclave-dev-watch");
     watcher.setDaemon(true);
     watcher.start();
   }

@@ -1,9 +1,9 @@
 package io.conclave.launcher.dev;
 
-import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.provisioning.ConclaveTopics;
 import io.conclave.runtime.provisioning.TopicProvisioner;
+import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.SchemaCatalog;
 import io.conclave.testkit.EmbeddedKafka;
 import io.conclave.testkit.RegistryServer;
@@ -27,15 +27,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * The whole system as {@code conclave dev} runs it: a Kafka broker in this JVM and an Apicurio Registry child JVM
- * (unless endpoints are given), the topics and schemas, then coordinator(s), agent workers (the offline agents) and
- * the projections HTTP server, each a separate JVM whose output is copied, line by line, to one stream. One piece of
- * code for {@code conclave dev} and for {@code bench system}, so that the benchmark measures what users start.
+ * The whole system as {@code conclave dev} runs it: a Kafka broker in this JVM and an Apicurio
+ * Registry child JVM (unless endpoints are given), the topics and schemas, then coordinator(s),
+ * agent workers (the offline agents) and the projections HTTP server, each a separate JVM whose
+ * output is copied, line by line, to one stream. One piece of code for {@code conclave dev} and for
+ * {@code bench system}, so that the benchmark measures what users start.
  */
 public final class DevStack implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
   /** The projections' API tokens, as they read them (docs/security.md). */
   public static final String API_TOKENS_ENV = "CONCLAVE_API_TOKENS";
+
   public static final String DEV_TOKEN_NAME = "conclave-dev";
   public static final String COORDINATOR_MAIN = "io.conclave.coordinator.Coordinator";
   public static final String WORKER_MAIN = "io.conclave.worker.AgentWorker";
@@ -44,15 +47,21 @@ public final class DevStack implements AutoCloseable {
    * What to start.
    *
    * @param coordinators coordinator processes (shard leadership is spread over them)
-   * @param workers      agent worker processes
-   * @param httpPort     the HTTP API's port; a free one if it is busy (0: any free one)
-   * @param runDir       where the registry's log and the projections' state go
-   * @param bootstrap    a broker to use instead of starting one in this JVM
-   * @param registry     a registry to use instead of starting one
-   * @param apiToken     the HTTP API's admin token
+   * @param workers agent worker processes
+   * @param httpPort the HTTP API's port; a free one if it is busy (0: any free one)
+   * @param runDir where the registry's log and the projections' state go
+   * @param bootstrap a broker to use instead of starting one in this JVM
+   * @param registry a registry to use instead of starting one
+   * @param apiToken the HTTP API's admin token
    */
-  public record Layout(int coordinators, int workers, int httpPort, Path runDir, Optional<String> bootstrap,
-                       Optional<String> registry, String apiToken) {
+  public record Layout(
+      int coordinators,
+      int workers,
+      int httpPort,
+      Path runDir,
+      Optional<String> bootstrap,
+      Optional<String> registry,
+      String apiToken) {
     public Layout {
       if (workers < 1 || coordinators < 1) {
         throw new IllegalArgumentException("--workers and --coordinators must be at least 1");
@@ -61,7 +70,8 @@ public final class DevStack implements AutoCloseable {
   }
 
   /** How a child was started, so that it can be started again the same way. */
-  private record Recipe(String name, String mainClass, List<String> systemProperties, Map<String, String> env) {}
+  private record Recipe(
+      String name, String mainClass, List<String> systemProperties, Map<String, String> env) {}
 
   private final ConclaveSettings settings;
   private final String http;
@@ -71,7 +81,8 @@ public final class DevStack implements AutoCloseable {
   private final Map<String, Recipe> recipes = new ConcurrentHashMap<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  private DevStack(ConclaveSettings settings, String http, PrintStream out, List<AutoCloseable> embedded) {
+  private DevStack(
+      ConclaveSettings settings, String http, PrintStream out, List<AutoCloseable> embedded) {
     this.settings = settings;
     this.http = http;
     this.out = out;
@@ -79,11 +90,12 @@ public final class DevStack implements AutoCloseable {
   }
 
   /**
-   * Starts everything and returns once the HTTP API answers. {@code settings} say the topics, partitions and
-   * security; {@code out} gets the progress lines and every child's output, each line prefixed with its name.
-   * Whatever was started is stopped again if the start fails.
+   * Starts everything and returns once the HTTP API answers. {@code settings} say the topics,
+   * partitions and security; {@code out} gets the progress lines and every child's output, each
+   * line prefixed with its name. Whatever was started is stopped again if the start fails.
    */
-  public static DevStack start(ConclaveSettings settings, Layout layout, PrintStream out) throws Exception {
+  public static DevStack start(ConclaveSettings settings, Layout layout, PrintStream out)
+      throws Exception {
     List<AutoCloseable> embedded = new ArrayList<>();
     DevStack stack = null;
     try {
@@ -101,10 +113,14 @@ public final class DevStack implements AutoCloseable {
       }
       settings = settings.withEndpoints(bootstrap, registry);
       provision(settings, out);
-      out.printf("schemas: %d registered%n", SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes()).size());
+      out.printf(
+          "schemas: %d registered%n",
+          SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes())
+              .size());
       int port = portOrFree(layout.httpPort());
       stack = new DevStack(settings, "http://127.0.0.1:" + port, out, embedded);
-      // the schemas are registered: the services only look them up, so many processes starting together never race
+      // the schemas are registered: the services only look them up, so many processes starting
+      // together never race
       List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
       for (int i = 1; i <= layout.coordinators(); i++) {
         stack.launch(new Recipe("coordinator-" + i, COORDINATOR_MAIN, props, Map.of()));
@@ -114,10 +130,17 @@ public final class DevStack implements AutoCloseable {
       }
       List<String> projectionProps = new ArrayList<>(props);
       projectionProps.add("-Dconclave.http.port=" + port);
-      projectionProps.add("-Dconclave.state-dir=" + layout.runDir().toAbsolutePath().resolve("streams"));
-      ChildProcess projections = stack.launch(new Recipe("projections",
-          "io.conclave.projections.ProjectionsApplication", projectionProps,
-          Map.of(API_TOKENS_ENV, projectionTokens(System.getenv(API_TOKENS_ENV), layout.apiToken()))));
+      projectionProps.add(
+          "-Dconclave.state-dir=" + layout.runDir().toAbsolutePath().resolve("streams"));
+      ChildProcess projections =
+          stack.launch(
+              new Recipe(
+                  "projections",
+                  "io.conclave.projections.ProjectionsApplication",
+                  projectionProps,
+                  Map.of(
+                      API_TOKENS_ENV,
+                      projectionTokens(System.getenv(API_TOKENS_ENV), layout.apiToken()))));
       awaitHttp(stack.http, projections, layout.apiToken());
       return stack;
     } catch (Exception | Error e) {
@@ -160,8 +183,8 @@ public final class DevStack implements AutoCloseable {
   }
 
   /**
-   * Starts {@code child}, which has stopped (or is made to: it is killed first), again as it was started; returns the
-   * new process, which takes its place in {@link #children()}.
+   * Starts {@code child}, which has stopped (or is made to: it is killed first), again as it was
+   * started; returns the new process, which takes its place in {@link #children()}.
    */
   public ChildProcess restart(ChildProcess child) {
     child.kill();
@@ -178,11 +201,20 @@ public final class DevStack implements AutoCloseable {
   }
 
   private ChildProcess spawn(Recipe recipe) {
-    return ChildProcess.start(recipe.name(), recipe.mainClass(), recipe.systemProperties(), settings.kafkaSecurity(),
-        List.of(), recipe.env(), out);
+    return ChildProcess.start(
+        recipe.name(),
+        recipe.mainClass(),
+        recipe.systemProperties(),
+        settings.kafkaSecurity(),
+        List.of(),
+        recipe.env(),
+        out);
   }
 
-  /** Stops every child (SIGTERM, then SIGKILL after 20 s), then the broker and registry it started. Idempotent. */
+  /**
+   * Stops every child (SIGTERM, then SIGKILL after 20 s), then the broker and registry it started.
+   * Idempotent.
+   */
   @Override
   public void close() {
     if (!stopped.compareAndSet(false, true)) {
@@ -206,25 +238,36 @@ public final class DevStack implements AutoCloseable {
   private static void provision(ConclaveSettings settings, PrintStream out) {
     try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
       var report = new TopicProvisioner(admin).ensureOrThrow(ConclaveTopics.declarations(settings));
-      out.printf("topics: %d created, %d already there%n", report.created().size(), report.unchanged().size());
+      out.printf(
+          "topics: %d created, %d already there%n",
+          report.created().size(), report.unchanged().size());
     }
   }
 
-  /** The projections' tokens: those configured in {@code CONCLAVE_API_TOKENS}, if any, and dev's admin token. */
+  /**
+   * The projections' tokens: those configured in {@code CONCLAVE_API_TOKENS}, if any, and dev's
+   * admin token.
+   */
   public static String projectionTokens(String configured, String devToken) {
     String own = DEV_TOKEN_NAME + ":admin:" + devToken;
     return configured == null || configured.isBlank() ? own : configured + "," + own;
   }
 
-  private static void awaitHttp(String base, ChildProcess projections, String token) throws InterruptedException {
+  private static void awaitHttp(String base, ChildProcess projections, String token)
+      throws InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    // with the token: the probe is a read, which conclave.security.read-access=authenticated closes too
-    HttpRequest probe = HttpRequest.newBuilder(URI.create(base + "/tasks/readiness-probe"))
-        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(2)).build();
+    // with the token: the probe is a read, which conclave.security.read-access=authenticated closes
+    // too
+    HttpRequest probe =
+        HttpRequest.newBuilder(URI.create(base + "/tasks/readiness-probe"))
+            .header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofSeconds(2))
+            .build();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!projections.isAlive()) {
-        throw new IllegalStateException("the projections service exited during start-up; see its output above");
+        throw new IllegalStateException(
+            "the projections service exited during start-up; see its output above");
       }
       try {
         // 404 = the stores answer (the probe id does not exist); 503 = Kafka Streams still starting

@@ -1,21 +1,20 @@
 package io.conclave.launcher.saga;
 
+import io.conclave.launcher.cli.CliJson;
+import io.conclave.launcher.cli.Endpoints;
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.saga.SagaDefinition;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaIds;
 import io.conclave.model.saga.SagaState;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.launcher.cli.CliJson;
-import io.conclave.launcher.cli.Endpoints;
 import io.conclave.projections.sagas.SagaRequest;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.ConclaveSerdes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,25 +25,38 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code conclave saga start|show|approve}: sagas straight on Kafka, as the HTTP API does them: start a task with a
- * saga from a YAML or JSON file, show a saga as the fold of its events, decide an approval step.
+ * {@code conclave saga start|show|approve}: sagas straight on Kafka, as the HTTP API does them:
+ * start a task with a saga from a YAML or JSON file, show a saga as the fold of its events, decide
+ * an approval step.
  */
-@Command(name = "saga", description = "Start, show and approve sagas.", mixinStandardHelpOptions = true,
+@Command(
+    name = "saga",
+    description = "Start, show and approve sagas.",
+    mixinStandardHelpOptions = true,
     subcommands = {SagaCommand.Start.class, SagaCommand.Show.class, SagaCommand.Approve.class})
 public final class SagaCommand {
   private SagaCommand() {}
 
-  @Command(name = "start", mixinStandardHelpOptions = true,
-      description = "Submit a task with the saga in FILE (YAML or JSON, as POST /sagas takes it); prints the saga id.")
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
+      description =
+          "Submit a task with the saga in FILE (YAML or JSON, as POST /sagas takes it); prints the saga id.")
   static final class Start implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "{taskId?, prompt, steps: [...]}")
     Path file;
 
-    @Option(names = "--json", description = "print the saga id, its task id and where the task was written as one "
-        + "line of JSON")
+    @Option(
+        names = "--json",
+        description =
+            "print the saga id, its task id and where the task was written as one "
+                + "line of JSON")
     boolean json;
 
-    /** What {@code --json} prints: the saga, and where its task was written ({@code topic}, {@code partition}, ...). */
+    /**
+     * What {@code --json} prints: the saga, and where its task was written ({@code topic}, {@code
+     * partition}, ...).
+     */
     record Started(String sagaId, String taskId, String topic, int partition, long offset) {}
 
     @Override
@@ -53,22 +65,36 @@ public final class SagaCommand {
       SagaRequest request = SagaRequest.fromYaml(Files.readString(file));
       SagaDefinition.requireKnownAgentTypes(request.saga().steps(), settings.agentTypes());
       TaskSubmission task = request.submission(Clock.systemUTC().instant());
-      RecordMetadata written = write(settings,
-          new ConclaveRecords(settings, new ConclaveSerdes(settings.registry())).task(task));
+      RecordMetadata written =
+          write(
+              settings,
+              new ConclaveRecords(settings, new ConclaveSerdes(settings.registry())).task(task));
       String sagaId = SagaIds.of(task.taskId());
-      System.out.println(json ? CliJson.line(new Started(sagaId, task.taskId(), written.topic(), written.partition(),
-          written.offset())) : sagaId);
+      System.out.println(
+          json
+              ? CliJson.line(
+                  new Started(
+                      sagaId,
+                      task.taskId(),
+                      written.topic(),
+                      written.partition(),
+                      written.offset()))
+              : sagaId);
       return 0;
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true,
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
       description = "The saga's status and steps, folded from its events on the saga-events topic.")
   static final class Show implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SAGA_ID")
     String sagaId;
 
-    @Option(names = "--json", description = "print the saga as one line of JSON (the fields of GET /sagas/{id})")
+    @Option(
+        names = "--json",
+        description = "print the saga as one line of JSON (the fields of GET /sagas/{id})")
     boolean json;
 
     @Override
@@ -78,26 +104,41 @@ public final class SagaCommand {
         System.out.println(CliJson.line(saga));
         return 0;
       }
-      System.out.printf("%s  %s  started %s%s%n", saga.sagaId(), saga.status(), saga.startedAt(),
+      System.out.printf(
+          "%s  %s  started %s%s%n",
+          saga.sagaId(),
+          saga.status(),
+          saga.startedAt(),
           saga.endedAt() == null ? "" : ", ended " + saga.endedAt());
       if (saga.reason() != null) {
         System.out.println("  reason: " + saga.reason());
       }
       for (SagaState.StepState s : saga.steps()) {
         String text = s.output() != null ? s.output() : s.error() != null ? s.error() : "";
-        System.out.printf("  %2d %s%-28s %-17s %s%s%n", s.index(), s.parallel() ? "|" : " ",
-            s.agentType() + "." + s.action(), s.status(), abbreviate(text),
-            s.compensation() == SagaState.CompensationStatus.NONE ? ""
-                : "  [compensation " + s.compensation() + (s.compensationAttempt() > 1 ? " attempt "
-                + s.compensationAttempt() : "") + "]");
+        System.out.printf(
+            "  %2d %s%-28s %-17s %s%s%n",
+            s.index(),
+            s.parallel() ? "|" : " ",
+            s.agentType() + "." + s.action(),
+            s.status(),
+            abbreviate(text),
+            s.compensation() == SagaState.CompensationStatus.NONE
+                ? ""
+                : "  [compensation "
+                    + s.compensation()
+                    + (s.compensationAttempt() > 1 ? " attempt " + s.compensationAttempt() : "")
+                    + "]");
       }
       return 0;
     }
   }
 
-  @Command(name = "approve", mixinStandardHelpOptions = true,
-      description = "Decide approval step STEP of a saga that waits for it (--reject to reject; the saga then "
-          + "compensates). The shard leader carries out the first decision for a step still waiting.")
+  @Command(
+      name = "approve",
+      mixinStandardHelpOptions = true,
+      description =
+          "Decide approval step STEP of a saga that waits for it (--reject to reject; the saga then "
+              + "compensates). The shard leader carries out the first decision for a step still waiting.")
   static final class Approve implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SAGA_ID")
     String sagaId;
@@ -114,36 +155,65 @@ public final class SagaCommand {
     @Option(names = "--comment", defaultValue = "")
     String comment;
 
-    @Option(names = "--json", description = "print the decision and where it was written as one line of JSON")
+    @Option(
+        names = "--json",
+        description = "print the decision and where it was written as one line of JSON")
     boolean json;
 
     /**
-     * What {@code --json} prints: the decision, and where it was written on the saga-events topic ({@code topic},
-     * {@code partition}, {@code offset}); the shard leader carries it out from there.
+     * What {@code --json} prints: the decision, and where it was written on the saga-events topic
+     * ({@code topic}, {@code partition}, {@code offset}); the shard leader carries it out from
+     * there.
      */
-    record Decided(String sagaId, int step, boolean approved, String actor, String comment, String topic,
-                   int partition, long offset) {}
+    record Decided(
+        String sagaId,
+        int step,
+        boolean approved,
+        String actor,
+        String comment,
+        String topic,
+        int partition,
+        long offset) {}
 
     @Override
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
       SagaState saga = fold(settings, sagaId);
       if (step < 0 || step >= saga.steps().size() || !saga.plan().get(step).isApproval()) {
-        throw new IllegalArgumentException("step " + step + " of " + sagaId + " is not an approval step");
+        throw new IllegalArgumentException(
+            "step " + step + " of " + sagaId + " is not an approval step");
       }
       SagaState.StepState waiting = saga.steps().get(step);
-      if (waiting.status() != SagaState.StepStatus.AWAITING_APPROVAL || waiting.approval() != null) {
-        System.err.printf("step %d of %s does not wait for a decision: it is %s%s%n", step, sagaId, waiting.status(),
+      if (waiting.status() != SagaState.StepStatus.AWAITING_APPROVAL
+          || waiting.approval() != null) {
+        System.err.printf(
+            "step %d of %s does not wait for a decision: it is %s%s%n",
+            step,
+            sagaId,
+            waiting.status(),
             waiting.approval() == null ? "" : " (decided by " + waiting.approval().actor() + ")");
         return 2;
       }
-      var decided = new SagaEvent.ApprovalDecided(sagaId, saga.taskId(), step, !reject, actor, comment,
-          Clock.systemUTC().instant());
-      RecordMetadata written = write(settings,
-          new ConclaveRecords(settings, new ConclaveSerdes(settings.registry())).sagaEvent(decided));
+      var decided =
+          new SagaEvent.ApprovalDecided(
+              sagaId, saga.taskId(), step, !reject, actor, comment, Clock.systemUTC().instant());
+      RecordMetadata written =
+          write(
+              settings,
+              new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()))
+                  .sagaEvent(decided));
       if (json) {
-        System.out.println(CliJson.line(new Decided(sagaId, step, decided.approved(), actor, comment, written.topic(),
-            written.partition(), written.offset())));
+        System.out.println(
+            CliJson.line(
+                new Decided(
+                    sagaId,
+                    step,
+                    decided.approved(),
+                    actor,
+                    comment,
+                    written.topic(),
+                    written.partition(),
+                    written.offset())));
       } else {
         System.out.printf("%s step %d %s%n", sagaId, step, reject ? "rejected" : "approved");
       }
@@ -159,9 +229,10 @@ public final class SagaCommand {
     }
   }
 
-  private static RecordMetadata write(ConclaveSettings settings, ProducerRecord<byte[], byte[]> record)
-      throws Exception {
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+  private static RecordMetadata write(
+      ConclaveSettings settings, ProducerRecord<byte[], byte[]> record) throws Exception {
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       return producer.send(record).get(30, TimeUnit.SECONDS);
     }
   }

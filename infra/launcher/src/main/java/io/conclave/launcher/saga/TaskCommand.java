@@ -1,12 +1,12 @@
 package io.conclave.launcher.saga;
 
-import io.conclave.model.saga.Spending;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.model.saga.Spending;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.ConclaveSerdes;
 import java.time.Clock;
 import java.util.List;
@@ -21,22 +21,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code conclave task submit}: put a task on conclave.tasks, as any Kafka producer could. */
-@Command(name = "task", description = "Submit tasks.", mixinStandardHelpOptions = true,
+@Command(
+    name = "task",
+    description = "Submit tasks.",
+    mixinStandardHelpOptions = true,
     subcommands = TaskCommand.Submit.class)
 public final class TaskCommand {
-  @Command(name = "submit", mixinStandardHelpOptions = true,
+  @Command(
+      name = "submit",
+      mixinStandardHelpOptions = true,
       description = "Produce a TaskSubmitted event to the tasks topic; prints the task id.")
   static final class Submit implements Callable<Integer> {
     @Option(names = "--id", description = "task id (the idempotency key); a new UUID by default")
     String id;
 
-    @Option(names = "--tenant", description = "who the task's model calls are charged to (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--tenant",
+        description = "who the task's model calls are charged to (default: ${DEFAULT-VALUE})")
     String tenant = Spending.DEFAULT_TENANT;
 
     @Parameters(arity = "1..*", paramLabel = "PROMPT", description = "what the agents should do")
     List<String> prompt;
 
-    @Option(names = "--json", description = "print the task id and where it was written as one line of JSON")
+    @Option(
+        names = "--json",
+        description = "print the task id and where it was written as one line of JSON")
     boolean json;
 
     /** What {@code --json} prints. */
@@ -45,17 +54,26 @@ public final class TaskCommand {
     @Override
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
-      var task = new TaskSubmission(id == null ? UUID.randomUUID().toString() : id, String.join(" ", prompt),
-          Clock.systemUTC().instant(), Optional.empty(), tenant);
+      var task =
+          new TaskSubmission(
+              id == null ? UUID.randomUUID().toString() : id,
+              String.join(" ", prompt),
+              Clock.systemUTC().instant(),
+              Optional.empty(),
+              tenant);
       var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+      try (var producer =
+          new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
         RecordMetadata written = producer.send(records.task(task)).get(30, TimeUnit.SECONDS);
         if (json) {
-          System.out.println(CliJson.line(new Submitted(task.taskId(), written.topic(), written.partition(),
-              written.offset())));
+          System.out.println(
+              CliJson.line(
+                  new Submitted(
+                      task.taskId(), written.topic(), written.partition(), written.offset())));
         } else {
           System.out.println(task.taskId());
-          System.err.printf("submitted to %s-%d@%d%n", written.topic(), written.partition(), written.offset());
+          System.err.printf(
+              "submitted to %s-%d@%d%n", written.topic(), written.partition(), written.offset());
         }
       }
       return 0;

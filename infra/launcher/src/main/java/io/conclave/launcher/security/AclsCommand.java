@@ -1,10 +1,10 @@
 package io.conclave.launcher.security;
 
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.provisioning.KafkaAcls;
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.provisioning.KafkaAcls;
+import io.conclave.runtime.security.ClientConfigs;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -14,54 +14,90 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code conclave acls}: the least-privilege Kafka ACLs of one component for one principal ({@link KafkaAcls}), as
- * {@code kafka-acls.sh} lines, or created with {@code --apply} (by a principal that may alter the cluster's ACLs).
+ * {@code conclave acls}: the least-privilege Kafka ACLs of one component for one principal ({@link
+ * KafkaAcls}), as {@code kafka-acls.sh} lines, or created with {@code --apply} (by a principal that
+ * may alter the cluster's ACLs).
  */
-@Command(name = "acls", mixinStandardHelpOptions = true,
-    description = "Print (or --apply) the Kafka ACLs a component needs: coordinator, worker (with --agent-type), "
-        + "projections, admin (the CLI).")
+@Command(
+    name = "acls",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print (or --apply) the Kafka ACLs a component needs: coordinator, worker (with --agent-type), "
+            + "projections, admin (the CLI).")
 public final class AclsCommand implements Callable<Integer> {
-  @Option(names = "--component", required = true, description = "coordinator, worker, projections or admin")
+  @Option(
+      names = "--component",
+      required = true,
+      description = "coordinator, worker, projections or admin")
   String component;
 
   @Option(names = "--agent-type", description = "the worker's agent type (workers only)")
   String agentType;
 
-  @Option(names = "--principal", required = true, description = "the component's principal, e.g. User:research")
+  @Option(
+      names = "--principal",
+      required = true,
+      description = "the component's principal, e.g. User:research")
   String principal;
 
-  @Option(names = "--apply", description = "create the ACLs in the cluster instead of printing them")
+  @Option(
+      names = "--apply",
+      description = "create the ACLs in the cluster instead of printing them")
   boolean apply;
 
-  @Option(names = "--json", description = "print {component, agentType, principal, applied, acls: [...]} as one line "
-      + "of JSON, with --apply once they are created")
+  @Option(
+      names = "--json",
+      description =
+          "print {component, agentType, principal, applied, acls: [...]} as one line "
+              + "of JSON, with --apply once they are created")
   boolean json;
 
   /**
    * What {@code --json} prints.
    *
    * @param agentType the worker's agent type; null for another component
-   * @param applied   whether the ACLs were created in the cluster ({@code --apply}) or only listed
+   * @param applied whether the ACLs were created in the cluster ({@code --apply}) or only listed
    */
-  public record Acls(String component, String agentType, String principal, boolean applied, List<Acl> acls) {
-    public static Acls of(String component, KafkaAcls.Component of, String principal, boolean applied,
-                          List<AclBinding> bindings) {
-      return new Acls(component, of instanceof KafkaAcls.Component.Worker w ? w.agentType() : null, principal, applied,
+  public record Acls(
+      String component, String agentType, String principal, boolean applied, List<Acl> acls) {
+    public static Acls of(
+        String component,
+        KafkaAcls.Component of,
+        String principal,
+        boolean applied,
+        List<AclBinding> bindings) {
+      return new Acls(
+          component,
+          of instanceof KafkaAcls.Component.Worker w ? w.agentType() : null,
+          principal,
+          applied,
           bindings.stream().map(Acl::of).toList());
     }
   }
 
   /**
-   * One ACL of {@link Acls}, in Kafka's words ({@code TOPIC}, {@code PREFIXED}, {@code DESCRIBE_CONFIGS}, ...).
+   * One ACL of {@link Acls}, in Kafka's words ({@code TOPIC}, {@code PREFIXED}, {@code
+   * DESCRIBE_CONFIGS}, ...).
    *
    * @param kafkaAcls the same ACL as {@code kafka-acls.sh} arguments, after {@code --add}
    */
-  public record Acl(String resourceType, String resourceName, String patternType, String operation, String permission,
-                    String host, String kafkaAcls) {
+  public record Acl(
+      String resourceType,
+      String resourceName,
+      String patternType,
+      String operation,
+      String permission,
+      String host,
+      String kafkaAcls) {
     public static Acl of(AclBinding binding) {
-      return new Acl(binding.pattern().resourceType().name(), binding.pattern().name(),
-          binding.pattern().patternType().name(), binding.entry().operation().name(),
-          binding.entry().permissionType().name(), binding.entry().host(), KafkaAcls.kafkaAclsArguments(binding));
+      return new Acl(
+          binding.pattern().resourceType().name(),
+          binding.pattern().name(),
+          binding.pattern().patternType().name(),
+          binding.entry().operation().name(),
+          binding.entry().permissionType().name(),
+          binding.entry().host(),
+          KafkaAcls.kafkaAclsArguments(binding));
     }
   }
 
@@ -93,9 +129,15 @@ public final class AclsCommand implements Callable<Integer> {
       System.out.println(CliJson.line(Acls.of(component, of, principal, apply, bindings)));
       return 0;
     }
-    bindings.forEach(b -> System.out.println((apply ? "created "
-        : "kafka-acls.sh --bootstrap-server " + settings.bootstrapServers() + " --add ")
-        + KafkaAcls.kafkaAclsArguments(b)));
+    bindings.forEach(
+        b ->
+            System.out.println(
+                (apply
+                        ? "created "
+                        : "kafka-acls.sh --bootstrap-server "
+                            + settings.bootstrapServers()
+                            + " --add ")
+                    + KafkaAcls.kafkaAclsArguments(b)));
     return 0;
   }
 }

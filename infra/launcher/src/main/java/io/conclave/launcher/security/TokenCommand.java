@@ -7,12 +7,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code conclave token}: prints the HTTP API's token ({@code CONCLAVE_API_TOKEN}, else the admin token of the
- * {@code conclave dev} running in this directory), for a script or {@code curl -H "Authorization: Bearer $(...)"}.
- * Only on this command's standard output: nothing else prints a token.
+ * {@code conclave token}: prints the HTTP API's token ({@code CONCLAVE_API_TOKEN}, else the admin
+ * token of the {@code conclave dev} running in this directory), for a script or {@code curl -H
+ * "Authorization: Bearer $(...)"}. Only on this command's standard output: nothing else prints a
+ * token.
  */
-@Command(name = "token", mixinStandardHelpOptions = true,
-    description = "Print the HTTP API's token: CONCLAVE_API_TOKEN, else the one of the conclave dev running here.")
+@Command(
+    name = "token",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print the HTTP API's token: CONCLAVE_API_TOKEN, else the one of the conclave dev running here.")
 public final class TokenCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print {token} as one line of JSON")
   boolean json;
@@ -22,8 +26,14 @@ public final class TokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String token = Endpoints.apiToken().orElseThrow(() -> new IllegalStateException("no API token: run "
-        + "'conclave dev' in this directory, or set " + Endpoints.API_TOKEN_ENV));
+    String token =
+        Endpoints.apiToken()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no API token: run "
+                            + "'conclave dev' in this directory, or set "
+                            + Endpoints.API_TOKEN_ENV));
     System.out.println(json ? CliJson.line(new Token(token)) : token);
     return 0;
   }

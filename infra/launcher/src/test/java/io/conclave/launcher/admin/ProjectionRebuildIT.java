@@ -1,16 +1,16 @@
 package io.conclave.launcher.admin;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static io.conclave.testkit.Eventually.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.topics.Partitioning;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.projections.runtime.ProjectionTopology;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.topics.Partitioning;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -31,10 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@code POST /admin/projections/rebuild} on a running installation (coordinator, a worker and the projections in
- * this JVM): from the beginning the projections answer the same again; from a time they know only what happened
- * since; with a second projections instance in the group the rebuild is refused and nothing changes. Each test runs
- * its own Conclave on its own topics.
+ * {@code POST /admin/projections/rebuild} on a running installation (coordinator, a worker and the
+ * projections in this JVM): from the beginning the projections answer the same again; from a time
+ * they know only what happened since; with a second projections instance in the group the rebuild
+ * is refused and nothing changes. Each test runs its own Conclave on its own topics.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class ProjectionRebuildIT {
@@ -67,16 +67,20 @@ class ProjectionRebuildIT {
     http.awaitTaskStatus("a-1", "COMPLETED");
     http.awaitTaskStatus("a-2", "COMPLETED");
     String planner = "planner-" + Partitioning.of("a-1", settings.partitions());
-    eventually(() -> assertThat(get("/tasks/a-1").path("prompt").asText()).isEqualTo("prompt of a-1"));
-    eventually(() -> assertThat(get("/agents/" + planner + "/decisions")).anySatisfy(
-        d -> assertThat(d.get("sagaId").asText()).isEqualTo("saga-a-1")));
+    eventually(
+        () -> assertThat(get("/tasks/a-1").path("prompt").asText()).isEqualTo("prompt of a-1"));
+    eventually(
+        () ->
+            assertThat(get("/agents/" + planner + "/decisions"))
+                .anySatisfy(d -> assertThat(d.get("sagaId").asText()).isEqualTo("saga-a-1")));
     JsonNode taskBefore = get("/tasks/a-1");
     JsonNode decisionsBefore = get("/agents/" + planner + "/decisions");
 
     // When
     HttpResponse<String> accepted = http.postJson("/admin/projections/rebuild", "{}");
 
-    // Then: every input partition starts again at 0, the changelogs are gone, and the same answers come back
+    // Then: every input partition starts again at 0, the changelogs are gone, and the same answers
+    // come back
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     JsonNode body = json.readTree(accepted.body());
     assertThat(body.get("applicationId").asText()).isEqualTo(applicationId);
@@ -84,15 +88,21 @@ class ProjectionRebuildIT {
     Map<String, Long> offsets = offsets(body);
     assertThat(offsets.keySet()).containsExactlyInAnyOrderElementsOf(inputPartitions());
     assertThat(offsets.values()).containsOnly(0L);
-    assertThat(body.get("deletedTopics")).extracting(JsonNode::asText).containsExactlyInAnyOrder(
-        applicationId + "-agent-decisions-changelog", applicationId + "-shard-leaders-changelog",
-        applicationId + "-task-sagas-changelog", applicationId + "-task-submissions-changelog",
-        applicationId + "-knowledge-changelog", applicationId + "-knowledge-history-changelog",
-        applicationId + "-ledger-agents-changelog", applicationId + "-ledger-tenants-changelog",
-        applicationId + "-ledger-tenant-steps-repartition", applicationId + "-task-saga-retirements-changelog",
-        applicationId + "-task-submission-retirements-changelog", applicationId + "-task-saga-counts-changelog");
+    assertThat(body.get("deletedTopics"))
+        .extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder(
+            applicationId + "-agent-decisions-changelog",
+                applicationId + "-shard-leaders-changelog",
+            applicationId + "-task-sagas-changelog", applicationId + "-task-submissions-changelog",
+            applicationId + "-knowledge-changelog", applicationId + "-knowledge-history-changelog",
+            applicationId + "-ledger-agents-changelog", applicationId + "-ledger-tenants-changelog",
+            applicationId + "-ledger-tenant-steps-repartition",
+                applicationId + "-task-saga-retirements-changelog",
+            applicationId + "-task-submission-retirements-changelog",
+                applicationId + "-task-saga-counts-changelog");
     eventually(() -> assertThat(get("/tasks/a-1")).isEqualTo(taskBefore));
-    eventually(() -> assertThat(get("/agents/" + planner + "/decisions")).isEqualTo(decisionsBefore));
+    eventually(
+        () -> assertThat(get("/agents/" + planner + "/decisions")).isEqualTo(decisionsBefore));
     http.awaitTaskStatus("a-2", "COMPLETED");
   }
 
@@ -114,7 +124,8 @@ class ProjectionRebuildIT {
     try (Admin admin = stack.admin()) {
       for (int p = 0; p < settings.partitions(); p++) {
         var tp = new TopicPartition(settings.topics().tasks(), p);
-        long end = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset();
+        long end =
+            admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset();
         left += end - offsets.get(tp.toString());
       }
     }
@@ -138,26 +149,33 @@ class ProjectionRebuildIT {
     eventually(() -> assertThat(http.get("/tasks/a-1").statusCode()).isEqualTo(404));
 
     try (Admin admin = stack.admin();
-         EmbeddedServer second = InProcessConclave.startProjections(settings)) {
+        EmbeddedServer second = InProcessConclave.startProjections(settings)) {
       // Given: two projections instances in the group
       await().atMost(Duration.ofSeconds(60)).until(() -> members(admin) == 2);
       Map<TopicPartition, OffsetAndMetadata> committedBefore = committed(admin);
 
       // When
-      HttpResponse<String> refused = http.postJson("/admin/projections/rebuild", "{\"fromOffset\": 0}");
+      HttpResponse<String> refused =
+          http.postJson("/admin/projections/rebuild", "{\"fromOffset\": 0}");
 
-      // Then: 409, the group was not moved back, and each instance still answers every task (asking the other for
+      // Then: 409, the group was not moved back, and each instance still answers every task (asking
+      // the other for
       // the partitions it holds), and neither knows the first batch
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
       assertThat(json.readTree(refused.body()).get("message").asText())
           .startsWith("other projections instances are still members of group " + applicationId);
       Map<TopicPartition, OffsetAndMetadata> committedAfter = committed(admin);
-      committedBefore.forEach((tp, before) ->
-          assertThat(committedAfter.get(tp).offset()).as(tp.toString()).isGreaterThanOrEqualTo(before.offset()));
+      committedBefore.forEach(
+          (tp, before) ->
+              assertThat(committedAfter.get(tp).offset())
+                  .as(tp.toString())
+                  .isGreaterThanOrEqualTo(before.offset()));
       Http secondHttp = new Http("http://127.0.0.1:" + second.getPort());
       for (String task : List.of("b-1", "b-2")) {
-        eventually(() -> assertThat(List.of(status(http, task), status(secondHttp, task)))
-            .containsExactly("COMPLETED", "COMPLETED"));
+        eventually(
+            () ->
+                assertThat(List.of(status(http, task), status(secondHttp, task)))
+                    .containsExactly("COMPLETED", "COMPLETED"));
       }
       assertThat(secondHttp.get("/tasks/a-1").statusCode()).isEqualTo(404);
     }
@@ -183,15 +201,22 @@ class ProjectionRebuildIT {
 
   private static String status(Http on, String taskId) throws Exception {
     HttpResponse<String> r = on.get("/tasks/" + taskId);
-    return r.statusCode() == 200 ? json.readTree(r.body()).path("status").asText() : Integer.toString(r.statusCode());
+    return r.statusCode() == 200
+        ? json.readTree(r.body()).path("status").asText()
+        : Integer.toString(r.statusCode());
   }
 
   private List<String> inputPartitions() throws Exception {
     List<String> out = new ArrayList<>();
     try (Admin admin = stack.admin()) {
       List<String> topics = ProjectionTopology.inputTopics(settings.topics());
-      admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) ->
-          description.partitions().forEach(p -> out.add(topic + "-" + p.partition())));
+      admin
+          .describeTopics(topics)
+          .allTopicNames()
+          .get()
+          .forEach(
+              (topic, description) ->
+                  description.partitions().forEach(p -> out.add(topic + "-" + p.partition())));
     }
     return out;
   }
@@ -199,7 +224,8 @@ class ProjectionRebuildIT {
   private void submit(String... ids) {
     for (String id : ids) {
       HttpResponse<String> r =
-          http.postJson("/tasks", "{\"taskId\":\"" + id + "\",\"prompt\":\"prompt of " + id + "\"}");
+          http.postJson(
+              "/tasks", "{\"taskId\":\"" + id + "\",\"prompt\":\"prompt of " + id + "\"}");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     }
   }
@@ -217,7 +243,13 @@ class ProjectionRebuildIT {
   }
 
   private int members(Admin admin) throws Exception {
-    return admin.describeConsumerGroups(List.of(applicationId)).all().get().get(applicationId).members().size();
+    return admin
+        .describeConsumerGroups(List.of(applicationId))
+        .all()
+        .get()
+        .get(applicationId)
+        .members()
+        .size();
   }
 
   private Map<TopicPartition, OffsetAndMetadata> committed(Admin admin) throws Exception {
@@ -227,5 +259,4 @@ class ProjectionRebuildIT {
     all.keySet().removeIf(tp -> !inputs.contains(tp.topic()));
     return all;
   }
-
 }

@@ -13,12 +13,18 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** How far a long command is, on standard error: which lines are written, when, and what they say. */
+/**
+ * How far a long command is, on standard error: which lines are written, when, and what they say.
+ */
 class ProgressTest {
   private final ByteArrayOutputStream written = new ByteArrayOutputStream();
   private final SteppedClock clock = new SteppedClock();
-  private final Progress progress = new Progress(new PrintStream(written, true, StandardCharsets.UTF_8), clock,
-      Duration.ofSeconds(2), "replay");
+  private final Progress progress =
+      new Progress(
+          new PrintStream(written, true, StandardCharsets.UTF_8),
+          clock,
+          Duration.ofSeconds(2),
+          "replay");
 
   @Test
   void stepsAreAlwaysWrittenCountsAtMostOncePerIntervalAndOnlyWhenTheyChanged() {
@@ -34,8 +40,9 @@ class ProgressTest {
     progress.count("4 of 10");
 
     // then
-    assertThat(lines()).containsExactly("replay: 1 of 10", "replay: partition 0 done", "replay: 3 of 10",
-        "replay: 4 of 10");
+    assertThat(lines())
+        .containsExactly(
+            "replay: 1 of 10", "replay: partition 0 done", "replay: 3 of 10", "replay: 4 of 10");
   }
 
   @Test
@@ -46,14 +53,18 @@ class ProgressTest {
     scenario.within("warm-up").step("started");
 
     // then
-    assertThat(lines()).containsExactly("replay: scenario 2 of 6: saga: repetition 3 of 5",
-        "replay: scenario 2 of 6: saga: warm-up: started");
+    assertThat(lines())
+        .containsExactly(
+            "replay: scenario 2 of 6: saga: repetition 3 of 5",
+            "replay: scenario 2 of 6: saga: warm-up: started");
   }
 
   @Test
   void fractionsGroupThousandsAndRoundThePercentageDown() {
-    assertThat(Progress.fraction(12_400, 50_000, "records")).isEqualTo("12 400 / 50 000 records (24 %)");
-    assertThat(Progress.fraction(49_999, 50_000, "records")).isEqualTo("49 999 / 50 000 records (99 %)");
+    assertThat(Progress.fraction(12_400, 50_000, "records"))
+        .isEqualTo("12 400 / 50 000 records (24 %)");
+    assertThat(Progress.fraction(49_999, 50_000, "records"))
+        .isEqualTo("49 999 / 50 000 records (99 %)");
     assertThat(Progress.fraction(7, 5, "records")).isEqualTo("5 / 5 records (100 %)");
     assertThat(Progress.fraction(0, 0, "records")).isEqualTo("0 / 0 records (100 %)");
     assertThat(Progress.number(1_234_567)).isEqualTo("1 234 567");

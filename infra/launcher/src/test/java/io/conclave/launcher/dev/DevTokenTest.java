@@ -13,7 +13,8 @@ class DevTokenTest {
     String first = Endpoints.newApiToken();
     String second = Endpoints.newApiToken();
 
-    // then: 32 random bytes, URL-safe Base64 without padding; no ',' or ':' that CONCLAVE_API_TOKENS splits on
+    // then: 32 random bytes, URL-safe Base64 without padding; no ',' or ':' that
+    // CONCLAVE_API_TOKENS splits on
     assertThat(first).hasSize(43).matches("[A-Za-z0-9_-]+");
     assertThat(second).isNotEqualTo(first);
   }

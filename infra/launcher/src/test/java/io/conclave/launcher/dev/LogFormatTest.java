@@ -14,8 +14,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The processes' logback.xml: a line of text by default, one JSON object a line with {@code CONCLAVE_LOG_FORMAT=json}
- * (here as a property of a separate logging context, which logback reads like the environment variable).
+ * The processes' logback.xml: a line of text by default, one JSON object a line with {@code
+ * CONCLAVE_LOG_FORMAT=json} (here as a property of a separate logging context, which logback reads
+ * like the environment variable).
  */
 class LogFormatTest {
   @Test
@@ -34,10 +35,15 @@ class LogFormatTest {
   void textIsTheDefault() throws Exception {
     List<String> lines = logOneLine(null);
 
-    assertThat(lines).singleElement().satisfies(l -> assertThat(l).contains(" INFO ").endsWith("- task t-1 accepted"));
+    assertThat(lines)
+        .singleElement()
+        .satisfies(l -> assertThat(l).contains(" INFO ").endsWith("- task t-1 accepted"));
   }
 
-  /** Logs one line through logback.xml in a fresh context with {@code format}; returns what reached standard error. */
+  /**
+   * Logs one line through logback.xml in a fresh context with {@code format}; returns what reached
+   * standard error.
+   */
   private static List<String> logOneLine(String format) throws Exception {
     LoggerContext context = new LoggerContext();
     context.setMDCAdapter(new LogbackMDCAdapter());

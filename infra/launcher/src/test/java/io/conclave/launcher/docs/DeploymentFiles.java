@@ -20,28 +20,32 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Checks the deployment files under {@code deploy/} against the code, since they cannot be run here (no Docker): the
- * compose file, the Kubernetes manifests and the Dockerfile. Each problem is one line naming the file, the service and
- * what is wrong; none means the files agree with the code.
+ * Checks the deployment files under {@code deploy/} against the code, since they cannot be run here
+ * (no Docker): the compose file, the Kubernetes manifests and the Dockerfile. Each problem is one
+ * line naming the file, the service and what is wrong; none means the files agree with the code.
  *
  * <ul>
- *   <li>every image Conclave builds names a Maven module of the build and a main class that module holds, and every
- *       {@code conclave/*} image a manifest runs is one the compose file builds;</li>
- *   <li>every environment variable (and {@code -D} key in {@code JAVA_TOOL_OPTIONS}) set for a Conclave service is one
- *       the service reads: an environment name read in its module's or the schemas' sources, the variables of
- *       {@link ConclaveSettings#SETTINGS}, and for the projections (Micronaut, which maps {@code A_B} to
- *       {@code a.b}) a key or placeholder of its {@code application.yml};</li>
- *   <li>the ConfigMaps and Secrets a manifest refers to exist with the keys it names;</li>
- *   <li>every HTTP probe asks a path the service serves on a port the container declares;</li>
- *   <li>compose {@code depends_on} names existing services, and the brokers allow Conclave's group sessions and its
- *       replication.</li>
+ *   <li>every image Conclave builds names a Maven module of the build and a main class that module
+ *       holds, and every {@code conclave/*} image a manifest runs is one the compose file builds;
+ *   <li>every environment variable (and {@code -D} key in {@code JAVA_TOOL_OPTIONS}) set for a
+ *       Conclave service is one the service reads: an environment name read in its module's or the
+ *       schemas' sources, the variables of {@link ConclaveSettings#SETTINGS}, and for the
+ *       projections (Micronaut, which maps {@code A_B} to {@code a.b}) a key or placeholder of its
+ *       {@code application.yml};
+ *   <li>the ConfigMaps and Secrets a manifest refers to exist with the keys it names;
+ *   <li>every HTTP probe asks a path the service serves on a port the container declares;
+ *   <li>compose {@code depends_on} names existing services, and the brokers allow Conclave's group
+ *       sessions and its replication.
  * </ul>
  */
 final class DeploymentFiles {
   /** Read by the JVM itself, not by Conclave. */
   private static final Set<String> JVM_ENV = Set.of("JAVA_TOOL_OPTIONS");
-  private static final Pattern ENV_LITERAL = Pattern.compile("\"((?:CONCLAVE|KAFKA)_[A-Z0-9_]*[A-Z0-9])\"");
-  private static final Pattern PROPERTY_LITERAL = Pattern.compile("\"(conclave\\.[a-z0-9.-]*[a-z0-9])\"");
+
+  private static final Pattern ENV_LITERAL =
+      Pattern.compile("\"((?:CONCLAVE|KAFKA)_[A-Z0-9_]*[A-Z0-9])\"");
+  private static final Pattern PROPERTY_LITERAL =
+      Pattern.compile("\"(conclave\\.[a-z0-9.-]*[a-z0-9])\"");
   private static final Pattern SERVED_CONTEXT = Pattern.compile("createContext\\(\"(/[^\"]*)\"");
   private static final Pattern SYSTEM_PROPERTY = Pattern.compile("-D([a-zA-Z0-9_.-]+)=");
   private static final String MICRONAUT_MODULE = "projections";
@@ -49,13 +53,14 @@ final class DeploymentFiles {
   private final Path root;
   private final Path deploy;
   private final List<String> problems = new ArrayList<>();
+
   /** image name → Maven module, from the compose file's builds */
   private final Map<String, String> builtImages = new LinkedHashMap<>();
+
   private final Map<String, Service> services = new HashMap<>();
 
   /** What a module's process reads and serves. */
-  private record Service(Set<String> env, Set<String> properties, Set<String> paths) {
-  }
+  private record Service(Set<String> env, Set<String> properties, Set<String> paths) {}
 
   private DeploymentFiles(Path root, Path deploy) {
     this.root = root;
@@ -63,8 +68,8 @@ final class DeploymentFiles {
   }
 
   /**
-   * The problems of the files under {@code deploy} (compose.yaml, k8s/*.yaml, docker/Dockerfile) of the build at
-   * {@code root}; empty if they agree with the code.
+   * The problems of the files under {@code deploy} (compose.yaml, k8s/*.yaml, docker/Dockerfile) of
+   * the build at {@code root}; empty if they agree with the code.
    */
   static List<String> problems(Path root, Path deploy) {
     DeploymentFiles check = new DeploymentFiles(root, deploy);
@@ -87,59 +92,80 @@ final class DeploymentFiles {
     Map<String, Object> compose = map(yaml(deploy.resolve("compose.yaml")).get(0), "compose.yaml");
     Map<String, Object> all = map(compose.get("services"), "compose.yaml services");
     // images first: a service may run an image another one builds
-    all.forEach((name, value) -> {
-      Map<String, Object> service = map(value, "compose.yaml " + name);
-      if (service.get("build") instanceof Map<?, ?> build) {
-        String where = "compose.yaml service " + name;
-        // the Dockerfile copies the repository and builds MODULE in it: the context is the repository's root
-        Object contextName = build.get("context") == null ? "." : build.get("context");
-        Object dockerfileName = build.get("dockerfile") == null ? "Dockerfile" : build.get("dockerfile");
-        Path context = root.resolve("deploy").resolve(String.valueOf(contextName)).normalize();
-        Path dockerfile = context.resolve(String.valueOf(dockerfileName)).normalize();
-        if (!context.equals(root)) {
-          problems.add(where + ": the build context " + build.get("context") + " is not the repository's root");
-        } else if (!dockerfile.startsWith(root.resolve("deploy"))
-            || !Files.isRegularFile(deploy.resolve(root.resolve("deploy").relativize(dockerfile)))) {
-          problems.add(where + ": dockerfile " + build.get("dockerfile") + " is not a file of deploy/");
-        }
-        Map<String, Object> args = build.get("args") == null ? Map.of() : map(build.get("args"), where + " args");
-        String module = (String) args.get("MODULE");
-        String mainClass = (String) args.get("MAIN_CLASS");
-        if (module == null || mainClass == null) {
-          problems.add(where + ": the build needs args MODULE and MAIN_CLASS");
-        } else if (module(module, mainClass, where) && service.get("image") instanceof String image) {
-          builtImages.put(image, module);
-        }
-      }
-    });
-    all.forEach((name, value) -> {
-      Map<String, Object> service = map(value, "compose.yaml " + name);
-      String where = "compose.yaml service " + name;
-      for (String dependency : dependsOn(service.get("depends_on"))) {
-        if (!all.containsKey(dependency)) {
-          problems.add(where + ": depends_on names no service: " + dependency);
-        }
-      }
-      String image = String.valueOf(service.get("image"));
-      Map<String, String> env = composeEnv(service.get("environment"), where);
-      if (image.startsWith("apache/kafka:") && env.getOrDefault("KAFKA_PROCESS_ROLES", "").contains("broker")) {
-        broker(where, env, all);
-      }
-      String module = conclaveModule(image, where);
-      if (module != null) {
-        env.forEach((key, v) -> envKey(where, module, key, v));
-        int replication = Integer.parseInt(env.getOrDefault("CONCLAVE_REPLICATION_FACTOR", "1"));
-        if (replication > brokers(all)) {
-          problems.add(where + ": CONCLAVE_REPLICATION_FACTOR " + replication + " with " + brokers(all)
-              + " brokers: its topics could not be created");
-        }
-      }
-    });
+    all.forEach(
+        (name, value) -> {
+          Map<String, Object> service = map(value, "compose.yaml " + name);
+          if (service.get("build") instanceof Map<?, ?> build) {
+            String where = "compose.yaml service " + name;
+            // the Dockerfile copies the repository and builds MODULE in it: the context is the
+            // repository's root
+            Object contextName = build.get("context") == null ? "." : build.get("context");
+            Object dockerfileName =
+                build.get("dockerfile") == null ? "Dockerfile" : build.get("dockerfile");
+            Path context = root.resolve("deploy").resolve(String.valueOf(contextName)).normalize();
+            Path dockerfile = context.resolve(String.valueOf(dockerfileName)).normalize();
+            if (!context.equals(root)) {
+              problems.add(
+                  where
+                      + ": the build context "
+                      + build.get("context")
+                      + " is not the repository's root");
+            } else if (!dockerfile.startsWith(root.resolve("deploy"))
+                || !Files.isRegularFile(
+                    deploy.resolve(root.resolve("deploy").relativize(dockerfile)))) {
+              problems.add(
+                  where + ": dockerfile " + build.get("dockerfile") + " is not a file of deploy/");
+            }
+            Map<String, Object> args =
+                build.get("args") == null ? Map.of() : map(build.get("args"), where + " args");
+            String module = (String) args.get("MODULE");
+            String mainClass = (String) args.get("MAIN_CLASS");
+            if (module == null || mainClass == null) {
+              problems.add(where + ": the build needs args MODULE and MAIN_CLASS");
+            } else if (module(module, mainClass, where)
+                && service.get("image") instanceof String image) {
+              builtImages.put(image, module);
+            }
+          }
+        });
+    all.forEach(
+        (name, value) -> {
+          Map<String, Object> service = map(value, "compose.yaml " + name);
+          String where = "compose.yaml service " + name;
+          for (String dependency : dependsOn(service.get("depends_on"))) {
+            if (!all.containsKey(dependency)) {
+              problems.add(where + ": depends_on names no service: " + dependency);
+            }
+          }
+          String image = String.valueOf(service.get("image"));
+          Map<String, String> env = composeEnv(service.get("environment"), where);
+          if (image.startsWith("apache/kafka:")
+              && env.getOrDefault("KAFKA_PROCESS_ROLES", "").contains("broker")) {
+            broker(where, env, all);
+          }
+          String module = conclaveModule(image, where);
+          if (module != null) {
+            env.forEach((key, v) -> envKey(where, module, key, v));
+            int replication =
+                Integer.parseInt(env.getOrDefault("CONCLAVE_REPLICATION_FACTOR", "1"));
+            if (replication > brokers(all)) {
+              problems.add(
+                  where
+                      + ": CONCLAVE_REPLICATION_FACTOR "
+                      + replication
+                      + " with "
+                      + brokers(all)
+                      + " brokers: its topics could not be created");
+            }
+          }
+        });
   }
 
   private long brokers(Map<String, Object> all) {
-    return all.values().stream().map(s -> composeEnv(map(s, "").get("environment"), ""))
-        .filter(e -> e.getOrDefault("KAFKA_PROCESS_ROLES", "").contains("broker")).count();
+    return all.values().stream()
+        .map(s -> composeEnv(map(s, "").get("environment"), ""))
+        .filter(e -> e.getOrDefault("KAFKA_PROCESS_ROLES", "").contains("broker"))
+        .count();
   }
 
   private void broker(String where, Map<String, String> env, Map<String, Object> all) {
@@ -147,15 +173,28 @@ final class DeploymentFiles {
     // the broker's default group.min.session.timeout.ms is 6000: it would refuse Conclave's groups
     long min = Long.parseLong(env.getOrDefault("KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS", "6000"));
     if (min > session) {
-      problems.add(where + ": KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS " + min + " refuses Conclave's " + session
-          + " ms group sessions");
+      problems.add(
+          where
+              + ": KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS "
+              + min
+              + " refuses Conclave's "
+              + session
+              + " ms group sessions");
     }
     long brokers = brokers(all);
     int rf = Integer.parseInt(env.getOrDefault("KAFKA_DEFAULT_REPLICATION_FACTOR", "1"));
     int isr = Integer.parseInt(env.getOrDefault("KAFKA_MIN_INSYNC_REPLICAS", "1"));
     if (rf > brokers || isr >= rf && rf > 1) {
-      problems.add(where + ": replication " + rf + " with min ISR " + isr + " on " + brokers + " brokers: a broker "
-          + "down would stop the writes");
+      problems.add(
+          where
+              + ": replication "
+              + rf
+              + " with min ISR "
+              + isr
+              + " on "
+              + brokers
+              + " brokers: a broker "
+              + "down would stop the writes");
     }
   }
 
@@ -192,19 +231,30 @@ final class DeploymentFiles {
       if (!"Deployment".equals(kind) && !"Job".equals(kind)) {
         continue;
       }
-      Map<String, Object> pod = map(map(map(doc.get("spec"), "spec").get("template"), "template").get("spec"),
-          "pod spec");
+      Map<String, Object> pod =
+          map(
+              map(map(doc.get("spec"), "spec").get("template"), "template").get("spec"),
+              "pod spec");
       for (Object c : list(pod.get("containers"))) {
         Map<String, Object> container = map(c, "container");
-        String where = fileOf.get(identity(doc)) + " " + kind + " " + map(doc.get("metadata"), "").get("name")
-            + " container " + container.get("name");
+        String where =
+            fileOf.get(identity(doc))
+                + " "
+                + kind
+                + " "
+                + map(doc.get("metadata"), "").get("name")
+                + " container "
+                + container.get("name");
         container(where, container, configMaps, secrets);
       }
     }
   }
 
-  private void container(String where, Map<String, Object> container, Map<String, Set<String>> configMaps,
-                         Map<String, Set<String>> secrets) {
+  private void container(
+      String where,
+      Map<String, Object> container,
+      Map<String, Set<String>> configMaps,
+      Map<String, Set<String>> secrets) {
     String module = conclaveModule(String.valueOf(container.get("image")), where);
     Map<String, String> env = new LinkedHashMap<>();
     for (Object f : list(container.get("envFrom"))) {
@@ -251,33 +301,66 @@ final class DeploymentFiles {
       }
     }
     for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
-      if (container.get(probe) instanceof Map<?, ?> p && p.get("httpGet") instanceof Map<?, ?> get) {
+      if (container.get(probe) instanceof Map<?, ?> p
+          && p.get("httpGet") instanceof Map<?, ?> get) {
         Object path = get.get("path");
         if (!service(module).paths().contains(String.valueOf(path))) {
-          problems.add(where + ": " + probe + " asks " + path + ", which " + module + " does not serve (it serves "
-              + new TreeSet<>(service(module).paths()) + ")");
+          problems.add(
+              where
+                  + ": "
+                  + probe
+                  + " asks "
+                  + path
+                  + ", which "
+                  + module
+                  + " does not serve (it serves "
+                  + new TreeSet<>(service(module).paths())
+                  + ")");
         }
         if (!ports.contains(get.get("port"))) {
-          problems.add(where + ": " + probe + " asks port " + get.get("port")
-              + ", which the container does not declare");
+          problems.add(
+              where
+                  + ": "
+                  + probe
+                  + " asks port "
+                  + get.get("port")
+                  + ", which the container does not declare");
         }
       }
     }
   }
 
-  private void reference(String where, String variable, String kind, Map<String, Set<String>> known, Map<?, ?> ref) {
+  private void reference(
+      String where, String variable, String kind, Map<String, Set<String>> known, Map<?, ?> ref) {
     Set<String> keys = known.get(String.valueOf(ref.get("name")));
     if (keys == null || !keys.contains(String.valueOf(ref.get("key")))) {
-      problems.add(where + ": " + variable + " refers to " + kind + " " + ref.get("name") + " key " + ref.get("key")
-          + ", which these files do not define");
+      problems.add(
+          where
+              + ": "
+              + variable
+              + " refers to "
+              + kind
+              + " "
+              + ref.get("name")
+              + " key "
+              + ref.get("key")
+              + ", which these files do not define");
     }
   }
 
-  /** The module of a {@code conclave/*} image, null for a third party's; a problem for an image nothing builds. */
+  /**
+   * The module of a {@code conclave/*} image, null for a third party's; a problem for an image
+   * nothing builds.
+   */
   private String conclaveModule(String image, String where) {
     String module = builtImages.get(image);
     if (module == null && image.startsWith("conclave/")) {
-      problems.add(where + ": image " + image + " is built by no service of compose.yaml " + builtImages.keySet());
+      problems.add(
+          where
+              + ": image "
+              + image
+              + " is built by no service of compose.yaml "
+              + builtImages.keySet());
     }
     return module;
   }
@@ -285,7 +368,8 @@ final class DeploymentFiles {
   private boolean module(String module, String mainClass, String where) {
     Path dir = root.resolve(module).normalize();
     if (!Files.isRegularFile(dir.resolve("pom.xml"))) {
-      problems.add(where + ": MODULE " + module + " is no Maven module (no " + module + "/pom.xml)");
+      problems.add(
+          where + ": MODULE " + module + " is no Maven module (no " + module + "/pom.xml)");
       return false;
     }
     // the module must be part of the build: listed in the <modules> of each pom above it
@@ -293,7 +377,12 @@ final class DeploymentFiles {
       Path parentPom = m.getParent().resolve("pom.xml");
       if (!Files.isRegularFile(parentPom)
           || !read(parentPom).contains("<module>" + m.getFileName() + "</module>")) {
-        problems.add(where + ": MODULE " + module + " is not among the modules of " + root.relativize(parentPom));
+        problems.add(
+            where
+                + ": MODULE "
+                + module
+                + " is not among the modules of "
+                + root.relativize(parentPom));
         return false;
       }
     }
@@ -307,7 +396,9 @@ final class DeploymentFiles {
 
   private void envKey(String where, String module, String key, String value) {
     Service service = service(module);
-    if (!JVM_ENV.contains(key) && !service.env().contains(key) && !micronautKey(module, service, key)) {
+    if (!JVM_ENV.contains(key)
+        && !service.env().contains(key)
+        && !micronautKey(module, service, key)) {
       problems.add(where + ": " + key + " is no setting " + module + " reads");
     }
     if (JVM_ENV.contains(key)) {
@@ -321,7 +412,10 @@ final class DeploymentFiles {
     }
   }
 
-  /** Micronaut reads {@code A_B_C} as {@code a.b.c} (and {@code a.b-c}, ...): any key of application.yml. */
+  /**
+   * Micronaut reads {@code A_B_C} as {@code a.b.c} (and {@code a.b-c}, ...): any key of
+   * application.yml.
+   */
   private static boolean micronautKey(String module, Service service, String key) {
     if (!module.equals(MICRONAUT_MODULE)) {
       return false;
@@ -350,8 +444,9 @@ final class DeploymentFiles {
     if (config != null) {
       Map<String, Object> yml = map(yaml(config).get(0), config.toString());
       properties.addAll(SourceTree.keys(yml));
-      SourceTree.placeholders(read(config)).forEach(name ->
-          (name.equals(name.toUpperCase(Locale.ROOT)) ? env : properties).add(name));
+      SourceTree.placeholders(read(config))
+          .forEach(
+              name -> (name.equals(name.toUpperCase(Locale.ROOT)) ? env : properties).add(name));
       // Micronaut's management endpoints, when application.yml enables them
       Map<?, ?> endpoints = yml.get("endpoints") instanceof Map<?, ?> e ? e : Map.of();
       if (enabled(endpoints.get("health"))) {
@@ -390,7 +485,9 @@ final class DeploymentFiles {
   }
 
   private static String identity(Map<String, Object> doc) {
-    return doc.get("kind") + "/" + (doc.get("metadata") instanceof Map<?, ?> m ? m.get("name") : "");
+    return doc.get("kind")
+        + "/"
+        + (doc.get("metadata") instanceof Map<?, ?> m ? m.get("name") : "");
   }
 
   private static Set<String> keys(Object map) {

@@ -12,16 +12,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The deployment files (deploy/compose.yaml, deploy/k8s/*.yaml, deploy/docker/Dockerfile) agree with the code: the
- * machines that build Conclave have no Docker, so nothing runs them; {@link DeploymentFiles} checks them instead, and
- * the tests below show that it catches each kind of mistake in a copy of the files.
+ * The deployment files (deploy/compose.yaml, deploy/k8s/*.yaml, deploy/docker/Dockerfile) agree
+ * with the code: the machines that build Conclave have no Docker, so nothing runs them; {@link
+ * DeploymentFiles} checks them instead, and the tests below show that it catches each kind of
+ * mistake in a copy of the files.
  */
 class DeploymentFilesTest {
   private static final Path ROOT = SourceTree.root();
   private static final Path DEPLOY = ROOT.resolve("deploy");
 
-  @TempDir
-  Path copy;
+  @TempDir Path copy;
 
   @Test
   void theDeploymentFilesAgreeWithTheCode() {
@@ -32,47 +32,62 @@ class DeploymentFilesTest {
   void aSettingNoServiceReadsIsNamed() throws IOException {
     // given: a typo in the compose file's shared settings, and one in a manifest
     edit("compose.yaml", s -> s.replace("CONCLAVE_PARTITIONS: 6", "CONCLAVE_PARTITONS: 6"));
-    edit("k8s/projections.yaml", s -> s.replace("name: CONCLAVE_STATE_DIR", "name: CONCLAVE_STATE_DIRECTORY"));
+    edit(
+        "k8s/projections.yaml",
+        s -> s.replace("name: CONCLAVE_STATE_DIR", "name: CONCLAVE_STATE_DIRECTORY"));
 
     // when
     List<String> problems = DeploymentFiles.problems(ROOT, copy);
 
     // then
-    assertThat(problems).anySatisfy(p -> assertThat(p).contains("service coordinator", "CONCLAVE_PARTITONS"))
+    assertThat(problems)
+        .anySatisfy(p -> assertThat(p).contains("service coordinator", "CONCLAVE_PARTITONS"))
         .anySatisfy(p -> assertThat(p).contains("service worker", "CONCLAVE_PARTITONS"))
-        .anySatisfy(p -> assertThat(p).contains("conclave-projections", "CONCLAVE_STATE_DIRECTORY"));
+        .anySatisfy(
+            p -> assertThat(p).contains("conclave-projections", "CONCLAVE_STATE_DIRECTORY"));
   }
 
   @Test
   void aSettingOfAnotherServiceIsNamed() throws IOException {
     // given: the model server is the workers' setting; the coordinator never reads it
-    edit("compose.yaml", s -> s.replace(
-        "      JAVA_TOOL_OPTIONS: -Xmx256m\n      # GET /health (LoopHealth)",
-        "      JAVA_TOOL_OPTIONS: -Xmx256m -Dconclave.no-such=1\n      CONCLAVE_LLM_BASE_URL: http://x\n"
-            + "      # GET /health (LoopHealth)"));
+    edit(
+        "compose.yaml",
+        s ->
+            s.replace(
+                "      JAVA_TOOL_OPTIONS: -Xmx256m\n      # GET /health (LoopHealth)",
+                "      JAVA_TOOL_OPTIONS: -Xmx256m -Dconclave.no-such=1\n      CONCLAVE_LLM_BASE_URL: http://x\n"
+                    + "      # GET /health (LoopHealth)"));
 
     // when
     List<String> problems = DeploymentFiles.problems(ROOT, copy);
 
     // then
-    assertThat(problems).containsExactlyInAnyOrder(
-        "compose.yaml service coordinator: CONCLAVE_LLM_BASE_URL is no setting coordinator reads",
-        "compose.yaml service coordinator: -Dconclave.no-such is no setting coordinator reads");
+    assertThat(problems)
+        .containsExactlyInAnyOrder(
+            "compose.yaml service coordinator: CONCLAVE_LLM_BASE_URL is no setting coordinator reads",
+            "compose.yaml service coordinator: -Dconclave.no-such is no setting coordinator reads");
   }
 
   @Test
   void anImageOfNoModuleOrMainClassIsNamed() throws IOException {
     // given
-    edit("compose.yaml", s -> s.replace("MODULE: coordinator", "MODULE: coordinatr")
-        .replace("io.conclave.worker.AgentWorker", "io.conclave.worker.Worker"));
+    edit(
+        "compose.yaml",
+        s ->
+            s.replace("MODULE: coordinator", "MODULE: coordinatr")
+                .replace("io.conclave.worker.AgentWorker", "io.conclave.worker.Worker"));
     edit("k8s/init-job.yaml", s -> s.replace("image: conclave/cli", "image: conclave/admin"));
 
     // when
     List<String> problems = DeploymentFiles.problems(ROOT, copy);
 
     // then
-    assertThat(problems).anySatisfy(p -> assertThat(p).contains("coordinatr is no Maven module"))
-        .anySatisfy(p -> assertThat(p).contains("io.conclave.worker.Worker is no main class of agent-worker/engine"))
+    assertThat(problems)
+        .anySatisfy(p -> assertThat(p).contains("coordinatr is no Maven module"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains("io.conclave.worker.Worker is no main class of agent-worker/engine"))
         .anySatisfy(p -> assertThat(p).contains("conclave/admin is built by no service"));
   }
 
@@ -81,13 +96,16 @@ class DeploymentFilesTest {
     // given
     edit("k8s/projections.yaml", s -> s.replace("path: /health/readiness", "path: /ready"));
     edit("k8s/worker.yaml", s -> s.replace("path: /health,", "path: /healthz,"));
-    edit("k8s/coordinator.yaml", s -> s.replace("key: coordinator-password", "key: coordinator-pasword"));
+    edit(
+        "k8s/coordinator.yaml",
+        s -> s.replace("key: coordinator-password", "key: coordinator-pasword"));
 
     // when
     List<String> problems = DeploymentFiles.problems(ROOT, copy);
 
     // then
-    assertThat(problems).anySatisfy(p -> assertThat(p).contains("readinessProbe asks /ready"))
+    assertThat(problems)
+        .anySatisfy(p -> assertThat(p).contains("readinessProbe asks /ready"))
         .anySatisfy(p -> assertThat(p).contains("conclave-worker", "livenessProbe asks /healthz"))
         .anySatisfy(p -> assertThat(p).contains("KAFKA_SASL_PASSWORD", "coordinator-pasword"));
   }
@@ -95,21 +113,33 @@ class DeploymentFilesTest {
   @Test
   void anUnknownDependencyAndBrokersRefusingConclavesSettingsAreNamed() throws IOException {
     // given
-    edit("compose.yaml", s -> s.replace("depends_on: [controller]", "depends_on: [kraft-controller]")
-        .replace("KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS: 100", "KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS: 6000")
-        .replace("CONCLAVE_REPLICATION_FACTOR: 3", "CONCLAVE_REPLICATION_FACTOR: 4"));
+    edit(
+        "compose.yaml",
+        s ->
+            s.replace("depends_on: [controller]", "depends_on: [kraft-controller]")
+                .replace(
+                    "KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS: 100",
+                    "KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS: 6000")
+                .replace("CONCLAVE_REPLICATION_FACTOR: 3", "CONCLAVE_REPLICATION_FACTOR: 4"));
 
     // when
     List<String> problems = DeploymentFiles.problems(ROOT, copy);
 
     // then
     assertThat(problems)
-        .anySatisfy(p -> assertThat(p).contains("kafka-1: depends_on names no service: kraft-controller"))
+        .anySatisfy(
+            p -> assertThat(p).contains("kafka-1: depends_on names no service: kraft-controller"))
         .anySatisfy(p -> assertThat(p).contains("kafka-3: KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS 6000"))
-        .anySatisfy(p -> assertThat(p).contains("service init: CONCLAVE_REPLICATION_FACTOR 4 with 3 brokers"));
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains("service init: CONCLAVE_REPLICATION_FACTOR 4 with 3 brokers"));
   }
 
-  /** A copy of deploy/ with one file changed; the change must apply, or the test would pass for nothing. */
+  /**
+   * A copy of deploy/ with one file changed; the change must apply, or the test would pass for
+   * nothing.
+   */
   private void edit(String file, UnaryOperator<String> change) throws IOException {
     if (!Files.exists(copy.resolve("compose.yaml"))) {
       try (Stream<Path> files = Files.walk(DEPLOY)) {

@@ -17,16 +17,19 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The build's own files as the checks of documentation and deployment files read them: a module's main sources and
- * its {@code application.yml}. Shared by {@link DeploymentFiles} and {@link ConfigurationReference}.
+ * The build's own files as the checks of documentation and deployment files read them: a module's
+ * main sources and its {@code application.yml}. Shared by {@link DeploymentFiles} and {@link
+ * ConfigurationReference}.
  */
 final class SourceTree {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-zA-Z0-9_.-]+)");
 
-  private SourceTree() {
-  }
+  private SourceTree() {}
 
-  /** The repository's root: the first directory above the working directory with a pom.xml and deploy/. */
+  /**
+   * The repository's root: the first directory above the working directory with a pom.xml and
+   * deploy/.
+   */
   static Path root() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.isDirectory(p.resolve("deploy")) && Files.isRegularFile(p.resolve("pom.xml"))) {
@@ -36,7 +39,10 @@ final class SourceTree {
     throw new IllegalStateException("no deploy/ above " + Path.of("").toAbsolutePath());
   }
 
-  /** The text of each {@code .java} file under {@code module/src/main/java}, by path relative to {@code root}. */
+  /**
+   * The text of each {@code .java} file under {@code module/src/main/java}, by path relative to
+   * {@code root}.
+   */
   static Map<String, String> mainSources(Path root, String module) {
     Map<String, String> sources = new LinkedHashMap<>();
     try (Stream<Path> files = Files.walk(root.resolve(module).resolve("src/main/java"))) {
@@ -55,7 +61,9 @@ final class SourceTree {
     return Files.isRegularFile(config) ? config : null;
   }
 
-  /** Every key of a YAML mapping, dotted: {@code a}, {@code a.b}, {@code a.b.c} for nested mappings. */
+  /**
+   * Every key of a YAML mapping, dotted: {@code a}, {@code a.b}, {@code a.b.c} for nested mappings.
+   */
   static Set<String> keys(Map<?, ?> yml) {
     Set<String> keys = new TreeSet<>();
     flatten("", yml, keys);
@@ -70,13 +78,14 @@ final class SourceTree {
   }
 
   private static void flatten(String prefix, Map<?, ?> yml, Set<String> into) {
-    yml.forEach((k, v) -> {
-      String key = prefix + k;
-      into.add(key);
-      if (v instanceof Map<?, ?> m) {
-        flatten(key + ".", m, into);
-      }
-    });
+    yml.forEach(
+        (k, v) -> {
+          String key = prefix + k;
+          into.add(key);
+          if (v instanceof Map<?, ?> m) {
+            flatten(key + ".", m, into);
+          }
+        });
   }
 
   /** The documents of a YAML file. */

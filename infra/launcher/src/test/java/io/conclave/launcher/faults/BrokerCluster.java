@@ -22,10 +22,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A KRaft cluster of separate JVMs on loopback: one controller-only node and {@code brokers} broker-only nodes, each
- * a {@code kafka.Kafka} child process on its own formatted storage directory. Brokers can be killed (SIGKILL) and
- * started again on the same directory. Replication 3, {@code min.insync.replicas} 2, internal topics likewise, and
- * the sub-second group session timeouts Conclave's failover needs ({@link EmbeddedKafka#defaultBrokerConfig()}).
+ * A KRaft cluster of separate JVMs on loopback: one controller-only node and {@code brokers}
+ * broker-only nodes, each a {@code kafka.Kafka} child process on its own formatted storage
+ * directory. Brokers can be killed (SIGKILL) and started again on the same directory. Replication
+ * 3, {@code min.insync.replicas} 2, internal topics likewise, and the sub-second group session
+ * timeouts Conclave's failover needs ({@link EmbeddedKafka#defaultBrokerConfig()}).
  */
 final class BrokerCluster implements AutoCloseable {
   private static final int CONTROLLER_ID = 0;
@@ -37,7 +38,11 @@ final class BrokerCluster implements AutoCloseable {
   private final List<Integer> brokerPorts = new ArrayList<>();
   private final List<ChildProcess> brokers = new ArrayList<>();
   private ChildProcess controller;
-  /** Kafka ignores {@code conclave.parent-pid}: the nodes are killed when this JVM exits, however the test ended. */
+
+  /**
+   * Kafka ignores {@code conclave.parent-pid}: the nodes are killed when this JVM exits, however
+   * the test ended.
+   */
   private final Thread reaper = new Thread(this::killAll, "broker-cluster-reaper");
 
   private BrokerCluster(Path dir, int brokerCount, PrintStream log) {
@@ -49,12 +54,15 @@ final class BrokerCluster implements AutoCloseable {
     }
   }
 
-  /** Formats and starts the controller and the brokers, and waits until every broker has registered. */
+  /**
+   * Formats and starts the controller and the brokers, and waits until every broker has registered.
+   */
   static BrokerCluster start(Path dir, int brokerCount, PrintStream log) {
     BrokerCluster cluster = new BrokerCluster(dir, brokerCount, log);
     Runtime.getRuntime().addShutdownHook(cluster.reaper);
     try {
-      cluster.controller = cluster.launch("controller", cluster.format("controller", cluster.controllerConfig()));
+      cluster.controller =
+          cluster.launch("controller", cluster.format("controller", cluster.controllerConfig()));
       for (int i = 0; i < brokerCount; i++) {
         cluster.format(brokerName(i), cluster.brokerConfig(i));
         cluster.startBroker(i);
@@ -88,7 +96,8 @@ final class BrokerCluster implements AutoCloseable {
   /** Waits until {@code count} brokers are registered and unfenced. */
   void awaitBrokers(int count, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
       while (true) {
         try {
           if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() >= count) {
@@ -98,7 +107,8 @@ final class BrokerCluster implements AutoCloseable {
           // brokers still starting
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(count + " brokers did not register within " + timeout + "; see " + dir);
+          throw new IllegalStateException(
+              count + " brokers did not register within " + timeout + "; see " + dir);
         }
         Thread.sleep(200);
       }
@@ -118,7 +128,8 @@ final class BrokerCluster implements AutoCloseable {
     c.put("node.id", Integer.toString(CONTROLLER_ID));
     c.put("listeners", "CONTROLLER://127.0.0.1:" + controllerPort);
     c.put("log.dirs", dir.resolve("controller-data").toString());
-    // the controller places the replicas of topics created without a replication factor (Kafka Streams' own)
+    // the controller places the replicas of topics created without a replication factor (Kafka
+    // Streams' own)
     c.put("default.replication.factor", "3");
     return c;
   }
@@ -150,27 +161,38 @@ final class BrokerCluster implements AutoCloseable {
     c.put("controller.quorum.voters", CONTROLLER_ID + "@127.0.0.1:" + controllerPort);
     c.put("controller.listener.names", "CONTROLLER");
     c.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
-    // a killed broker is noticed (and its partitions' leadership moved) within seconds, not the default 9 s
+    // a killed broker is noticed (and its partitions' leadership moved) within seconds, not the
+    // default 9 s
     c.put("broker.session.timeout.ms", "3000");
     c.put("broker.heartbeat.interval.ms", "500");
     return c;
   }
 
-  /** Writes the node's properties and formats its storage in this JVM (as {@code kafka-storage.sh format}). */
+  /**
+   * Writes the node's properties and formats its storage in this JVM (as {@code kafka-storage.sh
+   * format}).
+   */
   private Path format(String name, Map<String, String> config) {
     Path file = dir.resolve(name + ".properties");
     try {
       Files.createDirectories(dir);
-      Files.writeString(file, config.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-          .collect(Collectors.joining("\n", "", "\n")), StandardCharsets.UTF_8);
+      Files.writeString(
+          file,
+          config.entrySet().stream()
+              .map(e -> e.getKey() + "=" + e.getValue())
+              .collect(Collectors.joining("\n", "", "\n")),
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     ByteArrayOutputStream output = new ByteArrayOutputStream();
-    int rc = kafka.tools.StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", file.toString()},
-        new PrintStream(output, true, StandardCharsets.UTF_8));
+    int rc =
+        kafka.tools.StorageTool.execute(
+            new String[] {"format", "-t", clusterId, "-c", file.toString()},
+            new PrintStream(output, true, StandardCharsets.UTF_8));
     if (rc != 0) {
-      throw new IllegalStateException("formatting " + name + " failed: " + output.toString(StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          "formatting " + name + " failed: " + output.toString(StandardCharsets.UTF_8));
     }
     return file;
   }

@@ -6,22 +6,22 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.conclave.model.cluster.LeaderElected;
-import io.conclave.model.saga.Saga;
-import io.conclave.model.saga.SagaEvent;
-import io.conclave.model.saga.SagaState;
-import io.conclave.model.saga.SagaStep;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.provisioning.ConclaveTopics;
-import io.conclave.runtime.security.KafkaClientSecurity;
-import io.conclave.runtime.provisioning.TopicProvisioner;
 import io.conclave.launcher.Medians;
 import io.conclave.launcher.dev.ChildProcess;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.RecordedLogs;
+import io.conclave.model.cluster.LeaderElected;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.model.saga.Saga;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
+import io.conclave.model.saga.SagaStep;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.provisioning.ConclaveTopics;
+import io.conclave.runtime.provisioning.TopicProvisioner;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.security.KafkaClientSecurity;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaCatalog;
 import io.conclave.testkit.RegistryServer;
@@ -66,21 +66,29 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The chaos suite: a 3-broker KRaft cluster (separate broker JVMs and a controller, replication 3,
- * {@code min.insync.replicas} 2, acks=all), Conclave's services as separate JVMs, a steady load of tasks, and a
- * seeded schedule of faults: kill -9 of a worker, of a shard's leader and of a broker (brought back), a pause
- * (SIGSTOP/SIGCONT) beyond the session timeout, a restart of the projections. Two projections instances share the
- * views (the load's HTTP submissions go to the first, which the faults restart); each must answer every task as its
- * saga ended, whichever instance holds the task's partitions. Once the faults stop and every accepted task's saga
- * has ended, {@link ChaosChecker} judges what the topics hold, read_committed, and what each instance answers; the
- * run prints its figures and writes them to {@code target/chaos/result-<seed>.json}.
+ * {@code min.insync.replicas} 2, acks=all), Conclave's services as separate JVMs, a steady load of
+ * tasks, and a seeded schedule of faults: kill -9 of a worker, of a shard's leader and of a broker
+ * (brought back), a pause (SIGSTOP/SIGCONT) beyond the session timeout, a restart of the
+ * projections. Two projections instances share the views (the load's HTTP submissions go to the
+ * first, which the faults restart); each must answer every task as its saga ended, whichever
+ * instance holds the task's partitions. Once the faults stop and every accepted task's saga has
+ * ended, {@link ChaosChecker} judges what the topics hold, read_committed, and what each instance
+ * answers; the run prints its figures and writes them to {@code target/chaos/result-<seed>.json}.
  *
- * <p>{@code -Dconclave.chaos.seed=N} runs a schedule again; {@code -Dconclave.chaos.duration=SECONDS} (default 60)
- * makes the load, and the faults it leaves room for, last longer.
+ * <p>{@code -Dconclave.chaos.seed=N} runs a schedule again; {@code
+ * -Dconclave.chaos.duration=SECONDS} (default 60) makes the load, and the faults it leaves room
+ * for, last longer.
  */
 class ChaosIT {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  /** The load: a task every so often; every 4th through {@code POST /tasks}, every 10th with a failing step. */
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * The load: a task every so often; every 4th through {@code POST /tasks}, every 10th with a
+   * failing step.
+   */
   private static final Duration LOAD_INTERVAL = Duration.ofMillis(200);
+
   private static final int THROUGH_HTTP_EVERY = 4;
   private static final int FAILING_EVERY = 10;
   private static final int WORKERS = 2;
@@ -93,8 +101,13 @@ class ChaosIT {
   private final List<ChildProcess> workers = new ArrayList<>();
   private final List<ChildProcess> coordinators = new ArrayList<>();
   private ChildProcess projections;
-  /** The second projections instance, which no fault touches: while the first restarts, it holds every partition. */
+
+  /**
+   * The second projections instance, which no fault touches: while the first restarts, it holds
+   * every partition.
+   */
   private ChildProcess projections2;
+
   private List<String> serviceProps;
   private List<String> projectionProps;
   private PrintStream serviceLog;
@@ -108,23 +121,39 @@ class ChaosIT {
     Duration duration = Duration.ofSeconds(Long.getLong("conclave.chaos.duration", 60));
     ChaosSchedule schedule = ChaosSchedule.of(seed, duration);
     Path runDir = Path.of("target", "chaos", "run-" + seed).toAbsolutePath();
-    deleteRecursively(runDir); // a seed run again starts from empty brokers and state, not the last run's
+    deleteRecursively(
+        runDir); // a seed run again starts from empty brokers and state, not the last run's
     Files.createDirectories(runDir);
-    System.out.printf("chaos: seed %d (rerun with -Dconclave.chaos.seed=%d), %d faults over %d s, logs in %s%n", seed,
-        seed, schedule.faults().size(), duration.toSeconds(), runDir);
+    System.out.printf(
+        "chaos: seed %d (rerun with -Dconclave.chaos.seed=%d), %d faults over %d s, logs in %s%n",
+        seed, seed, schedule.faults().size(), duration.toSeconds(), runDir);
 
-    try (PrintStream brokerLog = new PrintStream(new FileOutputStream(runDir.resolve("kafka.log").toFile()), true,
-            StandardCharsets.UTF_8);
-         PrintStream services = new PrintStream(new FileOutputStream(runDir.resolve("services.log").toFile()), true,
-            StandardCharsets.UTF_8);
-         RegistryServer registry = RegistryServer.start(runDir.resolve("registry.log"));
-         BrokerCluster cluster = BrokerCluster.start(runDir.resolve("kafka"), 3, brokerLog)) {
+    try (PrintStream brokerLog =
+            new PrintStream(
+                new FileOutputStream(runDir.resolve("kafka.log").toFile()),
+                true,
+                StandardCharsets.UTF_8);
+        PrintStream services =
+            new PrintStream(
+                new FileOutputStream(runDir.resolve("services.log").toFile()),
+                true,
+                StandardCharsets.UTF_8);
+        RegistryServer registry = RegistryServer.start(runDir.resolve("registry.log"));
+        BrokerCluster cluster = BrokerCluster.start(runDir.resolve("kafka"), 3, brokerLog)) {
       serviceLog = services;
-      ConclaveSettings settings = ConclaveSettings.from(Map.of(), Map.of("conclave.replication-factor", "3",
-              "conclave.agent-types", "research,analysis,write,fx-check"))
-          .withEndpoints(cluster.bootstrapServers(), registry.url())
-          .withTopicPrefix("chaos");
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+      ConclaveSettings settings =
+          ConclaveSettings.from(
+                  Map.of(),
+                  Map.of(
+                      "conclave.replication-factor",
+                      "3",
+                      "conclave.agent-types",
+                      "research,analysis,write,fx-check"))
+              .withEndpoints(cluster.bootstrapServers(), registry.url())
+              .withTopicPrefix("chaos");
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
         new TopicProvisioner(admin).ensureOrThrow(ConclaveTopics.declarations(settings));
       }
       SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes());
@@ -134,7 +163,9 @@ class ChaosIT {
       String http2 = "http://127.0.0.1:" + httpPort2;
       try {
         startServices(settings, httpPort, httpPort2, runDir);
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(500))
             .until(() -> RecordedLogs.latestLeaders(settings).size() == settings.partitions());
         awaitHttp(http);
         awaitHttp(http2);
@@ -151,34 +182,61 @@ class ChaosIT {
         sleepUntil(start.plus(duration.compareTo(schedule.end()) > 0 ? duration : schedule.end()));
         loading.set(false);
         load.join();
-        System.out.printf("chaos: load stopped: %d tasks submitted, %d accepted (%d through POST /tasks); settling%n",
+        System.out.printf(
+            "chaos: load stopped: %d tasks submitted, %d accepted (%d through POST /tasks); settling%n",
             submitted.get(), accepted.size(), acceptedOverHttp.get());
 
         // Then: once every accepted task's saga has ended (bounded), the invariants hold
         Set<String> acceptedIds = Set.copyOf(accepted.keySet());
         try {
-          await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2))
-              .until(() -> endedSagas(RecordedLogs.sagaEvents(settings)).keySet().containsAll(acceptedIds));
+          await()
+              .atMost(Duration.ofSeconds(180))
+              .pollInterval(Duration.ofSeconds(2))
+              .until(
+                  () ->
+                      endedSagas(RecordedLogs.sagaEvents(settings))
+                          .keySet()
+                          .containsAll(acceptedIds));
         } catch (ConditionTimeoutException e) {
-          System.out.println("chaos: not every accepted task's saga ended in time; the checker will say which");
+          System.out.println(
+              "chaos: not every accepted task's saga ended in time; the checker will say which");
         }
         List<SagaEvent> events = RecordedLogs.sagaEvents(settings);
         Map<String, Optional<String>> projected = awaitProjections(http, acceptedIds, events);
-        var history = new ChaosChecker.History(acceptedIds, events, RecordedLogs.allDecisions(settings),
-            RecordedLogs.leaderships(settings), projected);
+        var history =
+            new ChaosChecker.History(
+                acceptedIds,
+                events,
+                RecordedLogs.allDecisions(settings),
+                RecordedLogs.leaderships(settings),
+                projected);
         List<ChaosChecker.Violation> violations = new ArrayList<>(ChaosChecker.check(history));
-        // the second instance must answer the same: the checker again, on what it says (the other invariants are the
+        // the second instance must answer the same: the checker again, on what it says (the other
+        // invariants are the
         // same history, so only its projection violations are new)
-        List<ChaosChecker.Violation> second = ChaosChecker.check(new ChaosChecker.History(acceptedIds, events,
-            history.decisions(), history.leaders(), awaitProjections(http2, acceptedIds, events)));
-        second.stream().filter(v -> !violations.contains(v)).forEach(v -> {
-          System.out.println("chaos: the second projections instance: " + v);
-          violations.add(v);
-        });
+        List<ChaosChecker.Violation> second =
+            ChaosChecker.check(
+                new ChaosChecker.History(
+                    acceptedIds,
+                    events,
+                    history.decisions(),
+                    history.leaders(),
+                    awaitProjections(http2, acceptedIds, events)));
+        second.stream()
+            .filter(v -> !violations.contains(v))
+            .forEach(
+                v -> {
+                  System.out.println("chaos: the second projections instance: " + v);
+                  violations.add(v);
+                });
         report(seed, duration, history, violations, runDir.getParent());
         assertThat(violations).as("violations of the chaos invariants (seed %d)", seed).isEmpty();
-        assertThat(acceptedOverHttp).as("tasks accepted through POST /tasks (seed %d)", seed).hasPositiveValue();
-        assertThat(injected).extracting(InjectedFault::kind).containsAll(List.of(ChaosSchedule.Kind.values()));
+        assertThat(acceptedOverHttp)
+            .as("tasks accepted through POST /tasks (seed %d)", seed)
+            .hasPositiveValue();
+        assertThat(injected)
+            .extracting(InjectedFault::kind)
+            .containsAll(List.of(ChaosSchedule.Kind.values()));
       } finally {
         stopServices();
       }
@@ -188,11 +246,14 @@ class ChaosIT {
   private void startServices(ConclaveSettings settings, int httpPort, int httpPort2, Path runDir) {
     serviceProps = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
     for (int i = 1; i <= COORDINATORS; i++) {
-      coordinators.add(ChildProcess.start("coordinator-" + i, "io.conclave.coordinator.Coordinator", serviceProps,
-          serviceLog));
+      coordinators.add(
+          ChildProcess.start(
+              "coordinator-" + i, "io.conclave.coordinator.Coordinator", serviceProps, serviceLog));
     }
     for (int i = 1; i <= WORKERS; i++) {
-      workers.add(ChildProcess.start("worker-" + i, "io.conclave.worker.AgentWorker", serviceProps, serviceLog));
+      workers.add(
+          ChildProcess.start(
+              "worker-" + i, "io.conclave.worker.AgentWorker", serviceProps, serviceLog));
     }
     projectionProps = new ArrayList<>(serviceProps);
     projectionProps.add("-Dconclave.http.port=" + httpPort);
@@ -201,13 +262,26 @@ class ChaosIT {
     List<String> secondProps = new ArrayList<>(serviceProps);
     secondProps.add("-Dconclave.http.port=" + httpPort2);
     secondProps.add("-Dconclave.state-dir=" + runDir.resolve("streams-2"));
-    projections2 = ChildProcess.start("projections-2", "io.conclave.projections.ProjectionsApplication", secondProps,
-        KafkaClientSecurity.plaintext(), List.of(), Map.of("CONCLAVE_API_TOKENS", Http.TOKENS), serviceLog);
+    projections2 =
+        ChildProcess.start(
+            "projections-2",
+            "io.conclave.projections.ProjectionsApplication",
+            secondProps,
+            KafkaClientSecurity.plaintext(),
+            List.of(),
+            Map.of("CONCLAVE_API_TOKENS", Http.TOKENS),
+            serviceLog);
   }
 
   private ChildProcess startProjections() {
-    return ChildProcess.start("projections", "io.conclave.projections.ProjectionsApplication", projectionProps,
-        KafkaClientSecurity.plaintext(), List.of(), Map.of("CONCLAVE_API_TOKENS", Http.TOKENS), serviceLog);
+    return ChildProcess.start(
+        "projections",
+        "io.conclave.projections.ProjectionsApplication",
+        projectionProps,
+        KafkaClientSecurity.plaintext(),
+        List.of(),
+        Map.of("CONCLAVE_API_TOKENS", Http.TOKENS),
+        serviceLog);
   }
 
   private void stopServices() {
@@ -224,13 +298,18 @@ class ChaosIT {
   }
 
   /**
-   * Submits a task every {@link #LOAD_INTERVAL} until told to stop, without waiting for acks (a stalled broker must
-   * not stall the load); a task counts as accepted when its ack (the producer's, or the 202) came back.
+   * Submits a task every {@link #LOAD_INTERVAL} until told to stop, without waiting for acks (a
+   * stalled broker must not stall the load); a task counts as accepted when its ack (the
+   * producer's, or the 202) came back.
    */
   private void load(ConclaveSettings settings, String http, AtomicBoolean loading) {
     var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-    List<SagaStep> failing = Saga.step("research", "gather", "forget").step("analysis", "analyze", "discard")
-        .step("fx-check", "fail-check", "undo").build().steps();
+    List<SagaStep> failing =
+        Saga.step("research", "gather", "forget")
+            .step("analysis", "analyze", "discard")
+            .step("fx-check", "fail-check", "undo")
+            .build()
+            .steps();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     List<CompletableFuture<Void>> answers = new ArrayList<>();
     Map<String, Object> config = ClientConfigs.producer(settings.kafka());
@@ -240,24 +319,35 @@ class ChaosIT {
         String id = "chaos-" + n;
         submitted.incrementAndGet();
         if (n % THROUGH_HTTP_EVERY == 0) {
-          HttpRequest post = HttpRequest.newBuilder(URI.create(http + "/tasks")).timeout(Duration.ofSeconds(20))
-              .header("Content-Type", "application/json")
-              .header("Authorization", "Bearer " + Http.WRITER_TOKEN)
-              .POST(HttpRequest.BodyPublishers.ofString("{\"taskId\":\"" + id + "\",\"prompt\":\"question " + n
-                  + "\"}")).build();
-          answers.add(client.sendAsync(post, HttpResponse.BodyHandlers.discarding()).thenAccept(r -> {
-            if (r.statusCode() == 202) {
-              accepted.put(id, Instant.now());
-              acceptedOverHttp.incrementAndGet();
-            }
-          })); // a refused connection while the projections restart: not accepted
+          HttpRequest post =
+              HttpRequest.newBuilder(URI.create(http + "/tasks"))
+                  .timeout(Duration.ofSeconds(20))
+                  .header("Content-Type", "application/json")
+                  .header("Authorization", "Bearer " + Http.WRITER_TOKEN)
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"taskId\":\"" + id + "\",\"prompt\":\"question " + n + "\"}"))
+                  .build();
+          answers.add(
+              client
+                  .sendAsync(post, HttpResponse.BodyHandlers.discarding())
+                  .thenAccept(
+                      r -> {
+                        if (r.statusCode() == 202) {
+                          accepted.put(id, Instant.now());
+                          acceptedOverHttp.incrementAndGet();
+                        }
+                      })); // a refused connection while the projections restart: not accepted
         } else {
-          Optional<List<SagaStep>> plan = n % FAILING_EVERY == 3 ? Optional.of(failing) : Optional.empty();
-          producer.send(records.task(new TaskSubmission(id, "question " + n, Instant.now(), plan)), (md, e) -> {
-            if (e == null) {
-              accepted.put(id, Instant.now());
-            }
-          });
+          Optional<List<SagaStep>> plan =
+              n % FAILING_EVERY == 3 ? Optional.of(failing) : Optional.empty();
+          producer.send(
+              records.task(new TaskSubmission(id, "question " + n, Instant.now(), plan)),
+              (md, e) -> {
+                if (e == null) {
+                  accepted.put(id, Instant.now());
+                }
+              });
         }
         sleep(LOAD_INTERVAL.toMillis());
       }
@@ -272,7 +362,8 @@ class ChaosIT {
     }
   }
 
-  private void inject(ChaosSchedule.Fault fault, ConclaveSettings settings, BrokerCluster cluster) throws Exception {
+  private void inject(ChaosSchedule.Fault fault, ConclaveSettings settings, BrokerCluster cluster)
+      throws Exception {
     Instant at = Instant.now();
     String target;
     switch (fault.kind()) {
@@ -280,20 +371,37 @@ class ChaosIT {
         int i = fault.target() % workers.size();
         target = workers.get(i).name();
         workers.get(i).kill();
-        workers.set(i, ChildProcess.start(target, "io.conclave.worker.AgentWorker", serviceProps, serviceLog));
+        workers.set(
+            i,
+            ChildProcess.start(target, "io.conclave.worker.AgentWorker", serviceProps, serviceLog));
       }
       case KILL_SHARD_LEADER -> {
-        // the latest announcement may still be of a process killed a moment ago: wait for a live one of ours
+        // the latest announcement may still be of a process killed a moment ago: wait for a live
+        // one of ours
         int shard = fault.target() % settings.partitions();
-        LeaderElected leader = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-            .until(() -> RecordedLogs.latestLeaders(settings).get(shard),
-                l -> indexOf(coordinators, CoordinatorKillIT.pidOf(l.memberId())) >= 0);
+        LeaderElected leader =
+            await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                    () -> RecordedLogs.latestLeaders(settings).get(shard),
+                    l -> indexOf(coordinators, CoordinatorKillIT.pidOf(l.memberId())) >= 0);
         int i = indexOf(coordinators, CoordinatorKillIT.pidOf(leader.memberId()));
-        target = coordinators.get(i).name() + " (leader of shard " + leader.shard() + ", epoch " + leader.epoch()
-            + ")";
+        target =
+            coordinators.get(i).name()
+                + " (leader of shard "
+                + leader.shard()
+                + ", epoch "
+                + leader.epoch()
+                + ")";
         coordinators.get(i).kill();
-        coordinators.set(i, ChildProcess.start(coordinators.get(i).name(), "io.conclave.coordinator.Coordinator",
-            serviceProps, serviceLog));
+        coordinators.set(
+            i,
+            ChildProcess.start(
+                coordinators.get(i).name(),
+                "io.conclave.coordinator.Coordinator",
+                serviceProps,
+                serviceLog));
       }
       case KILL_BROKER -> {
         int i = fault.target() % cluster.brokerCount();
@@ -348,25 +456,30 @@ class ChaosIT {
   }
 
   /**
-   * What {@code GET /tasks/{id}} answers for each task, once it agrees with the saga events or after a bound: the
-   * projections may still be catching up after their restart, which is not a violation.
+   * What {@code GET /tasks/{id}} answers for each task, once it agrees with the saga events or
+   * after a bound: the projections may still be catching up after their restart, which is not a
+   * violation.
    */
-  private static Map<String, Optional<String>> awaitProjections(String http, Set<String> tasks,
-                                                                List<SagaEvent> events) {
+  private static Map<String, Optional<String>> awaitProjections(
+      String http, Set<String> tasks, List<SagaEvent> events) {
     Map<String, String> folded = new HashMap<>();
-    events.stream().collect(Collectors.groupingBy(SagaEvent::sagaId)).values()
+    events.stream()
+        .collect(Collectors.groupingBy(SagaEvent::sagaId))
+        .values()
         .forEach(e -> folded.put(e.get(0).taskId(), SagaState.of(e).status().name()));
     Http client = new Http(http);
     Map<String, Optional<String>> projected = new HashMap<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     do {
       for (String task : tasks) {
-        if (projected.containsKey(task) && projected.get(task).equals(Optional.ofNullable(folded.get(task)))) {
+        if (projected.containsKey(task)
+            && projected.get(task).equals(Optional.ofNullable(folded.get(task)))) {
           continue;
         }
         projected.put(task, projectedStatus(client, task));
       }
-      if (tasks.stream().allMatch(t -> projected.get(t).equals(Optional.ofNullable(folded.get(t))))) {
+      if (tasks.stream()
+          .allMatch(t -> projected.get(t).equals(Optional.ofNullable(folded.get(t))))) {
         break;
       }
       sleep(1_000);
@@ -387,8 +500,13 @@ class ChaosIT {
     }
   }
 
-  private void report(long seed, Duration duration, ChaosChecker.History history,
-                      List<ChaosChecker.Violation> violations, Path dir) throws IOException {
+  private void report(
+      long seed,
+      Duration duration,
+      ChaosChecker.History history,
+      List<ChaosChecker.Violation> violations,
+      Path dir)
+      throws IOException {
     Map<String, Instant> ended = endedSagas(history.sagaEvents());
     Map<ChaosSchedule.Kind, Integer> faults = new EnumMap<>(ChaosSchedule.Kind.class);
     List<Map<String, Object>> recoveries = new ArrayList<>();
@@ -406,65 +524,107 @@ class ChaosIT {
     result.put("durationSeconds", duration.toSeconds());
     result.put("tasksSubmitted", submitted.get());
     result.put("tasksAccepted", history.accepted().size());
-    result.put("sagasCompleted", history.sagaEvents().stream().filter(e -> e instanceof SagaEvent.Completed).count());
-    result.put("sagasCompensated", history.sagaEvents().stream().filter(e -> e instanceof SagaEvent.Aborted).count());
+    result.put(
+        "sagasCompleted",
+        history.sagaEvents().stream().filter(e -> e instanceof SagaEvent.Completed).count());
+    result.put(
+        "sagasCompensated",
+        history.sagaEvents().stream().filter(e -> e instanceof SagaEvent.Aborted).count());
     Set<String> unacknowledged = new TreeSet<>();
-    history.sagaEvents().stream().filter(e -> e instanceof SagaEvent.Started).map(SagaEvent::taskId)
-        .filter(t -> !history.accepted().contains(t)).forEach(unacknowledged::add);
+    history.sagaEvents().stream()
+        .filter(e -> e instanceof SagaEvent.Started)
+        .map(SagaEvent::taskId)
+        .filter(t -> !history.accepted().contains(t))
+        .forEach(unacknowledged::add);
     result.put("sagasOfUnacknowledgedTasks", unacknowledged);
-    List<Integer> refused = IntStream.range(0, submitted.get())
-        .filter(n -> !history.accepted().contains("chaos-" + n)).boxed().toList();
+    List<Integer> refused =
+        IntStream.range(0, submitted.get())
+            .filter(n -> !history.accepted().contains("chaos-" + n))
+            .boxed()
+            .toList();
     result.put("notAccepted", refused.stream().map(n -> "chaos-" + n).toList());
-    result.put("notAcceptedOverHttp", refused.stream().filter(n -> n % THROUGH_HTTP_EVERY == 0).count());
+    result.put(
+        "notAcceptedOverHttp", refused.stream().filter(n -> n % THROUGH_HTTP_EVERY == 0).count());
     result.put("faults", faults);
     List<Long> sagaMillis = sagaMillis(ended);
-    result.put("sagaMillisMedian", sagaMillis.isEmpty() ? null : Math.round(Medians.of(sagaMillis)));
-    result.put("sagaMillisP95", sagaMillis.isEmpty() ? null : Math.round(Medians.percentile(sagaMillis, 0.95)));
+    result.put(
+        "sagaMillisMedian", sagaMillis.isEmpty() ? null : Math.round(Medians.of(sagaMillis)));
+    result.put(
+        "sagaMillisP95",
+        sagaMillis.isEmpty() ? null : Math.round(Medians.percentile(sagaMillis, 0.95)));
     result.put("recoveries", recoveries);
     result.put("violations", ChaosChecker.counts(violations));
     result.put("violationDetails", violations.stream().limit(50).map(Object::toString).toList());
     Files.writeString(dir.resolve("result-" + seed + ".json"), JSON.writeValueAsString(result));
 
-    System.out.printf("chaos: seed %d: %d tasks submitted, %d accepted (and %d sagas of submissions whose ack was "
-        + "lost); faults %s; violations %s (%d in all)%n", seed, submitted.get(), history.accepted().size(),
-        unacknowledged.size(), faults, ChaosChecker.counts(violations), violations.size());
-    System.out.printf("chaos:   a task's saga ended %s ms after its acceptance (median; p95 %s ms)%n",
+    System.out.printf(
+        "chaos: seed %d: %d tasks submitted, %d accepted (and %d sagas of submissions whose ack was "
+            + "lost); faults %s; violations %s (%d in all)%n",
+        seed,
+        submitted.get(),
+        history.accepted().size(),
+        unacknowledged.size(),
+        faults,
+        ChaosChecker.counts(violations),
+        violations.size());
+    System.out.printf(
+        "chaos:   a task's saga ended %s ms after its acceptance (median; p95 %s ms)%n",
         result.get("sagaMillisMedian"), result.get("sagaMillisP95"));
     for (Map<String, Object> r : recoveries) {
-      System.out.printf("chaos:   %s %s: recovered in %s ms%n", r.get("kind"), r.get("target"), r.get("recoveryMs"));
+      System.out.printf(
+          "chaos:   %s %s: recovered in %s ms%n",
+          r.get("kind"), r.get("target"), r.get("recoveryMs"));
     }
     violations.stream().limit(20).forEach(v -> System.out.println("chaos:   violation " + v));
     System.out.println("chaos: result in " + dir.resolve("result-" + seed + ".json"));
   }
 
   /**
-   * Time to recover from a fault: from its injection until the sagas of every task accepted within the second
-   * after it (or of the first task accepted after it) have ended. Empty if one never ended.
+   * Time to recover from a fault: from its injection until the sagas of every task accepted within
+   * the second after it (or of the first task accepted after it) have ended. Empty if one never
+   * ended.
    */
   private Optional<Long> recovery(Instant fault, Map<String, Instant> ended) {
-    List<String> probes = accepted.entrySet().stream()
-        .filter(e -> !e.getValue().isBefore(fault) && e.getValue().isBefore(fault.plusSeconds(1)))
-        .map(Map.Entry::getKey).toList();
+    List<String> probes =
+        accepted.entrySet().stream()
+            .filter(
+                e -> !e.getValue().isBefore(fault) && e.getValue().isBefore(fault.plusSeconds(1)))
+            .map(Map.Entry::getKey)
+            .toList();
     if (probes.isEmpty()) {
-      probes = accepted.entrySet().stream().filter(e -> !e.getValue().isBefore(fault))
-          .min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).stream().toList();
+      probes =
+          accepted.entrySet().stream()
+              .filter(e -> !e.getValue().isBefore(fault))
+              .min(Map.Entry.comparingByValue())
+              .map(Map.Entry::getKey)
+              .stream()
+              .toList();
     }
     if (probes.isEmpty() || !ended.keySet().containsAll(probes)) {
       return Optional.empty();
     }
-    return Optional.of(probes.stream().map(ended::get).max(Instant::compareTo)
-        .map(end -> Duration.between(fault, end).toMillis()).orElseThrow());
+    return Optional.of(
+        probes.stream()
+            .map(ended::get)
+            .max(Instant::compareTo)
+            .map(end -> Duration.between(fault, end).toMillis())
+            .orElseThrow());
   }
 
   /** From each accepted task's acceptance to its saga's end, for the tasks whose saga ended. */
   private List<Long> sagaMillis(Map<String, Instant> ended) {
-    return accepted.entrySet().stream().filter(e -> ended.containsKey(e.getKey()))
-        .map(e -> Duration.between(e.getValue(), ended.get(e.getKey())).toMillis()).toList();
+    return accepted.entrySet().stream()
+        .filter(e -> ended.containsKey(e.getKey()))
+        .map(e -> Duration.between(e.getValue(), ended.get(e.getKey())).toMillis())
+        .toList();
   }
 
   private static void awaitHttp(String http) {
     Http client = new Http(http);
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
         .until(() -> client.get("/tasks/readiness-probe").statusCode() == 404);
   }
 

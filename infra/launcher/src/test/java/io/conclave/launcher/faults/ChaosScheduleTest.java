@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class ChaosScheduleTest {
   @Test
   void theSameSeedGivesTheSameSchedule() {
-    assertThat(ChaosSchedule.of(42, Duration.ofSeconds(60))).isEqualTo(ChaosSchedule.of(42, Duration.ofSeconds(60)));
+    assertThat(ChaosSchedule.of(42, Duration.ofSeconds(60)))
+        .isEqualTo(ChaosSchedule.of(42, Duration.ofSeconds(60)));
     assertThat(ChaosSchedule.of(42, Duration.ofSeconds(60)).faults())
         .isNotEqualTo(ChaosSchedule.of(43, Duration.ofSeconds(60)).faults());
   }
@@ -17,8 +18,9 @@ class ChaosScheduleTest {
   @Test
   void everyKindIsInjectedEvenInAShortRun() {
     ChaosSchedule schedule = ChaosSchedule.of(7, Duration.ofSeconds(10));
-    assertThat(schedule.faults()).extracting(ChaosSchedule.Fault::kind).containsExactlyInAnyOrder(
-        ChaosSchedule.Kind.values());
+    assertThat(schedule.faults())
+        .extracting(ChaosSchedule.Fault::kind)
+        .containsExactlyInAnyOrder(ChaosSchedule.Kind.values());
   }
 
   @Test
@@ -29,6 +31,7 @@ class ChaosScheduleTest {
       assertThat(schedule.faults().get(i).at().minus(schedule.faults().get(i - 1).at()))
           .isGreaterThanOrEqualTo(ChaosSchedule.SPACING);
     }
-    assertThat(schedule.end()).isLessThanOrEqualTo(Duration.ofMinutes(10).plus(ChaosSchedule.SPACING));
+    assertThat(schedule.end())
+        .isLessThanOrEqualTo(Duration.ofMinutes(10).plus(ChaosSchedule.SPACING));
   }
 }

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.conclave.agent.Agent;
-import io.conclave.model.eventlog.Decision;
-import io.conclave.model.cluster.LeaderElected;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.dev.ChildProcess;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.RecordedLogs;
+import io.conclave.model.cluster.LeaderElected;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Three coordinator processes share the shards; the leader of shard 0 is killed (SIGKILL, as kill -9) while tasks
- * flow. Another process takes the shard over with a larger epoch and every task completes exactly once.
+ * Three coordinator processes share the shards; the leader of shard 0 is killed (SIGKILL, as kill
+ * -9) while tasks flow. Another process takes the shard over with a larger epoch and every task
+ * completes exactly once.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class CoordinatorKillIT {
@@ -42,7 +43,8 @@ class CoordinatorKillIT {
     ConclaveSettings settings = stack.isolated("kill");
     List<ChildProcess> coordinators = new ArrayList<>();
     PrintStream out = System.out;
-    List<Agent<?>> agents = settings.agentTypes().stream().<Agent<?>>map(OfflineAgent::new).toList();
+    List<Agent<?>> agents =
+        settings.agentTypes().stream().<Agent<?>>map(OfflineAgent::new).toList();
     try (AgentWorker worker = new AgentWorker(settings, agents, Clock.systemUTC()).start()) {
       List<Integer> healthPorts = new ArrayList<>();
       for (int i = 1; i <= 3; i++) {
@@ -53,16 +55,25 @@ class CoordinatorKillIT {
         healthPorts.add(port);
         List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
         props.add("-Dconclave.coordinator.health-port=" + port);
-        coordinators.add(ChildProcess.start("coordinator-" + i, "io.conclave.coordinator.Coordinator", props, out));
+        coordinators.add(
+            ChildProcess.start(
+                "coordinator-" + i, "io.conclave.coordinator.Coordinator", props, out));
       }
-      await().atMost(Duration.ofSeconds(90)).until(() -> RecordedLogs.latestLeaders(settings).size() == settings.partitions());
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> RecordedLogs.latestLeaders(settings).size() == settings.partitions());
 
       // When: tasks flow; a third of the way in, the leader of shard 0 is killed
       var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
       LeaderElected killed = null;
-      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+      try (var producer =
+          new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
         for (int i = 0; i < TASKS; i++) {
-          producer.send(records.task(new TaskSubmission("t-" + i, "task number " + i, Clock.systemUTC().instant())))
+          producer
+              .send(
+                  records.task(
+                      new TaskSubmission(
+                          "t-" + i, "task number " + i, Clock.systemUTC().instant())))
               .get(30, TimeUnit.SECONDS);
           if (i == TASKS / 3) {
             killed = RecordedLogs.latestLeaders(settings).get(0);
@@ -73,47 +84,71 @@ class CoordinatorKillIT {
         }
       }
 
-      // Then: shard 0 has a new leader with a larger epoch, in another process. (The killed process may have
-      // announced once more just before it died, after the leaders were read: only another process's announcement
+      // Then: shard 0 has a new leader with a larger epoch, in another process. (The killed process
+      // may have
+      // announced once more just before it died, after the leaders were read: only another
+      // process's announcement
       // with a larger epoch is the take-over.)
       LeaderElected dead = killed;
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        LeaderElected now = RecordedLogs.latestLeaders(settings).get(0);
-        return now.epoch() > dead.epoch() && pidOf(now.memberId()) != pidOf(dead.memberId());
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                LeaderElected now = RecordedLogs.latestLeaders(settings).get(0);
+                return now.epoch() > dead.epoch()
+                    && pidOf(now.memberId()) != pidOf(dead.memberId());
+              });
       LeaderElected successor = RecordedLogs.latestLeaders(settings).get(0);
-      out.printf("shard 0: leader %s (epoch %d) killed; %s took over with epoch %d%n", dead.memberId(), dead.epoch(),
-          successor.memberId(), successor.epoch());
+      out.printf(
+          "shard 0: leader %s (epoch %d) killed; %s took over with epoch %d%n",
+          dead.memberId(), dead.epoch(), successor.memberId(), successor.epoch());
 
       // ... and every task's saga started exactly once and completed
       RecordedLogs.assertEverySagaRanOnce(settings, "t-", TASKS);
       // ... and each planner's decision log has no gap, no repeat, and epochs that never go back
       for (int shard = 0; shard < settings.partitions(); shard++) {
-        List<Decision> plans = RecordedLogs.decisionsOf(settings, "planner-" + shard).stream()
-            .map(RecordedLogs.Logged::decision).toList();
+        List<Decision> plans =
+            RecordedLogs.decisionsOf(settings, "planner-" + shard).stream()
+                .map(RecordedLogs.Logged::decision)
+                .toList();
         for (int n = 0; n < plans.size(); n++) {
           assertThat(plans.get(n).sequence()).isEqualTo(n);
         }
         assertThat(plans.stream().map(d -> d.leaderEpoch().orElseThrow()).toList()).isSorted();
       }
       // ... and the two survivors' /health is UP, and between them they own every shard
-      int killedIndex = coordinators.indexOf(coordinators.stream()
-          .filter(c -> c.pid() == pidOf(dead.memberId())).findFirst().orElseThrow());
-      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-        List<Integer> owned = new ArrayList<>();
-        for (int i = 0; i < healthPorts.size(); i++) {
-          if (i == killedIndex) {
-            continue;
-          }
-          var health = new Http("http://127.0.0.1:" + healthPorts.get(i)).get("/health");
-          assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
-          var loop = new com.fasterxml.jackson.databind.ObjectMapper().readTree(health.body()).get("loops").get(0);
-          assertThat(loop.get("name").asText()).isEqualTo("coordinator");
-          loop.get("partitions").forEach(p -> owned.add(p.asInt()));
-        }
-        assertThat(owned).containsExactlyInAnyOrderElementsOf(
-            java.util.stream.IntStream.range(0, settings.partitions()).boxed().toList());
-      });
+      int killedIndex =
+          coordinators.indexOf(
+              coordinators.stream()
+                  .filter(c -> c.pid() == pidOf(dead.memberId()))
+                  .findFirst()
+                  .orElseThrow());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                List<Integer> owned = new ArrayList<>();
+                for (int i = 0; i < healthPorts.size(); i++) {
+                  if (i == killedIndex) {
+                    continue;
+                  }
+                  var health = new Http("http://127.0.0.1:" + healthPorts.get(i)).get("/health");
+                  assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+                  var loop =
+                      new com.fasterxml.jackson.databind.ObjectMapper()
+                          .readTree(health.body())
+                          .get("loops")
+                          .get(0);
+                  assertThat(loop.get("name").asText()).isEqualTo("coordinator");
+                  loop.get("partitions").forEach(p -> owned.add(p.asInt()));
+                }
+                assertThat(owned)
+                    .containsExactlyInAnyOrderElementsOf(
+                        java.util.stream.IntStream.range(0, settings.partitions())
+                            .boxed()
+                            .toList());
+              });
     } finally {
       coordinators.forEach(ChildProcess::requestStop);
       coordinators.forEach(c -> c.awaitStop(20));

@@ -5,16 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.OfflinePlanner;
-import io.conclave.model.saga.Saga;
-import io.conclave.model.saga.SagaEvent;
-import io.conclave.model.saga.SagaState;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.dev.ChildProcess;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.RecordedLogs;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.model.saga.Saga;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.model.saga.SagaState;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
@@ -37,24 +37,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A model that never answers does not stall a worker past {@code max.poll.interval.ms} (6 s here): the step's
- * attempts are bounded by a third of it, the step fails and its saga compensates, and the worker keeps its
- * partitions all along (Kafka never expires its poll, nobody fences it), and its {@code /health} says so.
+ * A model that never answers does not stall a worker past {@code max.poll.interval.ms} (6 s here):
+ * the step's attempts are bounded by a third of it, the step fails and its saga compensates, and
+ * the worker keeps its partitions all along (Kafka never expires its poll, nobody fences it), and
+ * its {@code /health} says so.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class ModelHangIT {
   @Test
-  void aHungModelFailsTheStepWithinThePollIntervalAndTheWorkerStaysInItsGroup(ConclaveStack stack) throws Exception {
-    ConclaveSettings settings = stack.prepare(ConclaveSettings.from(Map.of(), Map.of())
-        .withEndpoints(stack.bootstrapServers(), stack.registryUrl())
-        .withTopicPrefix("model-hang-" + UUID.randomUUID().toString().substring(0, 8)));
+  void aHungModelFailsTheStepWithinThePollIntervalAndTheWorkerStaysInItsGroup(ConclaveStack stack)
+      throws Exception {
+    ConclaveSettings settings =
+        stack.prepare(
+            ConclaveSettings.from(Map.of(), Map.of())
+                .withEndpoints(stack.bootstrapServers(), stack.registryUrl())
+                .withTopicPrefix("model-hang-" + UUID.randomUUID().toString().substring(0, 8)));
     var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
     var release = new CountDownLatch(1);
     var output = new ByteArrayOutputStream();
     List<ChildProcess> workers = new ArrayList<>();
     try (FakeModelServer model = new FakeModelServer();
-         Coordinator coordinator = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
-         var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+        Coordinator coordinator =
+            new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
+        var producer =
+            new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       for (int i = 0; i < 20; i++) {
         model.then(Reply.hang(release));
       }
@@ -64,36 +70,59 @@ class ModelHangIT {
       }
       List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
       props.removeIf(p -> p.startsWith("-Dconclave.group.max-poll-interval-ms="));
-      props.addAll(List.of("-Dconclave.group.max-poll-interval-ms=6000", "-Dconclave.llm.base-url=" + model.baseUrl(),
-          "-Dconclave.llm.model=hung-gpt", "-Dconclave.llm.timeout-ms=60000",
-          "-Dconclave.worker.metrics-port=" + metricsPort));
-      workers.add(ChildProcess.start("worker", "io.conclave.worker.AgentWorker", props,
-          new PrintStream(tee(output), true, StandardCharsets.UTF_8)));
+      props.addAll(
+          List.of(
+              "-Dconclave.group.max-poll-interval-ms=6000",
+              "-Dconclave.llm.base-url=" + model.baseUrl(),
+              "-Dconclave.llm.model=hung-gpt",
+              "-Dconclave.llm.timeout-ms=60000",
+              "-Dconclave.worker.metrics-port=" + metricsPort));
+      workers.add(
+          ChildProcess.start(
+              "worker",
+              "io.conclave.worker.AgentWorker",
+              props,
+              new PrintStream(tee(output), true, StandardCharsets.UTF_8)));
 
       var plan = Saga.step("research", "gather", "discard").build().steps();
-      producer.send(records.task(new TaskSubmission("h-1", "Why?", Clock.systemUTC().instant(),
-          Optional.of(plan)))).get();
+      producer
+          .send(
+              records.task(
+                  new TaskSubmission(
+                      "h-1", "Why?", Clock.systemUTC().instant(), Optional.of(plan))))
+          .get();
 
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-          RecordedLogs.sagaEvents(settings).stream().anyMatch(e -> e instanceof SagaEvent.Aborted));
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  RecordedLogs.sagaEvents(settings).stream()
+                      .anyMatch(e -> e instanceof SagaEvent.Aborted));
       List<SagaEvent> events = RecordedLogs.sagaEvents(settings);
       assertThat(SagaState.of(events).status()).isEqualTo(SagaState.Status.COMPENSATED);
-      assertThat(events).filteredOn(e -> e instanceof SagaEvent.StepFailed).singleElement()
+      assertThat(events)
+          .filteredOn(e -> e instanceof SagaEvent.StepFailed)
+          .singleElement()
           .satisfies(e -> assertThat(((SagaEvent.StepFailed) e).error()).contains("Timeout"));
       assertThat(model.received()).isNotEmpty();
       String log = output.toString(StandardCharsets.UTF_8);
-      assertThat(log).doesNotContain("poll timeout has expired").doesNotContain("fenced on partition")
+      assertThat(log)
+          .doesNotContain("poll timeout has expired")
+          .doesNotContain("fenced on partition")
           .contains("worker-research: now owns partitions");
       // and: its liveness probe says every loop polls, the research loop with its partitions
       var health = new Http("http://127.0.0.1:" + metricsPort).get("/health");
       assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
       var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(health.body());
       assertThat(body.get("status").asText()).isEqualTo("UP");
-      assertThat(body.get("loops")).anySatisfy(loop -> {
-        assertThat(loop.get("name").asText()).isEqualTo("worker-research");
-        assertThat(loop.get("partitions")).isNotEmpty();
-        assertThat(loop.get("lastPoll").isTextual()).isTrue();
-      });
+      assertThat(body.get("loops"))
+          .anySatisfy(
+              loop -> {
+                assertThat(loop.get("name").asText()).isEqualTo("worker-research");
+                assertThat(loop.get("partitions")).isNotEmpty();
+                assertThat(loop.get("lastPoll").isTextual()).isTrue();
+              });
     } finally {
       release.countDown();
       workers.forEach(ChildProcess::kill);

@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.conclave.agent.Agent;
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.OfflinePlanner;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.launcher.harness.RecordedLogs;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaCatalog;
 import io.conclave.testkit.ConclaveStack;
@@ -35,23 +35,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The schema registry hangs (SIGSTOP: it holds its connections and answers nothing, the hardest way to be away)
- * while Conclave runs, and comes back. Writers that already know their schemas carry on; readers and writers that do
- * not fail fast with a clear error (HTTP 503) or wait for it, and then carry on, with nothing skipped, nothing
- * dead-lettered and nothing acknowledged that was not written.
+ * The schema registry hangs (SIGSTOP: it holds its connections and answers nothing, the hardest way
+ * to be away) while Conclave runs, and comes back. Writers that already know their schemas carry
+ * on; readers and writers that do not fail fast with a clear error (HTTP 503) or wait for it, and
+ * then carry on, with nothing skipped, nothing dead-lettered and nothing acknowledged that was not
+ * written.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class RegistryOutageIT {
 
   @Test
   void aHungRegistryDelaysWorkButLosesNothing(ConclaveStack stack) throws Exception {
-    // Given: a registry of this test's own, and a running Conclave that has finished a task (its serdes are warm)
+    // Given: a registry of this test's own, and a running Conclave that has finished a task (its
+    // serdes are warm)
     try (RegistryServer registry = RegistryServer.start(Path.of("target/registry-outage.log"))) {
-      ConclaveSettings settings = stack.isolated("registry-outage").withEndpoints(stack.bootstrapServers(),
-          registry.url());
+      ConclaveSettings settings =
+          stack.isolated("registry-outage").withEndpoints(stack.bootstrapServers(), registry.url());
       SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes());
       List<AutoCloseable> running = new ArrayList<>();
-      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+      try (var producer =
+          new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
         EmbeddedServer warmProjections = InProcessConclave.startProjections(settings);
         running.add(warmProjections);
         Http warm = new Http("http://127.0.0.1:" + warmProjections.getPort());
@@ -64,7 +67,8 @@ class RegistryOutageIT {
         var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
         records.task(submission("ro-warm-up"));
 
-        // When: the registry hangs; a new worker replaces the one running, and a new projections instance replaces
+        // When: the registry hangs; a new worker replaces the one running, and a new projections
+        // instance replaces
         // the one serving; neither has read a schema yet
         Http cold;
         Signals.pause(registry.process());
@@ -78,27 +82,38 @@ class RegistryOutageIT {
           running.add(coldProjections);
           cold = new Http("http://127.0.0.1:" + coldProjections.getPort());
 
-          // Then: a write the registry is needed for is refused at once, with the reason, and nothing is written
+          // Then: a write the registry is needed for is refused at once, with the reason, and
+          // nothing is written
           HttpResponse<String> refused = cold.postJson("/tasks", task("ro-refused"));
           assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
-          assertThat(refused.body()).contains("schema registry", registry.url(), "did not answer within");
+          assertThat(refused.body())
+              .contains("schema registry", registry.url(), "did not answer within");
 
-          // and a write that needs no registry (the test's producer knows the schema) is acknowledged; its first step
-          // waits for the new worker, which cannot read the command yet and neither dead-letters nor skips it
+          // and a write that needs no registry (the test's producer knows the schema) is
+          // acknowledged; its first step
+          // waits for the new worker, which cannot read the command yet and neither dead-letters
+          // nor skips it
           producer.send(records.task(submission("ro-during"))).get(30, TimeUnit.SECONDS);
-          await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12))
-              .until(() -> deadLetterCount(settings) == 0 && !"COMPLETED".equals(status(cold, "ro-during")));
+          await()
+              .during(Duration.ofSeconds(8))
+              .atMost(Duration.ofSeconds(12))
+              .until(
+                  () ->
+                      deadLetterCount(settings) == 0
+                          && !"COMPLETED".equals(status(cold, "ro-during")));
         } finally {
           Signals.resume(registry.process());
         }
 
-        // Then, once it answers again: the waiting step runs, the new projections serve what happened before they
+        // Then, once it answers again: the waiting step runs, the new projections serve what
+        // happened before they
         // started and take writes again, and nothing went to the dead letters
         cold.awaitTaskStatus("ro-during", "COMPLETED");
         cold.awaitTaskStatus("ro-before", "COMPLETED");
         assertThat(cold.postJson("/tasks", task("ro-after")).statusCode()).isEqualTo(202);
         cold.awaitTaskStatus("ro-after", "COMPLETED");
-        assertThat(tasksWritten(settings)).contains("ro-before", "ro-during", "ro-after")
+        assertThat(tasksWritten(settings))
+            .contains("ro-before", "ro-during", "ro-after")
             .doesNotContain("ro-refused");
         assertThat(deadLetterCount(settings)).isZero();
       } finally {
@@ -110,7 +125,8 @@ class RegistryOutageIT {
   }
 
   private static AgentWorker worker(ConclaveSettings settings) {
-    List<Agent<?>> agents = settings.agentTypes().stream().<Agent<?>>map(OfflineAgent::new).toList();
+    List<Agent<?>> agents =
+        settings.agentTypes().stream().<Agent<?>>map(OfflineAgent::new).toList();
     return new AgentWorker(settings, agents, Clock.systemUTC()).start();
   }
 
@@ -124,17 +140,24 @@ class RegistryOutageIT {
 
   private static String status(Http http, String taskId) {
     HttpResponse<String> r = http.get("/tasks/" + taskId);
-    return r.statusCode() == 200 ? r.body().replaceAll(".*\"status\"\\s*:\\s*\"([A-Z_]+)\".*", "$1") : "";
+    return r.statusCode() == 200
+        ? r.body().replaceAll(".*\"status\"\\s*:\\s*\"([A-Z_]+)\".*", "$1")
+        : "";
   }
 
   private static List<String> tasksWritten(ConclaveSettings settings) {
     ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
-    return RecordedLogs.all(settings, settings.topics().tasks(), serdes.taskSubmission().deserializer()).stream()
-        .map(TaskSubmission::taskId).toList();
+    return RecordedLogs.all(
+            settings, settings.topics().tasks(), serdes.taskSubmission().deserializer())
+        .stream()
+        .map(TaskSubmission::taskId)
+        .toList();
   }
 
   /** Counted, not read: reading them would need the registry. */
   private static int deadLetterCount(ConclaveSettings settings) {
-    return RecordedLogs.all(settings, settings.topics().deadLetters(), 1, new ByteArrayDeserializer()).size();
+    return RecordedLogs.all(
+            settings, settings.topics().deadLetters(), 1, new ByteArrayDeserializer())
+        .size();
   }
 }

@@ -5,16 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.OfflinePlanner;
+import io.conclave.launcher.dev.ChildProcess;
+import io.conclave.launcher.harness.RecordedLogs;
+import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.eventlog.AgentIds;
 import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.saga.SagaEvent;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.readers.AgentLogs;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.launcher.dev.ChildProcess;
-import io.conclave.launcher.harness.RecordedLogs;
+import io.conclave.runtime.readers.AgentLogs;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
@@ -40,9 +40,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A worker process is killed (SIGKILL, as kill -9) while a transaction of its steps is open, and another worker
- * process takes its agents over. Every agent's log stays gap-free and repeats nothing, every step runs once, and
- * the rebuilt agents work on exactly the state their logs fold to: the state before the crash.
+ * A worker process is killed (SIGKILL, as kill -9) while a transaction of its steps is open, and
+ * another worker process takes its agents over. Every agent's log stays gap-free and repeats
+ * nothing, every step runs once, and the rebuilt agents work on exactly the state their logs fold
+ * to: the state before the crash.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class WorkerCrashIT {
@@ -50,41 +51,56 @@ class WorkerCrashIT {
 
   @Test
   void aWorkerKilledMidBatchLosesNothingAndRepeatsNothing(ConclaveStack stack) throws Exception {
-    // Given: one worker process whose model takes 20 ms an answer (a batch of steps is a long transaction), a
+    // Given: one worker process whose model takes 20 ms an answer (a batch of steps is a long
+    // transaction), a
     // snapshot every 4 decisions, and a burst of tasks
     ConclaveSettings settings = stack.isolated("crash").withSnapshotEvery(4);
     List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
     props.add("-Dconclave.offline.latency-ms=20");
     List<ChildProcess> workers = new ArrayList<>();
-    try (Coordinator coordinator = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
-         Admin admin = stack.admin()) {
-      workers.add(ChildProcess.start("worker-1", "io.conclave.worker.AgentWorker", props, System.out));
+    try (Coordinator coordinator =
+            new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
+        Admin admin = stack.admin()) {
+      workers.add(
+          ChildProcess.start("worker-1", "io.conclave.worker.AgentWorker", props, System.out));
       var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+      try (var producer =
+          new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
         for (int i = 0; i < TASKS; i++) {
-          producer.send(records.task(new TaskSubmission("c-" + i, "question " + i, Clock.systemUTC().instant())));
+          producer.send(
+              records.task(
+                  new TaskSubmission("c-" + i, "question " + i, Clock.systemUTC().instant())));
         }
         producer.flush();
       }
 
-      // When: some steps have committed and a transaction of the worker is open, the worker is killed. Only workers
+      // When: some steps have committed and a transaction of the worker is open, the worker is
+      // killed. Only workers
       // write to the command topics of later steps, so an open transaction there is the worker's.
-      List<String> workerOnly = List.of(settings.topics().commands("analysis"), settings.topics().commands("write"));
+      List<String> workerOnly =
+          List.of(settings.topics().commands("analysis"), settings.topics().commands("write"));
       await().atMost(Duration.ofSeconds(60)).until(() -> completedSteps(settings) >= TASKS / 2);
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(5))
           .until(() -> !openTransactions(admin, settings, workerOnly).isEmpty());
       workers.get(0).kill();
-      System.out.println("worker-1 killed with open transactions on " + openTransactions(admin, settings, workerOnly));
-      workers.add(ChildProcess.start("worker-2", "io.conclave.worker.AgentWorker", props, System.out));
+      System.out.println(
+          "worker-1 killed with open transactions on "
+              + openTransactions(admin, settings, workerOnly));
+      workers.add(
+          ChildProcess.start("worker-2", "io.conclave.worker.AgentWorker", props, System.out));
 
       // Then: every saga completes, each step once
       RecordedLogs.assertEverySagaRanOnce(settings, "c-", TASKS);
 
-      // ... the killed transaction was really cut: its records are in the log, aborted, seen by no reader
+      // ... the killed transaction was really cut: its records are in the log, aborted, seen by no
+      // reader
       assertThat(records(settings, workerOnly, "read_uncommitted"))
           .isGreaterThan(records(settings, workerOnly, "read_committed"));
 
-      // ... every agent's log is gap-free and repeats nothing, and each result was produced on the state its log
+      // ... every agent's log is gap-free and repeats nothing, and each result was produced on the
+      // state its log
       // folds to (the offline agent numbers its results by the steps in its state)
       int checked = 0;
       try (AgentLogs logs = new AgentLogs(settings, new ConclaveSerdes(settings.registry()))) {
@@ -96,13 +112,16 @@ class WorkerCrashIT {
               continue;
             }
             checked++;
-            assertThat(log).extracting(l -> l.decision().sequence()).as(agentId)
+            assertThat(log)
+                .extracting(l -> l.decision().sequence())
+                .as(agentId)
                 .containsExactlyElementsOf(LongStream.range(0, log.size()).boxed().toList());
             long results = 0;
             for (RecordedLogs.Logged l : log) {
               if (l.decision().kind().equals(StepEngine.RESULT_DECISION)) {
                 results++;
-                assertThat(l.decision().payload()).as(agentId + " result " + results)
+                assertThat(l.decision().payload())
+                    .as(agentId + " result " + results)
                     .startsWith(type + "." + actionOf(type) + "#" + results + "[");
               }
             }
@@ -111,7 +130,9 @@ class WorkerCrashIT {
             FoldedLog<OfflineAgent.Memory> whole =
                 logs.fold(agentId, OfflineAgent.FOLD, new AgentLogs.Bound.End(), false);
             assertThat(rebuilt.state()).as(agentId).isEqualTo(whole.state());
-            assertThat(rebuilt.nextSequence()).isEqualTo(whole.nextSequence()).isEqualTo(log.size());
+            assertThat(rebuilt.nextSequence())
+                .isEqualTo(whole.nextSequence())
+                .isEqualTo(log.size());
             assertThat(whole.gaps()).isZero();
             assertThat(whole.state().steps()).isEqualTo(results);
             if (log.size() >= 2 * settings.snapshotEvery()) {
@@ -136,19 +157,23 @@ class WorkerCrashIT {
   }
 
   private static long completedSteps(ConclaveSettings settings) {
-    return RecordedLogs.sagaEvents(settings).stream().filter(e -> e instanceof SagaEvent.StepCompleted).count();
+    return RecordedLogs.sagaEvents(settings).stream()
+        .filter(e -> e instanceof SagaEvent.StepCompleted)
+        .count();
   }
 
   /** Partitions of the topics with an open transaction: records past the last stable offset. */
-  private static List<TopicPartition> openTransactions(Admin admin, ConclaveSettings settings, List<String> topics)
-      throws Exception {
+  private static List<TopicPartition> openTransactions(
+      Admin admin, ConclaveSettings settings, List<String> topics) throws Exception {
     Map<TopicPartition, Long> stable = ends(admin, settings, topics, IsolationLevel.READ_COMMITTED);
-    Map<TopicPartition, Long> written = ends(admin, settings, topics, IsolationLevel.READ_UNCOMMITTED);
+    Map<TopicPartition, Long> written =
+        ends(admin, settings, topics, IsolationLevel.READ_UNCOMMITTED);
     return stable.keySet().stream().filter(tp -> stable.get(tp) < written.get(tp)).toList();
   }
 
-  private static Map<TopicPartition, Long> ends(Admin admin, ConclaveSettings settings, List<String> topics,
-                                                IsolationLevel isolation) throws Exception {
+  private static Map<TopicPartition, Long> ends(
+      Admin admin, ConclaveSettings settings, List<String> topics, IsolationLevel isolation)
+      throws Exception {
     Map<TopicPartition, OffsetSpec> query = new HashMap<>();
     for (String topic : topics) {
       for (int p = 0; p < settings.partitions(); p++) {
@@ -156,12 +181,18 @@ class WorkerCrashIT {
       }
     }
     Map<TopicPartition, Long> out = new HashMap<>();
-    admin.listOffsets(query, new ListOffsetsOptions(isolation)).all().get(10, TimeUnit.SECONDS)
+    admin
+        .listOffsets(query, new ListOffsetsOptions(isolation))
+        .all()
+        .get(10, TimeUnit.SECONDS)
         .forEach((tp, info) -> out.put(tp, info.offset()));
     return out;
   }
 
-  /** Data records in the topics a consumer with this isolation level reads (aborted ones only read_uncommitted). */
+  /**
+   * Data records in the topics a consumer with this isolation level reads (aborted ones only
+   * read_uncommitted).
+   */
   private static long records(ConclaveSettings settings, List<String> topics, String isolation) {
     Map<String, Object> config = ClientConfigs.consumer(settings.kafka(), null);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);

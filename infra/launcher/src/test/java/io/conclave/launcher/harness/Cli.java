@@ -1,7 +1,7 @@
 package io.conclave.launcher.harness;
 
-import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.ConclaveCli;
+import io.conclave.runtime.config.ConclaveSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,15 +18,24 @@ public final class Cli {
   /** What a command printed and returned. */
   public record Result(int exitCode, List<String> out, String err) {}
 
-  public static Result run(ConclaveSettings settings, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path")));
+  public static Result run(ConclaveSettings settings, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path")));
     cmd.addAll(settings.asSystemProperties());
     cmd.add(ConclaveCli.class.getName());
     cmd.addAll(List.of(args));
     // an empty working directory: no endpoints file of a running `conclave dev` is picked up
-    ProcessBuilder builder = new ProcessBuilder(cmd).directory(Files.createTempDirectory("conclave-cli").toFile());
-    // the settings' secrets (a SASL password) go by the environment, as a user gives them, never the command line
+    ProcessBuilder builder =
+        new ProcessBuilder(cmd).directory(Files.createTempDirectory("conclave-cli").toFile());
+    // the settings' secrets (a SASL password) go by the environment, as a user gives them, never
+    // the command line
     settings.kafkaSecurity().applySecretsTo(builder.environment());
     Process p = builder.start();
     CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));

@@ -9,9 +9,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
- * A stand-in for a system outside Kafka that agents act on (a booking service, a payment API): every effect is a
- * line {@code <idempotency key>\t<what>} appended to a file, so that the tests can see every attempt, across
- * processes, in the order they happened. A real such system applies an effect once per key.
+ * A stand-in for a system outside Kafka that agents act on (a booking service, a payment API):
+ * every effect is a line {@code <idempotency key>\t<what>} appended to a file, so that the tests
+ * can see every attempt, across processes, in the order they happened. A real such system applies
+ * an effect once per key.
  */
 public final class EffectLedger {
   /** The system property naming the ledger file; without it, effects are not recorded. */
@@ -28,8 +29,13 @@ public final class EffectLedger {
       return;
     }
     try {
-      Files.writeString(Path.of(file), key + "\t" + what + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+      Files.writeString(
+          Path.of(file),
+          key + "\t" + what + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND,
+          StandardOpenOption.SYNC);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -39,7 +45,10 @@ public final class EffectLedger {
     if (!Files.exists(file)) {
       return List.of();
     }
-    return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank())
-        .map(l -> l.split("\t", 2)).map(p -> new Effect(p[0], p[1])).toList();
+    return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+        .filter(l -> !l.isBlank())
+        .map(l -> l.split("\t", 2))
+        .map(p -> new Effect(p[0], p[1]))
+        .toList();
   }
 }

@@ -15,7 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Coordinator, workers and projections of one Conclave installation, all in this JVM, against a real stack. */
+/**
+ * Coordinator, workers and projections of one Conclave installation, all in this JVM, against a
+ * real stack.
+ */
 public final class InProcessConclave implements AutoCloseable {
   private final List<AutoCloseable> parts = new ArrayList<>();
   private final EmbeddedServer projections;
@@ -23,7 +26,8 @@ public final class InProcessConclave implements AutoCloseable {
   public InProcessConclave(ConclaveSettings settings, int workers) throws Exception {
     parts.add(new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start());
     for (int i = 0; i < workers; i++) {
-      List<Agent<?>> agents = settings.agentTypes().stream().<Agent<?>>map(OfflineAgent::new).toList();
+      List<Agent<?>> agents =
+          settings.agentTypes().stream().<Agent<?>>map(OfflineAgent::new).toList();
       parts.add(new AgentWorker(settings, agents, Clock.systemUTC()).start());
     }
     projections = startProjections(settings);
@@ -35,8 +39,8 @@ public final class InProcessConclave implements AutoCloseable {
   }
 
   /** Projections of {@code settings}, with {@code overrides} on top of the tests' configuration. */
-  public static EmbeddedServer startProjections(ConclaveSettings settings, Map<String, Object> overrides)
-      throws Exception {
+  public static EmbeddedServer startProjections(
+      ConclaveSettings settings, Map<String, Object> overrides) throws Exception {
     Map<String, Object> props = new HashMap<>();
     props.put("micronaut.server.port", -1);
     props.put("conclave.kafka.bootstrap-servers", settings.bootstrapServers());
@@ -44,7 +48,8 @@ public final class InProcessConclave implements AutoCloseable {
     props.put("conclave.topic-prefix", settings.topics().prefix());
     props.put("conclave.agent-types", String.join(",", settings.agentTypes()));
     props.put("conclave.state-dir", Files.createTempDirectory("conclave-streams").toString());
-    // the Kafka security as a child would get it, the password included (this is the same process: no command line)
+    // the Kafka security as a child would get it, the password included (this is the same process:
+    // no command line)
     for (String arg : settings.kafkaSecurity().asSystemProperties()) {
       String kv = arg.substring("-D".length());
       props.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));

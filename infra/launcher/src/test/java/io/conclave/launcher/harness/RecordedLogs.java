@@ -3,12 +3,12 @@ package io.conclave.launcher.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.conclave.model.eventlog.Decision;
 import io.conclave.model.cluster.LeaderElected;
+import io.conclave.model.eventlog.Decision;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.topics.Partitioning;
 import io.conclave.runtime.readers.TopicScan;
+import io.conclave.runtime.topics.Partitioning;
 import io.conclave.schemas.ConclaveSerdes;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +28,10 @@ public final class RecordedLogs {
 
   /** Every saga event of every shard. */
   public static List<SagaEvent> sagaEvents(ConclaveSettings settings) {
-    return all(settings, settings.topics().sagaEvents(), new ConclaveSerdes(settings.registry()).sagaEvent()
-        .deserializer());
+    return all(
+        settings,
+        settings.topics().sagaEvents(),
+        new ConclaveSerdes(settings.registry()).sagaEvent().deserializer());
   }
 
   /** Every record of a partitioned topic (tombstones left out), partition after partition. */
@@ -37,28 +39,43 @@ public final class RecordedLogs {
     return all(settings, topic, settings.partitions(), reader);
   }
 
-  /** Every record of a topic of {@code partitions} partitions (tombstones left out), partition after partition. */
-  public static <T> List<T> all(ConclaveSettings settings, String topic, int partitions, Deserializer<T> reader) {
+  /**
+   * Every record of a topic of {@code partitions} partitions (tombstones left out), partition after
+   * partition.
+   */
+  public static <T> List<T> all(
+      ConclaveSettings settings, String topic, int partitions, Deserializer<T> reader) {
     List<T> out = new ArrayList<>();
     try (TopicScan scan = new TopicScan(settings.kafka())) {
       for (int p = 0; p < partitions; p++) {
-        scan.scan(new TopicPartition(topic, p), 0, -1, r -> {
-          if (r.value() != null) {
-            out.add(reader.deserialize(topic, r.value()));
-          }
-        });
+        scan.scan(
+            new TopicPartition(topic, p),
+            0,
+            -1,
+            r -> {
+              if (r.value() != null) {
+                out.add(reader.deserialize(topic, r.value()));
+              }
+            });
       }
     }
     return out;
   }
 
   /**
-   * Waits until the sagas of the tasks {@code <taskPrefix>0 .. <taskPrefix>(tasks-1)} have completed, then checks
-   * that each started once, completed each of its three steps once, and completed once.
+   * Waits until the sagas of the tasks {@code <taskPrefix>0 .. <taskPrefix>(tasks-1)} have
+   * completed, then checks that each started once, completed each of its three steps once, and
+   * completed once.
    */
-  public static void assertEverySagaRanOnce(ConclaveSettings settings, String taskPrefix, int tasks) {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
-        sagaEvents(settings).stream().filter(e -> e instanceof SagaEvent.Completed).count() >= tasks);
+  public static void assertEverySagaRanOnce(
+      ConclaveSettings settings, String taskPrefix, int tasks) {
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                sagaEvents(settings).stream().filter(e -> e instanceof SagaEvent.Completed).count()
+                    >= tasks);
     List<SagaEvent> events = sagaEvents(settings);
     for (int i = 0; i < tasks; i++) {
       String sagaId = "saga-" + taskPrefix + i;
@@ -71,8 +88,10 @@ public final class RecordedLogs {
 
   /** Every decision of every agent, partition after partition. */
   public static List<Decision> allDecisions(ConclaveSettings settings) {
-    return all(settings, settings.topics().decisions(), new ConclaveSerdes(settings.registry()).decision()
-        .deserializer());
+    return all(
+        settings,
+        settings.topics().decisions(),
+        new ConclaveSerdes(settings.registry()).decision().deserializer());
   }
 
   /** The agent's decisions in the order of its partition of conclave.decisions. */
@@ -81,20 +100,28 @@ public final class RecordedLogs {
     var reader = new ConclaveSerdes(settings.registry()).decision().deserializer();
     List<Logged> out = new ArrayList<>();
     TopicPartition tp = new TopicPartition(topic, Partitioning.of(agentId, settings.partitions()));
-    TopicScan.scan(settings.kafka(), tp, 0, -1, r -> {
-      if (r.value() != null) {
-        Decision d = reader.deserialize(topic, r.value());
-        if (d.agentId().equals(agentId)) {
-          out.add(new Logged(r.offset(), Instant.ofEpochMilli(r.timestamp()), d));
-        }
-      }
-    });
+    TopicScan.scan(
+        settings.kafka(),
+        tp,
+        0,
+        -1,
+        r -> {
+          if (r.value() != null) {
+            Decision d = reader.deserialize(topic, r.value());
+            if (d.agentId().equals(agentId)) {
+              out.add(new Logged(r.offset(), Instant.ofEpochMilli(r.timestamp()), d));
+            }
+          }
+        });
     return out;
   }
 
   /** Every leader announcement, in the order of conclave.leadership (one partition). */
   public static List<LeaderElected> leaderships(ConclaveSettings settings) {
-    return all(settings, settings.topics().leadership(), 1,
+    return all(
+        settings,
+        settings.topics().leadership(),
+        1,
         new ConclaveSerdes(settings.registry()).leaderElected().deserializer());
   }
 

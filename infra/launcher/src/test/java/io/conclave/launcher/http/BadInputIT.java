@@ -5,16 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.model.cluster.DeadLetter;
-import io.conclave.model.cluster.TaskSubmission;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.loop.DeadLetters;
-import io.conclave.runtime.topics.Partitioning;
 import io.conclave.launcher.harness.Cli;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.launcher.harness.RecordedLogs;
+import io.conclave.model.cluster.DeadLetter;
+import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.loop.DeadLetters;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.topics.Partitioning;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
@@ -48,10 +48,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * What Conclave does with input it cannot use, on a real broker and registry: malformed and invalid HTTP requests
- * are answered 4xx with a JSON message that says what is wrong (never 500), unknown ids are 404, projections that are
- * not ready are 503 with Retry-After, and records on conclave.tasks that cannot be read or break a domain rule go
- * to the dead-letter topic while the coordinator carries on with the records after them.
+ * What Conclave does with input it cannot use, on a real broker and registry: malformed and invalid
+ * HTTP requests are answered 4xx with a JSON message that says what is wrong (never 500), unknown
+ * ids are 404, projections that are not ready are 503 with Retry-After, and records on
+ * conclave.tasks that cannot be read or break a domain rule go to the dead-letter topic while the
+ * coordinator carries on with the records after them.
  */
 @ExtendWith(ConclaveStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -89,7 +90,9 @@ class BadInputIT {
     // Then
     assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
     assertJsonContentType(r);
-    assertThat(allMessages(r)).as(r.body()).anySatisfy(m -> assertThat(m).containsIgnoringCase("invalid json"));
+    assertThat(allMessages(r))
+        .as(r.body())
+        .anySatisfy(m -> assertThat(m).containsIgnoringCase("invalid json"));
   }
 
   @Test
@@ -127,10 +130,15 @@ class BadInputIT {
 
   @Test
   void aTaskIdThatIsNotASafeKeyIsABadRequestNamingTaskId() throws Exception {
-    for (String taskId : List.of("../etc/passwd", "a b", "", "x".repeat(TaskSubmission.MAX_ID_LENGTH + 1))) {
+    for (String taskId :
+        List.of("../etc/passwd", "a b", "", "x".repeat(TaskSubmission.MAX_ID_LENGTH + 1))) {
       // When
-      HttpResponse<String> r = http.postJson("/tasks",
-          json.writeValueAsString(new java.util.LinkedHashMap<>(java.util.Map.of("taskId", taskId, "prompt", "x"))));
+      HttpResponse<String> r =
+          http.postJson(
+              "/tasks",
+              json.writeValueAsString(
+                  new java.util.LinkedHashMap<>(
+                      java.util.Map.of("taskId", taskId, "prompt", "x"))));
 
       // Then
       assertThat(r.statusCode()).as("taskId '" + taskId + "' -> " + r.body()).isEqualTo(400);
@@ -143,14 +151,23 @@ class BadInputIT {
   void aFieldOfTheWrongJsonTypeIsABadRequest() {
     // every case is tried and reported, so that one failure does not hide the others
     SoftAssertions softly = new SoftAssertions();
-    for (String body : List.of("{\"prompt\": 42}", "{\"prompt\": true}", "{\"prompt\": [\"a\"]}",
-        "{\"prompt\": {\"text\": \"a\"}}", "{\"taskId\": 7, \"prompt\": \"x\"}", "[]", "\"just a string\"")) {
+    for (String body :
+        List.of(
+            "{\"prompt\": 42}",
+            "{\"prompt\": true}",
+            "{\"prompt\": [\"a\"]}",
+            "{\"prompt\": {\"text\": \"a\"}}",
+            "{\"taskId\": 7, \"prompt\": \"x\"}",
+            "[]",
+            "\"just a string\"")) {
       // When
       HttpResponse<String> r = http.postJson("/tasks", body);
 
       // Then
       softly.assertThat(r.statusCode()).as(body + " -> " + r.body() + acceptedAs(r)).isEqualTo(400);
-      softly.assertThat(r.headers().firstValue("Content-Type")).as("Content-Type of " + body)
+      softly
+          .assertThat(r.headers().firstValue("Content-Type"))
+          .as("Content-Type of " + body)
           .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
     }
     softly.assertAll();
@@ -210,27 +227,37 @@ class BadInputIT {
   void anUnreadableTaskRecordIsDeadLetteredAndTheShardCarriesOn() throws Exception {
     // Given: garbage on conclave.tasks
     byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
-    RecordMetadata poison = produceRaw(new ProducerRecord<>(settings.topics().tasks(), utf8("poison-1"), garbage));
+    RecordMetadata poison =
+        produceRaw(new ProducerRecord<>(settings.topics().tasks(), utf8("poison-1"), garbage));
     assertThat(poison.partition()).isEqualTo(Partitioning.of("poison-1", settings.partitions()));
 
     // When: a valid task behind it on the same shard
     String taskId = idOnPartition("after-poison", poison.partition());
     HttpResponse<String> accepted =
-        http.postJson("/tasks", "{\"taskId\":\"" + taskId + "\",\"prompt\":\"Survive the poison\"}");
+        http.postJson(
+            "/tasks", "{\"taskId\":\"" + taskId + "\",\"prompt\":\"Survive the poison\"}");
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
 
     // Then
     Map<String, String> headers = new HashMap<>();
     long[] deadLetterOffset = new long[1];
-    DeadLetter letter = awaitDeadLetter(settings, d -> d.sourceTopic().equals(settings.topics().tasks())
-        && d.sourcePartition() == poison.partition() && d.sourceOffset() == poison.offset(), headers,
-        deadLetterOffset);
+    DeadLetter letter =
+        awaitDeadLetter(
+            settings,
+            d ->
+                d.sourceTopic().equals(settings.topics().tasks())
+                    && d.sourcePartition() == poison.partition()
+                    && d.sourceOffset() == poison.offset(),
+            headers,
+            deadLetterOffset);
     assertThat(letter.errorClass()).isNotBlank();
-    assertThat(letter.errorMessage()).contains("must start with the schema registry's frame", "0x6e");
+    assertThat(letter.errorMessage())
+        .contains("must start with the schema registry's frame", "0x6e");
     assertThat(letter.key()).isEqualTo(utf8("poison-1"));
     assertThat(letter.value()).isEqualTo(garbage);
     assertThat(letter.at()).isBefore(Instant.now().plusSeconds(1));
-    assertThat(headers).containsEntry(DeadLetters.SOURCE_TOPIC, settings.topics().tasks())
+    assertThat(headers)
+        .containsEntry(DeadLetters.SOURCE_TOPIC, settings.topics().tasks())
         .containsEntry(DeadLetters.SOURCE_PARTITION, Integer.toString(poison.partition()))
         .containsEntry(DeadLetters.SOURCE_OFFSET, Long.toString(poison.offset()))
         .containsEntry(DeadLetters.EXCEPTION_CLASS, letter.errorClass())
@@ -254,63 +281,96 @@ class BadInputIT {
     assertThat(view.path("offset").asLong()).isEqualTo(deadLetterOffset[0]);
     assertThat(http.get("/dead-letters?max=zero").statusCode()).isEqualTo(400);
 
-    // and a re-drive writes the record back where it came from, where the shard reads it again (still garbage here,
+    // and a re-drive writes the record back where it came from, where the shard reads it again
+    // (still garbage here,
     // so it is dead-lettered again, from its new offset)
     // (--json: the same as the text, as one line of JSON)
-    Cli.Result redrive = Cli.run(settings, "dead-letters", "redrive", Long.toString(deadLetterOffset[0]), "--json");
+    Cli.Result redrive =
+        Cli.run(settings, "dead-letters", "redrive", Long.toString(deadLetterOffset[0]), "--json");
     assertThat(redrive.exitCode()).as(redrive.err()).isZero();
     assertThat(redrive.out()).hasSize(1);
     JsonNode redriven = json.readTree(redrive.out().get(0));
-    assertThat(redriven.path("deadLetter").asText()).isEqualTo(settings.topics().deadLetters() + "-0@"
-        + deadLetterOffset[0]);
+    assertThat(redriven.path("deadLetter").asText())
+        .isEqualTo(settings.topics().deadLetters() + "-0@" + deadLetterOffset[0]);
     assertThat(redriven.path("errorClass").asText()).isEqualTo(letter.errorClass());
     assertThat(redriven.path("topic").asText()).isEqualTo(settings.topics().tasks());
     assertThat(redriven.path("partition").asInt()).isEqualTo(poison.partition());
     long again = redriven.path("offset").asLong();
     assertThat(again).isGreaterThan(poison.offset());
-    DeadLetter second = awaitDeadLetter(d -> d.sourceTopic().equals(settings.topics().tasks())
-        && d.sourcePartition() == poison.partition() && d.sourceOffset() == again);
+    DeadLetter second =
+        awaitDeadLetter(
+            d ->
+                d.sourceTopic().equals(settings.topics().tasks())
+                    && d.sourcePartition() == poison.partition()
+                    && d.sourceOffset() == again);
     assertThat(second.key()).isEqualTo(utf8("poison-1"));
     assertThat(second.value()).isEqualTo(garbage);
     Cli.Result missing = Cli.run(settings, "dead-letters", "redrive", "999999", "--json");
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.out()).isEmpty();
-    assertThat(missing.err()).contains("no dead letter at " + settings.topics().deadLetters() + "-0@999999");
+    assertThat(missing.err())
+        .contains("no dead letter at " + settings.topics().deadLetters() + "-0@999999");
 
     http.awaitTaskStatus(taskId, "COMPLETED");
     String id = taskId;
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-        json.readTree(http.get("/tasks/" + id).body()).path("prompt").asText()).isEqualTo("Survive the poison"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(json.readTree(http.get("/tasks/" + id).body()).path("prompt").asText())
+                    .isEqualTo("Survive the poison"));
   }
 
   @Test
-  void anUnreadableRecordOnlyTheProjectionsConsumeIsDeadLetteredOnceAndTheyCarryOn() throws Exception {
-    // Given: garbage on the decisions and on the leadership announcements, topics no loop consumes (workers read
+  void anUnreadableRecordOnlyTheProjectionsConsumeIsDeadLetteredOnceAndTheyCarryOn()
+      throws Exception {
+    // Given: garbage on the decisions and on the leadership announcements, topics no loop consumes
+    // (workers read
     // their own decisions back when they take a partition over, and skip what they cannot read)
     byte[] garbage = "not avro either".getBytes(StandardCharsets.UTF_8);
-    RecordMetadata decision = produceRaw(new ProducerRecord<>(settings.topics().decisions(), 0, garbage, garbage));
-    RecordMetadata leadership = produceRaw(new ProducerRecord<>(settings.topics().leadership(), 0, utf8("poison"), garbage));
+    RecordMetadata decision =
+        produceRaw(new ProducerRecord<>(settings.topics().decisions(), 0, garbage, garbage));
+    RecordMetadata leadership =
+        produceRaw(
+            new ProducerRecord<>(settings.topics().leadership(), 0, utf8("poison"), garbage));
 
     // Then: the projections dead-letter each, with where it came from
     for (RecordMetadata poison : List.of(decision, leadership)) {
       Map<String, String> headers = new HashMap<>();
-      DeadLetter letter = awaitDeadLetter(settings, d -> d.sourceTopic().equals(poison.topic())
-          && d.sourcePartition() == poison.partition() && d.sourceOffset() == poison.offset(), headers, new long[1]);
+      DeadLetter letter =
+          awaitDeadLetter(
+              settings,
+              d ->
+                  d.sourceTopic().equals(poison.topic())
+                      && d.sourcePartition() == poison.partition()
+                      && d.sourceOffset() == poison.offset(),
+              headers,
+              new long[1]);
       assertThat(letter.value()).isEqualTo(garbage);
-      assertThat(headers).containsEntry(DeadLetters.SOURCE_TOPIC, poison.topic())
+      assertThat(headers)
+          .containsEntry(DeadLetters.SOURCE_TOPIC, poison.topic())
           .containsEntry(DeadLetters.SOURCE_OFFSET, Long.toString(poison.offset()));
     }
 
-    // and carry on: a task after them is served, its decisions too, and each poison was dead-lettered once
+    // and carry on: a task after them is served, its decisions too, and each poison was
+    // dead-lettered once
     String taskId = idOnPartition("after-projection-poison", 0);
-    assertThat(http.postJson("/tasks", "{\"taskId\":\"" + taskId + "\",\"prompt\":\"Read on\"}").statusCode())
+    assertThat(
+            http.postJson("/tasks", "{\"taskId\":\"" + taskId + "\",\"prompt\":\"Read on\"}")
+                .statusCode())
         .isEqualTo(202);
     http.awaitTaskStatus(taskId, "COMPLETED");
-    List<DeadLetter> all = RecordedLogs.all(settings, settings.topics().deadLetters(), 1,
-        serdes.deadLetter().deserializer());
+    List<DeadLetter> all =
+        RecordedLogs.all(
+            settings, settings.topics().deadLetters(), 1, serdes.deadLetter().deserializer());
     for (RecordMetadata poison : List.of(decision, leadership)) {
-      assertThat(all).filteredOn(d -> d.sourceTopic().equals(poison.topic())
-          && d.sourcePartition() == poison.partition() && d.sourceOffset() == poison.offset()).hasSize(1);
+      assertThat(all)
+          .filteredOn(
+              d ->
+                  d.sourceTopic().equals(poison.topic())
+                      && d.sourcePartition() == poison.partition()
+                      && d.sourceOffset() == poison.offset())
+          .hasSize(1);
     }
   }
 
@@ -325,30 +385,42 @@ class BadInputIT {
     RecordMetadata wrong = produceRaw(new ProducerRecord<>(topic, utf8("other-key"), value));
 
     // Then
-    DeadLetter letter = awaitDeadLetter(d -> d.sourceTopic().equals(topic)
-        && d.sourcePartition() == wrong.partition() && d.sourceOffset() == wrong.offset());
+    DeadLetter letter =
+        awaitDeadLetter(
+            d ->
+                d.sourceTopic().equals(topic)
+                    && d.sourcePartition() == wrong.partition()
+                    && d.sourceOffset() == wrong.offset());
     assertThat(letter.errorClass()).isNotBlank();
     assertThat(letter.errorMessage()).contains("key").contains("other-key").contains("keyed-wrong");
     assertThat(letter.key()).isEqualTo(utf8("other-key"));
     assertThat(letter.value()).isEqualTo(value);
 
-    // and no saga was started for it: a valid task on the same shard completes, the wrongly keyed one never starts
+    // and no saga was started for it: a valid task on the same shard completes, the wrongly keyed
+    // one never starts
     String next = idOnPartition("after-wrong-key", wrong.partition());
-    assertThat(http.postJson("/tasks", "{\"taskId\":\"" + next + "\",\"prompt\":\"Carry on\"}").statusCode())
+    assertThat(
+            http.postJson("/tasks", "{\"taskId\":\"" + next + "\",\"prompt\":\"Carry on\"}")
+                .statusCode())
         .isEqualTo(202);
     http.awaitTaskStatus(next, "COMPLETED");
     HttpResponse<String> wrongTask = http.get("/tasks/keyed-wrong");
     if (wrongTask.statusCode() == 200) {
-      assertThat(json.readTree(wrongTask.body()).path("sagaId").isMissingNode()
-          || json.readTree(wrongTask.body()).path("sagaId").isNull()).as(wrongTask.body()).isTrue();
+      assertThat(
+              json.readTree(wrongTask.body()).path("sagaId").isMissingNode()
+                  || json.readTree(wrongTask.body()).path("sagaId").isNull())
+          .as(wrongTask.body())
+          .isTrue();
     } else {
       assertThat(wrongTask.statusCode()).as(wrongTask.body()).isEqualTo(404);
     }
   }
 
   @Test
-  void aTombstoneOnTheTasksTopicIsSkippedAndTheShardCarriesOn(ConclaveStack stack) throws Exception {
-    // Given: an installation of its own, so that whatever the tombstone does cannot spill into the other tests
+  void aTombstoneOnTheTasksTopicIsSkippedAndTheShardCarriesOn(ConclaveStack stack)
+      throws Exception {
+    // Given: an installation of its own, so that whatever the tombstone does cannot spill into the
+    // other tests
     ConclaveSettings own = stack.isolated("bad-input-tombstone");
     try (InProcessConclave installation = new InProcessConclave(own, 1)) {
       Http ownHttp = new Http(installation.baseUrl());
@@ -364,7 +436,8 @@ class BadInputIT {
         taskId = "after-tombstone-" + i;
       }
       HttpResponse<String> accepted =
-          ownHttp.postJson("/tasks", "{\"taskId\":\"" + taskId + "\",\"prompt\":\"Outlive the tombstone\"}");
+          ownHttp.postJson(
+              "/tasks", "{\"taskId\":\"" + taskId + "\",\"prompt\":\"Outlive the tombstone\"}");
       assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
 
       // Then: a tombstone erases a key of the compacted topic; coordinator and projections go on
@@ -379,11 +452,13 @@ class BadInputIT {
   @Test
   void projectionsWhoseTopicsDoNotExistAnswerServiceUnavailableWithRetryAfter() throws Exception {
     // Given: a projections server for an installation whose topics were never provisioned
-    ConclaveSettings nowhere = settings.withTopicPrefix("nothing-here-" + UUID.randomUUID().toString().substring(0, 8));
+    ConclaveSettings nowhere =
+        settings.withTopicPrefix("nothing-here-" + UUID.randomUUID().toString().substring(0, 8));
     try (EmbeddedServer server = InProcessConclave.startProjections(nowhere)) {
       Http other = new Http("http://127.0.0.1:" + server.getPort());
 
-      // When: asked right away, and again once Streams has had time to find out that its topics are missing
+      // When: asked right away, and again once Streams has had time to find out that its topics are
+      // missing
       List<HttpResponse<String>> answers = new ArrayList<>();
       answers.add(other.get("/tasks/anything"));
       Thread.sleep(3_000);
@@ -393,10 +468,20 @@ class BadInputIT {
       // Then: every answer is reported, so that the first failure does not hide the others
       SoftAssertions softly = new SoftAssertions();
       for (HttpResponse<String> r : answers) {
-        String what = "GET " + r.uri().getPath() + " -> " + r.statusCode() + " " + r.headers().map() + " " + r.body();
+        String what =
+            "GET "
+                + r.uri().getPath()
+                + " -> "
+                + r.statusCode()
+                + " "
+                + r.headers().map()
+                + " "
+                + r.body();
         softly.assertThat(r.statusCode()).as(what).isEqualTo(503);
         softly.assertThat(r.headers().firstValue("Retry-After")).as(what).isPresent();
-        softly.assertThat(r.headers().firstValue("Content-Type")).as(what)
+        softly
+            .assertThat(r.headers().firstValue("Content-Type"))
+            .as(what)
             .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         softly.assertThat(json.readTree(r.body()).path("status").asInt()).as(what).isEqualTo(503);
         softly.assertThat(json.readTree(r.body()).path("message").asText()).as(what).isNotBlank();
@@ -408,7 +493,8 @@ class BadInputIT {
   // ---------------------------------------------------------------------------------------------------------------
 
   private RecordMetadata produceRaw(ProducerRecord<byte[], byte[]> record) throws Exception {
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       return producer.send(record).get();
     }
   }
@@ -428,32 +514,49 @@ class BadInputIT {
     return awaitDeadLetter(settings, wanted, new HashMap<>(), new long[1]);
   }
 
-  /** The first dead letter {@code wanted}; {@code headers} gets its record's headers as text, {@code at} its offset. */
-  private DeadLetter awaitDeadLetter(ConclaveSettings settings, Predicate<DeadLetter> wanted,
-                                     Map<String, String> headers, long[] at) {
+  /**
+   * The first dead letter {@code wanted}; {@code headers} gets its record's headers as text, {@code
+   * at} its offset.
+   */
+  private DeadLetter awaitDeadLetter(
+      ConclaveSettings settings,
+      Predicate<DeadLetter> wanted,
+      Map<String, String> headers,
+      long[] at) {
     String topic = settings.topics().deadLetters();
     Deserializer<DeadLetter> reader = serdes.deadLetter().deserializer();
     List<DeadLetter> seen = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.kafka(), null))) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+    try (var consumer =
+        new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.kafka(), null))) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       DeadLetter[] found = new DeadLetter[1];
       try {
-        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-            .until(() -> {
-              for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                DeadLetter d = reader.deserialize(topic, r.value());
-                seen.add(d);
-                if (found[0] == null && wanted.test(d)) {
-                  found[0] = d;
-                  at[0] = r.offset();
-                  r.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
-                }
-              }
-              return found[0] != null;
-            });
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofMillis(50))
+            .until(
+                () -> {
+                  for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    DeadLetter d = reader.deserialize(topic, r.value());
+                    seen.add(d);
+                    if (found[0] == null && wanted.test(d)) {
+                      found[0] = d;
+                      at[0] = r.offset();
+                      r.headers()
+                          .forEach(
+                              h ->
+                                  headers.put(
+                                      h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+                    }
+                  }
+                  return found[0] != null;
+                });
       } catch (ConditionTimeoutException e) {
         throw new AssertionError("no matching dead letter within 60 s; the topic held " + seen, e);
       }
@@ -469,13 +572,17 @@ class BadInputIT {
     try {
       String taskId = json.readTree(r.body()).path("taskId").asText();
       String[] prompt = new String[1];
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        HttpResponse<String> view = http.get("/tasks/" + taskId);
-        if (view.statusCode() == 200) {
-          prompt[0] = json.readTree(view.body()).path("prompt").asText();
-        }
-        return prompt[0] != null;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                HttpResponse<String> view = http.get("/tasks/" + taskId);
+                if (view.statusCode() == 200) {
+                  prompt[0] = json.readTree(view.body()).path("prompt").asText();
+                }
+                return prompt[0] != null;
+              });
       return " (task '" + taskId + "' stored with prompt '" + prompt[0] + "')";
     } catch (IOException | RuntimeException e) {
       return " (task view not found: " + e + ")";
@@ -485,19 +592,24 @@ class BadInputIT {
   /** The answer to a query once the projections have started (they answer 503 until then). */
   private HttpResponse<String> getOnceReady(String path) {
     List<HttpResponse<String>> last = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      HttpResponse<String> r = http.get(path);
-      last.clear();
-      last.add(r);
-      return r.statusCode() != 503;
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              HttpResponse<String> r = http.get(path);
+              last.clear();
+              last.add(r);
+              return r.statusCode() != 503;
+            });
     return last.get(0);
   }
 
   private static void assertJsonContentType(HttpResponse<String> r) {
     Optional<String> type = r.headers().firstValue("Content-Type");
-    assertThat(type).as("Content-Type of " + r.uri() + " -> " + r.body()).hasValueSatisfying(
-        t -> assertThat(t).startsWith("application/json"));
+    assertThat(type)
+        .as("Content-Type of " + r.uri() + " -> " + r.body())
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
   }
 
   /** The {@code message} of a Conclave {@code ApiError} body. */
@@ -507,7 +619,10 @@ class BadInputIT {
     return body.get("message").asText();
   }
 
-  /** Every {@code message} anywhere in the body: Micronaut's own errors nest theirs under _embedded.errors. */
+  /**
+   * Every {@code message} anywhere in the body: Micronaut's own errors nest theirs under
+   * _embedded.errors.
+   */
   private static List<String> allMessages(HttpResponse<String> r) throws IOException {
     return json.readTree(r.body()).findValuesAsText("message");
   }

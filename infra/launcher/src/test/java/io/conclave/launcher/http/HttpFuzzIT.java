@@ -3,9 +3,9 @@ package io.conclave.launcher.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import java.net.URLEncoder;
@@ -22,23 +22,81 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Random bad input against every HTTP endpoint of a running projections server: malformed and truncated JSON,
- * fields of the wrong type, unknown and missing fields, bodies past the configured maximum, path traversal, unicode
- * and control characters in ids and query values. Every answer must be a 2xx or 4xx, never a 5xx, and none may hang
- * (each request times out after 30 s, which fails the test). The seed is printed with any failure;
- * {@code -Dconclave.fuzz.seed=N} runs a failing schedule again.
+ * Random bad input against every HTTP endpoint of a running projections server: malformed and
+ * truncated JSON, fields of the wrong type, unknown and missing fields, bodies past the configured
+ * maximum, path traversal, unicode and control characters in ids and query values. Every answer
+ * must be a 2xx or 4xx, never a 5xx, and none may hang (each request times out after 30 s, which
+ * fails the test). The seed is printed with any failure; {@code -Dconclave.fuzz.seed=N} runs a
+ * failing schedule again.
  */
 @ExtendWith(ConclaveStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpFuzzIT {
   private static final int CASES = 300;
-  private static final String[] NASTY = {"../../etc/passwd", "..%2F..%2Fetc", "/", "\\", "", " ", "\u0000",
-      "\u202e\u0635\u0648\u0631\u0629", "😀", "a".repeat(5_000), "%", "%zz", "?", "#", ";", "'\"", "<script>",
-      "null", "-1", "9".repeat(40), "1e309", "NaN", "saga-", "saga-../x", "tasks", "\n\r"};
-  private static final String[] VALUES = {"\"text\"", "1", "-1", "1.5", "true", "null", "[]", "{}", "[1,\"a\"]",
-      "{\"a\":{\"b\":[]}}", "\"" + "x".repeat(10_000) + "\"", "\"\\u0000\"", "\"😀\"", "1e309", "\"../../x\""};
-  private static final String[] FIELDS = {"taskId", "prompt", "tenant", "steps", "plan", "agentType", "action",
-      "input", "compensation", "parallel", "timeout", "retry", "approval", "unknown", "", "fromOffset", "to"};
+  private static final String[] NASTY = {
+    "../../etc/passwd",
+    "..%2F..%2Fetc",
+    "/",
+    "\\",
+    "",
+    " ",
+    "\u0000",
+    "\u202e\u0635\u0648\u0631\u0629",
+    "😀",
+    "a".repeat(5_000),
+    "%",
+    "%zz",
+    "?",
+    "#",
+    ";",
+    "'\"",
+    "<script>",
+    "null",
+    "-1",
+    "9".repeat(40),
+    "1e309",
+    "NaN",
+    "saga-",
+    "saga-../x",
+    "tasks",
+    "\n\r"
+  };
+  private static final String[] VALUES = {
+    "\"text\"",
+    "1",
+    "-1",
+    "1.5",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "[1,\"a\"]",
+    "{\"a\":{\"b\":[]}}",
+    "\"" + "x".repeat(10_000) + "\"",
+    "\"\\u0000\"",
+    "\"😀\"",
+    "1e309",
+    "\"../../x\""
+  };
+  private static final String[] FIELDS = {
+    "taskId",
+    "prompt",
+    "tenant",
+    "steps",
+    "plan",
+    "agentType",
+    "action",
+    "input",
+    "compensation",
+    "parallel",
+    "timeout",
+    "retry",
+    "approval",
+    "unknown",
+    "",
+    "fromOffset",
+    "to"
+  };
 
   private InProcessConclave conclave;
   private Http http;
@@ -48,13 +106,19 @@ class HttpFuzzIT {
   void start(ConclaveStack stack) throws Exception {
     ConclaveSettings settings = stack.isolated("http-fuzz");
     conclave = new InProcessConclave(settings, 1);
-    // bodies go with a writer's token, the least that lets them reach the controllers; queries with the tests' admin
+    // bodies go with a writer's token, the least that lets them reach the controllers; queries with
+    // the tests' admin
     // token, so that the admin endpoint's query parameters are read too
     writer = new Http(conclave.baseUrl(), Http.WRITER_TOKEN);
     http = new Http(conclave.baseUrl());
-    // until the projections run, every query is a 503 with Retry-After, which is right but not what this test is about
-    await().atMost(Duration.ofSeconds(60)).until(() -> http.get("/tasks/none").statusCode() == 404
-        && http.get("/knowledge?prefix=none").statusCode() == 200);
+    // until the projections run, every query is a 503 with Retry-After, which is right but not what
+    // this test is about
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                http.get("/tasks/none").statusCode() == 404
+                    && http.get("/knowledge?prefix=none").statusCode() == 200);
   }
 
   @AfterAll
@@ -78,29 +142,38 @@ class HttpFuzzIT {
           String path = random.nextBoolean() ? "/tasks" : "/sagas";
           String body = body(random);
           request = "POST " + path + " " + abbreviate(body);
-          // the server closes the connection of a body past its maximum: a client of its own, not to reuse it
-          response = body.length() > 1_000_000 ? new Http(conclave.baseUrl(), Http.WRITER_TOKEN).postJson(path, body)
-              : writer.postJson(path, body);
+          // the server closes the connection of a body past its maximum: a client of its own, not
+          // to reuse it
+          response =
+              body.length() > 1_000_000
+                  ? new Http(conclave.baseUrl(), Http.WRITER_TOKEN).postJson(path, body)
+                  : writer.postJson(path, body);
         } else {
           String path = path(random);
           request = "GET " + path;
-          // the server answers a request line past its maximum (4 KB) and closes the connection: a client of its own
-          response = path.length() > 4_000 ? new Http(conclave.baseUrl()).get(path) : http.get(path);
+          // the server answers a request line past its maximum (4 KB) and closes the connection: a
+          // client of its own
+          response =
+              path.length() > 4_000 ? new Http(conclave.baseUrl()).get(path) : http.get(path);
         }
         if (response.statusCode() >= 500) {
-          failures.add(request + " -> " + response.statusCode() + " " + abbreviate(response.body()));
+          failures.add(
+              request + " -> " + response.statusCode() + " " + abbreviate(response.body()));
         }
       } catch (RuntimeException e) {
         failures.add(request + " -> " + e + " (after " + previous + ")");
       }
       previous = abbreviate(request);
     }
-    assertThat(failures).as("seed %d (-Dconclave.fuzz.seed=%d runs it again)", seed, seed).isEmpty();
+    assertThat(failures)
+        .as("seed %d (-Dconclave.fuzz.seed=%d runs it again)", seed, seed)
+        .isEmpty();
   }
 
   @Test
   void aBodyNestedPastTheLimitIsABadRequest() {
-    // this overflowed the JSON decoder's stack (a 500) before micronaut.serde.maximum-nesting-depth was set
+    // this overflowed the JSON decoder's stack (a 500) before micronaut.serde.maximum-nesting-depth
+    // was set
     for (String path : List.of("/tasks", "/sagas")) {
       HttpResponse<String> response = writer.postJson(path, "[".repeat(3_000) + "]".repeat(3_000));
       assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(400);
@@ -115,7 +188,10 @@ class HttpFuzzIT {
         yield whole.substring(0, random.nextInt(whole.length())); // truncated
       }
       case 2 -> pick(random, VALUES); // not an object
-      case 3 -> "{\"prompt\":\"" + "y".repeat(1_100_000) + "\"}"; // past micronaut.server.max-request-size
+      case 3 ->
+          "{\"prompt\":\""
+              + "y".repeat(1_100_000)
+              + "\"}"; // past micronaut.server.max-request-size
       case 4 -> "[".repeat(1 + random.nextInt(3_000)); // deep nesting, unclosed
       case 5 -> "{\"taskId\":" + pick(random, VALUES) + ",\"prompt\":" + pick(random, VALUES) + "}";
       default -> {
@@ -135,9 +211,14 @@ class HttpFuzzIT {
         json.append(',');
       }
       String name = pick(random, FIELDS);
-      String value = name.equals("steps") && random.nextBoolean()
-          ? "[{\"agentType\":" + pick(random, VALUES) + ",\"action\":" + pick(random, VALUES) + "}]"
-          : pick(random, VALUES);
+      String value =
+          name.equals("steps") && random.nextBoolean()
+              ? "[{\"agentType\":"
+                  + pick(random, VALUES)
+                  + ",\"action\":"
+                  + pick(random, VALUES)
+                  + "}]"
+              : pick(random, VALUES);
       json.append('"').append(name).append("\":").append(value);
     }
     return json.append('}').toString();
@@ -170,6 +251,8 @@ class HttpFuzzIT {
   }
 
   private static String abbreviate(String s) {
-    return s == null || s.length() <= 200 ? s : s.substring(0, 200) + "... (" + s.length() + " chars)";
+    return s == null || s.length() <= 200
+        ? s
+        : s.substring(0, 200) + "... (" + s.length() + " chars)";
   }
 }

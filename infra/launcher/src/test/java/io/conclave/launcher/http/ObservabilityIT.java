@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.model.cluster.BreakerStateChanged;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
+import io.conclave.model.cluster.BreakerStateChanged;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
@@ -32,9 +32,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The projections' operations endpoints on a real broker and registry, without a token: {@code GET /health} naming
- * Kafka, Kafka Streams and the schema registry (and 503 naming the registry when it is unreachable), and Conclave's
- * gauges on {@code GET /prometheus} after a task ran, and the OpenAPI document with its Swagger UI.
+ * The projections' operations endpoints on a real broker and registry, without a token: {@code GET
+ * /health} naming Kafka, Kafka Streams and the schema registry (and 503 naming the registry when it
+ * is unreachable), and Conclave's gauges on {@code GET /prometheus} after a task ran, and the
+ * OpenAPI document with its Swagger UI.
  */
 @ExtendWith(ConclaveStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -62,13 +63,16 @@ class ObservabilityIT {
   @Test
   void healthIsUpNamingKafkaStreamsAndTheRegistry() {
     // Kafka Streams is UP once it has joined its group
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
         .untilAsserted(() -> assertThat(anonymous.get("/health").statusCode()).isEqualTo(200));
 
     JsonNode health = read(anonymous.get("/health"));
     assertThat(health.path("status").asText()).isEqualTo("UP");
     for (String component : List.of("kafka", "kafkaStreams", "schemaRegistry")) {
-      assertThat(health.path("details").path(component).path("status").asText()).as(component + " in " + health)
+      assertThat(health.path("details").path(component).path("status").asText())
+          .as(component + " in " + health)
           .isEqualTo("UP");
     }
     assertThat(health.path("details").path("kafkaStreams").path("details").path("state").asText())
@@ -80,11 +84,16 @@ class ObservabilityIT {
   @Test
   void healthIsDownNamingTheRegistryWhenItIsUnreachable() throws Exception {
     // Given projections whose registry is a port nothing listens on
-    ConclaveSettings noRegistry = stack.isolated("observability-no-registry")
-        .withEndpoints(stack.bootstrapServers(), "http://127.0.0.1:" + Http.freePort() + "/apis/registry/v2");
+    ConclaveSettings noRegistry =
+        stack
+            .isolated("observability-no-registry")
+            .withEndpoints(
+                stack.bootstrapServers(),
+                "http://127.0.0.1:" + Http.freePort() + "/apis/registry/v2");
     try (EmbeddedServer projections = InProcessConclave.startProjections(noRegistry)) {
       // When
-      HttpResponse<String> response = new Http("http://127.0.0.1:" + projections.getPort(), null).get("/health");
+      HttpResponse<String> response =
+          new Http("http://127.0.0.1:" + projections.getPort(), null).get("/health");
 
       // Then
       assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
@@ -101,29 +110,54 @@ class ObservabilityIT {
   void prometheusShowsSagasByStatusConsumerLagAndBreakers() throws Exception {
     // Given a task that ran, and a breaker a worker reported open
     Http writer = new Http(conclave.baseUrl(), Http.WRITER_TOKEN);
-    assertThat(writer.postJson("/tasks", "{\"taskId\":\"obs-1\",\"prompt\":\"Why?\"}").statusCode()).isEqualTo(202);
+    assertThat(writer.postJson("/tasks", "{\"taskId\":\"obs-1\",\"prompt\":\"Why?\"}").statusCode())
+        .isEqualTo(202);
     writer.awaitTaskStatus("obs-1", "COMPLETED");
     var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-      producer.send(records.breakerStateChanged(new BreakerStateChanged("llm-research", "worker-obs",
-          List.of("research"), BreakerStateChanged.State.CLOSED, BreakerStateChanged.State.OPEN, Instant.now()))).get();
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+      producer
+          .send(
+              records.breakerStateChanged(
+                  new BreakerStateChanged(
+                      "llm-research",
+                      "worker-obs",
+                      List.of("research"),
+                      BreakerStateChanged.State.CLOSED,
+                      BreakerStateChanged.State.OPEN,
+                      Instant.now())))
+          .get();
     }
 
     // Then (the gauges are refreshed every few seconds)
     String coordinator = settings.topics().coordinatorGroup();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-      HttpResponse<String> metrics = anonymous.get("/prometheus");
-      assertThat(metrics.statusCode()).isEqualTo(200);
-      String body = metrics.body();
-      assertThat(value(body, "conclave_sagas{status=\"COMPLETED\"}")).as(body).hasValueSatisfying(
-          n -> assertThat(n).isGreaterThanOrEqualTo(1));
-      assertThat(value(body, "conclave_sagas{status=\"FAILED\"}")).as(body).hasValue(0.0);
-      assertThat(value(body, "conclave_consumer_lag{group=\"" + coordinator + "\"}")).as(body).hasValueSatisfying(
-          n -> assertThat(n).isGreaterThanOrEqualTo(0));
-      assertThat(value(body, "conclave_consumer_lag{group=\"" + settings.topics().workerGroup("research") + "\"}"))
-          .as(body).isPresent();
-      assertThat(value(body, "conclave_breakers{agent_type=\"research\",state=\"OPEN\"}")).as(body).hasValue(1.0);
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> metrics = anonymous.get("/prometheus");
+              assertThat(metrics.statusCode()).isEqualTo(200);
+              String body = metrics.body();
+              assertThat(value(body, "conclave_sagas{status=\"COMPLETED\"}"))
+                  .as(body)
+                  .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(1));
+              assertThat(value(body, "conclave_sagas{status=\"FAILED\"}")).as(body).hasValue(0.0);
+              assertThat(value(body, "conclave_consumer_lag{group=\"" + coordinator + "\"}"))
+                  .as(body)
+                  .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(0));
+              assertThat(
+                      value(
+                          body,
+                          "conclave_consumer_lag{group=\""
+                              + settings.topics().workerGroup("research")
+                              + "\"}"))
+                  .as(body)
+                  .isPresent();
+              assertThat(value(body, "conclave_breakers{agent_type=\"research\",state=\"OPEN\"}"))
+                  .as(body)
+                  .hasValue(1.0);
+            });
   }
 
   @Test
@@ -133,7 +167,8 @@ class ObservabilityIT {
     assertThat(document.statusCode()).as(document.body()).isEqualTo(200);
     Map<String, Object> openApi = new Yaml().load(document.body());
     @SuppressWarnings("unchecked")
-    Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) openApi.get("paths");
+    Map<String, Map<String, Object>> paths =
+        (Map<String, Map<String, Object>>) openApi.get("paths");
     assertThat(paths.get("/tasks")).containsKey("post");
     assertThat(paths.get("/tasks/{taskId}")).containsKey("get");
     HttpResponse<String> ui = anonymous.get("/swagger-ui/index.html");
@@ -141,7 +176,9 @@ class ObservabilityIT {
     assertThat(ui.body()).contains("swagger-ui").contains("conclave-projections.yml");
   }
 
-  /** The value of one series (name and labels as Prometheus prints them) in a scrape, if present. */
+  /**
+   * The value of one series (name and labels as Prometheus prints them) in a scrape, if present.
+   */
   private static Optional<Double> value(String scrape, String series) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
     return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();

@@ -1,23 +1,21 @@
 package io.conclave.launcher.knowledge;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static io.conclave.testkit.Eventually.eventually;
-import static org.awaitility.Awaitility.await;
+import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.model.knowledge.KnowledgeDelta;
+import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.model.crdt.Crdt;
 import io.conclave.model.crdt.GCounter;
 import io.conclave.model.crdt.OrSet;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.launcher.harness.InProcessConclave;
+import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import io.conclave.worker.KnowledgeFeed;
 import io.micronaut.runtime.server.EmbeddedServer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A worker's knowledge feed started after the projections merged the topic's history starts from their checkpoint
- * (the changelog of their knowledge store and their group's offsets) and reads only the tail of conclave.knowledge,
- * and ends with the same merged knowledge as a feed that read the topic from its beginning.
+ * A worker's knowledge feed started after the projections merged the topic's history starts from
+ * their checkpoint (the changelog of their knowledge store and their group's offsets) and reads
+ * only the tail of conclave.knowledge, and ends with the same merged knowledge as a feed that read
+ * the topic from its beginning.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class KnowledgeFeedCheckpointIT {
@@ -42,14 +41,15 @@ class KnowledgeFeedCheckpointIT {
 
   @Test
   void aFeedStartedAfterTheProjectionsReadsOnlyTheTail(ConclaveStack stack) throws Exception {
-    // given: a history of deltas over counters and sets, and a feed started before any projections ran
+    // given: a history of deltas over counters and sets, and a feed started before any projections
+    // ran
     ConclaveSettings settings = stack.isolated("feed-checkpoint");
     ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
     List<KnowledgeDelta> history = deltas(0, HISTORY);
     List<KnowledgeDelta> tail = deltas(HISTORY, TAIL);
     write(settings, serdes, history);
     try (KnowledgeFeed fromBeginning = new KnowledgeFeed(settings, serdes).start();
-         Admin admin = stack.admin()) {
+        Admin admin = stack.admin()) {
       // and: projections that merged the history, then stopped
       try (EmbeddedServer projections = InProcessConclave.startProjections(settings)) {
         eventually(() -> assertThat(committed(admin, settings)).isEqualTo(HISTORY));
@@ -61,32 +61,53 @@ class KnowledgeFeedCheckpointIT {
       try (KnowledgeFeed fromCheckpoint = new KnowledgeFeed(settings, serdes).start()) {
         // then: it reads the tail only, and knows what both feeds know: the merge of every delta
         Map<String, Crdt> expected = merge(history, tail);
-        eventually(() -> {
-          assertThat(fromCheckpoint.recordsRead()).isEqualTo(TAIL);
-          assertThat(fromBeginning.recordsRead()).isEqualTo(HISTORY + TAIL);
-          for (var key : expected.entrySet()) {
-            assertThat(fromCheckpoint.apply(key.getKey())).as(key.getKey()).hasValue(key.getValue());
-            assertThat(fromBeginning.apply(key.getKey())).as(key.getKey()).hasValue(key.getValue());
-          }
-        });
+        eventually(
+            () -> {
+              assertThat(fromCheckpoint.recordsRead()).isEqualTo(TAIL);
+              assertThat(fromBeginning.recordsRead()).isEqualTo(HISTORY + TAIL);
+              for (var key : expected.entrySet()) {
+                assertThat(fromCheckpoint.apply(key.getKey()))
+                    .as(key.getKey())
+                    .hasValue(key.getValue());
+                assertThat(fromBeginning.apply(key.getKey()))
+                    .as(key.getKey())
+                    .hasValue(key.getValue());
+              }
+            });
         assertThat(fromCheckpoint.recordsRead()).isLessThan(HISTORY + TAIL);
       }
     }
   }
 
-  /** Deltas {@code from} to {@code from + n - 1}: three counters incremented by two replicas, and a set. */
+  /**
+   * Deltas {@code from} to {@code from + n - 1}: three counters incremented by two replicas, and a
+   * set.
+   */
   private static List<KnowledgeDelta> deltas(int from, int n) {
     List<KnowledgeDelta> deltas = new ArrayList<>();
     for (int i = from; i < from + n; i++) {
       String replica = "research-" + (i % 2);
       Instant at = T0.plusSeconds(i);
       if (i % 4 == 3) {
-        // a replica of its own for each add: each is the replica's first, so its tag is unique only so
-        deltas.add(new KnowledgeDelta("feed.topics", "set-" + i, i, Optional.empty(), at,
-            OrSet.EMPTY.add("set-" + i, "topic-" + i)));
+        // a replica of its own for each add: each is the replica's first, so its tag is unique only
+        // so
+        deltas.add(
+            new KnowledgeDelta(
+                "feed.topics",
+                "set-" + i,
+                i,
+                Optional.empty(),
+                at,
+                OrSet.EMPTY.add("set-" + i, "topic-" + i)));
       } else {
-        deltas.add(new KnowledgeDelta("feed.counter-" + (i % 3), replica, i, Optional.empty(), at,
-            GCounter.EMPTY.increment(replica, i + 1)));
+        deltas.add(
+            new KnowledgeDelta(
+                "feed.counter-" + (i % 3),
+                replica,
+                i,
+                Optional.empty(),
+                at,
+                GCounter.EMPTY.increment(replica, i + 1)));
       }
     }
     return deltas;
@@ -102,22 +123,32 @@ class KnowledgeFeedCheckpointIT {
     return merged;
   }
 
-  private static void write(ConclaveSettings settings, ConclaveSerdes serdes, List<KnowledgeDelta> deltas)
+  private static void write(
+      ConclaveSettings settings, ConclaveSerdes serdes, List<KnowledgeDelta> deltas)
       throws Exception {
     var records = new ConclaveRecords(settings, serdes);
-    try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       for (KnowledgeDelta delta : deltas) {
         producer.send(records.knowledge(delta)).get();
       }
     }
   }
 
-  /** The offsets the projections' group committed on conclave.knowledge, summed: the deltas it merged. */
+  /**
+   * The offsets the projections' group committed on conclave.knowledge, summed: the deltas it
+   * merged.
+   */
   private static long committed(Admin admin, ConclaveSettings settings) throws Exception {
-    return admin.listConsumerGroupOffsets(settings.topics().projectionsApplicationId())
-        .partitionsToOffsetAndMetadata().get().entrySet().stream()
-        .filter(e -> e.getKey().topic().equals(settings.topics().knowledge()) && e.getValue() != null)
-        .mapToLong(e -> e.getValue().offset()).sum();
+    return admin
+        .listConsumerGroupOffsets(settings.topics().projectionsApplicationId())
+        .partitionsToOffsetAndMetadata()
+        .get()
+        .entrySet()
+        .stream()
+        .filter(
+            e -> e.getKey().topic().equals(settings.topics().knowledge()) && e.getValue() != null)
+        .mapToLong(e -> e.getValue().offset())
+        .sum();
   }
-
 }

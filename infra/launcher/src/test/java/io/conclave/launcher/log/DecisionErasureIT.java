@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.model.eventlog.DecisionKey;
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.topics.Partitioning;
-import io.conclave.runtime.readers.TopicScan;
 import io.conclave.launcher.harness.Cli;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
+import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.readers.TopicScan;
+import io.conclave.runtime.topics.Partitioning;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
@@ -23,35 +23,44 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Erasing an agent ({@code conclave decisions erase}) tombstones every decision key it wrote; the audit trail no
- * longer shows it, others stay.
+ * Erasing an agent ({@code conclave decisions erase}) tombstones every decision key it wrote; the
+ * audit trail no longer shows it, others stay.
  */
 @ExtendWith(ConclaveStackExtension.class)
 class DecisionErasureIT {
   @Test
-  void anErasedAgentsDecisionsAreTombstonedAndGoneFromTheProjection(ConclaveStack stack) throws Exception {
+  void anErasedAgentsDecisionsAreTombstonedAndGoneFromTheProjection(ConclaveStack stack)
+      throws Exception {
     // Given: two tasks ran, so research and analysis agents have decisions
     ConclaveSettings settings = stack.isolated("erasure");
     try (InProcessConclave conclave = new InProcessConclave(settings, 1)) {
       Http http = new Http(conclave.baseUrl());
       for (String id : new String[] {"erase-1", "erase-2"}) {
-        assertThat(http.postJson("/tasks", "{\"taskId\":\"" + id + "\",\"prompt\":\"Forget me\"}").statusCode())
+        assertThat(
+                http.postJson("/tasks", "{\"taskId\":\"" + id + "\",\"prompt\":\"Forget me\"}")
+                    .statusCode())
             .isEqualTo(202);
         http.awaitTaskStatus(id, "COMPLETED");
       }
       String research = "research-" + Partitioning.of("saga-erase-1", settings.partitions());
       String analysis = "analysis-" + Partitioning.of("saga-erase-1", settings.partitions());
-      await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/agents/" + research + "/decisions").statusCode()
-          == 200 && http.get("/agents/" + analysis + "/decisions").statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  http.get("/agents/" + research + "/decisions").statusCode() == 200
+                      && http.get("/agents/" + analysis + "/decisions").statusCode() == 200);
 
       // and decisions tail --json lists the agent's decisions, and only its own
       Cli.Result tail = Cli.run(settings, "decisions", "tail", "--agent", research, "--json");
       assertThat(tail.exitCode()).as(tail.err()).isZero();
       JsonNode listed = new ObjectMapper().readTree(String.join("\n", tail.out()));
       assertThat(listed.path("topic").asText()).isEqualTo(settings.topics().decisions());
-      assertThat(listed.path("count").asInt()).isPositive().isEqualTo(listed.path("records").size());
-      assertThat(listed.path("records")).allSatisfy(r -> assertThat(r.path("key").path("agentId").asText())
-          .isEqualTo(research));
+      assertThat(listed.path("count").asInt())
+          .isPositive()
+          .isEqualTo(listed.path("records").size());
+      assertThat(listed.path("records"))
+          .allSatisfy(r -> assertThat(r.path("key").path("agentId").asText()).isEqualTo(research));
 
       // When: erased by the CLI
       Cli.Result erasure = Cli.run(settings, "decisions", "erase", "--agent", research, "--json");
@@ -60,12 +69,14 @@ class DecisionErasureIT {
       assertThat(answer.path("agentId").asText()).isEqualTo(research);
       int erased = answer.path("erased").asInt();
 
-      // Then: every key of the agent ends in a tombstone; the audit trail forgets it; other agents are untouched
+      // Then: every key of the agent ends in a tombstone; the audit trail forgets it; other agents
+      // are untouched
       assertThat(erased).isPositive();
       Map<Long, Boolean> liveByKey = latestByKey(settings, research);
       assertThat(liveByKey).hasSize(erased).doesNotContainValue(true);
-      await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/agents/" + research + "/decisions").statusCode()
-          == 404);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> http.get("/agents/" + research + "/decisions").statusCode() == 404);
       assertThat(http.get("/agents/" + analysis + "/decisions").statusCode()).isEqualTo(200);
     }
   }
@@ -75,8 +86,12 @@ class DecisionErasureIT {
     String topic = settings.topics().decisions();
     var keys = new ConclaveSerdes(settings.registry()).decisionKey().deserializer();
     Map<Long, Boolean> latest = new HashMap<>();
-    TopicScan.scan(settings.kafka(),
-        new TopicPartition(topic, Partitioning.of(agentId, settings.partitions())), 0, -1, r -> {
+    TopicScan.scan(
+        settings.kafka(),
+        new TopicPartition(topic, Partitioning.of(agentId, settings.partitions())),
+        0,
+        -1,
+        r -> {
           DecisionKey key = keys.deserialize(topic, r.key());
           if (key.agentId().equals(agentId)) {
             latest.put(key.sequence(), r.value() != null);

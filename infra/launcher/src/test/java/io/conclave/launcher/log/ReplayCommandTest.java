@@ -2,9 +2,9 @@ package io.conclave.launcher.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.runtime.readers.TopicReplay;
 import io.conclave.launcher.ConclaveCli;
 import io.conclave.launcher.cli.Progress;
+import io.conclave.runtime.readers.TopicReplay;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * How far a replay is, on standard error ({@link Progress}); {@code --quiet}; and {@code --json} with {@code --follow}
- * (of replay and decisions tail).
+ * How far a replay is, on standard error ({@link Progress}); {@code --quiet}; and {@code --json}
+ * with {@code --follow} (of replay and decisions tail).
  */
 class ReplayCommandTest {
   @Test
@@ -50,8 +50,9 @@ class ReplayCommandTest {
   void aJsonDocumentThatFollowWouldNeverEndIsRefusedAsBadUsage() {
     // given: refused before any broker is looked for
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CommandLine cli = new CommandLine(new ConclaveCli()).setErr(new java.io.PrintWriter(err, true,
-        StandardCharsets.UTF_8));
+    CommandLine cli =
+        new CommandLine(new ConclaveCli())
+            .setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
 
     // when
     int replay = cli.execute("replay", "tasks", "--json", "--follow");
@@ -60,7 +61,7 @@ class ReplayCommandTest {
     // then
     assertThat(replay).isEqualTo(2);
     assertThat(tail).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--json prints one document, which --follow would "
-        + "never end");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--json prints one document, which --follow would " + "never end");
   }
 }

@@ -9,19 +9,19 @@ import io.conclave.agent.AgentContext;
 import io.conclave.agent.AgentProvider;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
-import io.conclave.model.eventlog.AgentIds;
-import io.conclave.model.eventlog.Decision;
-import io.conclave.model.cluster.RedrivenStep;
-import io.conclave.model.eventlog.StateFold;
-import io.conclave.model.eventlog.Tally;
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.topics.Partitioning;
-import io.conclave.runtime.readers.TopicScan;
 import io.conclave.launcher.cli.Progress;
 import io.conclave.launcher.harness.Cli;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.launcher.harness.RecordedLogs;
+import io.conclave.model.cluster.RedrivenStep;
+import io.conclave.model.eventlog.AgentIds;
+import io.conclave.model.eventlog.Decision;
+import io.conclave.model.eventlog.StateFold;
+import io.conclave.model.eventlog.Tally;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.readers.TopicScan;
+import io.conclave.runtime.topics.Partitioning;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
@@ -42,9 +42,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * An agent's history on a real broker and registry: its state as of any offset or time of its log (time travel over
- * HTTP) is the fold of its decisions up to there, snapshots or not; and a recorded saga re-driven with the same or a
- * new agent version says what changed, writing only to the shadow topic.
+ * An agent's history on a real broker and registry: its state as of any offset or time of its log
+ * (time travel over HTTP) is the fold of its decisions up to there, snapshots or not; and a
+ * recorded saga re-driven with the same or a new agent version says what changed, writing only to
+ * the shadow topic.
  */
 @ExtendWith(ConclaveStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -62,8 +63,11 @@ class AgentHistoryIT {
     conclave = new InProcessConclave(settings, 1);
     http = new Http(conclave.baseUrl());
     for (int i = 0; i < TASKS; i++) {
-      assertThat(http.postJson("/tasks", "{\"taskId\":\"h-" + i + "\",\"prompt\":\"question " + i + "\"}")
-          .statusCode()).isEqualTo(202);
+      assertThat(
+              http.postJson(
+                      "/tasks", "{\"taskId\":\"h-" + i + "\",\"prompt\":\"question " + i + "\"}")
+                  .statusCode())
+          .isEqualTo(202);
     }
     for (int i = 0; i < TASKS; i++) {
       http.awaitTaskStatus("h-" + i, "COMPLETED");
@@ -89,7 +93,8 @@ class AgentHistoryIT {
     return best;
   }
 
-  private static <S> String foldToJson(StateFold<S> fold, List<Decision> decisions) throws Exception {
+  private static <S> String foldToJson(StateFold<S> fold, List<Decision> decisions)
+      throws Exception {
     S state = fold.initial();
     for (Decision d : decisions) {
       state = fold.apply(state, d);
@@ -108,7 +113,9 @@ class AgentHistoryIT {
     // given
     String agentId = busiestResearchAgent();
     List<RecordedLogs.Logged> log = RecordedLogs.decisionsOf(settings, agentId);
-    assertThat(log.size()).as("enough decisions for several snapshots").isGreaterThan(3 * settings.snapshotEvery());
+    assertThat(log.size())
+        .as("enough decisions for several snapshots")
+        .isGreaterThan(3 * settings.snapshotEvery());
 
     // when / then: at each of the agent's records, and just before it
     boolean snapshotUsed = false;
@@ -118,13 +125,18 @@ class AgentHistoryIT {
           continue;
         }
         if (offset < log.get(0).offset()) {
-          assertThat(http.get("/agents/" + agentId + "/state?atOffset=" + offset).statusCode()).isEqualTo(404);
+          assertThat(http.get("/agents/" + agentId + "/state?atOffset=" + offset).statusCode())
+              .isEqualTo(404);
           continue;
         }
-        List<Decision> upTo = log.stream().filter(l -> l.offset() <= offset).map(RecordedLogs.Logged::decision)
-            .toList();
+        List<Decision> upTo =
+            log.stream()
+                .filter(l -> l.offset() <= offset)
+                .map(RecordedLogs.Logged::decision)
+                .toList();
         JsonNode answer = state("/agents/" + agentId + "/state?atOffset=" + offset);
-        assertThat(answer.get("state").toString()).as("at offset " + offset)
+        assertThat(answer.get("state").toString())
+            .as("at offset " + offset)
             .isEqualTo(foldToJson(OfflineAgent.FOLD, upTo));
         assertThat(answer.get("lastSequence").asLong()).isEqualTo(upTo.size() - 1);
         assertThat(answer.get("fold").asText()).isEqualTo(OfflineAgent.FOLD.id());
@@ -139,7 +151,9 @@ class AgentHistoryIT {
     assertThat(state("/agents/" + agentId + "/state?atOffset=" + Long.MAX_VALUE).get("state"))
         .isEqualTo(now.get("state"));
     assertThat(now.get("state").toString())
-        .isEqualTo(foldToJson(OfflineAgent.FOLD, log.stream().map(RecordedLogs.Logged::decision).toList()));
+        .isEqualTo(
+            foldToJson(
+                OfflineAgent.FOLD, log.stream().map(RecordedLogs.Logged::decision).toList()));
     assertThat(now.get("state").get("steps").asLong())
         .isEqualTo(log.stream().filter(l -> l.decision().kind().equals("STEP_RESULT")).count());
   }
@@ -153,10 +167,15 @@ class AgentHistoryIT {
     // when / then: at the time each record was written
     for (RecordedLogs.Logged record : log) {
       Instant at = record.timestamp();
-      List<Decision> byThen = log.stream().filter(l -> !l.timestamp().isAfter(at)).map(RecordedLogs.Logged::decision)
-          .toList();
+      List<Decision> byThen =
+          log.stream()
+              .filter(l -> !l.timestamp().isAfter(at))
+              .map(RecordedLogs.Logged::decision)
+              .toList();
       JsonNode answer = state("/agents/" + agentId + "/state?at=" + at);
-      assertThat(answer.get("state").toString()).as("at " + at).isEqualTo(foldToJson(OfflineAgent.FOLD, byThen));
+      assertThat(answer.get("state").toString())
+          .as("at " + at)
+          .isEqualTo(foldToJson(OfflineAgent.FOLD, byThen));
       assertThat(Instant.parse(answer.get("at").asText())).isEqualTo(at);
     }
   }
@@ -166,8 +185,10 @@ class AgentHistoryIT {
     // given
     int shard = Partitioning.of("h-0", settings.partitions());
     String planner = AgentIds.of("planner", shard);
-    List<Decision> plans = RecordedLogs.decisionsOf(settings, planner).stream().map(RecordedLogs.Logged::decision)
-        .toList();
+    List<Decision> plans =
+        RecordedLogs.decisionsOf(settings, planner).stream()
+            .map(RecordedLogs.Logged::decision)
+            .toList();
 
     // when
     JsonNode answer = state("/agents/" + planner + "/state");
@@ -184,7 +205,8 @@ class AgentHistoryIT {
     assertThat(http.get("/agents/research-0/state?at=yesterday").body()).contains("ISO-8601");
     assertThat(http.get("/agents/research-0/state?at=%2B1000000000-12-31T23:59:59Z").body())
         .contains("epoch milliseconds");
-    assertThat(http.get("/agents/research-0/state?at=2026-01-01T00:00:00Z&atOffset=3").statusCode()).isEqualTo(400);
+    assertThat(http.get("/agents/research-0/state?at=2026-01-01T00:00:00Z&atOffset=3").statusCode())
+        .isEqualTo(400);
     HttpResponse<String> noInstance = http.get("/agents/research/state");
     assertThat(noInstance.statusCode()).isEqualTo(400);
     assertThat(noInstance.body()).contains("<agentType>-<instance>");
@@ -192,22 +214,34 @@ class AgentHistoryIT {
   }
 
   @Test
-  void aSagaReDrivenWithTheSameAgentsEndsAsRecordedAndWritesOnlyToTheShadowTopic() throws Exception {
+  void aSagaReDrivenWithTheSameAgentsEndsAsRecordedAndWritesOnlyToTheShadowTopic()
+      throws Exception {
     // given
     long decisionsBefore = count(settings.topics().decisions());
     long commandsBefore = countCommands();
 
     // when
-    List<RedrivenStep> steps = RedriveCommand.redrive(settings, "saga-h-3", Optional.empty(), Agents.fromClassPath(),
-        "same-1", Clock.tickMillis(ZoneOffset.UTC), Progress.silent(), step -> {}).steps();
+    List<RedrivenStep> steps =
+        RedriveCommand.redrive(
+                settings,
+                "saga-h-3",
+                Optional.empty(),
+                Agents.fromClassPath(),
+                "same-1",
+                Clock.tickMillis(ZoneOffset.UTC),
+                Progress.silent(),
+                step -> {})
+            .steps();
 
     // then
     assertThat(steps).hasSize(3);
-    assertThat(steps).allSatisfy(s -> {
-      assertThat(s.outcome()).as(s.toString()).isEqualTo(RedrivenStep.Outcome.SAME);
-      assertThat(s.modelCalls()).isEqualTo(1);
-      assertThat(s.promptMismatches()).isZero();
-    });
+    assertThat(steps)
+        .allSatisfy(
+            s -> {
+              assertThat(s.outcome()).as(s.toString()).isEqualTo(RedrivenStep.Outcome.SAME);
+              assertThat(s.modelCalls()).isEqualTo(1);
+              assertThat(s.promptMismatches()).isZero();
+            });
     assertThat(shadow("same-1")).extracting(RedrivenStep::stepIndex).containsExactly(0, 1, 2);
     assertThat(count(settings.topics().decisions())).isEqualTo(decisionsBefore);
     assertThat(countCommands()).isEqualTo(commandsBefore);
@@ -217,7 +251,8 @@ class AgentHistoryIT {
   void theCliReDrivesASagaAndAnswersItsReportsAsJsonWithEachStepOnStandardError() throws Exception {
     // when
     Cli.Result json = Cli.run(settings, "redrive", "h-2", "--json");
-    Cli.Result quiet = Cli.run(settings, "redrive", "saga-h-4", "--agent-type", "analysis", "--quiet");
+    Cli.Result quiet =
+        Cli.run(settings, "redrive", "saga-h-4", "--agent-type", "analysis", "--quiet");
 
     // then
     assertThat(json.exitCode()).as(json.err()).isZero();
@@ -227,39 +262,59 @@ class AgentHistoryIT {
     assertThat(done.path("sagaId").asText()).isEqualTo("saga-h-2");
     assertThat(done.path("shadowTopic").asText()).isEqualTo(settings.topics().shadow());
     assertThat(done.path("same").asInt()).isEqualTo(3);
-    assertThat(done.path("steps")).hasSize(3).allSatisfy(step -> {
-      assertThat(step.path("redriveId").asText()).isEqualTo(redriveId);
-      assertThat(step.path("outcome").asText()).isEqualTo("SAME");
-      assertThat(step.path("redrivenOutput").asText()).isEqualTo(step.path("recordedOutput").asText()).isNotBlank();
-      assertThat(step.path("error").isNull()).as(step.toString()).isTrue();
-    });
+    assertThat(done.path("steps"))
+        .hasSize(3)
+        .allSatisfy(
+            step -> {
+              assertThat(step.path("redriveId").asText()).isEqualTo(redriveId);
+              assertThat(step.path("outcome").asText()).isEqualTo("SAME");
+              assertThat(step.path("redrivenOutput").asText())
+                  .isEqualTo(step.path("recordedOutput").asText())
+                  .isNotBlank();
+              assertThat(step.path("error").isNull()).as(step.toString()).isTrue();
+            });
     List<RedrivenStep> shadow = shadow(redriveId);
     assertThat(shadow).extracting(RedrivenStep::stepIndex).containsExactly(0, 1, 2);
-    assertThat(done.path("steps").get(1).path("agentId").asText()).isEqualTo(shadow.get(1).agentId());
-    assertThat(json.err().lines().filter(l -> l.startsWith("redrive: "))).containsExactly(
-        "redrive: re-running step 0 (research), 1 of 3", "redrive: re-running step 1 (analysis), 2 of 3",
-        "redrive: re-running step 2 (write), 3 of 3");
+    assertThat(done.path("steps").get(1).path("agentId").asText())
+        .isEqualTo(shadow.get(1).agentId());
+    assertThat(json.err().lines().filter(l -> l.startsWith("redrive: ")))
+        .containsExactly(
+            "redrive: re-running step 0 (research), 1 of 3",
+            "redrive: re-running step 1 (analysis), 2 of 3",
+            "redrive: re-running step 2 (write), 3 of 3");
     assertThat(quiet.exitCode()).as(quiet.err()).isZero();
     assertThat(quiet.err()).doesNotContain("redrive: ");
     assertThat(quiet.out()).hasSize(2);
     assertThat(quiet.out().get(0)).startsWith("step 1 (analysis-").endsWith("): SAME");
-    assertThat(quiet.out().get(1)).startsWith("1 of 1 steps as recorded; reports on " + settings.topics().shadow());
+    assertThat(quiet.out().get(1))
+        .startsWith("1 of 1 steps as recorded; reports on " + settings.topics().shadow());
   }
 
   @Test
   void aNewAgentVersionIsReDrivenOverTheRecordingAndItsChangesShow() throws Exception {
-    // given: a new version of the analysis agent, which answers otherwise and wants to send an e-mail
-    AgentProvider v2 = new AgentProvider() {
-      @Override
-      public Optional<Agent<?>> agent(String agentType) {
-        return agentType.equals("analysis") ? Optional.of(new AnalysisV2()) : Optional.empty();
-      }
-    };
+    // given: a new version of the analysis agent, which answers otherwise and wants to send an
+    // e-mail
+    AgentProvider v2 =
+        new AgentProvider() {
+          @Override
+          public Optional<Agent<?>> agent(String agentType) {
+            return agentType.equals("analysis") ? Optional.of(new AnalysisV2()) : Optional.empty();
+          }
+        };
     Agents agents = new Agents(List.of(v2, new OfflineAgents()));
 
     // when: only the analysis step is re-driven
-    List<RedrivenStep> steps = RedriveCommand.redrive(settings, "h-5", Optional.of("analysis"), agents, "v2-1",
-        Clock.tickMillis(ZoneOffset.UTC), Progress.silent(), step -> {}).steps();
+    List<RedrivenStep> steps =
+        RedriveCommand.redrive(
+                settings,
+                "h-5",
+                Optional.of("analysis"),
+                agents,
+                "v2-1",
+                Clock.tickMillis(ZoneOffset.UTC),
+                Progress.silent(),
+                step -> {})
+            .steps();
 
     // then
     assertThat(steps).hasSize(1);
@@ -287,18 +342,25 @@ class AgentHistoryIT {
     @Override
     public StepResult act(StepRequest request, AgentContext<OfflineAgent.Memory> context) {
       String answer = context.llm().complete("v2: " + request.input());
-      context.sideEffect("notify the analyst", () -> {
-        throw new AssertionError("a side effect ran during a re-drive");
-      });
-      return new StepResult.Completed("v2 after " + context.log().state().steps() + " steps: " + answer);
+      context.sideEffect(
+          "notify the analyst",
+          () -> {
+            throw new AssertionError("a side effect ran during a re-drive");
+          });
+      return new StepResult.Completed(
+          "v2 after " + context.log().state().steps() + " steps: " + answer);
     }
   }
 
   private List<RedrivenStep> shadow(String redriveId) {
-    return RecordedLogs.all(settings, settings.topics().shadow(), new ConclaveSerdes(settings.registry())
-        .redrivenStep().deserializer()).stream().filter(s -> s.redriveId().equals(redriveId)).toList();
+    return RecordedLogs.all(
+            settings,
+            settings.topics().shadow(),
+            new ConclaveSerdes(settings.registry()).redrivenStep().deserializer())
+        .stream()
+        .filter(s -> s.redriveId().equals(redriveId))
+        .toList();
   }
-
 
   private long countCommands() {
     long n = 0;

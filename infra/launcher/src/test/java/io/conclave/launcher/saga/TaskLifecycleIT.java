@@ -1,17 +1,17 @@
 package io.conclave.launcher.saga;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static io.conclave.testkit.Eventually.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.model.saga.SagaEvent;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.topics.Partitioning;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
+import io.conclave.model.saga.SagaEvent;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.security.ClientConfigs;
+import io.conclave.runtime.topics.Partitioning;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
@@ -31,8 +31,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The path of a task through the whole system on a real broker and registry: HTTP submission, a shard leader's
- * plan, three steps run by two workers, the projections' answer and the agents' decision logs.
+ * The path of a task through the whole system on a real broker and registry: HTTP submission, a
+ * shard leader's plan, three steps run by two workers, the projections' answer and the agents'
+ * decision logs.
  */
 @ExtendWith(ConclaveStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -69,10 +70,15 @@ class TaskLifecycleIT {
     // the projections' metrics for Prometheus: the HTTP requests just made and Kafka Streams'
     HttpResponse<String> metrics = http.get("/prometheus");
     assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.body()).contains("http_server_requests_seconds_count").contains("kafka_stream_");
-    // the submission and the saga are separate projections: the prompt joins the view once both have caught up
-    eventually(() -> assertThat(
-        json.readTree(http.get("/tasks/task-1").body()).path("prompt").asText()).isEqualTo("Why is the sky blue?"));
+    assertThat(metrics.body())
+        .contains("http_server_requests_seconds_count")
+        .contains("kafka_stream_");
+    // the submission and the saga are separate projections: the prompt joins the view once both
+    // have caught up
+    eventually(
+        () ->
+            assertThat(json.readTree(http.get("/tasks/task-1").body()).path("prompt").asText())
+                .isEqualTo("Why is the sky blue?"));
     JsonNode steps = task.get("steps");
     assertThat(steps).hasSize(3);
     List<String> types = new ArrayList<>();
@@ -83,30 +89,41 @@ class TaskLifecycleIT {
     }
     assertThat(types).containsExactly("research", "analysis", "write");
     // each step works on the previous step's output
-    assertThat(steps.get(1).get("output").asText()).contains(steps.get(0).get("output").asText().substring(0, 20));
+    assertThat(steps.get(1).get("output").asText())
+        .contains(steps.get(0).get("output").asText().substring(0, 20));
 
-    // the decision logs are a projection of their own: they show the decisions once it has caught up
+    // the decision logs are a projection of their own: they show the decisions once it has caught
+    // up
     int shard = Partitioning.of("task-1", settings.partitions());
-    eventually(() -> assertThat(decisionsOf("planner-" + shard)).anySatisfy(d -> {
-      assertThat(d.get("kind").asText()).isEqualTo("PLAN");
-      assertThat(d.get("sagaId").asText()).isEqualTo("saga-task-1");
-      assertThat(d.get("payload").asText()).isEqualTo("research.gather -> analysis.analyze -> write.draft");
-      assertThat(d.get("leaderEpoch").asLong()).isPositive();
-    }));
+    eventually(
+        () ->
+            assertThat(decisionsOf("planner-" + shard))
+                .anySatisfy(
+                    d -> {
+                      assertThat(d.get("kind").asText()).isEqualTo("PLAN");
+                      assertThat(d.get("sagaId").asText()).isEqualTo("saga-task-1");
+                      assertThat(d.get("payload").asText())
+                          .isEqualTo("research.gather -> analysis.analyze -> write.draft");
+                      assertThat(d.get("leaderEpoch").asLong()).isPositive();
+                    }));
     int commandPartition = Partitioning.of("saga-task-1", settings.partitions());
     for (int i = 0; i < 3; i++) {
       String agentId = types.get(i) + "-" + commandPartition;
       int step = i;
-      eventually(() -> {
-        JsonNode decisions = decisionsOf(agentId);
-        assertSequential(decisions);
-        assertThat(decisions).anySatisfy(d -> {
-          assertThat(d.get("sagaId").asText()).isEqualTo("saga-task-1");
-          assertThat(d.get("stepIndex").asInt()).isEqualTo(step);
-          assertThat(d.get("kind").asText()).isEqualTo("STEP_RESULT");
-          assertThat(d.get("payload").asText()).isEqualTo(steps.get(step).get("output").asText());
-        });
-      });
+      eventually(
+          () -> {
+            JsonNode decisions = decisionsOf(agentId);
+            assertSequential(decisions);
+            assertThat(decisions)
+                .anySatisfy(
+                    d -> {
+                      assertThat(d.get("sagaId").asText()).isEqualTo("saga-task-1");
+                      assertThat(d.get("stepIndex").asInt()).isEqualTo(step);
+                      assertThat(d.get("kind").asText()).isEqualTo("STEP_RESULT");
+                      assertThat(d.get("payload").asText())
+                          .isEqualTo(steps.get(step).get("output").asText());
+                    });
+          });
     }
   }
 
@@ -124,13 +141,24 @@ class TaskLifecycleIT {
     int shard = Partitioning.of("task-twice", settings.partitions());
     TopicPartition tasks = new TopicPartition(settings.topics().tasks(), shard);
     try (Admin admin = stack.admin()) {
-      long end = admin.listOffsets(Map.of(tasks, org.apache.kafka.clients.admin.OffsetSpec.latest()))
-          .partitionResult(tasks).get().offset();
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        OffsetAndMetadata committed = admin.listConsumerGroupOffsets(settings.topics().prefix() + "-coordinator")
-            .partitionsToOffsetAndMetadata().get().get(tasks);
-        return committed != null && committed.offset() >= end;
-      });
+      long end =
+          admin
+              .listOffsets(Map.of(tasks, org.apache.kafka.clients.admin.OffsetSpec.latest()))
+              .partitionResult(tasks)
+              .get()
+              .offset();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                OffsetAndMetadata committed =
+                    admin
+                        .listConsumerGroupOffsets(settings.topics().prefix() + "-coordinator")
+                        .partitionsToOffsetAndMetadata()
+                        .get()
+                        .get(tasks);
+                return committed != null && committed.offset() >= end;
+              });
     }
     List<SagaEvent> events = sagaEventsOf("saga-task-twice");
     assertThat(events).filteredOn(e -> e instanceof SagaEvent.Started).hasSize(1);
@@ -140,19 +168,22 @@ class TaskLifecycleIT {
 
   @Test
   void everyShardHasALeaderWithAnEpochAndAStartTime() throws Exception {
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      HttpResponse<String> r = http.get("/leaders");
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-      JsonNode leaders = json.readTree(r.body());
-      assertThat(leaders).hasSize(settings.partitions());
-      for (int shard = 0; shard < settings.partitions(); shard++) {
-        JsonNode leader = leaders.get(shard);
-        assertThat(leader.get("shard").asInt()).isEqualTo(shard);
-        assertThat(leader.get("epoch").asLong()).isPositive();
-        assertThat(leader.get("memberId").asText()).startsWith("coordinator-");
-        assertThat(leader.get("since").asText()).isNotBlank();
-      }
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> r = http.get("/leaders");
+              assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+              JsonNode leaders = json.readTree(r.body());
+              assertThat(leaders).hasSize(settings.partitions());
+              for (int shard = 0; shard < settings.partitions(); shard++) {
+                JsonNode leader = leaders.get(shard);
+                assertThat(leader.get("shard").asInt()).isEqualTo(shard);
+                assertThat(leader.get("epoch").asLong()).isPositive();
+                assertThat(leader.get("memberId").asText()).startsWith("coordinator-");
+                assertThat(leader.get("since").asText()).isNotBlank();
+              }
+            });
   }
 
   private JsonNode decisionsOf(String agentId) throws Exception {
@@ -172,8 +203,11 @@ class TaskLifecycleIT {
     var reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
     String topic = settings.topics().sagaEvents();
     List<SagaEvent> out = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.kafka(), null))) {
-      int shard = Partitioning.of(sagaId.substring("saga-".length()), settings.partitions()); // the task's shard
+    try (var consumer =
+        new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.kafka(), null))) {
+      int shard =
+          Partitioning.of(
+              sagaId.substring("saga-".length()), settings.partitions()); // the task's shard
       TopicPartition tp = new TopicPartition(topic, shard);
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));

@@ -7,9 +7,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
+import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -26,9 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API's API tokens (docs/security.md): writes need a writer's token, {@code /admin} an admin's; a request
- * without a known token is a 401 and one whose token lacks the role a 403, each with a JSON message; reads are open
- * unless {@code conclave.security.read-access=authenticated}; {@code /health} and {@code /prometheus} stay open.
+ * The HTTP API's API tokens (docs/security.md): writes need a writer's token, {@code /admin} an
+ * admin's; a request without a known token is a 401 and one whose token lacks the role a 403, each
+ * with a JSON message; reads are open unless {@code conclave.security.read-access=authenticated};
+ * {@code /health} and {@code /prometheus} stay open.
  */
 @ExtendWith(ConclaveStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -62,24 +63,47 @@ class HttpSecurityIT {
     // given
     ListAppender<ILoggingEvent> logs = recordLogs();
     try {
-      for (String path : new String[] {"/tasks", REBUILD, "/admin/groups/" + settings.topics().prefix() + "-x/reset"}) {
+      for (String path :
+          new String[] {
+            "/tasks", REBUILD, "/admin/groups/" + settings.topics().prefix() + "-x/reset"
+          }) {
         // when
         HttpResponse<String> none = new Http(base, null).postJson(path, TASK);
-        HttpResponse<String> unknown = new Http(base, "not-a-token-of-this-server").postJson(path, TASK);
-        HttpResponse<String> basic = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
-            .header("Authorization", "Basic aXQtYWRtaW46cGFzc3dvcmQ=").header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(TASK)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> unknown =
+            new Http(base, "not-a-token-of-this-server").postJson(path, TASK);
+        HttpResponse<String> basic =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", "Basic aXQtYWRtaW46cGFzc3dvcmQ=")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(TASK))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
 
         // then
-        assertError(none, 401, "POST " + path + " needs an API token: send 'Authorization: Bearer <token>'");
+        assertError(
+            none,
+            401,
+            "POST " + path + " needs an API token: send 'Authorization: Bearer <token>'");
         assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
-        assertError(unknown, 401, "POST " + path + " needs an API token: the token sent is not one configured");
-        assertError(basic, 401, "POST " + path + " needs an API token: the Authorization header is not 'Bearer");
+        assertError(
+            unknown,
+            401,
+            "POST " + path + " needs an API token: the token sent is not one configured");
+        assertError(
+            basic,
+            401,
+            "POST " + path + " needs an API token: the Authorization header is not 'Bearer");
       }
       // an expected refusal is no stack trace, and no token is ever logged
-      assertThat(logs.list).noneMatch(e -> e.getThrowableProxy() != null && e.getLevel().isGreaterOrEqual(
-          ch.qos.logback.classic.Level.WARN));
-      assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains("not-a-token-of-this-server"));
+      assertThat(logs.list)
+          .noneMatch(
+              e ->
+                  e.getThrowableProxy() != null
+                      && e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN));
+      assertThat(logs.list)
+          .noneMatch(e -> e.getFormattedMessage().contains("not-a-token-of-this-server"));
     } finally {
       stopRecording(logs);
     }
@@ -94,36 +118,54 @@ class HttpSecurityIT {
     HttpResponse<String> readerWrites = new Http(base, Http.READER_TOKEN).postJson("/tasks", TASK);
 
     // then
-    assertError(rebuild, 403, "POST " + REBUILD + " needs the role admin; API token 'it-writer' has reader, writer");
+    assertError(
+        rebuild,
+        403,
+        "POST " + REBUILD + " needs the role admin; API token 'it-writer' has reader, writer");
     assertError(records, 403, "GET /admin/topics/tasks/records needs the role admin");
-    assertError(readerWrites, 403, "POST /tasks needs the role writer; API token 'it-reader' has reader");
+    assertError(
+        readerWrites, 403, "POST /tasks needs the role writer; API token 'it-reader' has reader");
   }
 
   @Test
   void aDeadLetterReDriveNeedsAnAdminAndAPlaceThatHoldsOne() throws Exception {
     // when
     Http admin = new Http(base, Http.ADMIN_TOKEN);
-    HttpResponse<String> byWriter = new Http(base, Http.WRITER_TOKEN).post("/admin/dead-letters/0/0/redrive",
-        "application/json", "");
-    HttpResponse<String> notANumber = admin.post("/admin/dead-letters/zero/0/redrive", "application/json", "");
-    HttpResponse<String> negative = admin.post("/admin/dead-letters/0/-1/redrive", "application/json", "");
-    HttpResponse<String> noSuchPartition = admin.post("/admin/dead-letters/7/0/redrive", "application/json", "");
-    HttpResponse<String> nothingThere = admin.post("/admin/dead-letters/0/999999/redrive", "application/json", "");
+    HttpResponse<String> byWriter =
+        new Http(base, Http.WRITER_TOKEN)
+            .post("/admin/dead-letters/0/0/redrive", "application/json", "");
+    HttpResponse<String> notANumber =
+        admin.post("/admin/dead-letters/zero/0/redrive", "application/json", "");
+    HttpResponse<String> negative =
+        admin.post("/admin/dead-letters/0/-1/redrive", "application/json", "");
+    HttpResponse<String> noSuchPartition =
+        admin.post("/admin/dead-letters/7/0/redrive", "application/json", "");
+    HttpResponse<String> nothingThere =
+        admin.post("/admin/dead-letters/0/999999/redrive", "application/json", "");
 
     // then
-    assertError(byWriter, 403, "POST /admin/dead-letters/0/0/redrive needs the role admin; API token 'it-writer'");
+    assertError(
+        byWriter,
+        403,
+        "POST /admin/dead-letters/0/0/redrive needs the role admin; API token 'it-writer'");
     assertError(notANumber, 400, "partition must be a whole number, was 'zero'");
     assertError(negative, 400, "offset must be >= 0, was -1");
-    assertError(noSuchPartition, 400, "partition must be one of " + settings.topics().deadLetters()
-        + "'s partitions 0..0, was 7");
-    assertError(nothingThere, 404, "no dead letter at " + settings.topics().deadLetters() + "-0@999999");
+    assertError(
+        noSuchPartition,
+        400,
+        "partition must be one of "
+            + settings.topics().deadLetters()
+            + "'s partitions 0..0, was 7");
+    assertError(
+        nothingThere, 404, "no dead letter at " + settings.topics().deadLetters() + "-0@999999");
   }
 
   @Test
   void theRightRoleIsLetThrough() {
     // when
     HttpResponse<String> submitted = new Http(base, Http.WRITER_TOKEN).postJson("/tasks", TASK);
-    HttpResponse<String> records = new Http(base, Http.ADMIN_TOKEN).get("/admin/topics/tasks/records?max=1");
+    HttpResponse<String> records =
+        new Http(base, Http.ADMIN_TOKEN).get("/admin/topics/tasks/records?max=1");
     HttpResponse<String> adminWrites = new Http(base, Http.ADMIN_TOKEN).postJson("/tasks", TASK);
 
     // then
@@ -136,9 +178,11 @@ class HttpSecurityIT {
   @Test
   void readsHealthAndMetricsAreOpenByDefault() {
     Http anonymous = new Http(base, null);
-    assertThat(anonymous.get("/tasks/none").statusCode()).isIn(404, 503); // 503 while the projections start
+    assertThat(anonymous.get("/tasks/none").statusCode())
+        .isIn(404, 503); // 503 while the projections start
     assertThat(anonymous.get("/leaders").statusCode()).isIn(200, 503);
-    assertThat(new Http(base, "not-a-token-of-this-server").get("/tasks/none").statusCode()).isIn(404, 503);
+    assertThat(new Http(base, "not-a-token-of-this-server").get("/tasks/none").statusCode())
+        .isIn(404, 503);
     assertThat(anonymous.get("/health").statusCode()).isEqualTo(200);
     assertThat(anonymous.get("/prometheus").statusCode()).isEqualTo(200);
     assertThat(anonymous.get("/no/such/path").statusCode()).isEqualTo(404);
@@ -147,22 +191,31 @@ class HttpSecurityIT {
   @Test
   void withAuthenticatedReadAccessAReadNeedsAnyKnownToken() throws Exception {
     // given: a second installation's projections whose reads need a token
-    try (EmbeddedServer closed = InProcessConclave.startProjections(stack.isolated("http-security-reads"),
-        Map.of("conclave.security.read-access", "authenticated"))) {
+    try (EmbeddedServer closed =
+        InProcessConclave.startProjections(
+            stack.isolated("http-security-reads"),
+            Map.of("conclave.security.read-access", "authenticated"))) {
       String url = "http://127.0.0.1:" + closed.getPort();
 
       // when
       HttpResponse<String> anonymous = new Http(url, null).get("/tasks/none");
-      HttpResponse<String> unknown = new Http(url, "not-a-token-of-this-server").get("/knowledge?prefix=steps.");
+      HttpResponse<String> unknown =
+          new Http(url, "not-a-token-of-this-server").get("/knowledge?prefix=steps.");
       HttpResponse<String> reader = new Http(url, Http.READER_TOKEN).get("/tasks/none");
       HttpResponse<String> page = new Http(url, null).get("/dashboard/");
       HttpResponse<String> anonymousLeaders = new Http(url, null).get("/leaders");
       HttpResponse<String> readerLeaders = new Http(url, Http.READER_TOKEN).get("/leaders");
 
       // then
-      assertError(anonymous, 401, "GET /tasks/none needs an API token: send 'Authorization: Bearer <token>'");
-      assertError(unknown, 401, "GET /knowledge needs an API token: the token sent is not one configured");
-      assertThat(reader.statusCode()).as(reader.body()).isIn(404, 503); // past security: the projection answers
+      assertError(
+          anonymous,
+          401,
+          "GET /tasks/none needs an API token: send 'Authorization: Bearer <token>'");
+      assertError(
+          unknown, 401, "GET /knowledge needs an API token: the token sent is not one configured");
+      assertThat(reader.statusCode())
+          .as(reader.body())
+          .isIn(404, 503); // past security: the projection answers
       assertThat(new Http(url, null).get("/health").statusCode()).isEqualTo(200);
       // the dashboard page is served to anyone; the reads it makes need the token
       assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
@@ -172,10 +225,11 @@ class HttpSecurityIT {
     }
   }
 
-  private static void assertError(HttpResponse<String> response, int status, String messageStart) throws Exception {
+  private static void assertError(HttpResponse<String> response, int status, String messageStart)
+      throws Exception {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
-        .startsWith("application/json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
     JsonNode body = JSON.readTree(response.body());
     assertThat(body.path("status").asInt()).isEqualTo(status);
     assertThat(body.path("message").asText()).startsWith(messageStart);

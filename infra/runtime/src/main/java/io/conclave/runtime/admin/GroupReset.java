@@ -23,10 +23,10 @@ import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Moves a consumer group's committed offsets on some topics back (or forward) to a {@link LogPosition}, as
- * {@code kafka-consumer-groups --reset-offsets} does. Refuses while the group has members: their next commit would
- * overwrite the reset. Conclave's consumers are idempotent, so re-reading records starts no saga and repeats no step
- * a second time.
+ * Moves a consumer group's committed offsets on some topics back (or forward) to a {@link
+ * LogPosition}, as {@code kafka-consumer-groups --reset-offsets} does. Refuses while the group has
+ * members: their next commit would overwrite the reset. Conclave's consumers are idempotent, so
+ * re-reading records starts no saga and repeats no step a second time.
  *
  * <p>Stateless; the {@link Admin} client is the caller's.
  */
@@ -37,11 +37,12 @@ public final class GroupReset {
    * Resets {@code group} on every partition of {@code topic}.
    *
    * @return the new offset of each partition
-   * @throws GroupActiveException   if the group has members (nothing is moved)
-   * @throws UnknownTopicException  if there is no such topic
-   * @throws ExecutionException     if Kafka refuses or fails otherwise
+   * @throws GroupActiveException if the group has members (nothing is moved)
+   * @throws UnknownTopicException if there is no such topic
+   * @throws ExecutionException if Kafka refuses or fails otherwise
    */
-  public static Map<TopicPartition, Long> reset(Admin admin, String group, String topic, LogPosition to)
+  public static Map<TopicPartition, Long> reset(
+      Admin admin, String group, String topic, LogPosition to)
       throws InterruptedException, ExecutionException {
     return reset(admin, group, List.of(topic), to);
   }
@@ -50,29 +51,39 @@ public final class GroupReset {
    * Resets {@code group} on every partition of each of {@code topics}, all in one offset commit.
    *
    * @return the new offset of each partition, in topic order
-   * @throws GroupActiveException   if the group has members (nothing is moved)
-   * @throws UnknownTopicException  if one of the topics does not exist (nothing is moved)
-   * @throws ExecutionException     if Kafka refuses or fails otherwise
+   * @throws GroupActiveException if the group has members (nothing is moved)
+   * @throws UnknownTopicException if one of the topics does not exist (nothing is moved)
+   * @throws ExecutionException if Kafka refuses or fails otherwise
    */
-  public static Map<TopicPartition, Long> reset(Admin admin, String group, Collection<String> topics, LogPosition to)
+  public static Map<TopicPartition, Long> reset(
+      Admin admin, String group, Collection<String> topics, LogPosition to)
       throws InterruptedException, ExecutionException {
     requireInactive(admin, group);
     List<TopicPartition> partitions = partitions(admin, topics);
     Map<TopicPartition, Long> earliest = offsets(admin, partitions, OffsetSpec.earliest());
     Map<TopicPartition, Long> latest = offsets(admin, partitions, OffsetSpec.latest());
-    Map<TopicPartition, Long> atTime = to instanceof LogPosition.Time t
-        ? offsets(admin, partitions, OffsetSpec.forTimestamp(t.time().toEpochMilli())) : Map.of();
+    Map<TopicPartition, Long> atTime =
+        to instanceof LogPosition.Time t
+            ? offsets(admin, partitions, OffsetSpec.forTimestamp(t.time().toEpochMilli()))
+            : Map.of();
     Map<TopicPartition, Long> wanted = new LinkedHashMap<>();
-    partitions.forEach(tp -> wanted.put(tp, to.in(earliest.get(tp), latest.get(tp), atTime.get(tp))));
+    partitions.forEach(
+        tp -> wanted.put(tp, to.in(earliest.get(tp), latest.get(tp), atTime.get(tp))));
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
     wanted.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
     try {
       admin.alterConsumerGroupOffsets(group, commit).all().get();
     } catch (ExecutionException e) {
-      // a member joined between the check and the commit: the broker refuses, which is the same answer
+      // a member joined between the check and the commit: the broker refuses, which is the same
+      // answer
       if (e.getCause() instanceof GroupNotEmptyException) {
-        throw new GroupActiveException(group, 0, "group " + group + " got a member during the reset; stop its members "
-            + "before resetting it");
+        throw new GroupActiveException(
+            group,
+            0,
+            "group "
+                + group
+                + " got a member during the reset; stop its members "
+                + "before resetting it");
       }
       throw e;
     }
@@ -80,11 +91,13 @@ public final class GroupReset {
   }
 
   /**
-   * Checks that {@code group} has no members and is not rebalancing; a group that never existed is inactive.
+   * Checks that {@code group} has no members and is not rebalancing; a group that never existed is
+   * inactive.
    *
    * @throws GroupActiveException if it is active
    */
-  public static void requireInactive(Admin admin, String group) throws InterruptedException, ExecutionException {
+  public static void requireInactive(Admin admin, String group)
+      throws InterruptedException, ExecutionException {
     ConsumerGroupDescription description;
     try {
       description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
@@ -94,20 +107,27 @@ public final class GroupReset {
       }
       throw e;
     }
-    if (!description.members().isEmpty() || description.groupState() == GroupState.STABLE
+    if (!description.members().isEmpty()
+        || description.groupState() == GroupState.STABLE
         || description.groupState() == GroupState.PREPARING_REBALANCE
         || description.groupState() == GroupState.COMPLETING_REBALANCE) {
-      throw GroupActiveException.described(group, description.members().size(), description.groupState().toString());
+      throw GroupActiveException.described(
+          group, description.members().size(), description.groupState().toString());
     }
   }
 
   private static List<TopicPartition> partitions(Admin admin, Collection<String> topics)
       throws InterruptedException, ExecutionException {
-    Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(topics).topicNameValues();
+    Map<String, KafkaFuture<TopicDescription>> described =
+        admin.describeTopics(topics).topicNameValues();
     List<TopicPartition> out = new ArrayList<>();
     for (String topic : topics) {
       try {
-        described.get(topic).get().partitions().forEach(p -> out.add(new TopicPartition(topic, p.partition())));
+        described
+            .get(topic)
+            .get()
+            .partitions()
+            .forEach(p -> out.add(new TopicPartition(topic, p.partition())));
       } catch (ExecutionException e) {
         if (e.getCause() instanceof UnknownTopicOrPartitionException) {
           throw new UnknownTopicException(topic);
@@ -118,11 +138,13 @@ public final class GroupReset {
     return out;
   }
 
-  private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
+  private static Map<TopicPartition, Long> offsets(
+      Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
       throws InterruptedException, ExecutionException {
     Map<TopicPartition, OffsetSpec> query = new HashMap<>();
     partitions.forEach(tp -> query.put(tp, spec));
-    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> found = admin.listOffsets(query).all().get();
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> found =
+        admin.listOffsets(query).all().get();
     Map<TopicPartition, Long> out = new HashMap<>();
     found.forEach((tp, info) -> out.put(tp, info.offset()));
     return out;

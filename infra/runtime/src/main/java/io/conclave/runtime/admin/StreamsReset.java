@@ -19,10 +19,11 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The broker side of rebuilding a Kafka Streams application from a point of its input, what Kafka's
- * {@code kafka-streams-application-reset} does: with the application's consumer group empty, move its committed
- * offsets on every input topic to a {@link LogPosition}, then delete the application's internal topics (changelogs
- * and repartition topics) and wait until they are gone. The caller then starts the application with empty local
- * state, so its stores hold the fold of the input from that point only.
+ * {@code kafka-streams-application-reset} does: with the application's consumer group empty, move
+ * its committed offsets on every input topic to a {@link LogPosition}, then delete the
+ * application's internal topics (changelogs and repartition topics) and wait until they are gone.
+ * The caller then starts the application with empty local state, so its stores hold the fold of the
+ * input from that point only.
  *
  * <p>Stateless; the {@link Admin} client is the caller's.
  */
@@ -34,7 +35,7 @@ public final class StreamsReset {
   /**
    * What a reset did.
    *
-   * @param offsets      the committed offset of each input topic-partition now, in topic order
+   * @param offsets the committed offset of each input topic-partition now, in topic order
    * @param deletedTopics the internal topics deleted, sorted
    */
   public record Outcome(Map<TopicPartition, Long> offsets, List<String> deletedTopics) {
@@ -47,15 +48,22 @@ public final class StreamsReset {
   /**
    * Resets the application {@code applicationId} (its consumer group has the same name).
    *
-   * @param deletionTimeout how long to wait for the internal topics to disappear (deletion is asynchronous)
-   * @throws GroupActiveException  if an instance of the application is still a member (nothing is changed)
+   * @param deletionTimeout how long to wait for the internal topics to disappear (deletion is
+   *     asynchronous)
+   * @throws GroupActiveException if an instance of the application is still a member (nothing is
+   *     changed)
    * @throws UnknownTopicException if an input topic does not exist (nothing is changed)
-   * @throws TimeoutException      if an internal topic still exists after {@code deletionTimeout}
-   * @throws ExecutionException    if Kafka refuses or fails otherwise
+   * @throws TimeoutException if an internal topic still exists after {@code deletionTimeout}
+   * @throws ExecutionException if Kafka refuses or fails otherwise
    */
-  public static Outcome reset(Admin admin, String applicationId, Collection<String> inputTopics, LogPosition to,
-                              Duration deletionTimeout) throws InterruptedException, ExecutionException {
-    return reset(admin, applicationId, inputTopics, to, deletionTimeout, step -> { });
+  public static Outcome reset(
+      Admin admin,
+      String applicationId,
+      Collection<String> inputTopics,
+      LogPosition to,
+      Duration deletionTimeout)
+      throws InterruptedException, ExecutionException {
+    return reset(admin, applicationId, inputTopics, to, deletionTimeout, step -> {});
   }
 
   /** What a reset has done so far, for a caller that shows its progress. */
@@ -71,17 +79,25 @@ public final class StreamsReset {
   public record TopicsLeft(List<String> topics) implements Step {}
 
   /**
-   * As {@link #reset(Admin, String, Collection, LogPosition, Duration)}, telling {@code progress} each step as it is
-   * done.
+   * As {@link #reset(Admin, String, Collection, LogPosition, Duration)}, telling {@code progress}
+   * each step as it is done.
    */
-  public static Outcome reset(Admin admin, String applicationId, Collection<String> inputTopics, LogPosition to,
-                              Duration deletionTimeout, Consumer<Step> progress)
+  public static Outcome reset(
+      Admin admin,
+      String applicationId,
+      Collection<String> inputTopics,
+      LogPosition to,
+      Duration deletionTimeout,
+      Consumer<Step> progress)
       throws InterruptedException, ExecutionException {
     Objects.requireNonNull(to, "to");
     Map<TopicPartition, Long> offsets = GroupReset.reset(admin, applicationId, inputTopics, to);
     progress.accept(new OffsetsMoved(offsets.size()));
-    List<String> internal = admin.listTopics().names().get().stream()
-        .filter(topic -> isInternalTopic(applicationId, topic)).sorted().toList();
+    List<String> internal =
+        admin.listTopics().names().get().stream()
+            .filter(topic -> isInternalTopic(applicationId, topic))
+            .sorted()
+            .toList();
     if (!internal.isEmpty()) {
       progress.accept(new DeletingTopics(internal));
       try {
@@ -98,16 +114,17 @@ public final class StreamsReset {
   }
 
   /**
-   * Whether {@code topic} is one Kafka Streams made for {@code applicationId}: {@code <applicationId>-...-changelog}
-   * or {@code <applicationId>-...-repartition} (the rule of Kafka's own reset tool).
+   * Whether {@code topic} is one Kafka Streams made for {@code applicationId}: {@code
+   * <applicationId>-...-changelog} or {@code <applicationId>-...-repartition} (the rule of Kafka's
+   * own reset tool).
    */
   public static boolean isInternalTopic(String applicationId, String topic) {
     return topic.startsWith(applicationId + "-")
         && (topic.endsWith("-changelog") || topic.endsWith("-repartition"));
   }
 
-  private static void awaitGone(Admin admin, List<String> topics, Duration timeout,
-                                Consumer<Step> progress)
+  private static void awaitGone(
+      Admin admin, List<String> topics, Duration timeout, Consumer<Step> progress)
       throws InterruptedException, ExecutionException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -118,8 +135,12 @@ public final class StreamsReset {
         return;
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new TimeoutException("internal topics " + left + " still exist " + timeout.toMillis()
-            + " ms after their deletion; retry");
+        throw new TimeoutException(
+            "internal topics "
+                + left
+                + " still exist "
+                + timeout.toMillis()
+                + " ms after their deletion; retry");
       }
       Thread.sleep(POLL.toMillis());
     }

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Reads a {@link Setting} from system properties ({@code conclave.x.y}) or, failing that, the environment
- * ({@code CONCLAVE_X_Y}), else takes its default; blank counts as unset. Errors name both spellings of the setting.
+ * Reads a {@link Setting} from system properties ({@code conclave.x.y}) or, failing that, the
+ * environment ({@code CONCLAVE_X_Y}), else takes its default; blank counts as unset. Errors name
+ * both spellings of the setting.
  */
 public record EnvironmentLookup(Map<String, String> env, Map<Object, Object> props) {
   /** The process's environment and system properties. */
@@ -32,7 +33,8 @@ public record EnvironmentLookup(Map<String, String> env, Map<Object, Object> pro
     try {
       return Integer.parseInt(raw);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(setting.names() + " must be a whole number, was '" + raw + "'");
+      throw new IllegalArgumentException(
+          setting.names() + " must be a whole number, was '" + raw + "'");
     }
   }
 

@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transactions of an owned partition's producer: a poll's records of the partition with their offsets
- * ({@link #handleBatch}), what the handler writes by the clock ({@link #tick}), and what it derives from a commit.
- * Failures go up to the loop, which decides whether the member steps down or takes the partition over again.
+ * The transactions of an owned partition's producer: a poll's records of the partition with their
+ * offsets ({@link #handleBatch}), what the handler writes by the clock ({@link #tick}), and what it
+ * derives from a commit. Failures go up to the loop, which decides whether the member steps down or
+ * takes the partition over again.
  */
 final class BatchTransaction<V> {
   private static final Logger log = LoggerFactory.getLogger(TransactionalPartitionLoop.class);
@@ -33,12 +34,20 @@ final class BatchTransaction<V> {
   private final DeadLetterRouting<V> routing;
   private final PendingOffsets pending;
   private final LoopTime time;
+
   /** How long one poll's records may take before the rest waits for the next poll. */
   private final long budgetNanos;
 
-  BatchTransaction(String name, List<String> topics, Set<String> followedTopics, Consumer<byte[], byte[]> consumer,
-                   PartitionHandler<V> handler, DeadLetterRouting<V> routing, PendingOffsets pending, LoopTime time,
-                   long budgetNanos) {
+  BatchTransaction(
+      String name,
+      List<String> topics,
+      Set<String> followedTopics,
+      Consumer<byte[], byte[]> consumer,
+      PartitionHandler<V> handler,
+      DeadLetterRouting<V> routing,
+      PendingOffsets pending,
+      LoopTime time,
+      long budgetNanos) {
     this.name = name;
     this.topics = List.copyOf(topics);
     this.followedTopics = Set.copyOf(followedTopics);
@@ -51,13 +60,17 @@ final class BatchTransaction<V> {
   }
 
   /**
-   * The records of one partition (of each topic) in a poll: handled in one transaction with their offsets, unless
-   * they are all of followed topics and wrote nothing (their offsets then wait for the next transaction). Once the
-   * batch has spent its budget, the records not handled yet are read again by the next poll.
+   * The records of one partition (of each topic) in a poll: handled in one transaction with their
+   * offsets, unless they are all of followed topics and wrote nothing (their offsets then wait for
+   * the next transaction). Once the batch has spent its budget, the records not handled yet are
+   * read again by the next poll.
    */
-  void handleBatch(List<TopicPartition> tps, ConsumerRecords<byte[], byte[]> records,
-                   Producer<byte[], byte[]> producer) {
-    // records are sent as they are handled (the transaction begins with the first), so that the broker has them
+  void handleBatch(
+      List<TopicPartition> tps,
+      ConsumerRecords<byte[], byte[]> records,
+      Producer<byte[], byte[]> producer) {
+    // records are sent as they are handled (the transaction begins with the first), so that the
+    // broker has them
     // by the time the batch is done
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     boolean begun = false;
@@ -82,12 +95,19 @@ final class BatchTransaction<V> {
         pending.handled(tp, record.offset());
       }
       if (next >= 0) {
-        // the batch has taken its share of max.poll.interval.ms: commit what is done, read the rest again
+        // the batch has taken its share of max.poll.interval.ms: commit what is done, read the rest
+        // again
         int at = tps.indexOf(tp);
         consumer.seek(tp, next);
-        tps.subList(at + 1, tps.size()).forEach(rest -> consumer.seek(rest, records.records(rest).get(0).offset()));
-        log.info("{}: partition {} handled {} records in {} ms, its share of the poll interval; the rest is read "
-            + "again", name, tp.partition(), handled, (time.nanoTime() - start) / 1_000_000);
+        tps.subList(at + 1, tps.size())
+            .forEach(rest -> consumer.seek(rest, records.records(rest).get(0).offset()));
+        log.info(
+            "{}: partition {} handled {} records in {} ms, its share of the poll interval; the rest is read "
+                + "again",
+            name,
+            tp.partition(),
+            handled,
+            (time.nanoTime() - start) / 1_000_000);
         break;
       }
     }
@@ -104,7 +124,10 @@ final class BatchTransaction<V> {
     writeDerived(partition, sent, producer);
   }
 
-  /** What the handler writes for {@code partition} by the clock, with the offsets still pending there. */
+  /**
+   * What the handler writes for {@code partition} by the clock, with the offsets still pending
+   * there.
+   */
   void tick(int partition, Producer<byte[], byte[]> producer) {
     List<ProducerRecord<byte[], byte[]>> due = handler.tick(partition);
     if (due.isEmpty()) {
@@ -122,7 +145,8 @@ final class BatchTransaction<V> {
     writeDerived(partition, sent, producer);
   }
 
-  private void writeDerived(int partition, List<Future<RecordMetadata>> sent, Producer<byte[], byte[]> producer) {
+  private void writeDerived(
+      int partition, List<Future<RecordMetadata>> sent, Producer<byte[], byte[]> producer) {
     List<ProducerRecord<byte[], byte[]>> derived = handler.onCommitted(partition, landed(sent));
     if (!derived.isEmpty()) {
       producer.beginTransaction();
@@ -131,14 +155,18 @@ final class BatchTransaction<V> {
     }
   }
 
-  /** Where the sends of a committed transaction landed; a commit returns only once every send is done. */
+  /**
+   * Where the sends of a committed transaction landed; a commit returns only once every send is
+   * done.
+   */
   private static List<RecordMetadata> landed(List<Future<RecordMetadata>> sent) {
     List<RecordMetadata> out = new ArrayList<>(sent.size());
     for (Future<RecordMetadata> f : sent) {
       try {
         out.add(f.get());
       } catch (ExecutionException e) {
-        throw new IllegalStateException("a send of a committed transaction failed: " + e.getCause(), e.getCause());
+        throw new IllegalStateException(
+            "a send of a committed transaction failed: " + e.getCause(), e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);

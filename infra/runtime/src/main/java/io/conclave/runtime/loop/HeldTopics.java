@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pauses the owned partitions of the topics the handler holds ({@link PartitionHandler#held}), and resumes those it
- * no longer holds. The loop's thread only.
+ * Pauses the owned partitions of the topics the handler holds ({@link PartitionHandler#held}), and
+ * resumes those it no longer holds. The loop's thread only.
  */
 final class HeldTopics {
   private static final Logger log = LoggerFactory.getLogger(TransactionalPartitionLoop.class);
@@ -20,11 +20,15 @@ final class HeldTopics {
   private final Consumer<byte[], byte[]> consumer;
   private final PartitionHandler<?> handler;
   private final PartitionOwnership ownership;
+
   /** Owned partitions paused because the handler holds their topic. */
   private final Set<TopicPartition> paused = new HashSet<>();
 
-  HeldTopics(String name, Consumer<byte[], byte[]> consumer, PartitionHandler<?> handler,
-             PartitionOwnership ownership) {
+  HeldTopics(
+      String name,
+      Consumer<byte[], byte[]> consumer,
+      PartitionHandler<?> handler,
+      PartitionOwnership ownership) {
     this.name = name;
     this.consumer = consumer;
     this.handler = handler;

@@ -21,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which partitions a member owns, and the transactional producer of each: taking a partition over (fence, then
- * rebuild and seek, {@link #acquire}), giving it up ({@link #release}), and taking over again what the group still
- * gives this member after it stepped down ({@link #reconcile}). A partition is owned exactly while it has a producer.
+ * Which partitions a member owns, and the transactional producer of each: taking a partition over
+ * (fence, then rebuild and seek, {@link #acquire}), giving it up ({@link #release}), and taking
+ * over again what the group still gives this member after it stepped down ({@link #reconcile}). A
+ * partition is owned exactly while it has a producer.
  */
 final class PartitionOwnership {
   private static final Logger log = LoggerFactory.getLogger(TransactionalPartitionLoop.class);
@@ -33,17 +34,28 @@ final class PartitionOwnership {
   private final String name;
   private final List<String> topics;
   private final Consumer<byte[], byte[]> consumer;
-  /** A fresh transactional producer for a partition, its {@code transactional.id} bound to the partition. */
+
+  /**
+   * A fresh transactional producer for a partition, its {@code transactional.id} bound to the
+   * partition.
+   */
   private final IntFunction<Producer<byte[], byte[]>> producers;
+
   private final PartitionHandler<?> handler;
   private final PendingOffsets pending;
   private final LoopTime time;
   private final BooleanSupplier running;
   private final Map<Integer, Producer<byte[], byte[]>> owned = new HashMap<>();
 
-  PartitionOwnership(String name, List<String> topics, Consumer<byte[], byte[]> consumer,
-                     IntFunction<Producer<byte[], byte[]>> producers, PartitionHandler<?> handler,
-                     PendingOffsets pending, LoopTime time, BooleanSupplier running) {
+  PartitionOwnership(
+      String name,
+      List<String> topics,
+      Consumer<byte[], byte[]> consumer,
+      IntFunction<Producer<byte[], byte[]>> producers,
+      PartitionHandler<?> handler,
+      PendingOffsets pending,
+      LoopTime time,
+      BooleanSupplier running) {
     this.name = name;
     this.topics = List.copyOf(topics);
     this.consumer = consumer;
@@ -69,37 +81,48 @@ final class PartitionOwnership {
     return topics.stream().map(t -> new TopicPartition(t, partition)).toList();
   }
 
-  /** The listener that takes over what the group assigns and releases what it revokes or this member lost. */
+  /**
+   * The listener that takes over what the group assigns and releases what it revokes or this member
+   * lost.
+   */
   ConsumerRebalanceListener rebalanceListener() {
     return new Rebalance();
   }
 
   /**
-   * Takes over every partition the group assigns to this member but that it has stepped down from. A cooperative
-   * rebalance can fail a commit (the generation moved) and still leave the partition here, with no new assignment
-   * callback for it.
+   * Takes over every partition the group assigns to this member but that it has stepped down from.
+   * A cooperative rebalance can fail a commit (the generation moved) and still leave the partition
+   * here, with no new assignment callback for it.
    */
   void reconcile() {
     Set<Integer> partitions = new TreeSet<>();
     consumer.assignment().forEach(tp -> partitions.add(tp.partition()));
     for (int partition : partitions) {
       if (producer(partition) == null) {
-        log.info("{}: partition {} is still ours after stepping down; taking it over again", name, partition);
+        log.info(
+            "{}: partition {} is still ours after stepping down; taking it over again",
+            name,
+            partition);
         acquire(partition);
       }
     }
   }
 
   /**
-   * Gives {@code partition} up without handing it over (fenced, or the group moved on) and pauses what is still
-   * assigned of it: {@link #reconcile} takes it over again if the group still gives it to this member.
+   * Gives {@code partition} up without handing it over (fenced, or the group moved on) and pauses
+   * what is still assigned of it: {@link #reconcile} takes it over again if the group still gives
+   * it to this member.
    */
   void stepDown(int partition) {
     release(partition, false);
-    consumer.pause(topicPartitions(partition).stream().filter(consumer.assignment()::contains).toList());
+    consumer.pause(
+        topicPartitions(partition).stream().filter(consumer.assignment()::contains).toList());
   }
 
-  /** Takes a partition over, retrying a while: a transient broker or registry error must not cost the shard. */
+  /**
+   * Takes a partition over, retrying a while: a transient broker or registry error must not cost
+   * the shard.
+   */
   void acquire(int partition) {
     for (int attempt = 1; ; attempt++) {
       try {
@@ -107,13 +130,19 @@ final class PartitionOwnership {
         return;
       } catch (KafkaException | IllegalStateException e) {
         release(partition, false);
-        // a take-over needs the registry to read the shard's state; while it is away, giving the partition up would
+        // a take-over needs the registry to read the shard's state; while it is away, giving the
+        // partition up would
         // only hand the same wait to another member, so this one keeps trying
         boolean registryAway = SchemaRegistryUnavailableException.in(e).isPresent();
         if ((attempt >= ACQUIRE_ATTEMPTS && !registryAway) || !running.getAsBoolean()) {
           throw e;
         }
-        log.warn("{}: taking over partition {} failed ({}), attempt {}{}", name, partition, e.getMessage(), attempt,
+        log.warn(
+            "{}: taking over partition {} failed ({}), attempt {}{}",
+            name,
+            partition,
+            e.getMessage(),
+            attempt,
             registryAway ? "; retrying until the registry answers" : " of " + ACQUIRE_ATTEMPTS);
         time.sleep(RETRY_BACKOFF.multipliedBy(Math.min(attempt, ACQUIRE_ATTEMPTS)));
       }
@@ -138,16 +167,23 @@ final class PartitionOwnership {
       producer.commitTransaction();
     }
     consumer.resume(tps);
-    log.info("{}: took over partition {} of {} in {} ms (fence {} ms, state {} ms, announce {} ms)", name,
-        partition, String.join(", ", topics), (time.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000,
-        (t2 - t1) / 1_000_000, (time.nanoTime() - t2) / 1_000_000);
+    log.info(
+        "{}: took over partition {} of {} in {} ms (fence {} ms, state {} ms, announce {} ms)",
+        name,
+        partition,
+        String.join(", ", topics),
+        (time.nanoTime() - t0) / 1_000_000,
+        (t1 - t0) / 1_000_000,
+        (t2 - t1) / 1_000_000,
+        (time.nanoTime() - t2) / 1_000_000);
   }
 
   /**
-   * Becomes the only writer of {@code partition}: its producer's {@code initTransactions()} fences the previous owner
-   * and aborts its open transaction. The state a take-over reads is complete only once no fenced owner holds a
-   * transaction open in it (read_committed readers stop at the oldest open transaction), so a member fences every
-   * partition it is given before it rebuilds any.
+   * Becomes the only writer of {@code partition}: its producer's {@code initTransactions()} fences
+   * the previous owner and aborts its open transaction. The state a take-over reads is complete
+   * only once no fenced owner holds a transaction open in it (read_committed readers stop at the
+   * oldest open transaction), so a member fences every partition it is given before it rebuilds
+   * any.
    */
   private Producer<byte[], byte[]> fence(int partition) {
     Producer<byte[], byte[]> producer = producers.apply(partition);
@@ -178,7 +214,8 @@ final class PartitionOwnership {
     synchronized (this) {
       producer = owned.remove(partition);
     }
-    // the next owner starts from the committed offsets, and the handler's fold from the start of the partition
+    // the next owner starts from the committed offsets, and the handler's fold from the start of
+    // the partition
     pending.forget(partition);
     if (producer != null) {
       if (graceful) {

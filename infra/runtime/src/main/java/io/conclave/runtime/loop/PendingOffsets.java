@@ -7,8 +7,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The offsets a loop has handled but not committed yet, per topic-partition: those of a batch until its transaction
- * commits, and those of followed topics handled without a transaction until the next one. The loop's thread only.
+ * The offsets a loop has handled but not committed yet, per topic-partition: those of a batch until
+ * its transaction commits, and those of followed topics handled without a transaction until the
+ * next one. The loop's thread only.
  */
 final class PendingOffsets {
   private final List<String> topics;

@@ -20,11 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The small HTTP server of a process without an API (a worker, a coordinator), for its orchestrator and Prometheus:
- * {@code GET /health}, 200 {@code {"status":"UP","loops":[...]}} while {@link LoopHealth} says every loop is alive,
- * else 503 {@code {"status":"DOWN","reasons":[...],"loops":[...]}}, each loop with its partitions and last poll; and,
- * if the process has metrics, {@code GET /metrics} (also at {@code /prometheus}, the projections' path) in
- * Prometheus's text format. Thread-safe.
+ * The small HTTP server of a process without an API (a worker, a coordinator), for its orchestrator
+ * and Prometheus: {@code GET /health}, 200 {@code {"status":"UP","loops":[...]}} while {@link
+ * LoopHealth} says every loop is alive, else 503 {@code
+ * {"status":"DOWN","reasons":[...],"loops":[...]}}, each loop with its partitions and last poll;
+ * and, if the process has metrics, {@code GET /metrics} (also at {@code /prometheus}, the
+ * projections' path) in Prometheus's text format. Thread-safe.
  */
 public final class ProbeServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProbeServer.class);
@@ -39,30 +40,38 @@ public final class ProbeServer implements AutoCloseable {
   /**
    * Serves on {@code port} (0: any free port) until closed.
    *
-   * @param what    the process, for the log line
+   * @param what the process, for the log line
    * @param metrics the metrics as Prometheus scrapes them, if the process has any
    */
-  public static ProbeServer start(String what, int port, Supplier<LoopHealth> health,
-                                  Optional<Supplier<String>> metrics) {
+  public static ProbeServer start(
+      String what, int port, Supplier<LoopHealth> health, Optional<Supplier<String>> metrics) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(port), 0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve the " + what + "'s health on port " + port, e);
     }
-    server.createContext("/health", exchange -> {
-      LoopHealth now = health.get();
-      answer(exchange, now instanceof LoopHealth.Up ? 200 : 503, "application/json", render(now));
-    });
-    metrics.ifPresent(scrape -> {
-      HttpHandler handler = exchange -> answer(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-          scrape.get());
-      server.createContext("/metrics", handler);
-      server.createContext("/prometheus", handler);
-    });
+    server.createContext(
+        "/health",
+        exchange -> {
+          LoopHealth now = health.get();
+          answer(
+              exchange, now instanceof LoopHealth.Up ? 200 : 503, "application/json", render(now));
+        });
+    metrics.ifPresent(
+        scrape -> {
+          HttpHandler handler =
+              exchange ->
+                  answer(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", scrape.get());
+          server.createContext("/metrics", handler);
+          server.createContext("/prometheus", handler);
+        });
     server.start();
     ProbeServer probes = new ProbeServer(server);
-    log.info("{}: health at http://0.0.0.0:{}/health{}", what, probes.port(),
+    log.info(
+        "{}: health at http://0.0.0.0:{}/health{}",
+        what,
+        probes.port(),
         metrics.isPresent() ? ", metrics at /metrics" : "");
     return probes;
   }
@@ -72,7 +81,8 @@ public final class ProbeServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void answer(HttpExchange exchange, int status, String contentType, String text) throws IOException {
+  private static void answer(HttpExchange exchange, int status, String contentType, String text)
+      throws IOException {
     byte[] body = text.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", contentType);
     exchange.sendResponseHeaders(status, body.length);

@@ -3,7 +3,10 @@ package io.conclave.runtime.process;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** How a Conclave process names itself to operators: in leadership announcements and breaker reports. */
+/**
+ * How a Conclave process names itself to operators: in leadership announcements and breaker
+ * reports.
+ */
 public final class ProcessIds {
   private ProcessIds() {}
 

@@ -11,14 +11,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The one declarative list of Conclave's topics (docs/architecture.md, "Topics", says what each holds). */
+/**
+ * The one declarative list of Conclave's topics (docs/architecture.md, "Topics", says what each
+ * holds).
+ */
 public final class ConclaveTopics {
   /** conclave.agent-health is small: one partition, read whole by {@code GET /breakers}. */
   public static final int AGENT_HEALTH_PARTITIONS = 1;
 
   private ConclaveTopics() {}
 
-  /** The topics, with the saga retention of this process's configuration ({@link SagaRetention}). */
+  /**
+   * The topics, with the saga retention of this process's configuration ({@link SagaRetention}).
+   */
   public static List<TopicDeclaration> declarations(ConclaveSettings s) {
     return declarations(s, SagaRetention.from(EnvironmentLookup.ofProcess()));
   }
@@ -27,12 +32,18 @@ public final class ConclaveTopics {
     TopicNames t = s.topics();
     int n = s.partitions();
     List<TopicDeclaration> all = new ArrayList<>();
-    // a task and its saga's events are kept as long as an ended saga: a shard leader reads neither topic's history
+    // a task and its saga's events are kept as long as an ended saga: a shard leader reads neither
+    // topic's history
     // (it starts from its checkpoint), so nothing needs them longer
     all.add(retained(s, t.tasks(), n, retention));
     all.add(compact(s, t.decisions(), n));
     all.add(compact(s, t.snapshots(), n));
-    all.add(retained(s, t.sagaEvents(), n, retention)); // as many partitions as tasks: saga events live in their task's shard
+    all.add(
+        retained(
+            s,
+            t.sagaEvents(),
+            n,
+            retention)); // as many partitions as tasks: saga events live in their task's shard
     all.add(checkpoints(s, t.checkpoints(), n));
     all.add(delete(s, t.knowledge(), n));
     all.add(compact(s, t.agentHealth(), AGENT_HEALTH_PARTITIONS));
@@ -50,26 +61,37 @@ public final class ConclaveTopics {
     return declare(s, name, partitions, "compact", Map.of());
   }
 
-  private static TopicDeclaration retained(ConclaveSettings s, String name, int partitions, SagaRetention retention) {
-    return declare(s, name, partitions, "compact,delete", Map.of(
-        "retention.ms", Long.toString(retention.sagas().toMillis()),
-        "segment.ms", Long.toString(retention.segmentMs())));
+  private static TopicDeclaration retained(
+      ConclaveSettings s, String name, int partitions, SagaRetention retention) {
+    return declare(
+        s,
+        name,
+        partitions,
+        "compact,delete",
+        Map.of(
+            "retention.ms", Long.toString(retention.sagas().toMillis()),
+            "segment.ms", Long.toString(retention.segmentMs())));
   }
 
   /**
-   * Partition p holds shard p's checkpoints, read from the end; a segment rolls every hour so that compaction can
-   * drop the checkpoints a later one replaced.
+   * Partition p holds shard p's checkpoints, read from the end; a segment rolls every hour so that
+   * compaction can drop the checkpoints a later one replaced.
    */
   private static TopicDeclaration checkpoints(ConclaveSettings s, String name, int partitions) {
-    return declare(s, name, partitions, "compact", Map.of("segment.ms", Long.toString(Duration.ofHours(1).toMillis())));
+    return declare(
+        s,
+        name,
+        partitions,
+        "compact",
+        Map.of("segment.ms", Long.toString(Duration.ofHours(1).toMillis())));
   }
 
   private static TopicDeclaration delete(ConclaveSettings s, String name, int partitions) {
     return declare(s, name, partitions, "delete", Map.of());
   }
 
-  private static TopicDeclaration declare(ConclaveSettings s, String name, int partitions, String cleanup,
-                                          Map<String, String> more) {
+  private static TopicDeclaration declare(
+      ConclaveSettings s, String name, int partitions, String cleanup, Map<String, String> more) {
     int minIsr = Math.max(1, s.replicationFactor() - 1);
     Map<String, String> configs = new HashMap<>(more);
     configs.put("cleanup.policy", cleanup);

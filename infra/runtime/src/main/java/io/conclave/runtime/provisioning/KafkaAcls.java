@@ -15,11 +15,12 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * The Kafka ACLs each Conclave component needs, and no more: a pure function of the installation's topics, its agent
- * types and the component's principal. Reading or writing a topic implies describing it, so only reads and writes
- * are listed. A worker of one agent type reads only its own command and compensation topics; what it must read of
- * everyone's (the decisions and snapshots it rebuilds its agents from, the shared knowledge) and where it writes (the
- * next step's command may be for any agent type) is listed with the reason.
+ * The Kafka ACLs each Conclave component needs, and no more: a pure function of the installation's
+ * topics, its agent types and the component's principal. Reading or writing a topic implies
+ * describing it, so only reads and writes are listed. A worker of one agent type reads only its own
+ * command and compensation topics; what it must read of everyone's (the decisions and snapshots it
+ * rebuilds its agents from, the shared knowledge) and where it writes (the next step's command may
+ * be for any agent type) is listed with the reason.
  */
 public final class KafkaAcls {
   private KafkaAcls() {}
@@ -29,7 +30,10 @@ public final class KafkaAcls {
     /** The shard leaders ({@code io.conclave.coordinator.Coordinator}). */
     record Coordinator() implements Component {}
 
-    /** A worker of one agent type ({@code io.conclave.worker.AgentWorker}); a worker of several types needs each. */
+    /**
+     * A worker of one agent type ({@code io.conclave.worker.AgentWorker}); a worker of several
+     * types needs each.
+     */
     record Worker(String agentType) implements Component {
       public Worker {
         Objects.requireNonNull(agentType, "agentType");
@@ -39,7 +43,10 @@ public final class KafkaAcls {
     /** The projections (Kafka Streams, the HTTP API and its admin endpoints). */
     record Projections() implements Component {}
 
-    /** An operator running {@code bin/conclave} (topics, replays, group resets, re-drives, dead letters). */
+    /**
+     * An operator running {@code bin/conclave} (topics, replays, group resets, re-drives, dead
+     * letters).
+     */
     record Admin() implements Component {}
 
     /** The component a CLI name (coordinator, worker, projections, admin) stands for. */
@@ -48,54 +55,75 @@ public final class KafkaAcls {
         case "coordinator" -> new Coordinator();
         case "worker" -> {
           if (agentType == null || agentType.isBlank()) {
-            throw new IllegalArgumentException("a worker's ACLs depend on its agent type: give --agent-type");
+            throw new IllegalArgumentException(
+                "a worker's ACLs depend on its agent type: give --agent-type");
           }
           yield new Worker(agentType);
         }
         case "projections" -> new Projections();
         case "admin" -> new Admin();
-        default -> throw new IllegalArgumentException("unknown component '" + name
-            + "': one of coordinator, worker, projections, admin");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown component '" + name + "': one of coordinator, worker, projections, admin");
       };
     }
   }
 
   /**
-   * The ACL bindings {@code principal} ({@code User:name}) needs to run {@code component} of the installation
-   * {@code settings} describe (its topic prefix and agent types).
+   * The ACL bindings {@code principal} ({@code User:name}) needs to run {@code component} of the
+   * installation {@code settings} describe (its topic prefix and agent types).
    *
-   * @throws IllegalArgumentException for a principal that is not {@code Type:name}, or a worker of an agent type the
-   *                                  settings do not name
+   * @throws IllegalArgumentException for a principal that is not {@code Type:name}, or a worker of
+   *     an agent type the settings do not name
    */
-  public static List<AclBinding> bindings(Component component, ConclaveSettings settings, String principal) {
+  public static List<AclBinding> bindings(
+      Component component, ConclaveSettings settings, String principal) {
     if (principal == null || !principal.matches("[A-Za-z]+:.+")) {
-      throw new IllegalArgumentException("a principal is Type:name, e.g. User:research, was '" + principal + "'");
+      throw new IllegalArgumentException(
+          "a principal is Type:name, e.g. User:research, was '" + principal + "'");
     }
     TopicNames t = settings.topics();
     String prefix = t.prefix();
     Grants g = new Grants(principal);
     if (component instanceof Component.Coordinator) {
       g.read(t.tasks(), t.sagaEvents(), t.checkpoints());
-      // the health of the agents (held commands), the last epoch, and the planner's log it rebuilds on take-over
+      // the health of the agents (held commands), the last epoch, and the planner's log it rebuilds
+      // on take-over
       g.read(t.agentHealth(), t.leadership(), t.decisions(), t.snapshots());
-      g.write(t.sagaEvents(), t.decisions(), t.snapshots(), t.leadership(), t.deadLetters(), t.checkpoints());
+      g.write(
+          t.sagaEvents(),
+          t.decisions(),
+          t.snapshots(),
+          t.leadership(),
+          t.deadLetters(),
+          t.checkpoints());
       // it dispatches the first step and re-sends compensations, to any agent type
       writeEveryCommandTopic(g, settings);
       g.group(PatternType.LITERAL, t.coordinatorGroup(), AclOperation.READ);
       g.transactionalIds(t.coordinatorTransactionalIds() + "-");
     } else if (component instanceof Component.Worker w) {
       if (!settings.agentTypes().contains(w.agentType())) {
-        throw new IllegalArgumentException("agent type '" + w.agentType() + "' is not one of conclave.agent-types "
-            + settings.agentTypes());
+        throw new IllegalArgumentException(
+            "agent type '"
+                + w.agentType()
+                + "' is not one of conclave.agent-types "
+                + settings.agentTypes());
       }
       g.read(t.commands(w.agentType()), t.compensations(w.agentType()));
-      // an agent's state is rebuilt from its snapshot and decisions, which share topics with every other agent's;
+      // an agent's state is rebuilt from its snapshot and decisions, which share topics with every
+      // other agent's;
       // the knowledge feed merges everyone's deltas
       g.read(t.decisions(), t.snapshots(), t.knowledge());
       // the knowledge feed starts from the projections' merged knowledge and the offsets it covers
       g.read(t.knowledgeChangelog());
       g.group(PatternType.LITERAL, t.projectionsApplicationId(), AclOperation.DESCRIBE);
-      g.write(t.decisions(), t.snapshots(), t.sagaEvents(), t.knowledge(), t.deadLetters(), t.agentHealth());
+      g.write(
+          t.decisions(),
+          t.snapshots(),
+          t.sagaEvents(),
+          t.knowledge(),
+          t.deadLetters(),
+          t.agentHealth());
       // the next step's command, or the next compensation, goes to whichever agent type runs it
       writeEveryCommandTopic(g, settings);
       g.group(PatternType.LITERAL, t.workerGroup(w.agentType()), AclOperation.READ);
@@ -127,20 +155,26 @@ public final class KafkaAcls {
   }
 
   /**
-   * A binding as the arguments of {@code kafka-acls.sh --add}, e.g.
-   * {@code --allow-principal User:research --operation Read --topic conclave.commands.research}.
+   * A binding as the arguments of {@code kafka-acls.sh --add}, e.g. {@code --allow-principal
+   * User:research --operation Read --topic conclave.commands.research}.
    */
   public static String kafkaAclsArguments(AclBinding binding) {
     ResourcePattern r = binding.pattern();
-    String resource = switch (r.resourceType()) {
-      case TOPIC -> "--topic " + r.name();
-      case GROUP -> "--group " + r.name();
-      case TRANSACTIONAL_ID -> "--transactional-id " + r.name();
-      case CLUSTER -> "--cluster";
-      default -> "--resource-type " + r.resourceType() + " " + r.name();
-    };
-    return "--allow-principal " + binding.entry().principal() + " --operation " + camel(binding.entry().operation())
-        + " " + resource + (r.patternType() == PatternType.PREFIXED ? " --resource-pattern-type prefixed" : "");
+    String resource =
+        switch (r.resourceType()) {
+          case TOPIC -> "--topic " + r.name();
+          case GROUP -> "--group " + r.name();
+          case TRANSACTIONAL_ID -> "--transactional-id " + r.name();
+          case CLUSTER -> "--cluster";
+          default -> "--resource-type " + r.resourceType() + " " + r.name();
+        };
+    return "--allow-principal "
+        + binding.entry().principal()
+        + " --operation "
+        + camel(binding.entry().operation())
+        + " "
+        + resource
+        + (r.patternType() == PatternType.PREFIXED ? " --resource-pattern-type prefixed" : "");
   }
 
   private static String camel(AclOperation op) {
@@ -181,8 +215,10 @@ public final class KafkaAcls {
     }
 
     void add(ResourceType type, PatternType pattern, String name, AclOperation operation) {
-      AclBinding b = new AclBinding(new ResourcePattern(type, name, pattern),
-          new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
+      AclBinding b =
+          new AclBinding(
+              new ResourcePattern(type, name, pattern),
+              new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
       if (!bindings.contains(b)) {
         bindings.add(b);
       }

@@ -19,9 +19,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Makes the cluster hold the declared topics. Idempotent: a topic that exists as declared is left alone; one that
- * is missing is created; one that exists with a different cleanup policy or fewer partitions is reported, never
- * altered (changing either silently would lose data or reorder keys).
+ * Makes the cluster hold the declared topics. Idempotent: a topic that exists as declared is left
+ * alone; one that is missing is created; one that exists with a different cleanup policy or fewer
+ * partitions is reported, never altered (changing either silently would lose data or reorder keys).
  */
 public final class TopicProvisioner {
   private static final Duration RACE_WINDOW = Duration.ofSeconds(10);
@@ -63,10 +63,13 @@ public final class TopicProvisioner {
   public Report ensure(Collection<TopicDeclaration> declared) {
     try {
       Set<String> existing = admin.listTopics().names().get();
-      List<TopicDeclaration> missing = declared.stream().filter(d -> !existing.contains(d.name())).toList();
+      List<TopicDeclaration> missing =
+          declared.stream().filter(d -> !existing.contains(d.name())).toList();
       List<String> created = create(missing);
-      // everything not created by this run exists: it was listed, or someone else created it meanwhile
-      List<TopicDeclaration> present = declared.stream().filter(d -> !created.contains(d.name())).toList();
+      // everything not created by this run exists: it was listed, or someone else created it
+      // meanwhile
+      List<TopicDeclaration> present =
+          declared.stream().filter(d -> !created.contains(d.name())).toList();
       List<String> problems = new ArrayList<>(check(present));
       List<String> unchanged = present.stream().map(TopicDeclaration::name).toList();
       return new Report(created, unchanged, problems);
@@ -74,17 +77,23 @@ public final class TopicProvisioner {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while provisioning topics", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("could not provision topics: " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "could not provision topics: " + e.getCause().getMessage(), e.getCause());
     }
   }
 
-  private List<String> create(List<TopicDeclaration> missing) throws InterruptedException, ExecutionException {
+  private List<String> create(List<TopicDeclaration> missing)
+      throws InterruptedException, ExecutionException {
     if (missing.isEmpty()) {
       return List.of();
     }
-    List<NewTopic> topics = missing.stream()
-        .map(d -> new NewTopic(d.name(), d.partitions(), d.replicationFactor()).configs(d.configs()))
-        .toList();
+    List<NewTopic> topics =
+        missing.stream()
+            .map(
+                d ->
+                    new NewTopic(d.name(), d.partitions(), d.replicationFactor())
+                        .configs(d.configs()))
+            .toList();
     List<String> created = new ArrayList<>();
     var results = admin.createTopics(topics).values();
     for (var entry : results.entrySet()) {
@@ -92,7 +101,8 @@ public final class TopicProvisioner {
         entry.getValue().get();
         created.add(entry.getKey());
       } catch (ExecutionException e) {
-        // another provisioner won the race (or the listing lagged): the topic is checked like any existing one
+        // another provisioner won the race (or the listing lagged): the topic is checked like any
+        // existing one
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
         }
@@ -102,16 +112,18 @@ public final class TopicProvisioner {
   }
 
   /**
-   * Metadata of a topic created a moment ago may not have reached the broker that answers yet: retry a short while
-   * on "unknown topic".
+   * Metadata of a topic created a moment ago may not have reached the broker that answers yet:
+   * retry a short while on "unknown topic".
    */
-  private List<String> check(List<TopicDeclaration> present) throws InterruptedException, ExecutionException {
+  private List<String> check(List<TopicDeclaration> present)
+      throws InterruptedException, ExecutionException {
     long deadline = System.nanoTime() + RACE_WINDOW.toNanos();
     while (true) {
       try {
         return checkOnce(present);
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
           throw e;
         }
         Thread.sleep(50);
@@ -119,29 +131,48 @@ public final class TopicProvisioner {
     }
   }
 
-  private List<String> checkOnce(List<TopicDeclaration> present) throws InterruptedException, ExecutionException {
+  private List<String> checkOnce(List<TopicDeclaration> present)
+      throws InterruptedException, ExecutionException {
     if (present.isEmpty()) {
       return List.of();
     }
     Map<String, TopicDescription> descriptions =
-        admin.describeTopics(present.stream().map(TopicDeclaration::name).toList()).allTopicNames().get();
-    Map<ConfigResource, Config> configs = admin.describeConfigs(present.stream()
-        .map(d -> new ConfigResource(ConfigResource.Type.TOPIC, d.name())).toList()).all().get();
-    Map<String, Config> byName = configs.entrySet().stream()
-        .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue));
-    Function<String, String> cleanupOf = name -> {
-      var entry = byName.get(name).get("cleanup.policy");
-      return entry == null ? "delete" : entry.value();
-    };
+        admin
+            .describeTopics(present.stream().map(TopicDeclaration::name).toList())
+            .allTopicNames()
+            .get();
+    Map<ConfigResource, Config> configs =
+        admin
+            .describeConfigs(
+                present.stream()
+                    .map(d -> new ConfigResource(ConfigResource.Type.TOPIC, d.name()))
+                    .toList())
+            .all()
+            .get();
+    Map<String, Config> byName =
+        configs.entrySet().stream()
+            .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue));
+    Function<String, String> cleanupOf =
+        name -> {
+          var entry = byName.get(name).get("cleanup.policy");
+          return entry == null ? "delete" : entry.value();
+        };
     List<String> problems = new ArrayList<>();
     for (TopicDeclaration d : present) {
       String actual = cleanupOf.apply(d.name());
       if (!normalise(actual).equals(normalise(d.cleanupPolicy()))) {
-        problems.add(d.name() + " has cleanup.policy=" + actual + " but must be " + d.cleanupPolicy());
+        problems.add(
+            d.name() + " has cleanup.policy=" + actual + " but must be " + d.cleanupPolicy());
       }
       int partitions = descriptions.get(d.name()).partitions().size();
       if (partitions < d.partitions()) {
-        problems.add(d.name() + " has " + partitions + " partitions, fewer than the " + d.partitions() + " declared");
+        problems.add(
+            d.name()
+                + " has "
+                + partitions
+                + " partitions, fewer than the "
+                + d.partitions()
+                + " declared");
       }
     }
     return problems;

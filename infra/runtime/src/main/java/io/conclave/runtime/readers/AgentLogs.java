@@ -1,11 +1,11 @@
 package io.conclave.runtime.readers;
 
-import io.conclave.model.journal.AgentSnapshot;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.model.eventlog.StateFold;
+import io.conclave.model.journal.AgentSnapshot;
 import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.journal.LogFolder;
-import io.conclave.model.eventlog.StateFold;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.topics.Partitioning;
 import io.conclave.schemas.ConclaveSerdes;
@@ -26,14 +26,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads agents' event logs back from Kafka: an agent's state is the fold of its decisions in its partition of
- * conclave.decisions, started from its latest snapshot in conclave.snapshots when there is a usable one. Used when a
- * process takes an agent over (the state and the next sequence number), for time travel (the state as of an offset
- * or a time), and by the tools. Reads read_committed only. Thread-safe (one read at a time); keeps its consumer.
+ * Reads agents' event logs back from Kafka: an agent's state is the fold of its decisions in its
+ * partition of conclave.decisions, started from its latest snapshot in conclave.snapshots when
+ * there is a usable one. Used when a process takes an agent over (the state and the next sequence
+ * number), for time travel (the state as of an offset or a time), and by the tools. Reads
+ * read_committed only. Thread-safe (one read at a time); keeps its consumer.
  */
 public final class AgentLogs implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentLogs.class);
-  /** Records read per step when looking for the latest snapshot backwards from the end; doubles each step. */
+
+  /**
+   * Records read per step when looking for the latest snapshot backwards from the end; doubles each
+   * step.
+   */
   private static final int FIRST_WINDOW = 256;
 
   private final ConclaveSettings settings;
@@ -58,8 +63,9 @@ public final class AgentLogs implements AutoCloseable {
     }
 
     /**
-     * Every decision of the agent stamped at or before {@code time}: the log as it was then. (An agent's decisions
-     * are written by one owner at a time, so their timestamps grow with their offsets.)
+     * Every decision of the agent stamped at or before {@code time}: the log as it was then. (An
+     * agent's decisions are written by one owner at a time, so their timestamps grow with their
+     * offsets.)
      */
     record AtTime(Instant time) implements Bound {
       public AtTime {
@@ -67,7 +73,8 @@ public final class AgentLogs implements AutoCloseable {
         try {
           time.toEpochMilli(); // record timestamps are epoch milliseconds
         } catch (ArithmeticException e) {
-          throw new IllegalArgumentException("a time must be within epoch milliseconds, was " + time);
+          throw new IllegalArgumentException(
+              "a time must be within epoch milliseconds, was " + time);
         }
       }
     }
@@ -82,7 +89,10 @@ public final class AgentLogs implements AutoCloseable {
     this.scan = new TopicScan(settings.kafka());
   }
 
-  /** Reads the agent's current state without waiting for open transactions ({@link TopicScan#unsettled}). */
+  /**
+   * Reads the agent's current state without waiting for open transactions ({@link
+   * TopicScan#unsettled}).
+   */
   public synchronized void warmUp(String agentId, StateFold<?> fold) {
     scan.unsettled(() -> current(agentId, fold));
   }
@@ -95,16 +105,20 @@ public final class AgentLogs implements AutoCloseable {
   /**
    * The agent's state as of {@code bound}.
    *
-   * @param useSnapshots false to fold every decision from the first one (to check snapshots, or to measure)
+   * @param useSnapshots false to fold every decision from the first one (to check snapshots, or to
+   *     measure)
    */
-  public synchronized <S> FoldedLog<S> fold(String agentId, StateFold<S> fold, Bound bound, boolean useSnapshots) {
+  public synchronized <S> FoldedLog<S> fold(
+      String agentId, StateFold<S> fold, Bound bound, boolean useSnapshots) {
     TopicPartition tp = decisionsPartition(agentId);
     long end = scan.endOffset(tp);
     // an offset at or past the end is the end (offset + 1 would overflow at Long.MAX_VALUE)
     long until = bound instanceof Bound.AtOffset at && at.offset() < end ? at.offset() + 1 : end;
-    // a snapshot is taken once its decisions committed: one taken by then covers only decisions stamped by then
+    // a snapshot is taken once its decisions committed: one taken by then covers only decisions
+    // stamped by then
     Instant latest = bound instanceof Bound.AtTime at ? at.time() : Instant.MAX;
-    long latestMillis = bound instanceof Bound.AtTime at ? at.time().toEpochMilli() : Long.MAX_VALUE;
+    long latestMillis =
+        bound instanceof Bound.AtTime at ? at.time().toEpochMilli() : Long.MAX_VALUE;
     LogFolder<S> folder = LogFolder.fromStart(agentId, fold);
     long from = 0;
     if (useSnapshots) {
@@ -117,43 +131,54 @@ public final class AgentLogs implements AutoCloseable {
           log.warn("snapshot of {} unusable ({}); folding its whole log", agentId, e.getMessage());
         }
       } else if (snapshot.isPresent()) {
-        log.info("snapshot of {} was made by fold {}, not {}; folding its whole log", agentId,
-            snapshot.get().fold(), fold.id());
+        log.info(
+            "snapshot of {} was made by fold {}, not {}; folding its whole log",
+            agentId,
+            snapshot.get().fold(),
+            fold.id());
       }
     }
     LogFolder<S> f = folder;
     long[] stop = {until};
     String topic = tp.topic();
     DecisionKeyFilter mine = DecisionKeyFilter.forAgent(agentId, keyWriter, topic);
-    scan.scanWhile(tp, from, until, r -> {
-      DecisionKey key = readKey(r, mine);
-      if (key == null) {
-        return true;
-      }
-      if (r.timestamp() > latestMillis) {
-        stop[0] = r.offset();
-        return false;
-      }
-      f.accept(key, r.value() == null ? null : decisions.deserialize(topic, r.value()));
-      return true;
-    });
+    scan.scanWhile(
+        tp,
+        from,
+        until,
+        r -> {
+          DecisionKey key = readKey(r, mine);
+          if (key == null) {
+            return true;
+          }
+          if (r.timestamp() > latestMillis) {
+            stop[0] = r.offset();
+            return false;
+          }
+          f.accept(key, r.value() == null ? null : decisions.deserialize(topic, r.value()));
+          return true;
+        });
     return f.result(stop[0]);
   }
 
   /**
-   * The agent's decisions with offsets in [{@code from}, {@code until}) of its partition ({@code until < 0}: to the
-   * end), in order, each with its offset (tombstones left out).
+   * The agent's decisions with offsets in [{@code from}, {@code until}) of its partition ({@code
+   * until < 0}: to the end), in order, each with its offset (tombstones left out).
    */
   public synchronized List<Logged> decisions(String agentId, long from, long until) {
     TopicPartition tp = decisionsPartition(agentId);
     List<Logged> out = new ArrayList<>();
     DecisionKeyFilter mine = DecisionKeyFilter.forAgent(agentId, keyWriter, tp.topic());
-    scan.scan(tp, from, until, r -> {
-      DecisionKey key = readKey(r, mine);
-      if (key != null && r.value() != null) {
-        out.add(new Logged(r.offset(), decisions.deserialize(tp.topic(), r.value())));
-      }
-    });
+    scan.scan(
+        tp,
+        from,
+        until,
+        r -> {
+          DecisionKey key = readKey(r, mine);
+          if (key != null && r.value() != null) {
+            out.add(new Logged(r.offset(), decisions.deserialize(tp.topic(), r.value())));
+          }
+        });
     return out;
   }
 
@@ -162,17 +187,18 @@ public final class AgentLogs implements AutoCloseable {
 
   /** The partition of conclave.decisions (and of conclave.snapshots) that holds the agent's log. */
   public TopicPartition decisionsPartition(String agentId) {
-    return new TopicPartition(settings.topics().decisions(), Partitioning.of(agentId, settings.partitions()));
+    return new TopicPartition(
+        settings.topics().decisions(), Partitioning.of(agentId, settings.partitions()));
   }
 
   /**
-   * The agent's latest snapshot that covers nothing at or above {@code maxDecisionsOffset} and was taken at or
-   * before {@code takenBy}; empty if there is none, or if the agent's log was erased after it. Reads
-   * conclave.snapshots backwards from its end in growing windows, so the usual case (a recent snapshot) reads a few
-   * records whatever the topic's size.
+   * The agent's latest snapshot that covers nothing at or above {@code maxDecisionsOffset} and was
+   * taken at or before {@code takenBy}; empty if there is none, or if the agent's log was erased
+   * after it. Reads conclave.snapshots backwards from its end in growing windows, so the usual case
+   * (a recent snapshot) reads a few records whatever the topic's size.
    */
-  public synchronized Optional<AgentSnapshot> latestSnapshot(String agentId, long maxDecisionsOffset,
-                                                             Instant takenBy) {
+  public synchronized Optional<AgentSnapshot> latestSnapshot(
+      String agentId, long maxDecisionsOffset, Instant takenBy) {
     String topic = settings.topics().snapshots();
     TopicPartition tp = new TopicPartition(topic, Partitioning.of(agentId, settings.partitions()));
     byte[] key = agentId.getBytes(StandardCharsets.UTF_8);
@@ -181,11 +207,15 @@ public final class AgentLogs implements AutoCloseable {
     for (long window = FIRST_WINDOW; hi > begin; window *= 2) {
       long lo = Math.max(begin, hi - window);
       List<ConsumerRecord<byte[], byte[]>> mine = new ArrayList<>();
-      scan.scan(tp, lo, hi, r -> {
-        if (Arrays.equals(key, r.key())) {
-          mine.add(r);
-        }
-      });
+      scan.scan(
+          tp,
+          lo,
+          hi,
+          r -> {
+            if (Arrays.equals(key, r.key())) {
+              mine.add(r);
+            }
+          });
       for (int i = mine.size() - 1; i >= 0; i--) {
         byte[] value = mine.get(i).value();
         if (value == null) {
@@ -198,7 +228,12 @@ public final class AgentLogs implements AutoCloseable {
           }
         } catch (RuntimeException e) {
           SchemaRegistryUnavailableException.rethrowIfIn(e);
-          log.warn("unreadable snapshot of {} at {}@{}: {}", agentId, tp, mine.get(i).offset(), e.toString());
+          log.warn(
+              "unreadable snapshot of {} at {}@{}: {}",
+              agentId,
+              tp,
+              mine.get(i).offset(),
+              e.toString());
         }
       }
       hi = lo;
@@ -206,19 +241,29 @@ public final class AgentLogs implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** The record's key if it is the agent's, else null; most keys are told apart by their bytes alone. */
+  /**
+   * The record's key if it is the agent's, else null; most keys are told apart by their bytes
+   * alone.
+   */
   private DecisionKey readKey(ConsumerRecord<byte[], byte[]> r, DecisionKeyFilter mine) {
     try {
       DecisionKeyFilter.Match match = mine.match(r.key());
       if (match == DecisionKeyFilter.Match.OTHER) {
         return null;
       }
-      DecisionKey key = match == DecisionKeyFilter.Match.MINE ? mine.key(r.key())
-          : keys.deserialize(r.topic(), r.key());
+      DecisionKey key =
+          match == DecisionKeyFilter.Match.MINE
+              ? mine.key(r.key())
+              : keys.deserialize(r.topic(), r.key());
       return key.agentId().equals(mine.agentId()) ? key : null;
     } catch (RuntimeException e) {
       SchemaRegistryUnavailableException.rethrowIfIn(e);
-      log.warn("unreadable decision key at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+      log.warn(
+          "unreadable decision key at {}-{}@{}: {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.toString());
       return null;
     }
   }

@@ -4,12 +4,13 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A point in a topic's log that a replay starts from or a reset moves to: an offset in every partition, or the first
- * record at or after a point in time. Immutable.
+ * A point in a topic's log that a replay starts from or a reset moves to: an offset in every
+ * partition, or the first record at or after a point in time. Immutable.
  *
- * <p>{@link #in} turns it into one partition's offset, the same way for every user (replay, group reset, projection
- * rebuild), as {@code kafka-consumer-groups --reset-offsets} does: an offset is clamped to the partition's log; a time
- * with no record at or after it means the end of the partition.
+ * <p>{@link #in} turns it into one partition's offset, the same way for every user (replay, group
+ * reset, projection rebuild), as {@code kafka-consumer-groups --reset-offsets} does: an offset is
+ * clamped to the partition's log; a time with no record at or after it means the end of the
+ * partition.
  */
 public sealed interface LogPosition permits LogPosition.Offset, LogPosition.Time {
   /** Offset 0 in every partition, which {@link #in} clamps to the first offset still in the log. */
@@ -20,8 +21,9 @@ public sealed interface LogPosition permits LogPosition.Offset, LogPosition.Time
   /**
    * This position's offset in a partition whose log spans [{@code earliest}, {@code latest}).
    *
-   * @param firstAtTime for a {@link Time}: the first offset whose record's timestamp is at or after the time
-   *                    ({@code offsetsForTimes}), or null (or negative) if there is none; ignored for an {@link Offset}
+   * @param firstAtTime for a {@link Time}: the first offset whose record's timestamp is at or after
+   *     the time ({@code offsetsForTimes}), or null (or negative) if there is none; ignored for an
+   *     {@link Offset}
    */
   long in(long earliest, long latest, Long firstAtTime);
 
@@ -45,14 +47,16 @@ public sealed interface LogPosition permits LogPosition.Offset, LogPosition.Time
   }
 
   /**
-   * The first record at or after {@code time}, by record timestamp; non-null, not before 1970 (Kafka reads negative
-   * timestamps as codes: -1 is "the end") and within the range of epoch milliseconds.
+   * The first record at or after {@code time}, by record timestamp; non-null, not before 1970
+   * (Kafka reads negative timestamps as codes: -1 is "the end") and within the range of epoch
+   * milliseconds.
    */
   record Time(Instant time) implements LogPosition {
     public Time {
       Objects.requireNonNull(time, "time");
       if (time.isBefore(Instant.EPOCH)) {
-        throw new IllegalArgumentException("the time must be at or after " + Instant.EPOCH + ", was " + time);
+        throw new IllegalArgumentException(
+            "the time must be at or after " + Instant.EPOCH + ", was " + time);
       }
       try {
         time.toEpochMilli();

@@ -18,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A daemon thread that reads every partition of a topic from its beginning (or from where a start function says)
- * and then as it grows (committed transactions only, no consumer group, nothing committed), handing each record to a
- * callback on that thread. For the views a process keeps of a whole topic: the workers' knowledge, the shard leaders'
- * breakers. If it breaks down it logs one line saying what the process goes without, and stops.
+ * A daemon thread that reads every partition of a topic from its beginning (or from where a start
+ * function says) and then as it grows (committed transactions only, no consumer group, nothing
+ * committed), handing each record to a callback on that thread. For the views a process keeps of a
+ * whole topic: the workers' knowledge, the shard leaders' breakers. If it breaks down it logs one
+ * line saying what the process goes without, and stops.
  */
 public final class TopicFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TopicFollower.class);
@@ -37,25 +38,34 @@ public final class TopicFollower implements AutoCloseable {
   private volatile boolean running = true;
 
   /**
-   * @param name      the thread's name
-   * @param withoutIt what the process goes without if the follower stops, for the log line that says so
-   * @param onRecord  called with each record, tombstones included, in each partition's order
+   * @param name the thread's name
+   * @param withoutIt what the process goes without if the follower stops, for the log line that
+   *     says so
+   * @param onRecord called with each record, tombstones included, in each partition's order
    */
-  public TopicFollower(KafkaAccess kafka, String topic, String name, String withoutIt,
-                       Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
+  public TopicFollower(
+      KafkaAccess kafka,
+      String topic,
+      String name,
+      String withoutIt,
+      Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
     this(kafka, topic, name, withoutIt, partitions -> Map.of(), onRecord);
   }
 
   /**
    * A follower that starts each partition where {@code startAt} says.
    *
-   * @param startAt called once on the follower's thread with the topic's partitions, before the first record: the
-   *                offset to start each at; a partition it leaves out starts at its beginning, and one whose offset
-   *                the topic's retention has passed too
+   * @param startAt called once on the follower's thread with the topic's partitions, before the
+   *     first record: the offset to start each at; a partition it leaves out starts at its
+   *     beginning, and one whose offset the topic's retention has passed too
    */
-  public TopicFollower(KafkaAccess kafka, String topic, String name, String withoutIt,
-                       Function<List<TopicPartition>, Map<TopicPartition, Long>> startAt,
-                       Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
+  public TopicFollower(
+      KafkaAccess kafka,
+      String topic,
+      String name,
+      String withoutIt,
+      Function<List<TopicPartition>, Map<TopicPartition, Long>> startAt,
+      Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
     this.topic = Objects.requireNonNull(topic, "topic");
     this.withoutIt = Objects.requireNonNull(withoutIt, "withoutIt");
     this.startAt = Objects.requireNonNull(startAt, "startAt");
@@ -72,8 +82,10 @@ public final class TopicFollower implements AutoCloseable {
 
   private void run() {
     try {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       Map<TopicPartition, Long> from = startAt.apply(partitions);
       consumer.seekToBeginning(partitions.stream().filter(tp -> !from.containsKey(tp)).toList());
@@ -91,8 +103,9 @@ public final class TopicFollower implements AutoCloseable {
   }
 
   /**
-   * Hands {@code records} to the callback. While the schema registry is away, the record it could not read and
-   * those after it are read again after a pause, not skipped: the view would miss them for good.
+   * Hands {@code records} to the callback. While the schema registry is away, the record it could
+   * not read and those after it are read again after a pause, not skipped: the view would miss them
+   * for good.
    */
   private void deliver(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
     for (TopicPartition tp : records.partitions()) {
@@ -100,11 +113,19 @@ public final class TopicFollower implements AutoCloseable {
         try {
           onRecord.accept(record);
         } catch (SchemaRegistryUnavailableException e) {
-          log.warn("{} waits for the schema registry to read {}-{}@{}: {}", thread.getName(), record.topic(),
-              record.partition(), record.offset(), e.getMessage());
-          // this partition from the record on, and the partitions not reached yet, from their first record
+          log.warn(
+              "{} waits for the schema registry to read {}-{}@{}: {}",
+              thread.getName(),
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              e.getMessage());
+          // this partition from the record on, and the partitions not reached yet, from their first
+          // record
           consumer.seek(tp, record.offset());
-          records.partitions().stream().dropWhile(p -> !p.equals(tp)).skip(1)
+          records.partitions().stream()
+              .dropWhile(p -> !p.equals(tp))
+              .skip(1)
               .forEach(p -> consumer.seek(p, records.records(p).get(0).offset()));
           Thread.sleep(REGISTRY_BACKOFF.toMillis());
           return;

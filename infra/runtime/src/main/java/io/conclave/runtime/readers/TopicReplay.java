@@ -19,9 +19,10 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Re-reads a topic from a {@link LogPosition}, outside any consumer group and read_committed (records of aborted
- * transactions are never seen): what {@code conclave replay} prints and {@code GET /admin/topics/{topic}/records}
- * answers. Without {@link Request#follow() follow} a replay stops at the end the partitions had when it started.
+ * Re-reads a topic from a {@link LogPosition}, outside any consumer group and read_committed
+ * (records of aborted transactions are never seen): what {@code conclave replay} prints and {@code
+ * GET /admin/topics/{topic}/records} answers. Without {@link Request#follow() follow} a replay
+ * stops at the end the partitions had when it started.
  *
  * <p>Each {@link #read} has its own consumer; calls are independent and may run concurrently.
  */
@@ -34,19 +35,21 @@ public final class TopicReplay {
   /**
    * What to read: immutable.
    *
-   * @param topic     the full topic name
+   * @param topic the full topic name
    * @param partition only this partition, or every partition if empty
-   * @param from      where to start in each partition read
-   * @param max       stop after this many records delivered (>= 1; {@link Long#MAX_VALUE}: no limit)
-   * @param follow    keep waiting for new records instead of stopping at the end
+   * @param from where to start in each partition read
+   * @param max stop after this many records delivered (>= 1; {@link Long#MAX_VALUE}: no limit)
+   * @param follow keep waiting for new records instead of stopping at the end
    */
-  public record Request(String topic, OptionalInt partition, LogPosition from, long max, boolean follow) {
+  public record Request(
+      String topic, OptionalInt partition, LogPosition from, long max, boolean follow) {
     public Request {
       Objects.requireNonNull(topic, "topic");
       Objects.requireNonNull(partition, "partition");
       Objects.requireNonNull(from, "from");
       if (partition.isPresent() && partition.getAsInt() < 0) {
-        throw new IllegalArgumentException("the partition must be >= 0, was " + partition.getAsInt());
+        throw new IllegalArgumentException(
+            "the partition must be >= 0, was " + partition.getAsInt());
       }
       if (max < 1) {
         throw new IllegalArgumentException("max must be >= 1, was " + max);
@@ -74,36 +77,44 @@ public final class TopicReplay {
   /**
    * How far a read is.
    *
-   * @param partitions     the partitions read
+   * @param partitions the partitions read
    * @param partitionsDone those read up to the end they had when the read began
-   * @param offsetsRead    offsets passed, from each partition's start to its end at the beginning (records of aborted
-   *                       transactions and transaction markers included: they take offsets too)
-   * @param offsetsToRead  offsets from each partition's start to that end
-   * @param delivered      records that passed the filter and went to the sink
+   * @param offsetsRead offsets passed, from each partition's start to its end at the beginning
+   *     (records of aborted transactions and transaction markers included: they take offsets too)
+   * @param offsetsToRead offsets from each partition's start to that end
+   * @param delivered records that passed the filter and went to the sink
    */
-  public record Status(int partitions, int partitionsDone, long offsetsRead, long offsetsToRead, long delivered) {}
+  public record Status(
+      int partitions, int partitionsDone, long offsetsRead, long offsetsToRead, long delivered) {}
 
   /**
-   * Delivers to {@code sink} each record that passes {@code filter}, in each partition's order (partitions
-   * interleave), until the end or {@code max}.
+   * Delivers to {@code sink} each record that passes {@code filter}, in each partition's order
+   * (partitions interleave), until the end or {@code max}.
    *
    * @return how many records were delivered
-   * @throws UnknownTopicException    if there is no such topic
+   * @throws UnknownTopicException if there is no such topic
    * @throws IllegalArgumentException if the topic has no such partition
    */
-  public static long read(KafkaAccess kafka, Request request, Predicate<ConsumerRecord<byte[], byte[]>> filter,
-                          Consumer<ConsumerRecord<byte[], byte[]>> sink) {
-    return read(kafka, request, filter, sink, status -> { }).delivered();
+  public static long read(
+      KafkaAccess kafka,
+      Request request,
+      Predicate<ConsumerRecord<byte[], byte[]>> filter,
+      Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+    return read(kafka, request, filter, sink, status -> {}).delivered();
   }
 
   /**
-   * As {@link #read(KafkaAccess, Request, Predicate, Consumer)}, telling {@code progress} how far it is after each
-   * poll and once more at the end.
+   * As {@link #read(KafkaAccess, Request, Predicate, Consumer)}, telling {@code progress} how far
+   * it is after each poll and once more at the end.
    *
    * @return how far it went
    */
-  public static Status read(KafkaAccess kafka, Request request, Predicate<ConsumerRecord<byte[], byte[]>> filter,
-                            Consumer<ConsumerRecord<byte[], byte[]>> sink, Consumer<Status> progress) {
+  public static Status read(
+      KafkaAccess kafka,
+      Request request,
+      Predicate<ConsumerRecord<byte[], byte[]>> filter,
+      Consumer<ConsumerRecord<byte[], byte[]>> sink,
+      Consumer<Status> progress) {
     Map<String, Object> config = ClientConfigs.consumer(kafka, null);
     // asking for a topic's partitions must never create it
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
@@ -113,11 +124,18 @@ public final class TopicReplay {
       if (infos == null || infos.isEmpty()) {
         throw new UnknownTopicException(topic);
       }
-      List<TopicPartition> tps = infos.stream().map(i -> new TopicPartition(topic, i.partition()))
-          .filter(tp -> request.partition().isEmpty() || tp.partition() == request.partition().getAsInt())
-          .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+      List<TopicPartition> tps =
+          infos.stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .filter(
+                  tp ->
+                      request.partition().isEmpty()
+                          || tp.partition() == request.partition().getAsInt())
+              .sorted(Comparator.comparingInt(TopicPartition::partition))
+              .toList();
       if (tps.isEmpty()) {
-        throw new IllegalArgumentException(topic + " has no partition " + request.partition().getAsInt());
+        throw new IllegalArgumentException(
+            topic + " has no partition " + request.partition().getAsInt());
       }
       consumer.assign(tps);
       Map<TopicPartition, Long> end = consumer.endOffsets(tps);
@@ -142,9 +160,13 @@ public final class TopicReplay {
     }
   }
 
-  private static Status report(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> tps,
-                               Map<TopicPartition, Long> start, Map<TopicPartition, Long> end, long delivered,
-                               Consumer<Status> progress) {
+  private static Status report(
+      KafkaConsumer<byte[], byte[]> consumer,
+      List<TopicPartition> tps,
+      Map<TopicPartition, Long> start,
+      Map<TopicPartition, Long> end,
+      long delivered,
+      Consumer<Status> progress) {
     int done = 0;
     long read = 0;
     long toRead = 0;
@@ -162,8 +184,11 @@ public final class TopicReplay {
     return status;
   }
 
-  private static void seek(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> tps, LogPosition from,
-                           Map<TopicPartition, Long> end) {
+  private static void seek(
+      KafkaConsumer<byte[], byte[]> consumer,
+      List<TopicPartition> tps,
+      LogPosition from,
+      Map<TopicPartition, Long> end) {
     Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps);
     Map<TopicPartition, OffsetAndTimestamp> atTime = Map.of();
     if (from instanceof LogPosition.Time t) {

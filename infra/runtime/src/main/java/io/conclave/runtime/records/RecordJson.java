@@ -12,9 +12,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * A raw record as one JSON object: {@code topic}, {@code partition}, {@code offset}, {@code timestamp} (ISO-8601),
- * {@code key} and {@code value}. Avro payloads are decoded with their registered schema; anything else is shown as
- * text, or as {@code {"base64": ...}} if it is not text; a null key or value (a tombstone) is JSON null.
+ * A raw record as one JSON object: {@code topic}, {@code partition}, {@code offset}, {@code
+ * timestamp} (ISO-8601), {@code key} and {@code value}. Avro payloads are decoded with their
+ * registered schema; anything else is shown as text, or as {@code {"base64": ...}} if it is not
+ * text; a null key or value (a tombstone) is JSON null.
  *
  * <p>Thread-safe: the registry deserializers cache schemas for concurrent use.
  */
@@ -50,24 +51,31 @@ public final class RecordJson {
     if (bytes == null) {
       return json.nullNode();
     }
-    if (bytes.length > 0 && bytes[0] == 0) { // registry framing: magic byte, then the schema's global id
+    if (bytes.length > 0
+        && bytes[0] == 0) { // registry framing: magic byte, then the schema's global id
       try {
         return json.readTree(avro.deserialize(topic, bytes));
       } catch (Exception e) {
         // not a registry payload after all: show it raw
       }
     }
-    return text(bytes).<JsonNode>map(json.getNodeFactory()::textNode)
-        .orElseGet(() -> json.createObjectNode().put("base64", Base64.getEncoder().encodeToString(bytes)));
+    return text(bytes)
+        .<JsonNode>map(json.getNodeFactory()::textNode)
+        .orElseGet(
+            () -> json.createObjectNode().put("base64", Base64.getEncoder().encodeToString(bytes)));
   }
 
-  /** The bytes as text, if they are printable UTF-8 (tabs and newlines allowed); empty for null or binary bytes. */
+  /**
+   * The bytes as text, if they are printable UTF-8 (tabs and newlines allowed); empty for null or
+   * binary bytes.
+   */
   public static Optional<String> text(byte[] bytes) {
     if (bytes == null) {
       return Optional.empty();
     }
     String text = new String(bytes, StandardCharsets.UTF_8);
-    boolean printable = text.chars().allMatch(c -> c >= 0x20 && c != 0xFFFD || c == '\n' || c == '\t');
+    boolean printable =
+        text.chars().allMatch(c -> c >= 0x20 && c != 0xFFFD || c == '\n' || c == '\t');
     return printable ? Optional.of(text) : Optional.empty();
   }
 }

@@ -3,7 +3,10 @@ package io.conclave.runtime.resilience;
 import java.time.Duration;
 import java.util.Optional;
 
-/** A call that failed for now: the same call may succeed later, after the service's {@code Retry-After} if it gave one. */
+/**
+ * A call that failed for now: the same call may succeed later, after the service's {@code
+ * Retry-After} if it gave one.
+ */
 public abstract sealed class RetryableCallException extends RuntimeException implements CallFailure
     permits ServiceUnavailableException, RateLimitedException {
   private final transient Optional<Duration> retryAfter;

@@ -8,15 +8,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Client settings Conclave's processes share, each from the {@link KafkaAccess} (bootstrap servers and security) of
- * the process; every map is a fresh copy the caller may extend.
+ * Client settings Conclave's processes share, each from the {@link KafkaAccess} (bootstrap servers
+ * and security) of the process; every map is a fresh copy the caller may extend.
  */
 public final class ClientConfigs {
   private ClientConfigs() {}
 
   /**
-   * A consumer of raw bytes that sees only committed transactions and commits nothing by itself. Group members add
-   * their {@link io.conclave.runtime.config.GroupTimings}.
+   * A consumer of raw bytes that sees only committed transactions and commits nothing by itself.
+   * Group members add their {@link io.conclave.runtime.config.GroupTimings}.
    */
   public static Map<String, Object> consumer(KafkaAccess kafka, String groupId) {
     Map<String, Object> c = kafka.clientProperties();
@@ -42,15 +42,23 @@ public final class ClientConfigs {
     return p;
   }
 
-  /** A transactional producer; the id is stable per owned partition so a new owner fences the previous one. */
-  public static Map<String, Object> transactionalProducer(KafkaAccess kafka, String transactionalId) {
+  /**
+   * A transactional producer; the id is stable per owned partition so a new owner fences the
+   * previous one.
+   */
+  public static Map<String, Object> transactionalProducer(
+      KafkaAccess kafka, String transactionalId) {
     Map<String, Object> p = producer(kafka);
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-    // an owner that dies mid-transaction blocks read_committed readers until this passes (or a new owner fences it)
+    // an owner that dies mid-transaction blocks read_committed readers until this passes (or a new
+    // owner fences it)
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
-    // initTransactions() of a new owner, and a transaction begun right after a commit, are answered "retry" while the
-    // coordinator finishes the last one; the default first back-off (100 ms) was most of a take-over's time. The
-    // back-off still grows exponentially to retry.backoff.max.ms (1 s) when a broker is really away.
+    // initTransactions() of a new owner, and a transaction begun right after a commit, are answered
+    // "retry" while the
+    // coordinator finishes the last one; the default first back-off (100 ms) was most of a
+    // take-over's time. The
+    // back-off still grows exponentially to retry.backoff.max.ms (1 s) when a broker is really
+    // away.
     p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
     return p;
   }
@@ -61,7 +69,8 @@ public final class ClientConfigs {
   }
 
   /** An admin client that names itself and gives up on a call after {@code apiTimeoutMs}. */
-  public static Map<String, Object> admin(KafkaAccess kafka, String clientId, int apiTimeoutMs, int requestTimeoutMs) {
+  public static Map<String, Object> admin(
+      KafkaAccess kafka, String clientId, int apiTimeoutMs, int requestTimeoutMs) {
     Map<String, Object> a = admin(kafka);
     a.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
     a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, apiTimeoutMs);

@@ -3,8 +3,12 @@ package io.conclave.runtime.topics;
 import java.util.Map;
 import java.util.Objects;
 
-/** A topic as Conclave needs it: name, partitions, replication and the topic configs that matter to it. */
-public record TopicDeclaration(String name, int partitions, short replicationFactor, Map<String, String> configs) {
+/**
+ * A topic as Conclave needs it: name, partitions, replication and the topic configs that matter to
+ * it.
+ */
+public record TopicDeclaration(
+    String name, int partitions, short replicationFactor, Map<String, String> configs) {
   public TopicDeclaration {
     Objects.requireNonNull(name, "name");
     if (partitions < 1) {

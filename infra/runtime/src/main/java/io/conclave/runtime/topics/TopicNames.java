@@ -5,18 +5,23 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The names of Conclave's topics. Names are configuration: every topic is {@code <prefix>.<name>}, so several
- * Conclave installations (or test runs) can share one cluster.
+ * The names of Conclave's topics. Names are configuration: every topic is {@code <prefix>.<name>},
+ * so several Conclave installations (or test runs) can share one cluster.
  */
 public record TopicNames(String prefix) implements SchemaCatalog.Topics {
-  /** The projections' store of each knowledge key's merged state, whose changelog is {@link #knowledgeChangelog()}. */
+  /**
+   * The projections' store of each knowledge key's merged state, whose changelog is {@link
+   * #knowledgeChangelog()}.
+   */
   public static final String KNOWLEDGE_STORE = "knowledge";
+
   private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]+");
 
   public TopicNames {
     Objects.requireNonNull(prefix, "prefix");
     if (!LEGAL.matcher(prefix).matches()) {
-      throw new IllegalArgumentException("topic prefix may only contain letters, digits, '.', '_' and '-': " + prefix);
+      throw new IllegalArgumentException(
+          "topic prefix may only contain letters, digits, '.', '_' and '-': " + prefix);
     }
   }
 
@@ -89,23 +94,27 @@ public record TopicNames(String prefix) implements SchemaCatalog.Topics {
     return prefix + "-worker-" + agentType(agentType);
   }
 
-  /** The transactional ids of an agent type's workers: this, a dash, and the partition (or a warm-up's id). */
+  /**
+   * The transactional ids of an agent type's workers: this, a dash, and the partition (or a
+   * warm-up's id).
+   */
   public String workerTransactionalIds(String agentType) {
     return prefix + "-worker-" + agentType(agentType);
   }
 
   /**
-   * The projections' Kafka Streams application id: their consumer group, and the prefix of their internal topics and
-   * transactional ids.
+   * The projections' Kafka Streams application id: their consumer group, and the prefix of their
+   * internal topics and transactional ids.
    */
   public String projectionsApplicationId() {
     return prefix + "-projections";
   }
 
   /**
-   * The changelog Kafka Streams keeps of the projections' {@value #KNOWLEDGE_STORE} store (with the default
-   * application id): compacted, one record per knowledge key holding its merged state, partition p covering partition
-   * p of {@link #knowledge()}. The workers' knowledge feeds start from it.
+   * The changelog Kafka Streams keeps of the projections' {@value #KNOWLEDGE_STORE} store (with the
+   * default application id): compacted, one record per knowledge key holding its merged state,
+   * partition p covering partition p of {@link #knowledge()}. The workers' knowledge feeds start
+   * from it.
    */
   public String knowledgeChangelog() {
     return projectionsApplicationId() + "-" + KNOWLEDGE_STORE + "-changelog";
@@ -113,7 +122,8 @@ public record TopicNames(String prefix) implements SchemaCatalog.Topics {
 
   private static String agentType(String agentType) {
     if (agentType == null || !LEGAL.matcher(agentType).matches()) {
-      throw new IllegalArgumentException("agent type may only contain letters, digits, '.', '_' and '-': " + agentType);
+      throw new IllegalArgumentException(
+          "agent type may only contain letters, digits, '.', '_' and '-': " + agentType);
     }
     return agentType;
   }

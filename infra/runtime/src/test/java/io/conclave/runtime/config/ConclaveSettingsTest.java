@@ -29,14 +29,15 @@ class ConclaveSettingsTest {
   @Test
   void theEnvironmentIsReadWhenNoPropertyIsSet() {
     // given
-    Map<String, String> env = Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", "env-kafka:9092",
-        "CONCLAVE_REGISTRY_URL", "http://env-registry/apis/registry/v2",
-        "CONCLAVE_REGISTRY_AUTO_REGISTER", "false",
-        "CONCLAVE_TOPIC_PREFIX", "env",
-        "CONCLAVE_AGENT_TYPES", " a , b ,, c ",
-        "CONCLAVE_PARTITIONS", "6",
-        "CONCLAVE_REPLICATION_FACTOR", "3");
+    Map<String, String> env =
+        Map.of(
+            "KAFKA_BOOTSTRAP_SERVERS", "env-kafka:9092",
+            "CONCLAVE_REGISTRY_URL", "http://env-registry/apis/registry/v2",
+            "CONCLAVE_REGISTRY_AUTO_REGISTER", "false",
+            "CONCLAVE_TOPIC_PREFIX", "env",
+            "CONCLAVE_AGENT_TYPES", " a , b ,, c ",
+            "CONCLAVE_PARTITIONS", "6",
+            "CONCLAVE_REPLICATION_FACTOR", "3");
 
     // when
     ConclaveSettings s = ConclaveSettings.from(env, Map.of());
@@ -54,14 +55,16 @@ class ConclaveSettingsTest {
   @Test
   void aSystemPropertyWinsOverItsEnvironmentVariable() {
     // given
-    Map<String, String> env = Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", "env-kafka:9092",
-        "CONCLAVE_TOPIC_PREFIX", "env",
-        "CONCLAVE_PARTITIONS", "6");
-    Map<Object, Object> props = Map.of(
-        "conclave.kafka.bootstrap-servers", "prop-kafka:9092",
-        "conclave.topic-prefix", "prop",
-        "conclave.partitions", "12");
+    Map<String, String> env =
+        Map.of(
+            "KAFKA_BOOTSTRAP_SERVERS", "env-kafka:9092",
+            "CONCLAVE_TOPIC_PREFIX", "env",
+            "CONCLAVE_PARTITIONS", "6");
+    Map<Object, Object> props =
+        Map.of(
+            "conclave.kafka.bootstrap-servers", "prop-kafka:9092",
+            "conclave.topic-prefix", "prop",
+            "conclave.partitions", "12");
 
     // when
     ConclaveSettings s = ConclaveSettings.from(env, props);
@@ -75,7 +78,8 @@ class ConclaveSettingsTest {
   @Test
   void aBlankPropertyFallsBackToTheEnvironmentAndValuesAreTrimmed() {
     // given
-    Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "  env-kafka:9092 ", "CONCLAVE_PARTITIONS", " 4 ");
+    Map<String, String> env =
+        Map.of("KAFKA_BOOTSTRAP_SERVERS", "  env-kafka:9092 ", "CONCLAVE_PARTITIONS", " 4 ");
     Map<Object, Object> props = Map.of("conclave.kafka.bootstrap-servers", "   ");
 
     // when
@@ -94,7 +98,8 @@ class ConclaveSettingsTest {
     // when / then
     assertThatThrownBy(() -> ConclaveSettings.from(env, Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("conclave.partitions / CONCLAVE_PARTITIONS must be a whole number, was 'three'");
+        .hasMessage(
+            "conclave.partitions / CONCLAVE_PARTITIONS must be a whole number, was 'three'");
   }
 
   @Test
@@ -103,7 +108,8 @@ class ConclaveSettingsTest {
     Map<Object, Object> props = Map.of("conclave.replication-factor", "1.5");
 
     // when / then
-    assertThatThrownBy(() -> ConclaveSettings.from(Map.of("CONCLAVE_REPLICATION_FACTOR", "2"), props))
+    assertThatThrownBy(
+            () -> ConclaveSettings.from(Map.of("CONCLAVE_REPLICATION_FACTOR", "2"), props))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("conclave.replication-factor")
         .hasMessageContaining("'1.5'");
@@ -115,7 +121,8 @@ class ConclaveSettingsTest {
     assertThatThrownBy(() -> ConclaveSettings.from(Map.of("CONCLAVE_PARTITIONS", "0"), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("partitions must be >= 1, was 0");
-    assertThatThrownBy(() -> ConclaveSettings.from(Map.of(), Map.of("conclave.replication-factor", "0")))
+    assertThatThrownBy(
+            () -> ConclaveSettings.from(Map.of(), Map.of("conclave.replication-factor", "0")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("CONCLAVE_REPLICATION_FACTOR must be between 1 and 32767, was 0");
   }
@@ -134,7 +141,10 @@ class ConclaveSettingsTest {
   @Test
   void anIllegalAgentTypeIsRejectedAtOnce() {
     // when / then
-    assertThatThrownBy(() -> ConclaveSettings.from(Map.of("CONCLAVE_AGENT_TYPES", "research,bad type"), Map.of()))
+    assertThatThrownBy(
+            () ->
+                ConclaveSettings.from(
+                    Map.of("CONCLAVE_AGENT_TYPES", "research,bad type"), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("bad type");
   }
@@ -145,7 +155,8 @@ class ConclaveSettingsTest {
     ConclaveSettings s = ConclaveSettings.from(Map.of("CONCLAVE_PARTITIONS", "5"), Map.of());
 
     // when
-    ConclaveSettings moved = s.withEndpoints("other:9092", "http://other/apis/registry/v2").withTopicPrefix("t1");
+    ConclaveSettings moved =
+        s.withEndpoints("other:9092", "http://other/apis/registry/v2").withTopicPrefix("t1");
 
     // then
     assertThat(moved.bootstrapServers()).isEqualTo("other:9092");
@@ -159,8 +170,18 @@ class ConclaveSettingsTest {
   @Test
   void systemPropertiesForAChildProcessReadBackToTheSameSettings() {
     // given
-    ConclaveSettings s = ConclaveSettings.from(Map.of("CONCLAVE_AGENT_TYPES", "x,y", "CONCLAVE_PARTITIONS", "7",
-        "CONCLAVE_REGISTRY_AUTO_REGISTER", "false", "CONCLAVE_SNAPSHOT_EVERY", "25"), Map.of());
+    ConclaveSettings s =
+        ConclaveSettings.from(
+            Map.of(
+                "CONCLAVE_AGENT_TYPES",
+                "x,y",
+                "CONCLAVE_PARTITIONS",
+                "7",
+                "CONCLAVE_REGISTRY_AUTO_REGISTER",
+                "false",
+                "CONCLAVE_SNAPSHOT_EVERY",
+                "25"),
+            Map.of());
 
     // when
     Map<Object, Object> props = new java.util.HashMap<>();
@@ -188,45 +209,75 @@ class ConclaveSettingsTest {
     assertThat(defaults.withSnapshotEvery(7).snapshotEvery()).isEqualTo(7);
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> ConclaveSettings.from(Map.of(), Map.of("conclave.snapshot.every", "-1")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("conclave.snapshot.every");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("conclave.snapshot.every");
   }
 
   @Test
   void kafkaSecurityIsPlaintextByDefaultAndScramFromTheEnvironmentBuildsTheJaasConfig() {
     // when
     ConclaveSettings plain = ConclaveSettings.from(Map.of(), Map.of());
-    ConclaveSettings scram = ConclaveSettings.from(Map.of("KAFKA_SECURITY_PROTOCOL", "sasl_plaintext",
-        "KAFKA_SASL_USERNAME", "research", "KAFKA_SASL_PASSWORD", "hunter2"),
-        Map.of("conclave.kafka.client.client.dns.lookup", "use_all_dns_ips"));
+    ConclaveSettings scram =
+        ConclaveSettings.from(
+            Map.of(
+                "KAFKA_SECURITY_PROTOCOL",
+                "sasl_plaintext",
+                "KAFKA_SASL_USERNAME",
+                "research",
+                "KAFKA_SASL_PASSWORD",
+                "hunter2"),
+            Map.of("conclave.kafka.client.client.dns.lookup", "use_all_dns_ips"));
 
     // then
-    assertThat(plain.kafka().clientProperties()).containsEntry("security.protocol", "PLAINTEXT")
+    assertThat(plain.kafka().clientProperties())
+        .containsEntry("security.protocol", "PLAINTEXT")
         .doesNotContainKey("sasl.jaas.config");
     assertThat(scram.kafka().clientProperties())
         .containsEntry("bootstrap.servers", ConclaveSettings.DEFAULT_BOOTSTRAP)
         .containsEntry("security.protocol", "SASL_PLAINTEXT")
         .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
-        .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
-            + "username=\"research\" password=\"hunter2\";")
+        .containsEntry(
+            "sasl.jaas.config",
+            "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                + "username=\"research\" password=\"hunter2\";")
         .containsEntry("client.dns.lookup", "use_all_dns_ips");
-    assertThat(ClientConfigs.transactionalProducer(scram.kafka(), "t")).containsEntry("security.protocol",
-        "SASL_PLAINTEXT");
+    assertThat(ClientConfigs.transactionalProducer(scram.kafka(), "t"))
+        .containsEntry("security.protocol", "SASL_PLAINTEXT");
     assertThat(scram.kafkaSecurity().principal()).isEqualTo("User:research");
     assertThat(scram.toString()).doesNotContain("hunter2");
   }
 
   @Test
   void incompleteOrContradictoryKafkaSecurityIsRefusedWithWhatToSet() {
-    assertThatThrownBy(() -> ConclaveSettings.from(Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
-        "KAFKA_SASL_USERNAME", "research"), Map.of()))
-        .hasMessageContaining("needs the password of user 'research'").hasMessageContaining("KAFKA_SASL_PASSWORD");
-    assertThatThrownBy(() -> ConclaveSettings.from(Map.of("KAFKA_SECURITY_PROTOCOL", "KERBEROS"), Map.of()))
+    assertThatThrownBy(
+            () ->
+                ConclaveSettings.from(
+                    Map.of(
+                        "KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "KAFKA_SASL_USERNAME", "research"),
+                    Map.of()))
+        .hasMessageContaining("needs the password of user 'research'")
+        .hasMessageContaining("KAFKA_SASL_PASSWORD");
+    assertThatThrownBy(
+            () -> ConclaveSettings.from(Map.of("KAFKA_SECURITY_PROTOCOL", "KERBEROS"), Map.of()))
         .hasMessageContaining("must be one of [PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL]");
-    assertThatThrownBy(() -> ConclaveSettings.from(Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
-        "KAFKA_SASL_MECHANISM", "GSSAPI", "KAFKA_SASL_USERNAME", "r", "KAFKA_SASL_PASSWORD", "p"), Map.of()))
+    assertThatThrownBy(
+            () ->
+                ConclaveSettings.from(
+                    Map.of(
+                        "KAFKA_SECURITY_PROTOCOL",
+                        "SASL_SSL",
+                        "KAFKA_SASL_MECHANISM",
+                        "GSSAPI",
+                        "KAFKA_SASL_USERNAME",
+                        "r",
+                        "KAFKA_SASL_PASSWORD",
+                        "p"),
+                    Map.of()))
         .hasMessageContaining("KAFKA_SASL_MECHANISM must be one of");
-    assertThatThrownBy(() -> ConclaveSettings.from(Map.of(),
-        Map.of("conclave.kafka.client.sasl.jaas.config", "x")))
+    assertThatThrownBy(
+            () ->
+                ConclaveSettings.from(
+                    Map.of(), Map.of("conclave.kafka.client.sasl.jaas.config", "x")))
         .hasMessageContaining("is not a pass-through property");
   }
 }

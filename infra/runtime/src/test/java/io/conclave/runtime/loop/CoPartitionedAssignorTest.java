@@ -30,11 +30,12 @@ class CoPartitionedAssignorTest {
 
     // then
     List<Integer> seen = new ArrayList<>();
-    assigned.forEach((member, partitions) -> {
-      var commands = numbers(partitions, COMMANDS);
-      assertThat(numbers(partitions, COMPENSATIONS)).as(member).isEqualTo(commands);
-      seen.addAll(commands);
-    });
+    assigned.forEach(
+        (member, partitions) -> {
+          var commands = numbers(partitions, COMMANDS);
+          assertThat(numbers(partitions, COMPENSATIONS)).as(member).isEqualTo(commands);
+          seen.addAll(commands);
+        });
     assertThat(seen).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
   }
 
@@ -59,25 +60,39 @@ class CoPartitionedAssignorTest {
     var second = assign(Map.of("a", first.get("a"), "b", List.of()), 3);
 
     // then: b gets the rest, both topics
-    assertThat(numbers(second.get("b"), COMMANDS)).isNotEmpty()
+    assertThat(numbers(second.get("b"), COMMANDS))
+        .isNotEmpty()
         .isEqualTo(numbers(second.get("b"), COMPENSATIONS))
         .doesNotContainAnyElementsOf(numbers(second.get("a"), COMMANDS));
   }
 
-  private Map<String, List<TopicPartition>> assign(Map<String, List<TopicPartition>> owned, int generation) {
+  private Map<String, List<TopicPartition>> assign(
+      Map<String, List<TopicPartition>> owned, int generation) {
     Map<String, Subscription> members = new HashMap<>();
-    owned.forEach((member, partitions) -> members.put(member, new Subscription(List.of(COMMANDS, COMPENSATIONS),
-        assignor.subscriptionUserData(new java.util.HashSet<>(List.of(COMMANDS, COMPENSATIONS))), partitions,
-        generation, Optional.empty())));
+    owned.forEach(
+        (member, partitions) ->
+            members.put(
+                member,
+                new Subscription(
+                    List.of(COMMANDS, COMPENSATIONS),
+                    assignor.subscriptionUserData(
+                        new java.util.HashSet<>(List.of(COMMANDS, COMPENSATIONS))),
+                    partitions,
+                    generation,
+                    Optional.empty())));
     Map<String, List<TopicPartition>> out = new HashMap<>();
-    assignor.assign(cluster(), new GroupSubscription(members)).groupAssignment()
+    assignor
+        .assign(cluster(), new GroupSubscription(members))
+        .groupAssignment()
         .forEach((member, a) -> out.put(member, a.partitions()));
     return out;
   }
 
   private static TreeSet<Integer> numbers(List<TopicPartition> partitions, String topic) {
     TreeSet<Integer> out = new TreeSet<>();
-    partitions.stream().filter(tp -> tp.topic().equals(topic)).forEach(tp -> out.add(tp.partition()));
+    partitions.stream()
+        .filter(tp -> tp.topic().equals(topic))
+        .forEach(tp -> out.add(tp.partition()));
     return out;
   }
 

@@ -28,20 +28,29 @@ class LoopHealthTest {
     var stopped = status("worker-a", Optional.of(T0), true);
     var silent = status("worker-b", Optional.of(T0), false);
     var stuckWarmingUp = status("worker-c", Optional.empty(), false);
-    var notStarted = new LoopHealth.Status("worker-d", Optional.empty(), Optional.empty(), false, INTERVAL, List.of());
+    var notStarted =
+        new LoopHealth.Status(
+            "worker-d", Optional.empty(), Optional.empty(), false, INTERVAL, List.of());
     var fine = status("worker-e", Optional.of(T0.plusSeconds(40)), false);
 
-    assertThat(LoopHealth.of(List.of(stopped, silent, stuckWarmingUp, notStarted, fine), T0.plusSeconds(45)))
-        .isInstanceOfSatisfying(LoopHealth.Down.class, down -> assertThat(down.reasons()).containsExactly(
-            "worker-a has stopped",
-            "worker-b last polled 45 s ago, more than max.poll.interval.ms (30 s)",
-            "worker-c has not polled since its start 45 s ago, more than max.poll.interval.ms (30 s)",
-            "worker-d has not started"));
+    assertThat(
+            LoopHealth.of(
+                List.of(stopped, silent, stuckWarmingUp, notStarted, fine), T0.plusSeconds(45)))
+        .isInstanceOfSatisfying(
+            LoopHealth.Down.class,
+            down ->
+                assertThat(down.reasons())
+                    .containsExactly(
+                        "worker-a has stopped",
+                        "worker-b last polled 45 s ago, more than max.poll.interval.ms (30 s)",
+                        "worker-c has not polled since its start 45 s ago, more than max.poll.interval.ms (30 s)",
+                        "worker-d has not started"));
     // exactly the interval is still within it
     assertThat(LoopHealth.of(List.of(silent), T0.plus(INTERVAL))).isInstanceOf(LoopHealth.Up.class);
   }
 
-  private static LoopHealth.Status status(String name, Optional<Instant> lastPoll, boolean stopped) {
+  private static LoopHealth.Status status(
+      String name, Optional<Instant> lastPoll, boolean stopped) {
     return new LoopHealth.Status(name, Optional.of(T0), lastPoll, stopped, INTERVAL, List.of(0, 2));
   }
 }

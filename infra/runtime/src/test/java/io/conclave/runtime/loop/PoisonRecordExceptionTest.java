@@ -8,17 +8,34 @@ import io.conclave.model.cluster.TaskSubmission;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Which failures of reading a record into the domain make the record poison, and what its dead letter reports. */
+/**
+ * Which failures of reading a record into the domain make the record poison, and what its dead
+ * letter reports.
+ */
 class PoisonRecordExceptionTest {
   @Test
   void theDomainsRejectionOfARecordIsPoisonReportedAsTheDomainThrewIt() {
     // when / then: a rule broken, and a required field missing (Require.present)
-    assertThatThrownBy(() -> PoisonRecordException.ifRejected(() -> new TaskSubmission("task-1", " ", Instant.EPOCH)))
-        .isInstanceOfSatisfying(PoisonRecordException.class, e -> assertThat(e.reported())
-            .isInstanceOf(IllegalArgumentException.class).hasMessage("prompt must not be blank"));
-    assertThatThrownBy(() -> PoisonRecordException.ifRejected(() -> new TaskSubmission("task-1", null, Instant.EPOCH)))
-        .isInstanceOfSatisfying(PoisonRecordException.class, e -> assertThat(e.reported())
-            .isInstanceOf(MissingFieldException.class).hasMessage("prompt is required"));
+    assertThatThrownBy(
+            () ->
+                PoisonRecordException.ifRejected(
+                    () -> new TaskSubmission("task-1", " ", Instant.EPOCH)))
+        .isInstanceOfSatisfying(
+            PoisonRecordException.class,
+            e ->
+                assertThat(e.reported())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("prompt must not be blank"));
+    assertThatThrownBy(
+            () ->
+                PoisonRecordException.ifRejected(
+                    () -> new TaskSubmission("task-1", null, Instant.EPOCH)))
+        .isInstanceOfSatisfying(
+            PoisonRecordException.class,
+            e ->
+                assertThat(e.reported())
+                    .isInstanceOf(MissingFieldException.class)
+                    .hasMessage("prompt is required"));
   }
 
   @Test

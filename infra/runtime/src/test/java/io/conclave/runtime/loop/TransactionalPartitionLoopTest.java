@@ -34,8 +34,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The loop's ownership, transaction and poison rules, driven turn by turn ({@code join}, then {@code pollOnce}) over
- * Kafka's MockConsumer and one MockProducer per take-over; what was committed is what a producer's history holds.
+ * The loop's ownership, transaction and poison rules, driven turn by turn ({@code join}, then
+ * {@code pollOnce}) over Kafka's MockConsumer and one MockProducer per take-over; what was
+ * committed is what a producer's history holds.
  */
 class TransactionalPartitionLoopTest {
   private static final String IN = "in";
@@ -43,46 +44,67 @@ class TransactionalPartitionLoopTest {
   private static final String DEAD = "dead";
   private static final TopicPartition P0 = new TopicPartition(IN, 0);
   private static final TopicPartition P1 = new TopicPartition(IN, 1);
+
   /** max.poll.interval.ms of the test loop: a batch's budget is a third of it, 10 s. */
   private static final int POLL_INTERVAL_MS = 30_000;
 
   private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+
   /** The producers each partition was given, one per take-over, in order. */
   private final Map<Integer, List<MockProducer<byte[], byte[]>>> producers = new HashMap<>();
+
   private final FakeTime time = new FakeTime();
   private final RecordingHandler handler = new RecordingHandler();
   private TransactionalPartitionLoop<String> loop;
 
   @BeforeEach
   void joinTheGroupWithTwoPartitions() {
-    var options = new TransactionalPartitionLoop.Options("test", KafkaAccess.plaintext("localhost:9092"),
-        List.of(IN), "group", "tx", DEAD, Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, POLL_INTERVAL_MS));
-    LoopClients clients = new LoopClients() {
-      @Override
-      public Consumer<byte[], byte[]> consumer(Map<String, Object> config) {
-        return consumer;
-      }
+    var options =
+        new TransactionalPartitionLoop.Options(
+            "test",
+            KafkaAccess.plaintext("localhost:9092"),
+            List.of(IN),
+            "group",
+            "tx",
+            DEAD,
+            Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, POLL_INTERVAL_MS));
+    LoopClients clients =
+        new LoopClients() {
+          @Override
+          public Consumer<byte[], byte[]> consumer(Map<String, Object> config) {
+            return consumer;
+          }
 
-      @Override
-      public Producer<byte[], byte[]> producer(Map<String, Object> config) {
-        String txId = (String) config.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-        int partition = Integer.parseInt(txId.substring("tx-".length()));
-        var producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        producers.computeIfAbsent(partition, p -> new ArrayList<>()).add(producer);
-        return producer;
-      }
-    };
-    Deserializer<String> reader = (topic, bytes) -> {
-      String value = new String(bytes, UTF_8);
-      if (value.equals("garbage")) {
-        throw new IllegalStateException("not a value");
-      }
-      return value;
-    };
+          @Override
+          public Producer<byte[], byte[]> producer(Map<String, Object> config) {
+            String txId = (String) config.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+            int partition = Integer.parseInt(txId.substring("tx-".length()));
+            var producer =
+                new MockProducer<>(
+                    true, null, new ByteArraySerializer(), new ByteArraySerializer());
+            producers.computeIfAbsent(partition, p -> new ArrayList<>()).add(producer);
+            return producer;
+          }
+        };
+    Deserializer<String> reader =
+        (topic, bytes) -> {
+          String value = new String(bytes, UTF_8);
+          if (value.equals("garbage")) {
+            throw new IllegalStateException("not a value");
+          }
+          return value;
+        };
     Serializer<DeadLetter> deadLetterWriter =
         (topic, letter) -> (letter.errorClass() + ": " + letter.errorMessage()).getBytes(UTF_8);
-    loop = new TransactionalPartitionLoop<>(options, Map.of(IN, reader), deadLetterWriter, handler,
-        Clock.fixed(Instant.parse("2026-12-07T10:00:00Z"), ZoneOffset.UTC), clients, time);
+    loop =
+        new TransactionalPartitionLoop<>(
+            options,
+            Map.of(IN, reader),
+            deadLetterWriter,
+            handler,
+            Clock.fixed(Instant.parse("2026-12-07T10:00:00Z"), ZoneOffset.UTC),
+            clients,
+            time);
     loop.join();
     consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
     consumer.rebalance(List.of(P0, P1));
@@ -93,7 +115,8 @@ class TransactionalPartitionLoopTest {
   void aProducerFencedAtCommitGivesItsPartitionUpAndCommitsNothingOfIt() {
     // given: a newer owner has fenced partition 0's producer
     MockProducer<byte[], byte[]> fenced = producer(0);
-    fenced.commitTransactionException = new ProducerFencedException("a newer owner took partition 0");
+    fenced.commitTransactionException =
+        new ProducerFencedException("a newer owner took partition 0");
     add(P0, 0, "a");
     add(P0, 1, "b");
     add(P1, 0, "c");
@@ -101,7 +124,8 @@ class TransactionalPartitionLoopTest {
     // when
     loop.pollOnce();
 
-    // then: partition 0 is given up as lost, its producer closed and its records paused; partition 1 goes on
+    // then: partition 0 is given up as lost, its producer closed and its records paused; partition
+    // 1 goes on
     assertThat(loop.ownedPartitions()).containsExactly(1);
     assertThat(handler.lost).containsExactly(0);
     assertThat(handler.revoked).isEmpty();
@@ -129,14 +153,17 @@ class TransactionalPartitionLoopTest {
     assertThat(loop.ownedPartitions()).containsExactly(1);
     assertThat(handler.lost).containsExactly(0);
 
-    // when: the group still gives partition 0 to this member, and the record is read again from the committed offset
+    // when: the group still gives partition 0 to this member, and the record is read again from the
+    // committed offset
     loop.pollOnce();
     add(P0, 0, "a");
     loop.pollOnce();
 
-    // then: a fresh producer took it over (state rebuilt from offset 0) and committed the record with its offset
+    // then: a fresh producer took it over (state rebuilt from offset 0) and committed the record
+    // with its offset
     assertThat(loop.ownedPartitions()).containsExactlyInAnyOrder(0, 1);
-    assertThat(handler.assigned).containsExactly(Map.entry(0, 0L), Map.entry(1, 0L), Map.entry(0, 0L));
+    assertThat(handler.assigned)
+        .containsExactly(Map.entry(0, 0L), Map.entry(1, 0L), Map.entry(0, 0L));
     assertThat(producers.get(0)).hasSize(2);
     MockProducer<byte[], byte[]> second = producer(0);
     assertThat(values(second.history())).containsExactly("done:a");
@@ -156,15 +183,20 @@ class TransactionalPartitionLoopTest {
     // when
     loop.pollOnce();
 
-    // then: each poison is dead-lettered where it was, in the same transaction as the records around it
+    // then: each poison is dead-lettered where it was, in the same transaction as the records
+    // around it
     MockProducer<byte[], byte[]> producer = producer(0);
-    assertThat(producer.history()).extracting(ProducerRecord::topic).containsExactly(OUT, DEAD, DEAD, DEAD, OUT);
-    assertThat(values(producer.history())).containsExactly("done:a",
-        PoisonRecordException.class.getName() + ": poison",
-        IllegalStateException.class.getName() + ": not a value",
-        // the domain's rejection is reported as the domain threw it
-        IllegalArgumentException.class.getName() + ": prompt must not be blank",
-        "done:b");
+    assertThat(producer.history())
+        .extracting(ProducerRecord::topic)
+        .containsExactly(OUT, DEAD, DEAD, DEAD, OUT);
+    assertThat(values(producer.history()))
+        .containsExactly(
+            "done:a",
+            PoisonRecordException.class.getName() + ": poison",
+            IllegalStateException.class.getName() + ": not a value",
+            // the domain's rejection is reported as the domain threw it
+            IllegalArgumentException.class.getName() + ": prompt must not be blank",
+            "done:b");
     assertThat(header(producer.history().get(1), DeadLetters.SOURCE_OFFSET)).isEqualTo("1");
     assertThat(producer.commitCount()).isEqualTo(1);
     assertThat(committed(producer)).containsExactly(Map.entry(P0, 5L));
@@ -178,7 +210,9 @@ class TransactionalPartitionLoopTest {
     add(P0, 0, "library");
 
     // when / then: a bug, not a bad record: nothing is dead-lettered or committed
-    assertThatThrownBy(loop::pollOnce).isInstanceOf(IllegalArgumentException.class).hasMessage("from a library");
+    assertThatThrownBy(loop::pollOnce)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("from a library");
     assertThat(producer(0).history()).isEmpty();
     assertThat(producer(0).consumerGroupOffsetsHistory()).isEmpty();
   }
@@ -194,7 +228,8 @@ class TransactionalPartitionLoopTest {
     // when
     loop.pollOnce();
 
-    // then: three records fit (the third starts at 8 s), the fourth starts past the budget and waits for a poll
+    // then: three records fit (the third starts at 8 s), the fourth starts past the budget and
+    // waits for a poll
     assertThat(handler.seen).containsExactly("0@0:r0", "0@1:r1", "0@2:r2");
     assertThat(values(producer(0).history())).containsExactly("done:r0", "done:r1", "done:r2");
     assertThat(committed(producer(0))).containsExactly(Map.entry(P0, 3L));
@@ -203,10 +238,13 @@ class TransactionalPartitionLoopTest {
 
   @Test
   void aPartitionLostWhileItsBatchIsHandledCommitsNothingOfItAndStaysReleased() {
-    // given: while partition 0's batch is handled, the member's session expires and another member takes
+    // given: while partition 0's batch is handled, the member's session expires and another member
+    // takes
     // partition 0: the batch's commit fails for the moved generation
-    handler.onHandle = () -> producer(0).sendOffsetsToTransactionException =
-        new CommitFailedException("the group has moved on");
+    handler.onHandle =
+        () ->
+            producer(0).sendOffsetsToTransactionException =
+                new CommitFailedException("the group has moved on");
     add(P0, 0, "a");
     add(P0, 1, "b");
     add(P1, 0, "c");
@@ -231,8 +269,13 @@ class TransactionalPartitionLoopTest {
   }
 
   private void add(TopicPartition tp, long offset, String value) {
-    consumer.addRecord(new ConsumerRecord<>(tp.topic(), tp.partition(), offset, ("k" + offset).getBytes(UTF_8),
-        value.getBytes(UTF_8)));
+    consumer.addRecord(
+        new ConsumerRecord<>(
+            tp.topic(),
+            tp.partition(),
+            offset,
+            ("k" + offset).getBytes(UTF_8),
+            value.getBytes(UTF_8)));
   }
 
   /** The latest producer partition {@code partition} was given. */
@@ -245,10 +288,14 @@ class TransactionalPartitionLoopTest {
     return records.stream().map(r -> new String(r.value(), UTF_8)).toList();
   }
 
-  /** The offsets {@code producer}'s committed transactions committed, the latest per topic-partition. */
+  /**
+   * The offsets {@code producer}'s committed transactions committed, the latest per
+   * topic-partition.
+   */
   private static Map<TopicPartition, Long> committed(MockProducer<byte[], byte[]> producer) {
     Map<TopicPartition, Long> out = new HashMap<>();
-    for (Map<String, Map<TopicPartition, OffsetAndMetadata>> byGroup : producer.consumerGroupOffsetsHistory()) {
+    for (Map<String, Map<TopicPartition, OffsetAndMetadata>> byGroup :
+        producer.consumerGroupOffsetsHistory()) {
       byGroup.values().forEach(offsets -> offsets.forEach((tp, o) -> out.put(tp, o.offset())));
     }
     return out;
@@ -273,8 +320,7 @@ class TransactionalPartitionLoopTest {
     }
 
     @Override
-    public void sleep(Duration d) {
-    }
+    public void sleep(Duration d) {}
   }
 
   /** Writes {@code done:<value>} for each record, and records what it was given. */
@@ -283,25 +329,29 @@ class TransactionalPartitionLoopTest {
     final List<Map.Entry<Integer, Long>> assigned = new ArrayList<>();
     final List<Integer> revoked = new ArrayList<>();
     final List<Integer> lost = new ArrayList<>();
-    Runnable onHandle = () -> { };
+    Runnable onHandle = () -> {};
 
     @Override
-    public List<ProducerRecord<byte[], byte[]>> onAssigned(int partition, Map<String, Long> committed) {
+    public List<ProducerRecord<byte[], byte[]>> onAssigned(
+        int partition, Map<String, Long> committed) {
       assigned.add(Map.entry(partition, committed.get(IN)));
       return List.of();
     }
 
     @Override
-    public List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> record, String value) {
+    public List<ProducerRecord<byte[], byte[]>> handle(
+        ConsumerRecord<byte[], byte[]> record, String value) {
       seen.add(record.partition() + "@" + record.offset() + ":" + value);
       onHandle.run();
       switch (value) {
         case "poison" -> throw new PoisonRecordException("poison");
         case "rejected" ->
-            throw PoisonRecordException.rejected(new IllegalArgumentException("prompt must not be blank"));
+            throw PoisonRecordException.rejected(
+                new IllegalArgumentException("prompt must not be blank"));
         case "library" -> throw new IllegalArgumentException("from a library");
         default -> {
-          return List.of(new ProducerRecord<>(OUT, record.key(), ("done:" + value).getBytes(UTF_8)));
+          return List.of(
+              new ProducerRecord<>(OUT, record.key(), ("done:" + value).getBytes(UTF_8)));
         }
       }
     }

@@ -12,17 +12,28 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class ConclaveTopicsTest {
-  private final ConclaveSettings settings = ConclaveSettings.from(
-      Map.of("CONCLAVE_TOPIC_PREFIX", "t", "CONCLAVE_PARTITIONS", "6", "CONCLAVE_AGENT_TYPES", "research,write"),
-      Map.of());
-  private final Map<String, TopicDeclaration> byName = ConclaveTopics.declarations(settings).stream()
-      .collect(Collectors.toMap(TopicDeclaration::name, Function.identity()));
+  private final ConclaveSettings settings =
+      ConclaveSettings.from(
+          Map.of(
+              "CONCLAVE_TOPIC_PREFIX",
+              "t",
+              "CONCLAVE_PARTITIONS",
+              "6",
+              "CONCLAVE_AGENT_TYPES",
+              "research,write"),
+          Map.of());
+  private final Map<String, TopicDeclaration> byName =
+      ConclaveTopics.declarations(settings).stream()
+          .collect(Collectors.toMap(TopicDeclaration::name, Function.identity()));
 
   @Test
   void stateTopicsAreCompacted() {
     // then
-    assertThat(List.of("t.decisions", "t.snapshots", "t.agent-health", "t.leadership", "t.checkpoints"))
-        .allSatisfy(name -> assertThat(byName.get(name).cleanupPolicy()).as(name).isEqualTo("compact"));
+    assertThat(
+            List.of(
+                "t.decisions", "t.snapshots", "t.agent-health", "t.leadership", "t.checkpoints"))
+        .allSatisfy(
+            name -> assertThat(byName.get(name).cleanupPolicy()).as(name).isEqualTo("compact"));
   }
 
   @Test
@@ -31,37 +42,53 @@ class ConclaveTopicsTest {
     var retention = new SagaRetention(java.time.Duration.ofHours(6));
 
     // when
-    Map<String, TopicDeclaration> declared = ConclaveTopics.declarations(settings, retention).stream()
-        .collect(Collectors.toMap(TopicDeclaration::name, Function.identity()));
+    Map<String, TopicDeclaration> declared =
+        ConclaveTopics.declarations(settings, retention).stream()
+            .collect(Collectors.toMap(TopicDeclaration::name, Function.identity()));
 
     // then
-    assertThat(List.of("t.tasks", "t.saga-events")).allSatisfy(name -> {
-      assertThat(declared.get(name).cleanupPolicy()).as(name).isEqualTo("compact,delete");
-      assertThat(declared.get(name).configs()).as(name).containsEntry("retention.ms", "21600000")
-          .containsEntry("segment.ms", "5400000");
-    });
-    assertThat(byName.get("t.tasks").configs()).as("the default: 24 h").containsEntry("retention.ms", "86400000");
+    assertThat(List.of("t.tasks", "t.saga-events"))
+        .allSatisfy(
+            name -> {
+              assertThat(declared.get(name).cleanupPolicy()).as(name).isEqualTo("compact,delete");
+              assertThat(declared.get(name).configs())
+                  .as(name)
+                  .containsEntry("retention.ms", "21600000")
+                  .containsEntry("segment.ms", "5400000");
+            });
+    assertThat(byName.get("t.tasks").configs())
+        .as("the default: 24 h")
+        .containsEntry("retention.ms", "86400000");
   }
 
   @Test
   void streamTopicsDeleteOldRecords() {
     // then
-    assertThat(List.of("t.commands.research", "t.commands.write", "t.compensations.research",
-        "t.compensations.write", "t.knowledge", "t.dead-letters", "t.shadow"))
-        .allSatisfy(name -> assertThat(byName.get(name).cleanupPolicy()).as(name).isEqualTo("delete"));
+    assertThat(
+            List.of(
+                "t.commands.research",
+                "t.commands.write",
+                "t.compensations.research",
+                "t.compensations.write",
+                "t.knowledge",
+                "t.dead-letters",
+                "t.shadow"))
+        .allSatisfy(
+            name -> assertThat(byName.get(name).cleanupPolicy()).as(name).isEqualTo("delete"));
   }
 
   @Test
   void eachAgentTypeGetsOneCommandAndOneCompensationTopic() {
     // when
-    List<String> names = ConclaveTopics.declarations(settings).stream().map(TopicDeclaration::name).toList();
+    List<String> names =
+        ConclaveTopics.declarations(settings).stream().map(TopicDeclaration::name).toList();
 
     // then
     assertThat(names).doesNotHaveDuplicates().hasSize(10 + 2 * 2);
-    assertThat(names.stream().filter(n -> n.startsWith("t.commands."))).containsExactlyInAnyOrder(
-        "t.commands.research", "t.commands.write");
-    assertThat(names.stream().filter(n -> n.startsWith("t.compensations."))).containsExactlyInAnyOrder(
-        "t.compensations.research", "t.compensations.write");
+    assertThat(names.stream().filter(n -> n.startsWith("t.commands.")))
+        .containsExactlyInAnyOrder("t.commands.research", "t.commands.write");
+    assertThat(names.stream().filter(n -> n.startsWith("t.compensations.")))
+        .containsExactlyInAnyOrder("t.compensations.research", "t.compensations.write");
   }
 
   @Test
@@ -70,11 +97,13 @@ class ConclaveTopicsTest {
     ConclaveSettings defaults = ConclaveSettings.from(Map.of(), Map.of());
 
     // when
-    List<String> names = ConclaveTopics.declarations(defaults).stream().map(TopicDeclaration::name).toList();
+    List<String> names =
+        ConclaveTopics.declarations(defaults).stream().map(TopicDeclaration::name).toList();
 
     // then
     for (String type : ConclaveSettings.DEFAULT_AGENT_TYPES) {
-      assertThat(names).containsOnlyOnce("conclave.commands." + type, "conclave.compensations." + type);
+      assertThat(names)
+          .containsOnlyOnce("conclave.commands." + type, "conclave.compensations." + type);
     }
     assertThat(names).hasSize(10 + 2 * ConclaveSettings.DEFAULT_AGENT_TYPES.size());
   }
@@ -82,22 +111,31 @@ class ConclaveTopicsTest {
   @Test
   void singleWriterTopicsHaveOnePartitionAndTheRestTheConfiguredNumber() {
     // then
-    assertThat(byName).allSatisfy((name, d) -> {
-      int expected = List.of("t.agent-health", "t.leadership", "t.dead-letters").contains(name) ? 1 : 6;
-      assertThat(d.partitions()).as(name).isEqualTo(expected);
-    });
+    assertThat(byName)
+        .allSatisfy(
+            (name, d) -> {
+              int expected =
+                  List.of("t.agent-health", "t.leadership", "t.dead-letters").contains(name)
+                      ? 1
+                      : 6;
+              assertThat(d.partitions()).as(name).isEqualTo(expected);
+            });
   }
 
   @Test
   void minInSyncReplicasIsOneLessThanTheReplicationFactorButAtLeastOne() {
     // given
-    ConclaveSettings three = ConclaveSettings.from(Map.of("CONCLAVE_REPLICATION_FACTOR", "3"), Map.of());
+    ConclaveSettings three =
+        ConclaveSettings.from(Map.of("CONCLAVE_REPLICATION_FACTOR", "3"), Map.of());
 
     // then
-    assertThat(ConclaveTopics.declarations(three)).allSatisfy(d -> {
-      assertThat(d.replicationFactor()).isEqualTo((short) 3);
-      assertThat(d.configs()).containsEntry("min.insync.replicas", "2");
-    });
-    assertThat(byName.values()).allSatisfy(d -> assertThat(d.configs()).containsEntry("min.insync.replicas", "1"));
+    assertThat(ConclaveTopics.declarations(three))
+        .allSatisfy(
+            d -> {
+              assertThat(d.replicationFactor()).isEqualTo((short) 3);
+              assertThat(d.configs()).containsEntry("min.insync.replicas", "2");
+            });
+    assertThat(byName.values())
+        .allSatisfy(d -> assertThat(d.configs()).containsEntry("min.insync.replicas", "1"));
   }
 }

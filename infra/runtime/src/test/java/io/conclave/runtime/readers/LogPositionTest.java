@@ -28,19 +28,25 @@ class LogPositionTest {
     // then
     assertThat(new LogPosition.Time(T).in(5, 20, 9L)).isEqualTo(9);
     assertThat(new LogPosition.Time(T).in(5, 20, null)).isEqualTo(20);
-    assertThat(new LogPosition.Time(T).in(5, 20, -1L)).as("Admin.listOffsets answers -1 for none").isEqualTo(20);
+    assertThat(new LogPosition.Time(T).in(5, 20, -1L))
+        .as("Admin.listOffsets answers -1 for none")
+        .isEqualTo(20);
   }
 
   @Test
   void aNegativeOffsetOrNoTimeIsRejected() {
     // when / then
     assertThatThrownBy(() -> new LogPosition.Offset(-1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("the offset must be >= 0, was -1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the offset must be >= 0, was -1");
     assertThatThrownBy(() -> new LogPosition.Time(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> new LogPosition.Time(Instant.EPOCH.minusMillis(1)))
-        .as("-1 would mean the end to Kafka").isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the time must be at or after 1970-01-01T00:00:00Z, was 1969-12-31T23:59:59.999Z");
+        .as("-1 would mean the end to Kafka")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "the time must be at or after 1970-01-01T00:00:00Z, was 1969-12-31T23:59:59.999Z");
     assertThatThrownBy(() -> new LogPosition.Time(Instant.MAX))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("the time is too far in the future");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the time is too far in the future");
   }
 }

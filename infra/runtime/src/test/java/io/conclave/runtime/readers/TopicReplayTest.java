@@ -17,8 +17,10 @@ class TopicReplayTest {
     assertThat(all.partition()).isEmpty();
     assertThat(all.max()).isEqualTo(Long.MAX_VALUE);
     assertThat(all.follow()).isFalse();
-    assertThat(narrowed).isEqualTo(
-        new TopicReplay.Request("acme.tasks", OptionalInt.of(2), LogPosition.beginning(), 10, true));
+    assertThat(narrowed)
+        .isEqualTo(
+            new TopicReplay.Request(
+                "acme.tasks", OptionalInt.of(2), LogPosition.beginning(), 10, true));
   }
 
   @Test
@@ -28,8 +30,10 @@ class TopicReplayTest {
 
     // when / then
     assertThatThrownBy(() -> request.withPartition(-1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("the partition must be >= 0, was -1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the partition must be >= 0, was -1");
     assertThatThrownBy(() -> request.withMax(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("max must be >= 1, was 0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("max must be >= 1, was 0");
   }
 }

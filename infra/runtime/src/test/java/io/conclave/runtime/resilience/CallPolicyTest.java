@@ -8,8 +8,20 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CallPolicyTest {
-  private static final CallPolicy P = new CallPolicy(Duration.ofSeconds(1), 5, Duration.ofMillis(100),
-      Duration.ofMillis(700), Duration.ofSeconds(10), 2, 4, Duration.ofSeconds(5), 1, 2, 0, Duration.ZERO);
+  private static final CallPolicy P =
+      new CallPolicy(
+          Duration.ofSeconds(1),
+          5,
+          Duration.ofMillis(100),
+          Duration.ofMillis(700),
+          Duration.ofSeconds(10),
+          2,
+          4,
+          Duration.ofSeconds(5),
+          1,
+          2,
+          0,
+          Duration.ZERO);
 
   @Test
   void theBackoffDoublesUpToItsCapAndTheServiceRetryAfterWins() {
@@ -21,7 +33,9 @@ class CallPolicyTest {
     assertThat(P.delayAfter(failure, 4, 1.0)).isEqualTo(Duration.ofMillis(700));
     assertThat(P.delayAfter(failure, 60, 1.2)).isEqualTo(Duration.ofMillis(840));
     assertThat(P.delayAfter(failure, 2, 0.8)).isEqualTo(Duration.ofMillis(160));
-    assertThat(P.delayAfter(new RateLimitedException("slow", Optional.of(Duration.ofSeconds(3))), 1, 1.2))
+    assertThat(
+            P.delayAfter(
+                new RateLimitedException("slow", Optional.of(Duration.ofSeconds(3))), 1, 1.2))
         .isEqualTo(Duration.ofSeconds(3));
   }
 
@@ -35,12 +49,53 @@ class CallPolicyTest {
 
   @Test
   void nonsenseIsRefusedWithItsReason() {
-    assertThatThrownBy(() -> new CallPolicy(Duration.ZERO, 1, Duration.ofMillis(1), Duration.ofMillis(1),
-        Duration.ZERO, 1, 1, Duration.ofSeconds(1), 1, 1, 0, Duration.ZERO)).hasMessage("timeout must be positive, was PT0S");
-    assertThatThrownBy(() -> new CallPolicy(Duration.ofSeconds(1), 1, Duration.ofMillis(1), Duration.ofMillis(1),
-        Duration.ZERO, 3, 2, Duration.ofSeconds(1), 1, 1, 0, Duration.ZERO))
+    assertThatThrownBy(
+            () ->
+                new CallPolicy(
+                    Duration.ZERO,
+                    1,
+                    Duration.ofMillis(1),
+                    Duration.ofMillis(1),
+                    Duration.ZERO,
+                    1,
+                    1,
+                    Duration.ofSeconds(1),
+                    1,
+                    1,
+                    0,
+                    Duration.ZERO))
+        .hasMessage("timeout must be positive, was PT0S");
+    assertThatThrownBy(
+            () ->
+                new CallPolicy(
+                    Duration.ofSeconds(1),
+                    1,
+                    Duration.ofMillis(1),
+                    Duration.ofMillis(1),
+                    Duration.ZERO,
+                    3,
+                    2,
+                    Duration.ofSeconds(1),
+                    1,
+                    1,
+                    0,
+                    Duration.ZERO))
         .hasMessageContaining("breakerFailures (>= 1) of the last breakerWindow");
-    assertThatThrownBy(() -> new CallPolicy(Duration.ofSeconds(1), 1, Duration.ofMillis(5), Duration.ofMillis(1),
-        Duration.ZERO, 1, 1, Duration.ofSeconds(1), 1, 1, 0, Duration.ZERO)).hasMessageContaining("maxBackoff");
+    assertThatThrownBy(
+            () ->
+                new CallPolicy(
+                    Duration.ofSeconds(1),
+                    1,
+                    Duration.ofMillis(5),
+                    Duration.ofMillis(1),
+                    Duration.ZERO,
+                    1,
+                    1,
+                    Duration.ofSeconds(1),
+                    1,
+                    1,
+                    0,
+                    Duration.ZERO))
+        .hasMessageContaining("maxBackoff");
   }
 }

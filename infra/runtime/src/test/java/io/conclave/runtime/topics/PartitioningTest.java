@@ -20,33 +20,42 @@ class PartitioningTest {
 
   @Test
   void thePartitionIsAlwaysOneOfTheTopics() {
-    qt().withExamples(TRIES).forAll(KEYS, PARTITIONS).checkAssert((key, n) -> {
-      // when
-      int p = Partitioning.of(key, n);
+    qt().withExamples(TRIES)
+        .forAll(KEYS, PARTITIONS)
+        .checkAssert(
+            (key, n) -> {
+              // when
+              int p = Partitioning.of(key, n);
 
-      // then
-      assertThat(p).isBetween(0, n - 1);
-    });
+              // then
+              assertThat(p).isBetween(0, n - 1);
+            });
   }
 
   @Test
   void itIsThePartitionKafkasDefaultPartitionerGivesTheKeyAsAString() {
-    qt().withExamples(TRIES).forAll(KEYS, PARTITIONS).checkAssert((key, n) -> {
-      // given: what a KafkaProducer with a StringSerializer and no explicit partition does with the key
-      byte[] serialized;
-      try (StringSerializer serializer = new StringSerializer()) {
-        serialized = serializer.serialize("any-topic", key);
-      }
-      int expected = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % n;
+    qt().withExamples(TRIES)
+        .forAll(KEYS, PARTITIONS)
+        .checkAssert(
+            (key, n) -> {
+              // given: what a KafkaProducer with a StringSerializer and no explicit partition does
+              // with the key
+              byte[] serialized;
+              try (StringSerializer serializer = new StringSerializer()) {
+                serialized = serializer.serialize("any-topic", key);
+              }
+              int expected =
+                  Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % n;
 
-      // when
-      int p = Partitioning.of(key, n);
+              // when
+              int p = Partitioning.of(key, n);
 
-      // then
-      assertThat(p).isEqualTo(expected);
-      // the producer's own code path for keyed records (an internal class, used here only as the reference)
-      assertThat(p).isEqualTo(BuiltInPartitioner.partitionForKey(serialized, n));
-    });
+              // then
+              assertThat(p).isEqualTo(expected);
+              // the producer's own code path for keyed records (an internal class, used here only
+              // as the reference)
+              assertThat(p).isEqualTo(BuiltInPartitioner.partitionForKey(serialized, n));
+            });
   }
 
   @Test
@@ -63,7 +72,6 @@ class PartitioningTest {
     assertThatThrownBy(() -> Partitioning.of("k", 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("partitions");
-    assertThatThrownBy(() -> Partitioning.of("k", -1))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Partitioning.of("k", -1)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -15,9 +15,11 @@ class ShortTopicNamesTest {
   void aShortNameGetsThePrefixAndAFullNameIsKept() {
     // then
     assertThat(ShortTopicNames.resolve(names, "tasks")).isEqualTo("acme.tasks");
-    assertThat(ShortTopicNames.resolve(names, "commands.research")).isEqualTo("acme.commands.research");
+    assertThat(ShortTopicNames.resolve(names, "commands.research"))
+        .isEqualTo("acme.commands.research");
     assertThat(ShortTopicNames.resolve(names, "acme.saga-events")).isEqualTo("acme.saga-events");
-    assertThat(ShortTopicNames.resolve(names, "other.tasks")).as("never leaves the installation")
+    assertThat(ShortTopicNames.resolve(names, "other.tasks"))
+        .as("never leaves the installation")
         .isEqualTo("acme.other.tasks");
   }
 

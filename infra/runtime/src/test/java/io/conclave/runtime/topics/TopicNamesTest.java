@@ -15,10 +15,25 @@ class TopicNamesTest {
   @Test
   void everyTopicLivesUnderThePrefix() {
     // then
-    assertThat(List.of(names.tasks(), names.decisions(), names.snapshots(), names.sagaEvents(), names.knowledge(),
-        names.agentHealth(), names.leadership(), names.deadLetters()))
-        .containsExactly("acme.tasks", "acme.decisions", "acme.snapshots", "acme.saga-events", "acme.knowledge",
-            "acme.agent-health", "acme.leadership", "acme.dead-letters");
+    assertThat(
+            List.of(
+                names.tasks(),
+                names.decisions(),
+                names.snapshots(),
+                names.sagaEvents(),
+                names.knowledge(),
+                names.agentHealth(),
+                names.leadership(),
+                names.deadLetters()))
+        .containsExactly(
+            "acme.tasks",
+            "acme.decisions",
+            "acme.snapshots",
+            "acme.saga-events",
+            "acme.knowledge",
+            "acme.agent-health",
+            "acme.leadership",
+            "acme.dead-letters");
     assertThat(names.commands("research")).isEqualTo("acme.commands.research");
     assertThat(names.compensations("write_2.v-1")).isEqualTo("acme.compensations.write_2.v-1");
     assertThat(TopicNames.defaults().tasks()).isEqualTo("conclave.tasks");

@@ -5,13 +5,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The circuit breakers of every worker as they last reported on conclave.agent-health: the fold of its
- * {@link BreakerStateChanged} records by key, a tombstone (a worker that stopped) removing its key. An agent type is
- * {@linkplain #unavailable unavailable} when at least one breaker was reported for it and every one of them is open:
- * a command sent to it would only fail. A half-open breaker takes a probe, so it makes its type available.
+ * The circuit breakers of every worker as they last reported on conclave.agent-health: the fold of
+ * its {@link BreakerStateChanged} records by key, a tombstone (a worker that stopped) removing its
+ * key. An agent type is {@linkplain #unavailable unavailable} when at least one breaker was
+ * reported for it and every one of them is open: a command sent to it would only fail. A half-open
+ * breaker takes a probe, so it makes its type available.
  *
- * <p>Immutable: {@link #with} and {@link #without} return a new board. A worker that died without a tombstone keeps
- * its last report; while it said OPEN it counts, so a type whose only live workers are closed is available anyway.
+ * <p>Immutable: {@link #with} and {@link #without} return a new board. A worker that died without a
+ * tombstone keeps its last report; while it said OPEN it counts, so a type whose only live workers
+ * are closed is available anyway.
  */
 public final class BreakerBoard {
   /** No breaker reported. */

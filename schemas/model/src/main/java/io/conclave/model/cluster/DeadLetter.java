@@ -6,11 +6,18 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A record a consumer could not read or process, kept byte for byte with where it came from and why,
- * so that it can be inspected and re-driven after a fix.
+ * A record a consumer could not read or process, kept byte for byte with where it came from and
+ * why, so that it can be inspected and re-driven after a fix.
  */
-public record DeadLetter(String sourceTopic, int sourcePartition, long sourceOffset, String errorClass,
-                         String errorMessage, byte[] key, byte[] value, Instant at) {
+public record DeadLetter(
+    String sourceTopic,
+    int sourcePartition,
+    long sourceOffset,
+    String errorClass,
+    String errorMessage,
+    byte[] key,
+    byte[] value,
+    Instant at) {
   public DeadLetter {
     Require.text(sourceTopic, "sourceTopic");
     Require.notNegative(sourcePartition, "sourcePartition");
@@ -34,20 +41,42 @@ public record DeadLetter(String sourceTopic, int sourcePartition, long sourceOff
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DeadLetter d && sourceTopic.equals(d.sourceTopic) && sourcePartition == d.sourcePartition
-        && sourceOffset == d.sourceOffset && errorClass.equals(d.errorClass) && errorMessage.equals(d.errorMessage)
-        && Arrays.equals(key, d.key) && Arrays.equals(value, d.value) && at.equals(d.at);
+    return o instanceof DeadLetter d
+        && sourceTopic.equals(d.sourceTopic)
+        && sourcePartition == d.sourcePartition
+        && sourceOffset == d.sourceOffset
+        && errorClass.equals(d.errorClass)
+        && errorMessage.equals(d.errorMessage)
+        && Arrays.equals(key, d.key)
+        && Arrays.equals(value, d.value)
+        && at.equals(d.at);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(sourceTopic, sourcePartition, sourceOffset, errorClass, errorMessage, Arrays.hashCode(key),
-        Arrays.hashCode(value), at);
+    return Objects.hash(
+        sourceTopic,
+        sourcePartition,
+        sourceOffset,
+        errorClass,
+        errorMessage,
+        Arrays.hashCode(key),
+        Arrays.hashCode(value),
+        at);
   }
 
   @Override
   public String toString() {
-    return "DeadLetter[" + sourceTopic + "-" + sourcePartition + "@" + sourceOffset + ", " + errorClass + ": "
-        + errorMessage + "]";
+    return "DeadLetter["
+        + sourceTopic
+        + "-"
+        + sourcePartition
+        + "@"
+        + sourceOffset
+        + ", "
+        + errorClass
+        + ": "
+        + errorMessage
+        + "]";
   }
 }

@@ -12,13 +12,17 @@ import java.util.Optional;
  * A task a client asked Conclave to carry out. The {@code taskId} is the idempotency key:
  * submitting the same id again does not start a second saga.
  *
- * @param plan   the saga to run, when the client defined it ({@link SagaDefinition}); otherwise the shard leader's
- *               planner plans it
+ * @param plan the saga to run, when the client defined it ({@link SagaDefinition}); otherwise the
+ *     shard leader's planner plans it
  * @param tenant who the task's model calls are charged to, and whose token budget they spend
- *               ({@link Spending#DEFAULT_TENANT} when the client named none)
+ *     ({@link Spending#DEFAULT_TENANT} when the client named none)
  */
-public record TaskSubmission(String taskId, String prompt, Instant submittedAt, Optional<List<SagaStep>> plan,
-                             String tenant) {
+public record TaskSubmission(
+    String taskId,
+    String prompt,
+    Instant submittedAt,
+    Optional<List<SagaStep>> plan,
+    String tenant) {
   /** The longest task id accepted. */
   public static final int MAX_ID_LENGTH = Require.MAX_ID_LENGTH;
 
@@ -31,7 +35,8 @@ public record TaskSubmission(String taskId, String prompt, Instant submittedAt, 
   }
 
   /** A task of the default tenant. */
-  public TaskSubmission(String taskId, String prompt, Instant submittedAt, Optional<List<SagaStep>> plan) {
+  public TaskSubmission(
+      String taskId, String prompt, Instant submittedAt, Optional<List<SagaStep>> plan) {
     this(taskId, prompt, submittedAt, plan, Spending.DEFAULT_TENANT);
   }
 

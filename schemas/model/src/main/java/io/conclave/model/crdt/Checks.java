@@ -26,33 +26,41 @@ final class Checks {
    *
    * @throws IllegalArgumentException if it is another type
    */
-  @SuppressWarnings("unchecked") // the permitted types are records, so equal kinds mean equal classes
+  @SuppressWarnings(
+      "unchecked") // the permitted types are records, so equal kinds mean equal classes
   static <T extends Crdt> T sameType(T self, Crdt other) {
     present(other, "other");
     if (other.type() != self.type()) {
-      throw new IllegalArgumentException("cannot merge " + other.type() + " into " + self.type()
-          + ": a knowledge key has one type");
+      throw new IllegalArgumentException(
+          "cannot merge "
+              + other.type()
+              + " into "
+              + self.type()
+              + ": a knowledge key has one type");
     }
     return (T) other;
   }
 
   /**
-   * Counts per replica in canonical form: every count >= 0, zeros left out (a replica that counted nothing is not
-   * there), unmodifiable, in replica order.
+   * Counts per replica in canonical form: every count >= 0, zeros left out (a replica that counted
+   * nothing is not there), unmodifiable, in replica order.
    *
    * @param what what a count is, for the error message
    */
   static Map<String, Long> counts(Map<String, Long> counts, String what) {
     Map<String, Long> positive = new TreeMap<>();
-    present(counts, what + "s").forEach((replica, n) -> {
-      replica(replica);
-      if (present(n, what + " of " + replica) < 0) {
-        throw new IllegalArgumentException(what + " of " + replica + " must be >= 0, was " + n);
-      }
-      if (n > 0) {
-        positive.put(replica, n);
-      }
-    });
+    present(counts, what + "s")
+        .forEach(
+            (replica, n) -> {
+              replica(replica);
+              if (present(n, what + " of " + replica) < 0) {
+                throw new IllegalArgumentException(
+                    what + " of " + replica + " must be >= 0, was " + n);
+              }
+              if (n > 0) {
+                positive.put(replica, n);
+              }
+            });
     return Collections.unmodifiableMap(positive);
   }
 

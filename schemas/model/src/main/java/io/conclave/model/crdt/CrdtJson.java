@@ -18,9 +18,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Every {@link Crdt} as JSON text, and back: the payload of a knowledge delta on Kafka and the value of the knowledge
- * state store. One object with a {@code type} field ({@link KnowledgeType#id()}), then the type's fields; maps are
- * written in key order, so equal states encode to equal text.
+ * Every {@link Crdt} as JSON text, and back: the payload of a knowledge delta on Kafka and the
+ * value of the knowledge state store. One object with a {@code type} field ({@link
+ * KnowledgeType#id()}), then the type's fields; maps are written in key order, so equal states
+ * encode to equal text.
+ *
  * <pre>
  * {"type":"g-counter","counts":{"research-0":3,"write-1":2}}
  * {"type":"pn-counter","increments":{"research-0":3},"decrements":{"write-1":1}}
@@ -28,17 +30,21 @@ import java.util.TreeSet;
  * {"type":"lww-register","value":"draft 2","stamp":{"millis":1767225600000,"counter":0,"replica":"write-1"}}
  * {"type":"lww-map","entries":{"title":{"value":"CRDTs","stamp":{...}},"gone":{"stamp":{...}}}}
  * </pre>
- * An OR-Set's tags are grouped by replica ({@code {replica: [counters]}}); a register without {@code value} is
- * cleared, one without {@code stamp} was never written ({@code {"type":"lww-register"}}).
  *
- * <p>Decoding is strict: unknown or duplicate fields, missing ones, a JSON null, a fraction where a whole number
- * belongs and trailing text are all rejected, as are states the types themselves reject. Thread-safe.
+ * An OR-Set's tags are grouped by replica ({@code {replica: [counters]}}); a register without
+ * {@code value} is cleared, one without {@code stamp} was never written ({@code
+ * {"type":"lww-register"}}).
+ *
+ * <p>Decoding is strict: unknown or duplicate fields, missing ones, a JSON null, a fraction where a
+ * whole number belongs and trailing text are all rejected, as are states the types themselves
+ * reject. Thread-safe.
  */
 public final class CrdtJson {
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
   private static final JsonNodeFactory NODES = JSON.getNodeFactory();
 
   private CrdtJson() {}
@@ -52,7 +58,8 @@ public final class CrdtJson {
   public static ObjectNode tree(Crdt crdt) {
     Checks.present(crdt, "crdt");
     ObjectNode node = NODES.objectNode().put("type", crdt.type().id());
-    // one type per CRDT class, and a switch without default: a new type does not compile until it is written
+    // one type per CRDT class, and a switch without default: a new type does not compile until it
+    // is written
     return switch (crdt.type()) {
       case G_COUNTER -> {
         node.set("counts", counts((GCounter) crdt));
@@ -79,15 +86,18 @@ public final class CrdtJson {
       }
       case LWW_MAP -> {
         ObjectNode entries = node.putObject("entries");
-        ((LwwMap) crdt).entries().forEach((key, register) -> write(entries.putObject(key), register));
+        ((LwwMap) crdt)
+            .entries()
+            .forEach((key, register) -> write(entries.putObject(key), register));
         yield node;
       }
     };
   }
 
   /**
-   * The value alone, as JSON text, for showing: a number for the counters, an array of strings for the OR-Set, a
-   * string (or {@code null} if it has none) for the register and an object of strings for the map.
+   * The value alone, as JSON text, for showing: a number for the counters, an array of strings for
+   * the OR-Set, a string (or {@code null} if it has none) for the register and an object of strings
+   * for the map.
    */
   public static String encodeValue(Crdt crdt) {
     return text(valueTree(crdt));
@@ -104,7 +114,8 @@ public final class CrdtJson {
         ((OrSet) crdt).value().forEach(elements::add);
         yield elements;
       }
-      case LWW_REGISTER -> ((LwwRegister) crdt).value().<JsonNode>map(NODES::textNode).orElse(NODES.nullNode());
+      case LWW_REGISTER ->
+          ((LwwRegister) crdt).value().<JsonNode>map(NODES::textNode).orElse(NODES.nullNode());
       case LWW_MAP -> {
         ObjectNode map = NODES.objectNode();
         ((LwwMap) crdt).value().forEach(map::put);
@@ -116,7 +127,8 @@ public final class CrdtJson {
   /**
    * The state {@link #encode} wrote.
    *
-   * @throws IllegalArgumentException if {@code json} is not the JSON of a state, saying what is wrong and where
+   * @throws IllegalArgumentException if {@code json} is not the JSON of a state, saying what is
+   *     wrong and where
    */
   public static Crdt decode(String json) {
     Checks.present(json, "json");
@@ -133,8 +145,8 @@ public final class CrdtJson {
   }
 
   /**
-   * The state {@link #tree} made, from a JSON tree a document embeds. Strict as {@link #decode(String)}, except that
-   * duplicate fields are the concern of whoever parsed the document.
+   * The state {@link #tree} made, from a JSON tree a document embeds. Strict as {@link
+   * #decode(String)}, except that duplicate fields are the concern of whoever parsed the document.
    *
    * @throws IllegalArgumentException if the tree is not a state, saying what is wrong and where
    */
@@ -145,7 +157,8 @@ public final class CrdtJson {
       type = KnowledgeType.of(text(field(object(root, "$"), "type", "$"), "$.type"));
       return decode(type, root);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("malformed " + (type == null ? "CRDT" : type) + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "malformed " + (type == null ? "CRDT" : type) + ": " + e.getMessage(), e);
     }
   }
 
@@ -157,7 +170,8 @@ public final class CrdtJson {
   public static <T extends Crdt> T decode(String json, Class<T> type) {
     Crdt crdt = decode(json);
     if (!type.isInstance(crdt)) {
-      throw new IllegalArgumentException("expected " + type.getSimpleName() + " but the JSON holds " + crdt.type());
+      throw new IllegalArgumentException(
+          "expected " + type.getSimpleName() + " but the JSON holds " + crdt.type());
     }
     return type.cast(crdt);
   }
@@ -170,7 +184,8 @@ public final class CrdtJson {
       }
       case PN_COUNTER -> {
         object(root, "$", "type", "increments", "decrements");
-        yield new PNCounter(counter(field(root, "increments", "$"), "$.increments"),
+        yield new PNCounter(
+            counter(field(root, "increments", "$"), "$.increments"),
             counter(field(root, "decrements", "$"), "$.decrements"));
       }
       case OR_SET -> {
@@ -179,15 +194,24 @@ public final class CrdtJson {
         fields(object(field(root, "entries", "$"), "$.entries"))
             .forEach((element, dots) -> entries.put(element, dots(dots, "$.entries." + element)));
         JsonNode seen = object(field(root, "seen", "$"), "$.seen", "versions", "cloud");
-        yield new OrSet(entries, new CausalContext(longs(field(seen, "versions", "$.seen"), "$.seen.versions"),
-            dots(field(seen, "cloud", "$.seen"), "$.seen.cloud")));
+        yield new OrSet(
+            entries,
+            new CausalContext(
+                longs(field(seen, "versions", "$.seen"), "$.seen.versions"),
+                dots(field(seen, "cloud", "$.seen"), "$.seen.cloud")));
       }
       case LWW_REGISTER -> register(object(root, "$", "type", "value", "stamp"), "$");
       case LWW_MAP -> {
         object(root, "$", "type", "entries");
         Map<String, LwwRegister> registers = new HashMap<>();
-        fields(object(field(root, "entries", "$"), "$.entries")).forEach((key, register) -> registers.put(key,
-            register(object(register, "$.entries." + key, "value", "stamp"), "$.entries." + key)));
+        fields(object(field(root, "entries", "$"), "$.entries"))
+            .forEach(
+                (key, register) ->
+                    registers.put(
+                        key,
+                        register(
+                            object(register, "$.entries." + key, "value", "stamp"),
+                            "$.entries." + key)));
         yield new LwwMap(registers);
       }
     };
@@ -209,7 +233,10 @@ public final class CrdtJson {
   private static ObjectNode dots(Set<Dot> dots) {
     ObjectNode node = NODES.objectNode();
     for (Dot dot : new TreeSet<>(dots)) {
-      ArrayNode counters = node.has(dot.replica()) ? (ArrayNode) node.get(dot.replica()) : node.putArray(dot.replica());
+      ArrayNode counters =
+          node.has(dot.replica())
+              ? (ArrayNode) node.get(dot.replica())
+              : node.putArray(dot.replica());
       counters.add(dot.counter());
     }
     return node;
@@ -217,10 +244,14 @@ public final class CrdtJson {
 
   private static void write(ObjectNode node, LwwRegister register) {
     register.value().ifPresent(v -> node.put("value", v));
-    register.stamp().ifPresent(s -> node.putObject("stamp")
-        .put("millis", s.hlc().millis())
-        .put("counter", s.hlc().counter())
-        .put("replica", s.replica()));
+    register
+        .stamp()
+        .ifPresent(
+            s ->
+                node.putObject("stamp")
+                    .put("millis", s.hlc().millis())
+                    .put("counter", s.hlc().counter())
+                    .put("replica", s.replica()));
   }
 
   private static String text(JsonNode node) {
@@ -245,23 +276,27 @@ public final class CrdtJson {
 
   private static Set<Dot> dots(JsonNode node, String path) {
     Set<Dot> dots = new HashSet<>();
-    fields(object(node, path)).forEach((replica, counters) -> {
-      String at = path + "." + replica;
-      if (!counters.isArray()) {
-        throw malformed(at, "must be an array of counters, was " + counters.getNodeType());
-      }
-      for (int i = 0; i < counters.size(); i++) {
-        if (!dots.add(new Dot(replica, whole(counters.get(i), at + "[" + i + "]")))) {
-          throw malformed(at, "lists counter " + counters.get(i) + " twice");
-        }
-      }
-    });
+    fields(object(node, path))
+        .forEach(
+            (replica, counters) -> {
+              String at = path + "." + replica;
+              if (!counters.isArray()) {
+                throw malformed(at, "must be an array of counters, was " + counters.getNodeType());
+              }
+              for (int i = 0; i < counters.size(); i++) {
+                if (!dots.add(new Dot(replica, whole(counters.get(i), at + "[" + i + "]")))) {
+                  throw malformed(at, "lists counter " + counters.get(i) + " twice");
+                }
+              }
+            });
     return dots;
   }
 
   private static LwwRegister register(JsonNode node, String path) {
-    Optional<String> value = node.has("value") ? Optional.of(text(node.get("value"), path + ".value"))
-        : Optional.empty();
+    Optional<String> value =
+        node.has("value")
+            ? Optional.of(text(node.get("value"), path + ".value"))
+            : Optional.empty();
     Optional<Stamp> stamp = Optional.empty();
     if (node.has("stamp")) {
       String at = path + ".stamp";
@@ -270,13 +305,19 @@ public final class CrdtJson {
       if (counter > Integer.MAX_VALUE) {
         throw malformed(at + ".counter", "is larger than " + Integer.MAX_VALUE);
       }
-      stamp = Optional.of(new Stamp(new Hlc(whole(field(s, "millis", at), at + ".millis"), (int) counter),
-          text(field(s, "replica", at), at + ".replica")));
+      stamp =
+          Optional.of(
+              new Stamp(
+                  new Hlc(whole(field(s, "millis", at), at + ".millis"), (int) counter),
+                  text(field(s, "replica", at), at + ".replica")));
     }
     return new LwwRegister(value, stamp);
   }
 
-  /** {@code node} as an object; with {@code allowed} field names given, one with any other field is rejected. */
+  /**
+   * {@code node} as an object; with {@code allowed} field names given, one with any other field is
+   * rejected.
+   */
   private static JsonNode object(JsonNode node, String path, String... allowed) {
     if (!node.isObject()) {
       throw malformed(path, "must be an object, was " + node.getNodeType());
@@ -285,7 +326,8 @@ public final class CrdtJson {
       Set<String> known = Set.of(allowed);
       for (String name : fields(node).keySet()) {
         if (!known.contains(name)) {
-          throw malformed(path, "has an unknown field '" + name + "'; allowed: " + String.join(", ", allowed));
+          throw malformed(
+              path, "has an unknown field '" + name + "'; allowed: " + String.join(", ", allowed));
         }
       }
     }

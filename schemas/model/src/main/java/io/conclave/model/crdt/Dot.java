@@ -3,14 +3,15 @@ package io.conclave.model.crdt;
 import java.util.Comparator;
 
 /**
- * The unique tag of one OR-Set add: the adding replica and its count of adds so far (1 for its first). Ordered by
- * replica, then counter. Immutable.
+ * The unique tag of one OR-Set add: the adding replica and its count of adds so far (1 for its
+ * first). Ordered by replica, then counter. Immutable.
  *
  * @param replica the replica that added
  * @param counter its sequence number, >= 1
  */
 public record Dot(String replica, long counter) implements Comparable<Dot> {
-  private static final Comparator<Dot> ORDER = Comparator.comparing(Dot::replica).thenComparingLong(Dot::counter);
+  private static final Comparator<Dot> ORDER =
+      Comparator.comparing(Dot::replica).thenComparingLong(Dot::counter);
 
   public Dot {
     Checks.replica(replica);

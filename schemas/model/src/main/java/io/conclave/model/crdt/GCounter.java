@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Grow-only counter: each replica counts its own increments, the value is their sum, and merge keeps each replica's
- * highest count. Size: one entry per replica that ever incremented.
+ * Grow-only counter: each replica counts its own increments, the value is their sum, and merge
+ * keeps each replica's highest count. Size: one entry per replica that ever incremented.
  *
  * <p>Immutable and thread-safe; see {@link Crdt} for the merge laws.
  *
@@ -19,8 +19,8 @@ public record GCounter(Map<String, Long> counts) implements Crdt {
   }
 
   /**
-   * The delta of adding {@code n} on {@code replica}: {@code {replica: count(replica) + n}}, or {@link #EMPTY} for 0.
-   * Call it on the replica's own view, which holds its count.
+   * The delta of adding {@code n} on {@code replica}: {@code {replica: count(replica) + n}}, or
+   * {@link #EMPTY} for 0. Call it on the replica's own view, which holds its count.
    *
    * @throws IllegalArgumentException if {@code n} is negative
    * @throws ArithmeticException if the count would overflow a long

@@ -1,9 +1,10 @@
 package io.conclave.model.crdt;
 
 /**
- * A hybrid logical clock timestamp (Kulkarni et al., "Logical Physical Clocks", 2014): physical milliseconds since
- * the epoch, plus a logical counter that orders events within one millisecond, or while the physical clock is behind a
- * timestamp already seen. Ordered by millis, then counter. Immutable; made by a {@link HybridClock}.
+ * A hybrid logical clock timestamp (Kulkarni et al., "Logical Physical Clocks", 2014): physical
+ * milliseconds since the epoch, plus a logical counter that orders events within one millisecond,
+ * or while the physical clock is behind a timestamp already seen. Ordered by millis, then counter.
+ * Immutable; made by a {@link HybridClock}.
  *
  * @param millis physical time in milliseconds since the epoch, >= 0
  * @param counter logical counter within {@code millis}, >= 0

@@ -3,7 +3,10 @@ package io.conclave.model.crdt;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The kinds of shared knowledge: one per {@link Crdt} type, named by its {@link #id()} on the wire and over HTTP. */
+/**
+ * The kinds of shared knowledge: one per {@link Crdt} type, named by its {@link #id()} on the wire
+ * and over HTTP.
+ */
 public enum KnowledgeType {
   G_COUNTER("g-counter"),
   PN_COUNTER("pn-counter"),
@@ -33,8 +36,11 @@ public enum KnowledgeType {
         return t;
       }
     }
-    throw new IllegalArgumentException("unknown knowledge type '" + id + "'; known: "
-        + Arrays.stream(values()).map(KnowledgeType::id).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "unknown knowledge type '"
+            + id
+            + "'; known: "
+            + Arrays.stream(values()).map(KnowledgeType::id).collect(Collectors.joining(", ")));
   }
 
   /** The value of this type before any update: the identity of {@link Crdt#merge}. */

@@ -5,8 +5,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Counter that goes up and down: two {@link GCounter}s, one of increments and one of decrements; the value is their
- * difference. Size: up to two entries per replica that ever updated it.
+ * Counter that goes up and down: two {@link GCounter}s, one of increments and one of decrements;
+ * the value is their difference. Size: up to two entries per replica that ever updated it.
  *
  * <p>Immutable and thread-safe; see {@link Crdt} for the merge laws.
  *
@@ -22,7 +22,8 @@ public record PNCounter(GCounter increments, GCounter decrements) implements Crd
   }
 
   /**
-   * The delta of adding {@code n} on {@code replica}: its increments count becomes {@code increments(replica) + n}.
+   * The delta of adding {@code n} on {@code replica}: its increments count becomes {@code
+   * increments(replica) + n}.
    *
    * @throws IllegalArgumentException if {@code n} is negative
    * @see GCounter#increment
@@ -32,8 +33,8 @@ public record PNCounter(GCounter increments, GCounter decrements) implements Crd
   }
 
   /**
-   * The delta of subtracting {@code n} on {@code replica}: its decrements count becomes
-   * {@code decrements(replica) + n}.
+   * The delta of subtracting {@code n} on {@code replica}: its decrements count becomes {@code
+   * decrements(replica) + n}.
    *
    * @throws IllegalArgumentException if {@code n} is negative
    * @see GCounter#increment

@@ -3,8 +3,9 @@ package io.conclave.model.eventlog;
 import io.conclave.model.Require;
 
 /**
- * Agent ids: {@code <agentType>-<instance>}, where the instance is the partition of the agent type's command topic
- * (or the shard, for the planner). The log of one agent id is continued by whichever process owns that partition.
+ * Agent ids: {@code <agentType>-<instance>}, where the instance is the partition of the agent
+ * type's command topic (or the shard, for the planner). The log of one agent id is continued by
+ * whichever process owns that partition.
  */
 public final class AgentIds {
   private AgentIds() {}
@@ -22,9 +23,11 @@ public final class AgentIds {
   public static String typeOf(String agentId) {
     Require.id(agentId, "agentId");
     int dash = agentId.lastIndexOf('-');
-    if (dash <= 0 || dash == agentId.length() - 1
+    if (dash <= 0
+        || dash == agentId.length() - 1
         || !agentId.substring(dash + 1).chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new IllegalArgumentException("agent id '" + agentId + "' is not <agentType>-<instance>, e.g. research-0");
+      throw new IllegalArgumentException(
+          "agent id '" + agentId + "' is not <agentType>-<instance>, e.g. research-0");
     }
     return agentId.substring(0, dash);
   }

@@ -5,17 +5,25 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One decision of an agent: the unit of Conclave's event log. An agent's state is the fold of its decisions.
+ * One decision of an agent: the unit of Conclave's event log. An agent's state is the fold of its
+ * decisions.
  *
- * @param sagaId      the saga the decision belongs to, if any
- * @param stepIndex   the saga step it was taken in, if any
- * @param kind        what was decided, e.g. {@code PLAN} or {@code STEP_RESULT}
+ * @param sagaId the saga the decision belongs to, if any
+ * @param stepIndex the saga step it was taken in, if any
+ * @param kind what was decided, e.g. {@code PLAN} or {@code STEP_RESULT}
  * @param leaderEpoch the epoch of the shard leader that decided, for decisions of a leader
- * @param model       the model whose answer this decision records, when a model answered (schema v2; absent in
- *                    decisions written before)
+ * @param model the model whose answer this decision records, when a model answered (schema v2;
+ *     absent in decisions written before)
  */
-public record Decision(DecisionKey key, Optional<String> sagaId, Optional<Integer> stepIndex, String kind,
-                       String payload, Instant at, Optional<Long> leaderEpoch, Optional<String> model) {
+public record Decision(
+    DecisionKey key,
+    Optional<String> sagaId,
+    Optional<Integer> stepIndex,
+    String kind,
+    String payload,
+    Instant at,
+    Optional<Long> leaderEpoch,
+    Optional<String> model) {
   public Decision {
     Require.present(key, "key");
     Require.present(sagaId, "sagaId");
@@ -28,8 +36,14 @@ public record Decision(DecisionKey key, Optional<String> sagaId, Optional<Intege
   }
 
   /** A decision no model answered. */
-  public Decision(DecisionKey key, Optional<String> sagaId, Optional<Integer> stepIndex, String kind, String payload,
-                  Instant at, Optional<Long> leaderEpoch) {
+  public Decision(
+      DecisionKey key,
+      Optional<String> sagaId,
+      Optional<Integer> stepIndex,
+      String kind,
+      String payload,
+      Instant at,
+      Optional<Long> leaderEpoch) {
     this(key, sagaId, stepIndex, kind, payload, at, leaderEpoch, Optional.empty());
   }
 

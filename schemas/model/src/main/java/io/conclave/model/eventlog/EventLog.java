@@ -1,12 +1,13 @@
 package io.conclave.model.eventlog;
 
 /**
- * An agent's own event log, as the agent sees it while it works: its state, and the decisions it appends.
+ * An agent's own event log, as the agent sees it while it works: its state, and the decisions it
+ * appends.
  *
- * <p>Appending does not write anything yet: the decisions of a step are written together, in the Kafka transaction
- * that also records the step's outcome and commits its command, so they land exactly once with the step or not at
- * all. Each appended decision gets the agent's next sequence number and is folded into {@link #state()} at once.
- * Not thread-safe: one step, one thread.
+ * <p>Appending does not write anything yet: the decisions of a step are written together, in the
+ * Kafka transaction that also records the step's outcome and commits its command, so they land
+ * exactly once with the step or not at all. Each appended decision gets the agent's next sequence
+ * number and is folded into {@link #state()} at once. Not thread-safe: one step, one thread.
  *
  * @param <S> the agent's state type (see {@link StateFold})
  */
@@ -23,7 +24,7 @@ public interface EventLog<S> {
   /**
    * Records a decision.
    *
-   * @param kind    what was decided, e.g. {@code STEP_RESULT}; not blank
+   * @param kind what was decided, e.g. {@code STEP_RESULT}; not blank
    * @param payload what the decision says; not null
    * @return the decision as it will be written
    * @throws IllegalArgumentException if kind is blank

@@ -10,14 +10,18 @@ public final class StateFolds {
   private final List<StateFoldProvider> providers;
 
   public StateFolds(List<StateFoldProvider> providers) {
-    this.providers = providers.stream()
-        .sorted(Comparator.comparingInt(StateFoldProvider::priority).reversed()).toList();
+    this.providers =
+        providers.stream()
+            .sorted(Comparator.comparingInt(StateFoldProvider::priority).reversed())
+            .toList();
   }
 
   /** The providers registered with {@link ServiceLoader} on the class path. */
   public static StateFolds fromClassPath() {
-    return new StateFolds(ServiceLoader.load(StateFoldProvider.class).stream().map(ServiceLoader.Provider::get)
-        .toList());
+    return new StateFolds(
+        ServiceLoader.load(StateFoldProvider.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .toList());
   }
 
   /** The fold of the agent type, or {@link Tally#FOLD} when no provider knows it. */

@@ -14,14 +14,16 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The live log of one agent instance on the process that owns it: the agent's state, the sequence of its next
- * decision, and when the next snapshot is due. Pure: it decides what to write, the caller writes it.
+ * The live log of one agent instance on the process that owns it: the agent's state, the sequence
+ * of its next decision, and when the next snapshot is due. Pure: it decides what to write, the
+ * caller writes it.
  *
- * <p>A step works on a {@link Draft}: its appends are folded into the draft's state only, so an attempt that throws
- * (and is retried) leaves nothing behind. {@link #accept} makes a draft's decisions the agent's; they go out in the
- * current transaction. If that transaction aborts, the owner rebuilds the journal from Kafka, which holds only what
- * committed. After a commit, {@link #committed} says where the agent's latest decision landed and returns a
- * snapshot every {@code snapshotEvery} decisions.
+ * <p>A step works on a {@link Draft}: its appends are folded into the draft's state only, so an
+ * attempt that throws (and is retried) leaves nothing behind. {@link #accept} makes a draft's
+ * decisions the agent's; they go out in the current transaction. If that transaction aborts, the
+ * owner rebuilds the journal from Kafka, which holds only what committed. After a commit, {@link
+ * #committed} says where the agent's latest decision landed and returns a snapshot every {@code
+ * snapshotEvery} decisions.
  *
  * <p>Not thread-safe: one owner thread.
  */
@@ -34,8 +36,15 @@ public final class AgentJournal<S> {
   private long nextSequence;
   private long sinceSnapshot;
 
-  /** Where a step's decisions come from: the saga step they were taken in, when, and under which leader epoch. */
-  public record Origin(Optional<String> sagaId, Optional<Integer> stepIndex, Instant at, Optional<Long> leaderEpoch) {
+  /**
+   * Where a step's decisions come from: the saga step they were taken in, when, and under which
+   * leader epoch.
+   */
+  public record Origin(
+      Optional<String> sagaId,
+      Optional<Integer> stepIndex,
+      Instant at,
+      Optional<Long> leaderEpoch) {
     public Origin {
       Require.present(sagaId, "sagaId");
       Require.present(stepIndex, "stepIndex");
@@ -59,7 +68,8 @@ public final class AgentJournal<S> {
     this.state = from.state();
     this.knowledge = from.knowledge();
     this.nextSequence = from.nextSequence();
-    // a long tail read at take-over counts toward the next snapshot, so the next take-over reads less
+    // a long tail read at take-over counts toward the next snapshot, so the next take-over reads
+    // less
     this.sinceSnapshot = from.folded();
   }
 
@@ -86,14 +96,21 @@ public final class AgentJournal<S> {
   }
 
   /**
-   * Makes the draft's decisions the agent's and returns them, to be written in the current transaction.
+   * Makes the draft's decisions the agent's and returns them, to be written in the current
+   * transaction.
    *
-   * @throws IllegalStateException if the journal moved on since the draft began (drafts are accepted one at a time)
+   * @throws IllegalStateException if the journal moved on since the draft began (drafts are
+   *     accepted one at a time)
    */
   public List<Decision> accept(Draft<S> draft) {
     if (draft.base != nextSequence) {
-      throw new IllegalStateException("draft of " + agentId + " began at sequence " + draft.base
-          + " but the log is at " + nextSequence);
+      throw new IllegalStateException(
+          "draft of "
+              + agentId
+              + " began at sequence "
+              + draft.base
+              + " but the log is at "
+              + nextSequence);
     }
     state = draft.state;
     knowledge = draft.knowledge.build();
@@ -103,7 +120,8 @@ public final class AgentJournal<S> {
   }
 
   /**
-   * Everything accepted so far has committed; the latest decision is at {@code lastOffset} of the agent's partition.
+   * Everything accepted so far has committed; the latest decision is at {@code lastOffset} of the
+   * agent's partition.
    *
    * @return a snapshot of the state to write, when one is due
    */
@@ -112,12 +130,14 @@ public final class AgentJournal<S> {
       return Optional.empty();
     }
     sinceSnapshot = 0;
-    return Optional.of(new AgentSnapshot(agentId, nextSequence, lastOffset + 1, fold.id(), fold.encode(state), now,
-        knowledge));
+    return Optional.of(
+        new AgentSnapshot(
+            agentId, nextSequence, lastOffset + 1, fold.id(), fold.encode(state), now, knowledge));
   }
 
   /**
-   * The decisions of one step, folded into a state of their own until the journal accepts them. Not thread-safe.
+   * The decisions of one step, folded into a state of their own until the journal accepts them. Not
+   * thread-safe.
    */
   public static final class Draft<S> implements EventLog<S> {
     private final String agentId;
@@ -129,7 +149,13 @@ public final class AgentJournal<S> {
     private final ReplicaKnowledge.Changes knowledge;
     private long next;
 
-    Draft(String agentId, StateFold<S> fold, Origin origin, S state, ReplicaKnowledge knowledge, long next) {
+    Draft(
+        String agentId,
+        StateFold<S> fold,
+        Origin origin,
+        S state,
+        ReplicaKnowledge knowledge,
+        long next) {
       this.agentId = agentId;
       this.fold = fold;
       this.origin = Objects.requireNonNull(origin, "origin");
@@ -162,12 +188,13 @@ public final class AgentJournal<S> {
     /**
      * Records a decision that states a model's answer; {@code model} names the model.
      *
-     * @throws IllegalArgumentException for the kind {@value KnowledgeDelta#DECISION}, which only {@link #update}
-     *     writes
+     * @throws IllegalArgumentException for the kind {@value KnowledgeDelta#DECISION}, which only
+     *     {@link #update} writes
      */
     public Decision append(String kind, String payload, Optional<String> model) {
       if (KnowledgeDelta.DECISION.equals(kind)) {
-        throw new IllegalArgumentException("decisions of kind " + kind + " are knowledge updates: use update()");
+        throw new IllegalArgumentException(
+            "decisions of kind " + kind + " are knowledge updates: use update()");
       }
       return record(kind, payload, model);
     }
@@ -177,7 +204,10 @@ public final class AgentJournal<S> {
       return origin;
     }
 
-    /** The agent's own knowledge updates, including this draft's (a copy of the view: see {@link #knowledge(String)}). */
+    /**
+     * The agent's own knowledge updates, including this draft's (a copy of the view: see {@link
+     * #knowledge(String)}).
+     */
     public ReplicaKnowledge knowledge() {
       return knowledge.build();
     }
@@ -188,23 +218,37 @@ public final class AgentJournal<S> {
     }
 
     /**
-     * Records a knowledge update: a {@value KnowledgeDelta#DECISION} decision, folded into the agent's state like any
-     * decision and merged into {@link #knowledge()}.
+     * Records a knowledge update: a {@value KnowledgeDelta#DECISION} decision, folded into the
+     * agent's state like any decision and merged into {@link #knowledge()}.
      *
-     * @throws IllegalArgumentException if the key is invalid or {@code delta} is of another type than the key's state
+     * @throws IllegalArgumentException if the key is invalid or {@code delta} is of another type
+     *     than the key's state
      */
     public Decision update(String key, io.conclave.model.crdt.Crdt delta) {
       // checked before the fold sees the decision: a rejected update must leave the draft as it was
-      knowledge.get(KnowledgeDelta.key(key)).filter(current -> current.type() != delta.type()).ifPresent(current -> {
-        throw KnowledgeDelta.typeConflict(key, current.type(), delta.type());
-      });
+      knowledge
+          .get(KnowledgeDelta.key(key))
+          .filter(current -> current.type() != delta.type())
+          .ifPresent(
+              current -> {
+                throw KnowledgeDelta.typeConflict(key, current.type(), delta.type());
+              });
       return record(KnowledgeDelta.DECISION, KnowledgeDelta.payload(key, delta), Optional.empty());
     }
 
     private Decision record(String kind, String payload, Optional<String> model) {
-      Decision d = new Decision(new DecisionKey(agentId, next), origin.sagaId(), origin.stepIndex(), kind, payload,
-          origin.at(), origin.leaderEpoch(), model);
-      state = Objects.requireNonNull(fold.apply(state, d), () -> fold.id() + " returned a null state");
+      Decision d =
+          new Decision(
+              new DecisionKey(agentId, next),
+              origin.sagaId(),
+              origin.stepIndex(),
+              kind,
+              payload,
+              origin.at(),
+              origin.leaderEpoch(),
+              model);
+      state =
+          Objects.requireNonNull(fold.apply(state, d), () -> fold.id() + " returned a null state");
       knowledge.apply(d);
       next++;
       decisions.add(d);

@@ -15,11 +15,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What one agent instance (a replica of the shared knowledge) knows of each knowledge key it updated: the merge of
- * its own {@value KnowledgeDelta#DECISION} decisions. A replica makes its next delta from this view (its next OR-Set
- * tag, its own count, a stamp after the one it saw), so the view is part of the agent's log: folded with the agent's
- * state, kept in its snapshots, rebuilt wherever the instance moves. Other replicas' updates are not in it; the
- * projections merge everyone's. Immutable.
+ * What one agent instance (a replica of the shared knowledge) knows of each knowledge key it
+ * updated: the merge of its own {@value KnowledgeDelta#DECISION} decisions. A replica makes its
+ * next delta from this view (its next OR-Set tag, its own count, a stamp after the one it saw), so
+ * the view is part of the agent's log: folded with the agent's state, kept in its snapshots,
+ * rebuilt wherever the instance moves. Other replicas' updates are not in it; the projections merge
+ * everyone's. Immutable.
  *
  * @param byKey each key's state, in key order
  */
@@ -30,16 +31,18 @@ public record ReplicaKnowledge(Map<String, Crdt> byKey) {
   public ReplicaKnowledge {
     if (!(byKey instanceof CheckedMap)) {
       TreeMap<String, Crdt> sorted = new TreeMap<>();
-      Require.present(byKey, "byKey").forEach((key, crdt) -> sorted.put(KnowledgeDelta.key(key),
-          Require.present(crdt, "state of " + key)));
+      Require.present(byKey, "byKey")
+          .forEach(
+              (key, crdt) ->
+                  sorted.put(KnowledgeDelta.key(key), Require.present(crdt, "state of " + key)));
       byKey = new CheckedMap<>(sorted);
     }
   }
 
   /**
    * Starts a change of this view: decisions are merged into a small map of the keys they touch, and
-   * {@link Changes#build} copies the view once, however many decisions were merged. Updating a view one decision at a
-   * time would copy (and check) every key per decision.
+   * {@link Changes#build} copies the view once, however many decisions were merged. Updating a view
+   * one decision at a time would copy (and check) every key per decision.
    */
   public Changes change() {
     return new Changes(this);
@@ -51,11 +54,11 @@ public record ReplicaKnowledge(Map<String, Crdt> byKey) {
   }
 
   /**
-   * The view after a decision of the agent: a {@value KnowledgeDelta#DECISION} decision merges its delta; any other
-   * decision changes nothing.
+   * The view after a decision of the agent: a {@value KnowledgeDelta#DECISION} decision merges its
+   * delta; any other decision changes nothing.
    *
-   * @throws IllegalArgumentException if the decision is not a well-formed update, or its delta is of another type
-   *     than the key's state
+   * @throws IllegalArgumentException if the decision is not a well-formed update, or its delta is
+   *     of another type than the key's state
    */
   public ReplicaKnowledge apply(Decision decision) {
     Changes changes = change();
@@ -64,8 +67,8 @@ public record ReplicaKnowledge(Map<String, Crdt> byKey) {
   }
 
   /**
-   * A view being changed by decisions, one owner at a time: the view it began from and the keys changed since. Not
-   * thread-safe.
+   * A view being changed by decisions, one owner at a time: the view it began from and the keys
+   * changed since. Not thread-safe.
    */
   public static final class Changes {
     private final ReplicaKnowledge base;
@@ -84,15 +87,16 @@ public record ReplicaKnowledge(Map<String, Crdt> byKey) {
     /**
      * Merges a decision, as {@link ReplicaKnowledge#apply} does.
      *
-     * @throws IllegalArgumentException if the decision is not a well-formed update, or its delta is of another type
-     *     than the key's state (the changes are then as they were)
+     * @throws IllegalArgumentException if the decision is not a well-formed update, or its delta is
+     *     of another type than the key's state (the changes are then as they were)
      */
     public void apply(Decision decision) {
       if (!decision.kind().equals(KnowledgeDelta.DECISION)) {
         return;
       }
       KnowledgeDelta delta = KnowledgeDelta.of(decision);
-      Crdt merged = get(delta.key()).map(current -> current.merge(delta.delta())).orElse(delta.delta());
+      Crdt merged =
+          get(delta.key()).map(current -> current.merge(delta.delta())).orElse(delta.delta());
       changed.put(delta.key(), merged);
     }
 
@@ -124,10 +128,12 @@ public record ReplicaKnowledge(Map<String, Crdt> byKey) {
     try {
       node = JSON.readTree(Require.present(json, "json"));
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("a replica's knowledge must be a JSON object: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "a replica's knowledge must be a JSON object: " + e.getOriginalMessage(), e);
     }
     if (node == null || !node.isObject()) {
-      throw new IllegalArgumentException("a replica's knowledge must be a JSON object of knowledge keys");
+      throw new IllegalArgumentException(
+          "a replica's knowledge must be a JSON object of knowledge keys");
     }
     Map<String, Crdt> byKey = new TreeMap<>();
     node.fields().forEachRemaining(e -> byKey.put(e.getKey(), CrdtJson.decode(e.getValue())));

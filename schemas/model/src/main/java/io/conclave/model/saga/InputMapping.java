@@ -4,13 +4,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Renders a step's input mapping: {@code ${prompt}}, {@code ${previous}} and {@code ${steps.N}} are replaced by the
- * task's prompt, the previous stage's output and step N's output; {@code $$} is a literal {@code $}. A reference to
- * a step that has no output (yet) renders empty. Pure.
+ * Renders a step's input mapping: {@code ${prompt}}, {@code ${previous}} and {@code ${steps.N}} are
+ * replaced by the task's prompt, the previous stage's output and step N's output; {@code $$} is a
+ * literal {@code $}. A reference to a step that has no output (yet) renders empty. Pure.
  */
 public final class InputMapping {
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\$|\\$\\{([a-z]+)(?:\\.(\\d{1,4}))?}");
-  // anything in ${...}: a typo such as ${Previous} or ${steps.x} must be reported, not left in the text
+  private static final Pattern PLACEHOLDER =
+      Pattern.compile("\\$\\$|\\$\\{([a-z]+)(?:\\.(\\d{1,4}))?}");
+  // anything in ${...}: a typo such as ${Previous} or ${steps.x} must be reported, not left in the
+  // text
   private static final Pattern CANDIDATE = Pattern.compile("\\$\\$|\\$\\{[^}]*}");
 
   private InputMapping() {}
@@ -42,14 +44,22 @@ public final class InputMapping {
         continue;
       }
       Matcher m = PLACEHOLDER.matcher(c.group());
-      boolean ok = m.matches() && switch (m.group(1)) {
-        case "prompt", "previous" -> m.group(2) == null;
-        case "steps" -> m.group(2) != null && Integer.parseInt(m.group(2)) < index;
-        default -> false;
-      };
+      boolean ok =
+          m.matches()
+              && switch (m.group(1)) {
+                case "prompt", "previous" -> m.group(2) == null;
+                case "steps" -> m.group(2) != null && Integer.parseInt(m.group(2)) < index;
+                default -> false;
+              };
       if (!ok) {
-        throw new IllegalArgumentException("step " + index + ": input placeholder '" + c.group()
-            + "' is not ${prompt}, ${previous} or ${steps.N} with N an earlier step (N < " + index + ")");
+        throw new IllegalArgumentException(
+            "step "
+                + index
+                + ": input placeholder '"
+                + c.group()
+                + "' is not ${prompt}, ${previous} or ${steps.N} with N an earlier step (N < "
+                + index
+                + ")");
       }
     }
     if (size <= 0) {

@@ -9,19 +9,27 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A saga's plan and what is known of its progress, travelling with its commands (routing-slip choreography): no
- * process holds saga state; the slip says which step a command is for ({@code cursor}), what the steps before it
- * produced, and which come after it.
+ * A saga's plan and what is known of its progress, travelling with its commands (routing-slip
+ * choreography): no process holds saga state; the slip says which step a command is for ({@code
+ * cursor}), what the steps before it produced, and which come after it.
  *
- * <p>Steps are grouped into stages: a step marked {@link SagaStep#parallel()} shares the stage of the step before it.
+ * <p>Steps are grouped into stages: a step marked {@link SagaStep#parallel()} shares the stage of
+ * the step before it.
  *
- * @param prompt   the task's prompt, for input mappings
- * @param outputs  the output of every step known to have completed, by step index
+ * @param prompt the task's prompt, for input mappings
+ * @param outputs the output of every step known to have completed, by step index
  * @param failures the reason of every step known to have failed, by step index
  * @param spending who pays, the saga's token budget, and the tokens each settled step spent
  */
-public record RoutingSlip(String sagaId, String taskId, String prompt, List<SagaStep> steps, int cursor,
-                          Map<Integer, String> outputs, Map<Integer, String> failures, Spending spending) {
+public record RoutingSlip(
+    String sagaId,
+    String taskId,
+    String prompt,
+    List<SagaStep> steps,
+    int cursor,
+    Map<Integer, String> outputs,
+    Map<Integer, String> failures,
+    Spending spending) {
   /** The most steps a saga may have. */
   public static final int MAX_STEPS = 1000;
 
@@ -34,13 +42,16 @@ public record RoutingSlip(String sagaId, String taskId, String prompt, List<Saga
       throw new IllegalArgumentException("a saga needs at least one step");
     }
     if (steps.size() > MAX_STEPS) {
-      throw new IllegalArgumentException("a saga has at most " + MAX_STEPS + " steps, this one " + steps.size());
+      throw new IllegalArgumentException(
+          "a saga has at most " + MAX_STEPS + " steps, this one " + steps.size());
     }
     if (steps.get(0).parallel()) {
-      throw new IllegalArgumentException("step 0 cannot run in parallel with a step before it: there is none");
+      throw new IllegalArgumentException(
+          "step 0 cannot run in parallel with a step before it: there is none");
     }
     if (cursor < 0 || cursor >= steps.size()) {
-      throw new IllegalArgumentException("cursor " + cursor + " outside the " + steps.size() + " steps");
+      throw new IllegalArgumentException(
+          "cursor " + cursor + " outside the " + steps.size() + " steps");
     }
     outputs = Map.copyOf(Require.present(outputs, "outputs"));
     failures = Map.copyOf(Require.present(failures, "failures"));
@@ -60,9 +71,23 @@ public record RoutingSlip(String sagaId, String taskId, String prompt, List<Saga
   }
 
   /** A slip of the default tenant, without a token budget. */
-  public RoutingSlip(String sagaId, String taskId, String prompt, List<SagaStep> steps, int cursor,
-                     Map<Integer, String> outputs, Map<Integer, String> failures) {
-    this(sagaId, taskId, prompt, steps, cursor, outputs, failures, Spending.unlimited(Spending.DEFAULT_TENANT));
+  public RoutingSlip(
+      String sagaId,
+      String taskId,
+      String prompt,
+      List<SagaStep> steps,
+      int cursor,
+      Map<Integer, String> outputs,
+      Map<Integer, String> failures) {
+    this(
+        sagaId,
+        taskId,
+        prompt,
+        steps,
+        cursor,
+        outputs,
+        failures,
+        Spending.unlimited(Spending.DEFAULT_TENANT));
   }
 
   public RoutingSlip(String sagaId, String taskId, List<SagaStep> steps, int cursor) {
@@ -70,13 +95,17 @@ public record RoutingSlip(String sagaId, String taskId, String prompt, List<Saga
   }
 
   /** A slip positioned on its first step, nothing run yet. */
-  public static RoutingSlip start(String sagaId, String taskId, String prompt, List<SagaStep> steps) {
+  public static RoutingSlip start(
+      String sagaId, String taskId, String prompt, List<SagaStep> steps) {
     return new RoutingSlip(sagaId, taskId, prompt, steps, 0, Map.of(), Map.of());
   }
 
-  /** A slip positioned on its first step, nothing run or spent yet, paid for as {@code spending} says. */
-  public static RoutingSlip start(String sagaId, String taskId, String prompt, List<SagaStep> steps,
-                                  Spending spending) {
+  /**
+   * A slip positioned on its first step, nothing run or spent yet, paid for as {@code spending}
+   * says.
+   */
+  public static RoutingSlip start(
+      String sagaId, String taskId, String prompt, List<SagaStep> steps, Spending spending) {
     return new RoutingSlip(sagaId, taskId, prompt, steps, 0, Map.of(), Map.of(), spending);
   }
 
@@ -113,13 +142,16 @@ public record RoutingSlip(String sagaId, String taskId, String prompt, List<Saga
     return completed(index, output, 0);
   }
 
-  /** The slip once step {@code index} completed with {@code output}, having spent {@code tokens}. */
+  /**
+   * The slip once step {@code index} completed with {@code output}, having spent {@code tokens}.
+   */
   public RoutingSlip completed(int index, String output, long tokens) {
     Map<Integer, String> o = new HashMap<>(outputs);
     o.put(index, output);
     Map<Integer, String> f = new HashMap<>(failures);
     f.remove(index);
-    return new RoutingSlip(sagaId, taskId, prompt, steps, cursor, o, f, spending.withStep(index, tokens));
+    return new RoutingSlip(
+        sagaId, taskId, prompt, steps, cursor, o, f, spending.withStep(index, tokens));
   }
 
   /** The slip once step {@code index} failed for {@code reason}, having spent no tokens. */
@@ -133,14 +165,16 @@ public record RoutingSlip(String sagaId, String taskId, String prompt, List<Saga
     o.remove(index);
     Map<Integer, String> f = new HashMap<>(failures);
     f.put(index, reason);
-    return new RoutingSlip(sagaId, taskId, prompt, steps, cursor, o, f, spending.withStep(index, tokens));
+    return new RoutingSlip(
+        sagaId, taskId, prompt, steps, cursor, o, f, spending.withStep(index, tokens));
   }
 
   /**
-   * The tokens step {@code index} may spend, or empty if the saga has no budget: what the budget leaves after the
-   * steps of the earlier stages, shared equally by the stage's steps that are not approvals. A step's allowance is a
-   * function of the slip its command carries, and the shares of a parallel stage add up to at most what was left, so
-   * the saga stays within its budget however its steps are spread over workers.
+   * The tokens step {@code index} may spend, or empty if the saga has no budget: what the budget
+   * leaves after the steps of the earlier stages, shared equally by the stage's steps that are not
+   * approvals. A step's allowance is a function of the slip its command carries, and the shares of
+   * a parallel stage add up to at most what was left, so the saga stays within its budget however
+   * its steps are spread over workers.
    */
   public OptionalLong tokenAllowance(int index) {
     if (spending.budget().isEmpty()) {
@@ -161,7 +195,10 @@ public record RoutingSlip(String sagaId, String taskId, String prompt, List<Saga
     return outputs.containsKey(index) || failures.containsKey(index);
   }
 
-  /** The stage of step {@code index}: 0 for the first stage, one more for each step that is not parallel. */
+  /**
+   * The stage of step {@code index}: 0 for the first stage, one more for each step that is not
+   * parallel.
+   */
   public int stageOf(int index) {
     checkIndex(index, steps.size());
     int stage = 0;
@@ -191,8 +228,9 @@ public record RoutingSlip(String sagaId, String taskId, String prompt, List<Saga
   }
 
   /**
-   * The output a step of stage {@code stage} receives as its input: the outputs of the nearest earlier stage that is
-   * not only approvals, joined by blank lines in step order; the prompt for the first stage.
+   * The output a step of stage {@code stage} receives as its input: the outputs of the nearest
+   * earlier stage that is not only approvals, joined by blank lines in step order; the prompt for
+   * the first stage.
    */
   public String previousOutput(int stage) {
     List<List<Integer>> all = stages();

@@ -15,13 +15,15 @@ import java.util.List;
  *     .build();
  * }</pre>
  *
- * {@link Builder#input}, {@link Builder#timeout} and {@link Builder#retry} apply to the step added last (every
- * branch of a {@link Builder#parallel} group).
+ * {@link Builder#input}, {@link Builder#timeout} and {@link Builder#retry} apply to the step added
+ * last (every branch of a {@link Builder#parallel} group).
  */
 public final class Saga {
   private Saga() {}
 
-  /** A saga whose first step is {@code action} of {@code agentType}, undone by {@code compensation}. */
+  /**
+   * A saga whose first step is {@code action} of {@code agentType}, undone by {@code compensation}.
+   */
   public static Builder step(String agentType, String action, String compensation) {
     return new Builder().step(agentType, action, compensation);
   }
@@ -43,7 +45,8 @@ public final class Saga {
     private Builder() {}
 
     public Builder step(String agentType, String action, String compensation) {
-      return add(List.of(new SagaStep(agentType, action, "", compensation, false, StepPolicy.DEFAULT)));
+      return add(
+          List.of(new SagaStep(agentType, action, "", compensation, false, StepPolicy.DEFAULT)));
     }
 
     /** A human approval; rejecting it compensates what ran before. */
@@ -59,7 +62,9 @@ public final class Saga {
       List<SagaStep> group = new ArrayList<>();
       for (int i = 0; i < branches.length; i++) {
         SagaStep b = branches[i];
-        group.add(new SagaStep(b.agentType(), b.action(), b.input(), b.compensation(), i > 0, b.policy()));
+        group.add(
+            new SagaStep(
+                b.agentType(), b.action(), b.input(), b.compensation(), i > 0, b.policy()));
       }
       return add(group);
     }

@@ -7,12 +7,14 @@ public sealed interface SagaDecision {
   /** The slip with the outcome recorded. */
   RoutingSlip slip();
 
-  /** What {@code visitor} makes of this decision: the result of its method for this decision's type. */
+  /**
+   * What {@code visitor} makes of this decision: the result of its method for this decision's type.
+   */
   <R> R accept(Visitor<R> visitor);
 
   /**
-   * One method per type of decision. What acts on decisions implements it, so a new type does not compile until it is
-   * handled.
+   * One method per type of decision. What acts on decisions implements it, so a new type does not
+   * compile until it is handled.
    */
   interface Visitor<R> {
     R dispatch(Dispatch d);
@@ -36,7 +38,6 @@ public sealed interface SagaDecision {
     public <R> R accept(Visitor<R> visitor) {
       return visitor.dispatch(this);
     }
-
   }
 
   /** Nothing to do yet: other branches of the stage are still running. */
@@ -49,10 +50,12 @@ public sealed interface SagaDecision {
     public <R> R accept(Visitor<R> visitor) {
       return visitor.await(this);
     }
-
   }
 
-  /** Undo {@code order}, one step after the other, in that order (the reverse of the order they ran in). */
+  /**
+   * Undo {@code order}, one step after the other, in that order (the reverse of the order they ran
+   * in).
+   */
   record Compensate(RoutingSlip slip, List<Integer> order, String reason) implements SagaDecision {
     public Compensate {
       order = List.copyOf(order);
@@ -65,7 +68,6 @@ public sealed interface SagaDecision {
     public <R> R accept(Visitor<R> visitor) {
       return visitor.compensate(this);
     }
-
   }
 
   /** Every step completed. */

@@ -23,12 +23,13 @@ import java.util.regex.Pattern;
  *   - {agentType: write, action: draft, compensation: unpublish, input: "${prompt}\n\n${previous}"}
  * </pre>
  *
- * Durations are {@code 500ms}, {@code 30s}, {@code 5m}, {@code 4h}, ISO-8601 ({@code PT30S}) or a number of
- * milliseconds. Every error names the offending path, e.g. {@code steps[1].parallel[0].action is required}.
+ * Durations are {@code 500ms}, {@code 30s}, {@code 5m}, {@code 4h}, ISO-8601 ({@code PT30S}) or a
+ * number of milliseconds. Every error names the offending path, e.g. {@code
+ * steps[1].parallel[0].action is required}.
  */
 public final class SagaDefinitions {
-  private static final Set<String> STEP_FIELDS = Set.of("agentType", "action", "compensation", "input", "timeout",
-      "retry");
+  private static final Set<String> STEP_FIELDS =
+      Set.of("agentType", "action", "compensation", "input", "timeout", "retry");
   private static final Set<String> APPROVAL_FIELDS = Set.of("approval", "timeout", "retry");
   private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "backoff");
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
@@ -49,7 +50,8 @@ public final class SagaDefinitions {
     }
     List<?> entries = list(stepsNode, "steps");
     List<SagaStep> steps = new ArrayList<>();
-    List<String> paths = new ArrayList<>(); // where each step is in the tree: ${steps.N} counts branches too
+    List<String> paths =
+        new ArrayList<>(); // where each step is in the tree: ${steps.N} counts branches too
     for (int i = 0; i < entries.size(); i++) {
       String path = "steps[" + i + "]";
       Map<?, ?> entry = map(entries.get(i), path);
@@ -60,7 +62,10 @@ public final class SagaDefinitions {
           throw new IllegalArgumentException(path + ".parallel needs at least two branches");
         }
         for (int b = 0; b < branches.size(); b++) {
-          SagaStep branch = step(map(branches.get(b), path + ".parallel[" + b + "]"), path + ".parallel[" + b + "]");
+          SagaStep branch =
+              step(
+                  map(branches.get(b), path + ".parallel[" + b + "]"),
+                  path + ".parallel[" + b + "]");
           steps.add(b == 0 ? branch : branch.inParallel());
           paths.add(path + ".parallel[" + b + "]");
         }
@@ -120,14 +125,17 @@ public final class SagaDefinitions {
     if (s.policy().hasDeadline()) {
       n.put("timeout", text(s.policy().timeout()));
     }
-    n.put("retry", Map.of("maxAttempts", s.policy().maxAttempts(), "backoff", text(s.policy().backoff())));
+    n.put(
+        "retry",
+        Map.of("maxAttempts", s.policy().maxAttempts(), "backoff", text(s.policy().backoff())));
     return n;
   }
 
   /** {@code d} as {@link #duration} reads it back exactly. */
   private static String text(Duration d) {
     // "Nms" holds neither a part of a millisecond nor more than the 9 digits the short form reads
-    boolean shortForm = d.getNano() % 1_000_000 == 0 && d.compareTo(Duration.ofMillis(999_999_999)) <= 0;
+    boolean shortForm =
+        d.getNano() % 1_000_000 == 0 && d.compareTo(Duration.ofMillis(999_999_999)) <= 0;
     return shortForm ? d.toMillis() + "ms" : d.toString();
   }
 
@@ -139,8 +147,13 @@ public final class SagaDefinitions {
     }
     unknown(node, STEP_FIELDS, path);
     String compensation = text(node, "compensation", path, false);
-    return new SagaStep(text(node, "agentType", path, true), text(node, "action", path, true),
-        text(node, "input", path, false), compensation, false, policy);
+    return new SagaStep(
+        text(node, "agentType", path, true),
+        text(node, "action", path, true),
+        text(node, "input", path, false),
+        compensation,
+        false,
+        policy);
   }
 
   private static StepPolicy policy(Map<?, ?> node, String path) {
@@ -160,17 +173,24 @@ public final class SagaDefinitions {
       if (retry.get("maxAttempts") != null) {
         Object a = retry.get("maxAttempts");
         if (!(a instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-          throw new IllegalArgumentException(path + ".retry.maxAttempts must be a whole number, was " + describe(a));
+          throw new IllegalArgumentException(
+              path + ".retry.maxAttempts must be a whole number, was " + describe(a));
         }
         // checked before intValue(), which would wrap a long such as 4294967298 around to a valid 2
         if (n.doubleValue() < 1 || n.doubleValue() > StepPolicy.MAX_ATTEMPTS) {
-          throw new IllegalArgumentException(path + ".retry: maxAttempts must be between 1 and "
-              + StepPolicy.MAX_ATTEMPTS + ", was " + describe(a));
+          throw new IllegalArgumentException(
+              path
+                  + ".retry: maxAttempts must be between 1 and "
+                  + StepPolicy.MAX_ATTEMPTS
+                  + ", was "
+                  + describe(a));
         }
         attempts = n.intValue();
       }
-      Duration backoff = retry.get("backoff") == null ? p.backoff()
-          : duration(retry.get("backoff"), path + ".retry.backoff");
+      Duration backoff =
+          retry.get("backoff") == null
+              ? p.backoff()
+              : duration(retry.get("backoff"), path + ".retry.backoff");
       try {
         p = p.withRetries(attempts, backoff);
       } catch (IllegalArgumentException e) {
@@ -180,9 +200,14 @@ public final class SagaDefinitions {
     return p;
   }
 
-  /** Reads {@code 500ms}, {@code 30s}, {@code 5m}, {@code 4h}, {@code 1d}, ISO-8601 or a number of milliseconds. */
+  /**
+   * Reads {@code 500ms}, {@code 30s}, {@code 5m}, {@code 4h}, {@code 1d}, ISO-8601 or a number of
+   * milliseconds.
+   */
   public static Duration duration(Object value, String path) {
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.longValue() >= 0) {
+    if (value instanceof Number n
+        && n.doubleValue() == Math.rint(n.doubleValue())
+        && n.longValue() >= 0) {
       return Duration.ofMillis(n.longValue());
     }
     if (value instanceof String s) {
@@ -206,8 +231,8 @@ public final class SagaDefinitions {
         // fall through to the message below
       }
     }
-    throw new IllegalArgumentException(path + " must be a duration such as 500ms, 30s, 5m, 4h or PT30S, was "
-        + describe(value));
+    throw new IllegalArgumentException(
+        path + " must be a duration such as 500ms, 30s, 5m, 4h or PT30S, was " + describe(value));
   }
 
   private static String text(Map<?, ?> node, String field, String path, boolean required) {
@@ -219,7 +244,8 @@ public final class SagaDefinitions {
       return "";
     }
     if (!(v instanceof String s)) {
-      throw new IllegalArgumentException(path + "." + field + " must be a string, was " + describe(v));
+      throw new IllegalArgumentException(
+          path + "." + field + " must be a string, was " + describe(v));
     }
     if (required && s.isBlank()) {
       throw new IllegalArgumentException(path + "." + field + " must not be blank");
@@ -244,8 +270,8 @@ public final class SagaDefinitions {
   private static void unknown(Map<?, ?> node, Set<String> known, String path) {
     for (Object k : node.keySet()) {
       if (!known.contains(String.valueOf(k))) {
-        throw new IllegalArgumentException(path + " has an unknown field '" + k + "'; known: " + known.stream()
-            .sorted().toList());
+        throw new IllegalArgumentException(
+            path + " has an unknown field '" + k + "'; known: " + known.stream().sorted().toList());
       }
     }
   }

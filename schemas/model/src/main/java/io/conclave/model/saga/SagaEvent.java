@@ -5,9 +5,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One event in a saga's history. Events of a saga are numbered by {@link #seq()}: the number is a function of
- * what happened (see {@link Seq}), not of when it was written, so a redelivered event carries the same number and
- * the compacted {@code conclave.saga-events} topic (key = sagaId, seq) keeps it once.
+ * One event in a saga's history. Events of a saga are numbered by {@link #seq()}: the number is a
+ * function of what happened (see {@link Seq}), not of when it was written, so a redelivered event
+ * carries the same number and the compacted {@code conclave.saga-events} topic (key = sagaId, seq)
+ * keeps it once.
  */
 public sealed interface SagaEvent {
   String sagaId();
@@ -22,8 +23,9 @@ public sealed interface SagaEvent {
   <R> R accept(Visitor<R> visitor);
 
   /**
-   * One method per type of saga event. Every fold and mapping over saga events is one, rather than an instanceof
-   * chain: a new type of event then does not compile until each of them says what the event means to it.
+   * One method per type of saga event. Every fold and mapping over saga events is one, rather than
+   * an instanceof chain: a new type of event then does not compile until each of them says what the
+   * event means to it.
    */
   interface Visitor<R> {
     R started(Started e);
@@ -58,10 +60,19 @@ public sealed interface SagaEvent {
   /**
    * The leader of {@code leader.shard()} planned the saga and dispatched its first stage.
    *
-   * @param spending the saga's tenant and the token budget the leader granted it (nothing spent yet)
+   * @param spending the saga's tenant and the token budget the leader granted it (nothing spent
+   *     yet)
    */
-  record Started(String sagaId, String taskId, long seq, List<SagaStep> plan, String prompt, LeaderStamp leader,
-                 Instant at, Spending spending) implements SagaEvent {
+  record Started(
+      String sagaId,
+      String taskId,
+      long seq,
+      List<SagaStep> plan,
+      String prompt,
+      LeaderStamp leader,
+      Instant at,
+      Spending spending)
+      implements SagaEvent {
     public Started {
       Require.text(sagaId, "sagaId");
       Require.text(taskId, "taskId");
@@ -77,24 +88,52 @@ public sealed interface SagaEvent {
       return visitor.started(this);
     }
 
-
     /** A start of the default tenant's, without a token budget. */
-    public Started(String sagaId, String taskId, long seq, List<SagaStep> plan, String prompt, LeaderStamp leader,
-                   Instant at) {
-      this(sagaId, taskId, seq, plan, prompt, leader, at, Spending.unlimited(Spending.DEFAULT_TENANT));
+    public Started(
+        String sagaId,
+        String taskId,
+        long seq,
+        List<SagaStep> plan,
+        String prompt,
+        LeaderStamp leader,
+        Instant at) {
+      this(
+          sagaId,
+          taskId,
+          seq,
+          plan,
+          prompt,
+          leader,
+          at,
+          Spending.unlimited(Spending.DEFAULT_TENANT));
     }
 
-    public Started(String sagaId, String taskId, long seq, List<SagaStep> plan, LeaderStamp leader, Instant at) {
+    public Started(
+        String sagaId,
+        String taskId,
+        long seq,
+        List<SagaStep> plan,
+        LeaderStamp leader,
+        Instant at) {
       this(sagaId, taskId, seq, plan, "", leader, at);
     }
   }
 
   /**
-   * @param tokens     what the step's model calls spent, in every attempt
+   * @param tokens what the step's model calls spent, in every attempt
    * @param costMicros what those calls cost, in micro-units of currency
    */
-  record StepCompleted(String sagaId, String taskId, long seq, int stepIndex, String agentType, String output,
-                       Instant at, long tokens, long costMicros) implements SagaEvent {
+  record StepCompleted(
+      String sagaId,
+      String taskId,
+      long seq,
+      int stepIndex,
+      String agentType,
+      String output,
+      Instant at,
+      long tokens,
+      long costMicros)
+      implements SagaEvent {
     public StepCompleted {
       Require.text(sagaId, "sagaId");
       Require.text(taskId, "taskId");
@@ -111,24 +150,45 @@ public sealed interface SagaEvent {
       return visitor.stepCompleted(this);
     }
 
-
-    public StepCompleted(String sagaId, String taskId, long seq, int stepIndex, String agentType, String output,
-                         Instant at, long tokens) {
+    public StepCompleted(
+        String sagaId,
+        String taskId,
+        long seq,
+        int stepIndex,
+        String agentType,
+        String output,
+        Instant at,
+        long tokens) {
       this(sagaId, taskId, seq, stepIndex, agentType, output, at, tokens, 0);
     }
 
-    public StepCompleted(String sagaId, String taskId, long seq, int stepIndex, String agentType, String output,
-                         Instant at) {
+    public StepCompleted(
+        String sagaId,
+        String taskId,
+        long seq,
+        int stepIndex,
+        String agentType,
+        String output,
+        Instant at) {
       this(sagaId, taskId, seq, stepIndex, agentType, output, at, 0);
     }
   }
 
   /**
-   * @param tokens     what the step's model calls spent, in every attempt
+   * @param tokens what the step's model calls spent, in every attempt
    * @param costMicros what those calls cost, in micro-units of currency
    */
-  record StepFailed(String sagaId, String taskId, long seq, int stepIndex, String agentType, String error,
-                    Instant at, long tokens, long costMicros) implements SagaEvent {
+  record StepFailed(
+      String sagaId,
+      String taskId,
+      long seq,
+      int stepIndex,
+      String agentType,
+      String error,
+      Instant at,
+      long tokens,
+      long costMicros)
+      implements SagaEvent {
     public StepFailed {
       Require.text(sagaId, "sagaId");
       Require.text(taskId, "taskId");
@@ -145,19 +205,32 @@ public sealed interface SagaEvent {
       return visitor.stepFailed(this);
     }
 
-
-    public StepFailed(String sagaId, String taskId, long seq, int stepIndex, String agentType, String error,
-                      Instant at, long tokens) {
+    public StepFailed(
+        String sagaId,
+        String taskId,
+        long seq,
+        int stepIndex,
+        String agentType,
+        String error,
+        Instant at,
+        long tokens) {
       this(sagaId, taskId, seq, stepIndex, agentType, error, at, tokens, 0);
     }
 
-    public StepFailed(String sagaId, String taskId, long seq, int stepIndex, String agentType, String error,
-                      Instant at) {
+    public StepFailed(
+        String sagaId,
+        String taskId,
+        long seq,
+        int stepIndex,
+        String agentType,
+        String error,
+        Instant at) {
       this(sagaId, taskId, seq, stepIndex, agentType, error, at, 0);
     }
   }
 
-  record Compensated(String sagaId, String taskId, long seq, int stepIndex, String agentType, Instant at)
+  record Compensated(
+      String sagaId, String taskId, long seq, int stepIndex, String agentType, Instant at)
       implements SagaEvent {
     public Compensated {
       Require.text(sagaId, "sagaId");
@@ -171,7 +244,6 @@ public sealed interface SagaEvent {
     public <R> R accept(Visitor<R> visitor) {
       return visitor.compensated(this);
     }
-
   }
 
   record Completed(String sagaId, String taskId, long seq, Instant at) implements SagaEvent {
@@ -185,14 +257,14 @@ public sealed interface SagaEvent {
     public <R> R accept(Visitor<R> visitor) {
       return visitor.completed(this);
     }
-
   }
 
   /**
-   * The saga ended without completing: a step failed, and every compensation due has run (or was parked, see
-   * {@link CompensationParked}).
+   * The saga ended without completing: a step failed, and every compensation due has run (or was
+   * parked, see {@link CompensationParked}).
    */
-  record Aborted(String sagaId, String taskId, long seq, String reason, Instant at) implements SagaEvent {
+  record Aborted(String sagaId, String taskId, long seq, String reason, Instant at)
+      implements SagaEvent {
     public Aborted {
       Require.text(sagaId, "sagaId");
       Require.text(taskId, "taskId");
@@ -204,11 +276,11 @@ public sealed interface SagaEvent {
     public <R> R accept(Visitor<R> visitor) {
       return visitor.aborted(this);
     }
-
   }
 
   /** Approval step {@code stepIndex} was dispatched: it waits for a human's decision. */
-  record ApprovalRequested(String sagaId, String taskId, int stepIndex, Instant at) implements SagaEvent {
+  record ApprovalRequested(String sagaId, String taskId, int stepIndex, Instant at)
+      implements SagaEvent {
     public ApprovalRequested {
       Require.text(sagaId, "sagaId");
       Require.text(taskId, "taskId");
@@ -221,7 +293,6 @@ public sealed interface SagaEvent {
       return visitor.approvalRequested(this);
     }
 
-
     @Override
     public long seq() {
       return Seq.approvalRequested(stepIndex);
@@ -229,11 +300,18 @@ public sealed interface SagaEvent {
   }
 
   /**
-   * A human decided approval step {@code stepIndex} ({@code POST /sagas/{id}/approvals/{step}}). The shard leader
-   * acts on the first decision for a step that is waiting, and ignores the others.
+   * A human decided approval step {@code stepIndex} ({@code POST /sagas/{id}/approvals/{step}}).
+   * The shard leader acts on the first decision for a step that is waiting, and ignores the others.
    */
-  record ApprovalDecided(String sagaId, String taskId, int stepIndex, boolean approved, String actor, String comment,
-                         Instant at) implements SagaEvent {
+  record ApprovalDecided(
+      String sagaId,
+      String taskId,
+      int stepIndex,
+      boolean approved,
+      String actor,
+      String comment,
+      Instant at)
+      implements SagaEvent {
     public ApprovalDecided {
       Require.text(sagaId, "sagaId");
       Require.text(taskId, "taskId");
@@ -248,7 +326,6 @@ public sealed interface SagaEvent {
       return visitor.approvalDecided(this);
     }
 
-
     @Override
     public long seq() {
       return Seq.approvalDecided(stepIndex);
@@ -256,9 +333,10 @@ public sealed interface SagaEvent {
   }
 
   /**
-   * The shard leader did not send step {@code stepIndex}'s command: every circuit breaker reported for its agent type
-   * was open, so the step would only fail. The step waits with the leader (its deadline still runs) until a breaker
-   * of the type lets calls through again ({@link DispatchReleased}).
+   * The shard leader did not send step {@code stepIndex}'s command: every circuit breaker reported
+   * for its agent type was open, so the step would only fail. The step waits with the leader (its
+   * deadline still runs) until a breaker of the type lets calls through again ({@link
+   * DispatchReleased}).
    */
   record DispatchHeld(String sagaId, String taskId, int stepIndex, String agentType, Instant at)
       implements SagaEvent {
@@ -274,7 +352,6 @@ public sealed interface SagaEvent {
     public <R> R accept(Visitor<R> visitor) {
       return visitor.dispatchHeld(this);
     }
-
 
     @Override
     public long seq() {
@@ -298,7 +375,6 @@ public sealed interface SagaEvent {
       return visitor.dispatchReleased(this);
     }
 
-
     @Override
     public long seq() {
       return Seq.dispatchReleased(stepIndex);
@@ -306,8 +382,9 @@ public sealed interface SagaEvent {
   }
 
   /**
-   * The shard leader joined the parallel stage that starts at step {@code stepIndex}: every branch had an outcome,
-   * and the saga went on (the next stage dispatched, or compensation started) in the same transaction.
+   * The shard leader joined the parallel stage that starts at step {@code stepIndex}: every branch
+   * had an outcome, and the saga went on (the next stage dispatched, or compensation started) in
+   * the same transaction.
    */
   record Joined(String sagaId, String taskId, int stepIndex, Instant at) implements SagaEvent {
     public Joined {
@@ -322,16 +399,25 @@ public sealed interface SagaEvent {
       return visitor.joined(this);
     }
 
-
     @Override
     public long seq() {
       return Seq.joined(stepIndex);
     }
   }
 
-  /** Attempt {@code attempt} to compensate step {@code stepIndex} failed; the shard leader retries it later. */
-  record CompensationFailed(String sagaId, String taskId, int stepIndex, String agentType, int attempt, String error,
-                            Instant at) implements SagaEvent {
+  /**
+   * Attempt {@code attempt} to compensate step {@code stepIndex} failed; the shard leader retries
+   * it later.
+   */
+  record CompensationFailed(
+      String sagaId,
+      String taskId,
+      int stepIndex,
+      String agentType,
+      int attempt,
+      String error,
+      Instant at)
+      implements SagaEvent {
     public CompensationFailed {
       Require.text(sagaId, "sagaId");
       Require.text(taskId, "taskId");
@@ -347,7 +433,6 @@ public sealed interface SagaEvent {
       return visitor.compensationFailed(this);
     }
 
-
     @Override
     public long seq() {
       return Seq.compensationFailed(stepIndex, attempt);
@@ -355,7 +440,8 @@ public sealed interface SagaEvent {
   }
 
   /** The shard leader sent attempt {@code attempt} of step {@code stepIndex}'s compensation. */
-  record CompensationRetried(String sagaId, String taskId, int stepIndex, String agentType, int attempt, Instant at)
+  record CompensationRetried(
+      String sagaId, String taskId, int stepIndex, String agentType, int attempt, Instant at)
       implements SagaEvent {
     public CompensationRetried {
       Require.text(sagaId, "sagaId");
@@ -371,7 +457,6 @@ public sealed interface SagaEvent {
       return visitor.compensationRetried(this);
     }
 
-
     @Override
     public long seq() {
       return Seq.compensationRetried(stepIndex, attempt);
@@ -379,11 +464,19 @@ public sealed interface SagaEvent {
   }
 
   /**
-   * The compensation of step {@code stepIndex} failed {@code attempts} times and was parked on the dead-letter topic
-   * for an operator: this event is the alert. The saga goes on undoing the steps before it and ends FAILED.
+   * The compensation of step {@code stepIndex} failed {@code attempts} times and was parked on the
+   * dead-letter topic for an operator: this event is the alert. The saga goes on undoing the steps
+   * before it and ends FAILED.
    */
-  record CompensationParked(String sagaId, String taskId, int stepIndex, String agentType, int attempts, String error,
-                            Instant at) implements SagaEvent {
+  record CompensationParked(
+      String sagaId,
+      String taskId,
+      int stepIndex,
+      String agentType,
+      int attempts,
+      String error,
+      Instant at)
+      implements SagaEvent {
     public CompensationParked {
       Require.text(sagaId, "sagaId");
       Require.text(taskId, "taskId");
@@ -399,7 +492,6 @@ public sealed interface SagaEvent {
       return visitor.compensationParked(this);
     }
 
-
     @Override
     public long seq() {
       return Seq.parked(stepIndex);
@@ -407,9 +499,10 @@ public sealed interface SagaEvent {
   }
 
   /**
-   * The numbering of a saga of {@code n} steps: started 0; step i completed or failed i + 1; completed or
-   * aborted n + 1; step i compensated n + 2 + (n - 1 - i), i.e. in the reverse order compensations run; approvals,
-   * joins and compensation retries in ranges of their own above those.
+   * The numbering of a saga of {@code n} steps: started 0; step i completed or failed i + 1;
+   * completed or aborted n + 1; step i compensated n + 2 + (n - 1 - i), i.e. in the reverse order
+   * compensations run; approvals, joins and compensation retries in ranges of their own above
+   * those.
    */
   final class Seq {
     private Seq() {}
@@ -430,7 +523,8 @@ public sealed interface SagaEvent {
       return stepCount + 2L + (stepCount - 1L - stepIndex);
     }
 
-    // the events below have numbers of their own, above any of the ones before (a saga has at most 1000 steps)
+    // the events below have numbers of their own, above any of the ones before (a saga has at most
+    // 1000 steps)
     public static long approvalRequested(int stepIndex) {
       return 10_000L + stepIndex;
     }

@@ -10,21 +10,39 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * A saga as the fold of its events: its status, every step's state, its compensations and timings. The shard leader
- * folds the events of its shard to watch deadlines, joins and approvals; the projections fold them to answer
- * {@code GET /sagas/{id}}. Applying an event twice, or an outcome for a step that already has one, changes nothing:
- * the first outcome of a step wins, so at-least-once delivery and a late worker are harmless. Pure.
+ * A saga as the fold of its events: its status, every step's state, its compensations and timings.
+ * The shard leader folds the events of its shard to watch deadlines, joins and approvals; the
+ * projections fold them to answer {@code GET /sagas/{id}}. Applying an event twice, or an outcome
+ * for a step that already has one, changes nothing: the first outcome of a step wins, so
+ * at-least-once delivery and a late worker are harmless. Pure.
  *
  * @param compensationOrder the steps being undone, in order; empty unless the saga compensates
- * @param joined            the first step index of every parallel stage the shard leader has joined
- * @param reason            why the saga compensates or ended without completing; null otherwise
- * @param spending          the saga's tenant, its token budget and the tokens its settled steps spent
+ * @param joined the first step index of every parallel stage the shard leader has joined
+ * @param reason why the saga compensates or ended without completing; null otherwise
+ * @param spending the saga's tenant, its token budget and the tokens its settled steps spent
  */
-public record SagaState(String sagaId, String taskId, String prompt, List<SagaStep> plan, LeaderStamp leader,
-                        Status status, List<StepState> steps, List<Integer> compensationOrder, List<Integer> joined,
-                        String reason, Instant startedAt, Instant endedAt, Spending spending) {
+public record SagaState(
+    String sagaId,
+    String taskId,
+    String prompt,
+    List<SagaStep> plan,
+    LeaderStamp leader,
+    Status status,
+    List<StepState> steps,
+    List<Integer> compensationOrder,
+    List<Integer> joined,
+    String reason,
+    Instant startedAt,
+    Instant endedAt,
+    Spending spending) {
   /** Where a saga is. */
-  public enum Status { RUNNING, AWAITING_APPROVAL, COMPENSATING, COMPLETED, COMPENSATED, FAILED;
+  public enum Status {
+    RUNNING,
+    AWAITING_APPROVAL,
+    COMPENSATING,
+    COMPLETED,
+    COMPENSATED,
+    FAILED;
 
     public boolean isFinished() {
       return this == COMPLETED || this == COMPENSATED || this == FAILED;
@@ -32,12 +50,21 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
   }
 
   /**
-   * Where a step is. HELD: dispatched, but its command waits with the shard leader while its agent type's breakers are
-   * all open; its deadline runs as if it were running.
+   * Where a step is. HELD: dispatched, but its command waits with the shard leader while its agent
+   * type's breakers are all open; its deadline runs as if it were running.
    */
-  public enum StepStatus { PENDING, RUNNING, HELD, AWAITING_APPROVAL, COMPLETED, FAILED;
+  public enum StepStatus {
+    PENDING,
+    RUNNING,
+    HELD,
+    AWAITING_APPROVAL,
+    COMPLETED,
+    FAILED;
 
-    /** Whether the step has its outcome: its stage can be joined, and its output or error is in the slip. */
+    /**
+     * Whether the step has its outcome: its stage can be joined, and its output or error is in the
+     * slip.
+     */
     public boolean isSettled() {
       // a switch without default: a new status does not compile until it is placed
       return switch (this) {
@@ -48,25 +75,59 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
   }
 
   /** Where a step's compensation is. */
-  public enum CompensationStatus { NONE, PENDING, RUNNING, FAILED, DONE, PARKED }
+  public enum CompensationStatus {
+    NONE,
+    PENDING,
+    RUNNING,
+    FAILED,
+    DONE,
+    PARKED
+  }
 
   /** A human's decision on an approval step. */
   public record Approval(boolean approved, String actor, String comment, Instant at) {}
 
   /**
-   * One step of the saga. Times and texts are null until known. A step moves only by the named transitions below
-   * ({@link #planned} first); each says which components it sets and keeps the others.
+   * One step of the saga. Times and texts are null until known. A step moves only by the named
+   * transitions below ({@link #planned} first); each says which components it sets and keeps the
+   * others.
    *
    * @param compensationAttempt the latest attempt of the compensation sent (0 if none)
    */
-  public record StepState(int index, String agentType, String action, boolean parallel, StepStatus status,
-                          String output, String error, Instant dispatchedAt, Instant deadline, Instant finishedAt,
-                          Approval approval, CompensationStatus compensation, int compensationAttempt,
-                          String compensationError, Instant compensationAt) {
+  public record StepState(
+      int index,
+      String agentType,
+      String action,
+      boolean parallel,
+      StepStatus status,
+      String output,
+      String error,
+      Instant dispatchedAt,
+      Instant deadline,
+      Instant finishedAt,
+      Approval approval,
+      CompensationStatus compensation,
+      int compensationAttempt,
+      String compensationError,
+      Instant compensationAt) {
     /** Step {@code index} of the plan, before anything happened to it: PENDING, nothing to undo. */
     static StepState planned(int index, SagaStep step) {
-      return new StepState(index, step.agentType(), step.action(), step.parallel(), StepStatus.PENDING, null, null,
-          null, null, null, null, CompensationStatus.NONE, 0, null, null);
+      return new StepState(
+          index,
+          step.agentType(),
+          step.action(),
+          step.parallel(),
+          StepStatus.PENDING,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          CompensationStatus.NONE,
+          0,
+          null,
+          null);
     }
 
     /** Its command sent at {@code at}: RUNNING until {@code deadline} (null: none). */
@@ -74,7 +135,10 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       return withStatus(StepStatus.RUNNING, null, null, at, deadline, null);
     }
 
-    /** An approval step reached at {@code at}: AWAITING_APPROVAL until {@code deadline} (null: none). */
+    /**
+     * An approval step reached at {@code at}: AWAITING_APPROVAL until {@code deadline} (null:
+     * none).
+     */
     StepState awaitingApproval(Instant at, Instant deadline) {
       return withStatus(StepStatus.AWAITING_APPROVAL, null, null, at, deadline, null);
     }
@@ -101,8 +165,22 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
 
     /** An approval step with a human's decision; its status moves when the leader acts on it. */
     StepState decided(Approval decision) {
-      return new StepState(index, agentType, action, parallel, status, output, error, dispatchedAt, deadline,
-          finishedAt, decision, compensation, compensationAttempt, compensationError, compensationAt);
+      return new StepState(
+          index,
+          agentType,
+          action,
+          parallel,
+          status,
+          output,
+          error,
+          dispatchedAt,
+          deadline,
+          finishedAt,
+          decision,
+          compensation,
+          compensationAttempt,
+          compensationError,
+          compensationAt);
     }
 
     /** In the compensation order, waiting for the steps after it to be undone. */
@@ -125,7 +203,9 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       return withCompensation(CompensationStatus.DONE, Math.max(1, compensationAttempt), null, at);
     }
 
-    /** Its compensation given up on at {@code at} with {@code error}, and parked for an operator. */
+    /**
+     * Its compensation given up on at {@code at} with {@code error}, and parked for an operator.
+     */
     StepState compensationParked(String error, Instant at) {
       return withCompensation(CompensationStatus.PARKED, compensationAttempt, error, at);
     }
@@ -134,15 +214,43 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       return status.isSettled();
     }
 
-    private StepState withStatus(StepStatus s, String out, String err, Instant dispatched, Instant dl,
-                                 Instant finished) {
-      return new StepState(index, agentType, action, parallel, s, out, err, dispatched, dl, finished, approval,
-          compensation, compensationAttempt, compensationError, compensationAt);
+    private StepState withStatus(
+        StepStatus s, String out, String err, Instant dispatched, Instant dl, Instant finished) {
+      return new StepState(
+          index,
+          agentType,
+          action,
+          parallel,
+          s,
+          out,
+          err,
+          dispatched,
+          dl,
+          finished,
+          approval,
+          compensation,
+          compensationAttempt,
+          compensationError,
+          compensationAt);
     }
 
     private StepState withCompensation(CompensationStatus c, int attempt, String err, Instant at) {
-      return new StepState(index, agentType, action, parallel, status, output, error, dispatchedAt, deadline,
-          finishedAt, approval, c, attempt, err, at);
+      return new StepState(
+          index,
+          agentType,
+          action,
+          parallel,
+          status,
+          output,
+          error,
+          dispatchedAt,
+          deadline,
+          finishedAt,
+          approval,
+          c,
+          attempt,
+          err,
+          at);
     }
   }
 
@@ -153,14 +261,27 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
     steps = List.copyOf(steps);
     compensationOrder = List.copyOf(compensationOrder);
     joined = List.copyOf(joined);
-    // a state stored before sagas had budgets (the projections' saga store) reads as the default tenant's, unlimited
+    // a state stored before sagas had budgets (the projections' saga store) reads as the default
+    // tenant's, unlimited
     spending = spending == null ? Spending.unlimited(Spending.DEFAULT_TENANT) : spending;
   }
 
   /** A saga of which nothing is known yet. */
   public static SagaState empty(String sagaId, String taskId) {
-    return new SagaState(sagaId, taskId, "", List.of(), null, Status.RUNNING, List.of(), List.of(), List.of(), null,
-        null, null, Spending.unlimited(Spending.DEFAULT_TENANT));
+    return new SagaState(
+        sagaId,
+        taskId,
+        "",
+        List.of(),
+        null,
+        Status.RUNNING,
+        List.of(),
+        List.of(),
+        List.of(),
+        null,
+        null,
+        null,
+        Spending.unlimited(Spending.DEFAULT_TENANT));
   }
 
   /** The fold of {@code events}, in order. */
@@ -193,7 +314,8 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
   /** This state with {@code event} folded in. */
   public SagaState apply(SagaEvent event) {
     if (!event.sagaId().equals(sagaId)) {
-      throw new IllegalArgumentException("event of saga " + event.sagaId() + " applied to saga " + sagaId);
+      throw new IllegalArgumentException(
+          "event of saga " + event.sagaId() + " applied to saga " + sagaId);
     }
     return event.accept(new Fold());
   }
@@ -224,8 +346,10 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       var m = new Mutable(SagaState.this);
       m.endedAt = e.at();
       m.reason = m.reason == null ? e.reason() : m.reason;
-      m.status = m.steps.stream().anyMatch(s -> s.compensation() == CompensationStatus.PARKED) ? Status.FAILED
-          : Status.COMPENSATED;
+      m.status =
+          m.steps.stream().anyMatch(s -> s.compensation() == CompensationStatus.PARKED)
+              ? Status.FAILED
+              : Status.COMPENSATED;
       return m.build();
     }
 
@@ -284,10 +408,13 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       return during(m -> m.compensationParked(e));
     }
 
-    /** An event between the saga's start and its end: {@code change} folds it into the working copy. */
+    /**
+     * An event between the saga's start and its end: {@code change} folds it into the working copy.
+     */
     private SagaState during(Consumer<Mutable> change) {
       if (!isStarted() || endedAt != null) {
-        return SagaState.this; // a rebuild that began after the saga's start, or an event after its end
+        return SagaState
+            .this; // a rebuild that began after the saga's start, or an event after its end
       }
       var m = new Mutable(SagaState.this);
       change.accept(m);
@@ -301,9 +428,22 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       initial.add(StepState.planned(i, s.plan().get(i)));
     }
     // a start read after the end (a rebuild from an offset) keeps the end's status
-    var m = new Mutable(new SagaState(sagaId, taskId, s.prompt(), s.plan(), s.leader(),
-        endedAt == null ? Status.RUNNING : status, initial, List.of(), List.of(), reason, s.at(), endedAt,
-        s.spending()));
+    var m =
+        new Mutable(
+            new SagaState(
+                sagaId,
+                taskId,
+                s.prompt(),
+                s.plan(),
+                s.leader(),
+                endedAt == null ? Status.RUNNING : status,
+                initial,
+                List.of(),
+                List.of(),
+                reason,
+                s.at(),
+                endedAt,
+                s.spending()));
     m.dispatch(m.slip().stageSteps(0), s.at());
     return m.build();
   }
@@ -331,8 +471,21 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
     }
 
     RoutingSlip slip() {
-      return new SagaState(base.sagaId, base.taskId, base.prompt, base.plan, base.leader, status, steps, order,
-          List.copyOf(joined), reason, base.startedAt, endedAt, spending).slip();
+      return new SagaState(
+              base.sagaId,
+              base.taskId,
+              base.prompt,
+              base.plan,
+              base.leader,
+              status,
+              steps,
+              order,
+              List.copyOf(joined),
+              reason,
+              base.startedAt,
+              endedAt,
+              spending)
+          .slip();
     }
 
     void stepCompleted(SagaEvent.StepCompleted c) {
@@ -377,9 +530,12 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
     }
 
     void approvalDecided(SagaEvent.ApprovalDecided d) {
-      if (inPlan(d.stepIndex()) && step(d.stepIndex()).status() == StepStatus.AWAITING_APPROVAL
+      if (inPlan(d.stepIndex())
+          && step(d.stepIndex()).status() == StepStatus.AWAITING_APPROVAL
           && step(d.stepIndex()).approval() == null) {
-        set(step(d.stepIndex()).decided(new Approval(d.approved(), d.actor(), d.comment(), d.at())));
+        set(
+            step(d.stepIndex())
+                .decided(new Approval(d.approved(), d.actor(), d.comment(), d.at())));
       }
     }
 
@@ -391,14 +547,16 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
     }
 
     void compensationFailed(SagaEvent.CompensationFailed f) {
-      if (inPlan(f.stepIndex()) && !compensationOver(f.stepIndex())
+      if (inPlan(f.stepIndex())
+          && !compensationOver(f.stepIndex())
           && f.attempt() >= step(f.stepIndex()).compensationAttempt()) {
         set(step(f.stepIndex()).compensationFailed(f.attempt(), f.error(), f.at()));
       }
     }
 
     void compensationRetried(SagaEvent.CompensationRetried r) {
-      if (inPlan(r.stepIndex()) && !compensationOver(r.stepIndex())
+      if (inPlan(r.stepIndex())
+          && !compensationOver(r.stepIndex())
           && r.attempt() > step(r.stepIndex()).compensationAttempt()) {
         set(step(r.stepIndex()).compensationRunning(r.attempt(), r.at()));
       }
@@ -428,7 +586,10 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       return c == CompensationStatus.DONE || c == CompensationStatus.PARKED;
     }
 
-    /** A sequential step's outcome moves the saga on at once (its writer did in the same transaction). */
+    /**
+     * A sequential step's outcome moves the saga on at once (its writer did in the same
+     * transaction).
+     */
     void settledAlone(int index, Instant at) {
       if (slip().stageSteps(index).size() == 1) {
         stageSettled(index, at);
@@ -450,7 +611,8 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       }
       order = SagaDecider.compensationOrder(slip, last);
       if (reason == null) {
-        reason = SagaDecider.reason(slip, stage.stream().filter(slip.failures()::containsKey).toList());
+        reason =
+            SagaDecider.reason(slip, stage.stream().filter(slip.failures()::containsKey).toList());
       }
       for (int i = 0; i < order.size(); i++) {
         StepState s = step(order.get(i));
@@ -475,7 +637,8 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
           continue;
         }
         SagaStep planned = base.plan.get(i);
-        Instant deadline = planned.policy().hasDeadline() ? at.plus(planned.policy().timeout()) : null;
+        Instant deadline =
+            planned.policy().hasDeadline() ? at.plus(planned.policy().timeout()) : null;
         set(planned.isApproval() ? s.awaitingApproval(at, deadline) : s.dispatched(at, deadline));
       }
     }
@@ -485,15 +648,28 @@ public record SagaState(String sagaId, String taskId, String prompt, List<SagaSt
       if (endedAt == null) {
         if (!order.isEmpty()) {
           st = Status.COMPENSATING;
-        } else if (steps.stream().noneMatch(s -> s.status() == StepStatus.RUNNING || s.status() == StepStatus.HELD)
+        } else if (steps.stream()
+                .noneMatch(s -> s.status() == StepStatus.RUNNING || s.status() == StepStatus.HELD)
             && steps.stream().anyMatch(s -> s.status() == StepStatus.AWAITING_APPROVAL)) {
           st = Status.AWAITING_APPROVAL;
         } else {
           st = Status.RUNNING;
         }
       }
-      return new SagaState(base.sagaId, base.taskId, base.prompt, base.plan, base.leader, st, steps, order,
-          List.copyOf(joined), reason, base.startedAt, endedAt, spending);
+      return new SagaState(
+          base.sagaId,
+          base.taskId,
+          base.prompt,
+          base.plan,
+          base.leader,
+          st,
+          steps,
+          order,
+          List.copyOf(joined),
+          reason,
+          base.startedAt,
+          endedAt,
+          spending);
     }
   }
 }

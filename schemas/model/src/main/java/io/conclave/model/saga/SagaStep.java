@@ -3,19 +3,29 @@ package io.conclave.model.saga;
 import io.conclave.model.Require;
 
 /**
- * One step of a saga: which agent type runs it, what it does, its input mapping, the action that undoes it, and its
- * deadline and retries.
+ * One step of a saga: which agent type runs it, what it does, its input mapping, the action that
+ * undoes it, and its deadline and retries.
  *
- * @param input        the step's input mapping: text in which {@code ${prompt}} (the task's prompt),
- *                     {@code ${previous}} (the output of the stage before) and {@code ${steps.N}} (the output of step
- *                     N) are replaced when the step is dispatched ({@link InputMapping})
- * @param compensation the action that undoes the step; empty when there is nothing to undo (an approval)
- * @param parallel     true if the step runs at the same time as the step before it: consecutive parallel steps form
- *                     one stage (fork), and the saga goes on once every step of the stage completed (join)
+ * @param input the step's input mapping: text in which {@code ${prompt}} (the task's prompt),
+ *     {@code ${previous}} (the output of the stage before) and {@code ${steps.N}} (the output of
+ *     step N) are replaced when the step is dispatched ({@link InputMapping})
+ * @param compensation the action that undoes the step; empty when there is nothing to undo (an
+ *     approval)
+ * @param parallel true if the step runs at the same time as the step before it: consecutive
+ *     parallel steps form one stage (fork), and the saga goes on once every step of the stage
+ *     completed (join)
  */
-public record SagaStep(String agentType, String action, String input, String compensation, boolean parallel,
-                       StepPolicy policy) {
-  /** The agent type of a human approval: no worker runs it; {@code POST /sagas/{id}/approvals/{step}} decides it. */
+public record SagaStep(
+    String agentType,
+    String action,
+    String input,
+    String compensation,
+    boolean parallel,
+    StepPolicy policy) {
+  /**
+   * The agent type of a human approval: no worker runs it; {@code POST
+   * /sagas/{id}/approvals/{step}} decides it.
+   */
   public static final String APPROVAL = "approval";
 
   public SagaStep {

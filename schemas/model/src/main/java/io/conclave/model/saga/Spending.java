@@ -6,23 +6,29 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * Who pays for a saga's model calls, how many tokens the saga may spend, and what its steps spent. It travels in the
- * routing slip, so the worker that runs a step knows the step's allowance without asking anyone: the allowance is a
- * function of the slip alone ({@link RoutingSlip#tokenAllowance(int)}), which is what makes the budget hold across
- * workers running the saga's steps concurrently.
+ * Who pays for a saga's model calls, how many tokens the saga may spend, and what its steps spent.
+ * It travels in the routing slip, so the worker that runs a step knows the step's allowance without
+ * asking anyone: the allowance is a function of the slip alone ({@link
+ * RoutingSlip#tokenAllowance(int)}), which is what makes the budget hold across workers running the
+ * saga's steps concurrently.
  *
  * <p>Immutable.
  *
- * @param tenant who the saga's spending is charged to ({@link #DEFAULT_TENANT} when the task named none)
- * @param budget the tokens the saga may spend on its steps' model calls, as the shard leader granted them from its
- *               tenant's budget when it started the saga; empty: no limit
- * @param tokens the tokens each settled step spent (every answered model call of every attempt), by step index
- * @param costMicros what each settled step's model calls cost, in micro-units of currency, by step index, as the
- *                   saga's events report it (routing slips do not carry it: no allowance depends on it)
+ * @param tenant who the saga's spending is charged to ({@link #DEFAULT_TENANT} when the task named
+ *     none)
+ * @param budget the tokens the saga may spend on its steps' model calls, as the shard leader
+ *     granted them from its tenant's budget when it started the saga; empty: no limit
+ * @param tokens the tokens each settled step spent (every answered model call of every attempt), by
+ *     step index
+ * @param costMicros what each settled step's model calls cost, in micro-units of currency, by step
+ *     index, as the saga's events report it (routing slips do not carry it: no allowance depends on
+ *     it)
  */
-public record Spending(String tenant, OptionalLong budget, Map<Integer, Long> tokens, Map<Integer, Long> costMicros) {
+public record Spending(
+    String tenant, OptionalLong budget, Map<Integer, Long> tokens, Map<Integer, Long> costMicros) {
   /** The tenant of a task that names none. */
   public static final String DEFAULT_TENANT = "default";
+
   /** The longest tenant id: it keys the projections' tenant ledger and appears in its URL. */
   public static final int MAX_TENANT_LENGTH = 64;
 
@@ -33,16 +39,18 @@ public record Spending(String tenant, OptionalLong budget, Map<Integer, Long> to
       Require.notNegative(budget.getAsLong(), "budget");
     }
     tokens = Map.copyOf(Require.present(tokens, "tokens"));
-    tokens.forEach((i, t) -> {
-      Require.notNegative(i, "step index");
-      Require.notNegative(t, "tokens");
-    });
+    tokens.forEach(
+        (i, t) -> {
+          Require.notNegative(i, "step index");
+          Require.notNegative(t, "tokens");
+        });
     // a view stored before costs were kept has none
     costMicros = costMicros == null ? Map.of() : Map.copyOf(costMicros);
-    costMicros.forEach((i, c) -> {
-      Require.notNegative(i, "step index");
-      Require.notNegative(c, "costMicros");
-    });
+    costMicros.forEach(
+        (i, c) -> {
+          Require.notNegative(i, "step index");
+          Require.notNegative(c, "costMicros");
+        });
   }
 
   public Spending(String tenant, OptionalLong budget, Map<Integer, Long> tokens) {
@@ -69,7 +77,10 @@ public record Spending(String tenant, OptionalLong budget, Map<Integer, Long> to
     return costMicros.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** This spending with step {@code index}'s tokens recorded (a step settles once: the first record stays). */
+  /**
+   * This spending with step {@code index}'s tokens recorded (a step settles once: the first record
+   * stays).
+   */
   public Spending withStep(int index, long stepTokens) {
     if (tokens.containsKey(index)) {
       return this;
@@ -79,7 +90,10 @@ public record Spending(String tenant, OptionalLong budget, Map<Integer, Long> to
     return new Spending(tenant, budget, t, costMicros);
   }
 
-  /** This spending with step {@code index}'s tokens and cost recorded (the first record of a step stays). */
+  /**
+   * This spending with step {@code index}'s tokens and cost recorded (the first record of a step
+   * stays).
+   */
   public Spending withStep(int index, long stepTokens, long stepCostMicros) {
     if (tokens.containsKey(index)) {
       return this;

@@ -5,13 +5,19 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Run the step under {@code slip.cursor()}; {@code input} is the previous stage's output (or the task prompt).
+ * Run the step under {@code slip.cursor()}; {@code input} is the previous stage's output (or the
+ * task prompt).
  *
- * @param deadline when the step must have completed; a worker does not start it after that, and the shard leader
- *                 compensates the saga when it passes without an outcome
+ * @param deadline when the step must have completed; a worker does not start it after that, and the
+ *     shard leader compensates the saga when it passes without an outcome
  */
-public record StepCommand(RoutingSlip slip, String input, int attempt, LeaderStamp origin, Instant issuedAt,
-                          Optional<Instant> deadline) {
+public record StepCommand(
+    RoutingSlip slip,
+    String input,
+    int attempt,
+    LeaderStamp origin,
+    Instant issuedAt,
+    Optional<Instant> deadline) {
   public StepCommand {
     Require.present(slip, "slip");
     Require.present(input, "input");
@@ -21,7 +27,8 @@ public record StepCommand(RoutingSlip slip, String input, int attempt, LeaderSta
     Require.present(deadline, "deadline");
   }
 
-  public StepCommand(RoutingSlip slip, String input, int attempt, LeaderStamp origin, Instant issuedAt) {
+  public StepCommand(
+      RoutingSlip slip, String input, int attempt, LeaderStamp origin, Instant issuedAt) {
     this(slip, input, attempt, origin, issuedAt, Optional.empty());
   }
 

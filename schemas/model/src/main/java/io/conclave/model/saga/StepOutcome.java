@@ -1,7 +1,6 @@
 package io.conclave.model.saga;
 
 import io.conclave.model.Require;
-
 import java.util.function.Function;
 
 /** How a saga step ended: what {@link SagaDecider#decide} decides on. */
@@ -15,12 +14,14 @@ public sealed interface StepOutcome {
   long costMicros();
 
   /**
-   * {@code ifCompleted} or {@code ifFailed} applied to this outcome, whichever its type is: a two-way match that a new
-   * type of outcome cannot slip past, as it could an instanceof test with a cast in the else branch.
+   * {@code ifCompleted} or {@code ifFailed} applied to this outcome, whichever its type is: a
+   * two-way match that a new type of outcome cannot slip past, as it could an instanceof test with
+   * a cast in the else branch.
    */
   <R> R match(Function<Completed, R> ifCompleted, Function<Failed, R> ifFailed);
 
-  record Completed(int stepIndex, String output, long tokens, long costMicros) implements StepOutcome {
+  record Completed(int stepIndex, String output, long tokens, long costMicros)
+      implements StepOutcome {
     public Completed {
       Require.notNegative(stepIndex, "stepIndex");
       Require.present(output, "output");
@@ -42,7 +43,10 @@ public sealed interface StepOutcome {
     }
   }
 
-  /** The step failed: the agent said so, its attempts ran out, its deadline passed, or its approval was rejected. */
+  /**
+   * The step failed: the agent said so, its attempts ran out, its deadline passed, or its approval
+   * was rejected.
+   */
   record Failed(int stepIndex, String reason, long tokens, long costMicros) implements StepOutcome {
     public Failed {
       Require.notNegative(stepIndex, "stepIndex");

@@ -12,7 +12,8 @@ class BreakerBoardTest {
   private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
   private static BreakerStateChanged report(String worker, String type, State to) {
-    return new BreakerStateChanged("model:gpt/" + type, worker, List.of(type), State.CLOSED, to, T0);
+    return new BreakerStateChanged(
+        "model:gpt/" + type, worker, List.of(type), State.CLOSED, to, T0);
   }
 
   @Test
@@ -26,18 +27,29 @@ class BreakerBoardTest {
     assertThat(two.unavailable("write")).isFalse();
     assertThat(two.with(report("w2", "write", State.OPEN)).unavailable("write")).isTrue();
     // a half-open breaker takes a probe
-    assertThat(two.with(report("w2", "write", State.HALF_OPEN)).with(report("w1", "write", State.OPEN))
-        .unavailable("write")).isFalse();
+    assertThat(
+            two.with(report("w2", "write", State.HALF_OPEN))
+                .with(report("w1", "write", State.OPEN))
+                .unavailable("write"))
+        .isFalse();
   }
 
   @Test
   void aStoppedWorkersBreakerIsForgottenAndTheLatestReportOfAKeyWins() {
-    BreakerBoard board = BreakerBoard.EMPTY.with(report("w1", "write", State.OPEN))
-        .with(report("w2", "write", State.CLOSED));
+    BreakerBoard board =
+        BreakerBoard.EMPTY
+            .with(report("w1", "write", State.OPEN))
+            .with(report("w2", "write", State.CLOSED));
 
     assertThat(board.without("w2/model:gpt/write").unavailable("write")).isTrue();
-    assertThat(board.without("w1/model:gpt/write").without("w2/model:gpt/write").unavailable("write")).isFalse();
-    assertThat(board.with(report("w1", "write", State.CLOSED)).without("w2/model:gpt/write").unavailable("write"))
+    assertThat(
+            board.without("w1/model:gpt/write").without("w2/model:gpt/write").unavailable("write"))
+        .isFalse();
+    assertThat(
+            board
+                .with(report("w1", "write", State.CLOSED))
+                .without("w2/model:gpt/write")
+                .unavailable("write"))
         .isFalse();
     assertThat(board.without("nobody")).isSameAs(board);
   }

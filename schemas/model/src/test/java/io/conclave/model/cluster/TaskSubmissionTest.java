@@ -40,7 +40,8 @@ class TaskSubmissionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"has space", "slash/ed", "colon:1", "émoji", "naïve", "a\u00A0b", "tab\t", "ü"})
+  @ValueSource(
+      strings = {"has space", "slash/ed", "colon:1", "émoji", "naïve", "a\u00A0b", "tab\t", "ü"})
   void anIdWithIllegalCharactersIsRejectedNamingTheField(String id) {
     // when / then
     assertThatThrownBy(() -> new TaskSubmission(id, "prompt", AT))

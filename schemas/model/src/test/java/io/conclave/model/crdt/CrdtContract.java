@@ -16,15 +16,16 @@ import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
 /**
- * The laws every {@link Crdt} type obeys, checked on the states and deltas of replicas updating one key concurrently
- * ({@link Histories}), whichever deltas each replica sees: merge is a join (commutative, associative, idempotent, the
- * empty value its identity), so a delta applied twice counts once and any order and duplication of the deltas
- * converges; merging another type is an error; the JSON codec gives back what it encoded, as the same text for the
- * same state. Each type's test extends this with the updates its replicas make, and checks what the type means.
+ * The laws every {@link Crdt} type obeys, checked on the states and deltas of replicas updating one
+ * key concurrently ({@link Histories}), whichever deltas each replica sees: merge is a join
+ * (commutative, associative, idempotent, the empty value its identity), so a delta applied twice
+ * counts once and any order and duplication of the deltas converges; merging another type is an
+ * error; the JSON codec gives back what it encoded, as the same text for the same state. Each
+ * type's test extends this with the updates its replicas make, and checks what the type means.
  *
- * <p>Generated with QuickTheories: a history is driven by a {@link Random} built in the property from a generated
- * seed, so a failure reports the seed, the number of steps and the delivery that replay it, and shrinking lowers the
- * steps.
+ * <p>Generated with QuickTheories: a history is driven by a {@link Random} built in the property
+ * from a generated seed, so a failure reports the seed, the number of steps and the delivery that
+ * replay it, and shrinking lowers the steps.
  */
 abstract class CrdtContract<T extends Crdt> {
   static final int TRIES = 300;
@@ -42,86 +43,102 @@ abstract class CrdtContract<T extends Crdt> {
   }
 
   /**
-   * Checks {@code check} on generated histories of {@code steps} updates: it gets the history and the {@link Random}
-   * that drove it, to draw the rest of the example from, so that the example replays from what a failure reports.
+   * Checks {@code check} on generated histories of {@code steps} updates: it gets the history and
+   * the {@link Random} that drove it, to draw the rest of the example from, so that the example
+   * replays from what a failure reports.
    */
   final void forAllHistories(Gen<Integer> steps, BiConsumer<Random, History<T>> check) {
-    qt().withExamples(TRIES).forAll(SEEDS, steps, DELIVERIES).checkAssert((seed, n, delivery) -> {
-      Random random = new Random(seed);
-      check.accept(random, history(random, n, delivery));
-    });
+    qt().withExamples(TRIES)
+        .forAll(SEEDS, steps, DELIVERIES)
+        .checkAssert(
+            (seed, n, delivery) -> {
+              Random random = new Random(seed);
+              check.accept(random, history(random, n, delivery));
+            });
   }
 
   @Test
   void mergeIsCommutativeAssociativeAndIdempotent() {
-    forAllHistories(STEPS, (random, history) -> {
-      // given: three states of the key, each having seen some of its deltas
-      List<T> deltas = history.deltas();
-      T a = Histories.joinOfSome(empty(), deltas, random);
-      T b = Histories.joinOfSome(empty(), deltas, random);
-      T c = Histories.joinOfSome(empty(), deltas, random);
+    forAllHistories(
+        STEPS,
+        (random, history) -> {
+          // given: three states of the key, each having seen some of its deltas
+          List<T> deltas = history.deltas();
+          T a = Histories.joinOfSome(empty(), deltas, random);
+          T b = Histories.joinOfSome(empty(), deltas, random);
+          T c = Histories.joinOfSome(empty(), deltas, random);
 
-      // then
-      assertThat(a.merge(b)).isEqualTo(b.merge(a));
-      assertThat(a.merge(b).merge(c)).isEqualTo(a.merge(b.merge(c)));
-      assertThat(a.merge(a)).isEqualTo(a);
-      assertThat(a.merge(empty())).isEqualTo(a);
-      assertThat(empty().merge(a)).isEqualTo(a);
-    });
+          // then
+          assertThat(a.merge(b)).isEqualTo(b.merge(a));
+          assertThat(a.merge(b).merge(c)).isEqualTo(a.merge(b.merge(c)));
+          assertThat(a.merge(a)).isEqualTo(a);
+          assertThat(a.merge(empty())).isEqualTo(a);
+          assertThat(empty().merge(a)).isEqualTo(a);
+        });
   }
 
   @Test
   void applyingADeltaTwiceEqualsApplyingItOnce() {
-    forAllHistories(integers().between(1, 40), (random, history) -> {
-      // given: a state, one of the key's deltas, and some other state of the key
-      List<T> deltas = history.deltas();
-      T state = Histories.joinOfSome(empty(), deltas, random);
-      T delta = deltas.get(random.nextInt(deltas.size()));
-      T other = Histories.joinOfSome(empty(), deltas, random);
+    forAllHistories(
+        integers().between(1, 40),
+        (random, history) -> {
+          // given: a state, one of the key's deltas, and some other state of the key
+          List<T> deltas = history.deltas();
+          T state = Histories.joinOfSome(empty(), deltas, random);
+          T delta = deltas.get(random.nextInt(deltas.size()));
+          T other = Histories.joinOfSome(empty(), deltas, random);
 
-      // when
-      T once = Histories.join(state, delta);
+          // when
+          T once = Histories.join(state, delta);
 
-      // then: again at once, or after other updates
-      assertThat(once.merge(delta)).isEqualTo(once);
-      assertThat(once.merge(other).merge(delta)).isEqualTo(once.merge(other));
-    });
+          // then: again at once, or after other updates
+          assertThat(once.merge(delta)).isEqualTo(once);
+          assertThat(once.merge(other).merge(delta)).isEqualTo(once.merge(other));
+        });
   }
 
   @Test
   void everyOrderAndDuplicationOfTheDeltasConverges() {
-    forAllHistories(STEPS, (random, history) -> {
-      // given
-      T inOrder = Histories.fold(empty(), history.deltas());
+    forAllHistories(
+        STEPS,
+        (random, history) -> {
+          // given
+          T inOrder = Histories.fold(empty(), history.deltas());
 
-      // when: the deltas come shuffled, some of them two or three times
-      T redelivered = Histories.fold(empty(), Histories.redelivered(history.deltas(), random));
+          // when: the deltas come shuffled, some of them two or three times
+          T redelivered = Histories.fold(empty(), Histories.redelivered(history.deltas(), random));
 
-      // then: the same state, which every replica also reaches once it has merged them all
-      assertThat(redelivered).isEqualTo(inOrder);
-      for (Histories.Replica<T> replica : history.replicas()) {
-        assertThat(Histories.fold(replica.view, history.deltas())).as(replica.id).isEqualTo(inOrder);
-      }
-    });
+          // then: the same state, which every replica also reaches once it has merged them all
+          assertThat(redelivered).isEqualTo(inOrder);
+          for (Histories.Replica<T> replica : history.replicas()) {
+            assertThat(Histories.fold(replica.view, history.deltas()))
+                .as(replica.id)
+                .isEqualTo(inOrder);
+          }
+        });
   }
 
   @Test
   void theJsonCodecGivesBackWhatItEncoded() {
-    forAllHistories(STEPS, (random, history) -> {
-      // given
-      List<T> deltas = history.deltas();
-      T state = Histories.joinOfSome(empty(), deltas, random);
+    forAllHistories(
+        STEPS,
+        (random, history) -> {
+          // given
+          List<T> deltas = history.deltas();
+          T state = Histories.joinOfSome(empty(), deltas, random);
 
-      // when
-      String json = CrdtJson.encode(state);
+          // when
+          String json = CrdtJson.encode(state);
 
-      // then: states and deltas come back equal, and a state reached in another order is the same text
-      assertThat(CrdtJson.decode(json)).isEqualTo(state);
-      assertThat(CrdtJson.decode(json, state.getClass())).isEqualTo(state);
-      deltas.forEach(delta -> assertThat(CrdtJson.decode(CrdtJson.encode(delta))).isEqualTo(delta));
-      assertThat(CrdtJson.encode(Histories.fold(empty(), Histories.shuffled(deltas, random))))
-          .isEqualTo(CrdtJson.encode(Histories.fold(empty(), deltas)));
-    });
+          // then: states and deltas come back equal, and a state reached in another order is the
+          // same text
+          assertThat(CrdtJson.decode(json)).isEqualTo(state);
+          assertThat(CrdtJson.decode(json, state.getClass())).isEqualTo(state);
+          deltas.forEach(
+              delta -> assertThat(CrdtJson.decode(CrdtJson.encode(delta))).isEqualTo(delta));
+          assertThat(CrdtJson.encode(Histories.fold(empty(), Histories.shuffled(deltas, random))))
+              .isEqualTo(CrdtJson.encode(Histories.fold(empty(), deltas)));
+        });
   }
 
   @Test
@@ -129,8 +146,14 @@ abstract class CrdtContract<T extends Crdt> {
     KnowledgeType mine = empty().type();
     for (KnowledgeType other : KnowledgeType.values()) {
       if (other != mine) {
-        assertThatThrownBy(() -> empty().merge(other.empty())).isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("cannot merge " + other.id() + " into " + mine.id() + ": a knowledge key has one type");
+        assertThatThrownBy(() -> empty().merge(other.empty()))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage(
+                "cannot merge "
+                    + other.id()
+                    + " into "
+                    + mine.id()
+                    + ": a knowledge key has one type");
       }
     }
   }

@@ -14,41 +14,68 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link CrdtJson}'s format, as its Javadoc shows it, and its errors on malformed input. That every state and delta
- * comes back equal is a {@link CrdtContract} property of each type.
+ * {@link CrdtJson}'s format, as its Javadoc shows it, and its errors on malformed input. That every
+ * state and delta comes back equal is a {@link CrdtContract} property of each type.
  */
 class CrdtJsonTest {
   private static final Stamp STAMP = new Stamp(new Hlc(START, 2), "write-1");
-  private static final String STAMP_JSON = "{\"millis\":" + START + ",\"counter\":2,\"replica\":\"write-1\"}";
+  private static final String STAMP_JSON =
+      "{\"millis\":" + START + ",\"counter\":2,\"replica\":\"write-1\"}";
 
   @Test
   void eachTypeIsAnObjectWithItsTypeAndSortedFields() {
     assertThat(CrdtJson.encode(new GCounter(Map.of("write-1", 2L, "research-0", 3L))))
         .isEqualTo("{\"type\":\"g-counter\",\"counts\":{\"research-0\":3,\"write-1\":2}}");
-    assertThat(CrdtJson.encode(new PNCounter(new GCounter(Map.of("research-0", 3L)),
-        new GCounter(Map.of("write-1", 1L)))))
-        .isEqualTo("{\"type\":\"pn-counter\",\"increments\":{\"research-0\":3},\"decrements\":{\"write-1\":1}}");
-    assertThat(CrdtJson.encode(new OrSet(Map.of("kafka", Set.of(new Dot("research-0", 4))),
-        CausalContext.of(Set.of(new Dot("research-0", 1), new Dot("research-0", 2), new Dot("research-0", 3),
-            new Dot("research-0", 4), new Dot("write-1", 7))))))
-        .isEqualTo("{\"type\":\"or-set\",\"entries\":{\"kafka\":{\"research-0\":[4]}},"
-            + "\"seen\":{\"versions\":{\"research-0\":4},\"cloud\":{\"write-1\":[7]}}}");
+    assertThat(
+            CrdtJson.encode(
+                new PNCounter(
+                    new GCounter(Map.of("research-0", 3L)), new GCounter(Map.of("write-1", 1L)))))
+        .isEqualTo(
+            "{\"type\":\"pn-counter\",\"increments\":{\"research-0\":3},\"decrements\":{\"write-1\":1}}");
+    assertThat(
+            CrdtJson.encode(
+                new OrSet(
+                    Map.of("kafka", Set.of(new Dot("research-0", 4))),
+                    CausalContext.of(
+                        Set.of(
+                            new Dot("research-0", 1),
+                            new Dot("research-0", 2),
+                            new Dot("research-0", 3),
+                            new Dot("research-0", 4),
+                            new Dot("write-1", 7))))))
+        .isEqualTo(
+            "{\"type\":\"or-set\",\"entries\":{\"kafka\":{\"research-0\":[4]}},"
+                + "\"seen\":{\"versions\":{\"research-0\":4},\"cloud\":{\"write-1\":[7]}}}");
     assertThat(CrdtJson.encode(new LwwRegister(Optional.of("draft 2"), Optional.of(STAMP))))
-        .isEqualTo("{\"type\":\"lww-register\",\"value\":\"draft 2\",\"stamp\":" + STAMP_JSON + "}");
+        .isEqualTo(
+            "{\"type\":\"lww-register\",\"value\":\"draft 2\",\"stamp\":" + STAMP_JSON + "}");
     assertThat(CrdtJson.encode(LwwRegister.EMPTY)).isEqualTo("{\"type\":\"lww-register\"}");
-    assertThat(CrdtJson.encode(new LwwMap(Map.of("title", new LwwRegister(Optional.of("CRDTs"), Optional.of(STAMP)),
-        "gone", new LwwRegister(Optional.empty(), Optional.of(STAMP))))))
-        .isEqualTo("{\"type\":\"lww-map\",\"entries\":{\"gone\":{\"stamp\":" + STAMP_JSON + "},"
-            + "\"title\":{\"value\":\"CRDTs\",\"stamp\":" + STAMP_JSON + "}}}");
+    assertThat(
+            CrdtJson.encode(
+                new LwwMap(
+                    Map.of(
+                        "title",
+                        new LwwRegister(Optional.of("CRDTs"), Optional.of(STAMP)),
+                        "gone",
+                        new LwwRegister(Optional.empty(), Optional.of(STAMP))))))
+        .isEqualTo(
+            "{\"type\":\"lww-map\",\"entries\":{\"gone\":{\"stamp\":"
+                + STAMP_JSON
+                + "},"
+                + "\"title\":{\"value\":\"CRDTs\",\"stamp\":"
+                + STAMP_JSON
+                + "}}}");
   }
 
   @Test
   void theValueAloneIsPlainJson() {
     assertThat(CrdtJson.encodeValue(new GCounter(Map.of("research-0", 3L)))).isEqualTo("3");
     assertThat(CrdtJson.encodeValue(PNCounter.EMPTY.decrement("research-0", 2))).isEqualTo("-2");
-    assertThat(CrdtJson.encodeValue(OrSet.EMPTY.add("research-0", "kafka"))).isEqualTo("[\"kafka\"]");
+    assertThat(CrdtJson.encodeValue(OrSet.EMPTY.add("research-0", "kafka")))
+        .isEqualTo("[\"kafka\"]");
     assertThat(CrdtJson.encodeValue(LwwRegister.EMPTY)).isEqualTo("null");
-    assertThat(CrdtJson.encodeValue(LwwRegister.EMPTY.set("x", STAMP.hlc(), "write-1"))).isEqualTo("\"x\"");
+    assertThat(CrdtJson.encodeValue(LwwRegister.EMPTY.set("x", STAMP.hlc(), "write-1")))
+        .isEqualTo("\"x\"");
     assertThat(CrdtJson.encodeValue(LwwMap.EMPTY.put("title", "CRDTs", STAMP.hlc(), "write-1")))
         .isEqualTo("{\"title\":\"CRDTs\"}");
   }
@@ -58,7 +85,8 @@ class CrdtJsonTest {
     String json = CrdtJson.encode(GCounter.EMPTY);
 
     assertThat(CrdtJson.decode(json, GCounter.class)).isEqualTo(GCounter.EMPTY);
-    assertThatThrownBy(() -> CrdtJson.decode(json, OrSet.class)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> CrdtJson.decode(json, OrSet.class))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("expected OrSet but the JSON holds g-counter");
   }
 
@@ -72,46 +100,78 @@ class CrdtJsonTest {
         Arguments.of("[1]", "malformed CRDT: $ must be an object, was ARRAY"),
         Arguments.of("{}", "malformed CRDT: $ lacks the field 'type'"),
         Arguments.of("{\"type\":7}", "malformed CRDT: $.type must be a string, was NUMBER"),
-        Arguments.of("{\"type\":\"g-set\"}", "malformed CRDT: unknown knowledge type 'g-set'; known: "),
+        Arguments.of(
+            "{\"type\":\"g-set\"}", "malformed CRDT: unknown knowledge type 'g-set'; known: "),
         Arguments.of("{\"type\":\"g-counter\"}", "malformed g-counter: $ lacks the field 'counts'"),
-        Arguments.of(counter + "{},\"extra\":1}", "malformed g-counter: $ has an unknown field 'extra'; allowed: "),
-        Arguments.of(counter + "{\"a\":1,\"a\":2}}", "malformed CRDT: not JSON: Duplicate field 'a'"),
+        Arguments.of(
+            counter + "{},\"extra\":1}",
+            "malformed g-counter: $ has an unknown field 'extra'; allowed: "),
+        Arguments.of(
+            counter + "{\"a\":1,\"a\":2}}", "malformed CRDT: not JSON: Duplicate field 'a'"),
         Arguments.of(counter + "{\"a\":1}} {}", "malformed CRDT: not JSON: Trailing token"),
-        Arguments.of(counter + "null}", "malformed g-counter: $.counts must be an object, was NULL"),
-        Arguments.of(counter + "{\"a\":-1}}", "malformed g-counter: count of a must be >= 0, was -1"),
-        Arguments.of(counter + "{\"a\":1.5}}", "malformed g-counter: $.counts.a must be a whole number"),
-        Arguments.of(counter + "{\"a\":\"1\"}}", "malformed g-counter: $.counts.a must be a whole number"),
-        Arguments.of(counter + "{\"a\":12345678901234567890}}", "malformed g-counter: $.counts.a must be a whole number"),
+        Arguments.of(
+            counter + "null}", "malformed g-counter: $.counts must be an object, was NULL"),
+        Arguments.of(
+            counter + "{\"a\":-1}}", "malformed g-counter: count of a must be >= 0, was -1"),
+        Arguments.of(
+            counter + "{\"a\":1.5}}", "malformed g-counter: $.counts.a must be a whole number"),
+        Arguments.of(
+            counter + "{\"a\":\"1\"}}", "malformed g-counter: $.counts.a must be a whole number"),
+        Arguments.of(
+            counter + "{\"a\":12345678901234567890}}",
+            "malformed g-counter: $.counts.a must be a whole number"),
         Arguments.of(counter + "{\" \":1}}", "malformed g-counter: replica must not be blank"),
-        Arguments.of("{\"type\":\"pn-counter\",\"increments\":{}}", "malformed pn-counter: $ lacks the field 'decrements'"),
-        Arguments.of(orSet + "{\"x\":{\"a\":[2]}}" + seenA1, "malformed or-set: tag a:2 of 'x' is missing from the context"),
-        Arguments.of(orSet + "{\"x\":{\"a\":[1]},\"y\":{\"a\":[1]}}" + seenA1,
+        Arguments.of(
+            "{\"type\":\"pn-counter\",\"increments\":{}}",
+            "malformed pn-counter: $ lacks the field 'decrements'"),
+        Arguments.of(
+            orSet + "{\"x\":{\"a\":[2]}}" + seenA1,
+            "malformed or-set: tag a:2 of 'x' is missing from the context"),
+        Arguments.of(
+            orSet + "{\"x\":{\"a\":[1]},\"y\":{\"a\":[1]}}" + seenA1,
             "malformed or-set: tag a:1 tags both 'x' and 'y'"),
         Arguments.of(orSet + "{\"x\":{}}" + seenA1, "malformed or-set: element 'x' has no tags"),
-        Arguments.of(orSet + "{\"x\":{\"a\":1}}" + seenA1, "malformed or-set: $.entries.x.a must be an array of counters"),
-        Arguments.of(orSet + "{\"x\":{\"a\":[1,1]}}" + seenA1, "malformed or-set: $.entries.x.a lists counter 1 twice"),
-        Arguments.of(orSet + "{\"x\":{\"a\":[0]}}" + seenA1, "malformed or-set: dot counter must be >= 1, was 0"),
+        Arguments.of(
+            orSet + "{\"x\":{\"a\":1}}" + seenA1,
+            "malformed or-set: $.entries.x.a must be an array of counters"),
+        Arguments.of(
+            orSet + "{\"x\":{\"a\":[1,1]}}" + seenA1,
+            "malformed or-set: $.entries.x.a lists counter 1 twice"),
+        Arguments.of(
+            orSet + "{\"x\":{\"a\":[0]}}" + seenA1,
+            "malformed or-set: dot counter must be >= 1, was 0"),
         Arguments.of(orSet + "{}}", "malformed or-set: $ lacks the field 'seen'"),
-        Arguments.of("{\"type\":\"lww-register\",\"value\":\"v\"}",
+        Arguments.of(
+            "{\"type\":\"lww-register\",\"value\":\"v\"}",
             "malformed lww-register: a register with a value must have a stamp"),
-        Arguments.of("{\"type\":\"lww-register\",\"value\":null}", "malformed lww-register: $.value must be a string"),
-        Arguments.of("{\"type\":\"lww-register\",\"stamp\":{\"millis\":1,\"counter\":0}}",
+        Arguments.of(
+            "{\"type\":\"lww-register\",\"value\":null}",
+            "malformed lww-register: $.value must be a string"),
+        Arguments.of(
+            "{\"type\":\"lww-register\",\"stamp\":{\"millis\":1,\"counter\":0}}",
             "malformed lww-register: $.stamp lacks the field 'replica'"),
-        Arguments.of("{\"type\":\"lww-register\",\"stamp\":{\"millis\":1,\"counter\":2147483648,\"replica\":\"a\"}}",
+        Arguments.of(
+            "{\"type\":\"lww-register\",\"stamp\":{\"millis\":1,\"counter\":2147483648,\"replica\":\"a\"}}",
             "malformed lww-register: $.stamp.counter is larger than 2147483647"),
-        Arguments.of("{\"type\":\"lww-register\",\"stamp\":{\"millis\":-1,\"counter\":0,\"replica\":\"a\"}}",
+        Arguments.of(
+            "{\"type\":\"lww-register\",\"stamp\":{\"millis\":-1,\"counter\":0,\"replica\":\"a\"}}",
             "malformed lww-register: hlc millis must be >= 0, was -1"),
-        Arguments.of("{\"type\":\"lww-map\",\"entries\":{\"k\":{}}}",
+        Arguments.of(
+            "{\"type\":\"lww-map\",\"entries\":{\"k\":{}}}",
             "malformed lww-map: register of 'k' was never written"),
-        Arguments.of("{\"type\":\"lww-map\",\"entries\":{\"k\":{\"value\":\"v\",\"stamp\":{},\"at\":1}}}",
+        Arguments.of(
+            "{\"type\":\"lww-map\",\"entries\":{\"k\":{\"value\":\"v\",\"stamp\":{},\"at\":1}}}",
             "malformed lww-map: $.entries.k has an unknown field 'at'"),
-        Arguments.of("{\"type\":\"lww-map\",\"entries\":[]}", "malformed lww-map: $.entries must be an object, was ARRAY"));
+        Arguments.of(
+            "{\"type\":\"lww-map\",\"entries\":[]}",
+            "malformed lww-map: $.entries must be an object, was ARRAY"));
   }
 
   @ParameterizedTest
   @MethodSource
   void malformed(String json, String message) {
-    assertThatThrownBy(() -> CrdtJson.decode(json)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> CrdtJson.decode(json))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(message);
   }
 }

@@ -24,25 +24,42 @@ class GCounterTest extends CrdtContract<GCounter> {
 
   @Test
   void theMergedCounterCountsEveryIncrementOnce() {
-    qt().withExamples(TRIES).forAll(SEEDS, STEPS, DELIVERIES).checkAssert((seed, steps, delivery) -> {
-      // given: replicas incrementing, each remembering what it added
-      Random random = new Random(seed);
-      Map<String, Long> added = new HashMap<>();
-      var history = Histories.run(GCounter.EMPTY, steps, delivery, random, (replica, r) -> {
-        long n = r.nextInt(4);
-        added.merge(replica.id, n, Long::sum);
-        return replica.view.increment(replica.id, n);
-      });
+    qt().withExamples(TRIES)
+        .forAll(SEEDS, STEPS, DELIVERIES)
+        .checkAssert(
+            (seed, steps, delivery) -> {
+              // given: replicas incrementing, each remembering what it added
+              Random random = new Random(seed);
+              Map<String, Long> added = new HashMap<>();
+              var history =
+                  Histories.run(
+                      GCounter.EMPTY,
+                      steps,
+                      delivery,
+                      random,
+                      (replica, r) -> {
+                        long n = r.nextInt(4);
+                        added.merge(replica.id, n, Long::sum);
+                        return replica.view.increment(replica.id, n);
+                      });
 
-      // when
-      GCounter merged = Histories.fold(GCounter.EMPTY, Histories.redelivered(history.deltas(), random));
+              // when
+              GCounter merged =
+                  Histories.fold(GCounter.EMPTY, Histories.redelivered(history.deltas(), random));
 
-      // then
-      assertThat(merged.value()).isEqualTo(added.values().stream().mapToLong(Long::longValue).sum());
-      added.forEach((replica, n) -> assertThat(merged.count(replica)).as(replica).isEqualTo(n));
-      assertThat(merged.replicas()).containsExactlyElementsOf(
-          added.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).sorted().toList());
-    });
+              // then
+              assertThat(merged.value())
+                  .isEqualTo(added.values().stream().mapToLong(Long::longValue).sum());
+              added.forEach(
+                  (replica, n) -> assertThat(merged.count(replica)).as(replica).isEqualTo(n));
+              assertThat(merged.replicas())
+                  .containsExactlyElementsOf(
+                      added.entrySet().stream()
+                          .filter(e -> e.getValue() > 0)
+                          .map(Map.Entry::getKey)
+                          .sorted()
+                          .toList());
+            });
   }
 
   @Test
@@ -57,9 +74,11 @@ class GCounterTest extends CrdtContract<GCounter> {
 
   @Test
   void aCounterCannotGoDown() {
-    assertThatThrownBy(() -> GCounter.EMPTY.increment("alpha-0", -1)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> GCounter.EMPTY.increment("alpha-0", -1))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("a g-counter cannot go down: increment by -1");
-    assertThatThrownBy(() -> new GCounter(Map.of("alpha-0", -1L))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> new GCounter(Map.of("alpha-0", -1L)))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("count of alpha-0 must be >= 0, was -1");
   }
 

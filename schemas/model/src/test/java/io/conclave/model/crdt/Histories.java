@@ -9,9 +9,10 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * Replicas updating one knowledge key concurrently, each on its own view, as agents do: every update is a delta made
- * on the replica's view, merged into that view and published. The replicas' physical clocks start together (so equal
- * hybrid clocks, decided by replica id, are common) and drift by -1..+2 ms a step, sometimes going back.
+ * Replicas updating one knowledge key concurrently, each on its own view, as agents do: every
+ * update is a delta made on the replica's view, merged into that view and published. The replicas'
+ * physical clocks start together (so equal hybrid clocks, decided by replica id, are common) and
+ * drift by -1..+2 ms a step, sometimes going back.
  */
 final class Histories {
   static final List<String> REPLICAS = List.of("alpha-0", "beta-1", "gamma-2");
@@ -25,7 +26,9 @@ final class Histories {
     OWN_ONLY,
     /** Now and then a random one, late, out of order, maybe again. */
     RANDOM,
-    /** All of them before each update: the updates happen one after another, as on a single copy. */
+    /**
+     * All of them before each update: the updates happen one after another, as on a single copy.
+     */
     ALL
   }
 
@@ -41,7 +44,10 @@ final class Histories {
       this.view = view;
     }
 
-    /** Merges a delta into the view, and shows the clock its stamps, as a replica must before it writes again. */
+    /**
+     * Merges a delta into the view, and shows the clock its stamps, as a replica must before it
+     * writes again.
+     */
     void receive(T delta) {
       view = join(view, delta);
       latest(delta).ifPresent(clock::update);
@@ -55,11 +61,13 @@ final class Histories {
   }
 
   /**
-   * What a run left: the deltas in the order they were published, and the replicas with their final views.
+   * What a run left: the deltas in the order they were published, and the replicas with their final
+   * views.
    */
   record History<T extends Crdt>(List<T> deltas, List<Replica<T>> replicas) {}
 
-  static <T extends Crdt> History<T> run(T empty, int steps, Delivery delivery, Random random, Update<T> update) {
+  static <T extends Crdt> History<T> run(
+      T empty, int steps, Delivery delivery, Random random, Update<T> update) {
     List<Replica<T>> replicas = REPLICAS.stream().map(id -> new Replica<>(id, empty)).toList();
     List<T> published = new ArrayList<>();
     for (int step = 0; step < steps; step++) {
@@ -94,7 +102,8 @@ final class Histories {
 
   /** The state of a replica that has merged a random half of the deltas, in a random order. */
   static <T extends Crdt> T joinOfSome(T empty, List<T> deltas, Random random) {
-    return fold(empty, shuffled(deltas.stream().filter(d -> random.nextBoolean()).toList(), random));
+    return fold(
+        empty, shuffled(deltas.stream().filter(d -> random.nextBoolean()).toList(), random));
   }
 
   /** The deltas as redelivery may bring them: each one to three times, in a random order. */
@@ -112,8 +121,13 @@ final class Histories {
 
   /** The latest clock in a state's last-writer-wins writes. */
   static Optional<Hlc> latest(Crdt crdt) {
-    Stream<LwwRegister> registers = crdt instanceof LwwRegister r ? Stream.of(r)
-        : crdt instanceof LwwMap m ? m.entries().values().stream() : Stream.empty();
-    return registers.flatMap(r -> r.stamp().stream()).map(Stamp::hlc).max(Comparator.naturalOrder());
+    Stream<LwwRegister> registers =
+        crdt instanceof LwwRegister r
+            ? Stream.of(r)
+            : crdt instanceof LwwMap m ? m.entries().values().stream() : Stream.empty();
+    return registers
+        .flatMap(r -> r.stamp().stream())
+        .map(Stamp::hlc)
+        .max(Comparator.naturalOrder());
   }
 }

@@ -10,39 +10,45 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link HybridClock}, on a physical clock moved by hand: every timestamp is after every one the clock returned or was
- * shown, and no further ahead than the latest of those and the physical time. The property draws its moves from a
- * {@link Random} built from a generated seed, so a failure reports the seed and number of steps that replay it.
+ * {@link HybridClock}, on a physical clock moved by hand: every timestamp is after every one the
+ * clock returned or was shown, and no further ahead than the latest of those and the physical time.
+ * The property draws its moves from a {@link Random} built from a generated seed, so a failure
+ * reports the seed and number of steps that replay it.
  */
 class HybridClockTest {
 
   @Test
   void everyTimestampIsAfterAllItReturnedOrSawAndNoFurther() {
-    qt().withExamples(500).forAll(longs().all(), integers().between(0, 60)).checkAssert((seed, steps) -> {
-      // given
-      Random random = new Random(seed);
-      ManualClock physical = new ManualClock(START);
-      HybridClock clock = new HybridClock(physical);
-      Hlc latest = Hlc.ZERO;
+    qt().withExamples(500)
+        .forAll(longs().all(), integers().between(0, 60))
+        .checkAssert(
+            (seed, steps) -> {
+              // given
+              Random random = new Random(seed);
+              ManualClock physical = new ManualClock(START);
+              HybridClock clock = new HybridClock(physical);
+              Hlc latest = Hlc.ZERO;
 
-      for (int step = 0; step < steps; step++) {
-        // when: physical time moves either way; the clock stamps a write or is shown a remote stamp near its time
-        physical.advance(random.nextInt(7) - 3);
-        Hlc next;
-        if (random.nextBoolean()) {
-          next = clock.now();
-        } else {
-          Hlc remote = new Hlc(physical.millis() + random.nextInt(11) - 5, random.nextInt(4));
-          next = clock.update(remote);
-          latest = remote.compareTo(latest) > 0 ? remote : latest;
-        }
+              for (int step = 0; step < steps; step++) {
+                // when: physical time moves either way; the clock stamps a write or is shown a
+                // remote stamp near its time
+                physical.advance(random.nextInt(7) - 3);
+                Hlc next;
+                if (random.nextBoolean()) {
+                  next = clock.now();
+                } else {
+                  Hlc remote =
+                      new Hlc(physical.millis() + random.nextInt(11) - 5, random.nextInt(4));
+                  next = clock.update(remote);
+                  latest = remote.compareTo(latest) > 0 ? remote : latest;
+                }
 
-        // then
-        assertThat(next).isGreaterThan(latest);
-        assertThat(next.millis()).isEqualTo(Math.max(physical.millis(), latest.millis()));
-        latest = next;
-      }
-    });
+                // then
+                assertThat(next).isGreaterThan(latest);
+                assertThat(next.millis()).isEqualTo(Math.max(physical.millis(), latest.millis()));
+                latest = next;
+              }
+            });
   }
 
   @Test

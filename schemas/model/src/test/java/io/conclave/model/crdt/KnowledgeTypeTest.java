@@ -17,7 +17,9 @@ class KnowledgeTypeTest {
 
   @Test
   void anUnknownIdNamesTheKnownOnes() {
-    assertThatThrownBy(() -> KnowledgeType.of("g-set")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown knowledge type 'g-set'; known: g-counter, pn-counter, or-set, lww-register, lww-map");
+    assertThatThrownBy(() -> KnowledgeType.of("g-set"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "unknown knowledge type 'g-set'; known: g-counter, pn-counter, or-set, lww-register, lww-map");
   }
 }

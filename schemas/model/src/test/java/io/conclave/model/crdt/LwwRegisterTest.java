@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link LwwRegister}: the {@link CrdtContract} laws; the write with the greatest (hlc, replica) stamp wins whatever
- * the order of the merges, equal clocks going to the greater replica id; writes one after another keep the last.
+ * {@link LwwRegister}: the {@link CrdtContract} laws; the write with the greatest (hlc, replica)
+ * stamp wins whatever the order of the merges, equal clocks going to the greater replica id; writes
+ * one after another keep the last.
  */
 class LwwRegisterTest extends CrdtContract<LwwRegister> {
 
@@ -27,47 +28,67 @@ class LwwRegisterTest extends CrdtContract<LwwRegister> {
 
   @Override
   LwwRegister update(Histories.Replica<LwwRegister> replica, Random random) {
-    return random.nextInt(4) == 0 ? replica.view.clear(replica.clock.now(), replica.id)
+    return random.nextInt(4) == 0
+        ? replica.view.clear(replica.clock.now(), replica.id)
         : replica.view.set("draft " + random.nextInt(5), replica.clock.now(), replica.id);
   }
 
   @Test
   void theWriteWithTheGreatestStampWinsInAnyOrder() {
-    // counted across the tries: the replica-id tie-break is only exercised if equal clocks are common
+    // counted across the tries: the replica-id tie-break is only exercised if equal clocks are
+    // common
     AtomicInteger tries = new AtomicInteger();
     AtomicInteger withEqualClocks = new AtomicInteger();
-    qt().withExamples(TRIES).forAll(SEEDS, STEPS, DELIVERIES).checkAssert((seed, steps, delivery) -> {
-      // given
-      Random random = new Random(seed);
-      List<LwwRegister> writes = history(random, steps, delivery).deltas();
-      LwwRegister greatest = writes.stream().max(Comparator.comparing(w -> w.stamp().orElseThrow()))
-          .orElse(LwwRegister.EMPTY);
+    qt().withExamples(TRIES)
+        .forAll(SEEDS, STEPS, DELIVERIES)
+        .checkAssert(
+            (seed, steps, delivery) -> {
+              // given
+              Random random = new Random(seed);
+              List<LwwRegister> writes = history(random, steps, delivery).deltas();
+              LwwRegister greatest =
+                  writes.stream()
+                      .max(Comparator.comparing(w -> w.stamp().orElseThrow()))
+                      .orElse(LwwRegister.EMPTY);
 
-      // when / then
-      tries.incrementAndGet();
-      if (writes.stream().map(w -> w.stamp().orElseThrow().hlc()).distinct().count() < writes.size()) {
-        withEqualClocks.incrementAndGet();
-      }
-      assertThat(Histories.fold(LwwRegister.EMPTY, Histories.redelivered(writes, random))).isEqualTo(greatest);
-    });
+              // when / then
+              tries.incrementAndGet();
+              if (writes.stream().map(w -> w.stamp().orElseThrow().hlc()).distinct().count()
+                  < writes.size()) {
+                withEqualClocks.incrementAndGet();
+              }
+              assertThat(Histories.fold(LwwRegister.EMPTY, Histories.redelivered(writes, random)))
+                  .isEqualTo(greatest);
+            });
     assertThat(100.0 * withEqualClocks.get() / tries.get())
-        .as("percentage of tries with two writes with equal clocks").isGreaterThan(20);
+        .as("percentage of tries with two writes with equal clocks")
+        .isGreaterThan(20);
   }
 
   @Test
   void writesOneAfterAnotherKeepTheLast() {
-    qt().withExamples(TRIES).forAll(SEEDS, STEPS).checkAssert((seed, steps) -> {
-      // given: replicas that see (and show their clocks) every write before they write
-      AtomicReference<Optional<String>> last = new AtomicReference<>(Optional.empty());
-      var history = Histories.run(LwwRegister.EMPTY, steps, Delivery.ALL, new Random(seed), (replica, r) -> {
-        LwwRegister write = update(replica, r);
-        last.set(write.value());
-        return write;
-      });
+    qt().withExamples(TRIES)
+        .forAll(SEEDS, STEPS)
+        .checkAssert(
+            (seed, steps) -> {
+              // given: replicas that see (and show their clocks) every write before they write
+              AtomicReference<Optional<String>> last = new AtomicReference<>(Optional.empty());
+              var history =
+                  Histories.run(
+                      LwwRegister.EMPTY,
+                      steps,
+                      Delivery.ALL,
+                      new Random(seed),
+                      (replica, r) -> {
+                        LwwRegister write = update(replica, r);
+                        last.set(write.value());
+                        return write;
+                      });
 
-      // then: however skewed their physical clocks
-      assertThat(Histories.fold(LwwRegister.EMPTY, history.deltas()).value()).isEqualTo(last.get());
-    });
+              // then: however skewed their physical clocks
+              assertThat(Histories.fold(LwwRegister.EMPTY, history.deltas()).value())
+                  .isEqualTo(last.get());
+            });
   }
 
   @Test
@@ -87,15 +108,20 @@ class LwwRegisterTest extends CrdtContract<LwwRegister> {
 
     assertThatThrownBy(() -> view.set("draft 2", new Hlc(START, 3), "alpha-0"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("a write stamped " + START + ".3@alpha-0 would lose to the write stamped " + START
-            + ".3@beta-1 it replaces; update the clock with the state's stamps before writing");
+        .hasMessage(
+            "a write stamped "
+                + START
+                + ".3@alpha-0 would lose to the write stamped "
+                + START
+                + ".3@beta-1 it replaces; update the clock with the state's stamps before writing");
     assertThat(view.clear(new Hlc(START, 3), "gamma-2").value()).isEmpty();
   }
 
   @Test
   void aClockShownTheStateWritesAfterIt() {
     // given: a view holding a write from a replica whose clock runs an hour ahead
-    LwwRegister view = LwwRegister.EMPTY.set("from the future", new Hlc(START + 3_600_000, 0), "beta-1");
+    LwwRegister view =
+        LwwRegister.EMPTY.set("from the future", new Hlc(START + 3_600_000, 0), "beta-1");
     HybridClock clock = new HybridClock(new ManualClock(START));
 
     // when

@@ -8,7 +8,10 @@ import io.conclave.model.eventlog.StateFold;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A test fold that remembers every decision in order, so any loss, repeat or reordering shows in the state. */
+/**
+ * A test fold that remembers every decision in order, so any loss, repeat or reordering shows in
+ * the state.
+ */
 final class Transcript implements StateFold<List<String>> {
   static final Transcript FOLD = new Transcript();
   private static final ObjectMapper JSON = new ObjectMapper();

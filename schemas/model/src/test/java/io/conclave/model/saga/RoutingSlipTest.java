@@ -10,10 +10,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class RoutingSlipTest {
-  private static final List<SagaStep> THREE_STEPS = List.of(
-      new SagaStep("research", "search", "llamas", "forget-search"),
-      new SagaStep("analysis", "compare", "", "forget-comparison"),
-      new SagaStep("write", "draft", "", "delete-draft"));
+  private static final List<SagaStep> THREE_STEPS =
+      List.of(
+          new SagaStep("research", "search", "llamas", "forget-search"),
+          new SagaStep("analysis", "compare", "", "forget-comparison"),
+          new SagaStep("write", "draft", "", "delete-draft"));
 
   @Test
   void startsOnTheFirstStep() {
@@ -46,8 +47,12 @@ class RoutingSlipTest {
   @Test
   void theLastStepHasNoNext() {
     // given
-    RoutingSlip last = RoutingSlip.start("saga-1", "task-1", THREE_STEPS).advance().orElseThrow()
-        .advance().orElseThrow();
+    RoutingSlip last =
+        RoutingSlip.start("saga-1", "task-1", THREE_STEPS)
+            .advance()
+            .orElseThrow()
+            .advance()
+            .orElseThrow();
 
     // when / then
     assertThat(last.isLastStep()).isTrue();

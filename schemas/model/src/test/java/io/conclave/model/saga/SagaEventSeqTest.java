@@ -13,31 +13,37 @@ class SagaEventSeqTest {
 
   @Test
   void everyEventOfASagaHasItsOwnSeq() {
-    qt().withExamples(1000).forAll(integers().between(1, 20)).checkAssert(n -> {
-      // given
-      List<Long> seqs = allSeqs(n);
+    qt().withExamples(1000)
+        .forAll(integers().between(1, 20))
+        .checkAssert(
+            n -> {
+              // given
+              List<Long> seqs = allSeqs(n);
 
-      // then: started, n step results, one end and n compensations
-      assertThat(seqs).hasSize(2 * n + 2).doesNotHaveDuplicates();
-      assertThat(seqs).allSatisfy(seq -> assertThat(seq).isNotNegative());
-    });
+              // then: started, n step results, one end and n compensations
+              assertThat(seqs).hasSize(2 * n + 2).doesNotHaveDuplicates();
+              assertThat(seqs).allSatisfy(seq -> assertThat(seq).isNotNegative());
+            });
   }
 
   @Test
   void compensationsAreNumberedInTheReverseOrderTheyRunAfterTheEnd() {
-    qt().withExamples(1000).forAll(integers().between(1, 20)).checkAssert(n -> {
-      // given
-      List<Long> compensations = new ArrayList<>();
-      for (int i = n - 1; i >= 0; i--) {
-        compensations.add(SagaEvent.Seq.compensated(n, i));
-      }
+    qt().withExamples(1000)
+        .forAll(integers().between(1, 20))
+        .checkAssert(
+            n -> {
+              // given
+              List<Long> compensations = new ArrayList<>();
+              for (int i = n - 1; i >= 0; i--) {
+                compensations.add(SagaEvent.Seq.compensated(n, i));
+              }
 
-      // then
-      assertThat(compensations).isSorted();
-      assertThat(compensations.get(0)).isGreaterThan(SagaEvent.Seq.end(n));
-      assertThat(SagaEvent.Seq.end(n)).isGreaterThan(SagaEvent.Seq.step(n - 1));
-      assertThat(SagaEvent.Seq.step(0)).isGreaterThan(SagaEvent.Seq.started());
-    });
+              // then
+              assertThat(compensations).isSorted();
+              assertThat(compensations.get(0)).isGreaterThan(SagaEvent.Seq.end(n));
+              assertThat(SagaEvent.Seq.end(n)).isGreaterThan(SagaEvent.Seq.step(n - 1));
+              assertThat(SagaEvent.Seq.step(0)).isGreaterThan(SagaEvent.Seq.started());
+            });
   }
 
   @Test

@@ -17,47 +17,80 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every type of saga event, and every step status, has a place in the fold: for each one a history shows the fold
- * acting on it. A new type or status fails here until it has one (the visitor and the switches make the code say what
- * it does; this says that it does something).
+ * Every type of saga event, and every step status, has a place in the fold: for each one a history
+ * shows the fold acting on it. A new type or status fails here until it has one (the visitor and
+ * the switches make the code say what it does; this says that it does something).
  */
 public class SagaEventTypesTest {
   private static final Instant T0 = Instant.parse("2026-12-07T09:00:00Z");
-  private static final StepPolicy TEN_SECONDS = StepPolicy.DEFAULT.withTimeout(Duration.ofSeconds(10));
+  private static final StepPolicy TEN_SECONDS =
+      StepPolicy.DEFAULT.withTimeout(Duration.ofSeconds(10));
 
   /** research; analysis ∥ fact-check; editor approval. */
-  private static final List<SagaStep> PLAN = List.of(
-      new SagaStep("research", "gather", "", "discard", false, TEN_SECONDS),
-      new SagaStep("analysis", "analyze", "", "retract", false, TEN_SECONDS),
-      new SagaStep("fact-check", "verify", "", "", true, StepPolicy.DEFAULT),
-      SagaStep.approval("editor", StepPolicy.DEFAULT.withTimeout(Duration.ofHours(4))));
+  private static final List<SagaStep> PLAN =
+      List.of(
+          new SagaStep("research", "gather", "", "discard", false, TEN_SECONDS),
+          new SagaStep("analysis", "analyze", "", "retract", false, TEN_SECONDS),
+          new SagaStep("fact-check", "verify", "", "", true, StepPolicy.DEFAULT),
+          SagaStep.approval("editor", StepPolicy.DEFAULT.withTimeout(Duration.ofHours(4))));
 
-  /** For each type of event: a history whose last event is of that type and changes the state folded before it. */
+  /**
+   * For each type of event: a history whose last event is of that type and changes the state folded
+   * before it.
+   */
   public static Map<Class<?>, List<SagaEvent>> historyEndingIn() {
     Map<Class<?>, List<SagaEvent>> h = new LinkedHashMap<>();
     h.put(SagaEvent.Started.class, List.of(started()));
     h.put(SagaEvent.StepCompleted.class, List.of(started(), completed(0)));
     h.put(SagaEvent.StepFailed.class, List.of(started(), failed(0)));
     h.put(SagaEvent.DispatchHeld.class, List.of(started(), held(0)));
-    h.put(SagaEvent.DispatchReleased.class, List.of(started(), held(0),
-        new SagaEvent.DispatchReleased("saga-1", "task-1", 0, "research", at(2))));
-    h.put(SagaEvent.Joined.class, List.of(started(), completed(0), completed(1), completed(2), joined()));
+    h.put(
+        SagaEvent.DispatchReleased.class,
+        List.of(
+            started(),
+            held(0),
+            new SagaEvent.DispatchReleased("saga-1", "task-1", 0, "research", at(2))));
+    h.put(
+        SagaEvent.Joined.class,
+        List.of(started(), completed(0), completed(1), completed(2), joined()));
     h.put(SagaEvent.ApprovalRequested.class, List.of(started(), approvalRequested()));
-    h.put(SagaEvent.ApprovalDecided.class, List.of(started(), approvalRequested(),
-        new SagaEvent.ApprovalDecided("saga-1", "task-1", 3, true, "ana", "fine", at(3))));
-    List<SagaEvent> compensating = List.of(started(), completed(0), failed(1), completed(2), joined());
+    h.put(
+        SagaEvent.ApprovalDecided.class,
+        List.of(
+            started(),
+            approvalRequested(),
+            new SagaEvent.ApprovalDecided("saga-1", "task-1", 3, true, "ana", "fine", at(3))));
+    List<SagaEvent> compensating =
+        List.of(started(), completed(0), failed(1), completed(2), joined());
     int first = fold(compensating).compensationOrder().get(0);
     String type = PLAN.get(first).agentType();
-    h.put(SagaEvent.Compensated.class, append(compensating,
-        new SagaEvent.Compensated("saga-1", "task-1", 20, first, type, at(6))));
-    h.put(SagaEvent.CompensationFailed.class, append(compensating,
-        new SagaEvent.CompensationFailed("saga-1", "task-1", first, type, 1, "undo failed", at(6))));
-    h.put(SagaEvent.CompensationRetried.class, append(compensating,
-        new SagaEvent.CompensationRetried("saga-1", "task-1", first, type, 2, at(6))));
-    h.put(SagaEvent.CompensationParked.class, append(compensating,
-        new SagaEvent.CompensationParked("saga-1", "task-1", first, type, 3, "undo failed", at(6))));
-    h.put(SagaEvent.Completed.class, List.of(started(), new SagaEvent.Completed("saga-1", "task-1", 5, at(9))));
-    h.put(SagaEvent.Aborted.class, List.of(started(), new SagaEvent.Aborted("saga-1", "task-1", 5, "no", at(9))));
+    h.put(
+        SagaEvent.Compensated.class,
+        append(
+            compensating, new SagaEvent.Compensated("saga-1", "task-1", 20, first, type, at(6))));
+    h.put(
+        SagaEvent.CompensationFailed.class,
+        append(
+            compensating,
+            new SagaEvent.CompensationFailed(
+                "saga-1", "task-1", first, type, 1, "undo failed", at(6))));
+    h.put(
+        SagaEvent.CompensationRetried.class,
+        append(
+            compensating,
+            new SagaEvent.CompensationRetried("saga-1", "task-1", first, type, 2, at(6))));
+    h.put(
+        SagaEvent.CompensationParked.class,
+        append(
+            compensating,
+            new SagaEvent.CompensationParked(
+                "saga-1", "task-1", first, type, 3, "undo failed", at(6))));
+    h.put(
+        SagaEvent.Completed.class,
+        List.of(started(), new SagaEvent.Completed("saga-1", "task-1", 5, at(9))));
+    h.put(
+        SagaEvent.Aborted.class,
+        List.of(started(), new SagaEvent.Aborted("saga-1", "task-1", 5, "no", at(9))));
     return h;
   }
 
@@ -79,7 +112,8 @@ public class SagaEventTypesTest {
 
   @Test
   void everyTypeOfEventHasAHistory() {
-    assertThat(historyEndingIn().keySet()).containsExactlyInAnyOrder(SagaEvent.class.getPermittedSubclasses());
+    assertThat(historyEndingIn().keySet())
+        .containsExactlyInAnyOrder(SagaEvent.class.getPermittedSubclasses());
   }
 
   @ParameterizedTest
@@ -133,12 +167,24 @@ public class SagaEventTypesTest {
   }
 
   private static SagaEvent completed(int step) {
-    return new SagaEvent.StepCompleted("saga-1", "task-1", step + 1, step, PLAN.get(step).agentType(), "out " + step,
+    return new SagaEvent.StepCompleted(
+        "saga-1",
+        "task-1",
+        step + 1,
+        step,
+        PLAN.get(step).agentType(),
+        "out " + step,
         at(step + 1));
   }
 
   private static SagaEvent failed(int step) {
-    return new SagaEvent.StepFailed("saga-1", "task-1", step + 1, step, PLAN.get(step).agentType(), "boom " + step,
+    return new SagaEvent.StepFailed(
+        "saga-1",
+        "task-1",
+        step + 1,
+        step,
+        PLAN.get(step).agentType(),
+        "boom " + step,
         at(step + 1));
   }
 
@@ -150,7 +196,10 @@ public class SagaEventTypesTest {
     return new SagaEvent.Joined("saga-1", "task-1", 1, at(4));
   }
 
-  /** The approval step reached out of turn: the fold dispatches a PENDING step an approval request names. */
+  /**
+   * The approval step reached out of turn: the fold dispatches a PENDING step an approval request
+   * names.
+   */
   private static SagaEvent approvalRequested() {
     return new SagaEvent.ApprovalRequested("saga-1", "task-1", 3, at(2));
   }

@@ -15,8 +15,14 @@ class ShardCheckpointTest {
   private static ShardCheckpoint checkpoint(int sagas, int endedTasks) {
     List<SagaEvent> live = new ArrayList<>();
     for (int i = 0; i < sagas; i++) {
-      live.add(new SagaEvent.Started("saga-l" + i, "l" + i, 0, List.of(new SagaStep("research", "gather", "", "d")),
-          new LeaderStamp(2, 5), T0));
+      live.add(
+          new SagaEvent.Started(
+              "saga-l" + i,
+              "l" + i,
+              0,
+              List.of(new SagaStep("research", "gather", "", "d")),
+              new LeaderStamp(2, 5),
+              T0));
     }
     List<ShardCheckpoint.Ended> ended = new ArrayList<>();
     for (int i = 0; i < endedTasks; i++) {
@@ -32,9 +38,11 @@ class ShardCheckpointTest {
     List<ShardCheckpoint> parts = whole.split(16 * 1024);
 
     // parts are filled up to the size: as many as the content needs, give or take one
-    long content = whole.live().stream().mapToLong(e -> e.toString().length()).sum()
-        + whole.ended().stream().mapToLong(e -> e.taskId().length() + 16L).sum();
-    assertThat(parts).hasSizeBetween((int) (content / (16 * 1024)), (int) (content / (16 * 1024)) + 2);
+    long content =
+        whole.live().stream().mapToLong(e -> e.toString().length()).sum()
+            + whole.ended().stream().mapToLong(e -> e.taskId().length() + 16L).sum();
+    assertThat(parts)
+        .hasSizeBetween((int) (content / (16 * 1024)), (int) (content / (16 * 1024)) + 2);
     assertThat(parts).allSatisfy(p -> assertThat(p.parts()).isEqualTo(parts.size()));
     assertThat(ShardCheckpoint.join(parts)).isEqualTo(whole);
     // read back in any order: the part numbers say where each goes
@@ -46,7 +54,8 @@ class ShardCheckpointTest {
     List<ShardCheckpoint> parts = checkpoint(300, 5_000).split(16 * 1024);
 
     assertThatThrownBy(() -> ShardCheckpoint.join(parts.subList(1, parts.size())))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has " + (parts.size() - 1) + " of its");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has " + (parts.size() - 1) + " of its");
   }
 
   @Test
