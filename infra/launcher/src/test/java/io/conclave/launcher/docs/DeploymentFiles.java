@@ -46,7 +46,8 @@ final class DeploymentFiles {
       Pattern.compile("\"((?:CONCLAVE|KAFKA)_[A-Z0-9_]*[A-Z0-9])\"");
   private static final Pattern PROPERTY_LITERAL =
       Pattern.compile("\"(conclave\\.[a-z0-9.-]*[a-z0-9])\"");
-  private static final Pattern SERVED_CONTEXT = Pattern.compile("createContext\\(\"(/[^\"]*)\"");
+  private static final Pattern SERVED_CONTEXT =
+      Pattern.compile("createContext\\(\\s*\"(/[^\"]*)\"");
   private static final Pattern SYSTEM_PROPERTY = Pattern.compile("-D([a-zA-Z0-9_.-]+)=");
   private static final String MICRONAUT_MODULE = "projections";
 
