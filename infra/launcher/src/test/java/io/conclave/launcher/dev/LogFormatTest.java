@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.status.StatusUtil;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -38,6 +40,27 @@ class LogFormatTest {
     assertThat(lines)
         .singleElement()
         .satisfies(l -> assertThat(l).contains(" INFO ").endsWith("- task t-1 accepted"));
+  }
+
+  /**
+   * After configuring, logback prints its status messages to standard output if any is a warning or
+   * an error, unless a status listener takes them: that must not happen to a CLI command's answer.
+   */
+  @Test
+  void logbackWritesNothingOfItsOwnToStandardOutput() throws Exception {
+    LoggerContext context = new LoggerContext();
+    var configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(LogFormatTest.class.getResource("/logback.xml"));
+    try {
+      boolean printsItsStatus =
+          !StatusUtil.contextHasStatusListener(context)
+              && new StatusUtil(context).getHighestLevel(0) >= Status.WARN;
+
+      assertThat(printsItsStatus).isFalse();
+    } finally {
+      context.stop();
+    }
   }
 
   /**
