@@ -7,10 +7,13 @@ import io.conclave.projections.runtime.Retirements;
 import io.conclave.projections.tasks.TaskStores;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -41,10 +44,33 @@ public final class SagaFold implements Processor<String, SagaEvent, String, Tena
     states = context.getStateStore(TaskStores.SAGAS);
     retirements = context.getStateStore(TaskStores.SAGA_RETIREMENTS);
     counts = context.getStateStore(TaskStores.SAGA_COUNTS);
+    countOnceIfUncounted();
     context.schedule(
         Retirements.sweepEvery(retention),
         PunctuationType.WALL_CLOCK_TIME,
         now -> retire(Instant.ofEpochMilli(now)));
+  }
+
+  /**
+   * Counts the partition's sagas by status if they have no counts at all: the store of a deployment
+   * that kept its sagas before it kept their counts. Once counted, the counts move with each event;
+   * in any other start the counts are there (restored with the sagas) or there are no sagas.
+   */
+  private void countOnceIfUncounted() {
+    if (!isEmpty(counts) || isEmpty(states)) {
+      return;
+    }
+    Map<SagaState.Status, Long> byStatus = new EnumMap<>(SagaState.Status.class);
+    try (KeyValueIterator<String, SagaState> all = states.all()) {
+      all.forEachRemaining(kv -> byStatus.merge(kv.value.status(), 1L, Long::sum));
+    }
+    byStatus.forEach((status, n) -> counts.put(status.name(), n));
+  }
+
+  private static boolean isEmpty(KeyValueStore<String, ?> store) {
+    try (KeyValueIterator<String, ?> all = store.all()) {
+      return !all.hasNext();
+    }
   }
 
   /** Removes the sagas that ended more than the retention before {@code now}. */
