@@ -102,8 +102,8 @@ public final class Coordinator implements AutoCloseable {
             settings.topics().coordinatorTransactionalIds(),
             settings.topics().deadLetters(),
             // its offsets there are committed with what it writes (checkpoints at the latest): a
-            // take-over starts from the
-            // shard's checkpoint, and what is consumed again below it is skipped
+            // take-over starts from the shard's checkpoint, and what is consumed again below it is
+            // skipped
             consumerConfig(settings),
             Set.of(sagaEvents));
     this.loop =

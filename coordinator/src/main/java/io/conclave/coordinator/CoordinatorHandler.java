@@ -164,12 +164,10 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
   @Override
   public List<ProducerRecord<byte[], byte[]>> onAssigned(int shard, Map<String, Long> committed) {
     // the loop has already fenced the previous leader (initTransactions), so the published epoch is
-    // final
-    // the shard's announcements were all written under its transactional id, just fenced: none of
-    // them is open, so
-    // the stable end holds them unless another shard's announcement is open across ours (a window
-    // of milliseconds;
-    // the fencing itself is the producer's, the epoch only stamps what a leader wrote)
+    // final the shard's announcements were all written under its transactional id, just fenced:
+    // none of them is open, so the stable end holds them unless another shard's announcement is
+    // open across ours (a window of milliseconds; the fencing itself is the producer's, the epoch
+    // only stamps what a leader wrote)
     long[] last = {0};
     scan.unsettled(() -> last[0] = lastEpoch(shard));
     long epoch = leadership.onAssigned(shard, last[0], clock.instant()).epoch();
@@ -219,8 +217,7 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
       return List.of();
     }
     // a task that can never be planned, or whose plan names an agent type the installation does not
-    // run, is
-    // dead-lettered with the planner's or the definition's message
+    // run, is dead-lettered with the planner's or the definition's message
     List<SagaStep> plan =
         PoisonRecordException.ifRejected(
             () -> {

@@ -77,8 +77,7 @@ class LeaderFencingIT {
         wakeUp.countDown();
 
         // Then: A is fenced and steps down from its epoch (it may lead again later, with a new
-        // epoch); nothing it
-        // wrote is visible; it is still running, not crashed
+        // epoch); nothing it wrote is visible; it is still running, not crashed
         await()
             .atMost(Duration.ofSeconds(30))
             .until(

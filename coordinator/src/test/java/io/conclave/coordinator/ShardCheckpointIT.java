@@ -85,8 +85,7 @@ class ShardCheckpointIT {
     }
 
     // When: the history the checkpoints cover is gone from the topic, the same tasks are submitted
-    // again with new
-    // ones, and B takes the shards over
+    // again with new ones, and B takes the shards over
     Map<TopicPartition, RecordsToDelete> truncate = new HashMap<>();
     covering.forEach(
         (shard, c) ->

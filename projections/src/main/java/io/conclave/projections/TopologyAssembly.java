@@ -199,8 +199,7 @@ public final class TopologyAssembly implements TopologyFactory {
     KStream<String, SagaEvent> sagaEvents =
         builder.stream(topics.sagaEvents(), Consumed.with(Serdes.String(), serdes.sagaEvents()));
     // A saga's events share one partition (partitioned by sagaId, one saga per task), so the fold
-    // by task id runs
-    // where the events are: no repartition topic, no extra hop.
+    // by task id runs where the events are: no repartition topic, no extra hop.
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(SAGAS), Serdes.String(), serdes.sagaStates()));
@@ -211,9 +210,8 @@ public final class TopologyAssembly implements TopologyFactory {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(SAGA_COUNTS), Serdes.String(), Serdes.Long()));
     // the call ledger's tenant totals: derived from the saga events, not written by the workers
-    // with every step.
-    // Tenants are few and each saga's events sit on its own shard, so the increments are
-    // repartitioned by tenant.
+    // with every step. Tenants are few and each saga's events sit on its own shard, so the
+    // increments are repartitioned by tenant.
     sagaEvents
         .process(() -> new SagaFold(retention), SAGAS, SAGA_RETIREMENTS, SAGA_COUNTS)
         .repartition(

@@ -152,18 +152,15 @@ final class StepRunner {
       throw e;
     } catch (RuntimeException e) {
       // retries are spent: the run fails instead of blocking the partition; the failed attempts'
-      // decisions never
-      // happened
+      // decisions never happened
       Throwable cause = e instanceof FailsafeException && e.getCause() != null ? e.getCause() : e;
       result = new StepResult.Failed(cause.getClass().getSimpleName() + ": " + cause.getMessage());
       attempt.set(journal.begin(origin));
     }
     AgentJournal.Draft<S> draft = attempt.get();
     // the ledger keeps every call, whichever attempt made it and whatever the step's outcome; its
-    // totals are the
-    // projections' fold of these decisions and of the step's event (which carries Ran's tokens and
-    // cost), not
-    // knowledge written here
+    // totals are the projections' fold of these decisions and of the step's event (which carries
+    // Ran's tokens and cost), not knowledge written here
     for (ModelCall answered : spending.answeredOutside(draft)) {
       StepContext.record(draft, answered);
     }

@@ -210,9 +210,8 @@ final class WorkerHandler<S> implements PartitionHandler<Object> {
                 StepEngine.after(
                     command, ran.result(), ran.decisions(), ran.tokens(), ran.costMicros(), end));
     // a failure is an operator's event; a completed step is the normal case, at hundreds a second:
-    // its record is the
-    // saga's events, and a line each would cost more CPU than the step (every line is relayed in
-    // dev)
+    // its record is the saga's events, and a line each would cost more CPU than the step (every
+    // line is relayed in dev)
     if (ran.result() instanceof StepResult.Failed failed) {
       log.info(
           "{} step {} of {}: failed: {}",

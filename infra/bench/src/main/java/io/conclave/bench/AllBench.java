@@ -98,8 +98,8 @@ final class AllBench implements Callable<Integer> {
     Map<String, Object> failures = new LinkedHashMap<>();
     Map<String, Object> details = new LinkedHashMap<>();
     // a quick run's scenarios share one broker and registry, to save their start-up; a full run's
-    // each start their
-    // own, so that none measures a broker still busy with the last one's topics (log cleaning, ...)
+    // each start their own, so that none measures a broker still busy with the last one's topics
+    // (log cleaning, ...)
     Progress progress = quiet.progress("bench");
     if (quick) {
       progress.step("starting the shared broker and registry");

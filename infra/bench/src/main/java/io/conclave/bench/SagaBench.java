@@ -542,8 +542,7 @@ final class SagaBench extends StackBenchmark {
       List<TopicDeclaration> declarations = new ArrayList<>();
       for (int i = 0; i <= hopCount; i++) {
         // the first and the last topic are compacted as conclave.tasks and conclave.saga-events
-        // are, the ones
-        // between are not, as the command topics
+        // are, the ones between are not, as the command topics
         String cleanup = i == 0 || i == hopCount ? "compact" : "delete";
         declarations.add(
             new TopicDeclaration(
@@ -557,8 +556,7 @@ final class SagaBench extends StackBenchmark {
       }
       for (int i = 0; i < hopCount; i++) {
         // the first hop reads as the coordinator does (a planner call may wait, so smaller polls),
-        // the others as
-        // workers
+        // the others as workers
         Map<String, Object> overrides =
             i == 0 ? Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50) : Map.of();
         hops.add(

@@ -237,8 +237,7 @@ final class SystemBench extends StackBenchmark {
     Path runDir = Files.createTempDirectory("conclave-bench-system");
     Optional<ConclaveStack> shared = sharedStack();
     // alone it starts its own broker and registry, as dev does, under dev's topic names; within a
-    // quick run of every
-    // scenario it shares theirs, under names of its own
+    // quick run of every scenario it shares theirs, under names of its own
     ConclaveSettings settings =
         shared
             .map(s -> Endpoints.resolveExplicit().withTopicPrefix("bench-system"))

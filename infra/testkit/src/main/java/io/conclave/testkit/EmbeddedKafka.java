@@ -135,8 +135,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             MetadataVersion.latestProduction(), features, "conclave-embedded");
     try {
       // our own directory: the test kit's default one is deleted by a JVM shutdown hook that can
-      // run while the
-      // broker is still stopping, which makes it halt the JVM ("all log dirs have failed")
+      // run while the broker is still stopping, which makes it halt the JVM ("all log dirs have
+      // failed")
       Path baseDir = Files.createTempDirectory("conclave-kafka");
       TestKitNodes nodes =
           new TestKitNodes.Builder(metadata)

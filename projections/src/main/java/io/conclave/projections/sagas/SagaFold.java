@@ -103,8 +103,7 @@ public final class SagaFold implements Processor<String, SagaEvent, String, Tena
     SagaState before = states.get(event.taskId());
     SagaState after = apply(before, event);
     // a redelivered event changes nothing: spare the changelog a copy; an event that tells nothing
-    // of a saga not seen
-    // (a late report of a retired one) leaves no entry behind
+    // of a saga not seen (a late report of a retired one) leaves no entry behind
     if (after.equals(before)
         || before == null && after.equals(SagaState.empty(event.sagaId(), event.taskId()))) {
       return;

@@ -175,8 +175,7 @@ class DecisionKeyOrderTest {
   }
 
   // ---- Agent ids the layout could not keep apart (a U+0000 inside an id, an unpaired surrogate)
-  // are rejected where
-  // ---- they are made, so they never reach a store key.
+  // ---- are rejected where they are made, so they never reach a store key.
 
   @ParameterizedTest
   @MethodSource("idsTheLayoutCannotSeparate")

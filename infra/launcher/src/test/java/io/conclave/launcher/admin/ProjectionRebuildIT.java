@@ -159,8 +159,7 @@ class ProjectionRebuildIT {
           http.postJson("/admin/projections/rebuild", "{\"fromOffset\": 0}");
 
       // Then: 409, the group was not moved back, and each instance still answers every task (asking
-      // the other for
-      // the partitions it holds), and neither knows the first batch
+      // the other for the partitions it holds), and neither knows the first batch
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
       assertThat(json.readTree(refused.body()).get("message").asText())
           .startsWith("other projections instances are still members of group " + applicationId);

@@ -212,8 +212,7 @@ class ChaosIT {
                 projected);
         List<ChaosChecker.Violation> violations = new ArrayList<>(ChaosChecker.check(history));
         // the second instance must answer the same: the checker again, on what it says (the other
-        // invariants are the
-        // same history, so only its projection violations are new)
+        // invariants are the same history, so only its projection violations are new)
         List<ChaosChecker.Violation> second =
             ChaosChecker.check(
                 new ChaosChecker.History(

@@ -85,10 +85,8 @@ class CoordinatorKillIT {
       }
 
       // Then: shard 0 has a new leader with a larger epoch, in another process. (The killed process
-      // may have
-      // announced once more just before it died, after the leaders were read: only another
-      // process's announcement
-      // with a larger epoch is the take-over.)
+      // may have announced once more just before it died, after the leaders were read: only another
+      // process's announcement with a larger epoch is the take-over.)
       LeaderElected dead = killed;
       await()
           .atMost(Duration.ofSeconds(60))

@@ -154,8 +154,8 @@ class ModelFailureIT {
               });
 
       // a saga whose first step is write, submitted while every breaker of write is open: the shard
-      // leader does not
-      // send the step's command; it holds it until write's breaker half-opens, then sends it
+      // leader does not send the step's command; it holds it until write's breaker half-opens, then
+      // sends it
       await()
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(50))
@@ -171,12 +171,10 @@ class ModelFailureIT {
           .get();
 
       // sagas submitted while write's breaker is open (it opened with the third step's failures,
-      // for 10 s; submitted
-      // only now because their research and analysis steps, whose breakers are closed, call the
-      // model at once) wait:
-      // their write commands are held instead of failing; they complete once the breaker has
-      // half-opened by itself
-      // (no call comes to do it) and its probes (2, the default) have closed it
+      // for 10 s; submitted only now because their research and analysis steps, whose breakers are
+      // closed, call the model at once) wait: their write commands are held instead of failing;
+      // they complete once the breaker has half-opened by itself (no call comes to do it) and its
+      // probes (2, the default) have closed it
       for (String task : List.of("m-2", "m-3")) {
         producer
             .send(
@@ -186,9 +184,8 @@ class ModelFailureIT {
             .get();
       }
       // write's breaker (2 failures of its last 2 calls) opened: on conclave.agent-health, and GET
-      // /breakers shows
-      // its latest state; every type has a breaker of its own, registered CLOSED, with that type
-      // alone
+      // /breakers shows its latest state; every type has a breaker of its own, registered CLOSED,
+      // with that type alone
       List<BreakerStateChanged> health = health(settings);
       assertThat(health)
           .filteredOn(b -> b.from() == b.to())
@@ -260,9 +257,8 @@ class ModelFailureIT {
               "Started", "DispatchHeld", "DispatchReleased", "StepCompleted", "Completed");
 
       // the two answered calls are the saga's spending, carried by its step events: 5 + 2 tokens
-      // each, as the server
-      // reported them; the tenant's ledger, folded from the saga events by the projections, has
-      // them too
+      // each, as the server reported them; the tenant's ledger, folded from the saga events by the
+      // projections, has them too
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(200))

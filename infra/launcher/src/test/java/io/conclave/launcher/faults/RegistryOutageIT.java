@@ -68,8 +68,7 @@ class RegistryOutageIT {
         records.task(submission("ro-warm-up"));
 
         // When: the registry hangs; a new worker replaces the one running, and a new projections
-        // instance replaces
-        // the one serving; neither has read a schema yet
+        // instance replaces the one serving; neither has read a schema yet
         Http cold;
         Signals.pause(registry.process());
         try {

@@ -75,8 +75,8 @@ class WorkerCrashIT {
       }
 
       // When: some steps have committed and a transaction of the worker is open, the worker is
-      // killed. Only workers
-      // write to the command topics of later steps, so an open transaction there is the worker's.
+      // killed. Only workers write to the command topics of later steps, so an open transaction
+      // there is the worker's.
       List<String> workerOnly =
           List.of(settings.topics().commands("analysis"), settings.topics().commands("write"));
       await().atMost(Duration.ofSeconds(60)).until(() -> completedSteps(settings) >= TASKS / 2);
@@ -100,8 +100,7 @@ class WorkerCrashIT {
           .isGreaterThan(records(settings, workerOnly, "read_committed"));
 
       // ... every agent's log is gap-free and repeats nothing, and each result was produced on the
-      // state its log
-      // folds to (the offline agent numbers its results by the steps in its state)
+      // state its log folds to (the offline agent numbers its results by the steps in its state)
       int checked = 0;
       try (AgentLogs logs = new AgentLogs(settings, new ConclaveSerdes(settings.registry()))) {
         for (String type : settings.agentTypes()) {

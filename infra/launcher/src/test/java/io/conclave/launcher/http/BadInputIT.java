@@ -282,9 +282,8 @@ class BadInputIT {
     assertThat(http.get("/dead-letters?max=zero").statusCode()).isEqualTo(400);
 
     // and a re-drive writes the record back where it came from, where the shard reads it again
-    // (still garbage here,
-    // so it is dead-lettered again, from its new offset)
-    // (--json: the same as the text, as one line of JSON)
+    // (still garbage here, so it is dead-lettered again, from its new offset) (--json: the same as
+    // the text, as one line of JSON)
     Cli.Result redrive =
         Cli.run(settings, "dead-letters", "redrive", Long.toString(deadLetterOffset[0]), "--json");
     assertThat(redrive.exitCode()).as(redrive.err()).isZero();
@@ -325,8 +324,8 @@ class BadInputIT {
   void anUnreadableRecordOnlyTheProjectionsConsumeIsDeadLetteredOnceAndTheyCarryOn()
       throws Exception {
     // Given: garbage on the decisions and on the leadership announcements, topics no loop consumes
-    // (workers read
-    // their own decisions back when they take a partition over, and skip what they cannot read)
+    // (workers read their own decisions back when they take a partition over, and skip what they
+    // cannot read)
     byte[] garbage = "not avro either".getBytes(StandardCharsets.UTF_8);
     RecordMetadata decision =
         produceRaw(new ProducerRecord<>(settings.topics().decisions(), 0, garbage, garbage));

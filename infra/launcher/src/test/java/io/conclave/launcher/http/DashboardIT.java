@@ -283,8 +283,7 @@ class DashboardIT {
       click(wait, redrive);
 
       // Then: the record is back on its topic and partition, as it was, and its consumer read it
-      // again (still garbage,
-      // so dead-lettered again from its new offset)
+      // again (still garbage, so dead-lettered again from its new offset)
       String prefix = "re-drove " + letter + " to " + sourcePartition;
       wait.until(
           ExpectedConditions.textToBePresentInElementLocated(By.id("redrive-result"), prefix));

@@ -107,8 +107,7 @@ class HttpFuzzIT {
     ConclaveSettings settings = stack.isolated("http-fuzz");
     conclave = new InProcessConclave(settings, 1);
     // bodies go with a writer's token, the least that lets them reach the controllers; queries with
-    // the tests' admin
-    // token, so that the admin endpoint's query parameters are read too
+    // the tests' admin token, so that the admin endpoint's query parameters are read too
     writer = new Http(conclave.baseUrl(), Http.WRITER_TOKEN);
     http = new Http(conclave.baseUrl());
     // until the projections run, every query is a 503 with Retry-After, which is right but not what

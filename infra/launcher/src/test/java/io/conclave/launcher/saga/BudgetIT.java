@@ -66,8 +66,7 @@ class BudgetIT {
         var producer =
             new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       // two worker processes share every agent type; the offline model takes 30 ms an answer, so
-      // steps of many sagas
-      // run at the same time on both
+      // steps of many sagas run at the same time on both
       List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
       props.add("-Dconclave.offline.latency-ms=30");
       for (int i = 0; i < 2; i++) {

@@ -506,8 +506,7 @@ public class SagaIT {
     awaitState(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
 
     // when: another coordinator takes the shards over (it rebuilds the shard's sagas from their
-    // events) and then the
-    // approval comes
+    // events) and then the approval comes
     Coordinator next = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
     coordinator.close();
     coordinator = next;

@@ -70,8 +70,7 @@ final class BatchTransaction<V> {
       ConsumerRecords<byte[], byte[]> records,
       Producer<byte[], byte[]> producer) {
     // records are sent as they are handled (the transaction begins with the first), so that the
-    // broker has them
-    // by the time the batch is done
+    // broker has them by the time the batch is done
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     boolean begun = false;
     long start = time.nanoTime();

@@ -131,8 +131,7 @@ final class PartitionOwnership {
       } catch (KafkaException | IllegalStateException e) {
         release(partition, false);
         // a take-over needs the registry to read the shard's state; while it is away, giving the
-        // partition up would
-        // only hand the same wait to another member, so this one keeps trying
+        // partition up would only hand the same wait to another member, so this one keeps trying
         boolean registryAway = SchemaRegistryUnavailableException.in(e).isPresent();
         if ((attempt >= ACQUIRE_ATTEMPTS && !registryAway) || !running.getAsBoolean()) {
           throw e;

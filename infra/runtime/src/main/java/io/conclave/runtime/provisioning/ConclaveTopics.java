@@ -33,8 +33,7 @@ public final class ConclaveTopics {
     int n = s.partitions();
     List<TopicDeclaration> all = new ArrayList<>();
     // a task and its saga's events are kept as long as an ended saga: a shard leader reads neither
-    // topic's history
-    // (it starts from its checkpoint), so nothing needs them longer
+    // topic's history (it starts from its checkpoint), so nothing needs them longer
     all.add(retained(s, t.tasks(), n, retention));
     all.add(compact(s, t.decisions(), n));
     all.add(compact(s, t.snapshots(), n));

@@ -111,8 +111,7 @@ public final class KafkaAcls {
       }
       g.read(t.commands(w.agentType()), t.compensations(w.agentType()));
       // an agent's state is rebuilt from its snapshot and decisions, which share topics with every
-      // other agent's;
-      // the knowledge feed merges everyone's deltas
+      // other agent's; the knowledge feed merges everyone's deltas
       g.read(t.decisions(), t.snapshots(), t.knowledge());
       // the knowledge feed starts from the projections' merged knowledge and the offsets it covers
       g.read(t.knowledgeChangelog());

@@ -42,8 +42,8 @@ public final class TopicScan implements AutoCloseable {
   public TopicScan(KafkaAccess kafka) {
     Map<String, Object> config = ClientConfigs.consumer(kafka, null);
     // a fetch parked at the end of a partition would hold up the next request on the connection
-    // (the broker answers
-    // one request per connection at a time): a scan wants answers, not long polls
+    // (the broker answers one request per connection at a time): a scan wants answers, not long
+    // polls
     config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
     // an unreachable cluster must fail a read (a take-over retries it, an HTTP query answers 503),
     // not hang it

@@ -163,10 +163,9 @@ public final class CallPipeline implements AutoCloseable {
 
   private void halfOpenIfDue(long opening) {
     // a call may have half-opened it already (and closed or reopened it): only the opening this
-    // task was for, and
-    // only once its delay has passed. A call reopening it between this check and halfOpen() would
-    // let one probe
-    // through early: harmless, and the breaker opens again if the service still fails.
+    // task was for, and only once its delay has passed. A call reopening it between this check and
+    // halfOpen() would let one probe through early: harmless, and the breaker opens again if the
+    // service still fails.
     if (closed || !breaker.isOpen() || openings.get() != opening) {
       return;
     }

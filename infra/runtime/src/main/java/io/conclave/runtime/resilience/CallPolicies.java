@@ -40,8 +40,8 @@ public final class CallPolicies {
             .handle(RuntimeException.class)
             .abortOn(IllegalArgumentException.class)
             // a protected call (a model behind its CallPipeline) has had its own retries, or its
-            // breaker is open: trying
-            // the whole step again would multiply the calls to a service already failing
+            // breaker is open: trying the whole step again would multiply the calls to a service
+            // already failing
             .abortOn(failure -> failure instanceof CallFailure)
             .withBackoff(first, first.multipliedBy(32))
             .withJitter(0.2)

@@ -54,11 +54,9 @@ public final class ClientConfigs {
     // owner fences it)
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
     // initTransactions() of a new owner, and a transaction begun right after a commit, are answered
-    // "retry" while the
-    // coordinator finishes the last one; the default first back-off (100 ms) was most of a
-    // take-over's time. The
-    // back-off still grows exponentially to retry.backoff.max.ms (1 s) when a broker is really
-    // away.
+    // "retry" while the coordinator finishes the last one; the default first back-off (100 ms) was
+    // most of a take-over's time. The back-off still grows exponentially to retry.backoff.max.ms (1
+    // s) when a broker is really away.
     p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
     return p;
   }

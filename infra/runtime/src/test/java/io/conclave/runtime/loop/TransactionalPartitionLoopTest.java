@@ -239,8 +239,7 @@ class TransactionalPartitionLoopTest {
   @Test
   void aPartitionLostWhileItsBatchIsHandledCommitsNothingOfItAndStaysReleased() {
     // given: while partition 0's batch is handled, the member's session expires and another member
-    // takes
-    // partition 0: the batch's commit fails for the moved generation
+    // takes partition 0: the batch's commit fails for the moved generation
     handler.onHandle =
         () ->
             producer(0).sendOffsetsToTransactionException =

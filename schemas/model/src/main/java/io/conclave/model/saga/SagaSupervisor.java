@@ -71,9 +71,8 @@ public final class SagaSupervisor {
       if (outcome != null) {
         SagaDecision decision = SagaDecider.decide(slip, outcome);
         // settling the last open branch of a parallel stage is its join: without the Joined event
-        // the fold would
-        // not move the stage on, and the join above would decide (dispatch or compensate) a second
-        // time
+        // the fold would not move the stage on, and the join above would decide (dispatch or
+        // compensate) a second time
         boolean join =
             slip.stageSteps(step.index()).size() > 1 && !(decision instanceof SagaDecision.Await);
         return SagaMoves.after(decision, outcome, true, join, leader, now)

@@ -40,9 +40,8 @@ class SagaDeciderPropertiesTest {
               // what shrinks
               Random random = new Random(seed);
               // given: the stages before the failing one complete; in the failing one, branches
-              // settle in a random order,
-              // one of them fails and the others complete or fail at random (failAt past the last
-              // stage: nothing fails)
+              // settle in a random order, one of them fails and the others complete or fail at
+              // random (failAt past the last stage: nothing fails)
               List<List<Integer>> stages = SagaPlans.stages(plan);
               int failingStage = failAt % (stages.size() + 1);
               Map<Integer, Boolean> known = new HashMap<>();

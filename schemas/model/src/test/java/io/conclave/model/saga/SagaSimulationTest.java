@@ -183,8 +183,7 @@ class SagaSimulationTest {
         boolean caughtUp = consumed == log.size();
         if (runnable.isEmpty() && decidable.isEmpty() && caughtUp) {
           // only the clock can move the world on: jump to when the leader says it must look again,
-          // or to when a
-          // stalled worker finds its command late
+          // or to when a stalled worker finds its command late
           Instant next = wakeUp();
           if (next == null) {
             return;
@@ -469,8 +468,8 @@ class SagaSimulationTest {
       }
 
       // the leader's fold (duplicates, its own events folded ahead of its reading them) is the fold
-      // of the log,
-      // which is also the fold of the log with every event delivered twice, or again later
+      // of the log, which is also the fold of the log with every event delivered twice, or again
+      // later
       assertThat(state).as(context).isEqualTo(SagaState.of(log));
       List<SagaEvent> twice = new ArrayList<>();
       log.forEach(
