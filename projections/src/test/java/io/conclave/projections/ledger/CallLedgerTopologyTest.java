@@ -9,6 +9,7 @@ import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaState;
 import io.conclave.model.saga.SagaStep;
 import io.conclave.model.saga.Spending;
+import io.conclave.projections.TopologyAssembly;
 import io.conclave.projections.runtime.ProjectionTopology;
 import io.conclave.projections.runtime.TestTopologies;
 import io.conclave.projections.sagas.SagaFold;
@@ -146,7 +147,7 @@ class CallLedgerTopologyTest {
           driver.createOutputTopic(
               ProjectionTopology.applicationId(TOPICS)
                   + "-"
-                  + LedgerStores.LEDGER_AGENTS
+                  + TopologyAssembly.LEDGER_AGENTS
                   + "-changelog",
               Serdes.String().deserializer(),
               Serdes.ByteArray().deserializer());
@@ -176,7 +177,7 @@ class CallLedgerTopologyTest {
       // then: per agent, each call once; an unreadable call counts as a call that spent nothing we
       // can read
       KeyValueStore<String, AgentLedger> agents =
-          driver.getKeyValueStore(LedgerStores.LEDGER_AGENTS);
+          driver.getKeyValueStore(TopologyAssembly.LEDGER_AGENTS);
       assertThat(agents.get("research-0"))
           .isEqualTo(new AgentLedger("research-0", 1500, 4600, 2, 3));
       assertThat(agents.get("analysis-1")).isEqualTo(new AgentLedger("analysis-1", 30, 30, 2, 1));
@@ -186,7 +187,7 @@ class CallLedgerTopologyTest {
           .hasSize(4);
       // per tenant, each settled step once (t1's compensation carries no figures)
       KeyValueStore<String, TenantLedger> tenants =
-          driver.getKeyValueStore(LedgerStores.LEDGER_TENANTS);
+          driver.getKeyValueStore(TopologyAssembly.LEDGER_TENANTS);
       assertThat(tenants.get("acme")).isEqualTo(new TenantLedger("acme", 1600, 4610, 3));
       assertThat(tenants.get("globex")).isEqualTo(new TenantLedger("globex", 500, 50, 2));
       assertThat(tenants.get(Spending.DEFAULT_TENANT)).isNull();
