@@ -62,7 +62,9 @@ class ShardCheckpointIT {
           .until(() -> started(settings, serdes).keySet().containsAll(first));
 
       // ... and checkpoints each shard: its latest checkpoint holds the start of each of the
-      // shard's sagas
+      // shard's sagas, and its offset is past them (a checkpoint written in the transaction that
+      // writes a start holds it, but its offset is what the leader had read, before it)
+      Map<String, Long> startOffsets = startOffsets(settings, serdes);
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
@@ -74,11 +76,12 @@ class ShardCheckpointIT {
                             Optional.ofNullable(latest.get(shard(settings, task)))
                                 .map(
                                     c ->
-                                        c.live().stream()
-                                            .anyMatch(
-                                                e ->
-                                                    e instanceof SagaEvent.Started s
-                                                        && s.taskId().equals(task)))
+                                        c.sagaEventsOffset() > startOffsets.get(task)
+                                            && c.live().stream()
+                                                .anyMatch(
+                                                    e ->
+                                                        e instanceof SagaEvent.Started s
+                                                            && s.taskId().equals(task)))
                                 .orElse(false));
               });
       covering = latest(settings, serdes);
@@ -166,6 +169,26 @@ class ShardCheckpointIT {
           r -> {
             if (reader.deserialize(topic, r.value()) instanceof SagaEvent.Started s) {
               out.merge(s.taskId(), 1, Integer::sum);
+            }
+          });
+    }
+    return out;
+  }
+
+  /** The offset of each task's (last) start on its shard's partition of conclave.saga-events. */
+  private static Map<String, Long> startOffsets(ConclaveSettings settings, ConclaveSerdes serdes) {
+    String topic = settings.topics().sagaEvents();
+    var reader = serdes.sagaEvent().deserializer();
+    Map<String, Long> out = new HashMap<>();
+    for (int p = 0; p < settings.partitions(); p++) {
+      TopicScan.scan(
+          settings.kafka(),
+          new TopicPartition(topic, p),
+          0,
+          -1,
+          r -> {
+            if (reader.deserialize(topic, r.value()) instanceof SagaEvent.Started s) {
+              out.merge(s.taskId(), r.offset(), Math::max);
             }
           });
     }
