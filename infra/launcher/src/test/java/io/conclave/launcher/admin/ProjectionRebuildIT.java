@@ -50,7 +50,7 @@ class ProjectionRebuildIT {
   void start(ConclaveStack stack) throws Exception {
     this.stack = stack;
     settings = stack.isolated("rebuild");
-    conclave = new InProcessConclave(settings, 1);
+    conclave = InProcessConclave.with(settings).workers(1).start();
     http = new Http(conclave.baseUrl());
     applicationId = ProjectionTopology.applicationId(settings.topics());
   }

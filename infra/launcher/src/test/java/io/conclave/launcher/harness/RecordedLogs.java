@@ -10,6 +10,8 @@ import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.readers.TopicScan;
 import io.conclave.runtime.topics.Partitioning;
 import io.conclave.schemas.ConclaveSerdes;
+import io.conclave.testkit.Eventually;
+import io.conclave.testkit.StackClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,6 +79,27 @@ public final class RecordedLogs {
                 sagaEvents(settings).stream().filter(e -> e instanceof SagaEvent.Completed).count()
                     >= tasks);
     List<SagaEvent> events = sagaEvents(settings);
+    for (int i = 0; i < tasks; i++) {
+      String sagaId = "saga-" + taskPrefix + i;
+      List<SagaEvent> mine = events.stream().filter(e -> e.sagaId().equals(sagaId)).toList();
+      assertThat(mine).as(sagaId).filteredOn(e -> e instanceof SagaEvent.Started).hasSize(1);
+      assertThat(mine).as(sagaId).filteredOn(e -> e instanceof SagaEvent.StepCompleted).hasSize(3);
+      assertThat(mine).as(sagaId).filteredOn(e -> e instanceof SagaEvent.Completed).hasSize(1);
+    }
+  }
+
+  /**
+   * Waits until the sagas of the tasks {@code <taskPrefix>0 .. <taskPrefix>(tasks-1)} have
+   * completed, then checks that each started once, completed each of its three steps once, and
+   * completed once.
+   */
+  public static void assertEverySagaRanOnce(StackClient client, String taskPrefix, int tasks) {
+    Eventually.eventually(
+        () ->
+            assertThat(client.sagaEvents())
+                .filteredOn(e -> e instanceof SagaEvent.Completed)
+                .hasSizeGreaterThanOrEqualTo(tasks));
+    List<SagaEvent> events = client.sagaEvents();
     for (int i = 0; i < tasks; i++) {
       String sagaId = "saga-" + taskPrefix + i;
       List<SagaEvent> mine = events.stream().filter(e -> e.sagaId().equals(sagaId)).toList();

@@ -68,7 +68,7 @@ class BadInputIT {
   void start(ConclaveStack stack) throws Exception {
     settings = stack.isolated("bad-input");
     serdes = new ConclaveSerdes(settings.registry());
-    conclave = new InProcessConclave(settings, 1);
+    conclave = InProcessConclave.with(settings).workers(1).start();
     http = new Http(conclave.baseUrl());
   }
 
@@ -421,7 +421,7 @@ class BadInputIT {
     // Given: an installation of its own, so that whatever the tombstone does cannot spill into the
     // other tests
     ConclaveSettings own = stack.isolated("bad-input-tombstone");
-    try (InProcessConclave installation = new InProcessConclave(own, 1)) {
+    try (InProcessConclave installation = InProcessConclave.with(own).workers(1).start()) {
       Http ownHttp = new Http(installation.baseUrl());
       String topic = own.topics().tasks();
 

@@ -63,7 +63,7 @@ class DashboardIT {
   @BeforeAll
   void start(ConclaveStack stack) throws Exception {
     settings = stack.isolated("dashboard");
-    conclave = new InProcessConclave(settings, 1);
+    conclave = InProcessConclave.with(settings).workers(1).start();
   }
 
   @AfterAll

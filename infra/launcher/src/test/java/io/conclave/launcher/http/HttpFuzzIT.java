@@ -105,7 +105,7 @@ class HttpFuzzIT {
   @BeforeAll
   void start(ConclaveStack stack) throws Exception {
     ConclaveSettings settings = stack.isolated("http-fuzz");
-    conclave = new InProcessConclave(settings, 1);
+    conclave = InProcessConclave.with(settings).workers(1).start();
     // bodies go with a writer's token, the least that lets them reach the controllers; queries with
     // the tests' admin token, so that the admin endpoint's query parameters are read too
     writer = new Http(conclave.baseUrl(), Http.WRITER_TOKEN);

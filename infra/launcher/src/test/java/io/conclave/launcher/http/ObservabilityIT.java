@@ -51,7 +51,7 @@ class ObservabilityIT {
   void start(ConclaveStack stack) throws Exception {
     this.stack = stack;
     settings = stack.isolated("observability");
-    conclave = new InProcessConclave(settings, 1);
+    conclave = InProcessConclave.with(settings).workers(1).start();
     anonymous = new Http(conclave.baseUrl(), null);
   }
 

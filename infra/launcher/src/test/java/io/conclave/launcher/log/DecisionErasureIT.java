@@ -33,7 +33,7 @@ class DecisionErasureIT {
       throws Exception {
     // Given: two tasks ran, so research and analysis agents have decisions
     ConclaveSettings settings = stack.isolated("erasure");
-    try (InProcessConclave conclave = new InProcessConclave(settings, 1)) {
+    try (InProcessConclave conclave = InProcessConclave.with(settings).workers(1).start()) {
       Http http = new Http(conclave.baseUrl());
       for (String id : new String[] {"erase-1", "erase-2"}) {
         assertThat(

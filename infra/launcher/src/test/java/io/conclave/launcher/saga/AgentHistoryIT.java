@@ -60,7 +60,7 @@ class AgentHistoryIT {
   @BeforeAll
   void runSomeSagas(ConclaveStack stack) throws Exception {
     settings = stack.isolated("history").withSnapshotEvery(3);
-    conclave = new InProcessConclave(settings, 1);
+    conclave = InProcessConclave.with(settings).workers(1).start();
     http = new Http(conclave.baseUrl());
     for (int i = 0; i < TASKS; i++) {
       assertThat(

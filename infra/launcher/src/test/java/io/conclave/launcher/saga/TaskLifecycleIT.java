@@ -47,7 +47,7 @@ class TaskLifecycleIT {
   @BeforeAll
   void start(ConclaveStack stack) throws Exception {
     settings = stack.isolated("lifecycle");
-    conclave = new InProcessConclave(settings, 2);
+    conclave = InProcessConclave.with(settings).workers(2).start();
     http = new Http(conclave.baseUrl());
   }
 
