@@ -1,6 +1,16 @@
 package io.conclave.projections;
 
+import static io.conclave.projections.agents.DecisionQueries.DECISIONS;
+import static io.conclave.projections.ledger.LedgerStores.LEDGER_AGENTS;
+import static io.conclave.projections.ledger.LedgerStores.LEDGER_TENANTS;
+import static io.conclave.projections.ledger.LedgerStores.LEDGER_TENANT_STEPS;
+import static io.conclave.projections.operations.LeaderQueries.LEADERS;
 import static io.conclave.projections.runtime.RegistryPatience.patient;
+import static io.conclave.projections.tasks.TaskStores.SAGAS;
+import static io.conclave.projections.tasks.TaskStores.SAGA_COUNTS;
+import static io.conclave.projections.tasks.TaskStores.SAGA_RETIREMENTS;
+import static io.conclave.projections.tasks.TaskStores.SUBMISSIONS;
+import static io.conclave.projections.tasks.TaskStores.SUBMISSION_RETIREMENTS;
 
 import io.conclave.model.cluster.DeadLetter;
 import io.conclave.model.cluster.LeaderElected;
@@ -23,7 +33,6 @@ import io.conclave.projections.operations.LeaderView;
 import io.conclave.projections.runtime.JsonSerde;
 import io.conclave.projections.runtime.KnowledgeSettings;
 import io.conclave.projections.runtime.ProjectionTopology;
-import io.conclave.projections.runtime.Retirements;
 import io.conclave.projections.runtime.TopologyFactory;
 import io.conclave.projections.sagas.SagaFold;
 import io.conclave.projections.tasks.SubmissionFold;
@@ -57,19 +66,20 @@ import org.apache.kafka.streams.state.Stores;
  * the features'):
  *
  * <ul>
- *   <li>{@value #SUBMISSIONS}: taskId -> the submitted task (from conclave.tasks), for the saga
- *       retention ({@link SubmissionFold});
- *   <li>{@value #SAGAS}: taskId -> its saga's {@link SagaState}, the fold of the saga's events
- *       (conclave.saga-events), until the saga retention has passed since it ended ({@link
+ *   <li>{@value TaskStores#SUBMISSIONS}: taskId -> the submitted task (from conclave.tasks), for
+ *       the saga retention ({@link SubmissionFold});
+ *   <li>{@value TaskStores#SAGAS}: taskId -> its saga's {@link SagaState}, the fold of the saga's
+ *       events (conclave.saga-events), until the saga retention has passed since it ended ({@link
  *       SagaFold});
- *   <li>{@value #DECISIONS}: (agentId, sequence) -> decision, in sequence order per agent
- *       (conclave.decisions);
- *   <li>{@value #LEADERS}: shard -> its latest announced leader (conclave.leadership);
- *   <li>{@value #LEDGER_AGENTS}: agentId -> what its model calls spent, the {@link AgentLedger}
- *       summed from its {@code LLM_CALL} decisions (conclave.decisions, no repartition);
- *   <li>{@value #LEDGER_TENANTS}: tenant -> what its sagas' settled steps spent, the {@link
- *       TenantLedger} summed from the saga fold's increments (repartitioned by tenant through
- *       {@value #LEDGER_TENANT_STEPS});
+ *   <li>{@value DecisionQueries#DECISIONS}: (agentId, sequence) -> decision, in sequence order per
+ *       agent (conclave.decisions);
+ *   <li>{@value LeaderQueries#LEADERS}: shard -> its latest announced leader (conclave.leadership);
+ *   <li>{@value LedgerStores#LEDGER_AGENTS}: agentId -> what its model calls spent, the {@link
+ *       AgentLedger} summed from its {@code LLM_CALL} decisions (conclave.decisions, no
+ *       repartition);
+ *   <li>{@value LedgerStores#LEDGER_TENANTS}: tenant -> what its sagas' settled steps spent, the
+ *       {@link TenantLedger} summed from the saga fold's increments (repartitioned by tenant
+ *       through {@value LedgerStores#LEDGER_TENANT_STEPS});
  *   <li>{@value KnowledgeTopology#STORE} and {@value KnowledgeTopology#HISTORY}: knowledge key ->
  *       the merge of its CRDT deltas, now and as of any time within the history retention
  *       (conclave.knowledge; see {@link KnowledgeTopology}).
@@ -79,29 +89,6 @@ import org.apache.kafka.streams.state.Stores;
  */
 @Singleton
 public final class TopologyAssembly implements TopologyFactory {
-  public static final String SUBMISSIONS = TaskStores.SUBMISSIONS;
-  public static final String SAGAS = TaskStores.SAGAS;
-  public static final String DECISIONS = DecisionQueries.DECISIONS;
-  public static final String LEADERS = LeaderQueries.LEADERS;
-
-  /** When each submission retires: {@link Retirements}. */
-  public static final String SUBMISSION_RETIREMENTS = TaskStores.SUBMISSION_RETIREMENTS;
-
-  /** When each ended saga retires: {@link Retirements}. */
-  public static final String SAGA_RETIREMENTS = TaskStores.SAGA_RETIREMENTS;
-
-  /** Status -> how many of the partition's sagas are in it ({@link SagaFold}). */
-  public static final String SAGA_COUNTS = TaskStores.SAGA_COUNTS;
-
-  public static final String LEDGER_AGENTS = LedgerStores.LEDGER_AGENTS;
-  public static final String LEDGER_TENANTS = LedgerStores.LEDGER_TENANTS;
-
-  /**
-   * The repartition of the settled steps' spending by tenant (topic {@code
-   * <applicationId>-<this>-repartition}).
-   */
-  public static final String LEDGER_TENANT_STEPS = LedgerStores.LEDGER_TENANT_STEPS;
-
   private final ConclaveSettings conclave;
   private final ConclaveSerdes serdes;
   private final JsonMapper json;

@@ -9,7 +9,6 @@ import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaState;
 import io.conclave.model.saga.SagaStep;
 import io.conclave.model.saga.Spending;
-import io.conclave.projections.TopologyAssembly;
 import io.conclave.projections.runtime.ProjectionTopology;
 import io.conclave.projections.runtime.TestTopologies;
 import io.conclave.projections.sagas.SagaFold;
@@ -147,7 +146,7 @@ class CallLedgerTopologyTest {
           driver.createOutputTopic(
               ProjectionTopology.applicationId(TOPICS)
                   + "-"
-                  + TopologyAssembly.LEDGER_AGENTS
+                  + LedgerStores.LEDGER_AGENTS
                   + "-changelog",
               Serdes.String().deserializer(),
               Serdes.ByteArray().deserializer());
@@ -177,7 +176,7 @@ class CallLedgerTopologyTest {
       // then: per agent, each call once; an unreadable call counts as a call that spent nothing we
       // can read
       KeyValueStore<String, AgentLedger> agents =
-          driver.getKeyValueStore(TopologyAssembly.LEDGER_AGENTS);
+          driver.getKeyValueStore(LedgerStores.LEDGER_AGENTS);
       assertThat(agents.get("research-0"))
           .isEqualTo(new AgentLedger("research-0", 1500, 4600, 2, 3));
       assertThat(agents.get("analysis-1")).isEqualTo(new AgentLedger("analysis-1", 30, 30, 2, 1));
@@ -187,7 +186,7 @@ class CallLedgerTopologyTest {
           .hasSize(4);
       // per tenant, each settled step once (t1's compensation carries no figures)
       KeyValueStore<String, TenantLedger> tenants =
-          driver.getKeyValueStore(TopologyAssembly.LEDGER_TENANTS);
+          driver.getKeyValueStore(LedgerStores.LEDGER_TENANTS);
       assertThat(tenants.get("acme")).isEqualTo(new TenantLedger("acme", 1600, 4610, 3));
       assertThat(tenants.get("globex")).isEqualTo(new TenantLedger("globex", 500, 50, 2));
       assertThat(tenants.get(Spending.DEFAULT_TENANT)).isNull();

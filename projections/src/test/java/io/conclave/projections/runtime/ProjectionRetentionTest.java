@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.entry;
 import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaState;
-import io.conclave.projections.TopologyAssembly;
 import io.conclave.projections.sagas.SagaHistories;
+import io.conclave.projections.tasks.TaskStores;
 import io.conclave.projections.tasks.TaskView;
 import io.conclave.runtime.config.SagaRetention;
 import io.conclave.runtime.records.ConclaveRecords;
@@ -48,10 +48,9 @@ class ProjectionRetentionTest {
       TestInputTopic<String, TaskSubmission> tasks =
           driver.createInputTopic(
               TOPICS.tasks(), Serdes.String().serializer(), serdes.tasks().serializer());
-      KeyValueStore<String, SagaState> sagas = driver.getKeyValueStore(TopologyAssembly.SAGAS);
-      KeyValueStore<String, TaskView> submissions =
-          driver.getKeyValueStore(TopologyAssembly.SUBMISSIONS);
-      KeyValueStore<String, Long> counts = driver.getKeyValueStore(TopologyAssembly.SAGA_COUNTS);
+      KeyValueStore<String, SagaState> sagas = driver.getKeyValueStore(TaskStores.SAGAS);
+      KeyValueStore<String, TaskView> submissions = driver.getKeyValueStore(TaskStores.SUBMISSIONS);
+      KeyValueStore<String, Long> counts = driver.getKeyValueStore(TaskStores.SAGA_COUNTS);
 
       // given: "done" ran and ended at t0 + 4 s (its history's ticks), "long" is still running;
       // both submitted at t0

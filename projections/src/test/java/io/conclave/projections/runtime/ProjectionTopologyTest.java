@@ -7,10 +7,12 @@ import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaState;
 import io.conclave.projections.TopologyAssembly;
 import io.conclave.projections.knowledge.KnowledgeTopology;
+import io.conclave.projections.ledger.LedgerStores;
 import io.conclave.projections.sagas.SagaFold;
 import io.conclave.projections.sagas.SagaHistories;
 import io.conclave.projections.sagas.SagaHistories.Script;
 import io.conclave.projections.sagas.SagaHistories.Undo;
+import io.conclave.projections.tasks.TaskStores;
 import io.conclave.projections.tasks.TaskView;
 import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.topics.TopicNames;
@@ -56,7 +58,7 @@ class ProjectionTopologyTest {
                         }));
     // the application's own repartition topics are internal: a rebuild deletes them instead of
     // resetting them
-    assertThat(read).contains(TopologyAssembly.LEDGER_TENANT_STEPS + "-repartition");
+    assertThat(read).contains(LedgerStores.LEDGER_TENANT_STEPS + "-repartition");
     read.removeIf(topic -> topic.endsWith("-repartition"));
     assertThat(read).containsExactlyInAnyOrderElementsOf(ProjectionTopology.inputTopics(topics));
     assertThat(ProjectionTopology.inputTopics(topics))
@@ -87,10 +89,7 @@ class ProjectionTopologyTest {
               topics.tasks(), Serdes.String().serializer(), serdes.tasks().serializer());
       var changelog =
           driver.createOutputTopic(
-              ProjectionTopology.applicationId(topics)
-                  + "-"
-                  + TopologyAssembly.SAGAS
-                  + "-changelog",
+              ProjectionTopology.applicationId(topics) + "-" + TaskStores.SAGAS + "-changelog",
               Serdes.String().deserializer(),
               Serdes.ByteArray().deserializer());
 
@@ -103,9 +102,8 @@ class ProjectionTopologyTest {
       events.forEach(e -> in.pipeInput(ConclaveRecords.sagaEventKey(e.sagaId(), e.seq()), e));
 
       // then
-      KeyValueStore<String, SagaState> sagas = driver.getKeyValueStore(TopologyAssembly.SAGAS);
-      KeyValueStore<String, TaskView> submissions =
-          driver.getKeyValueStore(TopologyAssembly.SUBMISSIONS);
+      KeyValueStore<String, SagaState> sagas = driver.getKeyValueStore(TaskStores.SAGAS);
+      KeyValueStore<String, TaskView> submissions = driver.getKeyValueStore(TaskStores.SUBMISSIONS);
       assertThat(sagas.get(script.taskId())).isEqualTo(SagaHistories.fold(events));
       assertThat(sagas.get(script.taskId()).status()).isEqualTo(SagaState.Status.FAILED);
       assertThat(written).as("one state per event that changed it").isEqualTo(changes(events));
