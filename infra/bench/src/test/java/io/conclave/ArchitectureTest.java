@@ -1,4 +1,4 @@
-package io.conclave.launcher;
+package io.conclave;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -8,7 +8,10 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The layering rules of Conclave, checked over every module's main classes. */
+/**
+ * The layering rules of Conclave, checked over every module's main classes. It lives in the bench
+ * module because that module sits on top of every other, so its test class path holds them all.
+ */
 @AnalyzeClasses(packages = "io.conclave", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
   /** Avro stays at the edges: only the schemas package sees the generated classes. */
@@ -108,6 +111,16 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("io.micronaut..");
+
+  /** The benchmarks sit on top: nothing else, the CLI included, depends on them. */
+  @ArchTest
+  static final ArchRule benchmarksOnTop =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("io.conclave.bench..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.conclave.bench..");
 
   /** Services do not reach into each other (they meet on Kafka topics), nor into the tools. */
   @ArchTest static final ArchRule coordinatorStandsAlone = independent("io.conclave.coordinator..");
