@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -208,7 +207,7 @@ public class SagaIT {
     // then
     assertThat(started.exitCode()).as(started.err()).isZero();
     assertThat(started.out()).containsExactly("saga-cli-1");
-    awaitState("saga-cli-1", s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
+    client.awaitSaga("saga-cli-1", s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
     Cli.Result shown = Cli.run(settings, "saga", "show", "saga-cli-1");
     assertThat(shown.out().get(0)).contains("saga-cli-1").contains("AWAITING_APPROVAL");
     assertThat(shown.out())
@@ -245,7 +244,7 @@ public class SagaIT {
                 settings.topics().tasks(), start, client.serdes().taskSubmission().deserializer()))
         .isInstanceOfSatisfying(
             TaskSubmission.class, t -> assertThat(t.taskId()).isEqualTo("cli-2"));
-    assertThat(awaitEnd("saga-cli-2").status()).isEqualTo(SagaState.Status.COMPLETED);
+    assertThat(client.awaitEnd("saga-cli-2").status()).isEqualTo(SagaState.Status.COMPLETED);
 
     // when
     Cli.Result approved =
@@ -269,7 +268,8 @@ public class SagaIT {
     assertThat(decided.path("approved").asBoolean()).isTrue();
     assertThat(decided.path("actor").asText()).isEqualTo("ops");
     assertThat(decided.path("topic").asText()).isEqualTo(settings.topics().sagaEvents());
-    assertThat(awaitEnd("saga-cli-1").steps().get(1).output()).isEqualTo("approved by ops: fine");
+    assertThat(client.awaitEnd("saga-cli-1").steps().get(1).output())
+        .isEqualTo("approved by ops: fine");
     assertThat(
             recordAt(
                 settings.topics().sagaEvents(),
@@ -308,7 +308,7 @@ public class SagaIT {
                 .approval("sign-off")
                 .step("fx-write", "ok-publish", "undo")
                 .build());
-    awaitState(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
+    client.awaitSaga(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
 
     awaitView(sagaId, "AWAITING_APPROVAL");
 
@@ -320,7 +320,7 @@ public class SagaIT {
 
     // then
     assertThat(approved.statusCode()).as(approved.body()).isEqualTo(202);
-    SagaState saga = awaitEnd(sagaId);
+    SagaState saga = client.awaitEnd(sagaId);
     assertThat(saga.status()).isEqualTo(SagaState.Status.COMPLETED);
     awaitView(sagaId, "COMPLETED");
     HttpResponse<String> again =
@@ -342,13 +342,13 @@ public class SagaIT {
                 .approval("sign-off")
                 .step("fx-write", "ok-publish", "undo")
                 .build());
-    awaitState(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
+    client.awaitSaga(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
 
     // when
     decide(sagaId, 1, false);
 
     // then
-    SagaState saga = awaitEnd(sagaId);
+    SagaState saga = client.awaitEnd(sagaId);
     assertThat(saga.status()).isEqualTo(SagaState.Status.COMPENSATED);
     assertThat(saga.steps().get(1).error()).isEqualTo("rejected by editor: looks right");
     assertThat(saga.compensationOrder()).containsExactly(0);
@@ -481,7 +481,7 @@ public class SagaIT {
                 .approval("sign-off")
                 .step("fx-write", "ok-publish", "undo")
                 .build());
-    awaitState(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
+    client.awaitSaga(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
 
     // when: another coordinator takes the shards over (it rebuilds the shard's sagas from their
     // events) and then the approval comes
@@ -490,7 +490,7 @@ public class SagaIT {
     decide(sagaId, 1, true);
 
     // then: the new leader carried it out, once
-    SagaState saga = awaitEnd(sagaId);
+    SagaState saga = client.awaitEnd(sagaId);
     assertThat(saga.status()).isEqualTo(SagaState.Status.COMPLETED);
     assertThat(client.sagaEvents(sagaId))
         .filteredOn(e -> e instanceof SagaEvent.StepCompleted c && c.stepIndex() == 1)
@@ -510,7 +510,7 @@ public class SagaIT {
   }
 
   private SagaState run(String name, SagaDefinition saga) throws Exception {
-    return awaitEnd(submit(name, saga));
+    return client.awaitEnd(submit(name, saga));
   }
 
   private String submit(String name, SagaDefinition saga) throws Exception {
@@ -533,14 +533,6 @@ public class SagaIT {
                     "editor",
                     "looks right",
                     Clock.systemUTC().instant())));
-  }
-
-  private SagaState awaitEnd(String sagaId) {
-    return client.awaitEnd(sagaId);
-  }
-
-  private SagaState awaitState(String sagaId, Predicate<SagaState> done) {
-    return client.awaitSaga(sagaId, done);
   }
 
   /** The ledger's effects for the saga, without their keys, in the order they happened. */
