@@ -1,12 +1,11 @@
 package io.conclave.launcher.admin;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.coordinator.Coordinator;
-import io.conclave.coordinator.OfflinePlanner;
 import io.conclave.launcher.harness.Cli;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
@@ -14,9 +13,7 @@ import io.conclave.projections.runtime.ProjectionTopology;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -43,7 +40,7 @@ class AdminResetIT {
 
   private ConclaveStack stack;
   private ConclaveSettings settings;
-  private EmbeddedServer projections;
+  private InProcessConclave projections;
   private Http http;
   private String group;
 
@@ -59,7 +56,7 @@ class AdminResetIT {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     projections.close();
   }
 
@@ -67,8 +64,7 @@ class AdminResetIT {
   void aGroupResetIsRefusedWhileTheGroupIsActiveAndDoneOnceItIsStopped() throws Exception {
     String reset = "/admin/groups/" + group + "/reset";
     try (Admin admin = stack.admin()) {
-      try (Coordinator coordinator =
-          new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start()) {
+      try (InProcessConclave coordinator = startCoordinator()) {
         // Given: a coordinator has handled two tasks
         submitTwoTasksAndAwaitThem(admin);
 
@@ -172,8 +168,7 @@ class AdminResetIT {
     String applicationId = ProjectionTopology.applicationId(settings.topics());
     // Given: a coordinator has handled two tasks, and stopped
     try (Admin admin = stack.admin()) {
-      try (Coordinator coordinator =
-          new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start()) {
+      try (InProcessConclave coordinator = startCoordinator()) {
         submitTwoTasksAndAwaitThem(admin);
       }
       awaitEmpty(admin, group);
@@ -277,13 +272,11 @@ class AdminResetIT {
 
     // And: started again, the projections rebuild their stores from the input
     startProjections();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () ->
-                http.get("/tasks/r-1").statusCode() == 200
-                    && http.get("/tasks/r-2").statusCode() == 200);
+    eventually(
+        () -> {
+          assertThat(http.get("/tasks/r-1").statusCode()).isEqualTo(200);
+          assertThat(http.get("/tasks/r-2").statusCode()).isEqualTo(200);
+        });
   }
 
   /** Tasks r-1 and r-2, submitted over HTTP, until the running coordinator has committed both. */
@@ -293,23 +286,27 @@ class AdminResetIT {
               http.postJson("/tasks", "{\"taskId\":\"" + id + "\",\"prompt\":\"p\"}").statusCode())
           .isEqualTo(202);
     }
-    await().atMost(Duration.ofSeconds(60)).until(() -> committedOnTasks(admin) == 2);
+    eventually(() -> assertThat(committedOnTasks(admin)).isEqualTo(2));
   }
 
   private static void awaitEmpty(Admin admin, String group) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              var description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-              return description.members().isEmpty()
-                  && description.groupState() == GroupState.EMPTY;
-            });
+    eventually(
+        () -> {
+          var description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+          assertThat(description.members()).isEmpty();
+          assertThat(description.groupState()).isEqualTo(GroupState.EMPTY);
+        });
   }
 
+  /** The projections alone: the tests start and stop the coordinator on their own. */
   private void startProjections() throws Exception {
-    projections = InProcessConclave.startProjections(settings);
-    http = new Http("http://127.0.0.1:" + projections.getPort());
+    projections = InProcessConclave.with(settings).noCoordinator().workers(0).start();
+    http = projections.http();
+  }
+
+  /** A coordinator alone (no workers: the tests only need it to take and commit the tasks). */
+  private InProcessConclave startCoordinator() throws Exception {
+    return InProcessConclave.with(settings).workers(0).noProjections().start();
   }
 
   /**

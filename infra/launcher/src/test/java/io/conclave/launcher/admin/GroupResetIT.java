@@ -1,31 +1,23 @@
 package io.conclave.launcher.admin;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.conclave.coordinator.Coordinator;
-import io.conclave.coordinator.OfflinePlanner;
-import io.conclave.launcher.harness.RecordedLogs;
-import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.runtime.admin.GroupActiveException;
 import io.conclave.runtime.admin.GroupReset;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.readers.LogPosition;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
-import java.time.Clock;
-import java.time.Duration;
+import io.conclave.testkit.StackClient;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,11 +35,13 @@ class GroupResetIT {
     ConclaveSettings settings = stack.isolated("reset");
     String group = Coordinator.groupId(settings);
     String tasks = settings.topics().tasks();
-    try (Admin admin = stack.admin()) {
-      try (Coordinator coordinator =
-          new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start()) {
-        submit(settings, "r-1", "r-2", "r-3");
-        await().atMost(Duration.ofSeconds(60)).until(() -> startedSagas(settings).size() == 3);
+    try (Admin admin = stack.admin();
+        StackClient client = new StackClient(settings)) {
+      try (InProcessConclave coordinator = startCoordinator(settings)) {
+        for (String id : List.of("r-1", "r-2", "r-3")) {
+          client.submit(id, "replay me");
+        }
+        eventually(() -> assertThat(startedSagas(client)).hasSize(3));
 
         // When / then: the group is active, so the reset is refused and nothing moves
         assertThatThrownBy(() -> GroupReset.reset(admin, group, tasks, LogPosition.beginning()))
@@ -72,42 +66,32 @@ class GroupResetIT {
           .filteredOn(e -> e.getKey().topic().equals(tasks))
           .isNotEmpty()
           .allMatch(e -> e.getValue().offset() == 0);
-      try (Coordinator replaying =
-          new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start()) {
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () -> {
-                  var now =
-                      admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                  return before.entrySet().stream()
-                      .allMatch(
-                          e ->
-                              now.containsKey(e.getKey())
-                                  && now.get(e.getKey()).offset() >= e.getValue().offset());
-                });
+      try (InProcessConclave replaying = startCoordinator(settings)) {
+        eventually(
+            () -> {
+              var now = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+              assertThat(before)
+                  .allSatisfy(
+                      (tp, offset) -> {
+                        assertThat(now).containsKey(tp);
+                        assertThat(now.get(tp).offset()).isGreaterThanOrEqualTo(offset.offset());
+                      });
+            });
       }
 
       // Then: each task still has exactly one saga
-      assertThat(startedSagas(settings))
+      assertThat(startedSagas(client))
           .containsExactlyInAnyOrder("saga-r-1", "saga-r-2", "saga-r-3");
     }
   }
 
-  private static void submit(ConclaveSettings settings, String... ids) throws Exception {
-    var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-    try (var producer =
-        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-      for (String id : ids) {
-        producer
-            .send(records.task(new TaskSubmission(id, "replay me", Clock.systemUTC().instant())))
-            .get(30, TimeUnit.SECONDS);
-      }
-    }
+  /** A coordinator alone: the test stops it to empty its group. */
+  private static InProcessConclave startCoordinator(ConclaveSettings settings) throws Exception {
+    return InProcessConclave.with(settings).workers(0).noProjections().start();
   }
 
-  private static List<String> startedSagas(ConclaveSettings settings) {
-    return RecordedLogs.sagaEvents(settings).stream()
+  private static List<String> startedSagas(StackClient client) {
+    return client.sagaEvents().stream()
         .filter(e -> e instanceof SagaEvent.Started)
         .map(SagaEvent::sagaId)
         .toList();

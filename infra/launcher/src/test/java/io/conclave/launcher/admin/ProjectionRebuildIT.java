@@ -2,7 +2,6 @@ package io.conclave.launcher.admin;
 
 import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,9 +12,7 @@ import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.topics.Partitioning;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,7 +48,7 @@ class ProjectionRebuildIT {
     this.stack = stack;
     settings = stack.isolated("rebuild");
     conclave = InProcessConclave.with(settings).workers(1).start();
-    http = new Http(conclave.baseUrl());
+    http = conclave.http();
     applicationId = ProjectionTopology.applicationId(settings.topics());
   }
 
@@ -149,9 +146,10 @@ class ProjectionRebuildIT {
     eventually(() -> assertThat(http.get("/tasks/a-1").statusCode()).isEqualTo(404));
 
     try (Admin admin = stack.admin();
-        EmbeddedServer second = InProcessConclave.startProjections(settings)) {
+        InProcessConclave second =
+            InProcessConclave.with(settings).noCoordinator().workers(0).start()) {
       // Given: two projections instances in the group
-      await().atMost(Duration.ofSeconds(60)).until(() -> members(admin) == 2);
+      eventually(() -> assertThat(members(admin)).isEqualTo(2));
       Map<TopicPartition, OffsetAndMetadata> committedBefore = committed(admin);
 
       // When
@@ -169,7 +167,7 @@ class ProjectionRebuildIT {
               assertThat(committedAfter.get(tp).offset())
                   .as(tp.toString())
                   .isGreaterThanOrEqualTo(before.offset()));
-      Http secondHttp = new Http("http://127.0.0.1:" + second.getPort());
+      Http secondHttp = second.http();
       for (String task : List.of("b-1", "b-2")) {
         eventually(
             () ->
@@ -191,7 +189,8 @@ class ProjectionRebuildIT {
     http.awaitTaskStatus("a-1", "COMPLETED");
     http.awaitTaskStatus("a-2", "COMPLETED");
     Instant between = Instant.now();
-    await().until(() -> Instant.now().isAfter(between)); // the next records are stamped after it
+    // the next records are stamped after it
+    eventually(() -> assertThat(Instant.now()).isAfter(between));
     submit("b-1", "b-2");
     http.awaitTaskStatus("b-1", "COMPLETED");
     http.awaitTaskStatus("b-2", "COMPLETED");

@@ -1,5 +1,6 @@
 package io.conclave.launcher.http;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.launcher.harness.Cli;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
-import io.conclave.launcher.harness.RecordedLogs;
 import io.conclave.model.cluster.DeadLetter;
 import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.runtime.config.ConclaveSettings;
@@ -18,6 +18,7 @@ import io.conclave.runtime.topics.Partitioning;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
+import io.conclave.testkit.StackClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -34,13 +35,11 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.assertj.core.api.SoftAssertions;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,14 +61,16 @@ class BadInputIT {
   private ConclaveSettings settings;
   private ConclaveSerdes serdes;
   private InProcessConclave conclave;
+  private StackClient client;
   private Http http;
 
   @BeforeAll
   void start(ConclaveStack stack) throws Exception {
     settings = stack.isolated("bad-input");
-    serdes = new ConclaveSerdes(settings.registry());
     conclave = InProcessConclave.with(settings).workers(1).start();
-    http = new Http(conclave.baseUrl());
+    client = conclave.client();
+    serdes = client.serdes();
+    http = conclave.http();
   }
 
   @AfterAll
@@ -359,9 +360,7 @@ class BadInputIT {
                 .statusCode())
         .isEqualTo(202);
     http.awaitTaskStatus(taskId, "COMPLETED");
-    List<DeadLetter> all =
-        RecordedLogs.all(
-            settings, settings.topics().deadLetters(), 1, serdes.deadLetter().deserializer());
+    List<DeadLetter> all = client.deadLetters();
     for (RecordMetadata poison : List.of(decision, leadership)) {
       assertThat(all)
           .filteredOn(
@@ -426,10 +425,8 @@ class BadInputIT {
       String topic = own.topics().tasks();
 
       // When: a tombstone (null value) for some key, then a valid task behind it on the same shard
-      RecordMetadata tombstone;
-      try (var producer = new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(own.kafka()))) {
-        tombstone = producer.send(new ProducerRecord<>(topic, utf8("erased-1"), null)).get();
-      }
+      RecordMetadata tombstone =
+          installation.client().send(new ProducerRecord<>(topic, utf8("erased-1"), null));
       String taskId = "after-tombstone-0";
       for (int i = 1; Partitioning.of(taskId, own.partitions()) != tombstone.partition(); i++) {
         taskId = "after-tombstone-" + i;
@@ -491,11 +488,8 @@ class BadInputIT {
 
   // ---------------------------------------------------------------------------------------------------------------
 
-  private RecordMetadata produceRaw(ProducerRecord<byte[], byte[]> record) throws Exception {
-    try (var producer =
-        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-      return producer.send(record).get();
-    }
+  private RecordMetadata produceRaw(ProducerRecord<byte[], byte[]> record) {
+    return client.send(record);
   }
 
   /** A fresh task id that Kafka's default partitioner puts on {@code partition}. */
@@ -508,7 +502,10 @@ class BadInputIT {
     }
   }
 
-  /** Reads the dead-letter topic (read_committed, from the beginning) until a letter matches. */
+  /**
+   * Reads the dead-letter topic (read_committed, from the beginning) until a letter matches. A
+   * consumer of its own, not the client: the tests check the letter's offset and headers too.
+   */
   private DeadLetter awaitDeadLetter(Predicate<DeadLetter> wanted) {
     return awaitDeadLetter(settings, wanted, new HashMap<>(), new long[1]);
   }
@@ -534,31 +531,21 @@ class BadInputIT {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       DeadLetter[] found = new DeadLetter[1];
-      try {
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .pollDelay(Duration.ZERO)
-            .pollInterval(Duration.ofMillis(50))
-            .until(
-                () -> {
-                  for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    DeadLetter d = reader.deserialize(topic, r.value());
-                    seen.add(d);
-                    if (found[0] == null && wanted.test(d)) {
-                      found[0] = d;
-                      at[0] = r.offset();
-                      r.headers()
-                          .forEach(
-                              h ->
-                                  headers.put(
-                                      h.key(), new String(h.value(), StandardCharsets.UTF_8)));
-                    }
-                  }
-                  return found[0] != null;
-                });
-      } catch (ConditionTimeoutException e) {
-        throw new AssertionError("no matching dead letter within 60 s; the topic held " + seen, e);
-      }
+      eventually(
+          () -> {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+              DeadLetter d = reader.deserialize(topic, r.value());
+              seen.add(d);
+              if (found[0] == null && wanted.test(d)) {
+                found[0] = d;
+                at[0] = r.offset();
+                r.headers()
+                    .forEach(
+                        h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+              }
+            }
+            assertThat(found[0]).as("a matching dead letter among " + seen).isNotNull();
+          });
       return found[0];
     }
   }
@@ -571,17 +558,12 @@ class BadInputIT {
     try {
       String taskId = json.readTree(r.body()).path("taskId").asText();
       String[] prompt = new String[1];
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .pollInterval(Duration.ofMillis(200))
-          .until(
-              () -> {
-                HttpResponse<String> view = http.get("/tasks/" + taskId);
-                if (view.statusCode() == 200) {
-                  prompt[0] = json.readTree(view.body()).path("prompt").asText();
-                }
-                return prompt[0] != null;
-              });
+      eventually(
+          () -> {
+            HttpResponse<String> view = http.get("/tasks/" + taskId);
+            assertThat(view.statusCode()).as(view.body()).isEqualTo(200);
+            prompt[0] = json.readTree(view.body()).path("prompt").asText();
+          });
       return " (task '" + taskId + "' stored with prompt '" + prompt[0] + "')";
     } catch (IOException | RuntimeException e) {
       return " (task view not found: " + e + ")";
@@ -591,16 +573,13 @@ class BadInputIT {
   /** The answer to a query once the projections have started (they answer 503 until then). */
   private HttpResponse<String> getOnceReady(String path) {
     List<HttpResponse<String>> last = new ArrayList<>();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              HttpResponse<String> r = http.get(path);
-              last.clear();
-              last.add(r);
-              return r.statusCode() != 503;
-            });
+    eventually(
+        () -> {
+          HttpResponse<String> r = http.get(path);
+          last.clear();
+          last.add(r);
+          assertThat(r.statusCode()).as(r.body()).isNotEqualTo(503);
+        });
     return last.get(0);
   }
 

@@ -8,7 +8,6 @@ import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.loop.DeadLetters;
 import io.conclave.runtime.readers.TopicScan;
-import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import java.io.File;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -246,18 +244,14 @@ class DashboardIT {
     // Given: a record the shard leader cannot read, so it dead-letters it
     assumeChromium();
     byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
-    RecordMetadata poison;
-    try (var producer =
-        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-      poison =
-          producer
-              .send(
-                  new ProducerRecord<>(
-                      settings.topics().tasks(),
-                      "dash-poison".getBytes(StandardCharsets.UTF_8),
-                      garbage))
-              .get();
-    }
+    RecordMetadata poison =
+        conclave
+            .client()
+            .send(
+                new ProducerRecord<>(
+                    settings.topics().tasks(),
+                    "dash-poison".getBytes(StandardCharsets.UTF_8),
+                    garbage));
     String sourcePartition = settings.topics().tasks() + "-" + poison.partition() + "@";
     WebDriver browser = chromium();
     try {

@@ -1,7 +1,7 @@
 package io.conclave.launcher.http;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
@@ -11,7 +11,6 @@ import io.conclave.testkit.ConclaveStackExtension;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -109,15 +108,14 @@ class HttpFuzzIT {
     // bodies go with a writer's token, the least that lets them reach the controllers; queries with
     // the tests' admin token, so that the admin endpoint's query parameters are read too
     writer = new Http(conclave.baseUrl(), Http.WRITER_TOKEN);
-    http = new Http(conclave.baseUrl());
+    http = conclave.http();
     // until the projections run, every query is a 503 with Retry-After, which is right but not what
     // this test is about
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                http.get("/tasks/none").statusCode() == 404
-                    && http.get("/knowledge?prefix=none").statusCode() == 200);
+    eventually(
+        () -> {
+          assertThat(http.get("/tasks/none").statusCode()).isEqualTo(404);
+          assertThat(http.get("/knowledge?prefix=none").statusCode()).isEqualTo(200);
+        });
   }
 
   @AfterAll

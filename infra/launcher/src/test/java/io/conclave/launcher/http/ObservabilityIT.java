@@ -1,7 +1,7 @@
 package io.conclave.launcher.http;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,21 +9,16 @@ import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.model.cluster.BreakerStateChanged;
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
-import io.micronaut.runtime.server.EmbeddedServer;
+import io.conclave.testkit.StackClient;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,10 +58,7 @@ class ObservabilityIT {
   @Test
   void healthIsUpNamingKafkaStreamsAndTheRegistry() {
     // Kafka Streams is UP once it has joined its group
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .untilAsserted(() -> assertThat(anonymous.get("/health").statusCode()).isEqualTo(200));
+    eventually(() -> assertThat(anonymous.get("/health").statusCode()).isEqualTo(200));
 
     JsonNode health = read(anonymous.get("/health"));
     assertThat(health.path("status").asText()).isEqualTo("UP");
@@ -90,10 +82,10 @@ class ObservabilityIT {
             .withEndpoints(
                 stack.bootstrapServers(),
                 "http://127.0.0.1:" + Http.freePort() + "/apis/registry/v2");
-    try (EmbeddedServer projections = InProcessConclave.startProjections(noRegistry)) {
+    try (InProcessConclave projections =
+        InProcessConclave.with(noRegistry).noCoordinator().workers(0).start()) {
       // When
-      HttpResponse<String> response =
-          new Http("http://127.0.0.1:" + projections.getPort(), null).get("/health");
+      HttpResponse<String> response = new Http(projections.baseUrl(), null).get("/health");
 
       // Then
       assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
@@ -113,51 +105,45 @@ class ObservabilityIT {
     assertThat(writer.postJson("/tasks", "{\"taskId\":\"obs-1\",\"prompt\":\"Why?\"}").statusCode())
         .isEqualTo(202);
     writer.awaitTaskStatus("obs-1", "COMPLETED");
-    var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-    try (var producer =
-        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-      producer
-          .send(
-              records.breakerStateChanged(
-                  new BreakerStateChanged(
-                      "llm-research",
-                      "worker-obs",
-                      List.of("research"),
-                      BreakerStateChanged.State.CLOSED,
-                      BreakerStateChanged.State.OPEN,
-                      Instant.now())))
-          .get();
-    }
+    StackClient client = conclave.client();
+    client.send(
+        client
+            .records()
+            .breakerStateChanged(
+                new BreakerStateChanged(
+                    "llm-research",
+                    "worker-obs",
+                    List.of("research"),
+                    BreakerStateChanged.State.CLOSED,
+                    BreakerStateChanged.State.OPEN,
+                    Instant.now())));
 
     // Then (the gauges are refreshed every few seconds)
     String coordinator = settings.topics().coordinatorGroup();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(500))
-        .untilAsserted(
-            () -> {
-              HttpResponse<String> metrics = anonymous.get("/prometheus");
-              assertThat(metrics.statusCode()).isEqualTo(200);
-              String body = metrics.body();
-              assertThat(value(body, "conclave_sagas{status=\"COMPLETED\"}"))
-                  .as(body)
-                  .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(1));
-              assertThat(value(body, "conclave_sagas{status=\"FAILED\"}")).as(body).hasValue(0.0);
-              assertThat(value(body, "conclave_consumer_lag{group=\"" + coordinator + "\"}"))
-                  .as(body)
-                  .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(0));
-              assertThat(
-                      value(
-                          body,
-                          "conclave_consumer_lag{group=\""
-                              + settings.topics().workerGroup("research")
-                              + "\"}"))
-                  .as(body)
-                  .isPresent();
-              assertThat(value(body, "conclave_breakers{agent_type=\"research\",state=\"OPEN\"}"))
-                  .as(body)
-                  .hasValue(1.0);
-            });
+    eventually(
+        () -> {
+          HttpResponse<String> metrics = anonymous.get("/prometheus");
+          assertThat(metrics.statusCode()).isEqualTo(200);
+          String body = metrics.body();
+          assertThat(value(body, "conclave_sagas{status=\"COMPLETED\"}"))
+              .as(body)
+              .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(1));
+          assertThat(value(body, "conclave_sagas{status=\"FAILED\"}")).as(body).hasValue(0.0);
+          assertThat(value(body, "conclave_consumer_lag{group=\"" + coordinator + "\"}"))
+              .as(body)
+              .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(0));
+          assertThat(
+                  value(
+                      body,
+                      "conclave_consumer_lag{group=\""
+                          + settings.topics().workerGroup("research")
+                          + "\"}"))
+              .as(body)
+              .isPresent();
+          assertThat(value(body, "conclave_breakers{agent_type=\"research\",state=\"OPEN\"}"))
+              .as(body)
+              .hasValue(1.0);
+        });
   }
 
   @Test

@@ -1,18 +1,16 @@
 package io.conclave.launcher.knowledge;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.coordinator.Coordinator;
-import io.conclave.coordinator.OfflinePlanner;
 import io.conclave.launcher.dev.ChildProcess;
 import io.conclave.launcher.harness.Http;
-import io.conclave.launcher.harness.RecordedLogs;
+import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.launcher.harness.ScriptedAgents;
 import io.conclave.launcher.saga.SagaIT;
-import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.crdt.Crdt;
 import io.conclave.model.crdt.CrdtJson;
 import io.conclave.model.crdt.GCounter;
@@ -23,26 +21,19 @@ import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.saga.Saga;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
+import io.conclave.testkit.StackClient;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -73,17 +64,16 @@ class KnowledgeConvergenceIT {
       throws Exception {
     ConclaveSettings settings = stack.prepare(SagaIT.sagaSettings(stack, "knowledge"));
     List<String> props = settings.withAutoRegister(false).asSystemProperties();
-    var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
     List<ChildProcess> children = new ArrayList<>();
     int[] ports = {Http.freePort(), Http.freePort()};
-    try (Coordinator coordinator =
-            new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
-        var producer =
-            new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-      for (int i = 0; i < 3; i++) {
-        children.add(
-            ChildProcess.start("worker-" + i, "io.conclave.worker.AgentWorker", props, System.out));
-      }
+    // the projections run as processes of their own (one is killed), started here
+    try (InProcessConclave conclave =
+        InProcessConclave.with(settings)
+            .workers(0)
+            .workerProcesses(3, List.of())
+            .noProjections()
+            .start()) {
+      StackClient client = conclave.client();
       ChildProcess a = projections("projections-a", props, ports[0]);
       ChildProcess b = projections("projections-b", props, ports[1]);
       children.add(a);
@@ -92,10 +82,10 @@ class KnowledgeConvergenceIT {
       Http httpB = new Http("http://127.0.0.1:" + ports[1]);
 
       // Given: a first batch of sagas, each of whose three steps updates every key
-      submit(producer, records, "k1-", FIRST);
-      awaitCompleted(settings, FIRST);
+      submit(client, "k1-", FIRST);
+      awaitCompleted(client, FIRST);
       Instant between = Instant.now();
-      Map<String, Crdt> first = expected(settings, Instant.MAX);
+      Map<String, Crdt> first = expected(client, Instant.MAX);
 
       // Then: both instances answer every key (each holds some of them) with the merge of every
       // update
@@ -125,12 +115,13 @@ class KnowledgeConvergenceIT {
 
       // When: instance a is killed while a second batch runs
       a.kill();
-      submit(producer, records, "k2-", SECOND);
-      awaitCompleted(settings, FIRST + SECOND);
-      Map<String, Crdt> all = expected(settings, Instant.MAX);
+      submit(client, "k2-", SECOND);
+      awaitCompleted(client, FIRST + SECOND);
+      Map<String, Crdt> all = expected(client, Instant.MAX);
 
       // Then: b answers 503 (with Retry-After) or knowledge the cluster had, never a wrong value,
       // until it has it all
+      // not eventually(): a wrong answer on the way must fail the test at once, not be retried
       await()
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(100))
@@ -160,7 +151,7 @@ class KnowledgeConvergenceIT {
       // time
       a = projections("projections-a2", props, ports[0]);
       children.add(a);
-      Map<String, Crdt> asOfBetween = expected(settings, between);
+      Map<String, Crdt> asOfBetween = expected(client, between);
       for (Http http : List.of(httpA, httpB)) {
         awaitKnowledge(http, all);
         for (String key : KEYS) {
@@ -185,9 +176,7 @@ class KnowledgeConvergenceIT {
         name, "io.conclave.projections.ProjectionsApplication", own, System.out);
   }
 
-  private static void submit(
-      KafkaProducer<byte[], byte[]> producer, ConclaveRecords records, String prefix, int n)
-      throws Exception {
+  private static void submit(StackClient client, String prefix, int n) {
     var plan =
         Saga.step("fx-research", "learn-gather", "undo")
             .step("fx-analysis", "learn-analyze", "undo")
@@ -195,32 +184,25 @@ class KnowledgeConvergenceIT {
             .build()
             .steps();
     for (int i = 0; i < n; i++) {
-      producer.send(
-          records.task(
-              new TaskSubmission(prefix + i, "question " + i, Instant.now(), Optional.of(plan))));
+      client.submit(prefix + i, "question " + i, plan);
     }
-    producer.flush();
   }
 
-  private static void awaitCompleted(ConclaveSettings settings, int sagas) {
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () ->
-                RecordedLogs.sagaEvents(settings).stream()
-                        .filter(e -> e instanceof SagaEvent.Completed)
-                        .count()
-                    >= sagas);
+  private static void awaitCompleted(StackClient client, int sagas) {
+    eventually(
+        () ->
+            assertThat(client.sagaEvents())
+                .filteredOn(e -> e instanceof SagaEvent.Completed)
+                .hasSizeGreaterThanOrEqualTo(sagas));
   }
 
   /**
    * The merge of every knowledge update in the agents' logs made at or before {@code until}, by
    * key.
    */
-  private static Map<String, Crdt> expected(ConclaveSettings settings, Instant until) {
+  private static Map<String, Crdt> expected(StackClient client, Instant until) {
     Map<String, Crdt> merged = new TreeMap<>();
-    RecordedLogs.allDecisions(settings).stream()
+    client.decisions().stream()
         .filter(d -> d.kind().equals(KnowledgeDelta.DECISION))
         .filter(((Predicate<Decision>) d -> d.at().isAfter(until)).negate())
         .map(KnowledgeDelta::of)
@@ -233,23 +215,15 @@ class KnowledgeConvergenceIT {
    * expected state.
    */
   private static void awaitKnowledge(Http http, Map<String, Crdt> expected) {
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofMillis(200))
-        .ignoreExceptionsInstanceOf(UncheckedIOException.class)
-        .until(
-            () ->
-                IntStream.range(0, KEYS.size())
-                    .allMatch(
-                        i -> {
-                          HttpResponse<String> r = http.get("/knowledge/" + KEYS.get(i));
-                          try {
-                            return r.statusCode() == 200
-                                && CrdtJson.decode(JSON.readTree(r.body()).path("state").toString())
-                                    .equals(expected.get(KEYS.get(i)));
-                          } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                          }
-                        }));
+    eventually(
+        () -> {
+          for (String key : KEYS) {
+            HttpResponse<String> r = http.get("/knowledge/" + key);
+            assertThat(r.statusCode()).as(key + ": " + r.body()).isEqualTo(200);
+            assertThat(CrdtJson.decode(JSON.readTree(r.body()).path("state").toString()))
+                .as(key)
+                .isEqualTo(expected.get(key));
+          }
+        });
   }
 }

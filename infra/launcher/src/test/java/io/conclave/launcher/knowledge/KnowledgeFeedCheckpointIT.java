@@ -9,13 +9,11 @@ import io.conclave.model.crdt.GCounter;
 import io.conclave.model.crdt.OrSet;
 import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
+import io.conclave.testkit.StackClient;
 import io.conclave.worker.KnowledgeFeed;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -44,37 +41,40 @@ class KnowledgeFeedCheckpointIT {
     // given: a history of deltas over counters and sets, and a feed started before any projections
     // ran
     ConclaveSettings settings = stack.isolated("feed-checkpoint");
-    ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
     List<KnowledgeDelta> history = deltas(0, HISTORY);
     List<KnowledgeDelta> tail = deltas(HISTORY, TAIL);
-    write(settings, serdes, history);
-    try (KnowledgeFeed fromBeginning = new KnowledgeFeed(settings, serdes).start();
-        Admin admin = stack.admin()) {
-      // and: projections that merged the history, then stopped
-      try (EmbeddedServer projections = InProcessConclave.startProjections(settings)) {
-        eventually(() -> assertThat(committed(admin, settings)).isEqualTo(HISTORY));
-      }
-      // and: the tail, written after them
-      write(settings, serdes, tail);
+    try (StackClient client = new StackClient(settings)) {
+      ConclaveSerdes serdes = client.serdes();
+      write(client, history);
+      try (KnowledgeFeed fromBeginning = new KnowledgeFeed(settings, serdes).start();
+          Admin admin = stack.admin()) {
+        // and: projections that merged the history, then stopped
+        try (InProcessConclave projections =
+            InProcessConclave.with(settings).noCoordinator().workers(0).start()) {
+          eventually(() -> assertThat(committed(admin, settings)).isEqualTo(HISTORY));
+        }
+        // and: the tail, written after them
+        write(client, tail);
 
-      // when: a feed starts now
-      try (KnowledgeFeed fromCheckpoint = new KnowledgeFeed(settings, serdes).start()) {
-        // then: it reads the tail only, and knows what both feeds know: the merge of every delta
-        Map<String, Crdt> expected = merge(history, tail);
-        eventually(
-            () -> {
-              assertThat(fromCheckpoint.recordsRead()).isEqualTo(TAIL);
-              assertThat(fromBeginning.recordsRead()).isEqualTo(HISTORY + TAIL);
-              for (var key : expected.entrySet()) {
-                assertThat(fromCheckpoint.apply(key.getKey()))
-                    .as(key.getKey())
-                    .hasValue(key.getValue());
-                assertThat(fromBeginning.apply(key.getKey()))
-                    .as(key.getKey())
-                    .hasValue(key.getValue());
-              }
-            });
-        assertThat(fromCheckpoint.recordsRead()).isLessThan(HISTORY + TAIL);
+        // when: a feed starts now
+        try (KnowledgeFeed fromCheckpoint = new KnowledgeFeed(settings, serdes).start()) {
+          // then: it reads the tail only, and knows what both feeds know: the merge of every delta
+          Map<String, Crdt> expected = merge(history, tail);
+          eventually(
+              () -> {
+                assertThat(fromCheckpoint.recordsRead()).isEqualTo(TAIL);
+                assertThat(fromBeginning.recordsRead()).isEqualTo(HISTORY + TAIL);
+                for (var key : expected.entrySet()) {
+                  assertThat(fromCheckpoint.apply(key.getKey()))
+                      .as(key.getKey())
+                      .hasValue(key.getValue());
+                  assertThat(fromBeginning.apply(key.getKey()))
+                      .as(key.getKey())
+                      .hasValue(key.getValue());
+                }
+              });
+          assertThat(fromCheckpoint.recordsRead()).isLessThan(HISTORY + TAIL);
+        }
       }
     }
   }
@@ -123,15 +123,9 @@ class KnowledgeFeedCheckpointIT {
     return merged;
   }
 
-  private static void write(
-      ConclaveSettings settings, ConclaveSerdes serdes, List<KnowledgeDelta> deltas)
-      throws Exception {
-    var records = new ConclaveRecords(settings, serdes);
-    try (var producer =
-        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-      for (KnowledgeDelta delta : deltas) {
-        producer.send(records.knowledge(delta)).get();
-      }
+  private static void write(StackClient client, List<KnowledgeDelta> deltas) {
+    for (KnowledgeDelta delta : deltas) {
+      client.send(client.records().knowledge(delta));
     }
   }
 

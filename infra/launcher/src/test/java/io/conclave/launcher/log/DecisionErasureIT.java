@@ -1,7 +1,7 @@
 package io.conclave.launcher.log;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,10 +12,9 @@ import io.conclave.model.eventlog.DecisionKey;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.readers.TopicScan;
 import io.conclave.runtime.topics.Partitioning;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
-import java.time.Duration;
+import io.conclave.testkit.StackClient;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -34,7 +33,7 @@ class DecisionErasureIT {
     // Given: two tasks ran, so research and analysis agents have decisions
     ConclaveSettings settings = stack.isolated("erasure");
     try (InProcessConclave conclave = InProcessConclave.with(settings).workers(1).start()) {
-      Http http = new Http(conclave.baseUrl());
+      Http http = conclave.http();
       for (String id : new String[] {"erase-1", "erase-2"}) {
         assertThat(
                 http.postJson("/tasks", "{\"taskId\":\"" + id + "\",\"prompt\":\"Forget me\"}")
@@ -44,12 +43,11 @@ class DecisionErasureIT {
       }
       String research = "research-" + Partitioning.of("saga-erase-1", settings.partitions());
       String analysis = "analysis-" + Partitioning.of("saga-erase-1", settings.partitions());
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  http.get("/agents/" + research + "/decisions").statusCode() == 200
-                      && http.get("/agents/" + analysis + "/decisions").statusCode() == 200);
+      eventually(
+          () -> {
+            assertThat(http.get("/agents/" + research + "/decisions").statusCode()).isEqualTo(200);
+            assertThat(http.get("/agents/" + analysis + "/decisions").statusCode()).isEqualTo(200);
+          });
 
       // and decisions tail --json lists the agent's decisions, and only its own
       Cli.Result tail = Cli.run(settings, "decisions", "tail", "--agent", research, "--json");
@@ -72,19 +70,24 @@ class DecisionErasureIT {
       // Then: every key of the agent ends in a tombstone; the audit trail forgets it; other agents
       // are untouched
       assertThat(erased).isPositive();
-      Map<Long, Boolean> liveByKey = latestByKey(settings, research);
+      Map<Long, Boolean> liveByKey = latestByKey(conclave.client(), research);
       assertThat(liveByKey).hasSize(erased).doesNotContainValue(true);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> http.get("/agents/" + research + "/decisions").statusCode() == 404);
+      eventually(
+          () ->
+              assertThat(http.get("/agents/" + research + "/decisions").statusCode())
+                  .isEqualTo(404));
       assertThat(http.get("/agents/" + analysis + "/decisions").statusCode()).isEqualTo(200);
     }
   }
 
-  /** For each sequence of the agent: whether its latest record has a value (false = tombstone). */
-  private static Map<Long, Boolean> latestByKey(ConclaveSettings settings, String agentId) {
+  /**
+   * For each sequence of the agent: whether its latest record has a value (false = tombstone). The
+   * client leaves tombstones out, so this scans the agent's partition itself.
+   */
+  private static Map<Long, Boolean> latestByKey(StackClient client, String agentId) {
+    ConclaveSettings settings = client.settings();
     String topic = settings.topics().decisions();
-    var keys = new ConclaveSerdes(settings.registry()).decisionKey().deserializer();
+    var keys = client.serdes().decisionKey().deserializer();
     Map<Long, Boolean> latest = new HashMap<>();
     TopicScan.scan(
         settings.kafka(),

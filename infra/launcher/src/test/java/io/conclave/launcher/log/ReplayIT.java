@@ -14,11 +14,9 @@ import io.conclave.runtime.readers.LogPosition;
 import io.conclave.runtime.readers.TopicReplay;
 import io.conclave.runtime.readers.UnknownTopicException;
 import io.conclave.runtime.records.RecordJson;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
-import io.micronaut.runtime.server.EmbeddedServer;
+import io.conclave.testkit.StackClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,9 +25,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
@@ -58,45 +54,42 @@ class ReplayIT {
   private String topic;
   private Instant base;
   private final List<Written> written = new ArrayList<>();
-  private EmbeddedServer projections;
+  private InProcessConclave conclave;
+  private StackClient client;
   private Http http;
 
   @BeforeAll
   void writeRecordsWithKnownTimestamps(ConclaveStack stack) throws Exception {
     settings = stack.isolated("replay");
     topic = settings.topics().tasks();
+    // the projections alone: no coordinator, the tasks are only records to replay here
+    conclave = InProcessConclave.with(settings).noCoordinator().workers(0).start();
+    client = conclave.client();
+    http = conclave.http();
     // in the past, one second apart, interleaved across partitions: record i of partition p is at
     // base + 3i + p s
     base = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
-    var values = new ConclaveSerdes(settings.registry()).taskSubmission().serializer();
-    try (var producer =
-        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-      for (int i = 0; i < PER_PARTITION; i++) {
-        for (int p = 0; p < settings.partitions(); p++) {
-          long timestamp = base.plusSeconds(3L * i + p).toEpochMilli();
-          String key = "k-" + p + "-" + i;
-          String taskId = "t-" + p + "-" + i;
-          byte[] value =
-              values.serialize(
-                  topic,
-                  new TaskSubmission(taskId, "replay " + i, Instant.ofEpochMilli(timestamp)));
-          RecordMetadata at =
-              producer
-                  .send(
-                      new ProducerRecord<>(
-                          topic, p, timestamp, key.getBytes(StandardCharsets.UTF_8), value))
-                  .get(30, TimeUnit.SECONDS);
-          written.add(new Written(p, at.offset(), timestamp, key, taskId));
-        }
+    var values = client.serdes().taskSubmission().serializer();
+    for (int i = 0; i < PER_PARTITION; i++) {
+      for (int p = 0; p < settings.partitions(); p++) {
+        long timestamp = base.plusSeconds(3L * i + p).toEpochMilli();
+        String key = "k-" + p + "-" + i;
+        String taskId = "t-" + p + "-" + i;
+        byte[] value =
+            values.serialize(
+                topic, new TaskSubmission(taskId, "replay " + i, Instant.ofEpochMilli(timestamp)));
+        RecordMetadata at =
+            client.send(
+                new ProducerRecord<>(
+                    topic, p, timestamp, key.getBytes(StandardCharsets.UTF_8), value));
+        written.add(new Written(p, at.offset(), timestamp, key, taskId));
       }
     }
-    projections = InProcessConclave.startProjections(settings);
-    http = new Http("http://127.0.0.1:" + projections.getPort());
   }
 
   @AfterAll
-  void stop() {
-    projections.close();
+  void stop() throws Exception {
+    conclave.close();
   }
 
   @Test
@@ -179,7 +172,7 @@ class ReplayIT {
         .isEqualTo(Instant.ofEpochMilli(written(1, 1).timestamp()).toString());
     assertThat(first.get("value").get("prompt").asText()).isEqualTo("replay 1");
     // the same objects as the replay CLI prints, and as RecordJson makes
-    var recordJson = new RecordJson(new ConclaveSerdes(settings.registry()));
+    var recordJson = new RecordJson(client.serdes());
     List<String> direct = new ArrayList<>();
     TopicReplay.read(
         settings.kafka(),
@@ -197,7 +190,7 @@ class ReplayIT {
   @Test
   void theCliTellsItsProgressOnStandardErrorAndAnswersOneJsonDocumentWithJson() throws Exception {
     // given: what the replay holds
-    var recordJson = new RecordJson(new ConclaveSerdes(settings.registry()));
+    var recordJson = new RecordJson(client.serdes());
     List<String> direct = new ArrayList<>();
     TopicReplay.read(
         settings.kafka(),
@@ -296,7 +289,7 @@ class ReplayIT {
   private List<Written> replay(TopicReplay.Request request) {
     List<Written> read = new ArrayList<>();
     var keys = StandardCharsets.UTF_8;
-    var values = new ConclaveSerdes(settings.registry()).taskSubmission().deserializer();
+    var values = client.serdes().taskSubmission().deserializer();
     TopicReplay.read(
         settings.kafka(),
         request,

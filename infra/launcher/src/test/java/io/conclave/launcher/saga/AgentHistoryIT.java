@@ -13,7 +13,6 @@ import io.conclave.launcher.cli.Progress;
 import io.conclave.launcher.harness.Cli;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
-import io.conclave.launcher.harness.RecordedLogs;
 import io.conclave.model.cluster.RedrivenStep;
 import io.conclave.model.eventlog.AgentIds;
 import io.conclave.model.eventlog.Decision;
@@ -22,9 +21,9 @@ import io.conclave.model.eventlog.Tally;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.readers.TopicScan;
 import io.conclave.runtime.topics.Partitioning;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
+import io.conclave.testkit.StackClient;
 import io.conclave.worker.Agents;
 import io.conclave.worker.OfflineAgent;
 import io.conclave.worker.OfflineAgents;
@@ -55,13 +54,15 @@ class AgentHistoryIT {
 
   private ConclaveSettings settings;
   private InProcessConclave conclave;
+  private StackClient client;
   private Http http;
 
   @BeforeAll
   void runSomeSagas(ConclaveStack stack) throws Exception {
     settings = stack.isolated("history").withSnapshotEvery(3);
     conclave = InProcessConclave.with(settings).workers(1).start();
-    http = new Http(conclave.baseUrl());
+    client = conclave.client();
+    http = conclave.http();
     for (int i = 0; i < TASKS; i++) {
       assertThat(
               http.postJson(
@@ -84,7 +85,7 @@ class AgentHistoryIT {
     String best = null;
     int most = -1;
     for (int p = 0; p < settings.partitions(); p++) {
-      int n = RecordedLogs.decisionsOf(settings, AgentIds.of("research", p)).size();
+      int n = client.decisionsOf(AgentIds.of("research", p)).size();
       if (n > most) {
         most = n;
         best = AgentIds.of("research", p);
@@ -112,14 +113,14 @@ class AgentHistoryIT {
   void theStateAsOfEveryOffsetIsTheFoldOfTheDecisionsUpToIt() throws Exception {
     // given
     String agentId = busiestResearchAgent();
-    List<RecordedLogs.Logged> log = RecordedLogs.decisionsOf(settings, agentId);
+    List<StackClient.Logged> log = client.decisionsOf(agentId);
     assertThat(log.size())
         .as("enough decisions for several snapshots")
         .isGreaterThan(3 * settings.snapshotEvery());
 
     // when / then: at each of the agent's records, and just before it
     boolean snapshotUsed = false;
-    for (RecordedLogs.Logged record : log) {
+    for (StackClient.Logged record : log) {
       for (long offset : List.of(record.offset() - 1, record.offset())) {
         if (offset < 0) {
           continue;
@@ -132,7 +133,7 @@ class AgentHistoryIT {
         List<Decision> upTo =
             log.stream()
                 .filter(l -> l.offset() <= offset)
-                .map(RecordedLogs.Logged::decision)
+                .map(StackClient.Logged::decision)
                 .toList();
         JsonNode answer = state("/agents/" + agentId + "/state?atOffset=" + offset);
         assertThat(answer.get("state").toString())
@@ -152,8 +153,7 @@ class AgentHistoryIT {
         .isEqualTo(now.get("state"));
     assertThat(now.get("state").toString())
         .isEqualTo(
-            foldToJson(
-                OfflineAgent.FOLD, log.stream().map(RecordedLogs.Logged::decision).toList()));
+            foldToJson(OfflineAgent.FOLD, log.stream().map(StackClient.Logged::decision).toList()));
     assertThat(now.get("state").get("steps").asLong())
         .isEqualTo(log.stream().filter(l -> l.decision().kind().equals("STEP_RESULT")).count());
   }
@@ -162,15 +162,15 @@ class AgentHistoryIT {
   void theStateAtATimeIsTheFoldOfTheDecisionsWrittenByThen() throws Exception {
     // given
     String agentId = busiestResearchAgent();
-    List<RecordedLogs.Logged> log = RecordedLogs.decisionsOf(settings, agentId);
+    List<StackClient.Logged> log = client.decisionsOf(agentId);
 
     // when / then: at the time each record was written
-    for (RecordedLogs.Logged record : log) {
+    for (StackClient.Logged record : log) {
       Instant at = record.timestamp();
       List<Decision> byThen =
           log.stream()
               .filter(l -> !l.timestamp().isAfter(at))
-              .map(RecordedLogs.Logged::decision)
+              .map(StackClient.Logged::decision)
               .toList();
       JsonNode answer = state("/agents/" + agentId + "/state?at=" + at);
       assertThat(answer.get("state").toString())
@@ -186,9 +186,7 @@ class AgentHistoryIT {
     int shard = Partitioning.of("h-0", settings.partitions());
     String planner = AgentIds.of("planner", shard);
     List<Decision> plans =
-        RecordedLogs.decisionsOf(settings, planner).stream()
-            .map(RecordedLogs.Logged::decision)
-            .toList();
+        client.decisionsOf(planner).stream().map(StackClient.Logged::decision).toList();
 
     // when
     JsonNode answer = state("/agents/" + planner + "/state");
@@ -353,10 +351,11 @@ class AgentHistoryIT {
   }
 
   private List<RedrivenStep> shadow(String redriveId) {
-    return RecordedLogs.all(
-            settings,
+    return client
+        .all(
             settings.topics().shadow(),
-            new ConclaveSerdes(settings.registry()).redrivenStep().deserializer())
+            settings.partitions(),
+            client.serdes().redrivenStep().deserializer())
         .stream()
         .filter(s -> s.redriveId().equals(redriveId))
         .toList();
@@ -370,6 +369,7 @@ class AgentHistoryIT {
     return n;
   }
 
+  /** How many records the topic holds, tombstones included. */
   private long count(String topic) {
     long[] n = {0};
     try (TopicScan scan = new TopicScan(settings.kafka())) {

@@ -1,13 +1,10 @@
 package io.conclave.launcher.saga;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.conclave.coordinator.Coordinator;
-import io.conclave.coordinator.OfflinePlanner;
 import io.conclave.coordinator.TokenBudgets;
-import io.conclave.launcher.dev.ChildProcess;
-import io.conclave.launcher.harness.RecordedLogs;
+import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.saga.Saga;
@@ -15,14 +12,11 @@ import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaState;
 import io.conclave.model.saga.SagaStep;
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
+import io.conclave.testkit.StackClient;
 import io.conclave.worker.ModelCall;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +25,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -56,23 +49,19 @@ class BudgetIT {
             ConclaveSettings.from(Map.of(), Map.of())
                 .withEndpoints(stack.bootstrapServers(), stack.registryUrl())
                 .withTopicPrefix("budget-" + UUID.randomUUID().toString().substring(0, 8)));
-    var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
     var budgets =
         new TokenBudgets(
             OptionalLong.of(SAGA_TOKENS), OptionalLong.empty(), Map.of("acme", ACME_TOKENS));
-    List<ChildProcess> workers = new ArrayList<>();
-    try (Coordinator coordinator =
-            new Coordinator(settings, new OfflinePlanner(), budgets, Clock.systemUTC()).start();
-        var producer =
-            new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-      // two worker processes share every agent type; the offline model takes 30 ms an answer, so
-      // steps of many sagas run at the same time on both
-      List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
-      props.add("-Dconclave.offline.latency-ms=30");
-      for (int i = 0; i < 2; i++) {
-        workers.add(
-            ChildProcess.start("worker-" + i, "io.conclave.worker.AgentWorker", props, System.out));
-      }
+    // two worker processes share every agent type; the offline model takes 30 ms an answer, so
+    // steps of many sagas run at the same time on both
+    try (InProcessConclave conclave =
+        InProcessConclave.with(settings)
+            .budgets(budgets)
+            .workers(0)
+            .workerProcesses(2, List.of("-Dconclave.offline.latency-ms=30"))
+            .noProjections()
+            .start()) {
+      StackClient client = conclave.client();
       List<SagaStep> plan =
           Saga.step("research", "gather", "discard")
               .step("analysis", "analyze", "retract")
@@ -82,14 +71,14 @@ class BudgetIT {
 
       // when: twelve sagas of tenant acme and three of a tenant without a budget of its own arrive
       // at once
-      List<String> acme = submit(producer, records, plan, "acme", "a-", 12);
-      List<String> other = submit(producer, records, plan, "globex", "g-", 3);
-      awaitEnded(settings, acme, other);
+      List<String> acme = submit(client, plan, "acme", "a-", 12);
+      List<String> other = submit(client, plan, "globex", "g-", 3);
+      awaitEnded(client, acme, other);
 
       // then: every saga got at most the saga budget; the leaders refused acme's sagas beyond its
       // budget, clearly
-      Map<String, SagaState> sagas = sagas(settings);
-      Ledger ledger = Ledger.read(settings);
+      Map<String, SagaState> sagas = sagas(client);
+      Ledger ledger = Ledger.read(client);
       for (String id : other) {
         assertThat(sagas.get(id).spending().budget()).hasValue(SAGA_TOKENS);
       }
@@ -138,16 +127,16 @@ class BudgetIT {
           .anyMatch(s -> s.status() == SagaState.Status.COMPENSATED);
 
       // when: once they all ended, acme submits again
-      List<String> again = submit(producer, records, plan, "acme", "b-", 6);
-      awaitEnded(settings, again, List.of());
+      List<String> again = submit(client, plan, "acme", "b-", 6);
+      awaitEnded(client, again, List.of());
 
       // then: what the ended sagas did not spend was given back and granted again, still within the
       // budget
-      Map<String, SagaState> after = sagas(settings);
+      Map<String, SagaState> after = sagas(client);
       assertThat(again)
           .as("unspent allowances are granted again")
           .anyMatch(id -> !reason(after.get(id)).contains(REFUSED));
-      Ledger ledgerAfter = Ledger.read(settings);
+      Ledger ledgerAfter = Ledger.read(client);
       long overshootAfter =
           after.values().stream()
               .filter(s -> s.spending().tenant().equals("acme"))
@@ -162,19 +151,11 @@ class BudgetIT {
       assertThat(acmeSpentAfter)
           .isGreaterThan(acmeSpent)
           .isLessThanOrEqualTo(ACME_TOKENS + overshootAfter);
-    } finally {
-      workers.forEach(ChildProcess::kill);
     }
   }
 
   private static List<String> submit(
-      KafkaProducer<byte[], byte[]> producer,
-      ConclaveRecords records,
-      List<SagaStep> plan,
-      String tenant,
-      String prefix,
-      int count)
-      throws Exception {
+      StackClient client, List<SagaStep> plan, String tenant, String prefix, int count) {
     List<String> sagaIds = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       var task =
@@ -184,30 +165,25 @@ class BudgetIT {
               Clock.systemUTC().instant(),
               Optional.of(plan),
               tenant);
-      producer.send(records.task(task));
+      client.submit(task);
       sagaIds.add("saga-" + task.taskId());
     }
-    producer.flush();
     return sagaIds;
   }
 
-  private static void awaitEnded(
-      ConclaveSettings settings, List<String> some, List<String> others) {
+  private static void awaitEnded(StackClient client, List<String> some, List<String> others) {
     List<String> all = new ArrayList<>(some);
     all.addAll(others);
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () -> {
-              Map<String, SagaState> sagas = sagas(settings);
-              return all.stream()
-                  .allMatch(id -> sagas.containsKey(id) && sagas.get(id).status().isFinished());
-            });
+    eventually(
+        () -> {
+          Map<String, SagaState> sagas = sagas(client);
+          assertThat(all)
+              .allMatch(id -> sagas.containsKey(id) && sagas.get(id).status().isFinished());
+        });
   }
 
-  private static Map<String, SagaState> sagas(ConclaveSettings settings) {
-    return RecordedLogs.sagaEvents(settings).stream()
+  private static Map<String, SagaState> sagas(StackClient client) {
+    return client.sagaEvents().stream()
         .collect(Collectors.groupingBy(SagaEvent::sagaId))
         .entrySet()
         .stream()
@@ -224,10 +200,10 @@ class BudgetIT {
    * it).
    */
   private record Ledger(Map<String, Long> tokens, Map<String, Long> lastCallOutput) {
-    static Ledger read(ConclaveSettings settings) {
+    static Ledger read(StackClient client) {
       Map<String, Long> tokens = new HashMap<>();
       Map<String, Decision> last = new HashMap<>();
-      for (Decision d : RecordedLogs.allDecisions(settings)) {
+      for (Decision d : client.decisions()) {
         if (d.kind().equals(ModelCall.KIND) && d.sagaId().isPresent()) {
           tokens.merge(d.sagaId().get(), ModelCall.of(d).usage().total(), Long::sum);
           last.merge(d.sagaId().get(), d, (a, b) -> b.at().isAfter(a.at()) ? b : a);

@@ -1,18 +1,15 @@
 package io.conclave.launcher.saga;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.agent.Agent;
 import io.conclave.coordinator.Coordinator;
-import io.conclave.coordinator.OfflinePlanner;
 import io.conclave.launcher.harness.Cli;
 import io.conclave.launcher.harness.EffectLedger;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
-import io.conclave.launcher.harness.RecordedLogs;
 import io.conclave.launcher.harness.ScriptedAgents;
 import io.conclave.model.cluster.DeadLetter;
 import io.conclave.model.cluster.TaskSubmission;
@@ -22,12 +19,9 @@ import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaState;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.readers.TopicScan;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
-import io.conclave.worker.AgentWorker;
+import io.conclave.testkit.StackClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,9 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -59,27 +51,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public class SagaIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private ConclaveSettings settings;
-  private ConclaveRecords records;
-  private KafkaProducer<byte[], byte[]> producer;
   private Path ledger;
-  private final List<AutoCloseable> parts = new ArrayList<>();
-  private Coordinator coordinator;
+  private InProcessConclave conclave;
+  private StackClient client;
   private Http http;
 
   @BeforeAll
   void start(ConclaveStack stack) throws Exception {
     settings = stack.prepare(sagaSettings(stack, "saga"));
-    records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-    producer = new KafkaProducer<>(ClientConfigs.producer(settings.kafka()));
     ledger = Files.createTempFile("effects", ".ledger");
     System.setProperty(EffectLedger.PROPERTY, ledger.toString());
-    coordinator = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
-    List<Agent<?>> agents =
-        settings.agentTypes().stream().<Agent<?>>map(ScriptedAgents.Scripted::new).toList();
-    parts.add(new AgentWorker(settings, agents, Clock.systemUTC()).start());
-    var projections = InProcessConclave.startProjections(settings);
-    parts.add(projections);
-    http = new Http("http://127.0.0.1:" + projections.getPort());
+    conclave = InProcessConclave.with(settings).agents(ScriptedAgents.Scripted::new).start();
+    client = conclave.client();
+    http = conclave.http();
   }
 
   /** Settings for the scripted agent types, with a short deadline grace; not yet provisioned. */
@@ -97,11 +81,7 @@ public class SagaIT {
 
   @AfterAll
   void stop() throws Exception {
-    for (int i = parts.size() - 1; i >= 0; i--) {
-      parts.get(i).close();
-    }
-    coordinator.close();
-    producer.close();
+    conclave.close();
     System.clearProperty(EffectLedger.PROPERTY);
   }
 
@@ -146,7 +126,7 @@ public class SagaIT {
     assertThat(saga.compensationOrder()).containsExactly(2, 1, 0);
     assertThat(saga.steps())
         .allSatisfy(s -> assertThat(s.compensation()).isEqualTo(SagaState.CompensationStatus.DONE));
-    assertThat(eventsOf(saga.sagaId()))
+    assertThat(client.sagaEvents(saga.sagaId()))
         .filteredOn(e -> e instanceof SagaEvent.Compensated)
         .extracting(e -> ((SagaEvent.Compensated) e).stepIndex())
         .containsExactly(2, 1, 0);
@@ -166,14 +146,12 @@ public class SagaIT {
     assertThat(view.path("steps").get(0).path("compensation").path("status").asText())
         .isEqualTo("DONE");
     assertThat(view.path("reason").asText()).contains("scripted failure");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        JSON.readTree(http.get("/sagas?status=compensated").body())
-                            .findValuesAsText("sagaId"))
-                    .contains(saga.sagaId()));
+    eventually(
+        () ->
+            assertThat(
+                    JSON.readTree(http.get("/sagas?status=compensated").body())
+                        .findValuesAsText("sagaId"))
+                .contains(saga.sagaId()));
   }
 
   @Test
@@ -229,7 +207,7 @@ public class SagaIT {
     // then
     assertThat(started.exitCode()).as(started.err()).isZero();
     assertThat(started.out()).containsExactly("saga-cli-1");
-    awaitState("saga-cli-1", s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
+    client.awaitSaga("saga-cli-1", s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
     Cli.Result shown = Cli.run(settings, "saga", "show", "saga-cli-1");
     assertThat(shown.out().get(0)).contains("saga-cli-1").contains("AWAITING_APPROVAL");
     assertThat(shown.out())
@@ -263,12 +241,10 @@ public class SagaIT {
     assertThat(start.path("topic").asText()).isEqualTo(settings.topics().tasks());
     assertThat(
             recordAt(
-                settings.topics().tasks(),
-                start,
-                new ConclaveSerdes(settings.registry()).taskSubmission().deserializer()))
+                settings.topics().tasks(), start, client.serdes().taskSubmission().deserializer()))
         .isInstanceOfSatisfying(
             TaskSubmission.class, t -> assertThat(t.taskId()).isEqualTo("cli-2"));
-    assertThat(awaitEnd("saga-cli-2").status()).isEqualTo(SagaState.Status.COMPLETED);
+    assertThat(client.awaitEnd("saga-cli-2").status()).isEqualTo(SagaState.Status.COMPLETED);
 
     // when
     Cli.Result approved =
@@ -292,12 +268,13 @@ public class SagaIT {
     assertThat(decided.path("approved").asBoolean()).isTrue();
     assertThat(decided.path("actor").asText()).isEqualTo("ops");
     assertThat(decided.path("topic").asText()).isEqualTo(settings.topics().sagaEvents());
-    assertThat(awaitEnd("saga-cli-1").steps().get(1).output()).isEqualTo("approved by ops: fine");
+    assertThat(client.awaitEnd("saga-cli-1").steps().get(1).output())
+        .isEqualTo("approved by ops: fine");
     assertThat(
             recordAt(
                 settings.topics().sagaEvents(),
                 decided,
-                new ConclaveSerdes(settings.registry()).sagaEvent().deserializer()))
+                client.serdes().sagaEvent().deserializer()))
         .isInstanceOfSatisfying(
             SagaEvent.ApprovalDecided.class,
             d -> {
@@ -331,7 +308,7 @@ public class SagaIT {
                 .approval("sign-off")
                 .step("fx-write", "ok-publish", "undo")
                 .build());
-    awaitState(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
+    client.awaitSaga(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
 
     awaitView(sagaId, "AWAITING_APPROVAL");
 
@@ -343,7 +320,7 @@ public class SagaIT {
 
     // then
     assertThat(approved.statusCode()).as(approved.body()).isEqualTo(202);
-    SagaState saga = awaitEnd(sagaId);
+    SagaState saga = client.awaitEnd(sagaId);
     assertThat(saga.status()).isEqualTo(SagaState.Status.COMPLETED);
     awaitView(sagaId, "COMPLETED");
     HttpResponse<String> again =
@@ -365,13 +342,13 @@ public class SagaIT {
                 .approval("sign-off")
                 .step("fx-write", "ok-publish", "undo")
                 .build());
-    awaitState(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
+    client.awaitSaga(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
 
     // when
     decide(sagaId, 1, false);
 
     // then
-    SagaState saga = awaitEnd(sagaId);
+    SagaState saga = client.awaitEnd(sagaId);
     assertThat(saga.status()).isEqualTo(SagaState.Status.COMPENSATED);
     assertThat(saga.steps().get(1).error()).isEqualTo("rejected by editor: looks right");
     assertThat(saga.compensationOrder()).containsExactly(0);
@@ -461,7 +438,7 @@ public class SagaIT {
     assertThat(saga.status()).isEqualTo(SagaState.Status.FAILED);
     assertThat(saga.steps().get(1).compensation()).isEqualTo(SagaState.CompensationStatus.DONE);
     assertThat(saga.steps().get(0).compensation()).isEqualTo(SagaState.CompensationStatus.PARKED);
-    List<SagaEvent> events = eventsOf(saga.sagaId());
+    List<SagaEvent> events = client.sagaEvents(saga.sagaId());
     assertThat(events)
         .filteredOn(e -> e instanceof SagaEvent.CompensationFailed)
         .extracting(e -> ((SagaEvent.CompensationFailed) e).attempt())
@@ -474,7 +451,7 @@ public class SagaIT {
     assertThat(effectsOf(saga.sagaId()))
         .filteredOn(e -> e.startsWith("fx-research.undo-fails"))
         .hasSize(3);
-    List<DeadLetter> letters = deadLetters();
+    List<DeadLetter> letters = client.deadLetters();
     assertThat(letters)
         .anySatisfy(
             d -> {
@@ -484,7 +461,8 @@ public class SagaIT {
                   .contains("failed 3 times");
               assertThat(d.sourceTopic()).isEqualTo(settings.topics().sagaEvents());
               var parked =
-                  new ConclaveSerdes(settings.registry())
+                  client
+                      .serdes()
                       .compensateCommand()
                       .deserializer()
                       .deserialize(settings.topics().compensations("fx-research"), d.value());
@@ -503,64 +481,50 @@ public class SagaIT {
                 .approval("sign-off")
                 .step("fx-write", "ok-publish", "undo")
                 .build());
-    awaitState(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
+    client.awaitSaga(sagaId, s -> s.status() == SagaState.Status.AWAITING_APPROVAL);
 
     // when: another coordinator takes the shards over (it rebuilds the shard's sagas from their
     // events) and then the approval comes
-    Coordinator next = new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
-    coordinator.close();
-    coordinator = next;
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> next.ledShards().size() == settings.partitions());
+    Coordinator next = conclave.replaceCoordinator();
+    eventually(() -> assertThat(next.ledShards()).hasSize(settings.partitions()));
     decide(sagaId, 1, true);
 
     // then: the new leader carried it out, once
-    SagaState saga = awaitEnd(sagaId);
+    SagaState saga = client.awaitEnd(sagaId);
     assertThat(saga.status()).isEqualTo(SagaState.Status.COMPLETED);
-    assertThat(eventsOf(sagaId))
+    assertThat(client.sagaEvents(sagaId))
         .filteredOn(e -> e instanceof SagaEvent.StepCompleted c && c.stepIndex() == 1)
         .hasSize(1);
   }
 
   private JsonNode awaitView(String sagaId, String status) {
     JsonNode[] last = new JsonNode[1];
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .untilAsserted(
-            () -> {
-              HttpResponse<String> r = http.get("/sagas/" + sagaId);
-              assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-              last[0] = JSON.readTree(r.body());
-              assertThat(last[0].path("status").asText()).isEqualTo(status);
-            });
+    eventually(
+        () -> {
+          HttpResponse<String> r = http.get("/sagas/" + sagaId);
+          assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+          last[0] = JSON.readTree(r.body());
+          assertThat(last[0].path("status").asText()).isEqualTo(status);
+        });
     return last[0];
   }
 
   private SagaState run(String name, SagaDefinition saga) throws Exception {
-    return awaitEnd(submit(name, saga));
+    return client.awaitEnd(submit(name, saga));
   }
 
   private String submit(String name, SagaDefinition saga) throws Exception {
     String taskId = name + "-" + UUID.randomUUID().toString().substring(0, 6);
-    producer
-        .send(
-            records.task(
-                new TaskSubmission(
-                    taskId,
-                    "question " + name,
-                    Clock.systemUTC().instant(),
-                    Optional.of(saga.steps()))))
-        .get();
+    client.submit(taskId, "question " + name, saga.steps());
     return "saga-" + taskId;
   }
 
   private void decide(String sagaId, int step, boolean approved) throws Exception {
     String taskId = sagaId.substring("saga-".length());
-    producer
-        .send(
-            records.sagaEvent(
+    client.send(
+        client
+            .records()
+            .sagaEvent(
                 new SagaEvent.ApprovalDecided(
                     sagaId,
                     taskId,
@@ -568,32 +532,7 @@ public class SagaIT {
                     approved,
                     "editor",
                     "looks right",
-                    Clock.systemUTC().instant())))
-        .get();
-  }
-
-  private SagaState awaitEnd(String sagaId) {
-    return awaitState(sagaId, s -> s.status().isFinished());
-  }
-
-  private SagaState awaitState(String sagaId, java.util.function.Predicate<SagaState> done) {
-    SagaState[] last = new SagaState[1];
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              List<SagaEvent> events = eventsOf(sagaId);
-              last[0] = events.isEmpty() ? null : SagaState.of(events);
-              return last[0] != null && done.test(last[0]);
-            });
-    return last[0];
-  }
-
-  private List<SagaEvent> eventsOf(String sagaId) {
-    return RecordedLogs.sagaEvents(settings).stream()
-        .filter(e -> e.sagaId().equals(sagaId))
-        .toList();
+                    Clock.systemUTC().instant())));
   }
 
   /** The ledger's effects for the saga, without their keys, in the order they happened. */
@@ -620,18 +559,5 @@ public class SagaIT {
         r -> found.add(reader.deserialize(topic, r.value())));
     assertThat(found).as(written.toString()).hasSize(1);
     return found.get(0);
-  }
-
-  private List<DeadLetter> deadLetters() {
-    String topic = settings.topics().deadLetters();
-    var reader = new ConclaveSerdes(settings.registry()).deadLetter().deserializer();
-    List<DeadLetter> out = new ArrayList<>();
-    TopicScan.scan(
-        settings.kafka(),
-        new TopicPartition(topic, 0),
-        0,
-        -1,
-        r -> out.add(reader.deserialize(topic, r.value())));
-    return out;
   }
 }

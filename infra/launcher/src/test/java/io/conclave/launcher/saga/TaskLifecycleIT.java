@@ -2,7 +2,6 @@ package io.conclave.launcher.saga;
 
 import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,18 +9,14 @@ import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.runtime.topics.Partitioning;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +43,7 @@ class TaskLifecycleIT {
   void start(ConclaveStack stack) throws Exception {
     settings = stack.isolated("lifecycle");
     conclave = InProcessConclave.with(settings).workers(2).start();
-    http = new Http(conclave.baseUrl());
+    http = conclave.http();
   }
 
   @AfterAll
@@ -147,20 +142,19 @@ class TaskLifecycleIT {
               .partitionResult(tasks)
               .get()
               .offset();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                OffsetAndMetadata committed =
-                    admin
-                        .listConsumerGroupOffsets(settings.topics().prefix() + "-coordinator")
-                        .partitionsToOffsetAndMetadata()
-                        .get()
-                        .get(tasks);
-                return committed != null && committed.offset() >= end;
-              });
+      eventually(
+          () -> {
+            OffsetAndMetadata committed =
+                admin
+                    .listConsumerGroupOffsets(settings.topics().prefix() + "-coordinator")
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .get(tasks);
+            assertThat(committed).isNotNull();
+            assertThat(committed.offset()).isGreaterThanOrEqualTo(end);
+          });
     }
-    List<SagaEvent> events = sagaEventsOf("saga-task-twice");
+    List<SagaEvent> events = conclave.client().sagaEvents("saga-task-twice");
     assertThat(events).filteredOn(e -> e instanceof SagaEvent.Started).hasSize(1);
     assertThat(events).filteredOn(e -> e instanceof SagaEvent.StepCompleted).hasSize(3);
     assertThat(events).filteredOn(e -> e instanceof SagaEvent.Completed).hasSize(1);
@@ -168,22 +162,20 @@ class TaskLifecycleIT {
 
   @Test
   void everyShardHasALeaderWithAnEpochAndAStartTime() throws Exception {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> {
-              HttpResponse<String> r = http.get("/leaders");
-              assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-              JsonNode leaders = json.readTree(r.body());
-              assertThat(leaders).hasSize(settings.partitions());
-              for (int shard = 0; shard < settings.partitions(); shard++) {
-                JsonNode leader = leaders.get(shard);
-                assertThat(leader.get("shard").asInt()).isEqualTo(shard);
-                assertThat(leader.get("epoch").asLong()).isPositive();
-                assertThat(leader.get("memberId").asText()).startsWith("coordinator-");
-                assertThat(leader.get("since").asText()).isNotBlank();
-              }
-            });
+    eventually(
+        () -> {
+          HttpResponse<String> r = http.get("/leaders");
+          assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+          JsonNode leaders = json.readTree(r.body());
+          assertThat(leaders).hasSize(settings.partitions());
+          for (int shard = 0; shard < settings.partitions(); shard++) {
+            JsonNode leader = leaders.get(shard);
+            assertThat(leader.get("shard").asInt()).isEqualTo(shard);
+            assertThat(leader.get("epoch").asLong()).isPositive();
+            assertThat(leader.get("memberId").asText()).startsWith("coordinator-");
+            assertThat(leader.get("since").asText()).isNotBlank();
+          }
+        });
   }
 
   private JsonNode decisionsOf(String agentId) throws Exception {
@@ -197,30 +189,5 @@ class TaskLifecycleIT {
     for (JsonNode d : decisions) {
       assertThat(d.get("sequence").asLong()).isEqualTo(expected++);
     }
-  }
-
-  private List<SagaEvent> sagaEventsOf(String sagaId) {
-    var reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
-    String topic = settings.topics().sagaEvents();
-    List<SagaEvent> out = new ArrayList<>();
-    try (var consumer =
-        new KafkaConsumer<byte[], byte[]>(ClientConfigs.consumer(settings.kafka(), null))) {
-      int shard =
-          Partitioning.of(
-              sagaId.substring("saga-".length()), settings.partitions()); // the task's shard
-      TopicPartition tp = new TopicPartition(topic, shard);
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(List.of(tp));
-      long end = consumer.endOffsets(List.of(tp)).get(tp);
-      while (consumer.position(tp) < end) {
-        for (var r : consumer.poll(Duration.ofMillis(200))) {
-          SagaEvent e = reader.deserialize(topic, r.value());
-          if (e.sagaId().equals(sagaId)) {
-            out.add(e);
-          }
-        }
-      }
-    }
-    return out;
   }
 }

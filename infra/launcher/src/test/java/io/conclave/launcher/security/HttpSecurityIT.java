@@ -40,19 +40,19 @@ class HttpSecurityIT {
 
   private ConclaveStack stack;
   private ConclaveSettings settings;
-  private EmbeddedServer projections;
+  private InProcessConclave projections;
   private String base;
 
   @BeforeAll
   void start(ConclaveStack stack) throws Exception {
     this.stack = stack;
     settings = stack.isolated("http-security");
-    projections = InProcessConclave.startProjections(settings);
-    base = "http://127.0.0.1:" + projections.getPort();
+    projections = InProcessConclave.with(settings).noCoordinator().workers(0).start();
+    base = projections.baseUrl();
   }
 
   @AfterAll
-  void stop() {
+  void stop() throws Exception {
     if (projections != null) {
       projections.close();
     }

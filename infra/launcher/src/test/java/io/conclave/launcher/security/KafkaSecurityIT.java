@@ -1,13 +1,11 @@
 package io.conclave.launcher.security;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.coordinator.Coordinator;
-import io.conclave.coordinator.OfflinePlanner;
 import io.conclave.launcher.harness.Cli;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
@@ -18,7 +16,6 @@ import io.conclave.runtime.security.KafkaClientSecurity;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.worker.AgentWorker;
 import io.conclave.worker.OfflineAgent;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -97,15 +94,17 @@ class KafkaSecurityIT {
           .all()
           .get();
     }
-    running.add(
-        new Coordinator(as("coordinator"), new OfflinePlanner(), Clock.systemUTC()).start());
+    running.add(InProcessConclave.with(as("coordinator")).workers(0).noProjections().start());
+    // by hand: each worker runs as its type's user and hosts that type only, where the builder's
+    // workers host every type
     for (String type : admin.agentTypes()) {
       running.add(
           new AgentWorker(as(type), List.of(new OfflineAgent(type)), Clock.systemUTC()).start());
     }
-    EmbeddedServer projections = InProcessConclave.startProjections(as("projections"));
+    InProcessConclave projections =
+        InProcessConclave.with(as("projections")).noCoordinator().workers(0).start();
     running.add(projections);
-    http = new Http("http://127.0.0.1:" + projections.getPort());
+    http = projections.http();
   }
 
   @AfterAll
@@ -228,12 +227,8 @@ class KafkaSecurityIT {
     assertThat(answered)
         .contains("TOPIC " + admin.topics().commands("research") + " LITERAL READ ALLOW");
     // a broker learns of new ACLs from the metadata log, a moment after they were created
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(answered)
-                    .containsExactlyInAnyOrderElementsOf(aclsOf("User:research-2")));
+    eventually(
+        () -> assertThat(answered).containsExactlyInAnyOrderElementsOf(aclsOf("User:research-2")));
   }
 
   /** The principal's ACLs in the cluster, as {@code TOPIC name LITERAL READ ALLOW}. */
