@@ -2,7 +2,6 @@ package io.conclave.launcher.http;
 
 import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,11 +46,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * What Conclave does with input it cannot use, on a real broker and registry: malformed and invalid
- * HTTP requests are answered 4xx with a JSON message that says what is wrong (never 500), unknown
- * ids are 404, projections that are not ready are 503 with Retry-After, and records on
- * conclave.tasks that cannot be read or break a domain rule go to the dead-letter topic while the
- * coordinator carries on with the records after them.
+ * What Conclave does with input it cannot use, on a real broker and registry: unknown ids are 404
+ * with a JSON message naming them, projections that are not ready are 503 with Retry-After, and
+ * records on conclave.tasks that cannot be read or break a domain rule go to the dead-letter topic
+ * while the coordinator carries on with the records after them. Malformed and invalid requests,
+ * whose 400 needs no broker, are tested in the projections module (TaskSubmissionHttpTest,
+ * DecisionRangeHttpTest).
  */
 @ExtendWith(ConclaveStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -81,100 +81,6 @@ class BadInputIT {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // POST /tasks
-
-  @Test
-  void malformedJsonIsABadRequestThatSaysTheJsonIsInvalid() throws Exception {
-    // When
-    HttpResponse<String> r = http.postJson("/tasks", "{\"prompt\": \"x\"");
-
-    // Then
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-    assertJsonContentType(r);
-    assertThat(allMessages(r))
-        .as(r.body())
-        .anySatisfy(m -> assertThat(m).containsIgnoringCase("invalid json"));
-  }
-
-  @Test
-  void anEmptyBodyIsABadRequest() {
-    // When
-    HttpResponse<String> r = http.postJson("/tasks", "");
-
-    // Then
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-  }
-
-  @Test
-  void aMissingPromptIsABadRequestNamingPrompt() throws Exception {
-    for (String body : List.of("{}", "{\"taskId\":\"t-x\"}")) {
-      // When
-      HttpResponse<String> r = http.postJson("/tasks", body);
-
-      // Then
-      assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(400);
-      assertJsonContentType(r);
-      assertThat(message(r)).as(body).contains("prompt");
-    }
-  }
-
-  @Test
-  void aBlankPromptIsABadRequest() throws Exception {
-    // When
-    HttpResponse<String> r = http.postJson("/tasks", "{\"prompt\":\"   \"}");
-
-    // Then
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-    assertJsonContentType(r);
-    assertThat(message(r)).isEqualTo("prompt must not be blank");
-  }
-
-  @Test
-  void aTaskIdThatIsNotASafeKeyIsABadRequestNamingTaskId() throws Exception {
-    for (String taskId :
-        List.of("../etc/passwd", "a b", "", "x".repeat(TaskSubmission.MAX_ID_LENGTH + 1))) {
-      // When
-      HttpResponse<String> r =
-          http.postJson(
-              "/tasks",
-              json.writeValueAsString(
-                  new java.util.LinkedHashMap<>(
-                      java.util.Map.of("taskId", taskId, "prompt", "x"))));
-
-      // Then
-      assertThat(r.statusCode()).as("taskId '" + taskId + "' -> " + r.body()).isEqualTo(400);
-      assertJsonContentType(r);
-      assertThat(message(r)).as(taskId).contains("taskId");
-    }
-  }
-
-  @Test
-  void aFieldOfTheWrongJsonTypeIsABadRequest() {
-    // every case is tried and reported, so that one failure does not hide the others
-    SoftAssertions softly = new SoftAssertions();
-    for (String body :
-        List.of(
-            "{\"prompt\": 42}",
-            "{\"prompt\": true}",
-            "{\"prompt\": [\"a\"]}",
-            "{\"prompt\": {\"text\": \"a\"}}",
-            "{\"taskId\": 7, \"prompt\": \"x\"}",
-            "[]",
-            "\"just a string\"")) {
-      // When
-      HttpResponse<String> r = http.postJson("/tasks", body);
-
-      // Then
-      softly.assertThat(r.statusCode()).as(body + " -> " + r.body() + acceptedAs(r)).isEqualTo(400);
-      softly
-          .assertThat(r.headers().firstValue("Content-Type"))
-          .as("Content-Type of " + body)
-          .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
-    }
-    softly.assertAll();
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
   // GET
 
   @Test
@@ -197,28 +103,6 @@ class BadInputIT {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
     assertJsonContentType(r);
     assertThat(message(r)).contains("nobody");
-  }
-
-  @Test
-  void aDecisionRangeThatEndsBeforeItStartsIsABadRequest() throws Exception {
-    // When
-    HttpResponse<String> r = http.get("/agents/x/decisions?from=5&to=2");
-
-    // Then
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-    assertJsonContentType(r);
-    assertThat(message(r)).contains("from").contains("to");
-  }
-
-  @Test
-  void aNegativeOrNonNumericDecisionBoundIsABadRequest() {
-    for (String query : List.of("from=-1", "from=abc", "to=1.5")) {
-      // When
-      HttpResponse<String> r = http.get("/agents/x/decisions?" + query);
-
-      // Then
-      assertThat(r.statusCode()).as(query + " -> " + r.body()).isEqualTo(400);
-    }
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -313,12 +197,10 @@ class BadInputIT {
 
     http.awaitTaskStatus(taskId, "COMPLETED");
     String id = taskId;
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(json.readTree(http.get("/tasks/" + id).body()).path("prompt").asText())
-                    .isEqualTo("Survive the poison"));
+    eventually(
+        () ->
+            assertThat(json.readTree(http.get("/tasks/" + id).body()).path("prompt").asText())
+                .isEqualTo("Survive the poison"));
   }
 
   @Test
@@ -550,26 +432,6 @@ class BadInputIT {
     }
   }
 
-  /** For a 202 answer: the prompt the accepted task was stored with, as the projections show it. */
-  private String acceptedAs(HttpResponse<String> r) {
-    if (r.statusCode() != 202) {
-      return "";
-    }
-    try {
-      String taskId = json.readTree(r.body()).path("taskId").asText();
-      String[] prompt = new String[1];
-      eventually(
-          () -> {
-            HttpResponse<String> view = http.get("/tasks/" + taskId);
-            assertThat(view.statusCode()).as(view.body()).isEqualTo(200);
-            prompt[0] = json.readTree(view.body()).path("prompt").asText();
-          });
-      return " (task '" + taskId + "' stored with prompt '" + prompt[0] + "')";
-    } catch (IOException | RuntimeException e) {
-      return " (task view not found: " + e + ")";
-    }
-  }
-
   /** The answer to a query once the projections have started (they answer 503 until then). */
   private HttpResponse<String> getOnceReady(String path) {
     List<HttpResponse<String>> last = new ArrayList<>();
@@ -595,14 +457,6 @@ class BadInputIT {
     JsonNode body = json.readTree(r.body());
     assertThat(body.path("message").isTextual()).as("a message in " + r.body()).isTrue();
     return body.get("message").asText();
-  }
-
-  /**
-   * Every {@code message} anywhere in the body: Micronaut's own errors nest theirs under
-   * _embedded.errors.
-   */
-  private static List<String> allMessages(HttpResponse<String> r) throws IOException {
-    return json.readTree(r.body()).findValuesAsText("message");
   }
 
   private static byte[] utf8(String s) {
