@@ -12,7 +12,7 @@ import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.launcher.harness.ScriptedAgents;
 import io.conclave.launcher.saga.SagaIT;
 import io.conclave.model.crdt.Crdt;
-import io.conclave.model.crdt.CrdtJson;
+import io.conclave.schemas.CrdtJson;
 import io.conclave.model.crdt.GCounter;
 import io.conclave.model.crdt.OrSet;
 import io.conclave.model.crdt.PNCounter;
