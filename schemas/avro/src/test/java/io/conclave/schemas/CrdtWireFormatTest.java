@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
@@ -333,6 +335,23 @@ class CrdtWireFormatTest {
             Optional.empty());
 
     assertThat(AvroMapping.fromAvro(AvroMapping.toAvro(other))).isEqualTo(other);
+  }
+
+  @Test
+  void theV3SchemasReadWhatTheirV2Wrote() throws IOException {
+    // the registry's BACKWARD rule: the new reader schema reads data of the previous writer schema
+    assertThat(
+            SchemaCompatibility.checkReaderWriterCompatibility(
+                    io.conclave.schemas.avro.AgentSnapshot.getClassSchema(),
+                    history("AgentSnapshot-v2.avsc"))
+                .getType())
+        .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    assertThat(
+            SchemaCompatibility.checkReaderWriterCompatibility(
+                    io.conclave.schemas.avro.DecisionRecorded.getClassSchema(),
+                    history("DecisionRecorded-v2.avsc"))
+                .getType())
+        .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
   }
 
   // --- helpers
