@@ -72,15 +72,9 @@ public final class KnowledgeStateSerde implements Serde<KnowledgeState> {
    * @throws IllegalArgumentException if the state's time cannot be written (see the class comment)
    */
   public static byte[] encode(KnowledgeState state) {
-    KnowledgeStoreState avro;
-    try {
-      avro =
-          new KnowledgeStoreState(
-              AvroMapping.crdtToAvro(state.crdt()), state.updatedAt(), state.deltas());
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(
-          "knowledge state time " + state.updatedAt() + " does not fit the store format", e);
-    }
+    KnowledgeStoreState avro =
+        new KnowledgeStoreState(
+            AvroMapping.crdtToAvro(state.crdt()), state.updatedAt(), state.deltas());
     ByteArrayOutputStream out = new ByteArrayOutputStream(64);
     out.write(AVRO);
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
@@ -88,6 +82,7 @@ public final class KnowledgeStateSerde implements Serde<KnowledgeState> {
       WRITER.write(avro, encoder);
       encoder.flush();
     } catch (ArithmeticException e) {
+      // the time as nanoseconds since the epoch overflows a long
       throw new IllegalArgumentException(
           "knowledge state time " + state.updatedAt() + " does not fit the store format", e);
     } catch (IOException e) {

@@ -83,7 +83,7 @@ class KnowledgeAvroTest {
 
   @ParameterizedTest
   @MethodSource("states")
-  void everyStateRoundTripsThroughTheAgentsLogTyped(Crdt state) {
+  void everyStateRoundTripsThroughTheAgentsLog(Crdt state) {
     var decision =
         new Decision(
             new DecisionKey("research-0", 7),
