@@ -1,6 +1,7 @@
 package io.conclave.projections.agents;
 
 import io.conclave.model.eventlog.Decision;
+import io.conclave.schemas.CrdtJson;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
@@ -24,7 +25,9 @@ public record DecisionView(
         d.sagaId().orElse(null),
         d.stepIndex().orElse(null),
         d.kind(),
-        d.payload(),
+        // a KNOWLEDGE decision carries its update typed and only a summary as payload; the API
+        // shows the update as JSON, {"key": ..., "delta": <state>}, as it always showed the payload
+        d.knowledge().map(CrdtJson::encodeUpdate).orElse(d.payload()),
         d.at(),
         d.leaderEpoch().orElse(null),
         d.model().orElse(null));

@@ -40,15 +40,21 @@ class KnowledgeStateSerdeTest {
   }
 
   @Test
-  void theFormatIsTheCrdtJsonWithTheTimeAndTheCount() {
+  void theFormatIsAvroAfterItsMarkerAndTheJsonOfEarlierVersionsStillReads() {
     var state =
         new KnowledgeState(
             GCounter.EMPTY.increment("alpha-0", 3), Instant.parse("2026-01-01T00:00:00Z"), 2);
 
-    assertThat(KnowledgeStateSerde.encode(state))
-        .isEqualTo(
-            "{\"crdt\":{\"type\":\"g-counter\",\"counts\":{\"alpha-0\":3}},\"updatedAt\":\"2026-01-01T00:00:00Z\","
-                + "\"deltas\":2}");
+    assertThat(KnowledgeStateSerde.encode(state)[0]).isEqualTo(KnowledgeStateSerde.AVRO);
+    assertThat(
+            serde
+                .deserializer()
+                .deserialize(
+                    "t",
+                    ("{\"crdt\":{\"type\":\"g-counter\",\"counts\":{\"alpha-0\":3}},\"updatedAt\":\"2026-01-01T00:00:00Z\","
+                            + "\"deltas\":2}")
+                        .getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(state);
     assertThat(serde.serializer().serialize("t", null)).isNull();
     assertThat(serde.deserializer().deserialize("t", null)).isNull();
   }

@@ -17,6 +17,7 @@ import io.conclave.model.crdt.PNCounter;
 import io.conclave.model.crdt.Stamp;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.model.eventlog.KnowledgeUpdate;
 import io.conclave.model.journal.AgentSnapshot;
 import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.knowledge.ReplicaKnowledge;
@@ -55,6 +56,9 @@ import java.util.TreeSet;
  * IllegalArgumentException, which consumers treat like any unreadable record.
  */
 final class AvroMapping {
+  /** The v2 knowledge string of a snapshot that holds no knowledge in it. */
+  static final String LEGACY_NO_KNOWLEDGE = "{}";
+
   private AvroMapping() {}
 
   static io.conclave.schemas.avro.TaskSubmitted toAvro(TaskSubmission t) {
@@ -451,10 +455,20 @@ final class AvroMapping {
         d.payload(),
         d.at(),
         d.leaderEpoch().orElse(null),
-        d.model().orElse(null));
+        d.model().orElse(null),
+        d.knowledge()
+            .map(u -> new io.conclave.schemas.avro.KnowledgeUpdate(u.key(), crdtToAvro(u.delta())))
+            .orElse(null));
   }
 
   static Decision fromAvro(io.conclave.schemas.avro.DecisionRecorded a) {
+    Optional<KnowledgeUpdate> update =
+        a.getKnowledgeUpdate() != null
+            ? Optional.of(
+                new KnowledgeUpdate(
+                    a.getKnowledgeUpdate().getKey(),
+                    crdtFromAvro(a.getKnowledgeUpdate().getDelta())))
+            : legacyUpdate(a.getKind(), a.getPayload());
     return new Decision(
         new DecisionKey(a.getAgentId(), a.getSequence()),
         Optional.ofNullable(a.getSagaId()),
@@ -463,7 +477,25 @@ final class AvroMapping {
         a.getPayload(),
         a.getAt(),
         Optional.ofNullable(a.getLeaderEpoch()),
-        Optional.ofNullable(a.getModel()));
+        Optional.ofNullable(a.getModel()),
+        update);
+  }
+
+  /**
+   * The update a KNOWLEDGE decision written before schema v3 holds in its payload, as JSON ({@link
+   * CrdtJson#decodeUpdate}); empty for any other decision. A payload that is not an update leaves
+   * the decision without one rather than unreadable: the log stays readable, and whoever needs the
+   * update ({@link io.conclave.model.knowledge.KnowledgeDelta#of}) refuses it, as it always did.
+   */
+  private static Optional<KnowledgeUpdate> legacyUpdate(String kind, String payload) {
+    if (!kind.equals(KnowledgeUpdate.KIND)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(CrdtJson.decodeUpdate(payload));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   static io.conclave.schemas.avro.AgentSnapshot toAvro(AgentSnapshot s) {
@@ -474,7 +506,9 @@ final class AvroMapping {
         s.fold(),
         s.state(),
         s.at(),
-        s.knowledge().encode());
+        // v3 holds the knowledge as Avro; the v2 string stays for its readers, empty
+        LEGACY_NO_KNOWLEDGE,
+        crdtsToAvro(s.knowledge().byKey()));
   }
 
   static AgentSnapshot fromAvro(io.conclave.schemas.avro.AgentSnapshot a) {
@@ -485,7 +519,31 @@ final class AvroMapping {
         a.getFold(),
         a.getState(),
         a.getAt(),
-        ReplicaKnowledge.decode(a.getKnowledge()));
+        new ReplicaKnowledge(snapshotKnowledge(a)));
+  }
+
+  /**
+   * A snapshot's knowledge: its v3 map, or, in a snapshot written before v3 (whose map is empty by
+   * default), the JSON of its v2 string.
+   */
+  private static Map<String, Crdt> snapshotKnowledge(io.conclave.schemas.avro.AgentSnapshot a) {
+    if (a.getKnowledgeStates().isEmpty() && !LEGACY_NO_KNOWLEDGE.equals(a.getKnowledge())) {
+      return CrdtJson.decodeByKey(a.getKnowledge());
+    }
+    return crdtsFromAvro(a.getKnowledgeStates());
+  }
+
+  /** CRDT states by key as Avro, in key order (Avro writes a map in its iteration order). */
+  static Map<String, Object> crdtsToAvro(Map<String, Crdt> byKey) {
+    Map<String, Object> out = new TreeMap<>();
+    byKey.forEach((key, crdt) -> out.put(key, crdtToAvro(crdt)));
+    return out;
+  }
+
+  static Map<String, Crdt> crdtsFromAvro(Map<String, Object> byKey) {
+    Map<String, Crdt> out = new TreeMap<>();
+    byKey.forEach((key, state) -> out.put(key, crdtFromAvro(state)));
+    return out;
   }
 
   static io.conclave.schemas.avro.ShardCheckpoint toAvro(ShardCheckpoint c) {
@@ -622,7 +680,11 @@ final class AvroMapping {
         crdtFromAvro(a.getDelta()));
   }
 
-  private static Object crdtToAvro(Crdt crdt) {
+  /**
+   * A CRDT state as the Avro union every record holds CRDT state in; maps in key order and tags
+   * sorted, so equal states are equal bytes.
+   */
+  static Object crdtToAvro(Crdt crdt) {
     // one type per CRDT class, and a switch without default: a new type does not compile until it
     // is mapped
     return switch (crdt.type()) {
@@ -650,7 +712,13 @@ final class AvroMapping {
     };
   }
 
-  private static Crdt crdtFromAvro(Object state) {
+  /**
+   * The state {@link #crdtToAvro} made.
+   *
+   * @throws IllegalArgumentException if it is not one of the union's records, or breaks a rule of
+   *     its type
+   */
+  static Crdt crdtFromAvro(Object state) {
     if (state instanceof GCounterState g) {
       return new GCounter(g.getCounts());
     } else if (state instanceof PNCounterState p) {

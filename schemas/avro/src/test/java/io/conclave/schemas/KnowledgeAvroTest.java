@@ -13,6 +13,7 @@ import io.conclave.model.crdt.OrSet;
 import io.conclave.model.crdt.PNCounter;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.eventlog.DecisionKey;
+import io.conclave.model.eventlog.KnowledgeUpdate;
 import io.conclave.model.knowledge.KnowledgeDelta;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -91,7 +92,9 @@ class KnowledgeAvroTest {
             KnowledgeDelta.DECISION,
             KnowledgeDelta.payload("topics", state),
             AT,
-            Optional.empty());
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(new KnowledgeUpdate("topics", state)));
 
     assertThat(KnowledgeDelta.of(decision))
         .isEqualTo(new KnowledgeDelta("topics", "research-0", 7, Optional.empty(), AT, state));
@@ -127,10 +130,26 @@ class KnowledgeAvroTest {
             "{\"key\":\"k\"}",
             AT,
             Optional.empty());
+    var typedElsewhere =
+        (org.assertj.core.api.ThrowableAssert.ThrowingCallable)
+            () ->
+                new Decision(
+                    new DecisionKey("research-0", 1),
+                    Optional.empty(),
+                    Optional.empty(),
+                    "STEP_RESULT",
+                    "{}",
+                    AT,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of(new KnowledgeUpdate("k", GCounter.EMPTY)));
 
     assertThatThrownBy(() -> KnowledgeDelta.of(result))
         .hasMessage("a STEP_RESULT decision is not a knowledge update");
     assertThatThrownBy(() -> KnowledgeDelta.of(shapeless))
-        .hasMessageContaining("must be {\"key\": <text>");
+        .hasMessageEndingWith("carries no knowledge update (payload: {\"key\":\"k\"})");
+    assertThatThrownBy(typedElsewhere)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("only a KNOWLEDGE decision records a knowledge update, not a STEP_RESULT");
   }
 }

@@ -12,8 +12,8 @@ import java.util.Set;
  * is a value like any other, so applying a delta is merging it.
  *
  * <p>Implementations are immutable records with value {@code equals}; every state has one
- * representation, so equal knowledge means equal objects and equal {@link CrdtJson} text. They are
- * thread-safe, and accept and return no nulls.
+ * representation, so equal knowledge means equal objects, and equal bytes or text in any encoding
+ * that writes maps and sets in order. They are thread-safe, and accept and return no nulls.
  */
 public sealed interface Crdt permits GCounter, PNCounter, OrSet, LwwRegister, LwwMap {
 

@@ -20,7 +20,10 @@ public enum KnowledgeType {
     this.id = id;
   }
 
-  /** The name of the type in {@link CrdtJson}'s {@code type} field, e.g. {@code or-set}. */
+  /**
+   * The name of the type in the {@code type} field of a state's JSON (the HTTP API's), e.g. {@code
+   * or-set}.
+   */
   public String id() {
     return id;
   }

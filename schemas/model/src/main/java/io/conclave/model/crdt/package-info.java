@@ -16,7 +16,7 @@
  * process. Replicas must also apply their own deltas to their view: the OR-Set numbers its tags
  * from the view, and a last-writer-wins write is checked against it.
  *
- * <p>{@link io.conclave.model.crdt.CrdtJson} is the wire and store format; the types themselves
- * know nothing of bytes.
+ * <p>The types themselves know nothing of bytes: the wire format (conclave-avro) maps them to Avro
+ * on Kafka, and to JSON for the HTTP API.
  */
 package io.conclave.model.crdt;

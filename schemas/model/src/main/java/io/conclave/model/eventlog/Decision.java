@@ -14,6 +14,9 @@ import java.util.Optional;
  * @param leaderEpoch the epoch of the shard leader that decided, for decisions of a leader
  * @param model the model whose answer this decision records, when a model answered (schema v2;
  *     absent in decisions written before)
+ * @param knowledge the knowledge update a {@value KnowledgeUpdate#KIND} decision records (schema
+ *     v3), present in no decision of another kind. The decisions of that kind written before carry
+ *     it only in their payload, as JSON; whoever reads them from the wire fills it in
  */
 public record Decision(
     DecisionKey key,
@@ -23,7 +26,8 @@ public record Decision(
     String payload,
     Instant at,
     Optional<Long> leaderEpoch,
-    Optional<String> model) {
+    Optional<String> model,
+    Optional<KnowledgeUpdate> knowledge) {
   public Decision {
     Require.present(key, "key");
     Require.present(sagaId, "sagaId");
@@ -33,9 +37,27 @@ public record Decision(
     Require.present(at, "at");
     Require.present(leaderEpoch, "leaderEpoch");
     Require.present(model, "model");
+    Require.present(knowledge, "knowledge");
+    if (knowledge.isPresent() && !kind.equals(KnowledgeUpdate.KIND)) {
+      throw new IllegalArgumentException(
+          "only a " + KnowledgeUpdate.KIND + " decision records a knowledge update, not a " + kind);
+    }
   }
 
-  /** A decision no model answered. */
+  /** A decision that records no knowledge update. */
+  public Decision(
+      DecisionKey key,
+      Optional<String> sagaId,
+      Optional<Integer> stepIndex,
+      String kind,
+      String payload,
+      Instant at,
+      Optional<Long> leaderEpoch,
+      Optional<String> model) {
+    this(key, sagaId, stepIndex, kind, payload, at, leaderEpoch, model, Optional.empty());
+  }
+
+  /** A decision no model answered, that records no knowledge update. */
   public Decision(
       DecisionKey key,
       Optional<String> sagaId,
@@ -44,7 +66,8 @@ public record Decision(
       String payload,
       Instant at,
       Optional<Long> leaderEpoch) {
-    this(key, sagaId, stepIndex, kind, payload, at, leaderEpoch, Optional.empty());
+    this(
+        key, sagaId, stepIndex, kind, payload, at, leaderEpoch, Optional.empty(), Optional.empty());
   }
 
   public String agentId() {

@@ -4,6 +4,7 @@ import io.conclave.model.Require;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.eventlog.DecisionKey;
 import io.conclave.model.eventlog.EventLog;
+import io.conclave.model.eventlog.KnowledgeUpdate;
 import io.conclave.model.eventlog.StateFold;
 import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.knowledge.ReplicaKnowledge;
@@ -196,7 +197,7 @@ public final class AgentJournal<S> {
         throw new IllegalArgumentException(
             "decisions of kind " + kind + " are knowledge updates: use update()");
       }
-      return record(kind, payload, model);
+      return record(kind, payload, model, Optional.empty());
     }
 
     /** Where the draft's decisions come from: the saga step, when. */
@@ -218,8 +219,10 @@ public final class AgentJournal<S> {
     }
 
     /**
-     * Records a knowledge update: a {@value KnowledgeDelta#DECISION} decision, folded into the
-     * agent's state like any decision and merged into {@link #knowledge()}.
+     * Records a knowledge update: a {@value KnowledgeDelta#DECISION} decision that carries it as
+     * its {@link Decision#knowledge() knowledge update} (its payload is only a summary, see {@link
+     * KnowledgeDelta#payload}), folded into the agent's state like any decision and merged into
+     * {@link #knowledge()}.
      *
      * @throws IllegalArgumentException if the key is invalid or {@code delta} is of another type
      *     than the key's state
@@ -233,10 +236,15 @@ public final class AgentJournal<S> {
               current -> {
                 throw KnowledgeDelta.typeConflict(key, current.type(), delta.type());
               });
-      return record(KnowledgeDelta.DECISION, KnowledgeDelta.payload(key, delta), Optional.empty());
+      return record(
+          KnowledgeDelta.DECISION,
+          KnowledgeDelta.payload(key, delta),
+          Optional.empty(),
+          Optional.of(new KnowledgeUpdate(key, delta)));
     }
 
-    private Decision record(String kind, String payload, Optional<String> model) {
+    private Decision record(
+        String kind, String payload, Optional<String> model, Optional<KnowledgeUpdate> update) {
       Decision d =
           new Decision(
               new DecisionKey(agentId, next),
@@ -246,7 +254,8 @@ public final class AgentJournal<S> {
               payload,
               origin.at(),
               origin.leaderEpoch(),
-              model);
+              model,
+              update);
       state =
           Objects.requireNonNull(fold.apply(state, d), () -> fold.id() + " returned a null state");
       knowledge.apply(d);

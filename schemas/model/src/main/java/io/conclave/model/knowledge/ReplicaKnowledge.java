@@ -1,13 +1,8 @@
 package io.conclave.model.knowledge;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conclave.model.CheckedMap;
 import io.conclave.model.Require;
 import io.conclave.model.crdt.Crdt;
-import io.conclave.model.crdt.CrdtJson;
 import io.conclave.model.eventlog.Decision;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,7 +21,6 @@ import java.util.TreeMap;
  */
 public record ReplicaKnowledge(Map<String, Crdt> byKey) {
   public static final ReplicaKnowledge EMPTY = new ReplicaKnowledge(Map.of());
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   public ReplicaKnowledge {
     if (!(byKey instanceof CheckedMap)) {
@@ -109,34 +103,5 @@ public record ReplicaKnowledge(Map<String, Crdt> byKey) {
       next.putAll(changed);
       return new ReplicaKnowledge(new CheckedMap<>(next));
     }
-  }
-
-  /** The view as JSON text: {@code {key: <CrdtJson state>, ...}}. */
-  public String encode() {
-    ObjectNode node = JSON.createObjectNode();
-    byKey.forEach((key, crdt) -> node.set(key, CrdtJson.tree(crdt)));
-    return node.toString();
-  }
-
-  /**
-   * The view {@link #encode} wrote.
-   *
-   * @throws IllegalArgumentException if the text is not such a view
-   */
-  public static ReplicaKnowledge decode(String json) {
-    JsonNode node;
-    try {
-      node = JSON.readTree(Require.present(json, "json"));
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "a replica's knowledge must be a JSON object: " + e.getOriginalMessage(), e);
-    }
-    if (node == null || !node.isObject()) {
-      throw new IllegalArgumentException(
-          "a replica's knowledge must be a JSON object of knowledge keys");
-    }
-    Map<String, Crdt> byKey = new TreeMap<>();
-    node.fields().forEachRemaining(e -> byKey.put(e.getKey(), CrdtJson.decode(e.getValue())));
-    return new ReplicaKnowledge(byKey);
   }
 }

@@ -1,9 +1,22 @@
-package io.conclave.model.crdt;
+package io.conclave.schemas;
 
-import static io.conclave.model.crdt.Histories.START;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
 
+import io.conclave.model.crdt.CausalContext;
+import io.conclave.model.crdt.Crdt;
+import io.conclave.model.crdt.CrdtSamples;
+import io.conclave.model.crdt.Dot;
+import io.conclave.model.crdt.GCounter;
+import io.conclave.model.crdt.Hlc;
+import io.conclave.model.crdt.KnowledgeType;
+import io.conclave.model.crdt.LwwMap;
+import io.conclave.model.crdt.LwwRegister;
+import io.conclave.model.crdt.OrSet;
+import io.conclave.model.crdt.PNCounter;
+import io.conclave.model.crdt.Stamp;
+import io.conclave.model.eventlog.KnowledgeUpdate;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -11,13 +24,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link CrdtJson}'s format, as its Javadoc shows it, and its errors on malformed input. That every
- * state and delta comes back equal is a {@link CrdtContract} property of each type.
+ * {@link CrdtJson}'s format, as its Javadoc shows it, and its errors on malformed input; that every
+ * state and delta of every type comes back equal, as the same text for the same state (on the
+ * histories of the model's CRDT laws, {@link CrdtSamples}); and the forms that embed states: an
+ * update (the payload of KNOWLEDGE decisions written before it travelled typed) and states by key
+ * (the knowledge of snapshots written before it travelled as Avro).
  */
 class CrdtJsonTest {
+  private static final long START = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
   private static final Stamp STAMP = new Stamp(new Hlc(START, 2), "write-1");
   private static final String STAMP_JSON =
       "{\"millis\":" + START + ",\"counter\":2,\"replica\":\"write-1\"}";
@@ -88,6 +106,65 @@ class CrdtJsonTest {
     assertThatThrownBy(() -> CrdtJson.decode(json, OrSet.class))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("expected OrSet but the JSON holds g-counter");
+  }
+
+  @ParameterizedTest
+  @EnumSource(KnowledgeType.class)
+  void theCodecGivesBackWhatItEncoded(KnowledgeType type) {
+    qt().withExamples(CrdtSamples.tries())
+        .forAll(CrdtSamples.of(type))
+        .checkAssert(
+            sample -> {
+              // when
+              String json = CrdtJson.encode(sample.state());
+
+              // then: states and deltas come back equal, and a state reached in another order is
+              // the same text
+              assertThat(CrdtJson.decode(json)).isEqualTo(sample.state());
+              assertThat(CrdtJson.decode(json, sample.state().getClass()))
+                  .isEqualTo(sample.state());
+              sample
+                  .deltas()
+                  .forEach(
+                      delta ->
+                          assertThat(CrdtJson.decode(CrdtJson.encode(delta))).isEqualTo(delta));
+              assertThat(CrdtJson.encode(sample.shuffled()))
+                  .isEqualTo(CrdtJson.encode(sample.inOrder()));
+            });
+  }
+
+  @Test
+  void anUpdateIsItsKeyAndItsDelta() {
+    var update = new KnowledgeUpdate("team.tokens", new GCounter(Map.of("research-0", 3L)));
+    String json =
+        "{\"key\":\"team.tokens\",\"delta\":{\"type\":\"g-counter\",\"counts\":{\"research-0\":3}}}";
+
+    assertThat(CrdtJson.encodeUpdate(update)).isEqualTo(json);
+    assertThat(CrdtJson.decodeUpdate(json)).isEqualTo(update);
+    assertThatThrownBy(() -> CrdtJson.decodeUpdate("{\"key\":\"k\"}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a knowledge update must be {\"key\": <text>, \"delta\": <CRDT>}");
+    assertThatThrownBy(() -> CrdtJson.decodeUpdate("{\"key\":\"a b\",\"delta\":" + "{}}"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CrdtJson.decodeUpdate("not json"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("malformed knowledge update: not JSON");
+  }
+
+  @Test
+  void statesByKeyAreAnObjectInKeyOrder() {
+    Map<String, Crdt> byKey =
+        Map.of("b.set", OrSet.EMPTY, "a.count", new GCounter(Map.of("research-0", 1L)));
+    String json =
+        "{\"a.count\":{\"type\":\"g-counter\",\"counts\":{\"research-0\":1}},"
+            + "\"b.set\":{\"type\":\"or-set\",\"entries\":{},\"seen\":{\"versions\":{},\"cloud\":{}}}}";
+
+    assertThat(CrdtJson.encodeByKey(byKey)).isEqualTo(json);
+    assertThat(CrdtJson.decodeByKey(json)).isEqualTo(byKey);
+    assertThat(CrdtJson.decodeByKey("{}")).isEmpty();
+    assertThatThrownBy(() -> CrdtJson.decodeByKey("[]"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a replica's knowledge must be a JSON object of knowledge keys, was ARRAY");
   }
 
   static Stream<Arguments> malformed() {

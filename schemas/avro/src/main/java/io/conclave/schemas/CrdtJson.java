@@ -1,4 +1,4 @@
-package io.conclave.model.crdt;
+package io.conclave.schemas;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -9,6 +9,19 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conclave.model.Require;
+import io.conclave.model.crdt.CausalContext;
+import io.conclave.model.crdt.Crdt;
+import io.conclave.model.crdt.Dot;
+import io.conclave.model.crdt.GCounter;
+import io.conclave.model.crdt.Hlc;
+import io.conclave.model.crdt.KnowledgeType;
+import io.conclave.model.crdt.LwwMap;
+import io.conclave.model.crdt.LwwRegister;
+import io.conclave.model.crdt.OrSet;
+import io.conclave.model.crdt.PNCounter;
+import io.conclave.model.crdt.Stamp;
+import io.conclave.model.eventlog.KnowledgeUpdate;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -18,10 +31,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Every {@link Crdt} as JSON text, and back: the payload of a knowledge delta on Kafka and the
- * value of the knowledge state store. One object with a {@code type} field ({@link
- * KnowledgeType#id()}), then the type's fields; maps are written in key order, so equal states
- * encode to equal text.
+ * Every {@link Crdt} as JSON text, and back. On Kafka, CRDT state is Avro (the union of {@code
+ * CrdtDelta.delta}, in every record that holds some); this JSON form has exactly two uses: the HTTP
+ * API, which shows states and values ({@code GET /knowledge/{key}}, the decisions of {@code GET
+ * /agents/{id}/decisions}) and reads the answers of peer instances back; and reading what earlier
+ * versions wrote as JSON: knowledge store values and their changelogs ({@link
+ * KnowledgeStateSerde}), the {@code knowledge} string of agent snapshots ({@link #decodeByKey}),
+ * and the payload of KNOWLEDGE decisions ({@link #decodeUpdate}).
+ *
+ * <p>One object with a {@code type} field ({@link KnowledgeType#id()}), then the type's fields;
+ * maps are written in key order, so equal states encode to equal text.
  *
  * <pre>
  * {"type":"g-counter","counts":{"research-0":3,"write-1":2}}
@@ -56,7 +75,7 @@ public final class CrdtJson {
 
   /** The state as a JSON tree, for a document that embeds it (no detour through text). */
   public static ObjectNode tree(Crdt crdt) {
-    Checks.present(crdt, "crdt");
+    Require.present(crdt, "crdt");
     ObjectNode node = NODES.objectNode().put("type", crdt.type().id());
     // one type per CRDT class, and a switch without default: a new type does not compile until it
     // is written
@@ -105,7 +124,7 @@ public final class CrdtJson {
 
   /** The value alone as a JSON tree, as {@link #encodeValue} writes it. */
   public static JsonNode valueTree(Crdt crdt) {
-    Checks.present(crdt, "crdt");
+    Require.present(crdt, "crdt");
     return switch (crdt.type()) {
       case G_COUNTER -> NODES.numberNode(((GCounter) crdt).value());
       case PN_COUNTER -> NODES.numberNode(((PNCounter) crdt).value());
@@ -131,7 +150,7 @@ public final class CrdtJson {
    *     wrong and where
    */
   public static Crdt decode(String json) {
-    Checks.present(json, "json");
+    Require.present(json, "json");
     JsonNode root;
     try {
       root = JSON.readTree(json);
@@ -151,7 +170,7 @@ public final class CrdtJson {
    * @throws IllegalArgumentException if the tree is not a state, saying what is wrong and where
    */
   public static Crdt decode(JsonNode root) {
-    Checks.present(root, "root");
+    Require.present(root, "root");
     KnowledgeType type = null;
     try {
       type = KnowledgeType.of(text(field(object(root, "$"), "type", "$"), "$.type"));
@@ -215,6 +234,80 @@ public final class CrdtJson {
         yield new LwwMap(registers);
       }
     };
+  }
+
+  /**
+   * A knowledge update as JSON text, {@code {"key": <key>, "delta": <state>}}: the payload of the
+   * KNOWLEDGE decisions written before the update travelled typed, and how the HTTP API still shows
+   * those decisions.
+   */
+  public static String encodeUpdate(KnowledgeUpdate update) {
+    Require.present(update, "update");
+    ObjectNode node = NODES.objectNode().put("key", update.key());
+    node.set("delta", tree(update.delta()));
+    return text(node);
+  }
+
+  /**
+   * The update {@link #encodeUpdate} wrote: read from the payload of a KNOWLEDGE decision written
+   * before the update travelled typed.
+   *
+   * @throws IllegalArgumentException if the text is not such an update, saying what is wrong
+   */
+  public static KnowledgeUpdate decodeUpdate(String json) {
+    JsonNode node = parse(json, "knowledge update");
+    if (!node.isObject()
+        || !node.path("key").isTextual()
+        || !node.path("delta").isObject()
+        || node.size() != 2) {
+      throw new IllegalArgumentException(
+          "a knowledge update must be {\"key\": <text>, \"delta\": <CRDT>}");
+    }
+    return new KnowledgeUpdate(node.get("key").textValue(), decode(node.get("delta")));
+  }
+
+  /**
+   * States by knowledge key as JSON text, {@code {<key>: <state>, ...}} in key order: an agent's
+   * own knowledge as the snapshots written before it travelled as Avro held it.
+   */
+  public static String encodeByKey(Map<String, Crdt> byKey) {
+    ObjectNode node = NODES.objectNode();
+    new TreeMap<>(Require.present(byKey, "byKey"))
+        .forEach((key, crdt) -> node.set(key, tree(crdt)));
+    return text(node);
+  }
+
+  /**
+   * The states {@link #encodeByKey} wrote, in key order: read from the {@code knowledge} string of
+   * a snapshot written before an agent's knowledge travelled as Avro.
+   *
+   * @throws IllegalArgumentException if the text is not such an object, saying what is wrong
+   */
+  public static Map<String, Crdt> decodeByKey(String json) {
+    JsonNode node = parse(json, "replica's knowledge");
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(
+          "a replica's knowledge must be a JSON object of knowledge keys, was "
+              + node.getNodeType());
+    }
+    Map<String, Crdt> byKey = new TreeMap<>();
+    fields(node).forEach((key, state) -> byKey.put(key, decode(state)));
+    return byKey;
+  }
+
+  private static JsonNode parse(String json, String what) {
+    Require.present(json, "json");
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "malformed " + what + ": not JSON: " + e.getOriginalMessage(), e);
+    }
+    if (root == null || root.isMissingNode()) {
+      throw new IllegalArgumentException("malformed " + what + ": no JSON in the text");
+    }
+    return root;
   }
 
   // --- encoding
