@@ -1,28 +1,22 @@
 package io.conclave.coordinator;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.conclave.model.cluster.LeaderElected;
-import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.config.GroupTimings;
-import io.conclave.runtime.readers.TopicScan;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.runtime.topics.Partitioning;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
+import io.conclave.testkit.StackClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -49,114 +43,73 @@ class LeaderFencingIT {
         };
     ConclaveSettings zombieSettings =
         settings.withGroups(GroupTimings.defaults().withMaxPollInterval(Duration.ofSeconds(3)));
-    try (Coordinator a = new Coordinator(zombieSettings, hanging, Clock.systemUTC()).start()) {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> a.ledShards().size() == settings.partitions());
+    try (StackClient client = new StackClient(settings);
+        Coordinator a = new Coordinator(zombieSettings, hanging, Clock.systemUTC()).start()) {
+      eventually(() -> assertThat(a.ledShards()).hasSize(settings.partitions()));
       String taskId = "fenced-task";
       int shard = Partitioning.of(taskId, settings.partitions());
-      submit(
-          settings,
-          new TaskSubmission(taskId, "What happens to a zombie?", Clock.systemUTC().instant()));
+      client.submit(taskId, "What happens to a zombie?");
       assertThat(planning.await(60, TimeUnit.SECONDS)).as("A started planning").isTrue();
-      long epochOfA = lastLeader(settings, shard).epoch();
+      long epochOfA = lastLeader(client, shard).epoch();
 
       // When: B joins, the group drops the silent A, B takes the shard over and plans the task
       // itself
       try (Coordinator b =
           new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start()) {
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(() -> startedEvents(settings, "saga-" + taskId).size() == 1);
-        LeaderElected successor = lastLeader(settings, shard);
+        eventually(() -> assertThat(startedEvents(client, "saga-" + taskId)).hasSize(1));
+        LeaderElected successor = lastLeader(client, shard);
         assertThat(successor.epoch()).isGreaterThan(epochOfA);
-        assertThat(successor.memberId())
-            .isNotEqualTo(leaderAt(settings, shard, epochOfA).memberId());
+        assertThat(successor.memberId()).isNotEqualTo(leaderAt(client, shard, epochOfA).memberId());
 
         // ... and A wakes up and tries to finish its transaction
         wakeUp.countDown();
 
         // Then: A is fenced and steps down from its epoch (it may lead again later, with a new
         // epoch); nothing it wrote is visible; it is still running, not crashed
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    a.leaders().stream()
-                        .noneMatch(l -> l.shard() == shard && l.epoch() == epochOfA));
-        List<SagaEvent.Started> started = startedEvents(settings, "saga-" + taskId);
+        eventually(
+            () ->
+                assertThat(a.leaders())
+                    .noneMatch(l -> l.shard() == shard && l.epoch() == epochOfA));
+        List<SagaEvent.Started> started = startedEvents(client, "saga-" + taskId);
         assertThat(started).hasSize(1);
         assertThat(started.get(0).leader().epoch()).isEqualTo(successor.epoch());
         assertThat(a.done()).as("A handled the fence by stepping down").isNotDone();
-        assertThat(epochsOf(settings, shard)).isSorted().doesNotHaveDuplicates();
+        assertThat(epochsOf(client, shard)).isSorted().doesNotHaveDuplicates();
       }
     } finally {
       wakeUp.countDown();
     }
   }
 
-  private static void submit(ConclaveSettings settings, TaskSubmission task) throws Exception {
-    var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-    try (var producer =
-        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-      producer.send(records.task(task)).get(30, TimeUnit.SECONDS);
-    }
-  }
-
   /** SagaStarted events of the saga, as read_committed consumers see them. */
-  private static List<SagaEvent.Started> startedEvents(ConclaveSettings settings, String sagaId) {
-    String topic = settings.topics().sagaEvents();
-    var reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
+  private static List<SagaEvent.Started> startedEvents(StackClient client, String sagaId) {
     List<SagaEvent.Started> out = new ArrayList<>();
-    int partition =
-        Partitioning.of(
-            sagaId.substring("saga-".length()), settings.partitions()); // the task's shard
-    TopicScan.scan(
-        settings.kafka(),
-        new TopicPartition(topic, partition),
-        0,
-        -1,
-        r -> {
-          SagaEvent e = reader.deserialize(topic, r.value());
-          if (e instanceof SagaEvent.Started s && s.sagaId().equals(sagaId)) {
-            out.add(s);
-          }
-        });
+    for (SagaEvent e : client.sagaEvents(sagaId)) {
+      if (e instanceof SagaEvent.Started s) {
+        out.add(s);
+      }
+    }
     return out;
   }
 
-  private static List<LeaderElected> announcements(ConclaveSettings settings, int shard) {
-    String topic = settings.topics().leadership();
-    var reader = new ConclaveSerdes(settings.registry()).leaderElected().deserializer();
-    List<LeaderElected> out = new ArrayList<>();
-    TopicScan.scan(
-        settings.kafka(),
-        new TopicPartition(topic, 0),
-        0,
-        -1,
-        r -> {
-          LeaderElected e = reader.deserialize(topic, r.value());
-          if (e.shard() == shard) {
-            out.add(e);
-          }
-        });
-    return out;
+  private static List<LeaderElected> announcements(StackClient client, int shard) {
+    return client.leaderships().stream().filter(e -> e.shard() == shard).toList();
   }
 
-  private static LeaderElected lastLeader(ConclaveSettings settings, int shard) {
-    List<LeaderElected> all = announcements(settings, shard);
+  private static LeaderElected lastLeader(StackClient client, int shard) {
+    List<LeaderElected> all = announcements(client, shard);
     return all.get(all.size() - 1);
   }
 
-  private static LeaderElected leaderAt(ConclaveSettings settings, int shard, long epoch) {
-    return announcements(settings, shard).stream()
+  private static LeaderElected leaderAt(StackClient client, int shard, long epoch) {
+    return announcements(client, shard).stream()
         .filter(e -> e.epoch() == epoch)
         .findFirst()
         .orElseThrow();
   }
 
-  private static List<Long> epochsOf(ConclaveSettings settings, int shard) {
-    return announcements(settings, shard).stream().map(LeaderElected::epoch).toList();
+  private static List<Long> epochsOf(StackClient client, int shard) {
+    return announcements(client, shard).stream().map(LeaderElected::epoch).toList();
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

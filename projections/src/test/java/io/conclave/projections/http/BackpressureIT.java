@@ -1,25 +1,20 @@
 package io.conclave.projections.http;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.projections.runtime.TestProjections;
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
+import io.conclave.testkit.StackClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +25,6 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,13 +49,9 @@ class BackpressureIT {
     // beginning
     ConclaveSettings settings = stack.isolated("backpressure");
     String tasks = settings.topics().tasks();
-    var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-    try (var producer =
-        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+    try (StackClient client = new StackClient(settings)) {
       for (int i = 0; i < 3; i++) {
-        producer
-            .send(records.task(new TaskSubmission("waiting-" + i, "prompt " + i, Instant.now())))
-            .get();
+        client.submit("waiting-" + i, "prompt " + i);
       }
     }
     List<TopicPartition> partitions =
@@ -76,11 +66,7 @@ class BackpressureIT {
 
       // and: projections that accept at most one waiting record
       try (EmbeddedServer server = start(settings, 1)) {
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(200))
-            .ignoreExceptions()
-            .untilAsserted(() -> assertThat(backlog(server)).isEqualTo(3));
+        eventually(() -> assertThat(backlog(server)).isEqualTo(3));
 
         // when: a task and a saga are submitted
         HttpResponse<String> task =
@@ -104,11 +90,7 @@ class BackpressureIT {
 
         // when: the coordinators have consumed everything
         commit(admin, settings.topics().coordinatorGroup(), endOffsets(admin, partitions));
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(200))
-            .ignoreExceptions()
-            .untilAsserted(() -> assertThat(backlog(server)).isZero());
+        eventually(() -> assertThat(backlog(server)).isZero());
 
         // then: a submission is accepted and written
         HttpResponse<String> accepted =
@@ -136,7 +118,7 @@ class BackpressureIT {
   }
 
   /**
-   * How many records the topic's partitions hold: the producer above writes no transaction markers.
+   * How many records the topic's partitions hold: the client above writes no transaction markers.
    */
   private static long ends(Admin admin, List<TopicPartition> partitions) throws Exception {
     return endOffsets(admin, partitions).values().stream().mapToLong(Long::longValue).sum();

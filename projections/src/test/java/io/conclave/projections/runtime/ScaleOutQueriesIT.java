@@ -16,10 +16,9 @@ import io.conclave.model.saga.SagaEvent;
 import io.conclave.projections.sagas.SagaHistories;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
+import io.conclave.testkit.StackClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -83,11 +81,13 @@ class ScaleOutQueriesIT {
             Optional.empty(),
             T0,
             OrSet.EMPTY.add("alpha-0", "kafka")));
-    write(settings, deltas);
-    // and: twelve tasks (three of them compensated), each with its saga, two agents' decisions and
-    // two shards' leaders
     Map<String, String> outcomes = new TreeMap<>();
-    writeSagas(settings, outcomes);
+    try (StackClient client = new StackClient(settings)) {
+      write(client, deltas);
+      // and: twelve tasks (three of them compensated), each with its saga, two agents' decisions
+      // and two shards' leaders
+      writeSagas(client, outcomes);
+    }
 
     try (EmbeddedServer first = start(settings)) {
       eventually(() -> assertThat(value(first, "team.counter-11")).isEqualTo(111));
@@ -150,59 +150,43 @@ class ScaleOutQueriesIT {
     }
   }
 
-  private static void write(ConclaveSettings settings, List<KnowledgeDelta> deltas)
-      throws Exception {
-    var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-    try (var producer =
-        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-      for (KnowledgeDelta delta : deltas) {
-        producer.send(records.knowledge(delta)).get();
-      }
+  private static void write(StackClient client, List<KnowledgeDelta> deltas) {
+    for (KnowledgeDelta delta : deltas) {
+      client.send(client.records().knowledge(delta));
     }
   }
 
-  private static void writeSagas(ConclaveSettings settings, Map<String, String> outcomes)
-      throws Exception {
-    var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-    try (var producer =
-        new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-      for (int i = 0; i < 12; i++) {
-        var script =
-            new SagaHistories.Script("task-" + i, 2, Set.of(), i % 4 == 3 ? 1 : -1, Map.of());
-        producer
-            .send(
-                records.task(new TaskSubmission(script.taskId(), "prompt " + i, SagaHistories.T0)))
-            .get();
-        for (SagaEvent event : script.events()) {
-          producer.send(records.sagaEvent(event)).get();
-        }
-        outcomes.put(script.taskId(), script.outcome().name());
+  private static void writeSagas(StackClient client, Map<String, String> outcomes) {
+    ConclaveRecords records = client.records();
+    for (int i = 0; i < 12; i++) {
+      var script =
+          new SagaHistories.Script("task-" + i, 2, Set.of(), i % 4 == 3 ? 1 : -1, Map.of());
+      client.submit(new TaskSubmission(script.taskId(), "prompt " + i, SagaHistories.T0));
+      for (SagaEvent event : script.events()) {
+        client.send(records.sagaEvent(event));
       }
-      for (String agent : List.of("research-0", "analysis-1")) {
-        for (long seq = 1; seq <= 3; seq++) {
-          producer
-              .send(
-                  records.decision(
-                      new Decision(
-                          new DecisionKey(agent, seq),
-                          Optional.empty(),
-                          Optional.empty(),
-                          "note",
-                          "{\"n\":" + seq + "}",
-                          SagaHistories.T0,
-                          Optional.empty(),
-                          Optional.empty())))
-              .get();
-        }
+      outcomes.put(script.taskId(), script.outcome().name());
+    }
+    for (String agent : List.of("research-0", "analysis-1")) {
+      for (long seq = 1; seq <= 3; seq++) {
+        client.send(
+            records.decision(
+                new Decision(
+                    new DecisionKey(agent, seq),
+                    Optional.empty(),
+                    Optional.empty(),
+                    "note",
+                    "{\"n\":" + seq + "}",
+                    SagaHistories.T0,
+                    Optional.empty(),
+                    Optional.empty())));
       }
-      for (int shard = 0; shard < 2; shard++) {
-        producer
-            .send(
-                records.leaderElected(
-                    new LeaderElected(
-                        shard, 3 + shard, "member-" + shard, "host-" + shard, SagaHistories.T0)))
-            .get();
-      }
+    }
+    for (int shard = 0; shard < 2; shard++) {
+      client.send(
+          records.leaderElected(
+              new LeaderElected(
+                  shard, 3 + shard, "member-" + shard, "host-" + shard, SagaHistories.T0)));
     }
   }
 

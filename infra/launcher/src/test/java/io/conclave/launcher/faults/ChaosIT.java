@@ -1,5 +1,6 @@
 package io.conclave.launcher.faults;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,7 +10,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.conclave.launcher.Medians;
 import io.conclave.launcher.dev.ChildProcess;
 import io.conclave.launcher.harness.Http;
-import io.conclave.launcher.harness.RecordedLogs;
 import io.conclave.model.cluster.LeaderElected;
 import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.saga.Saga;
@@ -19,13 +19,12 @@ import io.conclave.model.saga.SagaStep;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.provisioning.ConclaveTopics;
 import io.conclave.runtime.provisioning.TopicProvisioner;
-import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.runtime.security.KafkaClientSecurity;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaCatalog;
 import io.conclave.testkit.RegistryServer;
 import io.conclave.testkit.Signals;
+import io.conclave.testkit.StackClient;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -157,27 +156,25 @@ class ChaosIT {
         new TopicProvisioner(admin).ensureOrThrow(ConclaveTopics.declarations(settings));
       }
       SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes());
+      StackClient client = new StackClient(settings);
       int httpPort = Http.freePort();
       String http = "http://127.0.0.1:" + httpPort;
       int httpPort2 = Http.freePort();
       String http2 = "http://127.0.0.1:" + httpPort2;
       try {
         startServices(settings, httpPort, httpPort2, runDir);
-        await()
-            .atMost(Duration.ofSeconds(120))
-            .pollInterval(Duration.ofMillis(500))
-            .until(() -> RecordedLogs.latestLeaders(settings).size() == settings.partitions());
+        eventually(() -> assertThat(client.latestLeaders()).hasSize(settings.partitions()));
         awaitHttp(http);
         awaitHttp(http2);
 
         // When: tasks flow while the faults are injected
         Instant start = Instant.now();
         AtomicBoolean loading = new AtomicBoolean(true);
-        Thread load = new Thread(() -> load(settings, http, loading), "chaos-load");
+        Thread load = new Thread(() -> load(client, http, loading), "chaos-load");
         load.start();
         for (ChaosSchedule.Fault fault : schedule.faults()) {
           sleepUntil(start.plus(fault.at()));
-          inject(fault, settings, cluster);
+          inject(fault, client, cluster);
         }
         sleepUntil(start.plus(duration.compareTo(schedule.end()) > 0 ? duration : schedule.end()));
         loading.set(false);
@@ -192,24 +189,16 @@ class ChaosIT {
           await()
               .atMost(Duration.ofSeconds(180))
               .pollInterval(Duration.ofSeconds(2))
-              .until(
-                  () ->
-                      endedSagas(RecordedLogs.sagaEvents(settings))
-                          .keySet()
-                          .containsAll(acceptedIds));
+              .until(() -> endedSagas(client.sagaEvents()).keySet().containsAll(acceptedIds));
         } catch (ConditionTimeoutException e) {
           System.out.println(
               "chaos: not every accepted task's saga ended in time; the checker will say which");
         }
-        List<SagaEvent> events = RecordedLogs.sagaEvents(settings);
+        List<SagaEvent> events = client.sagaEvents();
         Map<String, Optional<String>> projected = awaitProjections(http, acceptedIds, events);
         var history =
             new ChaosChecker.History(
-                acceptedIds,
-                events,
-                RecordedLogs.allDecisions(settings),
-                RecordedLogs.leaderships(settings),
-                projected);
+                acceptedIds, events, client.decisions(), client.leaderships(), projected);
         List<ChaosChecker.Violation> violations = new ArrayList<>(ChaosChecker.check(history));
         // the second instance must answer the same: the checker again, on what it says (the other
         // invariants are the same history, so only its projection violations are new)
@@ -238,11 +227,14 @@ class ChaosIT {
             .containsAll(List.of(ChaosSchedule.Kind.values()));
       } finally {
         stopServices();
+        client.close();
       }
     }
   }
 
   private void startServices(ConclaveSettings settings, int httpPort, int httpPort2, Path runDir) {
+    // every service is a process of the test's own: it logs to the run's services.log, and a fault
+    // kills it and starts it again under its name
     serviceProps = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
     for (int i = 1; i <= COORDINATORS; i++) {
       coordinators.add(
@@ -301,8 +293,8 @@ class ChaosIT {
    * stalled broker must not stall the load); a task counts as accepted when its ack (the
    * producer's, or the 202) came back.
    */
-  private void load(ConclaveSettings settings, String http, AtomicBoolean loading) {
-    var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
+  private void load(StackClient stackClient, String http, AtomicBoolean loading) {
+    var records = stackClient.records();
     List<SagaStep> failing =
         Saga.step("research", "gather", "forget")
             .step("analysis", "analyze", "discard")
@@ -311,8 +303,9 @@ class ChaosIT {
             .steps();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     List<CompletableFuture<Void>> answers = new ArrayList<>();
-    Map<String, Object> config = ClientConfigs.producer(settings.kafka());
+    Map<String, Object> config = ClientConfigs.producer(stackClient.settings().kafka());
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+    // not the client's producer: its sends wait for the ack
     try (var producer = new KafkaProducer<byte[], byte[]>(config)) {
       for (int n = 0; loading.get(); n++) {
         String id = "chaos-" + n;
@@ -361,7 +354,7 @@ class ChaosIT {
     }
   }
 
-  private void inject(ChaosSchedule.Fault fault, ConclaveSettings settings, BrokerCluster cluster)
+  private void inject(ChaosSchedule.Fault fault, StackClient client, BrokerCluster cluster)
       throws Exception {
     Instant at = Instant.now();
     String target;
@@ -377,14 +370,16 @@ class ChaosIT {
       case KILL_SHARD_LEADER -> {
         // the latest announcement may still be of a process killed a moment ago: wait for a live
         // one of ours
-        int shard = fault.target() % settings.partitions();
-        LeaderElected leader =
-            await()
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(250))
-                .until(
-                    () -> RecordedLogs.latestLeaders(settings).get(shard),
-                    l -> indexOf(coordinators, CoordinatorKillIT.pidOf(l.memberId())) >= 0);
+        int shard = fault.target() % client.settings().partitions();
+        LeaderElected[] live = new LeaderElected[1];
+        eventually(
+            () -> {
+              live[0] = client.latestLeaders().get(shard);
+              assertThat(indexOf(coordinators, CoordinatorKillIT.pidOf(live[0].memberId())))
+                  .as("a live coordinator of ours leads shard %d: %s", shard, live[0])
+                  .isNotNegative();
+            });
+        LeaderElected leader = live[0];
         int i = indexOf(coordinators, CoordinatorKillIT.pidOf(leader.memberId()));
         target =
             coordinators.get(i).name()
@@ -620,11 +615,7 @@ class ChaosIT {
 
   private static void awaitHttp(String http) {
     Http client = new Http(http);
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
-        .until(() -> client.get("/tasks/readiness-probe").statusCode() == 404);
+    eventually(() -> assertThat(client.get("/tasks/readiness-probe").statusCode()).isEqualTo(404));
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

@@ -1,30 +1,21 @@
 package io.conclave.launcher.faults;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.conclave.agent.Agent;
 import io.conclave.launcher.dev.ChildProcess;
 import io.conclave.launcher.harness.Http;
+import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.launcher.harness.RecordedLogs;
 import io.conclave.model.cluster.LeaderElected;
-import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
-import io.conclave.worker.AgentWorker;
-import io.conclave.worker.OfflineAgent;
+import io.conclave.testkit.StackClient;
 import java.io.PrintStream;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -43,9 +34,11 @@ class CoordinatorKillIT {
     ConclaveSettings settings = stack.isolated("kill");
     List<ChildProcess> coordinators = new ArrayList<>();
     PrintStream out = System.out;
-    List<Agent<?>> agents =
-        settings.agentTypes().stream().<Agent<?>>map(OfflineAgent::new).toList();
-    try (AgentWorker worker = new AgentWorker(settings, agents, Clock.systemUTC()).start()) {
+    // the coordinators are processes of the test's own, so that it can kill one; the builder
+    // starts the worker
+    try (InProcessConclave conclave =
+        InProcessConclave.with(settings).noCoordinator().noProjections().start()) {
+      StackClient client = conclave.client();
       List<Integer> healthPorts = new ArrayList<>();
       for (int i = 1; i <= 3; i++) {
         int port;
@@ -59,55 +52,42 @@ class CoordinatorKillIT {
             ChildProcess.start(
                 "coordinator-" + i, "io.conclave.coordinator.Coordinator", props, out));
       }
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(() -> RecordedLogs.latestLeaders(settings).size() == settings.partitions());
+      eventually(() -> assertThat(client.latestLeaders()).hasSize(settings.partitions()));
 
       // When: tasks flow; a third of the way in, the leader of shard 0 is killed
-      var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
       LeaderElected killed = null;
-      try (var producer =
-          new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-        for (int i = 0; i < TASKS; i++) {
-          producer
-              .send(
-                  records.task(
-                      new TaskSubmission(
-                          "t-" + i, "task number " + i, Clock.systemUTC().instant())))
-              .get(30, TimeUnit.SECONDS);
-          if (i == TASKS / 3) {
-            killed = RecordedLogs.latestLeaders(settings).get(0);
-            long pid = pidOf(killed.memberId());
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-          }
-          Thread.sleep(30); // a steady flow, not a burst
+      for (int i = 0; i < TASKS; i++) {
+        client.submit("t-" + i, "task number " + i);
+        if (i == TASKS / 3) {
+          killed = client.latestLeaders().get(0);
+          long pid = pidOf(killed.memberId());
+          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
+        Thread.sleep(30); // a steady flow, not a burst
       }
 
       // Then: shard 0 has a new leader with a larger epoch, in another process. (The killed process
       // may have announced once more just before it died, after the leaders were read: only another
       // process's announcement with a larger epoch is the take-over.)
       LeaderElected dead = killed;
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                LeaderElected now = RecordedLogs.latestLeaders(settings).get(0);
-                return now.epoch() > dead.epoch()
-                    && pidOf(now.memberId()) != pidOf(dead.memberId());
-              });
-      LeaderElected successor = RecordedLogs.latestLeaders(settings).get(0);
+      eventually(
+          () -> {
+            LeaderElected now = client.latestLeaders().get(0);
+            assertThat(now.epoch()).isGreaterThan(dead.epoch());
+            assertThat(pidOf(now.memberId())).isNotEqualTo(pidOf(dead.memberId()));
+          });
+      LeaderElected successor = client.latestLeaders().get(0);
       out.printf(
           "shard 0: leader %s (epoch %d) killed; %s took over with epoch %d%n",
           dead.memberId(), dead.epoch(), successor.memberId(), successor.epoch());
 
       // ... and every task's saga started exactly once and completed
-      RecordedLogs.assertEverySagaRanOnce(settings, "t-", TASKS);
+      RecordedLogs.assertEverySagaRanOnce(client, "t-", TASKS);
       // ... and each planner's decision log has no gap, no repeat, and epochs that never go back
       for (int shard = 0; shard < settings.partitions(); shard++) {
         List<Decision> plans =
-            RecordedLogs.decisionsOf(settings, "planner-" + shard).stream()
-                .map(RecordedLogs.Logged::decision)
+            client.decisionsOf("planner-" + shard).stream()
+                .map(StackClient.Logged::decision)
                 .toList();
         for (int n = 0; n < plans.size(); n++) {
           assertThat(plans.get(n).sequence()).isEqualTo(n);
@@ -121,32 +101,27 @@ class CoordinatorKillIT {
                   .filter(c -> c.pid() == pidOf(dead.memberId()))
                   .findFirst()
                   .orElseThrow());
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .ignoreExceptions()
-          .untilAsserted(
-              () -> {
-                List<Integer> owned = new ArrayList<>();
-                for (int i = 0; i < healthPorts.size(); i++) {
-                  if (i == killedIndex) {
-                    continue;
-                  }
-                  var health = new Http("http://127.0.0.1:" + healthPorts.get(i)).get("/health");
-                  assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
-                  var loop =
-                      new com.fasterxml.jackson.databind.ObjectMapper()
-                          .readTree(health.body())
-                          .get("loops")
-                          .get(0);
-                  assertThat(loop.get("name").asText()).isEqualTo("coordinator");
-                  loop.get("partitions").forEach(p -> owned.add(p.asInt()));
-                }
-                assertThat(owned)
-                    .containsExactlyInAnyOrderElementsOf(
-                        java.util.stream.IntStream.range(0, settings.partitions())
-                            .boxed()
-                            .toList());
-              });
+      eventually(
+          () -> {
+            List<Integer> owned = new ArrayList<>();
+            for (int i = 0; i < healthPorts.size(); i++) {
+              if (i == killedIndex) {
+                continue;
+              }
+              var health = new Http("http://127.0.0.1:" + healthPorts.get(i)).get("/health");
+              assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+              var loop =
+                  new com.fasterxml.jackson.databind.ObjectMapper()
+                      .readTree(health.body())
+                      .get("loops")
+                      .get(0);
+              assertThat(loop.get("name").asText()).isEqualTo("coordinator");
+              loop.get("partitions").forEach(p -> owned.add(p.asInt()));
+            }
+            assertThat(owned)
+                .containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.IntStream.range(0, settings.partitions()).boxed().toList());
+          });
     } finally {
       coordinators.forEach(ChildProcess::requestStop);
       coordinators.forEach(c -> c.awaitStop(20));

@@ -1,38 +1,28 @@
 package io.conclave.launcher.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.conclave.coordinator.Coordinator;
-import io.conclave.coordinator.OfflinePlanner;
 import io.conclave.launcher.dev.ChildProcess;
 import io.conclave.launcher.harness.Http;
-import io.conclave.launcher.harness.RecordedLogs;
-import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.model.saga.Saga;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaState;
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import io.conclave.testkit.FakeModelServer;
 import io.conclave.testkit.FakeModelServer.Reply;
+import io.conclave.testkit.StackClient;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -52,15 +42,12 @@ class ModelHangIT {
             ConclaveSettings.from(Map.of(), Map.of())
                 .withEndpoints(stack.bootstrapServers(), stack.registryUrl())
                 .withTopicPrefix("model-hang-" + UUID.randomUUID().toString().substring(0, 8)));
-    var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
     var release = new CountDownLatch(1);
     var output = new ByteArrayOutputStream();
     List<ChildProcess> workers = new ArrayList<>();
     try (FakeModelServer model = new FakeModelServer();
-        Coordinator coordinator =
-            new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
-        var producer =
-            new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
+        InProcessConclave conclave =
+            InProcessConclave.with(settings).workers(0).noProjections().start()) {
       for (int i = 0; i < 20; i++) {
         model.then(Reply.hang(release));
       }
@@ -68,6 +55,8 @@ class ModelHangIT {
       try (var socket = new java.net.ServerSocket(0)) {
         metricsPort = socket.getLocalPort();
       }
+      // a worker process of the test's own: the test reads its output, and gives it a shorter poll
+      // interval than the settings' (which the coordinator keeps)
       List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
       props.removeIf(p -> p.startsWith("-Dconclave.group.max-poll-interval-ms="));
       props.addAll(
@@ -85,21 +74,11 @@ class ModelHangIT {
               new PrintStream(tee(output), true, StandardCharsets.UTF_8)));
 
       var plan = Saga.step("research", "gather", "discard").build().steps();
-      producer
-          .send(
-              records.task(
-                  new TaskSubmission(
-                      "h-1", "Why?", Clock.systemUTC().instant(), Optional.of(plan))))
-          .get();
+      StackClient client = conclave.client();
+      client.submit("h-1", "Why?", plan);
 
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(200))
-          .until(
-              () ->
-                  RecordedLogs.sagaEvents(settings).stream()
-                      .anyMatch(e -> e instanceof SagaEvent.Aborted));
-      List<SagaEvent> events = RecordedLogs.sagaEvents(settings);
+      client.awaitEnd("saga-h-1");
+      List<SagaEvent> events = client.sagaEvents();
       assertThat(SagaState.of(events).status()).isEqualTo(SagaState.Status.COMPENSATED);
       assertThat(events)
           .filteredOn(e -> e instanceof SagaEvent.StepFailed)

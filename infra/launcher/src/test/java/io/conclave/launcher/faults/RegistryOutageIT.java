@@ -3,24 +3,16 @@ package io.conclave.launcher.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.conclave.agent.Agent;
-import io.conclave.coordinator.Coordinator;
-import io.conclave.coordinator.OfflinePlanner;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
-import io.conclave.launcher.harness.RecordedLogs;
 import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.runtime.config.ConclaveSettings;
-import io.conclave.runtime.records.ConclaveRecords;
-import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.schemas.SchemaCatalog;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import io.conclave.testkit.RegistryServer;
 import io.conclave.testkit.Signals;
-import io.conclave.worker.AgentWorker;
-import io.conclave.worker.OfflineAgent;
+import io.conclave.testkit.StackClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -28,8 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,34 +42,27 @@ class RegistryOutageIT {
       ConclaveSettings settings =
           stack.isolated("registry-outage").withEndpoints(stack.bootstrapServers(), registry.url());
       SchemaCatalog.registerAll(settings.registry(), settings.topics(), settings.agentTypes());
-      List<AutoCloseable> running = new ArrayList<>();
-      try (var producer =
-          new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-        EmbeddedServer warmProjections = InProcessConclave.startProjections(settings);
-        running.add(warmProjections);
-        Http warm = new Http("http://127.0.0.1:" + warmProjections.getPort());
-        running.add(new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start());
-        AgentWorker firstWorker = worker(settings);
-        running.add(firstWorker);
+      // the projections are replaced while the registry hangs: instances of the test's own
+      List<EmbeddedServer> serving = new ArrayList<>();
+      try (InProcessConclave conclave = InProcessConclave.with(settings).noProjections().start()) {
+        StackClient client = conclave.client();
+        serving.add(InProcessConclave.startProjections(settings));
+        Http warm = new Http("http://127.0.0.1:" + serving.get(0).getPort());
         assertThat(warm.postJson("/tasks", task("ro-before")).statusCode()).isEqualTo(202);
         warm.awaitTaskStatus("ro-before", "COMPLETED");
-        // a producer of this test that has written a task before: it knows the schema's id
-        var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-        records.task(submission("ro-warm-up"));
+        // a client of this test that has written a task before: it knows the schema's id
+        client.records().task(submission("ro-warm-up"));
 
         // When: the registry hangs; a new worker replaces the one running, and a new projections
         // instance replaces the one serving; neither has read a schema yet
         Http cold;
         Signals.pause(registry.process());
         try {
-          running.remove(firstWorker);
-          firstWorker.close();
-          running.add(worker(settings));
-          running.remove(warmProjections);
-          warmProjections.close();
-          EmbeddedServer coldProjections = InProcessConclave.startProjections(settings);
-          running.add(coldProjections);
-          cold = new Http("http://127.0.0.1:" + coldProjections.getPort());
+          conclave.workers().get(0).close();
+          conclave.startWorker();
+          serving.remove(0).close();
+          serving.add(InProcessConclave.startProjections(settings));
+          cold = new Http("http://127.0.0.1:" + serving.get(0).getPort());
 
           // Then: a write the registry is needed for is refused at once, with the reason, and
           // nothing is written
@@ -88,17 +71,16 @@ class RegistryOutageIT {
           assertThat(refused.body())
               .contains("schema registry", registry.url(), "did not answer within");
 
-          // and a write that needs no registry (the test's producer knows the schema) is
-          // acknowledged; its first step
-          // waits for the new worker, which cannot read the command yet and neither dead-letters
-          // nor skips it
-          producer.send(records.task(submission("ro-during"))).get(30, TimeUnit.SECONDS);
+          // and a write that needs no registry (the test's client knows the schema) is
+          // acknowledged; its first step waits for the new worker, which cannot read the command
+          // yet and neither dead-letters nor skips it
+          client.submit(submission("ro-during"));
           await()
               .during(Duration.ofSeconds(8))
               .atMost(Duration.ofSeconds(12))
               .until(
                   () ->
-                      deadLetterCount(settings) == 0
+                      deadLetterCount(client) == 0
                           && !"COMPLETED".equals(status(cold, "ro-during")));
         } finally {
           Signals.resume(registry.process());
@@ -111,22 +93,16 @@ class RegistryOutageIT {
         cold.awaitTaskStatus("ro-before", "COMPLETED");
         assertThat(cold.postJson("/tasks", task("ro-after")).statusCode()).isEqualTo(202);
         cold.awaitTaskStatus("ro-after", "COMPLETED");
-        assertThat(tasksWritten(settings))
+        assertThat(tasksWritten(client))
             .contains("ro-before", "ro-during", "ro-after")
             .doesNotContain("ro-refused");
-        assertThat(deadLetterCount(settings)).isZero();
+        assertThat(deadLetterCount(client)).isZero();
       } finally {
-        for (int i = running.size() - 1; i >= 0; i--) {
-          running.get(i).close();
+        for (EmbeddedServer projections : serving) {
+          projections.close();
         }
       }
     }
-  }
-
-  private static AgentWorker worker(ConclaveSettings settings) {
-    List<Agent<?>> agents =
-        settings.agentTypes().stream().<Agent<?>>map(OfflineAgent::new).toList();
-    return new AgentWorker(settings, agents, Clock.systemUTC()).start();
   }
 
   private static TaskSubmission submission(String id) {
@@ -144,19 +120,21 @@ class RegistryOutageIT {
         : "";
   }
 
-  private static List<String> tasksWritten(ConclaveSettings settings) {
-    ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
-    return RecordedLogs.all(
-            settings, settings.topics().tasks(), serdes.taskSubmission().deserializer())
+  private static List<String> tasksWritten(StackClient client) {
+    return client
+        .all(
+            client.settings().topics().tasks(),
+            client.settings().partitions(),
+            client.serdes().taskSubmission().deserializer())
         .stream()
         .map(TaskSubmission::taskId)
         .toList();
   }
 
   /** Counted, not read: reading them would need the registry. */
-  private static int deadLetterCount(ConclaveSettings settings) {
-    return RecordedLogs.all(
-            settings, settings.topics().deadLetters(), 1, new ByteArrayDeserializer())
+  private static int deadLetterCount(StackClient client) {
+    return client
+        .all(client.settings().topics().deadLetters(), 1, new ByteArrayDeserializer())
         .size();
   }
 }

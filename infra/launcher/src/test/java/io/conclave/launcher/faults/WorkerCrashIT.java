@@ -1,28 +1,24 @@
 package io.conclave.launcher.faults;
 
+import static io.conclave.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.conclave.coordinator.Coordinator;
-import io.conclave.coordinator.OfflinePlanner;
-import io.conclave.launcher.dev.ChildProcess;
+import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.launcher.harness.RecordedLogs;
-import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.eventlog.AgentIds;
 import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.readers.AgentLogs;
-import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
+import io.conclave.testkit.StackClient;
 import io.conclave.worker.OfflineAgent;
 import io.conclave.worker.StepEngine;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +29,6 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -55,23 +50,16 @@ class WorkerCrashIT {
     // transaction), a
     // snapshot every 4 decisions, and a burst of tasks
     ConclaveSettings settings = stack.isolated("crash").withSnapshotEvery(4);
-    List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
-    props.add("-Dconclave.offline.latency-ms=20");
-    List<ChildProcess> workers = new ArrayList<>();
-    try (Coordinator coordinator =
-            new Coordinator(settings, new OfflinePlanner(), Clock.systemUTC()).start();
+    try (InProcessConclave conclave =
+            InProcessConclave.with(settings)
+                .workers(0)
+                .workerProcesses(1, List.of("-Dconclave.offline.latency-ms=20"))
+                .noProjections()
+                .start();
         Admin admin = stack.admin()) {
-      workers.add(
-          ChildProcess.start("worker-1", "io.conclave.worker.AgentWorker", props, System.out));
-      var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
-      try (var producer =
-          new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
-        for (int i = 0; i < TASKS; i++) {
-          producer.send(
-              records.task(
-                  new TaskSubmission("c-" + i, "question " + i, Clock.systemUTC().instant())));
-        }
-        producer.flush();
+      StackClient client = conclave.client();
+      for (int i = 0; i < TASKS; i++) {
+        client.submit("c-" + i, "question " + i);
       }
 
       // When: some steps have committed and a transaction of the worker is open, the worker is
@@ -79,20 +67,20 @@ class WorkerCrashIT {
       // there is the worker's.
       List<String> workerOnly =
           List.of(settings.topics().commands("analysis"), settings.topics().commands("write"));
-      await().atMost(Duration.ofSeconds(60)).until(() -> completedSteps(settings) >= TASKS / 2);
+      eventually(() -> assertThat(completedSteps(client)).isGreaterThanOrEqualTo(TASKS / 2));
+      // polled this often to catch a transaction of the worker while it is open
       await()
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(5))
           .until(() -> !openTransactions(admin, settings, workerOnly).isEmpty());
-      workers.get(0).kill();
+      conclave.workerProcesses().get(0).kill();
       System.out.println(
           "worker-1 killed with open transactions on "
               + openTransactions(admin, settings, workerOnly));
-      workers.add(
-          ChildProcess.start("worker-2", "io.conclave.worker.AgentWorker", props, System.out));
+      conclave.startWorkerProcess();
 
       // Then: every saga completes, each step once
-      RecordedLogs.assertEverySagaRanOnce(settings, "c-", TASKS);
+      RecordedLogs.assertEverySagaRanOnce(client, "c-", TASKS);
 
       // ... the killed transaction was really cut: its records are in the log, aborted, seen by no
       // reader
@@ -106,7 +94,7 @@ class WorkerCrashIT {
         for (String type : settings.agentTypes()) {
           for (int p = 0; p < settings.partitions(); p++) {
             String agentId = AgentIds.of(type, p);
-            List<RecordedLogs.Logged> log = RecordedLogs.decisionsOf(settings, agentId);
+            List<StackClient.Logged> log = client.decisionsOf(agentId);
             if (log.isEmpty()) {
               continue;
             }
@@ -116,7 +104,7 @@ class WorkerCrashIT {
                 .as(agentId)
                 .containsExactlyElementsOf(LongStream.range(0, log.size()).boxed().toList());
             long results = 0;
-            for (RecordedLogs.Logged l : log) {
+            for (StackClient.Logged l : log) {
               if (l.decision().kind().equals(StepEngine.RESULT_DECISION)) {
                 results++;
                 assertThat(l.decision().payload())
@@ -141,9 +129,6 @@ class WorkerCrashIT {
         }
       }
       assertThat(checked).isEqualTo(settings.agentTypes().size() * settings.partitions());
-    } finally {
-      workers.forEach(ChildProcess::requestStop);
-      workers.forEach(w -> w.awaitStop(20));
     }
   }
 
@@ -155,10 +140,8 @@ class WorkerCrashIT {
     };
   }
 
-  private static long completedSteps(ConclaveSettings settings) {
-    return RecordedLogs.sagaEvents(settings).stream()
-        .filter(e -> e instanceof SagaEvent.StepCompleted)
-        .count();
+  private static long completedSteps(StackClient client) {
+    return client.sagaEvents().stream().filter(e -> e instanceof SagaEvent.StepCompleted).count();
   }
 
   /** Partitions of the topics with an open transaction: records past the last stable offset. */
