@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.conclave.launcher.dev.ChildProcess;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
-import io.conclave.launcher.harness.RecordedLogs;
+import io.conclave.launcher.harness.SagaChecks;
 import io.conclave.model.cluster.LeaderElected;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.runtime.config.ConclaveSettings;
@@ -82,7 +82,7 @@ class CoordinatorKillIT {
           dead.memberId(), dead.epoch(), successor.memberId(), successor.epoch());
 
       // ... and every task's saga started exactly once and completed
-      RecordedLogs.assertEverySagaRanOnce(client, "t-", TASKS);
+      SagaChecks.assertEverySagaRanOnce(client, "t-", TASKS);
       // ... and each planner's decision log has no gap, no repeat, and epochs that never go back
       for (int shard = 0; shard < settings.partitions(); shard++) {
         List<Decision> plans =

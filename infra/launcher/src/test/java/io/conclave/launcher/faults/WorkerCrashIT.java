@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.conclave.launcher.harness.InProcessConclave;
-import io.conclave.launcher.harness.RecordedLogs;
+import io.conclave.launcher.harness.SagaChecks;
 import io.conclave.model.eventlog.AgentIds;
 import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.saga.SagaEvent;
@@ -80,7 +80,7 @@ class WorkerCrashIT {
       conclave.startWorkerProcess();
 
       // Then: every saga completes, each step once
-      RecordedLogs.assertEverySagaRanOnce(client, "c-", TASKS);
+      SagaChecks.assertEverySagaRanOnce(client, "c-", TASKS);
 
       // ... the killed transaction was really cut: its records are in the log, aborted, seen by no
       // reader
