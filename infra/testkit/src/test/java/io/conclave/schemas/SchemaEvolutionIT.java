@@ -1,4 +1,4 @@
-package io.conclave.testkit;
+package io.conclave.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,8 +18,8 @@ import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.readers.TopicScan;
 import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.runtime.topics.Partitioning;
-import io.conclave.schemas.ConclaveSerdes;
-import io.conclave.schemas.SchemaCatalog;
+import io.conclave.testkit.ConclaveStack;
+import io.conclave.testkit.ConclaveStackExtension;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.conclave.testkit;
+package io.conclave.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,8 +18,8 @@ import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.runtime.topics.Partitioning;
 import io.conclave.runtime.topics.TopicNames;
-import io.conclave.schemas.ConclaveSerdes;
-import io.conclave.schemas.RegistrySettings;
+import io.conclave.testkit.ConclaveStack;
+import io.conclave.testkit.ConclaveStackExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,14 +1,14 @@
-package io.conclave.testkit;
+package io.conclave.runtime.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.config.SagaRetention;
-import io.conclave.runtime.provisioning.ConclaveTopics;
-import io.conclave.runtime.provisioning.TopicProvisioner;
 import io.conclave.runtime.provisioning.TopicProvisioner.TopicMismatchException;
 import io.conclave.runtime.topics.TopicDeclaration;
+import io.conclave.testkit.ConclaveStack;
+import io.conclave.testkit.ConclaveStackExtension;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
