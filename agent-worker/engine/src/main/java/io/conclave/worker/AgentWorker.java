@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker process: for each agent it hosts, a member of that agent type's consumer group on {@code
@@ -40,7 +41,8 @@ public final class AgentWorker implements AutoCloseable {
       Setting.of("conclave.worker.agent-types", "CONCLAVE_WORKER_AGENT_TYPES", null);
 
   /** The settings a worker reads beyond {@link ConclaveSettings} and {@link Models#SETTINGS}. */
-  public static final List<Setting> SETTINGS = List.of(METRICS_PORT, HOSTED_TYPES);
+  public static final List<Setting> SETTINGS =
+      List.of(METRICS_PORT, HOSTED_TYPES, Agents.OFFLINE_AGENTS);
 
   private final List<TransactionalPartitionLoop<Object>> loops = new ArrayList<>();
   private final List<AgentLogs> logs = new ArrayList<>();
@@ -261,9 +263,10 @@ public final class AgentWorker implements AutoCloseable {
   /**
    * Runs the agents of the types in {@code -Dconclave.worker.agent-types} (or {@code
    * CONCLAVE_WORKER_AGENT_TYPES}, or the first argument; default: every configured type), as the
-   * {@link AgentProvider}s on the class path supply them (the offline agent for any type no other
-   * provider supplies). They ask the model {@link Models} configures: the offline model unless
-   * {@code conclave.llm.base-url} names an OpenAI-compatible server.
+   * {@link AgentProvider}s on the class path supply them; the offline demo agent serves a type no
+   * provider supplies only if {@link Agents#OFFLINE_AGENTS} is on, else the worker exits with
+   * status 2, naming the types. They ask the model {@link Models} configures: the offline model
+   * unless {@code conclave.llm.base-url} names an OpenAI-compatible server.
    */
   public static void main(String[] args) {
     ConclaveSettings settings = ConclaveSettings.fromEnvironment();
@@ -274,8 +277,15 @@ public final class AgentWorker implements AutoCloseable {
         types.isBlank()
             ? settings.agentTypes()
             : Arrays.stream(types.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    Agents available = Agents.fromClassPath();
-    List<Agent<?>> agents = hosted.stream().<Agent<?>>map(available::forType).toList();
+    List<Agent<?>> agents;
+    try {
+      agents = Agents.fromEnvironment(env).forTypes(hosted);
+    } catch (IllegalStateException e) {
+      // a deployment mistake, said in one line: a stack trace would add nothing
+      LoggerFactory.getLogger(AgentWorker.class).error("worker not started: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
     AgentWorker worker = fromEnvironment(settings, agents, env, Clock.systemUTC()).start();
     ServiceRunner.runUntilStopped("worker " + hosted, worker, worker.failed());
   }

@@ -2,18 +2,31 @@ package io.conclave.worker;
 
 import io.conclave.agent.Agent;
 import io.conclave.agent.AgentProvider;
+import io.conclave.runtime.env.EnvironmentLookup;
+import io.conclave.runtime.env.Setting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
- * The agents of the {@link AgentProvider}s on the class path, highest priority first. Thread-safe.
+ * The agents of the {@link AgentProvider}s on the class path, highest priority first. The offline
+ * demo agents ({@link OfflineAgents}) are not among them unless asked for ({@link #OFFLINE_AGENTS},
+ * which {@code conclave dev} turns on): a worker whose agent jar is missing or misnamed refuses to
+ * start instead of quietly running demo agents. Thread-safe.
  */
 public final class Agents {
+  /**
+   * Whether the offline demo agents serve the agent types no provider on the class path supplies.
+   */
+  public static final Setting OFFLINE_AGENTS =
+      Setting.of("conclave.worker.offline-agents", "CONCLAVE_WORKER_OFFLINE_AGENTS", false);
+
   private final List<AgentProvider> providers;
 
   public Agents(List<AgentProvider> providers) {
@@ -34,10 +47,21 @@ public final class Agents {
   }
 
   /**
+   * The providers on the class path, and the offline demo agents if {@code env} turns {@link
+   * #OFFLINE_AGENTS} on.
+   */
+  public static Agents fromEnvironment(EnvironmentLookup env) {
+    Agents onClassPath = fromClassPath();
+    return Boolean.parseBoolean(env.get(OFFLINE_AGENTS))
+        ? onClassPath.withOfflineAgents()
+        : onClassPath;
+  }
+
+  /**
    * The providers registered on {@code loader}'s class path.
    *
    * @throws IllegalStateException if a jar still registers its provider under the former name: its
-   *     agents would silently be replaced by offline ones
+   *     agents would silently be missing
    */
   static Agents fromClassPath(ClassLoader loader) {
     List<URL> former;
@@ -59,19 +83,63 @@ public final class Agents {
             .toList());
   }
 
+  /** These providers, then the offline demo agents for every type none of them supplies. */
+  public Agents withOfflineAgents() {
+    List<AgentProvider> all = new ArrayList<>(providers);
+    all.add(new OfflineAgents());
+    return new Agents(all);
+  }
+
   /**
    * A new agent of {@code agentType}.
    *
    * @throws IllegalArgumentException if no provider supplies the type
    */
   public Agent<?> forType(String agentType) {
+    return find(agentType)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(missing(List.of(agentType)) + "'" + agentType + "'"));
+  }
+
+  /**
+   * A new agent of each of {@code agentTypes}, in their order.
+   *
+   * @throws IllegalStateException naming every type no provider supplies, and what to do about it
+   */
+  public List<Agent<?>> forTypes(List<String> agentTypes) {
+    List<Agent<?>> agents = new ArrayList<>();
+    List<String> unsupplied = new ArrayList<>();
+    for (String type : agentTypes) {
+      find(type).ifPresentOrElse(agents::add, () -> unsupplied.add(type));
+    }
+    if (!unsupplied.isEmpty()) {
+      throw new IllegalStateException(
+          missing(unsupplied)
+              + String.join(", ", unsupplied)
+              + ": put the jar of their "
+              + AgentProvider.class.getSimpleName()
+              + " on the class path (CONCLAVE_CLASSPATH), or set "
+              + OFFLINE_AGENTS.property()
+              + "=true ("
+              + OFFLINE_AGENTS.variable()
+              + "=true) to run the offline demo agents for them");
+    }
+    return agents;
+  }
+
+  private Optional<Agent<?>> find(String agentType) {
     for (AgentProvider p : providers) {
-      var agent = p.agent(agentType);
+      Optional<? extends Agent<?>> agent = p.agent(agentType);
       if (agent.isPresent()) {
-        return agent.get();
+        return Optional.of(agent.get());
       }
     }
-    throw new IllegalArgumentException(
-        "no agent provider on the class path supplies agent type '" + agentType + "'");
+    return Optional.empty();
+  }
+
+  private static String missing(List<String> types) {
+    return "no agent provider on the class path supplies the agent type"
+        + (types.size() == 1 ? " " : "s ");
   }
 }

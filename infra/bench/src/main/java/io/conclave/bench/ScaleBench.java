@@ -13,6 +13,7 @@ import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.worker.AgentWorker;
+import io.conclave.worker.Agents;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -222,6 +223,7 @@ final class ScaleBench extends StackBenchmark {
                 .withPartitions(partitions));
     List<String> props = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
     props.add("-Dconclave.offline.latency-ms=" + latencyMs);
+    props.add("-D" + Agents.OFFLINE_AGENTS.property() + "=true");
     var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
     List<SagaStep> plan =
         Saga.step("research", "gather", "discard")

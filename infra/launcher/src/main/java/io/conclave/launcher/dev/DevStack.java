@@ -7,6 +7,7 @@ import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.SchemaCatalog;
 import io.conclave.testkit.EmbeddedKafka;
 import io.conclave.testkit.RegistryServer;
+import io.conclave.worker.Agents;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -125,8 +126,11 @@ public final class DevStack implements AutoCloseable {
       for (int i = 1; i <= layout.coordinators(); i++) {
         stack.launch(new Recipe("coordinator-" + i, COORDINATOR_MAIN, props, Map.of()));
       }
+      // dev runs the offline demo agents for the types no agent jar on the class path supplies
+      List<String> workerProps = new ArrayList<>(props);
+      workerProps.add("-D" + Agents.OFFLINE_AGENTS.property() + "=true");
       for (int i = 1; i <= layout.workers(); i++) {
-        stack.launch(new Recipe("worker-" + i, WORKER_MAIN, props, Map.of()));
+        stack.launch(new Recipe("worker-" + i, WORKER_MAIN, workerProps, Map.of()));
       }
       List<String> projectionProps = new ArrayList<>(props);
       projectionProps.add("-Dconclave.http.port=" + port);

@@ -7,6 +7,7 @@ import io.conclave.launcher.cli.Progress;
 import io.conclave.model.cluster.RedrivenStep;
 import io.conclave.model.eventlog.StateFold;
 import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.ConclaveSerdes;
@@ -58,6 +59,13 @@ public final class RedriveCommand implements Callable<Integer> {
               + "JSON, each step as written to the shadow topic")
   boolean json;
 
+  @Option(
+      names = "--offline-agents",
+      description =
+          "the offline demo agents (those conclave dev runs) for the types no agent provider on "
+              + "the class path supplies; also on with conclave.worker.offline-agents=true")
+  boolean offlineAgents;
+
   @Mixin Progress.Quiet quiet;
 
   /**
@@ -92,7 +100,9 @@ public final class RedriveCommand implements Callable<Integer> {
             settings,
             saga,
             Optional.ofNullable(agentType),
-            Agents.fromClassPath(),
+            offlineAgents
+                ? Agents.fromClassPath().withOfflineAgents()
+                : Agents.fromEnvironment(EnvironmentLookup.ofProcess()),
             "redrive-" + UUID.randomUUID().toString().substring(0, 8),
             Clock.tickMillis(ZoneOffset.UTC),
             quiet.progress("redrive"),

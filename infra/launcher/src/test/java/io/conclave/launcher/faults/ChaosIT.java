@@ -236,6 +236,7 @@ class ChaosIT {
     // every service is a process of the test's own: it logs to the run's services.log, and a fault
     // kills it and starts it again under its name
     serviceProps = new ArrayList<>(settings.withAutoRegister(false).asSystemProperties());
+    serviceProps.add("-Dconclave.worker.offline-agents=true");
     for (int i = 1; i <= COORDINATORS; i++) {
       coordinators.add(
           ChildProcess.start(

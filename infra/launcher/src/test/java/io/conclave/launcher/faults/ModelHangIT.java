@@ -65,7 +65,8 @@ class ModelHangIT {
               "-Dconclave.llm.base-url=" + model.baseUrl(),
               "-Dconclave.llm.model=hung-gpt",
               "-Dconclave.llm.timeout-ms=60000",
-              "-Dconclave.worker.metrics-port=" + metricsPort));
+              "-Dconclave.worker.metrics-port=" + metricsPort,
+              "-Dconclave.worker.offline-agents=true"));
       workers.add(
           ChildProcess.start(
               "worker",

@@ -9,6 +9,7 @@ import io.conclave.launcher.dev.ChildProcess;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.testkit.StackClient;
 import io.conclave.worker.AgentWorker;
+import io.conclave.worker.Agents;
 import io.conclave.worker.OfflineAgent;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -114,8 +115,8 @@ public final class InProcessConclave implements AutoCloseable {
     /**
      * Worker processes ({@code io.conclave.worker.AgentWorker} in a child JVM, named {@code
      * worker-<i>}), started after the in-process ones with the settings' system properties
-     * (registration off: the test registered the schemas) and {@code extraProperties} ({@code
-     * -Dname=value}).
+     * (registration off: the test registered the schemas), the offline agents on, and {@code
+     * extraProperties} ({@code -Dname=value}).
      */
     public Builder workerProcesses(int count, List<String> extraProperties) {
       if (count < 0) {
@@ -223,6 +224,8 @@ public final class InProcessConclave implements AutoCloseable {
   public ChildProcess startWorkerProcess() {
     List<String> props =
         new ArrayList<>(plan.settings.withAutoRegister(false).asSystemProperties());
+    // the agent types no provider on the test class path supplies run the offline agents
+    props.add("-D" + Agents.OFFLINE_AGENTS.property() + "=true");
     props.addAll(plan.workerProperties);
     ChildProcess worker =
         ChildProcess.start(

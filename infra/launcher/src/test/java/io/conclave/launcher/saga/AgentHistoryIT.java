@@ -224,7 +224,7 @@ class AgentHistoryIT {
                 settings,
                 "saga-h-3",
                 Optional.empty(),
-                Agents.fromClassPath(),
+                Agents.fromClassPath().withOfflineAgents(),
                 "same-1",
                 Clock.tickMillis(ZoneOffset.UTC),
                 Progress.silent(),
@@ -248,9 +248,16 @@ class AgentHistoryIT {
   @Test
   void theCliReDrivesASagaAndAnswersItsReportsAsJsonWithEachStepOnStandardError() throws Exception {
     // when
-    Cli.Result json = Cli.run(settings, "redrive", "h-2", "--json");
+    Cli.Result json = Cli.run(settings, "redrive", "h-2", "--offline-agents", "--json");
     Cli.Result quiet =
-        Cli.run(settings, "redrive", "saga-h-4", "--agent-type", "analysis", "--quiet");
+        Cli.run(
+            settings,
+            "redrive",
+            "saga-h-4",
+            "--agent-type",
+            "analysis",
+            "--offline-agents",
+            "--quiet");
 
     // then
     assertThat(json.exitCode()).as(json.err()).isZero();
