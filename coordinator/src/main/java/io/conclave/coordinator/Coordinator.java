@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.LoggerFactory;
 
 /**
  * A coordinator process: a member of the coordinator consumer group on {@code conclave.tasks} and
@@ -39,7 +40,9 @@ public final class Coordinator implements AutoCloseable {
    */
   public static final List<Setting> SETTINGS =
       java.util.stream.Stream.of(
-              List.of(HEALTH_PORT), CheckpointPolicy.SETTINGS, SagaRetention.SETTINGS)
+              List.of(HEALTH_PORT, Planners.PLANNER),
+              CheckpointPolicy.SETTINGS,
+              SagaRetention.SETTINGS)
           .flatMap(List::stream)
           .toList();
 
@@ -175,10 +178,27 @@ public final class Coordinator implements AutoCloseable {
     health.close();
   }
 
+  /**
+   * Runs a coordinator with the planner {@link Planners#PLANNER} names among the {@link
+   * PlannerProvider}s on the class path ({@code offline} by default); if there is none of that
+   * name, exits with status 2, naming the planners there are.
+   */
   public static void main(String[] args) {
     ConclaveSettings settings = ConclaveSettings.fromEnvironment();
-    Planner planner = new ResilientPlanner(new OfflinePlanner(), Duration.ofSeconds(30), 3);
     EnvironmentLookup env = EnvironmentLookup.ofProcess();
+    Planner chosen;
+    try {
+      chosen =
+          Planners.fromClassPath(Thread.currentThread().getContextClassLoader())
+              .select(settings, env);
+    } catch (IllegalStateException e) {
+      // a deployment mistake, said in one line: a stack trace would add nothing
+      LoggerFactory.getLogger(Coordinator.class)
+          .error("coordinator not started: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Planner planner = new ResilientPlanner(chosen, Duration.ofSeconds(30), 3);
     Clock clock = Clock.systemUTC();
     Coordinator coordinator =
         new Coordinator(

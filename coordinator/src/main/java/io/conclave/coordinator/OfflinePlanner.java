@@ -2,6 +2,8 @@ package io.conclave.coordinator;
 
 import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.saga.SagaStep;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.env.EnvironmentLookup;
 import java.util.List;
 
 /**
@@ -16,5 +18,18 @@ public final class OfflinePlanner implements Planner {
         new SagaStep("research", "gather", "find sources for: " + task.prompt(), "discard"),
         new SagaStep("analysis", "analyze", "weigh the sources", "retract"),
         new SagaStep("write", "draft", "write the answer", "unpublish"));
+  }
+
+  /** Registers the offline planner under the name {@code offline}, the default planner. */
+  public static final class Provider implements PlannerProvider {
+    @Override
+    public String name() {
+      return "offline";
+    }
+
+    @Override
+    public Planner planner(ConclaveSettings settings, EnvironmentLookup env) {
+      return new OfflinePlanner();
+    }
   }
 }
