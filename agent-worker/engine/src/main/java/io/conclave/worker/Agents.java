@@ -93,13 +93,11 @@ public final class Agents {
   /**
    * A new agent of {@code agentType}.
    *
-   * @throws IllegalArgumentException if no provider supplies the type
+   * @throws IllegalArgumentException if no provider supplies the type, saying what to do about it
    */
   public Agent<?> forType(String agentType) {
     return find(agentType)
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(missing(List.of(agentType)) + "'" + agentType + "'"));
+        .orElseThrow(() -> new IllegalArgumentException(missing(List.of(agentType))));
   }
 
   /**
@@ -114,16 +112,7 @@ public final class Agents {
       find(type).ifPresentOrElse(agents::add, () -> unsupplied.add(type));
     }
     if (!unsupplied.isEmpty()) {
-      throw new IllegalStateException(
-          missing(unsupplied)
-              + String.join(", ", unsupplied)
-              + ": put the jar of their "
-              + AgentProvider.class.getSimpleName()
-              + " on the class path (CONCLAVE_CLASSPATH), or set "
-              + OFFLINE_AGENTS.property()
-              + "=true ("
-              + OFFLINE_AGENTS.variable()
-              + "=true) to run the offline demo agents for them");
+      throw new IllegalStateException(missing(unsupplied));
     }
     return agents;
   }
@@ -138,8 +127,17 @@ public final class Agents {
     return Optional.empty();
   }
 
+  /** What is missing, and what to do about it. */
   private static String missing(List<String> types) {
     return "no agent provider on the class path supplies the agent type"
-        + (types.size() == 1 ? " " : "s ");
+        + (types.size() == 1 ? " " : "s ")
+        + String.join(", ", types)
+        + ": put the jar of their "
+        + AgentProvider.class.getSimpleName()
+        + " on the class path (CONCLAVE_CLASSPATH), or set "
+        + OFFLINE_AGENTS.property()
+        + "=true ("
+        + OFFLINE_AGENTS.variable()
+        + "=true) to run the offline demo agents for them";
   }
 }

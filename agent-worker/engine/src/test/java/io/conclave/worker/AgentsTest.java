@@ -97,7 +97,9 @@ class AgentsTest {
         .hasMessageContaining("supplies the agent type research: put the jar");
     assertThatThrownBy(() -> Agents.fromEnvironment(off).forType("research"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("no agent provider on the class path supplies the agent type 'research'");
+        .hasMessageStartingWith(
+            "no agent provider on the class path supplies the agent type research: put the jar")
+        .hasMessageContaining("conclave.worker.offline-agents=true");
   }
 
   @Test
