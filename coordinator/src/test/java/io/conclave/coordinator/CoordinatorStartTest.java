@@ -2,10 +2,9 @@ package io.conclave.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import io.conclave.testkit.MainInChildJvm;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,28 +17,18 @@ class CoordinatorStartTest {
   void aCoordinatorWithAPlannerNoProviderHasExitsNamingThoseThereAre(@TempDir Path dir)
       throws Exception {
     // when
-    Path log = dir.resolve("coordinator.log");
-    Process coordinator =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx128m",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    "-Dconclave.kafka.bootstrap-servers=127.0.0.1:1",
-                    "-Dconclave.coordinator.planner=llm",
-                    Coordinator.class.getName()))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    boolean exited = coordinator.waitFor(60, TimeUnit.SECONDS);
-    coordinator.destroyForcibly();
-    String output = Files.readString(log);
+    MainInChildJvm.Run coordinator =
+        MainInChildJvm.run(
+            Coordinator.class,
+            List.of(
+                "-Dconclave.kafka.bootstrap-servers=127.0.0.1:1",
+                "-Dconclave.coordinator.planner=llm"),
+            dir.resolve("coordinator.log"));
 
     // then
-    assertThat(exited).as("the coordinator exited: " + output).isTrue();
-    assertThat(coordinator.exitValue()).as(output).isEqualTo(2);
-    assertThat(output)
+    assertThat(coordinator.exited()).as("the coordinator exited: " + coordinator.output()).isTrue();
+    assertThat(coordinator.exitCode()).as(coordinator.output()).isEqualTo(2);
+    assertThat(coordinator.output())
         .contains(
             "coordinator not started: no planner named 'llm' on the class path"
                 + " (conclave.coordinator.planner); the planners there: offline")
