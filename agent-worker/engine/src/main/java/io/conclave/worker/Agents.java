@@ -85,6 +85,9 @@ public final class Agents {
 
   /** These providers, then the offline demo agents for every type none of them supplies. */
   public Agents withOfflineAgents() {
+    if (providers.stream().anyMatch(p -> p instanceof OfflineAgents)) {
+      return this;
+    }
     List<AgentProvider> all = new ArrayList<>(providers);
     all.add(new OfflineAgents());
     return new Agents(all);

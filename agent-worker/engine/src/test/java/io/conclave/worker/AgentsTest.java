@@ -85,6 +85,13 @@ class AgentsTest {
   }
 
   @Test
+  void askingForTheOfflineAgentsTwiceAddsThemOnce() {
+    Agents once = new Agents(List.of(new AnalysisOnly())).withOfflineAgents();
+
+    assertThat(once.withOfflineAgents()).isSameAs(once);
+  }
+
+  @Test
   void theOfflineAgentsRunOnlyWhenTheSettingTurnsThemOn() {
     var on = new EnvironmentLookup(Map.of("CONCLAVE_WORKER_OFFLINE_AGENTS", "true"), Map.of());
     var off = new EnvironmentLookup(Map.of(), Map.of());

@@ -95,14 +95,13 @@ public final class RedriveCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ConclaveSettings settings = Endpoints.resolve();
+    Agents available = Agents.fromEnvironment(EnvironmentLookup.ofProcess());
     Redriven done =
         redrive(
             settings,
             saga,
             Optional.ofNullable(agentType),
-            offlineAgents
-                ? Agents.fromClassPath().withOfflineAgents()
-                : Agents.fromEnvironment(EnvironmentLookup.ofProcess()),
+            offlineAgents ? available.withOfflineAgents() : available,
             "redrive-" + UUID.randomUUID().toString().substring(0, 8),
             Clock.tickMillis(ZoneOffset.UTC),
             quiet.progress("redrive"),
