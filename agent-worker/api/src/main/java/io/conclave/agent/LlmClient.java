@@ -1,17 +1,30 @@
 package io.conclave.agent;
 
-/** A language model an agent asks. Implementations must be thread-safe. */
+import io.conclave.agent.chat.ChatRequest;
+import io.conclave.agent.chat.ChatResponse;
+
+/**
+ * A language model an agent asks. Implementations must be thread-safe.
+ *
+ * <p>{@link #chat} is the call: messages, parameters, a schema for the answer, tools. {@link
+ * #complete} is the short form for one user message.
+ */
 public interface LlmClient {
   /** The model's name as recorded with each call, e.g. {@code offline} or {@code gpt-4o-mini}. */
   String model();
 
   /**
-   * The model's answer to {@code prompt}.
+   * The model's answer to {@code request}.
    *
-   * @throws IllegalArgumentException if the prompt can never be answered
+   * @throws IllegalArgumentException if the request can never be answered
    * @throws RuntimeException for a transient failure (the step is retried)
    */
-  String complete(String prompt);
+  ChatResponse chat(ChatRequest request);
+
+  /** The text of the model's answer to one user message. */
+  default String complete(String prompt) {
+    return chat(ChatRequest.prompt(prompt)).text();
+  }
 
   /**
    * What a call cost in tokens: as the model reported it, or estimated (about four characters a
@@ -32,20 +45,5 @@ public interface LlmClient {
     public long total() {
       return inputTokens + outputTokens;
     }
-  }
-
-  /**
-   * An answer, the model that gave it (another than {@link #model()} when a fallback answered) and
-   * its usage.
-   */
-  record Answer(String model, String text, Usage usage) {}
-
-  /**
-   * The answer to {@code prompt} with the name of the model that gave it and the tokens it took
-   * (estimated unless the implementation knows them); as {@link #complete} otherwise.
-   */
-  default Answer answer(String prompt) {
-    String text = complete(prompt);
-    return new Answer(model(), text, Usage.estimate(prompt, text));
   }
 }

@@ -1,6 +1,8 @@
 package io.conclave.worker;
 
 import io.conclave.agent.LlmClient;
+import io.conclave.agent.chat.ChatRequest;
+import io.conclave.agent.chat.ChatResponse;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -35,8 +37,13 @@ public final class OfflineModel implements LlmClient {
     return NAME;
   }
 
+  /**
+   * {@code answer <digest of the request>}: of the prompt for one plain user message, of the whole
+   * request otherwise; its usage estimated.
+   */
   @Override
-  public String complete(String prompt) {
+  public ChatResponse chat(ChatRequest request) {
+    String prompt = OpenAiWire.canonical(request);
     if (!latency.isZero()) {
       try {
         Thread.sleep(latency.toMillis(), latency.toNanosPart() % 1_000_000);
@@ -45,6 +52,7 @@ public final class OfflineModel implements LlmClient {
         throw new IllegalStateException("interrupted while the offline model was answering", e);
       }
     }
-    return "answer " + Digests.of(prompt);
+    String answer = "answer " + Digests.of(prompt);
+    return ChatResponse.text(NAME, answer, Usage.estimate(request.text(), answer));
   }
 }

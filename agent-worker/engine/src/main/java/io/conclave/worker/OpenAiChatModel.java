@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conclave.agent.LlmClient;
+import io.conclave.agent.chat.ChatRequest;
+import io.conclave.agent.chat.ChatResponse;
 import io.conclave.runtime.resilience.CallRejectedException;
 import io.conclave.runtime.resilience.MalformedAnswerException;
 import io.conclave.runtime.resilience.RateLimitedException;
@@ -85,24 +87,20 @@ public final class OpenAiChatModel implements LlmClient {
     return model;
   }
 
-  @Override
-  public String complete(String prompt) {
-    return answer(prompt).text();
-  }
-
   /**
    * The answer with the usage the server reported ({@code usage.prompt_tokens}, {@code
    * completion_tokens}).
    */
   @Override
-  public Answer answer(String prompt) {
-    Objects.requireNonNull(prompt, "prompt");
+  public ChatResponse chat(ChatRequest chat) {
+    Objects.requireNonNull(chat, "chat");
+    String prompt = chat.text();
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .timeout(requestTimeout)
             .header("Content-Type", "application/json")
             .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body(prompt)));
+            .POST(HttpRequest.BodyPublishers.ofString(body(chat)));
     apiKey.ifPresent(key -> request.header("Authorization", "Bearer " + key));
     HttpResponse<String> response;
     try {
@@ -121,14 +119,13 @@ public final class OpenAiChatModel implements LlmClient {
         response.headers().firstValue("Retry-After"));
   }
 
-  private String body(String prompt) {
-    ObjectNode body = JSON.createObjectNode().put("model", model).put("stream", false);
-    body.putArray("messages").addObject().put("role", "user").put("content", prompt);
+  private String body(ChatRequest chat) {
+    ObjectNode body = OpenAiWire.request(chat).put("model", model).put("stream", false);
     return body.toString();
   }
 
   /** What an answer of the API means: the answer and its usage, or the failure it is. */
-  Answer answer(String prompt, int status, String body, Optional<String> retryAfter) {
+  ChatResponse answer(String prompt, int status, String body, Optional<String> retryAfter) {
     if (status == 200) {
       return parse(prompt, body);
     }
@@ -143,7 +140,7 @@ public final class OpenAiChatModel implements LlmClient {
     throw new CallRejectedException(status, what);
   }
 
-  private Answer parse(String prompt, String body) {
+  private ChatResponse parse(String prompt, String body) {
     JsonNode root;
     try {
       root = JSON.readTree(body);
@@ -153,25 +150,18 @@ public final class OpenAiChatModel implements LlmClient {
     }
     JsonNode content =
         root == null ? null : root.path("choices").path(0).path("message").path("content");
-    if (content == null || !content.isTextual()) {
+    if (content == null
+        || !(content.isTextual()
+            || root.path("choices").path(0).path("message").path("tool_calls").isArray())) {
       throw new MalformedAnswerException(
           model + " answered 200 without choices[0].message.content: " + abbreviate(body), null);
     }
-    String text = content.asText();
-    JsonNode usage = root.path("usage");
-    if (usage.path("prompt_tokens").canConvertToLong()
-        && usage.path("completion_tokens").canConvertToLong()
-        && usage.path("prompt_tokens").asLong() >= 0
-        && usage.path("completion_tokens").asLong() >= 0) {
-      return new Answer(
-          model,
-          text,
-          new Usage(
-              usage.path("prompt_tokens").asLong(),
-              usage.path("completion_tokens").asLong(),
-              false));
+    try {
+      return OpenAiWire.parseResponse(root, model, Usage.estimate(prompt, content.asText("")));
+    } catch (IllegalArgumentException e) {
+      throw new MalformedAnswerException(
+          model + " answered 200 with " + e.getMessage() + ": " + abbreviate(body), e);
     }
-    return new Answer(model, text, Usage.estimate(prompt, text));
   }
 
   /** The API's error message ({@code {"error": {"message": ...}}}) or the start of the body. */

@@ -4,6 +4,8 @@ import io.conclave.agent.Agent;
 import io.conclave.agent.LlmClient;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
+import io.conclave.agent.chat.ChatRequest;
+import io.conclave.agent.chat.ChatResponse;
 import io.conclave.model.cluster.RedrivenStep;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.journal.AgentJournal;
@@ -146,7 +148,8 @@ public final class Redrive {
     }
 
     @Override
-    public String complete(String prompt) {
+    public ChatResponse chat(ChatRequest request) {
+      String prompt = OpenAiWire.canonical(request);
       if (calls >= recorded.size()) {
         throw new IllegalStateException(
             "the recording has no answer for model call #"
@@ -159,7 +162,7 @@ public final class Redrive {
       if (!call.prompt().equals(prompt)) {
         mismatches++;
       }
-      return call.answer();
+      return call.response();
     }
 
     int calls() {

@@ -1,6 +1,8 @@
 package io.conclave.worker;
 
 import io.conclave.agent.LlmClient;
+import io.conclave.agent.chat.ChatRequest;
+import io.conclave.agent.chat.ChatResponse;
 import io.conclave.runtime.resilience.CallFailure;
 import io.conclave.runtime.resilience.CallPipeline;
 import io.conclave.runtime.resilience.CallRejectedException;
@@ -86,23 +88,18 @@ public final class ResilientModel implements LlmClient {
   }
 
   @Override
-  public String complete(String prompt) {
-    return answer(prompt).text();
-  }
-
-  @Override
-  public Answer answer(String prompt) {
+  public ChatResponse chat(ChatRequest request) {
     long start = System.nanoTime();
     String outcome = "answered";
     try {
-      return counted(pipeline.call(() -> primary.answer(prompt)));
+      return counted(pipeline.call(() -> primary.chat(request)));
     } catch (RuntimeException e) {
       if (fallback.isEmpty() || !(e instanceof CallFailure) || e instanceof CallRejectedException) {
         outcome = e.getClass().getSimpleName();
         throw e;
       }
       outcome = "fallback";
-      return counted(fallback.get().answer(prompt));
+      return counted(fallback.get().chat(request));
     } finally {
       timers
           .computeIfAbsent(
@@ -119,7 +116,7 @@ public final class ResilientModel implements LlmClient {
     }
   }
 
-  private Answer counted(Answer answer) {
+  private ChatResponse counted(ChatResponse answer) {
     if (answer.usage() != null) {
       tokens(answer.model(), "input").increment(answer.usage().inputTokens());
       tokens(answer.model(), "output").increment(answer.usage().outputTokens());

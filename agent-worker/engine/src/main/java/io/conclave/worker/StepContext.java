@@ -3,6 +3,9 @@ package io.conclave.worker;
 import io.conclave.agent.AgentContext;
 import io.conclave.agent.Knowledge;
 import io.conclave.agent.LlmClient;
+import io.conclave.agent.chat.ChatRequest;
+import io.conclave.agent.chat.ChatResponse;
+import io.conclave.agent.chat.ToolCall;
 import io.conclave.model.eventlog.EventLog;
 import io.conclave.model.journal.AgentJournal;
 import io.micrometer.core.instrument.Counter;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.ObjLongConsumer;
 
 /**
@@ -45,12 +49,22 @@ final class StepContext<S> implements AgentContext<S> {
           }
 
           @Override
-          public String complete(String prompt) {
-            spending.beforeCall(prompt);
+          public ChatResponse chat(ChatRequest request) {
+            String prompt = OpenAiWire.canonical(request);
+            OptionalLong left = spending.beforeCall(request.text());
+            ChatRequest asked = request;
+            if (left.isPresent()
+                && (request.maxTokens().isEmpty()
+                    || request.maxTokens().getAsInt() > left.getAsLong())) {
+              // the answer may take what the budget leaves, so that it cannot overrun it by much
+              asked =
+                  request.withMaxTokens(
+                      (int) Math.max(1, Math.min(Integer.MAX_VALUE, left.getAsLong())));
+            }
             long start = System.nanoTime();
-            Answer answer;
+            ChatResponse answer;
             try {
-              answer = model.answer(prompt);
+              answer = model.chat(asked);
             } catch (RuntimeException e) {
               spending.failed(
                   new FailedModelCall(
@@ -61,8 +75,7 @@ final class StepContext<S> implements AgentContext<S> {
               throw e;
             }
             long latencyMs = (System.nanoTime() - start) / 1_000_000;
-            String text =
-                Objects.requireNonNull(answer.text(), () -> answer.model() + " answered null");
+            Objects.requireNonNull(answer, () -> model.model() + " answered null");
             long costMicros = access.ledger().costMicros(answer.model(), answer.usage());
             // counted once, here: a call of an attempt that failed afterwards is paid for all the
             // same
@@ -71,13 +84,20 @@ final class StepContext<S> implements AgentContext<S> {
                 new ModelCall(
                     answer.model(),
                     access.ledger().recorded(prompt),
-                    access.ledger().recorded(text),
+                    access.ledger().recorded(answer.text()),
+                    answer.message().toolCalls().stream()
+                        .map(
+                            c ->
+                                new ToolCall(
+                                    c.id(), c.name(), access.ledger().recorded(c.arguments())))
+                        .toList(),
+                    answer.finishReason(),
                     answer.usage(),
                     costMicros,
                     latencyMs);
             record(draft, call);
             spending.answered(draft, call);
-            return text;
+            return answer;
           }
         };
   }

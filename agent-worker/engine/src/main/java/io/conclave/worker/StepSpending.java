@@ -47,11 +47,13 @@ final class StepSpending {
   /**
    * Refuses a call whose prompt alone would take the run past its allowance.
    *
+   * @param prompt the text of the request, from which its tokens are estimated
+   * @return the tokens the answer may take within the allowance; empty without a limit
    * @throws BudgetExceededException if it would
    */
-  void beforeCall(String prompt) {
+  OptionalLong beforeCall(String prompt) {
     if (allowance.isEmpty()) {
-      return;
+      return OptionalLong.empty();
     }
     long spent = tokens.get();
     long prompted = LlmClient.Usage.estimate(prompt, "").inputTokens();
@@ -69,6 +71,7 @@ final class StepSpending {
               + prompted
               + ": no model call made");
     }
+    return OptionalLong.of(allowance.getAsLong() - spent - prompted);
   }
 
   /**

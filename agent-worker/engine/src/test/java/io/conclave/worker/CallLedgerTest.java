@@ -7,6 +7,8 @@ import io.conclave.agent.Agent;
 import io.conclave.agent.LlmClient;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
+import io.conclave.agent.chat.ChatRequest;
+import io.conclave.agent.chat.ChatResponse;
 import io.conclave.model.crdt.HybridClock;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.eventlog.Tally;
@@ -46,14 +48,12 @@ class CallLedgerTest {
     }
 
     @Override
-    public String complete(String prompt) {
-      return answer(prompt).text();
-    }
-
-    @Override
-    public Answer answer(String prompt) {
+    public ChatResponse chat(ChatRequest request) {
       calls.incrementAndGet();
-      return new Answer("gpt-test", "answer to " + prompt, new Usage(1000, 200, false));
+      return ChatResponse.text(
+          "gpt-test",
+          "answer to " + request.messages().get(0).content(),
+          new Usage(1000, 200, false));
     }
   }
 

@@ -9,6 +9,8 @@ import io.conclave.agent.CompensationRequest;
 import io.conclave.agent.LlmClient;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
+import io.conclave.agent.chat.ChatRequest;
+import io.conclave.agent.chat.ChatResponse;
 import io.conclave.model.crdt.HybridClock;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.eventlog.Tally;
@@ -302,10 +304,10 @@ class ResilientModelTest {
         Reply.error(400, "bad"));
     var model = model(POLICY, Optional.of(OfflineModel.instant()));
 
-    LlmClient.Answer answer = model.answer("q");
+    ChatResponse answer = model.chat(ChatRequest.prompt("q"));
     assertThat(answer.model()).isEqualTo(OfflineModel.NAME);
     assertThat(answer.text()).isEqualTo(OfflineModel.instant().complete("q"));
-    assertThatThrownBy(() -> model.answer("q")).isInstanceOf(CallRejectedException.class);
+    assertThatThrownBy(() -> model.complete("q")).isInstanceOf(CallRejectedException.class);
   }
 
   @Test
