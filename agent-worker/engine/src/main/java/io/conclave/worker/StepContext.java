@@ -3,6 +3,7 @@ package io.conclave.worker;
 import io.conclave.agent.AgentContext;
 import io.conclave.agent.Knowledge;
 import io.conclave.agent.LlmClient;
+import io.conclave.agent.knowledge.DraftKnowledge;
 import io.conclave.agent.chat.ChatRequest;
 import io.conclave.agent.chat.ChatResponse;
 import io.conclave.agent.chat.ToolCall;
@@ -40,7 +41,7 @@ final class StepContext<S> implements AgentContext<S> {
       ObjLongConsumer<String> costs) {
     this.draft = Objects.requireNonNull(draft, "draft");
     this.effectsOn = effectsOn;
-    this.knowledge = new DraftKnowledge(draft, access);
+    this.knowledge = new DraftKnowledge(draft, access.clock(), access.observed());
     this.recordingModel =
         new LlmClient() {
           @Override

@@ -1,9 +1,10 @@
-package io.conclave.worker;
+package io.conclave.agent.knowledge;
 
 import io.conclave.agent.Knowledge;
 import io.conclave.model.crdt.Crdt;
 import io.conclave.model.crdt.GCounter;
 import io.conclave.model.crdt.Hlc;
+import io.conclave.model.crdt.HybridClock;
 import io.conclave.model.crdt.KnowledgeType;
 import io.conclave.model.crdt.LwwMap;
 import io.conclave.model.crdt.LwwRegister;
@@ -14,6 +15,7 @@ import io.conclave.model.journal.AgentJournal;
 import io.conclave.model.knowledge.KnowledgeDelta;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -21,14 +23,24 @@ import java.util.stream.Stream;
  * of the key (its own updates, which its log keeps, merged with what the worker observed of the
  * others': its count, its next set tag, the tags a remove removes, a stamp after every write it has
  * seen), recorded in the draft as a knowledge decision. The agent instance id is the replica id.
+ *
+ * <p>The worker gives it its clock and what it has read of conclave.knowledge; the agent test kit
+ * gives it a fixed clock and nothing observed. Not thread-safe, like the draft.
  */
-final class DraftKnowledge implements Knowledge {
+public final class DraftKnowledge implements Knowledge {
   private final AgentJournal.Draft<?> draft;
-  private final KnowledgeAccess access;
+  private final HybridClock clock;
+  private final Function<String, Optional<Crdt>> observed;
 
-  DraftKnowledge(AgentJournal.Draft<?> draft, KnowledgeAccess access) {
+  /**
+   * @param clock stamps the writes to registers and maps
+   * @param observed a key's merged state as the caller observed it from every agent, if any
+   */
+  public DraftKnowledge(
+      AgentJournal.Draft<?> draft, HybridClock clock, Function<String, Optional<Crdt>> observed) {
     this.draft = Objects.requireNonNull(draft, "draft");
-    this.access = Objects.requireNonNull(access, "access");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.observed = Objects.requireNonNull(observed, "observed");
   }
 
   private String replica() {
@@ -97,7 +109,7 @@ final class DraftKnowledge implements Knowledge {
   public Optional<Crdt> get(String key) {
     Optional<Crdt> own = draft.knowledge(KnowledgeDelta.key(key));
     Optional<Crdt> observed =
-        access.observed().apply(key).filter(o -> own.isEmpty() || o.type() == own.get().type());
+        this.observed.apply(key).filter(o -> own.isEmpty() || o.type() == own.get().type());
     if (own.isEmpty() || observed.isEmpty()) {
       return own.isPresent() ? own : observed;
     }
@@ -139,7 +151,7 @@ final class DraftKnowledge implements Knowledge {
         .flatMap(Optional::stream)
         .map(Stamp::hlc)
         .max(Hlc::compareTo)
-        .map(access.clock()::update)
-        .orElseGet(access.clock()::now);
+        .map(clock::update)
+        .orElseGet(clock::now);
   }
 }
