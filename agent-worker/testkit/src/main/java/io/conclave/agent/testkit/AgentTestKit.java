@@ -45,9 +45,9 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>After every run it checks what the worker relies on, and fails with an {@link AssertionError}
- * otherwise: the state survives its fold's encoding ({@code decode(encode(s))} equals {@code s}),
- * and folding the whole log again from the initial state gives the same state (the fold is
- * deterministic and does not mutate its states).
+ * otherwise: the fold did not change the state it was given, the state survives its fold's encoding
+ * ({@code decode(encode(s))} equals {@code s}), and folding the whole log again from the initial
+ * state gives the same state (the fold is deterministic).
  *
  * <p>Model calls go to the model given ({@link ScriptedModel}; by default one with an empty script,
  * which fails the test at the first call) and are recorded in the log as a {@value
@@ -171,12 +171,18 @@ public final class AgentTestKit<S> {
         journal.begin(
             new AgentJournal.Origin(
                 Optional.of(saga), Optional.of(stepIndex), clock.instant(), Optional.empty()));
+    S before = journal.state();
+    String beforeText = fold.encode(before);
     var context = new Context(draft);
     StepResult result =
         Objects.requireNonNull(body.apply(context), () -> agent.type() + " returned no result");
     List<Decision> appended = journal.accept(draft);
     decisions.addAll(appended);
     effects.addAll(context.effects);
+    if (!fold.encode(before).equals(beforeText)) {
+      throw new AssertionError(
+          fold.id() + ": apply changed the state it was given (return a new state instead)");
+    }
     checkFold();
     return new Run<>(step, stepIndex, result, appended, journal.state(), context.effects);
   }
