@@ -23,10 +23,10 @@ import java.util.function.BiFunction;
  *
  * <p>A decision of a kind no rule names leaves the state as it is (the worker's own decisions, a
  * recorded model call, a knowledge update), unless {@link Builder#onKind} names that kind. A
- * decision's payload is decoded with its type's {@link Codec}; a payload that no longer decodes
- * (the type changed incompatibly) is an {@link IllegalStateException} naming the decision: change
- * the fold's id, so that snapshots of the old state are not used, and keep the type reading what
- * was written.
+ * decision's payload is decoded with its type's {@link Codec}; a payload that no longer decodes is
+ * an {@link IllegalStateException} naming the decision. The log keeps every decision ever written,
+ * so let a decision type only grow (a component it gains reads as null from older payloads), and
+ * change the fold's id when a rule changes meaning, so that snapshots of the old state are not used.
  *
  * <p>Immutable and thread-safe, as a fold must be; its rules must be pure.
  *
