@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -130,39 +132,45 @@ public final class TypedAgent<S> implements Agent<S> {
   }
 
   /** The actions this agent runs, in name order. */
-  public java.util.SortedSet<String> actions() {
-    return new java.util.TreeSet<>(actions.keySet());
+  public SortedSet<String> actions() {
+    return new TreeSet<>(actions.keySet());
   }
 
   /** The compensations this agent runs, in name order. */
-  public java.util.SortedSet<String> compensations() {
-    return new java.util.TreeSet<>(compensations.keySet());
+  public SortedSet<String> compensations() {
+    return new TreeSet<>(compensations.keySet());
   }
 
   @Override
   public StepResult act(StepRequest request, AgentContext<S> context) {
-    String action = request.step().action();
-    var handler = actions.get(action);
-    if (handler == null) {
-      throw new IllegalArgumentException(
-          type + " has no action '" + action + "'; its actions: " + actions());
-    }
-    return handler.apply(new ActionCall<>(request, context));
+    return handler(actions, "action", request.step().action())
+        .apply(new ActionCall<>(request, context));
   }
 
   @Override
   public StepResult compensate(CompensationRequest request, AgentContext<S> context) {
-    String compensation = request.step().compensation();
-    var handler = compensations.get(compensation);
+    return handler(compensations, "compensation", request.step().compensation())
+        .apply(new CompensationCall<>(request, context));
+  }
+
+  /**
+   * The handler of {@code name}, or an IllegalArgumentException (a dead letter) naming the known.
+   */
+  private <H> H handler(Map<String, H> handlers, String what, String name) {
+    H handler = handlers.get(name);
     if (handler == null) {
       throw new IllegalArgumentException(
           type
-              + " has no compensation '"
-              + compensation
-              + "'; its compensations: "
-              + compensations());
+              + " has no "
+              + what
+              + " '"
+              + name
+              + "'; its "
+              + what
+              + "s: "
+              + new TreeSet<>(handlers.keySet()));
     }
-    return handler.apply(new CompensationCall<>(request, context));
+    return handler;
   }
 
   @Override

@@ -26,7 +26,8 @@ import java.util.function.BiFunction;
  * decision's payload is decoded with its type's {@link Codec}; a payload that no longer decodes is
  * an {@link IllegalStateException} naming the decision. The log keeps every decision ever written,
  * so let a decision type only grow (a component it gains reads as null from older payloads), and
- * change the fold's id when a rule changes meaning, so that snapshots of the old state are not used.
+ * change the fold's id when a rule changes meaning, so that snapshots of the old state are not
+ * used.
  *
  * <p>Immutable and thread-safe, as a fold must be; its rules must be pure.
  *
