@@ -3,14 +3,18 @@ package io.conclave.agent.typed;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.util.Objects;
 
 /**
  * How a value of type {@code T} travels as text: a step's input and output, a decision's payload,
  * an agent's state, a model's structured answer. {@link #of} gives Jackson's JSON for records and
- * other beans, and the text itself for {@code String}, so that a step whose output is plain text
- * stays plain text for the next step.
+ * other beans (with {@code Optional} and {@code java.time} types, times as ISO-8601 text), and the
+ * text itself for {@code String}, so that a step whose output is plain text stays plain text for
+ * the next step.
  *
  * <p>Codecs are immutable and thread-safe.
  *
@@ -22,7 +26,14 @@ public final class Codec<T> {
   // (FAIL_ON_NULL_CREATOR_PROPERTIES is off); a property the type does not have is refused, so a
   // misspelled field is an error, not a silent default.
   static final ObjectMapper JSON =
-      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .addModule(new Jdk8Module())
+          .addModule(new JavaTimeModule())
+          // an Instant reads as 2026-01-01T00:00:00Z, in payloads, states and the model's answers
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+          .build();
 
   private final Class<T> type;
 

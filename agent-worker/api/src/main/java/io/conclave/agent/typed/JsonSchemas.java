@@ -8,6 +8,9 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,8 +19,9 @@ import java.util.Set;
 /**
  * The JSON schema of a record, for a model's structured answer: an object with every component
  * required and no other property (what strict structured output accepts). Components may be text,
- * numbers, booleans, enums, records, and lists, sets or arrays of those; anything else is refused,
- * so that a schema never promises what {@link Codec} cannot read.
+ * numbers, booleans, enums, instants and dates, records, and lists, sets or arrays of those ({@code
+ * Optional} is not: every component is required); anything else is refused, so that a schema never
+ * promises what {@link Codec} cannot read.
  */
 public final class JsonSchemas {
   private JsonSchemas() {}
@@ -76,6 +80,12 @@ public final class JsonSchemas {
         || c == Float.class
         || c == BigDecimal.class) {
       return node.put("type", "number");
+    }
+    if (c == Instant.class || c == OffsetDateTime.class) {
+      return node.put("type", "string").put("format", "date-time");
+    }
+    if (c == LocalDate.class) {
+      return node.put("type", "string").put("format", "date");
     }
     if (c.isEnum()) {
       var values = node.put("type", "string").putArray("enum");

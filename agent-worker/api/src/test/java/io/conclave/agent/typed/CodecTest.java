@@ -8,7 +8,9 @@ import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 import static org.quicktheories.generators.SourceDSL.strings;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {
@@ -69,6 +71,19 @@ class CodecTest {
     assertThatThrownBy(() -> codec.decode("null"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("null is not a Sample");
+  }
+
+  record Stamped(Instant at, Optional<String> note) {}
+
+  @Test
+  void instantsAreIsoTextAndOptionalsTheirValueOrNull() {
+    Codec<Stamped> codec = Codec.of(Stamped.class);
+    var stamped = new Stamped(Instant.parse("2026-01-01T10:00:00Z"), Optional.of("late"));
+
+    assertThat(codec.encode(stamped))
+        .isEqualTo("{\"at\":\"2026-01-01T10:00:00Z\",\"note\":\"late\"}");
+    assertThat(codec.decode(codec.encode(stamped))).isEqualTo(stamped);
+    assertThat(codec.decode("{\"at\":\"2026-01-01T10:00:00Z\",\"note\":null}").note()).isEmpty();
   }
 
   @Test

@@ -42,8 +42,22 @@ class JsonSchemasTest {
                 + "\"additionalProperties\":false}");
   }
 
+  record Meeting(java.time.Instant at, java.time.LocalDate day) {}
+
+  record Maybe(java.util.Optional<String> note) {}
+
+  @Test
+  void timesAreTextOfTheirFormat() {
+    assertThat(JsonSchemas.of(Meeting.class).schema())
+        .contains("\"at\":{\"type\":\"string\",\"format\":\"date-time\"}")
+        .contains("\"day\":{\"type\":\"string\",\"format\":\"date\"}");
+  }
+
   @Test
   void whatTheSchemaCannotDescribeIsRefused() {
+    assertThatThrownBy(() -> JsonSchemas.of(Maybe.class))
+        .as("an optional component: strict schemas require every one")
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> JsonSchemas.of(Lookup.class))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("java.util.Map");
