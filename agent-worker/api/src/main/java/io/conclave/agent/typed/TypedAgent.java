@@ -41,8 +41,9 @@ import java.util.function.Function;
  *   <li>an action returns its output: {@link StepResult.Completed} with it encoded;
  *   <li>{@link StepFailure}: {@link StepResult.Failed} with its message; nothing is retried;
  *   <li>an action or compensation the agent does not have, or an input that does not decode: an
- *       {@link IllegalArgumentException} naming what the agent has (the worker dead-letters the
- *       command);
+ *       {@link IllegalArgumentException} naming what the agent has (the worker dead-letters a
+ *       step's command at once; a compensation is tried again, then parked on the dead-letter
+ *       topic);
  *   <li>any other exception: transient, as for any agent (retried with backoff, then the step
  *       fails).
  * </ul>
