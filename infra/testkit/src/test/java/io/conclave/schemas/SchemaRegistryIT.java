@@ -465,8 +465,12 @@ class SchemaRegistryIT {
 
     // then: the task's reader reads it; a 4-byte id the registry never handed out is an error
     // (the consumer dead-letters the record), not a task read with some other schema
-    try (Serde<TaskSubmission> serde = new ConclaveSerdes(registry).taskSubmission()) {
+    ConclaveSerdes serdes = new ConclaveSerdes(registry);
+    try (Serde<TaskSubmission> serde = serdes.taskSubmission()) {
       assertThat(serde.deserializer().deserialize(tasks, confluent)).isEqualTo(task);
+      // the tools that print records (tail, replay) read it too
+      assertThat(serdes.anyAsJson(false).deserialize(tasks, confluent))
+          .contains("\"taskId\": \"from-node\"");
       byte[] unknown = confluent.clone();
       ByteBuffer.wrap(unknown, 1, 4).putInt(987_654);
       assertThatThrownBy(() -> serde.deserializer().deserialize(tasks, unknown))
