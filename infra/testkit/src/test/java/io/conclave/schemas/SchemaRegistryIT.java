@@ -1,6 +1,7 @@
 package io.conclave.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.model.cluster.DeadLetter;
 import io.conclave.model.cluster.LeaderElected;
@@ -18,13 +19,16 @@ import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.runtime.topics.Partitioning;
 import io.conclave.runtime.topics.TopicNames;
+import io.conclave.schemas.avro.TaskSubmitted;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +44,8 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -423,6 +429,52 @@ class SchemaRegistryIT {
           .isEqualTo(Partitioning.of(task.taskId(), settings.partitions()));
       assertThat(artifactIds())
           .contains(decisions + "-key", decisions + "-value", tasks + "-value");
+    }
+  }
+
+  @Test
+  void aTaskInTheConfluentFramingWithItsCcompatIdReadsBackEqual() throws Exception {
+    // given: the id a Confluent client gets for the tasks topic's subject from the registry's
+    // Confluent-compatible API, and the bytes it writes with it: byte 0, the 4-byte id, the body
+    String tasks = settings.topics().tasks();
+    RegistrySettings registry = new RegistrySettings(registryUrl, false);
+    HttpResponse<String> latest =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            registry.confluentCompatibleUrl()
+                                + "/subjects/"
+                                + tasks
+                                + "-value/versions/latest"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(latest.statusCode()).as(latest.body()).isEqualTo(200);
+    Matcher id = Pattern.compile("\"id\"\\s*:\\s*(\\d+)").matcher(latest.body());
+    assertThat(id.find()).as(latest.body()).isTrue();
+    TaskSubmission task =
+        new TaskSubmission(
+            "from-node", "Written by another language", T0, Optional.of(PLAN), "acme");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(Integer.parseInt(id.group(1))).array());
+    var encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    new SpecificDatumWriter<>(TaskSubmitted.class).write(AvroMapping.toAvro(task), encoder);
+    byte[] confluent = out.toByteArray();
+
+    // then: the task's reader reads it; a 4-byte id the registry never handed out is an error
+    // (the consumer dead-letters the record), not a task read with some other schema
+    ConclaveSerdes serdes = new ConclaveSerdes(registry);
+    try (Serde<TaskSubmission> serde = serdes.taskSubmission()) {
+      assertThat(serde.deserializer().deserialize(tasks, confluent)).isEqualTo(task);
+      // the tools that print records (tail, replay) read it too
+      assertThat(serdes.anyAsJson(false).deserialize(tasks, confluent))
+          .contains("\"taskId\": \"from-node\"");
+      byte[] unknown = confluent.clone();
+      ByteBuffer.wrap(unknown, 1, 4).putInt(987_654);
+      assertThatThrownBy(() -> serde.deserializer().deserialize(tasks, unknown))
+          .isInstanceOf(RuntimeException.class);
     }
   }
 

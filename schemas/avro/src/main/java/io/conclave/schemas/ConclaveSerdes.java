@@ -3,10 +3,12 @@ package io.conclave.schemas;
 import io.apicurio.registry.resolver.SchemaResolverConfig;
 import io.apicurio.registry.rest.client.RegistryClient;
 import io.apicurio.registry.rest.client.RegistryClientFactory;
+import io.apicurio.registry.serde.Legacy4ByteIdHandler;
 import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.apicurio.registry.serde.config.IdOption;
 import io.conclave.model.cluster.BreakerStateChanged;
 import io.conclave.model.cluster.DeadLetter;
 import io.conclave.model.cluster.LeaderElected;
@@ -34,7 +36,8 @@ import org.apache.kafka.common.serialization.Serde;
  * Kafka serdes of Conclave's domain records. On the wire every value (and the decision key) is an
  * Avro record whose schema lives in Apicurio Registry; the schema's global id travels in the
  * payload (magic byte + id), not in headers, so the bytes stay self-describing in state stores and
- * dead letters too. Callers never see the generated Avro classes.
+ * dead letters too. The tasks topic also reads the Confluent framing, for producers in other
+ * languages ({@link #taskSubmission()}). Callers never see the generated Avro classes.
  *
  * <p>Each call returns a new serde; serdes are thread-safe once made and cache registry look-ups.
  */
@@ -65,8 +68,15 @@ public final class ConclaveSerdes {
     return registry;
   }
 
+  /**
+   * Tasks come from clients, some written in other languages: besides what Conclave's serializer
+   * writes (Apicurio's framing, an 8-byte global id), its deserializer reads the Confluent framing
+   * (a 4-byte content id, as handed out by the registry's Confluent-compatible API), which the
+   * Kafka clients of every language can write. See {@link Framing#of} for how the two are told
+   * apart.
+   */
   public Serde<TaskSubmission> taskSubmission() {
-    return value(AvroMapping::toAvro, AvroMapping::fromAvro);
+    return serde(false, true, AvroMapping::toAvro, AvroMapping::fromAvro);
   }
 
   public Serde<StepCommand> stepCommand() {
@@ -86,7 +96,7 @@ public final class ConclaveSerdes {
   }
 
   public Serde<DecisionKey> decisionKey() {
-    return serde(true, AvroMapping::toAvro, AvroMapping::fromAvro);
+    return serde(true, false, AvroMapping::toAvro, AvroMapping::fromAvro);
   }
 
   public Serde<AgentSnapshot> agentSnapshot() {
@@ -118,14 +128,16 @@ public final class ConclaveSerdes {
   }
 
   /**
-   * Reads any registry-encoded Avro payload (key or value) of any topic as JSON text, whatever its
-   * schema: for tools that print records (replay, tail). Returns {@code null} for {@code null}.
+   * Reads any registry-encoded Avro payload (key or value) of any topic, in either framing, as JSON
+   * text, whatever its schema: for tools that print records (replay, tail). Returns {@code null}
+   * for {@code null}.
    */
   public Deserializer<String> anyAsJson(boolean isKey) {
     Map<String, Object> config = new HashMap<>(config());
     config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, false);
-    AvroKafkaDeserializer<GenericRecord> generic = new AvroKafkaDeserializer<>(client);
-    generic.configure(config, isKey);
+    Deserializer<GenericRecord> generic =
+        FramedDeserializer.either(
+            deserializer(config, isKey), deserializer(confluent(config), isKey));
     return (topic, bytes) -> bytes == null ? null : generic.deserialize(topic, bytes).toString();
   }
 
@@ -161,19 +173,44 @@ public final class ConclaveSerdes {
         ReaderCachingDatumProvider.class.getName());
   }
 
-  private <D, A extends SpecificRecord> Serde<D> value(
-      Function<D, A> toAvro, Function<A, D> fromAvro) {
-    return serde(false, toAvro, fromAvro);
+  /**
+   * {@code config} for reading the Confluent framing: a 4-byte id, looked up as a content id. That
+   * is the id the registry's Confluent-compatible API hands out unless the registry runs with
+   * {@code registry.ccompat.legacy-id-mode.enabled=true}, which Conclave does not support.
+   */
+  private static Map<String, Object> confluent(Map<String, Object> config) {
+    Map<String, Object> confluent = new HashMap<>(config);
+    // the handler that "as-confluent" stands for, named: the shortcut logs a warning per serde
+    confluent.put(SerdeConfig.ID_HANDLER, Legacy4ByteIdHandler.class.getName());
+    confluent.put(SerdeConfig.USE_ID, IdOption.contentId.name());
+    return confluent;
   }
 
+  private <A> AvroKafkaDeserializer<A> deserializer(Map<String, Object> config, boolean isKey) {
+    AvroKafkaDeserializer<A> deserializer = new AvroKafkaDeserializer<>(client);
+    deserializer.configure(config, isKey);
+    return deserializer;
+  }
+
+  private <D, A extends SpecificRecord> Serde<D> value(
+      Function<D, A> toAvro, Function<A, D> fromAvro) {
+    return serde(false, false, toAvro, fromAvro);
+  }
+
+  /**
+   * A serde that writes Apicurio's framing and reads it, and the Confluent framing too if {@code
+   * readsConfluent}.
+   */
   private <D, A extends SpecificRecord> Serde<D> serde(
-      boolean isKey, Function<D, A> toAvro, Function<A, D> fromAvro) {
+      boolean isKey, boolean readsConfluent, Function<D, A> toAvro, Function<A, D> fromAvro) {
     Map<String, Object> config = config();
     AvroKafkaSerializer<A> serializer = new AvroKafkaSerializer<>(client);
     serializer.configure(config, isKey);
-    AvroKafkaDeserializer<A> deserializer = new AvroKafkaDeserializer<>(client);
-    deserializer.configure(config, isKey);
-    return new MappedSerde<>(
-        new SchemaIdCachingSerializer<>(serializer), deserializer, toAvro, fromAvro);
+    AvroKafkaDeserializer<A> apicurio = deserializer(config, isKey);
+    FramedDeserializer<A> reader =
+        readsConfluent
+            ? FramedDeserializer.either(apicurio, deserializer(confluent(config), isKey))
+            : FramedDeserializer.apicurio(apicurio);
+    return new MappedSerde<>(new SchemaIdCachingSerializer<>(serializer), reader, toAvro, fromAvro);
   }
 }

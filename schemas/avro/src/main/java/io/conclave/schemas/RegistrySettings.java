@@ -37,4 +37,22 @@ public record RegistrySettings(String url, boolean autoRegister, Duration reques
   public RegistrySettings(String url, boolean autoRegister) {
     this(url, autoRegister, DEFAULT_TIMEOUT);
   }
+
+  private static final String V2 = "/apis/registry/v2";
+
+  /**
+   * The registry's Confluent-compatible API, where producers in other languages look schemas up by
+   * subject ({@code <topic>-value}): the url with its {@code /apis/registry/v2} replaced by {@code
+   * /apis/ccompat/v7}.
+   *
+   * @throws IllegalStateException if the url does not end with {@code /apis/registry/v2}
+   */
+  public String confluentCompatibleUrl() {
+    String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    if (!base.endsWith(V2)) {
+      throw new IllegalStateException(
+          "the registry url " + url + " does not end with " + V2 + ": where its ccompat API is");
+    }
+    return base.substring(0, base.length() - V2.length()) + "/apis/ccompat/v7";
+  }
 }

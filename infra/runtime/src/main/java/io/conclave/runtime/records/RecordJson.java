@@ -52,7 +52,7 @@ public final class RecordJson {
       return json.nullNode();
     }
     if (bytes.length > 0
-        && bytes[0] == 0) { // registry framing: magic byte, then the schema's global id
+        && bytes[0] == 0) { // registry framing: magic byte, then the schema's id (8 or 4 bytes)
       try {
         return json.readTree(avro.deserialize(topic, bytes));
       } catch (Exception e) {
