@@ -38,9 +38,14 @@ public final class RemoteAgents implements AgentProvider, AutoCloseable {
   public static final Setting AGENTS =
       Setting.of("conclave.worker.remote-agents", "CONCLAVE_WORKER_REMOTE_AGENTS", "");
 
+  /**
+   * 20 s: within the time a step's attempt gets by default (a third of the poll interval shared by
+   * 3 attempts and their backoffs, 25 s), so that the deadline a request carries is the one that
+   * holds.
+   */
   private static final Setting TIMEOUT =
-      Setting.of(
-          "conclave.remote.timeout-ms", "CONCLAVE_REMOTE_TIMEOUT_MS", D.timeout().toMillis());
+      Setting.of("conclave.remote.timeout-ms", "CONCLAVE_REMOTE_TIMEOUT_MS", 20_000);
+
   private static final Setting MAX_ATTEMPTS =
       Setting.of("conclave.remote.max-attempts", "CONCLAVE_REMOTE_MAX_ATTEMPTS", 1);
   private static final Setting BACKOFF =
