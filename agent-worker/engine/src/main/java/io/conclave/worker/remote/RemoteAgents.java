@@ -219,6 +219,8 @@ public final class RemoteAgents implements AgentProvider, AutoCloseable {
           ModelEndpoint.start(address.bindAddress(), address.port(), address.advertisedUrl());
       http =
           HttpClient.newBuilder()
+              // plain HTTP/1.1: no h2c upgrade header for agents' web frameworks to trip over
+              .version(HttpClient.Version.HTTP_1_1)
               .connectTimeout(policy.timeout())
               .followRedirects(HttpClient.Redirect.NEVER)
               .build();
