@@ -216,9 +216,13 @@ public final class AgentWorker implements AutoCloseable {
             });
     worker.alsoClosed.add(reporter);
     worker.alsoClosed.add(metrics);
+    // a remote agent type's breaker is reported like a model's: on conclave.agent-health, and as a
+    // metric
     agents.forEach(
         agent -> {
           if (agent instanceof RemoteAgent remote) {
+            remote.reportBreakerTo(reporter.listener(remote.type()));
+            reporter.registered(remote.pipeline().name(), remote.type());
             metrics.watch(remote.pipeline(), remote.type());
           }
         });

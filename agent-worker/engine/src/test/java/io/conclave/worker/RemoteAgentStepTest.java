@@ -16,6 +16,7 @@ import io.conclave.model.journal.AgentJournal;
 import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.saga.SagaStep;
+import io.conclave.runtime.resilience.BudgetExceededException;
 import io.conclave.runtime.resilience.CallPolicies;
 import io.conclave.runtime.resilience.CallPolicy;
 import io.conclave.worker.remote.FakeRemoteAgent;
@@ -60,6 +61,7 @@ class RemoteAgentStepTest {
   }
 
   private final EchoModel model = new EchoModel();
+  private LlmClient answering = model;
   private FakeRemoteAgent fake;
   private RemoteAgents remote;
   private AgentJournal<String> journal =
@@ -117,7 +119,7 @@ class RemoteAgentStepTest {
         new AgentJournal.Origin(
             Optional.of("saga-t1"), Optional.of(0), Instant.EPOCH, Optional.empty()),
         CallPolicies.forStep(Duration.ofSeconds(30), attempts, Duration.ofMillis(1)),
-        model,
+        answering,
         KnowledgeAccess.ownOnly(Clock.systemUTC()));
   }
 
@@ -306,6 +308,43 @@ class RemoteAgentStepTest {
     assertThat(ran.result()).isInstanceOf(StepResult.Failed.class);
     assertThat(((StepResult.Failed) ran.result()).reason()).contains("answered 500: boom");
     assertThat(kinds(ran)).containsExactly(StepEngine.FAILURE_DECISION);
+  }
+
+  @Test
+  void aModelFailureTheAgentPassesOnFailsTheStepAtOnceAsForAJavaAgent() {
+    // given: the step's budget is spent, and the agent answers 500 when its model call fails
+    answering =
+        new LlmClient() {
+          @Override
+          public String model() {
+            return "gpt-test";
+          }
+
+          @Override
+          public ChatResponse chat(ChatRequest request) {
+            throw new BudgetExceededException("step 0 of saga-t1 may spend 0 tokens");
+          }
+        };
+    RemoteAgent agent =
+        agent(
+            new FakeRemoteAgent(
+                request -> {
+                  Reply chat =
+                      FakeRemoteAgent.callModel(
+                          request,
+                          "/chat/completions",
+                          "{\"messages\":[{\"role\":\"user\",\"content\":\"why?\"}]}");
+                  return new Reply(500, "{\"title\":\"model said " + chat.status() + "\"}");
+                }));
+
+    // when
+    StepRunner.Ran ran = step(agent, 3);
+
+    // then: not retried; the step fails with the model's failure, which its agent saw as a 429
+    assertThat(fake.received()).hasSize(1);
+    assertThat(((StepResult.Failed) ran.result()).reason())
+        .startsWith("BudgetExceededException: step 0 of saga-t1 may spend 0 tokens");
+    assertThat(kinds(ran)).containsExactly(FailedModelCall.KIND, StepEngine.FAILURE_DECISION);
   }
 
   @Test

@@ -86,6 +86,7 @@ public final class RemoteAgent implements Agent<String> {
   private final String type;
   private final URI url;
   private final CallPipeline pipeline;
+  private final RemoteAgents.BreakerRelay breakers;
   private final ModelEndpoint models;
   private final HttpClient http;
   private final Clock clock;
@@ -93,19 +94,22 @@ public final class RemoteAgent implements Agent<String> {
   /**
    * @param url where the agent answers {@code POST}s
    * @param pipeline the type's pipeline, shared by its agents (its timeout bounds each call)
+   * @param breakers what hears the pipeline's breaker
    * @param models where the agent's model calls go
    * @param http the client of the agent's calls, shared
    */
-  public RemoteAgent(
+  RemoteAgent(
       String type,
       URI url,
       CallPipeline pipeline,
+      RemoteAgents.BreakerRelay breakers,
       ModelEndpoint models,
       HttpClient http,
       Clock clock) {
     this.type = Objects.requireNonNull(type, "type");
     this.url = Objects.requireNonNull(url, "url");
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+    this.breakers = Objects.requireNonNull(breakers, "breakers");
     this.models = Objects.requireNonNull(models, "models");
     this.http = Objects.requireNonNull(http, "http");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -129,6 +133,14 @@ public final class RemoteAgent implements Agent<String> {
   /** The type's pipeline: its breaker and timeout. */
   public CallPipeline pipeline() {
     return pipeline;
+  }
+
+  /**
+   * Reports the transitions of the type's breaker to {@code listener} from now on (the worker's
+   * health reporter) instead of only logging them.
+   */
+  public void reportBreakerTo(CallPipeline.BreakerListener listener) {
+    breakers.to(listener);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.conclave.worker.remote;
 
+import dev.failsafe.CircuitBreaker;
 import io.conclave.agent.Agent;
 import io.conclave.agent.AgentProvider;
 import io.conclave.model.eventlog.StateFold;
@@ -112,6 +113,7 @@ public final class RemoteAgents implements AgentProvider, AutoCloseable {
   private final EndpointAddress address;
   private final Clock clock;
   private final Map<String, CallPipeline> pipelines = new HashMap<>();
+  private final Map<String, BreakerRelay> relays = new HashMap<>();
   private HttpClient http;
   private ModelEndpoint endpoint;
 
@@ -225,17 +227,31 @@ public final class RemoteAgents implements AgentProvider, AutoCloseable {
               .followRedirects(HttpClient.Redirect.NEVER)
               .build();
     }
+    BreakerRelay relay = relays.computeIfAbsent(agentType, type -> new BreakerRelay());
     CallPipeline pipeline =
         pipelines.computeIfAbsent(
-            agentType,
-            type ->
-                new CallPipeline(
-                    "remote-agent:" + type,
-                    policy,
-                    (name, from, to) -> log.info("{}: breaker {} -> {}", name, from, to)));
-    var agent = new RemoteAgent(agentType, url, pipeline, endpoint, http, clock);
+            agentType, type -> new CallPipeline("remote-agent:" + type, policy, relay));
+    var agent = new RemoteAgent(agentType, url, pipeline, relay, endpoint, http, clock);
     log.info("agent type {} is served by the remote agent at {}", agentType, url);
     return Optional.of(agent);
+  }
+
+  /**
+   * Passes a type's breaker transitions on to whoever the worker names ({@link
+   * RemoteAgent#reportBreakerTo}); until then, logs them.
+   */
+  static final class BreakerRelay implements CallPipeline.BreakerListener {
+    private volatile CallPipeline.BreakerListener target =
+        (name, from, to) -> log.info("{}: circuit breaker {} -> {}", name, from, to);
+
+    void to(CallPipeline.BreakerListener listener) {
+      target = Objects.requireNonNull(listener, "listener");
+    }
+
+    @Override
+    public void changed(String pipeline, CircuitBreaker.State from, CircuitBreaker.State to) {
+      target.changed(pipeline, from, to);
+    }
   }
 
   /** The fold of a remote type, without starting anything. */
