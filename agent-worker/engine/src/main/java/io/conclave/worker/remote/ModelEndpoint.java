@@ -308,23 +308,15 @@ public final class ModelEndpoint implements AutoCloseable {
     Optional<ChatResponse> answer;
     try {
       answer = session.chat(request);
-    } catch (BudgetExceededException e) {
-      error(exchange, 429, e.getMessage(), "insufficient_quota");
-      return;
-    } catch (RateLimitedException e) {
-      error(exchange, 429, e.getMessage(), "rate_limit_exceeded", e.retryAfter());
-      return;
-    } catch (ServiceUnavailableException e) {
-      error(exchange, 503, e.getMessage(), "model_unavailable", e.retryAfter());
-      return;
-    } catch (CallRejectedException e) {
-      error(exchange, 400, e.getMessage(), "model_refused");
-      return;
-    } catch (MalformedAnswerException e) {
-      error(exchange, 502, e.getMessage(), "bad_model_answer");
-      return;
     } catch (RuntimeException e) {
-      error(exchange, 500, e.getClass().getSimpleName() + ": " + e.getMessage(), "server_error");
+      // the model's pipeline has had its retries: the client's own would only repeat the refusal
+      // (OpenAI's SDKs obey x-should-retry)
+      Refusal r = refusal(e);
+      String message =
+          e instanceof CallFailure
+              ? e.getMessage()
+              : e.getClass().getSimpleName() + ": " + e.getMessage();
+      error(exchange, r.status(), message, r.code(), r.retryAfter(), false);
       return;
     }
     if (answer.isEmpty()) {
@@ -338,14 +330,49 @@ public final class ModelEndpoint implements AutoCloseable {
     send(exchange, 200, out, Optional.empty());
   }
 
+  /** How a model's failure is answered. */
+  record Refusal(int status, String code, Optional<Duration> retryAfter) {}
+
+  /**
+   * 429 for a spent budget ({@code insufficient_quota}) or a rate limit (with its {@code
+   * Retry-After}), 503 when the model is unavailable, 400 when it refused the request, 502 when it
+   * answered nonsense, 500 otherwise.
+   */
+  static Refusal refusal(RuntimeException failure) {
+    if (failure instanceof BudgetExceededException) {
+      return new Refusal(429, "insufficient_quota", Optional.empty());
+    }
+    if (failure instanceof RateLimitedException e) {
+      return new Refusal(429, "rate_limit_exceeded", e.retryAfter());
+    }
+    if (failure instanceof ServiceUnavailableException e) {
+      return new Refusal(503, "model_unavailable", e.retryAfter());
+    }
+    if (failure instanceof CallRejectedException) {
+      return new Refusal(400, "model_refused", Optional.empty());
+    }
+    if (failure instanceof MalformedAnswerException) {
+      return new Refusal(502, "bad_model_answer", Optional.empty());
+    }
+    return new Refusal(500, "server_error", Optional.empty());
+  }
+
   private static void error(HttpExchange exchange, int status, String message, String code)
       throws IOException {
-    error(exchange, status, message, code, Optional.empty());
+    error(exchange, status, message, code, Optional.empty(), true);
   }
 
   private static void error(
-      HttpExchange exchange, int status, String message, String code, Optional<Duration> retryAfter)
+      HttpExchange exchange,
+      int status,
+      String message,
+      String code,
+      Optional<Duration> retryAfter,
+      boolean retryable)
       throws IOException {
+    if (!retryable) {
+      exchange.getResponseHeaders().add("x-should-retry", "false");
+    }
     ObjectNode body = JSON.createObjectNode();
     body.putObject("error")
         .put("message", Objects.requireNonNullElse(message, code))

@@ -58,7 +58,12 @@ class ModelEndpointTest {
                   "echo " + r.messages().get(0).content(),
                   LlmClient.Usage.estimate("", "")));
 
-  private record Answer(int status, String body, Optional<String> retryAfter) {}
+  private record Answer(
+      int status, String body, Optional<String> retryAfter, Optional<String> shouldRetry) {
+    Answer(int status, String body, Optional<String> retryAfter) {
+      this(status, body, retryAfter, Optional.empty());
+    }
+  }
 
   private static Answer post(String url, Optional<String> bearer, String body) {
     HttpRequest.Builder request =
@@ -73,7 +78,11 @@ class ModelEndpointTest {
     try {
       HttpResponse<String> r =
           HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-      return new Answer(r.statusCode(), r.body(), r.headers().firstValue("Retry-After"));
+      return new Answer(
+          r.statusCode(),
+          r.body(),
+          r.headers().firstValue("Retry-After"),
+          r.headers().firstValue("x-should-retry"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -172,6 +181,8 @@ class ModelEndpointTest {
                   throw failure;
                 }))) {
       Answer a = post(session.baseUrl() + "/chat/completions", Optional.empty(), CHAT);
+      // the model's pipeline had its retries: the agent's OpenAI client is told not to add its own
+      assertThat(a.shouldRetry()).contains("false");
       return new Answer(
           a.status(),
           FakeRemoteAgent.json(a.body()).path("error").path("code").asText(),
