@@ -29,7 +29,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,26 +40,7 @@ import org.junit.jupiter.api.Test;
 class RemoteAgentStepTest {
   private static final SagaStep STEP = new SagaStep("research", "gather", "x", "discard");
 
-  /** A model answering {@code answer to <first message>}, counting its calls. */
-  private static final class EchoModel implements LlmClient {
-    final AtomicInteger calls = new AtomicInteger();
-
-    @Override
-    public String model() {
-      return "gpt-test";
-    }
-
-    @Override
-    public ChatResponse chat(ChatRequest request) {
-      calls.incrementAndGet();
-      return ChatResponse.text(
-          "gpt-test",
-          "answer to " + request.messages().get(0).content(),
-          new LlmClient.Usage(10, 5, false));
-    }
-  }
-
-  private final EchoModel model = new EchoModel();
+  private final CallLedgerTest.MeteredModel model = new CallLedgerTest.MeteredModel();
   private LlmClient answering = model;
   private FakeRemoteAgent fake;
   private RemoteAgents remote;
@@ -232,7 +212,7 @@ class RemoteAgentStepTest {
     assertThat(model.calls).hasValue(1);
     assertThat(kinds(ran)).containsExactly(ModelCall.KIND);
     assertThat(ModelCall.of(ran.decisions().get(0)).answer()).isEqualTo("answer to why?");
-    assertThat(ran.tokens()).isEqualTo(15);
+    assertThat(ran.tokens()).isEqualTo(1200);
     // and the endpoint is closed once the step is over
     Reply late =
         FakeRemoteAgent.callModel(
