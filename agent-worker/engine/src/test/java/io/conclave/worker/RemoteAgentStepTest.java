@@ -3,6 +3,7 @@ package io.conclave.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.conclave.agent.CompensationRequest;
 import io.conclave.agent.LlmClient;
 import io.conclave.agent.StepRequest;
@@ -101,6 +102,12 @@ class RemoteAgentStepTest {
         CallPolicies.forStep(Duration.ofSeconds(30), attempts, Duration.ofMillis(1)),
         answering,
         KnowledgeAccess.ownOnly(Clock.systemUTC()));
+  }
+
+  /** The fake agent asks the step's model "why?". */
+  private static Reply askWhy(JsonNode request) {
+    return FakeRemoteAgent.callModel(
+        request, "/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"why?\"}]}");
   }
 
   private static List<String> kinds(StepRunner.Ran ran) {
@@ -230,11 +237,7 @@ class RemoteAgentStepTest {
         agent(
             new FakeRemoteAgent(
                 request -> {
-                  Reply chat =
-                      FakeRemoteAgent.callModel(
-                          request,
-                          "/chat/completions",
-                          "{\"messages\":[{\"role\":\"user\",\"content\":\"why?\"}]}");
+                  Reply chat = askWhy(request);
                   return Reply.ok(
                       "{\"status\":\"completed\",\"output\":"
                           + FakeRemoteAgent.json(chat.body())
@@ -309,11 +312,7 @@ class RemoteAgentStepTest {
         agent(
             new FakeRemoteAgent(
                 request -> {
-                  Reply chat =
-                      FakeRemoteAgent.callModel(
-                          request,
-                          "/chat/completions",
-                          "{\"messages\":[{\"role\":\"user\",\"content\":\"why?\"}]}");
+                  Reply chat = askWhy(request);
                   return new Reply(500, "{\"title\":\"model said " + chat.status() + "\"}");
                 }));
 
