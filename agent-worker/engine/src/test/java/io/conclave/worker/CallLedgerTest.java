@@ -41,8 +41,11 @@ class CallLedgerTest {
   private static final CallLedger.Price GPT =
       new CallLedger.Price(2_500_000, 10_000_000); // 2.50 and 10.00 a million
 
-  /** A model that reports 1 000 input and 200 output tokens per answer, and counts its calls. */
-  private static final class MeteredModel implements LlmClient {
+  /**
+   * A model that answers {@code answer to <first message>}, reports 1 000 input and 200 output
+   * tokens per answer, and counts its calls.
+   */
+  static final class MeteredModel implements LlmClient {
     final AtomicInteger calls = new AtomicInteger();
 
     @Override
