@@ -132,8 +132,8 @@ public final class OpenAiChatModel implements LlmClient {
       throw new MalformedAnswerException(
           where + " answered 200 without choices[0].message.content nor tool calls", null);
     }
-    return LangChain4jChat.response(
-        answer, model, Usage.estimate(chat.text(), answer.aiMessage().text()));
+    String text = Objects.requireNonNullElse(answer.aiMessage().text(), "");
+    return LangChain4jChat.response(answer, model, Usage.estimate(chat.text(), text));
   }
 
   /** What a failure of LangChain4j's call means: the {@code CallFailure} it is. */
