@@ -14,6 +14,16 @@ import com.tngtech.archunit.lang.ArchRule;
  */
 @AnalyzeClasses(packages = "io.conclave", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
+  /** The services and the tools, the packages on top of the shared ones. */
+  private static final String[] SERVICES_AND_TOOLS = {
+    "io.conclave.coordinator..",
+    "io.conclave.worker..",
+    "io.conclave.projections..",
+    "io.conclave.launcher..",
+    "io.conclave.testkit..",
+    "io.conclave.bench.."
+  };
+
   /** Avro stays at the edges: only the schemas package sees the generated classes. */
   @ArchTest
   static final ArchRule generatedAvroStaysInSchemas =
@@ -113,13 +123,7 @@ class ArchitectureTest {
           .resideInAPackage("io.conclave.models..")
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage(
-              "io.conclave.worker..",
-              "io.conclave.coordinator..",
-              "io.conclave.projections..",
-              "io.conclave.launcher..",
-              "io.conclave.testkit..",
-              "io.conclave.bench..");
+          .resideInAnyPackage(SERVICES_AND_TOOLS);
 
   /** Only the projections service is a Micronaut application. */
   @ArchTest
@@ -150,13 +154,7 @@ class ArchitectureTest {
 
   private static ArchRule independent(String service) {
     String[] others =
-        java.util.stream.Stream.of(
-                "io.conclave.coordinator..",
-                "io.conclave.worker..",
-                "io.conclave.projections..",
-                "io.conclave.launcher..",
-                "io.conclave.testkit..",
-                "io.conclave.bench..")
+        java.util.stream.Stream.of(SERVICES_AND_TOOLS)
             .filter(p -> !p.equals(service))
             .toArray(String[]::new);
     return noClasses()

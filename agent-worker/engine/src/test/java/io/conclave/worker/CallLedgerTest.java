@@ -3,6 +3,8 @@ package io.conclave.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.agent.Agent;
 import io.conclave.agent.LlmClient;
 import io.conclave.agent.StepRequest;
@@ -19,11 +21,14 @@ import io.conclave.model.saga.SagaStep;
 import io.conclave.models.CallLedger;
 import io.conclave.models.Digests;
 import io.conclave.models.ModelCall;
+import io.conclave.models.OpenAiChatModel;
 import io.conclave.runtime.resilience.CallPolicies;
+import io.conclave.testkit.FakeModelServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -270,5 +275,45 @@ class CallLedgerTest {
     assertThat(call.answer()).isEqualTo("sha256:" + Digests.sha256("answer to q"));
     assertThat(recorded.payload()).doesNotContain("answer to q");
     assertThat(call.usage().total()).isEqualTo(1200);
+  }
+
+  @Test
+  void aStepWithAnAllowanceSendsMaxTokensNoLargerThanWhatItLeavesOverHttp() throws Exception {
+    try (var server = new FakeModelServer()) {
+      // each answer: 5 prompt and 2 completion tokens
+      var model =
+          new OpenAiChatModel(
+              server.baseUrl(),
+              "gpt-test",
+              Optional.empty(),
+              Duration.ofSeconds(5),
+              Clock.systemUTC());
+      // asks for far more than the allowance, then for no limit at all
+      var greedy =
+          new AskingAgent(
+              (request, context) -> {
+                context.llm().chat(ChatRequest.prompt(request.input()).withMaxTokens(100_000));
+                context.llm().chat(ChatRequest.prompt(request.input()));
+                return new StepResult.Completed("done");
+              });
+      long prompt = LlmClient.Usage.estimate("q", "").inputTokens();
+
+      StepRunner.Ran capped = step(greedy, model, CallLedger.FREE, allowance(1_000));
+      StepRunner.Ran free = step(greedy, model, CallLedger.FREE, StepSpending.unlimited());
+
+      assertThat(capped.result()).isEqualTo(new StepResult.Completed("done"));
+      List<JsonNode> sent = new ArrayList<>();
+      for (FakeModelServer.Request r : server.received()) {
+        sent.add(new ObjectMapper().readTree(r.body()));
+      }
+      // what the allowance leaves: all of it but the prompt, then that less the first call's 7
+      assertThat(sent.get(0).path("max_tokens").asLong()).isEqualTo(1_000 - prompt);
+      assertThat(sent.get(1).path("max_tokens").asLong()).isEqualTo(1_000 - 7 - prompt);
+      assertThat(capped.tokens()).isEqualTo(14);
+      // without an allowance, what the agent asks goes as it is
+      assertThat(free.result()).isEqualTo(new StepResult.Completed("done"));
+      assertThat(sent.get(2).path("max_tokens").asLong()).isEqualTo(100_000);
+      assertThat(sent.get(3).has("max_tokens")).isFalse();
+    }
   }
 }

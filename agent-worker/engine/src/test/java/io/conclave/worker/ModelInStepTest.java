@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.agent.CompensationRequest;
-import io.conclave.agent.LlmClient;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
 import io.conclave.model.crdt.HybridClock;
@@ -25,6 +24,8 @@ import io.conclave.runtime.resilience.CallPolicy;
 import io.conclave.runtime.resilience.CallRejectedException;
 import io.conclave.testkit.FakeModelServer;
 import io.conclave.testkit.FakeModelServer.Reply;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,27 +42,7 @@ import org.junit.jupiter.api.Test;
  * breakers, steps and their cost are served for Prometheus.
  */
 class ModelInStepTest {
-  /**
-   * Fast backoff, 3 attempts, breaker 5 of 10 for a minute (tests move it with Failsafe's
-   * controls).
-   */
-  private static final CallPolicy POLICY =
-      new CallPolicy(
-          Duration.ofSeconds(5),
-          3,
-          Duration.ofMillis(1),
-          Duration.ofMillis(5),
-          Duration.ofSeconds(1),
-          5,
-          10,
-          Duration.ofMinutes(1),
-          1,
-          4,
-          0,
-          Duration.ZERO);
-
   private final FakeModelServer server;
-  private final List<String> transitions = new CopyOnWriteArrayList<>();
 
   ModelInStepTest() throws Exception {
     server = new FakeModelServer();
@@ -73,22 +53,19 @@ class ModelInStepTest {
     server.close();
   }
 
-  private ResilientModel model(CallPolicy policy, Optional<LlmClient> fallback) {
-    var primary =
+  /** gpt-test as the research agents ask it: the default pipeline, measured in {@code metrics}. */
+  private ResilientModel model(MeterRegistry metrics) {
+    return new ResilientModel(
         new OpenAiChatModel(
             server.baseUrl(),
             "gpt-test",
             Optional.empty(),
             Duration.ofSeconds(5),
-            Clock.systemUTC());
-    return new ResilientModel(
-        primary,
+            Clock.systemUTC()),
         "research",
-        new CallPipeline(
-            "model:gpt-test/research",
-            policy,
-            (name, from, to) -> transitions.add(from + "->" + to)),
-        fallback);
+        new CallPipeline("model:gpt-test/research", CallPolicy.DEFAULTS, (name, from, to) -> {}),
+        Optional.empty(),
+        metrics);
   }
 
   @Test
@@ -98,7 +75,7 @@ class ModelInStepTest {
         Reply.error(500, "b"),
         Reply.error(500, "c"),
         Reply.answer("too late"));
-    var model = model(POLICY, Optional.empty());
+    var model = model(new SimpleMeterRegistry());
     var journal =
         new AgentJournal<>(
             "research-0",
@@ -144,19 +121,7 @@ class ModelInStepTest {
   void callsAndTheBreakerAreMeasuredAndServedForPrometheus() throws Exception {
     server.then(Reply.answer("yes"), Reply.error(400, "no"));
     try (var metrics = new WorkerMetrics()) {
-      var pipeline = new CallPipeline("model:gpt-test/research", POLICY, (name, from, to) -> {});
-      var model =
-          new ResilientModel(
-              new OpenAiChatModel(
-                  server.baseUrl(),
-                  "gpt-test",
-                  Optional.empty(),
-                  Duration.ofSeconds(5),
-                  Clock.systemUTC()),
-              "research",
-              pipeline,
-              Optional.empty(),
-              metrics.registry());
+      var model = model(metrics.registry());
       model.complete("q");
       assertThatThrownBy(() -> model.complete("q")).isInstanceOf(CallRejectedException.class);
       int port = metrics.serve(0, () -> LoopHealth.of(List.of(), Instant.EPOCH));
@@ -233,19 +198,7 @@ class ModelInStepTest {
   void stepsCompensationsAndTheCostOfTheirCallsAreMeasuredAndServedForPrometheus() {
     server.then(Reply.answer("found")); // 5 prompt and 2 completion tokens
     try (var metrics = new WorkerMetrics()) {
-      var pipeline = new CallPipeline("model:gpt-test/research", POLICY, (name, from, to) -> {});
-      var model =
-          new ResilientModel(
-              new OpenAiChatModel(
-                  server.baseUrl(),
-                  "gpt-test",
-                  Optional.empty(),
-                  Duration.ofSeconds(5),
-                  Clock.systemUTC()),
-              "research",
-              pipeline,
-              Optional.empty(),
-              metrics.registry());
+      var model = model(metrics.registry());
       // 1.00 a million input tokens, 3.00 a million output tokens: 5 + 6 micro-units
       var ledger =
           new CallLedger(Map.of("gpt-test", new CallLedger.Price(1_000_000, 3_000_000)), true);

@@ -2,10 +2,17 @@ package io.conclave.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.agent.Agent;
 import io.conclave.agent.AgentContext;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
+import io.conclave.agent.chat.ChatMessage;
+import io.conclave.agent.chat.ChatRequest;
+import io.conclave.agent.chat.ChatResponse;
+import io.conclave.agent.chat.Tool;
+import io.conclave.agent.chat.ToolCall;
 import io.conclave.model.cluster.RedrivenStep;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.eventlog.StateFold;
@@ -14,9 +21,15 @@ import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.saga.SagaStep;
 import io.conclave.models.ModelCall;
 import io.conclave.models.OfflineModel;
+import io.conclave.models.OpenAiChatModel;
+import io.conclave.testkit.FakeModelServer;
+import io.conclave.testkit.FakeModelServer.Reply;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
@@ -190,5 +203,108 @@ class RedriveTest {
     assertThat(redriven.error().orElseThrow()).contains("no answer for model call #2");
     assertThat(redriven.redrivenOutput()).isEmpty();
     assertThat(redriven.modelCalls()).isEqualTo(1);
+  }
+
+  private static final Tool WEATHER =
+      new Tool(
+          "weather",
+          "today's weather of a city",
+          "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
+              + "\"required\":[\"city\"]}");
+
+  /**
+   * A research agent that asks the model with the weather tool, runs every tool call the model
+   * makes, and completes with what the model says once it calls no more.
+   */
+  private static Agent<OfflineAgent.Memory> toolUser() {
+    return researchAgent(
+        (request, context) -> {
+          List<ChatMessage> conversation =
+              new ArrayList<>(
+                  List.of(
+                      ChatMessage.system("Answer with the weather tool."),
+                      ChatMessage.user(request.input())));
+          ChatResponse answer =
+              context.llm().chat(ChatRequest.of(conversation).withTools(List.of(WEATHER)));
+          while (!answer.message().toolCalls().isEmpty()) {
+            conversation.add(answer.message());
+            for (ToolCall call : answer.message().toolCalls()) {
+              conversation.add(
+                  ChatMessage.toolResult(call.id(), "sunny, 21 C: " + call.arguments()));
+            }
+            answer = context.llm().chat(ChatRequest.of(conversation).withTools(List.of(WEATHER)));
+          }
+          return new StepResult.Completed(answer.text());
+        });
+  }
+
+  @Test
+  void aToolCallConversationOverHttpIsReDrivenTheSameFromItsRecording() throws Exception {
+    try (var server = new FakeModelServer()) {
+      // given: live, the model calls the tool, then answers with text, over real HTTP
+      server.then(
+          Reply.raw(
+              200,
+              "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                  + "\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+                  + "\"function\":{\"name\":\"weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]},"
+                  + "\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":40,"
+                  + "\"completion_tokens\":9}}",
+              Map.of()),
+          Reply.answer("Sunny, 21 C, in Paris."));
+      var model =
+          new OpenAiChatModel(
+              server.baseUrl(),
+              "gpt-test",
+              Optional.empty(),
+              Duration.ofSeconds(5),
+              Clock.systemUTC());
+      var journal = new AgentJournal<>("research-0", OfflineAgent.FOLD, EMPTY_LOG, 0);
+      var draft =
+          journal.begin(
+              new AgentJournal.Origin(
+                  Optional.of("saga-0"), Optional.of(0), NOW, Optional.empty()));
+      var live =
+          (StepResult.Completed)
+              toolUser()
+                  .act(
+                      new StepRequest("saga-0", "t0", 0, GATHER, "Weather in Paris?", 0),
+                      StepContext.live(draft, model, KnowledgeAccess.ownOnly(Clock.systemUTC())));
+      List<Decision> decisions = journal.accept(draft);
+      assertThat(live.output()).isEqualTo("Sunny, 21 C, in Paris.");
+      JsonNode second = new ObjectMapper().readTree(server.received().get(1).body());
+      assertThat(second.path("messages").findValuesAsText("role"))
+          .containsExactly("system", "user", "assistant", "tool");
+      List<ModelCall> calls =
+          decisions.stream()
+              .filter(d -> d.kind().equals(ModelCall.KIND))
+              .map(ModelCall::of)
+              .toList();
+      assertThat(calls).hasSize(2);
+      assertThat(calls.get(0).toolCalls())
+          .containsExactly(new ToolCall("call_1", "weather", "{\"city\":\"Paris\"}"));
+      assertThat(calls.get(0).finishReason()).isEqualTo(ChatResponse.FinishReason.TOOL_CALLS);
+      var recorded =
+          new Redrive.RecordedStep(
+              "saga-0",
+              "t0",
+              0,
+              GATHER,
+              "Weather in Paris?",
+              Optional.of(live.output()),
+              Optional.empty(),
+              "research-0",
+              decisions);
+
+      // when
+      RedrivenStep redriven = Redrive.step(toolUser(), recorded, EMPTY_LOG, "r5", NOW);
+
+      // then: the same conversation, answered from the recording, with no model asked
+      assertThat(redriven.outcome()).isEqualTo(RedrivenStep.Outcome.SAME);
+      assertThat(redriven.redrivenOutput()).contains("Sunny, 21 C, in Paris.");
+      assertThat(redriven.modelCalls()).isEqualTo(2);
+      assertThat(redriven.promptMismatches()).isZero();
+      assertThat(server.received()).hasSize(2);
+    }
   }
 }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model a worker's agents ask, from its settings. Without {@code conclave.llm.base-url} ({@code
- * CONCLAVE_LLM_BASE_URL}) the {@linkplain OfflineModel offline model}, so Conclave runs with no
- * network; with it, an {@link OpenAiChatModel} ({@code conclave.llm.model}, {@code
- * conclave.llm.api-key}), one client per endpoint, behind one {@link CallPipeline} per agent type
- * the worker hosts. Every type's pipeline has the same settings, each counted for that type alone:
- * {@code conclave.llm.timeout-ms}, {@code max-attempts}, {@code backoff-ms}, {@code
+ * The models agents ask, from the settings. Each agent type asks {@code conclave.llm.model} at
+ * {@code conclave.llm.base-url} ({@code CONCLAVE_LLM_BASE_URL}) with {@code conclave.llm.api-key},
+ * unless {@code conclave.llm.models}, {@code base-urls} or {@code api-keys} name its own ({@code
+ * research=gpt-4o,write=gpt-4o-mini}: agent type {@code =} value, comma-separated; {@code =} and
+ * not {@code :}, which model names such as {@code llama3.1:8b} and URLs hold). A type with no base
+ * URL asks the {@linkplain OfflineModel offline model}, so Conclave runs with no network; one with
+ * a base URL an {@link OpenAiChatModel}, one client per endpoint, model and key, behind one {@link
+ * CallPipeline} per agent type. Every type's pipeline has the same settings, each counted for that
+ * type alone: {@code conclave.llm.timeout-ms}, {@code max-attempts}, {@code backoff-ms}, {@code
  * breaker-failures}, {@code breaker-window}, {@code breaker-delay-ms}, {@code breaker-period-ms} (a
  * time-based breaker: that many failures within the period, of at least {@code breaker-window}
  * calls), {@code max-concurrent}, {@code rate-per-second}. The model falls back to the offline
@@ -42,6 +46,12 @@ public final class Models {
   private static final Setting MODEL = Setting.of("conclave.llm.model", "CONCLAVE_LLM_MODEL", "");
   private static final Setting API_KEY =
       Setting.of("conclave.llm.api-key", "CONCLAVE_LLM_API_KEY", "");
+  private static final Setting MODELS =
+      Setting.of("conclave.llm.models", "CONCLAVE_LLM_MODELS", "");
+  private static final Setting BASE_URLS =
+      Setting.of("conclave.llm.base-urls", "CONCLAVE_LLM_BASE_URLS", "");
+  private static final Setting API_KEYS =
+      Setting.of("conclave.llm.api-keys", "CONCLAVE_LLM_API_KEYS", "");
   private static final Setting TIMEOUT =
       Setting.of("conclave.llm.timeout-ms", "CONCLAVE_LLM_TIMEOUT_MS", D.timeout().toMillis());
   private static final Setting MAX_ATTEMPTS =
@@ -74,6 +84,8 @@ public final class Models {
   private static final Setting PRICE_OUTPUT =
       Setting.of(
           "conclave.llm.price.output-per-million", "CONCLAVE_LLM_PRICE_OUTPUT_PER_MILLION", 0);
+  private static final Setting PRICES =
+      Setting.of("conclave.llm.prices", "CONCLAVE_LLM_PRICES", "");
   private static final Setting RECORD_BODIES =
       Setting.of("conclave.llm.record-bodies", "CONCLAVE_LLM_RECORD_BODIES", true);
 
@@ -84,6 +96,9 @@ public final class Models {
           BASE_URL,
           MODEL,
           API_KEY,
+          MODELS,
+          BASE_URLS,
+          API_KEYS,
           TIMEOUT,
           MAX_ATTEMPTS,
           BACKOFF,
@@ -96,21 +111,76 @@ public final class Models {
           FALLBACK,
           PRICE_INPUT,
           PRICE_OUTPUT,
+          PRICES,
           RECORD_BODIES);
 
   private Models() {}
 
   /**
-   * The call ledger's rules: {@code conclave.llm.price.input-per-million} and {@code
-   * output-per-million} (micro-units of currency per million tokens of {@code model}, default 0)
-   * and {@code conclave.llm.record-bodies} ({@code true}; {@code false} records prompts and answers
-   * as SHA-256 only). Budgets are the shard leaders' settings ({@code ConclaveSettings.budgets()}):
-   * a step's allowance comes with its command.
+   * The call ledger's rules: the prices of the models, micro-units of currency per million input
+   * and output tokens ({@code conclave.llm.prices}: {@code gpt-4o=2500000/10000000,...}; {@code
+   * model}'s, if the table does not have it, {@code conclave.llm.price.input-per-million} and
+   * {@code output-per-million}, default 0; a model priced nowhere costs nothing) and {@code
+   * conclave.llm.record-bodies} ({@code true}; {@code false} records prompts and answers as SHA-256
+   * only). Budgets are the shard leaders' settings ({@code ConclaveSettings.budgets()}): a step's
+   * allowance comes with its command.
    */
   public static CallLedger ledger(EnvironmentLookup env, String model) {
-    var price = new CallLedger.Price(env.integer(PRICE_INPUT), env.integer(PRICE_OUTPUT));
-    return new CallLedger(
-        java.util.Map.of(model, price), Boolean.parseBoolean(env.get(RECORD_BODIES)));
+    Map<String, CallLedger.Price> prices = new LinkedHashMap<>();
+    entries(env, PRICES)
+        .forEach(
+            (name, price) -> {
+              String[] perMillion = price.split("/", -1);
+              try {
+                if (perMillion.length != 2) {
+                  throw new NumberFormatException();
+                }
+                prices.put(
+                    name,
+                    new CallLedger.Price(
+                        Long.parseLong(perMillion[0].trim()),
+                        Long.parseLong(perMillion[1].trim())));
+              } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                    PRICES.names()
+                        + ": the price of "
+                        + name
+                        + " must be <input>/<output> micro-units per million tokens, was '"
+                        + price
+                        + "'");
+              }
+            });
+    prices.putIfAbsent(
+        model, new CallLedger.Price(env.integer(PRICE_INPUT), env.integer(PRICE_OUTPUT)));
+    return new CallLedger(prices, Boolean.parseBoolean(env.get(RECORD_BODIES)));
+  }
+
+  /**
+   * A setting of {@code key=value} entries, comma-separated, in their order.
+   *
+   * @throws IllegalArgumentException naming the setting if an entry is not one, or a key repeats
+   */
+  static Map<String, String> entries(EnvironmentLookup env, Setting setting) {
+    Map<String, String> entries = new LinkedHashMap<>();
+    for (String entry : env.get(setting).split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      String key = eq < 0 ? "" : entry.substring(0, eq).trim();
+      String value = eq < 0 ? "" : entry.substring(eq + 1).trim();
+      if (key.isEmpty() || value.isEmpty()) {
+        throw new IllegalArgumentException(
+            setting.names()
+                + ": entries are key=value, comma-separated; '"
+                + entry.trim()
+                + "' is not");
+      }
+      if (entries.put(key, value) != null) {
+        throw new IllegalArgumentException(setting.names() + " has " + key + " twice");
+      }
+    }
+    return entries;
   }
 
   /**
@@ -142,10 +212,11 @@ public final class Models {
 
   /**
    * The model each of {@code agentTypes} asks, in their order. For a model server, every type gets
-   * a pipeline of its own (breaker, bulkhead, rate limiter, retry, timeout) in front of the one
-   * HTTP client of the endpoint: a type whose prompts make the model fail opens only its own
-   * breaker, and the others go on calling. Build them once per process and share each with all the
-   * agents (partitions) of its type.
+   * a pipeline of its own (breaker, bulkhead, rate limiter, retry, timeout) in front of the HTTP
+   * client of its endpoint and model, which types that ask the same model at the same endpoint
+   * share: a type whose prompts make the model fail opens only its own breaker, and the others go
+   * on calling. Build them once per process and share each with all the agents (partitions) of its
+   * type.
    *
    * @param breakers the listener of each agent type's breaker transitions
    * @param metrics where the model's calls and breaker states are measured ({@link ResilientModel})
@@ -158,58 +229,103 @@ public final class Models {
       Function<String, CallPipeline.BreakerListener> breakers,
       MeterRegistry metrics) {
     OfflineModel offline = new OfflineModel(env.millis(OFFLINE_LATENCY));
-    String baseUrl = env.get(BASE_URL);
+    Map<String, String> baseUrls = entries(env, BASE_URLS);
+    Map<String, String> names = entries(env, MODELS);
+    Map<String, String> keys = entries(env, API_KEYS);
     Map<String, LlmClient> models = new LinkedHashMap<>();
-    if (baseUrl.isEmpty()) {
-      agentTypes.forEach(type -> models.put(type, offline));
-      return Collections.unmodifiableMap(models);
+    Map<Endpoint, OpenAiChatModel> clients = new HashMap<>();
+    CallPolicy policy = null;
+    Optional<LlmClient> fallbackModel = Optional.empty();
+    for (String type : agentTypes) {
+      String baseUrl = baseUrls.getOrDefault(type, env.get(BASE_URL));
+      if (baseUrl.isEmpty()) {
+        if (names.containsKey(type)) {
+          throw new IllegalArgumentException(
+              MODELS.names()
+                  + " names a model for "
+                  + type
+                  + ", but neither "
+                  + BASE_URL.property()
+                  + " nor "
+                  + BASE_URLS.property()
+                  + " says where to ask it");
+        }
+        models.put(type, offline);
+        continue;
+      }
+      String name = names.getOrDefault(type, env.get(MODEL));
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException(
+            "agent type "
+                + type
+                + " has a model server but no model: name it in "
+                + MODEL.names()
+                + " or "
+                + MODELS.property());
+      }
+      if (policy == null) {
+        policy = policy(env);
+        fallbackModel = fallback(env, offline);
+        log.info(
+            "models per agent type: timeout {}, {} attempts, breaker {} of {} for {}, {} at a time{};"
+                + " fallback {}",
+            policy.timeout(),
+            policy.maxAttempts(),
+            policy.breakerFailures(),
+            policy.breakerWindow(),
+            policy.breakerDelay(),
+            policy.maxConcurrent(),
+            policy.ratePerSecond() > 0 ? ", " + policy.ratePerSecond() + "/s" : "",
+            fallbackModel.map(LlmClient::model).orElse("none"));
+      }
+      Duration timeout = policy.timeout();
+      var endpoint = new Endpoint(baseUrl, name, keys.getOrDefault(type, env.get(API_KEY)));
+      OpenAiChatModel model =
+          clients.computeIfAbsent(
+              endpoint,
+              e ->
+                  new OpenAiChatModel(
+                      URI.create(e.baseUrl()), e.model(), Optional.of(e.apiKey()), timeout, clock));
+      log.info("agent type {} asks {} at {}", type, name, baseUrl);
+      var pipeline = new CallPipeline(breakerName(name, type), policy, breakers.apply(type));
+      models.put(type, new ResilientModel(model, type, pipeline, fallbackModel, metrics));
     }
-    String name = modelName(env);
+    return Collections.unmodifiableMap(models);
+  }
+
+  private static CallPolicy policy(EnvironmentLookup env) {
     Duration timeout = env.millis(TIMEOUT);
-    CallPolicy policy =
-        new CallPolicy(
-            timeout,
-            env.integer(MAX_ATTEMPTS),
-            env.millis(BACKOFF),
-            D.maxBackoff(),
-            D.maxRetryAfter(),
-            env.integer(BREAKER_FAILURES),
-            env.integer(BREAKER_WINDOW),
-            env.millis(BREAKER_DELAY),
-            D.breakerProbes(),
-            env.integer(MAX_CONCURRENT),
-            env.integer(RATE_PER_SECOND),
-            timeout,
-            env.millis(BREAKER_PERIOD));
+    return new CallPolicy(
+        timeout,
+        env.integer(MAX_ATTEMPTS),
+        env.millis(BACKOFF),
+        D.maxBackoff(),
+        D.maxRetryAfter(),
+        env.integer(BREAKER_FAILURES),
+        env.integer(BREAKER_WINDOW),
+        env.millis(BREAKER_DELAY),
+        D.breakerProbes(),
+        env.integer(MAX_CONCURRENT),
+        env.integer(RATE_PER_SECOND),
+        timeout,
+        env.millis(BREAKER_PERIOD));
+  }
+
+  private static Optional<LlmClient> fallback(EnvironmentLookup env, OfflineModel offline) {
     String fallback = env.get(FALLBACK);
     if (!fallback.equals("none") && !fallback.equals("offline")) {
       throw new IllegalArgumentException(
           FALLBACK.names() + " must be none or offline, was '" + fallback + "'");
     }
-    var model =
-        new OpenAiChatModel(
-            URI.create(baseUrl), name, Optional.of(env.get(API_KEY)), timeout, clock);
-    log.info(
-        "agents ask {} at {} (per agent type {}: timeout {}, {} attempts, breaker {} of {} for {}, {} at a "
-            + "time{}; fallback {})",
-        name,
-        baseUrl,
-        agentTypes,
-        policy.timeout(),
-        policy.maxAttempts(),
-        policy.breakerFailures(),
-        policy.breakerWindow(),
-        policy.breakerDelay(),
-        policy.maxConcurrent(),
-        policy.ratePerSecond() > 0 ? ", " + policy.ratePerSecond() + "/s" : "",
-        fallback);
-    Optional<LlmClient> fallbackModel =
-        fallback.equals("offline") ? Optional.of(offline) : Optional.empty();
-    for (String type : agentTypes) {
-      var pipeline = new CallPipeline(breakerName(name, type), policy, breakers.apply(type));
-      models.put(type, new ResilientModel(model, type, pipeline, fallbackModel, metrics));
+    return fallback.equals("offline") ? Optional.of(offline) : Optional.empty();
+  }
+
+  /** Where a model is asked: one HTTP client each. */
+  private record Endpoint(String baseUrl, String model, String apiKey) {
+    @Override
+    public String toString() {
+      return model + " at " + baseUrl; // never the key
     }
-    return Collections.unmodifiableMap(models);
   }
 
   /**

@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.conclave.agent.LlmClient;
+import io.conclave.agent.chat.ChatMessage;
+import io.conclave.agent.chat.ChatRequest;
+import io.conclave.agent.chat.ChatResponse;
+import io.conclave.agent.chat.ResponseSchema;
+import io.conclave.agent.chat.Tool;
+import io.conclave.agent.chat.ToolCall;
 import io.conclave.runtime.resilience.CallFailure;
 import io.conclave.runtime.resilience.CallRejectedException;
 import io.conclave.runtime.resilience.MalformedAnswerException;
@@ -18,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * classifies.
  */
 class OpenAiChatModelTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
   private final FakeModelServer server;
   private final OpenAiChatModel model;
@@ -56,7 +65,7 @@ class OpenAiChatModelTest {
     assertThat(model.complete("Why is the sky blue?"))
         .isEqualTo("blue, because of Rayleigh scattering");
 
-    JsonNode sent = new ObjectMapper().readTree(server.received().get(0).body());
+    JsonNode sent = JSON.readTree(server.received().get(0).body());
     assertThat(sent.path("model").asText()).isEqualTo("gpt-test");
     assertThat(sent.path("stream").asBoolean(true)).isFalse();
     assertThat(sent.path("messages")).hasSize(1);
@@ -64,6 +73,111 @@ class OpenAiChatModelTest {
     assertThat(sent.path("messages").path(0).path("content").asText())
         .isEqualTo("Why is the sky blue?");
     assertThat(server.received().get(0).authorization()).isEqualTo("Bearer sk-secret");
+    assertThat(sent.has("tools")).as("no tools asked, none sent").isFalse();
+    assertThat(sent.has("response_format")).isFalse();
+    assertThat(sent.has("max_tokens")).isFalse();
+    assertThat(sent.has("temperature")).isFalse();
+  }
+
+  @Test
+  void sendsTheWholeConversationItsParametersItsSchemaAndItsTools() throws Exception {
+    String schema =
+        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
+            + "\"required\":[\"city\"],\"additionalProperties\":false}";
+    String weatherParameters =
+        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\","
+            + "\"description\":\"where\"},\"days\":{\"type\":\"integer\",\"minimum\":1}},"
+            + "\"required\":[\"city\"]}";
+    var request =
+        ChatRequest.of(
+                ChatMessage.system("You answer in JSON."),
+                ChatMessage.user("Weather in Paris?"),
+                ChatMessage.assistant(
+                    "", List.of(new ToolCall("call_1", "weather", "{\"city\":\"Paris\"}"))),
+                ChatMessage.toolResult("call_1", "sunny, 21 C"))
+            .withTemperature(0.2)
+            .withMaxTokens(64)
+            .withResponseSchema(new ResponseSchema("forecast", schema))
+            .withTools(
+                List.of(new Tool("weather", "today's weather of a city", weatherParameters)));
+    server.then(Reply.answer("{\\\"city\\\":\\\"Paris\\\"}"));
+
+    assertThat(model.chat(request).text()).isEqualTo("{\"city\":\"Paris\"}");
+
+    JsonNode sent = JSON.readTree(server.received().get(0).body());
+    JsonNode messages = sent.path("messages");
+    assertThat(messages).hasSize(4);
+    assertThat(messages.findValuesAsText("role"))
+        .containsExactly("system", "user", "assistant", "tool");
+    assertThat(messages.path(0).path("content").asText()).isEqualTo("You answer in JSON.");
+    assertThat(messages.path(1).path("content").asText()).isEqualTo("Weather in Paris?");
+    JsonNode call = messages.path(2).path("tool_calls").path(0);
+    assertThat(call.path("id").asText()).isEqualTo("call_1");
+    assertThat(call.path("type").asText()).isEqualTo("function");
+    assertThat(call.path("function").path("name").asText()).isEqualTo("weather");
+    assertThat(call.path("function").path("arguments").asText()).isEqualTo("{\"city\":\"Paris\"}");
+    assertThat(messages.path(3).path("tool_call_id").asText()).isEqualTo("call_1");
+    assertThat(messages.path(3).path("content").asText()).isEqualTo("sunny, 21 C");
+    assertThat(sent.path("temperature").asDouble()).isEqualTo(0.2);
+    assertThat(sent.path("max_tokens").asInt()).isEqualTo(64);
+    JsonNode format = sent.path("response_format");
+    assertThat(format.path("type").asText()).isEqualTo("json_schema");
+    assertThat(format.path("json_schema").path("name").asText()).isEqualTo("forecast");
+    assertThat(format.path("json_schema").path("strict").asBoolean()).isTrue();
+    assertThat(format.path("json_schema").path("schema")).isEqualTo(JSON.readTree(schema));
+    JsonNode tool = sent.path("tools").path(0);
+    assertThat(sent.path("tools")).hasSize(1);
+    assertThat(tool.path("type").asText()).isEqualTo("function");
+    assertThat(tool.path("function").path("name").asText()).isEqualTo("weather");
+    assertThat(tool.path("function").path("description").asText())
+        .isEqualTo("today's weather of a city");
+    JsonNode parameters = tool.path("function").path("parameters");
+    assertThat(parameters.path("type").asText()).isEqualTo("object");
+    assertThat(parameters.path("properties"))
+        .isEqualTo(JSON.readTree(weatherParameters).path("properties"));
+    assertThat(parameters.path("required")).isEqualTo(JSON.readTree("[\"city\"]"));
+  }
+
+  @Test
+  void toolCallsFinishReasonsAndUsageComeBack() {
+    server.then(
+        Reply.raw(
+            200,
+            "{\"id\":\"c1\",\"model\":\"gpt-test-2026\",\"choices\":[{\"index\":0,\"message\":"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_9\","
+                + "\"type\":\"function\",\"function\":{\"name\":\"weather\","
+                + "\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}],"
+                + "\"usage\":{\"prompt_tokens\":31,\"completion_tokens\":12}}",
+            Map.of()),
+        Reply.raw(
+            200,
+            "{\"id\":\"c2\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"It is cold and\"},\"finish_reason\":\"length\"}]}",
+            Map.of()));
+
+    ChatResponse calls = model.chat(ChatRequest.prompt("Weather in Oslo?"));
+    assertThat(calls.model()).isEqualTo("gpt-test-2026");
+    assertThat(calls.message().toolCalls())
+        .containsExactly(new ToolCall("call_9", "weather", "{\"city\":\"Oslo\"}"));
+    assertThat(calls.text()).isEmpty();
+    assertThat(calls.finishReason()).isEqualTo(ChatResponse.FinishReason.TOOL_CALLS);
+    assertThat(calls.usage()).isEqualTo(new LlmClient.Usage(31, 12, false));
+
+    ChatResponse cut = model.chat(ChatRequest.prompt("And tomorrow?").withMaxTokens(4));
+    assertThat(cut.model()).as("the answer names no model: the one asked").isEqualTo("gpt-test");
+    assertThat(cut.text()).isEqualTo("It is cold and");
+    assertThat(cut.finishReason()).isEqualTo(ChatResponse.FinishReason.LENGTH);
+    assertThat(cut.usage().estimated()).as("no usage in the answer: estimated").isTrue();
+  }
+
+  @Test
+  void aRequestThatCannotBeSentIsRejectedWithoutCallingTheServer() {
+    var blankSystem = ChatRequest.of(ChatMessage.system(" "), ChatMessage.user("q"));
+
+    assertThatThrownBy(() -> model.chat(blankSystem))
+        .isInstanceOf(CallRejectedException.class)
+        .hasMessageContaining("cannot be sent");
+    assertThat(server.received()).isEmpty();
   }
 
   @Test
@@ -116,13 +230,20 @@ class OpenAiChatModelTest {
   @Test
   void aSuccessWithoutAnAnswerIsMalformedAndNotRetryable() {
     server.then(
-        Reply.raw(200, "{\"choices\": [", Map.of()), Reply.raw(200, "{\"choices\": []}", Map.of()));
+        Reply.raw(200, "{\"choices\": [", Map.of()),
+        Reply.raw(200, "{\"choices\": []}", Map.of()),
+        Reply.raw(
+            200, "{\"choices\": [{\"index\":0,\"message\":{\"role\":\"assistant\"}}]}", Map.of()));
 
     assertThatThrownBy(() -> model.complete("q"))
         .isInstanceOf(MalformedAnswerException.class)
         .hasMessageContaining("not JSON")
         .satisfies(e -> assertThat(((CallFailure) e).retryable()).isFalse());
     assertThatThrownBy(() -> model.complete("q"))
+        .isInstanceOf(MalformedAnswerException.class)
+        .hasMessageContaining("without choices[0].message.content");
+    assertThatThrownBy(() -> model.complete("q"))
+        .as("neither text nor tool calls")
         .isInstanceOf(MalformedAnswerException.class)
         .hasMessageContaining("without choices[0].message.content");
   }

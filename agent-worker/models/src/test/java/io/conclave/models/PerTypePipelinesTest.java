@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failsafe.CircuitBreaker;
 import io.conclave.agent.LlmClient;
 import io.conclave.runtime.env.EnvironmentLookup;
@@ -13,6 +14,7 @@ import io.conclave.testkit.FakeModelServer.Reply;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,9 @@ class PerTypePipelinesTest {
 
   @AfterEach
   void stop() {
-    models.values().forEach(m -> ((ResilientModel) m).pipeline().close());
+    models.values().stream()
+        .filter(ResilientModel.class::isInstance)
+        .forEach(m -> ((ResilientModel) m).pipeline().close());
     metrics.close();
     server.close();
   }
@@ -65,6 +69,11 @@ class PerTypePipelinesTest {
                 String.valueOf(failures),
                 "conclave.llm.breaker-delay-ms",
                 String.valueOf(breakerDelay.toMillis())));
+    return models(props, types);
+  }
+
+  /** The models of {@code types} from the settings {@code props}. */
+  private Map<String, LlmClient> models(Map<Object, Object> props, String... types) {
     models =
         Models.fromEnvironment(
             new EnvironmentLookup(Map.of(), props),
@@ -75,6 +84,15 @@ class PerTypePipelinesTest {
                     transitions.add(type + " " + breaker + " " + from + "->" + to),
             metrics);
     return models;
+  }
+
+  /** The model each request {@code server} received asked for. */
+  private static List<String> asked(FakeModelServer server) throws Exception {
+    List<String> asked = new ArrayList<>();
+    for (FakeModelServer.Request r : server.received()) {
+      asked.add(new ObjectMapper().readTree(r.body()).path("model").asText());
+    }
+    return asked;
   }
 
   private double breakerState(String agentType, String breaker) {
@@ -172,5 +190,111 @@ class PerTypePipelinesTest {
     assertThat(offline).containsOnlyKeys("research", "write");
     assertThat(offline.values())
         .allSatisfy(m -> assertThat(m.model()).isEqualTo(OfflineModel.NAME));
+  }
+
+  @Test
+  void eachAgentTypeAsksItsOwnModelAtItsOwnEndpointWithItsOwnKey() throws Exception {
+    try (var other = new FakeModelServer()) {
+      // given: research asks its own model, write its own endpoint with its own key, review the
+      // shared ones
+      var byType =
+          models(
+              Map.of(
+                  "conclave.llm.base-url", server.baseUrl().toString(),
+                  "conclave.llm.model", "gpt-test",
+                  "conclave.llm.api-key", "sk-shared",
+                  "conclave.llm.models", "research=gpt-research, write=gpt-write",
+                  "conclave.llm.base-urls", "write=" + other.baseUrl(),
+                  "conclave.llm.api-keys", "write=sk-write"),
+              "research",
+              "write",
+              "review");
+
+      // when
+      byType.get("research").complete("r");
+      byType.get("write").complete("w");
+      byType.get("review").complete("v");
+
+      // then
+      assertThat(asked(server)).containsExactly("gpt-research", "gpt-test");
+      assertThat(server.received())
+          .extracting(FakeModelServer.Request::authorization)
+          .containsOnly("Bearer sk-shared");
+      assertThat(asked(other)).containsExactly("gpt-write");
+      assertThat(other.received().get(0).authorization()).isEqualTo("Bearer sk-write");
+      assertThat(resilient(byType.get("research")).pipeline().name())
+          .isEqualTo("model:gpt-research/research");
+      assertThat(resilient(byType.get("write")).pipeline().name())
+          .isEqualTo("model:gpt-write/write");
+      assertThat(byType.get("review").model()).isEqualTo("gpt-test");
+    }
+  }
+
+  @Test
+  void aTypeWithAnEndpointOfItsOwnAsksItAndTheOthersAskTheOfflineModel() {
+    var byType =
+        models(
+            Map.of(
+                "conclave.llm.base-urls",
+                "research=" + server.baseUrl(),
+                "conclave.llm.models",
+                "research=gpt-research"),
+            "research",
+            "write");
+
+    assertThat(byType.get("research").complete("q")).isEqualTo("unscripted");
+    assertThat(byType.get("research").model()).isEqualTo("gpt-research");
+    assertThat(byType.get("write").model()).isEqualTo(OfflineModel.NAME);
+    assertThat(server.received()).hasSize(1);
+  }
+
+  @Test
+  void settingsThatNameNoModelOrNoEndpointAreRefusedByName() {
+    String url = server.baseUrl().toString();
+
+    assertThatThrownBy(
+            () ->
+                models(
+                    Map.of(
+                        "conclave.llm.base-url", url,
+                        "conclave.llm.model", "gpt-test",
+                        "conclave.llm.models", "research"),
+                    "research"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("conclave.llm.models")
+        .hasMessageContaining("'research' is not");
+    assertThatThrownBy(() -> models(Map.of("conclave.llm.models", "research=gpt-4o"), "research"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("says where to ask it");
+    assertThatThrownBy(
+            () -> models(Map.of("conclave.llm.base-urls", "research=" + url), "research"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("agent type research has a model server but no model");
+  }
+
+  @Test
+  void theLedgerPricesEveryModelOfThePriceTableAndTheSharedModelByItsOwnSettings() {
+    var env =
+        new EnvironmentLookup(
+            Map.of(),
+            Map.of(
+                "conclave.llm.prices", "gpt-4o=2500000/10000000, llama3.1:8b=0/0",
+                "conclave.llm.price.input-per-million", "1000000",
+                "conclave.llm.price.output-per-million", "3000000"));
+    CallLedger ledger = Models.ledger(env, "gpt-test");
+    var usage = new LlmClient.Usage(1000, 100, false);
+
+    assertThat(ledger.costMicros("gpt-4o", usage)).isEqualTo(2500 + 1000);
+    assertThat(ledger.costMicros("llama3.1:8b", usage)).isZero();
+    assertThat(ledger.costMicros("gpt-test", usage)).isEqualTo(1000 + 300);
+    assertThat(ledger.costMicros("unpriced", usage)).isZero();
+    assertThatThrownBy(
+            () ->
+                Models.ledger(
+                    new EnvironmentLookup(Map.of(), Map.of("conclave.llm.prices", "gpt-4o=2.5")),
+                    "gpt-test"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("conclave.llm.prices")
+        .hasMessageContaining("the price of gpt-4o");
   }
 }

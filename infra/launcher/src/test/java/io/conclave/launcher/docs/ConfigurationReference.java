@@ -49,6 +49,7 @@ final class ConfigurationReference {
           "infra/runtime",
           "coordinator",
           "agent-worker/api",
+          "agent-worker/models",
           "agent-worker/engine",
           "projections");
 

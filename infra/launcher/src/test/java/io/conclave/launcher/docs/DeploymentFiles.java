@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  *       holds, and every {@code conclave/*} image a manifest runs is one the compose file builds;
  *   <li>every environment variable (and {@code -D} key in {@code JAVA_TOOL_OPTIONS}) set for a
  *       Conclave service is one the service reads: an environment name read in its module's or the
- *       schemas' sources, the variables of {@link ConclaveSettings#SETTINGS}, and for the
+ *       shared libraries' sources (the schemas, the runtime, and the model clients where the module
+ *       depends on them), the variables of {@link ConclaveSettings#SETTINGS}, and for the
  *       projections (Micronaut, which maps {@code A_B} to {@code a.b}) a key or placeholder of its
  *       {@code application.yml};
  *   <li>the ConfigMaps and Secrets a manifest refers to exist with the keys it names;
@@ -434,7 +435,14 @@ final class DeploymentFiles {
     Set<String> properties = new TreeSet<>(ConclaveSettings.PROPERTY_KEYS);
     Set<String> paths = new TreeSet<>();
     ConclaveSettings.SETTINGS.forEach(s -> env.add(s.variable()));
-    for (String dir : List.of(module, "schemas/model", "schemas/avro", "infra/runtime")) {
+    List<String> dirs =
+        new ArrayList<>(List.of(module, "schemas/model", "schemas/avro", "infra/runtime"));
+    // the model clients read their settings in the processes of the modules that use them
+    if (read(root.resolve(module).resolve("pom.xml"))
+        .contains("<artifactId>conclave-models</artifactId>")) {
+      dirs.add("agent-worker/models");
+    }
+    for (String dir : dirs) {
       for (String text : SourceTree.mainSources(root, dir).values()) {
         ENV_LITERAL.matcher(text).results().forEach(r -> env.add(r.group(1)));
         PROPERTY_LITERAL.matcher(text).results().forEach(r -> properties.add(r.group(1)));
