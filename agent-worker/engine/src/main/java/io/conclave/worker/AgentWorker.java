@@ -227,7 +227,7 @@ public final class AgentWorker implements AutoCloseable {
           if (agent instanceof RemoteAgent remote) {
             remote.reportBreakerTo(reporter.listener(remote.type()));
             reporter.registered(remote.pipeline().name(), remote.type());
-            metrics.watch(remote.pipeline(), remote.type());
+            ResilientModel.measureBreaker(remote.pipeline(), remote.type(), metrics.registry());
           }
         });
     if (env.get(METRICS_PORT) != null) {

@@ -2,6 +2,7 @@ package io.conclave.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.conclave.models.OfflineModel;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.readers.AgentLogs;
 import io.conclave.runtime.records.ConclaveRecords;

@@ -64,6 +64,16 @@ public final class ResilientModel implements LlmClient {
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.fallback = Objects.requireNonNull(fallback, "fallback");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    measureBreaker(pipeline, agentType, metrics);
+  }
+
+  /**
+   * Measures the state of {@code pipeline}'s breaker as the gauge {@code conclave.breaker.state} (0
+   * closed, 1 half-open, 2 open), tagged with the breaker's name and {@code agentType}: a model's
+   * breaker, or a remote agent's.
+   */
+  public static void measureBreaker(
+      CallPipeline pipeline, String agentType, MeterRegistry metrics) {
     Gauge.builder(
             "conclave.breaker.state",
             pipeline,
