@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * main sources and its {@code application.yml}. Shared by {@link DeploymentFiles} and {@link
  * ConfigurationReference}.
  */
-final class SourceTree {
+public final class SourceTree {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-zA-Z0-9_.-]+)");
 
   private SourceTree() {}
@@ -30,7 +30,7 @@ final class SourceTree {
    * The repository's root: the first directory above the working directory with a pom.xml and
    * deploy/.
    */
-  static Path root() {
+  public static Path root() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.isDirectory(p.resolve("deploy")) && Files.isRegularFile(p.resolve("pom.xml"))) {
         return p.normalize();
