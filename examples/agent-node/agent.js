@@ -26,7 +26,8 @@ const faultKinds = (process.env.FAULT_KINDS ?? 'act').split(',');
 
 // The effects done, by idempotency key: a request seen before gets the answer it got then, and its
 // effect is not done twice. A request still being worked on is joined, not started again (a worker
-// that took over from a killed one sends the same key while the first request may still run).
+// that took over from a killed one sends the same key while the first request may still run); if
+// that one fails, it did nothing, and the joined request does the work itself.
 const done = new Map();
 if (effectsFile && existsSync(effectsFile)) {
   for (const line of readFileSync(effectsFile, 'utf8').split('\n').filter(Boolean)) {
@@ -105,21 +106,35 @@ function compensate(request) {
   };
 }
 
-/** Does the request's effect once per idempotency key, and answers the same to every repeat. */
-function once(request) {
-  const key = request.idempotencyKey;
-  if (!done.has(key)) {
-    const work = (async () => {
-      if (slowMs > 0) await new Promise((resolve) => setTimeout(resolve, slowMs));
-      const answer = request.kind === 'act' ? await act(request) : compensate(request);
-      if (effectsFile) appendFileSync(effectsFile, JSON.stringify({ idempotencyKey: key, kind: request.kind, answer }) + '\n');
-      return answer;
-    })();
-    done.set(key, work);
-    // a transient failure did nothing: the next try of the same key does the work again
-    work.catch(() => done.delete(key));
+/**
+ * Does the request's effect once per idempotency key, and answers the same to every repeat. A
+ * re-drive (the worker replays a recorded saga against this agent, answering its model calls from
+ * the recording) does the step afresh and keeps nothing: it must have no effect.
+ */
+async function once(request) {
+  if (request.redrive === true) {
+    return request.kind === 'act' ? act(request) : compensate(request);
   }
-  return done.get(key);
+  const key = request.idempotencyKey;
+  while (done.has(key)) {
+    try {
+      return await done.get(key);
+    } catch {
+      // that try did nothing (its worker died with its model endpoint, say): this one does it
+    }
+  }
+  console.log(`${request.kind} ${key}: started`);
+  const work = (async () => {
+    if (slowMs > 0) await new Promise((resolve) => setTimeout(resolve, slowMs));
+    const answer = request.kind === 'act' ? await act(request) : compensate(request);
+    if (effectsFile) appendFileSync(effectsFile, JSON.stringify({ idempotencyKey: key, kind: request.kind, answer }) + '\n');
+    return answer;
+  })();
+  done.set(key, work);
+  work.catch(() => {
+    if (done.get(key) === work) done.delete(key);
+  });
+  return work;
 }
 
 function send(response, status, body, type = 'application/json') {

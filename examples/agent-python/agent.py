@@ -44,7 +44,8 @@ class Transient(Exception):
 
 # The effects done, by idempotency key: a request seen before gets the answer it got then, and its
 # effect is not done twice. A request still being worked on is joined, not started again (a worker
-# that took over from a killed one sends the same key while the first request may still run).
+# that took over from a killed one sends the same key while the first request may still run); if
+# that one fails, it did nothing, and the joined request does the work itself.
 done = {}
 done_lock = threading.Lock()
 if EFFECTS_FILE and os.path.exists(EFFECTS_FILE):
@@ -133,27 +134,39 @@ def compensate(request):
 
 
 def once(request):
-    """Does the request's effect once per idempotency key, and answers the same to every repeat."""
+    """Does the request's effect once per idempotency key, and answers the same to every repeat. A
+    re-drive (the worker replays a recorded saga against this agent, answering its model calls from
+    the recording) does the step afresh and keeps nothing: it must have no effect."""
+    if request.get("redrive") is True:
+        return act(request) if request["kind"] == "act" else compensate(request)
     key = request["idempotencyKey"]
-    with done_lock:
-        future = done.get(key)
-        mine = future is None
+    while True:
+        with done_lock:
+            future = done.get(key)
+            mine = future is None
+            if mine:
+                future = done[key] = Future()
         if mine:
-            future = done[key] = Future()
-    if mine:
+            break
         try:
-            time.sleep(SLOW_MS / 1000)
-            answer = act(request) if request["kind"] == "act" else compensate(request)
-            if EFFECTS_FILE:
-                with done_lock, open(EFFECTS_FILE, "a", encoding="utf-8") as effects:
-                    effects.write(json.dumps({"idempotencyKey": key, "kind": request["kind"], "answer": answer}) + "\n")
-            future.set_result(answer)
-        except Exception as e:
-            # a failure did nothing: the next try of the same key does the work again
-            with done_lock:
-                del done[key]
-            future.set_exception(e)
-    return future.result()
+            return future.result()
+        except Exception:
+            pass  # that try did nothing (its worker died with its model endpoint, say): this one does it
+    print(f'{request["kind"]} {key}: started', flush=True)
+    try:
+        time.sleep(SLOW_MS / 1000)
+        answer = act(request) if request["kind"] == "act" else compensate(request)
+        if EFFECTS_FILE:
+            with done_lock, open(EFFECTS_FILE, "a", encoding="utf-8") as effects:
+                effects.write(json.dumps({"idempotencyKey": key, "kind": request["kind"], "answer": answer}) + "\n")
+        future.set_result(answer)
+        return answer
+    except Exception as e:
+        # a failure did nothing: the next try of the same key does the work again
+        with done_lock:
+            del done[key]
+        future.set_exception(e)
+        raise
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -7,10 +7,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,11 +42,13 @@ public final class ExampleAgent implements AutoCloseable {
   private final String name;
   private final Process process;
   private final int port;
+  private final List<String> output;
 
-  private ExampleAgent(String name, Process process, int port) {
+  private ExampleAgent(String name, Process process, int port, List<String> output) {
     this.name = name;
     this.process = process;
     this.port = port;
+    this.output = output;
   }
 
   /**
@@ -79,11 +81,12 @@ public final class ExampleAgent implements AutoCloseable {
           e);
     }
     CompletableFuture<Integer> listening = new CompletableFuture<>();
-    Thread pump = new Thread(() -> copy(name, process, listening), name + "-output");
+    List<String> output = new CopyOnWriteArrayList<>();
+    Thread pump = new Thread(() -> copy(name, process, listening, output), name + "-output");
     pump.setDaemon(true);
     pump.start();
     try {
-      return new ExampleAgent(name, process, listening.get(30, TimeUnit.SECONDS));
+      return new ExampleAgent(name, process, listening.get(30, TimeUnit.SECONDS), output);
     } catch (ExecutionException | TimeoutException e) {
       process.destroyForcibly();
       throw new IllegalStateException(name + " did not start listening: " + e.getMessage(), e);
@@ -103,6 +106,13 @@ public final class ExampleAgent implements AutoCloseable {
     return name;
   }
 
+  /**
+   * The lines it printed so far (one per request it answered, and {@code <kind> <key>: started}).
+   */
+  public List<String> output() {
+    return List.copyOf(output);
+  }
+
   /** Stops the process (SIGTERM, then SIGKILL if it lingers) and waits until it is gone. */
   @Override
   public void close() {
@@ -117,25 +127,24 @@ public final class ExampleAgent implements AutoCloseable {
     }
   }
 
-  private static void copy(String name, Process process, CompletableFuture<Integer> listening) {
-    List<String> before = new ArrayList<>();
+  private static void copy(
+      String name, Process process, CompletableFuture<Integer> listening, List<String> output) {
     try (BufferedReader in =
         new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         System.out.println("[" + name + "] " + line);
+        output.add(line);
         Matcher m = LISTENING.matcher(line);
         if (m.find()) {
           listening.complete(Integer.parseInt(m.group(1)));
-        } else if (!listening.isDone()) {
-          before.add(line);
         }
       }
     } catch (IOException e) {
       // the process is gone
     }
     listening.completeExceptionally(
-        new IllegalStateException("it exited first, saying: " + String.join("\n", before)));
+        new IllegalStateException("it exited first, saying: " + String.join("\n", output)));
   }
 }

@@ -8,11 +8,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conclave.launcher.harness.ExampleAgent;
 import io.conclave.launcher.harness.ExampleAgent.Language;
 import io.conclave.launcher.harness.Http;
+import io.conclave.testkit.Eventually;
 import io.conclave.testkit.FakeModelServer;
 import io.conclave.testkit.FakeModelServer.Reply;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -78,6 +82,56 @@ class RemoteAgentExamplesTest {
 
       assertThat(again).isEqualTo(first);
       assertThat(model.received()).hasSize(1);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Language.class)
+  void aRequestJoiningOneThatFailsDoesTheStepItselfOnce(Language language) throws Exception {
+    // Given: a slow agent, a first request whose model endpoint is gone (its worker was killed)
+    Path effects = Files.createTempFile("effects", ".jsonl");
+    try (FakeModelServer model = new FakeModelServer().then(Reply.answer("done once"));
+        ExampleAgent agent =
+            ExampleAgent.start(
+                language, Map.of("SLOW_MS", "1500", "EFFECTS_FILE", effects.toString()))) {
+      Http http = new Http(agent.url(), null);
+      ObjectNode orphaned = act("saga-t7/0/1", "find x", null, model);
+      ((ObjectNode) orphaned.get("model")).put("baseUrl", "http://127.0.0.1:" + Http.freePort());
+
+      // When: the worker that took over sends the same key while the first is still running
+      CompletableFuture<HttpResponse<String>> first =
+          CompletableFuture.supplyAsync(() -> http.postJson("", orphaned.toString()));
+      Eventually.eventually(() -> assertThat(agent.output()).contains("act saga-t7/0/1: started"));
+      HttpResponse<String> second =
+          http.postJson("", act("saga-t7/0/1", "find x", null, model).toString());
+
+      // Then: the first fails, having done nothing; the second does the step, once
+      assertThat(first.get().statusCode()).isEqualTo(503);
+      assertThat(ok(second).path("output").asText()).isEqualTo("done once");
+      assertThat(model.received()).hasSize(1);
+      assertThat(Files.readAllLines(effects)).hasSize(1);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Language.class)
+  void aReDriveDoesTheStepAfreshAndKeepsNoEffect(Language language) throws Exception {
+    Path effects = Files.createTempFile("effects", ".jsonl");
+    try (FakeModelServer model =
+            new FakeModelServer().then(Reply.answer("recorded"), Reply.answer("replayed"));
+        ExampleAgent agent =
+            ExampleAgent.start(language, Map.of("EFFECTS_FILE", effects.toString()))) {
+      Http http = new Http(agent.url(), null);
+      ok(http.postJson("", act("saga-t8/0/1", "find x", null, model).toString()));
+
+      JsonNode redriven =
+          ok(
+              http.postJson(
+                  "", act("saga-t8/0/1", "find x", null, model).put("redrive", true).toString()));
+
+      assertThat(redriven.path("output").asText()).isEqualTo("replayed");
+      assertThat(model.received()).hasSize(2);
+      assertThat(Files.readAllLines(effects)).hasSize(1);
     }
   }
 
