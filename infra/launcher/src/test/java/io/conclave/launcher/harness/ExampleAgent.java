@@ -59,13 +59,18 @@ public final class ExampleAgent implements AutoCloseable {
    *     say), with what to do about it
    */
   public static ExampleAgent start(Language language, Map<String, String> environment) {
+    return start(language.name().toLowerCase() + "-agent", language, environment);
+  }
+
+  /** As {@link #start(Language, Map)}, its output lines prefixed with {@code name}. */
+  public static ExampleAgent start(
+      String name, Language language, Map<String, String> environment) {
     Path directory = SourceTree.root().resolve(language.directory);
     if (language == Language.NODE && !Files.isDirectory(directory.resolve("node_modules"))) {
       throw new IllegalStateException(
           directory.resolve("node_modules")
               + " is missing: run `npm ci --prefix examples/agent-node` first (.ci/run does)");
     }
-    String name = language.name().toLowerCase() + "-agent";
     ProcessBuilder builder =
         new ProcessBuilder(language.command)
             .directory(directory.toFile())

@@ -16,7 +16,6 @@ import io.conclave.model.eventlog.Decision;
 import io.conclave.model.saga.Saga;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaState;
-import io.conclave.model.saga.SagaStep;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.topics.Partitioning;
 import io.conclave.testkit.ConclaveStack;
@@ -106,7 +105,7 @@ class RemoteAgentsIT {
       effects.put(type, file);
       env.put("EFFECTS_FILE", file.toString());
     }
-    agents.put(type, ExampleAgent.start(language, env));
+    agents.put(type, ExampleAgent.start(type + "-agent", language, env));
   }
 
   @AfterAll
@@ -121,13 +120,7 @@ class RemoteAgentsIT {
   @Order(1)
   void aSagaServedByTheNodeAndPythonAgentsIsRecordedAndReDrivesAsRecorded() throws Exception {
     // when: research runs in Node, analysis in Python
-    String sagaId =
-        run(
-            "mixed-1",
-            Saga.step("research", "research", "forget the sources")
-                .step("analysis", "analyze", "drop the analysis")
-                .build()
-                .steps());
+    String sagaId = run("mixed-1", "research", "analysis");
 
     // then: each step completed once, with the agent's decisions and model call in its log
     SagaState saga = client.awaitEnd(sagaId);
@@ -168,21 +161,9 @@ class RemoteAgentsIT {
   @Order(2)
   void agentsThatFailTimeOutOrAnswerGarbageFailTheirStepOrAreDeadLettered() throws Exception {
     // when: the second step of each saga is served by a faulty agent
-    String failing =
-        run(
-            "fault-500",
-            Saga.step("research", "research", "forget the sources")
-                .step("broken", "analyze", "undo")
-                .build()
-                .steps());
-    String hanging =
-        run(
-            "fault-hang",
-            Saga.step("analysis", "analyze", "drop the analysis")
-                .step("hanging", "draft", "undo")
-                .build()
-                .steps());
-    String garbled = run("fault-garbage", Saga.step("garbled", "research", "undo").build().steps());
+    String failing = run("fault-500", "research", "broken");
+    String hanging = run("fault-hang", "analysis", "hanging");
+    String garbled = run("fault-garbage", "garbled");
 
     // then: a 500 and no answer in time fail the step, and the saga undoes the step before it
     for (String sagaId : List.of(failing, hanging)) {
@@ -222,13 +203,7 @@ class RemoteAgentsIT {
   @Order(3)
   void aWorkerKilledInTheMiddleOfARemoteStepLeavesOneCompletionAndOneEffect() throws Exception {
     // given: the second step's agent takes 3 s
-    String sagaId =
-        run(
-            "kill-1",
-            Saga.step("research", "research", "forget the sources")
-                .step("slow", "analyze", "undo")
-                .build()
-                .steps());
+    String sagaId = run("kill-1", "research", "slow");
     ExampleAgent slow = agents.get("slow");
 
     // when: the worker is killed while the agent works on the step, and another takes over
@@ -252,9 +227,18 @@ class RemoteAgentsIT {
     assertThat(effectsOf("slow", sagaId)).hasSize(1);
   }
 
-  /** Submits a task with {@code plan}; returns its saga's id. */
-  private String run(String taskId, List<SagaStep> plan) {
-    client.submit(taskId, "why is the sky blue?", plan);
+  /**
+   * Submits a task whose plan is a step of each of {@code types}, in order; returns its saga's id.
+   */
+  private String run(String taskId, String... types) {
+    Saga.Builder plan = null;
+    for (String type : types) {
+      plan =
+          plan == null
+              ? Saga.step(type, "act as " + type, "undo")
+              : plan.step(type, "act as " + type, "undo");
+    }
+    client.submit(taskId, "why is the sky blue?", plan.build().steps());
     return "saga-" + taskId;
   }
 
