@@ -81,10 +81,11 @@ async function act(request) {
     });
     answer = completion.choices[0]?.message?.content ?? '';
   } catch (e) {
-    // the worker refused the call (the step's budget is spent, the model's breaker is open): the
-    // step fails, and the saga compensates; anything else may pass if tried again
-    if (e instanceof OpenAI.APIError && e.status >= 400 && e.status < 500) {
-      return { status: 'failed', reason: `the model call was refused: ${e.status} ${e.message}` };
+    // the model refused the request itself: this step fails, and the saga compensates; anything
+    // else (a spent budget, an open breaker, a rate limit, no answer) goes back to the worker as a
+    // failure that may pass, which it then treats as it would a Java agent's model failure
+    if (e instanceof OpenAI.APIError && e.status === 400) {
+      return { status: 'failed', reason: `the model refused the request: ${e.message}` };
     }
     throw new Transient(`the model call failed: ${e.message}`);
   }

@@ -106,10 +106,11 @@ def act(request):
     try:
         answer = chat(request["model"], messages, request.get("deadline"))
     except urllib.error.HTTPError as e:
-        # the worker refused the call (the step's budget is spent, the model's breaker is open): the
-        # step fails, and the saga compensates; anything else may pass if tried again
-        if 400 <= e.code < 500:
-            return {"status": "failed", "reason": f"the model call was refused: {e.code} {e.reason}"}
+        # the model refused the request itself: this step fails, and the saga compensates; anything
+        # else (a spent budget, an open breaker, a rate limit, no answer) goes back to the worker as
+        # a failure that may pass, which it then treats as it would a Java agent's model failure
+        if e.code == 400:
+            return {"status": "failed", "reason": f"the model refused the request: {e.code} {e.reason}"}
         raise Transient(f"the model call failed: {e.code} {e.reason}") from e
     except (OSError, ValueError, KeyError, IndexError) as e:
         raise Transient(f"the model call failed: {e}") from e

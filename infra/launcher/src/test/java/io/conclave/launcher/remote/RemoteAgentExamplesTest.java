@@ -156,17 +156,24 @@ class RemoteAgentExamplesTest {
 
   @ParameterizedTest
   @EnumSource(Language.class)
-  void failsTheStepWhenTheWorkerRefusesTheModelCall(Language language) throws Exception {
+  void failsTheStepWhenTheModelRefusesTheRequestAndPassesOtherModelFailuresOn(Language language)
+      throws Exception {
     try (FakeModelServer model =
-            new FakeModelServer().then(Reply.error(429, "the step's token budget is spent"));
+            new FakeModelServer()
+                .then(
+                    Reply.error(400, "the prompt is too long"),
+                    Reply.error(429, "the step's token budget is spent"));
         ExampleAgent agent = ExampleAgent.start(language, Map.of())) {
-      JsonNode answer =
-          ok(
-              new Http(agent.url(), null)
-                  .postJson("", act("saga-t4/0/1", "find x", null, model).toString()));
+      Http http = new Http(agent.url(), null);
 
-      assertThat(answer.path("status").asText()).isEqualTo("failed");
-      assertThat(answer.path("reason").asText()).contains("429");
+      JsonNode refused = ok(http.postJson("", act("saga-t4/0/1", "x", null, model).toString()));
+      HttpResponse<String> spent =
+          http.postJson("", act("saga-t4/1/1", "y", null, model).toString());
+
+      assertThat(refused.path("status").asText()).isEqualTo("failed");
+      assertThat(refused.path("reason").asText()).contains("refused");
+      assertThat(spent.statusCode()).as(spent.body()).isEqualTo(503);
+      assertThat(JSON.readTree(spent.body()).path("detail").asText()).contains("429");
     }
   }
 
