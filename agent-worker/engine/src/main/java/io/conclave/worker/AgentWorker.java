@@ -13,6 +13,8 @@ import io.conclave.runtime.process.ServiceRunner;
 import io.conclave.runtime.readers.AgentLogs;
 import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.schemas.ConclaveSerdes;
+import io.conclave.worker.remote.RemoteAgent;
+import io.conclave.worker.remote.RemoteAgents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +45,10 @@ public final class AgentWorker implements AutoCloseable {
 
   /** The settings a worker reads beyond {@link ConclaveSettings} and {@link Models#SETTINGS}. */
   public static final List<Setting> SETTINGS =
-      List.of(METRICS_PORT, HOSTED_TYPES, Agents.OFFLINE_AGENTS);
+      Stream.concat(
+              Stream.of(METRICS_PORT, HOSTED_TYPES, Agents.OFFLINE_AGENTS),
+              RemoteAgents.SETTINGS.stream())
+          .toList();
 
   private final List<TransactionalPartitionLoop<Object>> loops = new ArrayList<>();
   private final List<AgentLogs> logs = new ArrayList<>();
@@ -210,6 +216,12 @@ public final class AgentWorker implements AutoCloseable {
             });
     worker.alsoClosed.add(reporter);
     worker.alsoClosed.add(metrics);
+    agents.forEach(
+        agent -> {
+          if (agent instanceof RemoteAgent remote) {
+            metrics.watch(remote.pipeline(), remote.type());
+          }
+        });
     if (env.get(METRICS_PORT) != null) {
       metrics.serve(env.integer(METRICS_PORT), () -> worker.health(clock.instant()));
     }
@@ -278,15 +290,19 @@ public final class AgentWorker implements AutoCloseable {
             ? settings.agentTypes()
             : Arrays.stream(types.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     List<Agent<?>> agents;
+    Agents supplied;
     try {
-      agents = Agents.fromEnvironment(env).forTypes(hosted);
-    } catch (IllegalStateException e) {
+      supplied = Agents.fromEnvironment(env);
+      agents = supplied.forTypes(hosted);
+    } catch (IllegalStateException | IllegalArgumentException e) {
       // a deployment mistake, said in one line: a stack trace would add nothing
       LoggerFactory.getLogger(AgentWorker.class).error("worker not started: {}", e.getMessage());
       System.exit(2);
       return;
     }
-    AgentWorker worker = fromEnvironment(settings, agents, env, Clock.systemUTC()).start();
+    AgentWorker worker = fromEnvironment(settings, agents, env, Clock.systemUTC());
+    worker.alsoClosed.add(supplied);
+    worker.start();
     ServiceRunner.runUntilStopped("worker " + hosted, worker, worker.failed());
   }
 }

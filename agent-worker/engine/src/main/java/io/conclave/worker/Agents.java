@@ -4,9 +4,11 @@ import io.conclave.agent.Agent;
 import io.conclave.agent.AgentProvider;
 import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.runtime.env.Setting;
+import io.conclave.worker.remote.RemoteAgents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -20,7 +22,7 @@ import java.util.ServiceLoader;
  * which {@code conclave dev} turns on): a worker whose agent jar is missing or misnamed refuses to
  * start instead of quietly running demo agents. Thread-safe.
  */
-public final class Agents {
+public final class Agents implements AutoCloseable {
   /**
    * Whether the offline demo agents serve the agent types no provider on the class path supplies.
    */
@@ -47,14 +49,35 @@ public final class Agents {
   }
 
   /**
-   * The providers on the class path, and the offline demo agents if {@code env} turns {@link
-   * #OFFLINE_AGENTS} on.
+   * The remote agents {@code env} maps agent types to ({@link RemoteAgents#AGENTS}), the providers
+   * on the class path, and the offline demo agents if {@code env} turns {@link #OFFLINE_AGENTS} on.
+   * Close it when its agents are no longer used (it stops the remote agents' model endpoint).
    */
   public static Agents fromEnvironment(EnvironmentLookup env) {
     Agents onClassPath = fromClassPath();
+    RemoteAgents remote = RemoteAgents.fromEnvironment(env, Clock.systemUTC());
+    if (!remote.urls().isEmpty()) {
+      List<AgentProvider> all = new ArrayList<>(onClassPath.providers);
+      all.add(remote);
+      onClassPath = new Agents(all);
+    }
     return Boolean.parseBoolean(env.get(OFFLINE_AGENTS))
         ? onClassPath.withOfflineAgents()
         : onClassPath;
+  }
+
+  /** Closes the providers that hold resources (the remote agents' model endpoint). */
+  @Override
+  public void close() {
+    for (AgentProvider p : providers) {
+      if (p instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          // closing: nothing left to do about it
+        }
+      }
+    }
   }
 
   /**
@@ -137,7 +160,11 @@ public final class Agents {
         + String.join(", ", types)
         + ": put the jar of their "
         + AgentProvider.class.getSimpleName()
-        + " on the class path (CONCLAVE_CLASSPATH), or set "
+        + " on the class path (CONCLAVE_CLASSPATH), map them to remote agents' URLs with "
+        + RemoteAgents.AGENTS.property()
+        + " ("
+        + RemoteAgents.AGENTS.variable()
+        + "), or set "
         + OFFLINE_AGENTS.property()
         + "=true ("
         + OFFLINE_AGENTS.variable()

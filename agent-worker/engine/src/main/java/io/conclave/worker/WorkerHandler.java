@@ -18,6 +18,7 @@ import io.conclave.runtime.loop.PoisonRecordException;
 import io.conclave.runtime.readers.AgentLogs;
 import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.resilience.CallPolicies;
+import io.conclave.worker.remote.RemoteAgent;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -119,13 +120,15 @@ final class WorkerHandler<S> implements PartitionHandler<Object> {
   }
 
   /**
-   * The agent type's commands wait while the model is unavailable (its breaker open, no fallback):
-   * a step started now would only fail and compensate its saga. Compensations go on; a step's
-   * deadline still applies (the shard leader fails a step whose command waited past it).
+   * The agent type's commands wait while the model is unavailable (its breaker open, no fallback),
+   * or the agent itself, for a remote agent whose breaker is open: a step started now would only
+   * fail and compensate its saga. Compensations go on; a step's deadline still applies (the shard
+   * leader fails a step whose command waited past it).
    */
   @Override
   public Set<String> held() {
-    return model instanceof ResilientModel resilient && resilient.unavailable()
+    return (model instanceof ResilientModel resilient && resilient.unavailable())
+            || (agent instanceof RemoteAgent remote && remote.unavailable())
         ? Set.of(commandTopic)
         : Set.of();
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.conclave.agent.Agent;
 import io.conclave.agent.AgentProvider;
 import io.conclave.runtime.env.EnvironmentLookup;
+import io.conclave.worker.remote.RemoteAgent;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -67,8 +68,9 @@ class AgentsTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage(
             "no agent provider on the class path supplies the agent types research, write: put"
-                + " the jar of their AgentProvider on the class path (CONCLAVE_CLASSPATH), or set"
-                + " conclave.worker.offline-agents=true (CONCLAVE_WORKER_OFFLINE_AGENTS=true) to"
+                + " the jar of their AgentProvider on the class path (CONCLAVE_CLASSPATH), map them"
+                + " to remote agents' URLs with conclave.worker.remote-agents"
+                + " (CONCLAVE_WORKER_REMOTE_AGENTS), or set conclave.worker.offline-agents=true (CONCLAVE_WORKER_OFFLINE_AGENTS=true) to"
                 + " run the offline demo agents for them");
   }
 
@@ -89,6 +91,35 @@ class AgentsTest {
     Agents once = new Agents(List.of(new AnalysisOnly())).withOfflineAgents();
 
     assertThat(once.withOfflineAgents()).isSameAs(once);
+  }
+
+  @Test
+  void aTypeMappedToARemoteAgentIsSuppliedAheadOfTheOthers() {
+    var env =
+        new EnvironmentLookup(
+            Map.of(
+                "CONCLAVE_WORKER_REMOTE_AGENTS",
+                "research=http://127.0.0.1:8601/step",
+                "CONCLAVE_WORKER_OFFLINE_AGENTS",
+                "true"),
+            Map.of());
+
+    try (Agents agents = Agents.fromEnvironment(env)) {
+      List<Agent<?>> supplied = agents.forTypes(List.of("research", "write"));
+
+      assertThat(supplied.get(0)).isInstanceOf(RemoteAgent.class);
+      assertThat(((RemoteAgent) supplied.get(0)).url()).hasToString("http://127.0.0.1:8601/step");
+      assertThat(supplied.get(1)).isInstanceOf(OfflineAgent.class);
+    }
+    try (Agents agents =
+        Agents.fromEnvironment(
+            new EnvironmentLookup(
+                Map.of("CONCLAVE_WORKER_REMOTE_AGENTS", "research=http://127.0.0.1:8601/step"),
+                Map.of()))) {
+      assertThatThrownBy(() -> agents.forTypes(List.of("research", "write")))
+          .hasMessageContaining("supplies the agent type write:")
+          .hasMessageContaining("conclave.worker.remote-agents");
+    }
   }
 
   @Test
