@@ -21,6 +21,7 @@ import io.conclave.runtime.topics.Partitioning;
 import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import io.conclave.testkit.StackClient;
+import io.conclave.worker.remote.RemoteAgents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,7 +73,9 @@ class RemoteAgentsIT {
     start("garbled", Language.NODE, Map.of("FAULT", "garbage"));
     remoteProperties =
         List.of(
-            "-Dconclave.worker.remote-agents="
+            "-D"
+                + RemoteAgents.AGENTS.property()
+                + "="
                 + agents.entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue().url())
                     .collect(Collectors.joining(",")),
