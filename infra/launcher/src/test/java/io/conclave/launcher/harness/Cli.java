@@ -20,6 +20,15 @@ public final class Cli {
 
   public static Result run(ConclaveSettings settings, String... args)
       throws IOException, InterruptedException {
+    return run(settings, List.of(), args);
+  }
+
+  /**
+   * Runs a command with {@code properties} ({@code -Dname=value}) besides the settings', as a user
+   * sets the environment of one command (the remote agents a re-drive runs, say).
+   */
+  public static Result run(ConclaveSettings settings, List<String> properties, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -29,6 +38,7 @@ public final class Cli {
                 "-cp",
                 System.getProperty("java.class.path")));
     cmd.addAll(settings.asSystemProperties());
+    cmd.addAll(properties);
     cmd.add(ConclaveCli.class.getName());
     cmd.addAll(List.of(args));
     // an empty working directory: no endpoints file of a running `conclave dev` is picked up
