@@ -1,6 +1,6 @@
 package io.conclave.worker;
 
-import io.conclave.agent.LlmClient;
+import io.conclave.agent.chat.Usage;
 import io.conclave.model.journal.AgentJournal;
 import io.conclave.model.saga.Spending;
 import io.conclave.models.FailedModelCall;
@@ -58,7 +58,7 @@ final class StepSpending {
       return OptionalLong.empty();
     }
     long spent = tokens.get();
-    long prompted = LlmClient.Usage.estimate(prompt, "").inputTokens();
+    long prompted = Usage.estimate(prompt, "").inputTokens();
     if (spent + prompted > allowance.getAsLong()) {
       throw new BudgetExceededException(
           what

@@ -11,6 +11,7 @@ import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
 import io.conclave.agent.chat.ChatRequest;
 import io.conclave.agent.chat.ChatResponse;
+import io.conclave.agent.chat.Usage;
 import io.conclave.model.crdt.HybridClock;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.eventlog.Tally;
@@ -159,7 +160,7 @@ class CallLedgerTest {
 
     Decision recorded = ran.decisions().get(0);
     ModelCall call = ModelCall.of(recorded);
-    assertThat(call.usage()).isEqualTo(new LlmClient.Usage(1000, 200, false));
+    assertThat(call.usage()).isEqualTo(new Usage(1000, 200, false));
     assertThat(call.costMicros())
         .isEqualTo(2_500 + 2_000); // 1000 x 2.50/M + 200 x 10.00/M, in millionths
     assertThat(call.latencyMs()).isNotNegative();
@@ -296,7 +297,7 @@ class CallLedgerTest {
                 context.llm().chat(ChatRequest.prompt(request.input()));
                 return new StepResult.Completed("done");
               });
-      long prompt = LlmClient.Usage.estimate("q", "").inputTokens();
+      long prompt = Usage.estimate("q", "").inputTokens();
 
       StepRunner.Ran capped = step(greedy, model, CallLedger.FREE, allowance(1_000));
       StepRunner.Ran free = step(greedy, model, CallLedger.FREE, StepSpending.unlimited());

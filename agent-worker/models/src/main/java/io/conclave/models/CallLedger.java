@@ -1,6 +1,6 @@
 package io.conclave.models;
 
-import io.conclave.agent.LlmClient;
+import io.conclave.agent.chat.Usage;
 import java.util.Map;
 
 /**
@@ -36,7 +36,7 @@ public record CallLedger(Map<String, Price> prices, boolean recordBodies) {
   }
 
   /** What a call of {@code model} with {@code usage} cost, in micro-units, rounded up. */
-  public long costMicros(String model, LlmClient.Usage usage) {
+  public long costMicros(String model, Usage usage) {
     Price price = prices.get(model);
     if (price == null) {
       return 0;

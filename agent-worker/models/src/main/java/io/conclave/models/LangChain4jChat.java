@@ -14,12 +14,12 @@ import dev.langchain4j.model.chat.request.json.JsonRawSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import dev.langchain4j.model.output.TokenUsage;
-import io.conclave.agent.LlmClient;
 import io.conclave.agent.chat.ChatMessage;
 import io.conclave.agent.chat.ChatRequest;
 import io.conclave.agent.chat.ChatResponse;
 import io.conclave.agent.chat.Tool;
 import io.conclave.agent.chat.ToolCall;
+import io.conclave.agent.chat.Usage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -137,9 +137,7 @@ final class LangChain4jChat {
    * @param estimate the usage to take when the answer reports none
    */
   static ChatResponse response(
-      dev.langchain4j.model.chat.response.ChatResponse answer,
-      String model,
-      LlmClient.Usage estimate) {
+      dev.langchain4j.model.chat.response.ChatResponse answer, String model, Usage estimate) {
     AiMessage message = answer.aiMessage();
     List<ToolCall> calls = new ArrayList<>();
     if (message.hasToolExecutionRequests()) {
@@ -152,9 +150,9 @@ final class LangChain4jChat {
       }
     }
     TokenUsage tokens = answer.tokenUsage();
-    LlmClient.Usage usage =
+    Usage usage =
         tokens != null && tokens.inputTokenCount() != null && tokens.outputTokenCount() != null
-            ? new LlmClient.Usage(tokens.inputTokenCount(), tokens.outputTokenCount(), false)
+            ? new Usage(tokens.inputTokenCount(), tokens.outputTokenCount(), false)
             : estimate;
     String answeredBy = answer.modelName() != null ? answer.modelName() : model;
     return new ChatResponse(

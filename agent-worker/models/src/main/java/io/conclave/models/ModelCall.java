@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conclave.agent.DecisionKinds;
-import io.conclave.agent.LlmClient;
 import io.conclave.agent.chat.ChatMessage;
 import io.conclave.agent.chat.ChatResponse;
 import io.conclave.agent.chat.ToolCall;
+import io.conclave.agent.chat.Usage;
 import io.conclave.model.eventlog.Decision;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ public record ModelCall(
     String answer,
     List<ToolCall> toolCalls,
     ChatResponse.FinishReason finishReason,
-    LlmClient.Usage usage,
+    Usage usage,
     long costMicros,
     long latencyMs) {
   /** The decision kind of a recorded model call. */
@@ -54,12 +54,7 @@ public record ModelCall(
 
   /** A text answer that stopped by itself. */
   public ModelCall(
-      String model,
-      String prompt,
-      String answer,
-      LlmClient.Usage usage,
-      long costMicros,
-      long latencyMs) {
+      String model, String prompt, String answer, Usage usage, long costMicros, long latencyMs) {
     this(
         model,
         prompt,
@@ -73,7 +68,7 @@ public record ModelCall(
 
   /** A call of unknown usage, cost and latency. */
   public ModelCall(String model, String prompt, String answer) {
-    this(model, prompt, answer, new LlmClient.Usage(0, 0, true), 0, 0);
+    this(model, prompt, answer, new Usage(0, 0, true), 0, 0);
   }
 
   /** The answer as the model gave it, for a re-drive to give again. */
@@ -142,7 +137,7 @@ public record ModelCall(
           node.get("answer").asText(),
           calls,
           finish,
-          new LlmClient.Usage(
+          new Usage(
               node.path("inputTokens").asLong(0),
               node.path("outputTokens").asLong(0),
               node.path("estimated").asBoolean(true)),

@@ -3,6 +3,7 @@ package io.conclave.models;
 import io.conclave.agent.LlmClient;
 import io.conclave.agent.chat.ChatRequest;
 import io.conclave.agent.chat.ChatResponse;
+import io.conclave.agent.chat.Usage;
 import java.time.Duration;
 import java.util.Objects;
 

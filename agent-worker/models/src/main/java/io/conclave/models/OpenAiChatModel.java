@@ -12,6 +12,7 @@ import dev.langchain4j.model.chat.ChatModel;
 import io.conclave.agent.LlmClient;
 import io.conclave.agent.chat.ChatRequest;
 import io.conclave.agent.chat.ChatResponse;
+import io.conclave.agent.chat.Usage;
 import io.conclave.runtime.resilience.CallRejectedException;
 import io.conclave.runtime.resilience.MalformedAnswerException;
 import io.conclave.runtime.resilience.RateLimitedException;

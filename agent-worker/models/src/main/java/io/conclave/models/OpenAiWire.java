@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.conclave.agent.LlmClient;
 import io.conclave.agent.chat.ChatMessage;
 import io.conclave.agent.chat.ChatRequest;
 import io.conclave.agent.chat.ChatResponse;
 import io.conclave.agent.chat.ResponseSchema;
 import io.conclave.agent.chat.Tool;
 import io.conclave.agent.chat.ToolCall;
+import io.conclave.agent.chat.Usage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -145,7 +145,7 @@ public final class OpenAiWire {
    * @param estimate the usage to take when the response reports none
    * @throws IllegalArgumentException if the body has no first choice with an assistant message
    */
-  public static ChatResponse parseResponse(JsonNode body, String model, LlmClient.Usage estimate) {
+  public static ChatResponse parseResponse(JsonNode body, String model, Usage estimate) {
     JsonNode message = body == null ? null : body.path("choices").path(0).path("message");
     if (message == null || !message.isObject()) {
       throw new IllegalArgumentException("no choices[0].message in the answer");
@@ -155,12 +155,12 @@ public final class OpenAiWire {
       throw new IllegalArgumentException("choices[0].message is not the assistant's");
     }
     JsonNode usage = body.path("usage");
-    LlmClient.Usage used =
+    Usage used =
         usage.path("prompt_tokens").canConvertToLong()
                 && usage.path("completion_tokens").canConvertToLong()
                 && usage.path("prompt_tokens").asLong() >= 0
                 && usage.path("completion_tokens").asLong() >= 0
-            ? new LlmClient.Usage(
+            ? new Usage(
                 usage.get("prompt_tokens").asLong(), usage.get("completion_tokens").asLong(), false)
             : estimate;
     String answeredBy = body.path("model").isTextual() ? body.get("model").asText() : model;

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conclave.agent.LlmClient;
 import io.conclave.agent.chat.ChatMessage;
 import io.conclave.agent.chat.ChatRequest;
 import io.conclave.agent.chat.ChatResponse;
 import io.conclave.agent.chat.ResponseSchema;
 import io.conclave.agent.chat.Tool;
 import io.conclave.agent.chat.ToolCall;
+import io.conclave.agent.chat.Usage;
 import io.conclave.runtime.resilience.CallFailure;
 import io.conclave.runtime.resilience.CallRejectedException;
 import io.conclave.runtime.resilience.MalformedAnswerException;
@@ -161,7 +161,7 @@ class OpenAiChatModelTest {
         .containsExactly(new ToolCall("call_9", "weather", "{\"city\":\"Oslo\"}"));
     assertThat(calls.text()).isEmpty();
     assertThat(calls.finishReason()).isEqualTo(ChatResponse.FinishReason.TOOL_CALLS);
-    assertThat(calls.usage()).isEqualTo(new LlmClient.Usage(31, 12, false));
+    assertThat(calls.usage()).isEqualTo(new Usage(31, 12, false));
 
     ChatResponse cut = model.chat(ChatRequest.prompt("And tomorrow?").withMaxTokens(4));
     assertThat(cut.model()).as("the answer names no model: the one asked").isEqualTo("gpt-test");

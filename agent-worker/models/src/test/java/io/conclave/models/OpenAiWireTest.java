@@ -7,13 +7,13 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.strings;
 
-import io.conclave.agent.LlmClient;
 import io.conclave.agent.chat.ChatMessage;
 import io.conclave.agent.chat.ChatRequest;
 import io.conclave.agent.chat.ChatResponse;
 import io.conclave.agent.chat.ResponseSchema;
 import io.conclave.agent.chat.Tool;
 import io.conclave.agent.chat.ToolCall;
+import io.conclave.agent.chat.Usage;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -90,10 +90,10 @@ class OpenAiWireTest {
                               text, List.of(new ToolCall("c1", "look_up", "{}")))
                           : ChatMessage.assistant(text),
                       reason,
-                      new LlmClient.Usage(text.length(), 3, false));
+                      new Usage(text.length(), 3, false));
               assertThat(
                       OpenAiWire.parseResponse(
-                          OpenAiWire.response(answer), "other", LlmClient.Usage.estimate("", "")))
+                          OpenAiWire.response(answer), "other", Usage.estimate("", "")))
                   .isEqualTo(answer);
             });
   }

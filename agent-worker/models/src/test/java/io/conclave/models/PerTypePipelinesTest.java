@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failsafe.CircuitBreaker;
 import io.conclave.agent.LlmClient;
+import io.conclave.agent.chat.Usage;
 import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.runtime.resilience.ServiceUnavailableException;
 import io.conclave.testkit.FakeModelServer;
@@ -282,7 +283,7 @@ class PerTypePipelinesTest {
                 "conclave.llm.price.input-per-million", "1000000",
                 "conclave.llm.price.output-per-million", "3000000"));
     CallLedger ledger = Models.ledger(env, "gpt-test");
-    var usage = new LlmClient.Usage(1000, 100, false);
+    var usage = new Usage(1000, 100, false);
 
     assertThat(ledger.costMicros("gpt-4o", usage)).isEqualTo(2500 + 1000);
     assertThat(ledger.costMicros("llama3.1:8b", usage)).isZero();

@@ -1,6 +1,5 @@
 package io.conclave.agent.chat;
 
-import io.conclave.agent.LlmClient;
 import java.util.Objects;
 
 /**
@@ -12,7 +11,7 @@ import java.util.Objects;
  * @param usage the tokens the call took, as the model reported them or estimated
  */
 public record ChatResponse(
-    String model, ChatMessage message, FinishReason finishReason, LlmClient.Usage usage) {
+    String model, ChatMessage message, FinishReason finishReason, Usage usage) {
   /** Why a model stopped answering. */
   public enum FinishReason {
     /** It had said what it had to say. */
@@ -38,7 +37,7 @@ public record ChatResponse(
   }
 
   /** A text answer that stopped by itself. */
-  public static ChatResponse text(String model, String text, LlmClient.Usage usage) {
+  public static ChatResponse text(String model, String text, Usage usage) {
     return new ChatResponse(model, ChatMessage.assistant(text), FinishReason.STOP, usage);
   }
 

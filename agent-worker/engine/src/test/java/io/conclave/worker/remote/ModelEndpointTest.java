@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.conclave.agent.LlmClient;
 import io.conclave.agent.chat.ChatRequest;
 import io.conclave.agent.chat.ChatResponse;
+import io.conclave.agent.chat.Usage;
 import io.conclave.runtime.resilience.BudgetExceededException;
 import io.conclave.runtime.resilience.CallRejectedException;
 import io.conclave.runtime.resilience.RateLimitedException;
@@ -54,9 +55,7 @@ class ModelEndpointTest {
       model(
           r ->
               ChatResponse.text(
-                  "gpt-test",
-                  "echo " + r.messages().get(0).content(),
-                  LlmClient.Usage.estimate("", "")));
+                  "gpt-test", "echo " + r.messages().get(0).content(), Usage.estimate("", "")));
 
   private record Answer(
       int status, String body, Optional<String> retryAfter, Optional<String> shouldRetry) {

@@ -5,6 +5,7 @@ import io.conclave.agent.chat.ChatMessage;
 import io.conclave.agent.chat.ChatRequest;
 import io.conclave.agent.chat.ChatResponse;
 import io.conclave.agent.chat.ToolCall;
+import io.conclave.agent.chat.Usage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

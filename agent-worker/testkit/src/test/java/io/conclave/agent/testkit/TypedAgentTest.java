@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.agent.DecisionKinds;
-import io.conclave.agent.LlmClient;
 import io.conclave.agent.chat.ChatMessage;
 import io.conclave.agent.chat.ChatRequest;
 import io.conclave.agent.chat.ChatResponse;
+import io.conclave.agent.chat.Usage;
 import io.conclave.agent.typed.Kind;
 import io.conclave.agent.typed.StepFailure;
 import io.conclave.agent.typed.TypedAgent;
@@ -165,7 +165,7 @@ class TypedAgentTest {
             "scripted",
             ChatMessage.assistant("{\"approve\":tr"),
             ChatResponse.FinishReason.LENGTH,
-            new LlmClient.Usage(10, 5, false));
+            new Usage(10, 5, false));
     var kit = AgentTestKit.of(AGENT).withModel(new ScriptedModel("scripted").then(cut));
 
     assertThatThrownBy(() -> kit.act("review", "2 seats"))
