@@ -37,9 +37,7 @@ public record TaskSubmission(
     Require.present(submittedAt, "submittedAt");
     plan = Require.present(plan, "plan").map(p -> new SagaDefinition(p).steps());
     Require.id(tenant, "tenant", Spending.MAX_TENANT_LENGTH);
-    definition =
-        Require.present(definition, "definition")
-            .map(d -> Require.id(d, "definition", RegisteredSaga.MAX_NAME_LENGTH));
+    definition = Require.present(definition, "definition").map(RegisteredSaga::requireName);
     if (plan.isPresent() && definition.isPresent()) {
       throw new IllegalArgumentException(
           "a task names a definition or carries a plan, not both (definition '"

@@ -15,8 +15,16 @@ public record RegisteredSaga(String name, SagaDefinition definition, Instant reg
   public static final int MAX_NAME_LENGTH = 64;
 
   public RegisteredSaga {
-    Require.id(name, "definition name", MAX_NAME_LENGTH);
+    requireName(name);
     Require.present(definition, "definition");
     Require.present(registeredAt, "registeredAt");
+  }
+
+  /**
+   * @return {@code name}
+   * @throws IllegalArgumentException if it is not a definition's name, saying why
+   */
+  public static String requireName(String name) {
+    return Require.id(name, "definition name", MAX_NAME_LENGTH);
   }
 }
