@@ -19,6 +19,7 @@ import io.conclave.schemas.ConclaveSerdes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -235,11 +236,14 @@ public final class SagaCommand {
       name = "register",
       mixinStandardHelpOptions = true,
       description =
-          "Register the saga definition in FILE (YAML or JSON: {steps: [...]}) under NAME, replacing "
-              + "any of that name; 'task submit --definition NAME' runs it.")
+          "Register the saga definition in FILE (YAML or JSON: {steps: [...]}, or a file 'saga start' "
+              + "takes, whose task fields are left out) under NAME, replacing any of that name; "
+              + "'task submit --definition NAME' runs it.")
   static final class Register implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "{steps: [...]}")
     Path file;
+
+    private static final List<String> TASK_FIELDS = List.of("taskId", "prompt", "tenant");
 
     @Option(names = "--name", required = true, description = "the definition's name")
     String name;
