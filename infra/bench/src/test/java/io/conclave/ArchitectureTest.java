@@ -102,6 +102,25 @@ class ArchitectureTest {
               "io.apicurio..",
               "dev.failsafe..");
 
+  /**
+   * The model clients (conclave-models) serve the services that ask a model, the worker and the
+   * coordinator alike: they know none of them.
+   */
+  @ArchTest
+  static final ArchRule modelsBelowServices =
+      noClasses()
+          .that()
+          .resideInAPackage("io.conclave.models..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.conclave.worker..",
+              "io.conclave.coordinator..",
+              "io.conclave.projections..",
+              "io.conclave.launcher..",
+              "io.conclave.testkit..",
+              "io.conclave.bench..");
+
   /** Only the projections service is a Micronaut application. */
   @ArchTest
   static final ArchRule micronautOnlyInProjections =

@@ -4,6 +4,10 @@ import io.conclave.agent.Agent;
 import io.conclave.agent.AgentProvider;
 import io.conclave.agent.LlmClient;
 import io.conclave.model.crdt.HybridClock;
+import io.conclave.models.CallLedger;
+import io.conclave.models.Models;
+import io.conclave.models.OfflineModel;
+import io.conclave.models.ResilientModel;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.runtime.env.Setting;
@@ -189,7 +193,7 @@ public final class AgentWorker implements AutoCloseable {
     var metrics = new WorkerMetrics();
     List<String> types = agents.stream().map(Agent::type).distinct().toList();
     Map<String, LlmClient> models =
-        Models.fromEnvironment(env, clock, types, reporter::listener, metrics);
+        Models.fromEnvironment(env, clock, types, reporter::listener, metrics.registry());
     AgentWorker worker =
         new AgentWorker(
             settings,

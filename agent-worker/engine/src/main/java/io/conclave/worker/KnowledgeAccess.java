@@ -3,6 +3,7 @@ package io.conclave.worker;
 import io.conclave.agent.Knowledge;
 import io.conclave.model.crdt.Crdt;
 import io.conclave.model.crdt.HybridClock;
+import io.conclave.models.CallLedger;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;

@@ -8,6 +8,8 @@ import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.eventlog.StateFold;
+import io.conclave.models.Digests;
+import io.conclave.models.ModelCall;
 import java.io.IOException;
 import java.util.Objects;
 

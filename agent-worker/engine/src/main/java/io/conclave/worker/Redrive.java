@@ -11,6 +11,8 @@ import io.conclave.model.eventlog.Decision;
 import io.conclave.model.journal.AgentJournal;
 import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.saga.SagaStep;
+import io.conclave.models.ModelCall;
+import io.conclave.models.OpenAiWire;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

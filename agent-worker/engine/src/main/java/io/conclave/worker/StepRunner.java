@@ -10,6 +10,8 @@ import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
 import io.conclave.model.eventlog.Decision;
 import io.conclave.model.journal.AgentJournal;
+import io.conclave.models.FailedModelCall;
+import io.conclave.models.ModelCall;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;

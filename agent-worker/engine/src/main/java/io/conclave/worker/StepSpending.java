@@ -3,6 +3,8 @@ package io.conclave.worker;
 import io.conclave.agent.LlmClient;
 import io.conclave.model.journal.AgentJournal;
 import io.conclave.model.saga.Spending;
+import io.conclave.models.FailedModelCall;
+import io.conclave.models.ModelCall;
 import io.conclave.runtime.resilience.BudgetExceededException;
 import java.util.List;
 import java.util.Objects;

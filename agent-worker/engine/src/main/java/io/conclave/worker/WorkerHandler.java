@@ -13,6 +13,7 @@ import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.saga.CompensateCommand;
 import io.conclave.model.saga.InputMapping;
 import io.conclave.model.saga.StepCommand;
+import io.conclave.models.ResilientModel;
 import io.conclave.runtime.loop.PartitionHandler;
 import io.conclave.runtime.loop.PoisonRecordException;
 import io.conclave.runtime.readers.AgentLogs;

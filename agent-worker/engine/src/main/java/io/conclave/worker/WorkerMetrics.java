@@ -2,8 +2,6 @@ package io.conclave.worker;
 
 import io.conclave.runtime.loop.LoopHealth;
 import io.conclave.runtime.process.ProbeServer;
-import io.conclave.runtime.resilience.CallPipeline;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,23 +32,6 @@ public final class WorkerMetrics implements AutoCloseable {
   /** The metrics as Prometheus scrapes them. */
   public String scrape() {
     return registry.scrape();
-  }
-
-  /** Reports the state of {@code pipeline}'s breaker, the one of {@code agentType}'s calls. */
-  public void watch(CallPipeline pipeline, String agentType) {
-    Gauge.builder(
-            "conclave.breaker.state",
-            pipeline,
-            p ->
-                switch (p.breaker().getState()) {
-                  case CLOSED -> 0;
-                  case HALF_OPEN -> 1;
-                  case OPEN -> 2;
-                })
-        .description("0 closed, 1 half-open, 2 open")
-        .tag("breaker", pipeline.name())
-        .tag("agent_type", agentType)
-        .register(registry);
   }
 
   /**

@@ -25,6 +25,8 @@ import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.journal.LogFolder;
 import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.saga.SagaStep;
+import io.conclave.models.CallLedger;
+import io.conclave.models.OfflineModel;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -12,6 +12,8 @@ import io.conclave.model.eventlog.StateFold;
 import io.conclave.model.journal.AgentJournal;
 import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.saga.SagaStep;
+import io.conclave.models.ModelCall;
+import io.conclave.models.OfflineModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

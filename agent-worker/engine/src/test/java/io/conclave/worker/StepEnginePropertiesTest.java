@@ -21,6 +21,7 @@ import io.conclave.model.saga.RoutingSlip;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaStep;
 import io.conclave.model.saga.StepCommand;
+import io.conclave.models.OfflineModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.conclave.bench;
 
+import io.conclave.models.OfflineModel;
+import io.conclave.models.ResilientModel;
 import io.conclave.runtime.resilience.CallPipeline;
 import io.conclave.runtime.resilience.CallPolicy;
-import io.conclave.worker.OfflineModel;
-import io.conclave.worker.ResilientModel;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

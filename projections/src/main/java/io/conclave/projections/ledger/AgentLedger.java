@@ -25,8 +25,8 @@ import java.io.IOException;
 public record AgentLedger(
     String agentId, long tokens, long costMicros, long calls, long lastSequence) {
   /**
-   * The decision kind of a recorded model call ({@code ModelCall.KIND} in the worker, which this
-   * module cannot see).
+   * The decision kind of a recorded model call ({@code ModelCall.KIND} in conclave-models, which
+   * this module cannot see).
    */
   static final String CALL_KIND = "LLM_CALL";
 

@@ -2,12 +2,12 @@ package io.conclave.launcher.docs;
 
 import io.conclave.coordinator.Coordinator;
 import io.conclave.coordinator.TokenBudgets;
+import io.conclave.models.Models;
 import io.conclave.projections.http.Backpressure;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.env.Setting;
 import io.conclave.runtime.security.KafkaClientSecurity;
 import io.conclave.worker.AgentWorker;
-import io.conclave.worker.Models;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

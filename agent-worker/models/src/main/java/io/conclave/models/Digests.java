@@ -1,4 +1,4 @@
-package io.conclave.worker;
+package io.conclave.models;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -6,15 +6,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Short, stable digests of text for the offline agent and model. */
-final class Digests {
+/**
+ * Short, stable digests of text: for the offline agent and model, and the call ledger's hidden
+ * bodies.
+ */
+public final class Digests {
   private Digests() {}
 
   /**
    * The first 4 bytes of the SHA-256 of the parts, in hex. Each part is length-prefixed, so no two
    * different splits of the same text collide.
    */
-  static String of(String... parts) {
+  public static String of(String... parts) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (String part : parts) {
@@ -29,7 +32,7 @@ final class Digests {
   }
 
   /** The whole SHA-256 of {@code text} (UTF-8), in hex. */
-  static String sha256(String text) {
+  public static String sha256(String text) {
     try {
       return HexFormat.of()
           .formatHex(

@@ -1,4 +1,4 @@
-package io.conclave.worker;
+package io.conclave.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.conclave.worker;
+package io.conclave.models;
 
 import io.conclave.agent.LlmClient;
 import java.util.Map;
@@ -49,7 +49,7 @@ public record CallLedger(Map<String, Price> prices, boolean recordBodies) {
   }
 
   /** A prompt or an answer as the ledger records it: itself, or its SHA-256. */
-  String recorded(String text) {
+  public String recorded(String text) {
     return recordBodies ? text : "sha256:" + Digests.sha256(text);
   }
 }

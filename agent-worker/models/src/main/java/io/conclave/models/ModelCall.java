@@ -1,4 +1,4 @@
-package io.conclave.worker;
+package io.conclave.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.conclave.worker;
+package io.conclave.models;
 
 import io.conclave.agent.LlmClient;
 import io.conclave.agent.chat.ChatRequest;

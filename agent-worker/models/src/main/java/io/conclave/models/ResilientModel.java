@@ -1,4 +1,4 @@
-package io.conclave.worker;
+package io.conclave.models;
 
 import io.conclave.agent.LlmClient;
 import io.conclave.agent.chat.ChatRequest;
@@ -7,6 +7,7 @@ import io.conclave.runtime.resilience.CallFailure;
 import io.conclave.runtime.resilience.CallPipeline;
 import io.conclave.runtime.resilience.CallRejectedException;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -48,7 +49,9 @@ public final class ResilientModel implements LlmClient {
    *     the agent type ({@code agent_type}) and the call's outcome ({@code answered}, {@code
    *     fallback}, or the failure's class), and the tokens of each answer are counted as {@code
    *     conclave.model.tokens}, tagged with the model that answered, the agent type and {@code
-   *     direction} ({@code input} or {@code output}; estimated when the model did not say)
+   *     direction} ({@code input} or {@code output}; estimated when the model did not say), and the
+   *     state of the pipeline's breaker is the gauge {@code conclave.breaker.state} (0 closed, 1
+   *     half-open, 2 open), tagged with the breaker's name and the agent type
    */
   public ResilientModel(
       LlmClient primary,
@@ -61,6 +64,19 @@ public final class ResilientModel implements LlmClient {
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.fallback = Objects.requireNonNull(fallback, "fallback");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    Gauge.builder(
+            "conclave.breaker.state",
+            pipeline,
+            p ->
+                switch (p.breaker().getState()) {
+                  case CLOSED -> 0;
+                  case HALF_OPEN -> 1;
+                  case OPEN -> 2;
+                })
+        .description("0 closed, 1 half-open, 2 open")
+        .tag("breaker", pipeline.name())
+        .tag("agent_type", agentType)
+        .register(metrics);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.conclave.worker;
+package io.conclave.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,7 @@ import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.runtime.resilience.ServiceUnavailableException;
 import io.conclave.testkit.FakeModelServer;
 import io.conclave.testkit.FakeModelServer.Reply;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class PerTypePipelinesTest {
   private final FakeModelServer server;
   private final List<String> transitions = new CopyOnWriteArrayList<>();
-  private final WorkerMetrics metrics = new WorkerMetrics();
+  private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
   private Map<String, LlmClient> models = Map.of();
 
   PerTypePipelinesTest() throws Exception {
@@ -76,6 +77,14 @@ class PerTypePipelinesTest {
     return models;
   }
 
+  private double breakerState(String agentType, String breaker) {
+    return metrics
+        .get("conclave.breaker.state")
+        .tags("agent_type", agentType, "breaker", breaker)
+        .gauge()
+        .value();
+  }
+
   private static ResilientModel resilient(LlmClient model) {
     assertThat(model).isInstanceOf(ResilientModel.class);
     return (ResilientModel) model;
@@ -112,12 +121,15 @@ class PerTypePipelinesTest {
     assertThat(server.received()).hasSize(4);
     assertThat(transitions).containsExactly("research model:gpt-test/research CLOSED->OPEN");
     // and the metrics tell the two breakers apart
-    assertThat(metrics.scrape())
-        .contains(
-            "conclave_breaker_state{agent_type=\"research\",breaker=\"model:gpt-test/research\"} 2")
-        .contains("conclave_breaker_state{agent_type=\"write\",breaker=\"model:gpt-test/write\"} 0")
-        .contains(
-            "conclave_model_calls_seconds_count{agent_type=\"write\",model=\"gpt-test\",outcome=\"answered\"} 2");
+    assertThat(breakerState("research", "model:gpt-test/research")).isEqualTo(2);
+    assertThat(breakerState("write", "model:gpt-test/write")).isEqualTo(0);
+    assertThat(
+            metrics
+                .get("conclave.model.calls")
+                .tags("agent_type", "write", "model", "gpt-test", "outcome", "answered")
+                .timer()
+                .count())
+        .isEqualTo(2);
   }
 
   @Test

@@ -1,10 +1,11 @@
-package io.conclave.worker;
+package io.conclave.models;
 
 import io.conclave.agent.LlmClient;
 import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.runtime.env.Setting;
 import io.conclave.runtime.resilience.CallPipeline;
 import io.conclave.runtime.resilience.CallPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -147,7 +148,7 @@ public final class Models {
    * agents (partitions) of its type.
    *
    * @param breakers the listener of each agent type's breaker transitions
-   * @param metrics where the model's calls and breaker states are measured
+   * @param metrics where the model's calls and breaker states are measured ({@link ResilientModel})
    * @return the model of each agent type; the same offline model for all without a model server
    */
   public static Map<String, LlmClient> fromEnvironment(
@@ -155,7 +156,7 @@ public final class Models {
       Clock clock,
       List<String> agentTypes,
       Function<String, CallPipeline.BreakerListener> breakers,
-      WorkerMetrics metrics) {
+      MeterRegistry metrics) {
     OfflineModel offline = new OfflineModel(env.millis(OFFLINE_LATENCY));
     String baseUrl = env.get(BASE_URL);
     Map<String, LlmClient> models = new LinkedHashMap<>();
@@ -206,10 +207,28 @@ public final class Models {
         fallback.equals("offline") ? Optional.of(offline) : Optional.empty();
     for (String type : agentTypes) {
       var pipeline = new CallPipeline(breakerName(name, type), policy, breakers.apply(type));
-      metrics.watch(pipeline, type);
-      models.put(
-          type, new ResilientModel(model, type, pipeline, fallbackModel, metrics.registry()));
+      models.put(type, new ResilientModel(model, type, pipeline, fallbackModel, metrics));
     }
     return Collections.unmodifiableMap(models);
+  }
+
+  /**
+   * The model {@code agentType} asks, as {@link #fromEnvironment} builds it for that one type: a
+   * {@link ResilientModel} with a pipeline of its own for a model server, the offline model without
+   * one. For a service that asks a model outside the worker (the coordinator's planner); its
+   * breaker's transitions are logged only. Close its {@linkplain ResilientModel#pipeline()
+   * pipeline} when done.
+   */
+  public static LlmClient client(
+      EnvironmentLookup env, Clock clock, String agentType, MeterRegistry metrics) {
+    return fromEnvironment(
+            env,
+            clock,
+            List.of(agentType),
+            type ->
+                (breaker, from, to) ->
+                    log.info("model breaker {} of {}: {} -> {}", breaker, type, from, to),
+            metrics)
+        .get(agentType);
   }
 }
