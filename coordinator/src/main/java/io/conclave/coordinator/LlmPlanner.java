@@ -11,9 +11,17 @@ import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.saga.RegisteredSaga;
 import io.conclave.model.saga.SagaDefinitions;
 import io.conclave.model.saga.SagaStep;
+import io.conclave.models.CallLedger;
+import io.conclave.models.ModelCall;
+import io.conclave.models.Models;
+import io.conclave.models.OpenAiWire;
+import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.env.EnvironmentLookup;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -63,16 +71,46 @@ public final class LlmPlanner implements Planner {
 
   private final LlmClient model;
   private final List<String> agentTypes;
+  private final CallLedger ledger;
   private final Clock clock;
 
   /**
    * @param model the model client, with its call policies
    * @param agentTypes the agent types the installation runs, which the prompt lists
+   * @param ledger what a call costs, and whether its texts are recorded or only their digests
    */
-  public LlmPlanner(LlmClient model, List<String> agentTypes, Clock clock) {
+  public LlmPlanner(LlmClient model, List<String> agentTypes, CallLedger ledger, Clock clock) {
     this.model = model;
     this.agentTypes = List.copyOf(agentTypes);
+    this.ledger = ledger;
     this.clock = clock;
+  }
+
+  /** A planner whose calls cost nothing and are recorded in full. */
+  public LlmPlanner(LlmClient model, List<String> agentTypes, Clock clock) {
+    this(model, agentTypes, CallLedger.FREE, clock);
+  }
+
+  /**
+   * Registers the LLM planner under the name {@value #NAME}: it asks the model the worker settings
+   * configure ({@code conclave.llm.*}, {@link Models}), behind a call pipeline of its own (breaker
+   * {@code model:<model>/planner}), the offline model without a model server.
+   */
+  public static final class Provider implements PlannerProvider {
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public Planner planner(ConclaveSettings settings, EnvironmentLookup env) {
+      Clock clock = Clock.systemUTC();
+      return new LlmPlanner(
+          Models.client(env, clock, CoordinatorHandler.PLANNER_TYPE, new SimpleMeterRegistry()),
+          settings.agentTypes(),
+          Models.ledger(env, Models.modelName(env)),
+          clock);
+    }
   }
 
   /** The plan, without definitions to choose among. */
@@ -96,10 +134,12 @@ public final class LlmPlanner implements Planner {
             .withTemperature(0);
     long start = clock.millis();
     ChatResponse answer = model.chat(request);
-    List<Planning.Recorded> call =
-        List.of(PlannerCalls.recorded(request, answer, clock.millis() - start));
+    List<Planning.Recorded> call = List.of(recorded(request, answer, clock.millis() - start));
     String refusal = "the model's plan is refused: ";
-    if (answer.finishReason() != ChatResponse.FinishReason.STOP) {
+    // an answer cut short or filtered is no plan even if it parses; a server that does not say
+    // why it stopped (OTHER) is taken at its word
+    if (answer.finishReason() != ChatResponse.FinishReason.STOP
+        && answer.finishReason() != ChatResponse.FinishReason.OTHER) {
       return new Planning.Refused(
           refusal + "the answer did not end normally (" + answer.finishReason() + ")", call);
     }
@@ -154,6 +194,21 @@ public final class LlmPlanner implements Planner {
                   .append('\n'));
     }
     return p.toString();
+  }
+
+  /** The call as the workers record theirs ({@link ModelCall}), for the planner's log. */
+  private Planning.Recorded recorded(ChatRequest request, ChatResponse answer, long latencyMs) {
+    var call =
+        new ModelCall(
+            answer.model(),
+            ledger.recorded(OpenAiWire.canonical(request)),
+            ledger.recorded(answer.text()),
+            List.of(),
+            answer.finishReason(),
+            answer.usage(),
+            ledger.costMicros(answer.model(), answer.usage()),
+            latencyMs);
+    return new Planning.Recorded(ModelCall.KIND, call.payload(), Optional.of(call.model()));
   }
 
   private static String quote(String text) {

@@ -148,6 +148,28 @@ class LlmPlannerTest {
   }
 
   @Test
+  void anAnswerCutShortIsRefusedEvenIfItParses() {
+    LlmClient cut =
+        new ScriptedModel(r -> "") {
+          @Override
+          public ChatResponse chat(ChatRequest request) {
+            return new ChatResponse(
+                "scripted",
+                ChatMessage.assistant("{\"definition\": \"report\"}"),
+                ChatResponse.FinishReason.LENGTH,
+                new LlmClient.Usage(120, 4096, false));
+          }
+        };
+
+    Planning planning = plan(cut, report());
+
+    assertThat(((Planning.Refused) planning).reason()).contains("did not end normally (LENGTH)");
+    assertThat(planning.recorded())
+        .singleElement()
+        .satisfies(r -> assertThat(r.payload()).contains("LENGTH"));
+  }
+
+  @Test
   void anUnregisteredDefinitionIsRefused() {
     Planning planning = plan(new ScriptedModel(r -> "{\"definition\": \"essay\"}"), report());
 
