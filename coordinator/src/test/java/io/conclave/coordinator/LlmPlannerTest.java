@@ -150,7 +150,12 @@ class LlmPlannerTest {
   @Test
   void anAnswerCutShortIsRefusedEvenIfItParses() {
     LlmClient cut =
-        new ScriptedModel(r -> "") {
+        new LlmClient() {
+          @Override
+          public String model() {
+            return "scripted";
+          }
+
           @Override
           public ChatResponse chat(ChatRequest request) {
             return new ChatResponse(
