@@ -1,6 +1,7 @@
 package io.conclave.launcher.saga;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import io.conclave.agent.LlmClient;
 import io.conclave.agent.chat.ChatRequest;
 import io.conclave.agent.chat.ChatResponse;
 import io.conclave.coordinator.LlmPlanner;
+import io.conclave.launcher.harness.Cli;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.InProcessConclave;
 import io.conclave.launcher.harness.ScriptedAgents;
@@ -19,6 +21,8 @@ import io.conclave.testkit.ConclaveStack;
 import io.conclave.testkit.ConclaveStackExtension;
 import io.conclave.testkit.StackClient;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -62,13 +66,14 @@ class SagaDefinitionIT {
         }
       };
 
+  private ConclaveSettings settings;
   private InProcessConclave conclave;
   private StackClient client;
   private Http http;
 
   @BeforeAll
   void start(ConclaveStack stack) throws Exception {
-    ConclaveSettings settings = stack.prepare(SagaIT.sagaSettings(stack, "definitions"));
+    settings = stack.prepare(SagaIT.sagaSettings(stack, "definitions"));
     conclave =
         InProcessConclave.with(settings)
             .planner(new LlmPlanner(MODEL, settings.agentTypes(), Clock.systemUTC()))
@@ -115,22 +120,47 @@ class SagaDefinitionIT {
     assertThat(saga.steps().get(0).output()).contains("on: tides");
     assertThat(plannerDecisions(saga.sagaId()))
         .extracting(Decision::kind, Decision::payload)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(
-                "PLAN", "brief: fx-research.ok-gather -> fx-write.ok-draft"));
+        .containsExactly(tuple("PLAN", "brief: fx-research.ok-gather -> fx-write.ok-draft"));
+  }
+
+  @Test
+  void theCliRegistersADefinitionAndSubmitsATaskNamingIt() throws Exception {
+    // given
+    Path file = Files.createTempFile("definition", ".yaml");
+    Files.writeString(
+        file,
+        """
+        prompt: left out of the definition
+        steps:
+          - {agentType: fx-analysis, action: ok-weigh, compensation: undo}
+        """);
+
+    // when
+    Cli.Result registered =
+        Cli.run(settings, "saga", "register", file.toString(), "--name", "weigh");
+    Cli.Result listed = Cli.run(settings, "saga", "definitions", "weigh");
+    Cli.Result submitted =
+        Cli.run(
+            settings, "task", "submit", "--id", "cli-weigh-1", "--definition", "weigh", "tides");
+
+    // then
+    assertThat(registered.exitCode()).as(registered.err()).isZero();
+    assertThat(listed.out()).singleElement().asString().contains("\"ok-weigh\"");
+    assertThat(submitted.exitCode()).as(submitted.err()).isZero();
+    SagaState saga = client.awaitEnd("saga-cli-weigh-1");
+    assertThat(saga.status()).isEqualTo(SagaState.Status.COMPLETED);
+    assertThat(saga.plan()).extracting(SagaStep::action).containsExactly("ok-weigh");
   }
 
   @Test
   void aTaskNamingNoRegisteredDefinitionIsRefusedAndSaysWhy() throws Exception {
     // when
     String taskId = "unnamed-" + UUID.randomUUID().toString().substring(0, 6);
-    HttpResponse<String> submitted =
-        http.postJson(
-            "/tasks",
-            "{\"taskId\": \"" + taskId + "\", \"prompt\": \"tides\", \"definition\": \"nope\"}");
+    Cli.Result submitted =
+        Cli.run(settings, "task", "submit", "--id", taskId, "--definition", "nope", "tides");
 
     // then
-    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+    assertThat(submitted.exitCode()).as(submitted.err()).isZero();
     SagaState saga = client.awaitEnd("saga-" + taskId);
     assertThat(saga.status()).isNotEqualTo(SagaState.Status.COMPLETED);
     assertThat(saga.reason()).contains("no saga definition named 'nope' is registered");
