@@ -19,7 +19,9 @@ import io.conclave.schemas.ConclaveSerdes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -251,8 +253,14 @@ public final class SagaCommand {
     @Override
     public Integer call() throws Exception {
       ConclaveSettings settings = Endpoints.resolve();
-      SagaDefinition definition =
-          SagaDefinitions.fromTree(SagaRequest.readYaml(Files.readString(file)));
+      Object tree = SagaRequest.readYaml(Files.readString(file));
+      if (tree instanceof Map<?, ?> root) {
+        // a definition is the steps of a saga start's file, without the task
+        Map<Object, Object> steps = new HashMap<>(root);
+        TASK_FIELDS.forEach(steps::remove);
+        tree = steps;
+      }
+      SagaDefinition definition = SagaDefinitions.fromTree(tree);
       SagaDefinition.requireKnownAgentTypes(definition.steps(), settings.agentTypes());
       RecordMetadata written =
           write(
