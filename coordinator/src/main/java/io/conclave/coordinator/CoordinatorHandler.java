@@ -7,7 +7,6 @@ import io.conclave.model.eventlog.Tally;
 import io.conclave.model.journal.AgentJournal;
 import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.saga.LeaderStamp;
-import io.conclave.model.saga.SagaDefinition;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaMoves;
 import io.conclave.model.saga.SagaStep;
@@ -16,6 +15,7 @@ import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.loop.PartitionHandler;
 import io.conclave.runtime.loop.PoisonRecordException;
 import io.conclave.runtime.readers.AgentLogs;
+import io.conclave.runtime.readers.SagaDefinitionCatalog;
 import io.conclave.runtime.readers.TopicScan;
 import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.schemas.ConclaveSerdes;
@@ -61,6 +61,7 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
   private final Deserializer<LeaderElected> leadershipReader;
   private final Deserializer<SagaEvent> sagaReader;
   private final TopicScan scan;
+  private final SagaDefinitionCatalog definitions;
   private final Planner planner;
   private final TokenBudgets budgets;
   private final CheckpointPolicy checkpointing;
@@ -129,6 +130,7 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
     this.leadershipReader = serdes.leaderElected().deserializer();
     this.sagaReader = serdes.sagaEvent().deserializer();
     this.scan = new TopicScan(settings.kafka());
+    this.definitions = new SagaDefinitionCatalog(settings, serdes);
     this.planner = planner;
     this.clock = clock;
     this.memberId = memberId;
@@ -216,55 +218,79 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
       log.info("task {} submitted again; its saga already exists, ignoring", task.taskId());
       return List.of();
     }
-    // a task that can never be planned, or whose plan names an agent type the installation does not
-    // run, is dead-lettered with the planner's or the definition's message
-    List<SagaStep> plan =
-        PoisonRecordException.ifRejected(
-            () -> {
-              List<SagaStep> steps = task.plan().orElseGet(() -> planner.plan(task));
-              SagaDefinition.requireKnownAgentTypes(steps, settings.agentTypes());
-              return steps;
-            });
+    // a task that cannot be planned, or whose plan breaks a saga's rules or names an agent type the
+    // installation does not run, is refused: its saga ends at once and says why, and the refusal
+    // is the planner's decision
+    Planning planning =
+        TaskPlanning.plan(task, planner, () -> definitions.all(scan), settings.agentTypes());
     Instant now = clock.instant();
     TaskIntake.SagaStart start;
-    TenantEscrow.Grant grant = shard.sagas().grant(task.tenant());
-    if (grant instanceof TenantEscrow.Grant.Refused refused) {
-      // a plan the routing slip rejects (a bad input placeholder, no step) is the task's poison
+    if (planning instanceof Planning.Refused refusal) {
       start =
           PoisonRecordException.ifRejected(
-              () ->
-                  TaskIntake.refuse(
-                      task, plan, shard.stamp(), shard.planner(), refused.reason(), now));
-      log.info("task {} refused: {}", task.taskId(), refused.reason());
+              () -> TaskIntake.refusePlanning(task, refusal, shard.stamp(), shard.planner(), now));
+      // a client's mistake, not the installation's: one line, no stack trace
+      log.info("task {} refused by the planning: {}", task.taskId(), refusal.reason());
     } else {
-      var granted = (TenantEscrow.Grant.Granted) grant;
-      start =
-          PoisonRecordException.ifRejected(
-              () ->
-                  TaskIntake.start(
-                      task, plan, shard.stamp(), shard.planner(), granted.spending(), now));
-      // the normal case, at hundreds a second: the saga's events record it
-      log.debug(
-          "task {} planned as {} (shard {}, epoch {}{})",
-          task.taskId(),
-          start.started().sagaId(),
-          shard.stamp().shard(),
-          shard.stamp().epoch(),
-          granted.spending().budget().isPresent()
-              ? ", tenant "
-                  + task.tenant()
-                  + ", "
-                  + granted.spending().budget().getAsLong()
-                  + " tokens"
-              : "");
+      start = begin(task, (Planning.Planned) planning, shard, now);
     }
     SagaMoves moves = shard.sagas().holding(start.moves(), now);
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-    out.add(records.decision(start.decision()));
+    start.decisions().forEach(d -> out.add(records.decision(d)));
     out.addAll(records.moves(moves, source(record), now));
     moves.events().forEach(e -> shard.sagas().replay(e, source(record)));
     shard.progress().changes += moves.events().size();
     return out;
+  }
+
+  /** The saga of a planned task, or its refusal if its tenant has no budget left for it. */
+  private TaskIntake.SagaStart begin(
+      TaskSubmission task, Planning.Planned planned, Shard shard, Instant now) {
+    List<SagaStep> plan = planned.steps();
+    TenantEscrow.Grant grant = shard.sagas().grant(task.tenant());
+    if (grant instanceof TenantEscrow.Grant.Refused refused) {
+      // a plan the routing slip rejects (a bad input placeholder, no step) is the task's poison
+      TaskIntake.SagaStart start =
+          PoisonRecordException.ifRejected(
+              () ->
+                  TaskIntake.refuse(
+                      task,
+                      plan,
+                      planned.recorded(),
+                      shard.stamp(),
+                      shard.planner(),
+                      refused.reason(),
+                      now));
+      log.info("task {} refused: {}", task.taskId(), refused.reason());
+      return start;
+    }
+    var granted = (TenantEscrow.Grant.Granted) grant;
+    TaskIntake.SagaStart start =
+        PoisonRecordException.ifRejected(
+            () ->
+                TaskIntake.start(
+                    task,
+                    plan,
+                    planned.recorded(),
+                    shard.stamp(),
+                    shard.planner(),
+                    granted.spending(),
+                    now));
+    // the normal case, at hundreds a second: the saga's events record it
+    log.debug(
+        "task {} planned as {} (shard {}, epoch {}{})",
+        task.taskId(),
+        start.started().sagaId(),
+        shard.stamp().shard(),
+        shard.stamp().epoch(),
+        granted.spending().budget().isPresent()
+            ? ", tenant "
+                + task.tenant()
+                + ", "
+                + granted.spending().budget().getAsLong()
+                + " tokens"
+            : "");
+    return start;
   }
 
   /**

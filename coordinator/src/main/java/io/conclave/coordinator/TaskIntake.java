@@ -29,11 +29,24 @@ public final class TaskIntake {
 
   /**
    * The saga's start ({@link SagaEvent.Started} and the dispatch of its first stage) and the
-   * leader's decision, written together in one transaction.
+   * leader's decisions (what its planner recorded, then the plan or the refusal), written together
+   * in one transaction.
    */
-  public record SagaStart(SagaMoves moves, Decision decision) {
+  public record SagaStart(SagaMoves moves, List<Decision> decisions) {
+    public SagaStart {
+      decisions = List.copyOf(decisions);
+      if (decisions.isEmpty()) {
+        throw new IllegalArgumentException("a saga's start records the leader's decision");
+      }
+    }
+
     public SagaEvent.Started started() {
       return (SagaEvent.Started) moves.events().get(0);
+    }
+
+    /** The leader's plan or refusal: its last decision. */
+    public Decision decision() {
+      return decisions.get(decisions.size() - 1);
     }
   }
 
@@ -55,23 +68,33 @@ public final class TaskIntake {
       LeaderStamp leader,
       AgentJournal<?> journal,
       Instant now) {
-    return start(task, plan, leader, journal, Spending.unlimited(task.tenant()), now);
+    return start(task, plan, List.of(), leader, journal, Spending.unlimited(task.tenant()), now);
   }
 
   /**
    * As {@link #start(TaskSubmission, List, LeaderStamp, AgentJournal, Instant)}, the saga budgeted
-   * by {@code spending}.
+   * by {@code spending}, what the planner {@code recorded} on the way appended before the plan.
    */
   public static SagaStart start(
       TaskSubmission task,
       List<SagaStep> plan,
+      List<Planning.Recorded> recorded,
       LeaderStamp leader,
       AgentJournal<?> journal,
       Spending spending,
       Instant now) {
     String sagaId = sagaIdOf(task.taskId());
     RoutingSlip slip = RoutingSlip.start(sagaId, task.taskId(), task.prompt(), plan, spending);
-    Decision planned = decide(journal, sagaId, PLAN_DECISION, describe(slip), leader, now);
+    List<Decision> planned =
+        decide(
+            journal,
+            sagaId,
+            recorded,
+            PLAN_DECISION,
+            // which definition the plan is, when the task named one
+            task.definition().map(d -> d + ": ").orElse("") + describe(slip),
+            leader,
+            now);
     return new SagaStart(SagaMoves.start(slip, leader, now), planned);
   }
 
@@ -86,17 +109,54 @@ public final class TaskIntake {
       AgentJournal<?> journal,
       String reason,
       Instant now) {
+    return refuse(task, plan, List.of(), leader, journal, reason, now);
+  }
+
+  /**
+   * As {@link #refuse(TaskSubmission, List, LeaderStamp, AgentJournal, String, Instant)}, what the
+   * planner {@code recorded} on the way appended before the refusal.
+   */
+  public static SagaStart refuse(
+      TaskSubmission task,
+      List<SagaStep> plan,
+      List<Planning.Recorded> recorded,
+      LeaderStamp leader,
+      AgentJournal<?> journal,
+      String reason,
+      Instant now) {
     String sagaId = sagaIdOf(task.taskId());
     RoutingSlip slip =
         RoutingSlip.start(
             sagaId, task.taskId(), task.prompt(), plan, Spending.limited(task.tenant(), 0));
-    Decision refused = decide(journal, sagaId, REFUSAL_DECISION, reason, leader, now);
+    List<Decision> refused =
+        decide(journal, sagaId, recorded, REFUSAL_DECISION, reason, leader, now);
     return new SagaStart(SagaMoves.refuse(slip, leader, reason, now), refused);
   }
 
-  private static <S> Decision decide(
+  /**
+   * A task the planning refused ({@link Planning.Refused}): its saga is the one step of planning
+   * it, never dispatched, and ends at once with the reason.
+   */
+  public static SagaStart refusePlanning(
+      TaskSubmission task,
+      Planning.Refused refusal,
+      LeaderStamp leader,
+      AgentJournal<?> journal,
+      Instant now) {
+    return refuse(
+        task,
+        List.of(new SagaStep(CoordinatorHandler.PLANNER_TYPE, "plan", "", "")),
+        refusal.recorded(),
+        leader,
+        journal,
+        refusal.reason(),
+        now);
+  }
+
+  private static <S> List<Decision> decide(
       AgentJournal<S> journal,
       String sagaId,
+      List<Planning.Recorded> recorded,
       String kind,
       String payload,
       LeaderStamp leader,
@@ -105,8 +165,14 @@ public final class TaskIntake {
         journal.begin(
             new AgentJournal.Origin(
                 Optional.of(sagaId), Optional.empty(), now, Optional.of(leader.epoch())));
+    recorded.forEach(r -> draft.append(r.kind(), r.payload(), r.model()));
     draft.append(kind, payload);
-    return journal.accept(draft).get(0);
+    return journal.accept(draft);
+  }
+
+  /** {@code a.x -> (b.y | c.z) -> d.w}: the stages of {@code steps}. */
+  static String describe(List<SagaStep> steps) {
+    return describe(RoutingSlip.start("described", "described", steps));
   }
 
   /** {@code a.x -> (b.y | c.z) -> d.w}: stages in order, parallel steps in parentheses. */

@@ -22,7 +22,7 @@ class CoordinatorStartTest {
             Coordinator.class,
             List.of(
                 "-Dconclave.kafka.bootstrap-servers=127.0.0.1:1",
-                "-Dconclave.coordinator.planner=llm"),
+                "-Dconclave.coordinator.planner=oracle"),
             dir.resolve("coordinator.log"));
 
     // then
@@ -30,8 +30,8 @@ class CoordinatorStartTest {
     assertThat(coordinator.exitCode()).as(coordinator.output()).isEqualTo(2);
     assertThat(coordinator.output())
         .contains(
-            "coordinator not started: no planner named 'llm' on the class path"
-                + " (conclave.coordinator.planner); the planners there: offline")
+            "coordinator not started: no planner named 'oracle' on the class path"
+                + " (conclave.coordinator.planner); the planners there: llm, offline")
         .doesNotContain("Exception")
         .doesNotContain("\tat ");
   }

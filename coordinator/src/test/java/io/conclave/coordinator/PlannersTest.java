@@ -44,6 +44,14 @@ class PlannersTest {
   }
 
   @Test
+  void theLlmPlannerIsRegistered() {
+    Planner planner =
+        Planners.fromClassPath(getClass().getClassLoader()).select(SETTINGS, planner("llm"));
+
+    assertThat(planner).isInstanceOf(LlmPlanner.class);
+  }
+
+  @Test
   void theSettingChoosesThePlannerByName() {
     Planners planners = new Planners(List.of(new OfflinePlanner.Provider(), new Single()));
 

@@ -48,6 +48,16 @@ public record SagaRequest(TaskRequest task, SagaDefinition saga) {
    * @throws IllegalArgumentException naming what is wrong
    */
   public static SagaRequest fromYaml(String body) {
+    return fromTree(readYaml(body));
+  }
+
+  /**
+   * {@code body} as plain maps, lists and scalars, read as {@link #fromYaml} reads it (JSON is YAML
+   * too).
+   *
+   * @throws IllegalArgumentException if it is not valid YAML, saying where
+   */
+  public static Object readYaml(String body) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setAllowRecursiveKeys(false);
@@ -60,7 +70,7 @@ public record SagaRequest(TaskRequest task, SagaDefinition saga) {
     } catch (YAMLException e) {
       throw new IllegalArgumentException("the body is not valid YAML: " + e.getMessage(), e);
     }
-    return fromTree(tree);
+    return tree;
   }
 
   /** The task to submit: a new id unless the request names one, the saga as its plan. */

@@ -13,16 +13,23 @@ import java.util.UUID;
 
 /**
  * Body of {@code POST /tasks}, read strictly: an object with a string {@code prompt}, an optional
- * string {@code taskId} and an optional string {@code tenant}, nothing else. No coercion (a number
- * is not a prompt) and no unknown fields, so a client's mistake is a 400 that names it instead of a
- * task nobody meant.
+ * string {@code taskId}, an optional string {@code tenant} and an optional string {@code
+ * definition} (the name of a registered saga definition to run), nothing else. No coercion (a
+ * number is not a prompt) and no unknown fields, so a client's mistake is a 400 that names it
+ * instead of a task nobody meant.
  *
  * @param taskId the idempotency key of the task, or null to have one made
  * @param prompt what the agents should do
  * @param tenant who the task's model calls are charged to, or null for the default tenant
+ * @param definition the registered saga definition to run, or null to have the planner plan it
  */
-public record TaskRequest(String taskId, String prompt, String tenant) {
-  private static final Set<String> FIELDS = Set.of("taskId", "prompt", "tenant");
+public record TaskRequest(String taskId, String prompt, String tenant, String definition) {
+  private static final Set<String> FIELDS = Set.of("taskId", "prompt", "tenant", "definition");
+
+  /** A request that names no definition. */
+  public TaskRequest(String taskId, String prompt, String tenant) {
+    this(taskId, prompt, tenant, null);
+  }
 
   public static TaskRequest parse(JsonNode body) {
     StrictJson.requireObject(body, FIELDS, "{\"prompt\": \"...\"}");
@@ -33,7 +40,8 @@ public record TaskRequest(String taskId, String prompt, String tenant) {
     return new TaskRequest(
         StrictJson.optionalString(body, "taskId"),
         prompt,
-        StrictJson.optionalString(body, "tenant"));
+        StrictJson.optionalString(body, "tenant"),
+        StrictJson.optionalString(body, "definition"));
   }
 
   /**
@@ -48,6 +56,7 @@ public record TaskRequest(String taskId, String prompt, String tenant) {
         prompt,
         now,
         plan,
-        tenant == null ? Spending.DEFAULT_TENANT : tenant);
+        tenant == null ? Spending.DEFAULT_TENANT : tenant,
+        Optional.ofNullable(definition));
   }
 }

@@ -23,7 +23,9 @@ import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.knowledge.ReplicaKnowledge;
 import io.conclave.model.saga.CompensateCommand;
 import io.conclave.model.saga.LeaderStamp;
+import io.conclave.model.saga.RegisteredSaga;
 import io.conclave.model.saga.RoutingSlip;
+import io.conclave.model.saga.SagaDefinition;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaStep;
 import io.conclave.model.saga.ShardCheckpoint;
@@ -67,7 +69,8 @@ final class AvroMapping {
         t.prompt(),
         t.submittedAt(),
         t.plan().map(AvroMapping::stepsToAvro).orElse(null),
-        t.tenant());
+        t.tenant(),
+        t.definition().orElse(null));
   }
 
   static TaskSubmission fromAvro(io.conclave.schemas.avro.TaskSubmitted a) {
@@ -76,7 +79,18 @@ final class AvroMapping {
         a.getPrompt(),
         a.getSubmittedAt(),
         Optional.ofNullable(a.getPlan()).map(AvroMapping::stepsFromAvro),
-        a.getTenant());
+        a.getTenant(),
+        Optional.ofNullable(a.getDefinition()));
+  }
+
+  static io.conclave.schemas.avro.SagaDefinitionRegistered toAvro(RegisteredSaga r) {
+    return new io.conclave.schemas.avro.SagaDefinitionRegistered(
+        r.name(), stepsToAvro(r.definition().steps()), r.registeredAt());
+  }
+
+  static RegisteredSaga fromAvro(io.conclave.schemas.avro.SagaDefinitionRegistered a) {
+    return new RegisteredSaga(
+        a.getName(), new SagaDefinition(stepsFromAvro(a.getSteps())), a.getRegisteredAt());
   }
 
   static io.conclave.schemas.avro.SagaStep toAvro(SagaStep s) {

@@ -19,6 +19,7 @@ import io.conclave.model.eventlog.DecisionKey;
 import io.conclave.model.journal.AgentSnapshot;
 import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.saga.CompensateCommand;
+import io.conclave.model.saga.RegisteredSaga;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.ShardCheckpoint;
 import io.conclave.model.saga.StepCommand;
@@ -108,6 +109,11 @@ public final class ConclaveSerdes {
   }
 
   public Serde<RedrivenStep> redrivenStep() {
+    return value(AvroMapping::toAvro, AvroMapping::fromAvro);
+  }
+
+  /** A saga definition registered under a name ({@code conclave.saga-definitions}). */
+  public Serde<RegisteredSaga> registeredSaga() {
     return value(AvroMapping::toAvro, AvroMapping::fromAvro);
   }
 

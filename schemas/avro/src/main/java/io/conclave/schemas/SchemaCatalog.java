@@ -45,6 +45,8 @@ public final class SchemaCatalog {
 
     String leadership();
 
+    String sagaDefinitions();
+
     String shadow();
 
     String agentHealth();
@@ -72,6 +74,10 @@ public final class SchemaCatalog {
     all.add(value(t.sagaEvents(), io.conclave.schemas.avro.SagaEvent.getClassSchema()));
     all.add(value(t.checkpoints(), io.conclave.schemas.avro.ShardCheckpoint.getClassSchema()));
     all.add(value(t.leadership(), io.conclave.schemas.avro.LeaderElected.getClassSchema()));
+    all.add(
+        value(
+            t.sagaDefinitions(),
+            io.conclave.schemas.avro.SagaDefinitionRegistered.getClassSchema()));
     all.add(value(t.shadow(), io.conclave.schemas.avro.RedrivenStep.getClassSchema()));
     all.add(value(t.agentHealth(), io.conclave.schemas.avro.BreakerStateChanged.getClassSchema()));
     all.add(value(t.knowledge(), io.conclave.schemas.avro.CrdtDelta.getClassSchema()));

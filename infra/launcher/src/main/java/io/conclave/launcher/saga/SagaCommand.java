@@ -3,18 +3,25 @@ package io.conclave.launcher.saga;
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
 import io.conclave.model.cluster.TaskSubmission;
+import io.conclave.model.saga.RegisteredSaga;
 import io.conclave.model.saga.SagaDefinition;
+import io.conclave.model.saga.SagaDefinitions;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaIds;
 import io.conclave.model.saga.SagaState;
 import io.conclave.projections.sagas.SagaRequest;
 import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.readers.SagaDefinitionCatalog;
+import io.conclave.runtime.readers.TopicScan;
 import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.schemas.ConclaveSerdes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,15 +32,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code conclave saga start|show|approve}: sagas straight on Kafka, as the HTTP API does them:
- * start a task with a saga from a YAML or JSON file, show a saga as the fold of its events, decide
- * an approval step.
+ * {@code conclave saga start|show|approve|register|definitions}: sagas straight on Kafka, as the
+ * HTTP API does them: start a task with a saga from a YAML or JSON file, show a saga as the fold of
+ * its events, decide an approval step, register a saga definition by name and list them.
  */
 @Command(
     name = "saga",
     description = "Start, show and approve sagas.",
     mixinStandardHelpOptions = true,
-    subcommands = {SagaCommand.Start.class, SagaCommand.Show.class, SagaCommand.Approve.class})
+    subcommands = {
+      SagaCommand.Start.class,
+      SagaCommand.Show.class,
+      SagaCommand.Approve.class,
+      SagaCommand.Register.class,
+      SagaCommand.Definitions.class
+    })
 public final class SagaCommand {
   private SagaCommand() {}
 
@@ -216,6 +229,83 @@ public final class SagaCommand {
                     written.offset())));
       } else {
         System.out.printf("%s step %d %s%n", sagaId, step, reject ? "rejected" : "approved");
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "register",
+      mixinStandardHelpOptions = true,
+      description =
+          "Register the saga definition in FILE (YAML or JSON: {steps: [...]}, or a file 'saga start' "
+              + "takes, whose task fields are left out) under NAME, replacing any of that name; "
+              + "'task submit --definition NAME' runs it.")
+  static final class Register implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "{steps: [...]}")
+    Path file;
+
+    private static final List<String> TASK_FIELDS = List.of("taskId", "prompt", "tenant");
+
+    @Option(names = "--name", required = true, description = "the definition's name")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      ConclaveSettings settings = Endpoints.resolve();
+      Object tree = SagaRequest.readYaml(Files.readString(file));
+      if (tree instanceof Map<?, ?> root) {
+        // a definition is the steps of a saga start's file, without the task
+        Map<Object, Object> steps = new HashMap<>(root);
+        TASK_FIELDS.forEach(steps::remove);
+        tree = steps;
+      }
+      SagaDefinition definition = SagaDefinitions.fromTree(tree);
+      SagaDefinition.requireKnownAgentTypes(definition.steps(), settings.agentTypes());
+      RecordMetadata written =
+          write(
+              settings,
+              new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()))
+                  .sagaDefinition(
+                      new RegisteredSaga(name, definition, Clock.systemUTC().instant())));
+      System.out.println(name);
+      System.err.printf(
+          "registered in %s-%d@%d%n", written.topic(), written.partition(), written.offset());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "definitions",
+      mixinStandardHelpOptions = true,
+      description = "The registered saga definitions, or the one named NAME, in JSON.")
+  static final class Definitions implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME")
+    String name;
+
+    /** One line of the listing: the definition in the format {@code register} takes. */
+    record Listed(String name, String registeredAt, Object steps) {}
+
+    @Override
+    public Integer call() {
+      ConclaveSettings settings = Endpoints.resolve();
+      var catalog = new SagaDefinitionCatalog(settings, new ConclaveSerdes(settings.registry()));
+      try (var scan = new TopicScan(settings.kafka())) {
+        var all = catalog.all(scan);
+        if (name != null && !all.containsKey(name)) {
+          System.err.printf("no saga definition named '%s'; registered: %s%n", name, all.keySet());
+          return 2;
+        }
+        all.values().stream()
+            .filter(d -> name == null || d.name().equals(name))
+            .forEach(
+                d ->
+                    System.out.println(
+                        CliJson.line(
+                            new Listed(
+                                d.name(),
+                                d.registeredAt().toString(),
+                                SagaDefinitions.toTree(d.definition()).get("steps")))));
       }
       return 0;
     }

@@ -40,6 +40,12 @@ public final class TaskCommand {
         description = "who the task's model calls are charged to (default: ${DEFAULT-VALUE})")
     String tenant = Spending.DEFAULT_TENANT;
 
+    @Option(
+        names = "--definition",
+        description =
+            "the registered saga definition to run ('saga register'); by default the planner plans the task")
+    String definition;
+
     @Parameters(arity = "1..*", paramLabel = "PROMPT", description = "what the agents should do")
     List<String> prompt;
 
@@ -60,7 +66,8 @@ public final class TaskCommand {
               String.join(" ", prompt),
               Clock.systemUTC().instant(),
               Optional.empty(),
-              tenant);
+              tenant,
+              Optional.ofNullable(definition));
       var records = new ConclaveRecords(settings, new ConclaveSerdes(settings.registry()));
       try (var producer =
           new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {

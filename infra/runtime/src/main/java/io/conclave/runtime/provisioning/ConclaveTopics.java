@@ -47,6 +47,7 @@ public final class ConclaveTopics {
     all.add(delete(s, t.knowledge(), n));
     all.add(compact(s, t.agentHealth(), AGENT_HEALTH_PARTITIONS));
     all.add(compact(s, t.leadership(), 1));
+    all.add(compact(s, t.sagaDefinitions(), 1));
     all.add(delete(s, t.deadLetters(), 1));
     all.add(delete(s, t.shadow(), n));
     for (String type : s.agentTypes()) {

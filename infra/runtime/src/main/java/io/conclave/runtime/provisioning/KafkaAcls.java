@@ -90,6 +90,8 @@ public final class KafkaAcls {
       // the health of the agents (held commands), the last epoch, and the planner's log it rebuilds
       // on take-over
       g.read(t.agentHealth(), t.leadership(), t.decisions(), t.snapshots());
+      // the registered saga definitions that tasks name
+      g.read(t.sagaDefinitions());
       g.write(
           t.sagaEvents(),
           t.decisions(),
@@ -130,7 +132,7 @@ public final class KafkaAcls {
     } else if (component instanceof Component.Projections) {
       // the views, and the admin endpoints that read any of the installation's topics
       g.add(ResourceType.TOPIC, PatternType.PREFIXED, prefix + ".", AclOperation.READ);
-      g.write(t.tasks(), t.sagaEvents(), t.deadLetters());
+      g.write(t.tasks(), t.sagaEvents(), t.deadLetters(), t.sagaDefinitions());
       // Kafka Streams' own topics, group and transactional ids all start with its application id
       String applicationId = t.projectionsApplicationId();
       g.add(ResourceType.TOPIC, PatternType.PREFIXED, applicationId + "-", AclOperation.ALL);

@@ -11,6 +11,7 @@ import io.conclave.model.journal.AgentJournal;
 import io.conclave.model.journal.AgentSnapshot;
 import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.saga.CompensateCommand;
+import io.conclave.model.saga.RegisteredSaga;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaMoves;
 import io.conclave.model.saga.StepCommand;
@@ -43,6 +44,7 @@ public final class ConclaveRecords {
   private final Serializer<DeadLetter> deadLetters;
   private final Serializer<KnowledgeDelta> knowledge;
   private final Serializer<BreakerStateChanged> health;
+  private final Serializer<RegisteredSaga> definitions;
 
   public ConclaveRecords(ConclaveSettings settings, ConclaveSerdes serdes) {
     this.settings = settings;
@@ -58,6 +60,7 @@ public final class ConclaveRecords {
     this.deadLetters = serdes.deadLetter().serializer();
     this.knowledge = serdes.knowledgeDelta().serializer();
     this.health = serdes.breakerStateChanged().serializer();
+    this.definitions = serdes.registeredSaga().serializer();
   }
 
   /**
@@ -230,6 +233,19 @@ public final class ConclaveRecords {
     String topic = settings.topics().leadership();
     return new ProducerRecord<>(
         topic, utf8(Integer.toString(elected.shard())), leadership.serialize(topic, elected));
+  }
+
+  /** Keyed by name on the compacted definitions topic: it replaces the name's definition. */
+  public ProducerRecord<byte[], byte[]> sagaDefinition(RegisteredSaga definition) {
+    String topic = settings.topics().sagaDefinitions();
+    return new ProducerRecord<>(
+        topic, utf8(definition.name()), definitions.serialize(topic, definition));
+  }
+
+  /** The tombstone that removes the definition registered as {@code name}. */
+  public ProducerRecord<byte[], byte[]> sagaDefinitionRemoved(String name) {
+    String topic = settings.topics().sagaDefinitions();
+    return new ProducerRecord<>(topic, utf8(name), null);
   }
 
   private static byte[] utf8(String s) {

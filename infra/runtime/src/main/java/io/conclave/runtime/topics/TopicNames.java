@@ -62,6 +62,14 @@ public record TopicNames(String prefix) implements SchemaCatalog.Topics {
     return prefix + ".leadership";
   }
 
+  /**
+   * The saga definitions registered by name: compacted, one partition, keyed by name, so it holds
+   * one record per definition whatever the history.
+   */
+  public String sagaDefinitions() {
+    return prefix + ".saga-definitions";
+  }
+
   /** Where re-driven steps go: their outputs, never the real topics. */
   public String shadow() {
     return prefix + ".shadow";

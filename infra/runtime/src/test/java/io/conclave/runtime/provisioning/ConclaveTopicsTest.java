@@ -62,6 +62,11 @@ class ConclaveTopicsTest {
   }
 
   @Test
+  void sagaDefinitionsAreCompactedOneRecordPerName() {
+    assertThat(byName.get("t.saga-definitions").cleanupPolicy()).isEqualTo("compact");
+  }
+
+  @Test
   void streamTopicsDeleteOldRecords() {
     // then
     assertThat(
@@ -84,7 +89,7 @@ class ConclaveTopicsTest {
         ConclaveTopics.declarations(settings).stream().map(TopicDeclaration::name).toList();
 
     // then
-    assertThat(names).doesNotHaveDuplicates().hasSize(10 + 2 * 2);
+    assertThat(names).doesNotHaveDuplicates().hasSize(11 + 2 * 2);
     assertThat(names.stream().filter(n -> n.startsWith("t.commands.")))
         .containsExactlyInAnyOrder("t.commands.research", "t.commands.write");
     assertThat(names.stream().filter(n -> n.startsWith("t.compensations.")))
@@ -105,7 +110,7 @@ class ConclaveTopicsTest {
       assertThat(names)
           .containsOnlyOnce("conclave.commands." + type, "conclave.compensations." + type);
     }
-    assertThat(names).hasSize(10 + 2 * ConclaveSettings.DEFAULT_AGENT_TYPES.size());
+    assertThat(names).hasSize(11 + 2 * ConclaveSettings.DEFAULT_AGENT_TYPES.size());
   }
 
   @Test
@@ -115,7 +120,8 @@ class ConclaveTopicsTest {
         .allSatisfy(
             (name, d) -> {
               int expected =
-                  List.of("t.agent-health", "t.leadership", "t.dead-letters").contains(name)
+                  List.of("t.agent-health", "t.leadership", "t.dead-letters", "t.saga-definitions")
+                          .contains(name)
                       ? 1
                       : 6;
               assertThat(d.partitions()).as(name).isEqualTo(expected);

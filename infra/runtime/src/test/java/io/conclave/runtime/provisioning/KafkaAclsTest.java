@@ -105,7 +105,10 @@ class KafkaAclsTest {
     // then
     assertThat(topics(acls, AclOperation.WRITE))
         .containsExactlyInAnyOrder(
-            "conclave.tasks", "conclave.saga-events", "conclave.dead-letters");
+            "conclave.tasks",
+            "conclave.saga-events",
+            "conclave.dead-letters",
+            "conclave.saga-definitions");
     assertThat(topics(acls, AclOperation.ALL)).containsExactly("conclave-projections-*");
   }
 
