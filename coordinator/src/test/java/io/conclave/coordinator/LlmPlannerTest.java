@@ -8,6 +8,7 @@ import io.conclave.agent.LlmClient;
 import io.conclave.agent.chat.ChatMessage;
 import io.conclave.agent.chat.ChatRequest;
 import io.conclave.agent.chat.ChatResponse;
+import io.conclave.agent.chat.Usage;
 import io.conclave.model.cluster.TaskSubmission;
 import io.conclave.model.saga.RegisteredSaga;
 import io.conclave.model.saga.SagaDefinition;
@@ -45,8 +46,7 @@ class LlmPlannerTest {
     @Override
     public ChatResponse chat(ChatRequest request) {
       asked.add(request);
-      return ChatResponse.text(
-          "scripted", answer.apply(request), new LlmClient.Usage(120, 40, false));
+      return ChatResponse.text("scripted", answer.apply(request), new Usage(120, 40, false));
     }
   }
 
@@ -162,7 +162,7 @@ class LlmPlannerTest {
                 "scripted",
                 ChatMessage.assistant("{\"definition\": \"report\"}"),
                 ChatResponse.FinishReason.LENGTH,
-                new LlmClient.Usage(120, 4096, false));
+                new Usage(120, 4096, false));
           }
         };
 

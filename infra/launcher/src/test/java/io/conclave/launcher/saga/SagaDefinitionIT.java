@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.agent.LlmClient;
 import io.conclave.agent.chat.ChatRequest;
 import io.conclave.agent.chat.ChatResponse;
+import io.conclave.agent.chat.Usage;
 import io.conclave.coordinator.LlmPlanner;
 import io.conclave.launcher.harness.Cli;
 import io.conclave.launcher.harness.Http;
@@ -62,7 +63,7 @@ class SagaDefinitionIT {
                   + type
                   + "\", \"action\": \"ok-look\", \"compensation\": \"undo\"},"
                   + " {\"agentType\": \"fx-write\", \"action\": \"ok-write\", \"compensation\": \"undo\"}]}",
-              new LlmClient.Usage(50, 20, false));
+              new Usage(50, 20, false));
         }
       };
 
