@@ -78,10 +78,7 @@ class SagaDefinitionController implements AutoCloseable {
     return register(name, body == null ? null : StrictJson.plain(body));
   }
 
-  /**
-   * As the JSON form, from YAML ({@code application/yaml}, {@code application/x-yaml}, {@code
-   * text/yaml}).
-   */
+  /** As the JSON form, from a YAML body (application/yaml, application/x-yaml or text/yaml). */
   @Secured(ApiRoles.WRITER)
   @Put(
       uri = "/{name}",
@@ -105,7 +102,7 @@ class SagaDefinitionController implements AutoCloseable {
     return catalog.all(scan).values().stream().map(SagaDefinitionView::of).toList();
   }
 
-  /** The definition registered as {@code name}; 404 if there is none. */
+  /** The definition registered under the name; 404 if there is none. */
   @ReadAccess
   @Get("/{name}")
   SagaDefinitionView get(String name) {
@@ -116,7 +113,7 @@ class SagaDefinitionController implements AutoCloseable {
   }
 
   /**
-   * Removes the definition {@code name} (a tombstone: compaction drops it); a task that names it
+   * Removes the definition of the name (a tombstone: compaction drops it); a task that names it
    * afterwards is refused. 204, also when there was none.
    */
   @Secured(ApiRoles.WRITER)
