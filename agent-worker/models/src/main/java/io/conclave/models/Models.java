@@ -5,6 +5,7 @@ import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.runtime.env.Setting;
 import io.conclave.runtime.resilience.CallPipeline;
 import io.conclave.runtime.resilience.CallPolicy;
+import io.conclave.runtime.resilience.CallPolicySettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,31 +54,7 @@ public final class Models {
       Setting.of("conclave.llm.base-urls", "CONCLAVE_LLM_BASE_URLS", "");
   private static final Setting API_KEYS =
       Setting.of("conclave.llm.api-keys", "CONCLAVE_LLM_API_KEYS", "");
-  private static final Setting TIMEOUT =
-      Setting.of("conclave.llm.timeout-ms", "CONCLAVE_LLM_TIMEOUT_MS", D.timeout().toMillis());
-  private static final Setting MAX_ATTEMPTS =
-      Setting.of("conclave.llm.max-attempts", "CONCLAVE_LLM_MAX_ATTEMPTS", D.maxAttempts());
-  private static final Setting BACKOFF =
-      Setting.of("conclave.llm.backoff-ms", "CONCLAVE_LLM_BACKOFF_MS", D.backoff().toMillis());
-  private static final Setting BREAKER_FAILURES =
-      Setting.of(
-          "conclave.llm.breaker-failures", "CONCLAVE_LLM_BREAKER_FAILURES", D.breakerFailures());
-  private static final Setting BREAKER_WINDOW =
-      Setting.of("conclave.llm.breaker-window", "CONCLAVE_LLM_BREAKER_WINDOW", D.breakerWindow());
-  private static final Setting BREAKER_DELAY =
-      Setting.of(
-          "conclave.llm.breaker-delay-ms",
-          "CONCLAVE_LLM_BREAKER_DELAY_MS",
-          D.breakerDelay().toMillis());
-  private static final Setting BREAKER_PERIOD =
-      Setting.of(
-          "conclave.llm.breaker-period-ms",
-          "CONCLAVE_LLM_BREAKER_PERIOD_MS",
-          D.breakerPeriod().toMillis());
-  private static final Setting MAX_CONCURRENT =
-      Setting.of("conclave.llm.max-concurrent", "CONCLAVE_LLM_MAX_CONCURRENT", D.maxConcurrent());
-  private static final Setting RATE_PER_SECOND =
-      Setting.of("conclave.llm.rate-per-second", "CONCLAVE_LLM_RATE_PER_SECOND", D.ratePerSecond());
+  private static final CallPolicySettings PIPELINE = CallPolicySettings.of("conclave.llm", D);
   private static final Setting FALLBACK =
       Setting.of("conclave.llm.fallback", "CONCLAVE_LLM_FALLBACK", "none");
   private static final Setting PRICE_INPUT =
@@ -91,28 +69,22 @@ public final class Models {
 
   /** The settings of the models, their call pipelines and the call ledger. */
   public static final List<Setting> SETTINGS =
-      List.of(
-          OFFLINE_LATENCY,
-          BASE_URL,
-          MODEL,
-          API_KEY,
-          MODELS,
-          BASE_URLS,
-          API_KEYS,
-          TIMEOUT,
-          MAX_ATTEMPTS,
-          BACKOFF,
-          BREAKER_FAILURES,
-          BREAKER_WINDOW,
-          BREAKER_DELAY,
-          BREAKER_PERIOD,
-          MAX_CONCURRENT,
-          RATE_PER_SECOND,
-          FALLBACK,
-          PRICE_INPUT,
-          PRICE_OUTPUT,
-          PRICES,
-          RECORD_BODIES);
+      Stream.concat(
+              PIPELINE.all().stream(),
+              Stream.of(
+                  OFFLINE_LATENCY,
+                  BASE_URL,
+                  MODEL,
+                  API_KEY,
+                  MODELS,
+                  BASE_URLS,
+                  API_KEYS,
+                  FALLBACK,
+                  PRICE_INPUT,
+                  PRICE_OUTPUT,
+                  PRICES,
+                  RECORD_BODIES))
+          .toList();
 
   private Models() {}
 
@@ -264,7 +236,7 @@ public final class Models {
                 + MODELS.property());
       }
       if (policy == null) {
-        policy = policy(env);
+        policy = PIPELINE.policy(env);
         fallbackModel = fallback(env, offline);
         log.info(
             "models per agent type: timeout {}, {} attempts, breaker {} of {} for {}, {} at a time{};"
@@ -291,24 +263,6 @@ public final class Models {
       models.put(type, new ResilientModel(model, type, pipeline, fallbackModel, metrics));
     }
     return Collections.unmodifiableMap(models);
-  }
-
-  private static CallPolicy policy(EnvironmentLookup env) {
-    Duration timeout = env.millis(TIMEOUT);
-    return new CallPolicy(
-        timeout,
-        env.integer(MAX_ATTEMPTS),
-        env.millis(BACKOFF),
-        D.maxBackoff(),
-        D.maxRetryAfter(),
-        env.integer(BREAKER_FAILURES),
-        env.integer(BREAKER_WINDOW),
-        env.millis(BREAKER_DELAY),
-        D.breakerProbes(),
-        env.integer(MAX_CONCURRENT),
-        env.integer(RATE_PER_SECOND),
-        timeout,
-        env.millis(BREAKER_PERIOD));
   }
 
   private static Optional<LlmClient> fallback(EnvironmentLookup env, OfflineModel offline) {

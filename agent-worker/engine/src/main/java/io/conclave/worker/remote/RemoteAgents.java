@@ -8,6 +8,7 @@ import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.runtime.env.Setting;
 import io.conclave.runtime.resilience.CallPipeline;
 import io.conclave.runtime.resilience.CallPolicy;
+import io.conclave.runtime.resilience.CallPolicySettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,39 +42,28 @@ public final class RemoteAgents implements AgentProvider, AutoCloseable {
       Setting.of("conclave.worker.remote-agents", "CONCLAVE_WORKER_REMOTE_AGENTS", "");
 
   /**
-   * 20 s: within the time a step's attempt gets by default (a third of the poll interval shared by
-   * 3 attempts and their backoffs, 25 s), so that the deadline a request carries is the one that
-   * holds.
+   * Timeout 20 s: within the time a step's attempt gets by default (a third of the poll interval
+   * shared by 3 attempts and their backoffs, 25 s), so that the deadline a request carries is the
+   * one that holds. One request per step attempt: the step's own retries come on top.
    */
-  private static final Setting TIMEOUT =
-      Setting.of("conclave.remote.timeout-ms", "CONCLAVE_REMOTE_TIMEOUT_MS", 20_000);
+  private static final CallPolicySettings PIPELINE =
+      CallPolicySettings.of(
+          "conclave.remote",
+          new CallPolicy(
+              Duration.ofSeconds(20),
+              1,
+              D.backoff(),
+              D.maxBackoff(),
+              D.maxRetryAfter(),
+              D.breakerFailures(),
+              D.breakerWindow(),
+              D.breakerDelay(),
+              D.breakerProbes(),
+              D.maxConcurrent(),
+              0,
+              Duration.ofSeconds(20),
+              D.breakerPeriod()));
 
-  private static final Setting MAX_ATTEMPTS =
-      Setting.of("conclave.remote.max-attempts", "CONCLAVE_REMOTE_MAX_ATTEMPTS", 1);
-  private static final Setting BACKOFF =
-      Setting.of(
-          "conclave.remote.backoff-ms", "CONCLAVE_REMOTE_BACKOFF_MS", D.backoff().toMillis());
-  private static final Setting BREAKER_FAILURES =
-      Setting.of(
-          "conclave.remote.breaker-failures",
-          "CONCLAVE_REMOTE_BREAKER_FAILURES",
-          D.breakerFailures());
-  private static final Setting BREAKER_WINDOW =
-      Setting.of(
-          "conclave.remote.breaker-window", "CONCLAVE_REMOTE_BREAKER_WINDOW", D.breakerWindow());
-  private static final Setting BREAKER_DELAY =
-      Setting.of(
-          "conclave.remote.breaker-delay-ms",
-          "CONCLAVE_REMOTE_BREAKER_DELAY_MS",
-          D.breakerDelay().toMillis());
-  private static final Setting BREAKER_PERIOD =
-      Setting.of(
-          "conclave.remote.breaker-period-ms",
-          "CONCLAVE_REMOTE_BREAKER_PERIOD_MS",
-          D.breakerPeriod().toMillis());
-  private static final Setting MAX_CONCURRENT =
-      Setting.of(
-          "conclave.remote.max-concurrent", "CONCLAVE_REMOTE_MAX_CONCURRENT", D.maxConcurrent());
   private static final Setting MODEL_BIND_ADDRESS =
       Setting.of(
           "conclave.remote.model-bind-address", "CONCLAVE_REMOTE_MODEL_BIND_ADDRESS", "127.0.0.1");
@@ -83,19 +74,10 @@ public final class RemoteAgents implements AgentProvider, AutoCloseable {
 
   /** The settings of remote agents, their pipelines and their model endpoint. */
   public static final List<Setting> SETTINGS =
-      List.of(
-          AGENTS,
-          TIMEOUT,
-          MAX_ATTEMPTS,
-          BACKOFF,
-          BREAKER_FAILURES,
-          BREAKER_WINDOW,
-          BREAKER_DELAY,
-          BREAKER_PERIOD,
-          MAX_CONCURRENT,
-          MODEL_BIND_ADDRESS,
-          MODEL_PORT,
-          MODEL_BASE_URL);
+      Stream.concat(
+              Stream.concat(Stream.of(AGENTS), PIPELINE.all().stream()),
+              Stream.of(MODEL_BIND_ADDRESS, MODEL_PORT, MODEL_BASE_URL))
+          .toList();
 
   /**
    * Where the model endpoint listens, and the URL remote agents reach it at.
@@ -136,23 +118,7 @@ public final class RemoteAgents implements AgentProvider, AutoCloseable {
    * @throws IllegalArgumentException if a setting is malformed, naming it
    */
   public static RemoteAgents fromEnvironment(EnvironmentLookup env, Clock clock) {
-    Duration timeout = env.millis(TIMEOUT);
-    Duration backoff = env.millis(BACKOFF);
-    var policy =
-        new CallPolicy(
-            timeout,
-            env.integer(MAX_ATTEMPTS),
-            backoff,
-            backoff.compareTo(D.maxBackoff()) > 0 ? backoff : D.maxBackoff(),
-            D.maxRetryAfter(),
-            env.integer(BREAKER_FAILURES),
-            env.integer(BREAKER_WINDOW),
-            env.millis(BREAKER_DELAY),
-            D.breakerProbes(),
-            env.integer(MAX_CONCURRENT),
-            0,
-            timeout,
-            env.millis(BREAKER_PERIOD));
+    var policy = PIPELINE.policy(env);
     String advertised = env.get(MODEL_BASE_URL);
     return new RemoteAgents(
         urls(env.get(AGENTS)),

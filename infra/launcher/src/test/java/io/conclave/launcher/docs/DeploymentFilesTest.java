@@ -49,13 +49,13 @@ class DeploymentFilesTest {
 
   @Test
   void aSettingOfAnotherServiceIsNamed() throws IOException {
-    // given: the model server is the workers' setting; the coordinator never reads it
+    // given: the remote agents are the workers' setting; the coordinator never reads it
     edit(
         "compose.yaml",
         s ->
             s.replace(
                 "      JAVA_TOOL_OPTIONS: -Xmx256m\n      # GET /health (LoopHealth)",
-                "      JAVA_TOOL_OPTIONS: -Xmx256m -Dconclave.no-such=1\n      CONCLAVE_LLM_BASE_URL: http://x\n"
+                "      JAVA_TOOL_OPTIONS: -Xmx256m -Dconclave.no-such=1\n      CONCLAVE_WORKER_REMOTE_AGENTS: a=http://x\n"
                     + "      # GET /health (LoopHealth)"));
 
     // when
@@ -64,7 +64,7 @@ class DeploymentFilesTest {
     // then
     assertThat(problems)
         .containsExactlyInAnyOrder(
-            "compose.yaml service coordinator: CONCLAVE_LLM_BASE_URL is no setting coordinator reads",
+            "compose.yaml service coordinator: CONCLAVE_WORKER_REMOTE_AGENTS is no setting coordinator reads",
             "compose.yaml service coordinator: -Dconclave.no-such is no setting coordinator reads");
   }
 
