@@ -1,6 +1,7 @@
 package io.conclave.projections.agents;
 
 import io.conclave.model.eventlog.AgentIds;
+import io.conclave.model.eventlog.LatestState;
 import io.conclave.model.eventlog.StateFold;
 import io.conclave.model.eventlog.StateFolds;
 import io.conclave.model.journal.FoldedLog;
@@ -9,6 +10,7 @@ import io.conclave.projections.http.ProjectionUnavailableException;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.readers.AgentLogs;
 import io.conclave.schemas.ConclaveSerdes;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.annotation.PreDestroy;
@@ -16,23 +18,46 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.KafkaException;
 
 /**
  * Agents' states as of any point of their logs (time travel): the fold of the agent's decisions in
  * Kafka, from the latest snapshot that covers nothing after that point. The folds are the {@code
- * StateFoldProvider}s on the class path; an agent type none of them knows gets the tally of its
- * decisions. One query at a time per instance.
+ * StateFoldProvider}s on the class path, and {@link LatestState} for the types {@code
+ * conclave.worker.remote-agents} serves remotely (the workers' setting, given to the projections
+ * too); an agent type none of them knows gets the tally of its decisions. One query at a time per
+ * instance.
  */
 @Singleton
 class AgentStates implements AutoCloseable {
   private final AgentLogs logs;
   private final StateFolds folds = StateFolds.fromClassPath();
   private final JsonMapper json;
+  private final Set<String> remoteTypes;
 
-  AgentStates(ConclaveSettings settings, ConclaveSerdes serdes, JsonMapper json) {
+  /**
+   * @param remoteAgents {@code conclave.worker.remote-agents}: {@code type=url,...}
+   */
+  AgentStates(
+      ConclaveSettings settings,
+      ConclaveSerdes serdes,
+      JsonMapper json,
+      @Value("${conclave.worker.remote-agents:}") String remoteAgents) {
     this.logs = new AgentLogs(settings, serdes);
     this.json = json;
+    this.remoteTypes = remoteTypes(remoteAgents);
+  }
+
+  /** The agent types of a {@code type=url,...} list. */
+  static Set<String> remoteTypes(String remoteAgents) {
+    return Arrays.stream(remoteAgents.split(","))
+        .map(String::trim)
+        .filter(entry -> entry.contains("="))
+        .map(entry -> entry.substring(0, entry.indexOf('=')).trim())
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /**
@@ -41,7 +66,8 @@ class AgentStates implements AutoCloseable {
    */
   AgentStateView state(String agentId, AgentLogs.Bound bound) {
     String type = AgentIds.typeOf(agentId);
-    return view(agentId, type, folds.forAgentType(type), bound);
+    StateFold<?> fold = remoteTypes.contains(type) ? LatestState.FOLD : folds.forAgentType(type);
+    return view(agentId, type, fold, bound);
   }
 
   private <S> AgentStateView view(

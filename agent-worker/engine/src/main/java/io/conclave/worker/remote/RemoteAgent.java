@@ -7,7 +7,7 @@ import io.conclave.agent.AgentContext;
 import io.conclave.agent.CompensationRequest;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
-import io.conclave.model.eventlog.Decision;
+import io.conclave.model.eventlog.LatestState;
 import io.conclave.model.eventlog.StateFold;
 import io.conclave.runtime.resilience.CallFailure;
 import io.conclave.runtime.resilience.CallPipeline;
@@ -54,34 +54,8 @@ import java.util.function.Function;
  * it back. Thread-safe; each call runs on its caller's thread.
  */
 public final class RemoteAgent implements Agent<String> {
-  /** The fold of a remote agent's log: the latest {@value RemoteWire#STATE} decision's JSON. */
-  public static final StateFold<String> FOLD =
-      new StateFold<>() {
-        @Override
-        public String id() {
-          return "remote-agent/1";
-        }
-
-        @Override
-        public String initial() {
-          return "null";
-        }
-
-        @Override
-        public String apply(String state, Decision decision) {
-          return decision.kind().equals(RemoteWire.STATE) ? decision.payload() : state;
-        }
-
-        @Override
-        public String encode(String state) {
-          return state;
-        }
-
-        @Override
-        public String decode(String encoded) {
-          return RemoteWire.tree(encoded).toString();
-        }
-      };
+  /** The fold of a remote agent's log: the latest {@value LatestState#KIND} decision's JSON. */
+  public static final StateFold<String> FOLD = LatestState.FOLD;
 
   private final String type;
   private final URI url;

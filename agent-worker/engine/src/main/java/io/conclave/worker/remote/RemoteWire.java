@@ -10,6 +10,7 @@ import io.conclave.agent.DecisionKinds;
 import io.conclave.agent.StepRequest;
 import io.conclave.agent.StepResult;
 import io.conclave.model.eventlog.KnowledgeUpdate;
+import io.conclave.model.eventlog.LatestState;
 import io.conclave.model.saga.SagaStep;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class RemoteWire {
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** The decision kind that records the state a remote agent returned (its fold: latest wins). */
-  static final String STATE = "STATE";
+  static final String STATE = LatestState.KIND;
 
   /** Kinds only the worker appends: a remote agent's decisions may not take them. */
   static final Set<String> RESERVED_KINDS =

@@ -71,14 +71,13 @@ class RemoteAgentsIT {
     start("broken", Language.NODE, Map.of("FAULT", "500"));
     start("hanging", Language.PYTHON, Map.of("FAULT", "hang"));
     start("garbled", Language.NODE, Map.of("FAULT", "garbage"));
+    String remoteAgents =
+        agents.entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue().url())
+            .collect(Collectors.joining(","));
     remoteProperties =
         List.of(
-            "-D"
-                + RemoteAgents.AGENTS.property()
-                + "="
-                + agents.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue().url())
-                    .collect(Collectors.joining(",")),
+            "-D" + RemoteAgents.AGENTS.property() + "=" + remoteAgents,
             "-Dconclave.remote.timeout-ms=6000");
     settings =
         stack.prepare(
@@ -95,7 +94,8 @@ class RemoteAgentsIT {
         InProcessConclave.with(settings)
             .workers(0)
             .workerProcesses(1, remoteProperties)
-            .noProjections()
+            // the projections fold remote types' logs with the remote agents' fold
+            .projections(Map.of(RemoteAgents.AGENTS.property(), remoteAgents))
             .start();
     client = conclave.client();
   }
@@ -143,6 +143,11 @@ class RemoteAgentsIT {
           .isEqualTo(output(events, type));
       assertThat(effectsOf(type, sagaId)).as(type + "'s effects").hasSize(1);
     }
+    // and: the state the Node agent returned is its state in the projections too
+    String research = AgentIds.of("research", Partitioning.of(sagaId, settings.partitions()));
+    JsonNode view = JSON.readTree(conclave.http().get("/agents/" + research + "/state").body());
+    assertThat(view.path("fold").asText()).as(view.toString()).isEqualTo("remote-agent/1");
+    assertThat(view.path("state").path("steps").asInt()).as(view.toString()).isEqualTo(1);
 
     // when: conclave redrive runs it again with the same agents
     Cli.Result redrive =
