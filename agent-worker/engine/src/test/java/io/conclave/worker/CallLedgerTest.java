@@ -77,12 +77,7 @@ class CallLedgerTest {
 
   private StepRunner.Ran step(
       Agent<Tally> agent, LlmClient model, CallLedger ledger, StepSpending spending) {
-    var journal =
-        new AgentJournal<>(
-            "research-0",
-            Tally.FOLD,
-            new FoldedLog<>(Tally.EMPTY, 0, 0, 0, Optional.empty(), 0),
-            0);
+    var journal = new AgentJournal<>("research-0", Tally.FOLD, FoldedLog.empty(Tally.EMPTY), 0);
     var access =
         new KnowledgeAccess(new HybridClock(Clock.systemUTC()), key -> Optional.empty(), ledger);
     return StepRunner.run(

@@ -60,8 +60,7 @@ class KnowledgeTest {
   }
 
   private static AgentJournal<Tally> fresh() {
-    return new AgentJournal<>(
-        AGENT, Tally.FOLD, new FoldedLog<>(Tally.EMPTY, 0, 0, 0, Optional.empty(), 0), 0);
+    return new AgentJournal<>(AGENT, Tally.FOLD, FoldedLog.empty(Tally.EMPTY), 0);
   }
 
   /**

@@ -76,12 +76,7 @@ class ModelInStepTest {
         Reply.error(500, "c"),
         Reply.answer("too late"));
     var model = model(new SimpleMeterRegistry());
-    var journal =
-        new AgentJournal<>(
-            "research-0",
-            Tally.FOLD,
-            new FoldedLog<>(Tally.EMPTY, 0, 0, 0, Optional.empty(), 0),
-            0);
+    var journal = new AgentJournal<>("research-0", Tally.FOLD, FoldedLog.empty(Tally.EMPTY), 0);
     var origin =
         new AgentJournal.Origin(
             Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty());
@@ -204,12 +199,7 @@ class ModelInStepTest {
           new CallLedger(Map.of("gpt-test", new CallLedger.Price(1_000_000, 3_000_000)), true);
       var knowledge =
           new KnowledgeAccess(new HybridClock(Clock.systemUTC()), key -> Optional.empty(), ledger);
-      var journal =
-          new AgentJournal<>(
-              "research-0",
-              Tally.FOLD,
-              new FoldedLog<>(Tally.EMPTY, 0, 0, 0, Optional.empty(), 0),
-              0);
+      var journal = new AgentJournal<>("research-0", Tally.FOLD, FoldedLog.empty(Tally.EMPTY), 0);
       var origin =
           new AgentJournal.Origin(
               Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty());

@@ -41,10 +41,7 @@ class OfflineAgentTest {
   /** A fresh research agent with an empty log. */
   private static AgentJournal<OfflineAgent.Memory> newJournal() {
     return new AgentJournal<>(
-        "research-0",
-        OfflineAgent.FOLD,
-        new FoldedLog<>(OfflineAgent.Memory.EMPTY, 0, 0, 0, Optional.empty(), 0),
-        0);
+        "research-0", OfflineAgent.FOLD, FoldedLog.empty(OfflineAgent.Memory.EMPTY), 0);
   }
 
   /** Runs one step of {@code agent} on {@code journal}; returns the decisions it recorded. */

@@ -43,7 +43,7 @@ class RedriveTest {
   private static final SagaStep GATHER =
       new SagaStep("research", "gather", "find sources", "discard");
   private static final FoldedLog<OfflineAgent.Memory> EMPTY_LOG =
-      new FoldedLog<>(OfflineAgent.Memory.EMPTY, 0, 0, 0, Optional.empty(), 0);
+      FoldedLog.empty(OfflineAgent.Memory.EMPTY);
 
   /**
    * A research agent with the offline agent's state, acting as {@code act} says: another version of

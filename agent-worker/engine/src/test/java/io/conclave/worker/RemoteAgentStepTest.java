@@ -50,10 +50,7 @@ class RemoteAgentStepTest {
   private RemoteAgents remote;
   private AgentJournal<String> journal =
       new AgentJournal<>(
-          "research-0",
-          RemoteAgent.FOLD,
-          new FoldedLog<>(RemoteAgent.FOLD.initial(), 0, 0, 0, Optional.empty(), 0),
-          0);
+          "research-0", RemoteAgent.FOLD, FoldedLog.empty(RemoteAgent.FOLD.initial()), 0);
 
   @AfterEach
   void stop() {
@@ -266,11 +263,7 @@ class RemoteAgentStepTest {
     // when
     RedrivenStep redriven =
         Redrive.step(
-            agent,
-            recorded,
-            new FoldedLog<>(RemoteAgent.FOLD.initial(), 0, 0, 0, Optional.empty(), 0),
-            "r1",
-            Instant.EPOCH);
+            agent, recorded, FoldedLog.empty(RemoteAgent.FOLD.initial()), "r1", Instant.EPOCH);
 
     // then: the model was not asked again, and the agent knew it was a re-drive
     assertThat(redriven.outcome()).isEqualTo(RedrivenStep.Outcome.SAME);

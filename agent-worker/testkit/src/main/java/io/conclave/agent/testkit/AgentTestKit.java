@@ -80,11 +80,7 @@ public final class AgentTestKit<S> {
     this.agent = Objects.requireNonNull(agent, "agent");
     this.fold = Objects.requireNonNull(agent.fold(), () -> agent.type() + " has no fold");
     this.journal =
-        new AgentJournal<>(
-            agent.type() + "-0",
-            fold,
-            new FoldedLog<>(fold.initial(), 0, 0, 0, Optional.empty(), 0),
-            0);
+        new AgentJournal<>(agent.type() + "-0", fold, FoldedLog.empty(fold.initial()), 0);
   }
 
   /** A kit for {@code agent}, whose instance is {@code <type>-0} and whose log is empty. */

@@ -38,8 +38,11 @@ public final class SagaDefinitionCatalog {
   }
 
   /** The definition registered as {@code name}, if any. */
-  public Optional<RegisteredSaga> find(TopicScan scan, String name) {
-    return Optional.ofNullable(all(scan).get(name));
+  public synchronized Optional<RegisteredSaga> find(TopicScan scan, String name) {
+    if (!caughtUp(scan)) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(byName.get(name));
   }
 
   /**
@@ -47,8 +50,19 @@ public final class SagaDefinitionCatalog {
    * topics predate it has no definitions).
    */
   public synchronized SortedMap<String, RegisteredSaga> all(TopicScan scan) {
-    if (scan.partitionCount(partition.topic()) == 0) {
+    if (!caughtUp(scan)) {
       return Collections.emptySortedMap();
+    }
+    return Collections.unmodifiableSortedMap(new TreeMap<>(byName));
+  }
+
+  /**
+   * Folds what was written since the last read, up to the topic's end now; false if the topic does
+   * not exist.
+   */
+  private boolean caughtUp(TopicScan scan) {
+    if (scan.partitionCount(partition.topic()) == 0) {
+      return false;
     }
     long end = scan.endOffset(partition);
     if (end > position) {
@@ -81,6 +95,6 @@ public final class SagaDefinitionCatalog {
           });
       position = end;
     }
-    return Collections.unmodifiableSortedMap(new TreeMap<>(byName));
+    return true;
   }
 }

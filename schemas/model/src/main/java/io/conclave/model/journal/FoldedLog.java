@@ -44,6 +44,11 @@ public record FoldedLog<S>(
     this(state, nextSequence, decisionsOffset, folded, snapshot, gaps, ReplicaKnowledge.EMPTY);
   }
 
+  /** A log with no decision yet, at {@code initial} (a fold's initial state). */
+  public static <S> FoldedLog<S> empty(S initial) {
+    return new FoldedLog<>(initial, 0, 0, 0, Optional.empty(), 0);
+  }
+
   /** The sequence of the agent's last decision folded in, or -1 if there is none. */
   public long lastSequence() {
     return nextSequence - 1;
