@@ -33,15 +33,24 @@ import java.util.stream.Stream;
  *       depends on them), the variables of {@link ConclaveSettings#SETTINGS}, and for the
  *       projections (Micronaut, which maps {@code A_B} to {@code a.b}) a key or placeholder of its
  *       {@code application.yml};
- *   <li>the ConfigMaps and Secrets a manifest refers to exist with the keys it names;
+ *   <li>the ConfigMaps and Secrets a manifest refers to exist with the keys it names (a Secret of
+ *       {@code kustomization.yaml}'s generator with the keys of its example files);
  *   <li>every HTTP probe asks a path the service serves on a port the container declares;
  *   <li>compose {@code depends_on} names existing services, and the brokers allow Conclave's group
- *       sessions and its replication.
+ *       sessions and its replication;
+ *   <li>the Kubernetes manifests are fit for a production cluster: {@link KubernetesRules}.
  * </ul>
  */
 final class DeploymentFiles {
   /** Read by the JVM itself, not by Conclave. */
   private static final Set<String> JVM_ENV = Set.of("JAVA_TOOL_OPTIONS");
+
+  /**
+   * Micronaut's server port. The Kubernetes manifests set it for the coordinators and workers too,
+   * beside their own probe port variables (which their probe servers read), to the same port: the
+   * one a coordinator or worker that runs as a Micronaut application serves its probes on.
+   */
+  private static final Set<String> SERVER_PORT_ENV = Set.of("MICRONAUT_SERVER_PORT");
 
   private static final Pattern ENV_LITERAL =
       Pattern.compile("\"((?:CONCLAVE|KAFKA)_[A-Z0-9_]*[A-Z0-9])\"");
@@ -201,23 +210,33 @@ final class DeploymentFiles {
   }
 
   private void kubernetes() {
+    Path k8s = deploy.resolve("k8s");
     List<Map<String, Object>> docs = new ArrayList<>();
     Map<String, String> fileOf = new HashMap<>();
-    try (Stream<Path> files = Files.list(deploy.resolve("k8s"))) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+    List<KubernetesRules.Manifest> manifests = new ArrayList<>();
+    try (Stream<Path> files = Files.list(k8s)) {
+      for (Path file :
+          files
+              .filter(f -> f.toString().endsWith(".yaml"))
+              .filter(f -> !f.getFileName().toString().equals(KubernetesRules.KUSTOMIZATION))
+              .sorted()
+              .toList()) {
         for (Object doc : yaml(file)) {
           if (doc != null) {
             Map<String, Object> m = map(doc, file.toString());
             docs.add(m);
             fileOf.put(identity(m), "k8s/" + file.getFileName());
+            manifests.add(new KubernetesRules.Manifest("k8s/" + file.getFileName(), m));
           }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    problems.addAll(KubernetesRules.problems(k8s, manifests));
     Map<String, Set<String>> configMaps = new HashMap<>();
-    Map<String, Set<String>> secrets = new HashMap<>();
+    Map<String, Set<String>> secrets =
+        new HashMap<>(KubernetesRules.generatedSecrets(k8s, problems));
     for (Map<String, Object> doc : docs) {
       String name = String.valueOf(map(doc.get("metadata"), "metadata").get("name"));
       if ("ConfigMap".equals(doc.get("kind"))) {
@@ -399,6 +418,7 @@ final class DeploymentFiles {
   private void envKey(String where, String module, String key, String value) {
     Service service = service(module);
     if (!JVM_ENV.contains(key)
+        && !SERVER_PORT_ENV.contains(key)
         && !service.env().contains(key)
         && !micronautKey(module, service, key)) {
       problems.add(where + ": " + key + " is no setting " + module + " reads");
@@ -508,14 +528,14 @@ final class DeploymentFiles {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object value, String what) {
+  static Map<String, Object> map(Object value, String what) {
     if (value instanceof Map<?, ?> m) {
       return (Map<String, Object>) m;
     }
     throw new IllegalArgumentException(what + " is not a mapping: " + value);
   }
 
-  private static List<?> list(Object value) {
+  static List<?> list(Object value) {
     return value instanceof List<?> l ? l : List.of();
   }
 

@@ -136,6 +136,152 @@ class DeploymentFilesTest {
                     .contains("service init: CONCLAVE_REPLICATION_FACTOR 4 with 3 brokers"));
   }
 
+  @Test
+  void aPodThatIsNotRestrictedIsNamed() throws IOException {
+    // given: the coordinator's container may escalate and keeps its capabilities, the worker's pod
+    // runs as whatever user the image names, and the job's root filesystem is writable
+    edit(
+        "k8s/coordinator.yaml",
+        s ->
+            s.replace("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true")
+                .replace("capabilities: {drop: [ALL]}", "capabilities: {drop: [NET_RAW]}"));
+    edit(
+        "k8s/worker.yaml",
+        s ->
+            s.replace("        runAsUser: 10001\n", "")
+                .replace("seccompProfile: {type: RuntimeDefault}", "seccompProfile: {}"));
+    edit(
+        "k8s/init-job.yaml",
+        s -> s.replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"));
+
+    // when
+    List<String> problems = DeploymentFiles.problems(ROOT, copy);
+
+    // then
+    assertThat(problems)
+        .containsExactlyInAnyOrder(
+            "k8s/coordinator.yaml Deployment conclave-coordinator container coordinator:"
+                + " allowPrivilegeEscalation is not false",
+            "k8s/coordinator.yaml Deployment conclave-coordinator container coordinator:"
+                + " capabilities do not drop ALL",
+            "k8s/worker.yaml Deployment conclave-worker container worker: runAsUser is no numeric"
+                + " id other than root's: null",
+            "k8s/worker.yaml Deployment conclave-worker container worker: seccompProfile type is"
+                + " null, not RuntimeDefault",
+            "k8s/init-job.yaml Job conclave-init container init: readOnlyRootFilesystem is not"
+                + " true");
+  }
+
+  @Test
+  void aWritablePlaceOnNoEmptyDirAndARequiredCaVolumeAreNamed() throws IOException {
+    // given: the projections' /tmp and state directory are on the read-only root, and the worker
+    // waits for a CA a PLAINTEXT cluster does not have
+    edit(
+        "k8s/projections.yaml",
+        s ->
+            s.replace("            - {name: tmp, mountPath: /tmp}\n", "")
+                .replace("value: /var/lib/conclave", "value: /var/lib/conclave-streams"));
+    edit(
+        "k8s/worker.yaml",
+        s ->
+            s.replace(
+                "secret: {secretName: conclave-kafka-ca, optional: true}",
+                "secret: {secretName: conclave-kafka-ca}"));
+
+    // when
+    List<String> problems = DeploymentFiles.problems(ROOT, copy);
+
+    // then
+    assertThat(problems)
+        .containsExactlyInAnyOrder(
+            "k8s/projections.yaml Deployment conclave-projections container projections: no"
+                + " emptyDir at /tmp, where the JVM writes on a read-only root",
+            "k8s/projections.yaml Deployment conclave-projections container projections: the"
+                + " Kafka Streams state directory /var/lib/conclave-streams is on no emptyDir: the"
+                + " root filesystem is read-only",
+            "k8s/worker.yaml Deployment conclave-worker: volume tls (Secret conclave-kafka-ca) is"
+                + " not optional: without that Secret (a PLAINTEXT cluster has no CA) the pod never"
+                + " starts");
+  }
+
+  @Test
+  void aDeploymentWithoutSpreadOrDisruptionBudgetAndAReadinessOfTheWholeHealthAreNamed()
+      throws IOException {
+    // given: the coordinators spread over nodes only and have no budget; the projections are
+    // ready by /health, which counts the schema registry
+    edit(
+        "k8s/coordinator.yaml",
+        s ->
+            s.replace("topologyKey: topology.kubernetes.io/zone", "topologyKey: example.com/rack")
+                .replace("kind: PodDisruptionBudget", "kind: ResourceQuota"));
+    edit(
+        "k8s/projections.yaml",
+        s ->
+            s.replace(
+                "readinessProbe:\n            httpGet: {path: /health/readiness, port: http}",
+                "readinessProbe:\n            httpGet: {path: /health, port: http}"));
+
+    // when
+    List<String> problems = DeploymentFiles.problems(ROOT, copy);
+
+    // then
+    assertThat(problems)
+        .containsExactlyInAnyOrder(
+            "k8s/coordinator.yaml Deployment conclave-coordinator: no topologySpreadConstraint of"
+                + " its pods over topology.kubernetes.io/zone",
+            "k8s/coordinator.yaml Deployment conclave-coordinator: no PodDisruptionBudget selects"
+                + " its pods",
+            "k8s/projections.yaml Deployment conclave-projections container projections: behind a"
+                + " Service, its readinessProbe asks /health, not /health/readiness (/health counts"
+                + " the schema registry, whose outage would take every instance out of the"
+                + " Service)");
+  }
+
+  @Test
+  void aSecretWithValuesInAnAppliedFileAndAManifestKustomizeLeavesOutAreNamed() throws IOException {
+    // given: the placeholder Secret of old back in config.yaml, and a manifest -k does not apply
+    edit(
+        "k8s/config.yaml",
+        s ->
+            s
+                + "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: conclave-extra\n"
+                + "stringData:\n  coordinator-password: change-me\n  empty: \"\"\n");
+    edit("k8s/kustomization.yaml", s -> s.replace("  - worker.yaml\n", ""));
+
+    // when
+    List<String> problems = DeploymentFiles.problems(ROOT, copy);
+
+    // then
+    assertThat(problems)
+        .containsExactlyInAnyOrder(
+            "k8s/config.yaml Secret conclave-extra: an applied file holds values of"
+                + " [coordinator-password]; make the Secret with kustomization.yaml's"
+                + " secretGenerator from a file the user writes",
+            "k8s/kustomization.yaml: k8s/worker.yaml is not among the resources: -k leaves it out");
+  }
+
+  @Test
+  void aGeneratedSecretWithoutExampleOrKeyIsNamed() throws IOException {
+    // given: the API secret's example is gone, and the Kafka one lacks the worker's password
+    edit("k8s/secrets/kafka.env.example", s -> s.replace("worker-password=\n", ""));
+    Files.delete(copy.resolve("k8s/secrets/api.env.example"));
+
+    // when
+    List<String> problems = DeploymentFiles.problems(ROOT, copy);
+
+    // then: the key the worker reads is missing, and so is every key of conclave-api
+    assertThat(problems)
+        .contains(
+            "k8s/kustomization.yaml secretGenerator conclave-api: no secrets/api.env.example names"
+                + " the keys a user must write in secrets/api.env")
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains("conclave-worker", "KAFKA_SASL_PASSWORD", "key worker-password"))
+        .anySatisfy(
+            p -> assertThat(p).contains("conclave-projections", "CONCLAVE_API_TOKENS", "tokens"));
+  }
+
   /**
    * A copy of deploy/ with one file changed; the change must apply, or the test would pass for
    * nothing.
