@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * {@code schemaRegistry} in {@code GET /health}: UP when the schema registry answers {@code GET
  * <url>/system/info} with 200 within {@link #TIMEOUT}, DOWN with the reason otherwise. Without it
- * the projections cannot read a record whose schema they have not cached yet.
+ * the projections cannot read a record whose schema they have not cached yet. Not part of {@code
+ * GET /health/readiness} ({@link ReadinessWithoutRegistry}).
  */
 @Singleton
 final class RegistryHealth extends AbstractHealthIndicator<Map<String, Object>> {
