@@ -145,6 +145,9 @@ public final class DevCommand implements Callable<Integer> {
         "  Try: bin/conclave task submit \"Why is the sky blue?\"   then   curl "
             + stack.http()
             + "/tasks/<id>");
+    out.printf(
+        "  Add a worker from another terminal: bin/conclave worker --bootstrap-server %s --registry-url %s --offline-agents%n",
+        settings.bootstrapServers(), settings.registry().url());
     out.println();
   }
 
