@@ -145,10 +145,17 @@ public final class DevCommand implements Callable<Integer> {
         "  Try: bin/conclave task submit \"Why is the sky blue?\"   then   curl "
             + stack.http()
             + "/tasks/<id>");
-    out.printf(
-        "  Add a worker from another terminal: bin/conclave worker --bootstrap-server %s --registry-url %s --offline-agents%n",
-        settings.bootstrapServers(), settings.registry().url());
+    out.println(addWorkerHint(settings));
     out.println();
+  }
+
+  /** The line that tells how to add a worker to this stack from another terminal. */
+  static String addWorkerHint(ConclaveSettings settings) {
+    return "  Add a worker from another terminal: bin/conclave worker --bootstrap-server "
+        + settings.bootstrapServers()
+        + " --registry-url "
+        + settings.registry().url()
+        + " --offline-agents";
   }
 
   private void watchChildren(DevStack stack) {
