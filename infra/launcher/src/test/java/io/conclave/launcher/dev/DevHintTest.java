@@ -23,7 +23,10 @@ class DevHintTest {
             "bin/conclave worker --bootstrap-server 127.0.0.1:40123 "
                 + "--registry-url http://127.0.0.1:40124/apis/registry/v2 --offline-agents");
     // and the command it gives parses as the worker command
-    String[] args = hint.substring(hint.indexOf("worker") + "worker".length()).trim().split(" ");
+    String[] args =
+        hint.substring(hint.indexOf("bin/conclave worker") + "bin/conclave worker".length())
+            .trim()
+            .split(" ");
     CommandLine cli = ConclaveCli.commandLine(CommandLine.Model.CommandSpec.create());
     assertThat(cli.parseArgs(prepend("worker", args)).subcommand().commandSpec().name())
         .isEqualTo("worker");
