@@ -4,6 +4,8 @@ import io.conclave.launcher.admin.DeadLettersCommand;
 import io.conclave.launcher.admin.GroupsCommand;
 import io.conclave.launcher.admin.ProjectionsCommand;
 import io.conclave.launcher.admin.TopicsCommand;
+import io.conclave.launcher.cli.ClusterOptions;
+import io.conclave.launcher.cli.CompletionCommand;
 import io.conclave.launcher.dev.DevCommand;
 import io.conclave.launcher.log.DecisionsCommand;
 import io.conclave.launcher.log.ReplayCommand;
@@ -12,14 +14,21 @@ import io.conclave.launcher.saga.SagaCommand;
 import io.conclave.launcher.saga.TaskCommand;
 import io.conclave.launcher.security.AclsCommand;
 import io.conclave.launcher.security.TokenCommand;
+import io.conclave.launcher.service.CoordinatorCommand;
+import io.conclave.launcher.service.WorkerCommand;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code conclave}: the all-in-one dev launcher and the command-line tools. Every command finds
- * Kafka and the registry through {@code KAFKA_BOOTSTRAP_SERVERS} / {@code CONCLAVE_REGISTRY_URL}, a
- * running {@code conclave dev} in the current directory, or the defaults.
+ * {@code conclave}: the all-in-one dev launcher, the services one by one and the command-line
+ * tools. Every command finds Kafka and the registry through its {@link ClusterOptions} ({@code
+ * --bootstrap-server}, {@code --registry-url}, {@code --command-config}), else {@code
+ * KAFKA_BOOTSTRAP_SERVERS} / {@code CONCLAVE_REGISTRY_URL}, a running {@code conclave dev} in the
+ * current directory, or the defaults.
  */
 @Command(
     name = "conclave",
@@ -35,6 +44,8 @@ import picocli.CommandLine.Model.CommandSpec;
     },
     subcommands = {
       DevCommand.class,
+      CoordinatorCommand.class,
+      WorkerCommand.class,
       TaskCommand.class,
       SagaCommand.class,
       DecisionsCommand.class,
@@ -45,13 +56,17 @@ import picocli.CommandLine.Model.CommandSpec;
       RedriveCommand.class,
       DeadLettersCommand.class,
       TokenCommand.class,
-      AclsCommand.class
+      AclsCommand.class,
+      CompletionCommand.class
     })
 public final class ConclaveCli implements Runnable {
   /** What {@code conclave --help} says of {@code bench}, and {@code conclave bench --help} too. */
   public static final String BENCH_DESCRIPTION = "Benchmarks (real broker and registry, embedded).";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Given on any command: picocli sets them here whichever command they follow. */
+  @Mixin ClusterOptions cluster;
 
   @Override
   public void run() {
@@ -86,9 +101,23 @@ public final class ConclaveCli implements Runnable {
    * its command here.
    */
   public static CommandLine commandLine(Object bench) {
-    return new CommandLine(new ConclaveCli())
+    ConclaveCli cli = new ConclaveCli();
+    CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+    return new CommandLine(cli)
         .addSubcommand("bench", bench)
         .addSubcommand(new CommandLine.HelpCommand())
+        .setExecutionStrategy(
+            parsed -> {
+              Map<String, String> cluster;
+              try {
+                cluster = cli.cluster.systemProperties();
+              } catch (IllegalArgumentException e) {
+                List<CommandLine> given = parsed.asCommandLineList();
+                throw new CommandLine.ParameterException(
+                    given.get(given.size() - 1), e.getMessage());
+              }
+              return ClusterOptions.withSystemProperties(cluster, () -> run.execute(parsed));
+            })
         .setExecutionExceptionHandler(
             (e, cmd, parsed) -> {
               cmd.getErr().println("conclave: " + failure(e));

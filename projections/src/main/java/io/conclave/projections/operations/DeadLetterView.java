@@ -28,7 +28,8 @@ public record DeadLetterView(
     @Nullable String key,
     @Nullable String keyBase64,
     @Nullable String valueBase64) {
-  static DeadLetterView of(ConsumerRecord<byte[], byte[]> record, Deserializer<DeadLetter> reader) {
+  public static DeadLetterView of(
+      ConsumerRecord<byte[], byte[]> record, Deserializer<DeadLetter> reader) {
     DeadLetter letter;
     try {
       letter = reader.deserialize(record.topic(), record.value());

@@ -2,6 +2,7 @@ package io.conclave.launcher.admin;
 
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
+import io.conclave.runtime.admin.GroupActiveException;
 import io.conclave.runtime.admin.GroupReset;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.readers.LogPosition;
@@ -9,6 +10,9 @@ import io.conclave.runtime.security.ClientConfigs;
 import io.conclave.runtime.topics.ShortTopicNames;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -20,7 +24,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code conclave groups reset}: move a stopped consumer group of Conclave back to an offset or a
- * time.
+ * time; a preview of the move unless {@code --execute}, as {@code kafka-consumer-groups
+ * --reset-offsets} defaults to {@code --dry-run}.
  */
 @Command(
     name = "groups",
@@ -56,11 +61,28 @@ public final class GroupsCommand {
     byPartition.forEach((tp, offset) -> System.out.println(tp + " -> " + offset));
   }
 
+  /**
+   * The lines of a reset's preview: each partition's target, and the group's committed offset there
+   * now ({@code none} where it has none), in {@code targets}' order.
+   */
+  static List<String> previewLines(Map<String, Long> targets, Map<String, Long> committed) {
+    List<String> lines = new ArrayList<>();
+    targets.forEach(
+        (tp, offset) -> {
+          Long now = committed.get(tp);
+          lines.add(
+              tp + " -> " + offset + "   (committed now: " + (now == null ? "none" : now) + ")");
+        });
+    return lines;
+  }
+
   @Command(
       name = "reset",
       mixinStandardHelpOptions = true,
-      description =
-          "Reset a group's offsets on a topic to an offset or a timestamp; refused while the group is active.")
+      description = {
+        "Reset a group's offsets on a topic to an offset or a timestamp; refused while the group is active.",
+        "Without --execute, only shows where each partition would move: nothing changes."
+      })
   static final class Reset implements Callable<Integer> {
     @Option(
         names = "--group",
@@ -87,11 +109,27 @@ public final class GroupsCommand {
       String time;
     }
 
-    @Option(names = "--json", description = "print {group, topic, to, offsets} as one line of JSON")
+    @Option(
+        names = "--execute",
+        description = "carry the reset out (without it: a preview, nothing changes)")
+    boolean execute;
+
+    @Option(
+        names = "--json",
+        description = "print {group, topic, to, executed, offsets, committed} as one line of JSON")
     boolean json;
 
-    /** What {@code --json} prints: the group's offset of each partition of the topic now. */
-    record ResetDone(String group, String topic, String to, Map<String, Long> offsets) {}
+    /**
+     * What {@code --json} prints: the offsets the reset moves (or would move) the group to, each
+     * partition's committed offset before it (null: none), and whether it was carried out.
+     */
+    record ResetDone(
+        String group,
+        String topic,
+        String to,
+        boolean executed,
+        Map<String, Long> offsets,
+        Map<String, Long> committed) {}
 
     @Override
     public Integer call() throws Exception {
@@ -99,15 +137,52 @@ public final class GroupsCommand {
       LogPosition target = position(to.offset, to.time, "--to-time");
       String name = ShortTopicNames.resolve(settings.topics(), topic);
       Map<String, Long> offsets;
+      Map<String, Long> committed;
+      String refusal = null;
       try (Admin admin = Admin.create(ClientConfigs.admin(settings.kafka()))) {
-        offsets = byPartition(GroupReset.reset(admin, group, name, target));
+        committed = committed(admin, name);
+        if (execute) {
+          offsets = byPartition(GroupReset.reset(admin, group, name, target));
+        } else {
+          offsets = byPartition(GroupReset.targets(admin, List.of(name), target));
+          try {
+            GroupReset.requireInactive(admin, group);
+          } catch (GroupActiveException e) {
+            refusal = e.getMessage();
+          }
+        }
       }
       if (json) {
-        System.out.println(CliJson.line(new ResetDone(group, name, target.toString(), offsets)));
-      } else {
+        System.out.println(
+            CliJson.line(
+                new ResetDone(group, name, target.toString(), execute, offsets, committed)));
+      } else if (execute) {
         printOffsets(offsets);
+      } else {
+        System.out.printf("preview: %s on %s to %s%n", group, name, target);
+        previewLines(offsets, committed).forEach(System.out::println);
+        System.out.println(
+            refusal != null
+                ? "nothing changed; --execute would be refused now: " + refusal
+                : "nothing changed: run again with --execute to reset");
       }
       return 0;
+    }
+
+    /** The group's committed offsets on {@code topic} by {@code topic-partition}. */
+    private Map<String, Long> committed(Admin admin, String topic) throws Exception {
+      Map<TopicPartition, Long> mine = new HashMap<>();
+      admin
+          .listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .forEach(
+              (tp, o) -> {
+                if (tp.topic().equals(topic) && o != null) {
+                  mine.put(tp, o.offset());
+                }
+              });
+      return byPartition(mine);
     }
   }
 }

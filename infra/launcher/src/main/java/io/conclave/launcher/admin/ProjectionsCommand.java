@@ -3,13 +3,17 @@ package io.conclave.launcher.admin;
 import io.conclave.launcher.cli.CliJson;
 import io.conclave.launcher.cli.Endpoints;
 import io.conclave.launcher.cli.Progress;
+import io.conclave.launcher.service.ServiceRun;
+import io.conclave.projections.ProjectionsApplication;
 import io.conclave.projections.operations.RebuildAccepted;
 import io.conclave.projections.runtime.ProjectionTopology;
 import io.conclave.runtime.admin.StreamsReset;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.readers.LogPosition;
 import io.conclave.runtime.security.ClientConfigs;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,15 +24,53 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code conclave projections rebuild}: rebuild the stopped projections from an offset or a time of
- * their input.
+ * {@code conclave projections}: run the projections and their HTTP API against any cluster, in the
+ * foreground; {@code conclave projections rebuild}: rebuild the stopped projections from an offset
+ * or a time of their input.
  */
 @Command(
     name = "projections",
-    description = "Manage the projections' Kafka Streams state.",
+    description = {
+      "Run the projections and the HTTP API against the cluster until Ctrl-C (the projections' own "
+          + "settings apply: docs/configuration.md; its API tokens come from CONCLAVE_API_TOKENS); "
+          + "or manage their Kafka Streams state.",
+    },
     mixinStandardHelpOptions = true,
     subcommands = ProjectionsCommand.Rebuild.class)
-public final class ProjectionsCommand {
+public final class ProjectionsCommand implements Callable<Integer> {
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "the HTTP API's port (default: conclave.http.port, 8080)")
+  Integer port;
+
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "the address the HTTP API binds (default: conclave.http.host, 127.0.0.1)")
+  String host;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description = "where Kafka Streams keeps its state (default: conclave.state-dir)")
+  Path stateDir;
+
+  /** The projections' settings these options give. */
+  Map<String, String> settings() {
+    Map<String, String> s = new LinkedHashMap<>();
+    ServiceRun.putIfGiven(s, "conclave.http.port", port);
+    ServiceRun.putIfGiven(s, "conclave.http.host", host);
+    ServiceRun.putIfGiven(
+        s, "conclave.state-dir", stateDir == null ? null : stateDir.toAbsolutePath());
+    return s;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    return ServiceRun.untilStopped(settings(), ProjectionsApplication::main);
+  }
+
   @Command(
       name = "rebuild",
       mixinStandardHelpOptions = true,

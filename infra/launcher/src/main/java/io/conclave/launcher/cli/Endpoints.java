@@ -92,7 +92,18 @@ public final class Endpoints {
    * then defaults.
    */
   public static ConclaveSettings resolve() {
-    Map<Object, Object> props = new HashMap<>();
+    Map<Object, Object> props = new HashMap<>(runningSettings());
+    props.putAll(System.getProperties());
+    return ConclaveSettings.from(System.getenv(), props);
+  }
+
+  /**
+   * The settings of a running dev launcher that the environment does not override, by property name
+   * (empty when none runs here): what a command, or a service run by {@code conclave worker}, takes
+   * under its system properties.
+   */
+  public static Map<String, String> runningSettings() {
+    Map<String, String> props = new HashMap<>();
     Properties running = running();
     Map<String, String> env = System.getenv();
     running.remove(
@@ -106,11 +117,10 @@ public final class Endpoints {
                   || ("conclave.topic-prefix".equals(k)
                       && env.containsKey("CONCLAVE_TOPIC_PREFIX"));
           if (!overriddenByEnv) {
-            props.put(k, v);
+            props.put(k.toString(), v.toString());
           }
         });
-    props.putAll(System.getProperties());
-    return ConclaveSettings.from(env, props);
+    return props;
   }
 
   /**

@@ -145,7 +145,17 @@ public final class DevCommand implements Callable<Integer> {
         "  Try: bin/conclave task submit \"Why is the sky blue?\"   then   curl "
             + stack.http()
             + "/tasks/<id>");
+    out.println(addWorkerHint(settings));
     out.println();
+  }
+
+  /** The line that tells how to add a worker to this stack from another terminal. */
+  static String addWorkerHint(ConclaveSettings settings) {
+    return "  Add a worker from another terminal: bin/conclave worker --bootstrap-server "
+        + settings.bootstrapServers()
+        + " --registry-url "
+        + settings.registry().url()
+        + " --offline-agents";
   }
 
   private void watchChildren(DevStack stack) {

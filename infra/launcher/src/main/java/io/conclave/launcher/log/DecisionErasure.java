@@ -30,28 +30,16 @@ import org.apache.kafka.common.serialization.Deserializer;
 final class DecisionErasure {
   private DecisionErasure() {}
 
+  /** How many live decision keys the agent has: what {@link #erase} would tombstone. */
+  static int count(ConclaveSettings settings, String agentId) {
+    return liveKeys(settings, agentId).size();
+  }
+
   /** Writes the tombstones and returns how many keys were erased. */
   static int erase(ConclaveSettings settings, String agentId) throws Exception {
     String topic = settings.topics().decisions();
     int partition = Partitioning.of(agentId, settings.partitions());
-    Deserializer<DecisionKey> keys =
-        new ConclaveSerdes(settings.registry()).decisionKey().deserializer();
-    Map<Long, byte[]> found = new LinkedHashMap<>();
-    TopicScan.scan(
-        settings.kafka(),
-        new TopicPartition(topic, partition),
-        0,
-        -1,
-        r -> {
-          DecisionKey key = keys.deserialize(topic, r.key());
-          if (key.agentId().equals(agentId)) {
-            if (r.value() == null) {
-              found.remove(key.sequence());
-            } else {
-              found.put(key.sequence(), r.key());
-            }
-          }
-        });
+    Map<Long, byte[]> found = liveKeys(settings, agentId);
     try (var producer =
         new KafkaProducer<byte[], byte[]>(ClientConfigs.producer(settings.kafka()))) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -75,5 +63,30 @@ final class DecisionErasure {
           "erasure of " + agentId + " incomplete: " + e.getMessage(), e);
     }
     return found.size();
+  }
+
+  /** The keys of the agent's decisions whose latest record is not a tombstone, by sequence. */
+  private static Map<Long, byte[]> liveKeys(ConclaveSettings settings, String agentId) {
+    String topic = settings.topics().decisions();
+    int partition = Partitioning.of(agentId, settings.partitions());
+    Deserializer<DecisionKey> keys =
+        new ConclaveSerdes(settings.registry()).decisionKey().deserializer();
+    Map<Long, byte[]> found = new LinkedHashMap<>();
+    TopicScan.scan(
+        settings.kafka(),
+        new TopicPartition(topic, partition),
+        0,
+        -1,
+        r -> {
+          DecisionKey key = keys.deserialize(topic, r.key());
+          if (key.agentId().equals(agentId)) {
+            if (r.value() == null) {
+              found.remove(key.sequence());
+            } else {
+              found.put(key.sequence(), r.key());
+            }
+          }
+        });
+    return found;
   }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code conclave decisions tail|erase}: the decision log, as JSON lines (or one document), and its
- * erasure.
+ * erasure (a preview unless {@code --execute}).
  */
 @Command(
     name = "decisions",
@@ -86,26 +86,54 @@ public final class DecisionsCommand {
   @Command(
       name = "erase",
       mixinStandardHelpOptions = true,
-      description =
-          "Erase one agent's decisions: a tombstone for each of its keys (see docs/operations.md, Erasure).")
+      description = {
+        "Erase one agent's decisions: a tombstone for each of its keys (see docs/operations.md, Erasure).",
+        "Without --execute, only counts what it would erase: nothing changes."
+      })
   static final class Erase implements Callable<Integer> {
     @Option(names = "--agent", required = true, description = "the agent to erase, e.g. research-0")
     String agent;
 
-    @Option(names = "--json", description = "print {agentId, erased} as one line of JSON")
+    @Option(
+        names = "--execute",
+        description = "write the tombstones (without it: a preview, nothing changes)")
+    boolean execute;
+
+    @Option(
+        names = "--json",
+        description = "print {agentId, decisions, erased, executed} as one line of JSON")
     boolean json;
 
-    /** What {@code --json} prints: how many decision keys of the agent were tombstoned. */
-    record Erased(String agentId, int erased) {}
+    /**
+     * What {@code --json} prints: how many live decision keys the agent had, how many were
+     * tombstoned (0 in a preview), and whether the erasure was carried out.
+     */
+    record Erased(String agentId, int decisions, int erased, boolean executed) {}
 
     @Override
     public Integer call() throws Exception {
-      int erased = DecisionErasure.erase(Endpoints.resolve(), agent);
-      System.out.println(
-          json
-              ? CliJson.line(new Erased(agent, erased))
-              : "erased " + erased + " decisions of " + agent);
+      ConclaveSettings settings = Endpoints.resolve();
+      Erased done =
+          execute
+              ? erased(agent, DecisionErasure.erase(settings, agent))
+              : new Erased(agent, DecisionErasure.count(settings, agent), 0, false);
+      System.out.println(json ? CliJson.line(done) : text(done));
       return 0;
+    }
+
+    static Erased erased(String agentId, int keys) {
+      return new Erased(agentId, keys, keys, true);
+    }
+
+    /** The answer in words: what was erased, or what a preview would erase. */
+    static String text(Erased e) {
+      return e.executed()
+          ? "erased " + e.erased() + " decisions of " + e.agentId()
+          : "preview: would erase "
+              + e.decisions()
+              + " decisions of "
+              + e.agentId()
+              + " and its snapshot; nothing changed: run again with --execute to erase";
     }
   }
 }

@@ -9,9 +9,13 @@ import io.conclave.model.saga.SagaDefinitions;
 import io.conclave.model.saga.SagaEvent;
 import io.conclave.model.saga.SagaIds;
 import io.conclave.model.saga.SagaState;
+import io.conclave.projections.sagas.SagaQuery;
 import io.conclave.projections.sagas.SagaRequest;
+import io.conclave.projections.sagas.SagaSummary;
 import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.readers.LogPosition;
 import io.conclave.runtime.readers.SagaDefinitionCatalog;
+import io.conclave.runtime.readers.TopicReplay;
 import io.conclave.runtime.readers.TopicScan;
 import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.security.ClientConfigs;
@@ -19,6 +23,7 @@ import io.conclave.schemas.ConclaveSerdes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +37,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code conclave saga start|show|approve|register|definitions}: sagas straight on Kafka, as the
- * HTTP API does them: start a task with a saga from a YAML or JSON file, show a saga as the fold of
- * its events, decide an approval step, register a saga definition by name and list them.
+ * {@code conclave saga start|list|show|approve|register|definitions}: sagas straight on Kafka, as
+ * the HTTP API does them: start a task with a saga from a YAML or JSON file, show a saga as the
+ * fold of its events, decide an approval step, register a saga definition by name and list them.
  */
 @Command(
     name = "saga",
@@ -42,6 +47,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     subcommands = {
       SagaCommand.Start.class,
+      SagaCommand.ListSagas.class,
       SagaCommand.Show.class,
       SagaCommand.Approve.class,
       SagaCommand.Register.class,
@@ -93,6 +99,51 @@ public final class SagaCommand {
                       written.partition(),
                       written.offset()))
               : sagaId);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description =
+          "The sagas, newest first, with their status: folded from the saga-events topic, as GET /sagas "
+              + "summarises them.")
+  static final class ListSagas implements Callable<Integer> {
+    @Option(
+        names = "--status",
+        description = "only sagas in this status (running, completed, aborted, ...)")
+    String status;
+
+    @Option(
+        names = "--limit",
+        defaultValue = "20",
+        description = "at most this many (default: ${DEFAULT-VALUE}; at most 1000)")
+    int limit;
+
+    @Option(
+        names = "--json",
+        description = "print the list as one line of JSON (the fields of GET /sagas)")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      SagaQuery query = SagaQuery.parse(status, Integer.toString(limit));
+      ConclaveSettings settings = Endpoints.resolve();
+      String topic = settings.topics().sagaEvents();
+      var reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
+      List<SagaEvent> events = new ArrayList<>();
+      TopicReplay.read(
+          settings.kafka(),
+          TopicReplay.Request.of(topic, LogPosition.beginning()),
+          r -> r.value() != null,
+          r -> events.add(reader.deserialize(topic, r.value())));
+      List<SagaSummary> sagas = SagaListing.newestFirst(events, query);
+      if (json) {
+        System.out.println(CliJson.line(sagas));
+      } else {
+        sagas.forEach(s -> System.out.println(SagaListing.line(s)));
+      }
       return 0;
     }
   }

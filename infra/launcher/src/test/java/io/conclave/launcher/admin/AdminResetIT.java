@@ -232,7 +232,16 @@ class AdminResetIT {
     // the groups CLI prints the same way
     Cli.Result groups =
         Cli.run(
-            settings, "groups", "reset", "--group", group, "--topic", "tasks", "--to-offset", "0");
+            settings,
+            "groups",
+            "reset",
+            "--group",
+            group,
+            "--topic",
+            "tasks",
+            "--to-offset",
+            "0",
+            "--execute");
     assertThat(groups.exitCode()).as(groups.err()).isZero();
     assertThat(groups.out())
         .containsExactly(
@@ -250,6 +259,7 @@ class AdminResetIT {
             "tasks",
             "--to-offset",
             "0",
+            "--execute",
             "--json");
     assertThat(groupsJson.exitCode()).as(groupsJson.err()).isZero();
     JsonNode reset = json.readTree(String.join("\n", groupsJson.out()));

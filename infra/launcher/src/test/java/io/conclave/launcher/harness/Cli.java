@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +31,26 @@ public final class Cli {
    */
   public static Result run(ConclaveSettings settings, List<String> properties, String... args)
       throws IOException, InterruptedException {
+    List<String> all = new ArrayList<>(settings.asSystemProperties());
+    all.addAll(properties);
+    // the settings' secrets (a SASL password) go by the environment, as a user gives them, never
+    // the command line
+    Map<String, String> env = new HashMap<>();
+    settings.kafkaSecurity().applySecretsTo(env);
+    return finish(start(all, env, ProcessBuilder.Redirect.PIPE, args), args);
+  }
+
+  /**
+   * Starts {@code conclave args} with exactly {@code properties} ({@code -Dname=value}) and {@code
+   * env} added to this process's environment, its output going to {@code output}; the caller stops
+   * it.
+   */
+  public static Process start(
+      List<String> properties,
+      Map<String, String> env,
+      ProcessBuilder.Redirect output,
+      String... args)
+      throws IOException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -37,17 +59,21 @@ public final class Cli {
                 "-XX:TieredStopAtLevel=1",
                 "-cp",
                 System.getProperty("java.class.path")));
-    cmd.addAll(settings.asSystemProperties());
     cmd.addAll(properties);
     cmd.add(ConclaveCli.class.getName());
     cmd.addAll(List.of(args));
     // an empty working directory: no endpoints file of a running `conclave dev` is picked up
     ProcessBuilder builder =
         new ProcessBuilder(cmd).directory(Files.createTempDirectory("conclave-cli").toFile());
-    // the settings' secrets (a SASL password) go by the environment, as a user gives them, never
-    // the command line
-    settings.kafkaSecurity().applySecretsTo(builder.environment());
-    Process p = builder.start();
+    builder.environment().putAll(env);
+    if (output != ProcessBuilder.Redirect.PIPE) {
+      builder.redirectErrorStream(true).redirectOutput(output);
+    }
+    return builder.start();
+  }
+
+  /** Waits for a command started with its output piped, and what it printed. */
+  public static Result finish(Process p, String... args) throws InterruptedException {
     CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
     if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -61,7 +61,8 @@ class DecisionErasureIT {
           .allSatisfy(r -> assertThat(r.path("key").path("agentId").asText()).isEqualTo(research));
 
       // When: erased by the CLI
-      Cli.Result erasure = Cli.run(settings, "decisions", "erase", "--agent", research, "--json");
+      Cli.Result erasure =
+          Cli.run(settings, "decisions", "erase", "--agent", research, "--execute", "--json");
       assertThat(erasure.exitCode()).as(erasure.err()).isZero();
       JsonNode answer = new ObjectMapper().readTree(String.join("\n", erasure.out()));
       assertThat(answer.path("agentId").asText()).isEqualTo(research);

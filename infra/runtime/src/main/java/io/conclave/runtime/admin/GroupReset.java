@@ -59,16 +59,7 @@ public final class GroupReset {
       Admin admin, String group, Collection<String> topics, LogPosition to)
       throws InterruptedException, ExecutionException {
     requireInactive(admin, group);
-    List<TopicPartition> partitions = partitions(admin, topics);
-    Map<TopicPartition, Long> earliest = offsets(admin, partitions, OffsetSpec.earliest());
-    Map<TopicPartition, Long> latest = offsets(admin, partitions, OffsetSpec.latest());
-    Map<TopicPartition, Long> atTime =
-        to instanceof LogPosition.Time t
-            ? offsets(admin, partitions, OffsetSpec.forTimestamp(t.time().toEpochMilli()))
-            : Map.of();
-    Map<TopicPartition, Long> wanted = new LinkedHashMap<>();
-    partitions.forEach(
-        tp -> wanted.put(tp, to.in(earliest.get(tp), latest.get(tp), atTime.get(tp))));
+    Map<TopicPartition, Long> wanted = targets(admin, topics, to);
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
     wanted.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
     try {
@@ -87,6 +78,29 @@ public final class GroupReset {
       }
       throw e;
     }
+    return wanted;
+  }
+
+  /**
+   * Where a reset of every partition of each of {@code topics} to {@code to} would move a group,
+   * changing nothing: what a reset's preview shows.
+   *
+   * @return the offset of each partition, in topic order
+   * @throws UnknownTopicException if one of the topics does not exist
+   */
+  public static Map<TopicPartition, Long> targets(
+      Admin admin, Collection<String> topics, LogPosition to)
+      throws InterruptedException, ExecutionException {
+    List<TopicPartition> partitions = partitions(admin, topics);
+    Map<TopicPartition, Long> earliest = offsets(admin, partitions, OffsetSpec.earliest());
+    Map<TopicPartition, Long> latest = offsets(admin, partitions, OffsetSpec.latest());
+    Map<TopicPartition, Long> atTime =
+        to instanceof LogPosition.Time t
+            ? offsets(admin, partitions, OffsetSpec.forTimestamp(t.time().toEpochMilli()))
+            : Map.of();
+    Map<TopicPartition, Long> wanted = new LinkedHashMap<>();
+    partitions.forEach(
+        tp -> wanted.put(tp, to.in(earliest.get(tp), latest.get(tp), atTime.get(tp))));
     return wanted;
   }
 
