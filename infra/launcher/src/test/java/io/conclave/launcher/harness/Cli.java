@@ -29,6 +29,16 @@ public final class Cli {
    */
   public static Result run(ConclaveSettings settings, List<String> properties, String... args)
       throws IOException, InterruptedException {
+    return run(System.getProperty("java.class.path"), settings, properties, args);
+  }
+
+  /**
+   * Runs a command on {@code classPath}: the launcher's packaged one ({@link PackagedClassPath}) to
+   * see what a user sees, the tests' one otherwise.
+   */
+  public static Result run(
+      String classPath, ConclaveSettings settings, List<String> properties, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -36,7 +46,7 @@ public final class Cli {
                 "-Xmx256m",
                 "-XX:TieredStopAtLevel=1",
                 "-cp",
-                System.getProperty("java.class.path")));
+                classPath));
     cmd.addAll(settings.asSystemProperties());
     cmd.addAll(properties);
     cmd.add(ConclaveCli.class.getName());
