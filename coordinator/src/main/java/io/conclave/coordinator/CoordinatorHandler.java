@@ -12,6 +12,8 @@ import io.conclave.model.saga.SagaMoves;
 import io.conclave.model.saga.SagaStep;
 import io.conclave.model.saga.ShardCheckpoint;
 import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.runtime.logging.LogContext;
+import io.conclave.runtime.logging.LogContext.Field;
 import io.conclave.runtime.loop.PartitionHandler;
 import io.conclave.runtime.loop.PoisonRecordException;
 import io.conclave.runtime.readers.AgentLogs;
@@ -195,6 +197,26 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
   public List<ProducerRecord<byte[], byte[]>> handle(
       ConsumerRecord<byte[], byte[]> record, Object value) {
     Shard shard = shards.get(record.partition());
+    String taskId =
+        value instanceof SagaEvent e
+            ? e.taskId()
+            : value instanceof TaskSubmission t ? t.taskId() : null;
+    // a saga's id follows from its task's: a task's lines name the saga it starts
+    try (var fields =
+        logFields(shard.stamp())
+            .with(Field.TASK, taskId)
+            .with(Field.SAGA, taskId == null ? null : TaskIntake.sagaIdOf(taskId))) {
+      return handle(shard, record, value);
+    }
+  }
+
+  /** The shard and epoch on the lines about a shard. */
+  private static LogContext logFields(LeaderStamp stamp) {
+    return LogContext.open().with(Field.SHARD, stamp.shard()).with(Field.EPOCH, stamp.epoch());
+  }
+
+  private List<ProducerRecord<byte[], byte[]>> handle(
+      Shard shard, ConsumerRecord<byte[], byte[]> record, Object value) {
     if (value instanceof SagaEvent event) {
       if (record.offset() < shard.progress().sagaEventsOffset) {
         return List
@@ -303,6 +325,12 @@ final class CoordinatorHandler implements PartitionHandler<Object>, AutoCloseabl
     if (state == null) {
       return List.of();
     }
+    try (var fields = logFields(state.stamp())) {
+      return tick(shard, state);
+    }
+  }
+
+  private List<ProducerRecord<byte[], byte[]>> tick(int shard, Shard state) {
     Instant now = clock.instant();
     List<ProducerRecord<byte[], byte[]>> due = state.sagas().tick(now);
     ShardSagas sagas = state.sagas().sagas();

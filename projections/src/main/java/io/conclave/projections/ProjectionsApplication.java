@@ -18,6 +18,8 @@ public final class ProjectionsApplication {
 
   public static void main(String[] args) {
     ServiceRunner.exitWithLauncher("projections");
-    Micronaut.run(ProjectionsApplication.class, args);
+    // no banner: Micronaut prints it on standard output before it reads application.yml, whose
+    // micronaut.banner.enabled comes too late; the process's output is its log lines
+    Micronaut.build(args).mainClass(ProjectionsApplication.class).banner(false).start();
   }
 }

@@ -12,8 +12,11 @@ import io.conclave.model.journal.FoldedLog;
 import io.conclave.model.knowledge.KnowledgeDelta;
 import io.conclave.model.saga.CompensateCommand;
 import io.conclave.model.saga.InputMapping;
+import io.conclave.model.saga.RoutingSlip;
 import io.conclave.model.saga.StepCommand;
 import io.conclave.models.ResilientModel;
+import io.conclave.runtime.logging.LogContext;
+import io.conclave.runtime.logging.LogContext.Field;
 import io.conclave.runtime.loop.PartitionHandler;
 import io.conclave.runtime.loop.PoisonRecordException;
 import io.conclave.runtime.readers.AgentLogs;
@@ -138,12 +141,25 @@ final class WorkerHandler<S> implements PartitionHandler<Object> {
   public List<ProducerRecord<byte[], byte[]>> handle(
       ConsumerRecord<byte[], byte[]> record, Object value) {
     if (value instanceof StepCommand command) {
-      return step(record, command);
+      try (var fields = logFields(record, command.slip(), command.slip().cursor())) {
+        return step(record, command);
+      }
     }
     if (value instanceof CompensateCommand command) {
-      return compensate(record, command);
+      try (var fields = logFields(record, command.slip(), command.stepIndex())) {
+        return compensate(record, command);
+      }
     }
     throw new PoisonRecordException("not a command: " + value.getClass().getName());
+  }
+
+  /** The saga, task, agent and step on the lines written while a command runs, the agent's own. */
+  private LogContext logFields(ConsumerRecord<?, ?> record, RoutingSlip slip, int step) {
+    return LogContext.open()
+        .with(Field.SAGA, slip.sagaId())
+        .with(Field.TASK, slip.taskId())
+        .with(Field.AGENT, AgentIds.of(agent.type(), record.partition()))
+        .with(Field.STEP, step);
   }
 
   private List<ProducerRecord<byte[], byte[]>> step(

@@ -31,13 +31,23 @@ public final class Cli {
    */
   public static Result run(ConclaveSettings settings, List<String> properties, String... args)
       throws IOException, InterruptedException {
+    return run(System.getProperty("java.class.path"), settings, properties, args);
+  }
+
+  /**
+   * Runs a command on {@code classPath}: the launcher's packaged one ({@link PackagedClassPath}) to
+   * see what a user sees, the tests' one otherwise.
+   */
+  public static Result run(
+      String classPath, ConclaveSettings settings, List<String> properties, String... args)
+      throws IOException, InterruptedException {
     List<String> all = new ArrayList<>(settings.asSystemProperties());
     all.addAll(properties);
     // the settings' secrets (a SASL password) go by the environment, as a user gives them, never
     // the command line
     Map<String, String> env = new HashMap<>();
     settings.kafkaSecurity().applySecretsTo(env);
-    return finish(start(all, env, ProcessBuilder.Redirect.PIPE, args), args);
+    return finish(start(classPath, all, env, ProcessBuilder.Redirect.PIPE, args), args);
   }
 
   /**
@@ -51,6 +61,16 @@ public final class Cli {
       ProcessBuilder.Redirect output,
       String... args)
       throws IOException {
+    return start(System.getProperty("java.class.path"), properties, env, output, args);
+  }
+
+  private static Process start(
+      String classPath,
+      List<String> properties,
+      Map<String, String> env,
+      ProcessBuilder.Redirect output,
+      String... args)
+      throws IOException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -58,7 +78,7 @@ public final class Cli {
                 "-Xmx256m",
                 "-XX:TieredStopAtLevel=1",
                 "-cp",
-                System.getProperty("java.class.path")));
+                classPath));
     cmd.addAll(properties);
     cmd.add(ConclaveCli.class.getName());
     cmd.addAll(List.of(args));
