@@ -29,6 +29,26 @@ public final class Cli {
    */
   public static Result run(ConclaveSettings settings, List<String> properties, String... args)
       throws IOException, InterruptedException {
+    List<String> options = new ArrayList<>(settings.asSystemProperties());
+    options.addAll(properties);
+    // an empty working directory: no endpoints file of a running `conclave dev` is picked up
+    ProcessBuilder builder = command(options, Files.createTempDirectory("conclave-cli"), args);
+    // the settings' secrets (a SASL password) go by the environment, as a user gives them, never
+    // the command line
+    settings.kafkaSecurity().applySecretsTo(builder.environment());
+    return finish(builder, args);
+  }
+
+  /**
+   * Runs a command in {@code workDir} with no settings of its own: it finds those of the {@code
+   * conclave dev} running there, as a user's command in a second terminal does.
+   */
+  public static Result runIn(Path workDir, String... args)
+      throws IOException, InterruptedException {
+    return finish(command(List.of(), workDir, args), args);
+  }
+
+  private static ProcessBuilder command(List<String> options, Path workDir, String... args) {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -37,16 +57,14 @@ public final class Cli {
                 "-XX:TieredStopAtLevel=1",
                 "-cp",
                 System.getProperty("java.class.path")));
-    cmd.addAll(settings.asSystemProperties());
-    cmd.addAll(properties);
+    cmd.addAll(options);
     cmd.add(ConclaveCli.class.getName());
     cmd.addAll(List.of(args));
-    // an empty working directory: no endpoints file of a running `conclave dev` is picked up
-    ProcessBuilder builder =
-        new ProcessBuilder(cmd).directory(Files.createTempDirectory("conclave-cli").toFile());
-    // the settings' secrets (a SASL password) go by the environment, as a user gives them, never
-    // the command line
-    settings.kafkaSecurity().applySecretsTo(builder.environment());
+    return new ProcessBuilder(cmd).directory(workDir.toFile());
+  }
+
+  private static Result finish(ProcessBuilder builder, String... args)
+      throws IOException, InterruptedException {
     Process p = builder.start();
     CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
