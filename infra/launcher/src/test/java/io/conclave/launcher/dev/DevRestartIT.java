@@ -66,7 +66,11 @@ class DevRestartIT {
       Properties second = dev.endpoints();
       Http http = http(second);
 
-      // Then: the same addresses, so clients that knew the first run reach this one
+      // Then: the broker has the topics the first run made
+      assertThat(dev.output())
+          .as(dev.transcript())
+          .anyMatch(l -> l.startsWith("topics: 0 created"));
+      // the same addresses, so clients that knew the first run reach this one
       for (String key :
           List.of(
               "conclave.kafka.bootstrap-servers", "conclave.registry.url", "conclave.http.url")) {
