@@ -218,7 +218,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         format(logs);
       }
       KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
-      server.startup(); // returns once the broker has caught up with the metadata and is unfenced
+      try {
+        server.startup(); // returns once the broker has caught up with the metadata and is unfenced
+      } catch (RuntimeException e) {
+        // a port taken, the directory locked by another broker: let go of what did start (not
+        // awaitShutdown: a part that never started would never say it stopped)
+        try {
+          server.shutdown();
+        } catch (RuntimeException ignored) {
+          e.addSuppressed(ignored);
+        }
+        throw e;
+      }
       EmbeddedKafka kafka =
           new EmbeddedKafka(
               () -> {
