@@ -251,7 +251,8 @@ final class SystemBench extends StackBenchmark {
             runDir,
             shared.map(ConclaveStack::bootstrapServers),
             shared.map(ConclaveStack::registryUrl),
-            token);
+            token,
+            false); // a measurement starts empty
     out.printf(
         "system: the stack of conclave dev (2 coordinators, 2 workers with the offline agents, projections, "
             + "each a JVM; %s broker and registry), loaded over HTTP: a closed loop of %d sagas in flight, %,d sagas in "

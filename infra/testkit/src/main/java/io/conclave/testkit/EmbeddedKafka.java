@@ -2,15 +2,24 @@ package io.conclave.testkit;
 
 import io.conclave.runtime.security.KafkaAccess;
 import io.conclave.runtime.security.KafkaClientSecurity;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.KRaftVersion;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +40,17 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static final String SUPER_USER_PASSWORD = "plain-admin-secret";
 
-  private final KafkaClusterTestKit cluster;
+  /** The node id of a {@link #startKeeping kept} broker; the same on every start of its files. */
+  static final int KEPT_NODE_ID = 1;
+
+  private final AutoCloseable server;
+  private final String bootstrapServers;
   private final KafkaClientSecurity adminSecurity;
 
-  private EmbeddedKafka(KafkaClusterTestKit cluster, KafkaClientSecurity adminSecurity) {
-    this.cluster = cluster;
+  private EmbeddedKafka(
+      AutoCloseable server, String bootstrapServers, KafkaClientSecurity adminSecurity) {
+    this.server = server;
+    this.bootstrapServers = bootstrapServers;
     this.adminSecurity = adminSecurity;
   }
 
@@ -126,13 +141,9 @@ public final class EmbeddedKafka implements AutoCloseable {
       KafkaClientSecurity adminSecurity) {
     boolean sasl = adminSecurity.sasl();
     long t0 = System.nanoTime();
-    Map<String, Short> features = new HashMap<>();
-    for (Feature f : Feature.PRODUCTION_FEATURES) {
-      features.put(f.featureName(), f.latestProduction());
-    }
     BootstrapMetadata metadata =
         BootstrapMetadata.fromVersions(
-            MetadataVersion.latestProduction(), features, "conclave-embedded");
+            MetadataVersion.latestProduction(), productionFeatures(), "conclave-embedded");
     try {
       // our own directory: the test kit's default one is deleted by a JVM shutdown hook that can
       // run while the broker is still stopping, which makes it halt the JVM ("all log dirs have
@@ -157,7 +168,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
-      EmbeddedKafka kafka = new EmbeddedKafka(cluster, adminSecurity);
+      EmbeddedKafka kafka = new EmbeddedKafka(cluster, cluster.bootstrapServers(), adminSecurity);
       log.info(
           "Kafka broker ready at {} in {} ms",
           kafka.bootstrapServers(),
@@ -169,8 +180,109 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * A plaintext broker whose log directory and KRaft metadata live in {@code dir} and outlive it:
+   * started again on the same {@code dir}, it is the same cluster (cluster id and node id are in
+   * the files) with its topics, records and group offsets. The directory is formatted on the first
+   * start only.
+   *
+   * <p>This is Kafka's own server ({@link KafkaRaftServer}, what {@code kafka-server-start} runs),
+   * not the test kit: the test kit makes new node directory ids on every build and always formats.
+   * The ports are fixed by the caller and should be the same on every start: clients keep their
+   * bootstrap address, and the controller quorum is static ({@code controller.quorum.voters}, from
+   * this configuration, never from the metadata log), so that nothing stored names a stale port.
+   * The address the broker advertises is stored in the metadata log, but as its registration, which
+   * the broker renews on each start.
+   *
+   * @param brokerPort the client listener's loopback port
+   * @param controllerPort the KRaft controller listener's loopback port
+   */
+  public static EmbeddedKafka startKeeping(Path dir, int brokerPort, int controllerPort) {
+    long t0 = System.nanoTime();
+    Path logs = dir.toAbsolutePath().resolve("logs");
+    Map<String, Object> config = new HashMap<>(defaultBrokerConfig());
+    config.put("process.roles", "broker,controller");
+    config.put("node.id", Integer.toString(KEPT_NODE_ID));
+    config.put("controller.quorum.voters", KEPT_NODE_ID + "@localhost:" + controllerPort);
+    config.put("controller.listener.names", "CONTROLLER");
+    config.put(
+        "listeners",
+        "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
+    config.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
+    config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    config.put("inter.broker.listener.name", "PLAINTEXT");
+    config.put("log.dirs", logs.toString());
+    try {
+      boolean formatted = Files.exists(logs.resolve("meta.properties"));
+      if (!formatted) {
+        format(logs);
+      }
+      KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
+      try {
+        server.startup(); // returns once the broker has caught up with the metadata and is unfenced
+      } catch (RuntimeException e) {
+        // a port taken, the directory locked by another broker: let go of what did start (not
+        // awaitShutdown: a part that never started would never say it stopped)
+        try {
+          server.shutdown();
+        } catch (RuntimeException ignored) {
+          e.addSuppressed(ignored);
+        }
+        throw e;
+      }
+      EmbeddedKafka kafka =
+          new EmbeddedKafka(
+              () -> {
+                server.shutdown();
+                server.awaitShutdown();
+              },
+              "localhost:" + brokerPort,
+              KafkaClientSecurity.plaintext());
+      log.info(
+          "Kafka broker ready at {} in {} ms, data in {} ({})",
+          kafka.bootstrapServers(),
+          (System.nanoTime() - t0) / 1_000_000,
+          dir,
+          formatted ? "kept" : "new");
+      return kafka;
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "could not start the Kafka broker on " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code kafka-storage format} for a new single-node cluster with a static quorum, at the same
+   * production metadata version and features as {@link #start()}. kraft.version stays 0: version 1
+   * is a dynamic quorum, which would store the controller's address in the metadata log.
+   */
+  private static void format(Path logs) throws Exception {
+    Files.createDirectories(logs);
+    Formatter formatter =
+        new Formatter()
+            .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+            .setNodeId(KEPT_NODE_ID)
+            .setClusterId(Uuid.randomUuid().toString())
+            .setDirectories(List.of(logs.toString()))
+            .setMetadataLogDirectory(logs.toString())
+            .setControllerListenerName("CONTROLLER")
+            .setReleaseVersion(MetadataVersion.latestProduction());
+    productionFeatures().entrySet().stream()
+        .filter(f -> !f.getKey().equals(KRaftVersion.FEATURE_NAME))
+        .forEach(f -> formatter.setFeatureLevel(f.getKey(), f.getValue()));
+    formatter.run();
+  }
+
+  private static Map<String, Short> productionFeatures() {
+    Map<String, Short> features = new HashMap<>();
+    for (Feature f : Feature.PRODUCTION_FEATURES) {
+      features.put(f.featureName(), f.latestProduction());
+    }
+    return features;
+  }
+
   public String bootstrapServers() {
-    return cluster.bootstrapServers();
+    return bootstrapServers;
   }
 
   /**
@@ -184,7 +296,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   @Override
   public void close() {
     try {
-      cluster.close();
+      server.close();
     } catch (Exception e) {
       log.warn("embedded Kafka did not close cleanly: {}", e.toString());
     }

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real Apicurio Registry 2.4.2.Final (built by the {@code infra/registry} module) as a child
- * process on a free loopback port, with in-memory storage. The process is destroyed by {@link
- * #close()} and at JVM exit.
+ * process on a free loopback port, with in-memory storage (or {@link #startKeeping kept} in files).
+ * The process is destroyed by {@link #close()} and at JVM exit.
  */
 public final class RegistryServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegistryServer.class);
@@ -42,6 +42,32 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   public static RegistryServer start(Path jar, int port, Path logFile) {
+    return start(jar, port, logFile, List.of());
+  }
+
+  /**
+   * Starts the registry on {@code port} with its storage in {@code dir}, where it outlives the
+   * process: artifacts, versions and their global ids are the same on the next start on {@code dir}
+   * (records in topics carry those ids).
+   *
+   * <p>Why an H2 file: 2.4.2's default storage is its SQL storage on an in-memory H2 database
+   * ({@code jdbc:h2:mem:registry_db}), so pointing that same storage at a file is one setting and
+   * no other artifact. Its KafkaSQL storage (the registry kept in a topic) would need another
+   * storage module in the server build, and would tie the registry's start to the broker's.
+   */
+  public static RegistryServer startKeeping(Path dir, int port, Path logFile) {
+    Path database = dir.toAbsolutePath().resolve("registry");
+    // WRITE_DELAY=0: each commit is on disk when the call returns, so a registry killed at JVM exit
+    // (see the reaper) loses nothing it acknowledged
+    return start(
+        locateJar(),
+        port,
+        logFile,
+        List.of("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + database + ";WRITE_DELAY=0"));
+  }
+
+  private static RegistryServer start(
+      Path jar, int port, Path logFile, List<String> systemProperties) {
     long t0 = System.nanoTime();
     List<String> cmd =
         new ArrayList<>(
@@ -54,9 +80,9 @@ public final class RegistryServer implements AutoCloseable {
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.log.level=WARN",
-                "-Dquarkus.banner.enabled=false",
-                "-jar",
-                jar.toString()));
+                "-Dquarkus.banner.enabled=false"));
+    cmd.addAll(systemProperties);
+    cmd.addAll(List.of("-jar", jar.toString()));
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
       Process p =

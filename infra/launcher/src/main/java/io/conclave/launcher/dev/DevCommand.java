@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
  * (in this JVM) and a real Apicurio Registry (a child JVM) unless {@code KAFKA_BOOTSTRAP_SERVERS} /
  * {@code CONCLAVE_REGISTRY_URL} point elsewhere; the topics; then coordinator(s), agent workers and
  * the projections HTTP server, each a separate JVM. Ctrl-C stops everything; children also stop by
- * themselves if this process dies.
+ * themselves if this process dies. The broker and registry keep their data in {@code --data-dir}
+ * ({@link DataDir}), so a restart finds the tasks, sagas and decisions of the last run; {@code
+ * --fresh} deletes it first.
  */
 @Command(
     name = "dev",
@@ -55,21 +57,40 @@ public final class DevCommand implements Callable<Integer> {
       description = "partitions per topic: coordinator shards and worker parallelism")
   Integer partitions;
 
+  @Option(
+      names = "--data-dir",
+      defaultValue = ".conclave",
+      description =
+          "where the embedded broker and registry keep their data across restarts "
+              + "(default: ${DEFAULT-VALUE}, in the current directory)")
+  Path dataDir;
+
+  @Option(
+      names = "--fresh",
+      description = "delete the data directory first: start with no topics, records or schemas")
+  boolean fresh;
+
   private final AtomicReference<DevStack> running = new AtomicReference<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
+    DataDir data = new DataDir(dataDir);
+    if (fresh) {
+      data.delete();
+      out.println("conclave: deleted " + dataDir + " (--fresh)");
+    }
     DevStack.Layout layout =
         new DevStack.Layout(
             coordinators,
             workers,
             httpPort,
-            Files.createDirectories(Path.of(".conclave")),
+            Files.createDirectories(dataDir),
             explicit("KAFKA_BOOTSTRAP_SERVERS"),
             explicit("CONCLAVE_REGISTRY_URL"),
-            apiToken());
+            apiToken(),
+            true);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -132,6 +153,9 @@ public final class DevCommand implements Callable<Integer> {
     out.printf(
         "  Schema registry  %s%s%n",
         settings.registry().url(), stack.ownsRegistry() ? "   (embedded)" : "");
+    if (stack.ownsKafka() || stack.ownsRegistry()) {
+      out.printf("  Data             %s   (kept across restarts; --fresh starts empty)%n", dataDir);
+    }
     out.printf(
         "  Topics           %s.*   (%d partitions)%n",
         settings.topics().prefix(), settings.partitions());

@@ -54,6 +54,8 @@ public final class DevStack implements AutoCloseable {
    * @param bootstrap a broker to use instead of starting one in this JVM
    * @param registry a registry to use instead of starting one
    * @param apiToken the HTTP API's admin token
+   * @param keepData whether the broker and registry started here keep their data in {@code runDir}
+   *     (a {@link DataDir}) across runs, on the same ports; else they live in temporary storage
    */
   public record Layout(
       int coordinators,
@@ -62,7 +64,8 @@ public final class DevStack implements AutoCloseable {
       Path runDir,
       Optional<String> bootstrap,
       Optional<String> registry,
-      String apiToken) {
+      String apiToken,
+      boolean keepData) {
     public Layout {
       if (workers < 1 || coordinators < 1) {
         throw new IllegalArgumentException("--workers and --coordinators must be at least 1");
@@ -100,15 +103,29 @@ public final class DevStack implements AutoCloseable {
     List<AutoCloseable> embedded = new ArrayList<>();
     DevStack stack = null;
     try {
+      DataDir data = new DataDir(layout.runDir());
+      // only read (or chosen) when a server is started here: an external broker and registry
+      // need no ports
+      DataDir.Ports ports =
+          layout.keepData() && (layout.bootstrap().isEmpty() || layout.registry().isEmpty())
+              ? data.ports()
+              : null;
       String bootstrap = layout.bootstrap().orElse(null);
       if (bootstrap == null) {
-        EmbeddedKafka kafka = EmbeddedKafka.start();
+        EmbeddedKafka kafka =
+            ports != null
+                ? EmbeddedKafka.startKeeping(data.kafka(), ports.broker(), ports.controller())
+                : EmbeddedKafka.start();
         embedded.add(kafka);
         bootstrap = kafka.bootstrapServers();
       }
       String registry = layout.registry().orElse(null);
       if (registry == null) {
-        RegistryServer server = RegistryServer.start(layout.runDir().resolve("registry.log"));
+        Path registryLog = layout.runDir().resolve("registry.log");
+        RegistryServer server =
+            ports != null
+                ? RegistryServer.startKeeping(data.registry(), ports.registry(), registryLog)
+                : RegistryServer.start(registryLog);
         embedded.add(0, server);
         registry = server.url();
       }
@@ -287,7 +304,7 @@ public final class DevStack implements AutoCloseable {
   }
 
   /** {@code wanted} if it is free, else (and for 0) a free port. */
-  private static int portOrFree(int wanted) throws IOException {
+  static int portOrFree(int wanted) throws IOException {
     if (wanted > 0) {
       try (ServerSocket s = new ServerSocket(wanted, 1, InetAddress.getLoopbackAddress())) {
         return wanted;

@@ -47,7 +47,16 @@ public final class Cli {
     // the command line
     Map<String, String> env = new HashMap<>();
     settings.kafkaSecurity().applySecretsTo(env);
-    return finish(start(classPath, all, env, ProcessBuilder.Redirect.PIPE, args), args);
+    // an empty working directory: no endpoints file of a running `conclave dev` is picked up
+    return finish(
+        start(
+            classPath,
+            Files.createTempDirectory("conclave-cli"),
+            all,
+            env,
+            ProcessBuilder.Redirect.PIPE,
+            args),
+        args);
   }
 
   /**
@@ -61,11 +70,35 @@ public final class Cli {
       ProcessBuilder.Redirect output,
       String... args)
       throws IOException {
-    return start(System.getProperty("java.class.path"), properties, env, output, args);
+    return start(
+        System.getProperty("java.class.path"),
+        Files.createTempDirectory("conclave-cli"),
+        properties,
+        env,
+        output,
+        args);
+  }
+
+  /**
+   * Runs a command in {@code workDir} with no settings of its own: it finds those of the {@code
+   * conclave dev} running there, as a user's command in a second terminal does.
+   */
+  public static Result runIn(Path workDir, String... args)
+      throws IOException, InterruptedException {
+    return finish(
+        start(
+            System.getProperty("java.class.path"),
+            workDir,
+            List.of(),
+            Map.of(),
+            ProcessBuilder.Redirect.PIPE,
+            args),
+        args);
   }
 
   private static Process start(
       String classPath,
+      Path workDir,
       List<String> properties,
       Map<String, String> env,
       ProcessBuilder.Redirect output,
@@ -82,9 +115,7 @@ public final class Cli {
     cmd.addAll(properties);
     cmd.add(ConclaveCli.class.getName());
     cmd.addAll(List.of(args));
-    // an empty working directory: no endpoints file of a running `conclave dev` is picked up
-    ProcessBuilder builder =
-        new ProcessBuilder(cmd).directory(Files.createTempDirectory("conclave-cli").toFile());
+    ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile());
     builder.environment().putAll(env);
     if (output != ProcessBuilder.Redirect.PIPE) {
       builder.redirectErrorStream(true).redirectOutput(output);
