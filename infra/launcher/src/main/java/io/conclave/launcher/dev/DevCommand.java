@@ -87,8 +87,8 @@ public final class DevCommand implements Callable<Integer> {
             workers,
             httpPort,
             Files.createDirectories(dataDir),
-            explicit("KAFKA_BOOTSTRAP_SERVERS"),
-            explicit("CONCLAVE_REGISTRY_URL"),
+            explicit("conclave.kafka.bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS"),
+            explicit("conclave.registry.url", "CONCLAVE_REGISTRY_URL"),
             apiToken(),
             true);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -118,8 +118,11 @@ public final class DevCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static Optional<String> explicit(String env) {
-    return Optional.ofNullable(System.getenv(env)).filter(v -> !v.isBlank());
+  /** A cluster the user named: by a global flag (a system property) or the environment. */
+  private static Optional<String> explicit(String property, String env) {
+    return Optional.ofNullable(System.getProperty(property))
+        .or(() -> Optional.ofNullable(System.getenv(env)))
+        .filter(v -> !v.isBlank());
   }
 
   /**
