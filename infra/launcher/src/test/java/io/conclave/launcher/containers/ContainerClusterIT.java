@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.conclave.launcher.harness.Http;
 import io.conclave.launcher.harness.SagaChecks;
 import io.conclave.runtime.config.ConclaveSettings;
+import io.conclave.testkit.EmbeddedKafka;
 import io.conclave.testkit.StackClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -13,8 +14,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -187,28 +190,37 @@ class ContainerClusterIT {
     Map<String, String> env = new HashMap<>(conclave);
     env.put("CONCLAVE_WORKER_AGENT_TYPES", String.join(",", TYPES));
     env.put("CONCLAVE_WORKER_OFFLINE_AGENTS", "true");
+    // a step takes 50 ms: the kill comes while the burst of tasks runs, not after it
+    env.put("CONCLAVE_OFFLINE_LATENCY_MS", "50");
     workers.add(
         start("worker-" + (workers.size() + 1), Podman.image("conclave/agent-worker"), env));
   }
 
-  /** A single KRaft node on loopback ports, allowing Conclave's short group sessions. */
+  /**
+   * A single KRaft node on loopback ports with the embedded broker's settings (fast group handover,
+   * Conclave's short sessions), as the image's KAFKA_* variables.
+   */
   private static Map<String, String> kafka(int port, int controllerPort) {
+    Map<String, String> config = new TreeMap<>(EmbeddedKafka.defaultBrokerConfig());
+    config.put("process.roles", "broker,controller");
+    config.put("node.id", "1");
+    config.put(
+        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    config.put("controller.listener.names", "CONTROLLER");
+    config.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+    config.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("KAFKA_PROCESS_ROLES", "broker,controller");
-    env.put("KAFKA_NODE_ID", "1");
-    env.put(
-        "KAFKA_LISTENERS",
-        "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    env.put("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://127.0.0.1:" + port);
-    env.put("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER");
-    env.put("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
-    env.put("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@127.0.0.1:" + controllerPort);
-    env.put("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1");
-    env.put("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1");
-    env.put("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1");
-    env.put("KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS", "100");
-    env.put("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0");
-    env.put("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
+    // apache/kafka's naming, which deploy/docker/kafka/run reverses: "_" is "__", "-" is "___"
+    config.forEach(
+        (key, value) ->
+            env.put(
+                "KAFKA_"
+                    + key.replace("_", "__")
+                        .replace("-", "___")
+                        .replace('.', '_')
+                        .toUpperCase(Locale.ROOT),
+                value));
     env.put("KAFKA_HEAP_OPTS", "-Xmx512m");
     return env;
   }

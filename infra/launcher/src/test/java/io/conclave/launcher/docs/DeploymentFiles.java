@@ -156,31 +156,31 @@ final class DeploymentFiles {
 
   /** What running the compose file as containers needs: health, image choice, host access. */
   private void composeForContainers() {
-    Map<String, Object> compose = map(yaml(deploy.resolve("compose.yaml")).get(0), "compose.yaml");
-    Map<String, Object> all = map(compose.get("services"), "compose.yaml services");
-    all.forEach(
-        (name, value) -> {
-          Map<String, Object> service = map(value, "compose.yaml " + name);
-          String where = "compose.yaml service " + name;
-          String image = String.valueOf(service.get("image"));
-          boolean thirdParty = service.get("build") == null;
-          if (thirdParty && !IMAGE_VARIABLE.matcher(image).matches()) {
-            problems.add(
-                where
-                    + ": image "
-                    + image
-                    + " is no variable with a default (${NAME:-"
-                    + image
-                    + "})");
-          }
-          if (image.contains("apicurio") && !(service.get("healthcheck") instanceof Map<?, ?>)) {
-            problems.add(where + ": the registry has no healthcheck");
-          }
-          Map<String, String> env = composeEnv(service.get("environment"), where);
-          if (env.getOrDefault("KAFKA_PROCESS_ROLES", "").contains("broker")) {
-            hostListener(where, env, service.get("ports"));
-          }
-        });
+    composeServices()
+        .forEach(
+            (name, value) -> {
+              Map<String, Object> service = map(value, "compose.yaml " + name);
+              String where = "compose.yaml service " + name;
+              String image = String.valueOf(service.get("image"));
+              boolean thirdParty = service.get("build") == null;
+              if (thirdParty && !IMAGE_VARIABLE.matcher(image).matches()) {
+                problems.add(
+                    where
+                        + ": image "
+                        + image
+                        + " is no variable with a default (${NAME:-"
+                        + image
+                        + "})");
+              }
+              if (image.contains("apicurio")
+                  && !(service.get("healthcheck") instanceof Map<?, ?>)) {
+                problems.add(where + ": the registry has no healthcheck");
+              }
+              Map<String, String> env = composeEnv(service.get("environment"), where);
+              if (env.getOrDefault("KAFKA_PROCESS_ROLES", "").contains("broker")) {
+                hostListener(where, env, service.get("ports"));
+              }
+            });
   }
 
   /**
@@ -210,9 +210,13 @@ final class DeploymentFiles {
     }
   }
 
-  private void compose() {
+  private Map<String, Object> composeServices() {
     Map<String, Object> compose = map(yaml(deploy.resolve("compose.yaml")).get(0), "compose.yaml");
-    Map<String, Object> all = map(compose.get("services"), "compose.yaml services");
+    return map(compose.get("services"), "compose.yaml services");
+  }
+
+  private void compose() {
+    Map<String, Object> all = composeServices();
     // images first: a service may run an image another one builds
     all.forEach(
         (name, value) -> {
