@@ -73,8 +73,8 @@ class ContainerClusterIT {
     conclave.put("CONCLAVE_PARTITIONS", "" + PARTITIONS);
     conclave.put("CONCLAVE_AGENT_TYPES", String.join(",", TYPES));
     conclave.put("JAVA_TOOL_OPTIONS", "-Xmx256m");
-    ConclaveSettings settings =
-        ConclaveSettings.from(Map.of(), Map.of()).withEndpoints(bootstrap, registry);
+    // the test reads the cluster with the containers' own settings
+    ConclaveSettings settings = ConclaveSettings.from(conclave, Map.of());
     try (Admin admin = admin(bootstrap);
         StackClient client = new StackClient(settings)) {
       await("the broker")

@@ -102,7 +102,8 @@ final class Podman {
     for (Object service : ((Map<?, ?>) compose.get("services")).values()) {
       Map<?, ?> s = (Map<?, ?>) service;
       if (s.get("build") instanceof Map<?, ?> b && b.get("args") instanceof Map<?, ?> args) {
-        // the dockerfile is relative to the build's context, the repository (DeploymentFiles checks it)
+        // the dockerfile is relative to the build's context, the repository (DeploymentFiles checks
+        // it)
         build(
             String.valueOf(b.get("dockerfile")),
             image(String.valueOf(s.get("image"))),
