@@ -19,10 +19,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -145,15 +148,17 @@ class ContainerClusterIT {
     }
   }
 
-  /** Each worker group has {@code workers} members, each holding partitions, and all are held. */
+  /**
+   * Each worker group is stable with {@code workers} members, each holding some of its agent type's
+   * command partitions, which are all held, each by one member.
+   */
   private static void assertSpread(Admin admin, ConclaveSettings settings, int workers)
       throws Exception {
     for (String type : TYPES) {
       String group = settings.topics().workerGroup(type);
+      String commands = settings.topics().commands(type);
       ConsumerGroupDescription d =
           admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-      List<Integer> held =
-          d.members().stream().map(m -> m.assignment().topicPartitions().size()).toList();
       System.out.println(
           group
               + ": "
@@ -161,10 +166,21 @@ class ContainerClusterIT {
               + " ("
               + d.groupState()
               + ")");
-      assertThat(held).as(group + ": partitions per member").hasSize(workers).allMatch(n -> n > 0);
-      assertThat(held.stream().mapToInt(Integer::intValue).sum())
-          .as(group + ": partitions held")
-          .isGreaterThanOrEqualTo(PARTITIONS);
+      assertThat(d.groupState()).as(group).isEqualTo(GroupState.STABLE);
+      List<List<Integer>> held =
+          d.members().stream()
+              .map(
+                  m ->
+                      m.assignment().topicPartitions().stream()
+                          .filter(tp -> tp.topic().equals(commands))
+                          .map(TopicPartition::partition)
+                          .toList())
+              .toList();
+      assertThat(held).as(group + ": command partitions per member").hasSize(workers);
+      assertThat(held).as(group + ": command partitions per member").allMatch(p -> !p.isEmpty());
+      assertThat(held.stream().flatMap(List::stream).sorted().toList())
+          .as(group + ": command partitions held")
+          .isEqualTo(IntStream.range(0, PARTITIONS).boxed().toList());
     }
   }
 
