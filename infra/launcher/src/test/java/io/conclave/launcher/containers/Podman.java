@@ -96,6 +96,7 @@ final class Podman {
     if (built) {
       return;
     }
+    Instant start = Instant.now();
     build("deploy/docker/Dockerfile.kafka", KAFKA_IMAGE, Map.of());
     build("deploy/docker/Dockerfile.registry", REGISTRY_IMAGE, Map.of());
     Map<?, ?> compose = (Map<?, ?>) SourceTree.yaml(ROOT.resolve("deploy/compose.yaml")).get(0);
@@ -113,6 +114,8 @@ final class Podman {
       }
     }
     built = true;
+    System.out.println(
+        "images built on " + BASE_IMAGE + " in " + Duration.between(start, Instant.now()));
   }
 
   /** The local name of an image compose names: podman puts unqualified names under localhost/. */
