@@ -8,6 +8,7 @@ import io.conclave.launcher.harness.SagaChecks;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.testkit.EmbeddedKafka;
 import io.conclave.testkit.StackClient;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,8 +95,8 @@ class ContainerClusterIT {
       Podman.podman(runArgs("init-topics", cli, conclave, false, "topics", "create"));
       Podman.podman(runArgs("init-schemas", cli, conclave, false, "topics", "register-schemas"));
 
-      start("coordinator-1", Podman.image("conclave/coordinator"), conclave);
-      start("coordinator-2", Podman.image("conclave/coordinator"), conclave);
+      start("coordinator-1", Podman.image("conclave/coordinator"), ownPort(conclave));
+      start("coordinator-2", Podman.image("conclave/coordinator"), ownPort(conclave));
       startWorker(conclave);
       Map<String, String> projections = new HashMap<>(conclave);
       projections.put("JAVA_TOOL_OPTIONS", "-Xmx512m");
@@ -202,8 +203,18 @@ class ContainerClusterIT {
     return body.split("\"" + prefix, -1).length - 1;
   }
 
-  private void startWorker(Map<String, String> conclave) {
+  /**
+   * The containers share the host's network: each Micronaut service (health, metrics) listens on a
+   * port of its own, not all on 8080.
+   */
+  private static Map<String, String> ownPort(Map<String, String> conclave) throws IOException {
     Map<String, String> env = new HashMap<>(conclave);
+    env.put("MICRONAUT_SERVER_PORT", "" + Http.freePort());
+    return env;
+  }
+
+  private void startWorker(Map<String, String> conclave) throws IOException {
+    Map<String, String> env = ownPort(conclave);
     env.put("CONCLAVE_WORKER_AGENT_TYPES", String.join(",", TYPES));
     env.put("CONCLAVE_WORKER_OFFLINE_AGENTS", "true");
     // a step takes 50 ms: the kill comes while the burst of tasks runs, not after it
