@@ -38,6 +38,13 @@ import java.util.stream.Stream;
  *   <li>every HTTP probe asks a path the service serves on a port the container declares;
  *   <li>compose {@code depends_on} names existing services, and the brokers allow Conclave's group
  *       sessions and its replication;
+ *   <li>every Dockerfile of {@code deploy/docker} takes its base image as the build argument {@code
+ *       BASE_IMAGE}, runs as a numeric {@code USER} and copies staged files, not the whole context
+ *       ({@code COPY . .}), with no Maven build inside;
+ *   <li>the compose registry has a health check, the third-party images are variables with a
+ *       default ({@code ${KAFKA_IMAGE:-apache/kafka:4.3.1}}), and every broker advertises, besides
+ *       its in-network listener, one on {@code localhost} whose port it publishes, for clients on
+ *       the host;
  *   <li>the Kubernetes manifests are fit for a production cluster: {@link KubernetesRules}.
  * </ul>
  */
@@ -51,6 +58,9 @@ final class DeploymentFiles {
    * one a coordinator or worker that runs as a Micronaut application serves its probes on.
    */
   private static final Set<String> SERVER_PORT_ENV = Set.of("MICRONAUT_SERVER_PORT");
+
+  private static final Pattern IMAGE_VARIABLE = Pattern.compile("\\$\\{[A-Z0-9_]+:-[^}]+}");
+  private static final Pattern NUMERIC_USER = Pattern.compile("(?m)^USER\\s+(\\S+)\\s*$");
 
   private static final Pattern ENV_LITERAL =
       Pattern.compile("\"((?:CONCLAVE|KAFKA)_[A-Z0-9_]*[A-Z0-9])\"");
@@ -85,7 +95,9 @@ final class DeploymentFiles {
   static List<String> problems(Path root, Path deploy) {
     DeploymentFiles check = new DeploymentFiles(root, deploy);
     check.dockerfile();
+    check.dockerfiles();
     check.compose();
+    check.composeForContainers();
     check.kubernetes();
     return List.copyOf(check.problems);
   }
@@ -99,16 +111,122 @@ final class DeploymentFiles {
     }
   }
 
-  private void compose() {
+  /** The rules of every image Dockerfile: base image argument, numeric user, no build inside. */
+  private void dockerfiles() {
+    List<Path> files;
+    try (Stream<Path> all = Files.list(deploy.resolve("docker"))) {
+      files =
+          all.filter(f -> f.getFileName().toString().matches("Dockerfile(\\.[a-z]+)?"))
+              .sorted()
+              .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (Path file : files) {
+      String where = "docker/" + file.getFileName();
+      String text = read(file);
+      List<String> froms =
+          Pattern.compile("(?m)^FROM\\s+(\\S+)")
+              .matcher(text)
+              .results()
+              .map(r -> r.group(1))
+              .toList();
+      int arg = text.indexOf("ARG BASE_IMAGE");
+      if (froms.isEmpty()
+          || !froms.get(froms.size() - 1).equals("${BASE_IMAGE}")
+          || arg < 0
+          || arg > text.indexOf("FROM ")) {
+        problems.add(
+            where
+                + ": the base image is no build argument (ARG BASE_IMAGE=... then FROM ${BASE_IMAGE})");
+      }
+      List<String> users = NUMERIC_USER.matcher(text).results().map(r -> r.group(1)).toList();
+      if (users.isEmpty() || !users.get(users.size() - 1).matches("\\d+(:\\d+)?")) {
+        problems.add(
+            where
+                + ": the image runs as "
+                + (users.isEmpty() ? "root" : users.get(users.size() - 1))
+                + ", not a numeric USER");
+      }
+      if (Pattern.compile("(?m)^COPY\\s+(--\\S+\\s+)*\\.\\s").matcher(text).find()) {
+        problems.add(where + ": COPY . copies the whole context; copy the jars Maven staged");
+      }
+      if (Pattern.compile("(?m)^RUN\\b.*\\bmvnw?\\b").matcher(text).find()) {
+        problems.add(where + ": runs Maven inside the image build; copy the jars Maven staged");
+      }
+    }
+  }
+
+  /** What running the compose file as containers needs: health, image choice, host access. */
+  private void composeForContainers() {
+    composeServices()
+        .forEach(
+            (name, value) -> {
+              Map<String, Object> service = map(value, "compose.yaml " + name);
+              String where = "compose.yaml service " + name;
+              String image = String.valueOf(service.get("image"));
+              boolean thirdParty = service.get("build") == null;
+              if (thirdParty && !IMAGE_VARIABLE.matcher(image).matches()) {
+                problems.add(
+                    where
+                        + ": image "
+                        + image
+                        + " is no variable with a default (${NAME:-"
+                        + image
+                        + "})");
+              }
+              if (image.contains("apicurio")
+                  && !(service.get("healthcheck") instanceof Map<?, ?>)) {
+                problems.add(where + ": the registry has no healthcheck");
+              }
+              Map<String, String> env = composeEnv(service.get("environment"), where);
+              if (env.getOrDefault("KAFKA_PROCESS_ROLES", "").contains("broker")) {
+                hostListener(where, env, service.get("ports"));
+              }
+            });
+  }
+
+  /**
+   * A broker advertises a listener on localhost whose port it publishes, and one in the network.
+   */
+  private void hostListener(String where, Map<String, String> env, Object ports) {
+    String advertised = env.getOrDefault("KAFKA_ADVERTISED_LISTENERS", "");
+    List<String> published =
+        list(ports).stream().map(p -> String.valueOf(p).replaceAll(":.*", "")).toList();
+    boolean host = false;
+    boolean network = false;
+    for (String listener : advertised.split(",")) {
+      Matcher m = Pattern.compile("[A-Z_]+://([^:]+):(\\d+)").matcher(listener.trim());
+      if (m.matches()) {
+        boolean local = m.group(1).equals("localhost") || m.group(1).equals("127.0.0.1");
+        host |= local && published.contains(m.group(2));
+        network |= !local;
+      }
+    }
+    if (!host) {
+      problems.add(
+          where
+              + ": no advertised listener on localhost with a published port: clients on the host cannot reach it");
+    }
+    if (!network) {
+      problems.add(where + ": no advertised listener for the services of the compose network");
+    }
+  }
+
+  private Map<String, Object> composeServices() {
     Map<String, Object> compose = map(yaml(deploy.resolve("compose.yaml")).get(0), "compose.yaml");
-    Map<String, Object> all = map(compose.get("services"), "compose.yaml services");
+    return map(compose.get("services"), "compose.yaml services");
+  }
+
+  private void compose() {
+    Map<String, Object> all = composeServices();
     // images first: a service may run an image another one builds
     all.forEach(
         (name, value) -> {
           Map<String, Object> service = map(value, "compose.yaml " + name);
           if (service.get("build") instanceof Map<?, ?> build) {
             String where = "compose.yaml service " + name;
-            // the Dockerfile copies the repository and builds MODULE in it: the context is the
+            // the Dockerfile copies what Maven staged under MODULE/target: the context is the
             // repository's root
             Object contextName = build.get("context") == null ? "." : build.get("context");
             Object dockerfileName =
@@ -150,8 +268,7 @@ final class DeploymentFiles {
           }
           String image = String.valueOf(service.get("image"));
           Map<String, String> env = composeEnv(service.get("environment"), where);
-          if (image.startsWith("apache/kafka:")
-              && env.getOrDefault("KAFKA_PROCESS_ROLES", "").contains("broker")) {
+          if (env.getOrDefault("KAFKA_PROCESS_ROLES", "").contains("broker")) {
             broker(where, env, all);
           }
           String module = conclaveModule(image, where);

@@ -282,6 +282,61 @@ class DeploymentFilesTest {
             p -> assertThat(p).contains("conclave-projections", "CONCLAVE_API_TOKENS", "tokens"));
   }
 
+  @Test
+  void aDockerfileBuildingInsideOnAFixedBaseAsRootIsNamed() throws IOException {
+    // given: today's layout undone, a build inside the image from the whole context
+    edit(
+        "docker/Dockerfile",
+        s ->
+            s.replace("FROM ${BASE_IMAGE}", "FROM eclipse-temurin:17-jre\nCOPY . /src\nCOPY . .")
+                .replace("USER 10001:10001", "RUN mvn -B -q package\nUSER conclave"));
+    edit("docker/Dockerfile.kafka", s -> s.replace("USER 10001:10001\n", ""));
+
+    // when
+    List<String> problems = DeploymentFiles.problems(ROOT, copy);
+
+    // then
+    assertThat(problems)
+        .containsExactlyInAnyOrder(
+            "docker/Dockerfile: the base image is no build argument (ARG BASE_IMAGE=... then FROM ${BASE_IMAGE})",
+            "docker/Dockerfile: the image runs as conclave, not a numeric USER",
+            "docker/Dockerfile: COPY . copies the whole context; copy the jars Maven staged",
+            "docker/Dockerfile: runs Maven inside the image build; copy the jars Maven staged",
+            "docker/Dockerfile.kafka: the image runs as root, not a numeric USER");
+  }
+
+  @Test
+  void aRegistryWithoutHealthCheckAFixedImageAndABrokerTheHostCannotReachAreNamed()
+      throws IOException {
+    // given
+    edit(
+        "compose.yaml",
+        s ->
+            s.replace(
+                    "    healthcheck:\n      test: [\"CMD\", \"bash\", \"-c\", \"exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health/ready",
+                    "    x-healthcheck:\n      test: [\"CMD\", \"bash\", \"-c\", \"exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health/ready")
+                .replace(
+                    "image: ${REGISTRY_IMAGE:-apicurio/apicurio-registry-mem:2.4.2.Final}",
+                    "image: apicurio/apicurio-registry-mem:2.4.2.Final")
+                .replace(
+                    "PLAINTEXT://kafka-2:9092,HOST://localhost:19093", "PLAINTEXT://kafka-2:9092")
+                .replace("ports: [\"19094:19094\"]", "ports: [\"29094:19094\"]"));
+
+    // when
+    List<String> problems = DeploymentFiles.problems(ROOT, copy);
+
+    // then
+    String unreachable =
+        ": no advertised listener on localhost with a published port: clients on the host cannot reach it";
+    assertThat(problems)
+        .containsExactlyInAnyOrder(
+            "compose.yaml service registry: image apicurio/apicurio-registry-mem:2.4.2.Final is no variable"
+                + " with a default (${NAME:-apicurio/apicurio-registry-mem:2.4.2.Final})",
+            "compose.yaml service registry: the registry has no healthcheck",
+            "compose.yaml service kafka-2" + unreachable,
+            "compose.yaml service kafka-3" + unreachable);
+  }
+
   /**
    * A copy of deploy/ with one file changed; the change must apply, or the test would pass for
    * nothing.

@@ -89,7 +89,7 @@ public final class SourceTree {
   }
 
   /** The documents of a YAML file. */
-  static List<Object> yaml(Path file) {
+  public static List<Object> yaml(Path file) {
     List<Object> docs = new ArrayList<>();
     new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(read(file)).forEach(docs::add);
     return docs;
