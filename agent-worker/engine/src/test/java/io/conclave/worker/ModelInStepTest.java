@@ -17,7 +17,6 @@ import io.conclave.models.FailedModelCall;
 import io.conclave.models.ModelCall;
 import io.conclave.models.OpenAiChatModel;
 import io.conclave.models.ResilientModel;
-import io.conclave.runtime.loop.LoopHealth;
 import io.conclave.runtime.resilience.CallPipeline;
 import io.conclave.runtime.resilience.CallPolicies;
 import io.conclave.runtime.resilience.CallPolicy;
@@ -26,10 +25,11 @@ import io.conclave.testkit.FakeModelServer;
 import io.conclave.testkit.FakeModelServer.Reply;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -113,22 +113,13 @@ class ModelInStepTest {
   }
 
   @Test
-  void callsAndTheBreakerAreMeasuredAndServedForPrometheus() throws Exception {
+  void callsAndTheBreakerAreMeasuredForPrometheus() throws Exception {
     server.then(Reply.answer("yes"), Reply.error(400, "no"));
-    try (var metrics = new WorkerMetrics()) {
-      var model = model(metrics.registry());
+    try (var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)) {
+      var model = model(metrics);
       model.complete("q");
       assertThatThrownBy(() -> model.complete("q")).isInstanceOf(CallRejectedException.class);
-      int port = metrics.serve(0, () -> LoopHealth.of(List.of(), Instant.EPOCH));
-
-      String scraped =
-          java.net.http.HttpClient.newHttpClient()
-              .send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString())
-              .body();
+      String scraped = metrics.scrape();
 
       assertThat(scraped)
           .contains(
@@ -147,53 +138,10 @@ class ModelInStepTest {
   }
 
   @Test
-  void theMetricsPortAlsoServesThePrometheusPathAndTheLoopsHealth() throws Exception {
-    var loop =
-        new LoopHealth.Status(
-            "worker-research",
-            Optional.of(Instant.EPOCH),
-            Optional.of(Instant.EPOCH),
-            false,
-            Duration.ofSeconds(30),
-            List.of(1));
-    var now = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH.plusSeconds(10));
-    try (var metrics = new WorkerMetrics()) {
-      metrics.registry().counter("conclave.probe").increment();
-      int port = metrics.serve(0, () -> LoopHealth.of(List.of(loop), now.get()));
-      var client = java.net.http.HttpClient.newHttpClient();
-      java.util.function.Function<String, java.net.http.HttpResponse<String>> get =
-          path -> {
-            try {
-              return client.send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create("http://127.0.0.1:" + port + path))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString());
-            } catch (Exception e) {
-              throw new AssertionError(e);
-            }
-          };
-
-      assertThat(get.apply("/prometheus").body()).contains("conclave_probe_total 1.0");
-      var up = get.apply("/health");
-      assertThat(up.statusCode()).isEqualTo(200);
-      assertThat(up.body())
-          .isEqualTo(
-              "{\"status\":\"UP\",\"loops\":[{\"name\":\"worker-research\","
-                  + "\"stopped\":false,\"partitions\":[1],\"lastPoll\":\"1970-01-01T00:00:00Z\"}]}");
-      now.set(Instant.EPOCH.plusSeconds(31));
-      var down = get.apply("/health");
-      assertThat(down.statusCode()).isEqualTo(503);
-      assertThat(down.body())
-          .startsWith("{\"status\":\"DOWN\",\"reasons\":[\"worker-research last polled 31 s ago");
-    }
-  }
-
-  @Test
-  void stepsCompensationsAndTheCostOfTheirCallsAreMeasuredAndServedForPrometheus() {
+  void stepsCompensationsAndTheCostOfTheirCallsAreMeasuredForPrometheus() {
     server.then(Reply.answer("found")); // 5 prompt and 2 completion tokens
-    try (var metrics = new WorkerMetrics()) {
-      var model = model(metrics.registry());
+    try (var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)) {
+      var model = model(metrics);
       // 1.00 a million input tokens, 3.00 a million output tokens: 5 + 6 micro-units
       var ledger =
           new CallLedger(Map.of("gpt-test", new CallLedger.Price(1_000_000, 3_000_000)), true);
@@ -217,7 +165,7 @@ class ModelInStepTest {
               model,
               knowledge,
               new StepSpending("acme", OptionalLong.empty(), "step 0 of saga-1"),
-              metrics.registry());
+              metrics);
       StepRunner.compensate(
           AskingAgent.INSTANCE,
           journal,
@@ -227,7 +175,7 @@ class ModelInStepTest {
           model,
           knowledge,
           StepSpending.unlimited(),
-          metrics.registry());
+          metrics);
 
       assertThat(ran.result()).isEqualTo(new StepResult.Completed("found"));
       assertThat(ModelCall.of(ran.decisions().get(0)).costMicros()).isEqualTo(11);
