@@ -115,79 +115,77 @@ class ModelInStepTest {
   @Test
   void callsAndTheBreakerAreMeasuredForPrometheus() throws Exception {
     server.then(Reply.answer("yes"), Reply.error(400, "no"));
-    try (var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)) {
-      var model = model(metrics);
-      model.complete("q");
-      assertThatThrownBy(() -> model.complete("q")).isInstanceOf(CallRejectedException.class);
-      String scraped = metrics.scrape();
+    var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var model = model(metrics);
+    model.complete("q");
+    assertThatThrownBy(() -> model.complete("q")).isInstanceOf(CallRejectedException.class);
+    String scraped = metrics.scrape();
 
-      assertThat(scraped)
-          .contains(
-              "conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
-                  + "outcome=\"answered\"} 1")
-          .contains(
-              "conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
-                  + "outcome=\"CallRejectedException\"} 1")
-          .contains("conclave_model_calls_seconds_bucket{")
-          .containsPattern(
-              "conclave_model_tokens_total\\{agent_type=\"research\",direction=\"output\","
-                  + "model=\"gpt-test\"} [1-9]")
-          .contains(
-              "conclave_breaker_state{agent_type=\"research\",breaker=\"model:gpt-test/research\"} 0");
-    }
+    assertThat(scraped)
+        .contains(
+            "conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
+                + "outcome=\"answered\"} 1")
+        .contains(
+            "conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
+                + "outcome=\"CallRejectedException\"} 1")
+        .contains("conclave_model_calls_seconds_bucket{")
+        .containsPattern(
+            "conclave_model_tokens_total\\{agent_type=\"research\",direction=\"output\","
+                + "model=\"gpt-test\"} [1-9]")
+        .contains(
+            "conclave_breaker_state{agent_type=\"research\",breaker=\"model:gpt-test/research\"} 0");
   }
 
   @Test
   void stepsCompensationsAndTheCostOfTheirCallsAreMeasuredForPrometheus() {
     server.then(Reply.answer("found")); // 5 prompt and 2 completion tokens
-    try (var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)) {
-      var model = model(metrics);
-      // 1.00 a million input tokens, 3.00 a million output tokens: 5 + 6 micro-units
-      var ledger =
-          new CallLedger(Map.of("gpt-test", new CallLedger.Price(1_000_000, 3_000_000)), true);
-      var knowledge =
-          new KnowledgeAccess(new HybridClock(Clock.systemUTC()), key -> Optional.empty(), ledger);
-      var journal = new AgentJournal<>("research-0", Tally.FOLD, FoldedLog.empty(Tally.EMPTY), 0);
-      var origin =
-          new AgentJournal.Origin(
-              Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty());
-      var step = new SagaStep("research", "gather", "x", "discard");
-      var policies =
-          CallPolicies.<StepResult>forStep(Duration.ofSeconds(30), 1, Duration.ofMillis(1));
+    var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var model = model(metrics);
+    // 1.00 a million input tokens, 3.00 a million output tokens: 5 + 6 micro-units
+    var ledger =
+        new CallLedger(Map.of("gpt-test", new CallLedger.Price(1_000_000, 3_000_000)), true);
+    var knowledge =
+        new KnowledgeAccess(new HybridClock(Clock.systemUTC()), key -> Optional.empty(), ledger);
+    var journal = new AgentJournal<>("research-0", Tally.FOLD, FoldedLog.empty(Tally.EMPTY), 0);
+    var origin =
+        new AgentJournal.Origin(
+            Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty());
+    var step = new SagaStep("research", "gather", "x", "discard");
+    var policies =
+        CallPolicies.<StepResult>forStep(Duration.ofSeconds(30), 1, Duration.ofMillis(1));
 
-      StepRunner.Ran ran =
-          StepRunner.run(
-              AskingAgent.INSTANCE,
-              journal,
-              new StepRequest("saga-1", "t1", 0, step, "q", 0),
-              origin,
-              policies,
-              model,
-              knowledge,
-              new StepSpending("acme", OptionalLong.empty(), "step 0 of saga-1"),
-              metrics);
-      StepRunner.compensate(
-          AskingAgent.INSTANCE,
-          journal,
-          new CompensationRequest("saga-1", "t1", 0, step, "found", "a later step failed", 1),
-          origin,
-          policies,
-          model,
-          knowledge,
-          StepSpending.unlimited(),
-          metrics);
+    StepRunner.Ran ran =
+        StepRunner.run(
+            AskingAgent.INSTANCE,
+            journal,
+            new StepRequest("saga-1", "t1", 0, step, "q", 0),
+            origin,
+            policies,
+            model,
+            knowledge,
+            new StepSpending("acme", OptionalLong.empty(), "step 0 of saga-1"),
+            metrics);
+    StepRunner.compensate(
+        AskingAgent.INSTANCE,
+        journal,
+        new CompensationRequest("saga-1", "t1", 0, step, "found", "a later step failed", 1),
+        origin,
+        policies,
+        model,
+        knowledge,
+        StepSpending.unlimited(),
+        metrics);
 
-      assertThat(ran.result()).isEqualTo(new StepResult.Completed("found"));
-      assertThat(ModelCall.of(ran.decisions().get(0)).costMicros()).isEqualTo(11);
-      assertThat(metrics.scrape())
-          .contains(
-              "conclave_step_seconds_count{agent_type=\"research\",kind=\"step\",outcome=\"completed\"} 1")
-          .contains(
-              "conclave_step_seconds_count{agent_type=\"research\",kind=\"compensation\","
-                  + "outcome=\"completed\"} 1")
-          .contains("conclave_step_seconds_bucket{")
-          .doesNotContain("outcome=\"failed\"")
-          .contains("conclave_model_cost_total{agent_type=\"research\",model=\"gpt-test\"} 11.0");
-    }
+    assertThat(ran.result()).isEqualTo(new StepResult.Completed("found"));
+    assertThat(ModelCall.of(ran.decisions().get(0)).costMicros()).isEqualTo(11);
+    assertThat(metrics.scrape())
+        .contains(
+            "conclave_step_seconds_count{agent_type=\"research\",kind=\"step\",outcome=\"completed\"} 1")
+        .contains(
+            "conclave_step_seconds_count{agent_type=\"research\",kind=\"compensation\","
+                + "outcome=\"completed\"} 1")
+        .contains("conclave_step_seconds_bucket{")
+        .doesNotContain("outcome=\"failed\"")
+        .contains("conclave_model_cost_total{agent_type=\"research\",model=\"gpt-test\"} 11.0");
   }
 }
