@@ -4,11 +4,12 @@ import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.config.SagaRetention;
 import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.runtime.env.Setting;
+import io.conclave.runtime.loop.LoopClients;
 import io.conclave.runtime.loop.LoopHealth;
 import io.conclave.runtime.loop.TransactionalPartitionLoop;
-import io.conclave.runtime.process.ProbeServer;
 import io.conclave.runtime.process.ProcessIds;
-import io.conclave.runtime.process.ServiceRunner;
+import io.conclave.runtime.service.ConclaveApplication;
+import io.conclave.runtime.service.RunningService;
 import io.conclave.schemas.ConclaveSerdes;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,21 +17,23 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.slf4j.LoggerFactory;
 
 /**
  * A coordinator process: a member of the coordinator consumer group on {@code conclave.tasks} and
  * {@code conclave.saga-events}. Each partition it owns (of both) is a shard it leads; the other
  * members stand by and take the shard over when this one leaves or dies.
  */
-public final class Coordinator implements AutoCloseable {
-  /** Where {@link #main} serves {@code GET /health} ({@link ProbeServer}); none by default. */
+public final class Coordinator implements RunningService {
+  /**
+   * The older name of the application's {@code micronaut.server.port} ({@code
+   * application-coordinator.yml}), where {@link #main} serves its health and metrics; a free port
+   * by default.
+   */
   private static final Setting HEALTH_PORT =
       Setting.of("conclave.coordinator.health-port", "CONCLAVE_COORDINATOR_HEALTH_PORT", null);
 
@@ -49,9 +52,6 @@ public final class Coordinator implements AutoCloseable {
   private final TransactionalPartitionLoop<Object> loop;
   private final CoordinatorHandler handler;
   private final HealthFeed health;
-
-  /** Its {@code GET /health}, when {@link #main} serves one. */
-  private volatile ProbeServer probes;
 
   /** A coordinator that grants no token budgets. */
   public Coordinator(ConclaveSettings settings, Planner planner, Clock clock) {
@@ -76,6 +76,21 @@ public final class Coordinator implements AutoCloseable {
       TokenBudgets budgets,
       CheckpointPolicy checkpointing,
       Clock clock) {
+    this(settings, planner, budgets, checkpointing, clock, LoopClients.KAFKA);
+  }
+
+  /**
+   * @param budgets the token budgets its shard leaders grant the sagas they start
+   * @param checkpointing when its shard leaders checkpoint, and how long they keep ended sagas
+   * @param clients where its loop's Kafka clients come from (measured ones in the application)
+   */
+  public Coordinator(
+      ConclaveSettings settings,
+      Planner planner,
+      TokenBudgets budgets,
+      CheckpointPolicy checkpointing,
+      Clock clock,
+      LoopClients clients) {
     ConclaveSerdes serdes = new ConclaveSerdes(settings.registry());
     String memberId =
         "coordinator-"
@@ -119,7 +134,8 @@ public final class Coordinator implements AutoCloseable {
                 serdes.sagaEvent().deserializer()),
             serdes.deadLetter().serializer(),
             handler,
-            clock);
+            clock,
+            clients);
   }
 
   private static Map<String, Object> consumerConfig(ConclaveSettings settings) {
@@ -159,6 +175,7 @@ public final class Coordinator implements AutoCloseable {
   }
 
   /** Whether its loop is alive at {@code now} ({@link LoopHealth}). */
+  @Override
   public LoopHealth health(Instant now) {
     return LoopHealth.of(List.of(loop.status()), now);
   }
@@ -169,49 +186,39 @@ public final class Coordinator implements AutoCloseable {
   }
 
   @Override
+  public CompletableFuture<Void> failed() {
+    return done();
+  }
+
+  @Override
   public void close() {
-    if (probes != null) {
-      probes.close();
-    }
     loop.close();
     handler.close();
     health.close();
   }
 
   /**
-   * Runs a coordinator with the planner {@link Planners#PLANNER} names among the {@link
-   * PlannerProvider}s on the class path ({@code offline} by default); if there is none of that
-   * name, exits with status 2, naming the planners there are.
+   * Runs a coordinator application ({@link ConclaveApplication}) with the planner {@link
+   * Planners#PLANNER} names among the {@link PlannerProvider}s on the class path ({@code offline}
+   * by default); if there is none of that name, exits with status 2, naming the planners there are.
    */
   public static void main(String[] args) {
-    ConclaveSettings settings = ConclaveSettings.fromEnvironment();
-    EnvironmentLookup env = EnvironmentLookup.ofProcess();
-    Planner chosen;
-    try {
-      chosen =
-          Planners.fromClassPath(Thread.currentThread().getContextClassLoader())
-              .select(settings, env);
-    } catch (IllegalStateException e) {
-      // a deployment mistake, said in one line: a stack trace would add nothing
-      LoggerFactory.getLogger(Coordinator.class)
-          .error("coordinator not started: {}", e.getMessage());
-      System.exit(2);
-      return;
-    }
+    ConclaveApplication.run("coordinator", Coordinator.class, args, Coordinator::start);
+  }
+
+  private static Coordinator start(ConclaveApplication.ServiceContext app) {
+    EnvironmentLookup env = app.lookup();
+    Planner chosen =
+        Planners.fromClassPath(Thread.currentThread().getContextClassLoader())
+            .select(app.settings(), env);
     Planner planner = new ResilientPlanner(chosen, Duration.ofSeconds(30), 3);
-    Clock clock = Clock.systemUTC();
-    Coordinator coordinator =
-        new Coordinator(
-                settings, planner, TokenBudgets.from(env), CheckpointPolicy.from(env), clock)
-            .start();
-    if (env.get(HEALTH_PORT) != null) {
-      coordinator.probes =
-          ProbeServer.start(
-              "coordinator",
-              env.integer(HEALTH_PORT),
-              () -> coordinator.health(clock.instant()),
-              Optional.empty());
-    }
-    ServiceRunner.runUntilStopped("coordinator", coordinator, coordinator.done());
+    return new Coordinator(
+            app.settings(),
+            planner,
+            TokenBudgets.from(env),
+            CheckpointPolicy.from(env),
+            Clock.systemUTC(),
+            app.loopClients())
+        .start();
   }
 }

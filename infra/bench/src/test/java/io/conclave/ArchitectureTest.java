@@ -125,12 +125,15 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAnyPackage(SERVICES_AND_TOOLS);
 
-  /** Only the projections service is a Micronaut application. */
+  /**
+   * Micronaut stays in the services' applications: the projections, and the runtime's service
+   * package, which runs the coordinator and the worker; their components know none of it.
+   */
   @ArchTest
-  static final ArchRule micronautOnlyInProjections =
+  static final ArchRule micronautOnlyInTheApplications =
       noClasses()
           .that()
-          .resideOutsideOfPackages("io.conclave.projections..")
+          .resideOutsideOfPackages("io.conclave.projections..", "io.conclave.runtime.service..")
           .should()
           .dependOnClassesThat()
           .resideInAPackage("io.micronaut..");

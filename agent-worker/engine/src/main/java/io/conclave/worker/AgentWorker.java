@@ -11,11 +11,13 @@ import io.conclave.models.ResilientModel;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.env.EnvironmentLookup;
 import io.conclave.runtime.env.Setting;
+import io.conclave.runtime.loop.LoopClients;
 import io.conclave.runtime.loop.LoopHealth;
 import io.conclave.runtime.loop.TransactionalPartitionLoop;
-import io.conclave.runtime.process.ServiceRunner;
 import io.conclave.runtime.readers.AgentLogs;
 import io.conclave.runtime.records.ConclaveRecords;
+import io.conclave.runtime.service.ConclaveApplication;
+import io.conclave.runtime.service.RunningService;
 import io.conclave.schemas.ConclaveSerdes;
 import io.conclave.worker.remote.RemoteAgent;
 import io.conclave.worker.remote.RemoteAgents;
@@ -32,14 +34,18 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.slf4j.LoggerFactory;
 
 /**
  * A worker process: for each agent it hosts, a member of that agent type's consumer group on {@code
  * conclave.commands.<type>} and {@code conclave.compensations.<type>}. Start more processes to
  * share the partitions of busy types.
  */
-public final class AgentWorker implements AutoCloseable {
+public final class AgentWorker implements RunningService {
+  /**
+   * The older name of the application's {@code micronaut.server.port} ({@code
+   * application-worker.yml}), where {@link #main} serves its health and metrics; a free port by
+   * default.
+   */
   private static final Setting METRICS_PORT =
       Setting.of("conclave.worker.metrics-port", "CONCLAVE_WORKER_METRICS_PORT", null);
 
@@ -112,6 +118,24 @@ public final class AgentWorker implements AutoCloseable {
       CallLedger ledger,
       Clock clock,
       MeterRegistry metrics) {
+    this(settings, agents, models, ledger, clock, metrics, LoopClients.KAFKA);
+  }
+
+  /**
+   * @param models the model each agent type asks (every hosted type needs one)
+   * @param ledger the prices and budgets of the agents' model calls
+   * @param metrics where each step and compensation is timed and the cost of the model calls
+   *     counted
+   * @param clients where the loops' Kafka clients come from (measured ones in the application)
+   */
+  public AgentWorker(
+      ConclaveSettings settings,
+      List<? extends Agent<?>> agents,
+      Map<String, ? extends LlmClient> models,
+      CallLedger ledger,
+      Clock clock,
+      MeterRegistry metrics,
+      LoopClients clients) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.serdes = new ConclaveSerdes(settings.registry());
     this.feed = new KnowledgeFeed(settings, serdes);
@@ -145,7 +169,8 @@ public final class AgentWorker implements AutoCloseable {
                   serdes.compensateCommand().deserializer()),
               serdes.deadLetter().serializer(),
               handler,
-              clock));
+              clock,
+              clients));
     }
   }
 
@@ -183,23 +208,26 @@ public final class AgentWorker implements AutoCloseable {
    * A worker whose agents ask the model its settings configure ({@link Models}): for a model
    * server, one pipeline per agent type, built here once and shared by the type's agents
    * (partitions). Each type's circuit breaker is reported on conclave.agent-health (registered
-   * CLOSED now; tombstoned when the worker closes), and the metrics are served on {@code
-   * conclave.worker.metrics-port} if set ({@link WorkerMetrics}).
+   * CLOSED now; tombstoned when the worker closes), and measured in {@code metrics}.
+   *
+   * @param metrics the application's registry, served at {@code /prometheus}
+   * @param clients the loops' Kafka clients
    */
   public static AgentWorker fromEnvironment(
       ConclaveSettings settings,
       List<? extends Agent<?>> agents,
       EnvironmentLookup env,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry metrics,
+      LoopClients clients) {
     var reporter =
         new HealthReporter(
             settings.kafka(),
             new ConclaveRecords(settings, new ConclaveSerdes(settings.registry())),
             clock);
-    var metrics = new WorkerMetrics();
     List<String> types = agents.stream().map(Agent::type).distinct().toList();
     Map<String, LlmClient> models =
-        Models.fromEnvironment(env, clock, types, reporter::listener, metrics.registry());
+        Models.fromEnvironment(env, clock, types, reporter::listener, metrics);
     AgentWorker worker =
         new AgentWorker(
             settings,
@@ -207,9 +235,9 @@ public final class AgentWorker implements AutoCloseable {
             models,
             Models.ledger(env, Models.modelName(env)),
             clock,
-            metrics.registry());
-    // in this order on close: no self half-open is due any more, then the tombstones go, then the
-    // metrics stop
+            metrics,
+            clients);
+    // in this order on close: no self half-open is due any more, then the tombstones go
     models.values().stream()
         .distinct()
         .forEach(
@@ -219,7 +247,6 @@ public final class AgentWorker implements AutoCloseable {
               }
             });
     worker.alsoClosed.add(reporter);
-    worker.alsoClosed.add(metrics);
     // a remote agent type's breaker is reported like a model's: on conclave.agent-health, and as a
     // metric
     agents.forEach(
@@ -227,12 +254,9 @@ public final class AgentWorker implements AutoCloseable {
           if (agent instanceof RemoteAgent remote) {
             remote.reportBreakerTo(reporter.listener(remote.type()));
             reporter.registered(remote.pipeline().name(), remote.type());
-            ResilientModel.measureBreaker(remote.pipeline(), remote.type(), metrics.registry());
+            ResilientModel.measureBreaker(remote.pipeline(), remote.type(), metrics);
           }
         });
-    if (env.get(METRICS_PORT) != null) {
-      metrics.serve(env.integer(METRICS_PORT), () -> worker.health(clock.instant()));
-    }
     models
         .values()
         .forEach(
@@ -256,11 +280,13 @@ public final class AgentWorker implements AutoCloseable {
   }
 
   /** Whether every agent type's loop is alive at {@code now} ({@link LoopHealth}). */
+  @Override
   public LoopHealth health(Instant now) {
     return LoopHealth.of(loops.stream().map(TransactionalPartitionLoop::status).toList(), now);
   }
 
   /** Completes exceptionally as soon as one agent type's loop broke down. */
+  @Override
   public CompletableFuture<Object> failed() {
     return CompletableFuture.anyOf(
         loops.stream().map(TransactionalPartitionLoop::done).toArray(CompletableFuture[]::new));
@@ -289,28 +315,24 @@ public final class AgentWorker implements AutoCloseable {
    * unless {@code conclave.llm.base-url} names an OpenAI-compatible server.
    */
   public static void main(String[] args) {
-    ConclaveSettings settings = ConclaveSettings.fromEnvironment();
-    EnvironmentLookup env = EnvironmentLookup.ofProcess();
+    ConclaveApplication.run("worker", AgentWorker.class, args, AgentWorker::start);
+  }
+
+  private static AgentWorker start(ConclaveApplication.ServiceContext app) {
+    ConclaveSettings settings = app.settings();
+    EnvironmentLookup env = app.lookup();
+    String[] args = app.args();
     String types =
         Objects.requireNonNullElse(env.get(HOSTED_TYPES), args.length > 0 ? args[0] : "");
     List<String> hosted =
         types.isBlank()
             ? settings.agentTypes()
             : Arrays.stream(types.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    List<Agent<?>> agents;
-    Agents supplied;
-    try {
-      supplied = Agents.fromEnvironment(env);
-      agents = supplied.forTypes(hosted);
-    } catch (IllegalStateException | IllegalArgumentException e) {
-      // a deployment mistake, said in one line: a stack trace would add nothing
-      LoggerFactory.getLogger(AgentWorker.class).error("worker not started: {}", e.getMessage());
-      System.exit(2);
-      return;
-    }
-    AgentWorker worker = fromEnvironment(settings, agents, env, Clock.systemUTC());
+    Agents supplied = Agents.fromEnvironment(env);
+    List<Agent<?>> agents = supplied.forTypes(hosted);
+    AgentWorker worker =
+        fromEnvironment(settings, agents, env, Clock.systemUTC(), app.metrics(), app.loopClients());
     worker.alsoClosed.add(supplied);
-    worker.start();
-    ServiceRunner.runUntilStopped("worker " + hosted, worker, worker.failed());
+    return worker.start();
   }
 }

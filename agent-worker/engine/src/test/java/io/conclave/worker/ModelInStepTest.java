@@ -17,7 +17,6 @@ import io.conclave.models.FailedModelCall;
 import io.conclave.models.ModelCall;
 import io.conclave.models.OpenAiChatModel;
 import io.conclave.models.ResilientModel;
-import io.conclave.runtime.loop.LoopHealth;
 import io.conclave.runtime.resilience.CallPipeline;
 import io.conclave.runtime.resilience.CallPolicies;
 import io.conclave.runtime.resilience.CallPolicy;
@@ -26,10 +25,11 @@ import io.conclave.testkit.FakeModelServer;
 import io.conclave.testkit.FakeModelServer.Reply;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -113,133 +113,79 @@ class ModelInStepTest {
   }
 
   @Test
-  void callsAndTheBreakerAreMeasuredAndServedForPrometheus() throws Exception {
+  void callsAndTheBreakerAreMeasuredForPrometheus() throws Exception {
     server.then(Reply.answer("yes"), Reply.error(400, "no"));
-    try (var metrics = new WorkerMetrics()) {
-      var model = model(metrics.registry());
-      model.complete("q");
-      assertThatThrownBy(() -> model.complete("q")).isInstanceOf(CallRejectedException.class);
-      int port = metrics.serve(0, () -> LoopHealth.of(List.of(), Instant.EPOCH));
+    var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var model = model(metrics);
+    model.complete("q");
+    assertThatThrownBy(() -> model.complete("q")).isInstanceOf(CallRejectedException.class);
+    String scraped = metrics.scrape();
 
-      String scraped =
-          java.net.http.HttpClient.newHttpClient()
-              .send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString())
-              .body();
-
-      assertThat(scraped)
-          .contains(
-              "conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
-                  + "outcome=\"answered\"} 1")
-          .contains(
-              "conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
-                  + "outcome=\"CallRejectedException\"} 1")
-          .contains("conclave_model_calls_seconds_bucket{")
-          .containsPattern(
-              "conclave_model_tokens_total\\{agent_type=\"research\",direction=\"output\","
-                  + "model=\"gpt-test\"} [1-9]")
-          .contains(
-              "conclave_breaker_state{agent_type=\"research\",breaker=\"model:gpt-test/research\"} 0");
-    }
+    assertThat(scraped)
+        .contains(
+            "conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
+                + "outcome=\"answered\"} 1")
+        .contains(
+            "conclave_model_calls_seconds_count{agent_type=\"research\",model=\"gpt-test\","
+                + "outcome=\"CallRejectedException\"} 1")
+        .contains("conclave_model_calls_seconds_bucket{")
+        .containsPattern(
+            "conclave_model_tokens_total\\{agent_type=\"research\",direction=\"output\","
+                + "model=\"gpt-test\"} [1-9]")
+        .contains(
+            "conclave_breaker_state{agent_type=\"research\",breaker=\"model:gpt-test/research\"} 0");
   }
 
   @Test
-  void theMetricsPortAlsoServesThePrometheusPathAndTheLoopsHealth() throws Exception {
-    var loop =
-        new LoopHealth.Status(
-            "worker-research",
-            Optional.of(Instant.EPOCH),
-            Optional.of(Instant.EPOCH),
-            false,
-            Duration.ofSeconds(30),
-            List.of(1));
-    var now = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH.plusSeconds(10));
-    try (var metrics = new WorkerMetrics()) {
-      metrics.registry().counter("conclave.probe").increment();
-      int port = metrics.serve(0, () -> LoopHealth.of(List.of(loop), now.get()));
-      var client = java.net.http.HttpClient.newHttpClient();
-      java.util.function.Function<String, java.net.http.HttpResponse<String>> get =
-          path -> {
-            try {
-              return client.send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create("http://127.0.0.1:" + port + path))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString());
-            } catch (Exception e) {
-              throw new AssertionError(e);
-            }
-          };
-
-      assertThat(get.apply("/prometheus").body()).contains("conclave_probe_total 1.0");
-      var up = get.apply("/health");
-      assertThat(up.statusCode()).isEqualTo(200);
-      assertThat(up.body())
-          .isEqualTo(
-              "{\"status\":\"UP\",\"loops\":[{\"name\":\"worker-research\","
-                  + "\"stopped\":false,\"partitions\":[1],\"lastPoll\":\"1970-01-01T00:00:00Z\"}]}");
-      now.set(Instant.EPOCH.plusSeconds(31));
-      var down = get.apply("/health");
-      assertThat(down.statusCode()).isEqualTo(503);
-      assertThat(down.body())
-          .startsWith("{\"status\":\"DOWN\",\"reasons\":[\"worker-research last polled 31 s ago");
-    }
-  }
-
-  @Test
-  void stepsCompensationsAndTheCostOfTheirCallsAreMeasuredAndServedForPrometheus() {
+  void stepsCompensationsAndTheCostOfTheirCallsAreMeasuredForPrometheus() {
     server.then(Reply.answer("found")); // 5 prompt and 2 completion tokens
-    try (var metrics = new WorkerMetrics()) {
-      var model = model(metrics.registry());
-      // 1.00 a million input tokens, 3.00 a million output tokens: 5 + 6 micro-units
-      var ledger =
-          new CallLedger(Map.of("gpt-test", new CallLedger.Price(1_000_000, 3_000_000)), true);
-      var knowledge =
-          new KnowledgeAccess(new HybridClock(Clock.systemUTC()), key -> Optional.empty(), ledger);
-      var journal = new AgentJournal<>("research-0", Tally.FOLD, FoldedLog.empty(Tally.EMPTY), 0);
-      var origin =
-          new AgentJournal.Origin(
-              Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty());
-      var step = new SagaStep("research", "gather", "x", "discard");
-      var policies =
-          CallPolicies.<StepResult>forStep(Duration.ofSeconds(30), 1, Duration.ofMillis(1));
+    var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var model = model(metrics);
+    // 1.00 a million input tokens, 3.00 a million output tokens: 5 + 6 micro-units
+    var ledger =
+        new CallLedger(Map.of("gpt-test", new CallLedger.Price(1_000_000, 3_000_000)), true);
+    var knowledge =
+        new KnowledgeAccess(new HybridClock(Clock.systemUTC()), key -> Optional.empty(), ledger);
+    var journal = new AgentJournal<>("research-0", Tally.FOLD, FoldedLog.empty(Tally.EMPTY), 0);
+    var origin =
+        new AgentJournal.Origin(
+            Optional.of("saga-1"), Optional.of(0), Instant.EPOCH, Optional.empty());
+    var step = new SagaStep("research", "gather", "x", "discard");
+    var policies =
+        CallPolicies.<StepResult>forStep(Duration.ofSeconds(30), 1, Duration.ofMillis(1));
 
-      StepRunner.Ran ran =
-          StepRunner.run(
-              AskingAgent.INSTANCE,
-              journal,
-              new StepRequest("saga-1", "t1", 0, step, "q", 0),
-              origin,
-              policies,
-              model,
-              knowledge,
-              new StepSpending("acme", OptionalLong.empty(), "step 0 of saga-1"),
-              metrics.registry());
-      StepRunner.compensate(
-          AskingAgent.INSTANCE,
-          journal,
-          new CompensationRequest("saga-1", "t1", 0, step, "found", "a later step failed", 1),
-          origin,
-          policies,
-          model,
-          knowledge,
-          StepSpending.unlimited(),
-          metrics.registry());
+    StepRunner.Ran ran =
+        StepRunner.run(
+            AskingAgent.INSTANCE,
+            journal,
+            new StepRequest("saga-1", "t1", 0, step, "q", 0),
+            origin,
+            policies,
+            model,
+            knowledge,
+            new StepSpending("acme", OptionalLong.empty(), "step 0 of saga-1"),
+            metrics);
+    StepRunner.compensate(
+        AskingAgent.INSTANCE,
+        journal,
+        new CompensationRequest("saga-1", "t1", 0, step, "found", "a later step failed", 1),
+        origin,
+        policies,
+        model,
+        knowledge,
+        StepSpending.unlimited(),
+        metrics);
 
-      assertThat(ran.result()).isEqualTo(new StepResult.Completed("found"));
-      assertThat(ModelCall.of(ran.decisions().get(0)).costMicros()).isEqualTo(11);
-      assertThat(metrics.scrape())
-          .contains(
-              "conclave_step_seconds_count{agent_type=\"research\",kind=\"step\",outcome=\"completed\"} 1")
-          .contains(
-              "conclave_step_seconds_count{agent_type=\"research\",kind=\"compensation\","
-                  + "outcome=\"completed\"} 1")
-          .contains("conclave_step_seconds_bucket{")
-          .doesNotContain("outcome=\"failed\"")
-          .contains("conclave_model_cost_total{agent_type=\"research\",model=\"gpt-test\"} 11.0");
-    }
+    assertThat(ran.result()).isEqualTo(new StepResult.Completed("found"));
+    assertThat(ModelCall.of(ran.decisions().get(0)).costMicros()).isEqualTo(11);
+    assertThat(metrics.scrape())
+        .contains(
+            "conclave_step_seconds_count{agent_type=\"research\",kind=\"step\",outcome=\"completed\"} 1")
+        .contains(
+            "conclave_step_seconds_count{agent_type=\"research\",kind=\"compensation\","
+                + "outcome=\"completed\"} 1")
+        .contains("conclave_step_seconds_bucket{")
+        .doesNotContain("outcome=\"failed\"")
+        .contains("conclave_model_cost_total{agent_type=\"research\",model=\"gpt-test\"} 11.0");
   }
 }

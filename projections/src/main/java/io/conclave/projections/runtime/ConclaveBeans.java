@@ -4,11 +4,8 @@ import io.conclave.projections.http.AdvertisedAddress;
 import io.conclave.projections.http.Backpressure;
 import io.conclave.runtime.config.ConclaveSettings;
 import io.conclave.runtime.env.EnvironmentLookup;
-import io.conclave.runtime.env.Setting;
-import io.conclave.runtime.records.ConclaveRecords;
 import io.conclave.runtime.records.RecordJson;
 import io.conclave.runtime.security.ClientConfigs;
-import io.conclave.runtime.security.KafkaClientSecurity;
 import io.conclave.schemas.ConclaveSerdes;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -19,35 +16,14 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
-/** Conclave's settings, serdes and Kafka clients, from Micronaut configuration. */
+/**
+ * The projections' own beans, from Micronaut configuration; their {@link ConclaveSettings}, serdes
+ * and records are every service's ({@link io.conclave.runtime.service.ConclaveBeans}).
+ */
 @Factory
 class ConclaveBeans {
-  @Singleton
-  ConclaveSettings settings(Environment environment) {
-    Map<Object, Object> props = properties(environment, ConclaveSettings.PROPERTY_KEYS);
-    // the pass-through Kafka client properties (conclave.kafka.client.<key>)
-    String extra = KafkaClientSecurity.EXTRA_PREFIX;
-    environment
-        .getProperties(extra.substring(0, extra.length() - 1), StringConvention.RAW)
-        .forEach((k, v) -> props.put(extra + k, v));
-    return ConclaveSettings.from(System.getenv(), props);
-  }
-
-  @Singleton
-  ConclaveSerdes serdes(ConclaveSettings settings) {
-    return new ConclaveSerdes(settings.registry());
-  }
-
-  @Singleton
-  ConclaveRecords records(ConclaveSettings settings, ConclaveSerdes serdes) {
-    return new ConclaveRecords(settings, serdes);
-  }
-
   /**
    * The projections' Kafka Streams settings: {@code conclave.streams.*} and {@code
    * conclave.state-dir}.
@@ -85,24 +61,8 @@ class ConclaveBeans {
    * are refused.
    */
   @Singleton
-  Backpressure backpressure(Environment environment) {
-    return Backpressure.from(
-        new EnvironmentLookup(
-            System.getenv(),
-            properties(
-                environment, Backpressure.SETTINGS.stream().map(Setting::property).toList())));
-  }
-
-  /**
-   * The values Micronaut's configuration has for {@code keys}, as an {@link EnvironmentLookup}
-   * takes them.
-   */
-  private static Map<Object, Object> properties(Environment environment, List<String> keys) {
-    Map<Object, Object> props = new HashMap<>();
-    for (String key : keys) {
-      environment.getProperty(key, String.class).ifPresent(v -> props.put(key, v));
-    }
-    return props;
+  Backpressure backpressure(EnvironmentLookup lookup) {
+    return Backpressure.from(lookup);
   }
 
   /**

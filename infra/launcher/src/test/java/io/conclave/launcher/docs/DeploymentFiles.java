@@ -69,7 +69,13 @@ final class DeploymentFiles {
   private static final Pattern SERVED_CONTEXT =
       Pattern.compile("createContext\\(\\s*\"(/[^\"]*)\"");
   private static final Pattern SYSTEM_PROPERTY = Pattern.compile("-D([a-zA-Z0-9_.-]+)=");
-  private static final String MICRONAUT_MODULE = "projections";
+
+  /**
+   * The configuration every coordinator and worker application reads besides its own {@code
+   * application-<name>.yml} (ConclaveApplication).
+   */
+  private static final String SERVICE_YML =
+      "infra/runtime/src/main/resources/application-conclave-service.yml";
 
   private final Path root;
   private final Path deploy;
@@ -552,13 +558,10 @@ final class DeploymentFiles {
   }
 
   /**
-   * Micronaut reads {@code A_B_C} as {@code a.b.c} (and {@code a.b-c}, ...): any key of
-   * application.yml.
+   * Micronaut reads {@code A_B_C} as {@code a.b.c} (and {@code a.b-c}, ...): any key of the
+   * service's configuration (every service is a Micronaut application).
    */
   private static boolean micronautKey(String module, Service service, String key) {
-    if (!module.equals(MICRONAUT_MODULE)) {
-      return false;
-    }
     String dotted = key.toLowerCase(Locale.ROOT).replace('_', '.');
     return service.properties().stream().anyMatch(p -> p.replace('-', '.').equals(dotted));
   }
@@ -586,8 +589,7 @@ final class DeploymentFiles {
         SERVED_CONTEXT.matcher(text).results().forEach(r -> paths.add(r.group(1)));
       }
     }
-    Path config = SourceTree.applicationYml(root, module);
-    if (config != null) {
+    for (Path config : configFiles(module)) {
       Map<String, Object> yml = map(yaml(config).get(0), config.toString());
       properties.addAll(SourceTree.keys(yml));
       SourceTree.placeholders(read(config))
@@ -603,6 +605,29 @@ final class DeploymentFiles {
       }
     }
     return new Service(env, properties, paths);
+  }
+
+  /**
+   * The configuration files of a module's application: the projections' {@code application.yml}; a
+   * coordinator's or worker's {@code application-<name>.yml} and the one they share.
+   */
+  private List<Path> configFiles(String module) {
+    Path own = SourceTree.applicationYml(root, module);
+    if (own != null) {
+      return List.of(own);
+    }
+    List<Path> files = new ArrayList<>();
+    try (var listed = Files.list(root.resolve(module).resolve("src/main/resources"))) {
+      listed
+          .filter(f -> f.getFileName().toString().matches("application-.+\\.yml"))
+          .forEach(files::add);
+    } catch (IOException e) {
+      return List.of();
+    }
+    if (!files.isEmpty()) {
+      files.add(root.resolve(SERVICE_YML));
+    }
+    return files;
   }
 
   private static boolean enabled(Object endpoint) {

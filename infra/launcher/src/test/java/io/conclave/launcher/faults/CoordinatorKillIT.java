@@ -94,7 +94,8 @@ class CoordinatorKillIT {
         }
         assertThat(plans.stream().map(d -> d.leaderEpoch().orElseThrow()).toList()).isSorted();
       }
-      // ... and the two survivors' /health is UP, and between them they own every shard
+      // ... and the two survivors' /health is UP (health-port: the older name of
+      // micronaut.server.port), and between them they own every shard
       int killedIndex =
           coordinators.indexOf(
               coordinators.stream()
@@ -113,7 +114,7 @@ class CoordinatorKillIT {
               var loop =
                   new com.fasterxml.jackson.databind.ObjectMapper()
                       .readTree(health.body())
-                      .get("loops")
+                      .at("/details/loops/details/loops")
                       .get(0);
               assertThat(loop.get("name").asText()).isEqualTo("coordinator");
               loop.get("partitions").forEach(p -> owned.add(p.asInt()));

@@ -96,7 +96,7 @@ class ModelHangIT {
       assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
       var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(health.body());
       assertThat(body.get("status").asText()).isEqualTo("UP");
-      assertThat(body.get("loops"))
+      assertThat(body.at("/details/loops/details/loops"))
           .anySatisfy(
               loop -> {
                 assertThat(loop.get("name").asText()).isEqualTo("worker-research");

@@ -127,6 +127,15 @@ public final class TransactionalPartitionLoop<V> implements AutoCloseable {
   private final Options options;
   private final PartitionHandler<V> handler;
   private final Clock clock;
+
+  /*
+   * Plain Kafka clients, not micronaut-kafka's @KafkaListener even in a Micronaut service: the loop
+   * needs a producer per owned partition whose transactional.id is bound to that partition (so a
+   * new owner fences the old one), sendOffsetsToTransaction with the consumer's group metadata, and
+   * its own rebalance listener that steps down and takes over partition by partition. A listener
+   * offers one producer per listener and commits on its own terms. The application measures these
+   * clients through LoopClients (io.conclave.runtime.service.MeteredLoopClients).
+   */
   private final LoopClients clients;
   private final LoopTime time;
   private final Consumer<byte[], byte[]> consumer;
