@@ -54,9 +54,9 @@ class DeploymentFilesTest {
         "compose.yaml",
         s ->
             s.replace(
-                "      JAVA_TOOL_OPTIONS: -Xmx256m\n      # GET /health (LoopHealth)",
+                "      JAVA_TOOL_OPTIONS: -Xmx256m\n      # /health/readiness (503",
                 "      JAVA_TOOL_OPTIONS: -Xmx256m -Dconclave.no-such=1\n      CONCLAVE_WORKER_REMOTE_AGENTS: a=http://x\n"
-                    + "      # GET /health (LoopHealth)"));
+                    + "      # /health/readiness (503"));
 
     // when
     List<String> problems = DeploymentFiles.problems(ROOT, copy);
@@ -95,7 +95,7 @@ class DeploymentFilesTest {
   void aProbeOfAPathNotServedAndAMissingSecretAreNamed() throws IOException {
     // given
     edit("k8s/projections.yaml", s -> s.replace("path: /health/readiness", "path: /ready"));
-    edit("k8s/worker.yaml", s -> s.replace("path: /health,", "path: /healthz,"));
+    edit("k8s/worker.yaml", s -> s.replace("path: /health/liveness,", "path: /healthz,"));
     edit(
         "k8s/coordinator.yaml",
         s -> s.replace("key: coordinator-password", "key: coordinator-pasword"));
