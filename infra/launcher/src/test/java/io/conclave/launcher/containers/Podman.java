@@ -37,8 +37,11 @@ final class Podman {
   private static final boolean REQUIRED =
       "required".equals(System.getenv("CONCLAVE_CONTAINER_TESTS"));
 
-  /** CI builds the base image while Maven runs: a required test waits this long for it. */
-  private static final Duration BASE_IMAGE_WAIT = Duration.ofMinutes(10);
+  /**
+   * CI installs podman and builds the base image while Maven runs: a required test waits this long
+   * for them.
+   */
+  private static final Duration SET_UP_WAIT = Duration.ofMinutes(10);
 
   private static boolean built;
 
@@ -60,20 +63,26 @@ final class Podman {
   }
 
   private static Optional<String> missing() {
+    Instant until = Instant.now().plus(REQUIRED ? SET_UP_WAIT : Duration.ZERO);
+    Optional<String> missing = missingNow();
+    while (missing.isPresent() && Instant.now().isBefore(until)) {
+      sleep(Duration.ofSeconds(5));
+      missing = missingNow();
+    }
+    return missing;
+  }
+
+  private static Optional<String> missingNow() {
     try {
       exec(List.of("podman", "--version"), Duration.ofSeconds(30));
     } catch (RuntimeException e) {
       return Optional.of("no podman here (" + e.getMessage() + ")");
     }
-    Instant until = Instant.now().plus(REQUIRED ? BASE_IMAGE_WAIT : Duration.ZERO);
-    while (!imageExists(BASE_IMAGE)) {
-      if (Instant.now().isAfter(until)) {
-        return Optional.of(
-            "no base image "
-                + BASE_IMAGE
-                + " (deploy/docker/build-base-image.sh makes it; CONCLAVE_BASE_IMAGE names another)");
-      }
-      sleep(Duration.ofSeconds(5));
+    if (!imageExists(BASE_IMAGE)) {
+      return Optional.of(
+          "no base image "
+              + BASE_IMAGE
+              + " (deploy/docker/build-base-image.sh makes it; CONCLAVE_BASE_IMAGE names another)");
     }
     return Optional.empty();
   }
