@@ -23,7 +23,6 @@ import io.conclave.schemas.ConclaveSerdes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,13 +131,13 @@ public final class SagaCommand {
       ConclaveSettings settings = Endpoints.resolve();
       String topic = settings.topics().sagaEvents();
       var reader = new ConclaveSerdes(settings.registry()).sagaEvent().deserializer();
-      List<SagaEvent> events = new ArrayList<>();
+      SagaListing listing = new SagaListing();
       TopicReplay.read(
           settings.kafka(),
           TopicReplay.Request.of(topic, LogPosition.beginning()),
           r -> r.value() != null,
-          r -> events.add(reader.deserialize(topic, r.value())));
-      List<SagaSummary> sagas = SagaListing.newestFirst(events, query);
+          r -> listing.add(reader.deserialize(topic, r.value())));
+      List<SagaSummary> sagas = listing.newestFirst(query);
       if (json) {
         System.out.println(CliJson.line(sagas));
       } else {
